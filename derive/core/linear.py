@@ -1,0 +1,194 @@
+"""Linear forms over joint entropies with exact coefficients.
+
+Every information expression that is linear in its information atoms expands
+into ``const + sum_S c_S * H(S)`` where ``H(S)`` is a *joint* entropy (no
+conditioning), using
+
+* ``H(A | C) = H(A, C) - H(C)``
+* ``I(A; B | C) = H(A, C) + H(B, C) - H(A, B, C) - H(C)``
+
+and ``H(∅) = 0``. Coefficients are sympy expressions free of information
+quantities (rationals, parameters, ``log 2``, ...). Atoms that are not entropies
+— ``D(P||Q)``, ``TV(P, Q)``, a nonlinear function of information such as
+``sqrt(I(X; Y))``, or a ``Sum`` over a family whose summand mentions the index
+— stay as opaque atoms, themselves in canonical form. A sum over an index of a
+linear expression is split into sums of single joint entropies, so
+``sum(I(M; X[i] | P), i, 1, n)`` and the equivalent sum of entropies agree.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import sympy
+from sympy import Basic, S
+
+from derive.core.quantities import D, H, I, TV, has_information
+from derive.core.variables import RVSet
+from derive.errors import InvalidArgument
+
+__all__ = ["LinearForm", "linear_form", "joint_entropy", "normalize_coefficient", "is_zero_coefficient"]
+
+
+def joint_entropy(s: RVSet) -> sympy.Expr:
+    """The atom ``H(S)`` (no conditioning); ``0`` for the empty set."""
+    return H(s, RVSet())
+
+
+def normalize_coefficient(c: sympy.Expr) -> sympy.Expr:
+    """A canonical exact form of a coefficient: expanded and over a common denominator."""
+    c = sympy.expand(c)
+    if c.is_Rational:
+        return c
+    return sympy.cancel(sympy.together(c))
+
+
+def is_zero_coefficient(c: sympy.Expr) -> bool:
+    """Exact test that ``c`` is identically zero (sympy's ``cancel``; ``simplify`` on small leftovers)."""
+    c = normalize_coefficient(c)
+    if c == 0:
+        return True
+    if c.is_Number:
+        return False
+    if sympy.count_ops(c) <= 400:
+        return sympy.simplify(c) == 0
+    return False
+
+
+class LinearForm:
+    """``const + sum(coeff[atom] * atom)``; immutable by convention."""
+
+    __slots__ = ("terms", "const")
+
+    def __init__(self, terms: Mapping[Basic, sympy.Expr] | None = None, const: sympy.Expr = S.Zero) -> None:
+        clean: dict[Basic, sympy.Expr] = {}
+        for atom, c in (terms or {}).items():
+            c = normalize_coefficient(c)
+            if c != 0:
+                clean[atom] = c
+        self.terms = clean
+        self.const = normalize_coefficient(sympy.sympify(const))
+
+    # arithmetic -----------------------------------------------------------
+    def __add__(self, other: "LinearForm") -> "LinearForm":
+        terms = dict(self.terms)
+        for a, c in other.terms.items():
+            terms[a] = terms.get(a, S.Zero) + c
+        return LinearForm(terms, self.const + other.const)
+
+    def __neg__(self) -> "LinearForm":
+        return LinearForm({a: -c for a, c in self.terms.items()}, -self.const)
+
+    def __sub__(self, other: "LinearForm") -> "LinearForm":
+        return self + (-other)
+
+    def scale(self, k: sympy.Expr) -> "LinearForm":
+        if has_information(sympy.sympify(k)):
+            raise InvalidArgument(f"Expected a scalar multiplier but got {k}")
+        return LinearForm({a: c * k for a, c in self.terms.items()}, self.const * k)
+
+    # queries ----------------------------------------------------------------
+    def atoms(self) -> set[Basic]:
+        return set(self.terms)
+
+    def coefficient(self, atom: Basic) -> sympy.Expr:
+        return self.terms.get(atom, S.Zero)
+
+    def is_zero(self) -> bool:
+        """Exactly zero: every coefficient and the constant vanish identically."""
+        return all(is_zero_coefficient(c) for c in self.terms.values()) and is_zero_coefficient(self.const)
+
+    def has_atoms(self) -> bool:
+        return any(not is_zero_coefficient(c) for c in self.terms.values())
+
+    def as_expr(self) -> sympy.Expr:
+        return sympy.Add(self.const, *[c * a for a, c in self.terms.items()])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LinearForm) and (self - other).is_zero()
+
+    def __hash__(self) -> int:  # pragma: no cover - forms are not used as keys
+        return hash(frozenset(self.terms))
+
+    def __repr__(self) -> str:
+        return f"LinearForm({sympy.sstr(self.as_expr())})"
+
+
+def _atom(a: Basic) -> LinearForm:
+    return LinearForm({a: S.One})
+
+
+_SUM_INDEX_PREFIX = "_k"
+
+
+def _canonical_sum(summand: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr,
+                   depth: int) -> sympy.Expr:
+    k = sympy.Symbol(f"{_SUM_INDEX_PREFIX}{depth}", integer=True)
+    return sympy.Sum(summand.xreplace({var: k}), (k, lo, hi))
+
+
+def linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
+    """Expand ``expr`` into a :class:`LinearForm` over joint entropies and opaque atoms.
+
+    Raises
+    ------
+    InvalidArgument
+        If ``expr`` is not a sympy expression.
+    """
+    if not isinstance(expr, Basic):
+        expr = sympy.sympify(expr) if isinstance(expr, (int,)) else expr
+        if not isinstance(expr, Basic):
+            raise InvalidArgument(f"Expected an expression but got {expr!r}")
+    if not has_information(expr):
+        return LinearForm({}, expr)
+    if isinstance(expr, sympy.Add):
+        out = LinearForm()
+        for t in expr.args:
+            out = out + linear_form(t, _depth)
+        return out
+    if isinstance(expr, sympy.Mul):
+        scalars = [f for f in expr.args if not has_information(f)]
+        infos = [f for f in expr.args if has_information(f)]
+        if len(infos) == 1:
+            return linear_form(infos[0], _depth).scale(sympy.Mul(*scalars))
+        return _atom(expr)
+    if isinstance(expr, H):
+        if not expr.given:
+            return _atom(expr)
+        return _atom(joint_entropy(expr.target | expr.given)) - _atom_or_zero(expr.given)
+    if isinstance(expr, I):
+        a, b, c = expr.args
+        return (_atom_or_zero(a | c) + _atom_or_zero(b | c) - _atom_or_zero(a | b | c) - _atom_or_zero(c))
+    if isinstance(expr, (D, TV)):
+        return _atom(expr)
+    if isinstance(expr, sympy.Sum):
+        return _sum_form(expr, _depth)
+    return _atom(expr)
+
+
+def _atom_or_zero(s: RVSet) -> LinearForm:
+    if not s:
+        return LinearForm()
+    return _atom(joint_entropy(s))
+
+
+def _sum_form(expr: sympy.Sum, depth: int) -> LinearForm:
+    if len(expr.limits) != 1:
+        inner = sympy.Sum(expr.function, *expr.limits[:-1])
+        return _sum_form(sympy.Sum(inner, expr.limits[-1]), depth)
+    var, lo, hi = expr.limits[0]
+    body = linear_form(expr.function, depth + 1)
+    out = LinearForm({}, sympy.Sum(body.const, (var, lo, hi)).doit() if body.const != 0 else S.Zero)
+    for atom, coeff in body.terms.items():
+        if var in atom.free_symbols:
+            if var in coeff.free_symbols:
+                out = out + _atom(_canonical_sum(coeff * atom, var, lo, hi, depth))
+            else:
+                out = out + _atom(_canonical_sum(atom, var, lo, hi, depth)).scale(coeff)
+        else:
+            out = out + _atom(atom).scale(sympy.Sum(coeff, (var, lo, hi)).doit())
+    return out
+
+
+def forms_of(exprs: Iterable[sympy.Expr]) -> list[LinearForm]:
+    return [linear_form(e) for e in exprs]

@@ -1,0 +1,278 @@
+"""Random variables, indexed families and sets of variables.
+
+* :class:`RV` — a named random variable ``X``.
+* :class:`FamilyMember` — one member ``X[i]`` of an indexed family (``i`` an
+  integer or an integer-valued sympy expression).
+* :class:`FamilyRange` — the block ``X[a..b] = (X[a], ..., X[b])`` as one joint
+  variable (``a``, ``b`` may be symbolic).
+* :class:`RVSet` — a canonical (sorted, duplicate-free) set of the above; the
+  argument type of ``H``, ``I``.
+
+All are sympy ``Basic`` objects (``x == x.func(*x.args)``), not ``Expr``: they
+cannot be added or multiplied by accident.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import sympy
+from sympy import Basic, Integer, Symbol
+from sympy.core.symbol import Str
+from sympy.core.sorting import default_sort_key
+
+from derive.errors import InvalidArgument, LimitExceeded
+
+__all__ = [
+    "RV",
+    "FamilyMember",
+    "FamilyRange",
+    "RVSet",
+    "Family",
+    "as_rvset",
+    "MAX_EXPANDED_RANGE",
+    "index_symbol",
+]
+
+#: A range ``X[a..b]`` with integer ends and at most this many members is
+#: expanded into its members; longer concrete ranges are refused.
+MAX_EXPANDED_RANGE = 64
+
+
+def index_symbol(name: str) -> Symbol:
+    """The integer symbol used as a family index or summation variable."""
+    return Symbol(name, integer=True)
+
+
+def latex_name(name: str) -> str:
+    """LaTeX for a variable name: Greek letters and subscripts as sympy writes them."""
+    from sympy.printing.latex import translate
+
+    return translate(name)
+
+
+def _check_index(expr: object, what: str) -> sympy.Expr:
+    expr = sympy.sympify(expr) if isinstance(expr, int) else expr
+    if not isinstance(expr, sympy.Expr):
+        raise InvalidArgument(f"Expected an integer index for {what} but got {expr!r}")
+    if expr.is_integer is False:
+        raise InvalidArgument(f"Expected an integer index for {what} but got {expr}")
+    return expr
+
+
+class RVItem(Basic):
+    """Base of the things an :class:`RVSet` holds."""
+
+    is_rv_item = True
+
+    def members(self) -> tuple["RVItem", ...]:
+        return (self,)
+
+
+class RV(RVItem):
+    """A named random variable, e.g. ``RV("X")``."""
+
+    def __new__(cls, name: str | Str) -> "RV":
+        if isinstance(name, str):
+            name = Str(name)
+        if not isinstance(name, Str) or not name.name:
+            raise InvalidArgument(f"Expected a variable name but got name={name!r}")
+        return Basic.__new__(cls, name)
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    def __str__(self) -> str:
+        return self.name
+
+    __repr__ = __str__
+
+    def _sympystr(self, printer) -> str:  # noqa: D401 - sympy printer hook
+        return self.name
+
+    def _latex(self, printer) -> str:
+        return latex_name(self.name)
+
+
+class FamilyMember(RVItem):
+    """Member ``X[i]`` of the family ``X``."""
+
+    def __new__(cls, family: str | Str, index: object) -> "FamilyMember":
+        if isinstance(family, str):
+            family = Str(family)
+        index = _check_index(index, f"{family.name}[...]")
+        return Basic.__new__(cls, family, index)
+
+    @property
+    def family(self) -> str:
+        return self.args[0].name
+
+    @property
+    def index(self) -> sympy.Expr:
+        return self.args[1]
+
+    def __str__(self) -> str:
+        return f"{self.family}[{sympy.sstr(self.index)}]"
+
+    __repr__ = __str__
+
+    def _sympystr(self, printer) -> str:
+        return str(self)
+
+    def _latex(self, printer) -> str:
+        return f"{latex_name(self.family)}_{{{printer._print(self.index)}}}"
+
+
+class FamilyRange(RVItem):
+    """The block ``X[lo..hi]`` of a family, one joint variable.
+
+    Constructing it with integer ends returns the members instead (see
+    :func:`FamilyRange.expand`); use :meth:`make` to get the canonical items.
+    """
+
+    def __new__(cls, family: str | Str, lo: object, hi: object) -> "FamilyRange":
+        if isinstance(family, str):
+            family = Str(family)
+        lo = _check_index(lo, f"{family.name}[lo..]")
+        hi = _check_index(hi, f"{family.name}[..hi]")
+        return Basic.__new__(cls, family, lo, hi)
+
+    @classmethod
+    def make(cls, family: str, lo: object, hi: object) -> tuple[RVItem, ...]:
+        """Canonical items for ``X[lo..hi]``: members when the length is a known integer."""
+        lo = _check_index(lo, f"{family}[lo..]")
+        hi = _check_index(hi, f"{family}[..hi]")
+        length = sympy.simplify(hi - lo + 1) if not (lo.is_Integer and hi.is_Integer) else hi - lo + 1
+        if length.is_Integer:
+            n = int(length)
+            if n <= 0:
+                return ()
+            if n > MAX_EXPANDED_RANGE:
+                raise LimitExceeded(
+                    f"the range {family}[{lo}..{hi}] has {n} members; at most {MAX_EXPANDED_RANGE} "
+                    "are expanded (use a symbolic end such as n)")
+            return tuple(FamilyMember(family, lo + k) for k in range(n))
+        return (cls(family, lo, hi),)
+
+    @property
+    def family(self) -> str:
+        return self.args[0].name
+
+    @property
+    def lo(self) -> sympy.Expr:
+        return self.args[1]
+
+    @property
+    def hi(self) -> sympy.Expr:
+        return self.args[2]
+
+    def __str__(self) -> str:
+        return f"{self.family}[{sympy.sstr(self.lo)}..{sympy.sstr(self.hi)}]"
+
+    __repr__ = __str__
+
+    def _sympystr(self, printer) -> str:
+        return str(self)
+
+    def _latex(self, printer) -> str:
+        return f"{latex_name(self.family)}_{{{printer._print(self.lo)}:{printer._print(self.hi)}}}"
+
+
+def _items_of(obj: object) -> tuple[RVItem, ...]:
+    if isinstance(obj, RVSet):
+        return obj.args
+    if isinstance(obj, FamilyRange):
+        return FamilyRange.make(obj.family, obj.lo, obj.hi)
+    if isinstance(obj, RVItem):
+        return (obj,)
+    if isinstance(obj, str):
+        return (RV(obj),)
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        out: list[RVItem] = []
+        for o in obj:
+            out.extend(_items_of(o))
+        return tuple(out)
+    raise InvalidArgument(f"Expected a random variable but got {obj!r}")
+
+
+class RVSet(Basic):
+    """A canonical set of random variables: sorted, without duplicates."""
+
+    def __new__(cls, *items: object) -> "RVSet":
+        flat: list[RVItem] = []
+        for it in items:
+            flat.extend(_items_of(it))
+        uniq = sorted(set(flat), key=default_sort_key)
+        return Basic.__new__(cls, *uniq)
+
+    @property
+    def items(self) -> frozenset[RVItem]:
+        return frozenset(self.args)
+
+    def __len__(self) -> int:
+        return len(self.args)
+
+    def __iter__(self):
+        return iter(self.args)
+
+    def __bool__(self) -> bool:
+        return bool(self.args)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.args
+
+    def union(self, *others: "RVSet") -> "RVSet":
+        return RVSet(self, *others)
+
+    __or__ = union
+
+    def minus(self, other: "RVSet") -> "RVSet":
+        drop = set(other.args)
+        return RVSet(*[a for a in self.args if a not in drop])
+
+    __sub__ = minus
+
+    def issubset(self, other: "RVSet") -> bool:
+        return set(self.args) <= set(other.args)
+
+    def isdisjoint(self, other: "RVSet") -> bool:
+        return not (set(self.args) & set(other.args))
+
+    def __str__(self) -> str:
+        return ", ".join(str(a) for a in self.args) if self.args else "∅"
+
+    __repr__ = __str__
+
+    def _sympystr(self, printer) -> str:
+        return str(self)
+
+
+def as_rvset(obj: object) -> RVSet:
+    """Coerce a variable, a name, an iterable of them or an :class:`RVSet` to an :class:`RVSet`."""
+    if obj is None:
+        return RVSet()
+    return obj if isinstance(obj, RVSet) else RVSet(obj)
+
+
+class Family:
+    """Python-side handle of an indexed family: ``X = Family("X"); X[1]; X.range(1, n)``."""
+
+    def __init__(self, name: str, lo: object = 1, hi: object = None) -> None:
+        self.name = name
+        self.lo = sympy.sympify(lo) if isinstance(lo, int) else lo
+        self.hi = sympy.sympify(hi) if isinstance(hi, int) else hi
+
+    def __getitem__(self, index: object) -> FamilyMember:
+        return FamilyMember(self.name, index)
+
+    def range(self, lo: object = None, hi: object = None) -> RVSet:
+        lo = self.lo if lo is None else lo
+        hi = self.hi if hi is None else hi
+        if hi is None:
+            raise InvalidArgument(f"Expected an upper end for family {self.name} but got hi=None")
+        return RVSet(*FamilyRange.make(self.name, lo, hi))
+
+    def __repr__(self) -> str:
+        return f"Family({self.name!r}, {self.lo}, {self.hi})"
+

@@ -1,0 +1,147 @@
+"""Every exception derive raises, under one root :class:`DeriveError`.
+
+Two families matter to the command line:
+
+* *bad input* (exit code 2): :class:`ParseError`, :class:`InvalidArgument`,
+  :class:`LimitExceeded` and the structural proof errors (:class:`UnknownRule`,
+  :class:`CyclicProof`, :class:`MissingPremise`, :class:`DuplicateStep`);
+* *the mathematics says no* (exit code 1): :class:`RuleMismatch`,
+  :class:`SideConditionFailed`, :class:`CertificateError`, :class:`Counterexample`.
+
+Each class carries an ``exit_code`` so the CLI never has to guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DeriveError",
+    "InvalidArgument",
+    "ParseError",
+    "LimitExceeded",
+    "ProofError",
+    "UnknownRule",
+    "CyclicProof",
+    "MissingPremise",
+    "DuplicateStep",
+    "RuleMismatch",
+    "SideConditionFailed",
+    "CertificateError",
+    "Counterexample",
+]
+
+
+class DeriveError(Exception):
+    """Root of every error derive raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str = "", *, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def location(self) -> str:
+        """``file:line:column`` (whatever parts are known), or ``""``."""
+        parts = [str(p) for p in (self.file, self.line, self.column) if p is not None]
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class InvalidArgument(DeriveError, TypeError):
+    """An argument of the wrong kind or out of range: "Expected X but got name=value"."""
+
+
+class ParseError(DeriveError):
+    """Text that derive's grammar or the proof-file format does not accept."""
+
+
+class LimitExceeded(DeriveError):
+    """An input beyond a documented resource limit (size, depth, exponent, variables)."""
+
+
+class ProofError(DeriveError):
+    """A step that cannot be accepted. Carries the step id, rule, expected and got."""
+
+    def __init__(self, message: str = "", *, step: str | None = None, rule: str | None = None,
+                 expected: Any = None, got: Any = None, suggestion: str | None = None,
+                 file: str | None = None, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, file=file, line=line, column=column)
+        self.step = step
+        self.rule = rule
+        self.expected = expected
+        self.got = got
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        head = []
+        loc = self.location()
+        if loc:
+            head.append(loc)
+        if self.step is not None:
+            head.append(f"step {self.step!r}" + (f" ({self.rule})" if self.rule else ""))
+        text = ": ".join(head + [self.message]) if head else self.message
+        if self.expected is not None or self.got is not None:
+            text += f"\n  expected: {self.expected}\n  got:      {self.got}"
+        if self.suggestion:
+            text += f"\n  hint: {self.suggestion}"
+        return text
+
+
+class UnknownRule(ProofError):
+    """A step names a rule the registry does not have."""
+
+
+class CyclicProof(ProofError):
+    """Steps depend on each other in a cycle."""
+
+
+class MissingPremise(ProofError):
+    """A step refers to a premise or hypothesis id that does not exist."""
+
+
+class DuplicateStep(ProofError):
+    """Two steps or hypotheses share one id."""
+
+
+class RuleMismatch(ProofError):
+    """The rule, applied to the premises, does not yield the claimed statement."""
+
+    exit_code = 1
+
+
+class SideConditionFailed(ProofError):
+    """A rule's side condition (a hypothesis, a sign, a domain) could not be established."""
+
+    exit_code = 1
+
+
+class CertificateError(ProofError):
+    """A certificate (multipliers, sign proof) does not check exactly."""
+
+    exit_code = 1
+
+
+class Counterexample(DeriveError):
+    """A concrete model on which a claimed statement is false.
+
+    ``distribution`` holds the model (a joint pmf and parameter values); ``lhs``
+    and ``rhs`` the two sides' values.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", *, distribution: Any = None, lhs: Any = None,
+                 rhs: Any = None, step: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.distribution = distribution
+        self.lhs = lhs
+        self.rhs = rhs
+        self.step = step

@@ -1,0 +1,277 @@
+"""Proofs as dependency graphs of steps, and their structural validation.
+
+A :class:`Proof` holds parameters, variables, families, named hypotheses, an
+ordered list of :class:`Step` and an optional :class:`Theorem`. Its
+:meth:`Proof.graph` is a networkx ``DiGraph`` with an edge ``premise -> step``
+for every use. :meth:`Proof.validate` checks structure only (ids, references,
+cycles, variables); whether a step *holds* is the kernel's business
+(:func:`derive.kernel.check_proof`).
+
+Build proofs in Python::
+
+    p = Proof("dpi_demo")
+    X, Y, Z = p.random("X", "Y", "Z")
+    p.hypothesis("chain", Markov((RVSet(X), RVSet(Y), RVSet(Z))))
+    p.step("s1", Statement(I(X, Z), "<=", I(X, Y)), "dpi", uses=["chain"])
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+import sympy
+
+from derive.core.hypotheses import Assume, Hypothesis
+from derive.core.parameters import Domain, Parameter, make_parameter
+from derive.core.statements import Statement
+from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
+from derive.errors import CyclicProof, DuplicateStep, InvalidArgument, MissingPremise, UnknownRule
+
+__all__ = ["Step", "Theorem", "Proof", "ProofWarning", "UNITS"]
+
+UNITS = ("bits", "nats")
+
+
+class ProofWarning(UserWarning):
+    """Something suspicious but not wrong (an unused hypothesis)."""
+
+
+def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One proof line: ``claim`` follows by ``rule`` from ``premises`` (step or hypothesis ids)."""
+
+    id: str
+    claim: Statement
+    rule: str
+    premises: tuple[str, ...] = ()
+    args: Mapping[str, Any] = field(default_factory=lambda: _freeze(None))
+    line: int | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "premises", tuple(self.premises))
+        object.__setattr__(self, "args", _freeze(self.args))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Step):
+            return NotImplemented
+        return (self.id, self.claim, self.rule, self.premises, dict(self.args), self.note) == (
+            other.id, other.claim, other.rule, other.premises, dict(other.args), other.note)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.rule))
+
+
+@dataclass(frozen=True)
+class Theorem:
+    """The proof's conclusion: ``claim``, composed by the kernel from the steps in ``from_steps``."""
+
+    claim: Statement
+    from_steps: tuple[str, ...] = ()
+    line: int | None = None
+    name: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Theorem):
+            return NotImplemented
+        return (self.claim, self.from_steps, self.name) == (other.claim, other.from_steps, other.name)
+
+    def __hash__(self) -> int:
+        return hash(self.from_steps)
+
+
+class Proof:
+    """A named proof: parameters, variables, hypotheses, steps and a theorem."""
+
+    def __init__(self, name: str, *, title: str | None = None, notes: str | None = None,
+                 units: str = "bits", file: str | None = None) -> None:
+        if units not in UNITS:
+            raise InvalidArgument(f"Expected units in {UNITS} but got units={units!r}")
+        self.name = name
+        self.title = title
+        self.notes = notes
+        self.units = units
+        self.file = file
+        self.parameters: dict[str, Parameter] = {}
+        self.variables: dict[str, RV] = {}
+        self.families: dict[str, tuple[sympy.Expr, sympy.Expr]] = {}
+        self.hypotheses: dict[str, Hypothesis] = {}
+        self.hypothesis_lines: dict[str, int | None] = {}
+        self.steps: list[Step] = []
+        self.theorem: Theorem | None = None
+
+    # builder ------------------------------------------------------------------
+    def parameter(self, name: str, domain: Domain | None = None) -> sympy.Symbol:
+        """Declare a real parameter and return its sympy symbol."""
+        self._fresh_name(name)
+        p = make_parameter(name, domain)
+        self.parameters[name] = p
+        return p.symbol
+
+    def random(self, *names: str) -> tuple[RV, ...] | RV:
+        """Declare random variables; returns one :class:`RV` or a tuple."""
+        out = []
+        for n in names:
+            self._fresh_name(n)
+            self.variables[n] = RV(n)
+            out.append(self.variables[n])
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def family(self, name: str, lo: Any, hi: Any) -> None:
+        """Declare an indexed family ``name[lo..hi]``."""
+        self._fresh_name(name)
+        self.families[name] = (sympy.sympify(lo) if isinstance(lo, int) else lo,
+                               sympy.sympify(hi) if isinstance(hi, int) else hi)
+
+    def hypothesis(self, id: str, hyp: Hypothesis, line: int | None = None) -> Hypothesis:
+        if id in self.hypotheses or any(s.id == id for s in self.steps):
+            raise DuplicateStep(f"the id {id!r} is used twice", step=id, line=line, file=self.file)
+        if not isinstance(hyp, Hypothesis):
+            raise InvalidArgument(f"Expected a Hypothesis but got {hyp!r}")
+        self.hypotheses[id] = hyp
+        self.hypothesis_lines[id] = line
+        return hyp
+
+    def step(self, id: str, claim: Statement, rule: str, uses: Iterable[str] = (),
+             args: Mapping[str, Any] | None = None, line: int | None = None, note: str | None = None) -> Step:
+        if id in self.hypotheses or any(s.id == id for s in self.steps):
+            raise DuplicateStep(f"the id {id!r} is used twice", step=id, line=line, file=self.file)
+        s = Step(id, claim, rule, tuple(uses), args or {}, line, note)
+        self.steps.append(s)
+        return s
+
+    def conclude(self, claim: Statement, from_steps: Iterable[str], line: int | None = None,
+                 name: str | None = None) -> Theorem:
+        self.theorem = Theorem(claim, tuple(from_steps), line, name)
+        return self.theorem
+
+    def _fresh_name(self, name: str) -> None:
+        if name in self.parameters or name in self.variables or name in self.families:
+            raise InvalidArgument(f"the name {name!r} is declared twice in proof {self.name!r}")
+
+    # queries ------------------------------------------------------------------
+    def get_step(self, id: str) -> Step:
+        for s in self.steps:
+            if s.id == id:
+                return s
+        raise MissingPremise(f"no step with id {id!r}", step=id, file=self.file)
+
+    def assumptions(self) -> dict[str, Assume]:
+        return {k: v for k, v in self.hypotheses.items() if isinstance(v, Assume)}
+
+    def parameter_domains(self) -> dict[sympy.Symbol, Domain]:
+        return {p.symbol: p.domain for p in self.parameters.values()}
+
+    def graph(self) -> nx.DiGraph:
+        """Dependency graph: nodes are hypothesis ids, step ids and ``"theorem"``; edges premise → user."""
+        g = nx.DiGraph()
+        for hid, hyp in self.hypotheses.items():
+            g.add_node(hid, kind="hypothesis", label=str(hyp))
+        for s in self.steps:
+            g.add_node(s.id, kind="step", rule=s.rule, label=str(s.claim))
+        for s in self.steps:
+            for p in s.premises:
+                g.add_edge(p, s.id, rule=s.rule)
+        if self.theorem is not None:
+            g.add_node("theorem", kind="theorem", label=str(self.theorem.claim))
+            for p in self.theorem.from_steps:
+                g.add_edge(p, "theorem", rule="compose")
+        return g
+
+    # validation -----------------------------------------------------------------
+    def validate(self, known_rules: Iterable[str] | None = None) -> list[str]:
+        """Check the structure; return warnings (unused hypotheses).
+
+        Raises
+        ------
+        DuplicateStep, MissingPremise, CyclicProof, UnknownRule, InvalidArgument
+        """
+        ids = set(self.hypotheses)
+        seen: set[str] = set()
+        for s in self.steps:
+            if s.id in seen or s.id in self.hypotheses:
+                raise DuplicateStep(f"the id {s.id!r} is used twice", step=s.id, line=s.line, file=self.file)
+            seen.add(s.id)
+        ids |= seen
+        rules = set(known_rules) if known_rules is not None else None
+        for s in self.steps:
+            if rules is not None and s.rule not in rules:
+                raise UnknownRule(f"unknown rule {s.rule!r}", step=s.id, rule=s.rule, line=s.line,
+                                  file=self.file, suggestion=_closest(s.rule, rules))
+            for p in s.premises:
+                if p not in ids:
+                    raise MissingPremise(f"uses {p!r}, which is neither a step nor a hypothesis",
+                                         step=s.id, rule=s.rule, line=s.line, file=self.file,
+                                         suggestion=_closest(p, ids))
+            self._check_variables(s.claim, where=f"step {s.id!r}", line=s.line)
+        if self.theorem is not None:
+            for p in self.theorem.from_steps:
+                if p not in ids:
+                    raise MissingPremise(f"the theorem uses {p!r}, which is neither a step nor a hypothesis",
+                                         step="theorem", line=self.theorem.line, file=self.file,
+                                         suggestion=_closest(p, ids))
+            self._check_variables(self.theorem.claim, where="the theorem", line=self.theorem.line)
+        g = self.graph()
+        try:
+            cycle = nx.find_cycle(g)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            path = " -> ".join([cycle[0][0]] + [v for _, v in cycle])
+            first = self._step_or_none(cycle[0][1])
+            raise CyclicProof(f"the steps depend on each other in a cycle: {path}",
+                              step=cycle[0][1], line=first.line if first else None, file=self.file)
+        warns = []
+        used = {p for s in self.steps for p in s.premises}
+        if self.theorem is not None:
+            used |= set(self.theorem.from_steps)
+        for hid in self.hypotheses:
+            if hid not in used:
+                warns.append(f"hypothesis {hid!r} is not used by any step")
+        return warns
+
+    def _step_or_none(self, id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == id), None)
+
+    def _check_variables(self, st: Statement, where: str, line: int | None) -> None:
+        for side in (st.lhs, st.rhs):
+            for node in sympy.preorder_traversal(side):
+                if isinstance(node, RV) and self.variables and node.name not in self.variables:
+                    raise InvalidArgument(f"{where} mentions the undeclared variable {node.name!r}",
+                                          line=line, file=self.file)
+                if isinstance(node, (FamilyMember, FamilyRange)) and node.family not in self.families:
+                    raise InvalidArgument(f"{where} mentions the undeclared family {node.family!r}",
+                                          line=line, file=self.file)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Proof):
+            return NotImplemented
+        return (self.name, self.title, self.notes, self.units, self.parameters, self.variables,
+                self.families, self.hypotheses, self.steps, self.theorem) == (
+            other.name, other.title, other.notes, other.units, other.parameters, other.variables,
+            other.families, other.hypotheses, other.steps, other.theorem)
+
+    def __repr__(self) -> str:
+        return f"Proof({self.name!r}, {len(self.hypotheses)} hypotheses, {len(self.steps)} steps)"
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f"did you mean {match[0]!r}?" if match else None
+
+
+def warn_unused(proof: Proof) -> None:  # pragma: no cover - convenience for notebooks
+    for w in proof.validate():
+        warnings.warn(w, ProofWarning, stacklevel=2)
+
+

@@ -29,7 +29,11 @@ class Statement:
     def __post_init__(self) -> None:
         if self.rel not in RELATIONS:
             raise InvalidArgument(f"Expected a relation in {RELATIONS} but got rel={self.rel!r}")
-        for side in (self.lhs, self.rhs):
+        for name in ("lhs", "rhs"):
+            side = getattr(self, name)
+            if isinstance(side, int) and not isinstance(side, bool):
+                side = sympy.Integer(side)
+                object.__setattr__(self, name, side)
             if not isinstance(side, sympy.Expr):
                 raise InvalidArgument(f"Expected an expression but got {side!r}")
 

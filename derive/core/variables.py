@@ -196,6 +196,37 @@ def _items_of(obj: object) -> tuple[RVItem, ...]:
     raise InvalidArgument(f"Expected a random variable but got {obj!r}")
 
 
+def _span(item: RVItem) -> tuple[str, sympy.Expr, sympy.Expr] | None:
+    if isinstance(item, FamilyMember):
+        return item.family, item.index, item.index
+    if isinstance(item, FamilyRange):
+        return item.family, item.lo, item.hi
+    return None
+
+
+def _merge_adjacent(items: set) -> set:
+    """Join blocks of one family that provably abut: ``X[1..i-1] ∪ X[i] = X[1..i]``."""
+    changed = True
+    while changed:
+        changed = False
+        spans = [(it, _span(it)) for it in items]
+        spans = [(it, sp) for it, sp in spans if sp is not None]
+        for a, (fa, loa, hia) in spans:
+            for b, (fb, lob, hib) in spans:
+                if a is b or fa != fb:
+                    continue
+                if sympy.expand(hia + 1 - lob) != 0:
+                    continue
+                merged = FamilyRange.make(fa, loa, hib)
+                if len(merged) == 1 and isinstance(merged[0], FamilyRange):
+                    items = (items - {a, b}) | {merged[0]}
+                    changed = True
+                    break
+            if changed:
+                break
+    return items
+
+
 class RVSet(Basic):
     """A canonical set of random variables: sorted, without duplicates."""
 
@@ -203,7 +234,7 @@ class RVSet(Basic):
         flat: list[RVItem] = []
         for it in items:
             flat.extend(_items_of(it))
-        uniq = sorted(set(flat), key=default_sort_key)
+        uniq = sorted(_merge_adjacent(set(flat)), key=default_sort_key)
         return Basic.__new__(cls, *uniq)
 
     @property

@@ -1,0 +1,16 @@
+"""The trusted kernel: the only code whose bugs can make a false proof pass.
+
+It imports only ``derive.core``, ``derive.errors``, sympy, networkx and the
+standard library; uses exact arithmetic only; and raises instead of asserting.
+"""
+
+from derive.kernel.check import Report, StepResult, check_proof, check_step
+from derive.kernel.context import ASSUMED, FAILED, PROVED, STATUSES, TESTED, UNCHECKED, Rule, RuleOutcome, StepContext
+from derive.kernel.linear import Certificate, Term, check_certificate, find_certificate
+from derive.kernel.rules import RULES, rule_names
+
+__all__ = [
+    "check_proof", "check_step", "Report", "StepResult", "StepContext", "RuleOutcome", "Rule",
+    "RULES", "rule_names", "Certificate", "Term", "check_certificate", "find_certificate",
+    "PROVED", "ASSUMED", "TESTED", "FAILED", "UNCHECKED", "STATUSES",
+]

@@ -1,0 +1,277 @@
+"""``check_proof``: run every step through its rule, compose the theorem, report honestly.
+
+The kernel works on any object with the attributes of :class:`derive.proof.Proof`
+(``name``, ``file``, ``units``, ``parameters`` (name → object with ``symbol`` and
+``domain``), ``hypotheses`` (id → Hypothesis), ``steps`` (objects with ``id``,
+``claim``, ``rule``, ``premises``, ``args``, ``line``) and ``theorem`` (``claim``,
+``from_steps``, ``line``) or ``None``). It re-derives the dependency order itself
+and rejects unknown ids and cycles: the author's order is not trusted.
+
+Statuses: ``proved`` (kernel-checked), ``assumed`` (rests on a cited lemma or
+an ``assume`` hypothesis), ``tested`` (set by numeric testing above the kernel,
+never here), ``failed``, ``unchecked`` (the kernel could not decide). A proof is
+``proved`` only when the theorem and every step it depends on are ``proved`` or
+``assumed``; ``strict=True`` also refuses ``assumed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import networkx as nx
+
+from derive.core.hypotheses import Assume
+from derive.core.statements import Statement
+from derive.errors import CertificateError, CyclicProof, DuplicateStep, MissingPremise, ProofError, UnknownRule
+from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
+from derive.kernel.linear import find_certificate, term_of_statement
+from derive.kernel.rules import RULES, premise_terms
+
+__all__ = ["check_proof", "check_step", "Report", "StepResult", "Oracle"]
+
+#: An untrusted helper that may propose a certificate for a step the rules left
+#: ``unchecked`` (e.g. the Shannon LP prover). Whatever it returns is re-checked.
+Oracle = Callable[[StepContext], Any]
+
+
+@dataclass
+class StepResult:
+    """The verdict on one step (or on the theorem, ``id == "theorem"``)."""
+
+    id: str
+    rule: str
+    status: str
+    claim: Statement | None = None
+    message: str = ""
+    premises: tuple[str, ...] = ()
+    trusted: list[str] = field(default_factory=list)
+    expected: Any = None
+    got: Any = None
+    suggestion: str | None = None
+    error: str | None = None
+    line: int | None = None
+    depends_on_unproved: list[str] = field(default_factory=list)
+    certificate: Any = None
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "rule": self.rule, "status": self.status, "message": self.message}
+        if self.claim is not None:
+            out["claim"] = str(self.claim)
+        if self.premises:
+            out["premises"] = list(self.premises)
+        if self.trusted:
+            out["trusted"] = list(self.trusted)
+        if self.error:
+            out["error"] = self.error
+        if self.expected is not None:
+            out["expected"] = str(self.expected)
+        if self.got is not None:
+            out["got"] = str(self.got)
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.line is not None:
+            out["line"] = self.line
+        if self.depends_on_unproved:
+            out["depends_on_unproved"] = list(self.depends_on_unproved)
+        return out
+
+
+@dataclass
+class Report:
+    """Per-step results, the theorem's result, the overall status and what was trusted."""
+
+    name: str
+    file: str | None
+    steps: list[StepResult]
+    theorem: StepResult | None
+    status: str
+    trusted: list[str]
+    strict: bool = False
+
+    @property
+    def conclusion(self) -> str | None:
+        return str(self.theorem.claim) if self.theorem is not None and self.theorem.claim is not None else None
+
+    def failures(self) -> list[StepResult]:
+        out = [s for s in self.steps if s.status == FAILED]
+        if self.theorem is not None and self.theorem.status == FAILED:
+            out.append(self.theorem)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return self.status == PROVED
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "name": self.name,
+            "status": self.status,
+            "conclusion": self.conclusion,
+            "steps": [s.to_json() for s in self.steps] + ([self.theorem.to_json()] if self.theorem else []),
+            "trusted": list(self.trusted),
+        }
+
+
+def _domains(proof) -> dict:
+    return {p.symbol: p.domain for p in proof.parameters.values()}
+
+
+def _order(proof) -> list:
+    ids: dict[str, Any] = {}
+    for s in proof.steps:
+        if s.id in ids or s.id in proof.hypotheses:
+            raise DuplicateStep(f"the id {s.id!r} is used twice", step=s.id, line=s.line, file=proof.file)
+        ids[s.id] = s
+    g = nx.DiGraph()
+    g.add_nodes_from(ids)
+    for s in proof.steps:
+        if s.rule not in RULES:
+            raise UnknownRule(f"unknown rule {s.rule!r} (known: {', '.join(sorted(RULES))})", step=s.id,
+                              rule=s.rule, line=s.line, file=proof.file)
+        for p in s.premises:
+            if p in proof.hypotheses:
+                continue
+            if p not in ids:
+                raise MissingPremise(f"uses {p!r}, which is neither a step nor a hypothesis", step=s.id,
+                                     rule=s.rule, line=s.line, file=proof.file)
+            g.add_edge(p, s.id)
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        cycle = []
+    if cycle:
+        path = " -> ".join([cycle[0][0]] + [v for _, v in cycle])
+        raise CyclicProof(f"the steps depend on each other in a cycle: {path}", step=cycle[0][1],
+                          line=ids[cycle[0][1]].line, file=proof.file)
+    return [ids[i] for i in nx.lexicographical_topological_sort(g, key=lambda i: proof.steps.index(ids[i]))]
+
+
+def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
+    """Apply the step's rule; ask ``oracle`` for a certificate when the rule leaves it ``unchecked``."""
+    outcome = RULES[ctx.rule].function(ctx)
+    if outcome.status == UNCHECKED and oracle is not None and ctx.rule in ("shannon", "linear"):
+        proposal = oracle(ctx)
+        if proposal is not None:
+            from derive.kernel.linear import check_certificate
+
+            cert = check_certificate(ctx.claim, proposal, ctx.domains)
+            return RuleOutcome(PROVED, f"certificate (from the prover, checked): {cert}", certificate=cert)
+    return outcome
+
+
+def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) -> Report:
+    """Check every step and the theorem of ``proof``; never raises for a false step (it is ``failed``).
+
+    Raises
+    ------
+    UnknownRule, MissingPremise, CyclicProof, DuplicateStep
+        For structurally bad proofs (bad input, not bad mathematics).
+    """
+    order = _order(proof)
+    domains = _domains(proof)
+    results: dict[str, StepResult] = {}
+    for step in order:
+        stmts = {p: proof.get_step(p).claim if hasattr(proof, "get_step") else _find(proof, p).claim
+                 for p in step.premises if p not in proof.hypotheses}
+        hyps = {p: proof.hypotheses[p] for p in step.premises if p in proof.hypotheses}
+        ctx = StepContext(step.id, step.rule, step.claim, dict(step.args), stmts, hyps, domains, proof.units)
+        res = StepResult(step.id, step.rule, FAILED, step.claim, premises=tuple(step.premises), line=step.line)
+        try:
+            out = check_step(ctx, oracle)
+            res.status, res.message, res.trusted, res.certificate = out.status, out.detail, list(out.trusted), out.certificate
+        except ProofError as err:
+            res.status = FAILED
+            res.message = err.message
+            res.error = type(err).__name__
+            res.expected, res.got, res.suggestion = err.expected, err.got, err.suggestion
+        results[step.id] = res
+        for p in step.premises:
+            if p in proof.hypotheses and isinstance(proof.hypotheses[p], Assume):
+                h = proof.hypotheses[p]
+                res.trusted.append(f"{p}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
+    _mark_dependencies(proof, results)
+    theorem = _check_theorem(proof, results, domains) if proof.theorem is not None else None
+    steps = [results[s.id] for s in proof.steps]
+    status = _overall(proof, steps, theorem, strict)
+    trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))
+    return Report(proof.name, proof.file, steps, theorem, status, trusted, strict)
+
+
+def _find(proof, sid: str):
+    return next(s for s in proof.steps if s.id == sid)
+
+
+def _mark_dependencies(proof, results: dict[str, StepResult]) -> None:
+    g = nx.DiGraph()
+    for s in proof.steps:
+        g.add_node(s.id)
+        for p in s.premises:
+            if p not in proof.hypotheses:
+                g.add_edge(p, s.id)
+    for s in proof.steps:
+        bad = [a for a in nx.ancestors(g, s.id) if results[a].status not in (PROVED, ASSUMED)]
+        results[s.id].depends_on_unproved = sorted(bad)
+
+
+def _check_theorem(proof, results: dict[str, StepResult], domains) -> StepResult:
+    th = proof.theorem
+    res = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
+    terms = []
+    trusted: list[str] = []
+    for sid in th.from_steps:
+        if sid in proof.hypotheses:
+            h = proof.hypotheses[sid]
+            if isinstance(h, Assume):
+                terms.append(term_of_statement(sid, h.statement, "premise"))
+                trusted.append(f"{sid}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
+            else:
+                ctx = StepContext("theorem", "compose", th.claim, {}, {}, {sid: h}, domains, proof.units)
+                terms.extend(premise_terms(ctx))
+        else:
+            terms.append(term_of_statement(sid, results[sid].claim, "premise"))
+    try:
+        cert = find_certificate(th.claim, terms, domains)
+        if cert is None:
+            raise CertificateError("the theorem is not a non-negative combination of the listed steps")
+        res.status = PROVED
+        res.message = f"composed: {cert}"
+        res.certificate = cert
+    except CertificateError as err:
+        res.status = FAILED
+        res.error = type(err).__name__
+        res.message = f"the listed steps do not give the theorem: {err.message}"
+        res.got = th.claim
+        res.suggestion = "list every step the theorem needs in `from`, or add a `linear` step"
+    res.trusted = trusted
+    return res
+
+
+def _overall(proof, steps: list[StepResult], theorem: StepResult | None, strict: bool) -> str:
+    if theorem is not None:
+        g = nx.DiGraph()
+        for s in proof.steps:
+            for p in s.premises:
+                g.add_edge(p, s.id)
+        needed: set[str] = set()
+        for sid in theorem.premises:
+            needed.add(sid)
+            if sid in g:
+                needed |= nx.ancestors(g, sid)
+        relevant = [s for s in steps if s.id in needed] + [theorem]
+        uses_assume = any(h in needed and isinstance(proof.hypotheses[h], Assume) for h in proof.hypotheses)
+    else:
+        relevant = steps
+        uses_assume = any(isinstance(h, Assume) for h in proof.hypotheses.values())
+    statuses = {s.status for s in relevant}
+    if FAILED in statuses:
+        return FAILED
+    if UNCHECKED in statuses:
+        return UNCHECKED
+    if TESTED in statuses:
+        return TESTED if not strict else FAILED
+    if ASSUMED in statuses or uses_assume or any(s.trusted for s in relevant):
+        return FAILED if strict else PROVED
+    return PROVED
+

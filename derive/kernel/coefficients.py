@@ -1,0 +1,162 @@
+"""Contraction coefficients the kernel may use in SDPI steps.
+
+* Closed forms of the input-free ``η_KL`` (cited lemmas, status ``assumed``):
+  ``BSC(δ)``: ``(1 - 2δ)^2``; ``BEC(ε)``: ``1 - ε``; ``AWGN(s)`` with Gaussian
+  input: ``s / (1 + s)`` (Polyanskiy & Wu, "Strong data-processing inequalities
+  for channels and Bayesian networks", 2017).
+* Dobrushin's coefficient ``η_TV(K) = max_{x,x'} TV(K(·|x), K(·|x'))``,
+  computed exactly, with ``η_KL(K) <= η_TV(K)`` (Cohen, Kemperman & Zbăganu
+  1998; a theorem, so the step is ``proved``). It does *not* tensorize.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import sympy
+from sympy import S
+
+from derive.core.hypotheses import ChannelSpec
+from derive.core.parameters import Domain
+from derive.errors import SideConditionFailed
+from derive.kernel.signs import is_nonnegative, sign_of
+
+__all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "channel_rows", "sdpi_coefficient"]
+
+_PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """A valid upper bound ``value >= η_KL(K)``, how it is known, and whether it tensorizes."""
+
+    value: sympy.Expr
+    source: str
+    cited: bool
+    tensorizes: bool
+
+
+def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
+    """The cited closed form of the input-free ``η_KL`` for BSC, BEC and AWGN; else ``None``."""
+    if spec.name == "BSC":
+        (p,) = spec.params
+        return Coefficient((1 - 2 * p) ** 2, f"eta_KL(BSC(p)) = (1 - 2p)^2 [{_PW17}]", True, True)
+    if spec.name == "BEC":
+        (e,) = spec.params
+        return Coefficient(1 - e, f"eta_KL(BEC(e)) = 1 - e [{_PW17}]", True, True)
+    if spec.name == "AWGN":
+        (s,) = spec.params
+        return Coefficient(s / (1 + s), f"eta_KL(AWGN(snr), Gaussian input) = snr/(1 + snr) [{_PW17}]",
+                           True, True)
+    return None
+
+
+def channel_rows(spec: ChannelSpec) -> list[list[sympy.Expr]] | None:
+    """The rows ``p(y|x)`` of a finite channel (symbolic entries allowed); ``None`` for AWGN."""
+    if spec.name == "matrix":
+        return [list(r) for r in spec.rows or ()]
+    if spec.name == "BSC":
+        (p,) = spec.params
+        return [[1 - p, p], [p, 1 - p]]
+    if spec.name == "BEC":
+        (e,) = spec.params
+        return [[1 - e, e, S.Zero], [S.Zero, e, 1 - e]]
+    if spec.name == "Z":
+        (p,) = spec.params
+        return [[S.One, S.Zero], [p, 1 - p]]
+    if spec.name == "QSC":
+        q, p = spec.params
+        if not (q.is_Integer and 2 <= int(q) <= 64):
+            return None
+        k = int(q)
+        return [[(1 - p) if i == j else p / (k - 1) for j in range(k)] for i in range(k)]
+    return None
+
+
+def _abs(x: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | None:
+    s = sign_of(x, domains)
+    if s in ("pos", "nonneg", "zero"):
+        return x
+    if s in ("neg", "nonpos"):
+        return -x
+    return None
+
+
+def dobrushin_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | None:
+    """``η_TV(K) = max_{x,x'} (1/2) Σ_y |K(y|x) - K(y|x')|``, exact; ``None`` if a sign is undecidable."""
+    rows = channel_rows(spec)
+    if rows is None:
+        return None
+    best: sympy.Expr = S.Zero
+    candidates: list[sympy.Expr] = []
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            total = S.Zero
+            for a, b in zip(rows[i], rows[j]):
+                d = _abs(sympy.expand(a - b), domains)
+                if d is None:
+                    return None
+                total += d
+            candidates.append(sympy.expand(total / 2))
+    if not candidates:
+        return best
+    best = candidates[0]
+    for c in candidates[1:]:
+        s = sign_of(c - best, domains)
+        if s in ("pos", "nonneg", "zero"):
+            best = c
+        elif s not in ("neg", "nonpos"):
+            return None
+    return best
+
+
+def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], *, need_tensorization: bool = False
+                     ) -> list[Coefficient]:
+    """Every valid upper bound on the input-free ``η_KL(K)`` the kernel knows, best first.
+
+    Raises
+    ------
+    SideConditionFailed
+        If a channel parameter is not provably inside its range (e.g. ``0 <= p <= 1``).
+    """
+    _check_channel_parameters(spec, domains)
+    out: list[Coefficient] = []
+    cf = closed_form_eta_kl(spec)
+    if cf is not None:
+        out.append(cf)
+    if not need_tensorization:
+        tv = dobrushin_coefficient(spec, domains)
+        if tv is not None:
+            out.append(Coefficient(tv, "eta_KL(K) <= eta_TV(K) (Dobrushin coefficient, computed exactly; "
+                                       "Cohen, Kemperman & Zbaganu 1998)", False, False))
+    return out
+
+
+def _check_channel_parameters(spec: ChannelSpec, domains) -> None:
+    def need(cond: sympy.Expr, text: str) -> None:
+        if not is_nonnegative(cond, domains):
+            raise SideConditionFailed(f"the channel {spec} needs {text}, which is not provable from the parameters' domains")
+
+    if spec.name in ("BSC", "BEC", "Z"):
+        (p,) = spec.params
+        need(p, "its parameter >= 0")
+        need(1 - p, "its parameter <= 1")
+    elif spec.name == "QSC":
+        q, p = spec.params
+        if not (q.is_Integer and q >= 2):
+            raise SideConditionFailed(f"the channel {spec} needs an integer alphabet size q >= 2")
+        need(p, "p >= 0")
+        need(1 - p, "p <= 1")
+    elif spec.name == "AWGN":
+        (s,) = spec.params
+        need(s, "snr >= 0")
+    elif spec.name == "matrix":
+        for row in spec.rows or ():
+            for v in row:
+                need(v, "non-negative entries")
+            total = sympy.simplify(sum(row))
+            if total != 1:
+                raise SideConditionFailed(f"a row of the channel matrix sums to {total}, not 1")
+
+

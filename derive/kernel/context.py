@@ -1,0 +1,72 @@
+"""What a rule sees when it checks one step, and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import sympy
+
+from derive.core.hypotheses import Assume, Hypothesis
+from derive.core.parameters import Domain
+from derive.core.statements import Statement
+
+__all__ = ["StepContext", "RuleOutcome", "Rule", "PROVED", "ASSUMED", "TESTED", "FAILED", "UNCHECKED", "STATUSES"]
+
+PROVED, ASSUMED, TESTED, FAILED, UNCHECKED = "proved", "assumed", "tested", "failed", "unchecked"
+STATUSES = (PROVED, ASSUMED, TESTED, FAILED, UNCHECKED)
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """One step to check: its claim and args, the accepted premises it uses, the domains and units."""
+
+    step_id: str
+    rule: str
+    claim: Statement
+    args: Mapping[str, Any]
+    premise_statements: Mapping[str, Statement]
+    premise_hypotheses: Mapping[str, Hypothesis]
+    domains: Mapping[sympy.Symbol, Domain]
+    units: str = "bits"
+
+    def hypotheses(self) -> list[Hypothesis]:
+        return list(self.premise_hypotheses.values())
+
+    def statements(self) -> dict[str, Statement]:
+        """Premise statements: accepted steps and ``assume`` hypotheses."""
+        out = dict(self.premise_statements)
+        for hid, h in self.premise_hypotheses.items():
+            if isinstance(h, Assume):
+                out[hid] = h.statement
+        return out
+
+
+@dataclass
+class RuleOutcome:
+    """A rule's verdict on a step that it accepts.
+
+    ``status`` is ``proved`` (kernel-checked), ``assumed`` (rests on a cited
+    lemma listed in ``trusted``) or ``unchecked`` (the kernel could not decide;
+    never a success).
+    """
+
+    status: str
+    detail: str = ""
+    trusted: list[str] = field(default_factory=list)
+    certificate: Any = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: proof-file ``name``, Python ``function``, statement and reference."""
+
+    name: str
+    function: Callable[[StepContext], RuleOutcome]
+    statement: str
+    reference: str
+    needs: str = ""
+
+    @property
+    def python_name(self) -> str:
+        return self.function.__name__

@@ -1,0 +1,655 @@
+"""The rule registry: one small pure function per rule.
+
+Each function receives a :class:`StepContext` and either returns a
+:class:`RuleOutcome` (the step is accepted) or raises a :class:`ProofError`
+subclass saying what it expected and what it got. Proof files name rules by
+their short contract names (``dpi``, ``sdpi``, ...); the functions carry the
+descriptive names (``mutual_info_le_of_markov``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import sympy
+from sympy import S
+
+from derive.core.hypotheses import Assume, Channel, Hypothesis, MutuallyIndependent
+from derive.core.linear import is_zero_coefficient, linear_form
+from derive.core.parameters import Domain
+from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
+from derive.core.statements import Statement
+from derive.core.variables import FamilyMember, FamilyRange, RVSet, index_symbol
+from derive.errors import CertificateError, RuleMismatch, SideConditionFailed
+from derive.kernel.coefficients import sdpi_coefficient
+from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
+from derive.kernel.independence import implies_independence
+from derive.kernel.linear import (
+    Certificate,
+    Term,
+    check_certificate,
+    find_certificate,
+    nonneg_term,
+    term_of_statement,
+    zero_term,
+)
+from derive.kernel.signs import is_nonnegative, is_positive, sign_of
+
+__all__ = ["RULES", "register", "rule_names", "premise_terms"]
+
+RULES: dict[str, Rule] = {}
+
+
+def register(name: str, statement: str, reference: str, needs: str = "") -> Callable:
+    """Register ``function`` under the proof-file rule ``name``."""
+
+    def deco(fn: Callable[[StepContext], RuleOutcome]) -> Callable[[StepContext], RuleOutcome]:
+        RULES[name] = Rule(name, fn, statement, reference, needs)
+        return fn
+
+    return deco
+
+
+def rule_names() -> list[str]:
+    return sorted(RULES)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _as_le(st: Statement) -> Statement:
+    """``a >= b`` rewritten as ``b <= a``; ``<=`` and ``==`` unchanged."""
+    return st.flipped() if st.rel == ">=" else st
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Exactly equal as linear forms over joint entropies (so ``H(X,Y) - H(Y)`` equals ``H(X|Y)``)."""
+    return (linear_form(a) - linear_form(b)).is_zero()
+
+
+def _mismatch(ctx: StepContext, message: str, expected: object, suggestion: str | None = None) -> RuleMismatch:
+    return RuleMismatch(message, step=ctx.step_id, rule=ctx.rule, expected=expected, got=ctx.claim,
+                        suggestion=suggestion)
+
+
+def _side(ctx: StepContext, message: str, suggestion: str | None = None) -> SideConditionFailed:
+    return SideConditionFailed(message, step=ctx.step_id, rule=ctx.rule, suggestion=suggestion)
+
+
+def _coefficient_times_atom(expr: sympy.Expr, kind: type) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``c * atom`` with ``atom`` of class ``kind`` and ``c`` free of information; else ``None``."""
+    if isinstance(expr, kind):
+        return S.One, expr
+    if isinstance(expr, sympy.Mul):
+        atoms = [f for f in expr.args if has_information(f)]
+        if len(atoms) == 1 and isinstance(atoms[0], kind):
+            rest = sympy.Mul(*[f for f in expr.args if f is not atoms[0]])
+            return rest, atoms[0]
+    return None
+
+
+def _hypotheses_of(ctx: StepContext, kind: type) -> list[tuple[str, Hypothesis]]:
+    return [(hid, h) for hid, h in ctx.premise_hypotheses.items() if isinstance(h, kind)]
+
+
+def premise_terms(ctx: StepContext) -> list[Term]:
+    """Terms for every premise: accepted statements (``>= 0``/``== 0``) and hypothesis equalities."""
+    terms: list[Term] = []
+    for sid, st in ctx.statements().items():
+        terms.append(term_of_statement(sid, st, "premise"))
+    for hid, h in ctx.premise_hypotheses.items():
+        if isinstance(h, Assume):
+            continue
+        eqs = h.equalities()
+        for k, e in enumerate(eqs):
+            label = hid if len(eqs) == 1 else f"{hid}[{k + 1}]"
+            terms.append(zero_term(e, label, f"hypothesis {hid}: {sympy.sstr(e)} = 0"))
+    return terms
+
+
+def _info_atoms(exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:
+    seen: list[sympy.Expr] = []
+    for e in exprs:
+        for node in sympy.preorder_traversal(e):
+            if isinstance(node, INFO_CLASSES) and node not in seen:
+                seen.append(node)
+    return seen
+
+
+# ---------------------------------------------------------------------------- linear / shannon
+
+def _explicit_certificate(ctx: StepContext, terms: list[Term]) -> Certificate:
+    given = dict(ctx.args.get("certificate") or {})
+    by_label = {t.label: t for t in terms}
+    mults = []
+    for key, m in given.items():
+        if key not in by_label:
+            raise CertificateError(f"the certificate names {key!r}, which is not a premise of this step "
+                                   f"(premises: {', '.join(by_label) or 'none'})", step=ctx.step_id, rule=ctx.rule)
+        mults.append((by_label[key], m))
+    for k, e in enumerate(ctx.args.get("nonneg") or ()):
+        if f"nonneg[{k + 1}]" in given:
+            mults.append((nonneg_term(e, ctx.domains, f"nonneg[{k + 1}]"), given[f"nonneg[{k + 1}]"]))
+    return Certificate(mults)
+
+
+def _linear_terms(ctx: StepContext) -> list[Term]:
+    terms = premise_terms(ctx)
+    for k, e in enumerate(ctx.args.get("nonneg") or ()):
+        try:
+            terms.append(nonneg_term(e, ctx.domains, f"nonneg[{k + 1}]"))
+        except CertificateError as err:
+            raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule) from err
+    atoms = _info_atoms([ctx.claim.lhs, ctx.claim.rhs, *[s.lhs for s in ctx.statements().values()],
+                         *[s.rhs for s in ctx.statements().values()]])
+    hyps = ctx.hypotheses()
+    for atom in atoms:
+        if isinstance(atom, I) and hyps and implies_independence(hyps, atom.left, atom.right, atom.given):
+            terms.append(zero_term(atom, f"{sympy.sstr(atom)} = 0", "implied by a hypothesis"))
+    for atom in atoms:
+        terms.append(nonneg_term(atom, ctx.domains, f"{sympy.sstr(atom)} >= 0"))
+    return terms
+
+
+def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
+    terms = _linear_terms(ctx)
+    if ctx.args.get("certificate"):
+        try:
+            cert = check_certificate(ctx.claim, _explicit_certificate(ctx, terms), ctx.domains)
+        except CertificateError as err:
+            raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule, got=ctx.claim) from err
+        return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)
+    try:
+        cert = find_certificate(ctx.claim, terms, ctx.domains)
+    except CertificateError as err:
+        if unchecked_ok:
+            return RuleOutcome(UNCHECKED, f"no certificate found ({err.message}); the Shannon prover can supply one")
+        raise CertificateError(f"no valid combination of the premises gives the claim: {err.message}",
+                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
+                               suggestion="list the missing premise or hypothesis in `uses`, or give "
+                                          "`nonneg` terms / a `certificate`") from err
+    if cert is None:
+        if unchecked_ok:
+            return RuleOutcome(UNCHECKED, "no certificate in the file and none found by exact search; "
+                                          "the Shannon prover can supply one")
+        raise CertificateError("the claim is not a non-negative combination of the premises, hypothesis "
+                               "equalities and the information quantities it mentions",
+                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
+                               suggestion="list the missing premise or hypothesis in `uses`, or give "
+                                          "`nonneg` terms / a `certificate`")
+    return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)
+
+
+@register("linear",
+          "claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0",
+          "Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate checking)")
+def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
+    """The claim is a non-negative combination of premises, information quantities and hypothesis equalities."""
+    return _linear_outcome(ctx, unchecked_ok=False)
+
+
+@register("shannon",
+          "a Shannon-type (in)equality: a non-negative combination of elemental inequalities and hypothesis "
+          "equalities, with the certificate checked exactly",
+          "Yeung 1997, A framework for linear information inequalities (ITIP)")
+def shannon_type_of_certificate(ctx: StepContext) -> RuleOutcome:
+    """Shannon-type step: checked from a certificate (in the file, or found by exact search); else unchecked."""
+    return _linear_outcome(ctx, unchecked_ok=True)
+
+
+# ---------------------------------------------------------------------------- dpi
+
+def _split_info(ctx: StepContext, expr: sympy.Expr, side: str) -> I:
+    if not isinstance(expr, I):
+        raise _mismatch(ctx, f"the {side} side must be a single mutual information I(.;.|.)",
+                        "I(A; C | W) <= I(A; B | W)")
+    return expr
+
+
+@register("dpi", "A -> B -> C (given W) ⇒ I(A; C | W) <= I(A; B | W) and I(A; C | W) <= I(B; C | W)",
+          "Cover & Thomas, Elements of Information Theory, Thm 2.8.1", needs="a Markov chain or independence")
+def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
+    """Data processing: ``I(A; C | W) <= I(A; B | W)`` when ``I(A; C | B, W) = 0``."""
+    st = _as_le(ctx.claim)
+    if st.rel != "<=":
+        raise _mismatch(ctx, "data processing gives an inequality", "I(A; C | W) <= I(A; B | W)")
+    small, big = _split_info(ctx, st.lhs, "smaller"), _split_info(ctx, st.rhs, "larger")
+    w = small.given
+    if big.given != w:
+        raise _mismatch(ctx, "both sides must have the same conditioning", f"I(.; . | {w}) <= I(.; . | {w})")
+    tried = []
+    for a, c in ((small.left, small.right), (small.right, small.left)):
+        for x, b in ((big.left, big.right), (big.right, big.left)):
+            if x != a:
+                continue
+            tried.append(f"{a} -> {b} -> {c}" + (f" given {w}" if w else ""))
+            if implies_independence(ctx.hypotheses(), a, c, b | w):
+                return RuleOutcome(PROVED, f"Markov chain {tried[-1]} from the hypotheses")
+    if not tried:
+        raise _mismatch(ctx, "the two mutual informations must share one side (A)",
+                        "I(A; C | W) <= I(A; B | W)")
+    raise _side(ctx, f"the Markov chain {' or '.join(tried)} does not follow from the hypotheses this step uses "
+                     f"({', '.join(ctx.premise_hypotheses) or 'none'})",
+                suggestion="add the Markov chain (or independence) hypothesis to `uses`")
+
+
+# ---------------------------------------------------------------------------- sdpi / tensorization
+
+def _sdpi_parts(ctx: StepContext) -> tuple[I, sympy.Expr, I]:
+    st = _as_le(ctx.claim)
+    shape = "I(U; Y) <= eta * I(U; X)"
+    if st.rel != "<=":
+        raise _mismatch(ctx, "SDPI gives an inequality", shape)
+    if not isinstance(st.lhs, I):
+        raise _mismatch(ctx, "the smaller side must be one mutual information", shape)
+    parts = _coefficient_times_atom(st.rhs, I)
+    if parts is None:
+        raise _mismatch(ctx, "the larger side must be a coefficient times one mutual information", shape)
+    return st.lhs, parts[0], parts[1]
+
+
+def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
+    out_i, eta, in_i = _sdpi_parts(ctx)
+    w = out_i.given
+    if in_i.given != w:
+        raise _mismatch(ctx, "both sides must have the same conditioning", f"I(U; Y | {w}) <= eta * I(U; X | {w})")
+    channels = _hypotheses_of(ctx, Channel)
+    if not channels:
+        raise _side(ctx, "no channel hypothesis (`channel = \"Y | X ~ ...\"`) among the premises",
+                    suggestion="add the channel hypothesis to `uses`")
+    problems = []
+    for hid, ch in channels:
+        product = any(isinstance(v, FamilyRange) for v in (*ch.output, *ch.input))
+        if product != tensorized:
+            problems.append(f"{hid} is {'a memoryless product' if product else 'a single-letter'} channel: "
+                            f"use `{'tensorization' if product else 'sdpi'}`")
+            continue
+        for u, y in ((out_i.left, out_i.right), (out_i.right, out_i.left)):
+            if y != ch.output:
+                continue
+            x_side = in_i.right if in_i.left == u else (in_i.left if in_i.right == u else None)
+            if x_side != ch.input:
+                continue
+            if not implies_independence(ctx.hypotheses(), u | w, y, ch.input):
+                problems.append(f"the Markov chain {u} -> {ch.input} -> {y}"
+                                + (f" (jointly with {w})" if w else "") + " does not follow from the hypotheses used")
+                continue
+            try:
+                options = sdpi_coefficient(ch.spec, ctx.domains, need_tensorization=tensorized)
+            except SideConditionFailed as err:
+                raise _side(ctx, err.message) from err
+            if not options:
+                problems.append(f"no valid contraction coefficient is known for {ch.spec}"
+                                + (" that tensorizes (eta_TV does not)" if tensorized else ""))
+                continue
+            for coeff in options:
+                if is_nonnegative(eta - coeff.value, ctx.domains):
+                    trusted = [coeff.source] if coeff.cited else []
+                    if tensorized:
+                        trusted.append("tensorization: eta_KL(K^n) = eta_KL(K) [Polyanskiy & Wu 2017; "
+                                       "Anantharam et al. 2013]")
+                    status = ASSUMED if coeff.cited else PROVED
+                    return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
+                                               f"({coeff.source})", trusted=trusted)
+            best = options[0].value
+            raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
+                               f"coefficient {sympy.sstr(best)} of {ch.spec}",
+                               step=ctx.step_id, rule=ctx.rule, expected=Statement(out_i, "<=", best * in_i),
+                               got=ctx.claim)
+    if problems:
+        raise _side(ctx, "; ".join(problems))
+    raise _mismatch(ctx, "no channel hypothesis matches: the claim must read I(U; Y) <= eta * I(U; X) for a "
+                         "declared channel Y | X", "I(U; Y) <= eta * I(U; X) with channel Y | X",
+                    suggestion=", ".join(f"{hid}: {ch}" for hid, ch in channels))
+
+
+@register("sdpi", "U -> X -> Y, Y | X ~ K ⇒ I(U; Y) <= eta * I(U; X) for every eta >= eta_KL(K)",
+          "Polyanskiy & Wu 2017; Ahlswede & Gács 1976", needs="a channel hypothesis and a Markov chain")
+def mutual_info_le_contraction_of_channel(ctx: StepContext) -> RuleOutcome:
+    """Strong data processing: ``I(U; Y) <= η·I(U; X)`` for ``U - X - Y`` with ``Y | X ~ K``, ``η >= η_KL(K)``."""
+    return _sdpi_common(ctx, tensorized=False)
+
+
+@register("tensorization",
+          "U -> X[1..n] -> Y[1..n], Y[1..n] | X[1..n] ~ K (memoryless) ⇒ I(U; Y[1..n]) <= eta_KL(K) I(U; X[1..n])",
+          "Polyanskiy & Wu 2017 (tensorization of eta_KL); Witsenhausen 1975",
+          needs="a memoryless product channel and a Markov chain")
+def mutual_info_le_contraction_of_product_channel(ctx: StepContext) -> RuleOutcome:
+    """SDPI through a memoryless product channel: ``η_KL(K^{⊗n}) = η_KL(K)`` (η_TV does not tensorize)."""
+    return _sdpi_common(ctx, tensorized=True)
+
+
+# ---------------------------------------------------------------------------- chain rule
+
+def _family_range_in(expr: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr) -> FamilyRange | None:
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, FamilyRange) and _same_index(node.hi, hi) and _same_index(node.lo, lo):
+            return node
+    return None
+
+
+def _same_index(a: sympy.Expr, b: sympy.Expr) -> bool:
+    return sympy.expand(a - b) == 0
+
+
+def _with_upper(expr: sympy.Expr, rng: FamilyRange, new_hi: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the block ``rng = X[lo..hi]`` replaced by ``X[lo..new_hi]`` (rebuilt canonically)."""
+    replacement = RVSet(*FamilyRange.make(rng.family, rng.lo, new_hi))
+
+    def rebuild(node):
+        if isinstance(node, RVSet):
+            if rng in node.args:
+                return RVSet(*[a for a in node.args if a != rng], replacement)
+            return node
+        if not node.args:
+            return node
+        return node.func(*[rebuild(a) for a in node.args])
+
+    return rebuild(expr)
+
+
+@register("chain_rule",
+          "H(X_1..X_n | Z) = Σ_i H(X_i | X_1..X_{i-1}, Z) and I(Y; X_1..X_n | Z) = Σ_i I(Y; X_i | X_1..X_{i-1}, Z), "
+          "finite or over a family X[1..n]",
+          "Cover & Thomas, Thms 2.5.1 and 2.5.2")
+def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
+    """Chain rule: an identity of joint entropies (finite), or a telescoping sum over a family."""
+    st = ctx.claim
+    if st.rel != "==":
+        raise _mismatch(ctx, "the chain rule is an equality", "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n)")
+    if _same(st.lhs, st.rhs):
+        return RuleOutcome(PROVED, "an identity of joint entropies")
+    sums = [(side, other) for side, other in ((st.rhs, st.lhs), (st.lhs, st.rhs)) if isinstance(side, sympy.Sum)]
+    for total, whole in sums:
+        if len(total.limits) != 1:
+            continue
+        var, lo, hi = total.limits[0]
+        rng = _family_range_in(whole, var, lo, hi)
+        if rng is None:
+            continue
+        if not is_nonnegative(hi - lo + 1, ctx.domains):
+            raise _side(ctx, f"the range {lo}..{hi} may be shorter than empty (need {hi} - {lo} + 1 >= 0)")
+        t = index_symbol("_t")
+        f_t = _with_upper(whole, rng, t)
+        term = total.function.xreplace({var: t})
+        f_prev = _with_upper(whole, rng, t - 1)
+        if not (linear_form(term) - (linear_form(f_t) - linear_form(f_prev))).is_zero():
+            continue
+        start = _with_upper(whole, rng, lo - 1)
+        if not linear_form(start).is_zero():
+            continue
+        return RuleOutcome(PROVED, f"telescoping over {rng}: each term is F(i) - F(i-1) with F(lo-1) = 0")
+    raise _mismatch(ctx, "the two sides are not equal by the chain rule",
+                    "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n) (or a finite identity)")
+
+
+# ---------------------------------------------------------------------------- super/subadditivity
+
+def _family_sum_parts(ctx: StepContext, total: sympy.Expr, shape: str) -> tuple[sympy.Symbol, sympy.Expr, sympy.Expr, I]:
+    if not (isinstance(total, sympy.Sum) and len(total.limits) == 1 and isinstance(total.function, I)):
+        raise _mismatch(ctx, "one side must be sum(I(M; X[i] | P), i, lo, hi)", shape)
+    var, lo, hi = total.limits[0]
+    return var, lo, hi, total.function
+
+
+def _family_of_term(term: I, var: sympy.Symbol) -> tuple[str, RVSet, RVSet] | None:
+    """``I(M; X[i] | P)`` → (family, M, P) when one side is exactly the member ``X[var]``."""
+    for mine, other in ((term.left, term.right), (term.right, term.left)):
+        if len(mine) == 1 and isinstance(mine.args[0], FamilyMember) and mine.args[0].index == var:
+            if var not in other.free_symbols and var not in term.given.free_symbols:
+                return mine.args[0].family, other, term.given
+    return None
+
+
+def _independence_covers(ctx: StepContext, family: str, lo, hi, given: RVSet) -> bool:
+    for _, h in _hypotheses_of(ctx, MutuallyIndependent):
+        if h.given != given:
+            continue
+        if h.family_range is not None and h.family_range.family == family:
+            if is_nonnegative(lo - h.family_range.lo, ctx.domains) and is_nonnegative(h.family_range.hi - hi, ctx.domains):
+                return True
+        if h.family_range is None and lo.is_Integer and hi.is_Integer:
+            wanted = {FamilyMember(family, k) for k in range(int(lo), int(hi) + 1)}
+            have = {m for s in h.members for m in s.args}
+            if wanted <= have and all(len(s) == 1 for s in h.members if set(s.args) & wanted):
+                return True
+    return False
+
+
+def _additivity(ctx: StepContext, *, super_: bool) -> RuleOutcome:
+    shape = ("I(M; X[1..n] | P) >= sum(I(M; X[i] | P), i, 1, n)" if super_
+             else "I(M; X[1..n] | W) <= sum(I(M; X[i] | W), i, 1, n)")
+    st = _as_le(ctx.claim)
+    if st.rel != "<=":
+        raise _mismatch(ctx, "this rule gives an inequality", shape)
+    whole, total = (st.rhs, st.lhs) if super_ else (st.lhs, st.rhs)
+    var, lo, hi, term = _family_sum_parts(ctx, total, shape)
+    found = _family_of_term(term, var)
+    if found is None:
+        raise _mismatch(ctx, "the summand must be I(M; X[i] | P) with the family member indexed by the sum", shape)
+    family, m, p = found
+    block = RVSet(*FamilyRange.make(family, lo, hi))
+    expected_whole = I(m, block, p)
+    if not _same(whole, expected_whole):
+        raise _mismatch(ctx, "the whole-family side does not match the summand",
+                        Statement(expected_whole, ">=" if super_ else "<=", total))
+    if not is_nonnegative(hi - lo + 1, ctx.domains):
+        raise _side(ctx, f"the range {lo}..{hi} may be shorter than empty")
+    cond = p if super_ else (p | m)
+    if not _independence_covers(ctx, family, lo, hi, cond):
+        what = f"{family}[{lo}..{hi}] mutually independent given {cond or 'nothing'}"
+        raise _side(ctx, f"needs {what}, and no hypothesis this step uses says so",
+                    suggestion=f"add `mutually_independent = \"{family}[{lo}..{hi}]"
+                               + (f" | {cond}" if cond else "") + "\"` (or `iid`) and list it in `uses`")
+    return RuleOutcome(PROVED, f"{family} members mutually independent given {cond or 'nothing'}")
+
+
+@register("superadditivity",
+          "X[1..n] mutually independent given P ⇒ I(M; X[1..n] | P) >= Σ_i I(M; X[i] | P)",
+          "Brown, Bun, Feldman, Smith & Talwar 2021 (superadditivity over independent samples); "
+          "Cover & Thomas, Ch. 2",
+          needs="mutual independence of the family given P")
+def mutual_info_ge_sum_of_independent(ctx: StepContext) -> RuleOutcome:
+    """Superadditivity: ``I(M; X^n | P) >= Σ I(M; X_i | P)`` when the ``X_i`` are independent given ``P``."""
+    return _additivity(ctx, super_=True)
+
+
+@register("subadditivity",
+          "X[1..n] mutually independent given (M, W) ⇒ I(M; X[1..n] | W) <= Σ_i I(M; X[i] | W)",
+          "Cover & Thomas (memoryless channel capacity argument, Lemma 7.9.2)",
+          needs="mutual independence of the family given M")
+def mutual_info_le_sum_of_conditionally_independent(ctx: StepContext) -> RuleOutcome:
+    """Subadditivity: ``I(M; X^n | W) <= Σ I(M; X_i | W)`` when the ``X_i`` are independent given ``(M, W)``."""
+    return _additivity(ctx, super_=False)
+
+
+# ---------------------------------------------------------------------------- fano / pinsker
+
+def _log_units(x: sympy.Expr, units: str) -> sympy.Expr:
+    return sympy.log(x) / sympy.log(2) if units == "bits" else sympy.log(x)
+
+
+def _h_units(p: sympy.Expr, units: str) -> sympy.Expr:
+    from derive.core.quantities import h
+
+    return h(p) if units == "bits" else h(p) * sympy.log(2)
+
+
+@register("fano",
+          "P(Xhat(Y) != X) <= pe, |X| <= k ⇒ H(X | Y) <= h(pe) + pe * log(k - 1)  (0 <= pe <= 1 - 1/k)",
+          "Cover & Thomas, Thm 2.10.1 (Fano's inequality)",
+          needs="args: error = pe (error probability of an estimator of X from Y), alphabet = k")
+def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
+    """Fano: ``H(X | Y) <= h(pe) + pe·log(k - 1)``; the meaning of ``pe`` is an assumption listed in the report."""
+    pe, k = ctx.args.get("error"), ctx.args.get("alphabet")
+    if pe is None or k is None:
+        raise _side(ctx, "Fano needs `error = \"pe\"` (the estimator's error probability) and `alphabet = \"k\"`")
+    st = _as_le(ctx.claim)
+    if st.rel != "<=" or not isinstance(st.lhs, H):
+        raise _mismatch(ctx, "Fano bounds one conditional entropy from above", "H(X | Y) <= h(pe) + pe*log(k - 1)")
+    bound = _h_units(pe, ctx.units) + pe * _log_units(k - 1, ctx.units)
+    for cond, text in ((pe, "pe >= 0"), (1 - 1 / k - pe, "pe <= 1 - 1/k"), (k - 2, "k >= 2")):
+        if not is_nonnegative(cond, ctx.domains):
+            raise _side(ctx, f"Fano needs {text}, which is not provable from the parameters' domains")
+    if not is_nonnegative(sympy.expand(st.rhs - bound), ctx.domains) or has_information(st.rhs):
+        raise _mismatch(ctx, "the bound is smaller than Fano's", Statement(st.lhs, "<=", bound))
+    x, y = st.lhs.target, st.lhs.given
+    return RuleOutcome(ASSUMED, "Fano's inequality", trusted=[
+        f"Fano (Cover & Thomas Thm 2.10.1) with {sympy.sstr(pe)} the error probability of an estimator of {x} "
+        f"from {y or 'nothing'} and {x} taking at most {sympy.sstr(k)} values (a modelling hypothesis)"])
+
+
+@register("pinsker", "TV(P, Q) <= sqrt(D(P || Q) / 2) (D in nats; sqrt(D ln 2 / 2) in bits)",
+          "Tsybakov, Introduction to Nonparametric Estimation, Lemma 2.5")
+def tv_le_sqrt_of_pinsker(ctx: StepContext) -> RuleOutcome:
+    """Pinsker: ``TV(P,Q) <= c·sqrt(D(P||Q))`` for ``c >= sqrt(1/2)`` (nats), ``sqrt(ln 2 / 2)`` (bits)."""
+    st = _as_le(ctx.claim)
+    k = S.Half if ctx.units == "nats" else sympy.log(2) / 2
+    shape = "TV(P, Q) <= sqrt(D(P || Q) / 2)" + ("" if ctx.units == "nats" else " * sqrt(log(2))")
+    if st.rel != "<=":
+        raise _mismatch(ctx, "Pinsker gives an inequality", shape)
+    if isinstance(st.lhs, TV):
+        parts = _coefficient_times_atom(st.rhs, sympy.Pow)
+        if parts and isinstance(parts[1].args[0], D) and parts[1].args[1] == S.Half:
+            c, div = parts[0], parts[1].args[0]
+            if set(div.args) == set(st.lhs.args) and is_nonnegative(c - sympy.sqrt(k), ctx.domains):
+                return RuleOutcome(PROVED, "Pinsker's inequality")
+    elif isinstance(st.rhs, D) or _coefficient_times_atom(st.rhs, D):
+        # 2 TV^2 <= D  (nats)
+        c_d = _coefficient_times_atom(st.rhs, D)
+        c_tv = _coefficient_times_atom(st.lhs, sympy.Pow)
+        if c_d and c_tv and isinstance(c_tv[1].args[0], TV) and c_tv[1].args[1] == 2:
+            div, tv = c_d[1], c_tv[1].args[0]
+            # TV^2 <= k D, so c_tv TV^2 <= c_d D whenever c_d >= 0 and c_d >= k c_tv
+            if set(div.args) == set(tv.args) and is_nonnegative(c_d[0], ctx.domains) \
+                    and is_nonnegative(c_d[0] - k * c_tv[0], ctx.domains):
+                return RuleOutcome(PROVED, "Pinsker's inequality (squared form)")
+    raise _mismatch(ctx, "not an instance of Pinsker's inequality", shape)
+
+
+# ---------------------------------------------------------------------------- monotone / substitute / real
+
+def _monotonicity(f: sympy.Expr, t: sympy.Symbol, domains) -> str | None:
+    """``"inc"``/``"dec"``/``"const"`` when proved on the domain of ``t``; structural, then by the derivative."""
+    if t not in f.free_symbols:
+        return "const"
+    if f == t:
+        return "inc"
+    if isinstance(f, sympy.Add):
+        parts = [_monotonicity(a, t, domains) for a in f.args]
+        if all(p in ("inc", "const") for p in parts):
+            return "inc"
+        if all(p in ("dec", "const") for p in parts):
+            return "dec"
+        return None
+    if isinstance(f, sympy.Mul):
+        const = sympy.Mul(*[a for a in f.args if t not in a.free_symbols])
+        rest = [a for a in f.args if t in a.free_symbols]
+        if len(rest) == 1:
+            inner = _monotonicity(rest[0], t, domains)
+            s = sign_of(const, domains)
+            if inner is None or s is None:
+                return None
+            if s in ("zero",):
+                return "const"
+            flip = s in ("neg", "nonpos")
+            return {"inc": "dec", "dec": "inc", "const": "const"}[inner] if flip else inner
+    if isinstance(f, sympy.Pow) and t not in f.args[1].free_symbols:
+        base, ex = f.args
+        inner = _monotonicity(base, t, domains)
+        if inner in ("inc", "dec") and is_nonnegative(base, domains):
+            if is_positive(ex, domains):
+                return inner
+            if ex.is_negative and is_positive(base, domains):
+                return {"inc": "dec", "dec": "inc"}[inner]
+    if isinstance(f, (sympy.log,)) and is_positive(f.args[0], domains):
+        return _monotonicity(f.args[0], t, domains)
+    if isinstance(f, sympy.exp):
+        return _monotonicity(f.args[0], t, domains)
+    d = sympy.diff(f, t)
+    s = sign_of(d, domains)
+    if s in ("pos", "nonneg"):
+        return "inc"
+    if s in ("neg", "nonpos"):
+        return "dec"
+    return None
+
+
+@register("monotone", "a <= b and f non-decreasing on a range holding a, b ⇒ f(a) <= f(b) (reversed if f is "
+                      "non-increasing)", "calculus", needs="args: function = \"f(t)\", variable = \"t\"")
+def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
+    """Apply a monotone function to both sides of one premise; monotonicity is proved, not assumed."""
+    f, var = ctx.args.get("function"), ctx.args.get("variable", "t")
+    if f is None:
+        raise _side(ctx, "`monotone` needs `function = \"...\"` (an expression in the variable `t`)")
+    prem = ctx.statements()
+    if len(prem) != 1:
+        raise _side(ctx, f"`monotone` uses exactly one premise, got {len(prem)}")
+    (pid, p), = prem.items()
+    t = next((s for s in f.free_symbols if s.name == var), None)
+    if t is None:
+        raise _side(ctx, f"the function {sympy.sstr(f)} does not mention its variable {var!r}")
+    lo_ok = all(is_nonnegative(side, ctx.domains) for side in (p.lhs, p.rhs))
+    t_dom = sympy.Symbol(f"_{var}", real=True, nonnegative=lo_ok)
+    domains = dict(ctx.domains)
+    if lo_ok:
+        domains[t_dom] = Domain(S.Zero, S.Infinity, False, True)
+    g = f.xreplace({t: t_dom})
+    mono = _monotonicity(g, t_dom, domains)
+    if p.rel == "==":
+        rel = "=="
+    elif mono in ("inc", "const"):
+        rel = p.rel
+    elif mono == "dec":
+        rel = {"<=": ">=", ">=": "<="}[p.rel]
+    else:
+        raise _side(ctx, f"cannot prove that {sympy.sstr(f)} is monotone in {var}"
+                         + (" on t >= 0" if lo_ok else " on the reals (the premise's sides are not provably >= 0)"))
+    expected = Statement(f.xreplace({t: p.lhs}), rel, f.xreplace({t: p.rhs}))
+    c = ctx.claim
+    for cand in (expected, expected.flipped()):
+        if cand.rel == c.rel and is_zero_coefficient(c.lhs - cand.lhs) and is_zero_coefficient(c.rhs - cand.rhs):
+            return RuleOutcome(PROVED, f"{sympy.sstr(f)} is {'non-decreasing' if mono != 'dec' else 'non-increasing'}")
+    raise _mismatch(ctx, f"applying {sympy.sstr(f)} to [{pid}] gives a different statement", expected)
+
+
+@register("substitute", "L == R and S ⇒ S with L replaced by R (or R by L)", "equality of reals")
+def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
+    """Replace equals by equals: one premise is an equality ``L == R``, another the statement rewritten."""
+    prem = ctx.statements()
+    eqs = [(k, s) for k, s in prem.items() if s.is_equality]
+    if not eqs:
+        raise _side(ctx, "`substitute` needs an equality among its premises")
+    tried = []
+    for eid, e in eqs:
+        others = [(k, s) for k, s in prem.items() if k != eid] or [(eid, e)]
+        for sid, s in others:
+            for a, b in ((e.lhs, e.rhs), (e.rhs, e.lhs)):
+                cand = Statement(s.lhs.subs(a, b), s.rel, s.rhs.subs(a, b))
+                tried.append(cand)
+                c = ctx.claim
+                for cc in (cand, cand.flipped()):
+                    if cc.rel == c.rel and is_zero_coefficient(c.lhs - cc.lhs) and is_zero_coefficient(c.rhs - cc.rhs):
+                        return RuleOutcome(PROVED, f"[{sid}] with {sympy.sstr(a)} replaced by {sympy.sstr(b)} ([{eid}])")
+    raise _mismatch(ctx, "the claim is not a premise with equals replaced by equals",
+                    tried[0] if tried else "S[L := R]")
+
+
+@register("real", "an inequality between parameter expressions, proved by an exact sign certificate "
+                  "(else tested numerically, never proved)", "exact real arithmetic (Sturm sequences)")
+def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
+    """Parameter-only inequality: ``proved`` only with an exact sign certificate; otherwise ``unchecked``."""
+    c = ctx.claim
+    if has_information(c.lhs) or has_information(c.rhs):
+        raise _mismatch(ctx, "`real` is for statements about parameters only; use `linear` for information "
+                             "quantities", "an inequality without H, I, D or TV")
+    slack = c.slack()
+    if c.is_equality:
+        if is_zero_coefficient(slack):
+            return RuleOutcome(PROVED, "an identity")
+        return RuleOutcome(UNCHECKED, "not an identity the kernel can verify exactly")
+    if is_nonnegative(slack, ctx.domains):
+        return RuleOutcome(PROVED, f"{sympy.sstr(slack)} >= 0 by an exact sign certificate")
+    if sign_of(slack, ctx.domains) in ("neg",):
+        raise RuleMismatch(f"false: {sympy.sstr(slack)} < 0 for every parameter value",
+                           step=ctx.step_id, rule=ctx.rule, got=c)
+    return RuleOutcome(UNCHECKED, "no exact sign certificate found (numeric testing can only give `tested`)")

@@ -1,0 +1,281 @@
+"""Exact sign certificates for expressions in parameters with interval domains.
+
+``sign_of(expr, domains)`` returns what it can *prove* about the sign of
+``expr`` for every admissible parameter value: one of ``"pos"``,
+``"nonneg"``, ``"zero"``, ``"nonpos"``, ``"neg"`` or ``None`` (unknown).
+Nothing here uses floating point. The reasoning is structural:
+
+* numbers: exact comparison (sympy decides signs of constant algebraic
+  expressions such as ``sqrt(2)/2 - 7/10`` exactly or by certified evaluation);
+* parameters: their domain's lower and upper ends;
+* ``a + b``, ``a * b``, ``a ** k``, ``exp``, ``log``, ``sqrt``, ``h``,
+  ``Sum``, ``Max``, ``Min``, ``Abs`` and the information atoms (``>= 0``):
+  the usual sign rules;
+* a rational function of one parameter on an interval: exact real-root
+  counting (Sturm sequences via ``Poly.count_roots``) shows the numerator
+  and denominator keep their sign, and the sign at one interior rational
+  point fixes it;
+* otherwise ``sympy.factor`` and retry.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+from sympy import Rational, S
+
+from derive.core.parameters import Domain
+from derive.core.quantities import INFO_CLASSES, h
+
+__all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "Sign"]
+
+Sign = str | None
+
+_NEG = {"pos": "neg", "nonneg": "nonpos", "zero": "zero", "nonpos": "nonneg", "neg": "pos", None: None}
+
+
+def is_nonnegative(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool:
+    """True only when ``expr >= 0`` is proved for every parameter value in ``domains``."""
+    return sign_of(expr, domains) in ("pos", "nonneg", "zero")
+
+
+def is_positive(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool:
+    """True only when ``expr > 0`` is proved."""
+    return sign_of(expr, domains) == "pos"
+
+
+def is_nonpositive(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool:
+    """True only when ``expr <= 0`` is proved."""
+    return sign_of(expr, domains) in ("neg", "nonpos", "zero")
+
+
+def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: int = 0) -> Sign:
+    """The proved sign of ``expr`` (see module docstring); ``None`` when unknown."""
+    expr = sympy.sympify(expr)
+    if _depth > 40:
+        return None
+    s = _structural(expr, domains, _depth)
+    if s in ("pos", "neg", "zero"):
+        return s
+    t = _univariate(expr, domains)
+    if t is not None:
+        return _meet(s, t)
+    if s is None and _depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)):
+        f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
+        if f != expr:
+            return sign_of(f, domains, _depth + 1)
+    return s
+
+
+def _meet(a: Sign, b: Sign) -> Sign:
+    """The more precise of two proved signs (both hold)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    order = {"zero": 0, "pos": 0, "neg": 0, "nonneg": 1, "nonpos": 1}
+    return a if order[a] <= order[b] else b
+
+
+def _number_sign(x: sympy.Expr) -> Sign:
+    if x.is_zero:
+        return "zero"
+    if x.is_positive:
+        return "pos"
+    if x.is_negative:
+        return "neg"
+    return None
+
+
+def _symbol_sign(x: sympy.Symbol, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
+    d = domains.get(x)
+    if d is None:
+        if x.is_positive:
+            return "pos"
+        if x.is_nonnegative:
+            return "nonneg"
+        if x.is_negative:
+            return "neg"
+        if x.is_nonpositive:
+            return "nonpos"
+        return None
+    lo, lo_strict = d.lower_bound()
+    hi, hi_strict = d.upper_bound()
+    if lo.is_finite and (lo > 0 or (lo == 0 and lo_strict)):
+        return "pos"
+    if hi.is_finite and (hi < 0 or (hi == 0 and hi_strict)):
+        return "neg"
+    if lo.is_finite and lo == 0 and hi.is_finite and hi == 0:
+        return "zero"
+    if lo.is_finite and lo >= 0:
+        return "nonneg"
+    if hi.is_finite and hi <= 0:
+        return "nonpos"
+    return None
+
+
+def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
+    if expr.is_Number or (expr.is_number and not expr.free_symbols and not _has_info(expr)):
+        return _number_sign(expr)
+    if isinstance(expr, sympy.Symbol):
+        return _symbol_sign(expr, domains)
+    if isinstance(expr, INFO_CLASSES):
+        return "nonneg"
+    if isinstance(expr, sympy.Add):
+        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
+        if all(s in ("pos", "nonneg", "zero") for s in signs):
+            return "pos" if "pos" in signs else ("nonneg" if "nonneg" in signs else "zero")
+        if all(s in ("neg", "nonpos", "zero") for s in signs):
+            return "neg" if "neg" in signs else ("nonpos" if "nonpos" in signs else "zero")
+        return None
+    if isinstance(expr, sympy.Mul):
+        result = "pos"
+        for a in expr.args:
+            s = sign_of(a, domains, depth + 1)
+            if s is None:
+                return None
+            result = _mul(result, s)
+        return result
+    if isinstance(expr, sympy.Pow):
+        base, ex = expr.args
+        if ex.is_Integer and int(ex) % 2 == 0:
+            bs = sign_of(base, domains, depth + 1)
+            if bs in ("pos", "neg"):
+                return "pos"
+            if bs == "zero" and ex > 0:
+                return "zero"
+            return "nonneg" if ex > 0 else ("pos" if bs in ("pos", "neg") else None)
+        bs = sign_of(base, domains, depth + 1)
+        if bs == "pos":
+            return "pos"
+        if bs in ("nonneg", "zero"):
+            es = sign_of(ex, domains, depth + 1)
+            if es == "pos":
+                return "nonneg" if bs == "nonneg" else "zero"
+            return None
+        if bs in ("neg", "nonpos") and ex.is_Integer:
+            if int(ex) % 2 == 1:
+                return bs if ex > 0 else ("neg" if bs == "neg" else None)
+        return None
+    if isinstance(expr, sympy.exp):
+        return "pos"
+    if isinstance(expr, sympy.log):
+        arg = expr.args[0]
+        s = sign_of(arg - 1, domains, depth + 1)
+        if sign_of(arg, domains, depth + 1) != "pos":
+            return None
+        return {"pos": "pos", "nonneg": "nonneg", "zero": "zero", "neg": "neg", "nonpos": "nonpos"}.get(s)
+    if isinstance(expr, h):
+        p = expr.args[0]
+        if is_nonnegative(p, domains) and is_nonnegative(1 - p, domains):
+            return "nonneg"
+        return None
+    if isinstance(expr, sympy.Abs):
+        return "nonneg"
+    if isinstance(expr, sympy.Max):
+        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
+        if any(s == "pos" for s in signs):
+            return "pos"
+        if any(s in ("nonneg", "zero") for s in signs):
+            return "nonneg"
+        return None
+    if isinstance(expr, sympy.Min):
+        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
+        if all(s == "pos" for s in signs):
+            return "pos"
+        if all(s in ("pos", "nonneg", "zero") for s in signs):
+            return "nonneg"
+        return None
+    if isinstance(expr, sympy.Sum):
+        s = sign_of(expr.function, domains, depth + 1)
+        if s in ("pos", "nonneg", "zero"):
+            return "nonneg"
+        if s in ("neg", "nonpos"):
+            return "nonpos"
+        return None
+    return None
+
+
+def _has_info(expr: sympy.Expr) -> bool:
+    return any(isinstance(a, INFO_CLASSES) for a in sympy.preorder_traversal(expr))
+
+
+def _mul(a: str, b: str) -> str:
+    if a == "zero" or b == "zero":
+        return "zero"
+    neg = (a in ("neg", "nonpos")) != (b in ("neg", "nonpos"))
+    strict = a in ("pos", "neg") and b in ("pos", "neg")
+    if neg:
+        return "neg" if strict else "nonpos"
+    return "pos" if strict else "nonneg"
+
+
+def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
+    """Exact sign of a rational function of one parameter over its (real) domain."""
+    free = expr.free_symbols
+    if len(free) != 1 or _has_info(expr):
+        return None
+    (x,) = free
+    d = domains.get(x)
+    if d is None:
+        if not x.is_real:
+            return None
+        lo, hi = S.NegativeInfinity, S.Infinity
+    else:  # an integer domain is contained in its real hull, so this is sound
+        lo, hi = d.lower_bound()[0], d.upper_bound()[0]
+    if not expr.is_rational_function(x):
+        return None
+    num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
+    try:
+        pn = sympy.Poly(num, x, domain="QQ")
+        pd = sympy.Poly(den, x, domain="QQ")
+    except (sympy.PolynomialError, sympy.CoercionFailed, ValueError):
+        return None
+    sn = _poly_sign_on(pn, lo, hi)
+    sd = _poly_sign_on(pd, lo, hi)
+    if sn is None or sd is None:
+        return None
+    if sd in ("nonneg", "nonpos", "zero"):
+        return None  # the denominator may vanish: no claim
+    return _mul(sn, sd)
+
+
+def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr) -> Sign:
+    """Sign of polynomial ``p`` on the closed interval ``[lo, hi]`` (ends may be infinite)."""
+    if p.is_zero:
+        return "zero"
+    if p.degree() == 0:
+        return _number_sign(p.LC())
+    a = None if lo.is_infinite else lo
+    b = None if hi.is_infinite else hi
+    # roots of odd multiplicity strictly inside (lo, hi) change the sign
+    touches_zero = False
+    for factor, mult in p.sqf_list()[1]:
+        n_closed = factor.count_roots(a, b)
+        at_ends = sum(1 for e in (a, b) if e is not None and factor.eval(e) == 0)
+        if a is not None and b is not None and a == b:
+            at_ends = min(at_ends, 1)
+        interior = n_closed - at_ends
+        if interior > 0 and mult % 2 == 1:
+            return None
+        if n_closed > 0:
+            touches_zero = True
+    for k in range(2, 12):
+        v = p.eval(_interior_point(lo, hi, k))
+        if v != 0:
+            if v > 0:
+                return "nonneg" if touches_zero else "pos"
+            return "nonpos" if touches_zero else "neg"
+    return None
+
+
+def _interior_point(lo: sympy.Expr, hi: sympy.Expr, k: int) -> sympy.Rational:
+    """The k-th of a sequence of distinct rational points inside ``(lo, hi)``."""
+    if lo.is_infinite and hi.is_infinite:
+        return Rational(1, k)
+    if lo.is_infinite:
+        return Rational(hi) - k
+    if hi.is_infinite:
+        return Rational(lo) + k
+    return (Rational(lo) * k + Rational(hi)) / (k + 1)

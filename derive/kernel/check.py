@@ -194,7 +194,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) ->
     _mark_dependencies(proof, results)
     theorem = _check_theorem(proof, results, domains) if proof.theorem is not None else None
     steps = [results[s.id] for s in proof.steps]
-    status = _overall(proof, steps, theorem, strict)
+    status = overall_status(proof, steps, theorem, strict)
     trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))
     return Report(proof.name, proof.file, steps, theorem, status, trusted, strict)
 
@@ -248,7 +248,7 @@ def _check_theorem(proof, results: dict[str, StepResult], domains) -> StepResult
     return res
 
 
-def _overall(proof, steps: list[StepResult], theorem: StepResult | None, strict: bool) -> str:
+def overall_status(proof, steps: list[StepResult], theorem: StepResult | None, strict: bool) -> str:
     if theorem is not None:
         g = nx.DiGraph()
         for s in proof.steps:

@@ -15,6 +15,8 @@ Nothing here uses floating point. The reasoning is structural:
   counting (Sturm sequences via ``Poly.count_roots``) shows the numerator
   and denominator keep their sign, and the sign at one interior rational
   point fixes it;
+* exact rational interval arithmetic over the parameters' domains (no
+  rounding is needed: every bound is a rational or infinite);
 * otherwise ``sympy.factor`` and retry.
 """
 
@@ -61,6 +63,11 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
     t = _univariate(expr, domains)
     if t is not None:
         return _meet(s, t)
+    t = _interval_sign(expr, domains)
+    if t is not None:
+        s = _meet(s, t)
+        if s in ("pos", "neg", "zero"):
+            return s
     if s is None and _depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)):
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
@@ -279,3 +286,102 @@ def _interior_point(lo: sympy.Expr, hi: sympy.Expr, k: int) -> sympy.Rational:
     if hi.is_infinite:
         return Rational(lo) + k
     return (Rational(lo) * k + Rational(hi)) / (k + 1)
+
+
+Interval = tuple[sympy.Expr, sympy.Expr]
+
+
+def _interval_sign(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
+    iv = _interval(expr, domains, 0)
+    if iv is None:
+        return None
+    lo, hi = iv
+    if lo.is_finite and lo > 0:
+        return "pos"
+    if hi.is_finite and hi < 0:
+        return "neg"
+    if lo == 0 and hi == 0:
+        return "zero"
+    if lo.is_finite and lo >= 0:
+        return "nonneg"
+    if hi.is_finite and hi <= 0:
+        return "nonpos"
+    return None
+
+
+def _interval(expr: sympy.Expr, domains, depth: int) -> Interval | None:
+    """An enclosing closed interval ``[lo, hi]`` with rational (or infinite) ends, or ``None``."""
+    if depth > 60:
+        return None
+    if expr.is_Rational:
+        return expr, expr
+    if isinstance(expr, sympy.Symbol):
+        d = domains.get(expr)
+        if d is None:
+            if expr.is_nonnegative:
+                return S.Zero, S.Infinity
+            return None
+        return d.lower_bound()[0], d.upper_bound()[0]
+    if isinstance(expr, sympy.Add):
+        lo, hi = S.Zero, S.Zero
+        for a in expr.args:
+            iv = _interval(a, domains, depth + 1)
+            if iv is None:
+                return None
+            lo, hi = lo + iv[0], hi + iv[1]
+        if lo is S.NaN or hi is S.NaN:
+            return None
+        return lo, hi
+    if isinstance(expr, sympy.Mul):
+        acc: Interval = (S.One, S.One)
+        for a in expr.args:
+            iv = _interval(a, domains, depth + 1)
+            if iv is None:
+                return None
+            acc = _imul(acc, iv)
+            if acc is None:
+                return None
+        return acc
+    if isinstance(expr, sympy.Pow) and expr.args[1].is_Integer:
+        base = _interval(expr.args[0], domains, depth + 1)
+        if base is None:
+            return None
+        k = int(expr.args[1])
+        if k < 0:
+            base = _irecip(base)
+            if base is None:
+                return None
+            k = -k
+        return _ipow(base, k)
+    return None
+
+
+def _prod(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    if a == 0 or b == 0:
+        return S.Zero
+    return a * b
+
+
+def _imul(x: Interval, y: Interval) -> Interval | None:
+    cands = [_prod(a, b) for a in x for b in y]
+    if any(c is S.NaN for c in cands):
+        return None
+    return min(cands), max(cands)
+
+
+def _irecip(x: Interval) -> Interval | None:
+    lo, hi = x
+    if (lo.is_finite and lo > 0) or (hi.is_finite and hi < 0):
+        return (1 / hi if hi.is_finite else S.Zero), (1 / lo if lo.is_finite else S.Zero)
+    return None
+
+
+def _ipow(x: Interval, k: int) -> Interval:
+    lo, hi = x
+    if k == 0:
+        return S.One, S.One
+    if k % 2 == 1 or lo >= 0:
+        return lo ** k, hi ** k
+    if hi <= 0:
+        return hi ** k, lo ** k
+    return S.Zero, max(lo ** k, hi ** k)

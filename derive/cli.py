@@ -1,0 +1,224 @@
+"""The ``derive`` command line.
+
+Exit codes (every subcommand): ``0`` success; ``1`` the mathematics says no (a
+step failed, a proof is not proved); ``2`` bad input (the message on stderr names
+the file, line and step); ``3`` an internal error (a bug in derive — please
+report it; set ``DERIVE_DEBUG=1`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Sequence
+
+from derive import __version__
+from derive.errors import DeriveError, LimitExceeded
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one clear line (its default) but never prints a traceback."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"derive: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="derive", description="Machine-checked information-theoretic proofs.")
+    p.add_argument("--version", action="version", version=f"derive {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="check proof files with the trusted kernel")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="proof files or folders of *.toml")
+    c.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    c.add_argument("--strict", action="store_true", help="also refuse cited (assumed) lemmas and tested steps")
+    c.add_argument("--verbose", "-v", action="store_true", help="show certificates and trusted facts")
+    c.set_defaults(func=cmd_check)
+
+    k = sub.add_parser("compose", help="print the bound the theorem's listed steps compose to")
+    k.add_argument("path", metavar="PATH")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_compose)
+
+    r = sub.add_parser("rules", help="list the kernel's rules")
+    r.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_rules)
+    return p
+
+
+# ---------------------------------------------------------------------------- check
+
+def _load(path: Path):
+    from derive.io import read_proof
+
+    return read_proof(path)
+
+
+def _check_file(path: Path, strict: bool) -> tuple[dict, Any]:
+    from derive.kernel import check_proof
+    from derive.kernel.rules import rule_names
+    from derive.numeric.real import test_unchecked_real_steps
+
+    proof = _load(path)
+    warnings = proof.validate(rule_names())
+    report = check_proof(proof, strict=strict)
+    test_unchecked_real_steps(proof, report)
+    out = report.to_json()
+    out["file"] = str(path)
+    if warnings:
+        out["warnings"] = warnings
+    return out, report
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from derive.io import find_proof_files
+
+    files = find_proof_files([Path(p) for p in args.paths])
+    results = []
+    worst = EXIT_OK
+    for f in files:
+        try:
+            out, report = _check_file(f, args.strict)
+        except RecursionError:
+            err = LimitExceeded("the input nests too deeply to process", file=str(f))
+            out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
+            worst = max(worst, EXIT_INPUT)
+        except DeriveError as err:
+            if err.file is None:
+                err.file = str(f)
+            out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
+            worst = max(worst, err.exit_code)
+            if not args.json:
+                print(f"derive: {err}", file=sys.stderr)
+        else:
+            if out["status"] != "proved":
+                worst = max(worst, EXIT_NO)
+        results.append(out)
+        if not args.json and report is not None:
+            _print_report(out, report, args.verbose)
+    if args.json:
+        print(json.dumps({"proofs": results}, indent=2, default=str))
+    elif len(files) > 1:
+        n_ok = sum(1 for r in results if r["status"] == "proved")
+        print(f"\n{n_ok}/{len(files)} proofs proved")
+    return worst
+
+
+_MARK = {"proved": "ok", "assumed": "assumed", "tested": "TESTED", "failed": "FAILED", "unchecked": "UNCHECKED"}
+
+
+def _print_report(out: dict, report, verbose: bool) -> None:
+    print(f"{out['file']}: {report.name} — {report.status}")
+    rows = report.steps + ([report.theorem] if report.theorem else [])
+    width = max([len(s.id) for s in rows] + [4])
+    rwidth = max([len(s.rule) for s in rows] + [4])
+    for s in rows:
+        line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {_MARK.get(s.status, s.status):<9}  {s.claim}"
+        print(line)
+        if s.status in ("failed", "unchecked", "tested") or verbose:
+            if s.message:
+                print(f"      {s.message}")
+            if s.expected is not None:
+                print(f"      expected: {s.expected}")
+            if s.got is not None and s.status == "failed":
+                print(f"      got:      {s.got}")
+            if s.suggestion:
+                print(f"      hint: {s.suggestion}")
+        if s.depends_on_unproved and s.status in ("proved", "assumed"):
+            print(f"      (depends on unproved step(s): {', '.join(s.depends_on_unproved)})")
+    if report.trusted:
+        print("  trusted (cited or assumed):")
+        for t in report.trusted:
+            print(f"    - {t}")
+    for w in out.get("warnings", []):
+        print(f"  warning: {w}")
+
+
+# ---------------------------------------------------------------------------- compose
+
+def cmd_compose(args: argparse.Namespace) -> int:
+    from derive.compose import compose_theorem
+
+    proof = _load(Path(args.path))
+    from derive.kernel.rules import rule_names
+
+    proof.validate(rule_names())
+    result = compose_theorem(proof)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(result.text())
+    return EXIT_OK if result.status == "proved" else EXIT_NO
+
+
+# ---------------------------------------------------------------------------- rules
+
+def rules_markdown() -> str:
+    """The rule reference (docs/rules.md), generated from the kernel's registry."""
+    from derive.kernel import RULES
+
+    lines = ["# derive rules", "",
+             "Generated by `derive rules --markdown` from the kernel's rule registry; do not edit by hand.", ""]
+    for name in sorted(RULES):
+        r = RULES[name]
+        doc = (r.function.__doc__ or "").strip().splitlines()[0]
+        lines += [f"## `{name}`", "", f"*{doc}*", "", f"- statement: {r.statement}",
+                  f"- Python: `derive.kernel.rules.{r.python_name}`", f"- reference: {r.reference}"]
+        if r.needs:
+            lines.append(f"- needs: {r.needs}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from derive.kernel import RULES
+
+    if args.markdown:
+        print(rules_markdown())
+    elif args.json:
+        print(json.dumps({"rules": [{"name": n, "statement": r.statement, "reference": r.reference,
+                                     "python": r.python_name} for n, r in sorted(RULES.items())]}, indent=2))
+    else:
+        for n, r in sorted(RULES.items()):
+            print(f"{n:<16} {r.statement}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- main
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return args.func(args)
+    except DeriveError as err:
+        print(f"derive: {err}", file=sys.stderr)
+        return err.exit_code
+    except RecursionError:
+        print("derive: the input nests too deeply to process", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    except Exception as err:  # pragma: no cover - a bug in derive, not bad input
+        if os.environ.get("DERIVE_DEBUG"):
+            traceback.print_exc()
+        print(f"derive: internal error ({type(err).__name__}: {err}); please report it "
+              "(DERIVE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Numeric verification (untrusted: yields ``tested``, never ``proved``)."""

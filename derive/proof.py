@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 import sympy
 
+from derive.core.exprs import to_expr
 from derive.core.hypotheses import Assume, Hypothesis
 from derive.core.parameters import Domain, Parameter, make_parameter
 from derive.core.statements import Statement
@@ -128,8 +129,8 @@ class Proof:
     def family(self, name: str, lo: Any, hi: Any) -> None:
         """Declare an indexed family ``name[lo..hi]``."""
         self._fresh_name(name)
-        self.families[name] = (sympy.sympify(lo) if isinstance(lo, int) else lo,
-                               sympy.sympify(hi) if isinstance(hi, int) else hi)
+        self.families[name] = (to_expr(lo),
+                               to_expr(hi))
 
     def hypothesis(self, id: str, hyp: Hypothesis, line: int | None = None) -> Hypothesis:
         if id in self.hypotheses or any(s.id == id for s in self.steps):

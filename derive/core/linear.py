@@ -23,6 +23,7 @@ from typing import Iterable, Mapping
 import sympy
 from sympy import Basic, S
 
+from derive.core.exprs import to_expr
 from derive.core.quantities import D, H, I, TV, has_information
 from derive.core.variables import RVSet
 from derive.errors import InvalidArgument
@@ -67,7 +68,7 @@ class LinearForm:
             if c != 0:
                 clean[atom] = c
         self.terms = clean
-        self.const = normalize_coefficient(sympy.sympify(const))
+        self.const = normalize_coefficient(to_expr(const))
 
     # arithmetic -----------------------------------------------------------
     def __add__(self, other: "LinearForm") -> "LinearForm":
@@ -83,7 +84,7 @@ class LinearForm:
         return self + (-other)
 
     def scale(self, k: sympy.Expr) -> "LinearForm":
-        if has_information(sympy.sympify(k)):
+        if has_information(to_expr(k)):
             raise InvalidArgument(f"Expected a scalar multiplier but got {k}")
         return LinearForm({a: c * k for a, c in self.terms.items()}, self.const * k)
 
@@ -136,7 +137,7 @@ def linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
         If ``expr`` is not a sympy expression.
     """
     if not isinstance(expr, Basic):
-        expr = sympy.sympify(expr) if isinstance(expr, (int,)) else expr
+        expr = to_expr(expr) if isinstance(expr, (int,)) else expr
         if not isinstance(expr, Basic):
             raise InvalidArgument(f"Expected an expression but got {expr!r}")
     if not has_information(expr):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational, S, Symbol
 
+from derive.core.exprs import to_expr
 from derive.errors import InvalidArgument
 
 __all__ = ["Domain", "Parameter", "make_parameter"]
@@ -51,7 +52,7 @@ class Domain:
 
     def contains(self, value: sympy.Expr) -> bool:
         """Exact membership of a rational value."""
-        v = sympy.nsimplify(value) if isinstance(value, float) else sympy.sympify(value)
+        v = to_expr(value)
         if self.integer and not v.is_integer:
             return False
         if self.lo_open and not v > self.lo and self.lo.is_finite:

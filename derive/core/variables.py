@@ -21,6 +21,7 @@ from sympy import Basic, Integer, Symbol
 from sympy.core.symbol import Str
 from sympy.core.sorting import default_sort_key
 
+from derive.core.exprs import to_expr
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
@@ -52,7 +53,7 @@ def latex_name(name: str) -> str:
 
 
 def _check_index(expr: object, what: str) -> sympy.Expr:
-    expr = sympy.sympify(expr) if isinstance(expr, int) else expr
+    expr = to_expr(expr) if isinstance(expr, int) else expr
     if not isinstance(expr, sympy.Expr):
         raise InvalidArgument(f"Expected an integer index for {what} but got {expr!r}")
     if expr.is_integer is False:
@@ -291,8 +292,8 @@ class Family:
 
     def __init__(self, name: str, lo: object = 1, hi: object = None) -> None:
         self.name = name
-        self.lo = sympy.sympify(lo) if isinstance(lo, int) else lo
-        self.hi = sympy.sympify(hi) if isinstance(hi, int) else hi
+        self.lo = to_expr(lo) if isinstance(lo, int) else lo
+        self.hi = to_expr(hi) if isinstance(hi, int) else hi
 
     def __getitem__(self, index: object) -> FamilyMember:
         return FamilyMember(self.name, index)

@@ -28,6 +28,7 @@ from typing import Mapping, Sequence
 import sympy
 from sympy import S
 
+from derive.core.exprs import to_expr
 from derive.core.linear import LinearForm, is_zero_coefficient, linear_form, normalize_coefficient
 from derive.core.parameters import Domain
 from derive.core.statements import Statement
@@ -120,7 +121,7 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
     """
     remainder = linear_form(claim.slack())
     for term, m in cert.multipliers:
-        m = normalize_coefficient(sympy.sympify(m))
+        m = normalize_coefficient(to_expr(m))
         if is_zero_coefficient(m):
             continue
         if not _denominator_nonzero(m, domains):
@@ -214,5 +215,5 @@ def _solve(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
     values = next(iter(sol))
     free = set().union(*[v.free_symbols for v in values]) & set(unknowns)
     zero = {u: 0 for u in free}
-    mults = [sympy.cancel(sympy.sympify(v).subs(zero)) for v in values]
+    mults = [sympy.cancel(to_expr(v).subs(zero)) for v in values]
     return Certificate(list(zip(terms, mults)))

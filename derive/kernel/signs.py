@@ -27,6 +27,7 @@ from typing import Mapping
 import sympy
 from sympy import Rational, S
 
+from derive.core.exprs import to_expr
 from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, h
 
@@ -54,7 +55,7 @@ def is_nonpositive(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> 
 
 def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: int = 0) -> Sign:
     """The proved sign of ``expr`` (see module docstring); ``None`` when unknown."""
-    expr = sympy.sympify(expr)
+    expr = to_expr(expr)
     if _depth > 40:
         return None
     s = _structural(expr, domains, _depth)
@@ -260,7 +261,7 @@ def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr) -> Sign:
     touches_zero = False
     for factor, mult in p.sqf_list()[1]:
         n_closed = factor.count_roots(a, b)
-        at_ends = sum(1 for e in (a, b) if e is not None and factor.eval(e) == 0)
+        at_ends = sum(1 for e in (a, b) if e is not None and factor.as_expr().subs(factor.gen, e) == 0)
         if a is not None and b is not None and a == b:
             at_ends = min(at_ends, 1)
         interior = n_closed - at_ends
@@ -269,7 +270,7 @@ def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr) -> Sign:
         if n_closed > 0:
             touches_zero = True
     for k in range(2, 12):
-        v = p.eval(_interior_point(lo, hi, k))
+        v = p.as_expr().subs(p.gen, _interior_point(lo, hi, k))
         if v != 0:
             if v > 0:
                 return "nonneg" if touches_zero else "pos"

@@ -71,7 +71,9 @@ def _check_file(path: Path, strict: bool) -> tuple[dict, Any]:
 
     proof = _load(path)
     warnings = proof.validate(rule_names())
-    report = check_proof(proof, strict=strict)
+    from derive.provers.combination import combination_oracle
+
+    report = check_proof(proof, strict=strict, oracle=combination_oracle)
     test_unchecked_real_steps(proof, report)
     out = report.to_json()
     out["file"] = str(path)

@@ -23,9 +23,9 @@ import networkx as nx
 
 from derive.core.hypotheses import Assume
 from derive.core.statements import Statement
-from derive.errors import CertificateError, CyclicProof, DuplicateStep, MissingPremise, ProofError, UnknownRule
+from derive.errors import CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError, UnknownRule
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
-from derive.kernel.linear import find_certificate, term_of_statement
+from derive.kernel.linear import check_certificate, find_certificate, term_of_statement
 from derive.kernel.rules import RULES, premise_terms
 
 __all__ = ["check_proof", "check_step", "Report", "StepResult", "Oracle"]
@@ -148,16 +148,39 @@ def _order(proof) -> list:
     return [ids[i] for i in nx.lexicographical_topological_sort(g, key=lambda i: proof.steps.index(ids[i]))]
 
 
-def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
-    """Apply the step's rule; ask ``oracle`` for a certificate when the rule leaves it ``unchecked``."""
-    outcome = RULES[ctx.rule].function(ctx)
-    if outcome.status == UNCHECKED and oracle is not None and ctx.rule in ("shannon", "linear"):
+def _ask_oracle(ctx: StepContext, oracle: Oracle | None) -> RuleOutcome | None:
+    """Let an untrusted oracle propose a certificate; accept it only if :func:`check_certificate` does."""
+    if oracle is None:
+        return None
+    try:
         proposal = oracle(ctx)
-        if proposal is not None:
-            from derive.kernel.linear import check_certificate
+    except DeriveError:
+        return None
+    if proposal is None:
+        return None
+    try:
+        cert = check_certificate(ctx.claim, proposal, ctx.domains)
+    except CertificateError:
+        return None
+    return RuleOutcome(PROVED, f"certificate (found by the prover, checked by the kernel): {cert}", certificate=cert)
 
-            cert = check_certificate(ctx.claim, proposal, ctx.domains)
-            return RuleOutcome(PROVED, f"certificate (from the prover, checked): {cert}", certificate=cert)
+
+def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
+    """Apply the step's rule; for ``linear``/``shannon`` ask ``oracle`` when the kernel's own search fails."""
+    rule = RULES[ctx.rule].function
+    if ctx.rule not in ("linear", "shannon"):
+        return rule(ctx)
+    try:
+        outcome = rule(ctx)
+    except CertificateError:
+        if ctx.args.get("certificate"):
+            raise  # an explicit certificate is checked as written, never replaced
+        rescued = _ask_oracle(ctx, oracle)
+        if rescued is None:
+            raise
+        return rescued
+    if outcome.status == UNCHECKED:
+        return _ask_oracle(ctx, oracle) or outcome
     return outcome
 
 
@@ -192,7 +215,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) ->
                 h = proof.hypotheses[p]
                 res.trusted.append(f"{p}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
     _mark_dependencies(proof, results)
-    theorem = _check_theorem(proof, results, domains) if proof.theorem is not None else None
+    theorem = _check_theorem(proof, results, domains, oracle) if proof.theorem is not None else None
     steps = [results[s.id] for s in proof.steps]
     status = overall_status(proof, steps, theorem, strict)
     trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))
@@ -215,7 +238,7 @@ def _mark_dependencies(proof, results: dict[str, StepResult]) -> None:
         results[s.id].depends_on_unproved = sorted(bad)
 
 
-def _check_theorem(proof, results: dict[str, StepResult], domains) -> StepResult:
+def _check_theorem(proof, results: dict[str, StepResult], domains, oracle: Oracle | None = None) -> StepResult:
     th = proof.theorem
     res = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
     terms = []
@@ -232,7 +255,18 @@ def _check_theorem(proof, results: dict[str, StepResult], domains) -> StepResult
         else:
             terms.append(term_of_statement(sid, results[sid].claim, "premise"))
     try:
-        cert = find_certificate(th.claim, terms, domains)
+        try:
+            cert = find_certificate(th.claim, terms, domains)
+        except CertificateError:
+            cert = None
+        if cert is None and oracle is not None:
+            stmts = {sid: (results[sid].claim if sid in results else proof.hypotheses[sid].statement)
+                     for sid in th.from_steps if sid in results or isinstance(proof.hypotheses.get(sid), Assume)}
+            hyps = {sid: proof.hypotheses[sid] for sid in th.from_steps
+                    if sid in proof.hypotheses and not isinstance(proof.hypotheses[sid], Assume)}
+            rescued = _ask_oracle(StepContext("theorem", "compose", th.claim, {}, stmts, hyps, domains, proof.units),
+                                  oracle)
+            cert = rescued.certificate if rescued else None
         if cert is None:
             raise CertificateError("the theorem is not a non-negative combination of the listed steps")
         res.status = PROVED

@@ -36,7 +36,7 @@ from derive.errors import CertificateError
 from derive.kernel.signs import is_nonnegative, sign_of
 
 __all__ = ["Term", "Certificate", "check_certificate", "find_certificate", "term_of_statement",
-           "nonneg_term", "zero_term"]
+           "nonneg_term", "zero_term", "solve_multipliers"]
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
     for group in groups:
         if claim.is_equality:
             group = [t for t in group if t.kind == "zero"]
-        cert = _solve(claim, group)
+        cert = solve_multipliers(claim, group)
         if cert is None and claim.is_equality and any(t.kind == "nonneg" for t in terms):
             both = _two_sided(claim, terms, domains)
             if both is not None:
@@ -196,7 +196,8 @@ def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate 
     return TwoSidedCertificate(le.multipliers, S.Zero, le, ge)
 
 
-def _solve(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
+def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
+    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
     target = linear_form(claim.slack())
     unknowns = sympy.symbols(f"__m0:{len(terms)}")
     atoms = set(target.terms)

@@ -35,7 +35,7 @@ from derive.kernel.linear import (
 )
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms"]
+__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms"]
 
 RULES: dict[str, Rule] = {}
 
@@ -132,7 +132,8 @@ def _explicit_certificate(ctx: StepContext, terms: list[Term]) -> Certificate:
     return Certificate(mults)
 
 
-def _linear_terms(ctx: StepContext) -> list[Term]:
+def linear_terms(ctx: StepContext) -> list[Term]:
+    """Candidate terms for a linear step: premises, hypothesis equalities, implied independences, atoms >= 0."""
     terms = premise_terms(ctx)
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
@@ -151,7 +152,7 @@ def _linear_terms(ctx: StepContext) -> list[Term]:
 
 
 def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
-    terms = _linear_terms(ctx)
+    terms = linear_terms(ctx)
     if ctx.args.get("certificate"):
         try:
             cert = check_certificate(ctx.claim, _explicit_certificate(ctx, terms), ctx.domains)

@@ -1,0 +1,99 @@
+"""Untrusted search for linear certificates with parameters (an oracle for the kernel).
+
+The kernel's own finder solves for multipliers by exact linear algebra and sets
+free unknowns to zero, which can miss a non-negative solution when the system is
+underdetermined. This oracle picks the *support*: it instantiates the
+parameters at a few rational points of their domains, solves the LP
+``min Σ m  s.t.  Σ m_t f_t = slack(claim) (atoms), m_t >= 0 for inequalities``
+with HiGHS, and then re-solves exactly and symbolically on that support. The
+kernel re-checks whatever is returned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.optimize
+import sympy
+
+from derive.core.linear import linear_form
+from derive.kernel.context import StepContext
+from derive.kernel.linear import Certificate, Term, solve_multipliers
+from derive.kernel.rules import linear_terms
+from derive.numeric.real import sample_parameter_values
+
+__all__ = ["find_support_certificate", "combination_oracle"]
+
+
+def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
+    target = linear_form(claim.slack())
+    atoms = sorted(set(target.terms).union(*[set(t.form.terms) for t in terms]), key=sympy.default_sort_key)
+    if not atoms:
+        return []
+
+    def num(c):
+        v = c.xreplace(point)
+        try:
+            return float(v.evalf(30))
+        except (TypeError, ValueError):
+            return None
+
+    A = np.zeros((len(atoms), len(terms)))
+    b = np.zeros(len(atoms))
+    for r, a in enumerate(atoms):
+        v = num(target.coefficient(a))
+        if v is None:
+            return None
+        b[r] = v
+        for c, t in enumerate(terms):
+            w = num(t.form.coefficient(a))
+            if w is None:
+                return None
+            A[r, c] = w
+    bounds = [(0, None) if t.kind == "nonneg" else (None, None) for t in terms]
+    if claim.is_equality:
+        bounds = [(0, 0) if t.kind == "nonneg" else (None, None) for t in terms]
+    # residual constant must stay >= 0: const(slack) - Σ m const(term) >= 0
+    cconst = num(target.const)
+    tconst = [num(t.form.const) for t in terms]
+    if cconst is None or any(v is None for v in tconst):
+        return None
+    A_ub = np.array([tconst]) if not claim.is_equality else None
+    b_ub = np.array([cconst]) if not claim.is_equality else None
+    res = scipy.optimize.linprog(np.ones(len(terms)), A_eq=A, b_eq=b, A_ub=A_ub, b_ub=b_ub,
+                                 bounds=bounds, method="highs")
+    if res.status != 0:
+        return None
+    return [k for k, v in enumerate(res.x) if abs(v) > 1e-9]
+
+
+def find_support_certificate(claim, terms: list[Term], domains: dict, samples: int = 3) -> Certificate | None:
+    """A candidate certificate (unchecked): LP support at sampled parameter points, exact multipliers on it."""
+    tried: set[tuple[int, ...]] = set()
+    for point in sample_parameter_values(domains, n=samples, seed=1):
+        support = _lp_support(claim, terms, point)
+        if support is None:
+            continue
+        key = tuple(support)
+        if key in tried:
+            continue
+        tried.add(key)
+        cert = solve_multipliers(claim, [terms[k] for k in support]) if support else Certificate([])
+        if cert is not None:
+            return cert
+    if not domains:
+        support = _lp_support(claim, terms, {})
+        if support is not None:
+            return solve_multipliers(claim, [terms[k] for k in support]) if support else Certificate([])
+    return None
+
+
+def combination_oracle(ctx: StepContext) -> Certificate | None:
+    """Kernel oracle for ``linear``, ``shannon`` and theorem composition."""
+    terms = linear_terms(ctx)
+    if ctx.rule == "shannon" and not ctx.domains:
+        from derive.provers.shannon import shannon_oracle
+
+        cert = shannon_oracle(ctx)
+        if cert is not None:
+            return cert
+    return find_support_certificate(ctx.claim, terms, dict(ctx.domains))

@@ -141,10 +141,9 @@ def _expand_sums(expr: Basic, budget: _Budget) -> Basic:
     if not isinstance(expr, Basic) or not expr.args or not expr.has(sympy.Sum):
         return expr
     if isinstance(expr, sympy.Sum):
-        if len(expr.limits) > 1:
-            inner = sympy.Sum(expr.function, *expr.limits[:-1])
-            return _expand_sums(sympy.Sum(inner, expr.limits[-1]), budget)
-        var, lo, hi = expr.limits[0]
+        # limits run innermost first; expand the outermost, whose range cannot depend on the others
+        var, lo, hi = expr.limits[-1]
+        body = sympy.Sum(expr.function, *expr.limits[:-1]) if len(expr.limits) > 1 else expr.function
         lo, hi = _expand_sums(lo, budget), _expand_sums(hi, budget)
         if not (lo.is_Integer and hi.is_Integer):
             missing = sorted(str(s) for s in (lo.free_symbols | hi.free_symbols))
@@ -161,7 +160,7 @@ def _expand_sums(expr: Basic, budget: _Budget) -> Basic:
         budget.used += count
         if budget.used > MAX_EXPANDED_TERMS:
             raise LimitExceeded(f"expanding the sums produces more than {MAX_EXPANDED_TERMS} terms")
-        terms = [_expand_sums(expr.function.xreplace({var: sympy.Integer(k)}), budget)
+        terms = [_expand_sums(body.xreplace({var: sympy.Integer(k)}), budget)
                  for k in range(int(lo), int(hi) + 1)]
         return sympy.Add(*terms)
     new_args = tuple(_expand_sums(a, budget) for a in expr.args)

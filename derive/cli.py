@@ -64,21 +64,30 @@ def _load(path: Path):
     return read_proof(path)
 
 
+def _statement_text(st, units: str) -> str:
+    from derive.io import format_statement
+
+    try:
+        return format_statement(st, units)
+    except DeriveError:
+        return str(st)
+
+
 def _check_file(path: Path, strict: bool) -> tuple[dict, Any]:
-    from derive.kernel import check_proof
-    from derive.kernel.rules import rule_names
-    from derive.numeric.real import test_unchecked_real_steps
+    from derive.checking import check_file
 
-    proof = _load(path)
-    warnings = proof.validate(rule_names())
-    from derive.provers.combination import combination_oracle
-
-    report = check_proof(proof, strict=strict, oracle=combination_oracle)
-    test_unchecked_real_steps(proof, report)
+    checked = check_file(path, strict=strict)
+    report, proof = checked.report, checked.proof
     out = report.to_json()
     out["file"] = str(path)
-    if warnings:
-        out["warnings"] = warnings
+    rows = report.steps + ([report.theorem] if report.theorem else [])
+    for row, js in zip(rows, out["steps"]):
+        if row.claim is not None:
+            js["claim"] = _statement_text(row.claim, proof.units)
+    if report.theorem is not None and report.theorem.claim is not None:
+        out["conclusion"] = _statement_text(report.theorem.claim, proof.units)
+    if checked.warnings:
+        out["warnings"] = checked.warnings
     return out, report
 
 
@@ -124,8 +133,9 @@ def _print_report(out: dict, report, verbose: bool) -> None:
     rows = report.steps + ([report.theorem] if report.theorem else [])
     width = max([len(s.id) for s in rows] + [4])
     rwidth = max([len(s.rule) for s in rows] + [4])
+    claims = {js["id"]: js.get("claim", "") for js in out["steps"]}
     for s in rows:
-        line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {_MARK.get(s.status, s.status):<9}  {s.claim}"
+        line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {_MARK.get(s.status, s.status):<9}  {claims.get(s.id, s.claim)}"
         print(line)
         if s.status in ("failed", "unchecked", "tested") or verbose:
             if s.message:

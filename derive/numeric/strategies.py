@@ -5,7 +5,8 @@ Following dit's ``utils/testing.py``:
 * alphabet sizes are drawn **first**, so failures shrink to binary alphabets;
 * probabilities are drawn as small non-negative integer weights and
   normalized, so every pmf is an exact :class:`fractions.Fraction` table
-  (``exact=False`` converts the finished model to float64);
+  (``exact=False`` converts the finished model to float64); weights shrink
+  towards uniform pmfs, then towards zeros, so a shrunk model is simple;
 * every structured model is *built* from its structure (a start pmf and
   channels), so the structure holds exactly: on a model from
   :func:`markov_chains`, ``I(X1; X3 | X2)`` is exactly 0 (with mpmath at 50
@@ -78,18 +79,30 @@ def alphabet_sizes(max_size: int = 3, min_size: int = 2) -> SearchStrategy[int]:
     return st.integers(min_value=min_size, max_value=max_size)
 
 
-def weights(n: int, *, allow_zero: bool = True, max_weight: int = MAX_WEIGHT) -> SearchStrategy[list[int]]:
-    """``n`` integer weights in ``[0 or 1, max_weight]``, not all zero (the first is bumped to 1 if they are)."""
-    _check_size("n", n)
+def _cells(allow_zero: bool, max_weight: int) -> SearchStrategy[int]:
+    """One integer weight in ``[0 or 1, max_weight]`` that *shrinks to 1*, then to 0.
+
+    The drawn ``v`` maps to weight ``1`` for ``v = 0``, ``0`` for ``v = 1`` and
+    ``v`` otherwise, so a shrunk pmf is uniform (an alphabet can then shrink
+    without losing mass) and zeros are the next simplest thing.
+    """
     _check_size("max_weight", max_weight)
+    if not allow_zero:
+        return st.integers(min_value=0, max_value=max_weight - 1).map(lambda v: v + 1)
+    return st.integers(min_value=0, max_value=max(max_weight, 1)).map(lambda v: 1 if v == 0 else (0 if v == 1 else v))
 
-    def fix(ws: list[int]) -> list[int]:
-        if not any(ws):
-            ws = [1] + ws[1:]
-        return ws
 
-    cell = st.integers(min_value=0 if allow_zero else 1, max_value=max_weight)
-    return st.lists(cell, min_size=n, max_size=n).map(fix)
+def _fix_zero(ws: list[int]) -> list[int]:
+    return ws if any(ws) else [1] + ws[1:]
+
+
+def weights(n: int, *, allow_zero: bool = True, max_weight: int = MAX_WEIGHT) -> SearchStrategy[list[int]]:
+    """``n`` integer weights in ``[0 or 1, max_weight]``, not all zero (the first is set to 1 if they are).
+
+    Weights shrink towards all ones (the uniform pmf), then towards zeros.
+    """
+    _check_size("n", n)
+    return st.lists(_cells(allow_zero, max_weight), min_size=n, max_size=n).map(_fix_zero)
 
 
 def _normalize(ws: Sequence[int]) -> list[Fraction]:
@@ -144,7 +157,8 @@ def channel_matrices(draw, k: int | None = None, m: int | None = None, *, exact:
     """
     k = draw(alphabet_sizes(max_alphabet)) if k is None else _check_size("k", k)
     m = draw(alphabet_sizes(max_alphabet)) if m is None else _check_size("m", m)
-    rows = [draw(pmf_vectors(m, allow_zero=allow_zero, max_weight=max_weight)) for _ in range(k)]
+    flat = draw(weights(k * m, allow_zero=allow_zero, max_weight=max_weight))  # one draw for the whole matrix
+    rows = [_normalize(_fix_zero(flat[r * m:(r + 1) * m])) for r in range(k)]
     mat = np.empty((k, m), dtype=object)
     for r, row in enumerate(rows):
         mat[r, :] = row

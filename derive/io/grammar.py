@@ -106,8 +106,9 @@ MAX_TREE_DEPTH = 200
 MAX_EXPONENT = 1000
 
 #: Largest number of decimal digits of any exact number built while parsing
-#: (estimated before sympy computes it).
-MAX_DIGITS = 10_000
+#: (estimated before sympy computes it). Kept below Python's default limit for
+#: converting integers to text (4,300 digits), so every parsed number can be printed.
+MAX_DIGITS = 4_000
 
 #: Longest integer or decimal literal accepted (digits).
 MAX_LITERAL_DIGITS = 1000
@@ -383,7 +384,12 @@ def _convert_lark_error(err: UnexpectedInput, text: str, ctx: ParseContext, what
         return _error(ctx, f"unexpected character {ch!r} in {what}; expected {expected}", err.line, err.column)
     if isinstance(err, UnexpectedToken):
         tok = err.token
-        expected = _describe_terminals(err.expected or ())
+        names = err.expected or ()
+        try:
+            names = err.interactive_parser.accepts() or names
+        except Exception:  # pragma: no cover - fall back to the table's lookaheads
+            pass
+        expected = _describe_terminals(names)
         if tok.type == "$END":
             line, col = _end_position(text)
             return _error(ctx, f"unexpected end of {what}; expected {expected}", line, col)
@@ -450,6 +456,18 @@ def _size_bits(e: sympy.Expr) -> int:
     return 0
 
 
+def _stored_bits(e: sympy.Expr) -> int:
+    """Bits of the exact numbers sympy stores at the top of ``e`` (its value or coefficient)."""
+    if e.is_Rational:
+        return _rational_bits(e)
+    if e.is_Mul or e.is_Add:
+        first = e.args[0]
+        return _rational_bits(first) if first.is_Rational else 0
+    if e.is_Pow and e.args[0].is_Rational:
+        return _rational_bits(e.args[0])
+    return 0
+
+
 def _too_big(ctx: ParseContext, node: Any, what: str) -> DeriveError:
     return _error(ctx, f"{what} would produce a number with more than {MAX_DIGITS} digits", *_pos(node),
                   cls=LimitExceeded)
@@ -480,13 +498,30 @@ class _Builder:
 
     # -- expressions ----------------------------------------------------------------
     def expr(self, t: Any, scope: Mapping[str, Symbol], depth: int = 0) -> sympy.Expr:
+        if depth == 0:
+            built = self.expr(t, scope, 1)
+            try:
+                return _canonical(built)
+            except RecursionError:
+                raise self.err(t, "the expression nests too deeply to build", LimitExceeded) from None
+            except _SYMPY_ERRORS as e:
+                raise self.err(t, f"cannot build this expression ({type(e).__name__}: {_clip(str(e))})") from None
         if depth > MAX_TREE_DEPTH:
             raise self.err(t, f"the expression nests more than {MAX_TREE_DEPTH} levels deep", LimitExceeded)
         kind = t.data
         method = getattr(self, f"_e_{kind}", None)
         if method is None:  # pragma: no cover - every expression rule has a method
             raise self.err(t, f"unsupported construct {kind!r}")
-        return method(t, scope, depth + 1)
+        try:
+            return method(t, scope, depth + 1)
+        except DeriveError:
+            raise
+        except RecursionError:
+            raise self.err(t, "the expression nests too deeply to build", LimitExceeded) from None
+        except _SYMPY_ERRORS as e:
+            # sympy evaluating a combination it cannot handle (e.g. comparing a Sum of
+            # information quantities with a number): refuse the text, name the cause
+            raise self.err(t, f"cannot build this expression ({type(e).__name__}: {_clip(str(e))})") from None
 
     def _e_expression(self, t: Tree, scope, depth) -> sympy.Expr:
         return self.expr(t.children[0], scope, depth)
@@ -567,16 +602,16 @@ class _Builder:
             if c is not None:
                 den += int(c.q).bit_length() if c.q != 1 else 0
                 num = max(num, int(c.p).bit_length())
-        if den + num + len(terms).bit_length() > _MAX_BITS:
+        if den + num + len(terms).bit_length() > 2 * _MAX_BITS:
             raise _too_big(self.ctx, node, "this sum")
-        return self.value(node, sympy.Add(*terms))
+        return self.value(node, self.sized(node, sympy.Add(*terms), "this sum"))
 
     def mul(self, node: Any, factors: list[sympy.Expr]) -> sympy.Expr:
         if len(factors) == 1:
             return factors[0]
-        if sum(_size_bits(f) for f in factors) > _MAX_BITS:
+        if sum(_size_bits(f) for f in factors) > 2 * _MAX_BITS:
             raise _too_big(self.ctx, node, "this product")
-        return self.value(node, sympy.Mul(*factors))
+        return self.value(node, self.sized(node, _settle(sympy.Mul(*factors)), "this product"))
 
     def power(self, node: Any, base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
         if exp.is_number:
@@ -587,13 +622,26 @@ class _Builder:
             if exp.is_Rational:
                 if base.is_zero and exp.is_negative:
                     raise self.err(node, "division by zero")
-                if _size_bits(base) * abs(float(exp)) > _MAX_BITS:
+                if _size_bits(base) * abs(float(exp)) > 2 * _MAX_BITS:
                     raise _too_big(self.ctx, node, "this power")
-        return self.value(node, sympy.Pow(base, exp))
+        return self.real(node, self.value(node, self.sized(node, _settle(sympy.Pow(base, exp)), "this power")))
+
+    def real(self, node: Any, e: sympy.Expr) -> sympy.Expr:
+        """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""
+        if e.has(S.ImaginaryUnit):
+            raise self.err(node, f"{_short(e)} is not real (a root or log of a negative quantity)")
+        return e
+
+    def sized(self, node: Any, e: sympy.Expr, what: str) -> sympy.Expr:
+        """Refuse a result whose exact number exceeds :data:`MAX_DIGITS` (the estimate before it
+        allowed at most twice that, so computing it was cheap)."""
+        if _stored_bits(e) > _MAX_BITS:
+            raise _too_big(self.ctx, node, what)
+        return e
 
     def value(self, node: Any, e: sympy.Expr) -> sympy.Expr:
         """Refuse numbers that are not finite reals (``1/0``, ``log(0)``, ``sqrt(-1)``)."""
-        if e.is_number:
+        if _is_plain_number(e):
             if e.has(S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity):
                 raise self.err(node, "this is not a finite number (a division by zero or log(0)?)")
             if e.is_extended_real is False:
@@ -627,9 +675,9 @@ class _Builder:
         if name == "log":
             return self.log_units(t, x)
         if name == "ln":
-            return self.value(t, sympy.log(x))
+            return self.real(t, self.value(t, sympy.log(x)))
         if name == "log2":
-            return self.mul(t, [self.value(t, sympy.log(x)), sympy.Pow(sympy.log(2), -1)])
+            return self.mul(t, [self.real(t, self.value(t, sympy.log(x))), sympy.Pow(sympy.log(2), -1)])
         if name == "exp":
             self._check_exp(t, x)
             return self.value(t, sympy.exp(x))
@@ -641,12 +689,12 @@ class _Builder:
             v = self.core(t, h, x)
             return v if self.ctx.units == "bits" else self.mul(t, [v, sympy.log(2)])
         cls = sympy.Min if name == "min" else sympy.Max
-        if all(a.is_number for a in args):
+        if all(_is_plain_number(a) for a in args):
             return self.value(t, cls(*args))
         return cls(*args, evaluate=False)
 
     def log_units(self, node: Any, x: sympy.Expr) -> sympy.Expr:
-        ln = self.value(node, sympy.log(x))
+        ln = self.real(node, self.value(node, sympy.log(x)))
         if self.ctx.units == "nats":
             return ln
         return self.mul(node, [ln, sympy.Pow(sympy.log(2), -1)])
@@ -660,7 +708,7 @@ class _Builder:
                     if abs(c) > MAX_EXPONENT or c.q > MAX_EXPONENT:
                         raise self.err(node, f"exp({_short(x)}) is a power with an exponent above "
                                              f"{MAX_EXPONENT}", LimitExceeded)
-                    if _size_bits(f.args[0]) * abs(float(c)) > _MAX_BITS:
+                    if _size_bits(f.args[0]) * abs(float(c)) > 2 * _MAX_BITS:
                         raise _too_big(self.ctx, node, f"exp({_short(x)})")
 
     def _sum(self, t: Tree, arg_trees: list, scope, depth) -> sympy.Expr:
@@ -789,6 +837,59 @@ class _Builder:
         if below or above:
             raise self.err(node, f"the index {_short(idx)} is outside the declared range "
                                  f"{family}[{_short(lo)}..{_short(hi)}]")
+
+
+_SYMPY_ERRORS = (ArithmeticError, AttributeError, TypeError, ValueError, NotImplementedError, KeyError,
+                 IndexError)
+
+
+def _settle(e: sympy.Expr) -> sympy.Expr:
+    """Re-evaluate a product until sympy leaves it alone: ``(2^(-3/2))^(-3/2)`` first gives
+    ``2*sqrt(2)*2^(3/4)``, which sympy itself rewrites as ``4*2^(1/4)``. Printing relies on
+    every parsed product being such a fixed point."""
+    for _ in range(4):
+        if not e.is_Mul:
+            return e
+        again = sympy.Mul(*e.args)
+        if again == e:
+            return e
+        e = again
+    return e
+
+
+def _rebuild(e: Any) -> Any:
+    if not isinstance(e, sympy.Expr) or e.is_Atom or isinstance(e, (H, I, D, TV)):
+        return e
+    args = [_rebuild(a) for a in e.args]
+    if isinstance(e, (sympy.Min, sympy.Max)):
+        if all(_is_plain_number(a) for a in args):
+            return e.func(*args)
+        return e.func(*args, evaluate=False)
+    return e.func(*args)
+
+
+def _canonical(e: sympy.Expr) -> sympy.Expr:
+    """Rebuild ``e`` bottom-up until sympy leaves it alone.
+
+    sympy's automatic evaluation is not always idempotent: ``abs(h(p)^2/x)`` first
+    gives ``h(p)^2*Abs(1/x)``, and building that again gives ``h(p)^2/Abs(x)``. The
+    parser returns the settled form, so that printing and parsing again is the identity.
+    """
+    for _ in range(4):
+        again = _rebuild(e)
+        if again == e:
+            return e
+        e = again
+    return e
+
+
+def _is_plain_number(e: sympy.Expr) -> bool:
+    """A constant free of information quantities (sympy calls ``Sum(H(X), (i, 1, 3))`` a number)."""
+    return bool(e.is_number) and not has_information_atom(e)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _short(e: Any, limit: int = 60) -> str:
@@ -1063,7 +1164,7 @@ def parse_domain(text: str, name: str | None = None, ctx: ParseContext | None = 
     try:
         return Domain(state["lo"], state["hi"], state["lo_open"], state["hi_open"], state["integer"])
     except InvalidArgument as e:
-        raise _error(ctx, f"the domain {text.strip()!r} is empty ({e.message})") from None
+        raise _error(ctx, f"the domain {text.strip()!r} is empty") from None
 
 
 def _domain_side(b: _Builder, it: Tree, name: str | None, state: dict) -> sympy.Expr | None:

@@ -215,6 +215,11 @@ class _Printer:
             neg = coeff < 0
             if abs(coeff) != 1:
                 num.append(self.p(abs(coeff)))
+        numeric_den = bool(den)
+        # sums last: the parser multiplies all factors of a product at once, but a unary
+        # minus or a parenthesized group multiplies first, and sympy distributes a number
+        # over a lone sum (2*(x + 1) -> 2*x + 2)
+        pieces.sort(key=lambda piece: piece[1] <= _ADD and piece[2] == 1)
         for base, prec, x in pieces:
             if x.is_Rational and x < 0:
                 den.append(self.power(base, prec, -x))
@@ -228,14 +233,18 @@ class _Printer:
             ntext = "*".join(t if q > _MUL else f"({t})" for t, q in num) if num else "1"
             if den:
                 if len(den) == 1:
-                    dtext = den[0][0] if den[0][1] > _MUL else f"({den[0][0]})"
+                    dtext = "/" + (den[0][0] if den[0][1] > _MUL else f"({den[0][0]})")
+                elif numeric_den and any(q <= _ADD for _, q in den):
+                    dtext = "".join("/" + (t if q > _MUL else f"({t})") for t, q in den)
                 else:
-                    dtext = "(" + "*".join(t if q > _MUL else f"({t})" for t, q in den) + ")"
-                text = f"{ntext}/{dtext}"
+                    dtext = "/(" + "*".join(t if q > _MUL else f"({t})" for t, q in den) + ")"
+                text = ntext + dtext
             else:
                 text = ntext
             prec = _MUL
         if neg:
+            if num and num[0][1] <= _MUL and not (len(num) == 1 and not den):
+                return "-1*" + text, _NEG   # -(x + 1)*y would distribute the minus first
             return "-" + (text if prec > _NEG else f"({text})"), _NEG
         return text, prec
 

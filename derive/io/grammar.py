@@ -628,7 +628,8 @@ class _Builder:
 
     def real(self, node: Any, e: sympy.Expr) -> sympy.Expr:
         """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""
-        if e.has(S.ImaginaryUnit):
+        if e.has(S.ImaginaryUnit) or any(_is_plain_number(f) and f.is_extended_real is False
+                                         for f in sympy.Mul.make_args(e)):
             raise self.err(node, f"{_short(e)} is not real (a root or log of a negative quantity)")
         return e
 
@@ -1032,8 +1033,9 @@ def parse_family_condition(text: str, ctx: ParseContext | None = None,
             raise b.err(symbolic[0][1], f"a symbolic range such as {symbolic[0][0]} must be the only "
                                         f"entry of {what}")
         rng = symbolic[0][0]
-        if given.items & {rng}:
-            raise b.err(tree, f"{rng} appears on both sides of '|'")
+        for item in given:
+            if _may_overlap(item, rng):
+                raise b.err(given_t, f"{item} overlaps {rng}: a variable cannot be on both sides of '|'")
         return b.core(tree, cls, (), given, rng)
     if not members:
         raise b.err(tree, f"{what} has no members (an empty range?)")
@@ -1043,6 +1045,16 @@ def parse_family_condition(text: str, ctx: ParseContext | None = None,
             raise b.err(tree, f"a variable appears twice in {what}")
         seen |= set(m.args)
     return b.core(tree, cls, tuple(members), given, None)
+
+
+def _may_overlap(item: Any, rng: FamilyRange) -> bool:
+    """True when ``item`` provably shares a member with the symbolic range ``rng``."""
+    if isinstance(item, FamilyMember) and item.family == rng.family:
+        return bool((item.index - rng.lo).is_nonnegative and (rng.hi - item.index).is_nonnegative)
+    if isinstance(item, FamilyRange) and item.family == rng.family:
+        return item == rng or bool((item.hi - rng.lo).is_nonnegative and (rng.hi - item.lo).is_nonnegative
+                                   and (item.hi - item.lo).is_nonnegative and (rng.hi - rng.lo).is_nonnegative)
+    return False
 
 
 _CHANNEL_NAMES = {name.lower(): name for name in CHANNEL_ARITY}

@@ -275,6 +275,13 @@ class _Reader:
                            self.pos.key_line(self.pos.table(""), name))
         return data
 
+    @staticmethod
+    def _label(kind: str, data: dict, k: int) -> str:
+        hid = data.get("id")
+        if isinstance(hid, str) and hid.strip():
+            return f"{kind} {hid!r}"
+        return f"[[{kind}]] number {k + 1}"
+
     def _id(self, data: dict, label: str, t: TableInfo | None) -> str:
         if "id" not in data:
             raise self.err(f"missing required key 'id' in {label}", t.line if t else None)
@@ -289,10 +296,9 @@ class _Reader:
     def hypotheses(self, data: Any, proof: Proof, ctx: ParseContext) -> None:
         for k, h in enumerate(self._tables(data, "hypothesis")):
             t = self.pos.table("hypothesis", k)
-            label = f"[[hypothesis]] number {k + 1}"
+            label = self._label("hypothesis", h, k)
             self.check_keys(h, _HYPOTHESIS_KEYS, label, t)
             hid = self._id(h, label, t)
-            label = f"hypothesis {hid!r}"
             kinds = [key for key in HYPOTHESIS_KINDS if key in h]
             if len(kinds) != 1:
                 what = "none" if not kinds else ", ".join(kinds)
@@ -322,10 +328,9 @@ class _Reader:
     def steps(self, data: Any, proof: Proof, ctx: ParseContext) -> None:
         for k, s in enumerate(self._tables(data, "step")):
             t = self.pos.table("step", k)
-            label = f"[[step]] number {k + 1}"
+            label = self._label("step", s, k)
             self.check_keys(s, _STEP_KEYS, label, t)
             sid = self._id(s, label, t)
-            label = f"step {sid!r}"
             for key in ("claim", "rule"):
                 if key not in s:
                     raise self.err(f"missing required key {key!r} in {label}", self.pos.key_line(t, "id"))

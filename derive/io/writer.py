@@ -243,9 +243,11 @@ class _Printer:
                 text = ntext
             prec = _MUL
         if neg:
-            if num and num[0][1] <= _MUL and not (len(num) == 1 and not den):
-                return "-1*" + text, _NEG   # -(x + 1)*y would distribute the minus first
-            return "-" + (text if prec > _NEG else f"({text})"), _NEG
+            # unary minus binds tighter than * and /, so "-x*y/z" is (-x)*y/z: the same product;
+            # but -(x + 1)*y would distribute the minus over the sum first
+            if num and num[0][1] <= _MUL:
+                return "-1*" + text, _NEG
+            return "-" + text, _NEG
         return text, prec
 
     def power(self, base: str, prec: int, x: sympy.Expr) -> tuple[str, int]:

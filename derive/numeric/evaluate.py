@@ -359,18 +359,17 @@ def _h_function(mp: bool, dps: int):
 
 
 @functools.lru_cache(maxsize=256)
-def _lambdified_cached(node: Basic, atoms: tuple, mp: bool):
+def _lambdified_cached(node: Basic, atoms: tuple, mp: bool, dps: int):
+    """``node`` as a numeric function of its information atoms (lambdify from the expression, never text)."""
     dummies = [sympy.Dummy(f"a{k}") for k in range(len(atoms))]
     body = node.xreplace(dict(zip(atoms, dummies))) if atoms else node
     body = body.replace(lambda e: isinstance(e, h), lambda e: sympy.Function("_derive_h")(*e.args))
-    return dummies, body
+    hmap = {"_derive_h": _h_function(mp, dps)}
+    return sympy.lambdify(dummies, body, modules=[hmap, "mpmath" if mp else "math"])
 
 
 def _lambdified(node: Basic, atoms: tuple, mp: bool):
-    dummies, body = _lambdified_cached(node, atoms, mp)
-    dps = mpmath.mp.dps
-    hmap = {"_derive_h": _h_function(mp, dps)}
-    return sympy.lambdify(dummies, body, modules=[hmap, "mpmath" if mp else "math"])
+    return _lambdified_cached(node, atoms, mp, mpmath.mp.dps if mp else 0)
 
 
 # fast paths for common nodes ------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Following dit's ``utils/testing.py``:
 
-* alphabet sizes are drawn **first**, so failures shrink to binary alphabets;
+* alphabet sizes are drawn **first**, so failures shrink to binary alphabets
+  (shrinking is heuristic: almost always, not always);
 * probabilities are drawn as small non-negative integer weights and
   normalized, so every pmf is an exact :class:`fractions.Fraction` table
   (``exact=False`` converts the finished model to float64); weights shrink

@@ -271,3 +271,14 @@ def test_numbers_and_parameters_without_information():
     with mpmath.workdps(60):
         assert abs(evaluate(sympy.Rational(1, 3), None, precision="mp") - mpmath.mpf(1) / 3) < MP_TOL
     assert evaluate((1 - 2 * delta) ** 2, None, params={delta: 0.25}) == 0.25
+
+
+def test_fallback_functions_with_h_and_piecewise():
+    P = JointPMF.uniform(["X", "Y"], [2, 2])
+    e = sympy.atan(h(I(X, Y) + sympy.Rational(1, 3)))
+    assert abs(evaluate(e, P) - math.atan(binary_entropy(F(1, 3)))) < TOL
+    with mpmath.workdps(60):
+        ref = mpmath.atan(binary_entropy_mp(F(1, 3), dps=60))
+        assert abs(evaluate(e, P, precision="mp") - ref) < MP_TOL
+    pw = sympy.Piecewise((H(X), H(X) > sympy.Rational(1, 2)), (0, True))
+    assert evaluate(pw, P) == 1.0

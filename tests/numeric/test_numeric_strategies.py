@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction as F
 
 import mpmath
@@ -83,15 +84,21 @@ SHRINK = settings(max_examples=30, database=None, deadline=None, phases=[Phase.g
 
 
 def test_failures_shrink_to_binary_alphabets():
-    P = find(markov_chains(["A", "B", "C"]), lambda P: True, settings=SHRINK)
+    """Sizes are drawn first and weights shrink to uniform, so shrunk models are binary.
+
+    Shrinking is heuristic (about 1 seed in 200 stops at a ternary model for the
+    last search), so the searches use fixed seeds to keep the test deterministic.
+    """
+    P = find(markov_chains(["A", "B", "C"]), lambda P: True, settings=SHRINK, random=random.Random(0))
     assert P.shape == (2, 2, 2) and set(P.table.flat) == {F(1, 8)}  # the simplest model: uniform
-    Q = find(independent_given(["T"], ["X1", "X2"], extra="M"), lambda P: True, settings=SHRINK)
+    Q = find(independent_given(["T"], ["X1", "X2"], extra="M"), lambda P: True, settings=SHRINK,
+             random=random.Random(0))
     assert Q.shape == (2, 2, 2, 2)
-    R = find(pmfs(["X", "Y"]), lambda P: P.entropy() > 0, settings=SHRINK)
+    R = find(pmfs(["X", "Y"]), lambda P: P.entropy() > 0, settings=SHRINK, random=random.Random(0))
     assert R.shape == (2, 2)
     # a "counterexample" that needs dependence shrinks to a binary model too
     S = find(markov_chains(["X", "Y", "Z"]), lambda P: P.mutual_information(["X"], ["Z"]) > 0.05,
-             settings=settings(SHRINK, max_examples=500))
+             settings=settings(SHRINK, max_examples=500), random=random.Random(0))
     assert S.shape == (2, 2, 2)
 
 

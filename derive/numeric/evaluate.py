@@ -299,7 +299,7 @@ class _Evaluator:
     def argument(self, arg: Basic) -> Any:
         """An argument's value; an information argument known to be ``>= 0`` is clamped at 0 (rounding)."""
         v = self.value(arg)
-        if has_information(arg) and _known_nonnegative(arg) and v < 0:
+        if v < 0 and has_information(arg) and _known_nonnegative(arg):
             return self.number(0)
         return v
 

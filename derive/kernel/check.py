@@ -21,14 +21,18 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from derive.core.hypotheses import Assume
+from derive.core.hypotheses import Assume, FunctionOf
 from derive.core.statements import Statement
 from derive.errors import CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError, UnknownRule
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
-from derive.kernel.linear import check_certificate, find_certificate, term_of_statement
-from derive.kernel.rules import RULES, premise_terms
+from derive.kernel.linear import Certificate, TwoSidedCertificate, check_certificate, find_certificate, term_of_statement
+from derive.kernel.rules import RULES, linear_terms, premise_terms
+from derive.kernel.signs import is_nonnegative
+from derive.kernel.independence import implies_independence
+from derive.core.linear import linear_form
+from derive.core.quantities import H, I
 
-__all__ = ["check_proof", "check_step", "Report", "StepResult", "Oracle"]
+__all__ = ["check_proof", "check_step", "check_proposed_certificate", "admit_terms", "Report", "StepResult", "Oracle"]
 
 #: An untrusted helper that may propose a certificate for a step the rules left
 #: ``unchecked`` (e.g. the Shannon LP prover). Whatever it returns is re-checked.
@@ -148,6 +152,39 @@ def _order(proof) -> list:
     return [ids[i] for i in nx.lexicographical_topological_sort(g, key=lambda i: proof.steps.index(ids[i]))]
 
 
+def admit_terms(proposal, ctx: StepContext) -> None:
+    """Check that every term of an oracle's certificate is a fact the kernel itself vouches for.
+
+    A term is admitted when its form equals one the kernel builds from the step's premises and
+    hypotheses (:func:`linear_terms`), or when it carries an expression that the kernel re-derives:
+    ``expr >= 0`` by the sign rules (every ``H``, ``I``, ``D``, ``TV`` is ``>= 0``), ``I(A; B | C) == 0``
+    by an independence the hypotheses imply, ``H(Y | X) == 0`` for a declared function ``Y = f(X)``.
+
+    Raises
+    ------
+    CertificateError
+        Naming the first term the kernel cannot vouch for.
+    """
+    own = linear_terms(ctx)
+    hyps = ctx.hypotheses()
+    pairs = proposal.all_multipliers() if isinstance(proposal, TwoSidedCertificate) else proposal.multipliers
+    for term, mult in pairs:
+        if any(o.kind == term.kind and (o.form - term.form).is_zero() for o in own):
+            continue
+        e = term.expr
+        if e is not None and (linear_form(e) - term.form).is_zero():
+            if term.kind == "nonneg" and is_nonnegative(e, ctx.domains):
+                continue
+            if term.kind == "zero" and isinstance(e, I) and implies_independence(hyps, e.left, e.right, e.given):
+                continue
+            if term.kind == "zero" and isinstance(e, H) and any(
+                    isinstance(h, FunctionOf) and e.target.issubset(h.output) and h.input.issubset(e.given)
+                    for h in hyps):
+                continue
+        raise CertificateError(f"the certificate uses [{term.label}], which is not a premise, a hypothesis "
+                               "consequence or a provably non-negative quantity")
+
+
 def _ask_oracle(ctx: StepContext, oracle: Oracle | None) -> RuleOutcome | None:
     """Let an untrusted oracle propose a certificate; accept it only if :func:`check_certificate` does."""
     if oracle is None:
@@ -159,10 +196,16 @@ def _ask_oracle(ctx: StepContext, oracle: Oracle | None) -> RuleOutcome | None:
     if proposal is None:
         return None
     try:
-        cert = check_certificate(ctx.claim, proposal, ctx.domains)
+        cert = check_proposed_certificate(ctx, proposal)
     except CertificateError:
         return None
     return RuleOutcome(PROVED, f"certificate (found by the prover, checked by the kernel): {cert}", certificate=cert)
+
+
+def check_proposed_certificate(ctx: StepContext, proposal) -> Certificate:
+    """Admit every term of an untrusted certificate (:func:`admit_terms`), then check it exactly."""
+    admit_terms(proposal, ctx)
+    return check_certificate(ctx.claim, proposal, ctx.domains)
 
 
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:

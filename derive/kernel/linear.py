@@ -47,6 +47,7 @@ class Term:
     form: LinearForm
     kind: str  # "nonneg" | "zero"
     source: str = ""
+    expr: sympy.Expr | None = None  # the expression (>= 0 or == 0) the form came from, when it is one
 
     def __str__(self) -> str:
         rel = ">= 0" if self.kind == "nonneg" else "== 0"
@@ -80,6 +81,9 @@ class TwoSidedCertificate(Certificate):
     def __str__(self) -> str:
         return f"(<=) {self.le}; (>=) {self.ge}"
 
+    def all_multipliers(self) -> list[tuple[Term, sympy.Expr]]:
+        return list((self.le.multipliers if self.le else [])) + list((self.ge.multipliers if self.ge else []))
+
 
 def term_of_statement(label: str, st: Statement, source: str = "") -> Term:
     """The term a trusted statement gives: its slack, ``>= 0`` or ``== 0``."""
@@ -96,12 +100,12 @@ def nonneg_term(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], label:
     """
     if not is_nonnegative(expr, domains):
         raise CertificateError(f"{sympy.sstr(expr)} is not provably >= 0, so it cannot be used as a non-negative term")
-    return Term(label or sympy.sstr(expr), linear_form(expr), "nonneg", "nonnegativity")
+    return Term(label or sympy.sstr(expr), linear_form(expr), "nonneg", "nonnegativity", expr)
 
 
 def zero_term(expr: sympy.Expr, label: str, source: str = "") -> Term:
     """The term ``expr == 0`` (a hypothesis equality)."""
-    return Term(label, linear_form(expr), "zero", source)
+    return Term(label, linear_form(expr), "zero", source, expr)
 
 
 def _denominator_nonzero(m: sympy.Expr, domains) -> bool:
@@ -119,6 +123,14 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
     CertificateError
         Naming the first multiplier or atom that does not check.
     """
+    if isinstance(cert, TwoSidedCertificate):
+        if not claim.is_equality or cert.le is None or cert.ge is None:
+            raise CertificateError("a two-sided certificate proves an equality from its two halves")
+        le = check_certificate(Statement(claim.lhs, "<=", claim.rhs), cert.le, domains)
+        ge = check_certificate(Statement(claim.lhs, ">=", claim.rhs), cert.ge, domains)
+        if not (is_zero_coefficient(le.residual) and is_zero_coefficient(ge.residual)):
+            raise CertificateError("the two halves leave a constant gap, so the equality does not follow")
+        return TwoSidedCertificate(cert.multipliers, S.Zero, le, ge)
     remainder = linear_form(claim.slack())
     for term, m in cert.multipliers:
         m = normalize_coefficient(to_expr(m))

@@ -42,17 +42,21 @@ from derive.core.quantities import H, I
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, InvalidArgument, LimitExceeded
-from derive.kernel.linear import Certificate, Term, check_certificate, nonneg_term, zero_term
+from derive.kernel.check import check_proposed_certificate
+from derive.kernel.context import StepContext
+from derive.kernel.linear import Certificate, Term, TwoSidedCertificate, zero_term
 
 __all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle", "MAX_VARIABLES"]
 
-#: Largest number of random variables the prover accepts (2^n - 1 coordinates).
-MAX_VARIABLES = 14
+#: Largest number of random variables the prover accepts at all.
+MAX_VARIABLES = 16
+#: Largest number for which the full elemental LP (2^n - 1 rows, ~n^2 2^(n-2) columns) is tried.
+MAX_FULL_VARIABLES = 12
 
 
 @dataclass
 class ShannonResult:
-    """``status``: ``proved`` | ``not_shannon`` | ``false`` | ``unsupported``."""
+    """``status``: ``proved`` | ``not_shannon`` | ``false`` | ``unknown`` (too large to decide) | ``unsupported``."""
 
     status: str
     certificate: Certificate | None = None
@@ -100,101 +104,102 @@ class _Space:
         return RVSet(*[self.items[k] for k in range(self.n) if mask >> k & 1])
 
 
+# A candidate inequality is ``(A, B, C)`` (bitmasks): ``I(A; B | C) >= 0``, or ``H(A | C) >= 0`` when B == 0.
+
 def _elementals(n: int) -> list[tuple[int, int, int]]:
-    """All elemental inequalities as ``(i, j, K)``; ``j = -1`` encodes ``H(X_i | X_{N-i})``."""
-    out = [(i, -1, 0) for i in range(n)]
+    """All elemental inequalities: ``H(X_i | X_{N-i})`` and ``I(X_i; X_j | X_K)``."""
+    full = (1 << n) - 1
+    out = [(1 << i, 0, full & ~(1 << i)) for i in range(n)]
     for i, j in itertools.combinations(range(n), 2):
         rest = [k for k in range(n) if k not in (i, j)]
         for r in range(len(rest) + 1):
             for ks in itertools.combinations(rest, r):
-                out.append((i, j, sum(1 << k for k in ks)))
+                out.append((1 << i, 1 << j, sum(1 << k for k in ks)))
     return out
 
 
-def _elemental_vector(n: int, e: tuple[int, int, int]) -> dict[int, int]:
-    i, j, k = e
+def _structured(n: int, sets: Iterable[int], order: Sequence[int]) -> list[tuple[int, int, int]]:
+    """Basic inequalities between 'interesting' sets: the claim's sets, singletons, prefixes and
+    co-singletons of a variable order. ``I(A - B; B - A | A ∩ B) >= 0`` for every pair, plus
+    ``H(X_i | X_{N-i}) >= 0``. Most textbook certificates (chain rules, Han, Markov chains) live here."""
     full = (1 << n) - 1
-    if j < 0:
-        v = {full: 1}
-        if full & ~(1 << i):
-            v[full & ~(1 << i)] = -1
-        return v
+    family = {m for m in sets if m} | {1 << i for i in range(n)} | {full}
+    prefix = 0
+    for i in order:
+        prefix |= 1 << i
+        family.add(prefix)
+        family.add(full & ~(1 << i))
+    suffix = 0
+    for i in reversed(order):
+        suffix |= 1 << i
+        family.add(suffix)
+    for a in range(len(order)):  # intervals of the order: Markov chains live here
+        block = 0
+        for b in range(a, len(order)):
+            block |= 1 << order[b]
+            family.add(block)
+    fam = sorted(family)
+    out = {(1 << i, 0, full & ~(1 << i)) for i in range(n)}
+    for x, y in itertools.combinations(fam, 2):
+        a, b, c = x & ~y, y & ~x, x & y
+        if a and b:
+            out.add((min(a, b), max(a, b), c))
+        elif a and not b:
+            out.add((a, 0, c))  # H(X | Y) >= 0 with Y ⊂ X
+        elif b and not a:
+            out.add((b, 0, c))
+    return sorted(out)
+
+
+def _candidate_vector(e: tuple[int, int, int]) -> dict[int, int]:
+    a, b, c = e
     v: dict[int, int] = {}
-    for m, c in ((k | 1 << i, 1), (k | 1 << j, 1), (k | 1 << i | 1 << j, -1), (k, -1)):
+    parts = ((a | c, 1), (c, -1)) if b == 0 else ((a | c, 1), (b | c, 1), (a | b | c, -1), (c, -1))
+    for m, k in parts:
         if m:
-            v[m] = v.get(m, 0) + c
-    return v
+            v[m] = v.get(m, 0) + k
+    return {m: k for m, k in v.items() if k}
 
 
-def _elemental_expr(space: _Space, e: tuple[int, int, int]) -> sympy.Expr:
-    i, j, k = e
-    if j < 0:
-        full = (1 << space.n) - 1
-        return H(space.rvset(1 << i), given=space.rvset(full & ~(1 << i)))
-    return I(space.rvset(1 << i), space.rvset(1 << j), space.rvset(k))
+def _candidate_expr(space: "_Space", e: tuple[int, int, int]) -> sympy.Expr:
+    a, b, c = e
+    if b == 0:
+        return H(space.rvset(a), given=space.rvset(c))
+    return I(space.rvset(a), space.rvset(b), space.rvset(c))
 
 
 # ---------------------------------------------------------------------------- LP
 
-def _solve_lp(n: int, target: dict[int, Fraction], equalities: list[dict[int, Fraction]],
-              elementals: list[tuple[int, int, int]], deadline: float) -> tuple[np.ndarray, np.ndarray, list] | None:
-    """Column generation over the elemental inequalities; returns (λ, ν, active elementals) or None."""
-    rows = (1 << n) - 1
-    b = np.zeros(rows)
-    for m, v in target.items():
-        b[m - 1] = float(v)
-    eq_cols = []
-    for q in equalities:
-        col = np.zeros(rows)
-        for m, v in q.items():
-            col[m - 1] = float(v)
-        eq_cols.append(col)
-    # all elementals as one sparse matrix, priced lazily
+def _solve_lp(target: dict[int, Fraction], equalities: list[dict[int, Fraction]],
+              candidates: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``min Σλ`` s.t. ``Σ λ_e e + Σ ν_q q = target``, ``λ >= 0`` over the coordinates used; None if infeasible."""
+    vecs = [_candidate_vector(e) for e in candidates]
+    coords = sorted(set(target) | {m for q in equalities for m in q} | {m for v in vecs for m in v})
+    row = {m: r for r, m in enumerate(coords)}
     data, ri, ci = [], [], []
-    for c, e in enumerate(elementals):
-        for m, v in _elemental_vector(n, e).items():
-            data.append(v)
-            ri.append(m - 1)
+    for c, v in enumerate(vecs):
+        for m, k in v.items():
+            data.append(k)
+            ri.append(row[m])
             ci.append(c)
-    E = sp.csc_matrix((data, (ri, ci)), shape=(rows, len(elementals)))
-    support = set(b.nonzero()[0]) | {r for col in eq_cols for r in col.nonzero()[0]}
-    touched = np.asarray(abs(E[list(support), :]).sum(axis=0)).ravel() > 0 if support else np.zeros(len(elementals), bool)
-    active = list(np.flatnonzero(touched)) or list(range(min(len(elementals), 50)))
-    Q = np.column_stack(eq_cols) if eq_cols else np.zeros((rows, 0))
-    for _ in range(200):
-        if time.monotonic() > deadline:
-            raise LimitExceeded("the Shannon LP ran out of its time budget")
-        A = sp.hstack([E[:, active], sp.csc_matrix(Q), sp.csc_matrix(-Q)]).tocsc()
-        c = np.concatenate([np.ones(len(active)), np.zeros(2 * Q.shape[1])])
-        res = scipy.optimize.linprog(c, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-        if res.status == 0:
-            k = len(active)
-            lam = res.x[:k]
-            nu = res.x[k:k + Q.shape[1]] - res.x[k + Q.shape[1]:]
-            return lam, nu, active
-        # infeasible with these columns: price the missing ones with a Farkas ray of the phase-1 problem
-        new = _price(E, Q, b, active)
-        if not new:
-            return None
-        active = sorted(set(active) | set(new))
-    return None
-
-
-def _price(E: sp.csc_matrix, Q: np.ndarray, b: np.ndarray, active: list[int]) -> list[int]:
-    """Columns to add: solve the phase-1 LP (min slack) and take elementals with negative reduced cost."""
-    rows = E.shape[0]
-    k = len(active)
-    A = sp.hstack([E[:, active], sp.csc_matrix(Q), sp.csc_matrix(-Q), sp.identity(rows), -sp.identity(rows)]).tocsc()
-    c = np.concatenate([np.zeros(k + 2 * Q.shape[1]), np.ones(2 * rows)])
-    res = scipy.optimize.linprog(c, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-    if res.status != 0 or res.fun < 1e-9:
-        return []
-    y = res.eqlin.marginals
-    reduced = -(E.T @ y)  # reduced cost of each elemental column (zero objective coefficient)
-    mask = np.ones(E.shape[1], bool)
-    mask[active] = False
-    cand = np.flatnonzero((reduced < -1e-9) & mask)
-    return list(cand[np.argsort(reduced[cand])][:500])
+    nq = len(equalities)
+    for k, q in enumerate(equalities):
+        for m, v in q.items():
+            for sign, off in ((1.0, len(vecs) + k), (-1.0, len(vecs) + nq + k)):
+                data.append(sign * float(v))
+                ri.append(row[m])
+                ci.append(off)
+    A = sp.csc_matrix((data, (ri, ci)), shape=(len(coords), len(vecs) + 2 * nq))
+    b = np.zeros(len(coords))
+    for m, v in target.items():
+        b[row[m]] = float(v)
+    cost = np.concatenate([np.ones(len(vecs)), np.full(2 * nq, 1e-3)])  # small |ν| keeps the vertex tidy
+    res = scipy.optimize.linprog(cost, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
+    if res.status != 0:
+        return None
+    lam = res.x[:len(vecs)]
+    nu = res.x[len(vecs):len(vecs) + nq] - res.x[len(vecs) + nq:]
+    return lam, nu
 
 
 # ---------------------------------------------------------------------------- exact certificate
@@ -204,7 +209,43 @@ def _rationalize(x: float) -> Fraction:
 
 
 def _exact_solve(columns: list[dict[int, Fraction]], target: dict[int, Fraction]) -> list[Fraction] | None:
-    """Exact solution of ``Σ x_c column_c = target`` (Gaussian elimination over Fractions), or None."""
+    """Exact solution of ``Σ x_c column_c = target`` (python-flint when present, else Fractions), or None."""
+    try:
+        return _exact_solve_flint(columns, target)
+    except ImportError:
+        return _exact_solve_fractions(columns, target)
+
+
+def _exact_solve_flint(columns: list[dict[int, Fraction]], target: dict[int, Fraction]) -> list[Fraction] | None:
+    import flint
+
+    rows = sorted(set(target) | {m for col in columns for m in col})
+    ridx = {m: r for r, m in enumerate(rows)}
+    A = flint.fmpq_mat(len(rows), len(columns))
+    b = flint.fmpq_mat(len(rows), 1)
+    for c, col in enumerate(columns):
+        for m, v in col.items():
+            A[ridx[m], c] = flint.fmpq(v.numerator, v.denominator)
+    for m, v in target.items():
+        b[ridx[m], 0] = flint.fmpq(v.numerator, v.denominator)
+    aug = flint.fmpq_mat(len(rows), len(columns) + 1)
+    for r in range(len(rows)):
+        for c in range(len(columns)):
+            aug[r, c] = A[r, c]
+        aug[r, len(columns)] = b[r, 0]
+    rref, rank = aug.rref()
+    x = [Fraction(0)] * len(columns)
+    for r in range(rank):
+        lead = next(c for c in range(len(columns) + 1) if rref[r, c] != 0)
+        if lead == len(columns):
+            return None  # inconsistent
+        v = rref[r, len(columns)]
+        x[lead] = Fraction(int(v.p), int(v.q))
+    return x
+
+
+def _exact_solve_fractions(columns: list[dict[int, Fraction]], target: dict[int, Fraction]) -> list[Fraction] | None:
+    """Gaussian elimination over Fractions (the fallback without python-flint)."""
     rows = sorted(set(target) | {m for col in columns for m in col})
     ridx = {m: r for r, m in enumerate(rows)}
     ncol = len(columns)
@@ -239,15 +280,13 @@ def _exact_solve(columns: list[dict[int, Fraction]], target: dict[int, Fraction]
     return x
 
 
-def _certificate(space: _Space, claim: Statement, target: dict[int, Fraction],
-                 eq_terms: list[tuple[Term, dict[int, Fraction]]], lam: np.ndarray, nu: np.ndarray,
-                 active: list[int], elementals: list[tuple[int, int, int]]) -> Certificate:
-    n = space.n
-    used = [(elementals[a], float(v)) for a, v in zip(active, lam) if v > 1e-9]
+def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tuple[Term, dict[int, Fraction]]],
+                 lam: np.ndarray, nu: np.ndarray, candidates: list[tuple[int, int, int]]) -> Certificate:
+    used = [(candidates[a], float(v)) for a, v in enumerate(lam) if v > 1e-9]
     eq_used = [(t, vec, float(v)) for (t, vec), v in zip(eq_terms, nu) if abs(v) > 1e-9]
     lam_q = [_rationalize(v) for _, v in used]
     nu_q = [_rationalize(v) for _, _, v in eq_used]
-    cols = [{m: Fraction(v) for m, v in _elemental_vector(n, e).items()} for e, _ in used] + [vec for _, vec, _ in eq_used]
+    cols = [{m: Fraction(v) for m, v in _candidate_vector(e).items()} for e, _ in used] + [vec for _, vec, _ in eq_used]
     if not _combination_equals(cols, lam_q + nu_q, target):
         exact = _exact_solve(cols, target)
         if exact is None:
@@ -259,8 +298,9 @@ def _certificate(space: _Space, claim: Statement, target: dict[int, Fraction],
     for (e, _), m in zip(used, lam_q):
         if m == 0:
             continue
-        expr = _elemental_expr(space, e)
-        mults.append((Term(_label(expr), linear_form(expr), "nonneg", "nonnegativity"), sympy.Rational(m.numerator, m.denominator)))
+        expr = _candidate_expr(space, e)
+        mults.append((Term(_label(expr), linear_form(expr), "nonneg", "nonnegativity", expr),
+                      sympy.Rational(m.numerator, m.denominator)))
     for (t, _, _), m in zip(eq_used, nu_q):
         if m != 0:
             mults.append((t, sympy.Rational(m.numerator, m.denominator)))
@@ -294,27 +334,34 @@ def _items_of(forms: Iterable[LinearForm]) -> list:
     return sorted(seen, key=sympy.default_sort_key)
 
 
-def find_shannon_certificate(claim: Statement, equalities: Sequence[tuple[str, sympy.Expr]] = (),
-                             *, domains: dict | None = None, max_variables: int = MAX_VARIABLES,
-                             timeout: float = 60.0) -> ShannonResult:
-    """Decide ``claim`` from the elemental inequalities and the ``(label, expr == 0)`` equalities.
+def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate) -> Certificate:
+    """The kernel admits every term (premise, hypothesis consequence, quantity >= 0) and checks the identity."""
+    ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), dict(domains), "bits")
+    return check_proposed_certificate(ctx, cert)
 
-    Returns ``proved`` with a kernel-checked certificate, or ``not_shannon`` when the LP is infeasible
-    (no counterexample search here: see :func:`prove`), or ``unsupported``.
+
+def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,
+                             *, domains: dict | None = None, max_variables: int = MAX_VARIABLES,
+                             max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0) -> ShannonResult:
+    """Decide ``claim`` from the elemental inequalities and the hypotheses' equalities.
+
+    Returns ``proved`` with a kernel-checked certificate, ``not_shannon`` when the LP is infeasible
+    (no counterexample search here: see :func:`prove`), ``unknown`` or ``unsupported``.
     """
     t0 = time.monotonic()
     domains = domains or {}
+    hypotheses = hypotheses or {}
+    equalities = hypothesis_equalities(hypotheses)
     if claim.is_equality:
-        halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), equalities, domains=domains,
-                                           max_variables=max_variables, timeout=timeout) for r in ("<=", ">=")]
+        halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
+                                           max_variables=max_variables, max_full_variables=max_full_variables,
+                                           timeout=timeout) for r in ("<=", ">=")]
         bad = next((h for h in halves if h.status != "proved"), None)
         if bad is not None:
             return bad
-        from derive.kernel.linear import TwoSidedCertificate
-
         cert = TwoSidedCertificate(halves[0].certificate.multipliers, sympy.S.Zero, halves[0].certificate,
                                    halves[1].certificate)
-        return ShannonResult("proved", cert, variables=halves[0].variables)
+        return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, cert), variables=halves[0].variables)
     try:
         target_form = linear_form(claim.slack())
         eq_forms = [(label, linear_form(e)) for label, e in equalities]
@@ -334,25 +381,45 @@ def find_shannon_certificate(claim: Statement, equalities: Sequence[tuple[str, s
     except InvalidArgument as err:
         return ShannonResult("unsupported", message=str(err), variables=tuple(items))
     const = target_form.const
-    if const < 0 and not target:
-        return ShannonResult("not_shannon", message="the claim is a false constant inequality", variables=tuple(items))
+    if const < 0:
+        return ShannonResult("false", message="constant random variables make every information quantity 0, "
+                             "and then the claim reads 0 <= " + str(const),
+                             counterexample={"model": "all variables constant", "slack": str(const)},
+                             variables=tuple(items))
     n = space.n
     if n == 0:
         status = "proved" if const >= 0 else "not_shannon"
         return ShannonResult(status, Certificate([]) if status == "proved" else None, variables=())
-    elementals = _elementals(n)
-    sol = _solve_lp(n, target, [v for _, v in eq_terms], elementals, t0 + timeout)
-    t_lp = time.monotonic() - t0
-    if sol is None:
-        return ShannonResult("not_shannon", message="the LP over the elemental inequalities is infeasible",
-                             variables=tuple(items), timings={"lp": t_lp})
-    lam, nu, active = sol
-    cert = _certificate(space, claim, target, eq_terms, lam, nu, active, elementals)
-    t_cert = time.monotonic() - t0 - t_lp
-    checked = check_certificate(claim, cert, domains)  # the kernel decides
-    t_check = time.monotonic() - t0 - t_lp - t_cert
-    return ShannonResult("proved", checked, variables=tuple(items),
-                         timings={"lp": t_lp, "rationalize": t_cert, "kernel_check": t_check})
+    eq_vecs = [v for _, v in eq_terms]
+    order = [space.index[it] for it in items]
+    sets = set(target) | {m for v in eq_vecs for m in v}
+    stages = [("structured", lambda: _structured(n, sets, order))]
+    if n <= max_full_variables:
+        stages.append(("elemental", lambda: _elementals(n)))
+    timings: dict[str, float] = {}
+    for stage, make in stages:
+        if time.monotonic() - t0 > timeout:
+            raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)")
+        t1 = time.monotonic()
+        candidates = make()
+        sol = _solve_lp(target, eq_vecs, candidates)
+        timings[f"lp_{stage}"] = time.monotonic() - t1
+        if sol is None:
+            continue
+        t1 = time.monotonic()
+        cert = _certificate(space, target, eq_terms, sol[0], sol[1], candidates)
+        timings["rationalize"] = time.monotonic() - t1
+        t1 = time.monotonic()
+        checked = _kernel_check(claim, hypotheses, domains, cert)  # the kernel decides
+        timings["kernel_check"] = time.monotonic() - t1
+        return ShannonResult("proved", checked, variables=tuple(items), timings=timings,
+                             message=f"certificate from the {stage} LP")
+    if n > max_full_variables:
+        return ShannonResult("unknown", message=f"no certificate among the structured inequalities, and {n} variables "
+                             f"exceed the full elemental LP limit ({max_full_variables})", variables=tuple(items),
+                             timings=timings)
+    return ShannonResult("not_shannon", message="the LP over the elemental inequalities is infeasible",
+                         variables=tuple(items), timings=timings)
 
 
 def hypothesis_equalities(hyps: dict[str, Hypothesis]) -> list[tuple[str, sympy.Expr]]:
@@ -371,8 +438,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample) or
     ``not_shannon``."""
     hyps = hypotheses or {}
-    res = find_shannon_certificate(claim, hypothesis_equalities(hyps), domains=domains,
-                                   max_variables=max_variables, timeout=timeout)
+    res = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables, timeout=timeout)
     if res.status == "not_shannon" and search_counterexample:
         from derive.provers.refute import search_counterexample as search
 
@@ -388,12 +454,11 @@ def shannon_oracle(ctx) -> Certificate | None:
     """Kernel oracle: propose a certificate for a ``shannon``/``linear`` step from its premises and hypotheses."""
     from derive.core.hypotheses import Assume
 
-    eqs = hypothesis_equalities({k: h for k, h in ctx.premise_hypotheses.items() if not isinstance(h, Assume)})
-    premise_stmts = ctx.statements()
-    if premise_stmts:
+    hyps = {k: h for k, h in ctx.premise_hypotheses.items() if not isinstance(h, Assume)}
+    if ctx.statements():
         return None  # premises with parameters are the finder's job; keep the oracle to pure Shannon steps
     try:
-        res = find_shannon_certificate(ctx.claim, eqs, domains=dict(ctx.domains))
+        res = find_shannon_certificate(ctx.claim, hyps, domains=dict(ctx.domains))
     except (LimitExceeded, CertificateError, InvalidArgument):
         return None
     return res.certificate if res.status == "proved" else None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from derive import __version__
-from derive.errors import DeriveError, LimitExceeded
+from derive.errors import DeriveError, InvalidArgument, LimitExceeded
 
 __all__ = ["main", "build_parser"]
 
@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("path", metavar="PATH")
     k.add_argument("--json", action="store_true")
     k.set_defaults(func=cmd_compose)
+
+    v = sub.add_parser("prove", help="decide a Shannon-type inequality (exact, kernel-checked certificate)")
+    v.add_argument("claim", metavar="CLAIM", help='e.g. "I(X; Z) <= I(X; Y)"')
+    v.add_argument("--given", action="append", default=[], metavar="HYP",
+                   help='a hypothesis: "X -> Y -> Z", "A _|_ B | C", "Y = f(X)" (repeatable)')
+    v.add_argument("--json", action="store_true")
+    v.add_argument("--latex", action="store_true", help="print the proof as a LaTeX align* block")
+    v.add_argument("--timeout", type=float, default=60.0, help="seconds for the LP (default 60)")
+    v.add_argument("--max-variables", type=int, default=None,
+                   help="largest number of random variables accepted (default 16)")
+    v.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
+    v.set_defaults(func=cmd_prove)
 
     r = sub.add_parser("rules", help="list the kernel's rules")
     r.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
@@ -171,6 +183,53 @@ def cmd_compose(args: argparse.Namespace) -> int:
     else:
         print(result.text())
     return EXIT_OK if result.status == "proved" else EXIT_NO
+
+
+# ---------------------------------------------------------------------------- prove
+
+def _parse_hypothesis(text: str, ctx):
+    from derive.errors import ParseError
+    from derive.io import parse_function_of, parse_independence, parse_markov
+
+    if "->" in text:
+        return parse_markov(text, ctx)
+    if "_|_" in text:
+        return parse_independence(text, ctx)
+    if "=" in text:
+        return parse_function_of(text, ctx)
+    raise ParseError(f"cannot tell what kind of hypothesis {text!r} is: expected 'A -> B -> C', "
+                     "'A _|_ B | C' or 'Y = f(X)'", file="--given")
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    from derive.io import ParseContext, parse_statement
+    from derive.printing.certificate import certificate_latex, certificate_text
+    from derive.provers.shannon import MAX_VARIABLES, prove
+
+    ctx = ParseContext(auto_variables=True, file="CLAIM")
+    claim = parse_statement(args.claim, ctx)
+    hyps = {}
+    for k, text in enumerate(args.given):
+        hyps[f"given{k + 1}"] = _parse_hypothesis(text, ParseContext(variables=ctx.variables, auto_variables=True,
+                                                                      file=f"--given #{k + 1}"))
+    if args.max_variables is not None and args.max_variables < 1:
+        raise InvalidArgument(f"Expected --max-variables >= 1 but got {args.max_variables}")
+    if args.timeout <= 0:
+        raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
+    res = prove(claim, hyps, timeout=args.timeout, max_variables=args.max_variables or MAX_VARIABLES, seed=args.seed)
+    if args.json:
+        print(json.dumps(res.to_json(), indent=2))
+    else:
+        print(f"{res.status}: {_statement_text(claim, 'bits')}")
+        if hyps:
+            print("  given: " + "; ".join(str(h) for h in hyps.values()))
+        if res.certificate is not None:
+            print(certificate_latex(claim, res.certificate) if args.latex else certificate_text(claim, res.certificate))
+        if res.counterexample is not None:
+            print("  counterexample: " + json.dumps(res.counterexample))
+        if res.message and res.status != "proved":
+            print(f"  {res.message}")
+    return EXIT_OK if res.status == "proved" else EXIT_NO
 
 
 # ---------------------------------------------------------------------------- rules

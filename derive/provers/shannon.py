@@ -36,13 +36,14 @@ import scipy.optimize
 import scipy.sparse as sp
 import sympy
 
-from derive.core.hypotheses import Hypothesis
+from derive.core.hypotheses import Hypothesis, Markov
 from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, InvalidArgument, LimitExceeded
 from derive.kernel.check import check_proposed_certificate
+from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate, zero_term
 
@@ -423,31 +424,54 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
 
 
 def hypothesis_equalities(hyps: dict[str, Hypothesis]) -> list[tuple[str, sympy.Expr]]:
-    """``(label, expr)`` pairs: every finite equality the hypotheses state."""
+    """``(label, expr)`` pairs: every finite equality the hypotheses state, plus the sub-chain
+    independences of each Markov chain (``I(L_a; L_c | L_b) = 0`` for ``a < b < c``, and with
+    whole pasts/futures), which the kernel re-derives by d-separation."""
     out = []
     for hid, h in hyps.items():
         eqs = h.equalities()
         for k, e in enumerate(eqs):
             out.append((hid if len(eqs) == 1 else f"{hid}[{k + 1}]", e))
+    seen = {e for _, e in out}
+    for hid, h in hyps.items():
+        if not isinstance(h, Markov):
+            continue
+        links = h.chain
+        for b in range(1, len(links) - 1):
+            pasts = [links[a] for a in range(b)] + ([RVSet(*links[:b])] if b > 1 else [])
+            futures = [links[c] for c in range(b + 1, len(links))] + (
+                [RVSet(*links[b + 1:])] if len(links) - b > 2 else [])
+            for past in pasts:
+                for future in futures:
+                    e = I(past, future, links[b])
+                    if e != 0 and e not in seen and implies_independence([h], past, future, links[b]):
+                        seen.add(e)
+                        out.append((f"{hid}: {sympy.sstr(e)} = 0", e))
     return out
 
 
 def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, domains: dict | None = None,
-          max_variables: int = MAX_VARIABLES, timeout: float = 60.0, search_counterexample: bool = True,
-          seed: int = 0) -> ShannonResult:
-    """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample) or
-    ``not_shannon``."""
+          max_variables: int = MAX_VARIABLES, max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
+          search_counterexample: bool = True, seed: int = 0) -> ShannonResult:
+    """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
+    ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
+
+    Order: the structured LP (fast), then the exact counterexample search, then the full elemental LP.
+    """
     hyps = hypotheses or {}
-    res = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables, timeout=timeout)
-    if res.status == "not_shannon" and search_counterexample:
+    quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
+                                     max_full_variables=0, timeout=timeout)
+    if quick.status in ("proved", "false", "unsupported"):
+        return quick
+    if search_counterexample:
         from derive.provers.refute import search_counterexample as search
 
         cex = search(claim, hyps, seed=seed)
         if cex is not None:
-            res.status = "false"
-            res.counterexample = cex
-            res.message = "a concrete distribution violates the claim"
-    return res
+            return ShannonResult("false", counterexample=cex, variables=quick.variables,
+                                 message="a concrete distribution satisfying the hypotheses violates the claim")
+    return find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
+                                    max_full_variables=max_full_variables, timeout=timeout)
 
 
 def shannon_oracle(ctx) -> Certificate | None:

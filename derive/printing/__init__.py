@@ -1,0 +1,1 @@
+"""Printing: certificates as readable proofs (text and LaTeX)."""

@@ -274,6 +274,11 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                 problems.append(f"the Markov chain {u} -> {ch.input} -> {y}"
                                 + (f" (jointly with {w})" if w else "") + " does not follow from the hypotheses used")
                 continue
+            if tensorized and not _product_input(ctx, ch.input, w):
+                raise _side(ctx, f"tensorization needs a product input: {ch.input} mutually independent"
+                                 + (f" given {w}" if w else "") + "; with correlated inputs the single-letter "
+                                 "coefficient is not a valid constant",
+                            suggestion=f"add `mutually_independent = \"{ch.input}\"` and list it in `uses`")
             try:
                 options = sdpi_coefficient(ch.spec, ctx.domains, need_tensorization=tensorized)
             except SideConditionFailed as err:
@@ -286,8 +291,8 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                 if is_nonnegative(eta - coeff.value, ctx.domains):
                     trusted = [coeff.source] if coeff.cited else []
                     if tensorized:
-                        trusted.append("tensorization: eta_KL(K^n) = eta_KL(K) [Polyanskiy & Wu 2017; "
-                                       "Anantharam et al. 2013]")
+                        trusted.append("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
+                                       "max_i eta_KL(P_i, K) [Polyanskiy & Wu 2017; Witsenhausen 1975]")
                     status = ASSUMED if coeff.cited else PROVED
                     return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
                                                f"({coeff.source})", trusted=trusted)
@@ -303,6 +308,20 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                     suggestion=", ".join(f"{hid}: {ch}" for hid, ch in channels))
 
 
+def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:
+    """The input block ``X[lo..hi]`` is declared mutually independent (given ``given``)."""
+    ranges = [it for it in block.args if isinstance(it, FamilyRange)]
+    if len(ranges) == 1 and len(block) == 1:
+        r = ranges[0]
+        return _independence_covers(ctx, r.family, r.lo, r.hi, given)
+    members = [it for it in block.args if isinstance(it, FamilyMember)]
+    if len(members) == len(block) and len({m.family for m in members}) == 1 and all(m.index.is_Integer for m in members):
+        idx = sorted(int(m.index) for m in members)
+        if idx == list(range(idx[0], idx[-1] + 1)):
+            return _independence_covers(ctx, members[0].family, sympy.Integer(idx[0]), sympy.Integer(idx[-1]), given)
+    return False
+
+
 @register("sdpi", "U -> X -> Y, Y | X ~ K ⇒ I(U; Y) <= eta * I(U; X) for every eta >= eta_KL(K)",
           "Polyanskiy & Wu 2017; Ahlswede & Gács 1976", needs="a channel hypothesis and a Markov chain")
 def mutual_info_le_contraction_of_channel(ctx: StepContext) -> RuleOutcome:
@@ -311,11 +330,16 @@ def mutual_info_le_contraction_of_channel(ctx: StepContext) -> RuleOutcome:
 
 
 @register("tensorization",
-          "U -> X[1..n] -> Y[1..n], Y[1..n] | X[1..n] ~ K (memoryless) ⇒ I(U; Y[1..n]) <= eta_KL(K) I(U; X[1..n])",
-          "Polyanskiy & Wu 2017 (tensorization of eta_KL); Witsenhausen 1975",
-          needs="a memoryless product channel and a Markov chain")
+          "U -> X[1..n] -> Y[1..n], Y[1..n] | X[1..n] ~ K (memoryless), X[1..n] mutually independent ⇒ "
+          "I(U; Y[1..n]) <= eta * I(U; X[1..n]) for eta >= eta_KL(K)",
+          "Polyanskiy & Wu 2017 (tensorization: eta_KL(P1 x P2, K1 x K2) = max_i eta_KL(P_i, K_i)); Witsenhausen 1975",
+          needs="a memoryless product channel, a product input (mutual independence) and a Markov chain")
 def mutual_info_le_contraction_of_product_channel(ctx: StepContext) -> RuleOutcome:
-    """SDPI through a memoryless product channel: ``η_KL(K^{⊗n}) = η_KL(K)`` (η_TV does not tensorize)."""
+    """SDPI through ``K^{⊗n}`` with a product input: ``η_KL(⊗P_i, K^{⊗n}) = max_i η_KL(P_i, K) <= η_KL(K)``.
+
+    Both conditions matter: η_TV does not tensorize, and with correlated inputs the single-letter
+    coefficient can fail (BSC(1/4) twice, a correlated input: ratio 0.282 > (1 - 2/4)^2 = 0.25).
+    """
     return _sdpi_common(ctx, tensorized=True)
 
 

@@ -133,8 +133,9 @@ def _tensor_claim():
     xs, ys = e["X"].range(1, e["n"]), e["Y"].range(1, e["n"])
     p.hypothesis("chain", markov("U", xs, ys))
     p.hypothesis("mem", Channel(ys, xs, ChannelSpec("BSC", (e["delta"],))))
+    p.hypothesis("product", MutuallyIndependent((), RVSet(), family_range=FamilyRange("X", 1, e["n"])))
     claim = S(I(e["U"], ys), "<=", (1 - 2 * e["delta"]) ** 2 * I(e["U"], xs))
-    accepted(check_one(p, claim, "tensorization", uses=["chain", "mem"])[0])
+    accepted(check_one(p, claim, "tensorization", uses=["chain", "mem", "product"])[0])
     return claim, e["delta"], e["n"]
 
 
@@ -144,15 +145,28 @@ TENSOR, T_DELTA, T_N = _tensor_claim()
 @PROPS
 @given(st.data(), ds.probabilities(0, Fraction(1, 2)))
 def test_tensorization_holds_for_two_uses(data, delta):
+    # product input: X[1], X[2] independent; U depends on both (so U - X - Y holds with Y from X alone)
+    x1, x2 = data.draw(ds.pmf_vectors(2)), data.draw(ds.pmf_vectors(2))
     k = data.draw(ds.alphabet_sizes(3))
-    pu = data.draw(ds.pmf_vectors(k))
-    m = data.draw(ds.channel_matrices(k, 4))  # U -> (X1, X2) jointly, arbitrary
-    model = JointPMF.exact(("U",), np.array(pu, dtype=object)).apply_channel(("U",), m, "Xj")
-    model = model.function_of(("Xj",), [0, 0, 1, 1], "X[1]", size=2).function_of(("Xj",), [0, 1, 0, 1], "X[2]", size=2)
-    model = model.marginal(("U", "X[1]", "X[2]"))
+    m = data.draw(ds.channel_matrices(4, k))
+    model = JointPMF.exact(("X[1]",), np.array(x1, dtype=object)).product(
+        JointPMF.exact(("X[2]",), np.array(x2, dtype=object)))
+    model = model.apply_channel(("X[1]", "X[2]"), m, "U")
     bsc = np.array([[1 - delta, delta], [delta, 1 - delta]], dtype=object)
     model = model.apply_channel(("X[1]",), bsc, "Y[1]").apply_channel(("X[2]",), bsc, "Y[2]")
     assert holds(TENSOR, model, {T_DELTA: delta, T_N: 2})
+
+
+def test_tensorization_needs_product_input_counterexample():
+    """Why the rule demands independent inputs: BSC(1/4) twice with a correlated input beats (1 - 2/4)^2."""
+    m = np.array([[Fraction(1, 5)] * 3 + [Fraction(2, 5)], [Fraction(2, 5)] + [Fraction(1, 5)] * 3], dtype=object)
+    model = JointPMF.exact(("U",), np.array([Fraction(1, 2)] * 2, dtype=object)).apply_channel(("U",), m, "Xj")
+    model = model.function_of(("Xj",), [0, 0, 1, 1], "X[1]", size=2).function_of(("Xj",), [0, 1, 0, 1], "X[2]", size=2)
+    model = model.marginal(("U", "X[1]", "X[2]"))
+    d = Fraction(1, 4)
+    bsc = np.array([[1 - d, d], [d, 1 - d]], dtype=object)
+    model = model.apply_channel(("X[1]",), bsc, "Y[1]").apply_channel(("X[2]",), bsc, "Y[2]")
+    assert not holds(TENSOR, model, {T_DELTA: d, T_N: 2})
 
 
 # ---------------------------------------------------------------- chain rule

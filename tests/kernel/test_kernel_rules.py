@@ -162,7 +162,7 @@ def test_sdpi_bec_and_awgn_closed_forms():
 
 # ---------------------------------------------------------------- tensorization
 
-def _tensor(coef, ch_name="BSC", with_chain=True):
+def _tensor(coef, ch_name="BSC", with_chain=True, product=True):
     n = sympy.Symbol("n", integer=True, positive=True)
     p, e = new_proof("U", params={"delta": domain(0, HALF), "n": domain(1, None, integer=True)},
                      families={"X": (1, "n"), "Y": (1, "n")})
@@ -172,8 +172,11 @@ def _tensor(coef, ch_name="BSC", with_chain=True):
     if with_chain:
         p.hypothesis("chain", markov("U", xs, ys))
         uses.append("chain")
-    from derive.core import Channel, ChannelSpec
+    from derive.core import Channel, ChannelSpec, FamilyRange
     p.hypothesis("mem", Channel(ys, xs, ChannelSpec(ch_name, (e["delta"],))))
+    if product:
+        p.hypothesis("product", MutuallyIndependent((), RVSet(), family_range=FamilyRange("X", 1, n)))
+        uses.append("product")
     return check_one(p, S(I(e["U"], ys), "<=", coef(e["delta"]) * I(e["U"], xs)), "tensorization", uses=uses)[0]
 
 
@@ -185,6 +188,11 @@ def test_tensorization_accepts_bsc_product():
 def test_tensorization_rejects_wrong_constant_and_missing_markov():
     assert _tensor(lambda d: (1 - 2 * d) ** 4).status == "failed"
     assert _tensor(lambda d: (1 - 2 * d) ** 2, with_chain=False).status == "failed"
+
+
+def test_tensorization_rejects_correlated_inputs():
+    r = _tensor(lambda d: (1 - 2 * d) ** 2, product=False)
+    assert r.status == "failed" and "product input" in r.message
 
 
 def test_tensorization_refuses_dobrushin_which_does_not_tensorize():

@@ -149,3 +149,28 @@ def test_json_error_entry_for_bad_file(tmp_path, capsys):
     code, out, _ = run(["check", str(f), "--json"], capsys)
     data = json.loads(out)
     assert code == 2 and data["proofs"][0]["status"] == "error" and "bad.toml" in data["proofs"][0]["error"]
+
+
+def test_prove_statuses_and_json(capsys):
+    code, out, _ = run(["prove", "I(X; Z) <= I(X; Y)", "--given", "X -> Y -> Z", "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "proved" and data["certificate"] and data["counterexample"] is None
+    code, out, _ = run(["prove", "I(X; Z) >= I(X; Y)", "--given", "X -> Y -> Z", "--json"], capsys)
+    data = json.loads(out)
+    assert code == 1 and data["status"] == "false" and data["counterexample"]["model"]
+    code, out, _ = run(["prove", "2*I(C;E) <= I(A;B) + I(A;C,E) + 3*I(C;E|A) + I(C;E|B)", "--json"], capsys)
+    assert code == 1 and json.loads(out)["status"] == "not_shannon"
+
+
+def test_prove_text_and_latex(capsys):
+    code, out, _ = run(["prove", "H(X, Y) <= H(X) + H(Y)"], capsys)
+    assert code == 0 and "I(X; Y)" in out and "Shannon" in out
+    code, out, _ = run(["prove", "H(X, Y) <= H(X) + H(Y)", "--latex"], capsys)
+    assert code == 0 and "\\begin{align*}" in out
+
+
+@pytest.mark.parametrize("args", [["prove", "I(X;;Y) <= 1"], ["prove", "I(X;Y) <= 1", "--given", "nonsense"],
+                                  ["prove", "I(X;Y) <= 1", "--timeout", "-1"]])
+def test_prove_bad_input_exits_2(args, capsys):
+    code, _, err = run(args, capsys)
+    assert code == 2 and "Traceback" not in err and err.strip()

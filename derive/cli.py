@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rules)
+
+    import importlib
+
+    from derive.commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name == name:
+                continue  # that command has not landed yet
+            raise
+        module.register(sub)
     return p
 
 

@@ -352,6 +352,15 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     t0 = time.monotonic()
     domains = domains or {}
     hypotheses = hypotheses or {}
+    try:
+        identity = linear_form(claim.slack())
+    except InvalidArgument as err:
+        return ShannonResult("unsupported", message=str(err))
+    if not identity.terms and identity.const.is_Rational and (identity.const == 0 or
+                                                             (identity.const > 0 and not claim.is_equality)):
+        # an identity of joint entropies (e.g. a chain rule): the empty certificate
+        return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, Certificate([])),
+                             message="an identity of joint entropies")
     equalities = hypothesis_equalities(hypotheses)
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,

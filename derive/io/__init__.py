@@ -3,6 +3,7 @@
 from derive.io.grammar import (
     ParseContext,
     parse_channel,
+    parse_channel_spec,
     parse_domain,
     parse_expression,
     parse_family_condition,
@@ -21,6 +22,7 @@ __all__ = [
     "parse_independence",
     "parse_family_condition",
     "parse_channel",
+    "parse_channel_spec",
     "parse_function_of",
     "parse_domain",
     "parse_range",

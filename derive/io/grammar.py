@@ -86,6 +86,9 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_LITERAL_DIGITS",
     "MAX_CALL_ARGS",
+    "MAX_INDEX_OPS",
+    "MAX_EXPANSION",
+    "parse_channel_spec",
 ]
 
 # ---------------------------------------------------------------------------- limits
@@ -115,6 +118,14 @@ MAX_LITERAL_DIGITS = 1000
 
 #: Most arguments of ``min``/``max`` and most entries of a channel matrix row.
 MAX_CALL_ARGS = 64
+
+#: Most terms an expression may expand to (``sympy.expand``), estimated while building:
+#: ``(x + y)^2000`` or ``((x + 1)^2 + 1)^2 ...`` nested would make sympy's sign queries and
+#: the kernel's expansions run for hours.
+MAX_EXPANSION = 10_000
+
+#: Most operations in a family index such as ``X[i - 1]`` (core simplifies range lengths).
+MAX_INDEX_OPS = 40
 
 _MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
 
@@ -146,7 +157,8 @@ independence: side _INDEP side [_BAR rvlist]
 side: rvlist | "(" rvlist ")"
 family_condition: group ("," group)* [_BAR rvlist]
 group: rvitem | "(" rvlist ")"
-channel: side _BAR side "~" NAME "(" channel_args ")"
+channel: side _BAR side "~" channel_spec
+channel_spec: NAME "(" channel_args ")"
 channel_args: arglist -> channel_params
             | "[" row ("," row)* "]" -> channel_matrix
 row: "[" arglist "]"
@@ -209,7 +221,7 @@ INT: /[0-9]+/
 """
 
 _STARTS = ("expression", "statement", "range", "markov", "independence", "family_condition",
-           "channel", "function_of", "domain")
+           "channel", "channel_spec", "function_of", "domain")
 
 #: Human names of the pattern terminals, for "expected ..." messages.
 _TERMINAL_NAMES = {"NAME": "a name", "INT": "a number", "DECIMAL": "a number", "POW": "'^'",
@@ -468,6 +480,17 @@ def _stored_bits(e: sympy.Expr) -> int:
     return 0
 
 
+def _power_terms(n: int, t: int) -> int:
+    """Terms of ``(a_1 + ... + a_t)^n`` expanded: ``C(n + t - 1, n)``, capped above :data:`MAX_EXPANSION`."""
+    k = min(n, t - 1)
+    total, r = n + t - 1, 1
+    for j in range(1, k + 1):
+        r = r * (total - k + j) // j
+        if r > MAX_EXPANSION:
+            return MAX_EXPANSION + 1
+    return r
+
+
 def _too_big(ctx: ParseContext, node: Any, what: str) -> DeriveError:
     return _error(ctx, f"{what} would produce a number with more than {MAX_DIGITS} digits", *_pos(node),
                   cls=LimitExceeded)
@@ -482,6 +505,7 @@ class _Builder:
     def __init__(self, ctx: ParseContext, what: str) -> None:
         self.ctx = ctx
         self.what = what
+        self._terms: dict[sympy.Expr, int] = {}
 
     # -- errors ------------------------------------------------------------------
     def err(self, node: Any, message: str, cls: type[DeriveError] = ParseError) -> DeriveError:
@@ -592,9 +616,34 @@ class _Builder:
         return self.power(t, base, exp)
 
     # -- guarded constructors ---------------------------------------------------------
+    def terms(self, e: sympy.Expr) -> int:
+        """How many terms ``sympy.expand(e)`` could have (an over-estimate, capped)."""
+        memo = self._terms
+        got = memo.get(e)
+        if got is not None:
+            return got
+        if e.is_Add:
+            r = min(sum(self.terms(a) for a in e.args), MAX_EXPANSION + 1)
+        elif e.is_Mul:
+            r = 1
+            for a in e.args:
+                r = min(r * self.terms(a), MAX_EXPANSION + 1)
+        elif e.is_Pow and e.args[1].is_Rational:
+            t = self.terms(e.args[0])
+            r = 1 if t == 1 else _power_terms(abs(int(e.args[1])), t)
+        else:
+            r = 1
+        memo[e] = r
+        return r
+
+    def check_terms(self, node: Any, count: int) -> None:
+        if count > MAX_EXPANSION:
+            raise self.err(node, f"this expression would expand to more than {MAX_EXPANSION} terms", LimitExceeded)
+
     def add(self, node: Any, terms: list[sympy.Expr]) -> sympy.Expr:
         if len(terms) == 1:
             return terms[0]
+        self.check_terms(node, sum(self.terms(t) for t in terms))
         den = num = 0
         for term in terms:
             c = term if term.is_Rational else (term.args[0] if (term.is_Mul or term.is_Add)
@@ -609,6 +658,10 @@ class _Builder:
     def mul(self, node: Any, factors: list[sympy.Expr]) -> sympy.Expr:
         if len(factors) == 1:
             return factors[0]
+        count = 1
+        for f in factors:
+            count = min(count * self.terms(f), MAX_EXPANSION + 1)
+        self.check_terms(node, count)
         if sum(_size_bits(f) for f in factors) > 2 * _MAX_BITS:
             raise _too_big(self.ctx, node, "this product")
         return self.value(node, self.sized(node, _settle(sympy.Mul(*factors)), "this product"))
@@ -620,8 +673,13 @@ class _Builder:
                 raise self.err(node, f"the exponent {_short(exp)} is too large; numeric exponents are at most "
                                      f"{MAX_EXPONENT} in size (numerator and denominator)", LimitExceeded)
             if exp.is_Rational:
-                if base.is_zero and exp.is_negative:
+                if base == 0 and exp < 0:
                     raise self.err(node, "division by zero")
+                if base.is_Add or base.is_Mul:
+                    t = self.terms(base)
+                    if t > 1 and _power_terms(abs(int(exp)), t) > MAX_EXPANSION:
+                        raise self.err(node, f"this power would expand to more than {MAX_EXPANSION} terms",
+                                       LimitExceeded)
                 if _size_bits(base) * abs(float(exp)) > 2 * _MAX_BITS:
                     raise _too_big(self.ctx, node, "this power")
         return self.real(node, self.value(node, self.sized(node, _settle(sympy.Pow(base, exp)), "this power")))
@@ -726,6 +784,8 @@ class _Builder:
         lo = self.expr(lo_t, scope, depth)
         hi = self.expr(hi_t, scope, depth)
         for end, tree in ((lo, lo_t), (hi, hi_t)):
+            if sympy.count_ops(end) > MAX_INDEX_OPS:
+                raise self.err(tree, f"the limits of sum have at most {MAX_INDEX_OPS} operations", LimitExceeded)
             if end.is_integer is False:
                 raise self.err(tree, f"the limits of sum must be integers but got {_short(end)}")
         i = index_symbol(name)
@@ -831,6 +891,9 @@ class _Builder:
         return rv
 
     def _check_index(self, node: Any, family: str, idx: sympy.Expr, lo: sympy.Expr, hi: sympy.Expr) -> None:
+        if sympy.count_ops(idx) > MAX_INDEX_OPS:
+            raise self.err(node, f"the index of {family} has more than {MAX_INDEX_OPS} operations; "
+                                 "indices are short expressions such as i - 1 or n/2", LimitExceeded)
         if idx.is_integer is False:
             raise self.err(node, f"the index of {family} must be an integer but got {_short(idx)}")
         below = (idx - lo).is_negative
@@ -955,6 +1018,8 @@ def parse_range(text: str, ctx: ParseContext | None = None) -> tuple[sympy.Expr,
     ends = []
     for t in tree.children:
         e = b.expr(t, scope)
+        if sympy.count_ops(e) > MAX_INDEX_OPS:
+            raise b.err(t, f"the ends of an index range have at most {MAX_INDEX_OPS} operations", LimitExceeded)
         if e.is_integer is False:
             raise b.err(t, f"Expected an integer end of the index range but got {_short(e)}")
         if has_information_atom(e):
@@ -1066,10 +1131,23 @@ def parse_channel(text: str, ctx: ParseContext | None = None) -> Channel:
     ctx = _ctx(ctx)
     tree = _parse_tree(text, "channel", ctx, "the channel")
     b = _Builder(ctx, "the channel")
-    scope = _scope(ctx)
-    out_t, in_t, name_tok, args_t = tree.children
+    out_t, in_t, spec_t = tree.children
     output = _side_set(b, out_t)
     inp = _side_set(b, in_t)
+    spec = _channel_spec(b, spec_t)
+    return b.core(tree, Channel, output, inp, spec)
+
+
+def parse_channel_spec(text: str, ctx: ParseContext | None = None) -> ChannelSpec:
+    """Parse a channel alone: ``BSC(0.1)``, ``QSC(3, 0.2)``, ``matrix([[0.9, 0.1], [0.3, 0.7]])``."""
+    ctx = _ctx(ctx)
+    tree = _parse_tree(text, "channel_spec", ctx, "the channel")
+    return _channel_spec(_Builder(ctx, "the channel"), tree)
+
+
+def _channel_spec(b: _Builder, spec_t: Tree) -> ChannelSpec:
+    scope = _scope(b.ctx)
+    name_tok, args_t = spec_t.children
     name = _CHANNEL_NAMES.get(str(name_tok).lower())
     if name is None:
         raise b.err(name_tok, f"unknown channel {str(name_tok)!r}; expected one of "
@@ -1084,16 +1162,18 @@ def parse_channel(text: str, ctx: ParseContext | None = None) -> Channel:
                 raise b.err(row, f"channel matrices have at most {MAX_CALL_ARGS} rows and columns",
                             LimitExceeded)
             rows.append(tuple(b.expr(e, scope) for e in entries))
-        spec = b.core(args_t, ChannelSpec, "matrix", (), tuple(rows))
-    else:
-        if name == "matrix":
-            raise b.err(args_t, "matrix takes its rows p(y|x): matrix([[0.9, 0.1], [0.2, 0.8]])")
-        params = tuple(b.expr(e, scope) for e in args_t.children[0].children)
-        for p, e in zip(params, args_t.children[0].children):
-            if has_information_atom(p):
-                raise b.err(e, "channel parameters are expressions in the parameters, not information quantities")
-        spec = b.core(args_t, ChannelSpec, name, params)
-    return b.core(tree, Channel, output, inp, spec)
+        for row, row_t in zip(rows, args_t.children):
+            for v, e in zip(row, row_t.children[0].children):
+                if has_information_atom(v):
+                    raise b.err(e, "channel entries are expressions in the parameters, not information quantities")
+        return b.core(args_t, ChannelSpec, "matrix", (), tuple(rows))
+    if name == "matrix":
+        raise b.err(args_t, "matrix takes its rows p(y|x): matrix([[0.9, 0.1], [0.2, 0.8]])")
+    params = tuple(b.expr(e, scope) for e in args_t.children[0].children)
+    for p, e in zip(params, args_t.children[0].children):
+        if has_information_atom(p):
+            raise b.err(e, "channel parameters are expressions in the parameters, not information quantities")
+    return b.core(args_t, ChannelSpec, name, params)
 
 
 def parse_function_of(text: str, ctx: ParseContext | None = None) -> FunctionOf:

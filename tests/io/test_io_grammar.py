@@ -350,3 +350,34 @@ def test_auto_variables():
     assert set(ctx.variables) == {"A", "B", "C"}
     assert st.lhs == I(RVSet(RV("A")), RVSet(RV("C")), RVSet())
     assert parse_markov("A -> B -> C", ctx).chain[1] == RVSet(RV("B"))
+
+
+def test_expansion_bombs_are_refused():
+    _fails("(delta + n + k)^1000", LimitExceeded)
+    _fails("*".join(["(delta + n + 1)"] * 20), LimitExceeded)
+    _fails("(" * 30 + "delta" + "+1)^2" * 30, LimitExceeded)
+    _fails("abs(" + "(" * 8 + "delta" + "+1)^2" * 8 + " - 3)", LimitExceeded)
+    assert e("(1 - 2*delta)^4") == (1 - 2 * delta) ** 4
+    assert e("(delta + 1)^1000") == (delta + 1) ** 1000
+
+
+def test_index_expressions_stay_small():
+    _fails("H(S[" + "*".join(f"(n+{j})" for j in range(1, 30)) + "])", LimitExceeded)
+
+
+def test_channel_spec_alone():
+    from derive.io.grammar import parse_channel_spec
+
+    assert parse_channel_spec("bsc(0.1)") == ChannelSpec("BSC", (Rational(1, 10),))
+    assert parse_channel_spec("QSC(3, 0.2)") == ChannelSpec("QSC", (Integer(3), Rational(1, 5)))
+    with pytest.raises(ParseError, match="sums to 11/10"):
+        parse_channel_spec("matrix([[0.5, 0.6], [0.5, 0.5]])")
+    with pytest.raises(ParseError, match="Expected 1 parameter"):
+        parse_channel_spec("BSC(0.1, 0.2)")
+    with pytest.raises(ParseError, match="unknown channel 'BSD'"):
+        parse_channel_spec("BSD(0.1)")
+
+
+def test_overlapping_family_condition_is_refused():
+    with pytest.raises(ParseError, match="overlaps"):
+        parse_family_condition("S[1..n] | S[1]", context())

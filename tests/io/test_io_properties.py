@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sympy import Integer, S
 
 from derive.core import RV, Domain, make_parameter
-from derive.errors import DeriveError
+from derive.errors import DeriveError, LimitExceeded, ParseError
 from derive.io.grammar import (
     ParseContext,
     parse_channel,
@@ -108,7 +108,7 @@ PARSERS = [
 def test_random_text_raises_only_derive_errors(text, which):
     try:
         PARSERS[which](text)
-    except DeriveError as err:
+    except (ParseError, LimitExceeded) as err:
         assert err.line is not None
     # anything else propagates and fails the test
 
@@ -118,5 +118,29 @@ def test_random_text_raises_only_derive_errors(text, which):
 def test_arbitrary_unicode_raises_only_derive_errors(text):
     try:
         parse_expression(text, context("bits"))
-    except DeriveError:
+    except (ParseError, LimitExceeded):
         pass
+
+
+_toml_pieces = st.sampled_from([
+    "[proof]\n", 'name = "p"\n', "[parameters]\n", 'delta = "0 <= delta <= 1/2"\n', "[variables]\n",
+    'random = ["X", "Y", "Z"]\n', 'families = { S = "1..3" }\n', "[[hypothesis]]\n", 'id = "h"\n',
+    'markov = "X -> Y -> Z"\n', "[[step]]\n", 'id = "s"\n', 'claim = "I(X; Z) <= I(X; Y)"\n', 'rule = "dpi"\n',
+    'uses = ["h"]\n', "[theorem]\n", 'from = ["s"]\n', 'claim = "H(X) >= 0"\n', 'eta = "delta"\n',
+    'certificate = { s = "1" }\n', 'nonneg = ["H(S)"]\n', "x = 1\n", '"', "[", "]", "=", "\n", "#", "'",
+    'function = "sqrt(t)"\n', 'variable = "u"\n', 'units = "nats"\n', "id = 3\n",
+])
+
+
+@SETTINGS
+@given(st.lists(_toml_pieces, max_size=30).map("".join))
+def test_random_proof_files_raise_only_derive_errors(text):
+    from derive.io.reader import read_proof_text
+    from derive.io.writer import write_proof
+
+    try:
+        p = read_proof_text(text)
+    except DeriveError as err:
+        assert err.line is not None or "missing the [proof]" not in err.message
+        return
+    assert read_proof_text(write_proof(p)) == p

@@ -195,7 +195,8 @@ class _Reader:
         t = self.pos.table("proof")
         label = "[proof]"
         if not isinstance(data, dict):
-            raise self.err(f"Expected a [proof] table but got {_type_name(data)}", self.pos.key_line(t, "proof"))
+            raise self.err(f"Expected a [proof] table but got {_type_name(data)}",
+                           self.pos.key_line(self.pos.table(""), "proof"))
         self.check_keys(data, _PROOF_KEYS, label, t)
         if "name" not in data:
             raise self.err("missing required key 'name' in [proof]", t.line if t else None)

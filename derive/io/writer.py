@@ -153,12 +153,13 @@ class _Printer:
                 terms.insert(0, terms.pop(first))
         out = []
         for k, term in enumerate(terms):
+            if k == 0:
+                # printed as it is: the product printer places a leading minus safely
+                out.append(self.wrap(term, _ADD + 1))
+                continue
             neg = term.could_extract_minus_sign()
             body = self.wrap(-term if neg else term, _MUL)
-            if k == 0:
-                out.append(("-" if neg else "") + body)
-            else:
-                out.append((" - " if neg else " + ") + body)
+            out.append((" - " if neg else " + ") + body)
         return "".join(out), _ADD
 
     # ------------------------------------------------------------------ products

@@ -1,0 +1,936 @@
+"""Numeric verification of a proof: every step and the theorem on many exact models.
+
+:func:`verify_proof` draws ``samples`` models from the proof's hypotheses
+(:class:`~derive.numeric.models.ModelFactory`: every structural hypothesis holds
+exactly), evaluates each step's claim and the theorem on them, and reports per step
+
+* ``tested`` — true on every model it was evaluated on (never ``proved``);
+* ``failed`` — false on some model: a :class:`CounterexampleRecord` with the exact
+  joint pmf, parameter values and both sides' values, shrunk to a small case;
+* ``skipped`` — evaluated on no model, with the reason.
+
+Screening is float64; anything within a margin of violation (and every apparent
+violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and
+only a violation confirmed there counts. ``assume`` hypotheses (and a ``fano``
+step's reading of its error probability and alphabet) are *premises*: a model on
+which one is false is skipped for the steps that rest on it, and the report says
+how many were skipped.
+
+Shrinking replays the failing model's recorded choices with smaller ones
+(integer parameters and alphabet sizes come first, so ``n`` and alphabets shrink
+first), keeping each change that still violates the claim with every premise
+holding — the same idea as hypothesis's shrinker, run from the counterexample
+found. :func:`verify_report_against_kernel` compares with the kernel: a step the
+kernel *proved* that the numbers contradict is a kernel bug, reported loudly.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Sequence
+
+import mpmath
+import numpy as np
+import sympy
+from sympy import Basic, S
+
+from derive.core.hypotheses import Assume
+from derive.core.quantities import H, I, has_information
+from derive.core.statements import Statement
+from derive.core.variables import RV, FamilyMember, FamilyRange
+from derive.errors import Counterexample, DeriveError, InvalidArgument, LimitExceeded
+from derive.numeric.distributions import Model
+from derive.numeric.evaluate import evaluate
+from derive.numeric.models import (
+    DrawnModel,
+    InvalidDraw,
+    ModelFactory,
+    RandomChoices,
+    ReplayChoices,
+    UnrealizableHypotheses,
+    hypothesis_violations,
+)
+
+__all__ = [
+    "verify_proof",
+    "verify_file",
+    "VerifyReport",
+    "StepVerification",
+    "CounterexampleRecord",
+    "verify_report_against_kernel",
+    "KernelDisagreement",
+    "TESTED",
+    "FAILED",
+    "SKIPPED",
+]
+
+TESTED, FAILED, SKIPPED = "tested", "failed", "skipped"
+
+#: Relative float64 margin: a slack above ``MARGIN * max(1, |lhs|, |rhs|)`` passes without mpmath.
+MARGIN = 1e-9
+
+#: Most replays spent shrinking one counterexample, and the most seconds.
+SHRINK_BUDGET = 300
+SHRINK_SECONDS = 8.0
+
+#: At most this many draws per requested sample (draws whose parameters give no valid model are redrawn).
+MAX_DRAWS_PER_SAMPLE = 5
+
+
+# ----------------------------------------------------------------------------- records
+
+@dataclass
+class CounterexampleRecord:
+    """A model on which a claim is false: the exact joint pmf, parameters, both sides' values."""
+
+    step: str
+    claim: str
+    lhs: str
+    rhs: str
+    slack: str
+    model: dict
+    shrunk: bool = False
+    shrink_replays: int = 0
+    hypotheses_hold: bool = True
+    premises: list[str] = field(default_factory=list)
+    dps: int = 50
+
+    def to_json(self) -> dict:
+        return {
+            "step": self.step,
+            "claim": self.claim,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "slack": self.slack,
+            "joint": self.model.get("joint"),
+            "distributions": self.model.get("distributions"),
+            "params": self.model.get("params"),
+            "alphabet_sizes": self.model.get("alphabet_sizes"),
+            "network": self.model.get("network"),
+            "premises_holding": list(self.premises),
+            "hypotheses_hold": self.hypotheses_hold,
+            "shrunk": self.shrunk,
+            "dps": self.dps,
+        }
+
+    def to_error(self) -> Counterexample:
+        """The record as a :class:`~derive.errors.Counterexample` exception."""
+        return Counterexample(f"{self.claim} is false: lhs = {self.lhs}, rhs = {self.rhs}",
+                              distribution=self.model, lhs=self.lhs, rhs=self.rhs, step=self.step)
+
+    def text(self) -> str:
+        m = self.model
+        lines = [f"lhs = {self.lhs}", f"rhs = {self.rhs}"]
+        if m.get("params"):
+            lines.append("params: " + ", ".join(f"{k} = {v}" for k, v in m["params"].items()))
+        if m.get("alphabet_sizes"):
+            lines.append("alphabets: " + ", ".join(f"|{k}| = {v}" for k, v in m["alphabet_sizes"].items()))
+        if m.get("network"):
+            lines.append(f"network: {m['network']}")
+        j = m.get("joint")
+        if j:
+            lines.append(f"joint P({', '.join(j['names'])}) = {_flat_table(j['table'])}")
+        if m.get("distributions"):
+            for k, v in m["distributions"].items():
+                lines.append(f"{k} = [{', '.join(map(str, v))}]")
+        return "\n".join(lines)
+
+
+def _flat_table(t: Any) -> str:
+    if isinstance(t, list):
+        return "[" + ", ".join(_flat_table(x) for x in t) + "]"
+    return str(t)
+
+
+@dataclass
+class StepVerification:
+    """The numeric verdict on one step (or the theorem, ``id == "theorem"``)."""
+
+    id: str
+    rule: str
+    claim: str
+    status: str = SKIPPED
+    samples: int = 0
+    skipped_premises: int = 0
+    errors: int = 0
+    reason: str | None = None
+    counterexample: CounterexampleRecord | None = None
+    premises: tuple[str, ...] = ()
+    line: int | None = None
+    first_error: str | None = None
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "status": self.status, "samples": self.samples,
+               "counterexample": self.counterexample.to_json() if self.counterexample else None,
+               "rule": self.rule, "claim": self.claim, "skipped": self.skipped_premises + self.errors}
+        if self.skipped_premises:
+            out["skipped_premises"] = self.skipped_premises
+        if self.errors:
+            out["errors"] = self.errors
+        if self.premises:
+            out["premises"] = list(self.premises)
+        if self.reason:
+            out["reason"] = self.reason
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass
+class VerifyReport:
+    """Per-step numeric verdicts for one proof."""
+
+    name: str
+    file: str | None
+    steps: list[StepVerification]
+    samples: int
+    models: int
+    rejected: int
+    seed: int
+    dps: int
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        s = {r.status for r in self.steps}
+        if FAILED in s:
+            return FAILED
+        if TESTED in s:
+            return TESTED
+        return SKIPPED
+
+    def failures(self) -> list[StepVerification]:
+        return [r for r in self.steps if r.status == FAILED]
+
+    def get(self, step_id: str) -> StepVerification:
+        for r in self.steps:
+            if r.id == step_id:
+                return r
+        raise InvalidArgument(f"Expected a step of {self.name!r} but got {step_id!r}")
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "name": self.name, "status": self.status,
+                "steps": [s.to_json() for s in self.steps], "samples": self.samples, "models": self.models,
+                "rejected": self.rejected, "seed": self.seed, "dps": self.dps, "seconds": round(self.seconds, 3)}
+
+
+# ----------------------------------------------------------------------------- compiling statements
+
+def _expand_sums(e: Basic) -> Basic:
+    """Every ``Sum`` with integer limits replaced by its terms (at most 64 per sum)."""
+    if not isinstance(e, Basic) or not e.args or not e.has(sympy.Sum):
+        return e
+    if isinstance(e, sympy.Sum):
+        var, lo, hi = e.limits[-1]
+        body = sympy.Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        lo, hi = sympy.expand(_expand_sums(lo)), sympy.expand(_expand_sums(hi))
+        if not (lo.is_Integer and hi.is_Integer):
+            raise InvalidArgument(f"Expected integer limits in {sympy.sstr(e)} but got {lo}..{hi}")
+        if int(hi) - int(lo) + 1 > 64:
+            raise LimitExceeded(f"the sum {sympy.sstr(e)} has more than 64 terms")
+        return sympy.Add(*[_expand_sums(body.xreplace({var: sympy.Integer(k)})) for k in range(int(lo), int(hi) + 1)])
+    args = tuple(_expand_sums(a) for a in e.args)
+    return e if args == e.args else e.func(*args)
+
+
+def _names(s) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in s.args:
+        if isinstance(item, RV):
+            out.append(item.name)
+        elif isinstance(item, FamilyMember):
+            if not item.index.is_Integer:
+                raise InvalidArgument(f"Expected an integer index in {item}")
+            out.append(str(item))
+        elif isinstance(item, FamilyRange):
+            members = FamilyRange.make(item.family, item.lo, item.hi)
+            if any(isinstance(m, FamilyRange) for m in members):
+                raise InvalidArgument(f"Expected integer ends in {item}")
+            out.extend(str(m) for m in members)
+        else:
+            raise InvalidArgument(f"Expected a random variable but got {item!r}")
+    return tuple(out)
+
+
+def _expand_information(expr: sympy.Expr, coeff: tuple, out: dict, opaque: dict, const: list) -> None:
+    """Accumulate ``expr`` (times the factors ``coeff``) as joint entropies, opaque atoms and a constant.
+
+    No simplification: the coefficients stay products of the expression's own factors (fast to build,
+    evaluated numerically).
+    """
+    if not has_information(expr):
+        const.append(coeff + (expr,))
+        return
+    if isinstance(expr, sympy.Add):
+        for t in expr.args:
+            _expand_information(t, coeff, out, opaque, const)
+        return
+    if isinstance(expr, sympy.Mul):
+        infos = [f for f in expr.args if has_information(f)]
+        if len(infos) == 1:
+            scal = tuple(f for f in expr.args if f is not infos[0])
+            _expand_information(infos[0], coeff + scal, out, opaque, const)
+            return
+    if isinstance(expr, H):
+        whole = frozenset(_names(expr.target)) | frozenset(_names(expr.given))
+        out.setdefault(whole, []).append(coeff)
+        if expr.given:
+            out.setdefault(frozenset(_names(expr.given)), []).append(coeff + (S.NegativeOne,))
+        return
+    if isinstance(expr, I):
+        a, b, c = (frozenset(_names(s)) for s in expr.args)
+        for key, sign in ((a | c, 1), (b | c, 1), (a | b | c, -1), (c, -1)):
+            if key:
+                out.setdefault(key, []).append(coeff if sign == 1 else coeff + (S.NegativeOne,))
+        return
+    opaque.setdefault(expr, []).append(coeff)
+
+
+class _Side:
+    """``const + sum coeff * H(S) + sum coeff * atom``: joint entropies by variable names, compiled coefficients."""
+
+    def __init__(self, expr: sympy.Expr) -> None:
+        self.expr = expr
+        ent: dict = {}
+        opaque: dict = {}
+        const: list = []
+        _expand_information(expr, (), ent, opaque, const)
+        self.const = [_numfn(sympy.Mul(*c)) for c in const]
+        self.terms: list[tuple[list, str, Any]] = []
+        for key, cs in ent.items():
+            self.terms.append(([_numfn(sympy.Mul(*c)) for c in cs], "H", tuple(sorted(key))))
+        for atom, cs in opaque.items():
+            self.terms.append(([_numfn(sympy.Mul(*c)) for c in cs], "atom", atom))
+
+
+# ----------------------------------------------------------------------------- numbers of parameters
+
+def _as_num(v: Any, mp: bool) -> Any:
+    if isinstance(v, Fraction):
+        return mpmath.mpf(v.numerator) / v.denominator if mp else v.numerator / v.denominator
+    if isinstance(v, int):
+        return mpmath.mpf(v) if mp else float(v)
+    return mpmath.mpf(v) if mp else float(v)
+
+
+def _numfn(e: sympy.Expr) -> Callable[[Mapping[str, Any], bool], Any]:
+    """A closure computing the parameter expression ``e`` from ``{name: value}`` (float64 or mpmath).
+
+    Built once from the expression tree (no text is ever evaluated); anything unusual falls back to
+    :func:`derive.numeric.evaluate`.
+    """
+    from derive.core.quantities import h
+    from derive.numeric.distributions import binary_entropy, binary_entropy_mp
+
+    if e.is_Rational:
+        q = Fraction(int(e.p), int(e.q))
+        fq = q.numerator / q.denominator
+        return lambda P, mp: (mpmath.mpf(q.numerator) / q.denominator) if mp else fq
+    if isinstance(e, sympy.Float):
+        return lambda P, mp: mpmath.mpf(e) if mp else float(e)
+    if isinstance(e, sympy.Symbol):
+        name = e.name
+
+        def sym(P, mp):
+            if name not in P:
+                raise InvalidArgument(f"Expected a value for the parameter {name} but got none")
+            return _as_num(P[name], mp)
+        return sym
+    if isinstance(e, sympy.NumberSymbol):
+        return lambda P, mp: mpmath.mpf(e._as_mpf_val(mpmath.mp.prec)) if mp else float(e)
+    if isinstance(e, sympy.Add):
+        fs = [_numfn(a) for a in e.args]
+
+        def add(P, mp):
+            total = fs[0](P, mp)
+            for f in fs[1:]:
+                total = total + f(P, mp)
+            return total
+        return add
+    if isinstance(e, sympy.Mul):
+        fs = [_numfn(a) for a in e.args]
+
+        def mul(P, mp):
+            out = fs[0](P, mp)
+            for f in fs[1:]:
+                out = out * f(P, mp)
+            return out
+        return mul
+    if isinstance(e, sympy.Pow):
+        fb, fe = _numfn(e.args[0]), _numfn(e.args[1])
+
+        def pw(P, mp):
+            b, x = fb(P, mp), fe(P, mp)
+            if b < 0 and x != int(x):
+                raise InvalidArgument(f"{sympy.sstr(e)} is not real: its base is negative")
+            if b == 0 and x < 0:
+                return mpmath.inf if mp else math.inf
+            if mp:
+                return mpmath.power(b, x)
+            try:
+                return float(b) ** float(x)
+            except OverflowError:
+                return math.inf
+        return pw
+    if isinstance(e, sympy.log) and len(e.args) == 1:
+        fa = _numfn(e.args[0])
+
+        def lg(P, mp):
+            x = fa(P, mp)
+            if x < 0:
+                raise InvalidArgument(f"{sympy.sstr(e)}: the logarithm of a negative number")
+            if x == 0:
+                return -mpmath.inf if mp else -math.inf
+            return mpmath.log(x) if mp else math.log(x)
+        return lg
+    if isinstance(e, sympy.exp):
+        fa = _numfn(e.args[0])
+        return lambda P, mp: mpmath.exp(fa(P, mp)) if mp else math.exp(fa(P, mp))
+    if isinstance(e, h):
+        fa = _numfn(e.args[0])
+
+        def hh(P, mp):
+            p = fa(P, mp)
+            if -1e-12 < p < 0:
+                p = 0 * p
+            elif 1 < p < 1 + 1e-12:
+                p = p / p
+            if p < 0 or p > 1:
+                raise InvalidArgument(f"Expected 0 <= p <= 1 in {sympy.sstr(e)} but got {p}")
+            return binary_entropy_mp(p, 2, mpmath.mp.dps) if mp else binary_entropy(p, 2)
+        return hh
+    if isinstance(e, (sympy.Min, sympy.Max)):
+        fs = [_numfn(a) for a in e.args]
+        pick = min if isinstance(e, sympy.Min) else max
+        return lambda P, mp: pick(f(P, mp) for f in fs)
+    if isinstance(e, sympy.Abs):
+        fa = _numfn(e.args[0])
+        return lambda P, mp: abs(fa(P, mp))
+
+    def fallback(P, mp):
+        v = evaluate(e, Model(params=dict(P)), precision="mp" if mp else "float",
+                     dps=max(15, mpmath.mp.dps - 10))
+        return v
+    return fallback
+
+
+class _Compiled:
+    """A statement at fixed integer parameters: sums expanded, both sides compiled."""
+
+    def __init__(self, st: Statement, int_subs: dict) -> None:
+        lhs = _expand_sums(st.lhs.xreplace(int_subs)) if int_subs else _expand_sums(st.lhs)
+        rhs = _expand_sums(st.rhs.xreplace(int_subs)) if int_subs else _expand_sums(st.rhs)
+        self.statement = Statement(lhs, st.rel, rhs)
+        self.lhs = _Side(lhs)
+        self.rhs = _Side(rhs)
+        self.rel = st.rel
+
+
+class _Sample:
+    """Caches for one drawn model: float model, parameter-expression values, premise verdicts."""
+
+    def __init__(self, drawn: DrawnModel, units: str, dps: int) -> None:
+        self.drawn = drawn
+        self.units = units
+        self.dps = dps
+        self.base = 2 if units == "bits" else "e"
+        self.fmodel = drawn.model()
+        self.num_cache: dict = {}
+        self.conditions: dict[str, bool | None] = {}
+        self._exact: Model | None = None
+
+    def exact(self) -> Model:
+        if self._exact is None:
+            self._exact = self.drawn.exact_model()
+        return self._exact
+
+    def side_float(self, side: _Side) -> float:
+        P = self.drawn.params
+        total = 0.0
+        for f in side.const:
+            total += f(P, False)
+        joint = self.fmodel.joint
+        for coeffs, kind, payload in side.terms:
+            c = 0.0
+            for f in coeffs:
+                c += f(P, False)
+            if c == 0:
+                continue
+            if kind == "H":
+                v = joint.entropy(payload, self.base)
+            else:
+                v = evaluate(payload, self.fmodel, units=self.units)
+            total += c * v
+        return total
+
+    def entropy_mp(self, names: tuple[str, ...]) -> mpmath.mpf:
+        """``H(names)`` from the exact integer table: ``log D - sum N log N / D`` (current mpmath precision)."""
+        key = ("Hmp", frozenset(names))
+        v = self.num_cache.get(key)
+        if v is None:
+            all_names, table, denom = self.drawn.integer_table()
+            keep = [all_names.index(n) for n in names]
+            drop = tuple(k for k in range(len(all_names)) if k not in keep)
+            marg = table.sum(axis=drop) if drop else table
+            logs = self.num_cache.setdefault("logs", {})
+            total = mpmath.mpf(0)
+            for x in np.asarray(marg, dtype=object).flat:
+                x = int(x)
+                if x:
+                    lx = logs.get(x)
+                    if lx is None:
+                        lx = logs[x] = mpmath.log(x)
+                    total += x * lx
+            ld = logs.get(denom)
+            if ld is None:
+                ld = logs[denom] = mpmath.log(denom)
+            v = ld - total / denom
+            if self.base == 2:
+                v = v / mpmath.log(2)
+            self.num_cache[key] = v
+        return v
+
+    def side_mp(self, side: _Side) -> mpmath.mpf:
+        P = self.drawn.params
+        total = mpmath.mpf(0)
+        for f in side.const:
+            total += f(P, True)
+        for coeffs, kind, payload in side.terms:
+            c = mpmath.mpf(0)
+            for f in coeffs:
+                c += f(P, True)
+            if c == 0:
+                continue
+            if kind == "H":
+                v = self.entropy_mp(payload)
+            else:
+                v = evaluate(payload, self.exact(), units=self.units, precision="mp", dps=self.dps)
+            total += c * v
+        return total
+
+
+def _tolerance(dps: int) -> mpmath.mpf:
+    return mpmath.mpf(10) ** (-(dps * 3) // 5)
+
+
+def _check(sample: _Sample, comp: _Compiled) -> tuple[str, Any, Any]:
+    """``("ok" | "violated", lhs, rhs)``; a violation is confirmed with mpmath on the exact model.
+
+    Raises ``DeriveError``/``ArithmeticError`` when the statement cannot be evaluated on this model.
+    """
+    lhs = sample.side_float(comp.lhs)
+    rhs = sample.side_float(comp.rhs)
+    if math.isnan(lhs) or math.isnan(rhs):
+        raise InvalidArgument("a side evaluates to nan")
+    scale = max(1.0, abs(lhs) if math.isfinite(lhs) else 1.0, abs(rhs) if math.isfinite(rhs) else 1.0)
+    margin = MARGIN * scale
+    if comp.rel == "==":
+        if lhs == rhs or (math.isfinite(lhs) and math.isfinite(rhs) and abs(lhs - rhs) <= margin):
+            return "ok", lhs, rhs
+    else:
+        slack = rhs - lhs if comp.rel == "<=" else lhs - rhs
+        if math.isnan(slack):
+            raise InvalidArgument("the two sides are both infinite")
+        if slack > margin:
+            return "ok", lhs, rhs
+    return _confirm(sample, comp)
+
+
+def _confirm(sample: _Sample, comp: _Compiled) -> tuple[str, Any, Any]:
+    with mpmath.workdps(sample.dps + 10):
+        lhs = sample.side_mp(comp.lhs)
+        rhs = sample.side_mp(comp.rhs)
+        if mpmath.isnan(lhs) or mpmath.isnan(rhs):
+            raise InvalidArgument("a side evaluates to nan")
+        tol = _tolerance(sample.dps) * max(1, abs(lhs) if mpmath.isfinite(lhs) else 1,
+                                          abs(rhs) if mpmath.isfinite(rhs) else 1)
+        if comp.rel == "==":
+            bad = lhs != rhs and not (mpmath.isfinite(lhs) and mpmath.isfinite(rhs) and abs(lhs - rhs) <= tol)
+        else:
+            slack = rhs - lhs if comp.rel == "<=" else lhs - rhs
+            if mpmath.isnan(slack):
+                raise InvalidArgument("the two sides are both infinite")
+            bad = slack < -tol
+    return ("violated" if bad else "ok"), lhs, rhs
+
+
+# ----------------------------------------------------------------------------- the proof's targets
+
+@dataclass
+class _Target:
+    id: str
+    rule: str
+    statement: Statement
+    conditions: tuple[str, ...]
+    line: int | None
+
+
+class _Verifier:
+    def __init__(self, proof, *, dps: int) -> None:
+        self.proof = proof
+        self.dps = dps
+        self.factory = ModelFactory(proof)
+        self.symbols = {n: p.symbol for n, p in proof.parameters.items()}
+        self.targets = self._targets()
+        self._compiled: dict[tuple, _Compiled] = {}
+        self.assumptions = {hid: h for hid, h in proof.hypotheses.items() if isinstance(h, Assume)}
+
+    def _targets(self) -> list[_Target]:
+        proof = self.proof
+        own: dict[str, set[str]] = {}
+        step_ids = {s.id for s in proof.steps}
+        for s in proof.steps:
+            c = {p for p in s.premises if isinstance(proof.hypotheses.get(p), Assume)}
+            if s.rule == "fano":
+                c.add(f"fano:{s.id}")
+            own[s.id] = c
+        memo: dict[str, set[str]] = {}
+
+        def conds(sid: str, stack: tuple = ()) -> set[str]:
+            if sid in memo:
+                return memo[sid]
+            if sid in stack:
+                return set()
+            out = set(own[sid])
+            for p in proof.get_step(sid).premises:
+                if p in step_ids:
+                    out |= conds(p, stack + (sid,))
+            memo[sid] = out
+            return out
+
+        out = [_Target(s.id, s.rule, s.claim, tuple(sorted(conds(s.id))), s.line) for s in proof.steps]
+        if proof.theorem is not None:
+            c: set[str] = set()
+            for p in proof.theorem.from_steps:
+                if p in step_ids:
+                    c |= conds(p) 
+                elif isinstance(proof.hypotheses.get(p), Assume):
+                    c.add(p)
+            out.append(_Target("theorem", "compose", proof.theorem.claim, tuple(sorted(c)), proof.theorem.line))
+        return out
+
+    def compiled(self, key: str, st: Statement, int_values: Mapping[str, int]) -> _Compiled:
+        k = (key, tuple(sorted(int_values.items())))
+        comp = self._compiled.get(k)
+        if comp is None:
+            subs = {self.symbols[n]: sympy.Integer(v) for n, v in int_values.items() if n in self.symbols}
+            comp = _Compiled(st, subs)
+            self._compiled[k] = comp
+        return comp
+
+    # premises ---------------------------------------------------------------
+    def condition(self, sample: _Sample, cid: str) -> bool | None:
+        """Whether premise ``cid`` holds on the sample (``None``: it cannot be evaluated there)."""
+        if cid in sample.conditions:
+            return sample.conditions[cid]
+        try:
+            if cid.startswith("fano:"):
+                ok = self._fano_holds(sample, cid[5:])
+            else:
+                comp = self.compiled(f"hyp:{cid}", self.assumptions[cid].statement, sample.drawn.int_values)
+                ok = _check(sample, comp)[0] == "ok"
+        except (DeriveError, ArithmeticError, ValueError, TypeError):
+            ok = None
+        sample.conditions[cid] = ok
+        return ok
+
+    def _fano_holds(self, sample: _Sample, sid: str) -> bool:
+        """``|X| <= k``, ``2 <= k``, ``P_e(MAP) <= pe <= 1 - 1/k`` on this model (exact where possible)."""
+        step = self.proof.get_step(sid)
+        lhs = step.claim.lhs if step.claim.rel != ">=" else step.claim.rhs
+        if not isinstance(lhs, H):
+            return False
+        drawn = sample.drawn
+        pe_e, k_e = step.args.get("error"), step.args.get("alphabet")
+        values = {**drawn.params}
+        subs = {self.symbols[n]: (sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction)
+                                  else sympy.Integer(v)) for n, v in values.items() if n in self.symbols}
+        pe = sympy.nsimplify(pe_e.xreplace(subs)) if pe_e is not None else None
+        k = sympy.nsimplify(k_e.xreplace(subs)) if k_e is not None else None
+        if pe is None or k is None or not pe.is_number or not k.is_number:
+            return False
+        xs = _names(lhs.target)
+        ys = _names(lhs.given)
+        size_x = math.prod(drawn.sizes.get(x, 1) for x in xs)
+        if not (k >= 2 and size_x <= k and pe >= 0 and pe <= 1 - 1 / k):
+            return False
+        err = drawn.map_error(xs, ys)
+        if err is None:
+            return False
+        return bool(pe >= sympy.Rational(err.numerator, err.denominator))
+
+    def holds_premises(self, sample: _Sample, target: _Target) -> bool:
+        return all(self.condition(sample, c) is True for c in target.conditions)
+
+    # checking -----------------------------------------------------------------
+    def check(self, sample: _Sample, target: _Target) -> tuple[str, Any, Any]:
+        comp = self.compiled(f"step:{target.id}", target.statement, sample.drawn.int_values)
+        return _check(sample, comp)
+
+    def violated(self, drawn: DrawnModel, target: _Target) -> tuple[bool, _Sample | None, Any, Any]:
+        sample = _Sample(drawn, self.proof.units, self.dps)
+        if not self.holds_premises(sample, target):
+            return False, None, None, None
+        try:
+            verdict, lhs, rhs = self.check(sample, target)
+        except (DeriveError, ArithmeticError, ValueError, TypeError):
+            return False, None, None, None
+        return verdict == "violated", sample, lhs, rhs
+
+
+# ----------------------------------------------------------------------------- shrinking
+
+def _shrink(verifier: _Verifier, target: _Target, choices: list[int], deadline: float) -> tuple[list[int], int]:
+    """Greedily simplify the recorded choices while the claim stays violated (premises holding)."""
+    calls = 0
+
+    def interesting(seq: list[int]) -> list[int] | None:
+        nonlocal calls
+        calls += 1
+        src = ReplayChoices(seq)
+        try:
+            drawn = verifier.factory.draw(src)
+        except (InvalidDraw, LimitExceeded):
+            return None
+        bad, *_ = verifier.violated(drawn, target)
+        return src.record if bad else None
+
+    def better(a: list[int], b: list[int]) -> bool:
+        return (len(a), a) < (len(b), b)
+
+    best = list(choices)
+    budget_ok = lambda: calls < SHRINK_BUDGET and time.monotonic() < deadline  # noqa: E731
+    improved = True
+    while improved and budget_ok():
+        improved = False
+        # 1. everything simplest after a prefix
+        for cut in (0, len(best) // 8, len(best) // 4, len(best) // 2):
+            if not budget_ok():
+                break
+            cand = best[:cut]
+            got = interesting(cand)
+            if got is not None and better(got, best):
+                best, improved = got, True
+                break
+        # 2. each choice to 0, then halved, then minus one
+        i = 0
+        while i < len(best) and budget_ok():
+            if best[i] > 0:
+                for v in sorted({0, best[i] // 2, best[i] - 1}):
+                    if v >= best[i]:
+                        continue
+                    cand = best[:i] + [v] + best[i + 1:]
+                    got = interesting(cand)
+                    if got is not None and better(got, best):
+                        best, improved = got, True
+                        break
+            i += 1
+    return best, calls
+
+
+# ----------------------------------------------------------------------------- the driver
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, mpmath.mpf):
+        return mpmath.nstr(v, 25)
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shrink: bool = True,
+                 time_limit: float | None = None) -> VerifyReport:
+    """Test every step and the theorem of ``proof`` on ``samples`` exact models of its hypotheses.
+
+    Parameters
+    ----------
+    proof
+        A :class:`~derive.proof.Proof` (e.g. from :func:`derive.io.read_proof`).
+    samples
+        Number of models drawn (draws whose parameter values give no valid model are redrawn).
+    seed
+        Seed of the draws: the same seed gives the same models and report.
+    dps
+        Decimal digits of the mpmath confirmation (default 50).
+    shrink
+        Shrink each counterexample to a small case (binary alphabets, small ``n``, simple tables).
+    time_limit
+        Seconds after which no new models are drawn (``None``: no limit).
+
+    Returns
+    -------
+    VerifyReport
+        Statuses ``tested`` (never ``proved``), ``failed`` (with a counterexample) or ``skipped`` (with a reason).
+
+    Raises
+    ------
+    UnrealizableHypotheses
+        The hypotheses cannot all be realized by a finite model (names them); nothing is tested instead.
+    InvalidArgument
+        ``samples < 1`` or ``dps`` outside ``[15, 1000]``.
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise InvalidArgument(f"Expected samples >= 1 but got samples={samples!r}")
+    if isinstance(dps, bool) or not isinstance(dps, int) or not 15 <= dps <= 1000:
+        raise InvalidArgument(f"Expected 15 <= dps <= 1000 but got dps={dps!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InvalidArgument(f"Expected an integer seed but got seed={seed!r}")
+    start = time.monotonic()
+    v = _Verifier(proof, dps=dps)
+    results = {t.id: StepVerification(t.id, t.rule, str(t.statement), premises=t.conditions, line=t.line)
+               for t in v.targets}
+    found: dict[str, tuple[list[int], Any, Any]] = {}
+    models = rejected = 0
+    attempt = 0
+    while models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:
+        if time_limit is not None and time.monotonic() - start > time_limit:
+            break
+        src = RandomChoices(random.Random(seed * 1_000_003 + attempt))
+        attempt += 1
+        try:
+            drawn = v.factory.draw(src)
+        except InvalidDraw:
+            rejected += 1
+            continue
+        models += 1
+        sample = _Sample(drawn, proof.units, dps)
+        for t in v.targets:
+            r = results[t.id]
+            if not v.holds_premises(sample, t):
+                r.skipped_premises += 1
+                continue
+            try:
+                verdict, lhs, rhs = v.check(sample, t)
+            except (DeriveError, ArithmeticError, ValueError, TypeError) as err:
+                r.errors += 1
+                if r.first_error is None:
+                    r.first_error = str(err)
+                continue
+            r.samples += 1
+            if verdict == "violated" and t.id not in found:
+                found[t.id] = (list(src.record), lhs, rhs)
+    for t in v.targets:
+        r = results[t.id]
+        if t.id in found:
+            r.status = FAILED
+            r.counterexample = _counterexample(v, t, *found[t.id], shrink=shrink)
+            r.reason = "false on a model satisfying every hypothesis" + (
+                f" and the premises {', '.join(t.conditions)}" if t.conditions else "")
+        elif r.samples:
+            r.status = TESTED
+            notes = []
+            if r.skipped_premises:
+                notes.append(f"{r.skipped_premises} model(s) skipped: premise(s) {', '.join(t.conditions)} false there")
+            if r.errors:
+                notes.append(f"{r.errors} model(s) where it could not be evaluated ({r.first_error})")
+            r.reason = "; ".join(notes) or None
+        else:
+            r.status = SKIPPED
+            if r.errors and not r.skipped_premises:
+                r.reason = f"could not be evaluated on any model: {r.first_error}"
+            elif r.skipped_premises:
+                r.reason = (f"the premise(s) {', '.join(t.conditions)} held on none of the {models} models"
+                            + (f"; {r.errors} could not be evaluated ({r.first_error})" if r.errors else ""))
+            else:
+                r.reason = "no model could be drawn"
+    return VerifyReport(proof.name, proof.file, [results[t.id] for t in v.targets], samples, models, rejected,
+                        seed, dps, time.monotonic() - start)
+
+
+def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, *,
+                    shrink: bool) -> CounterexampleRecord:
+    replays = 0
+    shrunk = False
+    if shrink:
+        new, replays = _shrink(v, target, choices, time.monotonic() + SHRINK_SECONDS)
+        shrunk = new != choices
+        choices = new
+    drawn = v.factory.draw(ReplayChoices(choices))
+    bad, sample, lhs2, rhs2 = v.violated(drawn, target)
+    if bad:
+        lhs, rhs = lhs2, rhs2
+    else:  # pragma: no cover - replay of a recorded violation is deterministic
+        sample = _Sample(drawn, v.proof.units, v.dps)
+    with mpmath.workdps(v.dps + 10):
+        if isinstance(lhs, mpmath.mpf) and isinstance(rhs, mpmath.mpf):
+            slack = (rhs - lhs) if target.statement.rel == "<=" else (
+                (lhs - rhs) if target.statement.rel == ">=" else -abs(lhs - rhs))
+        else:
+            slack = None
+    violations = hypothesis_violations(drawn) if drawn.plan.order else []
+    return CounterexampleRecord(
+        step=target.id, claim=_statement_text(target.statement, v.proof.units), lhs=_fmt(lhs), rhs=_fmt(rhs),
+        slack=_fmt(slack) if slack is not None else "", model=drawn.as_dict(), shrunk=shrunk,
+        shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps)
+
+
+def _statement_text(st: Statement, units: str) -> str:
+    try:
+        from derive.io import format_statement
+
+        return format_statement(st, units)
+    except Exception:  # noqa: BLE001 - printing must never hide a counterexample
+        return str(st)
+
+
+def verify_file(path, samples: int = 200, seed: int = 0, dps: int = 50, **kw: Any) -> VerifyReport:
+    """Read the proof file at ``path`` (structure validated with the kernel's rule names) and verify it."""
+    from derive.io import read_proof
+    from derive.kernel.rules import rule_names
+
+    proof = read_proof(path)
+    proof.validate(rule_names())
+    return verify_proof(proof, samples=samples, seed=seed, dps=dps, **kw)
+
+
+# ----------------------------------------------------------------------------- kernel vs numbers
+
+@dataclass
+class KernelDisagreement:
+    """A step the kernel accepted (``proved``/``assumed``) that a model contradicts."""
+
+    id: str
+    kernel_status: str
+    message: str
+    kernel_bug: bool
+    counterexample: CounterexampleRecord | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kernel_status": self.kernel_status, "kernel_bug": self.kernel_bug,
+                "message": self.message,
+                "counterexample": self.counterexample.to_json() if self.counterexample else None}
+
+
+def verify_report_against_kernel(report, vreport: VerifyReport) -> list[KernelDisagreement]:
+    """Steps the kernel accepted but the numbers contradict (for ``derive check --verify N``).
+
+    A ``proved`` step with a counterexample is a **KERNEL BUG** (the trusted kernel accepted a false
+    statement); an ``assumed`` step with one rests on a cited lemma or an assumption that does not say
+    what the proof needs. Steps the kernel refused are not listed.
+    """
+    rows = list(report.steps) + ([report.theorem] if getattr(report, "theorem", None) is not None else [])
+    out: list[KernelDisagreement] = []
+    for row in rows:
+        try:
+            num = vreport.get(row.id)
+        except InvalidArgument:
+            continue
+        if num.status != FAILED:
+            continue
+        ce = num.counterexample
+        where = f" ({ce.text().splitlines()[0]}, {ce.text().splitlines()[1]})" if ce else ""
+        if row.status == "proved":
+            out.append(KernelDisagreement(
+                row.id, row.status,
+                f"KERNEL BUG: step {row.id!r} was PROVED by the kernel but is FALSE on a model satisfying every "
+                f"hypothesis{where}. Please report this with the proof file and the counterexample.",
+                True, ce))
+        elif row.status == "assumed":
+            out.append(KernelDisagreement(
+                row.id, row.status,
+                f"step {row.id!r} rests on a cited lemma or assumption, and is FALSE on a model satisfying every "
+                f"hypothesis and premise{where}: the cited result does not say what this step needs",
+                False, ce))
+    return out

@@ -1,36 +1,66 @@
-"""A linear certificate as a human proof: the claim as a sum of named, justified facts.
+"""A linear certificate as a human proof: the claim's slack as a sum of named, justified facts.
 
 Text::
 
-    I(X1; X3) <= I(X2; X3) because
-      I(X2; X3) - I(X1; X3)
-        = 1 * I(X1; X3 | X2)     [= 0: hypothesis m]
-        + 1 * I(X2; X1 | X3)     [>= 0: Shannon]
+    I(X; Z) <= I(X; Y) because
+      I(X; Y) - I(X; Z)
+        = I(X; Y | Z)          [>= 0: Shannon (non-negativity)]
+        - I(X; Z | Y)          [= 0: given1]
 
-LaTeX: an ``align*`` environment, one justified term per line.
+LaTeX: an ``align*`` environment, one justified term per line, every expression
+through :class:`derive.printing.latex.DeriveLatexPrinter`.
 """
 
 from __future__ import annotations
 
+from typing import Callable, Mapping
+
 import sympy
 
+from derive.core.linear import is_zero_coefficient
+from derive.core.statements import Statement
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate
+from derive.kernel.signs import is_nonnegative
+from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text
 
-__all__ = ["certificate_text", "certificate_latex"]
+__all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression"]
 
 
 def _why(t: Term) -> str:
     if t.kind == "zero":
-        return f"= 0: {t.source or t.label}" if t.source and t.source not in ("hypothesis",) else f"= 0: {t.label}"
+        if t.source == "premise":
+            return f"= 0: step {t.label}"
+        if t.source.startswith("implied"):
+            return f"= 0: {t.label.split(' = 0')[0]} (independence implied by the hypotheses)"
+        return f"= 0: {t.label}"
     if t.source == "premise":
         return f">= 0: step {t.label}"
     return ">= 0: Shannon (non-negativity)"
 
 
-def _term_text(t: Term) -> str:
+def term_expression(t: Term, statements: Mapping[str, Statement] | None = None) -> sympy.Expr:
+    """The expression a term says is ``>= 0`` (or ``== 0``): a premise's slack, the quantity itself, or the form."""
+    if statements and t.label in statements:
+        return statements[t.label].slack()
     if t.expr is not None:
-        return sympy.sstr(t.expr)
-    return sympy.sstr(t.form.as_expr())
+        return t.expr
+    return t.form.as_expr()
+
+
+def _signed(m: sympy.Expr, domains: Mapping | None = None) -> tuple[bool, sympy.Expr]:
+    """``(negative, |m|)`` for display; with the parameters' ``domains`` the sign is the kernel's."""
+    if m.is_Number:
+        return bool(m < 0), abs(m)
+    m = sympy.cancel(sympy.together(m))
+    if domains is not None:
+        if is_nonnegative(m, domains):
+            return False, m
+        if is_nonnegative(-m, domains):
+            return True, sympy.cancel(-m)
+    c, _ = m.as_coeff_Mul()
+    if c < 0:
+        return True, -m
+    return False, m
 
 
 def certificate_text(claim, cert: Certificate) -> str:
@@ -41,36 +71,85 @@ def certificate_text(claim, cert: Certificate) -> str:
         return f"{claim} holds in both directions:\n{le}\n{ge}"
     lines = [f"{claim} because", f"  {sympy.sstr(claim.slack())}"]
     used = cert.used()
+    rows = []
     for k, (t, m) in enumerate(used):
-        lead = "=" if k == 0 else "+"
-        lines.append(f"    {lead} {sympy.sstr(m)} * {_term_text(t)}    [{_why(t)}]")
+        neg, mag = _signed(m)
+        lead = ("- " if neg else "= ") if k == 0 else ("- " if neg else "+ ")
+        if k == 0 and neg:
+            lead = "= -"
+        coeff = "" if mag == 1 else f"{sympy.sstr(mag)} * "
+        rows.append((f"    {lead}{coeff}{sympy.sstr(term_expression(t))}", _why(t)))
     if not used:
-        lines.append("    = 0")
-    if cert.residual != 0:
-        lines.append(f"    + {sympy.sstr(cert.residual)}    [a constant >= 0]")
+        rows.append((f"    = {sympy.sstr(cert.residual)}", "a constant >= 0" if cert.residual != 0 else ""))
+    elif not is_zero_coefficient(cert.residual):
+        rows.append((f"    + {sympy.sstr(cert.residual)}", "a constant >= 0"))
+    width = max(len(r[0]) for r in rows)
+    for body, why in rows:
+        lines.append(f"{body:<{width}}    [{why}]" if why else body)
     return "\n".join(lines)
 
 
 def _latex_why(t: Term) -> str:
     if t.kind == "zero":
-        return r"\text{(hypothesis: } = 0)"
+        if t.source == "premise":
+            return rf"\text{{(step {latex_text(t.label)})}}"
+        if t.source.startswith("implied"):
+            return r"\text{(${}=0$: implied independence)}"
+        return rf"\text{{(${{}}=0$: hypothesis {latex_text(t.label)})}}"
     if t.source == "premise":
-        return rf"\text{{(step {t.label})}}"
-    return r"\text{(Shannon: } \ge 0)"
+        return rf"\text{{(step {latex_text(t.label)})}}"
+    return r"\text{(${}\ge 0$)}"
+
+
+def certificate_rows(claim: Statement, cert: Certificate, *,
+                     describe: Callable[[Term], str] | None = None,
+                     statements: Mapping[str, Statement] | None = None,
+                     printer: DeriveLatexPrinter | None = None,
+                     domains: Mapping | None = None) -> list[str]:
+    """``align*`` rows proving ``claim``: the slack ``rhs - lhs``, then ``= m_1 t_1 (why)``, ``+ m_2 t_2 (why)``, ...
+
+    ``describe(term)`` gives the LaTeX justification of a term (default: its kind and label);
+    ``statements`` maps premise labels to their statements, shown as slacks instead of entropy forms;
+    ``domains`` (parameter symbol → Domain) lets the kernel's sign rules decide how a multiplier's sign is shown.
+    """
+    pr = printer or DeriveLatexPrinter()
+    why = describe or _latex_why
+    if isinstance(cert, TwoSidedCertificate):
+        rows = [r"&\text{($\le$)} \\"]
+        rows += certificate_rows(Statement(claim.lhs, "<=", claim.rhs), cert.le, describe=describe,
+                                 statements=statements, printer=pr, domains=domains)
+        rows[-1] += r" \\"
+        rows.append(r"&\text{($\ge$)} \\")
+        rows += certificate_rows(Statement(claim.lhs, ">=", claim.rhs), cert.ge, describe=describe,
+                                 statements=statements, printer=pr, domains=domains)
+        return rows
+    used = cert.used()
+    lines: list[str] = [rf"&{pr.expr(claim.slack())}"]
+    for k, (t, m) in enumerate(used):
+        neg, mag = _signed(m, domains)
+        e = term_expression(t, statements)
+        body = pr.expr(e)
+        if e.is_Add:
+            body = rf"\left({body}\right)"
+        if mag != 1:
+            ctext = pr.expr(mag)
+            if mag.is_Add:
+                ctext = rf"\left({ctext}\right)"
+            body = rf"{ctext} \cdot {body}"
+        op = "=" if k == 0 else ("-" if neg else "+")
+        sign = "-" if (k == 0 and neg) else ""
+        lines.append(rf"&\quad {op} {sign}{body} \qquad {why(t)}")
+    if not used:
+        lines.append(rf"&\quad = {pr.expr(cert.residual)}")
+    elif not is_zero_coefficient(cert.residual):
+        lines.append(rf"&\quad + {pr.expr(cert.residual)} \qquad \text{{(a constant ${{}}\ge 0$)}}")
+    if not claim.is_equality:
+        lines.append(rf"&\quad \ge 0, \text{{ that is, }} {pr._print(claim)}")
+    return [line + r" \\" for line in lines[:-1]] + lines[-1:]
 
 
 def certificate_latex(claim, cert: Certificate) -> str:
     """An ``align*`` block deriving ``claim`` term by term."""
-    if isinstance(cert, TwoSidedCertificate):
-        return (certificate_latex(type(claim)(claim.lhs, "<=", claim.rhs), cert.le) + "\n"
-                + certificate_latex(type(claim)(claim.lhs, ">=", claim.rhs), cert.ge))
-    rows = [rf"{sympy.latex(claim.slack())} &= {sympy.latex(cert.residual) if not cert.used() else ''}"]
-    body = []
-    for t, m in cert.used():
-        expr = t.expr if t.expr is not None else t.form.as_expr()
-        body.append(rf"  &\quad + {sympy.latex(m)} \cdot {sympy.latex(expr)} && {_latex_why(t)}")
-    if cert.residual != 0 and cert.used():
-        body.append(rf"  &\quad + {sympy.latex(cert.residual)} && \text{{(constant }} \ge 0)")
-    rel = {"<=": r"\le", ">=": r"\ge", "==": "="}[claim.rel]
-    head = rf"% {sympy.latex(claim.lhs)} {rel} {sympy.latex(claim.rhs)}"
-    return "\n".join([head, r"\begin{align*}", rows[0] + r" \\", " \\\\\n".join(body), r"\end{align*}"])
+    rows = certificate_rows(claim, cert)
+    head = f"% {DeriveLatexPrinter()._print(claim)}"
+    return "\n".join([head, r"\begin{align*}", *rows, r"\end{align*}"])

@@ -1,0 +1,736 @@
+"""A checked proof as a LaTeX document: theorem, hypotheses, cited results, the proof, the kernel's verdicts.
+
+:func:`proof_document` builds a standalone ``article`` (amsmath, amssymb, amsthm, xcolor,
+booktabs, geometry — all in TeX Live's ``latex-base``/``latex-recommended``);
+:func:`proof_fragment` only the ``proof`` environment, for pasting into a paper.
+
+Every status comes from the kernel's :class:`derive.kernel.check.Report`: a step that is
+not ``proved`` (nor ``assumed`` on a cited lemma) carries a red ``\\deriveflag`` —
+``FAILED``, ``unchecked`` or ``tested only`` — and so does every line that rests on one.
+Nothing the kernel did not accept is typeset as proved.
+
+Layout of the proof: the steps the theorem's composition uses are set as one ``align*``
+chain ``a <= b <= c`` when each substitutes into the previous line (with a coefficient the
+kernel's sign rules show non-negative); every other step is a line of its own. Each line
+ends with its justification, ``(SDPI, H1, H2; Lemma 1)``: the rule, the hypotheses and
+steps it uses, and the cited results the kernel trusted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import networkx as nx
+import sympy
+
+from derive import __version__
+from derive.core.hypotheses import IID, Assume, Channel, FunctionOf, Independent, Markov, MutuallyIndependent
+from derive.core.statements import Statement
+from derive.kernel.check import Report, StepResult
+from derive.kernel.linear import Certificate, Term
+from derive.kernel.signs import is_nonnegative
+from derive.printing.certificate import certificate_rows
+from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text
+
+__all__ = ["proof_document", "proof_fragment", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES"]
+
+#: How a rule is named in a justification.
+RULE_TITLES = {
+    "shannon": "Shannon",
+    "linear": "linear",
+    "dpi": "DPI",
+    "sdpi": "SDPI",
+    "chain_rule": "chain rule",
+    "superadditivity": "superadditivity",
+    "subadditivity": "subadditivity",
+    "tensorization": "tensorization",
+    "fano": "Fano",
+    "pinsker": "Pinsker",
+    "real": "real arithmetic",
+    "monotone": "monotonicity",
+    "substitute": "substitution",
+    "compose": "combining",
+}
+
+#: What a non-proved status is called on the page.
+FLAG_TEXT = {"failed": "FAILED", "unchecked": "unchecked", "tested": "tested only, not proved"}
+
+PREAMBLE_PACKAGES = ("amsmath", "amssymb", "amsthm", "xcolor", "booktabs")
+
+#: The status mark; a fragment defines it only if the host document has not.
+FLAG_MACRO = r"\newcommand{\deriveflag}[1]{\textcolor{red!75!black}{\textbf{[#1]}}}"
+_FRAGMENT_FLAG = (r"\providecommand{\deriveflag}[1]{\ifdefined\textcolor\textcolor{red}{\textbf{[#1]}}"
+                  r"\else\textbf{[#1]}\fi}")
+
+_CHANNEL_WORDS = {
+    "BSC": "binary symmetric channel",
+    "BEC": "binary erasure channel",
+    "Z": "Z-channel",
+    "QSC": "$q$-ary symmetric channel",
+    "AWGN": "additive white Gaussian noise channel",
+    "matrix": "channel with transition matrix",
+}
+
+
+@dataclass
+class _Lemma:
+    number: int
+    reference: str | None  # LaTeX text
+    body: str  # LaTeX (text with inline math)
+
+
+@dataclass
+class _Line:
+    """One line of an ``align*``: ``lhs &REL rhs && (why) \\tag{n}``."""
+
+    lhs: str
+    rel: str
+    rhs: str
+    why: str
+    tag: int | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Layout:
+    """Step numbering and labels shared by every part of the document."""
+
+    proof: Any
+    report: Report
+    pr: DeriveLatexPrinter
+    hyp_labels: dict[str, str] = field(default_factory=dict)
+    lemmas: list[_Lemma] = field(default_factory=list)
+    lemma_of_hyp: dict[str, int] = field(default_factory=dict)
+    lemma_of_trusted: dict[str, int] = field(default_factory=dict)
+    step_tags: dict[str, int] = field(default_factory=dict)
+
+    def result(self, sid: str) -> StepResult | None:
+        for r in self.report.steps:
+            if r.id == sid:
+                return r
+        return None
+
+
+# ---------------------------------------------------------------------------- labels
+
+def _build_layout(proof, report: Report, pr: DeriveLatexPrinter) -> _Layout:
+    lay = _Layout(proof, report, pr)
+    k = 0
+    for hid, h in proof.hypotheses.items():
+        if isinstance(h, Assume):
+            lay.lemmas.append(_Lemma(len(lay.lemmas) + 1, latex_text(h.cite) if h.cite else None,
+                                     f"${pr._print(h.statement)}$"))
+            lay.lemma_of_hyp[hid] = len(lay.lemmas)
+        else:
+            k += 1
+            lay.hyp_labels[hid] = f"H{k}"
+    rows = list(report.steps) + ([report.theorem] if report.theorem else [])
+    for r in rows:
+        for t in r.trusted:
+            if t in lay.lemma_of_trusted:
+                continue
+            hid = next((h for h in lay.lemma_of_hyp if t.startswith(f"{h}: ")), None)
+            if hid is not None:
+                lay.lemma_of_trusted[t] = lay.lemma_of_hyp[hid]
+                continue
+            body, ref = _split_reference(t)
+            lay.lemmas.append(_Lemma(len(lay.lemmas) + 1, ref, body))
+            lay.lemma_of_trusted[t] = len(lay.lemmas)
+    return lay
+
+
+def _split_reference(trusted: str) -> tuple[str, str | None]:
+    """``"eta_KL(BSC(p)) = (1 - 2p)^2 [Polyanskiy & Wu 2017]"`` → (body LaTeX, reference LaTeX)."""
+    m = re.match(r"^(.*\S)\s*\[([^\[\]]+)\]\s*$", trusted, re.S)
+    text, ref = (m.group(1), m.group(2)) if m else (trusted, None)
+    return _fact_latex(text), (latex_text(ref) if ref else None)
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
+_MATH_WORDS = {"max", "min", "log", "sqrt", "exp", "sup", "inf"}
+
+
+def _fact_latex(text: str) -> str:
+    """A kernel fact stated in ASCII (``eta_KL(BSC(p)) = (1 - 2p)^2``) as text with inline math.
+
+    ``prefix: formula`` keeps the prefix as prose. A formula is typeset only when every
+    word in it is a symbol-like name; otherwise the whole fact stays text.
+    """
+    prose, formula = ("", text)
+    if ": " in text:
+        prose, formula = text.split(": ", 1)
+    math = _ascii_math(formula)
+    if math is None:
+        return latex_text(text)
+    return (latex_text(prose) + ": " if prose else "") + f"${math}$"
+
+
+def _ascii_math(s: str) -> str | None:
+    if not re.search(r"<=|>=|=|<|>", s) or re.search(r"[^A-Za-z0-9_ ()+\-*/^=<>,.|]", s):
+        return None
+    out: list[str] = []
+    tokens = re.finditer(r"\.\.\.|<=|>=|[A-Za-z]+(?:_[A-Za-z0-9]+)?|\d+(?:\.\d+)?|\s+|.", s)
+    for m in tokens:
+        tok = m.group(0)
+        if tok == "...":
+            out.append(r"\dots")
+        elif tok in ("<=", ">="):
+            out.append(r" \le " if tok == "<=" else r" \ge ")
+        elif tok.isspace():
+            out.append(" ")
+        elif tok == "x" and out and out[-1] == " ":
+            out.append(r"\times")
+        elif tok == "*":
+            out.append(r"\cdot ")
+        elif _WORD.fullmatch(tok):
+            name, _, sub = tok.partition("_")
+            if name.lower() in _MATH_WORDS:
+                head = "\\" + name.lower()
+            elif len(name) > 1 and name.isupper():
+                head = rf"\mathrm{{{name}}}"
+            elif len(name) == 1:
+                head = name
+            else:
+                from sympy.printing.latex import translate
+
+                t = translate(name)
+                if t == name:
+                    return None  # an English word: not a formula
+                head = t
+            if sub:
+                sub_tex = rf"\mathrm{{{sub}}}" if len(sub) > 1 and sub.isalpha() else sub
+                head += f"_{{{sub_tex}}}"
+            out.append(head)
+        elif tok == "^":
+            out.append("^")
+        else:
+            out.append(tok)
+    text = "".join(out)
+    text = re.sub(r"\^([A-Za-z0-9]+)", r"^{\1}", text)
+    return text
+
+
+# ---------------------------------------------------------------------------- justifications
+
+def _flags(lay: _Layout, res: StepResult | None) -> list[str]:
+    if res is None:
+        return ["unchecked"]
+    out = []
+    if res.status in FLAG_TEXT:
+        out.append(FLAG_TEXT[res.status])
+    bad = [d for d in res.depends_on_unproved if d in lay.step_tags]
+    if bad and res.status in ("proved", "assumed"):
+        refs = ", ".join(f"({lay.step_tags[d]})" for d in bad)
+        out.append(f"rests on unproved {refs}")
+    return out
+
+
+def _flag_tex(flags: Sequence[str]) -> str:
+    return "".join(rf" \deriveflag{{{latex_text(f)}}}" for f in flags)
+
+
+def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str]) -> str:
+    """``\\text{(SDPI, H1, H2; Lemma 1)}``."""
+    refs = []
+    lemmas: list[int] = []
+    for p in premises:
+        if p in lay.step_tags:
+            refs.append(f"({lay.step_tags[p]})")
+        elif p in lay.lemma_of_hyp:
+            if lay.lemma_of_hyp[p] not in lemmas:
+                lemmas.append(lay.lemma_of_hyp[p])
+        elif p in lay.hyp_labels:
+            refs.append(lay.hyp_labels[p])
+        else:
+            refs.append(latex_text(p))
+    for t in trusted:
+        n = lay.lemma_of_trusted.get(t)
+        if n is not None and n not in lemmas:
+            lemmas.append(n)
+    head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + refs)
+    if lemmas:
+        word = "Lemma" if len(lemmas) == 1 else "Lemmas"
+        head += f"; {word} " + ", ".join(str(n) for n in sorted(lemmas))
+    return rf"\text{{({head})}}"
+
+
+def _line_tex(line: _Line) -> str:
+    tag = rf" \tag{{{line.tag}}}" if line.tag is not None else ""
+    return rf"{line.lhs} &{line.rel} {line.rhs} && {line.why}{_flag_tex(line.flags)}{tag}"
+
+
+def _align(lines: Sequence[_Line]) -> str:
+    body = " \\\\\n".join(_line_tex(x) for x in lines)
+    return "\\begin{align*}\n" + body + "\n\\end{align*}"
+
+
+# ---------------------------------------------------------------------------- the chain
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    if a == b:
+        return True
+    try:
+        if sympy.expand(a - b) == 0:
+            return True
+        from derive.core.linear import linear_form
+
+        return (linear_form(a) - linear_form(b)).is_zero()
+    except Exception:  # noqa: BLE001 - a display heuristic: "not recognisably equal"
+        return False
+
+
+def _substitute(cur: sympy.Expr, a: sympy.Expr, b: sympy.Expr, rel: str, domains) -> sympy.Expr | None:
+    """``cur`` with ``a`` replaced by ``b`` when that is licensed by ``a REL b``; else ``None``.
+
+    For an inequality ``cur`` must be ``c * a + r`` with ``c`` provably ``>= 0``.
+    """
+    if _same(cur, a):
+        return b
+    d = sympy.Dummy("chain")
+    e = cur.subs(a, d)
+    if d not in e.free_symbols:
+        return None
+    c = sympy.diff(e, d)
+    if d in c.free_symbols:
+        return None
+    if rel != "==" and not is_nonnegative(c, domains):
+        return None
+    return e.subs(d, b)
+
+
+def _oriented(st: Statement, rel: str) -> list[tuple[str, Statement]]:
+    """Ways ``st`` can serve as a link of a ``rel`` chain: ``(link relation, statement lhs -> rhs)``."""
+    if st.rel == "==":
+        return [("==", st), ("==", st.flipped())]
+    if rel == "==":
+        return []
+    return [(rel, st if st.rel == rel else st.flipped())]
+
+
+def _chain(lay: _Layout) -> list[tuple[str, sympy.Expr, str | None]] | None:
+    """Links ``(rel, expression, fact id)`` from the theorem's lhs to its rhs, or ``None``."""
+    proof, th = lay.proof, lay.proof.theorem
+    facts: dict[str, Statement] = {}
+    for sid in th.from_steps:
+        if sid in proof.hypotheses:
+            h = proof.hypotheses[sid]
+            if isinstance(h, Assume):
+                facts[sid] = h.statement
+        else:
+            facts[sid] = proof.get_step(sid).claim
+    domains = proof.parameter_domains()
+    cur = th.claim.lhs
+    links: list[tuple[str, sympy.Expr, str | None]] = []
+    used: set[str] = set()
+    while not (links and _same(cur, th.claim.rhs)):
+        for fid, st in facts.items():
+            if fid in used:
+                continue
+            new = None
+            for link_rel, o in _oriented(st, th.claim.rel):
+                try:
+                    new = _substitute(cur, o.lhs, o.rhs, link_rel, domains)
+                except Exception:  # noqa: BLE001 - a display heuristic; the kernel decided already
+                    new = None
+                if new is not None:
+                    break
+            if new is not None:
+                links.append((link_rel, new, fid))
+                used.add(fid)
+                cur = new
+                break
+        else:
+            return None
+    if cur != th.claim.rhs:
+        links.append(("==", th.claim.rhs, None))
+    return links
+
+
+# ---------------------------------------------------------------------------- the proof body
+
+def _step_line(lay: _Layout, res: StepResult, step) -> _Line:
+    st = step.claim
+    return _Line(lay.pr.expr(st.lhs), latex_relation(st.rel), lay.pr.expr(st.rhs),
+                 _why(lay, step.rule, step.premises, res.trusted), lay.step_tags.get(step.id), _flags(lay, res))
+
+
+def _describe_term(lay: _Layout) -> Any:
+    def describe(t: Term) -> str:
+        label = t.label
+        base = label.split("[")[0]
+        if t.source == "premise":
+            if label in lay.step_tags:
+                return rf"\text{{(by ({lay.step_tags[label]}))}}"
+            if label in lay.lemma_of_hyp:
+                return rf"\text{{(by Lemma {lay.lemma_of_hyp[label]})}}"
+            return rf"\text{{(by {latex_text(label)})}}"
+        if t.kind == "zero":
+            if base in lay.hyp_labels:
+                return rf"\text{{(${{}} = 0$ by {lay.hyp_labels[base]})}}"
+            if t.source.startswith("implied"):
+                return r"\text{(${}= 0$: independence implied by the hypotheses)}"
+            return rf"\text{{(${{}} = 0$: {latex_text(label)})}}"
+        return r"\text{(${}\ge 0$)}"
+
+    return describe
+
+
+def _expansion(lay: _Layout, title: str, claim: Statement, cert: Any) -> str:
+    statements = {s.id: s.claim for s in lay.proof.steps}
+    statements.update({hid: h.statement for hid, h in lay.proof.hypotheses.items() if isinstance(h, Assume)})
+    rows = certificate_rows(claim, cert, describe=_describe_term(lay), statements=statements, printer=lay.pr,
+                            domains=lay.proof.parameter_domains())
+    return (f"\\noindent\\emph{{{title}}}\n{{\\small\n\\begin{{align*}}\n" + "\n".join(rows)
+            + "\n\\end{align*}}")
+
+
+def _proof_body(lay: _Layout, expand: bool) -> str:
+    proof, report = lay.proof, lay.report
+    results = {r.id: r for r in report.steps}
+    chain = _chain(lay) if proof.theorem is not None and report.theorem is not None else None
+    chain_ids = [fid for _, _, fid in chain or [] if fid is not None and fid in results]
+    prelim = [s for s in proof.steps if s.id not in chain_ids]
+    n = 0
+    for s in prelim:
+        n += 1
+        lay.step_tags[s.id] = n
+    for sid in chain_ids:
+        n += 1
+        lay.step_tags[sid] = n
+    parts: list[str] = []
+    if prelim:
+        lines = [_step_line(lay, results[s.id], s) for s in prelim]
+        parts.append(_align(lines))
+        if expand:
+            parts += _expansions(lay, prelim, results)
+    th, th_res = proof.theorem, report.theorem
+    if th is None or th_res is None:
+        return "\n\n".join(parts)
+    th_flags = [FLAG_TEXT[th_res.status]] if th_res.status in FLAG_TEXT else []
+    if chain:
+        if prelim:
+            parts.append("\\noindent Hence")
+        lines = []
+        for k, (rel, e, fid) in enumerate(chain):
+            lhs = lay.pr.expr(th.claim.lhs) if k == 0 else ""
+            if fid is None:
+                lines.append(_Line(lhs, "=", lay.pr.expr(e), r"\text{(algebra)}", None, []))
+            elif fid in results:
+                step = proof.get_step(fid)
+                lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),
+                                   _why(lay, step.rule, step.premises, results[fid].trusted),
+                                   lay.step_tags[fid], _flags(lay, results[fid])))
+            else:
+                lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),
+                                   rf"\text{{(Lemma {lay.lemma_of_hyp[fid]})}}", None, []))
+        lines[-1].flags += th_flags
+        ending = "which is the claim."
+        if th_flags:
+            ending += _flag_tex(th_flags)
+        parts.append(_align(lines) + "\n" + ending)
+        if expand:
+            parts += _expansions(lay, [proof.get_step(s) for s in chain_ids], results)
+    else:
+        parts.append(f"Combining {_refs_prose(lay, th.from_steps, th_res.trusted)} linearly "
+                     "(non-negative multipliers, checked by the kernel) gives")
+        parts.append(f"\\[ {lay.pr._print(th.claim)}. \\]" + (_flag_tex(th_flags) if th_flags else ""))
+    if expand and th_res.certificate is not None:
+        parts.append(_expansion(lay, "Composition of the theorem, term by term.", th.claim, th_res.certificate))
+    return "\n\n".join(parts)
+
+
+def _refs_prose(lay: _Layout, premises: Iterable[str], trusted: Iterable[str]) -> str:
+    """``(1), (2) and Lemma 1``."""
+    refs: list[str] = []
+    for p in premises:
+        if p in lay.step_tags:
+            refs.append(f"({lay.step_tags[p]})")
+        elif p in lay.lemma_of_hyp:
+            refs.append(f"Lemma {lay.lemma_of_hyp[p]}")
+        elif p in lay.hyp_labels:
+            refs.append(f"({lay.hyp_labels[p]})")
+    for t in trusted:
+        n = lay.lemma_of_trusted.get(t)
+        if n is not None and f"Lemma {n}" not in refs:
+            refs.append(f"Lemma {n}")
+    if not refs:
+        return "the steps above"
+    return refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
+
+
+def _expansions(lay: _Layout, steps: Sequence[Any], results: dict[str, StepResult]) -> list[str]:
+    out = []
+    for s in steps:
+        res = results[s.id]
+        if isinstance(res.certificate, Certificate):
+            out.append(_expansion(lay, f"Certificate of ({lay.step_tags[s.id]}), term by term.", s.claim,
+                                  res.certificate))
+    return out
+
+
+# ---------------------------------------------------------------------------- hypotheses and setting
+
+def _hypothesis_text(pr: DeriveLatexPrinter, h: Any) -> str:
+    if isinstance(h, Markov):
+        return f"${pr._print(h)}$ is a Markov chain"
+    if isinstance(h, Independent):
+        return f"${pr._print(h)}$"
+    if isinstance(h, MutuallyIndependent):
+        fam = h.family_range
+        if fam is not None:
+            members = _family_list(pr, fam)
+        else:
+            members = ", ".join(pr._group(m) for m in h.members)
+        word = "i.i.d." if isinstance(h, IID) else "mutually independent"
+        given = f" given ${pr._rvset(h.given)}$" if h.given else ""
+        return f"${members}$ are {word}{given}"
+    if isinstance(h, Channel):
+        words = _CHANNEL_WORDS.get(h.spec.name, "channel")
+        if h.spec.name == "matrix":
+            return (f"${pr._rvset(h.output)}$ is the output of the {words} "
+                    f"${pr._print(h.spec)}$ (rows $p(y \\mid x)$) with input ${pr._rvset(h.input)}$")
+        return f"${pr._print(h)}$, the {words} from ${pr._rvset(h.input)}$ to ${pr._rvset(h.output)}$"
+    if isinstance(h, FunctionOf):
+        return f"${pr._print(h)}$ for a deterministic function $f$"
+    return f"${pr._print(h)}$"
+
+
+def _family_list(pr: DeriveLatexPrinter, fam) -> str:
+    from derive.core.variables import FamilyMember
+
+    first = pr._print(FamilyMember(fam.family, fam.lo))
+    last = pr._print(FamilyMember(fam.family, fam.hi))
+    return rf"{first}, \dots, {last}"
+
+
+def _setting(lay: _Layout) -> str:
+    proof, pr = lay.proof, lay.pr
+    sentences = []
+    if proof.parameters:
+        doms = ", ".join(f"${pr._print(p)}$" for p in proof.parameters.values())
+        sentences.append(f"Parameters: {doms}.")
+    rvs = [pr._print(v) for v in proof.variables.values()]
+    fams = []
+    from derive.core.variables import FamilyRange
+
+    for name, (lo, hi) in proof.families.items():
+        fams.append(_family_list(pr, FamilyRange(name, lo, hi)) if not (lo.is_Integer and hi.is_Integer)
+                    else ", ".join(pr._print(m) for m in FamilyRange.make(name, lo, hi)))
+    if rvs or fams:
+        items = ", ".join(rvs + fams)
+        sentences.append(f"Random variables: ${items}$ (discrete).")
+    dists = _distributions(proof)
+    if dists:
+        sentences.append(f"Distributions: ${', '.join(dists)}$.")
+    used = _functions_used(proof)
+    if proof.units == "bits":
+        sentences.append("Information is measured in bits" + (r" ($\log_2$ is the logarithm to base 2)"
+                                                              if "log2" in used else "") + ".")
+    else:
+        sentences.append("Information is measured in nats.")
+    if "ln" in used:
+        sentences.append(r"$\ln$ is the natural logarithm.")
+    if "h" in used:
+        sentences.append(r"$h(p) = -p \log_2 p - (1 - p) \log_2 (1 - p)$ is the binary entropy function.")
+    return " ".join(sentences)
+
+
+def _functions_used(proof) -> set[str]:
+    """Which of ``log2``, ``ln``, ``h`` the proof's statements display."""
+    from derive.core.quantities import h
+    from derive.printing.latex import _Log2, pair_logs
+
+    out: set[str] = set()
+    for st in _statements(proof):
+        for side in (st.lhs, st.rhs):
+            for node in sympy.preorder_traversal(pair_logs(side)):
+                if isinstance(node, _Log2):
+                    out.add("log2")
+                elif isinstance(node, sympy.log):
+                    out.add("ln")
+                elif isinstance(node, h):
+                    out.add("h")
+    return out
+
+
+def _statements(proof) -> list[Statement]:
+    out = [s.claim for s in proof.steps] + ([proof.theorem.claim] if proof.theorem else [])
+    return out + [h.statement for h in proof.hypotheses.values() if isinstance(h, Assume)]
+
+
+def _distributions(proof) -> list[str]:
+    from derive.core.quantities import Dist
+
+    seen: list[str] = []
+    pr = DeriveLatexPrinter()
+    for st in _statements(proof):
+        for side in (st.lhs, st.rhs):
+            for node in sympy.preorder_traversal(side):
+                if isinstance(node, Dist):
+                    t = pr._print(node)
+                    if t not in seen:
+                        seen.append(t)
+    return seen
+
+
+def _needed(proof) -> tuple[set[str], set[str]]:
+    """Steps and hypotheses the theorem depends on."""
+    g = proof.graph()
+    if proof.theorem is None or "theorem" not in g:
+        return {s.id for s in proof.steps}, set(proof.hypotheses)
+    anc = nx.ancestors(g, "theorem")
+    return {a for a in anc if a not in proof.hypotheses}, {a for a in anc if a in proof.hypotheses}
+
+
+# ---------------------------------------------------------------------------- the pieces
+
+def _hypotheses_section(lay: _Layout) -> str:
+    items = []
+    for hid, h in lay.proof.hypotheses.items():
+        if hid in lay.hyp_labels:
+            items.append(rf"\item[({lay.hyp_labels[hid]})] {_hypothesis_text(lay.pr, h)}.")
+    if not items:
+        return ""
+    return "\\paragraph{Hypotheses.}\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}"
+
+
+def _lemmas_section(lay: _Layout) -> str:
+    if not lay.lemmas:
+        return ""
+    out = ["\\paragraph{Cited and assumed results.} The kernel takes these as given; "
+           "every step that uses one is marked with its number."]
+    for lem in lay.lemmas:
+        opt = f"[{{{lem.reference}}}]" if lem.reference else "[assumed]"
+        out.append(f"\\begin{{lemma}}{opt}\n{lem.body}\n\\end{{lemma}}")
+    return "\n".join(out)
+
+
+def _theorem_env(lay: _Layout) -> str:
+    proof, report = lay.proof, lay.report
+    th = proof.theorem
+    if th is None:
+        return ""
+    _, hyps = _needed(proof)
+    labels = [lay.hyp_labels[h] for h in proof.hypotheses if h in hyps and h in lay.hyp_labels]
+    lemmas = sorted({lay.lemma_of_hyp[h] for h in hyps if h in lay.lemma_of_hyp})
+    uses = []
+    if labels:
+        uses.append(", ".join(f"({x})" for x in labels))
+    if lemmas:
+        uses.append(("Lemma " if len(lemmas) == 1 else "Lemmas ") + ", ".join(map(str, lemmas)))
+    lead = f"Assume {' and '.join(uses)}. Then" if uses else ""
+    name = f"[{{{latex_text(th.name)}}}]" if th.name else ""
+    flag = ""
+    if report.status != "proved":
+        flag = rf"\deriveflag{{NOT PROVED: {latex_text(report.status)}}} "
+    return (f"\\begin{{theorem}}{name}\n{flag}{lead}\n\\[ {lay.pr._print(th.claim)}. \\]\n\\end{{theorem}}")
+
+
+def _report_section(lay: _Layout) -> str:
+    report = lay.report
+    rows = []
+    by_tag = sorted(report.steps, key=lambda r: lay.step_tags.get(r.id, 10 ** 6))
+    for r in by_tag + ([report.theorem] if report.theorem else []):
+        tag = f"({lay.step_tags[r.id]})" if r.id in lay.step_tags else ("Thm." if r.id == "theorem" else "")
+        status = latex_text(r.status)
+        if r.status in FLAG_TEXT:
+            status = rf"\deriveflag{{{latex_text(r.status)}}}"
+        note = ""
+        if r.status in ("failed", "unchecked", "tested") and r.message:
+            msg = r.message if len(r.message) <= 160 else r.message[:157] + "..."
+            note = latex_text(msg)
+        elif r.trusted:
+            nums = sorted({lay.lemma_of_trusted[t] for t in r.trusted if t in lay.lemma_of_trusted})
+            note = ("rests on " + ("Lemma " if len(nums) == 1 else "Lemmas ") + ", ".join(map(str, nums))) if nums else ""
+        if r.depends_on_unproved:
+            note += ("; " if note else "") + "depends on unproved " + ", ".join(
+                f"({lay.step_tags[d]})" if d in lay.step_tags else latex_text(d) for d in r.depends_on_unproved)
+        rows.append(rf"{tag} & \texttt{{{latex_text(r.id)}}} & {latex_text(r.rule)} & {status} & {note} \\")
+    hyps = ", ".join(rf"{lab} = \texttt{{{latex_text(hid)}}}" for hid, lab in lay.hyp_labels.items())
+    lem_h = ", ".join(rf"Lemma {n} = \texttt{{{latex_text(hid)}}}" for hid, n in lay.lemma_of_hyp.items())
+    names = "; ".join(x for x in (hyps, lem_h) if x)
+    verdict = latex_text(report.status)
+    if report.status != "proved":
+        verdict = rf"\deriveflag{{{verdict}}}"
+    strict = " (strict)" if report.strict else ""
+    out = [f"\\section*{{Kernel report}}",
+           f"Verdict of the \\texttt{{derive}} {latex_text(__version__)} kernel{strict}: \\textbf{{{verdict}}}."
+           + (f" Labels: {names}." if names else ""),
+           "\\begin{center}\\small",
+           "\\begin{tabular}{@{}llllp{0.42\\textwidth}@{}}",
+           "\\toprule",
+           r"Line & Step & Rule & Status & Note \\",
+           "\\midrule",
+           *rows,
+           "\\bottomrule",
+           "\\end{tabular}",
+           "\\end{center}"]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------- entry points
+
+def proof_fragment(proof, report: Report, *, expand: bool = False) -> str:
+    """Only the ``proof`` environment (for pasting into a paper that loads amsmath, amsthm, xcolor).
+
+    Step labels (H1, Lemma 1, (1)) refer to the standalone document's numbering.
+    """
+    pr = DeriveLatexPrinter()
+    lay = _build_layout(proof, report, pr)
+    body = _proof_body(lay, expand)
+    head = ("% derive " + __version__ + ": proof of " + proof.name + " (kernel verdict: " + report.status + ")\n"
+            "% needs \\usepackage{amsmath,amssymb,amsthm} (and xcolor for the red status marks)\n")
+    return head + _FRAGMENT_FLAG + "\n\\begin{proof}\n" + body + "\n\\end{proof}\n"
+
+
+def proof_document(proof, report: Report, *, expand: bool = False, warnings: Sequence[str] = ()) -> str:
+    """A standalone LaTeX article: title, setting, hypotheses, cited results, theorem, proof, kernel report."""
+    pr = DeriveLatexPrinter()
+    lay = _build_layout(proof, report, pr)
+    body = _proof_body(lay, expand)  # numbers the steps first
+    title = _prose(proof.title or proof.name)
+    parts = [
+        "\\documentclass[11pt]{article}",
+        "\\usepackage[margin=1in]{geometry}",
+        "\\usepackage{" + ",".join(PREAMBLE_PACKAGES) + "}",
+        "\\newtheorem{theorem}{Theorem}",
+        "\\newtheorem{lemma}{Lemma}",
+        FLAG_MACRO,
+        "\\allowdisplaybreaks",
+        f"\\title{{{title}}}",
+        f"\\author{{\\normalsize Checked by the \\texttt{{derive}} {latex_text(__version__)} kernel "
+        f"(\\texttt{{{latex_text(proof.name)}}})}}",
+        "\\date{}",
+        "\\begin{document}",
+        "\\maketitle",
+    ]
+    n_preamble = len(parts)
+    if report.status != "proved":
+        bad = [r for r in report.steps + ([report.theorem] if report.theorem else []) if r.status in FLAG_TEXT]
+        listed = ", ".join(f"\\texttt{{{latex_text(r.id)}}} ({latex_text(r.status)})" for r in bad)
+        parts.append("\\begin{center}\\fbox{\\parbox{0.9\\textwidth}{\\centering "
+                     f"\\deriveflag{{NOT PROVED}} The kernel's verdict is \\textbf{{{latex_text(report.status)}}}"
+                     + (f": {listed}" if listed else "") + ".}}\\end{center}")
+    if proof.notes:
+        parts.append("\\begin{abstract}\n" + _prose(proof.notes) + "\n\\end{abstract}")
+    parts.append("\\paragraph{Setting.} " + _setting(lay))
+    for section in (_hypotheses_section(lay), _lemmas_section(lay), _theorem_env(lay)):
+        if section:
+            parts.append(section)
+    parts.append("\\begin{proof}\n" + body + "\n\\end{proof}")
+    if warnings:
+        parts.append("\\paragraph{Warnings.} " + " ".join(latex_text(w) + "." for w in warnings))
+    parts.append(_report_section(lay))
+    parts.append("\\end{document}")
+    preamble = "\n".join(parts[:n_preamble])
+    return preamble + "\n\n" + "\n\n".join(parts[n_preamble:]) + "\n"
+
+
+def _prose(text: str) -> str:
+    """An author's note: escaped text, with ``<=``/``>=`` as relations and ``x^2`` as a superscript."""
+    out = latex_text(text)
+    out = out.replace(r"\textless{}=", r"$\le$").replace(r"\textgreater{}=", r"$\ge$")
+    out = re.sub(r"\\textasciicircum\{\}(\d+|[A-Za-z])", r"\\textsuperscript{\1}", out)
+    return out

@@ -18,6 +18,7 @@ linear expression is split into sums of single joint entropies, so
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import sympy
@@ -38,6 +39,8 @@ def joint_entropy(s: RVSet) -> sympy.Expr:
 
 def normalize_coefficient(c: sympy.Expr) -> sympy.Expr:
     """A canonical exact form of a coefficient: expanded and over a common denominator."""
+    if c.is_Rational:
+        return c
     c = sympy.expand(c)
     if c.is_Rational:
         return c
@@ -129,13 +132,24 @@ def _canonical_sum(summand: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr, hi: s
 
 
 def linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
-    """Expand ``expr`` into a :class:`LinearForm` over joint entropies and opaque atoms.
+    """Expand ``expr`` into a :class:`LinearForm` over joint entropies and opaque atoms (cached).
 
     Raises
     ------
     InvalidArgument
         If ``expr`` is not a sympy expression.
     """
+    if _depth == 0 and isinstance(expr, Basic):
+        return _cached_form(expr)
+    return _linear_form(expr, _depth)
+
+
+@lru_cache(maxsize=4096)
+def _cached_form(expr: Basic) -> LinearForm:
+    return _linear_form(expr, 0)
+
+
+def _linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
     if not isinstance(expr, Basic):
         expr = to_expr(expr) if isinstance(expr, (int,)) else expr
         if not isinstance(expr, Basic):

@@ -165,10 +165,13 @@ def admit_terms(proposal, ctx: StepContext) -> None:
     CertificateError
         Naming the first term the kernel cannot vouch for.
     """
-    own = linear_terms(ctx)
     hyps = ctx.hypotheses()
     pairs = proposal.all_multipliers() if isinstance(proposal, TwoSidedCertificate) else proposal.multipliers
+    own = linear_terms(ctx) if pairs else []
     for term, mult in pairs:
+        e = term.expr
+        if e is not None and term.kind == "nonneg" and isinstance(e, (H, I)) and (linear_form(e) - term.form).is_zero():
+            continue  # an entropy or a mutual information: >= 0, no need to search the step's own terms
         if any(o.kind == term.kind and (o.form - term.form).is_zero() for o in own):
             continue
         e = term.expr

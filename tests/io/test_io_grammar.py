@@ -120,8 +120,10 @@ def test_sum_binds_its_index():
     got = e("sum(I(U; S[i] | P), i, 1, n)")
     assert got == sympy.Sum(I(RVSet(U), RVSet(FamilyMember("S", i)), RVSet(P)), (i, 1, n))
     assert got.limits[0][0].is_integer
-    assert e("sum(S_i_free, j, 1, n)" if False else "sum(j^2, j, 1, 3)") == sympy.Sum(index_symbol("j") ** 2,
-                                                                                 (index_symbol("j"), 1, 3))
+    j = index_symbol("j")
+    assert e("sum(j^2, j, 1, 3)") == sympy.Sum(j ** 2, (j, 1, 3))
+    assert e("sum(sum(H(S[i]), i, 1, j), j, 1, n)") == sympy.Sum(
+        sympy.Sum(H(RVSet(FamilyMember("S", i)), RVSet()), (i, 1, j)), (j, 1, n))
 
 
 def test_information_quantities():

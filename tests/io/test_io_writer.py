@@ -4,28 +4,9 @@ from __future__ import annotations
 
 import pytest
 import sympy
-from sympy import Integer, Rational, S
+from sympy import Integer, S
 
-from derive.core import (
-    RV,
-    Domain,
-    FamilyMember,
-    FamilyRange,
-    H,
-    I,
-    IID,
-    Channel,
-    ChannelSpec,
-    FunctionOf,
-    Independent,
-    Markov,
-    MutuallyIndependent,
-    RVSet,
-    Statement,
-    h,
-    index_symbol,
-    make_parameter,
-)
+from derive.core import RV, Domain, make_parameter
 from derive.core.hypotheses import Assume
 from derive.errors import InvalidArgument
 from derive.io.grammar import (

@@ -263,6 +263,12 @@ class Proof:
     def __repr__(self) -> str:
         return f"Proof({self.name!r}, {len(self.hypotheses)} hypotheses, {len(self.steps)} steps)"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter display: hypotheses, steps and theorem in LaTeX (not checked; statuses come from the kernel)."""
+        from derive.printing.document import notebook_latex
+
+        return notebook_latex(self)
+
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
     import difflib

@@ -734,3 +734,38 @@ def _prose(text: str) -> str:
     out = out.replace(r"\textless{}=", r"$\le$").replace(r"\textgreater{}=", r"$\ge$")
     out = re.sub(r"\\textasciicircum\{\}(\d+|[A-Za-z])", r"\\textsuperscript{\1}", out)
     return out
+
+
+# ---------------------------------------------------------------------------- notebooks
+
+def notebook_latex(proof, report: Report | None = None) -> str:
+    """MathJax-friendly display of a proof for Jupyter (``Proof._repr_latex_``).
+
+    With the kernel's ``report`` each step shows its status; without one the display says the
+    proof is not checked yet (nothing is shown as proved that the kernel has not accepted).
+    """
+    pr = DeriveLatexPrinter()
+    rows = []
+    title = latex_text(proof.title or proof.name).replace("$", "")
+    rows.append(rf"&\textbf{{{title}}}")
+    for hid, h in proof.hypotheses.items():
+        rows.append(rf"&\text{{{latex_text(hid)}:}}\quad {pr._print(h)}")
+    results = {r.id: r for r in report.steps} if report is not None else {}
+    if report is not None and report.theorem is not None:
+        results["theorem"] = report.theorem
+
+    def status(sid: str) -> str:
+        res = results.get(sid)
+        if report is None:
+            return ""
+        st = res.status if res is not None else "unchecked"
+        color = {"proved": "green", "assumed": "olive"}.get(st, "red")
+        return rf"\quad \color{{{color}}}{{\text{{[{st}]}}}}"
+
+    for s in proof.steps:
+        rows.append(rf"&\text{{{latex_text(s.id)} ({latex_text(s.rule)}):}}\quad {pr._print(s.claim)}{status(s.id)}")
+    if proof.theorem is not None:
+        rows.append(rf"&\textbf{{Theorem:}}\quad {pr._print(proof.theorem.claim)}{status('theorem')}")
+    if report is None:
+        rows.append(r"&\text{(not checked yet: derive.checking.check(proof) runs the kernel)}")
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"

@@ -102,14 +102,17 @@ class InvalidDraw(DeriveError):
 # ----------------------------------------------------------------------------- choice sources
 
 class RandomChoices:
-    """Choices from a seeded :class:`random.Random`; records each choice as an offset from ``lo``."""
+    """Choices from a seeded :class:`random.Random` (after replaying ``prefix``); records offsets from ``lo``."""
 
-    def __init__(self, rng: random.Random | int | None = None) -> None:
+    def __init__(self, rng: random.Random | int | None = None, prefix: Sequence[int] = ()) -> None:
         self.rng = rng if isinstance(rng, random.Random) else random.Random(rng)
+        self.prefix = list(prefix)
         self.record: list[int] = []
 
     def integer(self, lo: int, hi: int, weights: Sequence[float] | None = None) -> int:
-        if hi <= lo:
+        if len(self.record) < len(self.prefix):
+            v = lo + max(0, min(self.prefix[len(self.record)], max(hi - lo, 0)))
+        elif hi <= lo:
             v = lo
         elif weights is not None:
             v = lo + self.rng.choices(range(hi - lo + 1), weights=list(weights)[: hi - lo + 1])[0]
@@ -792,6 +795,7 @@ class ModelFactory:
         plan = self.plan({k: int(v) for k, v in values.items()})
         sizes = self._draw_sizes(plan, source)
         dist_size = source.integer(2, 4) if plan.distributions else 0
+        structural = len(getattr(source, "record", ()))
         for name in self.real_params:
             values[name] = _draw_real(self.domains[name], source)
         defined = self._apply_parameter_definitions(values, source)
@@ -837,6 +841,7 @@ class ModelFactory:
                     else:
                         dists[name] = _draw_weights(dist_size, source)
         drawn = DrawnModel(self, plan, dict(sizes), kernels, dists, values, list(getattr(source, "record", [])))
+        drawn.structural = structural
         self._apply_model_definitions(drawn, source, defined)
         drawn.choices = list(getattr(source, "record", []))
         return drawn
@@ -1043,6 +1048,7 @@ class DrawnModel:
     dists: dict[str, list[Fraction]]
     params: dict[str, object]
     choices: list[int] = field(default_factory=list)
+    structural: int = 0
     _float: Model | None = field(default=None, repr=False)
     _exact: Model | None = field(default=None, repr=False)
     _int: tuple | None = field(default=None, repr=False)

@@ -684,52 +684,79 @@ class _Verifier:
 
 # ----------------------------------------------------------------------------- shrinking
 
-def _shrink(verifier: _Verifier, target: _Target, choices: list[int], deadline: float) -> tuple[list[int], int]:
-    """Greedily simplify the recorded choices while the claim stays violated (premises holding)."""
-    calls = 0
+def _shrink(verifier: _Verifier, target: _Target, choices: list[int], deadline: float,
+            seed: int = 0) -> tuple[list[int], int]:
+    """Simplify the recorded choices while the claim stays violated (every premise holding).
 
-    def interesting(seq: list[int]) -> list[int] | None:
+    First the structural choices (integer parameters, alphabet sizes): each is lowered with the later
+    choices redrawn at random a few times; then every choice is set to 0, halved or decremented with
+    the rest replayed. A candidate is kept when its model has fewer cells, or as many and simpler choices.
+    """
+    calls = 0
+    rng = random.Random(seed)
+
+    def run(src) -> tuple | None:
         nonlocal calls
         calls += 1
-        src = ReplayChoices(seq)
         try:
             drawn = verifier.factory.draw(src)
         except (InvalidDraw, LimitExceeded):
             return None
         bad, *_ = verifier.violated(drawn, target)
-        return src.record if bad else None
+        return ((drawn.size(), len(src.record), src.record), drawn.structural) if bad else None
 
-    def better(a: list[int], b: list[int]) -> bool:
-        return (len(a), a) < (len(b), b)
+    def budget_ok() -> bool:
+        return calls < SHRINK_BUDGET and time.monotonic() < deadline
 
-    best = list(choices)
-    budget_ok = lambda: calls < SHRINK_BUDGET and time.monotonic() < deadline  # noqa: E731
+    first = run(ReplayChoices(choices))
+    if first is None:  # pragma: no cover - replaying a recorded violation is deterministic
+        return list(choices), calls
+    best, structural = first
     improved = True
     while improved and budget_ok():
         improved = False
-        # 1. everything simplest after a prefix
-        for cut in (0, len(best) // 8, len(best) // 4, len(best) // 2):
+        # 1. structural choices lowered, the rest redrawn
+        i = 0
+        while i < structural and budget_ok():
+            seq = best[2]
+            for v in range(0, seq[i]):
+                hit = None
+                for _ in range(12):
+                    if not budget_ok():
+                        break
+                    got = run(RandomChoices(random.Random(rng.random()), prefix=seq[:i] + [v]))
+                    if got is not None and got[0] < best:
+                        hit = got
+                        break
+                if hit is not None:
+                    best, structural = hit
+                    improved = True
+                    break
+            i += 1
+        # 2. everything simplest after a prefix
+        for cut in (0, len(best[2]) // 8, len(best[2]) // 4, len(best[2]) // 2):
             if not budget_ok():
                 break
-            cand = best[:cut]
-            got = interesting(cand)
-            if got is not None and better(got, best):
-                best, improved = got, True
+            got = run(ReplayChoices(best[2][:cut]))
+            if got is not None and got[0] < best:
+                best, structural = got
+                improved = True
                 break
-        # 2. each choice to 0, then halved, then minus one
+        # 3. each choice to 0, then halved, then minus one
         i = 0
-        while i < len(best) and budget_ok():
-            if best[i] > 0:
-                for v in sorted({0, best[i] // 2, best[i] - 1}):
-                    if v >= best[i]:
+        while i < len(best[2]) and budget_ok():
+            seq = best[2]
+            if seq[i] > 0:
+                for v in sorted({0, seq[i] // 2, seq[i] - 1}):
+                    if v >= seq[i]:
                         continue
-                    cand = best[:i] + [v] + best[i + 1:]
-                    got = interesting(cand)
-                    if got is not None and better(got, best):
-                        best, improved = got, True
+                    got = run(ReplayChoices(seq[:i] + [v] + seq[i + 1:]))
+                    if got is not None and got[0] < best:
+                        best, structural = got
+                        improved = True
                         break
             i += 1
-    return best, calls
+    return list(best[2]), calls
 
 
 # ----------------------------------------------------------------------------- the driver
@@ -779,7 +806,8 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         raise InvalidArgument(f"Expected an integer seed but got seed={seed!r}")
     start = time.monotonic()
     v = _Verifier(proof, dps=dps)
-    results = {t.id: StepVerification(t.id, t.rule, str(t.statement), premises=t.conditions, line=t.line)
+    results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units), premises=t.conditions,
+                                      line=t.line)
                for t in v.targets}
     found: dict[str, tuple[list[int], Any, Any]] = {}
     models = rejected = 0

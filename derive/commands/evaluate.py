@@ -1,0 +1,165 @@
+"""``derive eval EXPR --model MODEL [--dps D] [--nats] [--json]``: evaluate a quantity on a concrete model.
+
+Examples::
+
+    derive eval "I(X; Y)" --model "X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)"          # 1 - h(0.1) bits
+    derive eval "D(P || Q)" --model "P ~ Categorical([1/2, 1/2]); Q ~ Categorical([0.9, 0.1])" --nats
+    derive eval "H(X | Y)" --model-file pmf.json --dps 50
+    derive eval "I(X; Y) <= h(p)" --model "..." --set p=1/10     (a statement: both sides and whether it holds)
+
+EXPR is derive's expression language (as in proof files; ``log`` is base 2 unless ``--nats``).
+MODEL is the mini-language of :mod:`derive.numeric.model_spec`; ``--model-file`` reads a JSON
+pmf table (format documented there; a ``derive verify --json`` counterexample's ``joint`` works as is).
+Values are in bits unless ``--nats``. Without ``--dps`` the value is computed in float64; with it,
+with mpmath at D digits on the exact model (``"digits"`` holds the D-digit string).
+
+JSON: ``{"value": float, "units": "bits" | "nats"}`` (plus ``"digits"``, ``"dps"`` with ``--dps``);
+for a statement ``{"lhs", "rhs", "holds", "units"}``. Exit 0; 1 when a statement is false; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+
+import mpmath
+import sympy
+
+from derive.errors import InvalidArgument, ParseError
+
+__all__ = ["register", "cmd_eval", "evaluate_text"]
+
+EXIT_OK, EXIT_NO = 0, 1
+
+
+def register(subparsers) -> None:
+    """Add the ``eval`` subcommand."""
+    e = subparsers.add_parser(
+        "eval", help="evaluate an information quantity on a concrete model",
+        description="Evaluate EXPR (derive's expression language) on a concrete model, e.g. "
+                    "derive eval \"I(X; Y)\" --model \"X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)\"")
+    e.add_argument("expr", metavar="EXPR", help='an expression such as "I(X; Y | Z)" (or a statement "a <= b")')
+    e.add_argument("--model", metavar="MODEL", default=None,
+                   help='e.g. "X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)"; Uniform(k), Categorical([...]), '
+                        "BSC, BEC, Z, QSC, matrix([[...]])")
+    e.add_argument("--model-file", metavar="FILE", default=None, help="a JSON pmf table (see derive.numeric.model_spec)")
+    e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value, e.g. --set delta=1/10 (repeatable)")
+    e.add_argument("--dps", type=int, default=None, metavar="D", help="evaluate with mpmath at D digits")
+    e.add_argument("--nats", action="store_true", help="information in nats (log base e) instead of bits")
+    e.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    e.set_defaults(func=cmd_eval)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _parameters(sets: list[str]) -> dict:
+    from derive.numeric.model_spec import parse_number
+
+    out = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not _NAME.match(name):
+            raise InvalidArgument(f"Expected --set NAME=VALUE (e.g. delta=1/10) but got {item!r}", file="--set")
+        out[name] = parse_number(value, f"--set {name}")
+    return out
+
+
+def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: str | None = None,
+                  params: dict | None = None, units: str = "bits", dps: int | None = None) -> dict:
+    """Evaluate ``expr_text`` on the model given as text or as a JSON file; returns the JSON-ready result.
+
+    Raises
+    ------
+    DeriveError
+        Unparsable expression or model, unknown variables, a value that is not real.
+    """
+    from derive.core.quantities import Dist
+    from derive.core.statements import Statement
+    from derive.io import ParseContext, parse_expression, parse_statement
+    from derive.numeric.distributions import Model
+    from derive.numeric.evaluate import evaluate
+    from derive.numeric.model_spec import parse_model, read_model_file
+
+    if model_text is not None and model_file is not None:
+        raise InvalidArgument("Expected one of --model and --model-file, not both")
+    if dps is not None and not 15 <= dps <= 1000:
+        raise InvalidArgument(f"Expected 15 <= --dps <= 1000 but got {dps}")
+    params = dict(params or {})
+    spec = parse_model(model_text) if model_text is not None else None
+    file_model = read_model_file(model_file) if model_file is not None else None
+    names = spec.names() if spec is not None else (list(file_model.joint.names)
+                                                   if file_model is not None and file_model.joint is not None else [])
+    if file_model is not None:
+        for k, v in file_model.params.items():
+            params.setdefault(k, v)
+    families: dict[str, list[int]] = {}
+    for n in names:
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[(-?[0-9]+)\]", n)
+        if m:
+            families.setdefault(m.group(1), []).append(int(m.group(2)))
+    ctx = ParseContext(
+        parameters={k: sympy.Symbol(k, real=True) for k in params},
+        families={f: (sympy.Integer(min(ix)), sympy.Integer(max(ix))) for f, ix in families.items()},
+        distributions=(list(file_model.distributions) if file_model is not None and file_model.distributions
+                       is not None else []),
+        units=units, file="EXPR", auto_variables=True)
+    is_statement = any(op in expr_text for op in ("<=", ">=", "=="))
+    parsed = parse_statement(expr_text, ctx) if is_statement else parse_expression(expr_text, ctx)
+    sides = (parsed.lhs, parsed.rhs) if isinstance(parsed, Statement) else (parsed,)
+    dists = sorted({node.name for side in sides for node in sympy.preorder_traversal(side) if isinstance(node, Dist)})
+    if spec is not None:
+        model = spec.build(dists, params)
+    elif file_model is not None:
+        model = Model(file_model.joint, file_model.distributions, params)
+    else:
+        model = Model(params=params)
+    precision = "mp" if dps is not None else "float"
+    kw = dict(units=units, precision=precision, dps=dps or 50)
+
+    def value(e):
+        v = evaluate(e, model, **kw)
+        out = {"value": float(v)}
+        if dps is not None:
+            out["digits"] = mpmath.nstr(v, dps, strip_zeros=False) if mpmath.isfinite(v) else str(v)
+        return out
+
+    if isinstance(parsed, Statement):
+        lhs, rhs = value(parsed.lhs), value(parsed.rhs)
+        a, b = evaluate(parsed.lhs, model, **kw), evaluate(parsed.rhs, model, **kw)
+        tol = 1e-12 * max(1.0, abs(float(a)) if math.isfinite(float(a)) else 1.0,
+                          abs(float(b)) if math.isfinite(float(b)) else 1.0)
+        if dps is not None:
+            tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
+        holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
+        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units}
+        if dps is not None:
+            out.update({"lhs_digits": lhs["digits"], "rhs_digits": rhs["digits"], "dps": dps})
+        return out
+    out = value(parsed)
+    out["units"] = units
+    if dps is not None:
+        out["dps"] = dps
+    return out
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    params = _parameters(args.set)
+    try:
+        result = evaluate_text(args.expr, model_text=args.model, model_file=args.model_file, params=params,
+                               units="nats" if args.nats else "bits", dps=args.dps)
+    except RecursionError:
+        raise ParseError("the input nests too deeply to process", file="EXPR") from None
+    if args.json:
+        print(json.dumps(result))
+    elif "holds" in result:
+        lhs = result.get("lhs_digits", repr(result["lhs"]))
+        rhs = result.get("rhs_digits", repr(result["rhs"]))
+        print(f"{'true' if result['holds'] else 'FALSE'}: {lhs} {result['relation']} {rhs} ({result['units']})")
+    else:
+        print(f"{result.get('digits', repr(result['value']))} {result['units']}")
+    return EXIT_OK if result.get("holds", True) else EXIT_NO

@@ -1,0 +1,145 @@
+"""``derive verify PATH... [--samples N] [--seed S] [--dps D] [--json]``: numeric falsification of proofs.
+
+Every step and the theorem is evaluated on ``N`` exact models of the proof's hypotheses
+(:func:`derive.numeric.verify.verify_proof`). Statuses are ``tested`` (never ``proved``),
+``failed`` (with a shrunk counterexample) and ``skipped`` (with the reason).
+
+Exit codes: 0 no counterexample; 1 a counterexample was found; 2 bad input (unreadable or
+structurally wrong proof, hypotheses that no finite model realizes) — the message names the file,
+line and step.
+
+JSON (``--json``)::
+
+    {"proofs": [{"file": ..., "name": ..., "status": ..., "steps": [
+        {"id": ..., "status": "tested" | "failed" | "skipped", "samples": N_evaluated,
+         "counterexample": null | {"joint": {...}, "params": {...}, "lhs": ..., "rhs": ...}, ...}]}]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from derive.errors import DeriveError, InvalidArgument, LimitExceeded
+
+__all__ = ["register", "cmd_verify", "verify_paths", "verify_one"]
+
+EXIT_OK, EXIT_NO, EXIT_INPUT = 0, 1, 2
+
+
+def register(subparsers) -> None:
+    """Add the ``verify`` subcommand."""
+    v = subparsers.add_parser(
+        "verify", help="test every step numerically on exact models of the hypotheses (tested, never proved)",
+        description="Evaluate every step and the theorem on N exact models drawn from the proof's hypotheses; "
+                    "report counterexamples (shrunk to small alphabets). Exit 1 if any step is false on a model.")
+    v.add_argument("paths", nargs="+", metavar="PATH", help="proof files or folders of *.toml")
+    v.add_argument("--samples", type=int, default=200, metavar="N", help="models per proof (default 200)")
+    v.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the draws (default 0)")
+    v.add_argument("--dps", type=int, default=50, metavar="D",
+                   help="decimal digits of the mpmath confirmation (default 50)")
+    v.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
+    v.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    v.set_defaults(func=cmd_verify)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if args.samples < 1:
+        raise InvalidArgument(f"Expected --samples >= 1 but got {args.samples}")
+    if args.samples > 100_000:
+        raise LimitExceeded(f"--samples is at most 100000 but got {args.samples}")
+    if not 15 <= args.dps <= 1000:
+        raise InvalidArgument(f"Expected 15 <= --dps <= 1000 but got {args.dps}")
+
+
+def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True):
+    """Read, validate and verify one proof file; returns the :class:`~derive.numeric.verify.VerifyReport`.
+
+    Raises
+    ------
+    DeriveError
+        Bad input (with ``file`` set): parse errors, structural errors, unrealizable hypotheses.
+    """
+    from derive.io import read_proof
+    from derive.kernel.rules import rule_names
+    from derive.numeric.verify import verify_proof
+
+    try:
+        proof = read_proof(path)
+        proof.validate(rule_names())
+        return verify_proof(proof, samples=samples, seed=seed, dps=dps, shrink=shrink)
+    except RecursionError:
+        raise LimitExceeded("the input nests too deeply to process", file=str(path)) from None
+    except DeriveError as err:
+        if err.file is None:
+            err.file = str(path)
+        raise
+
+
+def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True,
+                 on_report=None) -> tuple[list[dict], int]:
+    """Verify every proof file under ``paths``; returns ``(json rows, exit code)``."""
+    from derive.io import find_proof_files
+
+    files = find_proof_files([Path(p) for p in paths])
+    rows: list[dict] = []
+    worst = EXIT_OK
+    for f in files:
+        try:
+            report = verify_one(f, samples, seed, dps, shrink)
+        except DeriveError as err:
+            code = err.exit_code if err.exit_code != EXIT_NO else EXIT_INPUT
+            worst = max(worst, code)
+            rows.append({"file": str(f), "status": "error", "error": str(err), "steps": []})
+            if on_report is not None:
+                on_report(f, None, err)
+            continue
+        row = report.to_json()
+        row["file"] = str(f)
+        rows.append(row)
+        if report.failures():
+            worst = max(worst, EXIT_NO)
+        if on_report is not None:
+            on_report(f, report, None)
+    return rows, worst
+
+
+_MARK = {"tested": "tested", "failed": "FAILED", "skipped": "skipped"}
+
+
+def _print_report(path: Path, report, err: DeriveError | None) -> None:
+    if err is not None:
+        print(f"derive: {err}", file=sys.stderr)
+        return
+    print(f"{path}: {report.name} — {report.status} ({report.models} models, seed {report.seed}, "
+          f"{report.seconds:.1f} s)")
+    width = max([len(s.id) for s in report.steps] + [4])
+    for s in report.steps:
+        print(f"  {s.id:<{width}}  {_MARK.get(s.status, s.status):<8}  {s.samples:>5} models  {s.claim}")
+        if s.reason and s.status != "tested":
+            print(f"      {s.reason}")
+        elif s.reason:
+            print(f"      ({s.reason})")
+        if s.counterexample is not None:
+            ce = s.counterexample
+            print("      counterexample" + (" (shrunk)" if ce.shrunk else "") + ":")
+            for line in ce.text().splitlines():
+                print(f"        {line}")
+            if not ce.hypotheses_hold:  # pragma: no cover - models satisfy their hypotheses by construction
+                print("        WARNING: the model violates a hypothesis (a bug in derive's model builder)")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    _check_options(args)
+    printer = None if args.json else _print_report
+    rows, code = verify_paths(args.paths, args.samples, args.seed, args.dps, not args.no_shrink, printer)
+    if args.json:
+        print(json.dumps({"proofs": rows}, indent=2, default=str))
+    elif len(rows) > 1:
+        failed = sum(1 for r in rows if r.get("status") == "failed")
+        errors = sum(1 for r in rows if r.get("status") == "error")
+        print(f"\n{len(rows) - failed - errors}/{len(rows)} proofs without counterexample"
+              + (f", {failed} with counterexamples" if failed else "") + (f", {errors} not verifiable" if errors else ""))
+    return code

@@ -20,7 +20,7 @@ from derive.io.grammar import (
 )
 from derive.io.writer import format_expression
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("DERIVE_IO_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("DERIVE_IO_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _delta = make_parameter("delta", Domain(S.Zero, S.Half, False, False)).symbol
 _n = make_parameter("n", Domain(S.One, S.Infinity, False, True, integer=True)).symbol

@@ -66,7 +66,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(tex, encoding="utf-8")
     if args.pdf:
-        pdf = run_pdflatex(out)
+        run_pdflatex(out)
+        pdf = out.with_suffix(".pdf")
     status = checked.report.status
     if args.json:
         print(json.dumps({"file": str(path), "status": status, "tex": str(out) if out else tex,

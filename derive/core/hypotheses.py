@@ -135,6 +135,17 @@ class MutuallyIndependent(Hypothesis):
     family_range: FamilyRange | None = None
     kind = "mutually_independent"
 
+    def __post_init__(self) -> None:
+        seen: set = set()
+        for k, m in enumerate(self.members):
+            if not m.isdisjoint(self.given):
+                raise InvalidArgument(f"member {k + 1} of a mutual independence is also in its conditioning: {m}")
+            if seen & set(m.args):
+                raise InvalidArgument(f"a variable appears in two members of a mutual independence: {m}")
+            seen |= set(m.args)
+        if self.family_range is not None and self.family_range in self.given.args:
+            raise InvalidArgument("a family cannot be independent given itself")
+
     def equalities(self) -> list[sympy.Expr]:
         if self.family_range is not None:
             return []

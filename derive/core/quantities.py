@@ -70,6 +70,14 @@ class _InfoFunction(Function):
     def _eval_is_nonnegative(self):
         return True
 
+    @property
+    def is_number(self) -> bool:
+        """An information quantity is never a number: its value depends on a distribution."""
+        return False
+
+    def _eval_evalf(self, prec):
+        return None
+
     def fdiff(self, argindex=1):  # pragma: no cover - information atoms are not differentiated
         raise InvalidArgument(f"{self.func.__name__} cannot be differentiated")
 

@@ -147,7 +147,7 @@ def _number(t: Any, where: str) -> Fraction:
         whole, frac = s.split(".")
         return Fraction(int(whole + frac), 10 ** len(frac))
     if kind == "neg":
-        return -_number(t.children[0], where)
+        return -_number(t.children[-1], where)
     if kind == "binop":
         a, op, b = t.children
         x, y = _number(a, where), _number(b, where)

@@ -864,9 +864,13 @@ class ModelFactory:
         for v in reversed(plan.order):
             if total <= self.max_cells:
                 break
-            if v not in plan.sizes and sizes[v] > 2 and plan.nodes[v].kind != "iid":
-                total = total // sizes[v] * 2
-                sizes[v] = 2
+            if v in plan.sizes or sizes[v] <= 2:
+                continue
+            node = plan.nodes[v]
+            group = [w for w in plan.order if plan.nodes[w].group == node.group] if node.kind == "iid" else [v]
+            for w in group:
+                total = total // sizes[w] * 2
+                sizes[w] = 2
         if total > self.max_cells:
             raise LimitExceeded(f"the smallest model of {self.proof.name!r} at {_fmt_values(plan.int_values)} has "
                                 f"{total} cells; at most {self.max_cells} are drawn")

@@ -1,0 +1,207 @@
+"""LaTeX documents from the kernel's report: structure, justifications, and honest statuses."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from derive.checking import check_file
+from derive.cli import main
+from derive.printing.document import notebook_latex, proof_document, proof_fragment
+
+ROOT = Path(__file__).resolve().parents[2]
+BAD = ROOT / "tests" / "bad_proofs"
+
+
+@lru_cache(maxsize=None)
+def _checked(path: Path):
+    return check_file(path)
+
+
+def _doc(path: Path, **kw) -> str:
+    c = _checked(path)
+    return proof_document(c.proof, c.report, **kw)
+
+
+def _run(argv, cwd=None, monkeypatch=None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _tagged_lines(text: str) -> dict[int, str]:
+    return {int(m.group(1)): line for line in text.splitlines() for m in [re.search(r"\\tag\{(\d+)\}", line)] if m}
+
+
+def _table(text: str) -> dict[str, tuple[int | None, str]]:
+    """Step id -> (line number, status cell) from the kernel report table."""
+    out = {}
+    for m in re.finditer(r"^(\((\d+)\)|Thm\.) & \\texttt\{([^}]*)\} & [^&]* & ([^&]*) &", text, re.M):
+        out[m.group(3).replace("\\_", "_")] = (int(m.group(2)) if m.group(2) else None, m.group(4).strip())
+    return out
+
+
+def test_sdpi_chain_document():
+    text = _doc(ROOT / "proofs" / "sdpi_chain.toml")
+    assert text.startswith("\\documentclass")
+    assert "\\usepackage{amsmath,amssymb,amsthm,xcolor,booktabs}" in text
+    assert "\\begin{theorem}" in text and r"I(U; Z) \le \left(1 - 2 \delta\right)^{4}\, I(U; X)" in text
+    assert r"$U \to X \to Y \to Z$ is a Markov chain" in text
+    assert r"$P_{Y \mid X} = \mathrm{BSC}(\delta)$" in text
+    assert "\\begin{lemma}[{Polyanskiy \\& Wu 2017" in text
+    assert r"\text{(SDPI, H1, H3; Lemma 1)} \tag{1}" in text
+    assert r"\text{(SDPI, H1, H2; Lemma 1)} \tag{2}" in text
+    assert "which is the claim." in text
+    assert "Assume (H1), (H2), (H3)." in text
+    # proved everywhere: no status mark other than the macro's definition
+    assert text.count("\\deriveflag{") == 0
+    table = _table(text)
+    assert table["s1"][1] == "assumed" and table["s2"][1] == "assumed" and table["theorem"][1] == "proved"
+
+
+def test_chain_uses_a_nonnegative_coefficient_and_ends_at_the_claim():
+    text = _doc(ROOT / "proofs" / "fkl25_framework.toml")
+    assert r"I(M; S_{1:n} \mid \theta) &\ge" in text or r"I(S_{1:n}; M \mid \theta) &\ge" in text
+    assert r"\frac{1 - \tau}{\rho}\, I(M; X)" in text
+    assert "Lemma 1" in text and "Lemma 2" in text
+
+
+def test_without_a_chain_the_combination_is_stated():
+    text = _doc(ROOT / "proofs" / "fano_minimax.toml")
+    assert "Combining (1) and Lemma 1 linearly" in text or "Combining" in text
+    assert r"\log_2 k" in text and r"h(\mathit{pe})" in text
+
+
+def test_fragment_is_only_the_proof():
+    c = _checked(ROOT / "proofs" / "sdpi_chain.toml")
+    text = proof_fragment(c.proof, c.report)
+    assert "\\documentclass" not in text and "\\begin{theorem}" not in text
+    assert text.count("\\begin{proof}") == 1 and text.rstrip().endswith("\\end{proof}")
+    assert "\\providecommand{\\deriveflag}" in text
+
+
+def test_expand_adds_certificates_term_by_term():
+    path = ROOT / "proofs" / "memorization_identity.toml"
+    plain, expanded = _doc(path), _doc(path, expand=True)
+    assert "Certificate of" not in plain
+    assert "Certificate of" in expanded
+    assert r"${} = 0$ by H1" in expanded
+    assert "Composition of the theorem" in expanded
+
+
+@pytest.mark.parametrize("name", ["reversed_dpi", "sdpi_constant_too_small", "real_false", "shannon_false",
+                                  "composition_claims_too_much", "markov_chain_misread"])
+def test_every_unproved_step_is_marked_where_it_is_typeset(name):
+    c = _checked(BAD / f"{name}.toml")
+    assert c.report.status != "proved"
+    text = proof_document(c.proof, c.report)
+    assert r"\deriveflag{NOT PROVED}" in text
+    table = _table(text)
+    tagged = _tagged_lines(text)
+    flagged = 0
+    for r in c.report.steps:
+        line_no, status = table[r.id]
+        assert status.startswith("\\deriveflag") == (r.status in ("failed", "unchecked", "tested"))
+        if r.status in ("failed", "unchecked", "tested"):
+            assert "\\deriveflag{" in tagged[line_no], (r.id, tagged[line_no])
+            flagged += 1
+    if c.report.theorem is not None and c.report.theorem.status == "failed":
+        assert table["theorem"][1].startswith("\\deriveflag")
+        flagged += 1
+    assert flagged >= 1
+
+
+@pytest.mark.parametrize("status, mark", [("failed", "FAILED"), ("unchecked", "unchecked"),
+                                          ("tested", "tested only, not proved")])
+def test_statuses_come_from_the_report(status, mark):
+    c = _checked(ROOT / "proofs" / "dpi_markov_chain.toml")
+    report = copy.deepcopy(c.report)
+    report.steps[0].status = status
+    report.steps[1].depends_on_unproved = []
+    report.status = status
+    text = proof_document(c.proof, report)
+    table = _table(text)
+    line = _tagged_lines(text)[table[report.steps[0].id][0]]
+    assert f"\\deriveflag{{{mark}}}" in line
+    assert "NOT PROVED" in text
+    # the same proof with the kernel's own report has no mark
+    assert "\\deriveflag{" not in proof_document(c.proof, c.report)
+
+
+def test_a_step_resting_on_an_unproved_one_is_marked():
+    c = _checked(ROOT / "proofs" / "fkl25_framework.toml")
+    report = copy.deepcopy(c.report)
+    first = next(r for r in report.steps if r.id == "identity")
+    first.status = "failed"
+    user = next(r for r in report.steps if r.id == "mem_vs_info")
+    user.depends_on_unproved = ["identity"]
+    report.status = "failed"
+    text = proof_document(c.proof, report)
+    table = _table(text)
+    assert "rests on unproved" in _tagged_lines(text)[table["mem_vs_info"][0]]
+
+
+def test_title_notes_and_ids_are_escaped():
+    c = _checked(ROOT / "proofs" / "fkl25_approximate.toml")
+    text = proof_document(c.proof, c.report)
+    body = text.split("\\begin{document}", 1)[1]
+    assert "\\texttt{test\\_example}" in body
+    assert re.search(r"(?<!\\)[#%](?![^\n]*\\)", body.replace("\\%", "").replace("\\#", "")) is None
+
+
+def test_notebook_latex_with_report_shows_statuses():
+    c = _checked(ROOT / "proofs" / "sdpi_chain.toml")
+    text = notebook_latex(c.proof, c.report)
+    assert "[assumed]" in text and "[proved]" in text and "not checked" not in text
+
+
+# ---------------------------------------------------------------------------- the command
+
+def test_cli_latex_to_stdout_and_file(tmp_path):
+    path = str(ROOT / "proofs" / "dpi_markov_chain.toml")
+    code, out, _ = _run(["latex", path])
+    assert code == 0 and out.startswith("\\documentclass")
+    target = tmp_path / "sub" / "p.tex"
+    code, out, _ = _run(["latex", path, "-o", str(target), "--fragment"])
+    assert code == 0 and "wrote" in out
+    assert target.read_text().count("\\begin{proof}") == 1
+
+
+def test_cli_latex_exit_1_for_an_unproved_proof_but_writes_it(tmp_path):
+    target = tmp_path / "bad.tex"
+    code, out, _ = _run(["latex", str(BAD / "reversed_dpi.toml"), "-o", str(target)])
+    assert code == 1 and "failed" in out
+    assert "\\deriveflag{FAILED}" in target.read_text()
+
+
+def test_cli_latex_json(tmp_path):
+    import json
+
+    code, out, _ = _run(["latex", str(ROOT / "proofs" / "dpi_markov_chain.toml"), "--json",
+                         "-o", str(tmp_path / "x.tex")])
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "proved" and data["tex"].endswith("x.tex") and data["pdf"] is None
+
+
+def test_cli_latex_bad_input_exits_2(tmp_path):
+    code, _, err = _run(["latex", str(BAD / "cycle.toml")])
+    assert code == 2 and "cycle" in err
+    code, _, err = _run(["latex", str(ROOT / "proofs" / "dpi_markov_chain.toml"), "--fragment", "--pdf"])
+    assert code == 2 and "--fragment" in err
+
+
+def test_cli_latex_pdf_without_pdflatex_is_a_clear_error(tmp_path, monkeypatch):
+    import derive.commands.latex as mod
+
+    monkeypatch.setattr(mod.shutil, "which", lambda name: None)
+    code, _, err = _run(["latex", str(ROOT / "proofs" / "dpi_markov_chain.toml"), "-o", str(tmp_path / "p.tex"),
+                         "--pdf"])
+    assert code == 2
+    assert "pdflatex" in err and "texlive-latex-base" in err

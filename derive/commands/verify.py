@@ -24,7 +24,7 @@ from pathlib import Path
 
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded
 
-__all__ = ["register", "cmd_verify", "verify_paths", "verify_one"]
+__all__ = ["register", "cmd_verify", "verify_paths", "verify_one", "annotate_check"]
 
 EXIT_OK, EXIT_NO, EXIT_INPUT = 0, 1, 2
 
@@ -104,6 +104,32 @@ def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink
         if on_report is not None:
             on_report(f, report, None)
     return rows, worst
+
+
+def annotate_check(out: dict, checked, samples: int, seed: int = 0, dps: int = 50) -> list:
+    """For ``derive check --verify N``: verify ``checked.proof`` numerically and add the verdicts to the check row.
+
+    Adds ``out["verify"]`` (the :class:`~derive.numeric.verify.VerifyReport` as JSON, or ``{"error": ...}`` when
+    the hypotheses cannot be realized) and ``out["kernel_bugs"]`` (steps the kernel *proved* that a model
+    contradicts). Prints every disagreement loudly on stderr and returns them
+    (:class:`~derive.numeric.verify.KernelDisagreement`); the caller exits 1 if any has ``kernel_bug``.
+    """
+    from derive.numeric.verify import verify_proof, verify_report_against_kernel
+
+    try:
+        vreport = verify_proof(checked.proof, samples=samples, seed=seed, dps=dps)
+    except DeriveError as err:
+        out["verify"] = {"error": str(err)}
+        out["kernel_bugs"] = []
+        return []
+    out["verify"] = vreport.to_json()
+    issues = verify_report_against_kernel(checked.report, vreport)
+    out["kernel_bugs"] = [i.to_json() for i in issues if i.kernel_bug]
+    for i in issues:
+        bar = "!" * 78
+        print(f"{bar}\nderive: {out.get('file', '')}: {i.message}\n{bar}" if i.kernel_bug
+              else f"derive: {out.get('file', '')}: {i.message}", file=sys.stderr)
+    return issues
 
 
 _MARK = {"tested": "tested", "failed": "FAILED", "skipped": "skipped"}

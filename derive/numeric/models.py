@@ -55,9 +55,9 @@ import sympy
 from derive.core.hypotheses import IID, Assume, Channel, ChannelSpec, FunctionOf, Independent, Markov, \
     MutuallyIndependent
 from derive.core.parameters import Domain
-from derive.core.quantities import INFO_CLASSES, Dist, H, has_information
+from derive.core.quantities import Dist, H, I, has_information
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
-from derive.errors import DeriveError, InvalidArgument, LimitExceeded
+from derive.errors import DeriveError, LimitExceeded
 from derive.numeric.distributions import Distributions, JointPMF, Model
 
 __all__ = [
@@ -287,6 +287,7 @@ class ModelPlan:
     dag: nx.DiGraph
     cis: list[CI]
     distributions: tuple[str, ...]
+    soft: frozenset = frozenset()
 
     def describe(self) -> str:
         parts = []
@@ -724,7 +725,9 @@ class ModelFactory:
             elif math.prod(known) != rows:
                 raise UnrealizableHypotheses(f"the channel {hid!r} has {rows} rows but its inputs have "
                                              f"{math.prod(known)} joint values", hypotheses=[hid], file=proof.file)
-        return ModelPlan(values, tuple(order), nodes, sizes, dag, s.cis, self.distributions)
+        plan = ModelPlan(values, tuple(order), nodes, sizes, dag, s.cis, self.distributions)
+        plan.soft = frozenset(v for v in s.soft_sizes if v not in s.fixed_sizes)
+        return plan
 
     def _orders(self, names: Sequence[str], forced: nx.DiGraph, prefs: list[tuple[str, list]],
                 rng: random.Random) -> list[tuple[str, ...]]:
@@ -864,7 +867,7 @@ class ModelFactory:
         for v in reversed(plan.order):
             if total <= self.max_cells:
                 break
-            if v in plan.sizes or sizes[v] <= 2:
+            if (v in plan.sizes and v not in plan.soft) or sizes[v] <= 2:
                 continue
             node = plan.nodes[v]
             group = [w for w in plan.order if plan.nodes[w].group == node.group] if node.kind == "iid" else [v]
@@ -1199,6 +1202,34 @@ def hypothesis_violations(drawn: DrawnModel) -> list[str]:
     for ci in drawn.plan.cis:
         if not _ci_holds(joint, sorted(ci.left), sorted(ci.right), sorted(ci.given)):
             out.append(f"{ci.source}: {ci} is false")
+    # independently of the network: each hypothesis's own equalities (I(...) = 0, H(Y | X) = 0, ...)
+    ints = drawn.int_values
+    subs = {p.symbol: sympy.Integer(ints[n]) for n, p in proof.parameters.items() if n in ints}
+    for hid, h in proof.hypotheses.items():
+        if isinstance(h, Assume):
+            continue
+        for e in h.equalities():
+            e = e.xreplace(subs) if subs else e
+            if e == 0:
+                continue
+            if isinstance(e, I):
+                l, r, g = (_rvset_names(s, ints, hid) for s in e.args)
+                if not _ci_holds(joint, l, r, g):
+                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+            elif isinstance(e, H):
+                t, g = _rvset_names(e.target, ints, hid), _rvset_names(e.given, ints, hid)
+                marg = joint.marginal(list(g) + list(t))
+                rows = math.prod(marg.shape[: len(g)]) if g else 1
+                tab = marg.table.reshape(rows, -1)
+                if any(sum(1 for x in tab[r_] if x != 0) > 1 for r_ in range(rows)):
+                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+            else:
+                from derive.numeric.evaluate import evaluate
+
+                import mpmath
+
+                if abs(evaluate(e, m, precision="mp", dps=50)) > mpmath.mpf(10) ** -40:
+                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
     for v in drawn.plan.order:
         node = drawn.plan.nodes[v]
         if node.kind not in ("channel", "function", "iid"):

@@ -11,7 +11,9 @@ exactly), evaluates each step's claim and the theorem on them, and reports per s
 
 Screening is float64; anything within a margin of violation (and every apparent
 violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and
-only a violation confirmed there counts. ``assume`` hypotheses (and a ``fano``
+only a violation confirmed there counts. Equalities pass in float64 when the two
+sides agree to rounding (``1e-13`` relative) and go to mpmath otherwise; the
+first :data:`ALWAYS_MP` models of every step are decided at ``dps`` digits. ``assume`` hypotheses (and a ``fano``
 step's reading of its error probability and alphabet) are *premises*: a model on
 which one is false is skipped for the steps that rest on it, and the report says
 how many were skipped.
@@ -31,7 +33,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 import mpmath
 import numpy as np
@@ -51,7 +53,6 @@ from derive.numeric.models import (
     ModelFactory,
     RandomChoices,
     ReplayChoices,
-    UnrealizableHypotheses,
     hypothesis_violations,
 )
 
@@ -72,6 +73,12 @@ TESTED, FAILED, SKIPPED = "tested", "failed", "skipped"
 
 #: Relative float64 margin: a slack above ``MARGIN * max(1, |lhs|, |rhs|)`` passes without mpmath.
 MARGIN = 1e-9
+
+#: Relative float64 difference treated as rounding when checking an equality (larger ones go to mpmath).
+EQUAL_ROUNDING = 1e-13
+
+#: The first evaluations of every step are always decided at ``dps`` digits (equalities included).
+ALWAYS_MP = 3
 
 #: Most replays spent shrinking one counterexample, and the most seconds.
 SHRINK_BUDGET = 300
@@ -517,26 +524,37 @@ def _tolerance(dps: int) -> mpmath.mpf:
     return mpmath.mpf(10) ** (-(dps * 3) // 5)
 
 
-def _check(sample: _Sample, comp: _Compiled) -> tuple[str, Any, Any]:
+def _check(sample: _Sample, comp: _Compiled, force_mp: bool = False,
+           confirm_violations: bool = True) -> tuple[str, Any, Any]:
     """``("ok" | "violated", lhs, rhs)``; a violation is confirmed with mpmath on the exact model.
 
+    Inequalities: a float64 slack above the margin passes; anything else is decided at ``dps`` digits.
+    Equalities: a float64 difference at rounding level (``1e-13`` relative) passes, anything larger is
+    decided at ``dps`` digits; ``force_mp`` decides at ``dps`` digits regardless. With
+    ``confirm_violations=False`` (premises) a clear float64 violation is taken as it is.
     Raises ``DeriveError``/``ArithmeticError`` when the statement cannot be evaluated on this model.
     """
     lhs = sample.side_float(comp.lhs)
     rhs = sample.side_float(comp.rhs)
     if math.isnan(lhs) or math.isnan(rhs):
         raise InvalidArgument("a side evaluates to nan")
+    if force_mp:
+        return _confirm(sample, comp)
     scale = max(1.0, abs(lhs) if math.isfinite(lhs) else 1.0, abs(rhs) if math.isfinite(rhs) else 1.0)
     margin = MARGIN * scale
     if comp.rel == "==":
-        if lhs == rhs or (math.isfinite(lhs) and math.isfinite(rhs) and abs(lhs - rhs) <= margin):
+        if lhs == rhs or (math.isfinite(lhs) and math.isfinite(rhs) and abs(lhs - rhs) <= EQUAL_ROUNDING * scale):
             return "ok", lhs, rhs
+        if not confirm_violations and (not math.isfinite(lhs - rhs) or abs(lhs - rhs) > margin):
+            return "violated", lhs, rhs
     else:
         slack = rhs - lhs if comp.rel == "<=" else lhs - rhs
         if math.isnan(slack):
             raise InvalidArgument("the two sides are both infinite")
         if slack > margin:
             return "ok", lhs, rhs
+        if not confirm_violations and slack < -margin:
+            return "violated", lhs, rhs
     return _confirm(sample, comp)
 
 
@@ -632,7 +650,7 @@ class _Verifier:
                 ok = self._fano_holds(sample, cid[5:])
             else:
                 comp = self.compiled(f"hyp:{cid}", self.assumptions[cid].statement, sample.drawn.int_values)
-                ok = _check(sample, comp)[0] == "ok"
+                ok = _check(sample, comp, confirm_violations=False)[0] == "ok"
         except (DeriveError, ArithmeticError, ValueError, TypeError):
             ok = None
         sample.conditions[cid] = ok
@@ -667,9 +685,9 @@ class _Verifier:
         return all(self.condition(sample, c) is True for c in target.conditions)
 
     # checking -----------------------------------------------------------------
-    def check(self, sample: _Sample, target: _Target) -> tuple[str, Any, Any]:
+    def check(self, sample: _Sample, target: _Target, force_mp: bool = False) -> tuple[str, Any, Any]:
         comp = self.compiled(f"step:{target.id}", target.statement, sample.drawn.int_values)
-        return _check(sample, comp)
+        return _check(sample, comp, force_mp)
 
     def violated(self, drawn: DrawnModel, target: _Target) -> tuple[bool, _Sample | None, Any, Any]:
         sample = _Sample(drawn, self.proof.units, self.dps)
@@ -830,7 +848,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                 r.skipped_premises += 1
                 continue
             try:
-                verdict, lhs, rhs = v.check(sample, t)
+                verdict, lhs, rhs = v.check(sample, t, force_mp=r.samples < ALWAYS_MP)
             except (DeriveError, ArithmeticError, ValueError, TypeError) as err:
                 r.errors += 1
                 if r.first_error is None:

@@ -143,3 +143,19 @@ def test_eval_model_file(capsys, tmp_path):
 def test_eval_bad_input_exit_2(args, what, capsys):
     code, out, err = run(["eval", *args], capsys)
     assert code == 2 and what in err and "Traceback" not in err
+
+
+def test_annotate_check_for_check_verify(capsys):
+    from derive.checking import check_file
+    from derive.commands.verify import annotate_check
+
+    checked = check_file(PROOFS / "sdpi_chain.toml")
+    out = {"file": "sdpi_chain.toml"}
+    assert annotate_check(out, checked, samples=20) == []
+    assert out["kernel_bugs"] == [] and out["verify"]["status"] == "tested"
+    bad = check_file(BAD / "reversed_dpi.toml")
+    bad.report.steps[0].status = "proved"          # simulate a kernel that accepted a false step
+    out = {"file": "reversed_dpi.toml"}
+    issues = annotate_check(out, bad, samples=20)
+    assert len(out["kernel_bugs"]) == 1 and issues[0].kernel_bug
+    assert "KERNEL BUG" in capsys.readouterr().err

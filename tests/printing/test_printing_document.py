@@ -19,9 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "bad_proofs"
 
 
-@lru_cache(maxsize=None)
-def _checked(path: Path):
-    return check_file(path)
+try:  # one kernel check per proof file for the whole printing suite
+    from test_printing_compile import _checked
+except ImportError:  # pragma: no cover - another import mode
+    @lru_cache(maxsize=None)
+    def _checked(path: Path):
+        return check_file(path)
 
 
 def _doc(path: Path, **kw) -> str:

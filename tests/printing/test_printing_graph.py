@@ -18,9 +18,12 @@ from derive.printing.graph import STATUS_COLORS, GraphvizError, render_dot, stat
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@lru_cache(maxsize=None)
-def _checked(path: Path):
-    return check_file(path)
+try:  # one kernel check per proof file for the whole printing suite
+    from test_printing_compile import _checked
+except ImportError:  # pragma: no cover - another import mode
+    @lru_cache(maxsize=None)
+    def _checked(path: Path):
+        return check_file(path)
 
 
 def _run(argv) -> tuple[int, str, str]:

@@ -1,1 +1,42 @@
-"""Printing: certificates as readable proofs (text and LaTeX)."""
+"""Printing: LaTeX (one sympy ``LatexPrinter`` subclass), documents, proof graphs, plots, certificates.
+
+* :mod:`.latex` — :class:`~derive.printing.latex.DeriveLatexPrinter`, :func:`~derive.printing.latex.latex`;
+* :mod:`.document` — a checked proof as a LaTeX article or a ``proof`` fragment;
+* :mod:`.graph` — the dependency graph as DOT, rendered by Graphviz;
+* :mod:`.plots` — :func:`~derive.printing.plots.plot_bound` (matplotlib, optional);
+* :mod:`.certificate` — a linear certificate as a readable proof (text and LaTeX).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["to_latex"]
+
+
+def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False) -> str:
+    """LaTeX of anything derive prints.
+
+    * a checked proof (:class:`derive.checking.CheckedProof`) → a standalone document (``fragment=True``:
+      only the ``proof`` environment), with the kernel's statuses;
+    * a :class:`derive.proof.Proof` → checked by the kernel first, then the same;
+    * an expression, statement, hypothesis or parameter → math-mode LaTeX (no ``$``).
+    """
+    from derive.proof import Proof
+
+    checked = None
+    if isinstance(obj, Proof):
+        from derive.checking import check
+
+        checked = check(obj)
+    elif hasattr(obj, "proof") and hasattr(obj, "report"):
+        checked = obj
+    if checked is not None:
+        from derive.printing.document import proof_document, proof_fragment
+
+        if fragment:
+            return proof_fragment(checked.proof, checked.report, expand=expand)
+        return proof_document(checked.proof, checked.report, expand=expand, warnings=checked.warnings)
+    from derive.printing.latex import latex
+
+    return latex(obj)

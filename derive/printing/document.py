@@ -148,7 +148,7 @@ def _split_reference(trusted: str) -> tuple[str, str | None]:
     return _fact_latex(text), (latex_text(ref) if ref else None)
 
 
-_WORD = re.compile(r"[A-Za-z]+(?:_[A-Za-z0-9]+)?")
+_WORD = re.compile(r"[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?")
 _MATH_WORDS = {"max", "min", "log", "sqrt", "exp", "sup", "inf"}
 
 
@@ -171,7 +171,7 @@ def _ascii_math(s: str) -> str | None:
     if not re.search(r"<=|>=|=|<|>", s) or re.search(r"[^A-Za-z0-9_ ()+\-*/^=<>,.|]", s):
         return None
     out: list[str] = []
-    tokens = re.finditer(r"\.\.\.|<=|>=|[A-Za-z]+(?:_[A-Za-z0-9]+)?|\d+(?:\.\d+)?|\s+|.", s)
+    tokens = re.finditer(r"\.\.\.|<=|>=|[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?|\d+(?:\.\d+)?|\s+|.", s)
     for m in tokens:
         tok = m.group(0)
         if tok == "...":
@@ -186,6 +186,9 @@ def _ascii_math(s: str) -> str | None:
             out.append(r"\cdot ")
         elif _WORD.fullmatch(tok):
             name, _, sub = tok.partition("_")
+            indexed = re.fullmatch(r"([A-Z])([a-z]|\d+)", name)  # P1, Pn: an indexed name
+            if indexed and not sub:
+                name, sub = indexed.groups()
             if name.lower() in _MATH_WORDS:
                 head = "\\" + name.lower()
             elif len(name) > 1 and name.isupper():
@@ -249,11 +252,23 @@ def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str
         n = lay.lemma_of_trusted.get(t)
         if n is not None and n not in lemmas:
             lemmas.append(n)
+    refs.sort(key=_ref_key)
     head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + refs)
     if lemmas:
         word = "Lemma" if len(lemmas) == 1 else "Lemmas"
         head += f"; {word} " + ", ".join(str(n) for n in sorted(lemmas))
     return rf"\text{{({head})}}"
+
+
+def _ref_key(ref: str) -> tuple[int, int, str]:
+    """Hypotheses H1, H2, ... first, then steps (1), (2), ... in numeric order."""
+    m = re.fullmatch(r"H(\d+)", ref)
+    if m:
+        return (0, int(m.group(1)), ref)
+    m = re.fullmatch(r"\((\d+)\)", ref)
+    if m:
+        return (1, int(m.group(1)), ref)
+    return (2, 0, ref)
 
 
 def _line_tex(line: _Line) -> str:

@@ -194,3 +194,22 @@ uses = ["m"]
     assert text.startswith("$$") and text.endswith("$$")
     assert r"X \to Y \to Z" in text and r"I(X; Z) \le I(X; Y)" in text
     assert "not checked" in text and "proved" not in text
+
+
+def test_notebook_printing_uses_the_derive_printer():
+    pytest.importorskip("IPython", reason="IPython is optional")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from derive.printing.latex import init_notebook_printing
+
+    shell = InteractiveShell.instance()
+    try:
+        init_notebook_printing()
+        k = sympy.Symbol("k", positive=True)
+        data, _ = shell.display_formatter.format(sympy.log(k) / sympy.log(2) * I("U", "X"))
+        assert data["text/latex"] == r"$\displaystyle \log_2 k\, I(U; X)$"
+        chain = Markov((RVSet("U"), RVSet("X"), RVSet("Y")))
+        data, _ = shell.display_formatter.format(chain)
+        assert data["text/latex"] == r"$\displaystyle U \to X \to Y$"
+    finally:
+        InteractiveShell.clear_instance()

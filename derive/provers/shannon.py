@@ -361,7 +361,8 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         # an identity of joint entropies (e.g. a chain rule): the empty certificate
         return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, Certificate([])),
                              message="an identity of joint entropies")
-    equalities = hypothesis_equalities(hypotheses)
+    focus = RVSet(*[it for atom in identity.terms if isinstance(atom, H) for it in atom.target.args])
+    equalities = hypothesis_equalities(hypotheses, focus)
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
@@ -432,10 +433,11 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
                          variables=tuple(items), timings=timings)
 
 
-def hypothesis_equalities(hyps: dict[str, Hypothesis]) -> list[tuple[str, sympy.Expr]]:
+def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = None) -> list[tuple[str, sympy.Expr]]:
     """``(label, expr)`` pairs: every finite equality the hypotheses state, plus the sub-chain
     independences of each Markov chain (``I(L_a; L_c | L_b) = 0`` for ``a < b < c``, and with
-    whole pasts/futures), which the kernel re-derives by d-separation."""
+    whole pasts/futures), which the kernel re-derives by d-separation. With ``focus`` (the claim's
+    variables) only single links that meet it are paired, which keeps the LP small."""
     out = []
     for hid, h in hyps.items():
         eqs = h.equalities()
@@ -447,8 +449,11 @@ def hypothesis_equalities(hyps: dict[str, Hypothesis]) -> list[tuple[str, sympy.
             continue
         links = h.chain
         for b in range(1, len(links) - 1):
-            pasts = [links[a] for a in range(b)] + ([RVSet(*links[:b])] if b > 1 else [])
-            futures = [links[c] for c in range(b + 1, len(links))] + (
+            def wanted(link: RVSet) -> bool:
+                return focus is None or not link.isdisjoint(focus)
+
+            pasts = [links[a] for a in range(b) if wanted(links[a])] + ([RVSet(*links[:b])] if b > 1 else [])
+            futures = [links[c] for c in range(b + 1, len(links)) if wanted(links[c])] + (
                 [RVSet(*links[b + 1:])] if len(links) - b > 2 else [])
             for past in pasts:
                 for future in futures:

@@ -21,7 +21,7 @@ from derive.core.linear import is_zero_coefficient
 from derive.core.statements import Statement
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate
 from derive.kernel.signs import is_nonnegative
-from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text
+from derive.printing.latex import DeriveLatexPrinter, latex_text
 
 __all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression"]
 

@@ -106,12 +106,6 @@ class _Layout:
     lemma_of_trusted: dict[str, int] = field(default_factory=dict)
     step_tags: dict[str, int] = field(default_factory=dict)
 
-    def result(self, sid: str) -> StepResult | None:
-        for r in self.report.steps:
-            if r.id == sid:
-                return r
-        return None
-
 
 # ---------------------------------------------------------------------------- labels
 
@@ -451,7 +445,7 @@ def _proof_body(lay: _Layout, expand: bool) -> str:
         parts.append(f"Combining {_refs_prose(lay, th.from_steps, th_res.trusted)} linearly "
                      "(non-negative multipliers, checked by the kernel) gives")
         parts.append(f"\\[ {lay.pr._print(th.claim)}. \\]" + (_flag_tex(th_flags) if th_flags else ""))
-    if expand and th_res.certificate is not None:
+    if expand and th_res.certificate is not None and not _is_trivial(th_res.certificate):
         parts.append(_expansion(lay, "Composition of the theorem, term by term.", th.claim, th_res.certificate))
     return "\n\n".join(parts)
 
@@ -473,6 +467,14 @@ def _refs_prose(lay: _Layout, premises: Iterable[str], trusted: Iterable[str]) -
     if not refs:
         return "the steps above"
     return refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + " and " + refs[-1]
+
+
+def _is_trivial(cert: Any) -> bool:
+    """One premise times 1 and nothing else: the expansion would only repeat the premise."""
+    if not isinstance(cert, Certificate) or type(cert) is not Certificate:
+        return False
+    used = cert.used()
+    return len(used) == 1 and used[0][1] == 1 and cert.residual == 0
 
 
 def _expansions(lay: _Layout, steps: Sequence[Any], results: dict[str, StepResult]) -> list[str]:

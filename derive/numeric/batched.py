@@ -42,7 +42,12 @@ __all__ = [
 ]
 
 
+_LN2 = math.log(2)
+
+
 def _ln_base(base: object) -> float:
+    if base == 2:
+        return _LN2
     if base == "e":
         return 1.0
     if isinstance(base, bool) or not isinstance(base, (int, float)) or base <= 0 or base == 1:
@@ -174,22 +179,31 @@ def mutual_information_float(p: np.ndarray, left: Sequence[int], right: Sequence
 
     No validation and no caching: a handful of numpy calls (``scipy.special.entr`` is ``-x log x``, 0 at 0).
     """
-    l, r, g = tuple(left), tuple(right), tuple(given)
-    other = tuple(a for a in range(p.ndim) if a not in l and a not in r and a not in g)
-    q = p.sum(axis=other) if other else p
-    if other:
-        kept = [a for a in range(p.ndim) if a not in other]
-        l, r, g = (tuple(kept.index(a) for a in s) for s in (l, r, g))
-    shape = q.shape
-    nl = math.prod(shape[a] for a in l)
-    nr = math.prod(shape[a] for a in r)
-    q = np.transpose(q, l + r + g).reshape(nl, nr, -1)
-    p_lg = q.sum(axis=1)
-    p_rg = q.sum(axis=0)
-    p_g = p_rg.sum(axis=0)
-    return float(entr(p_lg).sum() + entr(p_rg).sum() - entr(q).sum() - entr(p_g).sum()) / _ln_base(base)
+    nd = p.ndim
+    fast = (len(left) == 1 and left[0] == 0 and len(right) == 1 and right[0] == 1 and len(given) == nd - 2
+            and (nd == 2 or (given[0] == 2 and given[-1] == nd - 1 and sorted(given) == list(range(2, nd)))))
+    if nd == 2 and fast:
+        p = p.reshape(p.shape[0], p.shape[1], 1)
+    elif not fast:
+        l, r, g = tuple(left), tuple(right), tuple(given)
+        other = tuple(a for a in range(nd) if a not in l and a not in r and a not in g)
+        q = p.sum(axis=other) if other else p
+        if other:
+            kept = [a for a in range(nd) if a not in other]
+            l, r, g = (tuple(kept.index(a) for a in s) for s in (l, r, g))
+        nl = math.prod(q.shape[a] for a in l)
+        nr = math.prod(q.shape[a] for a in r)
+        p = np.transpose(q, l + r + g).reshape(nl, nr, -1)
+    elif nd != 3:
+        p = p.reshape(p.shape[0], p.shape[1], -1)
+    add = np.add.reduce
+    p_lg = add(p, 1)
+    p_rg = add(p, 0)
+    p_g = add(p_rg, 0)
+    total = add(entr(p_lg), None) + add(entr(p_rg), None) - add(entr(p), None) - add(entr(p_g), None)
+    return float(total) / (_LN2 if base == 2 else _ln_base(base))
 
 
 def kl_divergence_float(p: np.ndarray, q: np.ndarray, base: object = 2) -> float:
     """``D(p || q)`` of two float64 pmfs of the same shape (``inf`` if ``p`` is not ``<< q``), no validation."""
-    return float(rel_entr(p, q).sum()) / _ln_base(base)
+    return float(np.add.reduce(rel_entr(p, q), None)) / (_LN2 if base == 2 else _ln_base(base))

@@ -96,7 +96,10 @@ def test_expand_adds_certificates_term_by_term():
     assert "Certificate of" not in plain
     assert "Certificate of" in expanded
     assert r"${} = 0$ by H1" in expanded
-    assert "Composition of the theorem" in expanded
+    # the theorem is step (1) itself: its composition is not repeated
+    assert "Composition of the theorem" not in expanded
+    framework = _doc(ROOT / "proofs" / "fano_minimax.toml", expand=True)
+    assert "Composition of the theorem" in framework and "(by Lemma 1)" in framework
 
 
 @pytest.mark.parametrize("name", ["reversed_dpi", "sdpi_constant_too_small", "real_false", "shannon_false",

@@ -206,7 +206,7 @@ class DeriveLatexPrinter(LatexPrinter):
     # ------------------------------------------------------------------ products: coefficient first
     def _print_Mul(self, expr) -> str:
         if not has_information(expr):
-            return super()._print_Mul(expr)
+            return self._logs_last(expr)
         if expr.could_extract_minus_sign():
             inner = -expr
             text = self._print(inner)
@@ -229,6 +229,26 @@ class DeriveLatexPrinter(LatexPrinter):
         if a.is_Add:
             atext = rf"\left({atext}\right)"
         return rf"{ctext}\, {atext}"
+
+    def _logs_last(self, expr) -> str:
+        """``h(p) \\ln 2`` rather than ``\\ln 2 h(p)`` (which reads as ``\\ln(2 h(p))``): logarithms with a
+        bare argument go last in a product without a denominator."""
+        factors = Mul.make_args(expr)
+        logs = [f for f in factors if isinstance(f, (sympy.log, _Log2)) and _is_simple(f.args[0])]
+        others = [f for f in factors if f not in logs]
+        if not logs or not others or any(f.is_Pow and f.exp.is_negative for f in others) \
+                or any(f.is_Rational and not f.is_Integer for f in others):
+            return super()._print_Mul(expr)
+        rest = Mul(*others)
+        if rest.is_Number and rest != -1:
+            return super()._print_Mul(expr)
+        tail = r"\, ".join(self._print(f) for f in logs)
+        if rest == -1:
+            return "- " + tail
+        text = self._print(rest)
+        if rest.is_Add:
+            text = rf"\left({text}\right)"
+        return rf"{text}\, {tail}"
 
     # ------------------------------------------------------------------ statements
     def _print_Statement(self, st: Statement) -> str:

@@ -76,7 +76,10 @@ def test_logs_in_bits_are_log2_and_other_logs_are_ln():
     assert latex(sympy.log(k) / sympy.log(2)) == r"\log_2 k"
     assert latex(sympy.log(k - 1) / sympy.log(2)) == r"\log_2\left(k - 1\right)"
     assert latex(sympy.log(k)) == r"\ln k"
-    assert latex(delta * sympy.log(k) / sympy.log(2)) == r"\delta \log_2 k"
+    assert latex(delta * sympy.log(k) / sympy.log(2)) == r"\delta\, \log_2 k"
+    assert latex(3 * sympy.log(k) / sympy.log(2)) == r"3 \log_2 k"
+    # a bare logarithm goes last: h(p) ln 2, not "ln 2 h(p)" (read as ln(2 h(p)))
+    assert latex(h(delta) * sympy.log(2)) == r"h(\delta)\, \ln 2"
     # two logs, one power of log 2: only one pairs
     assert r"\log_2" in latex(sympy.log(k) * sympy.log(k + 1) / sympy.log(2))
     assert r"\ln" in latex(sympy.log(k) * sympy.log(k + 1) / sympy.log(2))

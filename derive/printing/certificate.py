@@ -52,15 +52,25 @@ def _signed(m: sympy.Expr, domains: Mapping | None = None) -> tuple[bool, sympy.
     if m.is_Number:
         return bool(m < 0), abs(m)
     m = sympy.cancel(sympy.together(m))
+    neg = None
     if domains is not None:
         if is_nonnegative(m, domains):
-            return False, m
-        if is_nonnegative(-m, domains):
-            return True, sympy.cancel(-m)
-    c, _ = m.as_coeff_Mul()
-    if c < 0:
-        return True, -m
-    return False, m
+            neg = False
+        elif is_nonnegative(-m, domains):
+            neg = True
+    if neg is None:
+        neg = bool(m.as_coeff_Mul()[0] < 0)
+    mag = -m if neg else m
+    return neg, _shortest(mag)
+
+
+def _shortest(e: sympy.Expr) -> sympy.Expr:
+    """``e`` as given or factored (``4 d^2 - 4 d + 1`` → ``(2 d - 1)^2``), whichever prints shorter."""
+    try:
+        f = sympy.factor(e)
+    except (sympy.PolynomialError, NotImplementedError):  # pragma: no cover - non-polynomial forms
+        return e
+    return f if len(sympy.sstr(f)) < len(sympy.sstr(e)) else e
 
 
 def certificate_text(claim, cert: Certificate) -> str:

@@ -7,4 +7,4 @@ returns the exit code (0 success, 1 the mathematics says no, 2 bad input) and ra
 
 #: Modules loaded by ``derive.cli.build_parser`` when present.
 COMMAND_MODULES = ("derive.commands.verify", "derive.commands.evaluate", "derive.commands.eta", "derive.commands.latex",
-                   "derive.commands.graph", "derive.commands.bound")
+                   "derive.commands.graph", "derive.commands.bound", "derive.commands.audit")

@@ -82,7 +82,7 @@ MAX_CELLS = 4096
 MAX_FAMILY_EXTRA = 3
 
 #: Orderings of the variables tried when building the Bayesian network.
-MAX_ORDERINGS = 48
+MAX_ORDERINGS = 24
 
 
 class UnrealizableHypotheses(DeriveError):
@@ -115,9 +115,15 @@ class RandomChoices:
         elif hi <= lo:
             v = lo
         elif weights is not None:
-            v = lo + self.rng.choices(range(hi - lo + 1), weights=list(weights)[: hi - lo + 1])[0]
+            w = weights[: hi - lo + 1]
+            x = self.rng.random() * sum(w)
+            k = 0
+            while k < len(w) - 1 and x >= w[k]:
+                x -= w[k]
+                k += 1
+            v = lo + k
         else:
-            v = self.rng.randint(lo, hi)
+            v = lo + int(self.rng.random() * (hi - lo + 1))
         self.record.append(v - lo)
         return v
 

@@ -536,11 +536,11 @@ def _setting(lay: _Layout) -> str:
         fams.append(_family_list(pr, FamilyRange(name, lo, hi)) if not (lo.is_Integer and hi.is_Integer)
                     else ", ".join(pr._print(m) for m in FamilyRange.make(name, lo, hi)))
     if rvs or fams:
-        items = ", ".join(rvs + fams)
-        sentences.append(f"Random variables: ${items}$ (discrete).")
+        items = ", ".join(f"${x}$" for x in rvs + fams)
+        sentences.append(f"Random variables: {items} (discrete).")
     dists = _distributions(proof)
     if dists:
-        sentences.append(f"Distributions: ${', '.join(dists)}$.")
+        sentences.append("Distributions: " + ", ".join(f"${d}$" for d in dists) + ".")
     used = _functions_used(proof)
     if proof.units == "bits":
         sentences.append("Information is measured in bits" + (r" ($\log_2$ is the logarithm to base 2)"

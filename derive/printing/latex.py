@@ -282,7 +282,7 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_ChannelSpec(self, spec: ChannelSpec) -> str:
         if spec.name == "matrix":
             rows = r" \\ ".join(" & ".join(self.expr(v) for v in row) for row in spec.rows or ())
-            return rf"\begin{{pmatrix}} {rows} \end{{pmatrix}}"
+            return rf"\left(\begin{{smallmatrix}} {rows} \end{{smallmatrix}}\right)"
         args = ", ".join(self.expr(p) for p in spec.params)
         return rf"\mathrm{{{spec.name}}}({args})"
 

@@ -93,3 +93,73 @@ def test_every_bundled_proof_graph_renders_to_png(path, tmp_path):
     png = render_dot(to_dot(g, checked.proof.name), tmp_path / f"{path.stem}.png")
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 2000
+
+
+ALL_KINDS = r'''
+[proof]
+name = "all_kinds"
+title = "Every hypothesis kind: 50% of the #1 test_case & more"
+notes = "Notes with symbols: a_b ~ c, x^2 <= y, {braces}, back\\slash, θ ≤ 1."
+
+[parameters]
+p = "0 <= p <= 1"
+q = "integer >= 2"
+n = "integer >= 1"
+
+[variables]
+random = ["A", "B", "C", "W", "V", "theta"]
+families = { S = "1..n", T = "1..3" }
+
+[[hypothesis]]
+id = "ind"
+independent = "A _|_ B | C"
+
+[[hypothesis]]
+id = "fun"
+function_of = "W = f(A, B)"
+
+[[hypothesis]]
+id = "samples"
+iid = "S[1..n] | theta"
+
+[[hypothesis]]
+id = "fixed"
+mutually_independent = "T[1..3]"
+
+[[hypothesis]]
+id = "mat"
+channel = "V | A ~ matrix([[9/10, 1/10], [3/10, 7/10]])"
+
+[[hypothesis]]
+id = "qsc"
+channel = "C | B ~ QSC(q, p)"
+
+[[step]]
+id = "indep"
+claim = "I(A; B | C) == 0"
+rule = "linear"
+uses = ["ind"]
+
+[[step]]
+id = "func"
+claim = "H(W | A, B) <= 0"
+rule = "shannon"
+uses = ["fun"]
+'''
+
+
+@needs_pdflatex
+@needs_dot
+def test_every_hypothesis_kind_and_awkward_text_compile(tmp_path):
+    src = tmp_path / "all_kinds.toml"
+    src.write_text(ALL_KINDS, encoding="utf-8")
+    checked = check_file(src)
+    text = proof_document(checked.proof, checked.report, expand=True, warnings=checked.warnings)
+    for needle in (r"\mathrel{\perp\!\!\!\perp}", r"$W = f(A, B)$", "are i.i.d. given", "smallmatrix",
+                   r"\mathrm{QSC}(q, p)", r"50\% of the \#1 test\_case \& more", "Warnings."):
+        assert needle in text, needle
+    tex = tmp_path / "all_kinds.tex"
+    tex.write_text(text, encoding="utf-8")
+    assert run_pdflatex(tex).exists()
+    g = status_graph(checked.proof, checked.report)
+    assert render_dot(to_dot(g, "all_kinds"), tmp_path / "all_kinds.png").exists()

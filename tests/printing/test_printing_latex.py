@@ -130,7 +130,8 @@ def test_hypotheses():
     assert latex(ch) == r"P_{Y \mid X} = \mathrm{BSC}(\delta)"
     mat = ChannelSpec("matrix", rows=((sympy.Rational(9, 10), sympy.Rational(1, 10)),
                                       (sympy.Rational(3, 10), sympy.Rational(7, 10))))
-    assert latex(mat) == r"\begin{pmatrix} \frac{9}{10} & \frac{1}{10} \\ \frac{3}{10} & \frac{7}{10} \end{pmatrix}"
+    assert latex(mat) == (r"\left(\begin{smallmatrix} \frac{9}{10} & \frac{1}{10} \\ \frac{3}{10} & \frac{7}{10} "
+                          r"\end{smallmatrix}\right)")
     assert latex(FunctionOf(RVSet("Y"), RVSet("X"))) == "Y = f(X)"
     n = sympy.Symbol("n", integer=True, positive=True)
     fam = MutuallyIndependent((), RVSet("P"), FamilyRange("X", 1, n))

@@ -814,7 +814,10 @@ class ModelFactory:
             node = plan.nodes[v]
             rows = math.prod(sizes[p] for p in node.parents)
             if node.kind == "channel":
-                mat = channel_matrix(node.spec, values)
+                try:
+                    mat = channel_matrix(node.spec, values)
+                except InvalidDraw as err:
+                    raise InvalidDraw(f"hypothesis {node.source!r}: {err.message}") from None
                 if len(mat) != rows or len(mat[0]) != sizes[v]:
                     raise UnrealizableHypotheses(
                         f"the channel {node.spec} ({node.source!r}) is {len(mat)} x {len(mat[0])} but {v} given "

@@ -54,6 +54,7 @@ from derive.numeric.models import (
     ModelFactory,
     RandomChoices,
     ReplayChoices,
+    UnrealizableHypotheses,
     hypothesis_violations,
 )
 
@@ -850,6 +851,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     found: dict[str, tuple[list[int], Any, Any]] = {}
     models = rejected = 0
     attempt = 0
+    first_rejection: str | None = None
     while models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:
         if time_limit is not None and time.monotonic() - start > time_limit:
             break
@@ -857,8 +859,9 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         attempt += 1
         try:
             drawn = v.factory.draw(src)
-        except InvalidDraw:
+        except InvalidDraw as err:
             rejected += 1
+            first_rejection = first_rejection or err.message
             continue
         models += 1
         sample = _Sample(drawn, proof.units, dps)
@@ -877,6 +880,9 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
             r.samples += 1
             if verdict == "violated" and t.id not in found:
                 found[t.id] = (list(src.record), lhs, rhs)
+    if models == 0 and rejected:
+        raise UnrealizableHypotheses(f"none of {rejected} parameter draws from the declared domains gives a valid "
+                                     f"model, e.g. {first_rejection}", file=proof.file)
     for t in v.targets:
         r = results[t.id]
         if t.id in found:
@@ -900,7 +906,8 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                 r.reason = (f"the premise(s) {', '.join(t.conditions)} held on none of the {models} models"
                             + (f"; {r.errors} could not be evaluated ({r.first_error})" if r.errors else ""))
             else:
-                r.reason = "no model could be drawn"
+                r.reason = "no model could be drawn" + (
+                    f" ({rejected} draws rejected, e.g. {first_rejection})" if first_rejection else "")
     return VerifyReport(proof.name, proof.file, [results[t.id] for t in v.targets], samples, models, rejected,
                         seed, dps, time.monotonic() - start)
 

@@ -165,3 +165,27 @@ def test_bad_arguments():
     for kw in ({"samples": 0}, {"dps": 5}, {"seed": "x"}):
         with pytest.raises(InvalidArgument):
             verify_proof(proof, **kw)
+
+
+NEVER_VALID = """\
+[proof]
+name = "never_valid"
+[parameters]
+e = "1 < e <= 2"
+[variables]
+random = ["A", "B"]
+[[hypothesis]]
+id = "c"
+channel = "B | A ~ BSC(e)"
+[[step]]
+id = "s"
+claim = "I(A; B) >= 0"
+rule = "shannon"
+"""
+
+
+def test_parameters_that_never_give_a_valid_channel_are_refused_by_name():
+    from derive.numeric.models import UnrealizableHypotheses
+
+    with pytest.raises(UnrealizableHypotheses, match="hypothesis 'c'"):
+        verify_proof(read_proof_text(NEVER_VALID, "never_valid.toml"), samples=5)

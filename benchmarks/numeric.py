@@ -282,7 +282,21 @@ def write_results(results: dict, out_dir: Path) -> None:
             lines += ["| proof | seconds | status |", "|---|---|---|"]
             for name, sec in v["per_proof_seconds"].items():
                 lines.append(f"| {name} | {sec} | {v['statuses'].get(name)} |")
+    slow = []
+    if dit_ok:
+        for path, label in (("evaluate", "`evaluate()`"), ("jointpmf", "the `JointPMF` API")):
+            parts = []
+            for q, qname in (("cmi", "I(X;Y|Z)"), ("kl", "D(P||Q)")):
+                ratios = [row[q][path] / results["dit"][row["shape"]]["cmi_entropies" if q == "cmi" else "kl"]
+                          for row in results["derive"]]
+                parts.append(f"{min(ratios):.0f}–{max(ratios):.0f}× dit on {qname}")
+            slow.append(f"{label} is only {' and '.join(parts)}")
     lines += ["", "## Notes", "",
+              "- The machine was shared and loaded (load average above); absolute rates vary by 2× between runs, "
+              "the ratios much less (same run, same load).",
+              "- Not every derive path is fast: " + ("; ".join(slow) if slow else "see the table")
+              + ". They pay for name checks, validation, caching and the symbolic front end on every call; "
+              "`derive verify` therefore evaluates compiled linear forms with its own cached float64 entropies.",
               "- `float64` is the lean single-model path (`derive.numeric.batched.mutual_information_float`); "
               "`evaluate()` adds the symbolic front end (parsed expression → linear form → marginal entropies with "
               "name checks and caching) and `JointPMF API` adds validation of the table on construction. "
@@ -301,7 +315,11 @@ def main(argv=None) -> int:
     ap.add_argument("--dit", default=DIT_PYTHON, help="python interpreter with dit 2.3 installed")
     ap.add_argument("--no-verify", action="store_true", help="skip timing `derive verify proofs/`")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument("--render", metavar="JSON", help="only rewrite numeric.md from a results JSON file")
     args = ap.parse_args(argv)
+    if args.render:
+        write_results(json.loads(Path(args.render).read_text()), Path(args.out))
+        return 0
     seconds = 0.3 if args.quick else 1.5
     models, batch = 400, 10_000
     results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, "

@@ -71,6 +71,8 @@ class MutantResult:
     counterexample_text: str | None = None
     proof_text: str | None = None
     error: str | None = None
+    mutated_accepted: bool | None = None
+    proof_accepted: bool | None = None
 
     def to_json(self) -> dict:
         out = {"id": self.id, "operator": self.operator, "target": self.target, "description": self.description,
@@ -210,7 +212,8 @@ def _theorem_key(proof: Proof) -> tuple:
 class _Auditor:
     """Kernel and verification caches for one base proof and its mutants."""
 
-    def __init__(self, proof: Proof, *, samples: int, seed: int, full_check: bool = False) -> None:
+    def __init__(self, proof: Proof, *, samples: int, seed: int, full_check: bool = False,
+                 shrink: bool = True) -> None:
         from derive.checking import check
         from derive.kernel.rules import rule_names
         from derive.provers.combination import combination_oracle
@@ -219,6 +222,7 @@ class _Auditor:
         self.samples = samples
         self.seed = seed
         self.full_check = full_check
+        self.shrink = shrink
         self.rule_names = rule_names()
         self.oracle = combination_oracle
         self.domains = {p.symbol: p.domain for p in proof.parameters.values()}
@@ -301,7 +305,7 @@ class _Auditor:
         hit = self.verify_cache.get(key)
         if hit is None:
             try:
-                hit = verify_proof(vp, samples=self.samples, seed=self.seed, dps=AUDIT_DPS, shrink=True)
+                hit = verify_proof(vp, samples=self.samples, seed=self.seed, dps=AUDIT_DPS, shrink=self.shrink)
             except DeriveError as err:
                 hit = err
             self.verify_cache[key] = hit
@@ -341,6 +345,7 @@ class _Auditor:
                 and all(v[0] not in ACCEPTED for v in statuses.values())):
             first = dirty[0]
             res.reason = f"step {first} rejected: {statuses[first][1]}"
+            res.mutated_accepted = False
             return res
         # every step (cached), dependencies, the theorem
         statuses = self._step_statuses(q, [s.id for s in q.steps])
@@ -392,6 +397,7 @@ class _Auditor:
         else:
             mutated_ok = proof_ok
             what = "the proof"
+        res.mutated_accepted, res.proof_accepted = mutated_ok, proof_ok
         if targets:
             vr = self._verify(q, targets)
             if isinstance(vr, DeriveError):
@@ -469,7 +475,7 @@ class _Auditor:
 
 
 def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, samples: int = DEFAULT_SAMPLES,
-                full_check: bool = False, mutants: list[Mutant] | None = None) -> ProofAudit:
+                full_check: bool = False, mutants: list[Mutant] | None = None, shrink: bool = True) -> ProofAudit:
     """Mutate ``proof`` and classify every mutant (see the module docstring).
 
     Parameters
@@ -484,9 +490,13 @@ def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, 
         Models per numeric verification of an accepted mutant.
     full_check
         Also run :func:`derive.checking.check` on every accepted mutant (slower; checks the shortcut).
+    mutants
+        The mutants to run (default: :func:`generate_mutants` of ``proof``).
+    shrink
+        Shrink the counterexamples of survivors (default ``True``).
     """
     start = time.monotonic()
-    aud = _Auditor(proof, samples=samples, seed=seed, full_check=full_check)
+    aud = _Auditor(proof, samples=samples, seed=seed, full_check=full_check, shrink=shrink)
     ms = mutants if mutants is not None else generate_mutants(proof, seed=seed, max_mutants=max_mutants)
     results = [aud.run(m) for m in ms]
     out = ProofAudit(proof.file, proof.name, aud.base_status, results, time.monotonic() - start)
@@ -496,7 +506,7 @@ def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, 
 
 
 def _audit_file(job: tuple) -> ProofAudit:
-    path, seed, max_mutants, samples = job
+    path, seed, max_mutants, samples, shrink = job
     from derive.io import read_proof
 
     try:
@@ -504,17 +514,17 @@ def _audit_file(job: tuple) -> ProofAudit:
         proof.validate(__import__("derive.kernel.rules", fromlist=["rule_names"]).rule_names())
     except DeriveError as err:
         return ProofAudit(str(path), str(path), "error", [], error=str(err))
-    return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples)
+    return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples, shrink=shrink)
 
 
 def audit_paths(paths: Iterable[Any], *, seed: int = 0, max_mutants: int | None = None,
-                samples: int = DEFAULT_SAMPLES, jobs: int = 1) -> AuditReport:
+                samples: int = DEFAULT_SAMPLES, jobs: int = 1, shrink: bool = True) -> AuditReport:
     """Audit every proof file under ``paths`` (files, or folders of ``*.toml``), ``jobs`` processes at a time."""
     from derive.io import find_proof_files
 
     start = time.monotonic()
     files = find_proof_files(list(paths))
-    work = [(str(f), seed, max_mutants, samples) for f in files]
+    work = [(str(f), seed, max_mutants, samples, shrink) for f in files]
     if jobs > 1 and len(work) > 1:
         import multiprocessing
 

@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     c.add_argument("--strict", action="store_true", help="also refuse cited (assumed) lemmas and tested steps")
     c.add_argument("--verbose", "-v", action="store_true", help="show certificates and trusted facts")
+    c.add_argument("--verify", type=int, default=0, metavar="N",
+                   help="also test every step on N numeric models; a kernel-proved step that a model "
+                        "contradicts is reported loudly as a kernel bug (exit 1)")
     c.set_defaults(func=cmd_check)
 
     k = sub.add_parser("compose", help="print the bound the theorem's listed steps compose to")
@@ -98,7 +101,7 @@ def _statement_text(st, units: str) -> str:
         return str(st)
 
 
-def _check_file(path: Path, strict: bool) -> tuple[dict, Any]:
+def _check_file(path: Path, strict: bool, verify: int = 0) -> tuple[dict, Any]:
     from derive.checking import check_file
 
     checked = check_file(path, strict=strict)
@@ -113,18 +116,24 @@ def _check_file(path: Path, strict: bool) -> tuple[dict, Any]:
         out["conclusion"] = _statement_text(report.theorem.claim, proof.units)
     if checked.warnings:
         out["warnings"] = checked.warnings
+    if verify:
+        from derive.commands.verify import annotate_check
+
+        annotate_check(out, checked, verify)
     return out, report
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from derive.io import find_proof_files
 
+    if args.verify < 0 or args.verify > 100_000:
+        raise InvalidArgument(f"Expected 0 <= --verify <= 100000 but got {args.verify}")
     files = find_proof_files([Path(p) for p in args.paths])
     results = []
     worst = EXIT_OK
     for f in files:
         try:
-            out, report = _check_file(f, args.strict)
+            out, report = _check_file(f, args.strict, args.verify)
         except RecursionError:
             err = LimitExceeded("the input nests too deeply to process", file=str(f))
             out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
@@ -137,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if not args.json:
                 print(f"derive: {err}", file=sys.stderr)
         else:
-            if out["status"] != "proved":
+            if out["status"] != "proved" or out.get("kernel_bugs"):
                 worst = max(worst, EXIT_NO)
         results.append(out)
         if not args.json and report is not None:

@@ -174,3 +174,9 @@ def test_prove_text_and_latex(capsys):
 def test_prove_bad_input_exits_2(args, capsys):
     code, _, err = run(args, capsys)
     assert code == 2 and "Traceback" not in err and err.strip()
+
+
+def test_check_with_verify_reports_numbers_and_no_kernel_bug(capsys):
+    code, out, _ = run(["check", str(PROOFS / "sdpi_chain.toml"), "--verify", "10", "--json"], capsys)
+    p = json.loads(out)["proofs"][0]
+    assert code == 0 and p["kernel_bugs"] == [] and p["verify"]["samples"] >= 1

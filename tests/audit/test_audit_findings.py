@@ -29,3 +29,24 @@ def test_an_oracle_given_log_of_zero_does_not_crash_the_check():
     except DeriveError:
         return
     assert checked.report.steps[1].status == "failed"
+
+
+def _dpi_text() -> str:
+    return (PROOFS / "dpi_markov_chain.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "derive/io/reader.py _Reader.read catches only tomllib.TOMLDecodeError; an integer literal of more than "
+    "4300 digits makes tomllib raise ValueError (Python's int-string conversion limit), so read_proof raises "
+    "ValueError and `derive check`/`derive verify` exit 3 (internal error). Found by the reader fuzzer "
+    "(enormous numbers)."))
+def test_an_enormous_toml_integer_is_a_derive_error():
+    read_proof_text(_dpi_text() + "\nextra = " + "9" * 5000 + "\n", "big.toml")
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
+    "derive/io/reader.py: tomllib recurses once per nested TOML array or inline table, so 5000 nested "
+    "brackets raise RecursionError from read_proof_text (the CLI converts it, the Python API does not). "
+    "Found by the reader fuzzer (deep nesting)."))
+def test_deeply_nested_toml_is_a_derive_error():
+    read_proof_text(_dpi_text() + "\nextra = " + "[" * 5000 + "1" + "]" * 5000 + "\n", "deep.toml")

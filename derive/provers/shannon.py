@@ -470,9 +470,17 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
-    Order: the structured LP (fast), then the exact counterexample search, then the full elemental LP.
+    Order: a short exact counterexample search, the structured LP, a longer search, then the full
+    elemental LP.
     """
     hyps = hypotheses or {}
+    if search_counterexample:
+        from derive.provers.refute import search_counterexample as search
+
+        cex = search(claim, hyps, seed=seed, tries=200)
+        if cex is not None:
+            return ShannonResult("false", counterexample=cex,
+                                 message="a concrete distribution satisfying the hypotheses violates the claim")
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                      max_full_variables=0, timeout=timeout)
     if quick.status in ("proved", "false", "unsupported"):

@@ -20,6 +20,9 @@ Operators (``Mutant.operator``):
 * on a step: ``drop_premise``, ``change_rule``, ``change_argument`` (``error``, ``alphabet``,
   ``eta``, ``function`` scaled; a ``nonneg`` term dropped or negated);
 * on the theorem: ``drop_premise`` (one of ``from``);
+* on the whole proof: ``widen_domain`` (a parameter's domain widened: an end removed, moved out
+  by one or closed, an integer made real; every statement is rebound to the new symbol, whose
+  sympy assumptions change with it) and ``change_units`` (bits ↔ nats);
 * on a hypothesis: ``drop_hypothesis`` (removed with every use of it), ``drop_link`` and
   ``reorder_chain`` (Markov chains), ``reverse_chain`` (an equivalent chain), ``change_channel``
   (a parameter scaled or replaced by ``1 - p``, another channel kind, input and output swapped),
@@ -32,8 +35,10 @@ Nothing here parses text: mutants are built from sympy objects and derive's core
 from __future__ import annotations
 
 import copy
+import dataclasses
 import random
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator
 
 import sympy
@@ -51,20 +56,21 @@ from derive.core.hypotheses import (
     Markov,
     MutuallyIndependent,
 )
+from derive.core.parameters import Domain, make_parameter
 from derive.core.quantities import INFO_CLASSES, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import DeriveError
 from derive.proof import Proof, Step, Theorem
 
-__all__ = ["Mutant", "generate_mutants", "statement_mutations", "clone_proof", "OPERATORS", "SCALINGS"]
+__all__ = ["Mutant", "generate_mutants", "statement_mutations", "clone_proof", "rebind", "OPERATORS", "SCALINGS"]
 
 #: Every operator name a mutant may carry.
 OPERATORS = (
     "flip_relation", "scale_constant", "scale_coefficient", "swap_variables", "replace_variable",
     "drop_conditioning", "shift_range", "strengthen", "drop_premise", "change_rule", "change_argument",
     "drop_hypothesis", "drop_link", "reorder_chain", "reverse_chain", "change_channel", "add_conditioning",
-    "swap_function",
+    "swap_function", "widen_domain", "change_units",
 )
 
 #: The four scalings of a constant or coefficient: ``(name, function)``; each keeps the sign.
@@ -101,6 +107,7 @@ class Mutant:
     changed_steps: tuple[str, ...] = ()
     changed_hypotheses: tuple[str, ...] = ()
     changed_theorem: bool = False
+    changed_context: bool = False
     refused: str | None = None
     signature: Any = field(default=None, repr=False)
 
@@ -555,6 +562,51 @@ def _argument_mutations(step: Step, proof: Proof) -> list[tuple[str, str, dict]]
     return out
 
 
+# ----------------------------------------------------------------------------- proof-wide operators
+
+def rebind(obj: Any, rule: dict) -> Any:
+    """``obj`` with every sympy sub-expression ``xreplace``-d by ``rule`` (statements, hypotheses, steps, args)."""
+    if isinstance(obj, sympy.Basic):
+        return obj.xreplace(rule)
+    if isinstance(obj, Statement):
+        return Statement(rebind(obj.lhs, rule), obj.rel, rebind(obj.rhs, rule))
+    if isinstance(obj, (dict, MappingProxyType)):
+        return {k: rebind(v, rule) for k, v in obj.items()}
+    if isinstance(obj, tuple):
+        return tuple(rebind(v, rule) for v in obj)
+    if isinstance(obj, list):
+        return [rebind(v, rule) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {f.name: rebind(getattr(obj, f.name), rule) for f in dataclasses.fields(obj) if f.init}
+        return replace(obj, **changes)
+    return obj
+
+
+def _widenings(d: Domain) -> list[tuple[str, Domain]]:
+    out = []
+    if d.lo.is_finite:
+        out.append(("lower end removed", Domain(S.NegativeInfinity, d.hi, True, d.hi_open, d.integer)))
+        out.append(("lower end lowered by 1", Domain(d.lo - 1, d.hi, d.lo_open, d.hi_open, d.integer)))
+        if d.lo_open:
+            out.append(("lower end closed", Domain(d.lo, d.hi, False, d.hi_open, d.integer)))
+    if d.hi.is_finite:
+        out.append(("upper end removed", Domain(d.lo, S.Infinity, d.lo_open, True, d.integer)))
+        out.append(("upper end raised by 1", Domain(d.lo, d.hi + 1, d.lo_open, d.hi_open, d.integer)))
+        if d.hi_open:
+            out.append(("upper end closed", Domain(d.lo, d.hi, d.lo_open, False, d.integer)))
+    if d.integer:
+        out.append(("integer made real", Domain(d.lo, d.hi, d.lo_open, d.hi_open, False)))
+    return out
+
+
+def _rebind_proof(q: Proof, rule: dict) -> None:
+    q.families = {k: (rebind(lo, rule), rebind(hi, rule)) for k, (lo, hi) in q.families.items()}
+    q.hypotheses = {k: rebind(h, rule) for k, h in q.hypotheses.items()}
+    q.steps = [rebind(s, rule) for s in q.steps]
+    if q.theorem is not None:
+        q.theorem = rebind(q.theorem, rule)
+
+
 # ----------------------------------------------------------------------------- the generator
 
 def _step_signature(s: Step) -> tuple:
@@ -580,7 +632,7 @@ class _Builder:
         self.seen: set = set()
 
     def add(self, operator: str, target: str, description: str, make: Callable[[Proof], tuple],
-            signature: Any) -> None:
+            signature: Any, context: bool = False) -> None:
         if signature in self.seen:
             return
         self.seen.add(signature)
@@ -593,7 +645,7 @@ class _Builder:
                                    f"{err.message}", signature=signature))
             return
         self.out.append(Mutant(mid, operator, target, description, q, tuple(changed_steps), tuple(changed_hyps),
-                               changed_theorem, signature=signature))
+                               changed_theorem, changed_context=context, signature=signature))
 
     # one-component replacements --------------------------------------------------
     def step(self, operator: str, description: str, old: Step, **changes: Any) -> None:
@@ -631,6 +683,27 @@ class _Builder:
             return (), (hid,), False
 
         self.add(operator, f"hypothesis {hid}", description, make, sig)
+
+    def widen(self, name: str, description: str, domain: Domain) -> None:
+        def make(q: Proof) -> tuple:
+            old = q.parameters[name]
+            new = make_parameter(name, domain)
+            q.parameters[name] = new
+            _rebind_proof(q, {old.symbol: new.symbol})
+            return [s.id for s in q.steps], (), q.theorem is not None
+
+        self.add("widen_domain", f"parameter {name}", f"parameter {name}: {description} ({domain})", make,
+                 ("domain", name, domain), context=True)
+
+    def units(self) -> None:
+        other = "nats" if self.proof.units == "bits" else "bits"
+
+        def make(q: Proof) -> tuple:
+            q.units = other
+            return [s.id for s in q.steps], (), q.theorem is not None
+
+        self.add("change_units", "proof", f"units {self.proof.units} changed to {other}", make, ("units", other),
+                 context=True)
 
     def drop_hypothesis(self, hid: str) -> None:
         def make(q: Proof) -> tuple:
@@ -685,6 +758,10 @@ def generate_mutants(proof: Proof, *, seed: int = 0, max_mutants: int | None = N
         for op, desc, new in hypothesis_mutations(hid, h, proof):
             b.hypothesis(op, f"hypothesis {hid}: {desc}", hid, new)
         b.drop_hypothesis(hid)
+    for name, par in proof.parameters.items():
+        for desc, dom in _widenings(par.domain):
+            b.widen(name, desc, dom)
+    b.units()
     mutants = b.out
     if max_mutants is not None and len(mutants) > max_mutants:
         keep = sorted(rng.sample(range(len(mutants)), max_mutants))

@@ -195,16 +195,26 @@ def _premise_claims(proof: Proof, step: Step, claims: dict[str, Any]) -> tuple:
     return tuple((p, claims[p]) for p in step.premises if p not in proof.hypotheses)
 
 
+def _context_key(proof: Proof) -> tuple:
+    """What every step's check sees besides the step: the units and the parameters' symbols and domains."""
+    return (proof.units, tuple((n, p.symbol, p.domain) for n, p in proof.parameters.items()))
+
+
+def _domains(proof: Proof) -> dict:
+    return {p.symbol: p.domain for p in proof.parameters.values()}
+
+
 def _step_key(proof: Proof, step: Step, claims: dict[str, Any]) -> tuple:
     hyps = tuple((p, proof.hypotheses[p]) for p in step.premises if p in proof.hypotheses)
-    return (step.id, step.rule, step.claim, _frozen(step.args), _premise_claims(proof, step, claims), hyps)
+    return (step.id, step.rule, step.claim, _frozen(step.args), _premise_claims(proof, step, claims), hyps,
+            _context_key(proof))
 
 
 def _theorem_key(proof: Proof) -> tuple:
     th = proof.theorem
     claims = {s.id: s.claim for s in proof.steps}
     parts = tuple((sid, claims.get(sid), proof.hypotheses.get(sid)) for sid in th.from_steps)
-    return (th.claim, parts)
+    return (th.claim, parts, _context_key(proof))
 
 
 # ----------------------------------------------------------------------------- the auditor of one proof
@@ -225,7 +235,6 @@ class _Auditor:
         self.shrink = shrink
         self.rule_names = rule_names()
         self.oracle = combination_oracle
-        self.domains = {p.symbol: p.domain for p in proof.parameters.values()}
         self.step_cache: dict[tuple, tuple[str, str]] = {}
         self.theorem_cache: dict[tuple, tuple[str, str]] = {}
         self.verify_cache: dict[tuple, Any] = {}
@@ -248,7 +257,7 @@ class _Auditor:
             return hit
         stmts = {p: claims[p] for p in step.premises if p not in proof.hypotheses}
         hyps = {p: proof.hypotheses[p] for p in step.premises if p in proof.hypotheses}
-        ctx = StepContext(step.id, step.rule, step.claim, dict(step.args), stmts, hyps, self.domains, proof.units)
+        ctx = StepContext(step.id, step.rule, step.claim, dict(step.args), stmts, hyps, _domains(proof), proof.units)
         try:
             out = check_step(ctx, self.oracle)
             res = (out.status, (out.detail or "")[:200])
@@ -299,7 +308,7 @@ class _Auditor:
         vp = clone_proof(proof)
         vp.steps = [s for s in proof.steps if s.id in keep]
         vp.theorem = proof.theorem if "theorem" in targets else None
-        key = (tuple(sorted(vp.hypotheses.items(), key=lambda kv: kv[0])),
+        key = (_context_key(vp), tuple(sorted(vp.hypotheses.items(), key=lambda kv: kv[0])),
                tuple((s.id, s.claim, s.rule, s.premises, _frozen(s.args)) for s in vp.steps),
                (vp.theorem.claim, vp.theorem.from_steps) if vp.theorem else None)
         hit = self.verify_cache.get(key)
@@ -375,7 +384,7 @@ class _Auditor:
             proof_ok = len(ok) == len(q.steps)
             theorem_affected = False
         # which accepted statements changed meaning
-        hyps_changed = bool(m.changed_hypotheses)
+        hyps_changed = bool(m.changed_hypotheses) or m.changed_context
         targets = []
         for s in q.steps:
             if s.id not in ok:
@@ -388,7 +397,10 @@ class _Auditor:
             if hyps_changed or q.theorem.claim != self.proof.theorem.claim:
                 targets.append("theorem")
         # was the mutated thing accepted?
-        if m.changed_theorem:
+        if m.changed_context:
+            mutated_ok = proof_ok
+            what = "the proof"
+        elif m.changed_theorem:
             mutated_ok = theorem_status is not None and theorem_status[0] == "proved"
             what = "the theorem"
         elif m.changed_steps and not m.changed_hypotheses:
@@ -420,19 +432,27 @@ class _Auditor:
             if self.full_check:
                 self._cross_check(q, res, statuses, theorem_status)
             return res
+        order = [s.id for s in q.steps]
+        rejected = [sid for sid in order if sid not in ok and statuses[sid][0] not in ACCEPTED]
+        theorem_bad = theorem_status is not None and theorem_status[0] != "proved"
+
+        def why_proof() -> str:
+            if rejected:
+                return f"step {rejected[0]} rejected: {statuses[rejected[0]][1]}"
+            if theorem_bad:
+                return f"the theorem rejected: {theorem_status[1]}"
+            return "the proof is not proved"
+
         if not mutated_ok:
-            bad = [sid for sid in m.changed_steps if sid not in ok]
-            if m.changed_theorem or not bad:
-                res.reason = (f"{what} rejected: {theorem_status[1]}" if theorem_status and m.changed_theorem
-                              else f"{what} rejected")
-            else:
+            if m.changed_theorem and not m.changed_context:
+                res.reason = f"the theorem rejected: {theorem_status[1]}" if theorem_status else "the theorem rejected"
+            elif m.changed_steps and not m.changed_hypotheses and not m.changed_context:
+                bad = [sid for sid in m.changed_steps if sid not in ok]
                 res.reason = f"step {bad[0]} rejected: {statuses[bad[0]][1]}"
-        else:
-            if theorem_status is not None and theorem_status[0] != "proved":
-                res.reason = f"{what} accepted, but the theorem no longer follows: {theorem_status[1]}"
             else:
-                bad = sorted(set(s.id for s in q.steps) - ok)
-                res.reason = f"{what} accepted, but the proof is not: step(s) {', '.join(bad)} rejected"
+                res.reason = f"the proof rejected: {why_proof()}"
+        else:
+            res.reason = f"{what} accepted, but the proof is not: {why_proof()}"
         return res
 
     def _survivor(self, q: Proof, res: MutantResult, target: str, row: Any) -> MutantResult:

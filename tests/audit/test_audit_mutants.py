@@ -39,7 +39,11 @@ def test_mutants_change_exactly_one_thing_and_leave_the_original_alone(path):
             assert m.refused
             continue
         assert m.proof is not proof
-        assert m.changed_steps or m.changed_hypotheses or m.changed_theorem
+        assert m.changed_steps or m.changed_hypotheses or m.changed_theorem or m.changed_context
+        if m.changed_context:  # proof-wide: every statement rebound (widen_domain) or read in other units
+            assert m.operator in ("widen_domain", "change_units")
+            assert set(m.changed_steps) == {s.id for s in proof.steps}
+            continue
         changed = [s.id for s, t in zip(m.proof.steps, proof.steps) if s != t]
         assert set(changed) <= set(m.changed_steps)
         if not m.changed_theorem:
@@ -51,6 +55,7 @@ def test_mutants_change_exactly_one_thing_and_leave_the_original_alone(path):
 def test_the_bundled_proofs_give_every_kind_of_mutant():
     mutants = [m for p in ALL for m in generate_mutants(read_proof(p))]
     assert set(OPERATORS) - {m.operator for m in mutants} <= {"swap_function"}  # no bundled Y = f(X)
+    assert sum(m.proof is None for m in mutants) < len(mutants) // 20
     assert len(mutants) >= 1000
 
 
@@ -74,6 +79,30 @@ def test_mutant_statements_swap_variables_and_flip_relations():
     assert ("flip_relation", "I(U; Z) >= I(U; Y)") in texts
     assert ("swap_variables", "I(U; Y) <= I(U; Z)") in texts
     assert any(op == "replace_variable" for op, _ in texts)
+
+
+def test_widening_a_domain_rebinds_every_statement_to_the_new_symbol():
+    proof = _proof("sdpi_two_channels")
+    old = proof.parameters["delta"].symbol
+    m = next(m for m in generate_mutants(proof) if m.description == "parameter delta: lower end removed (x <= 1/2)")
+    new = m.proof.parameters["delta"].symbol
+    assert new != old and new.name == "delta" and new.is_nonnegative is None
+    mentions = [s.claim for s in m.proof.steps] + [m.proof.theorem.claim]
+    assert all(old not in st.free_symbols() for st in mentions)
+    assert any(new in st.free_symbols() for st in mentions)
+    assert m.proof.hypotheses["bsc"].spec.params == (new,)
+    assert proof.hypotheses["bsc"].spec.params == (old,)
+
+
+def test_widened_domains_are_killed_where_the_proof_needs_them():
+    cases = {"sdpi_chain": "parameter delta: upper end removed (0 <= x)",
+             "fkl25_framework": "parameter tau: upper end raised by 1 (0 <= x <= 2)",
+             "pinsker_accuracy": "parameter d: lower end removed (real)"}
+    for name, text in cases.items():
+        proof = _proof(name)
+        audit = audit_proof(proof, mutants=_only(generate_mutants(proof), text), samples=4)
+        assert [r.verdict for r in audit.results] == [KILLED], (name, audit.results[0].reason)
+        assert audit.results[0].proof_accepted is False
 
 
 def test_clone_proof_is_independent():
@@ -166,7 +195,7 @@ def test_the_shortcut_agrees_with_the_full_check():
                 sid = m.changed_steps[0]
                 ok = rows[sid].status in ("proved", "assumed") and not rows[sid].depends_on_unproved
                 assert r.mutated_accepted == ok, (m.description, r.reason, rows[sid].status)
-            if m.changed_theorem:
+            if m.changed_theorem and not m.changed_context:
                 assert r.mutated_accepted == (rows["theorem"].status == "proved"), (m.description, r.reason)
             if r.verdict == ACCEPTED_TRUE:
                 assert full.status == "proved", (m.description, full.status)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
@@ -281,9 +282,9 @@ class _Auditor:
             return hit
         th = proof.theorem
         shell = clone_proof(proof)
-        # the theorem's composition reads only the listed steps' claims; `real` rejects
-        # information claims at once, so the shell's own step verdicts cost nothing and are ignored
-        shell.steps = [Step(s.id, s.claim, "real") for s in proof.steps if s.id in th.from_steps]
+        # the theorem's composition reads only the listed steps' claims; `substitute` without premises
+        # is refused at once, so the shell's own step verdicts cost nothing (and are ignored)
+        shell.steps = [Step(s.id, s.claim, "substitute") for s in proof.steps if s.id in th.from_steps]
         shell.theorem = Theorem(th.claim, th.from_steps, th.line, th.name)
         rep = check_proof(shell, oracle=self.oracle)
         res = (rep.theorem.status, rep.theorem.message[:300])
@@ -529,12 +530,19 @@ def _audit_file(job: tuple) -> ProofAudit:
     path, seed, max_mutants, samples, shrink = job
     from derive.io import read_proof
 
+    from derive.kernel.rules import rule_names
+
     try:
         proof = read_proof(path)
-        proof.validate(__import__("derive.kernel.rules", fromlist=["rule_names"]).rule_names())
+        proof.validate(rule_names())
+        return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples, shrink=shrink)
     except DeriveError as err:
-        return ProofAudit(str(path), str(path), "error", [], error=str(err))
-    return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples, shrink=shrink)
+        if err.file is None:
+            err.file = str(path)
+        return ProofAudit(str(path), Path(path).stem, "error", [], error=str(err))
+    except RecursionError:
+        return ProofAudit(str(path), Path(path).stem, "error", [],
+                          error=f"{path}: the input nests too deeply to process")
 
 
 def audit_paths(paths: Iterable[Any], *, seed: int = 0, max_mutants: int | None = None,

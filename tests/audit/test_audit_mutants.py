@@ -222,6 +222,16 @@ def test_cli_exits_1_and_prints_the_survivor(planted_bug, capsys):
     assert "SURVIVOR" in text and "KERNEL SOUNDNESS BUG" in text and "joint P(" in text
 
 
+def test_cli_bad_proof_file_is_bad_input(tmp_path, capsys):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[proof]\nname = "broken"\n[[step]]\nid = "s"\nclaim = "I(X; Y) <= "\nrule = "linear"\n',
+                   encoding="utf-8")
+    code = main(["audit", str(bad), "--jobs", "1"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "broken.toml" in captured.err
+
+
 def test_cli_text_report(capsys):
     code = main(["audit", str(PROOFS / "subadditivity_given_model.toml"), "--max-mutants", "10", "--samples", "4",
                  "--jobs", "1", "--verbose"])

@@ -161,6 +161,10 @@ class _Reader:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as e:
             raise self._toml_error(e) from None
+        except ValueError as e:  # e.g. an integer literal past Python's int-string conversion limit
+            raise self.err(f"invalid TOML value: {e}", None) from None
+        except RecursionError:
+            raise LimitExceeded("the TOML nests arrays or tables too deeply", file=self.file) from None
         root = self.pos.table("")
         for key, value in data.items():
             if key not in _TOP_KEYS:

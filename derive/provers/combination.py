@@ -33,9 +33,10 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
     def num(c):
         v = c.xreplace(point)
         try:
-            return float(v.evalf(30))
-        except (TypeError, ValueError):
+            x = float(v.evalf(30))
+        except (TypeError, ValueError, ZeroDivisionError):
             return None
+        return x if np.isfinite(x) else None
 
     A = np.zeros((len(atoms), len(terms)))
     b = np.zeros(len(atoms))
@@ -59,8 +60,11 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
         return None
     A_ub = np.array([tconst]) if not claim.is_equality else None
     b_ub = np.array([cconst]) if not claim.is_equality else None
-    res = scipy.optimize.linprog(np.ones(len(terms)), A_eq=A, b_eq=b, A_ub=A_ub, b_ub=b_ub,
-                                 bounds=bounds, method="highs")
+    try:
+        res = scipy.optimize.linprog(np.ones(len(terms)), A_eq=A, b_eq=b, A_ub=A_ub, b_ub=b_ub,
+                                     bounds=bounds, method="highs")
+    except ValueError:  # an ill-posed instantiation (e.g. non-finite data): no proposal from this point
+        return None
     if res.status != 0:
         return None
     return [k for k, v in enumerate(res.x) if abs(v) > 1e-9]

@@ -76,7 +76,7 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
         with mpmath.workdps(30):
             r = template.row(params)
         info = params.get("info", params.get("d", template.optional.get("d", 1)))
-        row = {"params": {k: _jsonable(v) for k, v in params.items()}}
+        row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
         for k, v in r.items():
             row[k] = float(v) if isinstance(v, mpmath.mpf) else v
         row["bound"] = float(r["factor"] * mpmath.mpf(Fraction(info).numerator) / Fraction(info).denominator)
@@ -149,13 +149,42 @@ def _plot(template, rows: list[dict], path: str) -> None:
     plt.close(fig)
 
 
+def _cluster_model(args) -> dict[str, list]:
+    from derive.channels.library import FiniteChannel
+    from derive.channels.spec import parse_channel_arg, parse_input_arg
+
+    if not args.channel:
+        raise InvalidArgument("the cluster template needs --channel (e.g. bsc:0.25, matrix:[[0.9,0.1],[0.2,0.8]])")
+    K = parse_channel_arg(args.channel)
+    if not isinstance(K, FiniteChannel):
+        raise InvalidArgument(f"the cluster template needs a finite channel, not {args.channel!r}")
+    rows = [list(r) for r in K.rational_rows()]
+    text = args.prior or "uniform"
+    if text.lower().startswith("uniform:"):
+        k = int(_number(text[8:], "the prior size"))
+        if k != len(rows):
+            raise InvalidArgument(f"uniform:{k} has {k} values but the channel has {len(rows)} inputs")
+        text = "uniform"
+    prior = parse_input_arg(text, len(rows))
+    if prior == "uniform":
+        prior = tuple(Fraction(1, len(rows)) for _ in rows)
+    if not isinstance(prior, tuple) or sum(prior) != 1 or any(p < 0 for p in prior):
+        raise InvalidArgument(f"Expected a prior (uniform, uniform:k, bern:p or [p1, ...]) but got {args.prior!r}")
+    return {"prior": [prior], "rows": [rows]}
+
+
 def cmd_bound(args) -> int:
     from derive.templates import TEMPLATES
 
     if args.template not in TEMPLATES:
         raise InvalidArgument(f"unknown template {args.template!r}; known: {', '.join(sorted(TEMPLATES))}")
     template = TEMPLATES[args.template]
-    rows = compute_rows(template, parse_settings(args.set))
+    settings = parse_settings(args.set)
+    if args.template == "cluster":
+        settings.update(_cluster_model(args))
+    elif args.prior or args.channel:
+        raise InvalidArgument("--prior and --channel belong to the `cluster` template")
+    rows = compute_rows(template, settings)
     if args.plot:
         _plot(template, rows, args.plot)
     if args.json:
@@ -177,9 +206,12 @@ def cmd_bound(args) -> int:
 
 def register(sub) -> None:
     b = sub.add_parser("bound", help="the memorization bound of a theorem template for given parameters")
-    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster")
+    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster")
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter: name=value, name=a..b (integers) or name=v1,v2 (repeatable)")
+    b.add_argument("--prior", metavar="PRIOR", help="cluster: the prior of theta_j (uniform:k, bern:p, [p1,...])")
+    b.add_argument("--channel", metavar="CHANNEL", help="cluster: the channel theta_j -> observation "
+                                                        "(bsc:0.25, qsc:3:0.2, matrix:[[...]])")
     b.add_argument("--json", action="store_true")
     b.add_argument("--latex", action="store_true", help="the formula and a LaTeX table")
     b.add_argument("--plot", metavar="FILE.png", help="plot the bound against n (log scale)")

@@ -64,3 +64,23 @@ def test_unknown_template_and_missing_parameter(capsys):
     assert main(["bound", "nope"]) == 2
     assert main(["bound", "boolean-cluster", "--set", "n=3"]) == 2
     assert main(["bound", "gaussian-cluster", "--set", "r2=1.5", "--set", "n=3"]) == 2
+
+
+def test_cluster_agrees_with_boolean_cluster(capsys):
+    assert main(["bound", "cluster", "--prior", "uniform:2", "--channel", "bsc:0.25", "--set", "n=1,4,9", "--json"]) == 0
+    a = json.loads(capsys.readouterr().out)["values"]
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1,4,9", "--json"]) == 0
+    b = json.loads(capsys.readouterr().out)["values"]
+    for x, y in zip(a, b):
+        for key in ("tau_n", "rho_n", "factor", "tau_n_chi2", "rho_n_chi2", "factor_chi2"):
+            assert x[key] == pytest.approx(y[key], rel=1e-9, abs=1e-300)
+
+
+def test_cluster_ternary_prior_and_bad_inputs(capsys):
+    assert main(["bound", "cluster", "--prior", "[0.2,0.3,0.5]", "--channel", "qsc:3:0.2", "--set", "n=1,3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["values"]
+    for r in rows:
+        assert 0 <= r["tau_n_chi2"] <= r["tau_n"] <= 1 and r["certified"] is True
+    assert main(["bound", "cluster", "--set", "n=3"]) == 2  # no channel
+    assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "bsc:0.1", "--set", "n=3"]) == 2
+    assert main(["bound", "gaussian-cluster", "--channel", "bsc:0.1", "--set", "n=3", "--set", "r2=0.1"]) == 2

@@ -109,7 +109,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--psitip-timeout", type=float, default=300.0)
     ap.add_argument("--psitip-repeat", type=int, default=3)
+    ap.add_argument("--render-log", metavar="FILE", help="only rebuild the tables from a run's printed JSON lines")
     args = ap.parse_args()
+    if args.render_log:
+        render_log(args.render_log, args.repeat, args.psitip_repeat)
+        return
     have_psitip = Path(args.psitip_python).exists()
     rows = []
     for n in range(args.nmin, args.nmax + 1):
@@ -135,13 +139,18 @@ def main() -> None:
                    "expected": EXPECTED[case]}
             rows.append(row)
             print(json.dumps(row), flush=True)
+    write_results(rows, args.repeat, args.psitip_repeat)
+
+
+def write_results(rows: list[dict], repeat: int, psitip_repeat: int) -> None:
     out_dir = ROOT / "results"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "shannon.json").write_text(json.dumps(rows, indent=2))
     lines = ["# Shannon-type proving: derive vs psitip 1.1.7", "",
-             f"Machine: {os.cpu_count()} cores; median of {args.repeat} runs (psitip: up to {args.psitip_repeat}, "
-             "one when a run exceeds 30 s). derive's time includes the exact certificate and the kernel's "
-             "re-check, or the exact counterexample. Ratio = psitip / derive.", "",
+             f"Machine: {os.cpu_count()} cores, shared with other jobs during the run; median of {repeat} runs for "
+             f"derive, {psitip_repeat} for psitip. derive's time includes the exact certificate and the kernel's "
+             "re-check, or the exact counterexample. Ratio = psitip / derive. psitip reports only true/false "
+             "(`not proved`); derive's `false` comes with a counterexample.", "",
              "| n | case | derive (s) | derive verdict | psitip (s) | psitip verdict | ratio | agree |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -152,6 +161,12 @@ def main() -> None:
                      f"{r['psitip_status']} | {ratio} | {agree} |")
     (out_dir / "shannon.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def render_log(path: str, repeat: int, psitip_repeat: int) -> None:
+    """Rebuild the tables from the JSON lines a (possibly interrupted) run printed."""
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.startswith("{")]
+    write_results(rows, repeat, psitip_repeat)
 
 
 if __name__ == "__main__":

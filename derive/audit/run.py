@@ -23,7 +23,8 @@ For each mutant (:mod:`derive.audit.mutate`):
    *killed*: everything else (the mutated step, the theorem or the proof rejected).
 
 The shortcut in step 2 is an optimization only: :func:`audit_proof` with ``full_check=True``
-runs :func:`derive.checking.check` on every mutant that passes structure and compares.
+(``derive audit --full-check``) runs :func:`derive.checking.check` on every mutant that passes
+structure and reports any disagreement as an error.
 """
 
 from __future__ import annotations
@@ -334,7 +335,10 @@ class _Auditor:
             res.reason = f"structure refused: {type(err).__name__}: {err.message}"
             return res
         try:
-            return self._classify(m, q, res)
+            res = self._classify(m, q, res)
+            if self.full_check and res.error is None:
+                self._cross_check(m, res)
+            return res
         except DeriveError as err:
             res.reason = f"refused: {type(err).__name__}: {err.message}"
             return res
@@ -430,8 +434,6 @@ class _Auditor:
             res.reason = ("accepted by the kernel; " + (
                 f"no counterexample on {self.samples} models ({', '.join(res.verified)})" if res.verified
                 else "its statements did not change meaning" if not targets else note or "not testable numerically"))
-            if self.full_check:
-                self._cross_check(q, res, statuses, theorem_status)
             return res
         order = [s.id for s in q.steps]
         rejected = [sid for sid in order if sid not in ok and statuses[sid][0] not in ACCEPTED]
@@ -487,13 +489,33 @@ class _Auditor:
             res.proof_text = None
         return res
 
-    def _cross_check(self, q: Proof, res: MutantResult, statuses: dict, theorem_status) -> None:
+    def _cross_check(self, m: Mutant, res: MutantResult) -> None:
+        """Compare the shortcut's verdicts with :func:`derive.checking.check` on the whole mutant."""
         from derive.checking import check
 
-        full = check(q, use_prover=True)
-        if full.status != "proved":
-            res.error = f"the shortcut accepted the mutant but derive.checking.check says {full.status}"
-
+        try:
+            full = check(m.proof, use_prover=True)
+        except DeriveError as err:
+            if res.mutated_accepted or res.proof_accepted:
+                res.error = f"the shortcut accepted the mutant but derive.checking.check refused it: {err.message}"
+            return
+        rows = {s.id: s for s in full.report.steps}
+        if full.report.theorem is not None:
+            rows["theorem"] = full.report.theorem
+        problems = []
+        if res.proof_accepted is not None and res.proof_accepted != (full.status == "proved"):
+            problems.append(f"proof accepted {res.proof_accepted} but check() says {full.status}")
+        if res.mutated_accepted is not None and m.changed_steps and not (
+                m.changed_hypotheses or m.changed_theorem or m.changed_context):
+            sid = m.changed_steps[0]
+            ok = rows[sid].status in ACCEPTED and not rows[sid].depends_on_unproved
+            if ok != res.mutated_accepted:
+                problems.append(f"step {sid} accepted {res.mutated_accepted} but check() says {rows[sid].status}")
+        if res.mutated_accepted is not None and m.changed_theorem and not m.changed_context:
+            if res.mutated_accepted != (rows["theorem"].status == "proved"):
+                problems.append(f"theorem accepted {res.mutated_accepted} but check() says {rows['theorem'].status}")
+        if problems:
+            res.error = "the audit's shortcut disagrees with derive.checking.check: " + "; ".join(problems)
 
 def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, samples: int = DEFAULT_SAMPLES,
                 full_check: bool = False, mutants: list[Mutant] | None = None, shrink: bool = True) -> ProofAudit:
@@ -510,7 +532,8 @@ def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, 
     samples
         Models per numeric verification of an accepted mutant.
     full_check
-        Also run :func:`derive.checking.check` on every accepted mutant (slower; checks the shortcut).
+        Also run :func:`derive.checking.check` on every mutant that passes structure and report any
+        disagreement with the shortcut as an error (several times slower).
     mutants
         The mutants to run (default: :func:`generate_mutants` of ``proof``).
     shrink
@@ -527,7 +550,7 @@ def audit_proof(proof: Proof, *, seed: int = 0, max_mutants: int | None = None, 
 
 
 def _audit_file(job: tuple) -> ProofAudit:
-    path, seed, max_mutants, samples, shrink = job
+    path, seed, max_mutants, samples, shrink, full_check = job
     from derive.io import read_proof
 
     from derive.kernel.rules import rule_names
@@ -535,7 +558,8 @@ def _audit_file(job: tuple) -> ProofAudit:
     try:
         proof = read_proof(path)
         proof.validate(rule_names())
-        return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples, shrink=shrink)
+        return audit_proof(proof, seed=seed, max_mutants=max_mutants, samples=samples, shrink=shrink,
+                           full_check=full_check)
     except DeriveError as err:
         if err.file is None:
             err.file = str(path)
@@ -546,13 +570,14 @@ def _audit_file(job: tuple) -> ProofAudit:
 
 
 def audit_paths(paths: Iterable[Any], *, seed: int = 0, max_mutants: int | None = None,
-                samples: int = DEFAULT_SAMPLES, jobs: int = 1, shrink: bool = True) -> AuditReport:
+                samples: int = DEFAULT_SAMPLES, jobs: int = 1, shrink: bool = True,
+                full_check: bool = False) -> AuditReport:
     """Audit every proof file under ``paths`` (files, or folders of ``*.toml``), ``jobs`` processes at a time."""
     from derive.io import find_proof_files
 
     start = time.monotonic()
     files = find_proof_files(list(paths))
-    work = [(str(f), seed, max_mutants, samples, shrink) for f in files]
+    work = [(str(f), seed, max_mutants, samples, shrink, full_check) for f in files]
     if jobs > 1 and len(work) > 1:
         import multiprocessing
 

@@ -51,6 +51,9 @@ def register(subparsers) -> None:
                    help="models per numeric verification of an accepted mutant (default 12)")
     a.add_argument("--jobs", "-j", type=int, default=None, metavar="J",
                    help="proofs audited in parallel (default: the number of CPUs, at most 4)")
+    a.add_argument("--full-check", action="store_true",
+                   help="also run the full `derive check` driver on every mutant and report any disagreement "
+                        "with the audit's incremental kernel run (slower)")
     a.add_argument("--no-shrink", action="store_true", help="report survivors' counterexamples as found, unshrunk")
     a.add_argument("--verbose", "-v", action="store_true", help="also list the accepted mutants")
     a.set_defaults(func=cmd_audit)
@@ -77,7 +80,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     seed, max_mutants, samples, jobs = _options(args)
     report = audit_paths(args.paths, seed=seed, max_mutants=max_mutants, samples=samples, jobs=jobs,
-                         shrink=not args.no_shrink)
+                         shrink=not args.no_shrink, full_check=args.full_check)
     bad_input = [p for p in report.proofs if p.base_status == "error"]
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))

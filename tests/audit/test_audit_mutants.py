@@ -232,6 +232,14 @@ def test_cli_bad_proof_file_is_bad_input(tmp_path, capsys):
     assert "broken.toml" in captured.err
 
 
+@pytest.mark.slow
+def test_full_check_mode_finds_no_disagreement():
+    for name in ("pinsker_accuracy", "superadditivity_samples"):
+        proof = _proof(name)
+        audit = audit_proof(proof, max_mutants=30, seed=7, samples=4, full_check=True)
+        assert [(r.description, r.error) for r in audit.results if r.error] == []
+
+
 def test_cli_text_report(capsys):
     code = main(["audit", str(PROOFS / "subadditivity_given_model.toml"), "--max-mutants", "10", "--samples", "4",
                  "--jobs", "1", "--verbose"])

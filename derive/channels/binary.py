@@ -135,32 +135,32 @@ def _dyadic(x: float, bits: int = 52) -> Fraction:
 
 # ----------------------------------------------------------------------------- float search
 
-def _float_argmax(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair (rows of A, B): the argmax ``t*`` of the concave g on [0, 1] and ``g(t*)`` (floats)."""
+def _float_argmax(A: np.ndarray, B: np.ndarray, iters: int = 46) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (rows of A, B): the argmax ``t*`` of the concave g on [0, 1] and ``g(t*)`` (floats);
+    bisection on the sign of g' (``iters`` halvings)."""
+    zero = (A == 0) & (B == 0)
+    A = np.where(zero, 1.0, A)  # a column unused by both rows: d = 0, and u = 1 avoids 0/0
+    B = np.where(zero, 1.0, B)
     D = A - B
     D2 = D * D
-    mask = D != 0
 
     def gp(t: np.ndarray) -> np.ndarray:
         tt = t[:, None]
-        u = tt * A + (1 - tt) * B
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = np.where(mask, D2 * (B * (1 - tt) ** 2 - A * tt * tt) / (u * u), 0.0)
-        return np.nansum(val, axis=1)
+        st = 1 - tt
+        u = tt * A + st * B
+        return (D2 * (B * st * st - A * tt * tt) / (u * u)).sum(axis=1)
 
     def g(t: np.ndarray) -> np.ndarray:
         tt = t[:, None]
         u = tt * A + (1 - tt) * B
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = np.where(mask, D2 / u, 0.0)
-        return t * (1 - t) * np.nansum(val, axis=1)
+        return t * (1 - t) * (D2 / u).sum(axis=1)
 
     n = A.shape[0]
     eps = 2.0 ** -50
     lo = np.full(n, eps)
     hi = np.full(n, 1 - eps)
     glo, ghi = gp(lo), gp(hi)
-    for _ in range(64):
+    for _ in range(iters):
         mid = (lo + hi) / 2
         s = gp(mid)
         up = s > 0
@@ -227,54 +227,144 @@ def pair_sup(a: Sequence[Fraction], b: Sequence[Fraction], t_float: float | None
 
     t0 = _dyadic(t_float)
     add(t0)
+    simple = Fraction(t_float).limit_denominator(1000)
+    if abs(simple - Fraction(t_float)) < Fraction(1, 10 ** 9):
+        add(simple)  # a simple rational maximizer (1/2 by symmetry, ...) makes the bracket a point
     for gl, name in ((g0, "t->0"), (g1, "t->1")):
         if gl > best:
             best, best_t, limit = gl, None, name
     upper = min(tangent_envelope_max(lines), tv, Fraction(1))
     if upper - best > Fraction(tol) and (threshold is None or upper > threshold):
-        # bracket the maximizer with two more tangents, then try the symmetric point 1/2
+        # bracket the maximizer with two more tangents
         for delta in (Fraction(1, 1 << 30), Fraction(1, 1 << 20)):
             add(min(max(t0 - delta, _EDGE), 1 - _EDGE))
             add(min(max(t0 + delta, _EDGE), 1 - _EDGE))
             upper = min(tangent_envelope_max(lines), tv, Fraction(1))
             if upper - best <= Fraction(tol):
                 break
-        if abs(t_float - 0.5) < 1e-9:
-            add(Fraction(1, 2))
-            upper = min(tangent_envelope_max(lines), tv, Fraction(1))
     upper = max(upper, best)
     return PairSup(i, j, best, upper, best_t, limit, tv, points)
 
 
+def _down(x: np.ndarray) -> np.ndarray:
+    return np.nextafter(x, -np.inf)
+
+
+def _up(x: np.ndarray) -> np.ndarray:
+    return np.nextafter(x, np.inf)
+
+
+def _tangent_upper_intervals(A_lo: np.ndarray, A_hi: np.ndarray, B_lo: np.ndarray, B_hi: np.ndarray,
+                             t: np.ndarray) -> np.ndarray:
+    """Rigorous float upper bounds on ``max_{[0,1]}`` of the tangent of g at ``t`` (one per pair), hence on
+    ``sup_t g``: interval arithmetic with every IEEE operation rounded outward by one ulp (``nextafter``),
+    rows given as enclosures ``[A_lo, A_hi]``, ``[B_lo, B_hi]``; ``t`` are exact dyadic floats.
+
+    Summation error: ``|fl(Σ x) - Σ x| <= γ Σ |x|`` with ``γ = 4 m 2^-53`` covers any summation order.
+    Any non-finite intermediate gives ``+inf`` (the pair is then handled exactly).
+    """
+    m = A_lo.shape[1]
+    gamma = 4.0 * (m + 2) * 2.0 ** -53
+    tt = t[:, None]
+    ss = 1.0 - tt  # exact: t is a dyadic rational with at most 52 bits after the point
+    with np.errstate(all="ignore"):
+        both_zero = (A_hi == 0) & (B_hi == 0)
+        d_lo = _down(A_lo - B_hi)
+        d_hi = _up(A_hi - B_lo)
+        sq_lo, sq_hi = _up(d_lo * d_lo), _up(d_hi * d_hi)
+        d2_hi = np.maximum(sq_lo, sq_hi)
+        d2_lo = np.where(d_lo > 0, _down(d_lo * d_lo), np.where(d_hi < 0, _down(d_hi * d_hi), 0.0))
+        u_lo = _down(_down(tt * A_lo) + _down(ss * B_lo))
+        u_hi = _up(_up(tt * A_hi) + _up(ss * B_hi))
+        ok = u_lo > 0
+        g_terms = np.where(both_zero, 0.0, np.where(ok, _up(d2_hi / np.where(ok, u_lo, 1.0)), np.inf))
+        g_sum = g_terms.sum(axis=1)
+        g_sum = _up(g_sum + _up(gamma * g_sum))
+        g_up = _up(_up(t * (1.0 - t)) * g_sum)
+        t2_lo, t2_hi = _down(tt * tt), _up(tt * tt)
+        s2_lo, s2_hi = _down(ss * ss), _up(ss * ss)
+        w_lo = _down(_down(B_lo * s2_lo) - _up(A_hi * t2_hi))
+        w_hi = _up(_up(B_hi * s2_hi) - _down(A_lo * t2_lo))
+        u2_lo = _down(u_lo * u_lo)
+        u2_hi = _up(u_hi * u_hi)
+        ok2 = ok & (u2_lo > 0)
+        safe_lo = np.where(ok2, u2_lo, 1.0)
+        hi_pos = _up(_up(d2_hi * w_hi) / safe_lo)
+        hi_neg = _up(_up(d2_lo * w_hi) / u2_hi)
+        p_hi = np.where(w_hi >= 0, hi_pos, hi_neg)
+        lo_neg = _down(_down(d2_hi * w_lo) / safe_lo)
+        lo_pos = _down(_down(d2_lo * w_lo) / u2_hi)
+        p_lo = np.where(w_lo < 0, lo_neg, lo_pos)
+        p_hi = np.where(both_zero, 0.0, np.where(ok2, p_hi, np.inf))
+        p_lo = np.where(both_zero, 0.0, np.where(ok2, p_lo, -np.inf))
+        s_hi = _up(p_hi.sum(axis=1) + _up(gamma * np.abs(p_hi).sum(axis=1)))
+        s_lo = _down(p_lo.sum(axis=1) - _up(gamma * np.abs(p_lo).sum(axis=1)))
+        right = _up(s_hi * (1.0 - t))
+        left = _up(-s_lo * t)
+        out = _up(g_up + np.maximum(right, left))
+    return np.where(np.isfinite(out), out, np.inf)
+
+
+def _float_enclosure(rows: Sequence[Sequence[Fraction]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest floats of exact rows and an enclosure ``[lo, hi]`` of each entry (exact zeros stay 0)."""
+    F = np.array([[x.numerator / x.denominator for x in r] for r in rows], dtype=np.float64)
+    exact = np.array([[Fraction(v) == x for v, x in zip(fr, r)] for fr, r in zip(F.tolist(), rows)])
+    lo = np.where(exact, F, np.nextafter(F, -np.inf))
+    hi = np.where(exact, F, np.nextafter(F, np.inf))
+    return F, np.maximum(lo, 0.0), hi
+
+
 def pairs_sup(rows: Sequence[Sequence[Fraction]], float_rows: np.ndarray | None = None,
-              support: Sequence[int] | None = None, *, tol: float = 1e-14) -> tuple[Fraction, Fraction, PairSup | None]:
+              support: Sequence[int] | None = None, *, tol: float = 1e-14,
+              chunk: int = 4096) -> tuple[Fraction, Fraction, PairSup | None]:
     """Certified ``[lower, upper]`` on ``sup_P η_χ²(P, K)`` over inputs on ``support`` (two-point reduction).
 
-    Returns ``(lower, upper, best_pair)``; ``best_pair`` is ``None`` when fewer than two inputs (or all
-    rows equal on the support), and then the bracket is ``[0, 0]``.
+    Float search on every pair; exact rational certificates on the pairs that can matter. A pair is set
+    aside without exact work only when a rigorous float-interval bound (:func:`_tangent_upper_intervals`)
+    puts its supremum at or below the certified lower end. Returns ``(lower, upper, best_pair)``;
+    ``best_pair`` is ``None`` when fewer than two distinct inputs (then the bracket is ``[0, 0]``).
     """
     idx = list(range(len(rows))) if support is None else list(support)
-    if float_rows is None:
-        float_rows = np.array([[float(x) for x in r] for r in rows], dtype=np.float64)
     pairs = [(idx[u], idx[v]) for u in range(len(idx)) for v in range(u + 1, len(idx))
              if rows[idx[u]] != rows[idx[v]]]
     if not pairs:
         return Fraction(0), Fraction(0), None
-    A = float_rows[[p[0] for p in pairs]]
-    B = float_rows[[p[1] for p in pairs]]
-    t_star, g_star = _float_argmax(A, B)
+    F, F_lo, F_hi = _float_enclosure(rows)
+    I = np.array([p[0] for p in pairs])
+    J = np.array([p[1] for p in pairs])
+    n = len(pairs)
+    coarse = n > 64  # many pairs: a coarse search first, full precision only where it can matter
+    t_star = np.empty(n)
+    g_star = np.empty(n)
+    for c in range(0, n, chunk):
+        sl = slice(c, c + chunk)
+        t_star[sl], g_star[sl] = _float_argmax(F[I[sl]], F[J[sl]], iters=18 if coarse else 46)
+    t_star = np.array([float(_dyadic(float(t))) for t in t_star])
     order = np.argsort(-g_star)
-    lower, best = Fraction(0), None
-    uppers: list[Fraction] = []
-    for k in order:
-        i, j = pairs[k]
-        tv = total_variation_exact(rows[i], rows[j])
-        if best is not None and tv <= lower:
-            continue  # this pair's sup is <= its eta_TV <= lower
-        ps = pair_sup(rows[i], rows[j], float(t_star[k]), i=i, j=j, tv=tv, tol=tol, threshold=lower)
-        uppers.append(ps.upper)
-        if best is None or ps.lower > lower:
-            lower, best = ps.lower, ps
+
+    def exact(k: int, threshold: Fraction | None) -> PairSup:
+        t = float(t_star[k])
+        if coarse:
+            t = float(_float_argmax(F[I[k:k + 1]], F[J[k:k + 1]])[0][0])
+        return pair_sup(rows[I[k]], rows[J[k]], t, i=int(I[k]), j=int(J[k]), tol=tol, threshold=threshold)
+
+    first = exact(int(order[0]), None)
+    lower, best = first.lower, first
+    uppers = [first.upper]
+    if n > 1:
+        bound = np.empty(n)
+        for c in range(0, n, chunk):
+            sl = slice(c, c + chunk)
+            bound[sl] = _tangent_upper_intervals(F_lo[I[sl]], F_hi[I[sl]], F_lo[J[sl]], F_hi[J[sl]], t_star[sl])
+        lower_f = float(lower)
+        for k in order[1:]:
+            k = int(k)
+            if bound[k] <= lower_f and Fraction(bound[k]) <= lower:
+                continue  # rigorous: sup of this pair <= bound <= lower
+            ps = exact(k, lower)
+            uppers.append(ps.upper)
+            if ps.lower > lower:
+                lower, best, lower_f = ps.lower, ps, float(ps.lower)
     upper = max([lower, *uppers])
     return lower, upper, best
 

@@ -207,7 +207,9 @@ def _tv_on(rows: Sequence[Sequence[Fraction]], support: Sequence[int]) -> Coeffi
     if len(idx) >= 2:
         # float pre-screen, exact on the candidates that can matter
         F = np.array([[float_near(v) for v in rows[i]] for i in idx])
-        D = 0.5 * np.abs(F[:, None, :] - F[None, :, :]).sum(axis=2)
+        D = np.zeros((len(idx), len(idx)))
+        for u in range(len(idx)):
+            D[u] = 0.5 * np.abs(F - F[u]).sum(axis=1)
         top = float(D.max())
         for u in range(len(idx)):
             for v in range(u + 1, len(idx)):
@@ -485,7 +487,10 @@ def _witness_search(F: np.ndarray, P: np.ndarray, f: np.ndarray | None, budget: 
         return -n / d, -gz
 
     starts = []
-    for x in range(k):  # near each vertex
+    with np.errstate(divide="ignore", invalid="ignore"):  # the vertices Q = delta_x, best ratios first
+        vr = np.array([np.nansum(np.where(Fs[x] > 0, Fs[x] * np.log(Fs[x] / py), 0.0)) / -logp[x]
+                       if Ps[x] < 1 else 0.0 for x in range(k)])
+    for x in np.argsort(-vr)[:6]:
         z = np.full(k, -8.0)
         z[x] = 0.0
         starts.append(z)
@@ -499,7 +504,7 @@ def _witness_search(F: np.ndarray, P: np.ndarray, f: np.ndarray | None, budget: 
     for _ in range(max(0, budget - len(starts))):
         starts.append(np.log(rng.dirichlet(np.ones(k))))
     best, best_q = 0.0, None
-    for z0 in starts[: max(budget, k + 6)]:
+    for z0 in starts[:budget]:
         try:
             res = minimize(ratio_and_grad, z0, jac=True, method="BFGS", options={"maxiter": 100, "gtol": 1e-9})
         except (ValueError, FloatingPointError):  # pragma: no cover

@@ -125,3 +125,38 @@ def test_float_argmax_is_stable_near_the_ends():
                 for k in range(1, 1000))
     g0, g1 = endpoint_limits([Fraction(0), Fraction(3, 5), Fraction(2, 5)], [Fraction(1, 2), Fraction(0), Fraction(1, 2)])
     assert abs(g[0] - float(max(exact, g0, g1))) < 1e-9 and g0 == Fraction(3, 5)
+
+
+def _random_rows(rng, k, m):
+    out = []
+    for _ in range(k):
+        w = rng.integers(0, 30, size=m)
+        w[rng.integers(0, m)] += 1
+        out.append([Fraction(int(v), int(w.sum())) for v in w])
+    return out
+
+
+def test_float_interval_prescreen_never_undercuts_the_exact_tangent_bound():
+    from derive.channels.binary import _dyadic, _float_enclosure, _tangent_upper_intervals
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        r = _random_rows(rng, 2, int(rng.integers(2, 7)))
+        if r[0] == r[1]:
+            continue
+        F, lo, hi = _float_enclosure(r)
+        t = _dyadic(float(rng.choice([1e-9, 1e-3, 0.5, 1 - 1e-7, rng.random()])))
+        bound = _tangent_upper_intervals(lo[:1], hi[:1], lo[1:], hi[1:], np.array([float(t)]))[0]
+        terms = pair_terms(*r)
+        exact = tangent_envelope_max([(t, g_exact(terms, t), g_prime_exact(terms, t))])
+        assert not np.isfinite(bound) or Fraction(bound) >= exact
+
+
+def test_pruned_search_agrees_with_every_pair_done_exactly():
+    rng = np.random.default_rng(3)
+    r = _random_rows(rng, 14, 5)  # 91 pairs: the coarse search and the interval pre-screen are used
+    lo, hi, best = pairs_sup(r)
+    every = [pair_sup(r[i], r[j]) for i in range(14) for j in range(i + 1, 14) if r[i] != r[j]]
+    assert max(p.lower for p in every) <= hi
+    assert lo >= max(p.lower for p in every) - Fraction(1, 10 ** 12)
+    assert hi - lo <= Fraction(1, 10 ** 12)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sympy
 
-from derive.audit import (ACCEPTED_TRUE, KILLED, OPERATORS, SURVIVOR, audit_proof, clone_proof, generate_mutants,
-                          statement_mutations)
+from derive.audit import (ACCEPTED_TRUE, KILLED, OPERATORS, SURVIVOR, AuditReport, audit_proof, clone_proof,
+                          generate_mutants, statement_mutations)
 from derive.cli import main
 from derive.io import read_proof, write_proof
 from derive.kernel import PROVED, RuleOutcome
@@ -165,6 +165,11 @@ def test_a_planted_kernel_bug_is_reported_as_a_survivor_with_a_counterexample(pl
     assert s.failing == "s1" and "KERNEL SOUNDNESS BUG" in s.reason
     assert s.counterexample["joint"] and s.counterexample_text
     assert read_proof_text_ok(s.proof_text)
+    js = json.loads(json.dumps(AuditReport([audit], 0, 12).to_json()))
+    assert js["mutants"] == len(pick) and len(js["survivors"]) == len(survivors)
+    row = js["survivors"][0]
+    assert row["proof"] == "sdpi_chain" and row["step"] == "s1" and row["counterexample"]["joint"]
+    assert {"id", "operator", "description", "reason", "proof_text"} <= set(row)
 
 
 def read_proof_text_ok(text: str) -> bool:

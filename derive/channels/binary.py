@@ -486,9 +486,10 @@ class _Side:
         if t_hi == 1:
             # F_c concave on [t-, 1]: its minimum there is at an end; F_c(t-) >= 0 (increasing before t-)
             return iv_lower(self.F(c, Fraction(1))) >= 0
-        # 3. on [t_lo, t_hi] (contains t+): F_c'' >= -kappa with kappa = (g(t_lo) - c) / min t (1 - t)
+        # 3. on [t_lo, t_hi] (contains t+): F_c'' >= -kappa, kappa = (max g - c) / min t (1 - t) there
         h = t_hi - t_lo
-        kappa = max(Fraction(0), self.g(t_lo) - c) / min(t_lo * (1 - t_lo), t_hi * (1 - t_hi))
+        g_top = tangent_envelope_max([(t, self.g(t), g_prime_exact(self.terms, t)) for t in (t_lo, t_hi)], t_lo, t_hi)
+        kappa = max(Fraction(0), g_top - c) / min(t_lo * (1 - t_lo), t_hi * (1 - t_hi))
         f_lo = iv_lower(self.F(c, t_lo))
         fp_lo = iv_lower(self.Fp(c, t_lo))
         if f_lo + min(Fraction(0), fp_lo) * h - kappa * h * h / 2 < 0:

@@ -81,7 +81,9 @@ def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12) 
         chi_val = float_near(sup.lower) if sup.exact else float_near((sup.lower + sup.upper) / 2)
         out["eta_chi2"] = chi_val
         out["eta_chi2_bracket"] = _bracket_floats(sup)
-        how["eta_chi2"] = (f"sup over inputs (certified bracket [{float_down(sup.lower)!r}, {float_up(sup.upper)!r}]): "
+        lo_s, hi_s = _bracket_floats(sup)
+        how["eta_chi2"] = (f"sup over inputs (certified bracket [{lo_s!r}, {hi_s!r}]"
+                           f"{', exact' if sup.exact else ''}): "
                            f"lower: {sup.lower_how}; upper: {sup.upper_how}")
         if sup.exact:
             exact["eta_chi2"] = _frac(sup.lower)

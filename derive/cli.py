@@ -305,6 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. `derive eta ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
     except Exception as err:  # pragma: no cover - a bug in derive, not bad input
         if os.environ.get("DERIVE_DEBUG"):
             traceback.print_exc()

@@ -56,7 +56,10 @@ def derive_case(case: str, n: int):
 
 def run_derive(case: str, n: int, repeat: int) -> tuple[float, str]:
     times, status = [], None
+    from derive.core.linear import _cached_form
+
     for _ in range(repeat):
+        _cached_form.cache_clear()  # cold caches: every repeat pays for canonicalization
         claim, hyps = derive_case(case, n)
         t0 = time.perf_counter()
         res = prove(claim, hyps, timeout=600)

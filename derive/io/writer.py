@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import sympy
 from sympy import Rational, S
 
+from derive.core.exprs import to_expr
 from derive.core.hypotheses import (
     IID,
     Assume,
@@ -82,7 +83,7 @@ class _Printer:
 
     # ------------------------------------------------------------------ entry
     def text(self, e: Any) -> str:
-        return self.p(sympy.sympify(e) if isinstance(e, (int, float)) else e)[0]
+        return self.p(to_expr(e) if isinstance(e, (int, float)) else e)[0]
 
     def wrap(self, e: sympy.Expr, prec: int) -> str:
         """Text of ``e``, parenthesized unless it binds at least as tightly as ``prec``."""

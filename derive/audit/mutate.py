@@ -61,7 +61,7 @@ from derive.core.quantities import INFO_CLASSES, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import DeriveError
-from derive.proof import Proof, Step, Theorem
+from derive.proof import Proof, Step
 
 __all__ = ["Mutant", "generate_mutants", "statement_mutations", "clone_proof", "rebind", "OPERATORS", "SCALINGS"]
 

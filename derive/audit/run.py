@@ -35,10 +35,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
-import sympy
 
 from derive.audit.mutate import Mutant, clone_proof, generate_mutants
-from derive.core.hypotheses import Assume
 from derive.errors import DeriveError, ProofError
 from derive.proof import Proof, Step, Theorem
 

@@ -56,8 +56,9 @@ def _check_index(expr: object, what: str) -> sympy.Expr:
     expr = to_expr(expr) if isinstance(expr, int) else expr
     if not isinstance(expr, sympy.Expr):
         raise InvalidArgument(f"Expected an integer index for {what} but got {expr!r}")
-    if expr.is_integer is False:
-        raise InvalidArgument(f"Expected an integer index for {what} but got {expr}")
+    if expr.is_integer is not True:
+        raise InvalidArgument(f"Expected an integer index for {what} but got {expr}, which is not provably an "
+                              "integer (declare its parameters as `integer`)")
     return expr
 
 

@@ -19,39 +19,18 @@ from __future__ import annotations
 
 import sympy
 from sympy import Basic, Function, S
-from sympy.core.symbol import Str
 from sympy.core.sorting import default_sort_key
 
-from derive.core.variables import RVSet, as_rvset, latex_name
+from derive.core.variables import NamedMixin, RVSet, as_rvset
 from derive.errors import InvalidArgument
 
 __all__ = ["H", "I", "D", "TV", "Dist", "h", "INFO_CLASSES", "is_information_atom", "has_information"]
 
 
-class Dist(Basic):
+class Dist(NamedMixin, Basic):
     """A named probability distribution, the argument of ``D`` and ``TV``."""
 
-    def __new__(cls, name: str | Str) -> "Dist":
-        if isinstance(name, str):
-            name = Str(name)
-        if not isinstance(name, Str) or not name.name:
-            raise InvalidArgument(f"Expected a distribution name but got {name!r}")
-        return Basic.__new__(cls, name)
-
-    @property
-    def name(self) -> str:
-        return self.args[0].name
-
-    def __str__(self) -> str:
-        return self.name
-
-    __repr__ = __str__
-
-    def _sympystr(self, printer) -> str:
-        return self.name
-
-    def _latex(self, printer) -> str:
-        return latex_name(self.name)
+    what = "distribution name"
 
 
 def _latex_items(s: RVSet, printer) -> str:

@@ -26,6 +26,7 @@ from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
     "RV",
+    "NamedMixin",
     "FamilyMember",
     "FamilyRange",
     "RVSet",
@@ -71,14 +72,16 @@ class RVItem(Basic):
         return (self,)
 
 
-class RV(RVItem):
-    """A named random variable, e.g. ``RV("X")``."""
+class NamedMixin:
+    """A sympy ``Basic`` holding one non-empty name (``RV("X")``, ``Dist("P")``); ``what`` names it in errors."""
 
-    def __new__(cls, name: str | Str) -> "RV":
+    what = "name"
+
+    def __new__(cls, name: str | Str):
         if isinstance(name, str):
             name = Str(name)
         if not isinstance(name, Str) or not name.name:
-            raise InvalidArgument(f"Expected a variable name but got name={name!r}")
+            raise InvalidArgument(f"Expected a {cls.what} but got name={name!r}")
         return Basic.__new__(cls, name)
 
     @property
@@ -95,6 +98,12 @@ class RV(RVItem):
 
     def _latex(self, printer) -> str:
         return latex_name(self.name)
+
+
+class RV(NamedMixin, RVItem):
+    """A named random variable, e.g. ``RV("X")``."""
+
+    what = "variable name"
 
 
 class FamilyMember(RVItem):

@@ -2,20 +2,114 @@
 
 This is the driver the CLI and notebooks use; the verdicts are the kernel's, except that
 ``real`` steps the kernel leaves ``unchecked`` are tested numerically (``tested``/``failed``).
+
+Time budget (``derive check --timeout SECONDS``, ``check(..., timeout=SECONDS)``): the checking of
+each step (its rule, and the untrusted prover the kernel may consult) and of the theorem gets at
+most ``SECONDS`` of wall-clock time. A step over budget is ``failed`` with a
+:class:`~derive.errors.StepTimeout` naming the step; the other steps are still checked and the
+proof is not ``proved`` (exit code 1). The budget is enforced by ``SIGALRM`` (``signal.setitimer``)
+from this module, never inside the kernel, so it works only on the main thread of a POSIX
+process with no interval timer already running; elsewhere (a worker thread, Windows, under
+another ``ITIMER_REAL`` user) steps run without a budget. A signal is handled between Python
+bytecodes, so one long call into C (a single HiGHS LP, a flint solve) finishes before the step
+is stopped.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from derive.errors import StepTimeout
 from derive.kernel import Report, check_proof
 from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps
 from derive.proof import Proof
 from derive.provers.combination import combination_oracle
 
-__all__ = ["CheckedProof", "check", "check_file"]
+__all__ = ["CheckedProof", "check", "check_file", "DEFAULT_STEP_TIMEOUT", "StepBudget", "step_budget",
+           "can_enforce_timeout"]
+
+#: Seconds allowed for checking one step on the command line (``derive check --timeout``; 0 disables).
+DEFAULT_STEP_TIMEOUT = 60.0
+
+#: After the budget runs out the alarm repeats this often, so code that swallows the first
+#: interruption (a broad ``except``) is interrupted again.
+_REPEAT = 0.05
+
+
+class _Expired(BaseException):
+    """Raised by the alarm inside a step; a ``BaseException`` so that ``except Exception`` in a rule or an
+    oracle does not swallow it. Never escapes :class:`StepBudget`."""
+
+
+def can_enforce_timeout() -> bool:
+    """Whether a time budget can be enforced here: POSIX ``setitimer``, the main thread, no interval timer running."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return False
+    return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+class StepBudget:
+    """``with StepBudget(seconds, step_id):`` — raise :class:`StepTimeout` if the block runs longer than ``seconds``.
+
+    Raises
+    ------
+    StepTimeout
+        On exit, when the budget ran out (whatever the block did with the interruption).
+    """
+
+    def __init__(self, seconds: float, step_id: str, *, what: str = "step") -> None:
+        self.seconds = float(seconds)
+        self.step_id = step_id
+        self.what = what
+        self.armed = False
+        self.expired = False
+        self._installed = False
+        self._previous = None
+
+    def _on_alarm(self, signum, frame) -> None:
+        if self.armed:
+            self.expired = True
+            raise _Expired()
+
+    def __enter__(self) -> "StepBudget":
+        if self.seconds > 0 and can_enforce_timeout():
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+            self._installed = self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, _REPEAT)
+        return self
+
+    def _disarm(self) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self._previous if self._previous is not None else signal.SIG_DFL)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self._installed:
+            while True:  # the alarm may fire once more before it is disarmed
+                try:
+                    self._disarm()
+                    break
+                except _Expired:
+                    self.expired = True
+            self._installed = False
+        if self.expired or exc_type is _Expired:
+            subject = "the theorem" if self.step_id == "theorem" else f"{self.what} {self.step_id!r}"
+            raise StepTimeout(f"checking {subject} took longer than its time budget of {self.seconds:g} s "
+                              "(raise it with --timeout SECONDS, 0 for none)", step=self.step_id,
+                              seconds=self.seconds) from None
+        return False
+
+
+def step_budget(seconds: float | None) -> Callable[[str], StepBudget] | None:
+    """A kernel ``step_guard`` giving every step ``seconds`` (``None`` or ``<= 0``: no budget)."""
+    if seconds is None or not seconds > 0:
+        return None
+    return lambda step_id: StepBudget(seconds, step_id)
 
 
 @dataclass
@@ -31,16 +125,21 @@ class CheckedProof:
         return self.report.status
 
 
-def check(proof: Proof, *, strict: bool = False, use_prover: bool = True) -> CheckedProof:
-    """Validate and check ``proof``; structural errors raise, false steps are reported ``failed``."""
+def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeout: float | None = None) -> CheckedProof:
+    """Validate and check ``proof``; structural errors raise, false steps are reported ``failed``.
+
+    ``timeout``: seconds per step (see the module docstring); ``None`` or ``0``: no budget.
+    """
     warnings = proof.validate(rule_names())
-    report = check_proof(proof, strict=strict, oracle=combination_oracle if use_prover else None)
+    report = check_proof(proof, strict=strict, oracle=combination_oracle if use_prover else None,
+                         step_guard=step_budget(timeout))
     test_unchecked_real_steps(proof, report)
     return CheckedProof(proof, report, warnings)
 
 
-def check_file(path: str | Path, *, strict: bool = False, use_prover: bool = True) -> CheckedProof:
-    """Read the proof file at ``path`` and :func:`check` it."""
+def check_file(path: str | Path, *, strict: bool = False, use_prover: bool = True,
+               timeout: float | None = None) -> CheckedProof:
+    """Read the proof file at ``path`` and :func:`check` it (``timeout``: seconds per step)."""
     from derive.io import read_proof
 
-    return check(read_proof(Path(path)), strict=strict, use_prover=use_prover)
+    return check(read_proof(Path(path)), strict=strict, use_prover=use_prover, timeout=timeout)

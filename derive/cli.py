@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--verify", type=int, default=0, metavar="N",
                    help="also test every step on N numeric models; a kernel-proved step that a model "
                         "contradicts is reported loudly as a kernel bug (exit 1)")
+    c.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="time budget for checking one step (default 60; 0 for none); a step over budget is "
+                        "failed and the proof is not proved (exit 1)")
     c.set_defaults(func=cmd_check)
 
     k = sub.add_parser("compose", help="print the bound the theorem's listed steps compose to")
@@ -58,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help='a hypothesis: "X -> Y -> Z", "A _|_ B | C", "Y = f(X)" (repeatable)')
     v.add_argument("--json", action="store_true")
     v.add_argument("--latex", action="store_true", help="print the proof as a LaTeX align* block")
-    v.add_argument("--timeout", type=float, default=60.0, help="seconds for the LP (default 60)")
+    v.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="time budget for the whole search (default 60; inf for none)")
     v.add_argument("--max-variables", type=int, default=None,
                    help="largest number of random variables accepted (default 16)")
     v.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
@@ -101,10 +105,25 @@ def _statement_text(st, units: str) -> str:
         return str(st)
 
 
-def _check_file(path: Path, strict: bool, verify: int = 0) -> tuple[dict, Any]:
+def _check_timeout(value: float | None, default: float) -> float:
+    """``--timeout`` as seconds (0 means none); refuses negative, NaN and infinite values."""
+    import math
+
+    if value is None:
+        return default
+    if math.isnan(value) or value < 0:
+        raise InvalidArgument(f"Expected --timeout >= 0 (seconds; 0 for none) but got {value}")
+    if math.isinf(value):
+        return 0.0
+    if value > 10 ** 7:
+        raise LimitExceeded(f"--timeout is at most 10000000 s (0 for none) but got {value:g}")
+    return value
+
+
+def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None = None) -> tuple[dict, Any]:
     from derive.checking import check_file
 
-    checked = check_file(path, strict=strict)
+    checked = check_file(path, strict=strict, timeout=timeout)
     report, proof = checked.report, checked.proof
     out = report.to_json()
     out["file"] = str(path)
@@ -128,12 +147,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.verify < 0 or args.verify > 100_000:
         raise InvalidArgument(f"Expected 0 <= --verify <= 100000 but got {args.verify}")
+    from derive.checking import DEFAULT_STEP_TIMEOUT
+
+    timeout = _check_timeout(args.timeout, DEFAULT_STEP_TIMEOUT)
     files = find_proof_files([Path(p) for p in args.paths])
     results = []
     worst = EXIT_OK
     for f in files:
         try:
-            out, report = _check_file(f, args.strict, args.verify)
+            out, report = _check_file(f, args.strict, args.verify, timeout)
         except RecursionError:
             err = LimitExceeded("the input nests too deeply to process", file=str(f))
             out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
@@ -236,9 +258,19 @@ def cmd_prove(args: argparse.Namespace) -> int:
                                                                       file=f"--given #{k + 1}"))
     if args.max_variables is not None and args.max_variables < 1:
         raise InvalidArgument(f"Expected --max-variables >= 1 but got {args.max_variables}")
-    if args.timeout <= 0:
+    if not args.timeout > 0:
         raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
-    res = prove(claim, hyps, timeout=args.timeout, max_variables=args.max_variables or MAX_VARIABLES, seed=args.seed)
+    from derive.checking import StepBudget
+    from derive.errors import StepTimeout
+
+    budget = _check_timeout(args.timeout, 60.0)  # inf: no budget
+    try:
+        with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
+            res = prove(claim, hyps, timeout=budget or float("inf"),
+                        max_variables=args.max_variables or MAX_VARIABLES, seed=args.seed)
+    except StepTimeout:
+        raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
+                            "--timeout SECONDS)") from None
     if args.json:
         print(json.dumps(res.to_json(), indent=2))
     else:

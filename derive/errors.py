@@ -6,7 +6,7 @@ Two families matter to the command line:
   :class:`LimitExceeded` and the structural proof errors (:class:`UnknownRule`,
   :class:`CyclicProof`, :class:`MissingPremise`, :class:`DuplicateStep`);
 * *the mathematics says no* (exit code 1): :class:`RuleMismatch`,
-  :class:`SideConditionFailed`, :class:`CertificateError`, :class:`Counterexample`.
+  :class:`SideConditionFailed`, :class:`CertificateError`, :class:`StepTimeout`, :class:`Counterexample`.
 
 Each class carries an ``exit_code`` so the CLI never has to guess.
 """
@@ -28,6 +28,7 @@ __all__ = [
     "RuleMismatch",
     "SideConditionFailed",
     "CertificateError",
+    "StepTimeout",
     "Counterexample",
 ]
 
@@ -127,6 +128,20 @@ class CertificateError(ProofError):
     """A certificate (multipliers, sign proof) does not check exactly."""
 
     exit_code = 1
+
+
+class StepTimeout(ProofError):
+    """Checking one step took longer than its time budget (``derive check --timeout``).
+
+    Exit code 1: the step is ``failed`` because its mathematics was not established,
+    not because the input is malformed. ``seconds`` is the budget that ran out.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str = "", *, seconds: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.seconds = seconds
 
 
 class Counterexample(DeriveError):

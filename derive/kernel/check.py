@@ -16,6 +16,7 @@ never here), ``failed``, ``unchecked`` (the kernel could not decide). A proof is
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -32,11 +33,22 @@ from derive.kernel.independence import implies_independence
 from derive.core.linear import linear_form
 from derive.core.quantities import H, I
 
-__all__ = ["check_proof", "check_step", "check_proposed_certificate", "admit_terms", "Report", "StepResult", "Oracle"]
+__all__ = ["check_proof", "check_step", "check_proposed_certificate", "admit_terms", "Report", "StepResult", "Oracle",
+           "StepGuard"]
 
 #: An untrusted helper that may propose a certificate for a step the rules left
 #: ``unchecked`` (e.g. the Shannon LP prover). Whatever it returns is re-checked.
 Oracle = Callable[[StepContext], Any]
+
+#: A context manager factory wrapped around the checking of each step (called with the step id,
+#: ``"theorem"`` for the theorem). It may raise a :class:`ProofError` on exit (e.g. a time budget,
+#: :class:`derive.errors.StepTimeout`); the step is then ``failed`` with that message. The kernel itself
+#: uses no threads, signals or clocks.
+StepGuard = Callable[[str], AbstractContextManager]
+
+
+def _no_guard(step_id: str) -> AbstractContextManager:
+    return nullcontext()
 
 
 @dataclass
@@ -230,8 +242,12 @@ def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     return outcome
 
 
-def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) -> Report:
+def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
+                step_guard: StepGuard | None = None) -> Report:
     """Check every step and the theorem of ``proof``; never raises for a false step (it is ``failed``).
+
+    ``step_guard(step_id)`` (optional) is entered around each step's check and the theorem's; a
+    :class:`ProofError` it raises makes that step ``failed`` and checking goes on.
 
     Raises
     ------
@@ -240,6 +256,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) ->
     """
     order = _order(proof)
     domains = _domains(proof)
+    guard = step_guard or _no_guard
     results: dict[str, StepResult] = {}
     for step in order:
         stmts = {p: proof.get_step(p).claim if hasattr(proof, "get_step") else _find(proof, p).claim
@@ -248,7 +265,8 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) ->
         ctx = StepContext(step.id, step.rule, step.claim, dict(step.args), stmts, hyps, domains, proof.units)
         res = StepResult(step.id, step.rule, FAILED, step.claim, premises=tuple(step.premises), line=step.line)
         try:
-            out = check_step(ctx, oracle)
+            with guard(step.id):
+                out = check_step(ctx, oracle)
             res.status, res.message, res.trusted, res.certificate = out.status, out.detail, list(out.trusted), out.certificate
         except ProofError as err:
             res.status = FAILED
@@ -261,7 +279,15 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None) ->
                 h = proof.hypotheses[p]
                 res.trusted.append(f"{p}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
     _mark_dependencies(proof, results)
-    theorem = _check_theorem(proof, results, domains, oracle) if proof.theorem is not None else None
+    theorem = None
+    if proof.theorem is not None:
+        try:
+            with guard("theorem"):
+                theorem = _check_theorem(proof, results, domains, oracle)
+        except ProofError as err:
+            th = proof.theorem
+            theorem = StepResult("theorem", "compose", FAILED, th.claim, message=err.message,
+                                 premises=tuple(th.from_steps), error=type(err).__name__, line=th.line)
     steps = [results[s.id] for s in proof.steps]
     status = overall_status(proof, steps, theorem, strict)
     trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))

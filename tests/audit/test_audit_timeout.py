@@ -1,0 +1,140 @@
+"""Per-step time budget (``derive check --timeout``): a slow step fails clearly, the others are still checked."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from derive.checking import StepBudget, can_enforce_timeout, check_file
+from derive.cli import main
+from derive.errors import DeriveError, ProofError, StepTimeout
+from derive.kernel import rules as kernel_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+SDPI = ROOT / "proofs" / "sdpi_chain.toml"
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX setitimer")
+
+
+def _slow(rule_fn, only: str = "s2"):
+    """``rule_fn`` made slow (a 5 s busy loop in Python, with a broad ``except``) for step ``only``."""
+
+    def slow(ctx):
+        if ctx.step_id == only:
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                try:
+                    sum(range(1000))
+                except Exception:  # a rule with a broad except must not hide the budget
+                    pass
+        return rule_fn(ctx)
+
+    return slow
+
+
+@pytest.fixture
+def slow_sdpi(monkeypatch):
+    check_file(SDPI)  # warm sympy's caches, so that only the slow step runs over a small budget
+    rule = kernel_rules.RULES["sdpi"]
+    monkeypatch.setitem(kernel_rules.RULES, "sdpi", dataclasses.replace(rule, function=_slow(rule.function)))
+
+
+def test_step_over_budget_fails_and_the_rest_is_checked(slow_sdpi):
+    t0 = time.monotonic()
+    checked = check_file(SDPI, timeout=0.5)
+    assert time.monotonic() - t0 < 4  # the 5 s busy loop was interrupted
+    steps = {s.id: s for s in checked.report.steps}
+    assert steps["s1"].status in ("proved", "assumed")  # the BSC closed form is cited
+    assert steps["s2"].status == "failed"
+    assert steps["s2"].error == "StepTimeout"
+    assert "'s2'" in steps["s2"].message and "0.5 s" in steps["s2"].message and "--timeout" in steps["s2"].message
+    assert checked.report.theorem is not None and checked.report.theorem.status == "proved"
+    assert checked.status == "failed"
+
+
+def test_cli_timeout_exit_1_and_json(slow_sdpi, capsys):
+    code = main(["check", str(SDPI), "--timeout", "0.5", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    s2 = next(s for s in out["proofs"][0]["steps"] if s["id"] == "s2")
+    assert s2["status"] == "failed" and s2["error"] == "StepTimeout" and "time budget" in s2["message"]
+
+
+def test_cli_text_names_the_step(slow_sdpi, capsys):
+    code = main(["check", str(SDPI), "--timeout", "0.5"])
+    out = capsys.readouterr().out
+    assert code == 1 and "FAILED" in out and "checking step 's2' took longer" in out
+
+
+def test_timeout_zero_disables(monkeypatch, capsys):
+    rule = kernel_rules.RULES["sdpi"]
+
+    def sleepy(ctx):
+        time.sleep(0.3)
+        return rule.function(ctx)
+
+    monkeypatch.setitem(kernel_rules.RULES, "sdpi", dataclasses.replace(rule, function=sleepy))
+    assert main(["check", str(SDPI), "--timeout", "0"]) == 0
+    assert main(["check", str(SDPI), "--timeout", "inf"]) == 0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("bad", ["-1", "nan", "1e300"])
+def test_bad_timeout_is_bad_input(bad, capsys):
+    assert main(["check", str(SDPI), "--timeout", bad]) == 2
+    assert "--timeout" in capsys.readouterr().err
+
+
+def test_default_budget_does_not_disturb_bundled_proofs(capsys):
+    assert main(["check", str(ROOT / "proofs"), "--timeout", "60"]) == 0
+    capsys.readouterr()
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) or callable(signal.getsignal(signal.SIGALRM))
+
+
+def test_budget_survives_broad_except():
+    with pytest.raises(StepTimeout) as e:
+        with StepBudget(0.1, "x"):
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                try:
+                    time.sleep(0.01)
+                except BaseException:  # swallows the first interruption, and the next ...
+                    pass
+    assert isinstance(e.value, ProofError) and isinstance(e.value, DeriveError) and e.value.exit_code == 1
+    assert e.value.step == "x" and e.value.seconds == 0.1
+
+
+def test_budget_restores_signal_state():
+    before = signal.getsignal(signal.SIGALRM)
+    with StepBudget(5, "quick"):
+        pass
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_budget_passes_other_errors_through():
+    with pytest.raises(ValueError):
+        with StepBudget(5, "x"):
+            raise ValueError("not a timeout")
+
+
+def test_no_budget_off_the_main_thread():
+    seen = {}
+
+    def work():
+        seen["can"] = can_enforce_timeout()
+        with StepBudget(0.05, "t"):
+            time.sleep(0.2)  # no budget here: no StepTimeout
+        seen["done"] = True
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(10)
+    assert seen == {"can": False, "done": True}

@@ -6,7 +6,17 @@
   for channels and Bayesian networks", 2017).
 * Dobrushin's coefficient ``η_TV(K) = max_{x,x'} TV(K(·|x), K(·|x'))``,
   computed exactly, with ``η_KL(K) <= η_TV(K)`` (Cohen, Kemperman & Zbăganu
-  1998; a theorem, so the step is ``proved``). It does *not* tensorize.
+  1998; a theorem, so the step is ``proved``).
+* For a finite channel with rational entries: the exact χ²-envelope bound of
+  :mod:`derive.kernel.chi2_envelope` (``η_KL(K) = sup_P η_χ²(P, K)``, two-point
+  reduction, tangent lines of a concave function; ``proved``) — exact
+  ``(1 - 2p)²`` for ``BSC(p)``, and often far below ``η_TV``.
+
+Every coefficient here bounds the *input-free* ``η_KL(K)``; with a product input
+that is also a valid constant for ``K^{⊗n}`` (``η_KL(⊗P_i, K^{⊗n}) =
+max_i η_KL(P_i, K) <= η_KL(K)``). ``η_TV(K^{⊗n})`` itself is larger than
+``η_TV(K)``, which is why the rule never computes the coefficient of the product.
+Proved routes are offered before cited ones, so a step gets the strongest status.
 """
 
 from __future__ import annotations
@@ -20,9 +30,11 @@ from sympy import S
 from derive.core.hypotheses import ChannelSpec
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
+from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
-__all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "channel_rows", "sdpi_coefficient"]
+__all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient", "channel_rows",
+           "sdpi_coefficient"]
 
 _PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
 
@@ -111,9 +123,40 @@ def dobrushin_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Doma
     return best
 
 
-def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], *, need_tensorization: bool = False
-                     ) -> list[Coefficient]:
-    """Every valid upper bound on the input-free ``η_KL(K)`` the kernel knows, best first.
+_ENVELOPE = ("eta_KL(K) = sup_P eta_chi2(P, K) (Ahlswede & Gacs 1976), reached on two-symbol inputs "
+             "(two-point reduction), each bounded by exact tangent lines of the concave binary-input "
+             "chi2 coefficient and by the pair's TV; exact rational arithmetic")
+
+
+def chi2_envelope_coefficient(spec: ChannelSpec, target: sympy.Expr | None = None) -> Coefficient | None:
+    """The exact χ²-envelope upper bound on ``η_KL(K)`` for a channel with rational entries; else ``None``.
+
+    ``target`` (a rational) lets the refinement stop as soon as the bound is below it.
+    """
+    rows = channel_rows(spec)
+    if rows is None:
+        return None
+    exact = numeric_rows(rows)
+    if exact is None:
+        return None
+    enough = None
+    if target is not None and isinstance(target, sympy.Rational):
+        from fractions import Fraction
+
+        enough = Fraction(int(target.p), int(target.q))
+    u = eta_kl_upper_bound(exact, enough=enough)
+    if u is None:
+        return None
+    return Coefficient(sympy.Rational(u.numerator, u.denominator), _ENVELOPE, False, True)
+
+
+def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], *, need_tensorization: bool = False,
+                     target: sympy.Expr | None = None) -> list[Coefficient]:
+    """Every valid upper bound on the input-free ``η_KL(K)`` the kernel knows; proved ones first.
+
+    ``need_tensorization`` is accepted for compatibility: every bound here is on the input-free
+    ``η_KL(K)`` and so serves a product channel with a product input (module docstring).
+    ``target`` is the constant a step claims; it only lets exact refinement stop early.
 
     Raises
     ------
@@ -122,14 +165,16 @@ def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], 
     """
     _check_channel_parameters(spec, domains)
     out: list[Coefficient] = []
+    tv = dobrushin_coefficient(spec, domains)
+    if tv is not None:
+        out.append(Coefficient(tv, "eta_KL(K) <= eta_TV(K) (Dobrushin coefficient, computed exactly; "
+                                   "Cohen, Kemperman & Zbaganu 1998)", False, True))
+    env = chi2_envelope_coefficient(spec, target)
+    if env is not None:
+        out.append(env)
     cf = closed_form_eta_kl(spec)
     if cf is not None:
         out.append(cf)
-    if not need_tensorization:
-        tv = dobrushin_coefficient(spec, domains)
-        if tv is not None:
-            out.append(Coefficient(tv, "eta_KL(K) <= eta_TV(K) (Dobrushin coefficient, computed exactly; "
-                                       "Cohen, Kemperman & Zbaganu 1998)", False, False))
     return out
 
 

@@ -280,12 +280,11 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                  "coefficient is not a valid constant",
                             suggestion=f"add `mutually_independent = \"{ch.input}\"` and list it in `uses`")
             try:
-                options = sdpi_coefficient(ch.spec, ctx.domains, need_tensorization=tensorized)
+                options = sdpi_coefficient(ch.spec, ctx.domains, need_tensorization=tensorized, target=eta)
             except SideConditionFailed as err:
                 raise _side(ctx, err.message) from err
             if not options:
-                problems.append(f"no valid contraction coefficient is known for {ch.spec}"
-                                + (" that tensorizes (eta_TV does not)" if tensorized else ""))
+                problems.append(f"no valid contraction coefficient is known for {ch.spec}")
                 continue
             for coeff in options:
                 if is_nonnegative(eta - coeff.value, ctx.domains):
@@ -296,7 +295,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                     status = ASSUMED if coeff.cited else PROVED
                     return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
                                                f"({coeff.source})", trusted=trusted)
-            best = options[0].value
+            best = _smallest(options, ctx.domains)
             raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
                                f"coefficient {sympy.sstr(best)} of {ch.spec}",
                                step=ctx.step_id, rule=ctx.rule, expected=Statement(out_i, "<=", best * in_i),
@@ -306,6 +305,15 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
     raise _mismatch(ctx, "no channel hypothesis matches: the claim must read I(U; Y) <= eta * I(U; X) for a "
                          "declared channel Y | X", "I(U; Y) <= eta * I(U; X) with channel Y | X",
                     suggestion=", ".join(f"{hid}: {ch}" for hid, ch in channels))
+
+
+def _smallest(options, domains) -> sympy.Expr:
+    """The provably smallest coefficient among ``options`` (ties and undecidable pairs keep the earlier)."""
+    best = options[0].value
+    for c in options[1:]:
+        if is_nonnegative(best - c.value, domains) and not is_zero_coefficient(best - c.value):
+            best = c.value
+    return best
 
 
 def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:

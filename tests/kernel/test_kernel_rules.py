@@ -103,7 +103,11 @@ def test_sdpi_bsc_closed_form_is_assumed_and_cited():
 
 
 def test_sdpi_accepts_larger_constant():
-    assert _sdpi(lambda d: 1 - 2 * d).status == "assumed"  # (1-2d) >= (1-2d)^2 on [0, 1/2]
+    # (1 - 2d) >= (1 - 2d)^2 on [0, 1/2]; and 1 - 2d is BSC(d)'s Dobrushin coefficient: proved, nothing cited
+    r = _sdpi(lambda d: 1 - 2 * d)
+    assert r.status == "proved" and "Dobrushin" in r.message and not r.trusted
+    r = _sdpi(lambda d: (1 - 2 * d) ** 2 + d * (1 - 2 * d))  # between the closed form and eta_TV: cited
+    assert r.status == "assumed"
 
 
 def test_sdpi_rejects_too_small_constant():
@@ -132,7 +136,23 @@ def test_sdpi_matrix_channel_uses_exact_dobrushin_and_is_proved():
     ch = lambda e: matrix_channel("Y", "X", [["9/10", "1/10"], ["3/10", "7/10"]])  # noqa: E731
     r = _sdpi(lambda d: sympy.Rational(3, 5), ch=ch)
     assert r.status == "proved" and "Dobrushin" in r.message
-    r = _sdpi(lambda d: sympy.Rational(59, 100), ch=ch)
+
+
+def test_sdpi_matrix_channel_below_dobrushin_uses_exact_chi2_envelope():
+    # eta_KL = sup_P eta_chi2(P, K) ~ 0.38503 for this channel, eta_TV = 0.6
+    ch = lambda e: matrix_channel("Y", "X", [["9/10", "1/10"], ["3/10", "7/10"]])  # noqa: E731
+    r = _sdpi(lambda d: sympy.Rational(386, 1000), ch=ch)
+    assert r.status == "proved" and "chi2" in r.message and not r.trusted
+    r = _sdpi(lambda d: sympy.Rational(385, 1000), ch=ch)  # just below eta_KL: false, rejected
+    assert r.status == "failed" and r.error == "RuleMismatch"
+    assert "0.38503" in r.message or "54553788939645069845577535800914169093323998502409" in r.message
+
+
+def test_sdpi_numeric_bsc_is_proved_exactly_by_chi2_envelope():
+    ch = lambda e: channel("Y", "X", "BSC", sympy.Rational(1, 10))  # noqa: E731
+    r = _sdpi(lambda d: sympy.Rational(16, 25), ch=ch)  # (1 - 2/10)^2, exactly, without citing
+    assert r.status == "proved" and not r.trusted
+    r = _sdpi(lambda d: sympy.Rational(16, 25) - sympy.Rational(1, 10 ** 30), ch=ch)
     assert r.status == "failed"
 
 
@@ -150,7 +170,10 @@ def test_sdpi_bec_and_awgn_closed_forms():
     params = {"e": domain(0, 1)}
     r = _sdpi(None, ch=lambda e: channel("Y", "X", "BEC", e["e"]), params=params,
               claim=lambda e: S(I(e["U"], e["Y"]), "<=", (1 - e["e"]) * I(e["U"], e["X"])))
-    assert r.status == "assumed"
+    assert r.status == "proved" and "Dobrushin" in r.message  # BEC's eta_TV is also 1 - e
+    r = _sdpi(None, ch=lambda e: channel("Y", "X", "BEC", e["e"]), params=params,
+              claim=lambda e: S(I(e["U"], e["Y"]), "<=", (1 - e["e"]) ** 2 * I(e["U"], e["X"])))
+    assert r.status == "failed"
     params = {"s": domain(0, None)}
     r = _sdpi(None, ch=lambda e: channel("Y", "X", "AWGN", e["s"]), params=params,
               claim=lambda e: S(I(e["U"], e["Y"]), "<=", e["s"] / (1 + e["s"]) * I(e["U"], e["X"])))
@@ -195,9 +218,16 @@ def test_tensorization_rejects_correlated_inputs():
     assert r.status == "failed" and "product input" in r.message
 
 
-def test_tensorization_refuses_dobrushin_which_does_not_tensorize():
+def test_tensorization_accepts_dobrushin_bound_with_product_input():
+    # eta_KL(P1 x ... x Pn, Z^n) = max_i eta_KL(P_i, Z) <= eta_KL(Z) <= eta_TV(Z) = 1 - d: valid with a product
+    # input (eta_TV(Z^n) itself is larger, but the rule never uses the product's eta_TV)
     r = _tensor(lambda d: 1 - d, ch_name="Z")
-    assert r.status == "failed" and "tensorize" in r.message
+    assert r.status == "proved" and "Dobrushin" in r.message
+
+
+def test_tensorization_rejects_constant_below_eta_kl_of_z_channel():
+    r = _tensor(lambda d: (1 - d) ** 2, ch_name="Z")  # eta_KL(Z(d)) = 1 - d > (1 - d)^2 on (0, 1/2]
+    assert r.status == "failed" and r.error == "RuleMismatch"
 
 
 def test_sdpi_refuses_product_channel():

@@ -5,12 +5,20 @@ Each hypothesis can state itself as information expressions that equal zero
 
 * ``Markov(A, B, C, ...)``: ``A -> B -> C -> ...``; for every ``j``,
   ``I(X_1..X_{j-1}; X_{j+1} | X_j) = 0``.
+* ``MarkovFamily(before, family, lo, hi, after)``: the chain
+  ``B_1 -> ... -> X[lo] -> X[lo+1] -> ... -> X[hi] -> ... -> C_m`` through the
+  members of a family with a symbolic end (proof files: ``U -> X[0] -> ... -> X[k]``);
+  it states nothing finite, schema rules (``sdpi_chain``) use it.
 * ``Independent(A, B, given=C)``: ``I(A; B | C) = 0``.
 * ``MutuallyIndependent(members, given)``: ``I(X_1..X_{j-1}; X_j | given) = 0`` for
   every ``j`` (a symbolic family states nothing finite; schema rules use it).
 * ``IID(members, given)``: mutually independent and identically distributed given
   ``given``.
 * ``Channel(output, input, spec)``: ``P(output | input)`` is the channel ``spec``.
+* ``ChannelFamily(output, input, spec, index, lo, hi)``: for every integer
+  ``i`` in ``lo..hi``, ``P(output(i) | input(i))`` is ``spec`` (proof files:
+  ``X[i] | X[i-1] ~ BSC(delta) for i in 1..k``) — exactly the conjunction of
+  the channels :meth:`ChannelFamily.member` gives, nothing more.
 * ``FunctionOf(output, input)``: ``H(output | input) = 0``.
 * ``Assume(statement, cite)``: a statement taken from the literature (status ``assumed``).
 """
@@ -23,16 +31,18 @@ import sympy
 
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
-from derive.core.variables import FamilyRange, RVSet
-from derive.errors import InvalidArgument
+from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
+from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
     "Hypothesis",
     "Markov",
+    "MarkovFamily",
     "Independent",
     "MutuallyIndependent",
     "IID",
     "Channel",
+    "ChannelFamily",
     "ChannelSpec",
     "FunctionOf",
     "Assume",
@@ -94,6 +104,93 @@ class Markov(Hypothesis):
 
 def _group(s: RVSet) -> str:
     return f"({s})" if len(s) > 1 else str(s)
+
+
+def _integer_end(e: object, what: str) -> sympy.Expr:
+    if not isinstance(e, sympy.Expr) or e.is_integer is not True:
+        raise InvalidArgument(f"Expected an integer {what} but got {e!r}, which is not provably an integer "
+                              "(declare its parameters as `integer`)")
+    return e
+
+
+def _at(e: sympy.Expr, values: dict | None) -> sympy.Expr:
+    """``e`` with ``values`` (symbol -> integer) substituted."""
+    if not values:
+        return e
+    out = e.xreplace({k: sympy.Integer(v) if isinstance(v, int) else v for k, v in values.items()})
+    return sympy.Integer(out) if isinstance(out, int) else out
+
+
+def _mentions_family(s: RVSet, family: str) -> bool:
+    return any(isinstance(it, (FamilyMember, FamilyRange)) and it.family == family for it in s.args)
+
+
+@dataclass(frozen=True)
+class MarkovFamily(Hypothesis):
+    """``B_1 -> ... -> B_m -> X[lo] -> X[lo+1] -> ... -> X[hi] -> C_1 -> ... -> C_r``.
+
+    A Markov chain whose middle runs through the members of the family ``X`` in
+    order (written ``U -> X[0] -> ... -> X[k]`` in proof files). ``lo`` and
+    ``hi`` are integer expressions; when ``hi - lo`` is a known integer the
+    chain is finite and :meth:`instance` gives it as a :class:`Markov` (the
+    reader does so at once). The links ``B`` and ``C`` must not mention ``X``.
+    """
+
+    before: tuple[RVSet, ...]
+    family: str
+    lo: sympy.Expr
+    hi: sympy.Expr
+    after: tuple[RVSet, ...] = ()
+    kind = "markov"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.family, str) or not self.family:
+            raise InvalidArgument(f"Expected a family name but got {self.family!r}")
+        _integer_end(self.lo, f"first index of {self.family}[...] in the Markov chain")
+        _integer_end(self.hi, f"last index of {self.family}[...] in the Markov chain")
+        seen: set = set()
+        for k, link in enumerate((*self.before, *self.after)):
+            _nonempty(link, f"link {k + 1} of the Markov chain")
+            if _mentions_family(link, self.family):
+                raise InvalidArgument(f"a link {link} outside the run {self.family}[{self.lo}] -> ... -> "
+                                      f"{self.family}[{self.hi}] mentions the family {self.family}")
+            if seen & set(link.args):
+                raise InvalidArgument(f"a variable appears twice in the Markov chain: {self}")
+            seen |= set(link.args)
+
+    def instance(self, values: dict | None = None) -> Markov | None:
+        """The finite chain once ``lo``, ``hi`` are integers (after ``values``: symbol -> integer); ``None`` if
+        it has fewer than 3 links (it then states nothing).
+
+        Raises
+        ------
+        InvalidArgument
+            If the length is not a known integer.
+        """
+        lo, hi = _at(self.lo, values), _at(self.hi, values)
+        length = sympy.expand(hi - lo + 1)
+        if not length.is_Integer:
+            raise InvalidArgument(f"the chain {self} has no known length at these values")
+        if int(length) > MAX_EXPANDED_RANGE:
+            raise LimitExceeded(f"the chain {self} has {int(length)} family links; at most {MAX_EXPANDED_RANGE} "
+                                "are expanded")
+        run = tuple(RVSet(FamilyMember(self.family, lo + k)) for k in range(max(int(length), 0)))
+        links = (*self.before, *run, *self.after)
+        return Markov(links) if len(links) >= 3 else None
+
+    def equalities(self) -> list[sympy.Expr]:
+        length = sympy.expand(self.hi - self.lo + 1)
+        if length.is_Integer and int(length) <= MAX_EXPANDED_RANGE:
+            inst = self.instance()
+            return inst.equalities() if inst is not None else []
+        return []
+
+    def variables(self) -> RVSet:
+        return RVSet(*self.before, *FamilyRange.make(self.family, self.lo, self.hi), *self.after)
+
+    def __str__(self) -> str:
+        run = f"{self.family}[{sympy.sstr(self.lo)}] -> ... -> {self.family}[{sympy.sstr(self.hi)}]"
+        return " -> ".join([*(_group(s) for s in self.before), run, *(_group(s) for s in self.after)])
 
 
 @dataclass(frozen=True)
@@ -243,6 +340,88 @@ class Channel(Hypothesis):
 
     def __str__(self) -> str:
         return f"{self.output} | {self.input} ~ {self.spec}"
+
+
+@dataclass(frozen=True)
+class ChannelFamily(Hypothesis):
+    """``output(i) | input(i) ~ spec`` for every integer ``i`` in ``lo..hi``.
+
+    Written ``X[i] | X[i-1] ~ BSC(delta) for i in 1..k``. ``output`` is one family member whose index is
+    ``index + c`` (``c`` an integer constant), so distinct ``i`` give distinct outputs; ``input`` holds plain
+    variables and family members, none of them the output for any ``i``. It means exactly the channels
+    :meth:`member` gives, one per ``i``: no independence between them is implied.
+    """
+
+    output: RVSet
+    input: RVSet
+    spec: ChannelSpec
+    index: sympy.Symbol
+    lo: sympy.Expr
+    hi: sympy.Expr
+    kind = "channel"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.index, sympy.Symbol) or self.index.is_integer is not True:
+            raise InvalidArgument(f"Expected an integer index symbol but got {self.index!r}")
+        _integer_end(self.lo, "lower end of the channel family's index")
+        _integer_end(self.hi, "upper end of the channel family's index")
+        for end in (self.lo, self.hi):
+            if self.index in end.free_symbols:
+                raise InvalidArgument(f"the ends of the index {self.index} cannot mention it")
+        _nonempty(self.output, "the channel output")
+        _nonempty(self.input, "the channel input")
+        if len(self.output) != 1 or not isinstance(self.output.args[0], FamilyMember):
+            raise InvalidArgument(f"Expected one family member such as X[{self.index}] as the output of a channel "
+                                  f"family but got {self.output}")
+        out = self.output.args[0]
+        shift = sympy.expand(out.index - self.index)
+        if not shift.is_Integer:
+            raise InvalidArgument(f"the output's index must be {self.index} plus an integer constant but got "
+                                  f"{sympy.sstr(out.index)}")
+        for item in self.input.args:
+            if isinstance(item, FamilyRange) and (item.family == out.family or self.index in item.free_symbols):
+                raise InvalidArgument(f"the input of a channel family may not hold the block {item}; list members")
+            if isinstance(item, FamilyMember) and item.family == out.family:
+                gap = sympy.expand(out.index - item.index)
+                if not gap.is_Integer or gap == 0:
+                    raise InvalidArgument(f"the input {item} must differ from the output {out} by a non-zero "
+                                          "integer constant")
+        spec_symbols = set().union(*[e.free_symbols for e in self.spec.params],
+                                   *[e.free_symbols for row in self.spec.rows or () for e in row])
+        if self.index in spec_symbols:
+            raise InvalidArgument(f"the channel {self.spec} cannot depend on the index {self.index}")
+
+    def member(self, i: sympy.Expr) -> Channel:
+        """The channel for one index value ``i`` (an integer or integer expression)."""
+        rule = {self.index: i}
+        return Channel(self.output.xreplace(rule), self.input.xreplace(rule), self.spec)
+
+    def shift(self) -> sympy.Expr:
+        """``c`` with output ``X[i + c]``."""
+        return sympy.expand(self.output.args[0].index - self.index)
+
+    def members(self, values: dict | None = None) -> tuple[Channel, ...]:
+        """Every channel once the ends are integers (after ``values``: symbol -> integer).
+
+        Raises
+        ------
+        InvalidArgument
+            If an end is not a known integer.
+        """
+        lo, hi = _at(self.lo, values), _at(self.hi, values)
+        if not (lo.is_Integer and hi.is_Integer):
+            raise InvalidArgument(f"the channel family {self} has no known index range at these values")
+        if int(hi) - int(lo) + 1 > MAX_EXPANDED_RANGE:
+            raise LimitExceeded(f"the channel family {self} has more than {MAX_EXPANDED_RANGE} members")
+        return tuple(self.member(sympy.Integer(i)) for i in range(int(lo), int(hi) + 1))
+
+    def variables(self) -> RVSet:
+        """Not expanded (the index is bound); use :meth:`members`."""
+        return RVSet()
+
+    def __str__(self) -> str:
+        return (f"{self.output} | {self.input} ~ {self.spec} for {self.index} in "
+                f"{sympy.sstr(self.lo)}..{sympy.sstr(self.hi)}")
 
 
 @dataclass(frozen=True)

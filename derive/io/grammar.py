@@ -5,9 +5,12 @@ The grammar (one lark grammar, several start symbols)::
     expression   2*delta^2 - h(p) + I(X; Y[1..n] | Z) / log(k)
     statement    EXPR (<= | >= | ==) EXPR
     markov       U -> (X, W) -> Y -> Z
+                 U -> X[0] -> ... -> X[k]   ('...' runs through every member in order;
+                                            a block X[0..k] stays one joint link)
     independence (A, B) _|_ C | D
     family       X[1..n] | P            (mutually_independent and iid)
     channel      Y | X ~ BSC(delta)     (BSC, BEC, Z, QSC, AWGN, matrix([[...], ...]))
+                 X[i] | X[i-1] ~ BSC(delta) for i in 1..k   (one channel per index)
     function_of  Y = f(X)
     domain       0 <= delta <= 1/2      integer >= 1    1 <= k <= 10, integer    > 0
     range        1..n                   (a family's index range)
@@ -51,10 +54,12 @@ from derive.core.hypotheses import (
     CHANNEL_ARITY,
     IID,
     Channel,
+    ChannelFamily,
     ChannelSpec,
     FunctionOf,
     Independent,
     Markov,
+    MarkovFamily,
     MutuallyIndependent,
 )
 from derive.core.parameters import Domain, Parameter
@@ -152,12 +157,13 @@ statement: sum (LE | GE | EQ) sum
 range: sum ".." sum
 
 markov: link (_ARROW link)+
-link: rvlist | "(" rvlist ")"
+link: rvlist | "(" rvlist ")" | ELLIPSIS -> ellipsis
 independence: side _INDEP side [_BAR rvlist]
 side: rvlist | "(" rvlist ")"
 family_condition: group ("," group)* [_BAR rvlist]
 group: rvitem | "(" rvlist ")"
-channel: side _BAR side "~" channel_spec
+channel: side _BAR side "~" channel_spec [for_clause]
+for_clause: "for" NAME "in" sum ".." sum
 channel_spec: NAME "(" channel_args ")"
 channel_args: arglist -> channel_params
             | "[" row ("," row)* "]" -> channel_matrix
@@ -198,6 +204,7 @@ rvitem: NAME -> rv_name
       | NAME "[" sum ".." sum "]" -> rv_range
 
 _ARROW: "->"
+ELLIPSIS: "..."
 _INDEP: "_|_"
 _BAR: "|"
 LE: "<="
@@ -1040,16 +1047,50 @@ def _side_set(b: _Builder, t: Tree) -> RVSet:
     return b.rvset(inner, _scope(b.ctx), 0)
 
 
-def parse_markov(text: str, ctx: ParseContext | None = None) -> Markov:
-    """Parse a Markov chain ``A -> B -> C`` (links are comma lists, optionally parenthesized)."""
+def parse_markov(text: str, ctx: ParseContext | None = None) -> Markov | MarkovFamily:
+    """Parse a Markov chain ``A -> B -> C`` (links are comma lists, optionally parenthesized).
+
+    A literal ``...`` between two members of one family runs through every member in order:
+    ``U -> X[0] -> ... -> X[k]`` is ``U -> X[0] -> X[1] -> ... -> X[k]``. With a known length it is
+    expanded into an ordinary :class:`~derive.core.hypotheses.Markov`; with a symbolic end it is a
+    :class:`~derive.core.hypotheses.MarkovFamily`. (A block ``X[0..k]`` is still one joint link.)
+    """
     ctx = _ctx(ctx)
     tree = _parse_tree(text, "markov", ctx, "the Markov chain")
     b = _Builder(ctx, "the Markov chain")
-    links = tuple(_side_set(b, link) for link in tree.children)
+    dots = [k for k, t in enumerate(tree.children) if t.data == "ellipsis"]
+    links = tuple(None if t.data == "ellipsis" else _side_set(b, t) for t in tree.children)
     for link, t in zip(links, tree.children):
-        if not link:
+        if link is not None and not link:
             raise b.err(t, "a link of the Markov chain is empty")
-    return b.core(tree, Markov, links)
+    if not dots:
+        return b.core(tree, Markov, links)
+    if len(dots) > 1:
+        raise b.err(tree.children[dots[1]], "a Markov chain may hold one '...' (between two members of a family)")
+    k = dots[0]
+    ends = []
+    for j in (k - 1, k + 1):
+        link = links[j] if 0 <= j < len(links) else None
+        if link is None or len(link) != 1 or not isinstance(link.args[0], FamilyMember):
+            raise b.err(tree.children[k], "'...' must stand between two members of one family, as in "
+                                          "X[0] -> ... -> X[k]")
+        ends.append(link.args[0])
+    first, last = ends
+    if first.family != last.family:
+        raise b.err(tree.children[k], f"'...' joins members of two families ({first} and {last}); "
+                                      "it runs through one family")
+    before, after = links[: k - 1], links[k + 2:]
+    length = sympy.expand(last.index - first.index + 1)
+    if length.is_Integer:
+        if int(length) < 2:
+            raise b.err(tree.children[k], f"'...' must run upwards, but {first} -> ... -> {last} does not")
+    chain = b.core(tree, MarkovFamily, before, first.family, first.index, last.index, after)
+    if length.is_Integer:
+        finite = b.core(tree, chain.instance)
+        if finite is None:
+            raise b.err(tree, "Expected a Markov chain of at least 3 links but got 2")
+        return finite
+    return chain
 
 
 def parse_independence(text: str, ctx: ParseContext | None = None) -> Independent:
@@ -1125,17 +1166,45 @@ def _may_overlap(item: Any, rng: FamilyRange) -> bool:
 _CHANNEL_NAMES = {name.lower(): name for name in CHANNEL_ARITY}
 
 
-def parse_channel(text: str, ctx: ParseContext | None = None) -> Channel:
+def parse_channel(text: str, ctx: ParseContext | None = None) -> Channel | ChannelFamily:
     """Parse ``Y | X ~ BSC(delta)``; channels ``BSC(p)``, ``BEC(e)``, ``Z(p)``, ``QSC(q, p)``,
-    ``AWGN(snr)``, ``matrix([[...], ...])`` (rows ``p(y|x)``). Names are case-insensitive."""
+    ``AWGN(snr)``, ``matrix([[...], ...])`` (rows ``p(y|x)``). Names are case-insensitive.
+
+    ``X[i] | X[i-1] ~ BSC(delta) for i in 1..k`` is one channel per index (a
+    :class:`~derive.core.hypotheses.ChannelFamily`): for each ``i``, ``X[i]`` given ``X[i-1]``.
+    """
     ctx = _ctx(ctx)
     tree = _parse_tree(text, "channel", ctx, "the channel")
     b = _Builder(ctx, "the channel")
-    out_t, in_t, spec_t = tree.children
-    output = _side_set(b, out_t)
-    inp = _side_set(b, in_t)
+    out_t, in_t, spec_t, for_t = tree.children
     spec = _channel_spec(b, spec_t)
-    return b.core(tree, Channel, output, inp, spec)
+    if for_t is None:
+        output = _side_set(b, out_t)
+        inp = _side_set(b, in_t)
+        return b.core(tree, Channel, output, inp, spec)
+    var, lo_t, hi_t = for_t.children
+    name = str(var)
+    if name in RESERVED_WORDS:
+        raise b.err(var, f"{name!r} is a reserved word and cannot be an index")
+    if name in ctx.declared_names() or name in ctx.bound:
+        raise b.err(var, f"the index {name!r} is already declared; choose another index name")
+    scope = _scope(ctx)
+    lo = b.expr(lo_t, scope)
+    hi = b.expr(hi_t, scope)
+    for end, t in ((lo, lo_t), (hi, hi_t)):
+        if sympy.count_ops(end) > MAX_INDEX_OPS:
+            raise b.err(t, f"the ends of an index range have at most {MAX_INDEX_OPS} operations", LimitExceeded)
+        if end.is_integer is not True:
+            raise b.err(t, f"Expected an integer end of the index range but got {_short(end)}, which is not "
+                           "provably an integer (declare its parameters as `integer`)")
+        if has_information_atom(end):
+            raise b.err(t, "the ends of an index range are expressions in the parameters")
+    i = index_symbol(name)
+    inner = dict(scope)
+    inner[name] = i
+    output = b.rvset(out_t.children[0], inner, 0)
+    inp = b.rvset(in_t.children[0], inner, 0)
+    return b.core(tree, ChannelFamily, output, inp, spec, i, lo, hi)
 
 
 def parse_channel_spec(text: str, ctx: ParseContext | None = None) -> ChannelSpec:

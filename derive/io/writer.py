@@ -27,11 +27,13 @@ from derive.core.hypotheses import (
     IID,
     Assume,
     Channel,
+    ChannelFamily,
     ChannelSpec,
     FunctionOf,
     Hypothesis,
     Independent,
     Markov,
+    MarkovFamily,
     MutuallyIndependent,
 )
 from derive.core.parameters import Domain
@@ -318,6 +320,9 @@ def format_hypothesis(hyp: Hypothesis, units: str = "bits") -> tuple[str, str]:
     """
     if isinstance(hyp, Markov):
         return "markov", " -> ".join(_group(s) for s in hyp.chain)
+    if isinstance(hyp, MarkovFamily):
+        run = [_item_text(FamilyMember(hyp.family, hyp.lo)), "...", _item_text(FamilyMember(hyp.family, hyp.hi))]
+        return "markov", " -> ".join([*(_group(s) for s in hyp.before), *run, *(_group(s) for s in hyp.after)])
     if isinstance(hyp, Independent):
         cond = f" | {format_rvset(hyp.given)}" if hyp.given else ""
         return "independent", f"{_group(hyp.left)} _|_ {_group(hyp.right)}{cond}"
@@ -331,6 +336,9 @@ def format_hypothesis(hyp: Hypothesis, units: str = "bits") -> tuple[str, str]:
         return key, body + cond
     if isinstance(hyp, Channel):
         return "channel", f"{_group(hyp.output)} | {_group(hyp.input)} ~ {format_channel_spec(hyp.spec, units)}"
+    if isinstance(hyp, ChannelFamily):
+        return "channel", (f"{_group(hyp.output)} | {_group(hyp.input)} ~ {format_channel_spec(hyp.spec, units)} "
+                           f"for {hyp.index.name} in {format_range(hyp.lo, hyp.hi)}")
     if isinstance(hyp, FunctionOf):
         return "function_of", f"{_group(hyp.output)} = f({format_rvset(hyp.input)})"
     if isinstance(hyp, Assume):

@@ -8,6 +8,7 @@ from derive.kernel.check import Report, StepResult, check_proof, check_step
 from derive.kernel.context import ASSUMED, FAILED, PROVED, STATUSES, TESTED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, Term, check_certificate, find_certificate
 from derive.kernel.rules import RULES, rule_names
+from derive.kernel import chains as _chains  # noqa: E402,F401  registers `sdpi_chain`
 
 __all__ = [
     "check_proof", "check_step", "Report", "StepResult", "StepContext", "RuleOutcome", "Rule",

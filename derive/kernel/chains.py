@@ -1,0 +1,235 @@
+"""SDPI along a Markov chain of channels, for a chain of symbolic length.
+
+One rule, ``sdpi_chain``::
+
+    U -> X[lo] -> ... -> X[hi]   (U, W in the links before the run)
+    X[i] | X[i-1] ~ K            for every i in m+1..j
+    lo <= m <= j <= hi,  eta >= eta_KL(K),  eta >= 0
+    -----------------------------------------------------------  sdpi_chain
+    I(U; X[j] | W) <= eta^(j - m) * I(U; X[m] | W)
+
+Why it holds: for each ``i`` in ``m+1..j``, ``(U, W) -> X[i-1] -> X[i]`` is a
+sub-chain of the hypothesis and ``X[i] | X[i-1] ~ K``, so one SDPI step gives
+``I(U; X[i] | W) <= eta_KL(K) * I(U; X[i-1] | W) <= eta * I(U; X[i-1] | W)``
+(``I >= 0``); induction on ``i`` multiplies these, which needs ``eta >= 0``.
+The claim must read exactly ``eta^(j - m)`` (weaker constants: compose with
+``linear``). The coefficient's source decides the status, as for ``sdpi``:
+a cited closed form (BSC: ``(1 - 2 delta)^2``) makes the step ``assumed``.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import S
+
+from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, MarkovFamily
+from derive.core.linear import is_zero_coefficient
+from derive.core.quantities import I, has_information
+from derive.core.statements import Statement
+from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
+from derive.errors import RuleMismatch, SideConditionFailed
+from derive.kernel.coefficients import Coefficient, sdpi_coefficient
+from derive.kernel.context import ASSUMED, PROVED, RuleOutcome, StepContext
+from derive.kernel.independence import implies_independence
+from derive.kernel.rules import register
+from derive.kernel.signs import is_nonnegative
+
+__all__ = ["mutual_info_le_power_contraction_of_markov_chain"]
+
+_SHAPE = "I(U; X[k]) <= eta^k * I(U; X[0])"
+
+
+def _mismatch(ctx: StepContext, message: str, expected: object, suggestion: str | None = None) -> RuleMismatch:
+    return RuleMismatch(message, step=ctx.step_id, rule=ctx.rule, expected=expected, got=ctx.claim,
+                        suggestion=suggestion)
+
+
+def _side(ctx: StepContext, message: str, suggestion: str | None = None) -> SideConditionFailed:
+    return SideConditionFailed(message, step=ctx.step_id, rule=ctx.rule, suggestion=suggestion)
+
+
+def _member(s: RVSet) -> FamilyMember | None:
+    return s.args[0] if len(s) == 1 and isinstance(s.args[0], FamilyMember) else None
+
+
+def _mentions(s: RVSet, family: str) -> bool:
+    return any(isinstance(it, (FamilyMember, FamilyRange)) and it.family == family for it in s.args)
+
+
+def _parts(ctx: StepContext) -> tuple[RVSet, FamilyMember, FamilyMember, sympy.Expr, RVSet]:
+    """``(U, X[j], X[m], c, W)`` from ``I(U; X[j] | W) <= c * I(U; X[m] | W)``."""
+    st = ctx.claim.flipped() if ctx.claim.rel == ">=" else ctx.claim
+    if st.rel != "<=":
+        raise _mismatch(ctx, "SDPI along a chain gives an inequality", _SHAPE)
+    if not isinstance(st.lhs, I):
+        raise _mismatch(ctx, "the smaller side must be one mutual information", _SHAPE)
+    rhs = st.rhs
+    if isinstance(rhs, I):
+        coeff, big = S.One, rhs
+    elif isinstance(rhs, sympy.Mul) and sum(1 for f in rhs.args if has_information(f)) == 1 \
+            and any(isinstance(f, I) for f in rhs.args):
+        big = next(f for f in rhs.args if isinstance(f, I))
+        coeff = sympy.Mul(*[f for f in rhs.args if f is not big])
+    else:
+        raise _mismatch(ctx, "the larger side must be a coefficient times one mutual information", _SHAPE)
+    small = st.lhs
+    if small.given != big.given:
+        raise _mismatch(ctx, "both sides must have the same conditioning", "I(U; X[j] | W) <= c * I(U; X[m] | W)")
+    for u, y in ((small.left, small.right), (small.right, small.left)):
+        out = _member(y)
+        if out is None:
+            continue
+        for a, x in ((big.left, big.right), (big.right, big.left)):
+            inp = _member(x)
+            if a == u and inp is not None and inp.family == out.family:
+                return u, out, inp, coeff, small.given
+    raise _mismatch(ctx, "the two mutual informations must share one side U, the other being members X[j] and "
+                         "X[m] of one family", _SHAPE)
+
+
+def _chain_covers(ctx: StepContext, family: str, uw: RVSet, m: sympy.Expr, j: sympy.Expr,
+                  length: int | None) -> str | None:
+    """Which hypothesis gives ``(U, W) -> X[i-1] -> X[i]`` for every ``i`` in ``m+1..j``; ``None`` if none."""
+    for hid, h in ctx.premise_hypotheses.items():
+        if not isinstance(h, MarkovFamily) or h.family != family:
+            continue
+        before = RVSet(*h.before)
+        if uw.issubset(before) and is_nonnegative(m - h.lo, ctx.domains) and is_nonnegative(h.hi - j, ctx.domains):
+            return hid
+    if length is not None:  # a finite run: each sub-chain from one hypothesis (ordinary Markov chains too)
+        hyps = ctx.hypotheses()
+        if all(implies_independence(hyps, uw, RVSet(FamilyMember(family, m + t)), RVSet(FamilyMember(family, m + t - 1)))
+               for t in range(1, length + 1)):
+            return "the Markov chain hypotheses"
+    return None
+
+
+def _family_covers(ctx: StepContext, h: ChannelFamily, family: str, a: sympy.Expr, b: sympy.Expr) -> bool:
+    """``h`` gives ``X[i] | X[i-1]`` for every ``i`` in ``a..b``."""
+    out = _member(h.output)
+    inp = _member(h.input)
+    if out is None or inp is None or out.family != family or inp.family != family:
+        return False
+    c = h.shift()
+    if sympy.expand(out.index - inp.index) != 1:
+        return False
+    return is_nonnegative(a - c - h.lo, ctx.domains) and is_nonnegative(h.hi - (b - c), ctx.domains)
+
+
+def _link_channels(ctx: StepContext, family: str, m: sympy.Expr, j: sympy.Expr,
+                   length: int | None) -> list[tuple[str, ChannelSpec]] | None:
+    """The channel of every link ``X[i] | X[i-1]``, ``i`` in ``m+1..j``: ``(hypothesis id, spec)`` per source."""
+    families = [(hid, h) for hid, h in ctx.premise_hypotheses.items() if isinstance(h, ChannelFamily)]
+    for hid, h in families:
+        if _family_covers(ctx, h, family, m + 1, j):
+            return [(hid, h.spec)]
+    if length is None:
+        return None
+    singles = [(hid, h) for hid, h in ctx.premise_hypotheses.items() if isinstance(h, Channel)]
+    found: list[tuple[str, ChannelSpec]] = []
+    for t in range(1, length + 1):
+        i = m + t
+        y, x = RVSet(FamilyMember(family, i)), RVSet(FamilyMember(family, i - 1))
+        hit = next(((hid, h.spec) for hid, h in singles if h.output == y and h.input == x), None)
+        if hit is None:
+            hit = next(((hid, h.spec) for hid, h in families if _family_covers(ctx, h, family, i, i)), None)
+        if hit is None:
+            return None
+        if hit not in found:
+            found.append(hit)
+    return found
+
+
+def _eta_candidates(ctx: StepContext, coeff: sympy.Expr, e: sympy.Expr, options: list[Coefficient]) -> list[sympy.Expr]:
+    """Values of ``eta`` to try for ``coeff = eta^e`` (each is re-checked exactly; this only proposes)."""
+    if ctx.args.get("eta") is not None:
+        return [ctx.args["eta"]]
+    out: list[sympy.Expr] = [o.value for o in options]
+    if isinstance(coeff, sympy.Pow) and e != 0:
+        base, ex = coeff.args
+        out.append(sympy.Pow(base, sympy.cancel(ex / e)))
+    elif e != 0 and e.is_Integer:
+        out.append(sympy.root(coeff, int(e)))
+    return out
+
+
+@register("sdpi_chain",
+          "U -> X[lo] -> ... -> X[hi], X[i] | X[i-1] ~ K for each link ⇒ I(U; X[j] | W) <= eta^(j - m) * "
+          "I(U; X[m] | W) for lo <= m <= j <= hi, eta >= eta_KL(K), eta >= 0 (U, W before the run)",
+          "Polyanskiy & Wu 2017 (SDPI), iterated along the chain by induction on its length",
+          needs="a Markov chain through the family (`U -> X[0] -> ... -> X[k]`) and a channel for each link "
+                "(`X[i] | X[i-1] ~ K for i in 1..k`)")
+def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOutcome:
+    """SDPI iterated along a chain: ``I(U; X[j]) <= eta^(j - m)·I(U; X[m])`` for ``eta >= eta_KL(K)``, ``eta >= 0``.
+
+    Induction on ``j - m``: each link ``U -> X[i-1] -> X[i]`` with ``X[i] | X[i-1] ~ K`` contracts by
+    ``eta_KL(K) <= eta``, and products of the non-negative factors ``eta`` keep the inequalities.
+    """
+    u, out, inp, coeff, w = _parts(ctx)
+    family, j, m = out.family, out.index, inp.index
+    e = sympy.expand(j - m)
+    if e.is_integer is not True:
+        raise _side(ctx, f"the number of links {sympy.sstr(e)} is not provably an integer")
+    if not is_nonnegative(e, ctx.domains):
+        raise _side(ctx, f"needs {inp} before {out} in the chain ({sympy.sstr(e)} >= 0 is not provable)")
+    if _mentions(u | w, family):
+        raise _mismatch(ctx, f"U and W must be outside the family {family}", _SHAPE)
+    if not u.isdisjoint(w) or not u:
+        raise _mismatch(ctx, "U must be non-empty and disjoint from the conditioning W", _SHAPE)
+    length = int(e) if e.is_Integer and int(e) <= MAX_EXPANDED_RANGE else None
+    if e.is_Integer and length is None:
+        raise _side(ctx, f"a finite run of {int(e)} links is longer than {MAX_EXPANDED_RANGE}; use a symbolic end")
+    if length == 0:
+        if is_zero_coefficient(coeff - 1):
+            return RuleOutcome(PROVED, "no link: I <= 1 * I")
+        raise _mismatch(ctx, "with no link between the two sides the coefficient is 1", Statement(
+            I(u, RVSet(out), w), "<=", I(u, RVSet(inp), w)))
+    chain = _chain_covers(ctx, family, u | w, m, j, length)
+    if chain is None:
+        raise _side(ctx, f"needs the Markov chain {u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
+                         f"{family}[{sympy.sstr(j)}] ({u | w} in the links before the run), and no hypothesis this "
+                         f"step uses says so",
+                    suggestion=f"add `markov = \"{u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
+                               f"{family}[{sympy.sstr(j)}]\"` (or a longer chain) and list it in `uses`")
+    links = _link_channels(ctx, family, m, j, length)
+    if links is None:
+        raise _side(ctx, f"needs a channel {family}[i] | {family}[i-1] for every i in {sympy.sstr(m + 1)}.."
+                         f"{sympy.sstr(j)}, and no hypothesis this step uses gives all of them",
+                    suggestion=f"add `channel = \"{family}[i] | {family}[i-1] ~ ... for i in {sympy.sstr(m + 1)}.."
+                               f"{sympy.sstr(j)}\"` and list it in `uses`")
+    per_link: list[tuple[str, ChannelSpec, list[Coefficient]]] = []
+    for hid, spec in links:
+        try:
+            options = sdpi_coefficient(spec, ctx.domains)
+        except SideConditionFailed as err:
+            raise _side(ctx, err.message) from err
+        if not options:
+            raise _side(ctx, f"no valid contraction coefficient is known for {spec} ({hid})")
+        per_link.append((hid, spec, options))
+    tried = []
+    for eta in _eta_candidates(ctx, coeff, e, [o for _, _, opts in per_link for o in opts]):
+        if not is_zero_coefficient(coeff - eta ** e):
+            continue
+        tried.append(eta)
+        if not is_nonnegative(eta, ctx.domains):
+            continue
+        chosen = []
+        for hid, spec, options in per_link:
+            ok = next((o for o in options if is_nonnegative(eta - o.value, ctx.domains)), None)
+            if ok is None:
+                break
+            chosen.append(ok)
+        else:
+            trusted = list(dict.fromkeys(c.source for c in chosen if c.cited))
+            status = ASSUMED if trusted else PROVED
+            bounds = ", ".join(f"{sympy.sstr(c.value)} ({c.source})" for c in chosen)
+            return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "
+                                       f"{sympy.sstr(e)} links of {chain}", trusted=trusted)
+    best = per_link[0][2][0].value
+    want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))
+    if tried and not any(is_nonnegative(t, ctx.domains) for t in tried):
+        raise _side(ctx, f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
+    raise RuleMismatch(f"the coefficient {sympy.sstr(coeff)} is not eta^{sympy.sstr(e)} for an eta provably >= "
+                       f"the contraction coefficient {sympy.sstr(best)} of each link"
+                       + ("" if ctx.args.get("eta") is None else f" (eta = {sympy.sstr(ctx.args['eta'])} given)"),
+                       step=ctx.step_id, rule=ctx.rule, expected=want, got=ctx.claim)

@@ -140,6 +140,22 @@ def _link_channels(ctx: StepContext, family: str, m: sympy.Expr, j: sympy.Expr,
     return found
 
 
+def _options(ctx: StepContext, spec: ChannelSpec, target: sympy.Expr | None) -> list[Coefficient]:
+    try:
+        return sdpi_coefficient(spec, ctx.domains, target=target)
+    except SideConditionFailed as err:
+        raise _side(ctx, err.message) from err
+
+
+def _smallest(options: list[Coefficient], domains) -> sympy.Expr:
+    """The provably smallest value among ``options`` (undecidable pairs keep the earlier)."""
+    best = options[0].value
+    for o in options[1:]:
+        if is_nonnegative(best - o.value, domains) and not is_zero_coefficient(best - o.value):
+            best = o.value
+    return best
+
+
 def _eta_candidates(ctx: StepContext, coeff: sympy.Expr, e: sympy.Expr, options: list[Coefficient]) -> list[sympy.Expr]:
     """Values of ``eta`` to try for ``coeff = eta^e`` (each is re-checked exactly; this only proposes)."""
     if ctx.args.get("eta") is not None:
@@ -199,10 +215,7 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
                                f"{sympy.sstr(j)}\"` and list it in `uses`")
     per_link: list[tuple[str, ChannelSpec, list[Coefficient]]] = []
     for hid, spec in links:
-        try:
-            options = sdpi_coefficient(spec, ctx.domains)
-        except SideConditionFailed as err:
-            raise _side(ctx, err.message) from err
+        options = _options(ctx, spec, None)
         if not options:
             raise _side(ctx, f"no valid contraction coefficient is known for {spec} ({hid})")
         per_link.append((hid, spec, options))
@@ -215,6 +228,8 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
             continue
         chosen = []
         for hid, spec, options in per_link:
+            if eta.is_Rational:
+                options = _options(ctx, spec, eta)
             ok = next((o for o in options if is_nonnegative(eta - o.value, ctx.domains)), None)
             if ok is None:
                 break
@@ -225,10 +240,10 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
             bounds = ", ".join(f"{sympy.sstr(c.value)} ({c.source})" for c in chosen)
             return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "
                                        f"{sympy.sstr(e)} links of {chain}", trusted=trusted)
-    best = per_link[0][2][0].value
-    want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))
     if tried and not any(is_nonnegative(t, ctx.domains) for t in tried):
         raise _side(ctx, f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
+    best = _smallest(per_link[0][2], ctx.domains)
+    want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))
     raise RuleMismatch(f"the coefficient {sympy.sstr(coeff)} is not eta^{sympy.sstr(e)} for an eta provably >= "
                        f"the contraction coefficient {sympy.sstr(best)} of each link"
                        + ("" if ctx.args.get("eta") is None else f" (eta = {sympy.sstr(ctx.args['eta'])} given)"),

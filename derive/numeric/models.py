@@ -15,7 +15,10 @@ models that satisfy *all* of its structural hypotheses with exact
 * **channels** ``Y | X ~ BSC(delta)`` (``BEC``, ``Z``, ``QSC``, ``matrix``) fix
   ``Y``'s parents to exactly ``X`` and its kernel to the channel at the drawn
   parameter values; a memoryless channel between two families of equal length
-  acts letter by letter. ``AWGN`` has no finite model and is refused.
+  acts letter by letter; ``X[i] | X[i-1] ~ K for i in 1..k`` is one channel per
+  index at the drawn ``k``. ``AWGN`` has no finite model and is refused.
+* **chains through a family** ``U -> X[0] -> ... -> X[k]`` are the finite chain
+  at the drawn ``k``.
 * **functions** ``Y = f(X)`` are deterministic kernels from ``X``;
 * **i.i.d. families** share one kernel from the conditioning variables;
 * **families** are instantiated at small lengths (integer parameters are drawn
@@ -52,8 +55,8 @@ import networkx as nx
 import numpy as np
 import sympy
 
-from derive.core.hypotheses import IID, Assume, Channel, ChannelSpec, FunctionOf, Independent, Markov, \
-    MutuallyIndependent
+from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent, \
+    Markov, MarkovFamily, MutuallyIndependent
 from derive.core.parameters import Domain
 from derive.core.quantities import Dist, H, I, has_information
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
@@ -412,6 +415,28 @@ def _marginal_pairs(g: nx.DiGraph) -> int:
     return sum(1 for i, u in enumerate(nodes) for v in nodes[i + 1:] if not (anc[u] & anc[v]))
 
 
+def _concrete_hypotheses(proof, symbols: Mapping[str, sympy.Symbol], values: Mapping[str, int]):
+    """``(id, hypothesis)`` pairs at these integer values: a chain ``X[0] -> ... -> X[k]`` becomes its finite
+    :class:`Markov` (nothing when it has fewer than 3 links), ``... for i in 1..k`` one :class:`Channel` per index."""
+    subs = {symbols[n]: sympy.Integer(v) for n, v in values.items() if n in symbols}
+    for hid, h in proof.hypotheses.items():
+        try:
+            if isinstance(h, MarkovFamily):
+                inst = h.instance(subs)
+                if inst is not None:
+                    yield hid, inst
+                continue
+            if isinstance(h, ChannelFamily):
+                for ch in h.members(subs):
+                    yield hid, ch
+                continue
+        except DeriveError as err:
+            raise UnrealizableHypotheses(f"hypothesis {hid!r}: {err.message} ({_fmt_values(values)})",
+                                         hypotheses=[hid], file=proof.file,
+                                         line=proof.hypothesis_lines.get(hid)) from err
+        yield hid, h
+
+
 class _Structure:
     """Hypotheses of a proof turned into CI triples, forced parents and size constraints at fixed integers."""
 
@@ -434,7 +459,7 @@ class _Structure:
         self.prefs: list[tuple[str, list]] = []
         self.joint_inputs: list = []
         extra: list[str] = []
-        for hid, h in proof.hypotheses.items():
+        for hid, h in _concrete_hypotheses(proof, factory.symbols, values):
             where = f"hypothesis {hid!r}"
             if isinstance(h, Assume):
                 continue
@@ -569,7 +594,7 @@ class ModelFactory:
         self.domains: dict[str, Domain] = {n: p.domain for n, p in params.items()}
         self.symbols = {n: p.symbol for n, p in params.items()}
         for hid, h in proof.hypotheses.items():
-            if isinstance(h, Channel) and h.spec.name == "AWGN":
+            if isinstance(h, (Channel, ChannelFamily)) and h.spec.name == "AWGN":
                 raise UnrealizableHypotheses(
                     f"hypothesis {hid!r}: the channel {h.spec} has a Gaussian input and output and cannot be realized "
                     "by a finite model; numeric verification supports BSC, BEC, Z, QSC and matrix channels",

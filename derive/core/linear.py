@@ -41,6 +41,11 @@ def normalize_coefficient(c: sympy.Expr) -> sympy.Expr:
     """A canonical exact form of a coefficient: expanded and over a common denominator."""
     if c.is_Rational:
         return c
+    return _normalize_symbolic(c)
+
+
+@lru_cache(maxsize=8192)
+def _normalize_symbolic(c: sympy.Expr) -> sympy.Expr:
     c = sympy.expand(c)
     if c.is_Rational:
         return c

@@ -26,7 +26,8 @@ import networkx as nx
 import sympy
 
 from derive import __version__
-from derive.core.hypotheses import IID, Assume, Channel, FunctionOf, Independent, Markov, MutuallyIndependent
+from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, FunctionOf, Independent, Markov, \
+    MarkovFamily, MutuallyIndependent
 from derive.core.statements import Statement
 from derive.kernel.check import Report, StepResult
 from derive.kernel.linear import Certificate, Term
@@ -490,8 +491,13 @@ def _expansions(lay: _Layout, steps: Sequence[Any], results: dict[str, StepResul
 # ---------------------------------------------------------------------------- hypotheses and setting
 
 def _hypothesis_text(pr: DeriveLatexPrinter, h: Any) -> str:
-    if isinstance(h, Markov):
+    if isinstance(h, (Markov, MarkovFamily)):
         return f"${pr._print(h)}$ is a Markov chain"
+    if isinstance(h, ChannelFamily):
+        words = _CHANNEL_WORDS.get(h.spec.name, "channel")
+        i, lo, hi = pr._print(h.index), pr._print(h.lo), pr._print(h.hi)
+        return (f"for every ${lo} \\le {i} \\le {hi}$, ${pr._rvset(h.output)}$ is the output of the {words} "
+                f"${pr._print(h.spec)}$ with input ${pr._rvset(h.input)}$")
     if isinstance(h, Independent):
         return f"${pr._print(h)}$"
     if isinstance(h, MutuallyIndependent):

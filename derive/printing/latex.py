@@ -30,10 +30,12 @@ from derive.core.hypotheses import (
     IID,
     Assume,
     Channel,
+    ChannelFamily,
     ChannelSpec,
     FunctionOf,
     Independent,
     Markov,
+    MarkovFamily,
     MutuallyIndependent,
 )
 from derive.core.parameters import Domain, Parameter
@@ -262,6 +264,12 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Markov(self, h: Markov) -> str:
         return r" \to ".join(self._group(link) for link in h.chain)
 
+    def _print_MarkovFamily(self, h: MarkovFamily) -> str:
+        from derive.core.variables import FamilyMember
+
+        run = [self._print(FamilyMember(h.family, h.lo)), r"\cdots", self._print(FamilyMember(h.family, h.hi))]
+        return r" \to ".join([*(self._group(link) for link in h.before), *run, *(self._group(link) for link in h.after)])
+
     def _print_Independent(self, h: Independent) -> str:
         cond = rf" \mid {self._rvset(h.given)}" if h.given else ""
         return rf"{self._group(h.left)} \mathrel{{{INDEPENDENT}}} {self._group(h.right)}{cond}"
@@ -288,6 +296,10 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_Channel(self, h: Channel) -> str:
         return rf"P_{{{self._rvset(h.output)} \mid {self._rvset(h.input)}}} = {self._print(h.spec)}"
+
+    def _print_ChannelFamily(self, h: ChannelFamily) -> str:
+        return (rf"P_{{{self._rvset(h.output)} \mid {self._rvset(h.input)}}} = {self._print(h.spec)}"
+                rf"\ (\text{{for }} {self._print(h.lo)} \le {self._print(h.index)} \le {self._print(h.hi)})")
 
     def _print_FunctionOf(self, h: FunctionOf) -> str:
         return rf"{self._group(h.output)} = f({self._rvset(h.input)})"

@@ -12,7 +12,6 @@ kernel re-checks whatever is returned.
 from __future__ import annotations
 
 import numpy as np
-import scipy.optimize
 import sympy
 
 from derive.core.linear import linear_form
@@ -61,6 +60,8 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
     A_ub = np.array([tconst]) if not claim.is_equality else None
     b_ub = np.array([cconst]) if not claim.is_equality else None
     try:
+        import scipy.optimize  # deferred: most steps never need the LP, and scipy costs ~1 s to import
+
         res = scipy.optimize.linprog(np.ones(len(terms)), A_eq=A, b_eq=b, A_ub=A_ub, b_ub=b_ub,
                                      bounds=bounds, method="highs")
     except ValueError:  # an ill-posed instantiation (e.g. non-finite data): no proposal from this point

@@ -1081,6 +1081,8 @@ def parse_markov(text: str, ctx: ParseContext | None = None) -> Markov | MarkovF
                                       "it runs through one family")
     before, after = links[: k - 1], links[k + 2:]
     length = sympy.expand(last.index - first.index + 1)
+    if (last.index - first.index).is_negative:
+        raise b.err(tree.children[k], f"'...' must run upwards, but {first} -> ... -> {last} does not")
     if length.is_Integer:
         if int(length) < 2:
             raise b.err(tree.children[k], f"'...' must run upwards, but {first} -> ... -> {last} does not")

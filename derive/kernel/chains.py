@@ -240,7 +240,7 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
             bounds = ", ".join(f"{sympy.sstr(c.value)} ({c.source})" for c in chosen)
             return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "
                                        f"{sympy.sstr(e)} links of {chain}", trusted=trusted)
-    if tried and not any(is_nonnegative(t, ctx.domains) for t in tried):
+    if ctx.args.get("eta") is not None and tried and not is_nonnegative(tried[0], ctx.domains):
         raise _side(ctx, f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
     best = _smallest(per_link[0][2], ctx.domains)
     want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))

@@ -310,3 +310,31 @@ def test_the_false_exponent_fails_numerically():
     wrong = _main(e, exponent=2 * e["k"] + 2)
     _, _, slack = evaluate_statement(wrong, model, params={e["delta"]: delta, e["k"]: 2}, precision="mp", dps=50)
     assert slack < 0
+
+
+# ---------------------------------------------------------------- numeric models (derive verify)
+
+def test_models_realize_the_chain_with_bsc_links_at_small_k():
+    import random
+
+    from derive.numeric.models import ModelFactory, RandomChoices, _ci_holds, hypothesis_violations
+
+    proof = read_proof("proofs/sdpi_chain_k.toml")
+    factory = ModelFactory(proof)
+    for kv in (1, 2, 3):
+        plan = factory.plan({"k": kv})
+        for i in range(1, kv + 1):
+            node = plan.nodes[f"X[{i}]"]
+            assert (node.kind, node.parents, node.spec.name) == ("channel", (f"X[{i - 1}]",), "BSC")
+    rng = random.Random(0)
+    seen = set()
+    for _ in range(30):
+        drawn = factory.draw(RandomChoices(rng))
+        seen.add(drawn.int_values["k"])
+        assert hypothesis_violations(drawn) == []
+        chain = proof.hypotheses["chain"].instance({proof.parameters["k"].symbol: drawn.int_values["k"]})
+        names = [str(link) for link in chain.chain]
+        joint = drawn.exact_model().joint
+        for j in range(1, len(names) - 1):
+            assert _ci_holds(joint, names[:j], [names[j + 1]], [names[j]])
+    assert {1, 2, 3} <= seen

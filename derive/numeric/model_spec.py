@@ -439,10 +439,19 @@ def read_model_file(path: str | Path) -> Model:
         try:
             return parse_number(s, where)
         except DeriveError:
+            mantissa, _, exponent = s.lower().partition("e")
+            if len(mantissa) > _MAX_DIGITS or (exponent and abs(int(exponent)) > 4 * _MAX_DIGITS):
+                raise LimitExceeded(f"the number {s[:40]!r} is too large or too precise (at most {_MAX_DIGITS} "
+                                    f"digits, exponents within ±{4 * _MAX_DIGITS})", file=where) from None
             return Fraction(s)  # exponent notation such as 1e-3: Fraction parses decimal text exactly
 
+    def exact_int(s: str) -> int:
+        if len(s.lstrip("-")) > _MAX_DIGITS:
+            raise LimitExceeded(f"a number with {len(s)} digits (at most {_MAX_DIGITS})", file=where)
+        return int(s)
+
     try:
-        data = json.loads(text, parse_float=exact_float)
+        data = json.loads(text, parse_float=exact_float, parse_int=exact_int)
     except json.JSONDecodeError as err:
         raise ParseError(f"invalid JSON: {err.msg}", file=where, line=err.lineno, column=err.colno) from None
     except RecursionError:

@@ -59,6 +59,8 @@ def parse_settings(items: list[str]) -> dict[str, list]:
 
 
 def compute_rows(template, settings: dict[str, list]) -> list[dict]:
+    """One row per combination of the settings: the template's values as floats (``None`` when not computed),
+    ``bound = factor · info`` and ``log10_factor`` / ``log10_bound`` (which survive below the float range)."""
     missing = [p for p in template.required if p not in settings]
     if missing:
         raise InvalidArgument(f"{template.name} needs --set {missing[0]}=...")
@@ -75,32 +77,66 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
             raise InvalidArgument(f"Expected an integer n >= 1 but got n={params['n']}")
         with mpmath.workdps(30):
             r = template.row(params)
-        info = params.get("info", params.get("d", template.optional.get("d", 1)))
-        row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
-        for k, v in r.items():
-            row[k] = float(v) if isinstance(v, mpmath.mpf) else v
-        row["bound"] = float(r["factor"] * mpmath.mpf(Fraction(info).numerator) / Fraction(info).denominator)
-        if "factor_chi2" in r:
-            row["bound_chi2"] = float(r["factor_chi2"] * mpmath.mpf(Fraction(info).numerator) / Fraction(info).denominator)
+            info = Fraction(params.get("info", params.get("d", template.optional.get("d", 1))))
+            row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
+            for k, v in r.items():
+                row[k] = _number_out(v)
+            info_mp = mpmath.mpf(info.numerator) / info.denominator
+            row["bound"] = float(r["factor"] * info_mp)
+            row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
+            if "factor_chi2" in r:
+                row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"] * info_mp)
+                row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
         rows.append(row)
     return rows
+
+
+def _number_out(v):
+    """mpmath and numpy numbers as JSON floats; everything else unchanged."""
+    if isinstance(v, (mpmath.mpf, float)) and not isinstance(v, bool):
+        return float(v)
+    if hasattr(v, "dtype"):
+        return float(v)
+    return v
+
+
+def _log10_bound(log10_factor, info: Fraction):
+    if log10_factor is None or info <= 0:
+        return None
+    return float(log10_factor) + math.log10(info)
 
 
 def _jsonable(v):
     return v if isinstance(v, int) else float(v)
 
 
+def _sci(value, log10) -> str:
+    """A float, or (below the float range) ``m.mmmmme-NNN`` from its log10."""
+    if value is None:
+        return "—"
+    if value == 0 and log10 is not None:
+        e = math.floor(log10)
+        return f"{10 ** (log10 - e):.6g}e{e}"
+    return f"{value:.6g}"
+
+
 def _table(rows: list[dict]) -> str:
     keys = list(rows[0]["params"])
-    head = keys + ["tau_n", "rho_n", "factor", "bound", "certified"]
-    if "factor_chi2" in rows[0]:
+    multi = "template" in rows[0]
+    head = (["template"] if multi else []) + keys + ["tau_n", "rho_n", "factor", "bound", "certified"]
+    chi2 = any("factor_chi2" in r for r in rows)
+    if chi2:
         head += ["factor_chi2"]
     lines = ["  ".join(f"{h:>12}" for h in head)]
     for r in rows:
-        vals = [r["params"][k] for k in keys] + [r["tau_n"], r["rho_n"], r["factor"], r["bound"], r["certified"]]
-        if "factor_chi2" in r:
-            vals.append(r["factor_chi2"])
-        lines.append("  ".join(f"{v:>12.6g}" if isinstance(v, float) else f"{str(v):>12}" for v in vals))
+        vals = ([r["template"]] if multi else []) + [r["params"].get(k, "") for k in keys]
+        vals = [f"{v:>12.6g}" if isinstance(v, float) else f"{str(v):>12}" for v in vals]
+        vals += [f"{_sci(r['tau_n'], None):>12}", f"{_sci(r['rho_n'], None):>12}",
+                 f"{_sci(r['factor'], r.get('log10_factor')):>12}", f"{_sci(r['bound'], r.get('log10_bound')):>12}",
+                 f"{str(r['certified']):>12}"]
+        if chi2:
+            vals.append(f"{_sci(r.get('factor_chi2'), r.get('log10_factor_chi2')):>12}")
+        lines.append("  ".join(vals))
     return "\n".join(lines)
 
 
@@ -110,10 +146,19 @@ def _latex_table(template, rows: list[dict]) -> str:
     out = [rf"\[ {template.latex} \]", rf"\begin{{tabular}}{{{cols}}}",
            " & ".join([f"${k}$" for k in keys] + [r"$\tau_n$", r"$\rho_n$", r"$(1-\tau_n)/\rho_n$", "bound"]) + r" \\ \hline"]
     for r in rows:
-        out.append(" & ".join([str(r["params"][k]) for k in keys]
-                              + [f"{r[x]:.4g}" for x in ("tau_n", "rho_n", "factor", "bound")]) + r" \\")
+        out.append(" & ".join([str(r["params"].get(k, "")) for k in keys]
+                              + [_latex_number(r[x], r.get("log10_" + x)) for x in ("tau_n", "rho_n", "factor", "bound")])
+                   + r" \\")
     out.append(r"\end{tabular}")
     return "\n".join(out)
+
+
+def _latex_number(value, log10) -> str:
+    text = _sci(value, log10)
+    if "e" in text:
+        m, _, e = text.partition("e")
+        return rf"${float(m):.4g} \cdot 10^{{{int(e)}}}$"
+    return f"{value:.4g}"
 
 
 def _plot(template, rows: list[dict], path: str) -> None:
@@ -126,24 +171,34 @@ def _plot(template, rows: list[dict], path: str) -> None:
         raise InvalidArgument("--plot needs matplotlib") from err
     if "n" not in rows[0]["params"]:
         raise InvalidArgument("--plot draws the bound against n: give --set n=a..b")
-    fig, ax = plt.subplots(figsize=(5, 3.4))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
     groups: dict[tuple, list] = {}
     for r in rows:
-        key = tuple((k, v) for k, v in r["params"].items() if k != "n")
+        key = ((("template", r["template"]),) if "template" in r else ()) \
+            + tuple((k, v) for k, v in r["params"].items() if k != "n")
         groups.setdefault(key, []).append(r)
+    hidden = False
     for key, rs in groups.items():
-        label = ", ".join(f"{k}={v}" for k, v in key) or template.name
-        ax.plot([r["params"]["n"] for r in rs], [r["bound"] for r in rs], marker="o", ms=3,
-                label=label + (" (certified)" if rs[0]["certified"] else ""))
-        if "bound_chi2" in rs[0]:
-            ax.plot([r["params"]["n"] for r in rs], [r["bound_chi2"] for r in rs], ls="--",
+        label = ", ".join(f"{v}" if k == "template" else f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in key) or template.name
+        pts = [(r["params"]["n"], r["bound"]) for r in rs if r["bound"] and r["bound"] > 0]
+        hidden |= len(pts) < len(rs)
+        line, = ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=2.5,
+                        label=label + (" (certified)" if rs[0]["certified"] else ""))
+        chi = [(r["params"]["n"], r["bound_chi2"]) for r in rs if r.get("bound_chi2")]
+        if chi:
+            ax.plot([p[0] for p in chi], [p[1] for p in chi], ls="--", color=line.get_color(),
                     label=label + r" ($\chi^2$ value, not certified)")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(r"$n$")
+    ax.set_xlabel(r"$n$ (training examples)")
     ax.set_ylabel(r"lower bound on $I(M; X_{1:n} \mid \theta)$")
-    ax.set_title("$" + template.latex.replace(r"\ge", r"\geq").replace(r"\mathrm{mem}", r"\mathrm{mem}") + "$", fontsize=9)
-    ax.legend(fontsize=7)
+    title = "$" + template.latex.replace(r"\ge", r"\geq") + "$"
+    if hidden:
+        title += "\n(values below the float range are not drawn)"
+    ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=6.5)
+    ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
     fig.savefig(path, dpi=150)
     plt.close(fig)
@@ -173,40 +228,76 @@ def _cluster_model(args) -> dict[str, list]:
     return {"prior": [prior], "rows": [rows]}
 
 
+def _combined(templates) -> "object":
+    """A stand-in template for several evaluated together (name ``a+b``; the framework's formula)."""
+    from derive.templates import Template
+
+    return Template("+".join(t.name for t in templates), (), {}, lambda p: {},
+                    "; ".join(f"{t.name}: {t.formula}" for t in templates),
+                    r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X)",
+                    " | ".join(t.description for t in templates))
+
+
 def cmd_bound(args) -> int:
     from derive.templates import TEMPLATES
 
-    if args.template not in TEMPLATES:
-        raise InvalidArgument(f"unknown template {args.template!r}; known: {', '.join(sorted(TEMPLATES))}")
-    template = TEMPLATES[args.template]
+    names = args.template.split("+")
+    for name in names:
+        if name not in TEMPLATES:
+            raise InvalidArgument(f"unknown template {name!r}; known: {', '.join(sorted(TEMPLATES))} "
+                                  "(several: a+b)")
+    if len(set(names)) != len(names):
+        raise InvalidArgument(f"a template is repeated in {args.template!r}")
     settings = parse_settings(args.set)
-    if args.template == "cluster":
-        settings.update(_cluster_model(args))
-    elif args.prior or args.channel:
+    if "cluster" not in names and (args.prior or args.channel):
         raise InvalidArgument("--prior and --channel belong to the `cluster` template")
-    rows = compute_rows(template, settings)
+    if len(names) == 1:
+        template = TEMPLATES[names[0]]
+        if names[0] == "cluster":
+            settings.update(_cluster_model(args))
+        rows = compute_rows(template, settings)
+        parts = [(template, rows)]
+    else:
+        # several templates (e.g. for one plot): each takes the --set values it reads
+        parts, used = [], set()
+        for name in names:
+            t = TEMPLATES[name]
+            own = {k: v for k, v in settings.items() if k in t.params}
+            used |= set(own)
+            if name == "cluster":
+                own.update(_cluster_model(args))
+            rs = compute_rows(t, own)
+            for r in rs:
+                r["template"] = name
+            parts.append((t, rs))
+        unused = sorted(set(settings) - used)
+        if unused:
+            raise InvalidArgument(f"--set {unused[0]}=... is read by none of {', '.join(names)}")
+        template = _combined([t for t, _ in parts])
+        rows = [r for _, rs in parts for r in rs]
     if args.plot:
         _plot(template, rows, args.plot)
     if args.json:
         print(json.dumps({"template": template.name, "formula": template.formula, "latex": template.latex,
                           "values": rows}, indent=2))
     elif args.latex:
-        print(_latex_table(template, rows))
+        print("\n\n".join(_latex_table(t, rs) for t, rs in parts))
     else:
-        print(f"{template.name}: {template.formula}")
-        print(f"  {template.description}")
-        print(_table(rows))
-        reasons = sorted({r["reason"] for r in rows})
-        for reason in reasons:
-            print(f"  certified: {reason}")
-        if "chi2_note" in rows[0]:
-            print(f"  note: {rows[0]['chi2_note']}")
+        for t, rs in parts:
+            print(f"{t.name}: {t.formula}")
+            print(f"  {t.description}")
+            print(_table(rs))
+            for reason in sorted({r["reason"] for r in rs}):
+                print(f"  certified: {reason}")
+            notes = sorted({r["chi2_note"] for r in rs if "chi2_note" in r})
+            for note in notes:
+                print(f"  note: {note}")
     return 0
 
 
 def register(sub) -> None:
     b = sub.add_parser("bound", help="the memorization bound of a theorem template for given parameters")
-    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster")
+    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster, or several joined by + (each reads the --set values it knows; one table, JSON or plot)")
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter: name=value, name=a..b (integers) or name=v1,v2 (repeatable)")
     b.add_argument("--prior", metavar="PRIOR", help="cluster: the prior of theta_j (uniform:k, bern:p, [p1,...])")

@@ -161,6 +161,50 @@ def _latex_number(value, log10) -> str:
     return f"{value:.4g}"
 
 
+def _markdown_table(template, rows: list[dict]) -> str:
+    """The factor (1 - tau_n)/rho_n as a Markdown table: one row per n, one column per other setting; the
+    chi^2 values (not certified) in extra columns when the template has them."""
+    if "n" not in rows[0]["params"]:
+        raise InvalidArgument("--markdown tabulates the factor against n: give --set n=...")
+    combos: dict[tuple, dict[int, dict]] = {}
+    for r in rows:
+        key = ((("template", r["template"]),) if "template" in r else ()) \
+            + tuple((k, v) for k, v in r["params"].items() if k not in ("n", "d", "info"))
+        combos.setdefault(key, {})[r["params"]["n"]] = r
+
+    def name(key):
+        return ", ".join(str(v) if k == "template" else f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+                         for k, v in key) or template.name
+
+    chi2 = any(r.get("factor_chi2", None) is not None or "factor_chi2" in r for r in rows)
+    head = ["n"] + [f"{name(k)}: factor" for k in combos]
+    if chi2:
+        head += [f"{name(k)}: chi2 value (not certified)" for k in combos]
+    ns = sorted({r["params"]["n"] for r in rows})
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n in ns:
+        cells = [str(n)]
+        for k in combos:
+            r = combos[k].get(n)
+            cells.append(_sci4(r["factor"], r.get("log10_factor")) if r else "")
+        if chi2:
+            for k in combos:
+                r = combos[k].get(n)
+                cells.append(_sci4(r.get("factor_chi2"), r.get("log10_factor_chi2")) if r else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _sci4(value, log10) -> str:
+    """Four significant digits; below the float range from the log10."""
+    if value is None:
+        return "—"
+    if value == 0 and log10 is not None:
+        e = math.floor(log10)
+        return f"{10 ** (log10 - e):.4g}e{e}"
+    return f"{value:.4g}"
+
+
 def _plot(template, rows: list[dict], path: str) -> None:
     try:
         import matplotlib
@@ -282,6 +326,8 @@ def cmd_bound(args) -> int:
                           "values": rows}, indent=2))
     elif args.latex:
         print("\n\n".join(_latex_table(t, rs) for t, rs in parts))
+    elif args.markdown:
+        print(_markdown_table(template, rows))
     else:
         for t, rs in parts:
             print(f"{t.name}: {t.formula}")
@@ -305,5 +351,7 @@ def register(sub) -> None:
                                                         "(bsc:0.25, qsc:3:0.2, matrix:[[...]])")
     b.add_argument("--json", action="store_true")
     b.add_argument("--latex", action="store_true", help="the formula and a LaTeX table")
+    b.add_argument("--markdown", action="store_true", help="the factor as a Markdown table (rows n, a column per "
+                                                             "other setting)")
     b.add_argument("--plot", metavar="FILE.png", help="plot the bound against n (log scale)")
     b.set_defaults(func=cmd_bound)

@@ -84,3 +84,202 @@ def test_cluster_ternary_prior_and_bad_inputs(capsys):
     assert main(["bound", "cluster", "--set", "n=3"]) == 2  # no channel
     assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "bsc:0.1", "--set", "n=3"]) == 2
     assert main(["bound", "gaussian-cluster", "--channel", "bsc:0.1", "--set", "n=3", "--set", "r2=0.1"]) == 2
+
+
+# ---------------------------------------------------------------------------- certified values (issue 7)
+
+import itertools
+import math
+
+import numpy as np
+
+from derive.templates import clusters
+
+
+@pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2), Fraction(9, 10)])
+def test_boolean_certified_closed_form(rho):
+    """tau_n = tanh^2(n atanh rho), rho_n = rho^2 tau_n, factor 1/(rho^2 sinh^2(n atanh rho)); above chi2."""
+    a = math.atanh(float(rho))
+    for n in (1, 2, 7, 30):
+        r = clusters.boolean_cluster({"n": n, "rho": rho})
+        assert float(r["tau_n"]) == pytest.approx(math.tanh(n * a) ** 2, rel=1e-12)
+        assert float(r["rho_n"]) == pytest.approx(float(rho) ** 2 * math.tanh(n * a) ** 2, rel=1e-12)
+        assert float(r["factor"]) == pytest.approx(1 / (float(rho) ** 2 * math.sinh(n * a) ** 2), rel=1e-12)
+        assert r["tau_n"] >= r["tau_n_chi2"] - 1e-15
+    one = clusters.boolean_cluster({"n": 1, "rho": rho})  # n = 1: both equal rho^2
+    assert float(one["tau_n"]) == pytest.approx(one["tau_n_chi2"], rel=1e-12)
+
+
+def _kl(p, q):
+    m = p > 0
+    return float(np.sum(p[m] * np.log(p[m] / q[m])))
+
+
+def test_boolean_tau_is_above_kl_ratios_of_random_inputs():
+    """Numeric sanity of the certified tau_n: D(QK || PK)/D(Q || P) <= tanh^2(n atanh rho) for the backward
+    channel (S -> theta) at random Q (S the number of agreements, a sufficient statistic)."""
+    rng = np.random.default_rng(0)
+    for rho, n in ((0.3, 2), (0.5, 3), (0.8, 4)):
+        k = np.arange(n + 1)
+        comb = np.array([math.comb(n, int(j)) for j in k], float)
+        plus = comb * ((1 + rho) / 2) ** k * ((1 - rho) / 2) ** (n - k)
+        minus = comb * ((1 - rho) / 2) ** k * ((1 + rho) / 2) ** (n - k)
+        P = (plus + minus) / 2
+        post = plus / 2 / P
+        out_p = np.array([P @ post, P @ (1 - post)])
+        t2 = math.tanh(n * math.atanh(rho)) ** 2
+        for _ in range(300):
+            Q = rng.dirichlet(np.full(n + 1, 0.5))
+            d = _kl(Q, P)
+            if d > 1e-9:
+                assert _kl(np.array([Q @ post, Q @ (1 - post)]), out_p) / d <= t2 + 1e-12
+
+
+def _posteriors(prior, rows, n):
+    """Brute force: P(theta | c) for every live type c (floats)."""
+    k, m = len(rows), len(rows[0])
+    out = []
+    for c in itertools.product(range(n + 1), repeat=m):
+        if sum(c) != n:
+            continue
+        joint = [float(prior[t]) * math.prod(float(rows[t][y]) ** c[y] for y in range(m)) for t in range(k)]
+        s = sum(joint)
+        if s > 0:
+            out.append([j / s for j in joint])
+    return out
+
+
+CHANNELS = [
+    ((Fraction(1, 4), Fraction(1, 4), Fraction(1, 2)),
+     ((Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)), (Fraction(1, 10), Fraction(3, 5), Fraction(3, 10)),
+      (Fraction(1, 5), Fraction(1, 5), Fraction(3, 5)))),
+    ((Fraction(3, 10), Fraction(7, 10)), ((Fraction(1), Fraction(0)), (Fraction(3, 10), Fraction(7, 10)))),
+    ((Fraction(1, 3),) * 3, tuple(tuple(Fraction(8, 10) if i == j else Fraction(1, 10) for j in range(3))
+                                  for i in range(3))),
+    ((Fraction(1, 2), Fraction(1, 2)), ((Fraction(3, 5), Fraction(3, 10), Fraction(1, 10)),
+                                        (Fraction(1, 10), Fraction(3, 10), Fraction(3, 5)))),
+]
+
+
+@pytest.mark.parametrize("prior, rows", CHANNELS)
+def test_cluster_tau_is_above_brute_force_dobrushin(prior, rows):
+    """The certified tau_n is >= the exact Dobrushin coefficient over all pairs of types (brute force), and
+    the minimum posterior over all types is attained at a one-output type (the AM-GM argument)."""
+    for n in (1, 2, 4, 6):
+        post = _posteriors(prior, rows, n)
+        dob = max(sum(abs(x - y) for x, y in zip(p, q)) / 2 for p in post for q in post)
+        r = clusters.cluster({"prior": prior, "rows": rows, "n": n})
+        M = clusters._model(prior, rows)
+        if M.symmetric:  # binary, symmetric posteriors: the BSC factorization gives t^2 with t = Dobrushin
+            assert float(r["tau_n"]) == pytest.approx(dob ** 2, rel=1e-12)
+            continue
+        assert float(r["tau_n"]) >= dob - 1e-12
+        assert float(r["tau_n"]) <= dob + 2 * clusters.DOBRUSHIN_MARGIN
+        doeblin = 1 - sum(min(p[t] for p in post) for t in range(len(prior)))
+        vertex = 1 - float(clusters._cluster_certified(M, n)["tau_n"]) if not M.symmetric else None
+        if vertex is not None and clusters._cluster_certified(M, n)["reason"].startswith("tau_n: Doeblin"):
+            assert vertex == pytest.approx(1 - doeblin, rel=1e-9, abs=1e-15)
+
+
+def test_cluster_ternary_long_range_is_cheap_and_certified(capsys):
+    assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..10000",
+                 "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["values"]
+    assert rows[-1]["params"]["n"] == 10000 and len(rows) <= 52
+    logs = [r["log10_factor"] for r in rows]
+    assert all(x is not None for x in logs) and logs == sorted(logs, reverse=True)
+    assert rows[-1]["factor"] == 0.0 and rows[-1]["log10_factor"] < -9000  # below floats, kept in log10
+    assert rows[-1]["tau_n_chi2"] is None and "not computed" in rows[-1]["chi2_note"]
+
+
+def test_several_templates_in_one_call(capsys, tmp_path):
+    png = tmp_path / "two.png"
+    assert main(["bound", "gaussian-cluster+boolean-cluster", "--set", "r2=0.01", "--set", "rho=0.1",
+                 "--set", "n=1..5", "--json", "--plot", str(png)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {v["template"] for v in data["values"]} == {"gaussian-cluster", "boolean-cluster"}
+    assert len(data["values"]) == 10 and png.read_bytes()[:4] == b"\x89PNG"
+    g = [v for v in data["values"] if v["template"] == "gaussian-cluster"]
+    assert "rho" not in g[0]["params"] and g[0]["factor"] == pytest.approx(9900)
+    assert main(["bound", "gaussian-cluster+boolean-cluster", "--set", "r2=0.01", "--set", "rho=0.1",
+                 "--set", "zeta=1", "--set", "n=3"]) == 2
+    assert main(["bound", "gaussian-cluster+nope", "--set", "n=3"]) == 2
+
+
+def test_markdown_table(capsys):
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1,1000", "--markdown"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "| n | rho = 0.5: factor | rho = 0.5: chi2 value (not certified) |"
+    assert out[2] == "| 1 | 12 | 12 |" and "e-476" in out[3]
+
+
+BOOLEAN_D = """
+[proof]
+name = "boolean_cluster_d"
+units = "nats"
+[parameters]
+n = "integer >= 1"
+d = "integer >= 1"
+rho = "0 < rho < 1"
+t = "0 < t < 1"
+[variables]
+random = ["M"]
+families = { S = "1..n", theta = "1..d", V = "1..d", X = "1..d" }
+[[hypothesis]]
+id = "learner"
+markov = "theta[1..d] -> S[1..n] -> M"
+[[hypothesis]]
+id = "test_example"
+markov = "M -> S[1..n] -> theta[1..d] -> X[1..d]"
+[[hypothesis]]
+id = "independent_theta"
+mutually_independent = "theta[1..d]"
+[[hypothesis]]
+id = "x_given_theta"
+channel = "X[1..d] | theta[1..d] ~ BSC((1 - rho)/2)"
+[[hypothesis]]
+id = "factorization"
+markov = "M -> S[1..n] -> V[1..d] -> theta[1..d]"
+[[hypothesis]]
+id = "independent_V"
+mutually_independent = "V[1..d]"
+[[hypothesis]]
+id = "theta_given_V"
+channel = "theta[1..d] | V[1..d] ~ BSC((1 - t)/2)"
+[[step]]
+id = "identity"
+claim = "I(M; S[1..n] | theta[1..d]) == I(M; S[1..n]) - I(M; theta[1..d])"
+rule = "linear"
+uses = ["learner"]
+[[step]]
+id = "tau_sdpi"
+claim = "I(M; theta[1..d]) <= t^2 * I(M; V[1..d])"
+rule = "tensorization"
+uses = ["factorization", "theta_given_V", "independent_V"]
+[[step]]
+id = "v_dpi"
+claim = "I(M; V[1..d]) <= I(M; S[1..n])"
+rule = "dpi"
+uses = ["factorization"]
+[[step]]
+id = "rho_sdpi"
+claim = "I(M; X[1..d]) <= rho^2 * I(M; theta[1..d])"
+rule = "tensorization"
+uses = ["test_example", "x_given_theta", "independent_theta"]
+[theorem]
+claim = "I(M; S[1..n] | theta[1..d]) >= (1 - t^2)/(rho^2 * t^2) * I(M; X[1..d])"
+from = ["identity", "tau_sdpi", "v_dpi", "rho_sdpi"]
+"""
+
+
+def test_boolean_cluster_proof_tensorizes_over_d_coordinates(tmp_path):
+    """The d-coordinate form of proofs/fkl25_boolean_cluster.toml (its note (3)) checks with `tensorization`;
+    dropping the product input (independent_V) is refused."""
+    from derive.checking import check_file
+
+    f = tmp_path / "d.toml"
+    f.write_text(BOOLEAN_D)
+    assert check_file(f).status == "proved"
+    f.write_text(BOOLEAN_D.replace('uses = ["factorization", "theta_given_V", "independent_V"]',
+                                   'uses = ["factorization", "theta_given_V"]'))
+    assert check_file(f).status != "proved"

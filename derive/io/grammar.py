@@ -532,7 +532,13 @@ class _Builder:
         if depth == 0:
             built = self.expr(t, scope, 1)
             try:
-                return _canonical(built)
+                settled = _canonical(built)
+                outside = _outside_grammar(settled)
+                if outside:
+                    raise self.err(t, f"sympy rewrites this expression with {outside}, which derive's grammar "
+                                      "cannot state (e.g. abs or a fractional power of a parameter that may be "
+                                      "negative); write it in a form that is real for every parameter value")
+                return settled
             except RecursionError:
                 raise self.err(t, "the expression nests too deeply to build", LimitExceeded) from None
             except _SYMPY_ERRORS as e:
@@ -952,6 +958,18 @@ def _canonical(e: sympy.Expr) -> sympy.Expr:
             return e
         e = again
     return e
+
+
+_FOREIGN_FUNCTIONS = (sympy.re, sympy.im, sympy.arg, sympy.atan2, sympy.sign, sympy.cos, sympy.sin, sympy.tan,
+                      sympy.atan, sympy.Piecewise, sympy.polar_lift)
+
+
+def _outside_grammar(e: sympy.Expr) -> str | None:
+    """The name of a function sympy introduced that the grammar (and so the writer) has no word for."""
+    for f in _FOREIGN_FUNCTIONS:
+        if e.has(f):
+            return f.__name__
+    return None
 
 
 def _is_plain_number(e: sympy.Expr) -> bool:

@@ -298,7 +298,7 @@ def rules_markdown() -> str:
         r = RULES[name]
         doc = (r.function.__doc__ or "").strip().splitlines()[0]
         lines += [f"## `{name}`", "", f"*{doc}*", "", f"- statement: {r.statement}",
-                  f"- Python: `derive.kernel.rules.{r.python_name}`", f"- reference: {r.reference}"]
+                  f"- Python: `{r.function.__module__}.{r.python_name}`", f"- reference: {r.reference}"]
         if r.needs:
             lines.append(f"- needs: {r.needs}")
         lines.append("")

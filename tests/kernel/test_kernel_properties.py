@@ -142,6 +142,23 @@ def _tensor_claim():
 TENSOR, T_DELTA, T_N = _tensor_claim()
 
 
+def _tensor_z_claim():
+    """Z(p)^n with a product input and eta = 1 - p = eta_TV(Z(p)) (Dobrushin, proved)."""
+    p, e = new_proof("U", params={"delta": domain(0, 1), "n": domain(1, None, integer=True)},
+                     families={"X": (1, "n"), "Y": (1, "n")})
+    xs, ys = e["X"].range(1, e["n"]), e["Y"].range(1, e["n"])
+    p.hypothesis("chain", markov("U", xs, ys))
+    p.hypothesis("mem", Channel(ys, xs, ChannelSpec("Z", (e["delta"],))))
+    p.hypothesis("product", MutuallyIndependent((), RVSet(), family_range=FamilyRange("X", 1, e["n"])))
+    claim = S(I(e["U"], ys), "<=", (1 - e["delta"]) * I(e["U"], xs))
+    result = check_one(p, claim, "tensorization", uses=["chain", "mem", "product"])[0]
+    assert result.status == "proved" and "Dobrushin" in result.message
+    return claim, e["delta"], e["n"]
+
+
+TENSOR_Z, TZ_P, TZ_N = _tensor_z_claim()
+
+
 @PROPS
 @given(st.data(), ds.probabilities(0, Fraction(1, 2)))
 def test_tensorization_holds_for_two_uses(data, delta):
@@ -155,6 +172,20 @@ def test_tensorization_holds_for_two_uses(data, delta):
     bsc = np.array([[1 - delta, delta], [delta, 1 - delta]], dtype=object)
     model = model.apply_channel(("X[1]",), bsc, "Y[1]").apply_channel(("X[2]",), bsc, "Y[2]")
     assert holds(TENSOR, model, {T_DELTA: delta, T_N: 2})
+
+
+@PROPS
+@given(st.data(), ds.probabilities(0, 1))
+def test_tensorization_with_dobrushin_bound_holds_for_two_uses(data, p):
+    x1, x2 = data.draw(ds.pmf_vectors(2)), data.draw(ds.pmf_vectors(2))
+    k = data.draw(ds.alphabet_sizes(3))
+    m = data.draw(ds.channel_matrices(4, k))
+    model = JointPMF.exact(("X[1]",), np.array(x1, dtype=object)).product(
+        JointPMF.exact(("X[2]",), np.array(x2, dtype=object)))
+    model = model.apply_channel(("X[1]", "X[2]"), m, "U")
+    z = np.array([[Fraction(1), Fraction(0)], [p, 1 - p]], dtype=object)
+    model = model.apply_channel(("X[1]",), z, "Y[1]").apply_channel(("X[2]",), z, "Y[2]")
+    assert holds(TENSOR_Z, model, {TZ_P: p, TZ_N: 2})
 
 
 def test_tensorization_needs_product_input_counterexample():

@@ -307,7 +307,8 @@ def _channel_rows(s: _Stmt, loc: str) -> list[list[Fraction]]:
                               f"{', '.join(sorted(CHANNEL_ARITY))}")
     try:
         if name == "matrix":
-            if len(s.args) != 1 or not isinstance(s.args[0], list) or not all(isinstance(r, list) for r in s.args[0]):
+            if (len(s.args) != 1 or not isinstance(s.args[0], list)
+                    or not all(isinstance(r, list) and all(isinstance(v, Fraction) for v in r) for r in s.args[0])):
                 raise InvalidArgument(f"{loc}: matrix takes its rows p(y|x): matrix([[0.9, 0.1], [0.2, 0.8]])")
             rows = tuple(tuple(sympy.Rational(v.numerator, v.denominator) for v in row) for row in s.args[0])
             spec = ChannelSpec("matrix", (), rows)

@@ -160,6 +160,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             err = LimitExceeded("the input nests too deeply to process", file=str(f))
             out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
             worst = max(worst, EXIT_INPUT)
+        except OSError as oserr:  # unreadable file (permissions, a name too long, ...): bad input
+            err = InvalidArgument(f"cannot read the file: {oserr.strerror or oserr}", file=str(f))
+            out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
+            worst = max(worst, EXIT_INPUT)
+            if not args.json:
+                print(f"derive: {err}", file=sys.stderr)
         except DeriveError as err:
             if err.file is None:
                 err.file = str(f)
@@ -321,8 +327,16 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- main
 
+def _clip(text: str, n: int = 200) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if argv is not None and any("\x00" in str(a) for a in argv):
+        # a shell cannot pass a NUL byte; in-process callers get the same one-line refusal
+        print("derive: error: an argument contains a NUL character", file=sys.stderr)
+        return EXIT_INPUT
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -343,6 +357,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except OSError as err:  # a path the user named cannot be read or written: bad input, not a bug
+        where = f"{_clip(os.fsdecode(err.filename))}: " if err.filename is not None else ""
+        print(f"derive: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as err:  # pragma: no cover - a bug in derive, not bad input
         if os.environ.get("DERIVE_DEBUG"):
             traceback.print_exc()

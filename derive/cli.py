@@ -23,6 +23,9 @@ __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: Largest ``derive prove --max-full-variables`` accepted (the elemental LP has ~n^2 2^(n-2) columns).
+MAX_FULL_LIMIT = 16
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one clear line (its default) but never prints a traceback."""
@@ -65,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time budget for the whole search (default 60; inf for none)")
     v.add_argument("--max-variables", type=int, default=None,
                    help="largest number of random variables accepted (default 16)")
+    v.add_argument("--max-full-variables", type=int, default=None, metavar="N",
+                   help="largest number of random variables for which the full elemental LP is tried "
+                        "(default 12, at most 16: its size grows like n^2 2^n)")
     v.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
     v.set_defaults(func=cmd_prove)
 
@@ -254,7 +260,7 @@ def _parse_hypothesis(text: str, ctx):
 def cmd_prove(args: argparse.Namespace) -> int:
     from derive.io import ParseContext, parse_statement
     from derive.printing.certificate import certificate_latex, certificate_text
-    from derive.provers.shannon import MAX_VARIABLES, prove
+    from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES, prove
 
     ctx = ParseContext(auto_variables=True, file="CLAIM")
     claim = parse_statement(args.claim, ctx)
@@ -264,6 +270,12 @@ def cmd_prove(args: argparse.Namespace) -> int:
                                                                       file=f"--given #{k + 1}"))
     if args.max_variables is not None and args.max_variables < 1:
         raise InvalidArgument(f"Expected --max-variables >= 1 but got {args.max_variables}")
+    full = MAX_FULL_VARIABLES if args.max_full_variables is None else args.max_full_variables
+    if full < 0:
+        raise InvalidArgument(f"Expected --max-full-variables >= 0 but got {full}")
+    if full > MAX_FULL_LIMIT:
+        raise LimitExceeded(f"--max-full-variables is at most {MAX_FULL_LIMIT} (the full elemental LP on "
+                            f"{full} variables would not fit in memory) but got {full}")
     if not args.timeout > 0:
         raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
     from derive.checking import StepBudget
@@ -272,8 +284,8 @@ def cmd_prove(args: argparse.Namespace) -> int:
     budget = _check_timeout(args.timeout, 60.0)  # inf: no budget
     try:
         with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
-            res = prove(claim, hyps, timeout=budget or float("inf"),
-                        max_variables=args.max_variables or MAX_VARIABLES, seed=args.seed)
+            res = prove(claim, hyps, timeout=budget or float("inf"), max_variables=args.max_variables or MAX_VARIABLES,
+                        max_full_variables=full, seed=args.seed)
     except StepTimeout:
         raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
                             "--timeout SECONDS)") from None

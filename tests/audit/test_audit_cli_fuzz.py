@@ -298,7 +298,8 @@ GIVENS = ["X -> Y -> Z", "X _|_ Y", "X _|_ Y | Z", "Y = f(X)", "X -> X", "X -> Y
 @SETTINGS
 @given(claim=st.sampled_from(CLAIMS) | text(CLAIMS), givens=st.lists(st.sampled_from(GIVENS) | text(GIVENS), max_size=2),
        timeout=st.sampled_from([[], ["--timeout", "20"], ["--timeout", "nan"], ["--timeout", "0"]]),
-       maxv=st.sampled_from([[], ["--max-variables", "3"], ["--max-variables", "0"]]))
+       maxv=st.sampled_from([[], ["--max-variables", "3"], ["--max-variables", "0"], ["--max-full-variables", "0"],
+                             ["--max-full-variables", "17"], ["--max-full-variables", "-1"]]))
 @example(claim="H(" + ", ".join(f"X{i}" for i in range(40)) + ") >= 0", givens=[], timeout=[], maxv=[])
 @example(claim="H(X[1..100000]) >= 0", givens=[], timeout=[], maxv=[])
 @example(claim="I(X; Y) <= 2^(2^(2^(2^(2^9))))", givens=[], timeout=[], maxv=[])

@@ -1,0 +1,309 @@
+r"""Certified upper bound on ``η_KL(P, K)`` for a fixed input ``P`` on any number of symbols: branch and bound
+over simplicial cells of the input simplex.
+
+``η_KL(P, K) = sup_{Q ≠ P, Q << P} R(Q)``, ``R(Q) = N(Q) / D(Q)`` with ``N(Q) = D(QK || PK)`` and
+``D(Q) = D(Q || P)``; only ``Q`` on the support of ``P`` count (else ``D(Q || P) = ∞``), so the search space
+is the simplex ``Δ_S`` over the support ``S`` (outputs with ``PK(y) = 0`` drop out: ``QK(y) = 0`` there).
+``Δ_S`` is covered by simplicial cells (first the star of ``P``: ``conv(P, facet_x)`` for every ``x`` in
+``S``; then longest-edge bisection). For every cell ``C`` an upper bound ``U(C) >= sup_{Q in C} R(Q)`` is
+computed; ``max_C U(C)`` is a certified upper bound on ``η_KL(P, K)``. The cell with the largest ``U`` is
+split first (best-first), until the bound is within the target of the lower end or the time budget is spent:
+at any moment the maximum over the current cells is valid.
+
+Two cell bounds, each a theorem:
+
+**Convexity (DC) bound.** ``N`` is convex in ``Q`` and, for any ``Q0 > 0`` with ``Σ Q0 <= 1``,
+``D(Q) >= T(Q) := Σ_x Q(x) log(Q0(x) / P(x))`` (``D(Q) - T(Q) = D(Q || Q0) >= -log Σ Q0 >= 0``, Gibbs), with
+``T`` linear. So ``c T - N`` is concave and its minimum over the simplex ``C`` is at a vertex: if ``T(V) > 0``
+at every vertex ``V`` of ``C``, then ``R <= max_V N(V) / T(V)`` on ``C``. (``Q0`` is the cell's centroid.)
+
+**Radial (local χ²) bound.** For ``Q = P + v`` put ``Q_u = P + u v``. Taylor's formula with integral
+remainder (``N`` and ``D`` vanish with their first derivatives along the segment at ``u = 0``) gives
+``N(Q) = ∫_0^1 (1 - u) vᵀB(Q_u)v du`` and ``D(Q) = ∫_0^1 (1 - u) vᵀA(Q_u)v du`` with
+``A(Q') = diag(1/Q')`` and ``B(Q') = Kᵀ diag(1/(Q'K)) K``; so ``R(Q)`` is a weighted average of
+``vᵀB(Q_u)v / vᵀA(Q_u)v`` over the segment ``[P, Q]``. If every ``Q'`` of ``conv(P ∪ C)`` lies in the box
+``[lo, hi]``, then ``A(Q') ⪰ diag(1/hi)`` and ``B(Q') ⪯ Kᵀ diag(1/(lo K)) K`` (Loewner order); with
+``v = Σ_i μ_i (V_i - P)`` (``μ >= 0``, the vertices ``V_i ≠ P`` of ``C``) and the Gram matrices
+``G_A[i,j] = (V_i - P)ᵀ diag(1/hi) (V_j - P)``, ``G_B[i,j] = ((V_i - P)K)ᵀ diag(1/(lo K)) ((V_j - P)K)``::
+
+    R(Q) <= μᵀ G_B μ / μᵀ G_A μ <= max_{i,j} G_B[i,j] / G_A[i,j]      (when every G_A[i,j] > 0)
+
+(a ratio of sums of terms with positive denominators is at most the largest term ratio). This bound is
+sharp near ``P`` (it tends to the local χ² ratio), where the convexity bound is useless.
+
+Arithmetic: vertices are exact rationals (python-flint ``fmpq``), the Gram matrices and ``QK`` are exact;
+logarithms are arb balls and each bound uses the ball's far end. Nothing computed in floating point is
+trusted: floats only choose which cell to split and where.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+from derive.channels.exact import fraction_of_q, iv_upper, q_of
+
+try:
+    import flint as _flint
+except ImportError:  # pragma: no cover - python-flint is a declared dependency
+    _flint = None
+
+__all__ = ["SimplexBound", "simplex_kl_upper", "available"]
+
+_INF = math.inf
+
+
+def available() -> bool:
+    """Whether the exact matrix arithmetic this module needs (python-flint) is installed."""
+    return _flint is not None
+
+
+@dataclass
+class SimplexBound:
+    """``η_KL(P, K) <= upper`` over the simplex on ``supp P`` (``None``: no finite bound reached).
+
+    ``cells``: leaves of the subdivision when it stopped; ``splits``: bisections done; ``seconds``: time;
+    ``converged``: the bound reached ``target`` above the given lower end.
+    """
+
+    upper: Fraction | None
+    cells: int
+    splits: int
+    seconds: float
+    converged: bool
+
+
+class _Vertex:
+    __slots__ = ("q", "qf", "qa", "w", "wk", "N", "is_p")
+
+    def __init__(self, q: list[Any], prob: "_Problem", is_p: bool = False) -> None:
+        self.q = q
+        self.qf = [float(fraction_of_q(v)) if not isinstance(v, int) else float(v) for v in q]
+        self.is_p = is_p
+        self.qa = [_flint.arb(v) for v in q]
+        t = [sum((q[x] * prob.K[x][y] for x in range(prob.k)), _flint.fmpq(0)) for y in range(prob.m)]
+        self.w = [q[x] - prob.P[x] for x in range(prob.k)]
+        self.wk = [t[y] - prob.PK[y] for y in range(prob.m)]
+        n = _flint.arb(0)
+        for y in range(prob.m):
+            if t[y] != 0:
+                ty = _flint.arb(t[y])
+                n += ty * (ty.log() - prob.log_pk[y])
+        self.N = n
+
+
+class _Problem:
+    def __init__(self, K: list[list[Any]], P: list[Any]) -> None:
+        self.K, self.P = K, P
+        self.k, self.m = len(P), len(K[0])
+        self.PK = [sum((P[x] * K[x][y] for x in range(self.k)), _flint.fmpq(0)) for y in range(self.m)]
+        self.log_p = [_flint.arb(v).log() for v in P]
+        self.log_pk = [_flint.arb(v).log() for v in self.PK]
+        self.scale = [1.0 / math.sqrt(float(fraction_of_q(v))) for v in P]
+        self.hint = 0.0  # the lower end: the full-tangent bound is tried only on cells above it
+
+
+def _u_dc(prob: _Problem, verts: Sequence[_Vertex]) -> float | Fraction:
+    """``max_V N(V) / T(V)`` with the tangent point at the centroid (``inf`` when some ``T(V) <= 0``)."""
+    k = prob.k
+    n = len(verts)
+    c = [sum(v.qf[x] for v in verts) / n for x in range(k)]
+    s = sum(c)
+    q0 = [x / s * (1 - 2.0 ** -30) for x in c]
+    if min(q0) <= 0:
+        return _INF
+    tot = _flint.arb(0)
+    for x in q0:
+        tot += _flint.arb(x)  # floats are exact arb balls
+    if not tot.upper() <= 1:
+        return _INF
+    L = [_flint.arb(q0[x]).log() - prob.log_p[x] for x in range(k)]
+    best: Fraction | float = Fraction(0)
+    for v in verts:
+        t = _flint.arb(0)
+        for x in range(k):
+            if v.q[x] != 0:
+                t += v.qa[x] * L[x]
+        if not t > 0:
+            return _INF
+        r = v.N / t
+        if not r.is_finite():
+            return _INF
+        u = iv_upper(r)
+        if u > best:
+            best = u
+    return best
+
+
+def _u_rad(prob: _Problem, verts: Sequence[_Vertex]) -> float | Fraction:
+    """``max_{i,j} G_B[i,j] / G_A[i,j]`` over the vertices ``≠ P`` (``inf`` when some ``G_A[i,j] <= 0``)."""
+    k, m = prob.k, prob.m
+    others = [v for v in verts if not v.is_p]
+    lo, hi, tlo = _box(prob, verts)
+    if any(t == 0 for t in tlo):
+        return _INF
+    fm = _flint.fmpq_mat
+    n = len(others)
+    W = fm(n, k, [e for v in others for e in v.w])
+    WK = fm(n, m, [e for v in others for e in v.wk])
+    da = fm(k, k, [(1 / hi[x] if x == z else 0) for x in range(k) for z in range(k)])
+    db = fm(m, m, [(1 / tlo[y] if y == z else 0) for y in range(m) for z in range(m)])
+    GA = W * da * W.transpose()
+    GB = WK * db * WK.transpose()
+    best = None
+    for i in range(n):
+        for j in range(i, n):
+            a = GA[i, j]
+            if a <= 0:
+                return _INF
+            r = GB[i, j] / a
+            if best is None or r > best:
+                best = r
+    return fraction_of_q(best) if best is not None else _INF
+
+
+def _box(prob: _Problem, verts: Sequence[_Vertex]) -> tuple[list[Any], list[Any], list[Any]]:
+    """Exact ``lo``, ``hi`` of ``conv(P ∪ C)`` and ``lo K``."""
+    k, m = prob.k, prob.m
+    hi = list(prob.P)
+    lo = list(prob.P)
+    for v in verts:
+        for x in range(k):
+            if v.q[x] > hi[x]:
+                hi[x] = v.q[x]
+            if v.q[x] < lo[x]:
+                lo[x] = v.q[x]
+    tlo = [sum((lo[x] * prob.K[x][y] for x in range(k)), _flint.fmpq(0)) for y in range(m)]
+    return lo, hi, tlo
+
+
+def _is_pd(M: Any, n: int) -> bool:
+    """Sylvester: every leading principal minor of the exact symmetric ``M`` is positive."""
+    fm = _flint.fmpq_mat
+    for r in range(1, n + 1):
+        sub = fm(r, r, [M[i, j] for i in range(r) for j in range(r)])
+        if not sub.det() > 0:
+            return False
+    return True
+
+
+def _u_full(prob: _Problem, hi: list[Any], tlo: list[Any]) -> float | Fraction:
+    """The smallest ``c`` (up to a relative ``1e-9``) with ``c diag(1/hi) - Kᵀ diag(1/(lo K)) K ⪰ 0`` on the
+    zero-sum vectors, certified by Sylvester's criterion in exact arithmetic (``inf`` if not certified).
+
+    Every ``v = Q - P`` is zero-sum, so this bounds the local ratio ``vᵀB(Q')v / vᵀA(Q')v`` over the box."""
+    import numpy as np
+    from scipy.linalg import eigh
+
+    k, m = prob.k, prob.m
+    if any(t == 0 for t in tlo):
+        return _INF
+    fm = _flint.fmpq_mat
+    J = fm(k, k - 1, [(1 if x == z else (-1 if x == k - 1 else 0)) for x in range(k) for z in range(k - 1)])
+    A = fm(k, k, [(1 / hi[x] if x == z else 0) for x in range(k) for z in range(k)])
+    db = fm(m, m, [(1 / tlo[y] if y == z else 0) for y in range(m) for z in range(m)])
+    Km = fm(k, m, [e for row in prob.K for e in row])
+    Jt = J.transpose()
+    Ap = Jt * A * J
+    Bp = Jt * (Km * db * Km.transpose()) * J
+    n = k - 1
+    af = np.array([[float(fraction_of_q(Ap[i, j])) for j in range(n)] for i in range(n)])
+    bf = np.array([[float(fraction_of_q(Bp[i, j])) for j in range(n)] for i in range(n)])
+    try:
+        lam = float(eigh(bf, af, eigvals_only=True)[-1])
+    except (np.linalg.LinAlgError, ValueError):
+        return _INF
+    if not math.isfinite(lam):
+        return _INF
+    for bump in (1e-9, 1e-6, 1e-3):
+        c = Fraction(max(lam, 0.0) * (1 + bump) + bump * 1e-3)
+        if _is_pd(q_of(c) * Ap - Bp, n):
+            return c
+    return _INF
+
+
+def _bound(prob: _Problem, verts: Sequence[_Vertex]) -> float | Fraction:
+    r = _u_rad(prob, verts)
+    if isinstance(r, Fraction) and r == 0:
+        return r
+    d = _u_dc(prob, verts) if not any(v.is_p for v in verts) else _INF
+    best = min(r, d)
+    if best == _INF or best > prob.hint:
+        _, hi, tlo = _box(prob, verts)
+        best = min(best, _u_full(prob, hi, tlo))
+    return best
+
+
+def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], *, lower: Fraction = Fraction(0),
+                     target: Fraction = Fraction(1, 10 ** 6), budget: float = 2.0,
+                     max_cells: int = 200_000) -> SimplexBound:
+    """Certified ``η_KL(P, K) <= upper`` by branch and bound over the simplex on ``supp P`` (module docstring).
+
+    Stops when ``upper - lower <= target`` (``lower``: a certified lower end found elsewhere), after
+    ``budget`` seconds, or at ``max_cells`` leaves; the returned bound is valid in every case.
+    """
+    t_start = time.perf_counter()
+    if _flint is None:  # pragma: no cover
+        return SimplexBound(None, 0, 0, 0.0, False)
+    _flint.ctx.prec = 96
+    S = [x for x, v in enumerate(P) if v > 0]
+    cols = [y for y in range(len(rows[0])) if any(P[x] * rows[x][y] != 0 for x in S)]
+    K = [[q_of(Fraction(rows[x][y])) for y in cols] for x in S]
+    Pq = [q_of(Fraction(P[x])) for x in S]
+    prob = _Problem(K, Pq)
+    prob.hint = float(lower) + float(target)
+    k = prob.k
+    pv = _Vertex(list(Pq), prob, is_p=True)
+    unit = []
+    for x in range(k):
+        unit.append(_Vertex([_flint.fmpq(1) if z == x else _flint.fmpq(0) for z in range(k)], prob))
+    verts = [pv] + unit
+    mids: dict[tuple[int, int], int] = {}
+    heap: list[tuple[float, int, tuple[int, ...], Any]] = []
+    counter = 0
+
+    def push(cell: tuple[int, ...]) -> None:
+        nonlocal counter
+        u = _bound(prob, [verts[i] for i in cell])
+        counter += 1
+        heapq.heappush(heap, (-(float(u) if u != _INF else _INF), counter, cell, u))
+
+    for x in range(k):
+        push((0,) + tuple(i + 1 for i in range(k) if i != x))
+    splits = 0
+    converged = False
+    while heap:
+        negu, _, cell, u = heap[0]
+        if u != _INF and u - lower <= target:
+            converged = True
+            break
+        if time.perf_counter() - t_start > budget or len(heap) >= max_cells:
+            break
+        heapq.heappop(heap)
+        # longest edge in the metric scaled by 1/sqrt(P)
+        best, pair = -1.0, (cell[0], cell[1])
+        for a in range(len(cell)):
+            va = verts[cell[a]].qf
+            for b in range(a + 1, len(cell)):
+                vb = verts[cell[b]].qf
+                d = sum(((va[x] - vb[x]) * prob.scale[x]) ** 2 for x in range(k))
+                if d > best:
+                    best, pair = d, (cell[a], cell[b])
+        key = (min(pair), max(pair))
+        mid = mids.get(key)
+        if mid is None:
+            qa, qb = verts[key[0]].q, verts[key[1]].q
+            verts.append(_Vertex([(qa[x] + qb[x]) / 2 for x in range(k)], prob))
+            mid = len(verts) - 1
+            mids[key] = mid
+        splits += 1
+        i, j = pair
+        push(tuple(mid if v == i else v for v in cell))
+        push(tuple(mid if v == j else v for v in cell))
+    top = max((h[3] for h in heap), key=lambda u: float(u) if u != _INF else _INF) if heap else Fraction(0)
+    upper = None if top == _INF else Fraction(top)
+    return SimplexBound(upper, len(heap), splits, time.perf_counter() - t_start, converged)

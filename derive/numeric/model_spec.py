@@ -227,8 +227,8 @@ class ModelSpec:
                     raise InvalidArgument(f"{loc}: define {', '.join(missing)} before conditioning on it")
                 if len(s.outputs) != 1:
                     raise InvalidArgument(f"{loc}: a channel has one output variable")
-                rows = _channel_rows(s, loc)
                 n_rows = math.prod(joint.alphabet_sizes[n] for n in s.inputs)
+                rows = _channel_rows(s, loc, n_rows)
                 if len(rows) != n_rows:
                     raise InvalidArgument(f"{loc}: the channel has {len(rows)} rows but {', '.join(s.inputs)} "
                                           f"take {n_rows} joint values")
@@ -297,7 +297,9 @@ def _marginal_table(s: _Stmt, loc: str) -> np.ndarray:
     return table
 
 
-def _channel_rows(s: _Stmt, loc: str) -> list[list[Fraction]]:
+def _channel_rows(s: _Stmt, loc: str, n_rows: int | None = None) -> list[list[Fraction]]:
+    """The rows of the channel of statement ``s``; a ``QSC(q, p)`` whose ``q`` differs from ``n_rows`` (the
+    inputs' joint alphabet) is refused before its q × q matrix is built."""
     from derive.numeric.models import InvalidDraw, UnrealizableHypotheses, channel_matrix
 
     upper = {k.upper(): k for k in CHANNEL_ARITY}
@@ -315,6 +317,9 @@ def _channel_rows(s: _Stmt, loc: str) -> list[list[Fraction]]:
         else:
             if any(isinstance(a, list) for a in s.args):
                 raise InvalidArgument(f"{loc}: {name} takes numbers, not lists")
+            if name == "QSC" and n_rows is not None and s.args and s.args[0] != n_rows:
+                raise InvalidArgument(f"{loc}: QSC({s.args[0]}, ...) has {s.args[0]} rows but {', '.join(s.inputs)} "
+                                      f"take {n_rows} joint values")
             spec = ChannelSpec(name, tuple(sympy.Rational(a.numerator, a.denominator) for a in s.args))
         return channel_matrix(spec)
     except (InvalidDraw, UnrealizableHypotheses) as err:

@@ -186,9 +186,34 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError as err:
             last_error = err
+    if not claim.is_equality:
+        # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
+        # only one or two of the non-negative quantities (a small, exact, bounded search)
+        nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
+        for extra in _small_subsets(nonneg):
+            cert = solve_multipliers(claim, facts + list(extra))
+            if cert is None:
+                continue
+            try:
+                return check_certificate(claim, cert, domains)
+            except CertificateError:
+                continue
     if last_error is not None:
         raise last_error
     return None
+
+
+#: Non-negative quantities the subset retry of :func:`find_certificate` draws from (pairs: at most 66 solves).
+_SUBSET_POOL = 11
+
+
+def _small_subsets(pool: Sequence[Term]):
+    """Subsets of ``pool`` of size 1, then 2."""
+    for i, a in enumerate(pool):
+        yield (a,)
+    for i, a in enumerate(pool):
+        for b in pool[i + 1:]:
+            yield (a, b)
 
 
 def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from fractions import Fraction
 
 import mpmath
@@ -15,7 +16,12 @@ __all__ = ["register", "parse_settings", "compute_rows"]
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-MAX_ROWS = 2000
+#: Most rows one call computes (parameter combinations).
+MAX_ROWS = 50_000
+#: An integer range a..b with at most this many values is evaluated at every value; a longer one is sampled at
+#: :data:`SAMPLED_VALUES` log-spaced values (and the output says so).
+MAX_EVERY = 10_000
+SAMPLED_VALUES = 50
 
 
 def _number(text: str, name: str):
@@ -31,8 +37,10 @@ def _number(text: str, name: str):
     return int(f) if f.denominator == 1 else f
 
 
-def parse_settings(items: list[str]) -> dict[str, list]:
-    """``name=value``, ``name=a..b`` (integers; long ranges are sampled log-spaced) or ``name=v1,v2``."""
+def parse_settings(items: list[str], sampled: dict | None = None) -> dict[str, list]:
+    """``name=value``, ``name=a..b`` (integers: every value when there are at most :data:`MAX_EVERY`, else
+    :data:`SAMPLED_VALUES` log-spaced ones) or ``name=v1,v2``. ``sampled`` (optional) receives, for each
+    sampled range, ``{name: {"range": [a, b], "values": count}}``."""
     out: dict[str, list] = {}
     for item in items:
         if "=" not in item:
@@ -46,21 +54,32 @@ def parse_settings(items: list[str]) -> dict[str, list]:
             lo, hi = _number(lo_t, name), _number(hi_t, name)
             if not (isinstance(lo, int) and isinstance(hi, int)) or lo > hi:
                 raise InvalidArgument(f"Expected an integer range a..b with a <= b for {name} but got {value!r}")
-            if hi - lo + 1 <= 60:
+            if hi - lo + 1 <= MAX_EVERY:
                 vals = list(range(lo, hi + 1))
             else:
                 lo_pos = max(lo, 1)
-                vals = sorted({lo} | {int(round(math.exp(math.log(lo_pos) + k * (math.log(hi) - math.log(lo_pos)) / 49)))
-                                      for k in range(50)} | {hi})
+                steps = SAMPLED_VALUES - 1
+                vals = sorted({lo} | {int(round(math.exp(math.log(lo_pos) + k * (math.log(hi) - math.log(lo_pos)) / steps)))
+                                      for k in range(SAMPLED_VALUES)} | {hi})
+                if sampled is not None:
+                    sampled[name] = {"range": [lo, hi], "values": len(vals)}
             out[name] = vals
         else:
             out[name] = [_number(v, name) for v in value.split(",")]
     return out
 
 
+def _key(v):
+    return repr(v) if isinstance(v, (list, tuple, dict)) else v
+
+
 def compute_rows(template, settings: dict[str, list]) -> list[dict]:
     """One row per combination of the settings: the template's values as floats (``None`` when not computed),
-    ``bound = factor · info`` and ``log10_factor`` / ``log10_bound`` (which survive below the float range)."""
+    ``bound = factor · info`` and ``log10_factor`` / ``log10_bound`` (which survive below the float range).
+
+    Certified values are rounded outward by the template (τ_n, ρ_n up, the factor down); ``bound`` is rounded
+    down. A template with a many-n function (``template.rows``) computes all n of one combination of the other
+    settings at once."""
     missing = [p for p in template.required if p not in settings]
     if missing:
         raise InvalidArgument(f"{template.name} needs --set {missing[0]}=...")
@@ -70,25 +89,51 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
         combos = [dict(c, **{n: v}) for c in combos for v in settings[n]]
         if len(combos) > MAX_ROWS:
             raise LimitExceeded(f"more than {MAX_ROWS} parameter combinations; use fewer values")
-    rows = []
-    for c in combos:
-        params = dict(c)
-        if "n" in params and (not isinstance(params["n"], int) or params["n"] < 1):
+    for params in combos:
+        if "n" in params and (not isinstance(params["n"], int) or isinstance(params["n"], bool) or params["n"] < 1):
             raise InvalidArgument(f"Expected an integer n >= 1 but got n={params['n']}")
-        with mpmath.workdps(30):
+    results: dict[tuple, dict] = {}
+    if template.rows is not None and "n" in settings:
+        groups: dict[tuple, tuple[dict, list]] = {}
+        for params in combos:
+            key = tuple((k, _key(v)) for k, v in params.items() if k != "n")
+            groups.setdefault(key, ({k: v for k, v in params.items() if k != "n"}, []))[1].append(params["n"])
+        for key, (base, ns) in groups.items():
+            for n, r in zip(ns, template.rows(base, ns)):
+                results[key + (("n", n),)] = r
+    out = []
+    for params in combos:
+        key = tuple((k, _key(v)) for k, v in params.items() if k != "n") + ((("n", params["n"]),) if "n" in params else ())
+        r = results.get(key)
+        if r is None:
             r = template.row(params)
-            info = Fraction(params.get("info", params.get("d", template.optional.get("d", 1))))
-            row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
-            for k, v in r.items():
-                row[k] = _number_out(v)
-            info_mp = mpmath.mpf(info.numerator) / info.denominator
-            row["bound"] = float(r["factor"] * info_mp)
-            row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
-            if "factor_chi2" in r:
-                row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"] * info_mp)
-                row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
-        rows.append(row)
-    return rows
+        out.append(_row(template, params, r))
+    return out
+
+
+def _row(template, params: dict, r: dict) -> dict:
+    info = Fraction(params.get("info", params.get("d", template.optional.get("d", 1))))
+    row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
+    for k, v in r.items():
+        row[k] = _number_out(v)
+    row["bound"] = _times_down(row["factor"], info)
+    row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
+    if "factor_chi2" in r:
+        row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"]) * float(info)
+        row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
+    return row
+
+
+def _times_down(factor: float, info: Fraction) -> float:
+    """factor · info rounded down (exact when info = 1): float(info) and the product each round by at most
+    half an ulp, so two steps toward -inf keep a lower bound."""
+    factor = float(factor)
+    if info == 0 or factor == 0:
+        return 0.0
+    if info == 1 or math.isinf(factor):
+        return factor if info > 0 else -factor
+    b = factor * float(info)
+    return math.nextafter(math.nextafter(b, -math.inf), -math.inf)
 
 
 def _number_out(v):
@@ -292,7 +337,8 @@ def cmd_bound(args) -> int:
                                   "(several: a+b)")
     if len(set(names)) != len(names):
         raise InvalidArgument(f"a template is repeated in {args.template!r}")
-    settings = parse_settings(args.set)
+    sampled: dict = {}
+    settings = parse_settings(args.set, sampled)
     if "cluster" not in names and (args.prior or args.channel):
         raise InvalidArgument("--prior and --channel belong to the `cluster` template")
     if len(names) == 1:
@@ -321,14 +367,22 @@ def cmd_bound(args) -> int:
         rows = [r for _, rs in parts for r in rs]
     if args.plot:
         _plot(template, rows, args.plot)
+    notes = [f"{name} = {v['range'][0]}..{v['range'][1]} has more than {MAX_EVERY} values: sampled at "
+             f"{v['values']} log-spaced values" for name, v in sampled.items()]
     if args.json:
-        print(json.dumps({"template": template.name, "formula": template.formula, "latex": template.latex,
-                          "values": rows}, indent=2))
-    elif args.latex:
-        print("\n\n".join(_latex_table(t, rs) for t, rs in parts))
-    elif args.markdown:
-        print(_markdown_table(template, rows))
+        out = {"template": template.name, "formula": template.formula, "latex": template.latex, "values": rows}
+        if sampled:
+            out["sampled"] = sampled
+        print(json.dumps(out, indent=2))
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    elif args.latex or args.markdown:
+        print("\n\n".join(_latex_table(t, rs) for t, rs in parts) if args.latex else _markdown_table(template, rows))
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
     else:
+        for note in notes:
+            print(f"note: {note}")
         for t, rs in parts:
             print(f"{t.name}: {t.formula}")
             print(f"  {t.description}")
@@ -345,7 +399,8 @@ def register(sub) -> None:
     b = sub.add_parser("bound", help="the memorization bound of a theorem template for given parameters")
     b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster, or several joined by + (each reads the --set values it knows; one table, JSON or plot)")
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter: name=value, name=a..b (integers) or name=v1,v2 (repeatable)")
+                   help="a parameter: name=value, name=a..b (integers: every value up to "
+                        f"{MAX_EVERY:,} values, else {SAMPLED_VALUES} log-spaced ones) or name=v1,v2 (repeatable)")
     b.add_argument("--prior", metavar="PRIOR", help="cluster: the prior of theta_j (uniform:k, bern:p, [p1,...])")
     b.add_argument("--channel", metavar="CHANNEL", help="cluster: the channel theta_j -> observation "
                                                         "(bsc:0.25, qsc:3:0.2, matrix:[[...]])")

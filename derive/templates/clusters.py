@@ -80,6 +80,8 @@ class Template:
     description: str
     params: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
+    #: ``rows(params, ns)``: the rows at every n of ``ns`` at once (the fast path ``derive bound`` uses)
+    rows: Callable[[dict, list[int]], list[dict]] | None = None
 
 
 @contextmanager
@@ -114,12 +116,35 @@ def _hi(x) -> mpmath.mpf:
 
 
 def _log10(x: mpmath.mpf) -> float | None:
-    return float(mpmath.log10(x)) if x > 0 else None
+    """log10 of a positive lower end, rounded down (``None`` for 0)."""
+    return _down(mpmath.log10(x)) if x > 0 else None
 
 
-def gaussian_cluster(params: dict) -> dict:
-    """τ_n = n r²/(1 + (n − 1) r²), ρ_n = r² τ_n, factor (1 − r²)/(n r⁴) (cited jointly-Gaussian η_KL)."""
-    n = params["n"]
+def _up(x) -> float:
+    """The nearest float >= x (an mpf, Fraction or int): a certified upper end stays one after rounding."""
+    f = float(x)
+    return f if _float_ge(f, x) else math.nextafter(f, math.inf)
+
+
+def _down(x) -> float:
+    """The nearest float <= x: a certified lower end stays one after rounding."""
+    f = float(x)
+    return f if _float_le(f, x) else math.nextafter(f, -math.inf)
+
+
+def _float_ge(f: float, x) -> bool:
+    if math.isinf(f):
+        return f > 0
+    return (Fraction(f) >= x) if isinstance(x, (Fraction, int)) else (mpmath.mpf(f) >= x)
+
+
+def _float_le(f: float, x) -> bool:
+    if math.isinf(f):
+        return f < 0
+    return (Fraction(f) <= x) if isinstance(x, (Fraction, int)) else (mpmath.mpf(f) <= x)
+
+
+def _gaussian_r2(params: dict) -> Fraction:
     if "r2" in params:
         r2 = Fraction(params["r2"])
     elif "sigma" in params:
@@ -128,14 +153,33 @@ def gaussian_cluster(params: dict) -> dict:
         raise InvalidArgument("gaussian-cluster needs --set r2=... (0 < r2 < 1) or --set sigma=... (> 0)")
     if not (0 < r2 < 1):
         raise InvalidArgument(f"Expected 0 < r2 < 1 but got r2={float(r2):.6g}")
+    return r2
+
+
+_GAUSSIAN_REASON = ("jointly Gaussian: eta_KL = eta_chi2 = squared canonical correlation "
+                    "(Polyanskiy & Wu 2017; reference/sdpi.md), cited")
+
+
+def _log10_fraction(x: Fraction) -> float:
+    """log10 of a positive rational, rounded down with a margin far above the float error of the two logs."""
+    v = math.log10(x.numerator) - math.log10(x.denominator)
+    return v - FLOAT_REL * (1 + abs(v))
+
+
+def gaussian_cluster(params: dict) -> dict:
+    """τ_n = n r²/(1 + (n − 1) r²), ρ_n = r² τ_n, factor (1 − r²)/(n r⁴) (cited jointly-Gaussian η_KL)."""
+    n = params["n"]
+    r2 = _gaussian_r2(params)
     tau = n * r2 / (1 + (n - 1) * r2)  # exact rationals
     rho = r2 * tau
     factor = (1 - tau) / rho
-    with mpmath.workdps(DPS):
-        return {"tau_n": _mpf(tau), "rho_n": _mpf(rho), "factor": _mpf(factor),
-                "log10_factor": _log10(_mpf(factor)), "certified": True,
-                "reason": "jointly Gaussian: eta_KL = eta_chi2 = squared canonical correlation "
-                          "(Polyanskiy & Wu 2017; reference/sdpi.md), cited"}
+    return {"tau_n": _up(tau), "rho_n": _up(rho), "factor": _down(factor),
+            "log10_factor": _log10_fraction(factor), "certified": True, "reason": _GAUSSIAN_REASON}
+
+
+def gaussian_cluster_rows(params: dict, ns) -> list[dict]:
+    """:func:`gaussian_cluster` at each n of ``ns`` (exact rationals; one row per n)."""
+    return [gaussian_cluster(dict(params, n=int(n))) for n in ns]
 
 
 # ---------------------------------------------------------------------------- boolean cluster
@@ -145,6 +189,19 @@ _BOOLEAN_REASON = ("tau_n = tanh^2(n atanh rho): the backward channel X_{1:n} ->
                    "rho_n = rho^2 tau_n by composition through theta (proofs/fkl25_boolean_cluster.toml)")
 _CHI2_NOTE = ("maximal-correlation (eta_chi2) values: eta_chi2 <= eta_KL, so they are NOT certified as "
               "eta_KL upper bounds")
+
+#: Relative (and, in log space, ``FLOAT_REL · (1 + |terms|)`` absolute) outward slack on the certified numbers
+#: that the many-n functions compute in float64. Their inputs (atanh ρ, log-ratios of the model) are interval
+#: enclosures rounded outward to floats; each certified number then passes through at most ~10 float64
+#: operations (products with n, exp, log, log1p, expm1, a log-sum-exp), each within a few ulp (≤ 2^-50
+#: relative) of its exact result, and the log-space errors grow at most like 2^-50 times the magnitude of the
+#: terms (e.g. n·log-ratio). 1e-12 exceeds those bounds by a factor of more than 1,000, so the float value
+#: moved outward by this slack is still a bound. ``tests/templates`` compares it with the interval path.
+FLOAT_REL = 1e-12
+#: The many-n χ² sums over observation types keep the terms within this many nats of the largest term. Each
+#: summand is log-concave in the type with curvature at most −4/(n + 2) (the log-binomial coefficient), so
+#: the dropped terms are below e^{−CHI2_WINDOW_NATS} times the largest (χ² values are not certified).
+CHI2_WINDOW_NATS = 60.0
 
 
 def _log_factorials(n: int) -> np.ndarray:
@@ -162,6 +219,55 @@ def logsumexp(a: np.ndarray, axis: int | None = None) -> np.ndarray | float:
     return np.squeeze(out, axis=axis) if axis is not None else float(out.reshape(()))
 
 
+def _segment_logsumexp(v: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """log Σ exp(v) over each segment v[starts[i]:starts[i + 1]] (segments non-empty; -inf when all -inf)."""
+    top = np.maximum.reduceat(v, starts)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    lengths = np.diff(np.append(starts, len(v)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.add.reduceat(np.exp(v - np.repeat(safe, lengths)), starts)
+        return np.where(np.isfinite(top), np.log(s) + safe, -np.inf)
+
+
+def _ragged(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(segment index, value) of the concatenated ranges starts[i] .. starts[i] + lengths[i] - 1."""
+    seg = np.repeat(np.arange(len(lengths)), lengths)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return seg, np.repeat(starts, lengths) + np.arange(int(lengths.sum())) - np.repeat(offsets, lengths)
+
+
+def _log_binomial(n: np.ndarray, j: np.ndarray, table: np.ndarray | None) -> np.ndarray:
+    if table is not None:
+        return table[n] - table[j] - table[n - j]
+    from scipy.special import gammaln
+
+    return gammaln(n + 1.0) - gammaln(j + 1.0) - gammaln(n - j + 1.0)
+
+
+def _factorial_table(nmax: int) -> np.ndarray | None:
+    return _log_factorials(nmax) if nmax <= 2_000_000 else None
+
+
+def _window(n: np.ndarray) -> np.ndarray:
+    """Half-width of the terms kept around a log-concave summand's peak (see :data:`CHI2_WINDOW_NATS`)."""
+    return np.ceil(np.sqrt(CHI2_WINDOW_NATS * (n + 2) / 2)).astype(np.int64) + 2
+
+
+#: Largest number of terms handled in one vectorized block (memory: a few arrays of this many float64).
+_CHUNK = 1_000_000
+
+
+def _chunks(lengths: np.ndarray):
+    """Index ranges [i, j) of consecutive segments with at most :data:`_CHUNK` terms in all (at least one)."""
+    i, total = 0, len(lengths)
+    csum = np.concatenate([[0], np.cumsum(lengths)])
+    while i < total:
+        j = int(np.searchsorted(csum, csum[i] + _CHUNK, side="right")) - 1
+        j = max(j, i + 1)
+        yield i, min(j, total)
+        i = min(j, total)
+
+
 def _boolean_chi2(n: int, rho: Fraction) -> tuple[float, float]:
     """(τ_n^χ², log(1 − τ_n^χ²)) = E[tanh²(a S_n)] and log E[sech²(a S_n)], float64 in log space."""
     r = float(rho)
@@ -175,14 +281,63 @@ def _boolean_chi2(n: int, rho: Fraction) -> tuple[float, float]:
     return -math.expm1(log_one_minus), log_one_minus
 
 
-def boolean_cluster(params: dict) -> dict:
-    """Certified τ_n = tanh²(n atanh ρ), ρ_n = ρ² τ_n, factor 1/(ρ² sinh²(n atanh ρ)); and the χ² values."""
-    n = params["n"]
-    if n > MAX_N:
-        raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
+def _row_chunks(widths: np.ndarray):
+    """[i, j) blocks of rows (widths ascending) whose rectangle (j − i) · widths[j − 1] stays near :data:`_CHUNK`."""
+    i, total = 0, len(widths)
+    while i < total:
+        j = min(total, i + max(1, _CHUNK // max(int(widths[i]), 1)))
+        while j > i + 1 and (j - i) * int(widths[j - 1]) > _CHUNK:
+            j = i + (j - i) // 2
+        yield i, j
+        i = j
+
+
+def _boolean_chi2_many(ns: np.ndarray, rho: Fraction) -> np.ndarray:
+    """log(1 − τ_n^χ²) = log E[sech²(a S_n)] for every n of ``ns`` at once (float64).
+
+    Pairing s with −s: E[sech²(a S_n)] = (1 − ρ²)^{n/2} 2^{−n} Σ_k C(n, k) sech(a (2k − n)); the summand is
+    log-concave in k and symmetric about k = n/2, its peak, so only s = 2k − n = n mod 2, n mod 2 + 2, ... up
+    to the :func:`_window` is summed (twice, except s = 0).
+    """
+    r = float(rho)
+    a = math.atanh(r)
+    ns = np.asarray(ns, dtype=np.int64)
+    order = np.argsort(ns, kind="stable")
+    sorted_ns = ns[order]
+    w = _window(sorted_ns)
+    table = _factorial_table(int(ns.max()))
+    out = np.empty(len(ns))
+    for i, j in _row_chunks(w + 1):
+        n = sorted_ns[i:j, None]
+        s2 = n % 2 + 2 * np.arange(int(w[j - 1]) + 1)[None, :]           # s = 2k - n >= 0
+        k = (n + s2) // 2
+        valid = k <= n
+        k = np.where(valid, k, n)
+        x = a * s2
+        terms = (_log_binomial(n, k, table) + math.log(2) - x - np.log1p(np.exp(-2 * x))
+                 + np.where(s2 == 0, 0.0, math.log(2)))
+        out[order[i:j]] = logsumexp(np.where(valid, terms, -np.inf), axis=1)
+    return out + ns * (0.5 * math.log1p(-r * r) - math.log(2))
+
+
+def _check_rho(params: dict) -> Fraction:
     rho = Fraction(params["rho"])
     if not (0 < rho < 1):
         raise InvalidArgument(f"Expected 0 < rho < 1 but got rho={float(rho):.6g}")
+    return rho
+
+
+def _check_ns(ns, name: str) -> np.ndarray:
+    ns = np.asarray([int(n) for n in ns], dtype=np.int64)
+    if len(ns) and ns.max() > MAX_N:
+        raise LimitExceeded(f"n = {int(ns.max())} exceeds the {name} limit {MAX_N}")
+    if len(ns) and ns.min() < 1:
+        raise InvalidArgument(f"Expected an integer n >= 1 but got n={int(ns.min())}")
+    return ns
+
+
+def _boolean_interval(n: int, rho: Fraction):
+    """Interval enclosures (τ_n, ρ_n, (1 − τ_n)/ρ_n) in 30-digit ``mpmath.iv`` arithmetic."""
     with mpmath.workdps(DPS), _iv_dps(DPS):
         r = _iv(rho)
         a = iv.log((1 + r) / (1 - r)) / 2
@@ -191,15 +346,87 @@ def boolean_cluster(params: dict) -> dict:
         one_minus_tau = 4 * e / (1 + e) ** 2        # 1 - t^2 = sech^2(n a), no cancellation
         tau = t ** 2
         rho_n = r ** 2 * tau
-        factor = one_minus_tau / rho_n
-        out = {"tau_n": _hi(tau), "rho_n": _hi(rho_n), "factor": _lo(factor),
+        return tau, rho_n, one_minus_tau / rho_n
+
+
+def _chi2_values(log_om: float, chi2_k: float, note: str) -> dict:
+    """τ^χ², ρ^χ² = chi2_k · τ^χ² and the χ² factor from log(1 − τ^χ²) (floats)."""
+    tau_c = -math.expm1(log_om)
+    rho_c = chi2_k * tau_c
+    return {"tau_n_chi2": tau_c, "rho_n_chi2": rho_c,
+            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else math.inf,
+            "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10) if rho_c > 0 else None,
+            "chi2_note": note}
+
+
+def boolean_cluster(params: dict) -> dict:
+    """Certified τ_n = tanh²(n atanh ρ), ρ_n = ρ² τ_n, factor 1/(ρ² sinh²(n atanh ρ)); and the χ² values.
+
+    One n, in 30-digit interval arithmetic (the reference for :func:`boolean_cluster_rows`)."""
+    n = params["n"]
+    if n > MAX_N:
+        raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
+    rho = _check_rho(params)
+    tau, rho_n, factor = _boolean_interval(n, rho)
+    with mpmath.workdps(DPS):
+        out = {"tau_n": _up(_hi(tau)), "rho_n": _up(_hi(rho_n)), "factor": _down(_lo(factor)),
                "log10_factor": _log10(_lo(factor)), "certified": True, "reason": _BOOLEAN_REASON}
-    tau_c, log_om = _boolean_chi2(n, rho)
-    rho_c = float(rho) ** 2 * tau_c
-    out.update({"tau_n_chi2": tau_c, "rho_n_chi2": rho_c,
-                "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else math.inf,
-                "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10), "chi2_note": _CHI2_NOTE})
+    _, log_om = _boolean_chi2(n, rho)
+    out.update(_chi2_values(log_om, float(rho) ** 2, _CHI2_NOTE))
     return out
+
+
+def _lup(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
+    """A float64 log-space value moved up by FLOAT_REL · (1 + |v| + size) (size: magnitude of its terms)."""
+    return v + FLOAT_REL * (1 + np.abs(v) + size)
+
+
+def _ldown(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
+    return v - FLOAT_REL * (1 + np.abs(v) + size)
+
+
+def _certified_rows(tau_hi: np.ndarray, log_om_lo: np.ndarray, log_rho_factor_hi: float, reasons) -> list[dict]:
+    """Rows from float64 bounds: τ_n ≤ tau_hi, log(1 − τ_n) ≥ log_om_lo and log of the ρ_n/τ_n multiplier ≤
+    log_rho_factor_hi; ρ_n ≤ tau_hi · e^{log_rho_factor_hi} and the factor ≥ (1 − τ_n)/ρ_n, rounded outward."""
+    tau_hi = np.minimum(tau_hi, 1.0)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        rho_hi = np.minimum(_lup(np.log(tau_hi) + log_rho_factor_hi), 0.0)
+        rho_n = np.exp(rho_hi) * (1 + FLOAT_REL)
+        rho_n = np.where(tau_hi > 0, np.minimum(rho_n, 1.0), 0.0)
+        log_f = _ldown(log_om_lo - np.log(tau_hi) - log_rho_factor_hi)
+        factor = np.exp(log_f) * (1 - FLOAT_REL)
+    factor = np.where(np.isinf(factor), np.finfo(float).max, factor)
+    rows = []
+    for i in range(len(tau_hi)):
+        if tau_hi[i] <= 0 or not math.isfinite(log_rho_factor_hi):
+            f, l10 = math.inf, None
+        elif not np.isfinite(log_om_lo[i]):
+            f, l10 = 0.0, None
+        else:
+            f, l10 = float(factor[i]), float(log_f[i] / math.log(10)) - FLOAT_REL * (1 + abs(log_f[i]))
+        rows.append({"tau_n": float(tau_hi[i]), "rho_n": float(rho_n[i]), "factor": f, "log10_factor": l10,
+                     "certified": True, "reason": reasons if isinstance(reasons, str) else reasons[i]})
+    return rows
+
+
+def boolean_cluster_rows(params: dict, ns) -> list[dict]:
+    """:func:`boolean_cluster` at every n of ``ns`` at once, in float64 with the outward slack
+    :data:`FLOAT_REL` (a = atanh ρ and log ρ² enter as outward-rounded interval ends)."""
+    rho = _check_rho(params)
+    ns = _check_ns(ns, "boolean-cluster")
+    with mpmath.workdps(DPS), _iv_dps(DPS):
+        r = _iv(rho)
+        a_hi = _up(_hi(iv.log((1 + r) / (1 - r)) / 2))        # tau_n and 1/(1 - tau_n) increase with a
+        log_rho2_hi = _up(_hi(2 * iv.log(r)))
+    u = ns * a_hi                                              # n a, rounded to nearest: relative error 2^-53
+    e = np.exp(-2 * u)
+    t = -np.expm1(-2 * u) / (1 + e)                            # tanh(n a): relative error a few ulp
+    tau_hi = np.minimum(t * t * (1 + FLOAT_REL), 1.0)
+    log_om_lo = _ldown(math.log(4) - 2 * u - 2 * np.log1p(e), 2 * u)   # log sech^2(n a)
+    rows = _certified_rows(tau_hi, log_om_lo, log_rho2_hi, _BOOLEAN_REASON)
+    for row, log_om in zip(rows, _boolean_chi2_many(ns, rho)):
+        row.update(_chi2_values(float(log_om), float(rho) ** 2, _CHI2_NOTE))
+    return rows
 
 
 # ---------------------------------------------------------------------------- a new distribution
@@ -216,12 +443,21 @@ class _Model:
 
 
 def _compositions(n: int, m: int) -> np.ndarray:
-    """All count vectors (c_0..c_{m-1}) >= 0 with sum n, one per row (stars and bars)."""
+    """All count vectors (c_0..c_{m-1}) >= 0 with sum n, one per row (c_0 ascending, then the rest)."""
     if m == 1:
         return np.array([[n]], dtype=np.int64)
-    bars = np.array(list(combinations(range(n + m - 1), m - 1)), dtype=np.int64).reshape(-1, m - 1)
-    edges = np.hstack([np.full((len(bars), 1), -1), bars, np.full((len(bars), 1), n + m - 1)])
-    return np.diff(edges, axis=1) - 1
+    if m == 2:
+        j = np.arange(n + 1, dtype=np.int64)
+        return np.stack([j, n - j], axis=1)
+    if m == 3:
+        first = np.arange(n + 1, dtype=np.int64)
+        c0, c1 = _ragged(np.zeros(n + 1, dtype=np.int64), n + 1 - first)
+        return np.stack([c0, c1, n - c0 - c1], axis=1)
+    blocks = []
+    for first in range(n + 1):
+        rest = _compositions(n - first, m - 1)
+        blocks.append(np.hstack([np.full((len(rest), 1), first, dtype=np.int64), rest]))
+    return np.vstack(blocks)
 
 
 def _named_channel(rows):
@@ -291,9 +527,32 @@ def _vertex_terms(M: _Model) -> tuple:
 DOBRUSHIN_MARGIN = 1e-9
 
 
+_SYMMETRIC_HOW = ("binary theta, symmetric posteriors: the backward channel factors through BSC((1 - t)/2), "
+                  "t = its Dobrushin coefficient, input-free eta_KL = t^2 [Ahlswede & Gacs 1976]")
+_DOEBLIN_HOW = ("Doeblin: eta_KL <= eta_TV <= 1 - sum_t min_c P(theta = t | c) (minimum at one-output "
+                "types by AM-GM; exact Dobrushin for binary theta) [Cohen, Kemperman & Zbaganu 1998]")
+_DOBRUSHIN_HOW = ("Dobrushin: eta_KL <= eta_TV(type -> theta) = max_A (max_c P(A | c) - min_c P(A | c)) over all "
+                  f"observation types (float64, + {DOBRUSHIN_MARGIN:g} for rounding) [Cohen, Kemperman & Zbaganu 1998]")
+
+
+def _cluster_reason(M: _Model, how: str) -> str:
+    return (f"tau_n: {how}; rho_n = tau_n * eta_KL(prior, K) upper end ({M.kl_how}) by "
+            "composition through theta")
+
+
 def _cluster_certified(M: _Model, n: int, dobrushin: float | None = None) -> dict:
     """Doeblin (or, symmetric binary, BSC-factorization) upper bounds in interval arithmetic; when the types
-    were enumerated, the exact Dobrushin coefficient (float64 + :data:`DOBRUSHIN_MARGIN`) if it is smaller."""
+    were enumerated, the exact Dobrushin coefficient (float64 + :data:`DOBRUSHIN_MARGIN`) if it is smaller.
+    Floats rounded outward (τ_n, ρ_n up; the factor down)."""
+    out = _cluster_certified_mp(M, n, dobrushin)
+    factor = out["factor"]
+    out.update({"tau_n": _up(out["tau_n"]), "rho_n": _up(out["rho_n"]),
+                "factor": math.inf if factor == mpmath.inf else _down(factor)})
+    return out
+
+
+def _cluster_certified_mp(M: _Model, n: int, dobrushin: float | None = None) -> dict:
+    """:func:`_cluster_certified` with the 30-digit interval ends (mpf) unrounded."""
     terms = _vertex_terms(M)
     with mpmath.workdps(DPS), _iv_dps(DPS):
         mins = []  # interval enclosures of min_c P(theta = t | c), attained at a one-output type n e_y
@@ -314,27 +573,23 @@ def _cluster_certified(M: _Model, n: int, dobrushin: float | None = None) -> dic
             t_n = 1 - 2 * mm
             tau = t_n ** 2
             one_minus_tau = 4 * mm * (1 - mm)
-            how = ("binary theta, symmetric posteriors: the backward channel factors through BSC((1 - t)/2), "
-                   "t = its Dobrushin coefficient, input-free eta_KL = t^2 [Ahlswede & Gacs 1976]")
+            how = _SYMMETRIC_HOW
         else:
             one_minus_tau = sum(mins[1:], mins[0])
             tau = 1 - one_minus_tau
-            how = ("Doeblin: eta_KL <= eta_TV <= 1 - sum_t min_c P(theta = t | c) (minimum at one-output "
-                   "types by AM-GM; exact Dobrushin for binary theta) [Cohen, Kemperman & Zbaganu 1998]")
+            how = _DOEBLIN_HOW
         tau_hi = min(_hi(tau), mpmath.mpf(1))
         om_lo = max(_lo(one_minus_tau), mpmath.mpf(0))
         if not M.symmetric and dobrushin is not None and dobrushin + DOBRUSHIN_MARGIN < tau_hi:
             tau_hi = mpmath.mpf(dobrushin) + DOBRUSHIN_MARGIN
             om_lo = 1 - tau_hi
-            how = ("Dobrushin: eta_KL <= eta_TV(type -> theta) = max_A (max_c P(A | c) - min_c P(A | c)) over all "
-                   f"observation types (float64, + {DOBRUSHIN_MARGIN:g} for rounding) [Cohen, Kemperman & Zbaganu 1998]")
+            how = _DOBRUSHIN_HOW
         rho_iv = iv.mpf(tau_hi) * _iv(M.kl_upper)
         rho_hi = _hi(rho_iv)
         factor = _lo(iv.mpf(om_lo) / rho_iv) if rho_hi > 0 else mpmath.inf
         return {"tau_n": tau_hi, "rho_n": rho_hi, "factor": factor,
                 "log10_factor": _log10(factor) if factor != mpmath.inf else None, "certified": True,
-                "reason": f"tau_n: {how}; rho_n = tau_n * eta_KL(prior, K) upper end ({M.kl_how}) by "
-                          "composition through theta"}
+                "reason": _cluster_reason(M, how)}
 
 
 def _cluster_chi2(M: _Model, n: int) -> dict:
@@ -401,6 +656,275 @@ def _cluster_chi2(M: _Model, n: int) -> dict:
             "chi2_note": _CHI2_NOTE + "; rho_n_chi2 = eta_chi2(prior, K) * tau_n_chi2 (composition)"}
 
 
+# ---------------------------------------------------------------------------- a new distribution, many n at once
+
+@lru_cache(maxsize=32)
+def _vertex_floats(M: _Model) -> tuple:
+    """:func:`_vertex_terms` as float64 upper ends: per (t, y) None or (log(w_s/w_t), log(K_sy/K_ty)) arrays."""
+    out = []
+    with mpmath.workdps(DPS), _iv_dps(DPS):
+        for per_y in _vertex_terms(M):
+            if per_y is None:
+                out.append(None)
+                continue
+            out.append(tuple((np.array([_up(_hi(iv.log(ratio))) for ratio, _ in pairs]),
+                              np.array([_up(_hi(logr)) for _, logr in pairs])) for pairs in per_y))
+    return tuple(out)
+
+
+def _cluster_certified_many(M: _Model, ns: np.ndarray, dobrushin: np.ndarray) -> list[dict]:
+    """:func:`_cluster_certified` at every n of ``ns``: float64 from outward-rounded interval inputs, with the
+    slack :data:`FLOAT_REL`. ``dobrushin``: the float64 Dobrushin coefficient per n (NaN when not computed).
+
+    P(θ = t | n e_y) = 1/(1 + g), log g = logsumexp_s(log(w_s/w_t) + n log(K_sy/K_ty)); upper ends of the inputs
+    (n >= 0) give an upper end of g, so a lower end of each minimum posterior."""
+    nf = ns.astype(float)
+    log_mins = []
+    for per_y in _vertex_floats(M):
+        if per_y is None:
+            log_mins.append(np.full(len(ns), -np.inf))
+            continue
+        best = np.full(len(ns), np.inf)
+        for lr, lk in per_y:
+            if len(lr) == 0:                                      # no other theta explains y: P = 1
+                best = np.minimum(best, 0.0)
+                continue
+            lg = logsumexp(lr[:, None] + lk[:, None] * nf[None, :], axis=0)
+            lp = -(np.maximum(lg, 0.0) + np.log1p(np.exp(-np.abs(lg))))          # -log(1 + g)
+            best = np.minimum(best, _ldown(lp, np.abs(lr).max() + np.abs(lk).max() * nf))
+        log_mins.append(best)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if M.symmetric:
+            log_mm = np.minimum(log_mins[0], log_mins[1])          # log of a lower end of min_c P(theta | c)
+            mm = np.exp(log_mm) * (1 - FLOAT_REL)                  # <= min_c P(theta | c) <= 1/2
+            t_hi = np.nextafter(1 - 2 * mm, 2.0)
+            tau_hi = np.minimum(t_hi * t_hi * (1 + FLOAT_REL), 1.0)
+            log_om_lo = _ldown(math.log(4) + log_mm + np.log1p(-mm))              # 4 mm (1 - mm), increasing
+            reasons = [_cluster_reason(M, _SYMMETRIC_HOW)] * len(ns)
+        else:
+            log_om_lo = _ldown(logsumexp(np.vstack(log_mins), axis=0))
+            om = np.exp(log_om_lo)
+            tau_hi = np.minimum(np.nextafter(1 - om, 2.0), 1.0)
+            reasons = [_cluster_reason(M, _DOEBLIN_HOW)] * len(ns)
+            better = np.isfinite(dobrushin) & (dobrushin + DOBRUSHIN_MARGIN < tau_hi)
+            for i in np.flatnonzero(better):
+                tau_hi[i] = math.nextafter(float(dobrushin[i]) + DOBRUSHIN_MARGIN, 2.0)
+                log_om_lo[i] = _ldown(np.log(np.nextafter(1 - tau_hi[i], -1.0)))
+                reasons[i] = _cluster_reason(M, _DOBRUSHIN_HOW)
+    if M.kl_upper > 0:
+        with mpmath.workdps(DPS), _iv_dps(DPS):
+            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
+    else:
+        log_kl_hi = -math.inf
+    return _certified_rows(tau_hi, log_om_lo, log_kl_hi, reasons)
+
+
+def _type_terms(M: _Model, n: np.ndarray, C: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(log P(θ = t, c) for every t (rows), log P(c)) at types c (rows of C, counts of the live outputs)."""
+    k = len(M.prior)
+    with np.errstate(divide="ignore"):
+        logK = np.log(np.array([[float(M.rows[t][y]) for y in M.live] for t in range(k)]))
+        logw = np.log(np.array([float(p) for p in M.prior]))
+    lognc = table[n] - table[C].sum(axis=1)
+    lj = np.empty((k, len(n)))
+    for t in range(k):
+        finite = np.isfinite(logK[t])
+        dead = (C[:, ~finite] > 0).any(axis=1)
+        lj[t] = np.where(dead, -np.inf, logw[t] + lognc + (C * np.where(finite, logK[t], 0.0)).sum(axis=1))
+    with np.errstate(invalid="ignore"):
+        return lj, logsumexp(lj, axis=0)
+
+
+def _pair_sums(M: _Model, ns: np.ndarray, types, want_dobrushin: bool, table: np.ndarray):
+    """For every n: log S_ab = log Σ_c P(a, c) P(b | c) over the types ``types(n)`` (pairs a < b of the prior's
+    support), and (``want_dobrushin``) the Dobrushin coefficient max_A (max_c P(A | c) − min_c P(A | c))."""
+    k = len(M.prior)
+    act = [t for t in range(k) if M.prior[t] > 0]
+    pairs = [(a, b) for i, a in enumerate(act) for b in act[i + 1:]]
+    logS = {p: np.empty(len(ns)) for p in pairs}
+    dob = np.full(len(ns), np.nan)
+    comps = [types(int(n)) for n in ns]
+    lengths = np.array([len(c) for c in comps], dtype=np.int64)
+    for i, j in _chunks(lengths):
+        C = np.vstack(comps[i:j])
+        n = np.repeat(ns[i:j], lengths[i:j])
+        starts = np.concatenate([[0], np.cumsum(lengths[i:j])[:-1]])
+        lj, lpc = _type_terms(M, n, C, table)
+        ok = np.isfinite(lpc)
+        with np.errstate(invalid="ignore"):
+            for a, b in pairs:
+                logS[(a, b)][i:j] = _segment_logsumexp(np.where(ok, lj[a] + lj[b] - lpc, -np.inf), starts)
+            if want_dobrushin:
+                post = np.where(ok, np.exp(lj - np.where(ok, lpc, 0.0)), 0.0)
+                best = np.zeros(j - i)
+                for mask in range(1, 2 ** (k - 1)):                # subsets A not containing k - 1
+                    pa = post[[t for t in range(k) if mask >> t & 1]].sum(axis=0)
+                    hi = np.maximum.reduceat(np.where(ok, pa, -np.inf), starts)
+                    lo = np.minimum.reduceat(np.where(ok, pa, np.inf), starts)
+                    best = np.maximum(best, hi - lo)
+                dob[i:j] = best
+    return act, logS, dob
+
+
+def _binary_output_pair_sums(M: _Model, ns: np.ndarray, table: np.ndarray) -> dict:
+    """log S_ab for every n with two live outputs, types c = (j, n − j): the summand log P(a, c) P(b | c) is
+    concave in j on the j where both are positive, so its peak is found by bisection on the differences and only
+    the :func:`_window` around it is summed."""
+    k = len(M.prior)
+    act = [t for t in range(k) if M.prior[t] > 0]
+    y0, y1 = M.live
+    with np.errstate(divide="ignore"):
+        l0 = np.array([math.log(M.rows[t][y0]) if M.rows[t][y0] > 0 else -np.inf for t in range(k)])
+        l1 = np.array([math.log(M.rows[t][y1]) if M.rows[t][y1] > 0 else -np.inf for t in range(k)])
+    logw = {t: math.log(M.prior[t]) for t in act}
+    order = np.argsort(ns, kind="stable")
+    sorted_ns = ns[order]
+
+    def logA(t, n, j):
+        """log P(theta = t, c) minus log C(n, j); -inf where the channel cannot produce c."""
+        v = logw[t] + (j * l0[t] if np.isfinite(l0[t]) else 0.0) + ((n - j) * l1[t] if np.isfinite(l1[t]) else 0.0)
+        if not np.isfinite(l0[t]):
+            v = np.where(j > 0, -np.inf, v)
+        if not np.isfinite(l1[t]):
+            v = np.where(n - j > 0, -np.inf, v)
+        return v
+
+    def f(a, b, n, j):
+        with np.errstate(invalid="ignore"):
+            if len(act) == 2 and np.isfinite([l0[a], l0[b], l1[a], l1[b]]).all():
+                d = (logw[a] - logw[b]) + j * (l0[a] - l0[b]) + (n - j) * (l1[a] - l1[b])     # xa - xb
+                return (_log_binomial(n, j, table) + logw[b] + j * l0[b] + (n - j) * l1[b] + np.minimum(d, 0.0)
+                        - np.log1p(np.exp(-np.abs(d))))
+            xa, xb = logA(a, n, j), logA(b, n, j)
+            if len(act) == 2:                                  # log P(a, c) P(b, c) / P(c) = min - log(1 + e^-|d|)
+                return _log_binomial(n, j, table) + np.minimum(xa, xb) - np.log1p(np.exp(-np.abs(xa - xb)))
+            xs = [logA(t, n, j) for t in act]
+            top = xs[0]
+            for x in xs[1:]:
+                top = np.maximum(top, x)
+            safe = np.where(np.isfinite(top), top, 0.0)
+            with np.errstate(divide="ignore"):
+                lse = np.log(sum(np.exp(x - safe) for x in xs)) + safe
+            return _log_binomial(n, j, table) + xa + xb - lse
+
+    out = {}
+    for ia, a in enumerate(act):
+        for b in act[ia + 1:]:
+            lo = np.zeros(len(ns), dtype=np.int64)
+            hi = sorted_ns.copy()
+            for t in (a, b):
+                if not np.isfinite(l0[t]):
+                    hi = np.minimum(hi, 0)
+                if not np.isfinite(l1[t]):
+                    lo = np.maximum(lo, sorted_ns)
+            empty = lo > hi
+            L, H = lo.copy(), np.maximum(hi, lo)
+            while True:
+                go = np.flatnonzero(L < H)
+                if not len(go):
+                    break
+                mid = (L[go] + H[go]) // 2
+                up = f(a, b, sorted_ns[go], mid) < f(a, b, sorted_ns[go], mid + 1)
+                L[go] = np.where(up, mid + 1, L[go])
+                H[go] = np.where(up, H[go], mid)
+            w = _window(sorted_ns)
+            start = np.maximum(lo, L - w)
+            width = np.where(empty, 1, np.minimum(hi, L + w) - start + 1)
+            res = np.empty(len(ns))
+            for i, j in _row_chunks(np.maximum.accumulate(width)):
+                n = sorted_ns[i:j, None]
+                jj = start[i:j, None] + np.arange(int(width[i:j].max()))[None, :]
+                valid = (jj - start[i:j, None] < width[i:j, None]) & ~empty[i:j, None]
+                jj = np.minimum(jj, n)
+                with np.errstate(invalid="ignore"):
+                    res[i:j] = logsumexp(np.where(valid, f(a, b, n, jj), -np.inf), axis=1)
+            logS = np.empty(len(ns))
+            logS[order] = res
+            out[(a, b)] = logS
+    return out
+
+
+#: With two outputs and three or more values of θ, the float Dobrushin coefficient over all n + 1 types is
+#: computed (to improve on the Doeblin bound) only up to this n.
+DOBRUSHIN_BINARY_MAX_N = 2000
+
+
+def _cluster_chi2_many(M: _Model, ns: np.ndarray) -> tuple[list[dict], np.ndarray]:
+    """:func:`_cluster_chi2` at every n of ``ns`` (float64): the χ² rows and the Dobrushin coefficients (NaN
+    where the types were not enumerated). 1 − τ^χ² is the second eigenvalue of L, L_ab = −S_ab/√(w_a w_b),
+    L_aa = Σ_{s≠a} S_as / w_a. With two outputs and two values of θ only a window of types around the peak of
+    S_01's summand is summed (:data:`CHI2_WINDOW_NATS`); otherwise every type."""
+    k = len(M.prior)
+    m = len(M.live)
+    counts = np.array([math.comb(int(n) + m - 1, m - 1) for n in ns])
+    done = counts <= MAX_CHI2_TYPES
+    rows: list[dict] = [{"tau_n_chi2": None, "rho_n_chi2": None, "factor_chi2": None, "log10_factor_chi2": None,
+                         "chi2_note": _CHI2_NOTE + f"; not computed above {MAX_CHI2_TYPES} observation types"}
+                        for _ in ns]
+    dob = np.full(len(ns), np.nan)
+    sel = np.flatnonzero(done)
+    if not len(sel):
+        return rows, dob
+    ns_c = ns[sel]
+    table = _log_factorials(int(ns_c.max()))
+    act_n = sum(1 for p in M.prior if p > 0)
+    if m == 2:
+        act = [t for t in range(k) if M.prior[t] > 0]
+        logS = _binary_output_pair_sums(M, ns_c, table)
+        if act_n >= 3:
+            small = np.flatnonzero(ns_c <= DOBRUSHIN_BINARY_MAX_N)
+            if len(small):
+                _, _, d = _pair_sums(M, ns_c[small], lambda n: _compositions(n, m), True, table)
+                dob[sel[small]] = d
+    else:
+        act, logS, d = _pair_sums(M, ns_c, lambda n: _compositions(n, m), k >= 3, table)
+        dob[sel] = d
+    logw = {t: math.log(M.prior[t]) for t in act}
+    ka = len(act)
+    if ka == 2:
+        a, b = act
+        log_lam = logS[(a, b)] - logw[a] - logw[b]
+    elif ka < 2:
+        log_lam = np.full(len(ns_c), -np.inf)
+    else:
+        logL = np.full((len(ns_c), ka, ka), -np.inf)
+        sign = np.ones((ka, ka))
+        for (a, b), v in logS.items():
+            i, j = act.index(a), act.index(b)
+            logL[:, i, j] = logL[:, j, i] = v - 0.5 * (logw[a] + logw[b])
+            sign[i, j] = sign[j, i] = -1.0
+        for i, a in enumerate(act):
+            others = np.stack([logS[(min(a, s), max(a, s))] for s in act if s != a])
+            logL[:, i, i] = logsumexp(others, axis=0) - logw[a]
+        top = np.max(np.where(np.isfinite(logL), logL, -np.inf), axis=(1, 2))
+        top = np.where(np.isfinite(top), top, 0.0)
+        eig = np.sort(np.linalg.eigvalsh(sign * np.exp(logL - top[:, None, None])), axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_lam = np.where(eig[:, 1] > 0, np.log(eig[:, 1]) + top, -np.inf)
+    for i, lam in zip(sel.tolist(), log_lam.tolist()):
+        if not math.isfinite(lam):
+            rows[i] = {"tau_n_chi2": 1.0, "rho_n_chi2": M.chi2_k, "factor_chi2": 0.0, "log10_factor_chi2": None,
+                       "chi2_note": _CHI2_NOTE}
+        else:
+            rows[i] = _chi2_values(lam, M.chi2_k, _CHI2_NOTE + "; rho_n_chi2 = eta_chi2(prior, K) * tau_n_chi2 "
+                                                              "(composition)")
+    return rows, dob
+
+
+def cluster_rows(params: dict, ns) -> list[dict]:
+    """:func:`cluster` at every n of ``ns`` at once (float64; certified values with the slack
+    :data:`FLOAT_REL` on outward-rounded interval inputs)."""
+    ns = _check_ns(ns, "cluster")
+    prior = tuple(Fraction(p) for p in params["prior"])
+    rows = tuple(tuple(Fraction(v) for v in r) for r in params["rows"])
+    M = _model(prior, rows)
+    chi2, dob = _cluster_chi2_many(M, ns)
+    out = _cluster_certified_many(M, ns, dob)
+    for row, c in zip(out, chi2):
+        row.update(c)
+    return out
+
+
 def cluster(params: dict) -> dict:
     """θ_j ~ prior, each of n observations is θ_j through channel K: certified τ_n, ρ_n, factor; χ² values."""
     n = params["n"]
@@ -422,19 +946,19 @@ TEMPLATES: dict[str, Template] = {
         "mem_n >= (1 - r2)/(n * r2^2) * I(M; X)",
         r"\mathrm{mem}_n \ge \frac{1 - r^2}{n r^4}\, I(M; X)",
         "Gaussian clustering (FKL25 section 4): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
-        params=("n", "r2", "sigma", "d", "info")),
+        params=("n", "r2", "sigma", "d", "info"), rows=gaussian_cluster_rows),
     "boolean-cluster": Template(
         "boolean-cluster", ("n", "rho"), {"d": 1.0},
         boolean_cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X) = I(M; X)/(rho^2 sinh^2(n atanh rho))",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X) = \frac{I(M; X)}{\rho^2 \sinh^2(n\,\mathrm{atanh}\,\rho)}",
         "Boolean clustering (FKL25 appendix): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
-        params=("n", "rho", "d", "info")),
+        params=("n", "rho", "d", "info"), rows=boolean_cluster_rows),
     "cluster": Template(
         "cluster", ("n",), {"d": 1.0},
         cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X)",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X)",
         "a new cluster model: theta_j ~ --prior, each observation is theta_j through --channel",
-        params=("n", "d", "info", "prior", "rows")),
+        params=("n", "d", "info", "prior", "rows"), rows=cluster_rows),
 }

@@ -91,6 +91,8 @@ def test_cluster_ternary_prior_and_bad_inputs(capsys):
 import itertools
 import math
 
+import mpmath
+
 import numpy as np
 
 from derive.templates import clusters
@@ -182,14 +184,33 @@ def test_cluster_tau_is_above_brute_force_dobrushin(prior, rows):
 
 
 def test_cluster_ternary_long_range_is_cheap_and_certified(capsys):
-    assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..10000",
+    """A range of up to MAX_EVERY values is evaluated at every n; a longer one is sampled and says so."""
+    assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..300",
                  "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)["values"]
-    assert rows[-1]["params"]["n"] == 10000 and len(rows) <= 52
+    data = json.loads(capsys.readouterr().out)
+    rows = data["values"]
+    assert [r["params"]["n"] for r in rows] == list(range(1, 301)) and "sampled" not in data
+    assert rows[197]["tau_n_chi2"] is not None and rows[-1]["tau_n_chi2"] is None  # <= 20,000 types up to n = 198
+    assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..1000000",
+                 "--json"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    rows = data["values"]
+    assert rows[-1]["params"]["n"] == 1000000 and len(rows) <= 52
+    assert data["sampled"] == {"n": {"range": [1, 1000000], "values": len(rows)}} and "sampled" in captured.err
     logs = [r["log10_factor"] for r in rows]
     assert all(x is not None for x in logs) and logs == sorted(logs, reverse=True)
     assert rows[-1]["factor"] == 0.0 and rows[-1]["log10_factor"] < -9000  # below floats, kept in log10
     assert rows[-1]["tau_n_chi2"] is None and "not computed" in rows[-1]["chi2_note"]
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1..100000"]) == 0
+    assert "sampled at" in capsys.readouterr().out
+
+
+def test_every_n_of_a_range(capsys):
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1..3000", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["values"]
+    assert [r["params"]["n"] for r in rows] == list(range(1, 3001))
+    assert parse_settings(["n=1..10000"])["n"] == list(range(1, 10001))
 
 
 def test_several_templates_in_one_call(capsys, tmp_path):
@@ -283,3 +304,68 @@ def test_boolean_cluster_proof_tensorizes_over_d_coordinates(tmp_path):
     f.write_text(BOOLEAN_D.replace('uses = ["factorization", "theta_given_V", "independent_V"]',
                                    'uses = ["factorization", "theta_given_V"]'))
     assert check_file(f).status != "proved"
+
+
+# ---------------------------------------------------------------------------- many n at once (issue 7)
+
+SAMPLE_N = [1, 2, 3, 5, 8, 13, 50, 99, 198, 199, 500, 2000, 10000]
+
+
+def _mp(x):
+    return mpmath.mpf(x)
+
+
+@pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2), Fraction(99, 100)])
+def test_boolean_many_n_is_outward_of_the_interval_path(rho):
+    """The float64 many-n values bound the 30-digit interval enclosures from the right side, within the slack."""
+    rows = clusters.boolean_cluster_rows({"rho": rho}, SAMPLE_N)
+    for n, r in zip(SAMPLE_N, rows):
+        tau, rho_n, factor = clusters._boolean_interval(n, rho)
+        assert _mp(r["tau_n"]) >= tau.b and _mp(r["rho_n"]) >= rho_n.b
+        assert _mp(r["factor"]) <= factor.a
+        assert _mp(r["log10_factor"]) <= mpmath.log10(factor.a)
+        assert r["tau_n"] == pytest.approx(float(tau.b), rel=1e-10)
+        assert r["log10_factor"] == pytest.approx(float(mpmath.log10(factor.a)), rel=1e-10)
+        one = clusters.boolean_cluster({"n": n, "rho": rho})
+        assert r["tau_n_chi2"] == pytest.approx(one["tau_n_chi2"], rel=1e-9)
+        assert r["log10_factor_chi2"] == pytest.approx(one["log10_factor_chi2"], rel=1e-9)
+
+
+@pytest.mark.parametrize("prior, rows", CHANNELS + [
+    ((Fraction(1, 2), Fraction(1, 2)), ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))),
+    ((Fraction(1, 3),) * 3, ((Fraction(9, 10), Fraction(1, 10)), (Fraction(1, 2), Fraction(1, 2)),
+                             (Fraction(1, 5), Fraction(4, 5))))])
+def test_cluster_many_n_is_outward_of_the_interval_path(prior, rows):
+    ns = [n for n in SAMPLE_N if n <= 500]
+    many = clusters.cluster_rows({"prior": prior, "rows": rows}, ns)
+    M = clusters._model(prior, rows)
+    for n, r in zip(ns, many):
+        one = clusters.cluster({"prior": prior, "rows": rows, "n": n})
+        dob = clusters._cluster_chi2(M, n).get("dobrushin_float")
+        mp = clusters._cluster_certified_mp(M, n, dob)
+        assert r["reason"] == one["reason"]
+        assert _mp(r["tau_n"]) >= mp["tau_n"] and _mp(r["rho_n"]) >= mp["rho_n"]
+        assert _mp(r["factor"]) <= mp["factor"]
+        assert r["tau_n"] == pytest.approx(float(mp["tau_n"]), rel=1e-10, abs=1e-15)
+        if mp["log10_factor"] is not None:
+            assert r["log10_factor"] <= mp["log10_factor"]
+            assert r["log10_factor"] == pytest.approx(mp["log10_factor"], rel=1e-10, abs=1e-9)
+        if one["tau_n_chi2"] is None:
+            assert r["tau_n_chi2"] is None
+        else:
+            assert r["tau_n_chi2"] == pytest.approx(one["tau_n_chi2"], rel=1e-9)
+
+
+def test_interval_path_rounds_outward():
+    """Floats from the 30-digit interval path: tau_n and rho_n rounded up, the factor down."""
+    rho = Fraction(1, 3)
+    for n in (1, 7, 40):
+        r = clusters.boolean_cluster({"n": n, "rho": rho})
+        tau, rho_n, factor = clusters._boolean_interval(n, rho)
+        assert _mp(r["tau_n"]) >= tau.b and _mp(r["rho_n"]) >= rho_n.b and _mp(r["factor"]) <= factor.a
+
+
+def test_bound_is_rounded_down(capsys):
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.3", "--set", "n=1..4", "--set", "d=3", "--json"]) == 0
+    for r in json.loads(capsys.readouterr().out)["values"]:
+        assert Fraction(r["bound"]) <= Fraction(r["factor"]) * 3

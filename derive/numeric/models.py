@@ -820,13 +820,9 @@ class ModelFactory:
         """
         values: dict[str, object] = {}
         for name in self.int_params:
-            d = self.domains[name]
-            lo, _ = d.lower_bound()
-            hi, _ = d.upper_bound()
-            lo_i = int(lo) if lo.is_finite else (int(hi) - MAX_FAMILY_EXTRA if hi.is_finite else 0)
-            hi_i = min(int(hi), lo_i + MAX_FAMILY_EXTRA) if hi.is_finite else lo_i + MAX_FAMILY_EXTRA
-            values[name] = source.integer(lo_i, hi_i)
-        plan = self.plan({k: int(v) for k, v in values.items()})
+            values[name] = source.integer(*self._int_range(name))
+        ints, plan = self._fit_int_values({k: int(v) for k, v in values.items()})
+        values.update(ints)
         sizes = self._draw_sizes(plan, source)
         dist_size = source.integer(2, 4) if plan.distributions else 0
         structural = len(getattr(source, "record", ()))
@@ -883,6 +879,62 @@ class ModelFactory:
         drawn.choices = list(getattr(source, "record", []))
         return drawn
 
+    def _int_range(self, name: str) -> tuple[int, int]:
+        """The integers an integer parameter is drawn from: its domain minimum to MAX_FAMILY_EXTRA above it."""
+        d = self.domains[name]
+        lo, _ = d.lower_bound()
+        hi, _ = d.upper_bound()
+        lo_i = int(lo) if lo.is_finite else (int(hi) - MAX_FAMILY_EXTRA if hi.is_finite else 0)
+        hi_i = min(int(hi), lo_i + MAX_FAMILY_EXTRA) if hi.is_finite else lo_i + MAX_FAMILY_EXTRA
+        return lo_i, hi_i
+
+    @staticmethod
+    def _min_cells(plan: ModelPlan) -> int:
+        """Cells of the joint table at ``plan`` with every alphabet :meth:`_draw_sizes` may shrink set to 2."""
+        total = 1
+        for v in plan.order:
+            if v in plan.sizes and v not in plan.soft:
+                total *= plan.sizes[v]
+            else:
+                total *= min(plan.sizes.get(v, 2), 2)
+        return total
+
+    def _fit_int_values(self, ints: dict[str, int]) -> tuple[dict[str, int], ModelPlan]:
+        """The drawn integer parameters (family sizes), lowered one step at a time toward their domain minimum
+        (each step the one that shrinks the table most) until the model fits in ``max_cells`` cells.
+
+        Raises
+        ------
+        LimitExceeded
+            Even the smallest instantiation tried has more than ``max_cells`` cells (with binary free alphabets).
+        """
+        plan = self.plan(ints)
+        cells = self._min_cells(plan)
+        tried = [(dict(ints), cells)]
+        while cells > self.max_cells:
+            best = None
+            for name in self.int_params:
+                if ints[name] <= self._int_range(name)[0]:
+                    continue
+                cand = dict(ints, **{name: ints[name] - 1})
+                try:
+                    cand_plan = self.plan(cand)
+                except (InvalidDraw, UnrealizableHypotheses):
+                    continue
+                c = self._min_cells(cand_plan)
+                if best is None or c < best[0]:
+                    best = (c, cand, cand_plan)
+            if best is None:
+                shown = "; ".join(f"{_fmt_values(v)}: {c} cells" for v, c in tried)
+                raise LimitExceeded(
+                    f"no model of {self.proof.name!r} fits in {self.max_cells} cells: the family sizes were lowered "
+                    f"to their domain minimum and every free alphabet to 2 (tried {shown}); raise the cap with "
+                    f"ModelFactory(proof, max_cells=...) (derive.numeric.models.MAX_CELLS = {MAX_CELLS}) or state "
+                    "the families over fewer coordinates", file=self.proof.file)
+            cells, ints, plan = best
+            tried.append((dict(ints), cells))
+        return ints, plan
+
     def _draw_sizes(self, plan: ModelPlan, source) -> dict[str, int]:
         sizes: dict[str, int] = {}
         shared_size: dict[str, int] = {}
@@ -909,8 +961,8 @@ class ModelFactory:
                 total = total // sizes[w] * 2
                 sizes[w] = 2
         if total > self.max_cells:
-            raise LimitExceeded(f"the smallest model of {self.proof.name!r} at {_fmt_values(plan.int_values)} has "
-                                f"{total} cells; at most {self.max_cells} are drawn")
+            raise LimitExceeded(f"the model of {self.proof.name!r} at {_fmt_values(plan.int_values)} has {total} "
+                                f"cells with every free alphabet at 2; at most {self.max_cells} are drawn")
         return sizes
 
     def _apply_parameter_definitions(self, values: dict[str, object], source) -> set[str]:

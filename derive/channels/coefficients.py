@@ -553,6 +553,9 @@ def _is_product_input(K: Product, P: Sequence[Fraction]) -> list[tuple[Fraction,
 KL_BUDGET = 2.0
 #: The fixed-input branch and bound stops once the bracket is this narrow.
 KL_TARGET_WIDTH = 1e-4
+#: Inputs with more support symbols than this skip the branch and bound: in 2 s it does not reach a finite
+#: bound on 8 symbols (benchmarks/results/eta.md), so it would only add latency.
+MAX_SEARCH_SYMBOLS = 5
 
 
 def eta_kl(K: Channel, P: Any = None, *, tol: float = 1e-12, budget: float = KL_BUDGET,
@@ -655,7 +658,7 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
         candidates_hi.append((b1.upper * b2.upper, "composition: eta_KL(P, K1 K2) <= eta_KL(P, K1) eta_KL(P K1, K2) "
                                                    f"[{PW17}]"))
     lo_now = max(c[0] for c in candidates_lo)
-    if len(S) >= 3 and budget > 0 and min(c[0] for c in candidates_hi) - lo_now > Fraction(target_width):
+    if 3 <= len(S) <= MAX_SEARCH_SYMBOLS and budget > 0 and min(c[0] for c in candidates_hi) - lo_now > Fraction(target_width):
         sb = simplex_kl_upper(rows, P, lower=lo_now, target=Fraction(target_width), budget=budget)
         if sb.upper is not None:
             candidates_hi.append((sb.upper, (

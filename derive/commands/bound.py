@@ -136,6 +136,14 @@ def _times_down(factor: float, info: Fraction) -> float:
     return math.nextafter(math.nextafter(b, -math.inf), -math.inf)
 
 
+def _json(head: dict, rows: list[dict]) -> str:
+    """One JSON object: ``head`` indented, then ``"values"`` with one row per line (the C encoder; a range of
+    10,000 rows prints several times faster than ``indent=2`` on every level)."""
+    text = json.dumps(head, indent=2)
+    body = ",\n    ".join(json.dumps(r) for r in rows)
+    return text[:-2] + ',\n  "values": [' + (f"\n    {body}\n  " if rows else "") + "]\n}"
+
+
 def _number_out(v):
     """mpmath and numpy numbers as JSON floats; everything else unchanged."""
     if isinstance(v, (mpmath.mpf, float)) and not isinstance(v, bool):
@@ -370,10 +378,10 @@ def cmd_bound(args) -> int:
     notes = [f"{name} = {v['range'][0]}..{v['range'][1]} has more than {MAX_EVERY} values: sampled at "
              f"{v['values']} log-spaced values" for name, v in sampled.items()]
     if args.json:
-        out = {"template": template.name, "formula": template.formula, "latex": template.latex, "values": rows}
+        head = {"template": template.name, "formula": template.formula, "latex": template.latex}
         if sampled:
-            out["sampled"] = sampled
-        print(json.dumps(out, indent=2))
+            head["sampled"] = sampled
+        print(_json(head, rows))
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
     elif args.latex or args.markdown:

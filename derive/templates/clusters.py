@@ -254,7 +254,7 @@ def _window(n: np.ndarray) -> np.ndarray:
 
 
 #: Largest number of terms handled in one vectorized block (memory: a few arrays of this many float64).
-_CHUNK = 1_000_000
+_CHUNK = 200_000
 
 
 def _chunks(lengths: np.ndarray):
@@ -279,6 +279,21 @@ def _boolean_chi2(n: int, rho: Fraction) -> tuple[float, float]:
     log_sech2 = math.log(4) - x - 2 * np.log1p(np.exp(-x))
     log_one_minus = float(logsumexp(logw + log_sech2))
     return -math.expm1(log_one_minus), log_one_minus
+
+
+def _map_blocks(fn, blocks) -> None:
+    """Run ``fn(i, j)`` for every block, on two threads when there are two CPUs (numpy releases the GIL)."""
+    import os
+
+    blocks = list(blocks)
+    if len(blocks) < 2 or (os.cpu_count() or 1) < 2:
+        for i, j in blocks:
+            fn(i, j)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda b: fn(*b), blocks))
 
 
 def _row_chunks(widths: np.ndarray):
@@ -307,7 +322,8 @@ def _boolean_chi2_many(ns: np.ndarray, rho: Fraction) -> np.ndarray:
     w = _window(sorted_ns)
     table = _factorial_table(int(ns.max()))
     out = np.empty(len(ns))
-    for i, j in _row_chunks(w + 1):
+
+    def block(i, j):
         n = sorted_ns[i:j, None]
         s2 = n % 2 + 2 * np.arange(int(w[j - 1]) + 1)[None, :]           # s = 2k - n >= 0
         k = (n + s2) // 2
@@ -317,6 +333,8 @@ def _boolean_chi2_many(ns: np.ndarray, rho: Fraction) -> np.ndarray:
         terms = (_log_binomial(n, k, table) + math.log(2) - x - np.log1p(np.exp(-2 * x))
                  + np.where(s2 == 0, 0.0, math.log(2)))
         out[order[i:j]] = logsumexp(np.where(valid, terms, -np.inf), axis=1)
+
+    _map_blocks(block, _row_chunks(w + 1))
     return out + ns * (0.5 * math.log1p(-r * r) - math.log(2))
 
 
@@ -831,13 +849,16 @@ def _binary_output_pair_sums(M: _Model, ns: np.ndarray, table: np.ndarray) -> di
             start = np.maximum(lo, L - w)
             width = np.where(empty, 1, np.minimum(hi, L + w) - start + 1)
             res = np.empty(len(ns))
-            for i, j in _row_chunks(np.maximum.accumulate(width)):
+
+            def block(i, j, a=a, b=b, start=start, width=width, empty=empty, res=res):
                 n = sorted_ns[i:j, None]
                 jj = start[i:j, None] + np.arange(int(width[i:j].max()))[None, :]
                 valid = (jj - start[i:j, None] < width[i:j, None]) & ~empty[i:j, None]
                 jj = np.minimum(jj, n)
                 with np.errstate(invalid="ignore"):
                     res[i:j] = logsumexp(np.where(valid, f(a, b, n, jj), -np.inf), axis=1)
+
+            _map_blocks(block, _row_chunks(np.maximum.accumulate(width)))
             logS = np.empty(len(ns))
             logS[order] = res
             out[(a, b)] = logS

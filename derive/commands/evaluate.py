@@ -25,7 +25,6 @@ import math
 import re
 
 import mpmath
-import sympy
 
 from derive.errors import InvalidArgument, ParseError
 
@@ -78,6 +77,8 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     DeriveError
         Unparsable expression or model, unknown variables, a value that is not real.
     """
+    import sympy
+
     from derive.core.quantities import Dist
     from derive.core.statements import Statement
     from derive.io import ParseContext, parse_expression, parse_statement

@@ -317,7 +317,7 @@ def markdown(rows: list[dict], cf: list[dict], s: dict) -> str:
               "max over vertices of D(VK||PK)/T(V) with T a tangent plane of D(.||P), or a local-chi2 bound from the "
               "ratio being a weighted average of local chi2 ratios along [P, Q], with exact Gram matrices / Sylvester's "
               "criterion), stopped at width 1e-4 or after its 2 s budget (then the bound reached so far; the table's "
-              "time includes the witness search). The bound's cost grows quickly with the number of input symbols.",
+              "time includes the witness search). The bound's cost grows quickly with the number of input symbols, so it runs only on inputs with at most 5 symbols (MAX_SEARCH_SYMBOLS); larger supports keep min(eta_TV, input-free eta_KL on the support) above.",
               "", f"Platform: {platform.platform()}, Python {platform.python_version()}.", ""]
     return "\n".join(lines)
 

@@ -24,6 +24,14 @@ from pathlib import Path
 
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded
 
+#: Largest ``--max-cells`` (the joint-table cap of :mod:`derive.numeric.distributions`, 2^22).
+MAX_CELLS_LIMIT = 4_194_304
+#: Largest ``--max-alphabet``.
+MAX_ALPHABET_LIMIT = 8
+#: The default joint-table cap of drawn models (``derive.numeric.models.MAX_CELLS``, repeated here so that
+#: building the parser does not import sympy; a test keeps the two equal).
+DEFAULT_MAX_CELLS = 4096
+
 __all__ = ["register", "cmd_verify", "verify_paths", "verify_one", "annotate_check"]
 
 EXIT_OK, EXIT_NO, EXIT_INPUT = 0, 1, 2
@@ -41,6 +49,10 @@ def register(subparsers) -> None:
     v.add_argument("--dps", type=int, default=50, metavar="D",
                    help="decimal digits of the mpmath confirmation (default 50)")
     v.add_argument("--no-shrink", action="store_true", help="report counterexamples as found, unshrunk")
+    v.add_argument("--max-cells", type=int, default=None, metavar="N",
+                   help=f"cells of a drawn model's joint table (default {DEFAULT_MAX_CELLS}, at most {MAX_CELLS_LIMIT})")
+    v.add_argument("--max-alphabet", type=int, default=None, metavar="K",
+                   help=f"alphabet size of a drawn free variable (default 3, at most {MAX_ALPHABET_LIMIT})")
     v.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     v.set_defaults(func=cmd_verify)
 
@@ -52,9 +64,17 @@ def _check_options(args: argparse.Namespace) -> None:
         raise LimitExceeded(f"--samples is at most 100000 but got {args.samples}")
     if not 15 <= args.dps <= 1000:
         raise InvalidArgument(f"Expected 15 <= --dps <= 1000 but got {args.dps}")
+    cells, alphabet = getattr(args, "max_cells", None), getattr(args, "max_alphabet", None)
+    if cells is not None and not 16 <= cells <= MAX_CELLS_LIMIT:
+        raise (LimitExceeded if cells > MAX_CELLS_LIMIT else InvalidArgument)(
+            f"Expected 16 <= --max-cells <= {MAX_CELLS_LIMIT} but got {cells}")
+    if alphabet is not None and not 2 <= alphabet <= MAX_ALPHABET_LIMIT:
+        raise (LimitExceeded if alphabet > MAX_ALPHABET_LIMIT else InvalidArgument)(
+            f"Expected 2 <= --max-alphabet <= {MAX_ALPHABET_LIMIT} but got {alphabet}")
 
 
-def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True):
+def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True, *,
+               max_cells: int | None = None, max_alphabet: int | None = None):
     """Read, validate and verify one proof file; returns the :class:`~derive.numeric.verify.VerifyReport`.
 
     Raises
@@ -69,7 +89,8 @@ def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shr
     try:
         proof = read_proof(path)
         proof.validate(rule_names())
-        return verify_proof(proof, samples=samples, seed=seed, dps=dps, shrink=shrink)
+        return verify_proof(proof, samples=samples, seed=seed, dps=dps, shrink=shrink, max_cells=max_cells,
+                            max_alphabet=max_alphabet)
     except RecursionError:
         raise LimitExceeded("the input nests too deeply to process", file=str(path)) from None
     except DeriveError as err:
@@ -79,7 +100,8 @@ def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shr
 
 
 def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True,
-                 on_report=None) -> tuple[list[dict], int]:
+                 on_report=None, *, max_cells: int | None = None, max_alphabet: int | None = None
+                 ) -> tuple[list[dict], int]:
     """Verify every proof file under ``paths``; returns ``(json rows, exit code)``."""
     from derive.io import find_proof_files
 
@@ -88,7 +110,7 @@ def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink
     worst = EXIT_OK
     for f in files:
         try:
-            report = verify_one(f, samples, seed, dps, shrink)
+            report = verify_one(f, samples, seed, dps, shrink, max_cells=max_cells, max_alphabet=max_alphabet)
         except DeriveError as err:
             code = err.exit_code if err.exit_code != EXIT_NO else EXIT_INPUT
             worst = max(worst, code)
@@ -160,7 +182,8 @@ def _print_report(path: Path, report, err: DeriveError | None) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     _check_options(args)
     printer = None if args.json else _print_report
-    rows, code = verify_paths(args.paths, args.samples, args.seed, args.dps, not args.no_shrink, printer)
+    rows, code = verify_paths(args.paths, args.samples, args.seed, args.dps, not args.no_shrink, printer,
+                              max_cells=args.max_cells, max_alphabet=args.max_alphabet)
     if args.json:
         print(json.dumps({"proofs": rows}, indent=2, default=str))
     elif len(rows) > 1:

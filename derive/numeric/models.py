@@ -929,7 +929,7 @@ class ModelFactory:
                 raise LimitExceeded(
                     f"no model of {self.proof.name!r} fits in {self.max_cells} cells: the family sizes were lowered "
                     f"to their domain minimum and every free alphabet to 2 (tried {shown}); raise the cap with "
-                    f"ModelFactory(proof, max_cells=...) (derive.numeric.models.MAX_CELLS = {MAX_CELLS}) or state "
+                    f"`derive verify --max-cells N` (API: ModelFactory(proof, max_cells=...); default {MAX_CELLS}) or state "
                     "the families over fewer coordinates", file=self.proof.file)
             cells, ints, plan = best
             tried.append((dict(ints), cells))

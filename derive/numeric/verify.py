@@ -609,10 +609,11 @@ class _Target:
 
 
 class _Verifier:
-    def __init__(self, proof, *, dps: int) -> None:
+    def __init__(self, proof, *, dps: int, max_cells: int | None = None, max_alphabet: int | None = None) -> None:
         self.proof = proof
         self.dps = dps
-        self.factory = ModelFactory(proof)
+        limits = {k: v for k, v in (("max_cells", max_cells), ("max_alphabet", max_alphabet)) if v is not None}
+        self.factory = ModelFactory(proof, **limits)
         self.symbols = {n: p.symbol for n, p in proof.parameters.items()}
         self.targets = self._targets()
         self._compiled: dict[tuple, _Compiled] = {}
@@ -807,7 +808,8 @@ def _fmt(v: Any) -> str:
 
 
 def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shrink: bool = True,
-                 time_limit: float | None = None) -> VerifyReport:
+                 time_limit: float | None = None, max_cells: int | None = None,
+                 max_alphabet: int | None = None) -> VerifyReport:
     """Test every step and the theorem of ``proof`` on ``samples`` exact models of its hypotheses.
 
     Parameters
@@ -824,6 +826,9 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         Shrink each counterexample to a small case (binary alphabets, small ``n``, simple tables).
     time_limit
         Seconds after which no new models are drawn (``None``: no limit).
+    max_cells, max_alphabet
+        Caps of the drawn models (joint-table cells, alphabet of a free variable); ``None``: the
+        defaults of :class:`~derive.numeric.models.ModelFactory`.
 
     Returns
     -------
@@ -844,7 +849,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidArgument(f"Expected an integer seed but got seed={seed!r}")
     start = time.monotonic()
-    v = _Verifier(proof, dps=dps)
+    v = _Verifier(proof, dps=dps, max_cells=max_cells, max_alphabet=max_alphabet)
     results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units), premises=t.conditions,
                                       line=t.line)
                for t in v.targets}

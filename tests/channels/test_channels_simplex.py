@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive.channels import Matrix, eta_chi2, eta_kl, kl_ratio
-from derive.channels.simplex import simplex_kl_upper
+from derive.channels.simplex import _Fast, _chi2_upper, _Problem, simplex_kl_upper, simplex_kl_upper_fast
 from derive.numeric.strategies import weights
 
 
@@ -109,3 +109,147 @@ def test_the_bound_is_valid_whenever_it_stops():
         sb = simplex_kl_upper(K, P, budget=budget)
         if sb.upper is not None:
             assert best <= float(sb.upper) + 1e-9
+
+
+# --- the vectorized float64 path: same guarantees, with outward-rounding margins -------------------------------
+
+
+@settings(max_examples=8, deadline=None)
+@given(channel_and_full_input(k_max=5, max_out=5))
+def test_fast_upper_end_is_above_a_dense_search_and_every_witness(case):
+    rows, P = case
+    F = np.array([[float(x) for x in r] for r in rows])
+    Pf = np.array([float(v) for v in P])
+    best, bq = _dense_search(F, Pf, np.random.default_rng(0))
+    sb = simplex_kl_upper_fast(rows, P, budget=0.2)
+    if sb.upper is None:
+        return
+    assert best <= float(sb.upper) + 1e-9
+    Qd = [Fraction(float(q)).limit_denominator(1 << 30) for q in bq]
+    Qd[-1] = 1 - sum(Qd[:-1])
+    if min(Qd) >= 0 and Qd != list(P):
+        assert kl_ratio(rows, P, Qd) <= sb.upper
+    assert eta_chi2(Matrix(rows), P).lower <= sb.upper
+
+
+def _fast_problem(rows, P):
+    from derive.channels.exact import q_of
+
+    prob = _Problem([[q_of(v) for v in r] for r in rows], [q_of(v) for v in P])
+    return _Fast(rows, P, _chi2_upper(prob))
+
+
+def _exact_point(beta, P):
+    """The exact rational point beta_0 P + sum beta_x e_x (beta: dyadic floats)."""
+    b = [Fraction(float(v)) for v in beta]
+    return [b[0] * P[x] + b[1 + x] for x in range(len(P))]
+
+
+def _exact_ratio(rows, P, Q):
+    return kl_ratio(rows, P, Q) if Q != list(P) else None
+
+
+@settings(max_examples=15, deadline=None)
+@given(channel_and_full_input(k_max=5, max_out=5), st.integers(0, 2 ** 31))
+def test_float_cell_bounds_enclose_the_exact_values(case, seed):
+    """Float vs exact: vertex enclosures contain the exact (arb) values, and every cell bound is at least the
+    exact ratio at rational points of the cell (its vertices and random dyadic points inside)."""
+    import flint
+
+    from derive.channels.exact import iv_lower, iv_upper
+
+    rows, P = case
+    rng = np.random.default_rng(seed)
+    k = len(P)
+    fast = _fast_problem(rows, P)
+    fast.add(np.eye(k + 1), np.zeros(k + 1, dtype=np.int64))
+    finite_cells = []
+    # random dyadic cells inside the star cell conv(P, e_j : j != x), deep and shallow
+    for _ in range(6):
+        x = int(rng.integers(k))
+        base = np.eye(k + 1)[[0] + [1 + z for z in range(k) if z != x]]
+        depth = int(rng.integers(1, 30))
+        scale = 2.0 ** -depth
+        corner = rng.dirichlet(np.ones(k))
+        corner = np.floor(corner / scale) * scale
+        corner[0] = 1 - corner[1:].sum()
+        verts = []
+        for i in range(k):  # a small simplex: corner + scale (unit_i - unit_0)
+            w = corner.copy()
+            if i:
+                shift = min(scale, w[0])
+                w[0] -= shift
+                w[i] += shift
+            verts.append(w @ base)
+        B = np.array(verts)
+        idx = fast.add(B, np.full(k, depth))
+        u = fast.bounds(idx[None, :])[0]
+        for j, b in zip(idx, B):
+            Q = _exact_point(b, P)
+            assert all(fast.Vlo[j][z] <= Q[z] <= fast.Vhi[j][z] for z in range(k))
+            t = [sum((Q[z] * rows[z][y] for z in range(k)), Fraction(0)) for y in range(len(rows[0]))]
+            pk = [sum((P[z] * rows[z][y] for z in range(k)), Fraction(0)) for y in range(len(rows[0]))]
+            n = flint.arb(0)
+            for ty, py in zip(t, pk):
+                if ty:
+                    n += flint.arb(ty.numerator) / ty.denominator * (
+                        (flint.arb(ty.numerator) / ty.denominator / (flint.arb(py.numerator) / py.denominator)).log())
+            assert iv_upper(n) <= Fraction(fast.Nhi[j])
+        if not np.isfinite(u):
+            continue
+        finite_cells.append(u)
+        for _ in range(4):
+            lam = rng.dirichlet(np.ones(k))
+            b = lam @ B
+            Q = _exact_point(b, P)
+            Q = [Fraction(v) for v in Q]
+            if sum(Q) != 1 or Q == list(P):
+                continue
+            assert kl_ratio(rows, P, Q) <= Fraction(u)
+
+
+def test_fast_five_symbols_reach_1e4_quickly():
+    K = [[Fraction(v, 10) for v in r] for r in ([5, 3, 2], [1, 6, 3], [2, 2, 6], [3, 3, 4], [6, 1, 3])]
+    P = [Fraction(v, 15) for v in (1, 2, 3, 4, 5)]
+    t = time.perf_counter()
+    b = eta_kl(Matrix(K), P, budget=1.5)
+    assert time.perf_counter() - t < 2.0
+    assert "branch and bound" in b.upper_how
+
+
+def test_fast_identical_rows_give_zero_and_stops_validly():
+    rows = [[Fraction(1, 2), Fraction(1, 2)]] * 3
+    sb = simplex_kl_upper_fast(rows, [Fraction(1, 3)] * 3, budget=0.5)
+    assert sb.upper is not None and sb.upper <= Fraction(1, 10 ** 9)
+    K = [[Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)], [Fraction(1, 10), Fraction(3, 5), Fraction(3, 10)],
+         [Fraction(1, 5), Fraction(1, 5), Fraction(3, 5)], [Fraction(1, 3), Fraction(1, 3), Fraction(1, 3)]]
+    F = np.array([[float(x) for x in r] for r in K])
+    best, _ = _dense_search(F, np.array([0.25] * 4), np.random.default_rng(2))
+    for budget in (0.0, 0.01, 0.1):
+        sb = simplex_kl_upper_fast(K, [Fraction(1, 4)] * 4, budget=budget)
+        if sb.upper is not None:
+            assert best <= float(sb.upper) + 1e-9
+
+
+def test_float_cell_bounds_are_finite_on_small_cells_and_above_exact_ratios():
+    rows = [[Fraction(v, 10) for v in r] for r in ([5, 3, 2], [1, 6, 3], [2, 2, 6], [3, 3, 4])]
+    P = [Fraction(v, 10) for v in (1, 2, 3, 4)]
+    fast = _fast_problem(rows, P)
+    fast.add(np.eye(5), np.zeros(5, dtype=np.int64))
+    rng = np.random.default_rng(5)
+    seen = 0
+    for depth in (4, 8, 12):
+        s = 2.0 ** -depth
+        for c0 in (0.5, 0.25, 0.0):
+            base = np.array([[c0, 1 - c0 - 2 * s, s, s, 0.0], [c0, 1 - c0 - 3 * s, 2 * s, s, 0.0],
+                             [c0, 1 - c0 - 2 * s, s, 2 * s, 0.0], [c0, 1 - c0 - 3 * s, s, s, s]])
+            idx = fast.add(base, np.full(4, depth))
+            u = fast.bounds(idx[None, :])[0]
+            if not np.isfinite(u):
+                continue
+            seen += 1
+            for lam in list(np.eye(4)) + list(rng.dirichlet(np.ones(4), size=5)):
+                Q = _exact_point(lam @ base, P)
+                if sum(Q) == 1:
+                    assert kl_ratio(rows, P, Q) <= Fraction(u)
+    assert seen >= 3

@@ -335,7 +335,7 @@ _OP = 2.0 ** -50
 _LOGREL = 2.0 ** -44
 _LOGABS = 2.0 ** -60
 _TINY = 2.0 ** -1000
-_MAX_DEPTH = 50
+_DYADIC_DEPTH_LIMIT = 50
 
 
 def _log_iv(lo: Any, hi: Any) -> tuple[Any, Any]:
@@ -537,7 +537,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
             for (key, ts), v in zip(new_pairs.items(), new.tolist()):
                 mids[key] = v
                 mid[ts] = v
-        too_deep = F.depth[mid] > _MAX_DEPTH
+        too_deep = F.depth[mid] > _DYADIC_DEPTH_LIMIT
         if too_deep.any():
             frozen[idx[too_deep]] = True
             keep = ~too_deep

@@ -332,8 +332,10 @@ class Channel(Hypothesis):
     def __post_init__(self) -> None:
         _nonempty(self.output, "the channel output")
         _nonempty(self.input, "the channel input")
-        if not self.output.isdisjoint(self.input):
-            raise InvalidArgument(f"a channel's output and input share a variable: {self}")
+        if not self.output.provably_disjoint(self.input):
+            raise InvalidArgument(f"a channel's output and input may share a variable: {self} (blocks of one "
+                                  "family must be separated by a constant, e.g. X[1..k] | X[0..k-1] overlaps; "
+                                  "for a channel per index write `X[i] | X[i-1] ~ ... for i in 1..k`)")
 
     def variables(self) -> RVSet:
         return RVSet(self.output, self.input)

@@ -281,6 +281,12 @@ class RVSet(Basic):
     def isdisjoint(self, other: "RVSet") -> bool:
         return not (set(self.args) & set(other.args))
 
+    def provably_disjoint(self, other: "RVSet") -> bool:
+        """No variable of ``self`` is provably absent from ``other`` unless shown here: members and blocks of
+        one family are disjoint only when their index intervals are separated by a positive integer constant
+        (``X[1..k]`` and ``X[0..k-1]`` may overlap; ``X[i]`` and ``X[i-1]`` do not)."""
+        return all(_items_disjoint(a, b) for a in self.args for b in other.args)
+
     def __str__(self) -> str:
         return ", ".join(str(a) for a in self.args) if self.args else "∅"
 
@@ -288,6 +294,24 @@ class RVSet(Basic):
 
     def _sympystr(self, printer) -> str:
         return str(self)
+
+
+def _interval(item) -> tuple[sympy.Expr, sympy.Expr] | None:
+    if isinstance(item, FamilyMember):
+        return item.index, item.index
+    if isinstance(item, FamilyRange):
+        return item.lo, item.hi
+    return None
+
+
+def _items_disjoint(a, b) -> bool:
+    if a == b:
+        return False
+    ia, ib = _interval(a), _interval(b)
+    if ia is None or ib is None or a.family != b.family:
+        return True  # distinct plain variables, or different families
+    gap1, gap2 = sympy.expand(ib[0] - ia[1]), sympy.expand(ia[0] - ib[1])
+    return any(g.is_Integer and g > 0 for g in (gap1, gap2))
 
 
 def as_rvset(obj: object) -> RVSet:

@@ -110,3 +110,17 @@ def test_writer_round_trips_and_bundled_proof_reads():
     q = read_proof_text(write_proof(p))
     assert q.hypotheses == p.hypotheses
     assert [s.claim for s in q.steps] == [s.claim for s in p.steps]
+
+
+@pytest.mark.parametrize("text", ["X[1..k] | X[0..k-1] ~ BSC(delta)", "X[1..k] | X[k] ~ BSC(delta)",
+                                  "X[0..k] | Y[0..k], X[1] ~ BSC(delta)"])
+def test_channel_between_overlapping_blocks_is_refused(text):
+    # a memoryless channel between blocks that may share members contradicts itself (X[1] would be both an
+    # output and an input); only blocks separated by a constant are accepted
+    with pytest.raises(ParseError, match="may share"):
+        parse_channel(text, context())
+
+
+def test_channel_between_separated_blocks_and_members_is_accepted():
+    assert parse_channel("X[1..2] | X[3..4] ~ BSC(delta)", context())
+    assert parse_channel("Y[1..k] | X[1..k] ~ BSC(delta)", context())

@@ -136,7 +136,7 @@ def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
             return "pos" if "pos" in signs else ("nonneg" if "nonneg" in signs else "zero")
         if all(s in ("neg", "nonpos", "zero") for s in signs):
             return "neg" if "neg" in signs else ("nonpos" if "nonpos" in signs else "zero")
-        return None
+        return _binary_entropy_terms(expr, domains, depth)
     if isinstance(expr, sympy.Mul):
         result = "pos"
         for a in expr.args:
@@ -203,6 +203,54 @@ def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
             return "nonpos"
         return None
     return None
+
+
+def _h_term(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(c, p)`` when ``term = c·h(p)`` with ``c`` a number."""
+    c, rest = term.as_coeff_Mul()
+    return (c, rest.args[0]) if isinstance(rest, h) and c.is_Number else None
+
+
+def _h_ge(a: sympy.Expr, b: sympy.Expr, domains) -> bool:
+    """``h(a) >= h(b)``: ``0 <= b <= a <= 1/2`` or ``1/2 <= a <= b <= 1`` (h rises on [0, 1/2], falls on [1/2, 1])."""
+    return ((is_nonnegative(b, domains) and is_nonnegative(a - b, domains) and is_nonnegative(S.Half - a, domains))
+            or (is_nonnegative(1 - b, domains) and is_nonnegative(b - a, domains)
+                and is_nonnegative(a - S.Half, domains)))
+
+
+def _binary_entropy_terms(expr: sympy.Add, domains, depth: int) -> Sign:
+    """``>= 0`` for sums with negative binary-entropy terms ``-c·h(b)`` (``c > 0``), each bounded using
+    ``h(b) <= h(a)`` against a positive term ``c'·h(a)`` (``c' >= c``) or ``h(b) <= 1`` (bits): if what is left
+    is provably ``>= 0`` (``> 0``), so is ``expr``. Only the direction ``>= 0`` is concluded."""
+    terms = list(expr.args)
+    negative = [(i, t) for i, t in enumerate(terms) if (ht := _h_term(t)) is not None and ht[0] < 0]
+    if not negative or depth > 20:
+        return None
+    lower = S.Zero  # a lower bound of expr, built term by term
+    used: set[int] = set()
+    for i, t in negative:
+        c, b = _h_term(t)
+        partner = None
+        for j, u in enumerate(terms):
+            hu = _h_term(u)
+            if j in used or j == i or hu is None or hu[0] < -c or not _h_ge(hu[1], b, domains):
+                continue
+            partner = (j, hu)
+            break
+        if partner is not None:
+            j, (c2, a) = partner
+            used.update((i, j))
+            lower += (c2 + c) * h(a)  # c2·h(a) + c·h(b) >= (c2 + c)·h(a) as c < 0 and h(b) <= h(a)
+        elif is_nonnegative(b, domains) and is_nonnegative(1 - b, domains):
+            used.add(i)
+            lower += c  # c·h(b) >= c since c < 0 and h(b) <= 1 (bits)
+        else:
+            return None
+    lower += sympy.Add(*(t for k, t in enumerate(terms) if k not in used))
+    s = sign_of(lower, domains, depth + 1)
+    if s == "pos":
+        return "pos"
+    return "nonneg" if s in ("nonneg", "zero") else None  # expr >= lower = 0 says >= 0, never == 0
 
 
 def _has_info(expr: sympy.Expr) -> bool:

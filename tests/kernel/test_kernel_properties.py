@@ -385,3 +385,35 @@ def test_models_really_satisfy_premises_used_above():
     zch = np.array([[Fraction(1), Fraction(0)], [Fraction(1, 4), Fraction(3, 4)]], dtype=object)
     full = model.apply_channel(("X",), zch, "Y")
     assert full.marginal(("X", "Y")).table[1, 0] == Fraction(2, 3) * Fraction(1, 4)
+
+
+# ---------------------------------------------------------------- binary entropy monotonicity (signs)
+
+_HX = sympy.Symbol("hx", real=True)
+_H_CANDIDATES = [h(_HX) - h(_HX * q) for q in (sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(9, 10))] + [
+    1 - h(_HX), 2 * h(_HX) - h(_HX / 2) - h(_HX / 3), h(_HX) - h(_HX / 2) + _HX - sympy.Rational(1, 4),
+    h(sympy.Rational(1, 2) - _HX / 2) - h(_HX / 4), h(_HX / 2) - h(_HX)]
+
+
+@PROPS
+@given(st.sampled_from(_H_CANDIDATES), st.sampled_from([(0, HALF), (0, 1), (HALF, 1)]),
+       st.lists(ds.probabilities(0, 1), min_size=5, max_size=5))
+def test_binary_entropy_sign_claims_hold(expr, dom, points):
+    from derive.kernel.signs import sign_of
+
+    lo, hi = dom
+    s = sign_of(expr, {_HX: domain(lo, hi)})
+    if s not in ("pos", "nonneg", "zero"):
+        return
+    for t in points:
+        x = sympy.Rational(lo) + (sympy.Rational(hi) - sympy.Rational(lo)) * sympy.Rational(t)
+        value = expr.subs(_HX, x).rewrite(sympy.log)
+        v = mpmath.mpf(sympy.N(value.replace(h, lambda p: _h_float(p)), 40))
+        assert v >= -mpmath.mpf("1e-30") if s != "zero" else abs(v) < mpmath.mpf("1e-30")
+
+
+def _h_float(p):
+    p = sympy.Rational(p)
+    if p in (0, 1):
+        return sympy.Integer(0)
+    return -(p * sympy.log(p) + (1 - p) * sympy.log(1 - p)) / sympy.log(2)

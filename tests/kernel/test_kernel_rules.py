@@ -358,6 +358,36 @@ def test_fano_rejects_smaller_bound_missing_args_and_bad_domain():
     assert _fano(lambda k, pe: h(pe) + pe * sympy.log(k - 1) / sympy.log(2), pe_dom=(0, 1)).status == "failed"
 
 
+def test_fano_with_a_smaller_error_bound_uses_monotonicity_of_h():
+    # the estimator errs with probability <= pe/2; the claim uses the weaker h(pe) + pe log(k - 1):
+    # h(pe/2) <= h(pe) because h rises on [0, 1/2]
+    p, e = new_proof("X Y", params={"k": domain(2, None, integer=True), "pe": domain(0, HALF)})
+    k, pe = e["k"], e["pe"]
+    claim = S(H(e["X"], given=e["Y"]), "<=", h(pe) + pe * sympy.log(k - 1) / sympy.log(2))
+    r = check_one(p, claim, "fano", args={"error": pe / 2, "alphabet": k})[0]
+    assert r.status == "assumed", r.message
+    # the other way round (error pe, claim at pe/2) is smaller than Fano's bound: refused
+    p, e = new_proof("X Y", params={"k": domain(2, None, integer=True), "pe": domain(0, HALF)})
+    k, pe = e["k"], e["pe"]
+    claim = S(H(e["X"], given=e["Y"]), "<=", h(pe / 2) + pe / 2 * sympy.log(k - 1) / sympy.log(2))
+    assert check_one(p, claim, "fano", args={"error": pe, "alphabet": k})[0].status == "failed"
+
+
+def test_binary_entropy_monotonicity_in_signs():
+    from derive.kernel.signs import sign_of
+
+    x = sympy.Symbol("x", real=True)
+    half, unit = {x: domain(0, HALF)}, {x: domain(0, 1)}
+    assert sign_of(h(x) - h(x / 2), half) == "nonneg"
+    assert sign_of(1 - h(x), half) == "nonneg"  # h <= 1 in bits
+    assert sign_of(h(x / 2) - h(x), half) is None  # false direction: not concluded
+    assert sign_of(h(x) - h(x / 2), unit) is None  # false for x near 1 (h(0.9) < h(0.45))
+    assert sign_of(sympy.Rational(1, 2) - h(x), half) is None
+    # on [1/2, 1] h falls: 1/2 <= 1 - x <= 1 - x/3 gives h(1 - x) >= h(1 - x/3), not the reverse
+    assert sign_of(h(1 - x) - h(1 - x / 3), half) == "nonneg"
+    assert sign_of(h(1 - x / 3) - h(1 - x), half) is None
+
+
 # ---------------------------------------------------------------- pinsker
 
 def _pinsker(claim, units="nats"):

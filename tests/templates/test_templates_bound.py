@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -234,67 +235,11 @@ def test_markdown_table(capsys):
     assert out[2] == "| 1 | 12 | 12 |" and "e-476" in out[3]
 
 
-BOOLEAN_D = """
-[proof]
-name = "boolean_cluster_d"
-units = "nats"
-[parameters]
-n = "integer >= 1"
-d = "integer >= 1"
-rho = "0 < rho < 1"
-t = "0 < t < 1"
-[variables]
-random = ["M"]
-families = { S = "1..n", theta = "1..d", V = "1..d", X = "1..d" }
-[[hypothesis]]
-id = "learner"
-markov = "theta[1..d] -> S[1..n] -> M"
-[[hypothesis]]
-id = "test_example"
-markov = "M -> S[1..n] -> theta[1..d] -> X[1..d]"
-[[hypothesis]]
-id = "independent_theta"
-mutually_independent = "theta[1..d]"
-[[hypothesis]]
-id = "x_given_theta"
-channel = "X[1..d] | theta[1..d] ~ BSC((1 - rho)/2)"
-[[hypothesis]]
-id = "factorization"
-markov = "M -> S[1..n] -> V[1..d] -> theta[1..d]"
-[[hypothesis]]
-id = "independent_V"
-mutually_independent = "V[1..d]"
-[[hypothesis]]
-id = "theta_given_V"
-channel = "theta[1..d] | V[1..d] ~ BSC((1 - t)/2)"
-[[step]]
-id = "identity"
-claim = "I(M; S[1..n] | theta[1..d]) == I(M; S[1..n]) - I(M; theta[1..d])"
-rule = "linear"
-uses = ["learner"]
-[[step]]
-id = "tau_sdpi"
-claim = "I(M; theta[1..d]) <= t^2 * I(M; V[1..d])"
-rule = "tensorization"
-uses = ["factorization", "theta_given_V", "independent_V"]
-[[step]]
-id = "v_dpi"
-claim = "I(M; V[1..d]) <= I(M; S[1..n])"
-rule = "dpi"
-uses = ["factorization"]
-[[step]]
-id = "rho_sdpi"
-claim = "I(M; X[1..d]) <= rho^2 * I(M; theta[1..d])"
-rule = "tensorization"
-uses = ["test_example", "x_given_theta", "independent_theta"]
-[theorem]
-claim = "I(M; S[1..n] | theta[1..d]) >= (1 - t^2)/(rho^2 * t^2) * I(M; X[1..d])"
-from = ["identity", "tau_sdpi", "v_dpi", "rho_sdpi"]
-"""
+BOOLEAN_D = (Path(__file__).resolve().parents[2] / "proofs" / "fkl25_boolean_cluster.toml").read_text()
 
 
 def test_boolean_cluster_proof_tensorizes_over_d_coordinates(tmp_path):
-    """The d-coordinate form of proofs/fkl25_boolean_cluster.toml (its note (3)) checks with `tensorization`;
+    """proofs/fkl25_boolean_cluster.toml lifts the coefficients to d coordinates with `tensorization`;
     dropping the product input (independent_V) is refused."""
     from derive.checking import check_file
 

@@ -35,7 +35,6 @@ from typing import Any, Sequence
 
 import mpmath
 import numpy as np
-import sympy
 
 from derive.channels.binary import binary_kl_bracket, g_exact, pair_terms, pairs_sup, total_variation_exact
 from derive.channels.exact import (Q, float_near, fraction_of_q, iv, iv_log, iv_lower, q_of, to_fraction)
@@ -398,6 +397,14 @@ def _pairs_bracket(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], support
 
 # ----------------------------------------------------------------------------- closed forms
 
+def _latex_fraction(v: Fraction) -> str:
+    """``v`` as LaTeX, the way sympy prints a rational (``\\frac{16}{25}``, ``-\\frac{1}{2}``, ``3``)."""
+    if v.denominator == 1:
+        return str(v.numerator)
+    sign = "- " if v < 0 else ""
+    return f"{sign}\\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
+
+
 def _awgn_value(K: AWGN) -> Fraction:
     s = Fraction(K.snr)
     return s / (1 + s)
@@ -410,7 +417,7 @@ def closed_form(K: Channel, P: Any = None) -> tuple[Fraction, str, str] | None:
         d = Fraction(K.delta)
         if Pin is None or all(v == Fraction(1, 2) for v in Pin):
             v = (1 - 2 * d) ** 2
-            tex = r"\eta_{\mathrm{KL}} = (1 - 2\delta)^2 = " + sympy.latex(sympy.Rational(v.numerator, v.denominator))
+            tex = r"\eta_{\mathrm{KL}} = (1 - 2\delta)^2 = " + _latex_fraction(v)
             thm = ("eta_KL(BSC(delta)) = (1 - 2 delta)^2, input-free" + (
                 "" if Pin is None else "; with uniform input eta_chi2(U, K) = (1 - 2 delta)^2 <= eta_KL(U, K) <= "
                                        "eta_KL(K) = (1 - 2 delta)^2") + f" [{PW17}]")
@@ -420,14 +427,14 @@ def closed_form(K: Channel, P: Any = None) -> tuple[Fraction, str, str] | None:
         e = Fraction(K.eps)
         if Pin is None or len(_support(Pin)) >= 2:
             v = 1 - e
-            tex = r"\eta_{\mathrm{KL}} = 1 - \varepsilon = " + sympy.latex(sympy.Rational(v.numerator, v.denominator))
+            tex = r"\eta_{\mathrm{KL}} = 1 - \varepsilon = " + _latex_fraction(v)
             thm = f"BEC(e): I(U; Y) = (1 - e) I(U; X) for every U - X - Y, so eta_KL(P, K) = 1 - e for every non-degenerate P [{PW17}]"
             return v, tex, thm
         return None
     if isinstance(K, AWGN):
         v = _awgn_value(K)
         tex = (r"\eta_{\mathrm{KL}} = \frac{\mathrm{snr}}{1 + \mathrm{snr}} = "
-               + sympy.latex(sympy.Rational(v.numerator, v.denominator)))
+               + _latex_fraction(v))
         thm = (f"AWGN with Gaussian input N(0, snr): eta_KL = eta_chi2 = rho^2 = snr/(1 + snr) [{PW17}; Erkip & Cover 1998]"
                "; over all inputs under a power constraint eta_KL = 1")
         return v, tex, thm

@@ -22,7 +22,6 @@ from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-import sympy
 
 from derive.channels.exact import check_size, float_near, to_fraction
 from derive.errors import InvalidArgument
@@ -79,6 +78,8 @@ class Channel:
     finite = False
 
     def latex(self) -> str:
+        import sympy
+
         return sympy.latex(sympy.Symbol(str(self)))
 
 
@@ -132,6 +133,8 @@ class FiniteChannel(Channel):
 
     def sympy(self) -> sympy.Matrix:
         """A sympy Matrix: Rationals when exact, Floats otherwise."""
+        import sympy
+
         if self.exact:
             return sympy.Matrix([[sympy.Rational(v.numerator, v.denominator) for v in r] for r in self._rows])
         return sympy.Matrix([[sympy.Float(v) for v in r] for r in self._rows])
@@ -277,6 +280,8 @@ class AWGN(Channel):
 
     def sympy(self) -> sympy.Expr:
         """The conditional density ``exp(-(y - x)^2 / 2) / sqrt(2π)``."""
+        import sympy
+
         x, y = sympy.symbols("x y", real=True)
         return sympy.exp(-(y - x) ** 2 / 2) / sympy.sqrt(2 * sympy.pi)
 
@@ -375,6 +380,8 @@ def from_spec(spec: Any, params: Mapping[Any, Any] | None = None) -> Channel:
     InvalidArgument
         If a parameter is missing or not a number, or the channel is invalid.
     """
+    import sympy
+
     from derive.core.hypotheses import ChannelSpec
 
     if not isinstance(spec, ChannelSpec):

@@ -297,7 +297,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                                f"({coeff.source})", trusted=trusted)
             best = _smallest(options, ctx.domains)
             raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
-                               f"coefficient {sympy.sstr(best)} of {ch.spec}",
+                               f"coefficient {_readable(best)} of {ch.spec}",
                                step=ctx.step_id, rule=ctx.rule, expected=Statement(out_i, "<=", best * in_i),
                                got=ctx.claim)
     if problems:
@@ -305,6 +305,14 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
     raise _mismatch(ctx, "no channel hypothesis matches: the claim must read I(U; Y) <= eta * I(U; X) for a "
                          "declared channel Y | X", "I(U; Y) <= eta * I(U; X) with channel Y | X",
                     suggestion=", ".join(f"{hid}: {ch}" for hid, ch in channels))
+
+
+def _readable(x: sympy.Expr) -> str:
+    """``x`` as text; a long exact rational also gets its first digits (display only, never compared)."""
+    text = sympy.sstr(x)
+    if isinstance(x, sympy.Rational) and len(text) > 24:
+        return f"{sympy.sstr(sympy.N(x, 10))}... (exact: {text})"
+    return text
 
 
 def _smallest(options, domains) -> sympy.Expr:

@@ -139,13 +139,13 @@ def test_sdpi_matrix_channel_uses_exact_dobrushin_and_is_proved():
 
 
 def test_sdpi_matrix_channel_below_dobrushin_uses_exact_chi2_envelope():
-    # eta_KL = sup_P eta_chi2(P, K) ~ 0.38503 for this channel, eta_TV = 0.6
+    # eta_KL = sup_P eta_chi2(P, K) ~ 0.38505 for this channel, eta_TV = 0.6
     ch = lambda e: matrix_channel("Y", "X", [["9/10", "1/10"], ["3/10", "7/10"]])  # noqa: E731
     r = _sdpi(lambda d: sympy.Rational(386, 1000), ch=ch)
     assert r.status == "proved" and "chi2" in r.message and not r.trusted
     r = _sdpi(lambda d: sympy.Rational(385, 1000), ch=ch)  # just below eta_KL: false, rejected
     assert r.status == "failed" and r.error == "RuleMismatch"
-    assert "0.38503" in r.message or "54553788939645069845577535800914169093323998502409" in r.message
+    assert "0.3850454583" in r.message and "54553788939645069845577535800914169093323998502409" in r.message
 
 
 def test_sdpi_numeric_bsc_is_proved_exactly_by_chi2_envelope():

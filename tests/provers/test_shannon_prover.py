@@ -166,3 +166,25 @@ def test_fabricated_nonneg_term_with_wrong_form_is_not_admitted():
     ctx = StepContext("s", "shannon", claim, {}, {}, {}, {}, "bits")
     with pytest.raises(CertificateError):
         check_proposed_certificate(ctx, Certificate([(fake, sympy.Integer(1))]))
+
+
+def test_markov_dpi_is_proved_on_the_claim_variables_and_rechecked_on_the_full_chain():
+    from derive.kernel.check import check_proposed_certificate
+    from derive.kernel.context import StepContext
+    from derive.provers.shannon import _restrict_markov_chains, prove
+
+    X = [RV(f"X{i}") for i in range(1, 10)]
+    hyps = {"chain": Markov(tuple(RVSet(x) for x in X))}
+    claim = Statement(I(X[0], X[-1]), "<=", I(X[1], X[2]))
+    r = prove(claim, hyps)
+    assert r.status == "proved" and "restricted" in r.message
+    ctx = StepContext("s", "shannon", claim, {}, {}, hyps, {}, "bits")
+    check_proposed_certificate(ctx, r.certificate)  # admitted against the full chain
+    # the restriction keeps whole links that meet the claim and drops the others
+    pair = RVSet(X[3], X[4])
+    links = (RVSet(X[0]), pair, RVSet(X[5]), RVSet(X[6]))
+    cut = _restrict_markov_chains({"m": Markov(links)}, RVSet(X[0], X[3], X[6]))
+    assert cut["m"].chain == (RVSet(X[0]), pair, RVSet(X[6]))
+    assert _restrict_markov_chains({"m": Markov(links)}, RVSet(*X)) is None  # nothing to cut
+    # the false direction is still refuted
+    assert prove(Statement(I(X[0], X[-1]), ">=", I(X[1], X[2])), hyps).status == "false"

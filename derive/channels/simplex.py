@@ -469,7 +469,8 @@ class _Fast:
             r = np.where(T_lo > 0, N / T_lo, np.inf)
         dc = r.max(axis=1) * (1 + 4 * _OP)
         dc = np.where(has_p | ~ok, np.inf, dc)
-        return np.minimum(rad, dc)
+        out = np.minimum(rad, dc)
+        return np.where(np.isnan(out), np.inf, out)  # an undefined bound (inf - inf somewhere) is no bound
 
 
 def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], *,

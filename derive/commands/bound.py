@@ -163,14 +163,14 @@ def _jsonable(v):
     return v if isinstance(v, int) else float(v)
 
 
-def _sci(value, log10) -> str:
-    """A float, or (below the float range) ``m.mmmmme-NNN`` from its log10."""
+def _sci(value, log10, digits: int = 6) -> str:
+    """A float to ``digits`` significant digits, or (below the float range) ``m.mmmmme-NNN`` from its log10."""
     if value is None:
         return "—"
     if value == 0 and log10 is not None:
         e = math.floor(log10)
-        return f"{10 ** (log10 - e):.6g}e{e}"
-    return f"{value:.6g}"
+        return f"{10 ** (log10 - e):.{digits}g}e{e}"
+    return f"{value:.{digits}g}"
 
 
 def _table(rows: list[dict]) -> str:
@@ -239,23 +239,13 @@ def _markdown_table(template, rows: list[dict]) -> str:
         cells = [str(n)]
         for k in combos:
             r = combos[k].get(n)
-            cells.append(_sci4(r["factor"], r.get("log10_factor")) if r else "")
+            cells.append(_sci(r["factor"], r.get("log10_factor"), 4) if r else "")
         if chi2:
             for k in combos:
                 r = combos[k].get(n)
-                cells.append(_sci4(r.get("factor_chi2"), r.get("log10_factor_chi2")) if r else "")
+                cells.append(_sci(r.get("factor_chi2"), r.get("log10_factor_chi2"), 4) if r else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def _sci4(value, log10) -> str:
-    """Four significant digits; below the float range from the log10."""
-    if value is None:
-        return "—"
-    if value == 0 and log10 is not None:
-        e = math.floor(log10)
-        return f"{10 ** (log10 - e):.4g}e{e}"
-    return f"{value:.4g}"
 
 
 def _plot(template, rows: list[dict], path: str) -> None:

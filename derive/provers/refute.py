@@ -1,4 +1,4 @@
-"""Counterexample search for claims the Shannon LP cannot prove (untrusted, but exact).
+"""Counterexample search for claims the Shannon LP cannot prove (untrusted; every verdict certified).
 
 Two families of concrete distributions, both satisfying the hypotheses *exactly*:
 
@@ -9,26 +9,36 @@ Two families of concrete distributions, both satisfying the hypotheses *exactly*
   These catch the usual false "Shannon" claims (reversed subadditivity, reversed
   data processing, XOR-type dependence).
 * **Random binary pmfs** (no hypotheses, few variables): exact rational pmfs,
-  evaluated at high precision with mpmath.
+  screened in float64 (numpy) and then *certified* with interval arithmetic
+  (python-flint ``arb``): a candidate counts only when the upper end of the
+  enclosure of its slack is strictly below 0.
 
-A counterexample is reported with the model, both sides' values and the slack.
+Every counterexample goes through :func:`certified_slack` (one function, exact or
+interval) and carries ``"certified": true``, ``"method"`` (``"exact"`` or
+``"interval"``) and ``"slack_enclosure"``. A candidate that cannot be certified is
+not a counterexample: a slack of ``-1.1e-16`` from rounding (``H(X | Y) <= H(X)``
+with X, Y independent has slack exactly 0) is never reported.
 """
 
 from __future__ import annotations
 
 import random
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
-import mpmath
+import numpy as np
 import sympy
 
 from derive.core.hypotheses import Hypothesis
 from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H
 from derive.core.statements import Statement
+from derive.numeric.certify import CertifiedValue, certified_value, certify, entropy_from_counts
 
-__all__ = ["search_counterexample", "gf2_rank"]
+__all__ = ["search_counterexample", "gf2_rank", "certified_slack", "pmf_entropy", "is_certified"]
+
+#: A float64 slack below ``-SCREEN`` makes a random pmf a candidate (certification decides).
+SCREEN = 1e-12
 
 
 def gf2_rank(vectors: list[int]) -> int:
@@ -40,6 +50,10 @@ def gf2_rank(vectors: list[int]) -> int:
         if v:
             basis.append(v)
     return len(basis)
+
+
+def _frac(c: sympy.Expr) -> Fraction:
+    return Fraction(int(c.p), int(c.q))
 
 
 def _joint_items(forms: list[LinearForm]) -> list | None:
@@ -55,10 +69,32 @@ def _joint_items(forms: list[LinearForm]) -> list | None:
     return sorted(items, key=sympy.default_sort_key)
 
 
+def certified_slack(form: LinearForm, entropy: Callable[[tuple], Any], want: str = "negative") -> CertifiedValue | None:
+    """The value of ``form`` (rational coefficients over joint entropies) on a model, when it is certainly
+    ``want`` (``negative``, or ``nonzero`` for an equality); else ``None``.
+
+    ``entropy(members)`` returns the joint entropy of the members in bits: an ``int``/``Fraction`` (exact,
+    e.g. a GF(2) rank) or an ``arb`` ball computed at the current precision (:func:`pmf_entropy`).
+    """
+    if not form.const.is_Rational or any(not c.is_Rational for c in form.terms.values()):
+        return None
+    terms = [(_frac(c), atom.target.args) for atom, c in form.terms.items()]
+    return certify(lambda: certified_value(_frac(form.const), terms, entropy), want)
+
+
+def is_certified(cex: dict | None) -> bool:
+    """Whether a counterexample dict carries a certified violation."""
+    return isinstance(cex, dict) and cex.get("certified") is True and cex.get("method") in ("exact", "interval")
+
+
+def _certified_fields(v: CertifiedValue) -> dict:
+    return {"certified": True, "method": v.method, "slack_enclosure": v.text()}
+
+
 def _value(form: LinearForm, entropy) -> Fraction:
-    total = Fraction(int(form.const.p), int(form.const.q))
+    total = _frac(form.const)
     for atom, c in form.terms.items():
-        total += Fraction(int(c.p), int(c.q)) * entropy(atom.target.args)
+        total += _frac(c) * entropy(atom.target.args)
     return total
 
 
@@ -68,7 +104,7 @@ def _side_values(claim: Statement, entropy) -> tuple[Fraction, Fraction]:
 
 def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
                           tries: int = 3000, max_sources: int = 5) -> dict[str, Any] | None:
-    """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is false, or ``None``.
+    """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
     Only claims in bits with rational coefficients over entropies are searched.
     """
@@ -79,7 +115,6 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if items is None:
         return None
     rng = random.Random(seed)
-    sides = [slack] if not claim.is_equality else [slack, -slack]
     for t in range(tries):
         k = 1 + t % max_sources
         assign = {it: (0 if rng.random() < 0.15 else rng.randrange(1, 1 << k)) for it in items}
@@ -89,18 +124,20 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
 
         if any(_value(q, entropy) != 0 for q in eqs):
             continue
-        for s in sides:
-            v = _value(s, entropy)
-            if v < 0:
-                lhs, rhs = _side_values(claim, entropy)
-                return {
-                    "kind": "gf2-linear",
-                    "sources": k,
-                    "model": {str(it): _describe(assign[it]) for it in items},
-                    "lhs": str(lhs), "rhs": str(rhs), "slack": str(v),
-                    "units": "bits",
-                    "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits",
-                }
+        if _value(slack, entropy) < 0 or (claim.is_equality and _value(slack, entropy) != 0):
+            cert = certified_slack(slack, entropy, "nonzero" if claim.is_equality else "negative")
+            if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
+                continue
+            lhs, rhs = _side_values(claim, entropy)
+            return {
+                "kind": "gf2-linear",
+                "sources": k,
+                "model": {str(it): _describe(assign[it]) for it in items},
+                "lhs": str(lhs), "rhs": str(rhs), "slack": str(_value(slack, entropy)),
+                **_certified_fields(cert),
+                "units": "bits",
+                "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits",
+            }
     if not hyps and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
@@ -111,39 +148,63 @@ def _describe(mask: int) -> str:
     return " xor ".join(bits) if bits else "constant"
 
 
+def pmf_entropy(weights: list[int], n: int, positions: tuple[int, ...]) -> Any:
+    """Enclosure (arb, bits) of the joint entropy of the variables at ``positions`` of the binary pmf
+    ``weights[o] / sum(weights)`` over outcomes ``o`` (bit ``i`` of ``o`` is variable ``i``)."""
+    marg: dict[int, int] = {}
+    for o, w in enumerate(weights):
+        if w:
+            key = 0
+            for j, i in enumerate(positions):
+                key |= (o >> i & 1) << j
+            marg[key] = marg.get(key, 0) + w
+    return entropy_from_counts(marg.values(), sum(weights), 2)
+
+
+def _float_entropies(p: np.ndarray, n: int, subsets: list[tuple[int, ...]]) -> dict[tuple[int, ...], float]:
+    table = p.reshape((2,) * n)  # axis n-1-i is variable i (outcome bit i)
+    out = {}
+    for s in subsets:
+        keep = {n - 1 - i for i in s}
+        drop = tuple(a for a in range(n) if a not in keep)
+        m = table.sum(axis=drop) if drop else table
+        m = m[m > 0]
+        out[s] = float(-(m * np.log2(m)).sum())
+    return out
+
+
 def _random_pmf_search(claim: Statement, items: list, rng: random.Random, tries: int = 300) -> dict | None:
+    """Random rational binary pmfs: screened in float64, returned only when certified by :func:`certified_slack`."""
     n = len(items)
+    index = {it: i for i, it in enumerate(items)}
     slack = linear_form(claim.slack())
-    sides = [slack] if not claim.is_equality else [slack, -slack]
+    terms = [(float(_frac(c)), tuple(sorted(index[m] for m in atom.target.args))) for atom, c in slack.terms.items()]
+    const = float(_frac(slack.const))
+    subsets = sorted({s for _, s in terms})
     for _ in range(tries):
         weights = [rng.choice([0, 1, 1, 2, 3, 5, 8]) for _ in range(1 << n)]
         total = sum(weights)
         if total == 0:
             continue
-        pmf = [Fraction(w, total) for w in weights]
+        p = np.array(weights, dtype=float) / total
+        ents = _float_entropies(p, n, subsets)
+        v = const + sum(c * ents[s] for c, s in terms)
+        if not (v < -SCREEN or (claim.is_equality and abs(v) > SCREEN)):
+            continue
 
-        def entropy(members, pmf=pmf) -> Fraction:
-            idx = [items.index(m) for m in members]
-            marg: dict[tuple, Fraction] = {}
-            for outcome, p in enumerate(pmf):
-                key = tuple(outcome >> i & 1 for i in idx)
-                marg[key] = marg.get(key, Fraction(0)) + p
-            with mpmath.workdps(50):
-                val = -sum(mpmath.mpf(p.numerator) / p.denominator * mpmath.log(mpmath.mpf(p.numerator) / p.denominator, 2)
-                           for p in marg.values() if p)
-            return val
+        def entropy(members, weights=weights):
+            return pmf_entropy(weights, n, tuple(sorted(index[m] for m in members)))
 
-        for s in sides:
-            total_v = mpmath.mpf(int(s.const.p)) / int(s.const.q)
-            for atom, c in s.terms.items():
-                total_v += mpmath.mpf(int(c.p)) / int(c.q) * entropy(atom.target.args)
-            if total_v < mpmath.mpf("-1e-30"):
-                return {
-                    "kind": "pmf",
-                    "variables": [str(it) for it in items],
-                    "pmf": {format(o, f"0{n}b")[::-1]: str(p) for o, p in enumerate(pmf) if p},
-                    "slack": mpmath.nstr(total_v, 20),
-                    "units": "bits",
-                    "note": "binary alphabets; outcome strings list the variables' values in order",
-                }
+        cert = certified_slack(slack, entropy, "nonzero" if claim.is_equality else "negative")
+        if cert is None:
+            continue  # a rounding artefact (or too close to call): not a counterexample
+        return {
+            "kind": "pmf",
+            "variables": [str(it) for it in items],
+            "pmf": {format(o, f"0{n}b")[::-1]: str(Fraction(w, total)) for o, w in enumerate(weights) if w},
+            "slack": cert.interval.str(20, radius=False) if cert.exact is None else str(cert.exact),
+            **_certified_fields(cert),
+            "units": "bits",
+            "note": "binary alphabets; outcome strings list the variables' values in order",
+        }
     return None

@@ -395,7 +395,8 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if const < 0:
         return ShannonResult("false", message="constant random variables make every information quantity 0, "
                              "and then the claim reads 0 <= " + str(const),
-                             counterexample={"model": "all variables constant", "slack": str(const)},
+                             counterexample={"model": "all variables constant", "slack": str(const),
+                                             "certified": True, "method": "exact", "slack_enclosure": str(const)},
                              variables=tuple(items))
     n = space.n
     if n == 0:
@@ -526,10 +527,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         if fast is not None:
             return fast
     if search_counterexample and not is_identity:
-        from derive.provers.refute import search_counterexample as search
+        from derive.provers.refute import is_certified, search_counterexample as search
 
         cex = search(claim, hyps, seed=seed, tries=40)
-        if cex is not None:
+        if is_certified(cex):  # only a certified violation makes a claim false
             return ShannonResult("false", counterexample=cex,
                                  message="a concrete distribution satisfying the hypotheses violates the claim")
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
@@ -537,10 +538,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     if quick.status in ("proved", "false", "unsupported"):
         return quick
     if search_counterexample:
-        from derive.provers.refute import search_counterexample as search
+        from derive.provers.refute import is_certified, search_counterexample as search
 
         cex = search(claim, hyps, seed=seed)
-        if cex is not None:
+        if is_certified(cex):
             return ShannonResult("false", counterexample=cex, variables=quick.variables,
                                  message="a concrete distribution satisfying the hypotheses violates the claim")
     return find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,

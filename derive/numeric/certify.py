@@ -1,0 +1,259 @@
+"""Certified signs: a counterexample is reported only when its violation is *certain*.
+
+A float (or even a 50-digit mpmath) evaluation cannot tell a slack of ``-1e-16`` from an exact ``0``:
+``H(X | Y) <= H(X)`` with X, Y independent has slack exactly 0, and rounding makes it look negative.
+Every path that calls a claim false goes through this module:
+
+* **exact** — the value is a rational number (GF(2)-linear models: entropies are integer ranks;
+  constant models: every entropy is 0), so its sign is decided exactly;
+* **interval** — the value is enclosed with python-flint's ball arithmetic (``arb``) from an exact
+  rational model; a violation is *certified* only when the whole enclosure lies strictly on the wrong
+  side of 0 (``upper < 0``). The enclosure is recomputed at increasing precision before giving up.
+
+:func:`certified_value` evaluates a linear form over joint entropies (exact rational coefficients)
+with a caller-supplied entropy function; :func:`entropy_from_counts` encloses the entropy of an
+exact pmf given as integer numerators over a common denominator; :class:`ArbScalars` encloses
+parameter expressions (rationals, ``log``, ``exp``, powers, ``h``, ``min``/``max``/``abs``) and
+refuses anything else (:class:`Uncertifiable`), so an expression derive cannot enclose is never
+certified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Mapping
+
+import flint
+import sympy
+
+__all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "certify", "entropy_from_counts",
+           "arb_of", "ArbScalars", "enclosure_text"]
+
+#: Working precisions (bits) tried in turn until an enclosure excludes 0.
+PRECISIONS = (128, 512, 2048)
+
+
+class Uncertifiable(Exception):
+    """The value cannot be enclosed (an unsupported function, a float-only input, an infinity, ...)."""
+
+
+def arb_of(x: Any) -> "flint.arb":
+    """An enclosure of the exact number ``x`` (int, Fraction, sympy Rational) at the current precision."""
+    if isinstance(x, flint.arb):
+        return x
+    if isinstance(x, bool):
+        raise Uncertifiable(f"not a number: {x!r}")
+    if isinstance(x, int):
+        return flint.arb(flint.fmpz(x))
+    if isinstance(x, Fraction):
+        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+    if isinstance(x, sympy.Rational):
+        return flint.arb(flint.fmpq(int(x.p), int(x.q)))
+    if isinstance(x, float):  # a binary float is an exact rational
+        if x != x or x in (float("inf"), float("-inf")):
+            raise Uncertifiable(f"not a finite number: {x!r}")
+        f = Fraction(x)
+        return flint.arb(flint.fmpq(f.numerator, f.denominator))
+    raise Uncertifiable(f"cannot enclose {x!r} exactly")
+
+
+@dataclass(frozen=True)
+class CertifiedValue:
+    """A number known exactly (``exact``, a Fraction) or enclosed by a ball (``interval``, an arb)."""
+
+    method: str
+    exact: Fraction | None = None
+    interval: Any = None
+
+    def is_negative(self) -> bool:
+        """Certainly ``< 0``."""
+        if self.exact is not None:
+            return self.exact < 0
+        return bool(self.interval.is_finite() and self.interval < 0)
+
+    def is_positive(self) -> bool:
+        """Certainly ``> 0``."""
+        if self.exact is not None:
+            return self.exact > 0
+        return bool(self.interval.is_finite() and self.interval > 0)
+
+    def is_nonzero(self) -> bool:
+        return self.is_negative() or self.is_positive()
+
+    def __neg__(self) -> "CertifiedValue":
+        if self.exact is not None:
+            return CertifiedValue("exact", exact=-self.exact)
+        return CertifiedValue("interval", interval=-self.interval)
+
+    def text(self) -> str:
+        """``-1/2`` (exact) or ``[-1.1102230246e-16 +/- 3e-40]`` (a ball containing the value)."""
+        if self.exact is not None:
+            return str(self.exact)
+        return enclosure_text(self.interval)
+
+
+def enclosure_text(x: Any) -> str:
+    return x.str(20, radius=True)
+
+
+def certified_value(const: Fraction, terms: Iterable[tuple[Fraction, Any]],
+                    entropy: Callable[[Any], Any]) -> CertifiedValue:
+    """``const + sum c * entropy(key)`` exactly when every entropy is an int/Fraction, else as an arb ball.
+
+    ``entropy(key)`` returns an ``int``/``Fraction`` (an exact value) or an ``arb`` (an enclosure); the
+    coefficients are exact rationals.
+    """
+    exact: Fraction | None = Fraction(const)
+    ball = None
+    for c, key in terms:
+        c = Fraction(c)
+        if c == 0:
+            continue
+        v = entropy(key)
+        if isinstance(v, (int, Fraction)) and not isinstance(v, bool):
+            if exact is not None:
+                exact += c * v
+            else:
+                ball += arb_of(c) * arb_of(v)
+            continue
+        if not isinstance(v, flint.arb):
+            raise Uncertifiable(f"an entropy came back as {type(v).__name__}, not an exact or interval value")
+        if exact is not None:
+            ball = arb_of(exact)
+            exact = None
+        ball += arb_of(c) * v
+    if exact is not None:
+        return CertifiedValue("exact", exact=exact)
+    return CertifiedValue("interval", interval=ball)
+
+
+def certify(compute: Callable[[], CertifiedValue], want: str = "negative") -> CertifiedValue | None:
+    """Run ``compute`` at increasing precision until its value is certainly ``want`` (``negative`` or
+    ``nonzero``); ``None`` when no precision certifies it (or it cannot be enclosed at all)."""
+    for prec in PRECISIONS:
+        with flint.ctx.workprec(prec):
+            try:
+                v = compute()
+            except (Uncertifiable, ZeroDivisionError, ValueError, OverflowError):
+                return None
+            ok = v.is_negative() if want == "negative" else v.is_nonzero()
+        if ok:
+            return v
+        if v.exact is not None:
+            return None  # an exact value that is not negative: more precision does not help
+    return None
+
+
+def entropy_from_counts(counts: Iterable[int], denom: int, base: Any = 2) -> Any:
+    """``H = log D - (1/D) sum n log n`` of the pmf ``n / D`` (integer numerators), in ``log base`` units,
+    as an arb ball (exactly 0 when one outcome has all the mass)."""
+    total = flint.arb(0)
+    nonzero = 0
+    for n in counts:
+        n = int(n)
+        if n < 0:
+            raise Uncertifiable("a negative probability")
+        if n:
+            nonzero += 1
+            total += flint.arb(flint.fmpz(n)) * flint.arb(flint.fmpz(n)).log()
+    if nonzero <= 1:
+        return flint.arb(0)
+    d = flint.arb(flint.fmpz(int(denom)))
+    h = d.log() - total / d
+    return h / _ln_base(base)
+
+
+def _ln_base(base: Any) -> Any:
+    if base == 2:
+        return flint.arb(2).log()
+    if base in ("e", None):
+        return flint.arb(1)
+    return arb_of(base).log()
+
+
+# ----------------------------------------------------------------------------- parameter expressions
+
+class ArbScalars:
+    """Encloses a sympy expression over exact parameter values; ``atom(expr)`` handles information atoms.
+
+    Supported: rationals, parameter symbols with exact values, ``pi``/``E``, ``+``, ``*``, powers (integer
+    exponents of any base, other exponents of a positive base), ``log`` (of a positive argument), ``exp``,
+    ``h`` (binary entropy in bits), ``Min``/``Max``/``Abs``. Anything else raises :class:`Uncertifiable`.
+    """
+
+    def __init__(self, params: Mapping[str, Any], atom: Callable[[sympy.Expr], Any] | None = None) -> None:
+        self.params = dict(params)
+        self.atom = atom
+
+    def value(self, e: sympy.Expr) -> Any:
+        if e.is_Rational:
+            return arb_of(e)
+        if isinstance(e, sympy.Symbol):
+            if e.name not in self.params:
+                raise Uncertifiable(f"no value for the parameter {e.name}")
+            return arb_of(self.params[e.name])
+        if e is sympy.pi:
+            return flint.arb.pi()
+        if e is sympy.E:
+            return flint.arb(1).exp()
+        if isinstance(e, sympy.Add):
+            out = flint.arb(0)
+            for a in e.args:
+                out += self.value(a)
+            return out
+        if isinstance(e, sympy.Mul):
+            out = flint.arb(1)
+            for a in e.args:
+                out *= self.value(a)
+            return out
+        if isinstance(e, sympy.Pow):
+            b = self.value(e.args[0])
+            x = e.args[1]
+            if x.is_Integer:
+                k = int(x)
+                if k < 0:
+                    if b.contains(0):
+                        raise Uncertifiable(f"{sympy.sstr(e)}: the base may be 0")
+                    return 1 / b ** (-k)
+                return b ** k
+            if not (b > 0):
+                raise Uncertifiable(f"{sympy.sstr(e)}: the base is not certainly positive")
+            if x == sympy.S.Half:
+                return b.sqrt()
+            return (self.value(x) * b.log()).exp()
+        if isinstance(e, sympy.log):
+            if len(e.args) != 1:
+                raise Uncertifiable(f"{sympy.sstr(e)}: a logarithm with a base")
+            x = self.value(e.args[0])
+            if not (x > 0):
+                raise Uncertifiable(f"{sympy.sstr(e)}: the argument is not certainly positive")
+            return x.log()
+        if isinstance(e, sympy.exp):
+            return self.value(e.args[0]).exp()
+        if isinstance(e, sympy.Abs):
+            return abs(self.value(e.args[0]))
+        if isinstance(e, (sympy.Min, sympy.Max)):
+            vals = [self.value(a) for a in e.args]
+            out = vals[0]
+            for v in vals[1:]:
+                d = abs(out - v)
+                out = (out + v - d) / 2 if isinstance(e, sympy.Min) else (out + v + d) / 2
+            return out
+        from derive.core.quantities import INFO_CLASSES, h
+
+        if isinstance(e, h):
+            return _binary_entropy(self.value(e.args[0]))
+        if isinstance(e, INFO_CLASSES) and self.atom is not None:
+            return self.atom(e)
+        raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
+
+
+def _binary_entropy(p: Any) -> Any:
+    """``h(p)`` in bits; exactly 0 at an exact 0 or 1."""
+    if p.is_exact() and (p == 0 or p == 1):
+        return flint.arb(0)
+    if not (p > 0 and p < 1):
+        raise Uncertifiable("h(p) with p not certainly inside (0, 1)")
+    q = 1 - p
+    return -(p * p.log() + q * q.log()) / flint.arb(2).log()

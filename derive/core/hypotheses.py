@@ -47,6 +47,8 @@ __all__ = [
     "FunctionOf",
     "Assume",
     "CHANNEL_ARITY",
+    "continuous_names",
+    "block_of",
 ]
 
 
@@ -336,6 +338,26 @@ class Channel(Hypothesis):
             raise InvalidArgument(f"a channel's output and input may share a variable: {self} (blocks of one "
                                   "family must be separated by a constant, e.g. X[1..k] | X[0..k-1] overlaps; "
                                   "for a channel per index write `X[i] | X[i-1] ~ ... for i in 1..k`)")
+        if self.is_product:
+            out, inp = block_of(self.output), block_of(self.input)
+            if out is None or inp is None:
+                raise InvalidArgument(f"a channel into several variables is memoryless, letter by letter, between two "
+                                      f"blocks of equal length (Y[1..n] | X[1..n]); got {self}")
+            if sympy.expand((out[2] - out[1]) - (inp[2] - inp[1])) != 0:
+                raise InvalidArgument(f"the blocks of the memoryless channel {self} do not provably have the same "
+                                      f"length ({sympy.sstr(out[2] - out[1] + 1)} vs {sympy.sstr(inp[2] - inp[1] + 1)})")
+
+    @property
+    def is_product(self) -> bool:
+        """A memoryless product channel ``K^{⊗n}``: the output is several variables or a block ``Y[a..b]``,
+        whatever the syntax (``Y[1..n] | X[1..n]`` or ``Y[1..2] | X[1..2]``); else one channel from the (joint)
+        input to one output variable."""
+        return len(self.output) > 1 or any(isinstance(it, FamilyRange) for it in self.output.args)
+
+    def letters(self) -> tuple[tuple[str, sympy.Expr, sympy.Expr], tuple[str, sympy.Expr, sympy.Expr]] | None:
+        """``((out_family, lo, hi), (in_family, lo, hi))`` for a product channel (letter ``lo + k`` of the
+        input feeds letter ``lo + k`` of the output); ``None`` for a single channel."""
+        return (block_of(self.output), block_of(self.input)) if self.is_product else None
 
     def variables(self) -> RVSet:
         return RVSet(self.output, self.input)
@@ -458,3 +480,34 @@ class Assume(Hypothesis):
 
     def __str__(self) -> str:
         return str(self.statement) + (f"  [{self.cite}]" if self.cite else "")
+
+
+def block_of(s: RVSet) -> tuple[str, sympy.Expr, sympy.Expr] | None:
+    """``(family, lo, hi)`` when ``s`` is one block of a family: ``X[lo..hi]``, or members ``X[a], X[a+1], ...,
+    X[a+k]`` with consecutive indices; else ``None``."""
+    if len(s) == 1 and isinstance(s.args[0], FamilyRange):
+        r = s.args[0]
+        return r.family, r.lo, r.hi
+    members = list(s.args)
+    if not members or not all(isinstance(m, FamilyMember) for m in members) or len({m.family for m in members}) != 1:
+        return None
+    base = members[0].index
+    offsets = [sympy.expand(m.index - base) for m in members]
+    if not all(o.is_Integer for o in offsets):
+        return None
+    lo = min(int(o) for o in offsets)
+    if sorted(int(o) for o in offsets) != list(range(lo, lo + len(members))):
+        return None
+    return members[0].family, sympy.expand(base + lo), sympy.expand(base + lo + len(members) - 1)
+
+
+#: Channels whose input and output are continuous (real-valued) variables.
+CONTINUOUS_CHANNELS = frozenset({"AWGN"})
+
+
+def continuous_names(h: Hypothesis) -> frozenset[str]:
+    """Names of the variables (or families) a hypothesis makes continuous: a Gaussian channel's input and output."""
+    if isinstance(h, (Channel, ChannelFamily)) and h.spec.name in CONTINUOUS_CHANNELS:
+        items = [*h.output.args, *h.input.args]
+        return frozenset(getattr(it, "family", None) or it.name for it in items)
+    return frozenset()

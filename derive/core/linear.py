@@ -26,10 +26,11 @@ from sympy import Basic, S
 
 from derive.core.exprs import to_expr
 from derive.core.quantities import D, H, I, TV, has_information
-from derive.core.variables import RVSet
+from derive.core.variables import InternalSymbol, RVSet
 from derive.errors import InvalidArgument
 
-__all__ = ["LinearForm", "linear_form", "joint_entropy", "normalize_coefficient", "is_zero_coefficient"]
+__all__ = ["LinearForm", "linear_form", "joint_entropy", "normalize_coefficient", "is_zero_coefficient", "sum_index",
+           "evaluate_sum"]
 
 
 def joint_entropy(s: RVSet) -> sympy.Expr:
@@ -130,10 +131,36 @@ def _atom(a: Basic) -> LinearForm:
 _SUM_INDEX_PREFIX = "_k"
 
 
-def _canonical_sum(summand: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr,
-                   depth: int) -> sympy.Expr:
-    k = sympy.Symbol(f"{_SUM_INDEX_PREFIX}{depth}", integer=True)
-    return sympy.Sum(summand.xreplace({var: k}), (k, lo, hi))
+def sum_index(depth: int) -> InternalSymbol:
+    """The canonical bound index of a sum at nesting ``depth``: a non-negative integer offset.
+
+    ``sum(f(i), i, lo, hi)`` is kept as ``Sum(f(lo + j), (j, 0, hi - lo))`` with this ``j``: equal sums get
+    equal forms whatever the user called the index, the index can never be captured by a user's name
+    (:class:`InternalSymbol`), and ``j >= 0`` is known inside the summand (``X[lo..lo+j-1] ∪ X[lo+j]`` merges).
+    """
+    return InternalSymbol(f"{_SUM_INDEX_PREFIX}{depth}", integer=True, nonnegative=True)
+
+
+def _canonical_sum(summand: sympy.Expr, j: sympy.Symbol, length_minus_one: sympy.Expr) -> sympy.Expr:
+    return sympy.Sum(summand, (j, S.Zero, length_minus_one))
+
+
+def _length_known_nonnegative(count: sympy.Expr) -> bool:
+    """``count >= 0`` from the symbols' assumptions (the kernel also demands it from the domains)."""
+    count = sympy.expand(count)
+    return bool(count.is_nonnegative) or (count.is_Integer and count >= 0)
+
+
+def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> sympy.Expr:
+    """``Σ_{j=0}^{last} summand`` for a summand free of information, with the empty-sum convention.
+
+    The closed form (sympy's ``doit``) is used only when ``last + 1 >= 0`` is known, where sympy's
+    convention for reversed limits (Karr: ``Σ_{3}^{1} c = -c``) and derive's (an empty sum is 0) agree;
+    otherwise the ``Sum`` is kept, and every reader of a ``Sum`` applies the empty-sum convention.
+    """
+    if _length_known_nonnegative(last + 1):
+        return sympy.Sum(summand, (j, S.Zero, last)).doit()
+    return sympy.Sum(summand, (j, S.Zero, last))
 
 
 def linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
@@ -193,20 +220,45 @@ def _atom_or_zero(s: RVSet) -> LinearForm:
 
 
 def _sum_form(expr: sympy.Sum, depth: int) -> LinearForm:
-    if len(expr.limits) != 1:
-        inner = sympy.Sum(expr.function, *expr.limits[:-1])
-        return _sum_form(sympy.Sum(inner, expr.limits[-1]), depth)
-    var, lo, hi = expr.limits[0]
-    body = linear_form(expr.function, depth + 1)
-    out = LinearForm({}, sympy.Sum(body.const, (var, lo, hi)).doit() if body.const != 0 else S.Zero)
+    """``sum(f, i, lo, hi)`` over the integers ``lo <= i <= hi`` (empty, = 0, when ``hi < lo``).
+
+    Several limits (sympy folds ``Sum(Sum(f, a), b)`` into ``Sum(f, a, b)``) are peeled innermost first.
+    """
+    (var, lo, hi), outer = expr.limits[0], expr.limits[1:]
+    if outer:
+        # the outer index gets this depth; the inner sum and anything nested in it get deeper (distinct) indices
+        inner_form = _sum_form(sympy.Sum(expr.function, (var, lo, hi)), depth + len(outer))
+        return _sum_of_form(inner_form, outer[::-1], depth, reverse_depths=True)
+    return _sum_of_form(linear_form(expr.function, depth + 1), ((var, lo, hi),), depth, shift_body=expr.function)
+
+
+def _sum_of_form(body: LinearForm, limits: tuple, depth: int, shift_body: sympy.Expr | None = None,
+                 reverse_depths: bool = False) -> LinearForm:
+    """Sum ``body`` over ``limits``; with ``reverse_depths`` the limits are outermost first and the last
+    (innermost remaining) gets the deepest index, so no index is reused inside another's scope."""
+    if reverse_depths:
+        (var, lo, hi), rest = limits[-1], limits[:-1]
+        j = sum_index(depth + len(rest))
+    else:
+        (var, lo, hi), rest = limits[0], limits[1:]
+        j = sum_index(depth)
+    last = sympy.expand(hi - lo)
+    if shift_body is not None:
+        body = linear_form(shift_body.xreplace({var: lo + j}), depth + 1)
+    else:
+        body = LinearForm({a.xreplace({var: lo + j}): c.xreplace({var: lo + j}) for a, c in body.terms.items()},
+                          body.const.xreplace({var: lo + j}))
+    out = LinearForm({}, evaluate_sum(body.const, j, last) if body.const != 0 else S.Zero)
     for atom, coeff in body.terms.items():
-        if var in atom.free_symbols:
-            if var in coeff.free_symbols:
-                out = out + _atom(_canonical_sum(coeff * atom, var, lo, hi, depth))
+        if j in atom.free_symbols:
+            if j in coeff.free_symbols:
+                out = out + _atom(_canonical_sum(coeff * atom, j, last))
             else:
-                out = out + _atom(_canonical_sum(atom, var, lo, hi, depth)).scale(coeff)
+                out = out + _atom(_canonical_sum(atom, j, last)).scale(coeff)
         else:
-            out = out + _atom(atom).scale(sympy.Sum(coeff, (var, lo, hi)).doit())
+            out = out + _atom(atom).scale(evaluate_sum(coeff, j, last))
+    if rest:
+        return _sum_of_form(out, rest, depth, reverse_depths=True)
     return out
 
 

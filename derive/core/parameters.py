@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping
 
 import sympy
 from sympy import Rational, S, Symbol
@@ -18,7 +19,7 @@ from sympy import Rational, S, Symbol
 from derive.core.exprs import to_expr
 from derive.errors import InvalidArgument
 
-__all__ = ["Domain", "Parameter", "make_parameter"]
+__all__ = ["Domain", "Domains", "Parameter", "make_parameter", "as_domains"]
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,46 @@ def make_parameter(name: str, domain: Domain | None = None) -> Parameter:
         raise InvalidArgument(f"Expected an identifier for a parameter but got name={name!r}")
     domain = domain or Domain()
     return Parameter(name, domain, Symbol(name, **domain.assumptions()))
+
+
+class Domains(Mapping):
+    """The setting a statement is read in: each parameter's :class:`Domain`, and which variables are continuous.
+
+    A mapping ``Symbol -> Domain`` (so it reads like a dict) plus ``continuous``: the names of random
+    variables and families that are continuous (declared so, or the input or output of a Gaussian channel).
+    Everything else is discrete. Immutable; :meth:`extended` gives a copy with more symbols.
+    """
+
+    __slots__ = ("_map", "continuous")
+
+    def __init__(self, domains: Mapping | None = None, continuous: Iterable[str] = ()) -> None:
+        self._map = dict(domains or {})
+        self.continuous = frozenset(continuous)
+
+    def __getitem__(self, key):
+        return self._map[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def extended(self, more: Mapping) -> "Domains":
+        """A copy with the symbols of ``more`` added (their domains), same continuous variables."""
+        out = dict(self._map)
+        out.update(more)
+        return Domains(out, self.continuous)
+
+    def is_continuous(self, item) -> bool:
+        """True when the variable (``RV``, ``FamilyMember`` or ``FamilyRange``) is continuous."""
+        name = getattr(item, "family", None) or getattr(item, "name", None)
+        return name in self.continuous
+
+    def __repr__(self) -> str:
+        return f"Domains({self._map!r}, continuous={sorted(self.continuous)})"
+
+
+def as_domains(domains: Mapping | None) -> Domains:
+    """``domains`` as :class:`Domains` (a plain mapping: every variable discrete)."""
+    return domains if isinstance(domains, Domains) else Domains(domains or {})

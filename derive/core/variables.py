@@ -34,6 +34,8 @@ __all__ = [
     "as_rvset",
     "MAX_EXPANDED_RANGE",
     "index_symbol",
+    "InternalSymbol",
+    "fresh_symbol",
 ]
 
 #: A range ``X[a..b]`` with integer ends and at most this many members is
@@ -44,6 +46,23 @@ MAX_EXPANDED_RANGE = 64
 def index_symbol(name: str) -> Symbol:
     """The integer symbol used as a family index or summation variable."""
     return Symbol(name, integer=True)
+
+
+class InternalSymbol(Symbol):
+    """A symbol that derive itself creates (a canonical bound index, a rule's variable).
+
+    It is a class of its own, so it never equals a user's ``Symbol`` whatever its name
+    (sympy compares the class first): user names cannot capture it. Its assumptions are
+    exactly the ones it is created with; give only what is proved (never ``nonnegative=False``
+    for "unknown": in sympy that means negative).
+    """
+
+
+def fresh_symbol(name: str, **assumptions: bool) -> sympy.Dummy:
+    """A symbol no other object equals (``sympy.Dummy``), for a rule's local variable."""
+    if any(v is False for v in assumptions.values()):
+        raise InvalidArgument(f"a fresh symbol carries only proved assumptions, got {assumptions}")
+    return sympy.Dummy(name, **assumptions)
 
 
 def latex_name(name: str) -> str:
@@ -215,8 +234,20 @@ def _span(item: RVItem) -> tuple[str, sympy.Expr, sympy.Expr] | None:
     return None
 
 
+def _provably_nonnegative(e: sympy.Expr) -> bool:
+    """``e >= 0`` from sympy's assumptions on its symbols alone (no domains at this layer)."""
+    e = sympy.expand(e)
+    return bool(e.is_nonnegative) or (e.is_Integer and e >= 0)
+
+
 def _merge_adjacent(items: set) -> set:
-    """Join blocks of one family that provably abut: ``X[1..i-1] ∪ X[i] = X[1..i]``."""
+    """Join blocks of one family that provably abut: ``X[1..i-1] ∪ X[i] = X[1..i]``.
+
+    ``X[a..b] ∪ X[b+1..c] = X[a..c]`` holds only when neither block is shorter than empty:
+    ``b >= a - 1`` and ``c >= b`` (with ``k > n``, ``X[1..k] ∪ X[k+1..n]`` is ``X[1..k]``, not
+    ``X[1..n]``). Both orderings must follow from the symbols' assumptions; otherwise the blocks stay
+    apart (sound: the set is still the union, only not in merged form).
+    """
     changed = True
     while changed:
         changed = False
@@ -227,6 +258,8 @@ def _merge_adjacent(items: set) -> set:
                 if a is b or fa != fb:
                     continue
                 if sympy.expand(hia + 1 - lob) != 0:
+                    continue
+                if not (_provably_nonnegative(hia + 1 - loa) and _provably_nonnegative(hib + 1 - lob)):
                     continue
                 merged = FamilyRange.make(fa, loa, hib)
                 if len(merged) == 1 and isinstance(merged[0], FamilyRange):

@@ -142,9 +142,12 @@ def _link_channels(ctx: StepContext, family: str, m: sympy.Expr, j: sympy.Expr,
 
 def _options(ctx: StepContext, spec: ChannelSpec, target: sympy.Expr | None) -> list[Coefficient]:
     try:
-        return sdpi_coefficient(spec, ctx.domains, target=target)
+        options = sdpi_coefficient(spec, ctx.domains, target=target)
     except SideConditionFailed as err:
         raise _side(ctx, err.message) from err
+    # an input-specific value (AWGN at N(0, snr)) never serves a chain: a link's output is the next link's
+    # input, and its law differs (N(0, snr + 1)), so only input-free bounds apply to every link
+    return [c for c in options if c.input_law is None]
 
 
 def _smallest(options: list[Coefficient], domains) -> sympy.Expr:

@@ -22,13 +22,18 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from derive.core.hypotheses import Assume, FunctionOf
+from derive.core.hypotheses import Assume, FunctionOf, continuous_names
+from derive.core.parameters import Domains
 from derive.core.statements import Statement
-from derive.errors import CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError, UnknownRule
+import sympy
+
+from derive.errors import (CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError,
+                           SideConditionFailed, UnknownRule)
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, TwoSidedCertificate, check_certificate, find_certificate, term_of_statement
 from derive.kernel.rules import RULES, linear_terms, premise_terms
 from derive.kernel.signs import is_nonnegative
+from derive.kernel.wellformed import problems_of
 from derive.kernel.independence import implies_independence
 from derive.core.linear import linear_form
 from derive.core.quantities import H, I
@@ -104,6 +109,8 @@ class Report:
     status: str
     trusted: list[str]
     strict: bool = False
+    #: Notes that are not verdicts (e.g. "the hypotheses may have no model"); layers above may add them.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def conclusion(self) -> str | None:
@@ -127,11 +134,17 @@ class Report:
             "conclusion": self.conclusion,
             "steps": [s.to_json() for s in self.steps] + ([self.theorem.to_json()] if self.theorem else []),
             "trusted": list(self.trusted),
+            "warnings": list(self.warnings),
         }
 
 
-def _domains(proof) -> dict:
-    return {p.symbol: p.domain for p in proof.parameters.values()}
+def _domains(proof) -> Domains:
+    """The parameters' domains, and the continuous variables: declared (``proof.continuous``) or the input
+    or output of a Gaussian channel anywhere among the proof's hypotheses (not only a step's premises)."""
+    names = set(getattr(proof, "continuous", None) or ())
+    for h in proof.hypotheses.values():
+        names |= set(continuous_names(h))
+    return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
 
 
 def _order(proof) -> list:
@@ -182,8 +195,9 @@ def admit_terms(proposal, ctx: StepContext) -> None:
     own = linear_terms(ctx) if pairs else []
     for term, mult in pairs:
         e = term.expr
-        if e is not None and term.kind == "nonneg" and isinstance(e, (H, I)) and (linear_form(e) - term.form).is_zero():
-            continue  # an entropy or a mutual information: >= 0, no need to search the step's own terms
+        if e is not None and term.kind == "nonneg" and isinstance(e, (H, I)) and (linear_form(e) - term.form).is_zero() \
+                and is_nonnegative(e, ctx.domains):
+            continue  # a (discrete) entropy or a mutual information: >= 0, no need to search the step's own terms
         if any(o.kind == term.kind and (o.form - term.form).is_zero() for o in own):
             continue
         e = term.expr
@@ -223,8 +237,39 @@ def check_proposed_certificate(ctx: StepContext, proposal) -> Certificate:
     return check_certificate(ctx.claim, proposal, ctx.domains)
 
 
+def check_well_formed(ctx: StepContext) -> None:
+    """Refuse a step whose claim, premises or expression arguments are not well formed (see
+    :mod:`derive.kernel.wellformed`: sums over possibly reversed or non-integer ranges, undefined functions).
+
+    Raises
+    ------
+    SideConditionFailed
+        Naming the expression and why.
+    """
+    exprs = [("the claim", side) for side in (ctx.claim.lhs, ctx.claim.rhs)]
+    for pid, st in ctx.statements().items():
+        exprs += [(f"premise [{pid}]", st.lhs), (f"premise [{pid}]", st.rhs)]
+    for key, value in ctx.args.items():
+        values = value.values() if isinstance(value, dict) else (value if isinstance(value, (list, tuple)) else [value])
+        exprs += [(f"argument `{key}`", v) for v in values if isinstance(v, sympy.Expr)]
+    for what, e in exprs:
+        found = problems_of(e, ctx.domains) if what != "argument `function`" else _sum_problems(e, ctx.domains)
+        if found:
+            raise SideConditionFailed(f"{what} is not well formed: {found[0]}", step=ctx.step_id, rule=ctx.rule)
+
+
+def _sum_problems(e, domains) -> list[str]:
+    """A ``monotone`` function is checked for sums only: its variable is not a parameter (the rule checks it)."""
+    problems: list[str] = []
+    from derive.kernel.wellformed import _sums
+
+    _sums(e, {}, domains, problems)
+    return problems
+
+
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     """Apply the step's rule; for ``linear``/``shannon`` ask ``oracle`` when the kernel's own search fails."""
+    check_well_formed(ctx)
     rule = RULES[ctx.rule].function
     if ctx.rule not in ("linear", "shannon"):
         return rule(ctx)
@@ -273,6 +318,8 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
             res.message = err.message
             res.error = type(err).__name__
             res.expected, res.got, res.suggestion = err.expected, err.got, err.suggestion
+        except Exception as err:  # noqa: BLE001 - any other error fails this step only (failing is always sound)
+            _fail_unexpected(res, err)
         results[step.id] = res
         for p in step.premises:
             if p in proof.hypotheses and isinstance(proof.hypotheses[p], Assume):
@@ -288,10 +335,26 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
             th = proof.theorem
             theorem = StepResult("theorem", "compose", FAILED, th.claim, message=err.message,
                                  premises=tuple(th.from_steps), error=type(err).__name__, line=th.line)
+        except Exception as err:  # noqa: BLE001
+            th = proof.theorem
+            theorem = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
+            _fail_unexpected(theorem, err)
     steps = [results[s.id] for s in proof.steps]
     status = overall_status(proof, steps, theorem, strict)
     trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))
     return Report(proof.name, proof.file, steps, theorem, status, trusted, strict)
+
+
+def _fail_unexpected(res: StepResult, err: Exception) -> None:
+    """A step whose check raised something other than a :class:`ProofError` is ``failed``, with the cause."""
+    res.status = FAILED
+    res.error = type(err).__name__
+    if isinstance(err, DeriveError):
+        res.message = f"cannot check this step: {err.message if hasattr(err, 'message') else err}"
+    elif isinstance(err, RecursionError):
+        res.message = "cannot check this step: the expression is nested too deeply"
+    else:
+        res.message = f"cannot check this step (internal error {type(err).__name__}: {err}); please report it"
 
 
 def _find(proof, sid: str):

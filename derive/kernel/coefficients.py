@@ -47,6 +47,9 @@ class Coefficient:
     source: str
     cited: bool
     tensorizes: bool
+    #: ``None``: a bound on the input-free ``η_KL(K)``, valid at every input. Otherwise the one input law the
+    #: value holds for (AWGN: ``N(0, snr)``), so only an unconditioned step whose input is that law may use it.
+    input_law: str | None = None
 
 
 def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
@@ -59,8 +62,8 @@ def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
         return Coefficient(1 - e, f"eta_KL(BEC(e)) = 1 - e [{_PW17}]", True, True)
     if spec.name == "AWGN":
         (s,) = spec.params
-        return Coefficient(s / (1 + s), f"eta_KL(AWGN(snr), Gaussian input) = snr/(1 + snr) [{_PW17}]",
-                           True, True)
+        return Coefficient(s / (1 + s), f"eta_KL(AWGN(snr), Gaussian input N(0, snr)) = snr/(1 + snr) [{_PW17}]",
+                           True, True, input_law=f"N(0, {sympy.sstr(s)})")
     return None
 
 

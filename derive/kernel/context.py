@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 import sympy
 
 from derive.core.hypotheses import Assume, Hypothesis
-from derive.core.parameters import Domain
+from derive.core.parameters import Domain, Domains, as_domains
 from derive.core.statements import Statement
 
 __all__ = ["StepContext", "RuleOutcome", "Rule", "PROVED", "ASSUMED", "TESTED", "FAILED", "UNCHECKED", "STATUSES"]
@@ -27,8 +27,11 @@ class StepContext:
     args: Mapping[str, Any]
     premise_statements: Mapping[str, Statement]
     premise_hypotheses: Mapping[str, Hypothesis]
-    domains: Mapping[sympy.Symbol, Domain]
+    domains: Domains
     units: str = "bits"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "domains", as_domains(self.domains))
 
     def hypotheses(self) -> list[Hypothesis]:
         return list(self.premise_hypotheses.values())

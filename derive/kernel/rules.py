@@ -14,12 +14,12 @@ from typing import Callable, Iterable
 import sympy
 from sympy import S
 
-from derive.core.hypotheses import Assume, Channel, Hypothesis, MutuallyIndependent
+from derive.core.hypotheses import Assume, Channel, Hypothesis, MutuallyIndependent, block_of
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
-from derive.core.variables import FamilyMember, FamilyRange, RVSet, index_symbol
+from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, RuleMismatch, SideConditionFailed
 from derive.kernel.coefficients import sdpi_coefficient
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
@@ -107,12 +107,18 @@ def premise_terms(ctx: StepContext) -> list[Term]:
 
 
 def _info_atoms(exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:
+    """Information atoms and sums of information the expressions mention, without bound indices left free."""
     seen: list[sympy.Expr] = []
     for e in exprs:
         for node in sympy.preorder_traversal(e):
-            if isinstance(node, INFO_CLASSES) and node not in seen:
+            if (isinstance(node, INFO_CLASSES) or (isinstance(node, sympy.Sum) and has_information(node))) \
+                    and node not in seen and not (node.free_symbols & _bound_symbols(e)):
                 seen.append(node)
     return seen
+
+
+def _bound_symbols(e: sympy.Expr) -> set:
+    return {lim[0] for node in sympy.preorder_traversal(e) if isinstance(node, sympy.Sum) for lim in node.limits}
 
 
 # ---------------------------------------------------------------------------- linear / shannon
@@ -147,7 +153,8 @@ def linear_terms(ctx: StepContext) -> list[Term]:
         if isinstance(atom, I) and hyps and implies_independence(hyps, atom.left, atom.right, atom.given):
             terms.append(zero_term(atom, f"{sympy.sstr(atom)} = 0", "implied by a hypothesis"))
     for atom in atoms:
-        terms.append(nonneg_term(atom, ctx.domains, f"{sympy.sstr(atom)} >= 0"))
+        if is_nonnegative(atom, ctx.domains):  # not a differential entropy (continuous variables)
+            terms.append(nonneg_term(atom, ctx.domains, f"{sympy.sstr(atom)} >= 0"))
     return terms
 
 
@@ -259,7 +266,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                     suggestion="add the channel hypothesis to `uses`")
     problems = []
     for hid, ch in channels:
-        product = any(isinstance(v, FamilyRange) for v in (*ch.output, *ch.input))
+        product = ch.is_product  # decided by what the hypothesis means (core), not by its syntax
         if product != tensorized:
             problems.append(f"{hid} is {'a memoryless product' if product else 'a single-letter'} channel: "
                             f"use `{'tensorization' if product else 'sdpi'}`")
@@ -286,6 +293,13 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
             if not options:
                 problems.append(f"no valid contraction coefficient is known for {ch.spec}")
                 continue
+            specific = [c for c in options if c.input_law is not None]
+            if w and specific:
+                options = [c for c in options if c.input_law is None]
+                problems.append(f"{specific[0].source.split(' [')[0]} holds only at the input {specific[0].input_law}; "
+                                f"conditioned on {w} the input of {hid} need not be {specific[0].input_law}")
+                if not options:
+                    continue
             for coeff in options:
                 if is_nonnegative(eta - coeff.value, ctx.domains):
                     trusted = [coeff.source] if coeff.cited else []
@@ -326,16 +340,8 @@ def _smallest(options, domains) -> sympy.Expr:
 
 def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:
     """The input block ``X[lo..hi]`` is declared mutually independent (given ``given``)."""
-    ranges = [it for it in block.args if isinstance(it, FamilyRange)]
-    if len(ranges) == 1 and len(block) == 1:
-        r = ranges[0]
-        return _independence_covers(ctx, r.family, r.lo, r.hi, given)
-    members = [it for it in block.args if isinstance(it, FamilyMember)]
-    if len(members) == len(block) and len({m.family for m in members}) == 1 and all(m.index.is_Integer for m in members):
-        idx = sorted(int(m.index) for m in members)
-        if idx == list(range(idx[0], idx[-1] + 1)):
-            return _independence_covers(ctx, members[0].family, sympy.Integer(idx[0]), sympy.Integer(idx[-1]), given)
-    return False
+    found = block_of(block)
+    return found is not None and _independence_covers(ctx, found[0], found[1], found[2], given)
 
 
 @register("sdpi", "U -> X -> Y, Y | X ~ K ⇒ I(U; Y) <= eta * I(U; X) for every eta >= eta_KL(K); eta is "
@@ -414,7 +420,8 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
             continue
         if not is_nonnegative(hi - lo + 1, ctx.domains):
             raise _side(ctx, f"the range {lo}..{hi} may be shorter than empty (need {hi} - {lo} + 1 >= 0)")
-        t = index_symbol("_t")
+        # t = lo + s runs over lo..hi; s is a fresh integer >= 0, so X[lo..t-1] ∪ X[t] provably merges
+        t = lo + fresh_symbol("s", integer=True, nonnegative=True)
         f_t = _with_upper(whole, rng, t)
         term = total.function.xreplace({var: t})
         f_prev = _with_upper(whole, rng, t - 1)
@@ -539,6 +546,8 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     if not is_nonnegative(sympy.expand(st.rhs - bound), ctx.domains) or has_information(st.rhs):
         raise _mismatch(ctx, "the bound is smaller than Fano's", Statement(st.lhs, "<=", bound))
     x, y = st.lhs.target, st.lhs.given
+    if any(ctx.domains.is_continuous(it) for it in x.args):
+        raise _side(ctx, f"Fano's inequality is for a discrete {x}; {x} is continuous here")
     return RuleOutcome(ASSUMED, "Fano's inequality", trusted=[
         f"Fano (Cover & Thomas Thm 2.10.1) with {sympy.sstr(pe)} the error probability of an estimator of {x} "
         f"from {y or 'nothing'} and {x} taking at most {sympy.sstr(k)} values (a modelling hypothesis)"])
@@ -631,14 +640,17 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     if len(prem) != 1:
         raise _side(ctx, f"`monotone` uses exactly one premise, got {len(prem)}")
     (pid, p), = prem.items()
-    t = next((s for s in f.free_symbols if s.name == var), None)
-    if t is None:
-        raise _side(ctx, f"the function {sympy.sstr(f)} does not mention its variable {var!r}")
+    named = [s for s in f.free_symbols if getattr(s, "name", None) == var]
+    if any(s in ctx.domains for s in named) or any(getattr(s, "name", None) == var for s in ctx.domains):
+        raise _side(ctx, f"the function's variable {var!r} is also a parameter of the proof; rename the variable")
+    if len(named) != 1:
+        raise _side(ctx, f"the function {sympy.sstr(f)} does not mention its variable {var!r}" if not named
+                    else f"the function {sympy.sstr(f)} has several symbols named {var!r}")
+    t = named[0]
     lo_ok = all(is_nonnegative(side, ctx.domains) for side in (p.lhs, p.rhs))
-    t_dom = sympy.Symbol(f"_{var}", real=True, nonnegative=lo_ok)
-    domains = dict(ctx.domains)
-    if lo_ok:
-        domains[t_dom] = Domain(S.Zero, S.Infinity, False, True)
+    # a fresh symbol no user name can equal, with exactly the assumption that is proved (t >= 0 or nothing)
+    t_dom = fresh_symbol(var, real=True, nonnegative=True) if lo_ok else fresh_symbol(var, real=True)
+    domains = ctx.domains.extended({t_dom: Domain(S.Zero, S.Infinity, False, True)}) if lo_ok else ctx.domains
     g = f.xreplace({t: t_dom})
     mono = _monotonicity(g, t_dom, domains)
     if p.rel == "==":

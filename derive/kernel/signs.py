@@ -29,9 +29,9 @@ from sympy import Rational, S
 
 from derive.core.exprs import to_expr
 from derive.core.parameters import Domain
-from derive.core.quantities import INFO_CLASSES, h
+from derive.core.quantities import INFO_CLASSES, H, h
 
-__all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "Sign"]
+__all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "Sign"]
 
 Sign = str | None
 
@@ -54,9 +54,15 @@ def is_nonpositive(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> 
 
 
 def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: int = 0) -> Sign:
-    """The proved sign of ``expr`` (see module docstring); ``None`` when unknown."""
+    """The proved sign of ``expr`` (see module docstring); ``None`` when unknown.
+
+    Only an expression that is a real number at every admissible parameter value
+    (:func:`is_defined`) gets a sign: ``exp(y*log(-x))`` for ``x > 0`` is complex, and no sign rule applies.
+    """
     expr = to_expr(expr)
     if _depth > 40:
+        return None
+    if _depth == 0 and not is_defined(expr, domains):
         return None
     s = _structural(expr, domains, _depth)
     if s in ("pos", "neg", "zero"):
@@ -74,6 +80,58 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
         if f != expr:
             return sign_of(f, domains, _depth + 1)
     return s
+
+
+#: Functions real and finite at every real argument (reachable from the Python API; the grammar has none).
+_REAL_EVERYWHERE = (sympy.sin, sympy.cos, sympy.tanh, sympy.atan, sympy.sinh, sympy.cosh, sympy.erf)
+
+
+def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool:
+    """``expr`` is a (finite) real number for every parameter value in ``domains``.
+
+    Proved node by node: a log of a provably positive argument; a power with a (symbolic) non-negative
+    integer exponent, a possibly negative integer exponent of a provably non-zero base, a non-negative
+    exponent of a non-negative base, any other exponent of a positive base; ``h(p)`` with ``0 <= p <= 1``;
+    ``exp``, ``Abs``, ``Max``, ``Min``, sums and products of defined parts; information atoms (finite by
+    the standing assumption); parameters and real symbols. Anything else (an unknown function, a complex
+    constant such as ``log(-1)``) is not defined.
+    """
+    expr = to_expr(expr)
+    if isinstance(expr, INFO_CLASSES):
+        return True
+    if expr.is_number and not _has_info(expr):
+        return expr.is_extended_real is True and expr.is_finite is True
+    if isinstance(expr, sympy.Symbol):
+        return expr in domains or expr.is_real is True
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Abs, sympy.Max, sympy.Min, sympy.exp, *_REAL_EVERYWHERE)):
+        return all(is_defined(a, domains) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        base, ex = expr.args
+        if not (is_defined(base, domains) and is_defined(ex, domains)):
+            return False
+        if ex.is_integer and is_nonnegative(ex, domains):
+            return True  # a polynomial power (0^0 = 1)
+        if ex.is_integer:
+            return sign_of(base, domains) in ("pos", "neg")
+        if is_nonnegative(ex, domains):
+            return is_nonnegative(base, domains)
+        return is_positive(base, domains)
+    if isinstance(expr, sympy.log):
+        return len(expr.args) == 1 and is_defined(expr.args[0], domains) and is_positive(expr.args[0], domains)
+    if isinstance(expr, h):
+        p = expr.args[0]
+        return is_defined(p, domains) and is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
+    if isinstance(expr, sympy.Sum):
+        bound = {lim[0] for lim in expr.limits}
+        return (all(is_defined(e, domains) for lim in expr.limits for e in lim[1:])
+                and all(s.is_integer for s in bound) and is_defined(expr.function, domains))
+    return False
+
+
+def _h_continuous(expr: sympy.Expr, domains) -> bool:
+    """``H(A | C)`` with a continuous variable in ``A``: a differential entropy, of either sign."""
+    is_cont = getattr(domains, "is_continuous", None)
+    return isinstance(expr, H) and is_cont is not None and any(is_cont(it) for it in expr.target.args)
 
 
 def _meet(a: Sign, b: Sign) -> Sign:
@@ -129,14 +187,14 @@ def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
     if isinstance(expr, sympy.Symbol):
         return _symbol_sign(expr, domains)
     if isinstance(expr, INFO_CLASSES):
-        return "nonneg"
+        return None if _h_continuous(expr, domains) else "nonneg"  # I, D, TV >= 0; H >= 0 when discrete
     if isinstance(expr, sympy.Add):
         signs = [sign_of(a, domains, depth + 1) for a in expr.args]
         if all(s in ("pos", "nonneg", "zero") for s in signs):
             return "pos" if "pos" in signs else ("nonneg" if "nonneg" in signs else "zero")
         if all(s in ("neg", "nonpos", "zero") for s in signs):
             return "neg" if "neg" in signs else ("nonpos" if "nonpos" in signs else "zero")
-        return _binary_entropy_terms(expr, domains, depth)
+        return _difference_of_powers(expr, domains, depth) or _binary_entropy_terms(expr, domains, depth)
     if isinstance(expr, sympy.Mul):
         result = "pos"
         for a in expr.args:
@@ -202,6 +260,26 @@ def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
         if s in ("neg", "nonpos"):
             return "nonpos"
         return None
+    return None
+
+
+def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
+    """``A^e - B^e`` with ``A, B >= 0`` and ``e > 0`` has the sign of ``A - B`` (``x -> x^e`` increases on
+    ``[0, oo)``)."""
+    if len(expr.args) != 2:
+        return None
+    u, v = expr.args
+    for pos, neg in ((u, v), (v, u)):
+        c, rest = neg.as_coeff_Mul()
+        if c != -1 or not (isinstance(pos, sympy.Pow) and isinstance(rest, sympy.Pow)):
+            continue
+        (a, e), (b, f) = pos.args, rest.args
+        if e != f or not is_positive(e, domains):
+            continue
+        if not (is_nonnegative(a, domains) and is_nonnegative(b, domains)):
+            continue
+        s = sign_of(a - b, domains, depth + 1)
+        return s if s in ("pos", "neg", "zero", "nonneg", "nonpos") else None
     return None
 
 

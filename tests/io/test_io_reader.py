@@ -375,7 +375,7 @@ assume = "D(P || Q) <= d"
 
 [[hypothesis]]
 id = "chan"
-channel = "(Y, V[0]) | X ~ matrix([[0.9, 0.1], [1/3, 2/3]])"
+channel = "Y | (X, V[0]) ~ matrix([[0.9, 0.1], [1/3, 2/3], [1/2, 1/2], [0, 1]])"
 
 [[hypothesis]]
 id = "q"

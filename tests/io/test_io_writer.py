@@ -108,7 +108,7 @@ def test_unprintable_objects_are_refused():
     ("(U, X) _|_ Y | Z", parse_independence),
     ("X _|_ Y", parse_independence),
     ("Y | X ~ BSC(delta)", parse_channel),
-    ("(Y, Z) | X ~ matrix([[9/10, 1/10], [1/5, 4/5]])", parse_channel),
+    ("Y | (X, Z) ~ matrix([[9/10, 1/10], [1/5, 4/5], [1/2, 1/2], [0, 1]])", parse_channel),
     ("Y = f(X, Z)", parse_function_of),
 ])
 def test_hypotheses_round_trip(text, parse):

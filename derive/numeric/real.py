@@ -3,7 +3,19 @@
 A step the kernel leaves ``unchecked`` under the ``real`` rule is evaluated at
 sampled parameter values (domain ends, interior rationals; mpmath at
 ``dps`` digits). No violation: ``tested`` (never ``proved``). A violation
-beyond tolerance: ``failed``, with the parameter values in the message.
+beyond tolerance: ``failed``, with the parameter values in the message. A claim
+that is undefined at a sampled point of the domain (a log or a root of a negative
+number, ``h`` outside [0, 1], a division by zero) is ``failed`` too, with the point
+and the offending subexpression: a real inequality must have a value wherever its
+parameters may be.
+
+The evaluator below is this module's own (it shares no code with the kernel): it
+walks the sympy tree and knows every function of derive's grammar — ``+ * ^``,
+``log`` (any base), ``exp``, ``sqrt`` (a power), ``abs``, ``min``, ``max``, ``h``
+(binary entropy in bits), ``floor``/``ceiling`` and ``sum(expr, i, lo, hi)`` over
+the integers ``lo <= i <= hi`` (empty when ``hi < lo``, never sympy's reversed-limit
+convention). A node it does not know makes that point unevaluable (skipped), never
+a crash; a step no sampled point could evaluate stays ``unchecked``.
 """
 
 from __future__ import annotations
@@ -15,8 +27,28 @@ import mpmath
 import sympy
 
 from derive.core.parameters import Domain
+from derive.core.quantities import h
 
-__all__ = ["sample_parameter_values", "test_real_statement", "test_unchecked_real_steps"]
+__all__ = ["sample_parameter_values", "test_real_statement", "test_unchecked_real_steps", "evaluate_real",
+           "Undefined", "MAX_SUM_TERMS"]
+
+#: At most this many summands are added up at one sampled point (else the point is skipped).
+MAX_SUM_TERMS = 200_000
+
+#: A negative argument this close to 0 (after the evaluation's rounding) reads as 0 for log, roots and h.
+_ROUNDING = mpmath.mpf("1e-24")
+
+
+class Undefined(Exception):
+    """The expression has no real value at this point (``reason`` says which subexpression and why)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Unevaluable(Exception):
+    """This point cannot be evaluated here (an unknown node, a sum too long, an overflow): skip it."""
 
 
 def _points(d: Domain, rng: random.Random, n: int) -> list[sympy.Rational]:
@@ -55,39 +87,240 @@ def sample_parameter_values(domains: dict, n: int = 200, seed: int = 0) -> Itera
         yield {s: (pts[k % len(pts)] if pts else sympy.Integer(0)) for s, pts in columns.items()}
 
 
-def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: int = 0, dps: int = 30,
-                        tol: float = 1e-20) -> dict | None:
-    """A parameter assignment where ``slack < -tol`` (high precision), or ``None`` if none was found."""
-    free = sorted(slack.free_symbols, key=lambda s: s.name)
+# ----------------------------------------------------------------------------- evaluation
+
+def _short(e: sympy.Basic, n: int = 80) -> str:
+    text = sympy.sstr(e)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+class _Evaluator:
+    """Values of a parameter-only expression at one point, in mpmath (the current precision)."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = dict(env)
+        self.terms = 0
+
+    def value(self, e: sympy.Basic):
+        if e.is_Rational:
+            return mpmath.mpf(int(e.p)) / int(e.q)
+        if isinstance(e, sympy.Float):
+            return mpmath.mpf(e)
+        if e is sympy.S.Infinity:
+            return mpmath.inf
+        if e is sympy.S.NegativeInfinity:
+            return -mpmath.inf
+        if isinstance(e, sympy.NumberSymbol):
+            return mpmath.mpf(e._as_mpf_val(mpmath.mp.prec))
+        if e.is_Symbol:
+            if e in self.env:
+                return self.env[e]
+            raise _Unevaluable(f"no value for {e}")
+        method = _TABLE.get(e.func)
+        if method is None:
+            if isinstance(e, h):
+                method = _TABLE[h]
+            else:
+                raise _Unevaluable(f"unknown function {e.func}")
+        return method(self, e)
+
+    # nodes -------------------------------------------------------------------------------
+    def add(self, e):
+        return mpmath.fsum(self.value(a) for a in e.args)
+
+    def mul(self, e):
+        out = mpmath.mpf(1)
+        for a in e.args:
+            out = out * self.value(a)
+        return out
+
+    def pow(self, e):
+        base_e, exp_e = e.args
+        b, x = self.value(base_e), self.value(exp_e)
+        integral = exp_e.is_Integer or (mpmath.isfinite(x) and x == mpmath.floor(x))
+        if b < 0 and not integral:
+            if b > -_ROUNDING:
+                b = mpmath.mpf(0)
+            else:
+                raise Undefined(f"{_short(e)} is a root of a negative number ({mpmath.nstr(b, 8)})")
+        if b == 0 and x < 0:
+            raise Undefined(f"{_short(e)} divides by zero")
+        try:
+            return mpmath.power(b, x)
+        except (OverflowError, ValueError, ZeroDivisionError) as err:
+            raise _Unevaluable(str(err)) from None
+
+    def log(self, e):
+        x = self.value(e.args[0])
+        if x < 0:
+            if x > -_ROUNDING:
+                x = mpmath.mpf(0)
+            else:
+                raise Undefined(f"{_short(e)} is a log of a negative number ({mpmath.nstr(x, 8)})")
+        if x == 0:
+            return -mpmath.inf
+        out = mpmath.log(x)
+        if len(e.args) == 2:  # log(x, base)
+            base = self.value(e.args[1])
+            if base <= 0 or base == 1:
+                raise Undefined(f"{_short(e)} has the base {mpmath.nstr(base, 8)}")
+            out = out / mpmath.log(base)
+        return out
+
+    def exp(self, e):
+        try:
+            return mpmath.exp(self.value(e.args[0]))
+        except OverflowError as err:  # pragma: no cover - mpmath has a huge exponent range
+            raise _Unevaluable(str(err)) from None
+
+    def abs(self, e):
+        return abs(self.value(e.args[0]))
+
+    def min(self, e):
+        return min(self.value(a) for a in e.args)
+
+    def max(self, e):
+        return max(self.value(a) for a in e.args)
+
+    def floor(self, e):
+        return mpmath.floor(self.value(e.args[0]))
+
+    def ceiling(self, e):
+        return mpmath.ceil(self.value(e.args[0]))
+
+    def binary_entropy(self, e):
+        p = self.value(e.args[0])
+        if p < 0 and p > -_ROUNDING:
+            p = mpmath.mpf(0)
+        elif p > 1 and p < 1 + _ROUNDING:
+            p = mpmath.mpf(1)
+        if not 0 <= p <= 1:
+            raise Undefined(f"{_short(e)} is h outside [0, 1] (its argument is {mpmath.nstr(p, 8)})")
+        if p == 0 or p == 1:
+            return mpmath.mpf(0)
+        return -(p * mpmath.log(p, 2) + (1 - p) * mpmath.log(1 - p, 2))
+
+    def sum(self, e):
+        # limits run innermost first: evaluate the outermost and recurse on the rest
+        var, lo_e, hi_e = e.limits[-1]
+        body = sympy.Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        lo, hi = self.value(lo_e), self.value(hi_e)
+        if not (mpmath.isfinite(lo) and mpmath.isfinite(hi)) or lo != mpmath.floor(lo) or hi != mpmath.floor(hi):
+            raise Undefined(f"{_short(e)} has limits that are not integers ({mpmath.nstr(lo, 8)}, {mpmath.nstr(hi, 8)})")
+        lo_i, hi_i = int(lo), int(hi)
+        if hi_i < lo_i:
+            return mpmath.mpf(0)  # derive's convention: an empty sum
+        self.terms += hi_i - lo_i + 1
+        if self.terms > MAX_SUM_TERMS:
+            raise _Unevaluable(f"the sums have more than {MAX_SUM_TERMS} terms here")
+        saved = self.env.get(var)
+        total = mpmath.mpf(0)
+        try:
+            for k in range(lo_i, hi_i + 1):
+                self.env[var] = mpmath.mpf(k)
+                total += self.value(body)
+        finally:
+            if saved is None:
+                self.env.pop(var, None)
+            else:
+                self.env[var] = saved
+        return total
+
+
+_TABLE = {
+    sympy.Add: _Evaluator.add,
+    sympy.Mul: _Evaluator.mul,
+    sympy.Pow: _Evaluator.pow,
+    sympy.log: _Evaluator.log,
+    sympy.exp: _Evaluator.exp,
+    sympy.Abs: _Evaluator.abs,
+    sympy.Min: _Evaluator.min,
+    sympy.Max: _Evaluator.max,
+    sympy.floor: _Evaluator.floor,
+    sympy.ceiling: _Evaluator.ceiling,
+    sympy.Sum: _Evaluator.sum,
+    h: _Evaluator.binary_entropy,
+}
+
+
+def evaluate_real(expr: sympy.Basic, values: dict, dps: int = 30):
+    """The value of the parameter-only ``expr`` at ``values`` (``{Symbol: Rational}``), an ``mpmath.mpf``.
+
+    Raises
+    ------
+    Undefined
+        When ``expr`` has no real value there (a log or root of a negative number, ``h`` outside
+        [0, 1], a division by zero); ``reason`` names the subexpression.
+    """
     with mpmath.workdps(dps):
-        f = sympy.lambdify(free, slack, modules="mpmath")
+        env = {s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in values.items()}
+        try:
+            return _Evaluator(env).value(expr)
+        except _Unevaluable:
+            return mpmath.nan
+        except RecursionError:
+            return mpmath.nan
+
+
+def _point_text(values: dict, free: list) -> str:
+    return ", ".join(f"{s.name} = {values[s]}" for s in free) or "every point"
+
+
+def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: int = 0, dps: int = 30,
+                        tol: float = 1e-20, *, equality: bool = False) -> dict | None:
+    """A parameter assignment where ``slack < -tol`` (or ``|slack| > tol`` with ``equality``), or where
+    ``slack`` is undefined; ``None`` if none was found.
+
+    The result is ``{"values": {name: value}, "slack": text}`` for a violation and
+    ``{"values": ..., "undefined": reason}`` for an undefined point; ``{"evaluated": 0}`` (no
+    ``values``) when no sampled point could be evaluated at all.
+    """
+    free = sorted(slack.free_symbols, key=lambda s: s.name)
+    evaluated = 0
+    with mpmath.workdps(dps):
         for values in sample_parameter_values({s: domains.get(s, Domain()) for s in free}, n, seed):
             try:
-                v = f(*[mpmath.mpf(values[s].p) / values[s].q for s in free])
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                v = evaluate_real(slack, values, dps)
+            except Undefined as err:
+                return {"values": {s.name: str(values[s]) for s in free}, "undefined": err.reason,
+                        "point": _point_text(values, free)}
+            if not isinstance(v, mpmath.mpf) or mpmath.isnan(v):
                 continue
-            if isinstance(v, mpmath.mpc):
-                continue
-            if v < -tol:
-                return {"values": {s.name: str(values[s]) for s in free}, "slack": mpmath.nstr(v, 15)}
+            evaluated += 1
+            bad = abs(v) > tol if equality else v < -tol
+            if bad:
+                return {"values": {s.name: str(values[s]) for s in free}, "slack": mpmath.nstr(v, 15),
+                        "point": _point_text(values, free)}
+    if evaluated == 0:
+        return {"evaluated": 0}
     return None
 
 
 def test_unchecked_real_steps(proof, report, n: int = 200, seed: int = 0) -> None:
-    """Turn ``unchecked`` ``real`` steps of ``report`` into ``tested`` or ``failed`` (in place)."""
+    """Turn ``unchecked`` ``real`` steps of ``report`` into ``tested`` or ``failed`` (in place).
+
+    A step that no sampled point could evaluate stays ``unchecked``, with a message saying so.
+    """
     domains = {p.symbol: p.domain for p in proof.parameters.values()}
     changed = False
     for res in report.steps:
         if res.rule != "real" or res.status != "unchecked" or res.claim is None:
             continue
-        slack = res.claim.slack()
-        if res.claim.is_equality:
-            bad = test_real_statement(slack, domains, n, seed) or test_real_statement(-slack, domains, n, seed)
-        else:
-            bad = test_real_statement(slack, domains, n, seed)
+        try:
+            bad = test_real_statement(res.claim.slack(), domains, n, seed, equality=res.claim.is_equality)
+        except RecursionError:
+            bad = {"evaluated": 0}
         if bad is None:
             res.status = "tested"
             res.message = f"no exact certificate; numerically true at {n} sampled parameter values (not a proof)"
+        elif "evaluated" in bad:
+            res.message = ("no exact certificate, and the numeric tester could not evaluate the claim at any "
+                           "sampled parameter value (not tested)")
+            continue
+        elif "undefined" in bad:
+            res.status = "failed"
+            res.error = "Counterexample"
+            res.message = f"undefined at {bad['point']}: {bad['undefined']}"
         else:
             res.status = "failed"
             res.error = "Counterexample"

@@ -18,7 +18,8 @@ For each mutant (:mod:`derive.audit.mutate`):
    mutant's hypotheses, ``assume`` hypotheses being premises (models where one is false are
    skipped).
 4. **Verdict.** *survivor*: an accepted statement is false on a model (a soundness bug; it is
-   confirmed with the full :func:`derive.checking.check` before it is reported); *accepted_true*:
+   confirmed with the full :func:`derive.checking.check` before it is reported; ``certified`` says
+   whether the violation is certified by interval arithmetic or only numerical — a suspected bug); *accepted_true*:
    the mutated step (or theorem) and the proof are accepted and no counterexample was found;
    *killed*: everything else (the mutated step, the theorem or the proof rejected).
 
@@ -69,6 +70,7 @@ class MutantResult:
     failing: str | None = None
     counterexample: dict | None = None
     counterexample_text: str | None = None
+    certified: bool | None = None
     proof_text: str | None = None
     error: str | None = None
     mutated_accepted: bool | None = None
@@ -87,6 +89,8 @@ class MutantResult:
             out["step"] = self.failing
         if self.counterexample is not None:
             out["counterexample"] = self.counterexample
+        if self.certified is not None:
+            out["certified"] = self.certified  # a certified violation, or a numerical one that is not certified
         if self.proof_text is not None:
             out["proof_text"] = self.proof_text
         if self.error is not None:
@@ -422,7 +426,7 @@ class _Auditor:
                 note = ""
                 for t in targets:
                     row = vr.get(t)
-                    if row.status == "failed":
+                    if row.status in ("failed", "suspected"):  # suspected: not certified, labeled so
                         return self._survivor(q, res, t, row)
                     (res.verified if row.status == "tested" else res.untested).append(t)
         else:
@@ -477,8 +481,13 @@ class _Auditor:
         ce = row.counterexample
         res.counterexample = ce.to_json() if ce is not None else None
         res.counterexample_text = ce.text() if ce is not None else None
-        res.reason = (f"KERNEL SOUNDNESS BUG: {target} is {kernel.status} by the kernel but false on a model of the "
-                      f"hypotheses: {row.claim}")
+        res.certified = row.status == "failed" and ce is not None and ce.certified
+        if res.certified:
+            res.reason = (f"KERNEL SOUNDNESS BUG: {target} is {kernel.status} by the kernel but false on a model of "
+                          f"the hypotheses (certified violation): {row.claim}")
+        else:
+            res.reason = (f"SUSPECTED KERNEL SOUNDNESS BUG: {target} is {kernel.status} by the kernel but looks false "
+                          f"on a model of the hypotheses (numerical violation, not certified): {row.claim}")
         try:
             from derive.io import write_proof
 

@@ -2,17 +2,23 @@
 
 Every step and the theorem is evaluated on ``N`` exact models of the proof's hypotheses
 (:func:`derive.numeric.verify.verify_proof`). Statuses are ``tested`` (never ``proved``),
-``failed`` (with a shrunk counterexample) and ``skipped`` (with the reason).
+``failed`` (with a shrunk counterexample whose violation is certified by interval arithmetic on the
+exact model), ``suspected`` (numerically false on a model, but the violation could not be certified:
+a *suspected violation*, not a counterexample) and ``skipped`` (with the reason).
 
-Exit codes: 0 no counterexample; 1 a counterexample was found; 2 bad input (unreadable or
-structurally wrong proof, hypotheses that no finite model realizes) — the message names the file,
-line and step.
+Exit codes: 0 no counterexample and no suspected violation; 1 a counterexample (or a suspected
+violation) was found; 2 bad input (unreadable or structurally wrong proof, hypotheses that no finite
+model realizes) — the message names the file, line and step.
 
 JSON (``--json``)::
 
     {"proofs": [{"file": ..., "name": ..., "status": ..., "steps": [
-        {"id": ..., "status": "tested" | "failed" | "skipped", "samples": N_evaluated,
-         "counterexample": null | {"joint": {...}, "params": {...}, "lhs": ..., "rhs": ...}, ...}]}]}
+        {"id": ..., "status": "tested" | "failed" | "suspected" | "skipped", "samples": N_evaluated,
+         "counterexample": null | {"joint": {...}, "params": {...}, "lhs": ..., "rhs": ...},
+         "certified": true | false, "certification": "interval" | null, "slack_enclosure": "[... +/- ...]",
+         "verdict": "certified violation" | "numerical violation, not certified", ...}]}]}
+
+(the certification keys appear with a counterexample only).
 """
 
 from __future__ import annotations
@@ -121,7 +127,7 @@ def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink
         row = report.to_json()
         row["file"] = str(f)
         rows.append(row)
-        if report.failures():
+        if report.failures() or report.suspicions():
             worst = max(worst, EXIT_NO)
         if on_report is not None:
             on_report(f, report, None)
@@ -146,7 +152,7 @@ def annotate_check(out: dict, checked, samples: int, seed: int = 0, dps: int = 5
         return []
     out["verify"] = vreport.to_json()
     issues = verify_report_against_kernel(checked.report, vreport)
-    out["kernel_bugs"] = [i.to_json() for i in issues if i.kernel_bug]
+    out["kernel_bugs"] = [i.to_json() for i in issues if i.kernel_bug]  # each says whether it is "certified"
     for i in issues:
         bar = "!" * 78
         print(f"{bar}\nderive: {out.get('file', '')}: {i.message}\n{bar}" if i.kernel_bug
@@ -154,7 +160,7 @@ def annotate_check(out: dict, checked, samples: int, seed: int = 0, dps: int = 5
     return issues
 
 
-_MARK = {"tested": "tested", "failed": "FAILED", "skipped": "skipped"}
+_MARK = {"tested": "tested", "failed": "FAILED", "suspected": "SUSPECTED", "skipped": "skipped"}
 
 
 def _print_report(path: Path, report, err: DeriveError | None) -> None:
@@ -172,7 +178,9 @@ def _print_report(path: Path, report, err: DeriveError | None) -> None:
             print(f"      ({s.reason})")
         if s.counterexample is not None:
             ce = s.counterexample
-            print("      counterexample" + (" (shrunk)" if ce.shrunk else "") + ":")
+            head = "counterexample (certified violation)" if ce.certified else \
+                "suspected violation (numerical violation, not certified)"
+            print(f"      {head}" + (" (shrunk)" if ce.shrunk else "") + ":")
             for line in ce.text().splitlines():
                 print(f"        {line}")
             if not ce.hypotheses_hold:  # pragma: no cover - models satisfy their hypotheses by construction
@@ -188,7 +196,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps({"proofs": rows}, indent=2, default=str))
     elif len(rows) > 1:
         failed = sum(1 for r in rows if r.get("status") == "failed")
+        suspected = sum(1 for r in rows if r.get("status") == "suspected")
         errors = sum(1 for r in rows if r.get("status") == "error")
-        print(f"\n{len(rows) - failed - errors}/{len(rows)} proofs without counterexample"
-              + (f", {failed} with counterexamples" if failed else "") + (f", {errors} not verifiable" if errors else ""))
+        print(f"\n{len(rows) - failed - suspected - errors}/{len(rows)} proofs without counterexample"
+              + (f", {failed} with counterexamples" if failed else "")
+              + (f", {suspected} with suspected violations (not certified)" if suspected else "")
+              + (f", {errors} not verifiable" if errors else ""))
     return code

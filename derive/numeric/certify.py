@@ -86,6 +86,12 @@ class CertifiedValue:
             return CertifiedValue("exact", exact=-self.exact)
         return CertifiedValue("interval", interval=-self.interval)
 
+    def negated_abs(self) -> "CertifiedValue":
+        """``-|v|``: the slack of an equality (certainly negative iff ``v`` is certainly nonzero)."""
+        if self.exact is not None:
+            return CertifiedValue("exact", exact=-abs(self.exact))
+        return CertifiedValue("interval", interval=-abs(self.interval))
+
     def text(self) -> str:
         """``-1/2`` (exact) or ``[-1.1102230246e-16 +/- 3e-40]`` (a ball containing the value)."""
         if self.exact is not None:
@@ -179,7 +185,7 @@ class ArbScalars:
 
     Supported: rationals, parameter symbols with exact values, ``pi``/``E``, ``+``, ``*``, powers (integer
     exponents of any base, other exponents of a positive base), ``log`` (of a positive argument), ``exp``,
-    ``h`` (binary entropy in bits), ``Min``/``Max``/``Abs``. Anything else raises :class:`Uncertifiable`.
+    ``h`` (binary entropy in bits), ``Min``/``Max``/``Abs``/``floor``/``ceiling``. Anything else raises :class:`Uncertifiable`.
     """
 
     def __init__(self, params: Mapping[str, Any], atom: Callable[[sympy.Expr], Any] | None = None) -> None:
@@ -231,6 +237,10 @@ class ArbScalars:
             return x.log()
         if isinstance(e, sympy.exp):
             return self.value(e.args[0]).exp()
+        if isinstance(e, sympy.floor):
+            return self.value(e.args[0]).floor()
+        if isinstance(e, sympy.ceiling):
+            return self.value(e.args[0]).ceil()
         if isinstance(e, sympy.Abs):
             return abs(self.value(e.args[0]))
         if isinstance(e, (sympy.Min, sympy.Max)):

@@ -5,13 +5,18 @@
 exactly), evaluates each step's claim and the theorem on them, and reports per step
 
 * ``tested`` — true on every model it was evaluated on (never ``proved``);
-* ``failed`` — false on some model: a :class:`CounterexampleRecord` with the exact
-  joint pmf, parameter values and both sides' values, shrunk to a small case;
+* ``failed`` — *certainly* false on some model: a :class:`CounterexampleRecord` with the exact
+  joint pmf, parameter values and both sides' values, shrunk to a small case, whose violation is
+  certified with interval arithmetic on the exact model (:mod:`derive.numeric.certify`);
+* ``suspected`` — false on some model at ``dps`` digits, but the violation could not be certified
+  (an expression interval arithmetic cannot enclose, an infinite value, or a slack too close to 0):
+  a *suspected violation*, never called a counterexample;
 * ``skipped`` — evaluated on no model, with the reason.
 
 Screening is float64; anything within a margin of violation (and every apparent
 violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and
-only a violation confirmed there counts. Equalities pass in float64 when the two
+only a violation confirmed there counts; the reported model is then certified
+with arb balls (the enclosure of the slack lies strictly below 0). Equalities pass in float64 when the two
 sides agree to rounding (``1e-13`` relative) and go to mpmath otherwise; the
 first :data:`ALWAYS_MP` models of every step are decided at ``dps`` digits. ``assume`` hypotheses (and a ``fano``
 step's reading of its error probability and alphabet) are *premises*: a model on
@@ -69,9 +74,10 @@ __all__ = [
     "TESTED",
     "FAILED",
     "SKIPPED",
+    "SUSPECTED",
 ]
 
-TESTED, FAILED, SKIPPED = "tested", "failed", "skipped"
+TESTED, FAILED, SKIPPED, SUSPECTED = "tested", "failed", "skipped", "suspected"
 
 #: Relative float64 margin: a slack above ``MARGIN * max(1, |lhs|, |rhs|)`` passes without mpmath.
 MARGIN = 1e-9
@@ -107,6 +113,15 @@ class CounterexampleRecord:
     hypotheses_hold: bool = True
     premises: list[str] = field(default_factory=list)
     dps: int = 50
+    certified: bool = False
+    method: str | None = None
+    slack_enclosure: str | None = None
+    not_certified_because: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """``certified violation`` or ``numerical violation, not certified``."""
+        return "certified violation" if self.certified else "numerical violation, not certified"
 
     def to_json(self) -> dict:
         return {
@@ -125,6 +140,15 @@ class CounterexampleRecord:
             "shrunk": self.shrunk,
             "dps": self.dps,
         }
+
+    def certification_json(self) -> dict:
+        """``{"certified", "certification", "slack_enclosure", "verdict"[, "not_certified_because"]}``: kept
+        beside the counterexample (whose JSON ``derive eval --model-file`` reads back unchanged)."""
+        out = {"certified": self.certified, "certification": self.method, "slack_enclosure": self.slack_enclosure,
+               "verdict": self.verdict}
+        if not self.certified:
+            out["not_certified_because"] = self.not_certified_because
+        return out
 
     def to_error(self) -> Counterexample:
         """The record as a :class:`~derive.errors.Counterexample` exception."""
@@ -146,6 +170,11 @@ class CounterexampleRecord:
         if m.get("distributions"):
             for k, v in m["distributions"].items():
                 lines.append(f"{k} = [{', '.join(map(str, v))}]")
+        if self.certified:
+            lines.append(f"certified violation ({self.method} arithmetic): slack in {self.slack_enclosure}")
+        else:
+            lines.append("numerical violation, not certified" + (
+                f" ({self.not_certified_because})" if self.not_certified_because else ""))
         return "\n".join(lines)
 
 
@@ -176,6 +205,8 @@ class StepVerification:
         out = {"id": self.id, "status": self.status, "samples": self.samples,
                "counterexample": self.counterexample.to_json() if self.counterexample else None,
                "rule": self.rule, "claim": self.claim, "skipped": self.skipped_premises + self.errors}
+        if self.counterexample is not None:
+            out.update(self.counterexample.certification_json())
         if self.skipped_premises:
             out["skipped_premises"] = self.skipped_premises
         if self.errors:
@@ -208,12 +239,19 @@ class VerifyReport:
         s = {r.status for r in self.steps}
         if FAILED in s:
             return FAILED
+        if SUSPECTED in s:
+            return SUSPECTED
         if TESTED in s:
             return TESTED
         return SKIPPED
 
     def failures(self) -> list[StepVerification]:
+        """Steps with a certified counterexample."""
         return [r for r in self.steps if r.status == FAILED]
+
+    def suspicions(self) -> list[StepVerification]:
+        """Steps numerically false on a model whose violation could not be certified."""
+        return [r for r in self.steps if r.status == SUSPECTED]
 
     def get(self, step_id: str) -> StepVerification:
         for r in self.steps:
@@ -891,10 +929,16 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     for t in v.targets:
         r = results[t.id]
         if t.id in found:
-            r.status = FAILED
             r.counterexample = _counterexample(v, t, *found[t.id], shrink=shrink)
-            r.reason = "false on a model satisfying every hypothesis" + (
+            where = "on a model satisfying every hypothesis" + (
                 f" and the premises {', '.join(t.conditions)}" if t.conditions else "")
+            if r.counterexample.certified:
+                r.status = FAILED
+                r.reason = f"false {where} (certified violation)"
+            else:
+                r.status = SUSPECTED
+                r.reason = (f"suspected violation (not certified): false at {dps} digits {where}, but interval "
+                            f"arithmetic could not certify it ({r.counterexample.not_certified_because})")
         elif r.samples:
             r.status = TESTED
             notes = []
@@ -921,10 +965,21 @@ def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any,
                     shrink: bool) -> CounterexampleRecord:
     replays = 0
     shrunk = False
+    original = list(choices)
     if shrink:
         new, replays = _shrink(v, target, choices, time.monotonic() + SHRINK_SECONDS)
         shrunk = new != choices
         choices = new
+    rec = _record(v, target, choices, lhs, rhs, shrunk, replays)
+    if not rec.certified and shrunk:  # the shrunk model may sit where the certification fails: try the original
+        first = _record(v, target, original, lhs, rhs, False, replays)
+        if first.certified:
+            return first
+    return rec
+
+
+def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, shrunk: bool,
+            replays: int) -> CounterexampleRecord:
     drawn = v.factory.draw(ReplayChoices(choices))
     bad, sample, lhs2, rhs2 = v.violated(drawn, target)
     if bad:
@@ -938,10 +993,112 @@ def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any,
         else:
             slack = None
     violations = hypothesis_violations(drawn) if drawn.plan.order else []
+    comp = v.compiled(f"step:{target.id}", target.statement, drawn.int_values)
+    cert, why = certify_violation(drawn, comp.statement, v.proof.units)
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, v.proof.units), lhs=_fmt(lhs), rhs=_fmt(rhs),
         slack=_fmt(slack) if slack is not None else "", model=drawn.as_dict(), shrunk=shrunk,
-        shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps)
+        shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps,
+        certified=cert is not None, method=cert.method if cert is not None else None,
+        slack_enclosure=cert.text() if cert is not None else None, not_certified_because=why)
+
+
+# ----------------------------------------------------------------------------- certification
+
+def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tuple[Any, str | None]:
+    """``(CertifiedValue, None)`` when ``statement`` (sums expanded) is *certainly* false on the exact model
+    ``drawn`` — the arb enclosure of its slack (``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``,
+    ``-|lhs - rhs|`` for ``==``) lies strictly below 0 —, else ``(None, reason)``.
+    """
+    from derive.numeric.certify import CertifiedValue, Uncertifiable, certify
+
+    reason: list[str] = []
+
+    def compute() -> CertifiedValue:
+        ev = _ArbModel(drawn, units)
+        try:
+            lhs, rhs = ev.value(statement.lhs), ev.value(statement.rhs)
+        except Uncertifiable as err:
+            reason.append(str(err))
+            raise
+        if statement.rel == "==":
+            return CertifiedValue("interval", interval=lhs - rhs).negated_abs()
+        return CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
+
+    out = certify(compute, "negative")
+    if out is not None:
+        return out, None
+    return None, (reason[-1] if reason else "the enclosure of the slack contains 0 at every precision tried")
+
+
+class _ArbModel:
+    """Arb enclosures of information quantities on the exact model (integer joint table, exact pmfs)."""
+
+    def __init__(self, drawn: DrawnModel, units: str) -> None:
+        from derive.numeric.certify import ArbScalars
+
+        self.drawn = drawn
+        self.base = 2 if units == "bits" else "e"
+        self.scalars = ArbScalars(drawn.params, self.atom)
+        self._table = drawn.integer_table() if drawn.plan.order else None
+        self._cache: dict = {}
+
+    def value(self, e: sympy.Expr) -> Any:
+        return self.scalars.value(e)
+
+    def entropy(self, names: frozenset) -> Any:
+        from derive.numeric.certify import Uncertifiable, entropy_from_counts
+
+        if not names:
+            import flint
+
+            return flint.arb(0)
+        v = self._cache.get(names)
+        if v is None:
+            if self._table is None:
+                raise Uncertifiable("the model has no joint table")
+            all_names, table, denom = self._table
+            try:
+                keep = [all_names.index(n) for n in names]
+            except ValueError:
+                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
+            drop = tuple(k for k in range(len(all_names)) if k not in keep)
+            marg = table.sum(axis=drop) if drop else table
+            v = entropy_from_counts((int(x) for x in np.asarray(marg, dtype=object).flat), denom, self.base)
+            self._cache[names] = v
+        return v
+
+    def atom(self, e: sympy.Expr) -> Any:
+        from derive.core.quantities import D, TV
+        from derive.numeric.certify import Uncertifiable, arb_of
+
+        if isinstance(e, H):
+            t, g = frozenset(_names(e.target)), frozenset(_names(e.given))
+            v = self.entropy(t | g) - self.entropy(g)
+        elif isinstance(e, I):
+            a, b, c = (frozenset(_names(x)) for x in e.args)
+            v = self.entropy(a | c) + self.entropy(b | c) - self.entropy(a | b | c) - self.entropy(c)
+        elif isinstance(e, (D, TV)):
+            dists = self.drawn.dists or {}
+            p, q = (dists.get(x.name) for x in e.args[:2])
+            if p is None or q is None or len(p) != len(q):
+                raise Uncertifiable(f"{sympy.sstr(e)}: the named distributions are not in the model")
+            if isinstance(e, TV):
+                return arb_of(sum((abs(Fraction(x) - Fraction(y)) for x, y in zip(p, q)), Fraction(0)) / 2)
+            import flint
+
+            total = flint.arb(0)
+            for x, y in zip(p, q):
+                x, y = Fraction(x), Fraction(y)
+                if x == 0:
+                    continue
+                if y == 0:
+                    raise Uncertifiable(f"{sympy.sstr(e)} is infinite")
+                total += arb_of(x) * arb_of(x / y).log()
+            v = total if self.base == "e" else total / flint.arb(2).log()
+        else:
+            raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
+        return v.nonnegative_part()  # information quantities are >= 0: the ball is cut there
 
 
 def _statement_text(st: Statement, units: str) -> str:
@@ -974,18 +1131,21 @@ class KernelDisagreement:
     message: str
     kernel_bug: bool
     counterexample: CounterexampleRecord | None = None
+    certified: bool = True
 
     def to_json(self) -> dict:
         return {"id": self.id, "kernel_status": self.kernel_status, "kernel_bug": self.kernel_bug,
-                "message": self.message,
+                "certified": self.certified, "message": self.message,
                 "counterexample": self.counterexample.to_json() if self.counterexample else None}
 
 
 def verify_report_against_kernel(report, vreport: VerifyReport) -> list[KernelDisagreement]:
     """Steps the kernel accepted but the numbers contradict (for ``derive check --verify N``).
 
-    A ``proved`` step with a counterexample is a **KERNEL BUG** (the trusted kernel accepted a false
-    statement); an ``assumed`` step with one rests on a cited lemma or an assumption that does not say
+    A ``proved`` step with a certified counterexample is a **KERNEL BUG** (the trusted kernel accepted a
+    false statement); with a suspected violation (``certified`` false: numerically false, not certified) it
+    is reported as a *possible* kernel bug (``kernel_bug`` stays true, so ``derive check --verify`` exits 1
+    as before). An ``assumed`` step with one rests on a cited lemma or an assumption that does not say
     what the proof needs. Steps the kernel refused are not listed.
     """
     rows = list(report.steps) + ([report.theorem] if getattr(report, "theorem", None) is not None else [])
@@ -995,20 +1155,29 @@ def verify_report_against_kernel(report, vreport: VerifyReport) -> list[KernelDi
             num = vreport.get(row.id)
         except InvalidArgument:
             continue
-        if num.status != FAILED:
+        if num.status not in (FAILED, SUSPECTED):
             continue
         ce = num.counterexample
         where = f" ({ce.text().splitlines()[0]}, {ce.text().splitlines()[1]})" if ce else ""
+        certified = num.status == FAILED
         if row.status == "proved":
             out.append(KernelDisagreement(
                 row.id, row.status,
-                f"KERNEL BUG: step {row.id!r} was PROVED by the kernel but is FALSE on a model satisfying every "
-                f"hypothesis{where}. Please report this with the proof file and the counterexample.",
-                True, ce))
+                (f"KERNEL BUG: step {row.id!r} was PROVED by the kernel but is FALSE on a model satisfying every "
+                 f"hypothesis{where} (certified violation). Please report this with the proof file and the "
+                 "counterexample.") if certified else
+                (f"POSSIBLE KERNEL BUG: step {row.id!r} was PROVED by the kernel but looks false on a model "
+                 f"satisfying every hypothesis{where}: a suspected violation (numerical violation, not certified). "
+                 "Please report this with the proof file and the model."),
+                True, ce, certified))
         elif row.status == "assumed":
             out.append(KernelDisagreement(
                 row.id, row.status,
-                f"step {row.id!r} rests on a cited lemma or assumption, and is FALSE on a model satisfying every "
-                f"hypothesis and premise{where}: the cited result does not say what this step needs",
-                False, ce))
+                (f"step {row.id!r} rests on a cited lemma or assumption, and is FALSE on a model satisfying every "
+                 f"hypothesis and premise{where} (certified violation): the cited result does not say what this "
+                 "step needs") if certified else
+                (f"step {row.id!r} rests on a cited lemma or assumption, and looks false on a model satisfying "
+                 f"every hypothesis and premise{where}: a suspected violation (numerical violation, not "
+                 "certified)"),
+                False, ce, certified))
     return out

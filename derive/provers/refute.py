@@ -69,9 +69,9 @@ def _joint_items(forms: list[LinearForm]) -> list | None:
     return sorted(items, key=sympy.default_sort_key)
 
 
-def certified_slack(form: LinearForm, entropy: Callable[[tuple], Any], want: str = "negative") -> CertifiedValue | None:
-    """The value of ``form`` (rational coefficients over joint entropies) on a model, when it is certainly
-    ``want`` (``negative``, or ``nonzero`` for an equality); else ``None``.
+def certified_slack(form: LinearForm, entropy: Callable[[tuple], Any], equality: bool = False) -> CertifiedValue | None:
+    """The slack ``form`` (rational coefficients over joint entropies; ``-|form|`` for an equality) on a
+    model, when it is *certainly* negative; else ``None``. Every ``false`` of the prover goes through here.
 
     ``entropy(members)`` returns the joint entropy of the members in bits: an ``int``/``Fraction`` (exact,
     e.g. a GF(2) rank) or an ``arb`` ball computed at the current precision (:func:`pmf_entropy`).
@@ -79,7 +79,11 @@ def certified_slack(form: LinearForm, entropy: Callable[[tuple], Any], want: str
     if not form.const.is_Rational or any(not c.is_Rational for c in form.terms.values()):
         return None
     terms = [(_frac(c), atom.target.args) for atom, c in form.terms.items()]
-    return certify(lambda: certified_value(_frac(form.const), terms, entropy), want)
+    def compute() -> CertifiedValue:
+        v = certified_value(_frac(form.const), terms, entropy)
+        return v.negated_abs() if equality else v
+
+    return certify(compute, "negative")
 
 
 def is_certified(cex: dict | None) -> bool:
@@ -124,8 +128,9 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
 
         if any(_value(q, entropy) != 0 for q in eqs):
             continue
-        if _value(slack, entropy) < 0 or (claim.is_equality and _value(slack, entropy) != 0):
-            cert = certified_slack(slack, entropy, "nonzero" if claim.is_equality else "negative")
+        v = _value(slack, entropy)
+        if v < 0 or (claim.is_equality and v != 0):
+            cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
                 continue
             lhs, rhs = _side_values(claim, entropy)
@@ -133,7 +138,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 "kind": "gf2-linear",
                 "sources": k,
                 "model": {str(it): _describe(assign[it]) for it in items},
-                "lhs": str(lhs), "rhs": str(rhs), "slack": str(_value(slack, entropy)),
+                "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
                 **_certified_fields(cert),
                 "units": "bits",
                 "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits",
@@ -195,7 +200,7 @@ def _random_pmf_search(claim: Statement, items: list, rng: random.Random, tries:
         def entropy(members, weights=weights):
             return pmf_entropy(weights, n, tuple(sorted(index[m] for m in members)))
 
-        cert = certified_slack(slack, entropy, "nonzero" if claim.is_equality else "negative")
+        cert = certified_slack(slack, entropy, claim.is_equality)
         if cert is None:
             continue  # a rounding artefact (or too close to call): not a counterexample
         return {

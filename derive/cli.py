@@ -298,7 +298,10 @@ def cmd_prove(args: argparse.Namespace) -> int:
         if res.certificate is not None:
             print(certificate_latex(claim, res.certificate) if args.latex else certificate_text(claim, res.certificate))
         if res.counterexample is not None:
-            print("  counterexample: " + json.dumps(res.counterexample))
+            ce = res.counterexample
+            label = (f"certified violation, {ce.get('method')}: slack in {ce.get('slack_enclosure')}"
+                     if ce.get("certified") is True else "numerical violation, not certified")
+            print(f"  counterexample ({label}): " + json.dumps(ce))
         if res.message and res.status != "proved":
             print(f"  {res.message}")
     return EXIT_OK if res.status == "proved" else EXIT_NO

@@ -28,6 +28,7 @@ __all__ = [
     "RuleMismatch",
     "SideConditionFailed",
     "CertificateError",
+    "UncheckableStep",
     "StepTimeout",
     "Counterexample",
 ]
@@ -126,6 +127,14 @@ class SideConditionFailed(ProofError):
 
 class CertificateError(ProofError):
     """A certificate (multipliers, sign proof) does not check exactly."""
+
+    exit_code = 1
+
+
+class UncheckableStep(ProofError):
+    """Checking one step raised an error that is not a rule's verdict (an invalid argument inside a certificate,
+    an expression too deeply nested, an internal error): the step is ``failed``, never accepted, and the
+    message says why. The rest of the proof is still checked."""
 
     exit_code = 1
 

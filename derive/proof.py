@@ -104,6 +104,8 @@ class Proof:
         self.parameters: dict[str, Parameter] = {}
         self.variables: dict[str, RV] = {}
         self.families: dict[str, tuple[sympy.Expr, sympy.Expr]] = {}
+        #: Names of continuous (real-valued) variables and families; every other variable is discrete.
+        self.continuous: set[str] = set()
         self.hypotheses: dict[str, Hypothesis] = {}
         self.hypothesis_lines: dict[str, int | None] = {}
         self.steps: list[Step] = []
@@ -131,6 +133,13 @@ class Proof:
         self._fresh_name(name)
         self.families[name] = (to_expr(lo),
                                to_expr(hi))
+
+    def declare_continuous(self, *names: str) -> None:
+        """Declare variables or families continuous: ``H`` of them is a differential entropy (any sign)."""
+        for n in names:
+            if n not in self.variables and n not in self.families:
+                raise InvalidArgument(f"Expected a declared random variable or family but got {n!r}")
+            self.continuous.add(n)
 
     def hypothesis(self, id: str, hyp: Hypothesis, line: int | None = None) -> Hypothesis:
         if id in self.hypotheses or any(s.id == id for s in self.steps):

@@ -158,7 +158,10 @@ def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> symp
     convention for reversed limits (Karr: ``Σ_{3}^{1} c = -c``) and derive's (an empty sum is 0) agree;
     otherwise the ``Sum`` is kept, and every reader of a ``Sum`` applies the empty-sum convention.
     """
-    if _length_known_nonnegative(last + 1):
+    count = sympy.expand(last + 1)
+    if count.is_Integer and count <= 0:
+        return S.Zero  # an empty range
+    if _length_known_nonnegative(count):
         return sympy.Sum(summand, (j, S.Zero, last)).doit()
     return sympy.Sum(summand, (j, S.Zero, last))
 

@@ -85,7 +85,7 @@ HYPOTHESIS_KINDS = ("markov", "independent", "mutually_independent", "iid", "cha
 
 _TOP_KEYS = ("proof", "parameters", "variables", "hypothesis", "step", "theorem")
 _PROOF_KEYS = ("name", "title", "notes", "units")
-_VARIABLE_KEYS = ("random", "families", "distributions")
+_VARIABLE_KEYS = ("random", "families", "distributions", "continuous")
 _HYPOTHESIS_KEYS = ("id",) + HYPOTHESIS_KINDS + ("cite",)
 _STEP_KEYS = ("id", "claim", "rule", "uses", "note") + tuple(STEP_ARGS)
 _THEOREM_KEYS = ("claim", "from", "name")
@@ -269,6 +269,14 @@ class _Reader:
                 line, col = self.pos.string_start(t, "distributions", k)
                 self.declare(name, "a distribution", declared, line, col)
             ctx.distributions = frozenset(names)
+        if "continuous" in data:
+            names = self.string_list(data["continuous"], "continuous", label, t)
+            for k, name in enumerate(names):
+                if name not in proof.variables and name not in proof.families:
+                    line, col = self.pos.string_start(t, "continuous", k)
+                    raise self.err(f"`continuous` lists {name!r}, which is not a declared random variable or family",
+                                   line)
+            proof.declare_continuous(*names)
 
     def _tables(self, data: Any, name: str) -> list[dict]:
         if isinstance(data, dict):

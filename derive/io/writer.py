@@ -468,6 +468,8 @@ def write_proof(proof: Any) -> str:
             out.append(f"families = {{ {body} }}")
         if dists:
             out.append(f"distributions = {_list(dists)}")
+        if proof.continuous:
+            out.append(f"continuous = {_list(sorted(proof.continuous))}")
     for hid, hyp in proof.hypotheses.items():
         key, text = format_hypothesis(hyp, units)
         out += ["", "[[hypothesis]]", f"id = {toml_string(hid)}", f"{key} = {toml_string(text)}"]

@@ -28,7 +28,7 @@ from derive.core.statements import Statement
 import sympy
 
 from derive.errors import (CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError,
-                           SideConditionFailed, UnknownRule)
+                           SideConditionFailed, UncheckableStep, UnknownRule)
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, TwoSidedCertificate, check_certificate, find_certificate, term_of_statement
 from derive.kernel.rules import RULES, linear_terms, premise_terms
@@ -348,7 +348,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
 def _fail_unexpected(res: StepResult, err: Exception) -> None:
     """A step whose check raised something other than a :class:`ProofError` is ``failed``, with the cause."""
     res.status = FAILED
-    res.error = type(err).__name__
+    res.error = UncheckableStep.__name__
     if isinstance(err, DeriveError):
         res.message = f"cannot check this step: {err.message if hasattr(err, 'message') else err}"
     elif isinstance(err, RecursionError):
@@ -376,6 +376,9 @@ def _mark_dependencies(proof, results: dict[str, StepResult]) -> None:
 def _check_theorem(proof, results: dict[str, StepResult], domains, oracle: Oracle | None = None) -> StepResult:
     th = proof.theorem
     res = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
+    door = StepContext("theorem", "compose", th.claim, {}, {}, {sid: proof.hypotheses[sid] for sid in th.from_steps
+                                                               if sid in proof.hypotheses}, domains, proof.units)
+    check_well_formed(door)
     terms = []
     trusted: list[str] = []
     for sid in th.from_steps:

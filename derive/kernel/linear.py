@@ -236,7 +236,7 @@ def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate 
 def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
     """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
     target = linear_form(claim.slack())
-    unknowns = sympy.symbols(f"__m0:{len(terms)}")
+    unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
     atoms = set(target.terms)
     for t in terms:
         atoms |= set(t.form.terms)

@@ -75,7 +75,7 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
         s = _meet(s, t)
         if s in ("pos", "neg", "zero"):
             return s
-    if s is None and _depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)):
+    if s is None and _depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)) and not expr.has(sympy.Sum):
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
             return sign_of(f, domains, _depth + 1)

@@ -13,17 +13,23 @@ process with no interval timer already running; elsewhere (a worker thread, Wind
 another ``ITIMER_REAL`` user) steps run without a budget. A signal is handled between Python
 bytecodes, so one long call into C (a single HiGHS LP, a flint solve) finishes before the step
 is stopped.
+
+Vacuity: after the kernel, :mod:`derive.vacuity` (untrusted) looks for hypotheses that cannot hold
+together; what it finds is a warning in ``report.warnings``, and under ``strict`` the proof is
+``failed``. Any unexpected error while checking becomes :class:`InternalCheckError` (bad input,
+exit code 2) naming the step and its line.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from derive.errors import StepTimeout
+from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout
 from derive.kernel import Report, check_proof
 from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps
@@ -31,7 +37,7 @@ from derive.proof import Proof
 from derive.provers.combination import combination_oracle
 
 __all__ = ["CheckedProof", "check", "check_file", "DEFAULT_STEP_TIMEOUT", "StepBudget", "step_budget",
-           "can_enforce_timeout"]
+           "can_enforce_timeout", "InternalCheckError", "VACUITY_TIMEOUT"]
 
 #: Seconds allowed for checking one step on the command line (``derive check --timeout``; 0 disables).
 DEFAULT_STEP_TIMEOUT = 60.0
@@ -119,27 +125,108 @@ class CheckedProof:
     proof: Proof
     report: Report
     warnings: list[str] = field(default_factory=list)
+    #: Warnings that the hypotheses cannot hold together (:mod:`derive.vacuity`; also in ``report.warnings``).
+    vacuity: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
         return self.report.status
 
 
-def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeout: float | None = None) -> CheckedProof:
+class InternalCheckError(InvalidArgument):
+    """Checking a proof file raised an unexpected error (a bug in derive, triggered by this input).
+
+    Exit code 2 like any bad input (user input never makes derive exit 3), but the message says
+    "internal error ... please report it" and names the file, the step and its line where known.
+    """
+
+
+#: Seconds the (untrusted) vacuity check may take per proof; over budget it reports nothing.
+VACUITY_TIMEOUT = 10.0
+
+
+def _vacuity(proof: Proof, report: Report, strict: bool, use_models: bool = True) -> list[str]:
+    """Warnings that the hypotheses cannot hold together (:mod:`derive.vacuity`); under ``strict`` the proof is
+    ``failed`` when there is one. Never raises: it only ever adds warnings."""
+    from derive.vacuity import vacuity_warnings
+
+    found = []
+    try:
+        budget = StepBudget(VACUITY_TIMEOUT, "vacuity", what="the hypothesis consistency check")
+        with budget:
+            found = vacuity_warnings(proof, use_models=use_models)
+    except (StepTimeout, RecursionError):
+        found = []
+    texts = [w.text() for w in found]
+    if texts:
+        existing = getattr(report, "warnings", None)
+        if isinstance(existing, list):
+            existing.extend(t for t in texts if t not in existing)
+        if strict:
+            report.status = "failed"
+    return texts
+
+
+def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeout: float | None = None,
+          vacuity: bool = True) -> CheckedProof:
     """Validate and check ``proof``; structural errors raise, false steps are reported ``failed``.
 
     ``timeout``: seconds per step (see the module docstring); ``None`` or ``0``: no budget.
+    ``vacuity``: also look for hypotheses that cannot hold together (:mod:`derive.vacuity`): warnings in
+    ``report.warnings``; with ``strict`` such a proof is ``failed``.
+
+    Raises
+    ------
+    DeriveError
+        Structural errors (bad input). Any other error raised while checking becomes an
+        :class:`InternalCheckError` naming the step being checked and its line.
     """
-    warnings = proof.validate(rule_names())
-    report = check_proof(proof, strict=strict, oracle=combination_oracle if use_prover else None,
-                         step_guard=step_budget(timeout))
-    test_unchecked_real_steps(proof, report)
-    return CheckedProof(proof, report, warnings)
+    current: dict = {"step": None}
+    budget = step_budget(timeout)
+
+    def guard(step_id: str):
+        current["step"] = step_id
+        return budget(step_id) if budget is not None else nullcontext()
+
+    try:
+        warnings = proof.validate(rule_names())
+        report = check_proof(proof, strict=strict, oracle=combination_oracle if use_prover else None,
+                             step_guard=guard)
+        current["step"] = None
+        current["phase"] = "numeric testing of real steps"
+        test_unchecked_real_steps(proof, report)
+    except DeriveError:
+        raise
+    except RecursionError:
+        raise LimitExceeded("the input nests too deeply to process" + _where(proof, current),
+                            file=proof.file) from None
+    except Exception as err:  # noqa: BLE001 - the CLI turns this into a clear message, exit 2
+        raise InternalCheckError(f"internal error ({type(err).__name__}: {_clip(str(err))}){_where(proof, current)}; "
+                                 "please report it (DERIVE_DEBUG=1 shows the traceback)", file=proof.file) from err
+    found = _vacuity(proof, report, strict) if vacuity else []
+    return CheckedProof(proof, report, warnings, found)
+
+
+def _clip(text: str, n: int = 200) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _where(proof: Proof, current: dict) -> str:
+    sid = current.get("step")
+    if sid is None:
+        phase = current.get("phase")
+        return f" while {phase}" if phase else ""
+    if sid == "theorem":
+        line = getattr(proof.theorem, "line", None)
+        return " while checking the theorem" + (f" (line {line})" if line else "")
+    step = next((s for s in proof.steps if s.id == sid), None)
+    line = getattr(step, "line", None)
+    return f" while checking step {sid!r}" + (f" (line {line})" if line else "")
 
 
 def check_file(path: str | Path, *, strict: bool = False, use_prover: bool = True,
-               timeout: float | None = None) -> CheckedProof:
+               timeout: float | None = None, vacuity: bool = True) -> CheckedProof:
     """Read the proof file at ``path`` and :func:`check` it (``timeout``: seconds per step)."""
     from derive.io import read_proof
 
-    return check(read_proof(Path(path)), strict=strict, use_prover=use_prover, timeout=timeout)
+    return check(read_proof(Path(path)), strict=strict, use_prover=use_prover, timeout=timeout, vacuity=vacuity)

@@ -2,8 +2,10 @@
 
 Exit codes (every subcommand): ``0`` success; ``1`` the mathematics says no (a
 step failed, a proof is not proved); ``2`` bad input (the message on stderr names
-the file, line and step); ``3`` an internal error (a bug in derive — please
-report it; set ``DERIVE_DEBUG=1`` for the traceback).
+the file, line and step). An unexpected error on user input (a bug in derive that
+the input triggers) is also exit ``2``, with a message saying "internal error ...
+please report it" (set ``DERIVE_DEBUG=1`` for the traceback); ``3`` is left only for
+an internal error with no user input at all (``derive rules``).
 """
 
 from __future__ import annotations
@@ -139,8 +141,13 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
             js["claim"] = _statement_text(row.claim, proof.units)
     if report.theorem is not None and report.theorem.claim is not None:
         out["conclusion"] = _statement_text(report.theorem.claim, proof.units)
-    if checked.warnings:
-        out["warnings"] = checked.warnings
+    warnings = list(checked.warnings) + [w for w in getattr(report, "warnings", []) if w not in checked.warnings]
+    if warnings:
+        out["warnings"] = warnings
+    if strict and checked.vacuity:
+        out["status"] = "failed"
+        out["refused"] = ("--strict refuses a proof whose hypotheses may not hold together "
+                          f"({len(checked.vacuity)} warning{'s' if len(checked.vacuity) > 1 else ''} above)")
     if verify:
         from derive.commands.verify import annotate_check
 
@@ -166,6 +173,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             err = LimitExceeded("the input nests too deeply to process", file=str(f))
             out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
             worst = max(worst, EXIT_INPUT)
+            if not args.json:
+                print(f"derive: {err}", file=sys.stderr)
         except OSError as oserr:  # unreadable file (permissions, a name too long, ...): bad input
             err = InvalidArgument(f"cannot read the file: {oserr.strerror or oserr}", file=str(f))
             out, report = {"file": str(f), "status": "error", "error": str(err), "steps": []}, None
@@ -179,6 +188,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             worst = max(worst, err.exit_code)
             if not args.json:
                 print(f"derive: {err}", file=sys.stderr)
+        except Exception as bug:  # noqa: BLE001 - a bug triggered by this file: bad input (2), named, never exit 3
+            if os.environ.get("DERIVE_DEBUG"):
+                traceback.print_exc()
+            msg = (f"{f}: internal error ({type(bug).__name__}: {_clip(str(bug))}); please report it "
+                   "(DERIVE_DEBUG=1 shows the traceback)")
+            out, report = {"file": str(f), "status": "error", "error": msg, "internal": True, "steps": []}, None
+            worst = max(worst, EXIT_INPUT)
+            if not args.json:
+                print(f"derive: {msg}", file=sys.stderr)
         else:
             if out["status"] != "proved" or out.get("kernel_bugs"):
                 worst = max(worst, EXIT_NO)
@@ -222,6 +240,8 @@ def _print_report(out: dict, report, verbose: bool) -> None:
             print(f"    - {t}")
     for w in out.get("warnings", []):
         print(f"  warning: {w}")
+    if out.get("refused"):
+        print(f"  refused: {out['refused']}")
 
 
 # ---------------------------------------------------------------------------- compose
@@ -342,6 +362,20 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- main
 
+#: Subcommands that read no user input: an unexpected error there is derive's own (exit 3).
+_NO_INPUT_COMMANDS = frozenset({"rules"})
+
+
+def _input_names(args: argparse.Namespace) -> str:
+    """``"FILE: "`` (or the claim) an unexpected error was triggered by, for the message; ``""`` if unknown."""
+    names = [str(p) for p in (getattr(args, "paths", None) or [])]
+    for key in ("path", "claim"):
+        value = getattr(args, key, None)
+        if isinstance(value, (str, Path)) and value:
+            names.append(str(value))
+    return f"{_clip(', '.join(names), 120)}: " if names else ""
+
+
 def _clip(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
@@ -376,12 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{_clip(os.fsdecode(err.filename))}: " if err.filename is not None else ""
         print(f"derive: {where}{err.strerror or err}", file=sys.stderr)
         return EXIT_INPUT
-    except Exception as err:  # pragma: no cover - a bug in derive, not bad input
+    except Exception as err:  # a bug in derive; on user input still exit 2 (bad input), never 3
         if os.environ.get("DERIVE_DEBUG"):
             traceback.print_exc()
-        print(f"derive: internal error ({type(err).__name__}: {err}); please report it "
-              "(DERIVE_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return EXIT_INTERNAL
+        print(f"derive: {_input_names(args)}internal error ({type(err).__name__}: {_clip(str(err))}); please report "
+              "it (DERIVE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL if args.command in _NO_INPUT_COMMANDS else EXIT_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -308,7 +308,7 @@ def test_unchecked_real_steps(proof, report, n: int = 200, seed: int = 0) -> Non
             continue
         try:
             bad = test_real_statement(res.claim.slack(), domains, n, seed, equality=res.claim.is_equality)
-        except RecursionError:
+        except Exception:  # noqa: BLE001 - untrusted numerics: a failure to test leaves the step unchecked
             bad = {"evaluated": 0}
         if bad is None:
             res.status = "tested"

@@ -1,0 +1,381 @@
+"""Hypothesis sets that cannot hold together ("vacuous proofs"): warnings, never verdicts.
+
+From hypotheses that no distribution satisfies, every statement follows, so a proof resting on them proves
+nothing. This module looks for such sets where it can find out and says so; it is untrusted and only ever
+adds warnings (``derive check`` prints them under the proof, ``--json`` lists them under ``"warnings"``, and
+``--strict`` refuses a proof that has one). Finding nothing is no evidence of consistency.
+
+Two sources:
+
+(a) **explicit contradictions**, found symbolically from the hypotheses and the parameters' domains (signs
+    decided by the kernel's exact sign rules):
+
+    * a non-deterministic channel (``BSC(p)``, ``BEC(e)``, ``Z(p)``, ``QSC(q, p)`` with ``p`` not 0 or 1, any
+      ``AWGN``, a ``matrix`` with a row that is not a point mass) whose output is declared a function of its
+      input, or of its input together with variables independent of the output given the input;
+    * two channel hypotheses for the same output and input with provably different laws;
+    * an ``AWGN(s2)`` link whose input is the output of an ``AWGN(s1)`` link unless ``s2 = s1 + 1`` provably
+      (``AWGN(snr)`` declares the input ``N(0, snr)`` and ``Y = X + N(0, 1)``, so the output is
+      ``N(0, snr + 1)``), also inside ``X[i] | X[i-1] ~ AWGN(s) for i in lo..hi`` with two or more links;
+    * an independence ``X _|_ Y`` with ``Y | X ~ K`` where ``K``'s rows provably differ: then ``X`` must be
+      constant (reported as "hold together only in degenerate models").
+
+(b) **no model can be built**: derive's numeric model builder (:mod:`derive.numeric.models`, the one
+    ``derive verify`` uses) is asked for a model at a few parameter values; when it finds the independences
+    incompatible with the channels and functions it must realize (or alphabet sizes that conflict) and never
+    succeeds, the warning is "the hypotheses may have no model". Builder limitations (Gaussian channels,
+    unsupported shapes, size caps) are not warnings. (b) runs only when (a) found nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent
+from derive.core.variables import FamilyMember, RVSet
+
+__all__ = ["VacuityWarning", "find_vacuity", "vacuity_warnings", "CONTRADICTION", "DEGENERATE", "NO_MODEL"]
+
+CONTRADICTION = "contradiction"
+DEGENERATE = "degenerate"
+NO_MODEL = "no_model"
+
+#: Channel families with a concrete index range up to this many members are expanded into their channels.
+_MAX_MEMBERS = 32
+
+
+@dataclass(frozen=True)
+class VacuityWarning:
+    """One finding: ``kind`` (:data:`CONTRADICTION`, :data:`DEGENERATE` or :data:`NO_MODEL`), the reason and the hypotheses involved."""
+
+    kind: str
+    reason: str
+    hypotheses: tuple[str, ...] = ()
+    line: int | None = None
+
+    def text(self) -> str:
+        if self.kind == CONTRADICTION:
+            return f"the hypotheses cannot hold together: {self.reason} — everything follows from them"
+        if self.kind == DEGENERATE:
+            return f"the hypotheses hold together only in degenerate models: {self.reason}"
+        return f"the hypotheses may have no model: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+# ----------------------------------------------------------------------------- signs
+
+class _Signs:
+    """Provable facts about parameter expressions (the kernel's exact sign rules; any failure reads as unknown)."""
+
+    def __init__(self, proof) -> None:
+        self.domains = {p.symbol: p.domain for p in proof.parameters.values()}
+
+    def _ask(self, fn, e) -> bool:
+        from derive.kernel import signs
+
+        try:
+            return bool(getattr(signs, fn)(sympy.expand(e), self.domains))
+        except Exception:  # noqa: BLE001 - an undecidable sign is "unknown", never an error
+            return False
+
+    def zero(self, e) -> bool:
+        e = sympy.expand(e)
+        if e == 0:
+            return True
+        return self._ask("is_nonnegative", e) and self._ask("is_nonpositive", e)
+
+    def nonzero(self, e) -> bool:
+        e = sympy.expand(e)
+        if e.is_number:
+            return e != 0
+        return self._ask("is_positive", e) or self._ask("is_positive", -e)
+
+    def strictly_between_0_and_1(self, e) -> bool:
+        return self._ask("is_positive", e) and self._ask("is_positive", 1 - e)
+
+    def is_0_or_1(self, e) -> bool:
+        return self.zero(e) or self.zero(1 - e)
+
+
+def _txt(e) -> str:
+    return sympy.sstr(e)
+
+
+# ----------------------------------------------------------------------------- channels
+
+def _rows(spec: ChannelSpec) -> list[list[sympy.Expr]] | None:
+    """Symbolic rows ``p(y | x)`` (the layout of :func:`derive.numeric.models.channel_matrix`); ``None`` for AWGN
+    or a QSC whose alphabet size is not a small integer."""
+    name = spec.name
+    if name == "AWGN":
+        return None
+    if name == "matrix":
+        return [list(r) for r in spec.rows or ()]
+    p = spec.params[-1]
+    if name == "BSC":
+        return [[1 - p, p], [p, 1 - p]]
+    if name == "BEC":
+        return [[1 - p, p, sympy.S.Zero], [sympy.S.Zero, p, 1 - p]]
+    if name == "Z":
+        return [[sympy.S.One, sympy.S.Zero], [p, 1 - p]]
+    if name == "QSC":
+        q = spec.params[0]
+        if not (q.is_Integer and 2 <= int(q) <= 16):
+            return None
+        k = int(q)
+        return [[(1 - p) if i == j else p / (k - 1) for j in range(k)] for i in range(k)]
+    return None
+
+
+def _noise(spec: ChannelSpec, s: _Signs) -> tuple[str, str]:
+    """Is the channel non-deterministic (some row not a point mass)? ``("yes" | "maybe" | "no", condition)``."""
+    if spec.name == "AWGN":
+        return "yes", ""
+    if spec.name in ("BSC", "BEC", "Z", "QSC") and (spec.name != "QSC" or _rows(spec) is not None):
+        p = spec.params[-1]
+        if s.strictly_between_0_and_1(p):
+            return "yes", ""
+        if s.is_0_or_1(p):
+            return "no", ""
+        return "maybe", f"unless {_txt(p)} is 0 or 1"
+    rows = _rows(spec)
+    if rows is None:
+        return "no", ""
+    if any(s.strictly_between_0_and_1(v) for row in rows for v in row):
+        return "yes", ""
+    if all(s.is_0_or_1(v) for row in rows for v in row):
+        return "no", ""
+    return "maybe", "unless every row is a point mass"
+
+
+def _informative(spec: ChannelSpec, s: _Signs) -> tuple[str, str]:
+    """Do the channel's rows differ (the output depends on the input)? ``("yes" | "maybe" | "no", condition)``."""
+    if spec.name == "AWGN":
+        snr = spec.params[0]
+        if s.nonzero(snr):
+            return "yes", ""
+        return ("no", "") if s.zero(snr) else ("maybe", f"unless {_txt(snr)} = 0")
+    rows = _rows(spec)
+    if rows is None or len(rows) < 2:
+        return "no", ""
+    diffs = [sympy.expand(a - b) for r in rows[1:] for a, b in zip(rows[0], r)]
+    if any(s.nonzero(d) for d in diffs):
+        return "yes", ""
+    if all(s.zero(d) for d in diffs):
+        return "no", ""
+    return "maybe", "unless its rows are equal"
+
+
+def _channels(proof) -> list[tuple[str, Channel]]:
+    """Every single channel hypothesis, channel families with a concrete short range expanded."""
+    out: list[tuple[str, Channel]] = []
+    for hid, h in proof.hypotheses.items():
+        if isinstance(h, Channel):
+            out.append((hid, h))
+        elif isinstance(h, ChannelFamily):
+            lo, hi = sympy.expand(h.lo), sympy.expand(h.hi)
+            if lo.is_Integer and hi.is_Integer and int(hi) - int(lo) + 1 <= _MAX_MEMBERS:
+                try:
+                    out.extend((hid, c) for c in h.members())
+                except Exception:  # noqa: BLE001 - a family we cannot expand is skipped
+                    continue
+    return out
+
+
+# ----------------------------------------------------------------------------- (a) explicit contradictions
+
+def _function_of_noisy_channel(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    from derive.kernel.independence import implies_independence
+
+    hyps = list(proof.hypotheses.values())
+    out = []
+    for fid, f in proof.hypotheses.items():
+        if not isinstance(f, FunctionOf):
+            continue
+        for cid, c in chans:
+            if not c.output.issubset(f.output) or not c.output.isdisjoint(f.input):
+                continue
+            rest = f.input - c.input
+            if rest and not (c.output.isdisjoint(rest) and _safe(implies_independence, hyps, rest, c.output, c.input)):
+                continue
+            noisy, cond = _noise(c.spec, s)
+            if noisy == "no":
+                continue
+            extra = f", and {rest} is independent of {c.output} given {c.input}" if rest else ""
+            reason = (f"{c.output} is a function of {f.input} ({fid!r}) but {c.output} | {c.input} ~ {c.spec} "
+                      f"({cid!r}) is noisy{extra}" + (f" ({cond})" if cond else ""))
+            out.append(VacuityWarning(CONTRADICTION, reason, (fid, cid), _line(proof, fid)))
+    return out
+
+
+def _conflicting_channels(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    out = []
+    for k, (aid, a) in enumerate(chans):
+        for bid, b in chans[k + 1:]:
+            if a.output != b.output or a.input != b.input or a.spec == b.spec:
+                continue
+            where = f"{a.output} | {a.input} ~ {a.spec} ({aid!r}) and ~ {b.spec} ({bid!r})"
+            ga, gb = a.spec.name == "AWGN", b.spec.name == "AWGN"
+            if ga and gb:
+                d = sympy.expand(a.spec.params[0] - b.spec.params[0])
+                if s.zero(d):
+                    continue
+                cond = "" if s.nonzero(d) else f" unless {_txt(a.spec.params[0])} = {_txt(b.spec.params[0])}"
+                out.append(VacuityWarning(CONTRADICTION, f"{where}: the input {a.input} cannot be both "
+                                          f"N(0, {_txt(a.spec.params[0])}) and N(0, {_txt(b.spec.params[0])}){cond}",
+                                          (aid, bid), _line(proof, bid)))
+                continue
+            if ga != gb:
+                out.append(VacuityWarning(CONTRADICTION, f"{where}: one law is Gaussian, the other discrete",
+                                          (aid, bid), _line(proof, bid)))
+                continue
+            ra, rb = _rows(a.spec), _rows(b.spec)
+            if ra is None or rb is None or len(ra) != len(rb) or len(ra[0]) != len(rb[0]):
+                continue
+            cells = [(i, j, sympy.expand(x - y)) for i, (r1, r2) in enumerate(zip(ra, rb))
+                     for j, (x, y) in enumerate(zip(r1, r2))]
+            bad = next(((i, j) for i, j, d in cells if s.nonzero(d)), None)
+            if bad is not None:
+                i, j = bad
+                out.append(VacuityWarning(CONTRADICTION, f"{where}: the two laws differ (p(y = {j} | x = {i}) is "
+                                          f"{_txt(ra[i][j])} and {_txt(rb[i][j])})", (aid, bid), _line(proof, bid)))
+    return out
+
+
+def _awgn_links(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    out = []
+    gauss = [(cid, c) for cid, c in chans if c.spec.name == "AWGN"]
+    for aid, a in gauss:
+        for bid, b in gauss:
+            if a is b or b.input != a.output:
+                continue
+            s1, s2 = a.spec.params[0], b.spec.params[0]
+            d = sympy.expand(s2 - s1 - 1)
+            if s.zero(d):
+                continue
+            cond = "" if s.nonzero(d) else f" unless {_txt(s2)} = {_txt(s1)} + 1"
+            out.append(VacuityWarning(
+                CONTRADICTION,
+                f"{b.input} is the output of {a.output} | {a.input} ~ {a.spec} ({aid!r}), so it is N(0, {_txt(s1 + 1)}); "
+                f"{b.output} | {b.input} ~ {b.spec} ({bid!r}) declares it N(0, {_txt(s2)}){cond}",
+                (aid, bid), _line(proof, bid)))
+    for fid, f in proof.hypotheses.items():
+        if not (isinstance(f, ChannelFamily) and f.spec.name == "AWGN"):
+            continue
+        outs, ins = f.output.args, f.input.args
+        if len(ins) != 1 or not isinstance(ins[0], FamilyMember) or ins[0].family != outs[0].family:
+            continue
+        gap = sympy.expand(outs[0].index - ins[0].index)
+        if not gap.is_Integer or gap == 0:
+            continue
+        room = sympy.expand(f.hi - f.lo - abs(int(gap)))  # two links chain when hi - lo >= |gap|
+        if not (room.is_number and room >= 0) and not s._ask("is_nonnegative", room):
+            if (room.is_number and room < 0) or s._ask("is_positive", -room):
+                continue
+            cond = f" (whenever {_txt(f.hi)} - {_txt(f.lo)} >= {abs(int(gap))}: two or more links)"
+        else:
+            cond = ""
+        snr = f.spec.params[0]
+        out.append(VacuityWarning(
+            CONTRADICTION,
+            f"in {f} ({fid!r}) each link's output is N(0, {_txt(snr + 1)}) and is the next link's input, which "
+            f"{f.spec} declares N(0, {_txt(snr)}){cond}", (fid,), _line(proof, fid)))
+    return out
+
+
+def _independent_but_channel(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    out = []
+    for iid_, ind in proof.hypotheses.items():
+        if not isinstance(ind, Independent) or ind.given:
+            continue
+        for cid, c in chans:
+            for left, right in ((ind.left, ind.right), (ind.right, ind.left)):
+                if not (c.input.issubset(left) and c.output.issubset(right)):
+                    continue
+                informative, cond = _informative(c.spec, s)
+                if informative == "no":
+                    continue
+                reason = (f"{ind} ({iid_!r}) makes {c.output} independent of {c.input}, but {c.output} | {c.input} ~ "
+                          f"{c.spec} ({cid!r}) has rows that differ, so {c.input} would have to be constant"
+                          + (f" ({cond})" if cond else ""))
+                out.append(VacuityWarning(DEGENERATE, reason, (iid_, cid), _line(proof, iid_)))
+                break
+    return out
+
+
+def _line(proof, hid: str) -> int | None:
+    return getattr(proof, "hypothesis_lines", {}).get(hid)
+
+
+def _safe(fn, *args) -> bool:
+    try:
+        return bool(fn(*args))
+    except Exception:  # noqa: BLE001 - undecided is "no"
+        return False
+
+
+# ----------------------------------------------------------------------------- (b) the model builder
+
+#: Messages of :class:`~derive.numeric.models.UnrealizableHypotheses` that mean an inconsistency, not a limitation.
+_INCONSISTENT = ("cannot all hold in one Bayesian network", "need equal alphabets", "rows but its inputs have",
+                 "cannot split the")
+
+
+def _model_builder(proof, tries: int = 3) -> list[VacuityWarning]:
+    from derive.errors import DeriveError
+    from derive.numeric.models import ModelFactory, RandomChoices, UnrealizableHypotheses
+
+    try:
+        factory = ModelFactory(proof)
+    except DeriveError:
+        return []
+    failure: UnrealizableHypotheses | None = None
+    for seed in range(tries):
+        try:
+            factory.draw(RandomChoices(seed))
+            return []
+        except UnrealizableHypotheses as err:
+            if not any(k in err.message for k in _INCONSISTENT):
+                return []
+            failure = err
+        except Exception:  # noqa: BLE001 - a draw that fails for another reason says nothing
+            continue
+    if failure is None:
+        return []
+    hyps = tuple(getattr(failure, "hypotheses", ()))
+    reason = f"derive's model builder could not build one ({failure.message})"
+    return [VacuityWarning(NO_MODEL, reason, hyps, _line(proof, hyps[0]) if hyps else None)]
+
+
+# ----------------------------------------------------------------------------- entry points
+
+def find_vacuity(proof, *, use_models: bool = True) -> list[VacuityWarning]:
+    """Every finding about ``proof``'s hypotheses (see the module docstring); may raise on malformed input."""
+    s = _Signs(proof)
+    chans = _channels(proof)
+    found: list[VacuityWarning] = []
+    for check in (_function_of_noisy_channel, _conflicting_channels, _awgn_links, _independent_but_channel):
+        try:
+            found += check(proof, chans, s)
+        except RecursionError:
+            continue
+    if not found and use_models:
+        found += _model_builder(proof)
+    seen, unique = set(), []
+    for w in found:
+        if w.reason not in seen:
+            seen.add(w.reason)
+            unique.append(w)
+    return unique
+
+
+def vacuity_warnings(proof, *, use_models: bool = True) -> list[VacuityWarning]:
+    """:func:`find_vacuity`, never raising: an error while looking is no finding."""
+    try:
+        return find_vacuity(proof, use_models=use_models)
+    except Exception:  # noqa: BLE001 - this module only ever adds warnings
+        return []

@@ -322,7 +322,7 @@ def _safe(fn, *args) -> bool:
 
 #: Messages of :class:`~derive.numeric.models.UnrealizableHypotheses` that mean an inconsistency, not a limitation.
 _INCONSISTENT = ("cannot all hold in one Bayesian network", "need equal alphabets", "rows but its inputs have",
-                 "cannot split the")
+                 "cannot split the", "values for hypothesis")
 
 
 def _model_builder(proof, tries: int = 3) -> list[VacuityWarning]:

@@ -24,7 +24,9 @@ Two sources:
     ``derive verify`` uses) is asked for a model at a few parameter values; when it finds the independences
     incompatible with the channels and functions it must realize (or alphabet sizes that conflict) and never
     succeeds, the warning is "the hypotheses may have no model". Builder limitations (Gaussian channels,
-    unsupported shapes, size caps) are not warnings. (b) runs only when (a) found nothing.
+    unsupported shapes, size caps) are not warnings, nor is a failure involving a function or a channel whose
+    rows may be equal (the builder makes every kernel depend on its inputs; a constant function or an
+    uninformative channel may still satisfy the independence). (b) runs only when (a) found nothing.
 """
 
 from __future__ import annotations
@@ -347,6 +349,13 @@ def _model_builder(proof, tries: int = 3) -> list[VacuityWarning]:
     if failure is None:
         return []
     hyps = tuple(getattr(failure, "hypotheses", ()))
+    s = _Signs(proof)
+    for hid in hyps:  # the builder makes every kernel depend on its inputs; a function or a channel that may
+        h = proof.hypotheses.get(hid)  # ignore them (constant f, equal rows) can satisfy the independence
+        if isinstance(h, FunctionOf):
+            return []
+        if isinstance(h, (Channel, ChannelFamily)) and _informative(h.spec, s)[0] != "yes":
+            return []
     reason = f"derive's model builder could not build one ({failure.message})"
     return [VacuityWarning(NO_MODEL, reason, hyps, _line(proof, hyps[0]) if hyps else None)]
 

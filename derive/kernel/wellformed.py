@@ -8,6 +8,8 @@ DESIGN.md ("Semantics the kernel relies on"):
   parameters' domains (inner limits may use the outer indices, each known to lie in its range).
   Then sympy's closed forms (Karr's convention, ``Σ_{3}^{1} c = -c``) and the empty-sum convention agree,
   so no reader of a sum can disagree with another.
+* Numbers are exact: a floating-point number (from the Python API) is refused, since its rounding would
+  be reasoned about as if exact.
 * Every function must be defined and real at every admissible parameter value
   (:func:`derive.kernel.signs.is_defined`: no log of a non-positive number, no even root of a negative one,
   no division by zero, ``h(p)`` only on ``[0, 1]``).
@@ -29,6 +31,10 @@ __all__ = ["problems_of"]
 def problems_of(expr: sympy.Expr, domains: Mapping) -> list[str]:
     """Why ``expr`` is not a well-formed real expression on ``domains`` (empty list: it is)."""
     problems: list[str] = []
+    if any(isinstance(node, sympy.Float) for node in sympy.preorder_traversal(expr)):
+        problems.append(f"{sympy.sstr(expr)} holds a floating-point number; the kernel reasons about exact numbers only "
+                        "(write 1/10, not a float)")
+        return problems
     _sums(expr, {}, domains, problems)
     if not problems and not is_defined(expr, domains):
         problems.append(f"{sympy.sstr(expr)} is not provably a real number for every admissible parameter value "

@@ -31,7 +31,7 @@ import sympy
 
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
-from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
+from derive.core.variables import MAX_EXPANDED_RANGE, RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
@@ -49,6 +49,10 @@ __all__ = [
     "CHANNEL_ARITY",
     "continuous_names",
     "block_of",
+    "CopyRV",
+    "CopySpec",
+    "CopyOf",
+    "copy_lemma_extension",
 ]
 
 
@@ -511,3 +515,106 @@ def continuous_names(h: Hypothesis) -> frozenset[str]:
         items = [*h.output.args, *h.input.args]
         return frozenset(getattr(it, "family", None) or it.name for it in items)
     return frozenset()
+
+
+# ---------------------------------------------------------------------------- the copy lemma
+
+
+class CopyRV(RV):
+    """A variable the copy lemma introduces (``C'``). A class of its own: no user variable equals it."""
+
+    what = "copy variable name"
+
+
+@dataclass(frozen=True)
+class CopySpec:
+    """One copy step: copy the variables ``copied`` over ``over`` (written ``C, D over A, B``)."""
+
+    copied: RVSet
+    over: RVSet
+
+    def __post_init__(self) -> None:
+        _nonempty(self.copied, "the copied variables")
+        if not isinstance(self.over, RVSet):
+            raise InvalidArgument(f"Expected a variable set for the variables copied over but got {self.over!r}")
+        if not self.copied.isdisjoint(self.over):
+            raise InvalidArgument(f"a copy step copies variables over others, not over themselves: {self}")
+
+    def __str__(self) -> str:
+        return f"{self.copied} over {self.over}" if self.over else f"{self.copied} over nothing"
+
+
+#: At most this many variables copied, and copied over, in one copy step (2^|A| (2^|C| - 1) equalities).
+MAX_COPY_VARIABLES = 6
+
+
+@dataclass(frozen=True)
+class CopyOf(Hypothesis):
+    """``C'`` is a copy of ``C`` over ``A`` (Zhang & Yeung 1998, the copy lemma): for any jointly distributed
+    ``(A, B, C)`` there is ``C'`` with ``(A, C') ~ (A, C)`` and ``C' _|_ (B, C) | A``.
+
+    Its equalities are exactly what the lemma gives: ``H(S, C'_T) = H(S, C_T)`` for every ``S ⊆ A`` and
+    non-empty ``T`` (the joint law of ``(A, C')`` is that of ``(A, C)``), and ``I(C'; B, C | A) = 0`` with
+    ``B`` = ``others`` (every other variable the step mentions). Only the kernel builds it, with fresh
+    :class:`CopyRV` variables (:func:`copy_lemma_extension`).
+    """
+
+    pairs: tuple[tuple[object, CopyRV], ...]
+    over: RVSet
+    others: RVSet
+    kind = "copy"
+
+    def equalities(self) -> list[sympy.Expr]:
+        from itertools import combinations
+
+        originals = [o for o, _ in self.pairs]
+        copies = [c for _, c in self.pairs]
+        a = list(self.over.args)
+        out: list[sympy.Expr] = []
+        for r in range(len(a) + 1):
+            for s in combinations(a, r):
+                for t in range(1, len(copies) + 1):
+                    for idx in combinations(range(len(copies)), t):
+                        out.append(H(RVSet(*s, *[copies[k] for k in idx]), RVSet())
+                                   - H(RVSet(*s, *[originals[k] for k in idx]), RVSet()))
+        if self.others:
+            out.append(I(RVSet(*copies), self.others, self.over))
+        return out
+
+    def variables(self) -> RVSet:
+        return RVSet(self.over, self.others, *[c for _, c in self.pairs])
+
+    def __str__(self) -> str:
+        copies = ", ".join(str(c) for _, c in self.pairs)
+        originals = ", ".join(str(o) for o, _ in self.pairs)
+        return (f"({copies}) is a copy of ({originals}) over ({self.over}), independent of ({self.others}) given "
+                f"({self.over})")
+
+
+def copy_lemma_extension(specs: tuple[CopySpec, ...], mentioned: RVSet) -> list[CopyOf]:
+    """The copy hypotheses of ``specs``, applied in order to the variables ``mentioned`` by a step.
+
+    Step ``k`` copies each variable ``X`` of its ``copied`` set to ``CopyRV("X" + "'" * k)``; later steps may
+    copy over (or copy) earlier copies. ``others`` is every variable present so far outside ``over`` and the
+    new copies (the lemma's ``B`` and ``C``).
+
+    Raises
+    ------
+    InvalidArgument
+        If a step copies a variable that is not present, or is too large (:data:`MAX_COPY_VARIABLES`).
+    """
+    present = RVSet(mentioned)
+    out: list[CopyOf] = []
+    for k, spec in enumerate(specs, start=1):
+        if len(spec.copied) + len(spec.over) > MAX_COPY_VARIABLES:
+            raise InvalidArgument(f"copy step {k} ({spec}) involves {len(spec.copied) + len(spec.over)} variables; at "
+                                  f"most {MAX_COPY_VARIABLES}")
+        missing = [str(v) for v in (*spec.copied.args, *spec.over.args) if v not in present.args]
+        if missing:
+            raise InvalidArgument(f"copy step {k} ({spec}) names {', '.join(missing)}, which the step does not "
+                                  "mention (or an earlier copy step did not create)")
+        pairs = tuple((item, CopyRV(f"{item}{chr(39) * k}")) for item in spec.copied.args)
+        others = present - spec.over
+        out.append(CopyOf(pairs, spec.over, others))
+        present = RVSet(present, *[c for _, c in pairs])
+    return out

@@ -54,6 +54,7 @@ from derive.core.hypotheses import (
     CHANNEL_ARITY,
     IID,
     Channel,
+    CopySpec,
     ChannelFamily,
     ChannelSpec,
     FunctionOf,
@@ -77,6 +78,7 @@ __all__ = [
     "parse_family_condition",
     "parse_channel",
     "parse_function_of",
+    "parse_copy_spec",
     "parse_domain",
     "parse_range",
     "function_variable",
@@ -169,6 +171,7 @@ channel_args: arglist -> channel_params
             | "[" row ("," row)* "]" -> channel_matrix
 row: "[" arglist "]"
 function_of: side "=" NAME "(" rvlist ")"
+copy_spec: side _OVER [side]
 
 domain: dpart ("," dpart)*
 dpart: KW_INTEGER -> d_keyword
@@ -206,6 +209,7 @@ rvitem: NAME -> rv_name
 _ARROW: "->"
 ELLIPSIS: "..."
 _INDEP: "_|_"
+_OVER: "over"
 _BAR: "|"
 LE: "<="
 GE: ">="
@@ -228,7 +232,7 @@ INT: /[0-9]+/
 """
 
 _STARTS = ("expression", "statement", "range", "markov", "independence", "family_condition",
-           "channel", "channel_spec", "function_of", "domain")
+           "channel", "channel_spec", "function_of", "copy_spec", "domain")
 
 #: Human names of the pattern terminals, for "expected ..." messages.
 _TERMINAL_NAMES = {"NAME": "a name", "INT": "a number", "DECIMAL": "a number", "POW": "'^'",
@@ -1274,6 +1278,17 @@ def parse_function_of(text: str, ctx: ParseContext | None = None) -> FunctionOf:
     output = _side_set(b, out_t)
     inp = b.rvset(in_t, _scope(ctx), 0)
     return b.core(tree, FunctionOf, output, inp)
+
+
+def parse_copy_spec(text: str, ctx: ParseContext | None = None) -> CopySpec:
+    """Parse a copy step ``C, D over A, B``: copy ``C, D`` keeping their joint law with ``A, B`` (copy lemma)."""
+    ctx = _ctx(ctx)
+    tree = _parse_tree(text, "copy_spec", ctx, "the copy step")
+    b = _Builder(ctx, "the copy step")
+    copied_t, over_t = tree.children
+    copied = _side_set(b, copied_t)
+    over = _side_set(b, over_t) if over_t is not None else RVSet()
+    return b.core(tree, CopySpec, copied, over)
 
 
 # ---------------------------------------------------------------------------- domains

@@ -16,6 +16,7 @@ Step arguments (``Step.args``), by key (:data:`STEP_ARGS`):
 * ``index``, ``family`` — ``str`` (``family`` must be a declared family);
 * ``certificate`` — ``dict[str, sympy.Expr]`` (premise or hypothesis id -> multiplier);
 * ``nonneg`` — ``tuple[sympy.Expr, ...]``.
+* ``copy`` — ``tuple[CopySpec, ...]`` (``"C, D over A, B"``, one string or a list, applied in order).
 
 The reader does not call :meth:`Proof.validate`; callers do, with the kernel's rule names.
 """
@@ -39,6 +40,7 @@ from derive.io.grammar import (
     ParseContext,
     check_name,
     function_variable,
+    parse_copy_spec,
     is_identifier,
     parse_channel,
     parse_domain,
@@ -78,6 +80,7 @@ STEP_ARGS: dict[str, str] = {
     "nonneg": "expressions",
     "index": "name",
     "family": "name",
+    "copy": "copy_specs",
 }
 
 #: The hypothesis kinds of a ``[[hypothesis]]`` table (exactly one per table).
@@ -395,6 +398,15 @@ class _Reader:
                 table = self.want(value, dict, key, label, t)
                 args[key] = {str(k): self.expression(v, ctx, key, label, t, element=str(k))
                              for k, v in table.items()}
+            elif kind == "copy_specs":
+                items = [value] if isinstance(value, str) else self.want(value, list, key, label, t)
+                specs = []
+                for k, v in enumerate(items):
+                    if not isinstance(v, str):
+                        raise self.err(f"Expected copy steps such as \"C, D over A, B\" in {label} but got "
+                                       f"{_type_name(v)} {v!r}", self.pos.key_line(t, key))
+                    specs.append(parse_copy_spec(v, self.at(ctx, t, key, k if not isinstance(value, str) else None)))
+                args[key] = tuple(specs)
             elif kind == "expressions":
                 items = self.want(value, list, key, label, t)
                 args[key] = tuple(self.expression(v, ctx, key, label, t, element=k) for k, v in enumerate(items))

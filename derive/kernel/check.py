@@ -31,7 +31,7 @@ from derive.errors import (CertificateError, DeriveError, CyclicProof, Duplicate
                            SideConditionFailed, UncheckableStep, UnknownRule)
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, TwoSidedCertificate, check_certificate, find_certificate, term_of_statement
-from derive.kernel.rules import RULES, linear_terms, premise_terms
+from derive.kernel.rules import RULES, copy_context, linear_terms, premise_terms
 from derive.kernel.signs import is_nonnegative
 from derive.kernel.wellformed import problems_of
 from derive.kernel.independence import implies_independence
@@ -270,8 +270,12 @@ def _sum_problems(e, domains) -> list[str]:
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     """Apply the step's rule; for ``linear``/``shannon`` ask ``oracle`` when the kernel's own search fails."""
     check_well_formed(ctx)
-    rule = RULES[ctx.rule].function
-    if ctx.rule not in ("linear", "shannon"):
+    if ctx.rule == "copy":
+        ctx = copy_context(ctx)  # the kernel's own copies; the oracle searches in the extended space
+        rule = RULES["shannon"].function
+    else:
+        rule = RULES[ctx.rule].function
+    if ctx.rule not in ("linear", "shannon", "copy"):
         return rule(ctx)
     try:
         outcome = rule(ctx)

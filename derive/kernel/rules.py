@@ -14,13 +14,14 @@ from typing import Callable, Iterable
 import sympy
 from sympy import S
 
-from derive.core.hypotheses import Assume, Channel, Hypothesis, MutuallyIndependent, block_of
+from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MutuallyIndependent, block_of,
+                                    copy_lemma_extension)
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
-from derive.errors import CertificateError, RuleMismatch, SideConditionFailed
+from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideConditionFailed
 from derive.kernel.coefficients import sdpi_coefficient
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
@@ -35,7 +36,7 @@ from derive.kernel.linear import (
 )
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms"]
+__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "copy_context"]
 
 RULES: dict[str, Rule] = {}
 
@@ -202,6 +203,59 @@ def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
 def shannon_type_of_certificate(ctx: StepContext) -> RuleOutcome:
     """Shannon-type step: checked from a certificate (in the file, or found by exact search); else unchecked."""
     return _linear_outcome(ctx, unchecked_ok=True)
+
+
+# ---------------------------------------------------------------------------- copy lemma
+
+def _variables_of(exprs: Iterable[sympy.Expr]) -> RVSet:
+    items = []
+    for e in exprs:
+        for node in sympy.preorder_traversal(e):
+            if isinstance(node, RVSet):
+                items.extend(node.args)
+    return RVSet(*items)
+
+
+def copy_context(ctx: StepContext) -> StepContext:
+    """The step's context extended by the copy lemma: the kernel's own fresh copies and their equalities.
+
+    Raises
+    ------
+    SideConditionFailed
+        If ``copy`` is missing or malformed, if the step already mentions a copy variable or a copy
+        hypothesis (copies are made here only), or a copy step names a variable the step does not mention.
+    """
+    specs = ctx.args.get("copy")
+    if not specs or not isinstance(specs, (tuple, list)) or not all(isinstance(c, CopySpec) for c in specs):
+        raise _side(ctx, "`copy` needs `copy = [\"C, D over A, B\"]`: which variables to copy, over which")
+    stmts = ctx.statements()
+    exprs = [ctx.claim.lhs, ctx.claim.rhs, *[x for st in stmts.values() for x in (st.lhs, st.rhs)]]
+    hyps = [h for h in ctx.premise_hypotheses.values() if not isinstance(h, Assume)]
+    mentioned = RVSet(_variables_of(exprs), *[h.variables() for h in hyps])
+    if any(isinstance(h, CopyOf) for h in hyps) or any(isinstance(v, CopyRV) for v in mentioned.args):
+        raise _side(ctx, "copy variables are made by the kernel only; the step may not mention one")
+    try:
+        extension = copy_lemma_extension(tuple(specs), mentioned)
+    except InvalidArgument as err:
+        raise _side(ctx, err.message) from err
+    added = {f"copy[{k}]": h for k, h in enumerate(extension, start=1)}
+    return StepContext(ctx.step_id, ctx.rule, ctx.claim, ctx.args, ctx.premise_statements,
+                       {**ctx.premise_hypotheses, **added}, ctx.domains, ctx.units)
+
+
+@register("copy",
+          "for (A, B, C) there is C' with (A, C') ~ (A, C) and C' _|_ (B, C) | A (copy lemma); a Shannon-type "
+          "certificate over the variables and their copies proves a claim about the variables alone",
+          "Zhang & Yeung 1998, On characterization of entropy function via information inequalities; Dougherty, "
+          "Freiling & Zeger 2006, Six new non-Shannon information inequalities",
+          needs="args: copy = [\"C over A, B\", ...] (one or more copy steps, applied in order)")
+def claim_of_copy_lemma(ctx: StepContext) -> RuleOutcome:
+    """Copy lemma: extend by fresh copies (:func:`copy_context`), then a checked linear certificate.
+
+    Sound because the copies exist for *every* distribution of the original variables, and the claim,
+    premises and hypotheses mention only original variables, whose joint law the extension keeps.
+    """
+    return _linear_outcome(copy_context(ctx), unchecked_ok=True)
 
 
 # ---------------------------------------------------------------------------- dpi

@@ -93,9 +93,9 @@ def find_support_certificate(claim, terms: list[Term], domains: dict, samples: i
 
 
 def combination_oracle(ctx: StepContext) -> Certificate | None:
-    """Kernel oracle for ``linear``, ``shannon`` and theorem composition."""
+    """Kernel oracle for ``linear``, ``shannon``, ``copy`` (in the kernel's extended space) and composition."""
     terms = linear_terms(ctx)
-    if ctx.rule == "shannon" and not ctx.domains:
+    if ctx.rule in ("shannon", "copy") and not ctx.domains:
         from derive.provers.shannon import shannon_oracle
 
         cert = shannon_oracle(ctx)

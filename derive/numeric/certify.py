@@ -146,8 +146,8 @@ def certify(compute: Callable[[], CertifiedValue], want: str = "negative") -> Ce
             ok = v.is_negative() if want == "negative" else v.is_nonzero()
         if ok:
             return v
-        if v.exact is not None:
-            return None  # an exact value that is not negative: more precision does not help
+        if v.exact is not None or (want == "negative" and v.is_positive()):
+            return None  # certainly on the right side (or exact): more precision does not help
     return None
 
 

@@ -1013,6 +1013,7 @@ def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tu
     from derive.numeric.certify import CertifiedValue, Uncertifiable, certify
 
     reason: list[str] = []
+    last: list[CertifiedValue] = []
 
     def compute() -> CertifiedValue:
         ev = _ArbModel(drawn, units)
@@ -1022,13 +1023,20 @@ def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tu
             reason.append(str(err))
             raise
         if statement.rel == "==":
-            return CertifiedValue("interval", interval=lhs - rhs).negated_abs()
-        return CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
+            v = CertifiedValue("interval", interval=lhs - rhs).negated_abs()
+        else:
+            v = CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
+        last.append(v)
+        return v
 
     out = certify(compute, "negative")
     if out is not None:
         return out, None
-    return None, (reason[-1] if reason else "the enclosure of the slack contains 0 at every precision tried")
+    if reason:
+        return None, reason[-1]
+    if last:
+        return None, f"the enclosure of the slack, {last[-1].text()}, is not strictly below 0"
+    return None, "the slack could not be enclosed"
 
 
 class _ArbModel:

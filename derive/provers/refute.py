@@ -29,13 +29,15 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
-from derive.core.hypotheses import Hypothesis
+from derive.core.hypotheses import (IID, FunctionOf, Hypothesis, Independent, Markov, MarkovFamily,
+                                    MutuallyIndependent)
 from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H
 from derive.core.statements import Statement
 from derive.numeric.certify import CertifiedValue, certified_value, certify, entropy_from_counts
 
-__all__ = ["search_counterexample", "gf2_rank", "certified_slack", "pmf_entropy", "is_certified"]
+__all__ = ["search_counterexample", "gf2_rank", "certified_slack", "pmf_entropy", "is_certified",
+           "hypotheses_are_their_equalities", "constant_model_satisfies"]
 
 #: A float64 slack below ``-SCREEN`` makes a random pmf a candidate (certification decides).
 SCREEN = 1e-12
@@ -50,6 +52,36 @@ def gf2_rank(vectors: list[int]) -> int:
         if v:
             basis.append(v)
     return len(basis)
+
+
+def hypotheses_are_their_equalities(hyps: dict[str, Hypothesis]) -> bool:
+    """Whether every hypothesis means *exactly* that its ``equalities()`` vanish (conditional independences,
+    Markov chains, functional dependence), so that a model on which the equalities hold satisfies it.
+
+    Not so for a channel (a conditional law), i.i.d. (identical laws), a copy, an ``assume`` statement, or a
+    Markov chain through a family of unknown length (no equalities at all): with any of these the search
+    would find models that violate the hypothesis, so it is not run.
+    """
+    for h in hyps.values():
+        if type(h) in (Markov, Independent, FunctionOf):
+            continue
+        if type(h) is MutuallyIndependent and h.family_range is None:
+            continue
+        if type(h) is MarkovFamily:
+            try:
+                h.instance()
+            except Exception:  # noqa: BLE001 - no known length (or too long): its equalities say nothing
+                return False
+            continue
+        return False
+    return True
+
+
+def constant_model_satisfies(hyps: dict[str, Hypothesis]) -> bool:
+    """Whether the model where every variable is the same constant satisfies every hypothesis (independence,
+    Markov, i.i.d. and functional hypotheses do; a channel or an ``assume`` statement need not)."""
+    return all(type(h) in (Markov, MarkovFamily, Independent, MutuallyIndependent, IID, FunctionOf)
+               for h in hyps.values())
 
 
 def _frac(c: sympy.Expr) -> Fraction:
@@ -110,9 +142,12 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                           tries: int = 3000, max_sources: int = 5) -> dict[str, Any] | None:
     """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
-    Only claims in bits with rational coefficients over entropies are searched.
+    Only claims in bits with rational coefficients over entropies are searched, and only under hypotheses that
+    mean exactly their equalities (:func:`hypotheses_are_their_equalities`).
     """
     hyps = hypotheses or {}
+    if not hypotheses_are_their_equalities(hyps):
+        return None  # a model of the equalities need not satisfy the hypotheses: no sound search
     slack = linear_form(claim.slack())
     eqs = [linear_form(e) for h in hyps.values() for e in h.equalities()]
     items = _joint_items([slack] + eqs)

@@ -392,12 +392,18 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     except InvalidArgument as err:
         return ShannonResult("unsupported", message=str(err), variables=tuple(items))
     const = target_form.const
-    if const < 0:
+    from derive.provers.refute import constant_model_satisfies
+
+    if const < 0 and constant_model_satisfies(hypotheses):  # constant variables must be a model of them
         return ShannonResult("false", message="constant random variables make every information quantity 0, "
                              "and then the claim reads 0 <= " + str(const),
                              counterexample={"model": "all variables constant", "slack": str(const),
                                              "certified": True, "method": "exact", "slack_enclosure": str(const)},
                              variables=tuple(items))
+    if const < 0:  # the elemental inequalities and the equalities have no constant term: no certificate exists
+        return ShannonResult("not_shannon", message="the claim has a negative constant term, which no combination "
+                             "of elemental inequalities and hypothesis equalities yields (and constant variables "
+                             "are not a model of the hypotheses)", variables=tuple(items))
     n = space.n
     if n == 0:
         status = "proved" if const >= 0 else "not_shannon"

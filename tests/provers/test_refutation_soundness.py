@@ -19,7 +19,7 @@ import pytest
 import sympy
 
 from derive.cli import main
-from derive.core import H, I, RV, Statement
+from derive.core import H, I, RV, RVSet, Statement
 from derive.core.linear import linear_form
 from derive.provers.refute import _random_pmf_search, certified_slack, pmf_entropy
 from derive.provers.shannon import prove
@@ -361,3 +361,35 @@ def test_cli_prove_reversed_is_false_with_a_certified_counterexample(capsys):
     code = main(["prove", "H(X) <= H(X | Y)"])
     out = capsys.readouterr().out
     assert code == 1 and "certified violation" in out and "not certified" not in out
+
+
+# ----------------------------------------------------------------------------- hypotheses the models must satisfy
+
+def test_no_false_under_hypotheses_the_search_models_cannot_satisfy():
+    """A channel (a conditional law) and i.i.d. (identical laws) are not captured by entropy equalities: a GF(2)
+    or constant model of the equalities may violate them, so it is no counterexample. These claims are true."""
+    from derive.core.hypotheses import IID, Channel, ChannelSpec
+
+    X, Y, T, X1, X2 = (RV(n) for n in ("X", "Y", "T", "X1", "X2"))
+    noise = Channel(RVSet(Y), RVSet(X), ChannelSpec("BSC", (sympy.Rational(1, 2),)))  # Y independent of X
+    iid = IID((RVSet(X1), RVSet(X2)), RVSet(T))
+    for claim, hyps in ((Statement(I(X, Y), "<=", 0), {"c": noise}),
+                        (Statement(H(Y), ">=", sympy.Rational(1, 2)), {"c": noise}),
+                        (Statement(I(X1, T), "==", I(X2, T)), {"i": iid})):
+        res = prove(claim, hyps)
+        assert res.status != "false", (claim, res.counterexample)
+
+
+def test_which_hypotheses_the_refuter_may_search_under():
+    from derive.core.hypotheses import IID, Channel, ChannelSpec, Independent, Markov, MarkovFamily
+    from derive.provers.refute import constant_model_satisfies, hypotheses_are_their_equalities
+
+    U, X, Y, Z = (RV(n) for n in ("U", "X", "Y", "Z"))
+    n = sympy.Symbol("n", integer=True)
+    markov = Markov((RVSet(X), RVSet(Y), RVSet(Z)))
+    assert hypotheses_are_their_equalities({"m": markov, "i": Independent(RVSet(X), RVSet(U))})
+    assert not hypotheses_are_their_equalities({"f": MarkovFamily((RVSet(U),), "S", sympy.Integer(1), n)})
+    assert not hypotheses_are_their_equalities({"i": IID((RVSet(X), RVSet(Y)), RVSet(Z))})
+    bsc = Channel(RVSet(Y), RVSet(X), ChannelSpec("BSC", (sympy.Rational(1, 10),)))
+    assert not hypotheses_are_their_equalities({"c": bsc}) and not constant_model_satisfies({"c": bsc})
+    assert constant_model_satisfies({"m": markov, "i": IID((RVSet(X), RVSet(Y)), RVSet(Z))})

@@ -53,6 +53,7 @@ RULE_TITLES = {
     "monotone": "monotonicity",
     "substitute": "substitution",
     "compose": "combining",
+    "copy": "copy lemma",
 }
 
 #: What a non-proved status is called on the page.
@@ -229,7 +230,19 @@ def _flag_tex(flags: Sequence[str]) -> str:
     return "".join(rf" \deriveflag{{{latex_text(f)}}}" for f in flags)
 
 
-def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str]) -> str:
+def copy_steps_text(specs, math: bool = True) -> str:
+    """``A' a copy of A over X, Y`` for each copy step (the kernel names step ``k``'s copies with ``k`` primes)."""
+    out = []
+    for k, spec in enumerate(specs or (), start=1):
+        copies = ", ".join(f"{v}{chr(39) * k}" for v in spec.copied.args)
+        parts = (copies, str(spec.copied), str(spec.over) if spec.over else "nothing")
+        if math:
+            parts = tuple(f"${latex_text(x)}$" if x != "nothing" else x for x in parts)
+        out.append(f"{parts[0]} a copy of {parts[1]} over {parts[2]}")
+    return "; ".join(out)
+
+
+def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str], copies=None) -> str:
     """``\\text{(SDPI, H1, H2; Lemma 1)}``."""
     refs = []
     lemmas: list[int] = []
@@ -249,6 +262,8 @@ def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str
             lemmas.append(n)
     refs.sort(key=_ref_key)
     head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + refs)
+    if copies:
+        head += ": " + copy_steps_text(copies)
     if lemmas:
         word = "Lemma" if len(lemmas) == 1 else "Lemmas"
         head += f"; {word} " + ", ".join(str(n) for n in sorted(lemmas))
@@ -363,7 +378,8 @@ def _chain(lay: _Layout) -> list[tuple[str, sympy.Expr, str | None]] | None:
 def _step_line(lay: _Layout, res: StepResult, step) -> _Line:
     st = step.claim
     return _Line(lay.pr.expr(st.lhs), latex_relation(st.rel), lay.pr.expr(st.rhs),
-                 _why(lay, step.rule, step.premises, res.trusted), lay.step_tags.get(step.id), _flags(lay, res))
+                 _why(lay, step.rule, step.premises, res.trusted, step.args.get("copy")), lay.step_tags.get(step.id),
+                 _flags(lay, res))
 
 
 def _describe_term(lay: _Layout) -> Any:
@@ -430,7 +446,7 @@ def _proof_body(lay: _Layout, expand: bool) -> str:
             elif fid in results:
                 step = proof.get_step(fid)
                 lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),
-                                   _why(lay, step.rule, step.premises, results[fid].trusted),
+                                   _why(lay, step.rule, step.premises, results[fid].trusted, step.args.get("copy")),
                                    lay.step_tags[fid], _flags(lay, results[fid])))
             else:
                 lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),

@@ -81,6 +81,12 @@ class CertifiedValue:
     def is_nonzero(self) -> bool:
         return self.is_negative() or self.is_positive()
 
+    def is_nonnegative(self) -> bool:
+        """Certainly ``>= 0`` (a ball around 0 is not: only an exact 0 or a ball inside ``[0, inf)``)."""
+        if self.exact is not None:
+            return self.exact >= 0
+        return bool(self.interval.is_finite() and self.interval >= 0)
+
     def __neg__(self) -> "CertifiedValue":
         if self.exact is not None:
             return CertifiedValue("exact", exact=-self.exact)
@@ -135,15 +141,15 @@ def certified_value(const: Fraction, terms: Iterable[tuple[Fraction, Any]],
 
 
 def certify(compute: Callable[[], CertifiedValue], want: str = "negative") -> CertifiedValue | None:
-    """Run ``compute`` at increasing precision until its value is certainly ``want`` (``negative`` or
-    ``nonzero``); ``None`` when no precision certifies it (or it cannot be enclosed at all)."""
+    """Run ``compute`` at increasing precision until its value is certainly ``want`` (``negative``,
+    ``nonzero`` or ``nonnegative``); ``None`` when no precision certifies it (or it cannot be enclosed)."""
     for prec in PRECISIONS:
         with flint.ctx.workprec(prec):
             try:
                 v = compute()
             except (Uncertifiable, ZeroDivisionError, ValueError, OverflowError):
                 return None
-            ok = v.is_negative() if want == "negative" else v.is_nonzero()
+            ok = {"negative": v.is_negative, "nonzero": v.is_nonzero, "nonnegative": v.is_nonnegative}[want]()
         if ok:
             return v
         if v.exact is not None or (want == "negative" and v.is_positive()):

@@ -995,6 +995,14 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
     violations = hypothesis_violations(drawn) if drawn.plan.order else []
     comp = v.compiled(f"step:{target.id}", target.statement, drawn.int_values)
     cert, why = certify_violation(drawn, comp.statement, v.proof.units)
+    if cert is not None:  # the premises (assume statements) must certainly hold on the model too
+        for cid in target.conditions:
+            if cid.startswith("fano:"):
+                continue  # decided exactly (Fractions) by _fano_holds
+            prem = v.compiled(f"hyp:{cid}", v.assumptions[cid].statement, drawn.int_values)
+            if not certify_holds(drawn, prem.statement, v.proof.units):
+                cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
+                break
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, v.proof.units), lhs=_fmt(lhs), rhs=_fmt(rhs),
         slack=_fmt(slack) if slack is not None else "", model=drawn.as_dict(), shrunk=shrunk,
@@ -1037,6 +1045,21 @@ def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tu
     if last:
         return None, f"the enclosure of the slack, {last[-1].text()}, is not strictly below 0"
     return None, "the slack could not be enclosed"
+
+
+def certify_holds(drawn: DrawnModel, statement: Statement, units: str) -> bool:
+    """Whether ``statement`` *certainly* holds on the exact model: the enclosure of its slack lies in
+    ``[0, inf)`` (an equality only when both sides are enclosed exactly)."""
+    from derive.numeric.certify import CertifiedValue, certify
+
+    def compute() -> CertifiedValue:
+        ev = _ArbModel(drawn, units)
+        lhs, rhs = ev.value(statement.lhs), ev.value(statement.rhs)
+        if statement.rel == "==":
+            return CertifiedValue("interval", interval=lhs - rhs).negated_abs()
+        return CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
+
+    return certify(compute, "nonnegative") is not None
 
 
 class _ArbModel:

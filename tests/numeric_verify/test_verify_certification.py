@@ -126,3 +126,16 @@ def test_arb_scalars_enclose_the_grammar_and_refuse_the_rest():
             sc.value(sympy.log(p - p))
         with pytest.raises(Uncertifiable):
             ArbScalars({}).value(p)
+
+
+def test_a_premise_that_holds_only_numerically_leaves_the_violation_uncertified(monkeypatch, tmp_path):
+    text = (PROOFS / "pinsker_accuracy.toml").read_text().replace(
+        'id = "accuracy"\nclaim = "TV(P, Q) <= sqrt(d / 2)"', 'id = "accuracy"\nclaim = "TV(P, Q) <= sqrt(d / 8)"')
+    bad = tmp_path / "pinsker_bad.toml"
+    bad.write_text(text)
+    s = verify_proof(read_proof(bad), samples=40).get("accuracy")
+    assert s.status == FAILED and s.counterexample.certified  # the premise budget certainly holds there
+    monkeypatch.setattr(nv, "certify_holds", lambda drawn, statement, units: False)
+    s = verify_proof(read_proof(bad), samples=40).get("accuracy")
+    assert s.status == SUSPECTED and not s.counterexample.certified
+    assert "premise budget holds only numerically" in s.counterexample.not_certified_because

@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="largest number of random variables for which the full elemental LP is tried "
                         "(default 12, at most 16: its size grows like n^2 2^n)")
     v.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
+    v.add_argument("--copy-steps", type=int, default=1, metavar="K",
+                   help="when the Shannon LP fails and no counterexample is found, search copy-lemma proofs with at "
+                        "most K copy steps (0: none; default 1; 2 is slower)")
+    v.add_argument("--copy-timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="time budget of the copy-lemma search (default 20)")
     v.set_defaults(func=cmd_prove)
 
     r = sub.add_parser("rules", help="list the kernel's rules")
@@ -298,6 +303,10 @@ def cmd_prove(args: argparse.Namespace) -> int:
                             f"{full} variables would not fit in memory) but got {full}")
     if not args.timeout > 0:
         raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
+    if not 0 <= args.copy_steps <= 2:
+        raise InvalidArgument(f"Expected --copy-steps in 0..2 but got {args.copy_steps}")
+    if not args.copy_timeout > 0:
+        raise InvalidArgument(f"Expected --copy-timeout > 0 but got {args.copy_timeout}")
     from derive.checking import StepBudget
     from derive.errors import StepTimeout
 
@@ -305,7 +314,8 @@ def cmd_prove(args: argparse.Namespace) -> int:
     try:
         with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
             res = prove(claim, hyps, timeout=budget or float("inf"), max_variables=args.max_variables or MAX_VARIABLES,
-                        max_full_variables=full, seed=args.seed)
+                        max_full_variables=full, seed=args.seed, copy_steps=args.copy_steps,
+                        copy_timeout=args.copy_timeout)
     except StepTimeout:
         raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
                             "--timeout SECONDS)") from None
@@ -315,6 +325,11 @@ def cmd_prove(args: argparse.Namespace) -> int:
         print(f"{res.status}: {_statement_text(claim, 'bits')}")
         if hyps:
             print("  given: " + "; ".join(str(h) for h in hyps.values()))
+        if res.copy is not None:
+            from derive.printing.document import copy_steps_text
+
+            print("  non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
+                  + copy_steps_text(res.copy.steps, math=args.latex))
         if res.certificate is not None:
             print(certificate_latex(claim, res.certificate) if args.latex else certificate_text(claim, res.certificate))
         if res.counterexample is not None:

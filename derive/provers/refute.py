@@ -214,15 +214,21 @@ def _float_entropies(p: np.ndarray, n: int, subsets: list[tuple[int, ...]]) -> d
 
 
 def _random_pmf_search(claim: Statement, items: list, rng: random.Random, tries: int = 300) -> dict | None:
-    """Random rational binary pmfs: screened in float64, returned only when certified by :func:`certified_slack`."""
+    """Random rational binary pmfs, dense and sparse (a few atoms): screened in float64, returned only when
+    certified by :func:`certified_slack`."""
     n = len(items)
     index = {it: i for i, it in enumerate(items)}
     slack = linear_form(claim.slack())
     terms = [(float(_frac(c)), tuple(sorted(index[m] for m in atom.target.args))) for atom, c in slack.terms.items()]
     const = float(_frac(slack.const))
     subsets = sorted({s for _, s in terms})
-    for _ in range(tries):
-        weights = [rng.choice([0, 1, 1, 2, 3, 5, 8]) for _ in range(1 << n)]
+    for t in range(tries):
+        if t % 2:  # sparse: a few atoms with small weights (Ingleton's violations live there)
+            weights = [0] * (1 << n)
+            for cell in rng.sample(range(1 << n), min(1 << n, rng.randint(2, 2 * n))):
+                weights[cell] = rng.choice([1, 1, 2, 3])
+        else:
+            weights = [rng.choice([0, 1, 1, 2, 3, 5, 8]) for _ in range(1 << n)]
         total = sum(weights)
         if total == 0:
             continue

@@ -65,13 +65,18 @@ class ShannonResult:
     message: str = ""
     variables: tuple = ()
     timings: dict = field(default_factory=dict)
+    #: The copy-lemma steps of a non-Shannon proof (:class:`derive.provers.copy_search.CopyProof`), else ``None``.
+    copy: object = None
 
     def to_json(self) -> dict:
         cert = None
         if self.certificate is not None:
             cert = [{"term": t.label, "kind": t.kind, "multiplier": str(m)} for t, m in self.certificate.used()]
-        return {"status": self.status, "certificate": cert, "counterexample": self.counterexample,
-                "message": self.message}
+        out = {"status": self.status, "certificate": cert, "counterexample": self.counterexample,
+               "message": self.message}
+        if self.copy is not None:
+            out["copy"] = self.copy.to_json()
+        return out
 
 
 # ---------------------------------------------------------------------------- encoding
@@ -516,7 +521,8 @@ def _prove_on_claim_variables(claim: Statement, hyps: dict[str, Hypothesis], dom
 
 def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, domains: dict | None = None,
           max_variables: int = MAX_VARIABLES, max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
-          search_counterexample: bool = True, seed: int = 0) -> ShannonResult:
+          search_counterexample: bool = True, seed: int = 0, copy_steps: int = 0,
+          copy_timeout: float = 20.0) -> ShannonResult:
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
@@ -550,8 +556,29 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         if is_certified(cex):
             return ShannonResult("false", counterexample=cex, variables=quick.variables,
                                  message="a concrete distribution satisfying the hypotheses violates the claim")
-    return find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
+    full = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                     max_full_variables=max_full_variables, timeout=timeout)
+    if full.status == "not_shannon" and copy_steps > 0:
+        return _try_copies(claim, hyps, domains, full, copy_steps, min(copy_timeout, timeout))
+    return full
+
+
+def _try_copies(claim: Statement, hyps: dict[str, Hypothesis], domains: dict | None, full: ShannonResult,
+                steps: int, timeout: float) -> ShannonResult:
+    """``not_shannon`` claims: search copy-lemma proofs (each re-checked by the kernel's ``copy`` rule)."""
+    from derive.provers.copy_search import search_copy_proof
+
+    try:
+        found = search_copy_proof(claim, hyps, domains=domains, max_steps=steps, timeout=timeout)
+    except LimitExceeded as err:
+        full.message += f"; copy-lemma search skipped: {err.message}"
+        return full
+    if found is None:
+        full.message += (f"; no copy-lemma proof with at most {steps} copy step(s) found (it may still be true, "
+                         "e.g. need more copies)")
+        return full
+    return ShannonResult("proved", found.certificate, variables=full.variables, copy=found,
+                         message="non-Shannon: proved with the copy lemma (" + "; ".join(found.descriptions) + ")")
 
 
 def shannon_oracle(ctx) -> Certificate | None:

@@ -26,3 +26,32 @@ def test_zhang_yeung_is_found_with_one_copy_step_and_kernel_checked():
 
 def test_ingleton_has_no_copy_proof_it_is_false():
     assert search_copy_proof(INGLETON, max_steps=1, timeout=60) is None
+
+
+def test_prove_proves_zhang_yeung_with_the_copy_lemma_and_refutes_ingleton():
+    from derive.provers.shannon import prove
+
+    zy = prove(ZY, copy_steps=1)
+    assert zy.status == "proved" and zy.copy is not None
+    assert zy.to_json()["copy"]["copy_steps"] == ["A over X, Y"] or zy.to_json()["copy"]["copy_steps"]
+    assert prove(ZY, copy_steps=0).status == "not_shannon"  # without copies: undecided, never false
+    ing = prove(INGLETON, copy_steps=1)
+    assert ing.status == "false" and ing.counterexample["certified"] is True
+
+
+def test_a_shannon_inequality_needs_no_copy():
+    from derive.provers.shannon import prove
+
+    res = prove(Statement(I(A, B, X), ">=", 0), copy_steps=1)
+    assert res.status == "proved" and res.copy is None
+
+
+def test_cli_prove_shows_the_copy_steps(capsys):
+    from derive.cli import main
+
+    code = main(["prove", "2*I(X; Y) <= I(A; B) + I(A; X, Y) + 3*I(X; Y | A) + I(X; Y | B)"])
+    out = capsys.readouterr().out
+    assert code == 0 and "copy lemma" in out and "A' a copy of A over X, Y" in out
+    code = main(["prove", "I(A; B) <= I(A; B | X) + I(A; B | Y) + I(X; Y)"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("false") and "certified violation" in out

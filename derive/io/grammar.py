@@ -54,6 +54,7 @@ from derive.core.hypotheses import (
     CHANNEL_ARITY,
     IID,
     Channel,
+    CopyRV,
     CopySpec,
     ChannelFamily,
     ChannelSpec,
@@ -171,7 +172,11 @@ channel_args: arglist -> channel_params
             | "[" row ("," row)* "]" -> channel_matrix
 row: "[" arglist "]"
 function_of: side "=" NAME "(" rvlist ")"
-copy_spec: side _OVER [side]
+copy_spec: copy_side _OVER [copy_side]
+copy_side: copy_list | "(" copy_list ")"
+copy_list: copy_item ("," copy_item)*
+copy_item: rvitem
+         | NAME PRIMES -> copy_of
 
 domain: dpart ("," dpart)*
 dpart: KW_INTEGER -> d_keyword
@@ -210,6 +215,7 @@ _ARROW: "->"
 ELLIPSIS: "..."
 _INDEP: "_|_"
 _OVER: "over"
+PRIMES: /'+/
 _BAR: "|"
 LE: "<="
 GE: ">="
@@ -1286,9 +1292,24 @@ def parse_copy_spec(text: str, ctx: ParseContext | None = None) -> CopySpec:
     tree = _parse_tree(text, "copy_spec", ctx, "the copy step")
     b = _Builder(ctx, "the copy step")
     copied_t, over_t = tree.children
-    copied = _side_set(b, copied_t)
-    over = _side_set(b, over_t) if over_t is not None else RVSet()
+    copied = _copy_side(b, copied_t)
+    over = _copy_side(b, over_t) if over_t is not None else RVSet()
     return b.core(tree, CopySpec, copied, over)
+
+
+def _copy_side(b: _Builder, t: Tree) -> RVSet:
+    """Variables, and copies made by earlier copy steps (``C'`` after one step, ``C''`` after two)."""
+    items: list = []
+    for item in t.children[0].children:
+        if item.data == "copy_of":
+            name, primes = (str(c) for c in item.children)
+            if name not in b.ctx.variables:
+                raise b.err(item.children[0], f"{name}{primes} names a copy of {name!r}, which is not a declared "
+                                              "random variable")
+            items.append(CopyRV(name + primes))
+        else:
+            items.extend(b.rvitem(item.children[0], _scope(b.ctx), 0))
+    return b.core(t, RVSet, *items)
 
 
 # ---------------------------------------------------------------------------- domains

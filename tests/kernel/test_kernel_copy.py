@@ -129,3 +129,21 @@ def test_every_equality_the_copy_lemma_licenses_holds_on_a_random_distribution(s
 
     for eq in hyp.equalities():
         assert abs(value(eq)) < 1e-9, eq
+
+
+def test_four_dfz_inequalities_are_proved_with_two_copy_steps_each():
+    checked = check_file(ROOT / "proofs" / "dfz_four_variable.toml")
+    assert checked.status == "proved"
+    assert [r.status for r in checked.report.steps] == ["proved"] * 4
+    assert all(len(s.args["copy"]) == 2 for s in checked.proof.steps)
+
+
+def test_a_second_copy_step_may_copy_over_a_first_copy_and_round_trips():
+    from derive.io.grammar import ParseContext, parse_copy_spec
+    from derive.core import RV
+
+    ctx = ParseContext(variables={n: RV(n) for n in "ABCX"})
+    spec = parse_copy_spec("X over C', A", ctx)
+    assert CopyRV("C'") in spec.over.args
+    p = _proof(ZY, (CopySpec(A, X | Y), CopySpec(X, RVSet(CopyRV("A'"), B))))
+    assert read_proof_text(write_proof(p)).steps[0].args["copy"] == p.steps[0].args["copy"]

@@ -12,6 +12,16 @@ it, through numeric verification (:mod:`derive.audit.run`). Verdicts:
 
 Exit codes: 0 no survivor; 1 a survivor (printed with its counterexample); 2 bad input.
 
+``derive audit --generate N [--seed S] [--samples K] [--json]``: the independent oracle
+(:mod:`derive.audit.generate`). N random proof files (every rule, edge-case parameters and ranges,
+mostly plausible-but-false claims) go through the kernel; every step it accepts (``proved``, or
+``assumed`` by a cited fact) is evaluated on up to K concrete models of the hypotheses by
+:mod:`derive.audit.semantics`, which implements DESIGN.md's written semantics without the kernel.
+A certified violation is a *false accept* (exit 1, printed with its minimal proof text and the model);
+hypotheses with no model are counted apart (vacuous accepts), as are uncertified suspicions and
+accepted claims that are undefined on a model. JSON: ``{"files", "steps", "accepted", "per_rule",
+"false_accepts": [...], "no_model_files", "vacuous_accepts", "suspects", "undefined_accepts", ...}``.
+
 JSON (``--json``)::
 
     {"mutants": N, "killed": K, "accepted_true": A, "survivors": [{"proof", "file", "id", "operator",
@@ -41,7 +51,10 @@ def register(subparsers) -> None:
                     "swapped variables, dropped or changed hypotheses and premises, stronger theorems), run each "
                     "through the kernel and, when accepted, through numeric verification. Exit 1 if a mutant "
                     "the kernel accepts is false on a model of its hypotheses (a soundness bug).")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="proof files or folders of *.toml")
+    a.add_argument("paths", nargs="*", metavar="PATH", help="proof files or folders of *.toml (not with --generate)")
+    a.add_argument("--generate", type=int, default=None, metavar="N",
+                   help="instead of mutating PATHs, generate N random proof files and test every step the kernel "
+                        "accepts on concrete models with an independent evaluator (exit 1 on a false accept)")
     a.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     a.add_argument("--seed", type=int, default=0, metavar="S",
                    help="seed of the mutant sample, of the rules tried and of the models (default 0)")
@@ -77,6 +90,11 @@ def _options(args: argparse.Namespace) -> tuple[int, int | None, int, int]:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from derive.audit import audit_paths
+
+    if args.generate is not None:
+        return _cmd_generate(args)
+    if not args.paths:
+        raise InvalidArgument("Expected PATH... or --generate N")
 
     seed, max_mutants, samples, jobs = _options(args)
     report = audit_paths(args.paths, seed=seed, max_mutants=max_mutants, samples=samples, jobs=jobs,
@@ -121,3 +139,54 @@ def _print(report, verbose: bool) -> None:
             for r in p.results:
                 if r.verdict == "accepted_true":
                     print(f"  {r.id}: {r.description} — {r.reason}")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from derive.audit.generate import run_generated
+
+    if args.paths:
+        raise InvalidArgument("Expected either PATH... or --generate N, not both")
+    if args.generate < 1:
+        raise InvalidArgument(f"Expected --generate >= 1 but got {args.generate}")
+    if args.generate > 10_000_000:
+        raise LimitExceeded(f"--generate is at most 10000000 but got {args.generate}")
+    samples = 6 if args.samples is None else args.samples
+    if not 1 <= samples <= 1000:
+        raise InvalidArgument(f"Expected 1 <= --samples <= 1000 but got {samples}")
+
+    def progress(k: int, res) -> None:
+        if not args.json and args.verbose and (k + 1) % 100 == 0:
+            print(f"  {k + 1} files", file=sys.stderr, flush=True)
+
+    report = run_generated(args.generate, args.seed, models=samples, progress=progress)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        _print_generated(report, args.verbose)
+    return EXIT_NO if report.false_accepts else EXIT_OK
+
+
+def _print_generated(rep, verbose: bool) -> None:
+    print(f"{rep.files} proof files generated (seed {rep.seed}) in {rep.seconds:.1f}s: {rep.steps} steps, "
+          f"{rep.accepted} accepted by the kernel, {rep.tested} tested on models; {rep.read_errors} files refused "
+          f"by the reader")
+    print(f"{len(rep.false_accepts)} false accepts; {rep.no_model_files} files with no model "
+          f"({rep.vacuous_accepts} vacuous accepts); {len(rep.suspects)} uncertified suspicions; "
+          f"{len(rep.undefined_accepts)} accepted claims undefined on a model; {len(rep.errors)} internal errors")
+    print(f"\n{'rule':<16} " + " ".join(f"{s:>9}" for s in ("proved", "assumed", "failed", "other")))
+    for rule in sorted(rep.per_rule):
+        c = rep.per_rule[rule]
+        other = sum(v for k, v in c.items() if k not in ("proved", "assumed", "failed"))
+        print(f"{rule:<16} {c.get('proved', 0):>9} {c.get('assumed', 0):>9} {c.get('failed', 0):>9} {other:>9}")
+    for fa in rep.false_accepts:
+        print(f"\nFALSE ACCEPT file {fa['file']} (seed {fa['seed']}, {fa['scenario']}), step {fa['step']} "
+              f"({fa['rule']}): {fa['claim']}")
+        print(f"  violated on: {json.dumps(fa['model'])}  ({fa['detail']})")
+        for line in fa["proof_text"].splitlines():
+            print(f"    {line}")
+    if verbose:
+        for kind, items in (("SUSPECT", rep.suspects), ("UNDEFINED", rep.undefined_accepts)):
+            for x in items:
+                print(f"\n{kind} file {x['file']} step {x['step']} ({x['rule']}): {x['claim']}: {x['detail']}")
+        for e in rep.errors:
+            print(f"\nERROR file {e['file']}: {e['error']}")

@@ -108,6 +108,11 @@ _INF = math.inf
 
 # ----------------------------------------------------------------------------------- outward float arithmetic
 
+#: ``np.log``/``math.log`` margins: relative 2^-44 plus 2^-60 absolute, above their few-ulp error (as in
+#: :mod:`derive.channels.simplex`).
+_LOGREL = 2.0 ** -44
+_LOGABS = 2.0 ** -60
+
 def _u(x: float) -> float:
     """``x`` (a float result of one correctly rounded operation) moved up by one ulp: above the exact value."""
     return math.nextafter(x, _INF)
@@ -117,12 +122,13 @@ def _d(x: float) -> float:
     return math.nextafter(x, -_INF)
 
 
-@dataclass(frozen=True)
 class _I:
     """A float interval ``[lo, hi]`` with outward-rounded arithmetic (each result widened by one ulp)."""
 
-    lo: float
-    hi: float
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: float, hi: float) -> None:
+        self.lo, self.hi = lo, hi
 
     def __add__(self, o: "_I") -> "_I":
         return _I(_d(self.lo + o.lo), _u(self.hi + o.hi))
@@ -321,8 +327,71 @@ def _arbf(v: Any) -> Fraction:
     return Fraction(man * (1 << exp)) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
+class _VI:
+    """:class:`_I` over numpy arrays (elementwise; each result widened by one ulp with ``np.nextafter``)."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: Any, hi: Any) -> None:
+        self.lo, self.hi = lo, hi
+
+    def __add__(self, o: "_VI") -> "_VI":
+        return _VI(np.nextafter(self.lo + o.lo, -_INF), np.nextafter(self.hi + o.hi, _INF))
+
+    def __sub__(self, o: "_VI") -> "_VI":
+        return _VI(np.nextafter(self.lo - o.hi, -_INF), np.nextafter(self.hi - o.lo, _INF))
+
+    def __mul__(self, o: "_VI") -> "_VI":
+        with np.errstate(invalid="ignore"):
+            ps = np.stack([self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi])
+        ps = np.where(np.isnan(ps), 0.0, ps)
+        return _VI(np.nextafter(ps.min(axis=0), -_INF), np.nextafter(ps.max(axis=0), _INF))
+
+    def __truediv__(self, o: "_VI") -> "_VI":
+        pos = o.lo > 0
+        with np.errstate(divide="ignore"):
+            inv = _VI(np.nextafter(1 / np.where(pos, o.hi, 1.0), -_INF), np.nextafter(1 / np.where(pos, o.lo, 1.0), _INF))
+        out = self * inv
+        return _VI(np.where(pos, out.lo, -_INF), np.where(pos, out.hi, _INF))
+
+    def sq(self) -> "_VI":
+        a, b = self.lo * self.lo, self.hi * self.hi
+        lo = np.where(self.lo >= 0, a, np.where(self.hi <= 0, b, 0.0))
+        return _VI(np.nextafter(lo, -_INF), np.nextafter(np.maximum(a, b), _INF))
+
+    def at(self, i: int) -> _I:
+        return _I(float(self.lo[i]), float(self.hi[i]))
+
+
+def _vrel(v: Any, rel: Any, scale: Any = None) -> _VI:
+    """``v ± rel · scale`` (``scale`` defaults to ``|v|``), outward."""
+    s = np.abs(v) if scale is None else scale
+    return _VI(np.nextafter(v - rel * s, -_INF), np.nextafter(v + rel * s, _INF))
+
+
+def _vlog(x: _VI) -> _VI:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.log(np.where(x.lo > 0, x.lo, 1.0))
+        b = np.log(np.where(x.hi > 0, x.hi, 1.0))
+    return _VI(np.where(x.lo > 0, a - np.abs(a) * _LOGREL - _LOGABS, -_INF), b + np.abs(b) * _LOGREL + _LOGABS)
+
+
+def _vlog1p(x: _VI) -> _VI:
+    ok = x.lo > -1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.log1p(np.where(ok, x.lo, 0.0))
+        b = np.log1p(np.where(ok, x.hi, 0.0))
+    return _VI(np.where(ok, a - np.abs(a) * _LOGREL - _LOGABS, -_INF), np.where(ok, b + np.abs(b) * _LOGREL + _LOGABS, _INF))
+
+
+def _vxlogy(x: _VI, y: _VI) -> _VI:
+    ly = _vlog(y)
+    return _VI(np.maximum(x.lo, 0.0), x.hi) * ly
+
+
 class _FloatSide:
-    """Point evaluations on the positive side in float64 with outward margins (module docstring)."""
+    """Point evaluations on the positive side in float64 with outward margins (module docstring); many
+    ``t`` at once (rows of a ``len(t) × k`` array)."""
 
     def __init__(self, f: np.ndarray, omf: np.ndarray, P: np.ndarray, pbar: float) -> None:
         self.f, self.omf, self.P = f, omf, P
@@ -331,60 +400,65 @@ class _FloatSide:
         self.dfmax = self.fmax - f                               # >= 0 (computed exactly up to one rounding)
         self.pbar = pbar
         self.df = f - pbar
-        self.eps = (self.k + 64) * 2.0 ** -44
+        self.eps = (self.k + 64) * 2.0 ** -50
         self.logit_p = math.log(pbar) - math.log1p(-pbar)
 
     def at(self, t: float) -> _Point:
-        eps = self.eps + t * (self.fmax + 1) * 2.0 ** -44      # the exponent's rounding: |t e| u
+        return self.at_many([t])[0]
+
+    def at_many(self, ts: Sequence[float]) -> list[_Point]:
+        t = np.asarray(ts, dtype=float)[:, None]
+        tt = t[:, 0]
+        eps = self.eps + tt * (self.fmax + 1) * 2.0 ** -50     # the exponent rounding: |t e| u, 8x
         P, f, om = self.P, self.f, self.omf
-        e = -t * self.dfmax
-        w = P * np.exp(e)                                        # P e^{t (f - fmax)}
-        Z = float(w.sum())
-        S1 = float((w * f).sum())
-        S0 = float((w * om).sum())
-        Sdf = float((w * self.dfmax).sum())
-        lo_hi = lambda v, scale: _I(_d(v - eps * scale), _u(v + eps * scale))  # noqa: E731
-        Zi, S1i, S0i, Sdfi = lo_hi(Z, Z), lo_hi(S1, S1), lo_hi(S0, S0), lo_hi(Sdf, Sdf)
+        w = P * np.exp(-t * self.dfmax)                          # P e^{t (f - fmax)}
+        Z = w.sum(axis=1)
+        S1 = (w * f).sum(axis=1)
+        S0 = (w * om).sum(axis=1)
+        Sdf = (w * self.dfmax).sum(axis=1)
+        Zi, S1i, S0i, Sdfi = _vrel(Z, eps), _vrel(S1, eps), _vrel(S0, eps), _vrel(Sdf, eps)
         m_i, om_i = S1i / Zi, S0i / Zi
         mc = S1 / Z
-        d = f - mc
+        d = f - mc[:, None]
         wd2 = w * d * d
-        k2c = float(wd2.sum()) / Z
-        k3c = float((wd2 * d).sum()) / Z
-        a3 = float((wd2 * np.abs(d)).sum()) / Z
-        dm = max(abs(m_i.hi - mc), abs(mc - m_i.lo))             # |m - mc|
+        k2c = wd2.sum(axis=1) / Z
+        k3c = (wd2 * d).sum(axis=1) / Z
+        a3 = (wd2 * np.abs(d)).sum(axis=1) / Z
+        dm = np.maximum(np.abs(m_i.hi - mc), np.abs(mc - m_i.lo))          # |m - mc|
         # E(f - c)^2 = k2 + (m - c)^2 and E(f - c)^3 = k3 + 3 k2 (m - c) + (m - c)^3 (c = mc)
-        k2 = _I(_d(k2c * (1 - 4 * eps) - dm * dm), _u(k2c * (1 + 4 * eps)))
-        k2 = _I(max(k2.lo, 0.0), k2.hi)
+        k2 = _VI(np.maximum(np.nextafter(k2c * (1 - 4 * eps) - dm * dm, -_INF), 0.0),
+                 np.nextafter(k2c * (1 + 4 * eps), _INF))
         r3 = 4 * eps * a3 + 3 * k2.hi * dm + dm ** 3
-        k3 = _I(_d(k3c - r3), _u(k3c + r3))
+        k3 = _VI(np.nextafter(k3c - r3, -_INF), np.nextafter(k3c + r3, _INF))
         u = m_i * om_i
         chi = k2 / u
         dchi = k3 / u - chi * chi * (om_i - m_i)
-        pb = _I(_d(self.pbar * (1 - eps)), _u(self.pbar * (1 + eps)))
-        if t * (self.fmax - self.pbar) <= 1:
-            # g = log(S1 (1 - pbar) / (S0 pbar)) = log1p(T / (S0c pbar)) with, centred at c = pbar,
-            # T = sum P e^{t(f - c)} (f - pbar) = sum P expm1(t (f - c)) (f - pbar) + sum P (f - pbar), the last
-            # sum 0 exactly; S0c = sum P (1 - f) e^{t (f - c)}. scaleT also covers input errors of f (t e^{..}).
-            ex = t * (f - self.pbar)
-            em = np.expm1(ex)
-            T = float((P * em * self.df).sum())
-            scaleT = float((P * (np.abs(em) + t * np.exp(ex)) * (np.abs(self.df) + 1)).sum())
-            Ti = _I(_d(T - 4 * eps * scaleT), _u(T + 4 * eps * scaleT))
-            S0c = float((P * om * np.exp(ex)).sum())
-            S0ci = _I(_d(S0c * (1 - eps)), _u(S0c * (1 + eps)))
-            g = _log1p_iv(Ti / (S0ci * pb))
-        else:
-            g = _I(_logd((S1i / S0i).lo), _logu((S1i / S0i).hi)) - _I(_d(self.logit_p - 4 * eps * (abs(self.logit_p) + 2)),
-                                                                      _u(self.logit_p + 4 * eps * (abs(self.logit_p) + 2)))
-        N = _xlogy_iv(m_i, m_i / pb) + _xlogy_iv(om_i, om_i / (_pt(1.0) - pb))
-        D = _I(0.0, _INF) if Zi.lo <= 0 else (_I(-_logu(Zi.hi), -_logd(Zi.lo)) - _pt(t) * Sdfi / Zi)
-        D = _I(max(D.lo, 0.0), D.hi)
-        return _Point(t, chi, dchi, g / _pt(t), N / D if D.lo > 0 else _I(-_INF, _INF), D, N)
+        pb = _vrel(np.full(len(tt), self.pbar), eps)
+        # g = log(S1 (1 - pbar) / (S0 pbar)). Small t: centred at c = pbar, g = log1p(T / (S0c pbar)) with
+        # T = sum P e^{t(f - c)} (f - pbar) = sum P expm1(t (f - c)) (f - pbar) + sum P (f - pbar), the last sum
+        # 0 exactly; S0c = sum P (1 - f) e^{t (f - c)}; scaleT also covers input errors of f (t e^{..}).
+        small = tt * (self.fmax - self.pbar) <= 1
+        ts = np.where(small, tt, 0.0)[:, None]
+        ex = ts * self.df
+        em = np.expm1(ex)
+        T = (P * em * self.df).sum(axis=1)
+        scaleT = (P * (np.abs(em) + ts * np.exp(ex)) * (np.abs(self.df) + 1)).sum(axis=1)
+        Ti = _vrel(T, 4 * eps, scaleT)
+        S0ci = _vrel((P * om * np.exp(ex)).sum(axis=1), eps)
+        g_small = _vlog1p(Ti / (S0ci * pb))
+        lp = np.full(len(tt), self.logit_p)
+        g_large = _vlog(S1i / S0i) - _vrel(lp, 4 * eps, np.abs(lp) + 2)
+        g = _VI(np.where(small, g_small.lo, g_large.lo), np.where(small, g_small.hi, g_large.hi))
+        N = _vxlogy(m_i, m_i / pb) + _vxlogy(om_i, om_i / (_VI(np.ones(len(tt)), np.ones(len(tt))) - pb))
+        lZ = _vlog(Zi)
+        D = _VI(-lZ.hi, -lZ.lo) - _VI(tt, tt) * Sdfi / Zi
+        D = _VI(np.maximum(D.lo, 0.0), D.hi)
+        R = N / D
+        psi = g / _VI(tt, tt)
+        return [_Point(float(tt[i]), chi.at(i), dchi.at(i), psi.at(i), R.at(i), D.at(i), N.at(i))
+                for i in range(len(tt))]
 
 
-_LOGREL = 2.0 ** -44
-_LOGABS = 2.0 ** -60
 
 
 def _logd(x: float) -> float:
@@ -426,6 +500,12 @@ class _SideResult:
     others: float               # max of the cell and tail bounds
 
 
+def _eval_many(ev: Any, ts: Sequence[float]) -> list[_Point]:
+    if hasattr(ev, "at_many"):
+        return ev.at_many(ts)
+    return [ev.at(t) for t in ts]
+
+
 class _Cover:
     """The cover of one side (module docstring §5): a central Taylor cell ``(0, h]``, cells between evaluated
     points, and a tail. For a ``λ`` in cell ``j``, ``R(λ) <= min(chain_j, mediant_j)`` with
@@ -448,14 +528,14 @@ class _Cover:
         self.central = central
         self.central_exact = central == chi0_hi and d1.hi <= 0 <= d1.lo and d2.hi < 0 \
             and c3 * h <= 3 * -d2.hi * (1 - 1e-9)
-        pts: list[_Point] = []
+        ts: list[float] = []
         t, L = h, 40.0 * scale
         while True:
-            pts.append(ev.at(t))
+            ts.append(t)
             if t >= L:
                 break
             t = t * 1.5 if t * 1.5 < L * 0.999 else L
-        self.pts = pts
+        self.pts = pts = _eval_many(ev, ts)
         self.best_lo, self.best_lam = -_INF, None
         for p in pts:
             self._note(p)
@@ -501,36 +581,38 @@ class _Cover:
             tail = min(tail, max(last.R.hi, gl), max(chain, gl))
         return out, tail
 
-    def refine(self, target: float, deadline: float) -> None:
+    def refine(self, target: Any, deadline: float) -> None:
+        """Split every cell above ``target()`` (and extend the tail) per round, until none is above it or the
+        deadline or the point limit is reached."""
         while True:
             cells, tail = self.bounds()
-            worst_i = max(range(len(cells)), key=lambda i: cells[i]) if cells else None
-            worst = cells[worst_i] if cells else -_INF
-            if max(worst, tail, self.central) <= max(target(), -_INF):
+            tg = target()
+            bad = [i for i, b in enumerate(cells) if b > tg]
+            if not bad and tail <= tg and self.central <= tg:
                 self.converged = True
                 return
-            if time.perf_counter() > deadline or len(self.pts) > _MAX_POINTS:
+            if (not bad and tail <= tg) or time.perf_counter() > deadline or len(self.pts) > _MAX_POINTS:
                 return
-            if tail >= worst:
+            new_pts = []
+            if tail > tg:
                 if self.pts[-1].t * self.r > 1e6:                 # the float exponent margins stop here
-                    return
-                p = self.pts[-1]
-                newp = self.ev.at(p.t * 2)
-                self.pts.append(newp)
-                pb = self._psi_bound(p, newp)
-                self.psib.append(pb)
-                self.med.append(self._mediant(p, newp, pb))
-            else:
-                p, q = self.pts[worst_i], self.pts[worst_i + 1]
+                    if not bad:
+                        return
+                else:
+                    new_pts.append(self.pts[-1].t * 2)
+            for i in bad:
+                p, q = self.pts[i], self.pts[i + 1]
                 tm = math.sqrt(p.t * q.t) if q.t > 2 * p.t else (p.t + q.t) / 2
-                if not (p.t < tm < q.t):
-                    return
-                newp = self.ev.at(tm)
-                self.pts.insert(worst_i + 1, newp)
-                b1, b2 = self._psi_bound(p, newp), self._psi_bound(newp, q)
-                self.psib[worst_i:worst_i + 1] = [b1, b2]
-                self.med[worst_i:worst_i + 1] = [self._mediant(p, newp, b1), self._mediant(newp, q, b2)]
-            self._note(newp)
+                if p.t < tm < q.t:
+                    new_pts.append(tm)
+            if not new_pts:
+                return
+            for newp in _eval_many(self.ev, new_pts):
+                self._note(newp)
+                self.pts.append(newp)
+            self.pts.sort(key=lambda p: p.t)
+            self.psib = [self._psi_bound(self.pts[i], self.pts[i + 1]) for i in range(len(self.pts) - 1)]
+            self.med = [self._mediant(self.pts[i], self.pts[i + 1], self.psib[i]) for i in range(len(self.pts) - 1)]
 
     def result(self) -> _SideResult:
         cells, tail = self.bounds()
@@ -545,7 +627,7 @@ class _Cover:
 
 
 def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: float, deadline: float,
-                eq_target: float | None = None) -> list[_SideResult]:
+                eq_target: float | None = None, polish: bool = True) -> list[_SideResult]:
     """Refine both sides against the target ``max(η_χ² upper end, best lower end) + slack``."""
     def target() -> float:
         lo = max([chi0_lo] + [c.best_lo for c in covers]
@@ -559,7 +641,7 @@ def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: flo
     res = [c.result() for c in covers]
     # polish: no witness above eta_chi2 and the cover is within the slack of it: try to certify equality
     eq = chi0_hi if eq_target is None else eq_target
-    if max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
+    if polish and max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
         extra = min(deadline, time.perf_counter() + 2 * (time.perf_counter() - start) + 0.01)
         for i, c in enumerate(covers):
             if c.result().others > eq:
@@ -755,7 +837,7 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
 
 def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None = None, symmetric: bool = False,
                         slack: float = 1e-12, budget: float = 0.5, chi0: tuple[float, float] | None = None,
-                        om_chi0_lo: float | None = None) -> TiltBracket:
+                        om_chi0_lo: float | None = None, polish: bool = True) -> TiltBracket:
     """:func:`eta_kl_binary` with float64 inputs (``omf = 1 − f`` computed accurately by the caller when
     ``f`` is near 1) and float64 point evaluations with outward margins (module docstring).
 
@@ -770,10 +852,10 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     keep = P > 0
     f, P, omf = f[keep], P[keep], omf[keep]
     k = len(f)
-    eps = (k + 64) * 2.0 ** -44
+    eps = (k + 64) * 2.0 ** -50
     s = float(P.sum())
     P = P / s
-    eps += 2.0 ** -44
+    eps += 2.0 ** -48
     r = _u(float(f.max() - f.min()) * (1 + eps)) if k else 0.0
     if k == 0 or r == 0:
         z = Fraction(0)
@@ -832,7 +914,7 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
         d_inf = _I(-_logu(p_arg * (1 + eps)), -_logd(p_arg * (1 - eps)))
         g_inf = _u((_logu(fm) - _logd(fm_o) - math.log(pbs) + math.log1p(-pbs)) * (1 + eps) + 1e-12) if fm_o > 0 else _INF
         covers.append(_Cover(ev, chi0_hi, sd1, d2, r, n_inf, d_inf, g_inf, chi0_hi + slack, 1.0 / r))
-    results = _run_covers(covers, chi0_hi, chi0_lo, slack, deadline)
+    results = _run_covers(covers, chi0_hi, chi0_lo, slack, deadline, polish=polish)
     if symmetric:
         results = [results[0], results[0]]
     return _assemble(Fraction(chi0_hi), chi0_lo, results, slack, t0, symmetric, exact_chi0=False,

@@ -1,6 +1,7 @@
 """No user input makes derive exit 3 (issue 13, class 7).
 
 Many small proof files with hostile but grammatical content — every rule with arguments of the wrong kind,
+hypotheses with undefined, contradictory or mis-typed parameters,
 ``min``/``max``/``log``/``sqrt``/``h`` of negative or undefined quantities, ``monotone`` with such functions,
 ``substitute`` with malformed equalities, huge and nested sums, reversed ranges, real parameters used as
 indices — go through ``derive check``, ``derive check --verify``, ``derive verify`` and ``derive latex``. Each
@@ -88,6 +89,21 @@ ARGS = [
 ]
 
 
+#: Extra hypotheses of the wrong kind, with undefined parameters, contradictory or degenerate.
+HYPOTHESES = [
+    'channel = "Z | Y ~ BSC(log(-p))"', 'channel = "Z | Y ~ BSC(p + 2)"', 'channel = "Z | Y ~ matrix([[p, 1 - p], [2, -1]])"',
+    'channel = "Z | Y ~ QSC(p, 1/2)"', 'channel = "Z | Y ~ AWGN(-1)"', 'channel = "Z | Y ~ AWGN(r)"',
+    'channel = "Z | Y ~ QSC(10^9, 1/2)"', 'channel = "Z | Y ~ matrix([[h(p), 1 - h(p)], [sqrt(p), 1 - sqrt(p)]])"',
+    'channel = "Y | X ~ AWGN(q)"', 'channel = "Y | X ~ BSC(1/3)"', 'channel = "S[i] | S[i-1] ~ AWGN(q) for i in 2..n"',
+    'channel = "S[i] | S[i-1] ~ BSC(r) for i in 2..n"', 'channel = "S[i] | S[i+1] ~ BSC(p) for i in 1..p"',
+    'function_of = "Y = f(X)"', 'function_of = "X = f(Y)"', 'function_of = "U = f(U)"',
+    'function_of = "Y = f(X, S[1..n])"', 'independent = "X _|_ Y"', 'independent = "S[1..n] _|_ X | Y"',
+    'mutually_independent = "S[1..p]"', 'iid = "S[1..n] | X"', 'markov = "U -> S[1] -> ... -> S[n]"',
+    'markov = "Z -> Y -> X -> U"', 'assume = "log(-p) <= 1"', 'channel = "Y[1..n] | X ~ BSC(p)"',
+    'channel = "S[2..n] | S[1..n-1] ~ BSC(p)"',
+]
+
+
 def _claim(rng: random.Random) -> str:
     def side() -> str:
         k = rng.choice([1, 1, 2])
@@ -105,6 +121,9 @@ def proof_text(seed: int) -> str:
     rng = random.Random(seed)
     ids = ["chain", "ch", "eq", "le", "ind"]
     text = HEADER
+    for k in range(rng.choice([0, 0, 1, 2])):
+        text += f'[[hypothesis]]\nid = "x{k}"\n{rng.choice(HYPOTHESES)}\n'
+        ids.append(f"x{k}")
     steps = []
     for k in range(rng.choice([1, 1, 2])):
         sid = f"s{k}"

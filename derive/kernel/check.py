@@ -273,6 +273,10 @@ def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     if ctx.rule == "copy":
         ctx = copy_context(ctx)  # the kernel's own copies; the oracle searches in the extended space
         rule = RULES["shannon"].function
+        if oracle is not None and not ctx.args.get("certificate"):
+            rescued = _ask_oracle(ctx, oracle)  # the LP is the way to certificates in the larger space; checked
+            if rescued is not None:
+                return rescued
     else:
         rule = RULES[ctx.rule].function
     if ctx.rule not in ("linear", "shannon", "copy"):

@@ -88,7 +88,9 @@ def certificate_text(claim, cert: Certificate) -> str:
         if k == 0 and neg:
             lead = "= -"
         coeff = "" if mag == 1 else f"{sympy.sstr(mag)} * "
-        rows.append((f"    {lead}{coeff}{sympy.sstr(term_expression(t))}", _why(t)))
+        e = term_expression(t)
+        body = f"({sympy.sstr(e)})" if e.is_Add and (coeff or neg) else sympy.sstr(e)  # - 2 * (H(A') - H(A))
+        rows.append((f"    {lead}{coeff}{body}", _why(t)))
     if not used:
         rows.append((f"    = {sympy.sstr(cert.residual)}", "a constant >= 0" if cert.residual != 0 else ""))
     elif not is_zero_coefficient(cert.residual):

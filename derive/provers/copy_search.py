@@ -47,7 +47,8 @@ class CopyProof:
 
 def copy_specs(variables: RVSet) -> list[CopySpec]:
     """Every copy step over ``variables``: copied set non-empty, disjoint from the set it is copied over.
-    Ordered by size (fewest copied, then fewest kept), so the first proof found uses the smallest extension."""
+    Ordered by the number of copies (fewest first, so a proof found uses the smallest extension), then by how
+    far the kept set is from "all but one" of the other variables."""
     items = list(variables.args)
     out = []
     for assign in itertools.product((0, 1, 2), repeat=len(items)):
@@ -55,7 +56,10 @@ def copy_specs(variables: RVSet) -> list[CopySpec]:
         over = [v for v, a in zip(items, assign) if a == 2]
         if copied:
             out.append(CopySpec(RVSet(*copied), RVSet(*over)))
-    return sorted(out, key=lambda s: (len(s.copied), len(s.over), str(s)))
+    n = len(items)
+    # few copied variables first; among them, copies over all but one of the other variables first (the shape
+    # of the Zhang-Yeung and most DFZ copy steps), then smaller and larger sets
+    return sorted(out, key=lambda s: (len(s.copied), abs(len(s.over) - (n - len(s.copied) - 1)), len(s.over), str(s)))
 
 
 def _claim_variables(claim: Statement, hyps: dict[str, Hypothesis]) -> RVSet:

@@ -134,6 +134,22 @@ def _value(form: LinearForm, entropy) -> Fraction:
     return total
 
 
+def _integer_form(form: LinearForm) -> tuple[int, list[tuple[int, tuple]]]:
+    """``form`` times the positive common denominator of its rational coefficients, as integers."""
+    fracs = [(_frac(c), atom.target.args) for atom, c in form.terms.items()]
+    const = _frac(form.const)
+    den = 1
+    for f in [const] + [f for f, _ in fracs]:
+        den = den * f.denominator // __import__("math").gcd(den, f.denominator)
+    return int(const * den), [(int(f * den), members) for f, members in fracs]
+
+
+def _integer_value(form: tuple[int, list[tuple[int, tuple]]], assign: dict) -> int:
+    """The scaled form's value on a GF(2)-linear model (same sign as the form's value)."""
+    const, terms = form
+    return const + sum(c * gf2_rank([assign[m] for m in members]) for c, members in terms)
+
+
 def _side_values(claim: Statement, entropy) -> tuple[Fraction, Fraction]:
     return _value(linear_form(claim.lhs), entropy), _value(linear_form(claim.rhs), entropy)
 
@@ -154,6 +170,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if items is None:
         return None
     rng = random.Random(seed)
+    slack_int = _integer_form(slack)
+    eqs_int = [_integer_form(q) for q in eqs]
     for t in range(tries):
         k = 1 + t % max_sources
         assign = {it: (0 if rng.random() < 0.15 else rng.randrange(1, 1 << k)) for it in items}
@@ -161,9 +179,10 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         def entropy(members, assign=assign) -> int:
             return gf2_rank([assign[m] for m in members])
 
-        if any(_value(q, entropy) != 0 for q in eqs):
+        # screened in integers (ranks are integers; the forms scaled by a positive common denominator)
+        if any(_integer_value(q, assign) != 0 for q in eqs_int):
             continue
-        v = _value(slack, entropy)
+        v = _integer_value(slack_int, assign)
         if v < 0 or (claim.is_equality and v != 0):
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain

@@ -15,7 +15,7 @@ INGLETON = Statement(I(A, B, E), "<=", I(A, B, X) + I(A, B, Y) + I(X, Y, E))
 def test_copy_specs_enumerate_every_disjoint_pair_smallest_first():
     specs = copy_specs(RVSet("A", "B", "C"))
     assert len(specs) == 3 ** 3 - 2 ** 3  # each variable copied, kept, or neither; at least one copied
-    assert [len(s.copied) for s in specs] == sorted(len(s.copied) for s in specs)
+    assert [len(s.copied) for s in specs] == sorted(len(s.copied) for s in specs)  # fewest copies first
 
 
 def test_zhang_yeung_is_found_with_one_copy_step_and_kernel_checked():

@@ -393,14 +393,15 @@ class _FloatSide:
     """Point evaluations on the positive side in float64 with outward margins (module docstring); many
     ``t`` at once (rows of a ``len(t) × k`` array)."""
 
-    def __init__(self, f: np.ndarray, omf: np.ndarray, P: np.ndarray, pbar: float) -> None:
+    def __init__(self, f: np.ndarray, omf: np.ndarray, P: np.ndarray, pbar: float, extra: float = 0.0) -> None:
         self.f, self.omf, self.P = f, omf, P
+        self.extra = extra
         self.k = len(f)
         self.fmax = float(f.max())
         self.dfmax = self.fmax - f                               # >= 0 (computed exactly up to one rounding)
         self.pbar = pbar
         self.df = f - pbar
-        self.eps = (self.k + 64) * 2.0 ** -50
+        self.eps = (self.k + 64) * 2.0 ** -50 + extra
         self.logit_p = math.log(pbar) - math.log1p(-pbar)
 
     def at(self, t: float) -> _Point:
@@ -409,7 +410,7 @@ class _FloatSide:
     def at_many(self, ts: Sequence[float]) -> list[_Point]:
         t = np.asarray(ts, dtype=float)[:, None]
         tt = t[:, 0]
-        eps = self.eps + tt * (self.fmax + 1) * 2.0 ** -50     # the exponent rounding: |t e| u, 8x
+        eps = self.eps + tt * (self.fmax + 1) * (2.0 ** -50 + self.extra)   # the exponent's error: |t e| (u + input)
         P, f, om = self.P, self.f, self.omf
         w = P * np.exp(-t * self.dfmax)                          # P e^{t (f - fmax)}
         Z = w.sum(axis=1)
@@ -837,13 +838,14 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
 
 def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None = None, symmetric: bool = False,
                         slack: float = 1e-12, budget: float = 0.5, chi0: tuple[float, float] | None = None,
-                        om_chi0_lo: float | None = None, polish: bool = True) -> TiltBracket:
+                        om_chi0_lo: float | None = None, polish: bool = True, input_rel: float = 0.0) -> TiltBracket:
     """:func:`eta_kl_binary` with float64 inputs (``omf = 1 − f`` computed accurately by the caller when
     ``f`` is near 1) and float64 point evaluations with outward margins (module docstring).
 
     ``symmetric``: the caller guarantees the symmetry of §4 (then ``χ'(0) = 0`` exactly). ``chi0``: a certified
     ``(lo, hi)`` of η_χ²(P, K) computed by the caller, else computed here; ``om_chi0_lo``: a certified lower end
-    of ``1 − η_χ²``. Returns rationals equal to the float ends (upper rounded up).
+    of ``1 − η_χ²``. ``input_rel``: a bound on the relative error of the entries of ``f``, ``1 − f`` and ``P``
+    beyond 16 ulp (added to every margin). Returns rationals equal to the float ends (upper rounded up).
     """
     t0 = time.perf_counter()
     f = np.asarray(f, dtype=float)
@@ -852,7 +854,7 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     keep = P > 0
     f, P, omf = f[keep], P[keep], omf[keep]
     k = len(f)
-    eps = (k + 64) * 2.0 ** -50
+    eps = (k + 64) * 2.0 ** -50 + 4 * input_rel
     s = float(P.sum())
     P = P / s
     eps += 2.0 ** -48
@@ -900,7 +902,7 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
             break
         fs, os_ = (f, omf) if side == 0 else (omf, f)
         pbs = pbar if side == 0 else qbar
-        ev = _FloatSide(fs, os_, P, pbs)
+        ev = _FloatSide(fs, os_, P, pbs, extra=4 * input_rel)
         sd1 = d1 if side == 0 else _pt(0.0) - d1
         fm = float(fs.max())
         arg = fs >= fm

@@ -49,6 +49,7 @@ from typing import Callable
 import mpmath
 import numpy as np
 
+from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = ["Template", "TEMPLATES", "gaussian_cluster", "boolean_cluster", "cluster", "MAX_N", "MAX_CHI2_TYPES"]
@@ -377,10 +378,10 @@ def _chi2_values(log_om: float, chi2_k: float, note: str) -> dict:
             "chi2_note": note}
 
 
-def boolean_cluster(params: dict) -> dict:
-    """Certified τ_n = tanh²(n atanh ρ), ρ_n = ρ² τ_n, factor 1/(ρ² sinh²(n atanh ρ)); and the χ² values.
-
-    One n, in 30-digit interval arithmetic (the reference for :func:`boolean_cluster_rows`)."""
+def boolean_cluster_bsc(params: dict) -> dict:
+    """The BSC-factorization route alone: certified τ_n = tanh²(n atanh ρ), ρ_n = ρ² τ_n, factor
+    1/(ρ² sinh²(n atanh ρ)); and the χ² values. One n, in 30-digit interval arithmetic (the fallback of
+    :func:`boolean_cluster_rows`, and the reference for its float64 fallback values)."""
     n = params["n"]
     if n > MAX_N:
         raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
@@ -392,6 +393,19 @@ def boolean_cluster(params: dict) -> dict:
     _, log_om = _boolean_chi2(n, rho)
     out.update(_chi2_values(log_om, float(rho) ** 2, _CHI2_NOTE))
     return out
+
+
+def boolean_cluster(params: dict) -> dict:
+    """One n of :func:`boolean_cluster_rows` (the certified η_KL route, falling back to the BSC route), plus
+    ``arb_check``: the arb spot check of τ_n (:func:`boolean_tau_arb`) when n <= 2000."""
+    n = params["n"]
+    if n > MAX_N:
+        raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
+    row = boolean_cluster_rows(params, [n])[0]
+    if n <= ARB_CHECK_MAX_N:
+        lo, hi, how = boolean_tau_arb(n, _check_rho(params))
+        row["arb_check"] = {"tau_n": [lo, hi], "how": how}
+    return row
 
 
 def _lup(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
@@ -427,11 +441,8 @@ def _certified_rows(tau_hi: np.ndarray, log_om_lo: np.ndarray, log_rho_factor_hi
     return rows
 
 
-def boolean_cluster_rows(params: dict, ns) -> list[dict]:
-    """:func:`boolean_cluster` at every n of ``ns`` at once, in float64 with the outward slack
-    :data:`FLOAT_REL` (a = atanh ρ and log ρ² enter as outward-rounded interval ends)."""
-    rho = _check_rho(params)
-    ns = _check_ns(ns, "boolean-cluster")
+def _boolean_bsc_rows(rho: Fraction, ns: np.ndarray) -> list[dict]:
+    """The BSC-factorization route at every n (float64 with the outward slack :data:`FLOAT_REL`)."""
     with mpmath.workdps(DPS), _iv_dps(DPS):
         r = _iv(rho)
         a_hi = _up(_hi(iv.log((1 + r) / (1 - r)) / 2))        # tau_n and 1/(1 - tau_n) increase with a
@@ -441,10 +452,166 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
     t = -np.expm1(-2 * u) / (1 + e)                            # tanh(n a): relative error a few ulp
     tau_hi = np.minimum(t * t * (1 + FLOAT_REL), 1.0)
     log_om_lo = _ldown(math.log(4) - 2 * u - 2 * np.log1p(e), 2 * u)   # log sech^2(n a)
-    rows = _certified_rows(tau_hi, log_om_lo, log_rho2_hi, _BOOLEAN_REASON)
-    for row, log_om in zip(rows, _boolean_chi2_many(ns, rho)):
-        row.update(_chi2_values(float(log_om), float(rho) ** 2, _CHI2_NOTE))
+    return _certified_rows(tau_hi, log_om_lo, log_rho2_hi, _BOOLEAN_REASON)
+
+
+def boolean_cluster_rows(params: dict, ns) -> list[dict]:
+    """Certified τ_n = η_KL(law of S_n, S_n → θ) and ρ_n = ρ² τ_n at every n of ``ns`` (the tilt route,
+    :mod:`derive.channels.tilt`), falling back per row to the BSC route (:func:`boolean_cluster_bsc`) where the
+    tilt certificate is not completed; each row names its ``route``. Float64 with outward margins."""
+    rho = _check_rho(params)
+    ns = _check_ns(ns, "boolean-cluster")
+    bsc = _boolean_bsc_rows(rho, ns)
+    log_om = _boolean_chi2_many(ns, rho)
+    with mpmath.workdps(DPS), _iv_dps(DPS):
+        log_rho2_hi = _up(_hi(2 * iv.log(_iv(rho))))
+    tau_hi, log_om_lo, reasons, routes = _boolean_tilt(ns, rho, log_om, np.array([r["tau_n"] for r in bsc]))
+    tilt = _certified_rows(np.where(np.isnan(tau_hi), 1.0, tau_hi), np.where(np.isnan(log_om_lo), -np.inf, log_om_lo),
+                           log_rho2_hi, reasons)
+    rows = []
+    for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
+        row = dict(t) if not math.isnan(tau_hi[i]) else dict(b)
+        row["route"] = routes[i]
+        row["tau_n_bsc"], row["factor_bsc"], row["log10_factor_bsc"] = b["tau_n"], b["factor"], b["log10_factor"]
+        row.update(_chi2_values(float(lo), float(rho) ** 2, _CHI2_NOTE_TILT))
+        rows.append(row)
     return rows
+
+
+#: The numeric tilt cover (rows the analytic certificate does not reach) gets at most this many seconds per
+#: call of the many-n path; rows beyond it fall back to the BSC route (and say so).
+TILT_ROWS_BUDGET = 3.0
+#: Seconds for one row's cover at most.
+TILT_ROW_BUDGET = 0.25
+#: :func:`boolean_cluster` adds an arb spot check of τ_n up to this n.
+ARB_CHECK_MAX_N = 2000
+#: Relative slack of the numeric cover's upper end above η_χ² (far below the 1e-6 the tables show).
+TILT_SLACK = 1e-9
+
+_TILT_ANALYTIC = ("tau_n = eta_KL(law of S_n, S_n -> theta) = eta_chi2 = E[tanh^2(a S_n)], certified: the symmetric "
+                  "analytic chi-criterion (derive.channels.tilt, section 4: chi(v) <= chi(0) for every tilt v); "
+                  "1 - tau_n = E[sech^2(a S_n)] summed in float64 with outward margins and a log-concave window tail "
+                  "bound; rho_n = rho^2 tau_n by composition through theta [Polyanskiy & Wu 2017]")
+_TILT_COVER = ("tau_n = eta_KL(law of S_n, S_n -> theta) = eta_chi2 = E[tanh^2(a S_n)], certified: chi-criterion cell "
+               "cover of the tilt (derive.channels.tilt, section 5; float64 with outward margins); rho_n = rho^2 tau_n "
+               "by composition through theta [Polyanskiy & Wu 2017]")
+_TILT_UPPER = ("tau_n <= the upper end of the certified tilt cover of eta_KL(law of S_n, S_n -> theta) (derive.channels."
+               "tilt, section 5; eta_KL = eta_chi2 not certified at this n); rho_n = rho^2 tau_n by composition")
+_CHI2_NOTE_TILT = ("maximal-correlation (eta_chi2) values; eta_chi2 <= eta_KL, and they are certified values of "
+                   "eta_KL exactly on the rows whose route is 'eta_KL = eta_chi2'")
+
+ROUTE_ANALYTIC = "eta_KL = eta_chi2 (tilt, analytic chi-criterion)"
+ROUTE_COVER = "eta_KL = eta_chi2 (tilt, cell cover)"
+ROUTE_UPPER = "eta_KL <= tilt cover upper end"
+ROUTE_FALLBACK = "fallback: BSC factorization (tilt certificate not completed)"
+
+
+def _boolean_law(n: int, rho: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """f(s) = P(θ = +1 | S = s), 1 − f(s) and P(S = s), s = 0..n: arb balls (128 bits) rounded to the nearest
+    float, so every entry is within one ulp (plus 2^-100 relative) of its exact value; the last item is the
+    extra relative input error for :func:`derive.channels.tilt.eta_kl_binary_float` (0: inside its 16 ulp)."""
+    import flint
+
+    flint.ctx.prec = 128 + 2 * int(math.log2(n + 2))
+    r = flint.arb(flint.fmpq(rho.numerator, rho.denominator))
+    a2 = ((1 + r) / (1 - r)).log()                            # 2 atanh rho
+    p, q = (1 + r) / 2, (1 - r) / 2
+    f, om, P = np.empty(n + 1), np.empty(n + 1), np.empty(n + 1)
+    c = flint.arb(1)
+    for s in range(n + 1):
+        e = (-a2 * (2 * s - n)).exp()
+        f[s] = float(1 / (1 + e))
+        om[s] = float(e / (1 + e))
+        P[s] = float(c * (p ** s * q ** (n - s) + q ** s * p ** (n - s)) / 2)
+        c = c * (n - s) / (s + 1)
+    return f, om, P, 0.0
+
+
+def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np.ndarray):
+    """Per n: (upper end of τ_n, lower end of log(1 − τ_n), reason, route), NaN where the tilt route gives no
+    improvement on the BSC route. ``log_om``: the float64 window sum log E[sech²(a S_n)] (= log(1 − η_χ²))."""
+    import time
+
+    a = math.atanh(float(rho))
+    size = 2 * ns * a
+    log_x_lo = _ldown(log_om, size)
+    log_x_hi = _lup(log_om, size) + np.log1p((ns + 1.0) * math.exp(-CHI2_WINDOW_NATS))   # + the window's tail
+    tau = np.full(len(ns), np.nan)
+    log_om_lo = np.full(len(ns), np.nan)
+    reasons = [_BOOLEAN_REASON] * len(ns)
+    routes = [ROUTE_FALLBACK] * len(ns)
+    pending = []
+    for i in range(len(ns)):
+        if symmetric_certificate(math.exp(log_x_hi[i])) is not None:
+            tau[i] = min(-math.expm1(log_x_lo[i]) * (1 + FLOAT_REL), 1.0)
+            log_om_lo[i] = log_x_lo[i]
+            reasons[i], routes[i] = _TILT_ANALYTIC, ROUTE_ANALYTIC
+        else:
+            pending.append(i)
+    deadline = time.perf_counter() + TILT_ROWS_BUDGET
+    for i in sorted(pending, key=lambda j: ns[j]):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        n = int(ns[i])
+        f, om, P, err = _boolean_law(n, rho)
+        chi0 = -math.expm1(float(log_om[i]))
+        b = eta_kl_binary_float(f, P, omf=om, symmetric=True, budget=min(TILT_ROW_BUDGET, left),
+                                slack=TILT_SLACK * max(chi0, 1e-300), input_rel=err)
+        up = float(b.upper)
+        if b.equal and b.one_minus_lower and b.one_minus_lower > 0:
+            tau[i] = up
+            log_om_lo[i] = _ldown(np.array([math.log(b.one_minus_lower)]))[0]
+            reasons[i], routes[i] = _TILT_COVER, ROUTE_COVER
+        elif up < tau_bsc[i] and up < 1:
+            tau[i] = up
+            log_om_lo[i] = _ldown(np.array([math.log1p(-up)]))[0]
+            reasons[i], routes[i] = _TILT_UPPER, ROUTE_UPPER
+    for i in range(len(ns)):
+        if routes[i] == ROUTE_FALLBACK:
+            why = ("the cell cover did not beat it within its time budget" if i in pending else "")
+            reasons[i] = (f"fallback ({why or 'tilt certificate not completed'}; the tilt rows of this call share "
+                          f"{TILT_ROWS_BUDGET:g} s): " + _BOOLEAN_REASON)
+    return tau, log_om_lo, reasons, routes
+
+
+def boolean_tau_arb(n: int, rho: Fraction) -> tuple[float, float, str]:
+    """An arb spot check of τ_n = η_KL(law of S_n, S_n → θ): ``(lo, hi, how)``.
+
+    1 − η_χ² = E[sech²(a S_n)] is summed over all n + 1 values in arb (256 bits + 4 n); when the symmetric
+    analytic certificate holds the bracket is the η_χ² ball, else (n <= 60) the exact-rational cover
+    :func:`derive.channels.tilt.eta_kl_binary`, else ``(nan, nan, "not checked")``."""
+    import flint
+
+    from derive.channels.tilt import eta_kl_binary
+
+    rho = Fraction(rho)
+    flint.ctx.prec = 256 + 4 * int(n)
+    r = flint.arb(flint.fmpq(rho.numerator, rho.denominator))
+    p, q = (1 + r) / 2, (1 - r) / 2
+    A = flint.arb(0)
+    for s in range(n + 1):
+        bp = p ** s * q ** (n - s)
+        bq = q ** s * p ** (n - s)
+        A += flint.arb(math.comb(n, s)) * bp * bq / (bp + bq)      # P f (1 - f) summed: A_0
+    x = 4 * A                                                   # 1 - eta_chi2 (p bar = 1/2)
+    from derive.channels.exact import fraction_of_q  # noqa: F401 - (keeps the import surface of exact)
+    xl, xh = x.lower(), x.upper()
+    lo_om, hi_om = float(xl), float(xh)
+    if symmetric_certificate(hi_om * (1 + 1e-12)) is not None:
+        return (-math.expm1(math.log(hi_om)) if hi_om > 0 else 1.0) * (1 - 1e-15), \
+            (-math.expm1(math.log(lo_om)) if lo_om > 0 else 1.0) * (1 + 1e-15), \
+            "arb: 1 - eta_chi2 = E[sech^2(a S)] ball, symmetric analytic certificate"
+    if n <= 60:
+        pq, qq = (1 + rho) / 2, (1 - rho) / 2
+        fs, Ps = [], []
+        for s in range(n + 1):
+            bp, bq = pq ** s * qq ** (n - s), qq ** s * pq ** (n - s)
+            fs.append(bp / (bp + bq))
+            Ps.append(math.comb(n, s) * (bp + bq) / 2)
+        b = eta_kl_binary(fs, Ps, budget=5.0)
+        return float(b.lower), float(b.upper), f"arb: exact-rational tilt cover ({b.route})"
+    return math.nan, math.nan, "not checked (no analytic certificate and n > 60)"
 
 
 # ---------------------------------------------------------------------------- a new distribution

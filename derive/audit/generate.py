@@ -430,9 +430,9 @@ def scenario_markov(draw) -> Case:
     """U -> X -> Y (-> Z), channels on the links; dpi, sdpi, shannon, linear, chain_rule, substitute, monotone."""
     tags: set[str] = set()
     params: dict[str, Domain] = {}
-    cond = draw.coin(0.25)
+    cond = draw.coin(0.3)
+    joint = cond and draw.coin(0.5)      # (U, W) -> X -> Y ...  rather than  W -> U -> X -> Y ...
     names = ["W", "U", "X", "Y", "Z"] if cond else ["U", "X", "Y", "Z"]
-    W = "W" if cond else None
     pnames = _distinct(draw, ["delta", "eps"], set(names))
     if pnames != ["delta", "eps"]:
         tags.add("name_collision")
@@ -444,7 +444,7 @@ def scenario_markov(draw) -> Case:
     tags.add(f"channel_{kind1}")
     if cond:
         tags.add("channel_conditioned")
-    chain = " -> ".join(names)
+    chain = " -> ".join(names) if not joint else "(U, W) -> X -> Y -> Z"
     hyps = [("chain", "markov", chain), ("ch1", "channel", f"Y | X ~ {k1}")]
     if two:
         hyps.append(("ch2", "channel", f"Z | Y ~ {k2}"))
@@ -454,6 +454,9 @@ def scenario_markov(draw) -> Case:
         tags.add("contradictory")
     U, X, Y, Z = v("U"), v("X"), v("Y"), v("Z")
     G = (v("W"),) if cond and draw.coin(0.6) else ()
+    if draw.coin(0.1):
+        G = (v("Z"),)           # conditioning on a later variable: data processing fails in general
+        tags.add("channel_conditioned")
     steps: list[GenStep] = []
     K = draw.integer(3, 6)
     for s in range(K):
@@ -532,7 +535,10 @@ def scenario_markov(draw) -> Case:
         else:
             nodes.append(("U", (), lambda _: _rand_row(rng, 2, False), 2))
         xdet = "X = f(U)" in fdet
-        nodes.append(("X", ("U",), _cpt_rand(rng, 2, nx_, det=xdet), nx_))
+        if joint:
+            nodes.append(("X", ("U", "W"), _cpt_rand_multi(rng, nx_), nx_))
+        else:
+            nodes.append(("X", ("U",), _cpt_rand(rng, 2, nx_, det=xdet), nx_))
         nodes.append(("Y", ("X",), _channel_cpt(m1), ny))
         if two:
             m2 = mat2(pv)
@@ -854,7 +860,7 @@ def scenario_awgn(draw) -> Case:
     if concrete:
         S_ = N(draw.choice([Fraction(3), Fraction(1, 2), Fraction(1)]))
     else:
-        params[sname] = draw.choice([Domain(f"{sname} > 0", (_F(1, 10), _F(3)), _F(1, 20), _F(4)),
+        params[sname] = draw.choice([Domain(f"{sname} > 0", (_F(1, 100), _F(1, 10), _F(3)), _F(1, 20), _F(4)),
                                      Domain(f"{sname} >= 0", (_F(0), _F(1)), _F(0), _F(4), tags=("domain_zero",))])
         tags.update(params[sname].tags)
         S_ = P(sname)
@@ -934,8 +940,9 @@ def scenario_fano(draw) -> Case:
         pe = "pe"
     if pe != "pe" or kname == "_k0":
         tags.add("name_collision")
-    params[pe] = draw.choice([PROB_DOMAINS["half"](pe), PROB_DOMAINS["unit"](pe), PROB_DOMAINS["nonneg"](pe)])
-    params[kname] = INT_DOMAINS[draw.choice(["ge2", "ge1", "real", "range"])](kname)
+    params[pe] = draw.choice([PROB_DOMAINS["half"](pe), PROB_DOMAINS["half"](pe), PROB_DOMAINS["unit"](pe),
+                              PROB_DOMAINS["nonneg"](pe)])
+    params[kname] = INT_DOMAINS[draw.choice(["ge2", "ge2", "ge2", "ge1", "real", "range"])](kname)
     tags.update(params[pe].tags + params[kname].tags)
     units = draw.choice(["bits", "bits", "nats"])
     X, Y = v("X"), v("Y")
@@ -944,16 +951,17 @@ def scenario_fano(draw) -> Case:
     st, how = maybe_mutate(st, draw, 0.5)
     if how:
         tags.add("mutated_claim")
-    steps = [GenStep("fano", "fano", st, [], {"error": pe, "alphabet": draw.choice([kname, kname, f"{kname} + 1"])}, how)]
+    alpha = draw.choice([K, K, K, add(K, N(1)), sub(K, N(1))])
+    steps = [GenStep("fano", "fano", st, [], {"error": pe, "alphabet": _idx(alpha)}, how)]
     if draw.coin(0.4):
         steps.append(GenStep("info", "linear", (Iq([X], [Y]), ">=", sub(Hq([X]), add(fn("h", E), mul(E, fn("log", sub(K, N(1))))))),
                              ["fano"]))
 
     def build(pv, rng):
-        k = pv[kname]
+        k = evaluate_exact(alpha, pv)       # |X| <= the alphabet argument
         if k < 1:
             raise NoModel("alphabet bound below 1")
-        size = min(int(k), 4)
+        size = rng.randint(1, min(int(k), 4))
         if size < 1:
             raise NoModel("empty alphabet")
         joint = [[Fraction(rng.randint(0, 4)) for _ in range(2)] for _ in range(size)]

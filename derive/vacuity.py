@@ -58,11 +58,12 @@ class VacuityWarning:
     line: int | None = None
 
     def text(self) -> str:
+        where = f" (line {self.line})" if self.line is not None else ""
         if self.kind == CONTRADICTION:
-            return f"the hypotheses cannot hold together: {self.reason} — everything follows from them"
+            return f"the hypotheses cannot hold together{where}: {self.reason} — everything follows from them"
         if self.kind == DEGENERATE:
-            return f"the hypotheses hold together only in degenerate models: {self.reason}"
-        return f"the hypotheses may have no model: {self.reason}"
+            return f"the hypotheses hold together only in degenerate models{where}: {self.reason}"
+        return f"the hypotheses may have no model{where}: {self.reason}"
 
     def __str__(self) -> str:
         return self.text()

@@ -136,7 +136,7 @@ def test_cli_prints_warning_and_strict_refuses(tmp_path, capsys):
     path = _file(tmp_path, "cli", **{k: v for k, v in REJECT["bsc_function_of"].items() if k not in ("kind", "words")})
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "warning: the hypotheses cannot hold together: " in out and "everything follows from them" in out
+    assert "warning: the hypotheses cannot hold together (line 9): " in out and "everything follows from them" in out
     assert main(["check", "--strict", str(path)]) == 1
     out = capsys.readouterr().out
     assert "— failed" in out and "refused: --strict" in out

@@ -168,8 +168,13 @@ class Case:
     continuous: list[str] = field(default_factory=list)
     assumes: dict[str, tuple] = field(default_factory=dict)   # assume hypothesis id -> statement tree
     name: str = "generated"
+    theorem: GenStep | None = None
 
-    def text(self, steps: list[GenStep] | None = None, hypotheses: list | None = None) -> str:
+    def all_steps(self) -> list[GenStep]:
+        return self.steps + ([self.theorem] if self.theorem else [])
+
+    def text(self, steps: list[GenStep] | None = None, hypotheses: list | None = None,
+             theorem: bool = True) -> str:
         steps = self.steps if steps is None else steps
         hyps = self.hypotheses if hypotheses is None else hypotheses
         out = ["[proof]", f'name = "{self.name}"']
@@ -197,6 +202,9 @@ class Case:
             if s.uses:
                 out.append("uses = [" + ", ".join(f'"{u}"' for u in s.uses) + "]")
             out += [f'{k} = "{x}"' for k, x in s.args.items()]
+        if theorem and self.theorem is not None:
+            out += ["[theorem]", f'claim = "{render_statement(self.theorem.statement)}"',
+                    "from = [" + ", ".join(f'"{u}"' for u in self.theorem.uses) + "]"]
         return "\n".join(out) + "\n"
 
 
@@ -825,10 +833,17 @@ def scenario_tensorization(draw) -> Case:
         ni, no = len(mt), len(mt[0])
         xs = [f"X[{i}]" for i in range(1, nn + 1)]
         nodes = []
-        for k, x in enumerate(xs):
-            nodes.append((x, () if independent else tuple(xs[:k]),
-                          (lambda r: (lambda _: r))(_rand_row(rng, ni, False)) if independent else _cpt_rand_multi(rng, ni), ni))
-        nodes.append(("U", tuple(xs), _cpt_rand_multi(rng, 2), 2))
+        if not independent and rng.random() < 0.5:
+            # the repetition input: U uniform, every X[i] = U (correlated inputs beat the single-letter eta)
+            nodes.append(("U", (), lambda _: [Fraction(1, 2), Fraction(1, 2)], 2))
+            for x in xs:
+                nodes.append((x, ("U",), lambda pv: [Fraction(int(y == pv[0])) for y in range(ni)], ni))
+        else:
+            for k, x in enumerate(xs):
+                nodes.append((x, () if independent else tuple(xs[:k]),
+                              (lambda r: (lambda _: r))(_rand_row(rng, ni, False)) if independent
+                              else _cpt_rand_multi(rng, ni), ni))
+            nodes.append(("U", tuple(xs), _cpt_rand_multi(rng, 2), 2))
         for i in range(1, nn + 1):
             nodes.append((f"Y[{i}]", (f"X[{i}]",), _channel_cpt(mt), no))
         model = joint_from_bayes_net(nodes)
@@ -1137,7 +1152,19 @@ def scenario_real(draw) -> Case:
             (pw(sub(N(1), p_), n_), "<=", N(1)),
             (fn("sqrt", p_), "<=", N(1)),
             (div(N(1), n_), "<=", N(1)),
+            # Karr's convention for reversed limits (never derive's): these are false
+            (Sum(N(1), iv, N(3), N(1)), "==", N(-1)),
+            (Sum(I_, iv, N(3), N(1)), "==", N(-2)),
+            (Sum(N(1), iv, n_, N(1)), "==", sub(N(2), n_)),
+            (Sum(N(1), iv, add(n_, N(1)), n_), "==", N(0)),
+            (Sum(N(1), iv, add(n_, N(2)), n_), ">=", N(0)),
+            # a bound index named like a parameter (capture)
+            (Sum(P(pn), pn, N(1), N(2)), "==", N(3)),
+            (Sum(P(nn), nn, N(1), N(3)), "<=", mul(N(6), pw(P(nn), N(0)))),
+            (add(Sum(P(pn), pn, N(1), N(2)), P(pn)), "<=", add(N(3), P(pn))),
         ])
+        if st[0][0] == "sum" and st[0][2] in (pn, nn):
+            tags.add("name_collision")
         if st[0][0] == "sum" and st[0][3] == N(3):
             tags.update({"reversed_range", "empty_range"})
         if st[0][0] == "sum" and st[0][3] == n_:
@@ -1166,7 +1193,30 @@ _WEIGHTS = ["markov"] * 4 + ["family"] * 3 + ["chain_family"] * 2 + ["tensorizat
 def generate_case(draw) -> Case:
     """One random proof file (see the module docstring)."""
     scen = draw.choice(_WEIGHTS)
-    return SCENARIOS[scen](draw)
+    case = SCENARIOS[scen](draw)
+    if draw.coin(0.4):
+        _add_theorem(case, draw)
+    return case
+
+
+def _add_theorem(case: Case, draw) -> None:
+    """A ``[theorem]`` composed from one or two steps: their sum (or one of them), often mutated."""
+    ineq = [s for s in case.steps if s.statement[1] in ("<=", ">=")]
+    if not ineq:
+        return
+    a = draw.choice(ineq)
+    la, ra = (a.statement[0], a.statement[2]) if a.statement[1] == "<=" else (a.statement[2], a.statement[0])
+    uses = [a.id]
+    if len(ineq) > 1 and draw.coin(0.5):
+        c = draw.choice(ineq)
+        if c.id != a.id:
+            lc, rc = (c.statement[0], c.statement[2]) if c.statement[1] == "<=" else (c.statement[2], c.statement[0])
+            la, ra = add(la, lc), add(ra, rc)
+            uses.append(c.id)
+    st, how = maybe_mutate((la, "<=", ra), draw, 0.6)
+    if how:
+        case.tags.add("mutated_claim")
+    case.theorem = GenStep("theorem", "compose", st, uses, {}, how)
 
 
 def cases():
@@ -1234,9 +1284,12 @@ def _kernel(text: str, timeout: float):
     proof = read_proof_text(text, "<generated>")
     checked = check(proof, timeout=timeout, vacuity=False)
     out = {}
-    for s in checked.report.steps:
+    results = list(checked.report.steps) + ([checked.report.theorem] if checked.report.theorem else [])
+    for s in results:
         # a step resting on a premise that is not accepted is not an accepted fact, whatever its own status
         out[s.id] = s.status if not s.depends_on_unproved else f"{s.status}_on_unproved"
+    if "theorem" in out and out["theorem"] == "ok":
+        out["theorem"] = "proved"
     return out
 
 
@@ -1247,13 +1300,14 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
 
     text = case.text()
     res = CaseResult(case.scenario, set(case.tags), text=text)
-    res.rules = {s.id: s.rule for s in case.steps}
+    res.rules = {s.id: s.rule for s in case.all_steps()}
     try:
         res.statuses = _kernel(text, timeout)
     except DeriveError as err:
         res.read_error = f"{type(err).__name__}: {err}"
         return res
-    res.accepted = [sid for sid, st in res.statuses.items() if st in ACCEPTED]
+    by_id = {s.id: s for s in case.all_steps()}
+    res.accepted = [sid for sid, st in res.statuses.items() if st in ACCEPTED and _premises_accepted(sid, by_id, res.statuses)]
     if not res.accepted:
         return res
     found = _models(case, rng, models, tries=models * 6)
@@ -1262,7 +1316,6 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
         res.no_model = True
         res.vacuous_accepts = list(res.accepted)
         return res
-    by_id = {s.id: s for s in case.steps}
     for sid in res.accepted:
         step = by_id[sid]
         for model in found:
@@ -1288,10 +1341,24 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
     return res
 
 
+def _premises_accepted(sid: str, by_id: dict, statuses: dict) -> bool:
+    """Every step ``sid`` rests on (transitively) is accepted too."""
+    seen, todo = set(), list(by_id[sid].uses) if sid in by_id else []
+    while todo:
+        x = todo.pop()
+        if x in seen or x not in by_id:
+            continue
+        seen.add(x)
+        if statuses.get(x) not in ACCEPTED:
+            return False
+        todo += by_id[x].uses
+    return True
+
+
 def minimize(case: Case, sid: str, model, timeout: float) -> str:
     """The smallest proof text (only ``sid``, its premises and the hypotheses they use) that the kernel still
     accepts at ``sid``; falls back to the full text."""
-    by_id = {s.id: s for s in case.steps}
+    by_id = {s.id: s for s in case.all_steps()}
     need, todo = set(), [sid]
     while todo:
         x = todo.pop()
@@ -1303,7 +1370,7 @@ def minimize(case: Case, sid: str, model, timeout: float) -> str:
     used = {u for s in steps for u in s.uses}
     hyps = [h for h in case.hypotheses if h[0] in used]
     for cand_hyps in (hyps, case.hypotheses):
-        text = case.text(steps, cand_hyps)
+        text = case.text(steps, cand_hyps, theorem=sid == "theorem")
         try:
             if _kernel(text, timeout).get(sid) in ACCEPTED:
                 return text

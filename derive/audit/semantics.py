@@ -283,7 +283,11 @@ class GaussianModel:
     units: str = "bits"
     continuous: bool = True
 
-    def entropy(self, subset: frozenset[str]) -> flint.arb:
+    def entropy(self, subset: frozenset[str], drop_constants: bool = False) -> flint.arb:
+        """Differential entropy; ``drop_constants``: leave out variables of variance 0 (they carry no
+        information: used for mutual information only, where they cancel)."""
+        if drop_constants:
+            subset = frozenset(n for n in subset if self.cov[self.names.index(n)][self.names.index(n)] != 0)
         if not subset:
             return flint.arb(0)
         idx = [k for k, n in enumerate(self.names) if n in subset]
@@ -509,7 +513,13 @@ def evaluate(e, model, env: dict | None = None) -> flint.arb:
         return model.entropy(a | g) - model.entropy(g)
     if k == "I":
         a, c, g = _atoms(e[1], env, model), _atoms(e[2], env, model), _atoms(e[3], env, model)
-        return model.entropy(a | g) + model.entropy(c | g) - model.entropy(a | c | g) - model.entropy(g)
+        if isinstance(model, GaussianModel):
+            if (a & c) - g:
+                raise Undefined("I(X; X) of a continuous variable is infinite")
+            ent = lambda x: model.entropy(x, drop_constants=True)  # noqa: E731
+        else:
+            ent = model.entropy
+        return ent(a | g) + ent(c | g) - ent(a | c | g) - ent(g)
     if k == "D":
         p, q = model.distributions[e[1]], model.distributions[e[2]]
         total = flint.arb(0)

@@ -189,6 +189,8 @@ FIXED = {
                          'uses = ["le"]\nfunction = "max(log(t), 0)"\nvariable = "t"'),
     "monotone_min_log_negative": ("min(log(I(U; Y) - 2), 1) <= min(log(q - 2), 1)", "monotone",
                                   'uses = ["le"]\nfunction = "min(log(t - 2), 1)"\nvariable = "t"'),
+    "monotone_max_log_both_signs": ("max(log(I(U; Y)), log(-I(U; Y))) <= max(log(q), log(-q))", "monotone",
+                                    'uses = ["le"]\nfunction = "max(log(t), log(-t))"\nvariable = "t"'),
     "substitute_inequality": ("I(U; X) <= q", "substitute", 'uses = ["le", "eq"]'),
     "nested_sum": ("sum(sum(I(U; S[j]), j, 1, i), i, 1, n) >= 0", "linear", ""),
     "nested_sum_real": ("sum(sum(1, j, 1, i), i, 1, n) <= n^2", "real", ""),

@@ -349,7 +349,7 @@ class _VI:
 
     def __truediv__(self, o: "_VI") -> "_VI":
         pos = o.lo > 0
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):
             inv = _VI(np.nextafter(1 / np.where(pos, o.hi, 1.0), -_INF), np.nextafter(1 / np.where(pos, o.lo, 1.0), _INF))
         out = self * inv
         return _VI(np.where(pos, out.lo, -_INF), np.where(pos, out.hi, _INF))
@@ -787,7 +787,7 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
         covers.append(_Cover(ev, chi0_hi, _frac_iv(sd1), _frac_iv(d2), r, n_inf, d_inf, g_inf,
                              chi0_hi + slack, scale))
     results = _run_covers(covers, chi0_hi, float_down(chi0), slack, deadline, eq_target=float_down(chi0))
-    return _assemble(chi0, float_down(chi0), results, slack, t0, sym, exact_chi0=True, om_chi0=om_chi0)
+    return _assemble(chi0, float_down(chi0), results, slack, t0, sym, exact_chi0=True, om_chi0=om_chi0, r=r)
 
 
 def _target(chi0_hi: float, lower: float, slack: float) -> float:
@@ -795,8 +795,10 @@ def _target(chi0_hi: float, lower: float, slack: float) -> float:
 
 
 def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack: float, t0: float, sym: bool, *,
-              exact_chi0: bool, om_chi0: Fraction | float | None) -> TiltBracket:
+              exact_chi0: bool, om_chi0: Fraction | float | None, r: float = 1.0) -> TiltBracket:
     up = max(res.upper for res in results)
+    capped = not up < min(r, 1.0)
+    up = min(up, r, 1.0)                                         # eta_KL <= eta_TV = r (Dobrushin) <= 1
     lo_side = max(results, key=lambda res: res.lower)
     lower = max(chi0_lo, lo_side.lower)
     equal = all(res.central_exact or Fraction(res.central) <= chi0 for res in results) \
@@ -817,6 +819,9 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
                      "mediant cell bounds, monotone tail; derive.channels.tilt, docstring section 5)"
                      + ("" if all(r.converged for r in results) else " (time budget reached)"))
         route = "tilt cover"
+        if capped:
+            upper_how = f"eta_KL <= eta_TV(K on supp P) = max f - min f (Dobrushin; the tilt cover gave no better bound)"
+            route = "Dobrushin"
     if lam is not None and not equal:
         lower_how = (f"witness: the tilt Q ~ P e^(lambda f) at lambda = {lam:.6g}: D(QK||PK)/D(Q||P) enclosed in arb"
                      if math.isfinite(lam) else
@@ -920,4 +925,4 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     if symmetric:
         results = [results[0], results[0]]
     return _assemble(Fraction(chi0_hi), chi0_lo, results, slack, t0, symmetric, exact_chi0=False,
-                     om_chi0=om_chi0_lo)
+                     om_chi0=om_chi0_lo, r=r)

@@ -180,6 +180,9 @@ def _table(rows: list[dict]) -> str:
     chi2 = any("factor_chi2" in r for r in rows)
     if chi2:
         head += ["factor_chi2"]
+    route = any("route" in r for r in rows)
+    if route:
+        head += ["route"]
     lines = ["  ".join(f"{h:>12}" for h in head)]
     for r in rows:
         vals = ([r["template"]] if multi else []) + [r["params"].get(k, "") for k in keys]
@@ -189,6 +192,8 @@ def _table(rows: list[dict]) -> str:
                  f"{str(r['certified']):>12}"]
         if chi2:
             vals.append(f"{_sci(r.get('factor_chi2'), r.get('log10_factor_chi2')):>12}")
+        if route:
+            vals.append(f"  {r.get('route', '')}")
         lines.append("  ".join(vals))
     return "\n".join(lines)
 
@@ -216,7 +221,8 @@ def _latex_number(value, log10) -> str:
 
 def _markdown_table(template, rows: list[dict]) -> str:
     """The factor (1 - tau_n)/rho_n as a Markdown table: one row per n, one column per other setting; the
-    chi^2 values (not certified) in extra columns when the template has them."""
+    chi^2 values (eta_chi2 <= eta_KL; certified values only on rows whose route says eta_KL = eta_chi2) in extra
+    columns when the template has them."""
     if "n" not in rows[0]["params"]:
         raise InvalidArgument("--markdown tabulates the factor against n: give --set n=...")
     combos: dict[tuple, dict[int, dict]] = {}
@@ -232,7 +238,7 @@ def _markdown_table(template, rows: list[dict]) -> str:
     chi2 = any(r.get("factor_chi2", None) is not None or "factor_chi2" in r for r in rows)
     head = ["n"] + [f"{name(k)}: factor" for k in combos]
     if chi2:
-        head += [f"{name(k)}: chi2 value (not certified)" for k in combos]
+        head += [f"{name(k)}: chi2 value" for k in combos]
     ns = sorted({r["params"]["n"] for r in rows})
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n in ns:
@@ -275,7 +281,7 @@ def _plot(template, rows: list[dict], path: str) -> None:
         chi = [(r["params"]["n"], r["bound_chi2"]) for r in rs if r.get("bound_chi2")]
         if chi:
             ax.plot([p[0] for p in chi], [p[1] for p in chi], ls="--", color=line.get_color(),
-                    label=label + r" ($\chi^2$ value, not certified)")
+                    label=label + r" ($\chi^2$ value)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$n$ (training examples)")

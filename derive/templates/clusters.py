@@ -15,13 +15,15 @@ below the float range.
   pairs have η_KL = η_χ² = squared canonical correlation (cited), so τ_n = n r²/(1 + (n − 1) r²) and
   ρ_n = r² τ_n, and the factor is (1 − r²)/(n r⁴).
 * ``boolean-cluster``: θ uniform on ±1, each of the n observations is θ through BSC((1 − ρ)/2); a = atanh ρ.
-  The posterior P(θ = +1 | x) = (1 + tanh(a s))/2 (s the sum of the ±1 observations) lies in
-  [(1 − t)/2, (1 + t)/2] with t = tanh(n a), so the backward channel factors through BSC((1 − t)/2), whose
-  input-free η_KL is t² (Ahlswede & Gács 1976): **τ_n = t²** (certified; ``proofs/fkl25_boolean_cluster.toml``
-  checks the argument). Composition through θ: **ρ_n = ρ² t²**. Factor: 1/(ρ² sinh²(n a)).
-  (The Dobrushin constants t and ρ·t — η_TV of the backward channels — are also valid upper bounds, but
-  weaker.) The maximal-correlation value τ_n^χ² = E[tanh²(a S_n)] (S_n the sum aligned with θ) is η_χ² ≤ η_KL;
-  whether η_KL equals it is not established, so it is reported as ``chi2``, never as certified.
+  **τ_n = η_KL(law of S_n, S_n → θ)** (S_n the number of +1 observations, sufficient) certified by the tilt route
+  (:mod:`derive.channels.tilt`: the output θ is binary, η_KL is a sup over a one-dimensional exponential tilt, and
+  where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= ~0.87 by the closed-form symmetric
+  certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins and its log-concave tail
+  bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` seconds). **ρ_n = ρ² τ_n**
+  (composition through θ). Rows where the tilt certificate is not completed fall back to the BSC route: the
+  posterior lies in [(1 − t)/2, (1 + t)/2], t = tanh(n a), so the backward channel factors through BSC((1 − t)/2)
+  with input-free η_KL = t² (Ahlswede & Gács 1976; ``proofs/fkl25_boolean_cluster.toml``'s fallback), factor
+  1/(ρ² sinh²(n a)); every row names its ``route`` and keeps the BSC values as ``tau_n_bsc``, ``factor_bsc``.
 * ``cluster``: θ_j ~ a finite prior, each observation is θ_j through a finite channel K; the sufficient
   statistic is the type c (counts of each output). Certified τ_n: the Doeblin coefficient of the backward
   channel, 1 − Σ_t min_c P(θ = t | c) ≥ η_TV ≥ η_KL, where the minimum over all types is attained at a
@@ -31,7 +33,8 @@ below the float range.
   posteriors are symmetric and the backward channel factors through a BSC, so τ_n = t² as above. ρ_n = τ_n ·
   (the certified upper end of η_KL(prior, K), ``derive.channels``), by composition through θ. χ² values
   (second eigenvalue of the normalized joint law of θ and the type) are computed in float64 log-space
-  when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``.
+  when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``. Binary θ: the tilt route
+  replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`); θ with more values keeps this route.
 
 ``info`` (default ``d`` or 1) stands for I(M; X) — e.g. Ω(d) bits from accuracy; ``bound = factor · info``.
 """
@@ -472,7 +475,8 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
     for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
         row = dict(t) if not math.isnan(tau_hi[i]) else dict(b)
         row["route"] = routes[i]
-        row["tau_n_bsc"], row["factor_bsc"], row["log10_factor_bsc"] = b["tau_n"], b["factor"], b["log10_factor"]
+        row["tau_n_bsc"], row["rho_n_bsc"] = b["tau_n"], b["rho_n"]
+        row["factor_bsc"], row["log10_factor_bsc"] = b["factor"], b["log10_factor"]
         row.update(_chi2_values(float(lo), float(rho) ** 2, _CHI2_NOTE_TILT))
         rows.append(row)
     return rows
@@ -1101,7 +1105,8 @@ def _cluster_chi2_many(M: _Model, ns: np.ndarray) -> tuple[list[dict], np.ndarra
 
 def cluster_rows(params: dict, ns) -> list[dict]:
     """:func:`cluster` at every n of ``ns`` at once (float64; certified values with the slack
-    :data:`FLOAT_REL` on outward-rounded interval inputs)."""
+    :data:`FLOAT_REL` on outward-rounded interval inputs); for a binary θ the tilt route
+    (:func:`_cluster_tilt`) replaces τ_n wherever it is certified and smaller."""
     ns = _check_ns(ns, "cluster")
     prior = tuple(Fraction(p) for p in params["prior"])
     rows = tuple(tuple(Fraction(v) for v in r) for r in params["rows"])
@@ -1110,11 +1115,14 @@ def cluster_rows(params: dict, ns) -> list[dict]:
     out = _cluster_certified_many(M, ns, dob)
     for row, c in zip(out, chi2):
         row.update(c)
-    return out
+    return _cluster_tilt(M, ns, out)
 
 
 def cluster(params: dict) -> dict:
-    """θ_j ~ prior, each of n observations is θ_j through channel K: certified τ_n, ρ_n, factor; χ² values."""
+    """θ_j ~ prior, each of n observations is θ_j through channel K: certified τ_n, ρ_n, factor; χ² values.
+
+    The Doeblin/Dobrushin values in 30-digit interval arithmetic, then (binary θ) the tilt route as in
+    :func:`cluster_rows`."""
     n = params["n"]
     if n > MAX_N:
         raise LimitExceeded(f"n = {n} exceeds the cluster limit {MAX_N}")
@@ -1124,6 +1132,97 @@ def cluster(params: dict) -> dict:
     chi2 = _cluster_chi2(M, n)
     out = _cluster_certified(M, n, chi2.pop("dobrushin_float", None))
     out.update(chi2)
+    return _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
+
+
+#: The tilt route of ``cluster`` (binary θ, not the symmetric BSC case) enumerates at most this many
+#: observation types per n, and spends at most :data:`CLUSTER_TILT_BUDGET` seconds per call.
+TILT_MAX_TYPES = 5000
+CLUSTER_TILT_BUDGET = 1.0
+_CLUSTER_TILT = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified tilt cover (derive.channels.tilt, "
+                 "section 5; float64 with outward margins){eq}; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by "
+                 "composition through theta")
+_CLUSTER_NOT_BINARY = ("the tilt route needs a binary theta (a (q - 1)-dimensional tilt for q values is not implemented): "
+                       "current route kept")
+
+
+def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
+    """Binary θ: certified τ_n = η_KL of the backward channel (type → θ) by the tilt route.
+
+    Symmetric BSC model (uniform prior, BSC rows): exactly the Boolean cluster with ρ = |1 − 2δ|
+    (:func:`_boolean_tilt`). Otherwise: the float tilt cover of the backward channel over the observation
+    types (at most :data:`TILT_MAX_TYPES`, within :data:`TILT_ROWS_BUDGET` seconds per call); τ_n is
+    replaced where that cover is smaller than the current (Doeblin/Dobrushin) value. Each row names its route."""
+    import time
+
+    act = [t for t in range(len(M.prior)) if M.prior[t] > 0]
+    for r in out:
+        r["tau_n_fallback"], r["factor_fallback"] = r["tau_n"], r["factor"]
+        r["route"] = "fallback: " + ("Doeblin/Dobrushin" if not M.symmetric else "BSC factorization")
+    if len(act) != 2:
+        for r in out:
+            r["route"] = "current route (theta has more than two values)"
+            r["reason"] = r["reason"] + "; " + _CLUSTER_NOT_BINARY
+        return out
+    if M.kl_upper > 0:
+        with mpmath.workdps(DPS), _iv_dps(DPS):
+            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
+    else:
+        log_kl_hi = -math.inf
+    tau = np.array([r["tau_n"] for r in out], dtype=float)
+    if M.symmetric and len(M.live) == 2:
+        y0 = M.live[0]
+        rho = abs(M.rows[0][y0] - M.rows[1][y0])
+        log_om = _boolean_chi2_many(ns, rho)
+        t_hi, lo_om, reasons, routes = _boolean_tilt(ns, rho, log_om, tau)
+        reasons = [(x.split("; rho_n = ")[0] + "; rho_n = tau_n * eta_KL(prior, K) upper end (" + M.kl_how
+                    + ") by composition through theta") if rt != ROUTE_FALLBACK else None
+                   for x, rt in zip(reasons, routes)]
+    else:
+        t_hi = np.full(len(ns), np.nan)
+        lo_om = np.full(len(ns), np.nan)
+        reasons, routes = [None] * len(ns), [None] * len(ns)
+        a, b = act
+        m = len(M.live)
+        deadline = time.perf_counter() + CLUSTER_TILT_BUDGET
+        for i in np.argsort(ns, kind="stable"):
+            n = int(ns[i])
+            if math.comb(n + m - 1, m - 1) > TILT_MAX_TYPES or time.perf_counter() > deadline:
+                continue
+            C = _compositions(n, m)
+            table = _log_factorials(n)
+            lj, lpc = _type_terms(M, np.full(len(C), n), C, table)
+            ok = np.isfinite(lpc)
+            f = np.exp(lj[b][ok] - lpc[ok])
+            om = np.exp(lj[a][ok] - lpc[ok])
+            P = np.exp(lpc[ok])
+            logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
+            err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64)
+            left = deadline - time.perf_counter()
+            br = eta_kl_binary_float(f, P, omf=om, budget=min(TILT_ROW_BUDGET, left), input_rel=err,
+                                     slack=TILT_SLACK * max(float((P * f * om).sum()), 1e-300))
+            up = float(br.upper)
+            if br.equal and br.one_minus_lower and br.one_minus_lower > 0 and up < tau[i]:
+                t_hi[i] = up
+                lo_om[i] = _ldown(np.array([math.log(br.one_minus_lower)]))[0]
+                routes[i] = ROUTE_COVER.replace("tilt, cell cover", "tilt, cell cover over the types")
+                reasons[i] = _CLUSTER_TILT.format(eq=" = eta_chi2 (chi-criterion)", kl=M.kl_how)
+            elif up < tau[i] and up < 1:
+                t_hi[i] = up
+                lo_om[i] = _ldown(np.array([math.log1p(-up)]))[0]
+                routes[i] = ROUTE_UPPER
+                reasons[i] = _CLUSTER_TILT.format(eq=f" (eta_chi2 = {float(br.chi2):.6g} <= eta_KL; equality not "
+                                                     "certified)", kl=M.kl_how)
+    idx = [i for i in range(len(ns)) if routes[i] is not None and routes[i] != ROUTE_FALLBACK and not math.isnan(t_hi[i])]
+    if idx:
+        new = _certified_rows(np.array([t_hi[i] for i in idx]), np.array([lo_om[i] for i in idx]), log_kl_hi,
+                              [reasons[i] for i in idx])
+        for i, row in zip(idx, new):
+            keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note", "tau_n_fallback",
+                                                                                     "factor_fallback")}
+            out[i].update(row)
+            out[i].update(keep)
+            out[i]["route"] = routes[i]
     return out
 
 
@@ -1138,8 +1237,8 @@ TEMPLATES: dict[str, Template] = {
     "boolean-cluster": Template(
         "boolean-cluster", ("n", "rho"), {"d": 1.0},
         boolean_cluster,
-        "mem_n >= (1 - tau_n)/rho_n * I(M; X) = I(M; X)/(rho^2 sinh^2(n atanh rho))",
-        r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X) = \frac{I(M; X)}{\rho^2 \sinh^2(n\,\mathrm{atanh}\,\rho)}",
+        "mem_n >= (1 - tau_n)/rho_n * I(M; X), tau_n = eta_KL(law of S_n, S_n -> theta) (certified), rho_n = rho^2 tau_n",
+        r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X), \quad \tau_n = \eta_{\mathrm{KL}}(P_{S_n}, S_n \to \theta),\ \rho_n = \rho^2 \tau_n",
         "Boolean clustering (FKL25 appendix): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
         params=("n", "rho", "d", "info"), rows=boolean_cluster_rows),
     "cluster": Template(

@@ -383,9 +383,33 @@ def find_vacuity(proof, *, use_models: bool = True) -> list[VacuityWarning]:
     return unique
 
 
+#: Findings by the hypotheses, parameters, variables and families they depend on (mutants of one proof share them).
+_CACHE: dict = {}
+_CACHE_SIZE = 256
+
+
+def _cache_key(proof, use_models: bool):
+    return (use_models, tuple(proof.hypotheses.items()),
+            tuple((n, p.symbol, p.domain) for n, p in proof.parameters.items()),
+            tuple(proof.variables), tuple(proof.families.items()), getattr(proof, "file", None))
+
+
 def vacuity_warnings(proof, *, use_models: bool = True) -> list[VacuityWarning]:
-    """:func:`find_vacuity`, never raising: an error while looking is no finding."""
+    """:func:`find_vacuity`, never raising: an error while looking is no finding. Results are cached by the
+    proof's hypotheses, parameters, variables and families (the steps do not matter)."""
     try:
-        return find_vacuity(proof, use_models=use_models)
+        key = _cache_key(proof, use_models)
+        hash(key)
+    except Exception:  # noqa: BLE001 - unhashable: no caching
+        key = None
+    if key is not None and key in _CACHE:
+        return list(_CACHE[key])
+    try:
+        found = find_vacuity(proof, use_models=use_models)
     except Exception:  # noqa: BLE001 - this module only ever adds warnings
         return []
+    if key is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = tuple(found)
+    return found

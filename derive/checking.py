@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -184,9 +184,21 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
     current: dict = {"step": None}
     budget = step_budget(timeout)
 
+    @contextmanager
     def guard(step_id: str):
         current["step"] = step_id
-        return budget(step_id) if budget is not None else nullcontext()
+        try:
+            with budget(step_id) if budget is not None else nullcontext():
+                yield
+        except Exception as err:  # noqa: BLE001 - re-raised; remember which step raised it
+            if getattr(err, "_derive_step", None) is None:
+                try:
+                    err._derive_step = step_id
+                except AttributeError:  # pragma: no cover - exceptions without a __dict__
+                    pass
+            raise
+        finally:
+            current["step"] = None
 
     try:
         warnings = proof.validate(rule_names())
@@ -197,10 +209,12 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
         test_unchecked_real_steps(proof, report)
     except DeriveError:
         raise
-    except RecursionError:
+    except RecursionError as err:
+        current["step"] = getattr(err, "_derive_step", None) or current.get("step")
         raise LimitExceeded("the input nests too deeply to process" + _where(proof, current),
                             file=proof.file) from None
     except Exception as err:  # noqa: BLE001 - the CLI turns this into a clear message, exit 2
+        current["step"] = getattr(err, "_derive_step", None) or current.get("step")
         raise InternalCheckError(f"internal error ({type(err).__name__}: {_clip(str(err))}){_where(proof, current)}; "
                                  "please report it (DERIVE_DEBUG=1 shows the traceback)", file=proof.file) from err
     found = _vacuity(proof, report, strict) if vacuity else []

@@ -273,7 +273,15 @@ def mutate(st, draw) -> tuple[tuple, str]:
     members = list(_paths(tree, lambda e: e[0] == "m"))
     if members:
         ops.append("shift_member")
+    names = sorted({_get(tree, p)[1] for p in _paths(tree, lambda e: e[0] == "v")})
+    if len(names) >= 2:
+        ops.append("swap_variables")
     op = draw.choice(ops)
+    if op == "swap_variables":
+        x = draw.choice(names)
+        y = draw.choice([n for n in names if n != x])
+        tree = _swap(tree, x, y)
+        return (tree[1], rel, tree[2]), "swap_variables"
     if op == "flip":
         new_rel = {"<=": ">=", ">=": "<="}.get(rel) or draw.choice(["<=", ">="])
         return (lhs, new_rel, rhs), "flip"
@@ -323,6 +331,14 @@ def mutate(st, draw) -> tuple[tuple, str]:
     e = ("m", e[1], add(e[2], N(draw.choice([1, -1]))))
     tree = _set(tree, path, e)
     return (tree[1], rel, tree[2]), "shift_member"
+
+
+def _swap(e, x: str, y: str):
+    if not isinstance(e, tuple):
+        return e
+    if e and e[0] == "v" and len(e) == 2 and e[1] in (x, y):
+        return ("v", y if e[1] == x else x)
+    return tuple(_swap(c, x, y) if isinstance(c, tuple) else c for c in e)
 
 
 def maybe_mutate(st, draw, p: float = 0.6) -> tuple[tuple, str]:
@@ -746,21 +762,25 @@ def scenario_chain_family(draw) -> Case:
     params[kname] = INT_DOMAINS[dk](kname)
     tags.update(params[kname].tags)
     K = P(kname)
-    kind = draw.choice(["BSC", "Z", "matrix", "BSC"])
+    kind = draw.choice(["BSC", "Z", "matrix", "BSC", "QSC"])
     spec, mat, kind, etas = _channel(draw, params, "delta", kind)
     tags.add(f"channel_{kind}")
+    before = draw.coin(0.3)
+    if before:
+        tags.add("channel_conditioned")
     start = draw.choice([1, 1, 1, 2])
     if start != 1:
         tags.add("index_shift")
     ivar = draw.choice(["i", "i", "j", "t"])
-    hyps = [("chain", "markov", f"U -> X[0] -> ... -> X[{kname}]"),
+    hyps = [("chain", "markov", ("W -> " if before else "") + f"U -> X[0] -> ... -> X[{kname}]"),
             ("links", "channel", f"X[{ivar}] | X[{ivar}-1] ~ {spec} for {ivar} in {start}..{kname}")]
     steps = []
     for s in range(draw.integer(1, 3)):
         eta, _ = draw.choice(etas)
         j, mm = draw.choice([(K, N(0)), (K, N(1)), (N(2), N(0)), (K, sub(K, N(1))), (add(K, N(1)), N(0)), (N(1), N(0))])
         U = v("U")
-        st = (Iq([U], [m("X", j)]), "<=", mul(pw(eta, sub(j, mm)), Iq([U], [m("X", mm)])))
+        G = (v("W"),) if before and draw.coin(0.6) else ()
+        st = (Iq([U], [m("X", j)], G), "<=", mul(pw(eta, sub(j, mm)), Iq([U], [m("X", mm)], G)))
         st, how = maybe_mutate(st, draw, 0.5)
         if how:
             tags.add("mutated_claim")
@@ -777,6 +797,9 @@ def scenario_chain_family(draw) -> Case:
         if len(mt[0]) != n_in:
             raise NoModel("output alphabet differs from input alphabet")
         nodes = [("U", (), lambda _: _rand_row(rng, 2, False), 2), ("X[0]", ("U",), _cpt_rand(rng, 2, n_in), n_in)]
+        if before:
+            nodes = [("W", (), lambda _: _rand_row(rng, 2, False), 2), ("U", ("W",), _cpt_rand(rng, 2, 2), 2),
+                     ("X[0]", ("U",), _cpt_rand(rng, 2, n_in), n_in)]
         for i in range(1, k + 1):
             cpt = _channel_cpt(mt) if i >= start else _cpt_rand(rng, n_in, n_in)
             nodes.append((f"X[{i}]", (f"X[{i-1}]",), cpt, n_in))
@@ -784,7 +807,7 @@ def scenario_chain_family(draw) -> Case:
         model.families = {"X": (0, k)}
         return model
 
-    return Case("chain_family", params, ["U"], {"X": (N(0), K)}, hyps, steps, build, tags)
+    return Case("chain_family", params, ["W", "U"] if before else ["U"], {"X": (N(0), K)}, hyps, steps, build, tags)
 
 
 def scenario_tensorization(draw) -> Case:
@@ -806,8 +829,12 @@ def scenario_tensorization(draw) -> Case:
     nt = _idx(n)
     form = draw.choice(["block", "block", "per_index"])
     ch = f"Y[1..{nt}] | X[1..{nt}] ~ {spec}" if form == "block" else f"Y[i] | X[i] ~ {spec} for i in 1..{nt}"
+    extra = []
+    if concrete and n[1] == 2 and draw.coin(0.3):
+        ch = f"Y[1] | X[1] ~ {spec}"
+        extra = [("memoryless2", "channel", f"Y[2] | X[2] ~ {spec}")]
     independent = draw.coin(0.7)
-    hyps = [("chain", "markov", f"U -> X[1..{nt}] -> Y[1..{nt}]"), ("memoryless", "channel", ch)]
+    hyps = [("chain", "markov", f"U -> X[1..{nt}] -> Y[1..{nt}]"), ("memoryless", "channel", ch)] + extra
     if independent:
         hyps.append(("inputs", "mutually_independent", f"X[1..{nt}]"))
     U = v("U")
@@ -1118,6 +1145,26 @@ def _is_independent(model: Model, a: list[str], c: list[str], g: list[str]) -> b
     return True
 
 
+def _real_monotone(draw, steps: list, s: int, p_, n_, params: dict, tags: set) -> None:
+    """A true parameter fact a <= b (``real``) and a ``monotone`` step applying f to both sides."""
+    a, c = draw.choice([(sub(p_, N(1)), N(0)), (p_, N(1)), (mul(N(2), p_), N(1)), (N(0), p_),
+                        (neg(p_), N(0)), (p_, add(p_, N(1)))])
+    base = GenStep(f"s{s}a", "real", (a, "<=", c))
+    var = draw.choice(["t", "_t", "k", "x", "u", "Dummy", "_k0", "__m0"])
+    if var in params:
+        var = "u"
+    if var != "t":
+        tags.add("name_collision")
+    T = P(var)
+    f, rel = draw.choice([(pw(T, N(2)), "<="), (fn("sqrt", T), "<="), (fn("log", T), "<="), (div(N(1), T), ">="),
+                          (neg(T), ">="), (fn("exp", T), "<="), (fn("h", T), "<="), (fn("abs", T), "<="),
+                          (pw(T, N(3)), "<="), (mul(T, n_), "<="), (fn("log", add(N(1), T)), "<=")])
+    st, how = maybe_mutate((_subst(f, var, a), rel, _subst(f, var, c)), draw, 0.3)
+    if how:
+        tags.add("mutated_claim")
+    steps += [base, GenStep(f"s{s}", "monotone", st, [base.id], {"function": render(f), "variable": var}, how)]
+
+
 def scenario_real(draw) -> Case:
     """Parameter-only facts: sums with empty and reversed ranges, (1 - 2p)^2 <= 1, h(p) <= 1, log(k - 1) >= 0."""
     tags: set[str] = set()
@@ -1136,9 +1183,25 @@ def scenario_real(draw) -> Case:
     if iv in (pn, nn):
         iv = "i" if "i" not in (pn, nn) else "jj"
     I_ = P(iv)
+    kn = draw.choice(["k", "_k0", "m2"])
+    if kn in (pn, nn, iv):
+        kn = "m2"
+    params[kn] = INT_DOMAINS[draw.choice(["ge0", "ge1", "any", "range"])](kn)
+    k_ = P(kn)
+    body = draw.choice([pw(p_, I_), add(I_, p_), mul(I_, I_), N(1)])
     steps = []
     for s in range(draw.integer(1, 4)):
+        if draw.coin(0.15):
+            _real_monotone(draw, steps, s, p_, n_, params, tags)
+            continue
         st = draw.choice([
+            # splitting, peeling and shifting sums: true in derive's convention only with ordered limits
+            (Sum(body, iv, N(1), n_), "==", add(Sum(body, iv, N(1), k_), Sum(body, iv, add(k_, N(1)), n_))),
+            (Sum(body, iv, N(1), n_), "==", add(Sum(body, iv, N(1), sub(n_, N(1))), _subst(body, iv, n_))),
+            (Sum(body, iv, N(1), n_), "==", add(_subst(body, iv, N(1)), Sum(body, iv, N(2), n_))),
+            (Sum(body, iv, N(1), n_), "==", Sum(_subst(body, iv, add(I_, N(1))), iv, N(0), sub(n_, N(1)))),
+            (Sum(body, iv, k_, n_), "<=", Sum(body, iv, N(1), n_)),
+            (Sum(N(1), iv, k_, n_), "==", add(sub(n_, k_), N(1))),
             (Sum(N(1), iv, N(3), N(1)), "==", N(0)),
             (Sum(I_, iv, N(1), n_), "==", div(mul(n_, add(n_, N(1))), N(2))),
             (Sum(N(1), iv, N(1), n_), "==", n_),

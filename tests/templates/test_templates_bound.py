@@ -248,9 +248,24 @@ def test_boolean_cluster_proof_tensorizes_over_d_coordinates(tmp_path):
     f = tmp_path / "d.toml"
     f.write_text(BOOLEAN_D)
     assert check_file(f).status == "proved"
+    f.write_text(BOOLEAN_D.replace('uses = ["test_example", "x_given_theta", "independent_theta"]',
+                                   'uses = ["test_example", "x_given_theta"]'))
+    assert check_file(f).status != "proved"
+    # the BSC-factorization chain (the fallback, not the theorem's since issue 14) still needs the product input
     f.write_text(BOOLEAN_D.replace('uses = ["factorization", "theta_given_V", "independent_V"]',
                                    'uses = ["factorization", "theta_given_V"]'))
-    assert check_file(f).status != "proved"
+    rep = check_file(f)
+    assert any(s.id == "tau_sdpi" and s.status == "failed" for s in rep.report.steps)
+
+
+def test_boolean_cluster_proof_lists_the_certified_computation():
+    """The certified tau enters as an assumed, cited computation: listed among the trusted facts, never proved."""
+    from derive.checking import check_file
+
+    rep = check_file(Path(__file__).resolve().parents[2] / "proofs" / "fkl25_boolean_cluster.toml")
+    assert rep.status == "proved"
+    assert "certified computation" in BOOLEAN_D and "derive.channels.tilt" in BOOLEAN_D
+    assert 'from = ["combine_cert", "accuracy"]' in BOOLEAN_D
 
 
 # ---------------------------------------------------------------------------- many n at once (issue 7)

@@ -142,7 +142,7 @@ class InternalCheckError(InvalidArgument):
 
 
 #: Seconds the (untrusted) vacuity check may take per proof; over budget it reports nothing.
-VACUITY_TIMEOUT = 10.0
+VACUITY_TIMEOUT = 3.0
 
 
 def _vacuity(proof: Proof, report: Report, strict: bool, use_models: bool = True) -> list[str]:

@@ -328,12 +328,33 @@ _INCONSISTENT = ("cannot all hold in one Bayesian network", "need equal alphabet
                  "cannot split the", "values for hypothesis")
 
 
+#: The model builder is asked only when the model has at most this many variables (families at their largest
+#: drawn size); above it, building takes seconds to minutes.
+MAX_MODEL_VARIABLES = 16
+
+
+def _model_size(proof, factory) -> int:
+    """Variables of the largest model the builder may draw (integer parameters at the top of their drawn range)."""
+    top = {}
+    for name in factory.int_params:
+        top[factory.symbols[name]] = sympy.Integer(factory._int_range(name)[1])
+    count = len(proof.variables)
+    for lo, hi in proof.families.values():
+        size = sympy.expand(hi.xreplace(top) - lo.xreplace(top) + 1)
+        if not size.is_Integer:
+            return MAX_MODEL_VARIABLES + 1
+        count += max(int(size), 0)
+    return count
+
+
 def _model_builder(proof, tries: int = 3) -> list[VacuityWarning]:
     from derive.errors import DeriveError
     from derive.numeric.models import ModelFactory, RandomChoices, UnrealizableHypotheses
 
     try:
         factory = ModelFactory(proof)
+        if _model_size(proof, factory) > MAX_MODEL_VARIABLES:
+            return []  # too big to ask for quickly (the builder tries many orderings)
     except DeriveError:
         return []
     failure: UnrealizableHypotheses | None = None

@@ -202,7 +202,7 @@ def run_binary_case(k: int, seed: int) -> dict:
                 best = max(best, n / d)
     return {"k": k, "seed": seed, "t": dt, "lower": float(b.lower), "upper": float(b.upper),
             "width": float(b.width), "chi2": float(b.chi2), "equal": b.equal, "route": b.route, "points": b.points,
-            "random_q_max": best, "random_q_below_upper": best <= float(b.upper) + 1e-12,
+            "random_q_max": float(best), "random_q_below_upper": bool(best <= float(b.upper) + 1e-12),
             "witness_lambda": b.witness_lambda}
 
 

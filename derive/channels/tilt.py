@@ -73,10 +73,16 @@ report says **η_KL = η_χ² (certified)**.
 at ``λ = 0``; arb balls for every point evaluation (ball ends rounded outward to floats); the cell
 bounds in float64 with every operation rounded outward (``math.nextafter``). :func:`eta_kl_binary_float` (the
 many-problem path, e.g. one problem per ``n`` of a cluster model): the same search, with the point
-evaluations in float64 and outward margins — every sum of ``k`` terms is widened by ``(k + 64) 2^-44`` times
-the sum of the absolute values of its terms (above ``γ_k`` of the summation, the few-ulp error of
-``exp``/``expm1``/``log``, and an input error of up to 16 ulp per entry), with the cancellation-free forms
-``g = log1p(T / (G p̄))``, ``T = Σ P (e^{λ(f − c)} − 1)(f − p̄)``; tests compare it with the arb path.
+evaluations in float64 (many ``λ`` at once) and outward margins: every sum of ``k`` terms is widened by
+``ε = (k + 64) 2^-50`` (``= 8 (k + 64) u``) times the sum of the absolute values of its terms — above ``γ_k`` of
+the summation, the few-ulp error of ``exp``/``expm1``/``log`` and an input error of up to 16 ulp per entry (the
+caller adds any larger input error, ``input_rel``) — plus ``|λ| (max f + 1)(2^-50 + input_rel)`` for the
+rounding of the exponents; ``log`` results by ``2^-44`` relative plus ``2^-60``; every later operation on the
+enclosures rounds outward by one ulp. Cancellation-free forms: ``g = log1p(T / (S_0 p̄))`` with
+``T = Σ P (e^{λ(f − p̄)} − 1)(f − p̄)`` for ``λ (max f − p̄) <= 1``; ``D = −log Z − λ Σ w (max f − f) / Z``;
+central moments about the computed mean corrected by ``E(f − c)² = κ_2 + (m − c)²`` and
+``E(f − c)³ = κ_3 + 3κ_2 (m − c) + (m − c)³``, and widened for input errors of ``f`` by
+``2ε sqrt(κ_2 E f²)`` and ``3ε E[(f − c)² f]`` (Cauchy–Schwarz). Tests compare it with the arb path.
 """
 
 from __future__ import annotations
@@ -426,10 +432,15 @@ class _FloatSide:
         k3c = (wd2 * d).sum(axis=1) / Z
         a3 = (wd2 * np.abs(d)).sum(axis=1) / Z
         dm = np.maximum(np.abs(m_i.hi - mc), np.abs(mc - m_i.lo))          # |m - mc|
+        # input errors of f (relative <= eps): |d(sum w (f - c)^2)| <= 2 eps sum w |f - c| f <= 2 eps sqrt(k2 E f^2)
+        # and |d(sum w (f - c)^3)| <= 3 eps E[(f - c)^2 f]
+        ef2 = (w * f * f).sum(axis=1) / Z
+        in2 = 2 * eps * np.sqrt(k2c * ef2) * (1 + 4 * eps)
+        in3 = 3 * eps * (wd2 * f).sum(axis=1) / Z * (1 + 4 * eps)
         # E(f - c)^2 = k2 + (m - c)^2 and E(f - c)^3 = k3 + 3 k2 (m - c) + (m - c)^3 (c = mc)
-        k2 = _VI(np.maximum(np.nextafter(k2c * (1 - 4 * eps) - dm * dm, -_INF), 0.0),
-                 np.nextafter(k2c * (1 + 4 * eps), _INF))
-        r3 = 4 * eps * a3 + 3 * k2.hi * dm + dm ** 3
+        k2 = _VI(np.maximum(np.nextafter(k2c * (1 - 4 * eps) - in2 - dm * dm, -_INF), 0.0),
+                 np.nextafter(k2c * (1 + 4 * eps) + in2, _INF))
+        r3 = 4 * eps * a3 + in3 + 3 * k2.hi * dm + dm ** 3
         k3 = _VI(np.nextafter(k3c - r3, -_INF), np.nextafter(k3c + r3, _INF))
         u = m_i * om_i
         chi = k2 / u
@@ -645,7 +656,7 @@ def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: flo
     if polish and max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
         extra = min(deadline, time.perf_counter() + 2 * (time.perf_counter() - start) + 0.01)
         for i, c in enumerate(covers):
-            if c.result().others > eq:
+            if c.result().others > eq:  # noqa: SIM102
                 remaining = extra - time.perf_counter()
                 c.refine(lambda: eq, time.perf_counter() + remaining / (len(covers) - i))
         res = [c.result() for c in covers]
@@ -879,11 +890,15 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     pb = _I(_d(pbar * (1 - eps)), _u(pbar * (1 + eps)))
     qb = _I(_d(qbar * (1 - eps)), _u(qbar * (1 + eps)))
     dm = max(pbar, qbar) * 2 * eps                               # |pbar - exact mean| (input errors included)
-    k2i = _I(max(_d(k2 * (1 - 4 * eps) - dm * dm), 0.0), _u(k2 * (1 + 4 * eps)))
+    # input errors of f (relative <= eps), as in _FloatSide.at_many
+    in2 = 2 * eps * math.sqrt(k2 * float((P * f * f).sum())) * (1 + 4 * eps)
+    in3 = 3 * eps * float((P * d * d * f).sum()) * (1 + 4 * eps)
+    in4 = 4 * eps * float((P * np.abs(d) ** 3 * f).sum()) * (1 + 4 * eps)
+    k2i = _I(max(_d(k2 * (1 - 4 * eps) - in2 - dm * dm), 0.0), _u(k2 * (1 + 4 * eps) + in2))
     a3 = float((P * np.abs(d) ** 3).sum())
-    r3 = 4 * eps * a3 + 3 * k2i.hi * dm + dm ** 3
+    r3 = 4 * eps * a3 + in3 + 3 * k2i.hi * dm + dm ** 3
     k3i = _I(_d(k3 - r3), _u(k3 + r3))
-    r4 = 8 * eps * a4 + 4 * a3 * dm + 6 * k2i.hi * dm * dm + dm ** 4
+    r4 = 8 * eps * a4 + in4 + 4 * a3 * dm + 6 * k2i.hi * dm * dm + dm ** 4
     mu4 = _I(_d(k4c - r4), _u(k4c + r4))
     k4i = mu4 - _pt(3.0) * k2i.sq()
     u = pb * qb

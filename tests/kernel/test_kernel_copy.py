@@ -131,10 +131,11 @@ def test_every_equality_the_copy_lemma_licenses_holds_on_a_random_distribution(s
         assert abs(value(eq)) < 1e-9, eq
 
 
-def test_four_dfz_inequalities_are_proved_with_two_copy_steps_each():
+def test_ten_dfz_inequalities_are_proved_with_two_copy_steps_each():
+    """DFZ 2011 list 1-4 and the six DFZ 2006 inequalities (psitip's transcription), each kernel-checked."""
     checked = check_file(ROOT / "proofs" / "dfz_four_variable.toml")
     assert checked.status == "proved"
-    assert [r.status for r in checked.report.steps] == ["proved"] * 4
+    assert [r.status for r in checked.report.steps] == ["proved"] * 10
     assert all(len(s.args["copy"]) == 2 for s in checked.proof.steps)
 
 

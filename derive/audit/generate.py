@@ -201,7 +201,7 @@ class Case:
             out += ["[[step]]", f'id = "{s.id}"', f'claim = "{render_statement(s.statement)}"', f'rule = "{s.rule}"']
             if s.uses:
                 out.append("uses = [" + ", ".join(f'"{u}"' for u in s.uses) + "]")
-            out += [f'{k} = "{x}"' for k, x in s.args.items()]
+            out += [f'{k} = {x}' if k in ("certificate", "nonneg") else f'{k} = "{x}"' for k, x in s.args.items()]
         if theorem and self.theorem is not None:
             out += ["[theorem]", f'claim = "{render_statement(self.theorem.statement)}"',
                     "from = [" + ", ".join(f'"{u}"' for u in self.theorem.uses) + "]"]
@@ -485,9 +485,30 @@ def scenario_markov(draw) -> Case:
     K = draw.integer(3, 6)
     for s in range(K):
         sid = f"s{s}"
-        rule = draw.choice(["dpi", "sdpi", "sdpi", "shannon", "linear", "chain_rule", "substitute", "monotone", "real"])
+        rule = draw.choice(["dpi", "sdpi", "sdpi", "shannon", "linear", "linear", "chain_rule", "substitute", "monotone",
+                            "real"])
         uses: list[str] = []
         args: dict[str, str] = {}
+        if rule == "linear" and draw.coin(0.5):
+            # scale a premise by a multiplier that may be negative; certificates and nonneg terms from the file
+            base = GenStep(f"{sid}a", "dpi", (Iq([U], [Y]), "<=", Iq([U], [X])), ["chain"])
+            steps.append(base)
+            p0 = P(pnames[0]) if pnames[0] in params else N(Fraction(1, 4))
+            c = draw.choice([p0, sub(N(1), mul(N(2), p0)), sub(p0, N(Fraction(1, 4))), N(2), pw(p0, N(2)),
+                             fn("log", p0), fn("h", p0), sub(N(Fraction(1, 2)), p0)])
+            st = (mul(c, Iq([U], [Y])), "<=", mul(c, Iq([U], [X])))
+            uses = [base.id]
+            if draw.coin(0.4):
+                args["certificate"] = "{ " + f'{base.id} = "{render(c)}"' + " }"
+            if draw.coin(0.4):
+                q = draw.choice([sub(Iq([U], [X]), Iq([U], [Y])), sub(Hq([X]), N(1)), sub(N(1), Hq([Y])),
+                                 Iq([U], [Z], [Y]), mul(c, Iq([U], [X])), c])
+                args["nonneg"] = f'["{render(q)}"]'
+            st, how = maybe_mutate(st, draw, 0.3)
+            if how:
+                tags.add("mutated_claim")
+            steps.append(GenStep(sid, "linear", st, uses, args, how))
+            continue
         if rule == "dpi":
             st = draw.choice([(Iq([U], [Y], G), "<=", Iq([U], [X], G)), (Iq([U], [Z], G), "<=", Iq([U], [Y], G)),
                               (Iq([U], [Z], G), "<=", Iq([X], [Z], G)), (Iq([X], [Z], G), "<=", Iq([X], [Y], G))])
@@ -514,7 +535,8 @@ def scenario_markov(draw) -> Case:
                               (Hq([U, X], G), "==", add(Hq([U], G), Hq([X], (U,) + G)))])
         elif rule == "substitute":
             eq = GenStep(f"{sid}a", "chain_rule", (Iq([U], [X, Y]), "==", add(Iq([U], [X]), Iq([U], [Y], [X]))))
-            base = GenStep(f"{sid}b", "shannon", (Iq([U], [X, Y]), ">=", Iq([U], [Y])))
+            base = GenStep(f"{sid}b", "linear", (Iq([U], [X, Y]), ">=", Iq([U], [Y])), [],
+                           {"nonneg": f'["{render(Iq([U], [X], [Y]))}"]'})
             steps += [eq, base]
             st = (add(Iq([U], [X]), Iq([U], [Y], [X])), ">=", Iq([U], [Y]))
             uses = [eq.id, base.id]
@@ -559,7 +581,7 @@ def scenario_markov(draw) -> Case:
         else:
             nodes.append(("U", (), lambda _: _rand_row(rng, 2, False), 2))
         xdet = "X = f(U)" in fdet
-        if joint:
+        if joint and not xdet:
             nodes.append(("X", ("U", "W"), _cpt_rand_multi(rng, nx_), nx_))
         else:
             nodes.append(("X", ("U",), _cpt_rand(rng, 2, nx_, det=xdet), nx_))
@@ -667,6 +689,7 @@ def scenario_family(draw) -> Case:
     for s in range(draw.integer(2, 5)):
         sid = f"s{s}"
         rule = draw.choice(["superadditivity", "subadditivity", "chain_rule", "chain_rule", "linear", "shannon"])
+        args: dict[str, str] = {}
         uses = ["indep"] if kind != "none" and rule in ("superadditivity", "subadditivity", "linear", "shannon") else []
         if rule == "superadditivity":
             st = (Iq([M], [full], [Pv]), ">=", Sum(Iq([M], [m("X", I_)], [Pv]), iv, lo, hi))
@@ -689,7 +712,19 @@ def scenario_family(draw) -> Case:
                     (Sum(Iq([M], [m("X", I_)], [Pv]), iv, N(3), N(1)), "==", N(0)),
                     (Sum(Hq([m("X", I_)]), iv, lo, hi), ">=", Hq([full])),
                     (Iq([M], [full], [Pv]), "<=", Hq([M]))]
-            st = draw.choice(opts)
+            args = {}
+            if kname and draw.coin(0.5):
+                K_ = P(kname)
+                st = draw.choice([(Hq([full]), ">=", Hq([b("X", lo, K_)])),
+                                  (Iq([M], [full]), ">=", Iq([M], [b("X", lo, K_)])),
+                                  (Hq([full]), "<=", add(Hq([b("X", lo, K_)]), Hq([b("X", add(K_, N(1)), hi)])))])
+                if draw.coin(0.6):
+                    q = draw.choice([Hq([b("X", add(K_, N(1)), hi)], [b("X", lo, K_)]),
+                                     Iq([M], [b("X", add(K_, N(1)), hi)], [b("X", lo, K_)]),
+                                     Iq([b("X", lo, K_)], [b("X", add(K_, N(1)), hi)])])
+                    args["nonneg"] = f'["{render(q)}"]'
+            else:
+                st = draw.choice(opts)
             if st[0][0] == "sum" and st[0][3] == N(3):
                 tags.add("reversed_range")
             if kind != "none" and rule == "linear":
@@ -701,7 +736,7 @@ def scenario_family(draw) -> Case:
                 tags.add("reversed_range")
             if how in ("shift_range", "shift_member"):
                 tags.add("index_shift")
-        steps.append(GenStep(sid, rule, st, uses, {}, how))
+        steps.append(GenStep(sid, rule, st, uses, args if rule in ("linear", "shannon") else {}, how))
 
     def build(pv, rng):
         lo_i = _int(Fraction(lo[1]))
@@ -823,7 +858,7 @@ def scenario_tensorization(draw) -> Case:
         tags.update(params["n"].tags)
         n = P("n")
         tags.add("symbolic_family")
-    kind = draw.choice(["BSC", "BEC", "Z", "matrix", "BSC"])
+    kind = draw.choice(["BSC", "BEC", "Z", "matrix", "BSC", "QSC"])
     spec, mat, kind, etas = _channel(draw, params, "delta", kind)
     tags.add(f"channel_{kind}")
     nt = _idx(n)
@@ -932,6 +967,8 @@ def scenario_awgn(draw) -> Case:
             uses = ["chain"]
         else:
             st = draw.choice([(Hq([X]), ">=", N(0)), (Hq([Y], [X]), ">=", N(0)), (Iq([U], [Y]), ">=", N(0)),
+                              (Iq([X], [X]), "==", Hq([X])), (Hq([X], [X]), ">=", N(0)), (Hq([X, Y], [X]), "==", Hq([Y], [X])),
+                              (Iq([X], [X, Y]), "<=", Hq([X])),
                               (Iq([X], [Y]), "<=", Hq([X])), (Hq([X], [Y]), "<=", Hq([X]))])
             uses = ["chain"]
         st, how = maybe_mutate(st, draw, 0.4)
@@ -994,30 +1031,45 @@ def scenario_fano(draw) -> Case:
     if how:
         tags.add("mutated_claim")
     alpha = draw.choice([K, K, K, add(K, N(1)), sub(K, N(1))])
+    hs = [_get(("s", st[0], st[2]), q) for q in _paths(("s", st[0], st[2]), lambda e: e[0] == "H")]
+    hx = [h for h in hs if len(h[1]) == 1 and h[1][0][0] == "v"]
+    fano_target = (hx[0][1][0][1], {x[1] for x in hx[0][2]}) if hx else (None, None)
     steps = [GenStep("fano", "fano", st, [], {"error": pe, "alphabet": _idx(alpha)}, how)]
     if draw.coin(0.4):
         steps.append(GenStep("info", "linear", (Iq([X], [Y]), ">=", sub(Hq([X]), add(fn("h", E), mul(E, fn("log", sub(K, N(1))))))),
                              ["fano"]))
 
     def build(pv, rng):
-        k = evaluate_exact(alpha, pv)       # |X| <= the alphabet argument
+        k = evaluate_exact(alpha, pv)       # |target| <= the alphabet argument
         if k < 1:
             raise NoModel("alphabet bound below 1")
-        size = rng.randint(1, min(int(k), 4))
-        if size < 1:
-            raise NoModel("empty alphabet")
-        joint = [[Fraction(rng.randint(0, 4)) for _ in range(2)] for _ in range(size)]
-        tot = sum(sum(r) for r in joint)
+        target, given = fano_target
+        sx = rng.randint(1, min(int(k), 4)) if target in ("X", None) else 2
+        sy = rng.randint(1, min(int(k), 3)) if target == "Y" else 2
+        joint = {(x, y): Fraction(rng.randint(0, 4)) for x in range(sx) for y in range(sy)}
+        tot = sum(joint.values())
         if tot == 0:
             raise NoModel("retry")
-        pmf = {(x, y): joint[x][y] / tot for x in range(size) for y in range(2) if joint[x][y]}
-        err = 1 - sum(max(joint[x][y] for x in range(size)) for y in range(2)) / tot
+        pmf = {o: w / tot for o, w in joint.items() if w}
+        model = Model(["X", "Y"], pmf)
+        # the meaning of pe (the fano rule's premise): P(Ahat(G) != A) <= pe for the claim's H(A | G), an
+        # estimator of A from G (blind when G is empty)
+        a = target or "X"
+        g = [x for x in ("X", "Y") if x in (given or {"Y"} if target is None else given)]
+        if a in g:
+            err = Fraction(0)
+        else:
+            pag = _marg(model, [a] + g)
+            best: dict = {}
+            for o, p in pag.items():
+                best[o[1:]] = max(best.get(o[1:], 0), p)
+            err = 1 - sum(best.values())
         d = params[pe]
         if d.hi is not None and err > d.hi:
             raise NoModel("the MAP error exceeds the domain of pe")
         hi = d.hi if d.hi is not None else Fraction(1)
         pv[pe] = rng.choice([err, hi, err + (hi - err) * Fraction(rng.randint(0, 4), 4)])
-        return Model(["X", "Y"], pmf)
+        return model
 
     return Case("fano", params, ["X", "Y"], {}, [], steps, build, tags, units=units)
 

@@ -510,6 +510,8 @@ def evaluate(e, model, env: dict | None = None) -> flint.arb:
         return total
     if k == "H":
         a, g = _atoms(e[1], env, model), _atoms(e[2], env, model)
+        if isinstance(model, GaussianModel) and a & g:
+            raise Undefined("the differential entropy of a continuous variable given itself is -infinity")
         return model.entropy(a | g) - model.entropy(g)
     if k == "I":
         a, c, g = _atoms(e[1], env, model), _atoms(e[2], env, model), _atoms(e[3], env, model)

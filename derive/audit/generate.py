@@ -1267,6 +1267,13 @@ def scenario_real(draw) -> Case:
             (pw(sub(N(1), p_), n_), "<=", N(1)),
             (fn("sqrt", p_), "<=", N(1)),
             (div(N(1), n_), "<=", N(1)),
+            (fn("min", p_, sub(N(1), p_)), "<=", N(Fraction(1, 2))),
+            (fn("max", p_, sub(N(1), p_)), ">=", N(Fraction(1, 2))),
+            (fn("abs", sub(N(1), mul(N(2), p_))), "<=", N(1)),
+            (fn("exp", neg(p_)), "<=", N(1)),
+            (fn("h", p_), ">=", mul(N(2), fn("min", p_, sub(N(1), p_)))),
+            (fn("log2", add(N(1), p_)), "<=", p_),
+            (fn("ln", add(N(1), p_)), "<=", p_),
             # Karr's convention for reversed limits (never derive's): these are false
             (Sum(N(1), iv, N(3), N(1)), "==", N(-1)),
             (Sum(I_, iv, N(3), N(1)), "==", N(-2)),
@@ -1319,8 +1326,25 @@ def _add_theorem(case: Case, draw) -> None:
     ineq = [s for s in case.steps if s.statement[1] in ("<=", ">=")]
     if not ineq:
         return
+    le = {x.id: ((x.statement[0], x.statement[2]) if x.statement[1] == "<=" else (x.statement[2], x.statement[0]))
+          for x in ineq}
+    chains = []
+    for x in ineq:                      # x: A <= c * Q  and  y: Q <= R  give  A <= c * R
+        lx, rx = le[x.id]
+        coeff, q = (rx[1], rx[2]) if rx[0] == "*" else (None, rx)
+        for y in ineq:
+            if y.id != x.id and le[y.id][0] == q:
+                chains.append((x, y, coeff))
+    if chains and draw.coin(0.6):
+        x, y, coeff = draw.choice(chains)
+        rhs = le[y.id][1] if coeff is None else mul(coeff, le[y.id][1])
+        st, how = maybe_mutate((le[x.id][0], "<=", rhs), draw, 0.5)
+        if how:
+            case.tags.add("mutated_claim")
+        case.theorem = GenStep("theorem", "compose", st, [x.id, y.id], {}, how)
+        return
     a = draw.choice(ineq)
-    la, ra = (a.statement[0], a.statement[2]) if a.statement[1] == "<=" else (a.statement[2], a.statement[0])
+    la, ra = le[a.id]
     uses = [a.id]
     if len(ineq) > 1 and draw.coin(0.5):
         c = draw.choice(ineq)

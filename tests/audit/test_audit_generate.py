@@ -180,6 +180,14 @@ def test_hypothesis_strategy_draws_readable_cases(case):
     assert case.steps
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cases())
+def test_hypothesis_cases_have_no_false_accept(case):
+    """The same oracle on hypothesis-drawn cases: a false accept shrinks to a small file."""
+    res = audit_case(case, random.Random(0), models=3, minimize_found=False)
+    assert not res.false_accepts, res.false_accepts[0]["proof_text"]
+
+
 # ----------------------------------------------------------------------------- the oracle, CI budget
 
 #: The CI run: seed and number of files (about 20-40 s on one core).

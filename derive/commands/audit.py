@@ -61,7 +61,8 @@ def register(subparsers) -> None:
     a.add_argument("--max-mutants", type=int, default=None, metavar="N",
                    help="at most N mutants per proof, a seeded sample (default: all)")
     a.add_argument("--samples", type=int, default=None, metavar="K",
-                   help="models per numeric verification of an accepted mutant (default 12)")
+                   help="models per numeric verification of an accepted mutant (default 12); with --generate, models "
+                        "per generated file (default 6)")
     a.add_argument("--jobs", "-j", type=int, default=None, metavar="J",
                    help="proofs audited in parallel (default: the number of CPUs, at most 4)")
     a.add_argument("--full-check", action="store_true",

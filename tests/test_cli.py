@@ -158,8 +158,12 @@ def test_prove_statuses_and_json(capsys):
     code, out, _ = run(["prove", "I(X; Z) >= I(X; Y)", "--given", "X -> Y -> Z", "--json"], capsys)
     data = json.loads(out)
     assert code == 1 and data["status"] == "false" and data["counterexample"]["model"]
-    code, out, _ = run(["prove", "2*I(C;E) <= I(A;B) + I(A;C,E) + 3*I(C;E|A) + I(C;E|B)", "--json"], capsys)
+    zy = "2*I(C;E) <= I(A;B) + I(A;C,E) + 3*I(C;E|A) + I(C;E|B)"  # Zhang-Yeung: not Shannon-type, but true
+    code, out, _ = run(["prove", zy, "--json", "--copy-steps", "0"], capsys)
     assert code == 1 and json.loads(out)["status"] == "not_shannon"
+    code, out, _ = run(["prove", zy, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "proved" and data["copy"]["copy_steps"]
 
 
 def test_prove_text_and_latex(capsys):

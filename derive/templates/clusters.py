@@ -473,7 +473,7 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
                            log_rho2_hi, reasons)
     rows = []
     for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
-        row = dict(t) if not math.isnan(tau_hi[i]) else dict(b)
+        row = dict(t) if not math.isnan(tau_hi[i]) else dict(b, reason=reasons[i])
         row["route"] = routes[i]
         row["tau_n_bsc"], row["rho_n_bsc"] = b["tau_n"], b["rho_n"]
         row["factor_bsc"], row["log10_factor_bsc"] = b["factor"], b["log10_factor"]
@@ -597,8 +597,8 @@ def boolean_tau_arb(n: int, rho: Fraction) -> tuple[float, float, str]:
     for s in range(n + 1):
         bp = p ** s * q ** (n - s)
         bq = q ** s * p ** (n - s)
-        A += flint.arb(math.comb(n, s)) * bp * bq / (bp + bq)      # P f (1 - f) summed: A_0
-    x = 4 * A                                                   # 1 - eta_chi2 (p bar = 1/2)
+        A += flint.arb(math.comb(n, s)) * bp * bq / (bp + bq)      # 2 P(s) f(s) (1 - f(s))
+    x = 2 * A                                                   # 1 - eta_chi2 = 4 A_0 (p bar = 1/2)
     from derive.channels.exact import fraction_of_q  # noqa: F401 - (keeps the import surface of exact)
     xl, xh = x.lower(), x.upper()
     lo_om, hi_om = float(xl), float(xh)

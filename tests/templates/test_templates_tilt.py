@@ -1,0 +1,98 @@
+"""Certified tau_n = eta_KL from the tilt route in `derive bound` (issue 14): boolean-cluster and binary-theta
+cluster rows, the per-row route and fallback, the arb spot check, and the chi2 values as an independent check."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from derive.cli import main
+from derive.templates import clusters
+
+
+def _chi2_mp(n, rho, dps=60, sech=False):
+    """tau_n^chi2 = E[tanh^2(atanh(rho) S_n)] (S_n the sum aligned with theta) at ``dps`` digits, independently;
+    ``sech``: 1 - tau_n^chi2 = E[sech^2(atanh(rho) S_n)] instead (no cancellation)."""
+    with mpmath.workdps(dps):
+        r = mpmath.mpf(rho.numerator) / rho.denominator
+        p = (1 + r) / 2
+        a = mpmath.atanh(r)
+        g = (lambda x: mpmath.sech(x) ** 2) if sech else (lambda x: mpmath.tanh(x) ** 2)
+        return mpmath.fsum(mpmath.binomial(n, k) * p ** k * (1 - p) ** (n - k) * g(a * (2 * k - n))
+                           for k in range(n + 1))
+
+
+@pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2)])
+def test_boolean_rows_certify_eta_kl_equal_chi2(rho):
+    ns = list(range(1, 61)) + [100, 300, 1000, 3000]
+    rows = clusters.boolean_cluster_rows({"rho": rho}, ns)
+    for n, r in zip(ns, rows):
+        assert r["route"].startswith("eta_KL = eta_chi2"), (n, r["route"])
+        chi = _chi2_mp(n, rho)
+        with mpmath.workdps(60):
+            assert mpmath.mpf(r["tau_n"]) >= chi                     # an upper end of tau_n = eta_KL
+            assert mpmath.mpf(r["tau_n"]) <= chi + mpmath.mpf(10) ** -9
+            one_minus = _chi2_mp(n, rho, sech=True)
+            assert r["log10_factor"] <= float(mpmath.log10(one_minus / (mpmath.mpf(rho.numerator) / rho.denominator) ** 2
+                                                           / chi))
+        assert abs(r["log10_factor"] - r["log10_factor_chi2"]) < math.log10(1 + 1e-6)
+        assert r["tau_n_bsc"] >= r["tau_n"] * (1 - 1e-12)
+
+
+def test_boolean_arb_spot_check_agrees():
+    rho = Fraction(1, 2)
+    for n in (1, 3, 12, 40, 400):
+        r = clusters.boolean_cluster({"n": n, "rho": rho})
+        lo, hi = r["arb_check"]["tau_n"]
+        assert lo <= r["tau_n"] and r["tau_n"] - hi <= 1e-11
+
+
+def test_fallback_is_said_per_row(monkeypatch):
+    """With no time for the cell cover, rows the closed-form certificate does not reach fall back to the BSC
+    route and say so; the others stay certified at eta_KL."""
+    monkeypatch.setattr(clusters, "TILT_ROWS_BUDGET", 0.0)
+    rows = clusters.boolean_cluster_rows({"rho": Fraction(1, 2)}, [1, 2, 30, 100])
+    assert [r["route"] for r in rows[:2]] == [clusters.ROUTE_FALLBACK] * 2
+    assert all("fallback" in r["reason"] for r in rows[:2])
+    assert rows[0]["tau_n"] == rows[0]["tau_n_bsc"] and rows[1]["factor"] == rows[1]["factor_bsc"]
+    assert [r["route"] for r in rows[2:]] == [clusters.ROUTE_ANALYTIC] * 2
+
+
+def test_cluster_binary_symmetric_is_the_boolean_certificate(capsys):
+    assert main(["bound", "cluster", "--prior", "uniform:2", "--channel", "bsc:0.25", "--set", "n=1,2,5,50",
+                 "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["values"]
+    for r in rows:
+        assert r["route"].startswith("eta_KL = eta_chi2")
+        assert r["factor"] == pytest.approx(r["factor_chi2"], rel=1e-8)
+        assert r["factor"] >= r["factor_fallback"]
+
+
+def test_cluster_binary_asymmetric_uses_the_cover_at_small_n():
+    prior = (Fraction(3, 10), Fraction(7, 10))
+    rows = ((Fraction(1), Fraction(0)), (Fraction(3, 10), Fraction(7, 10)))
+    out = clusters.cluster_rows({"prior": prior, "rows": rows}, [1, 2])
+    for r in out:
+        assert r["route"] in (clusters.ROUTE_UPPER, clusters.ROUTE_COVER.replace("tilt, cell cover",
+                                                                               "tilt, cell cover over the types"))
+        assert r["tau_n_chi2"] <= r["tau_n"] <= r["tau_n_fallback"]
+
+
+def test_cluster_ternary_keeps_its_route_and_says_so():
+    third = (Fraction(1, 3),) * 3
+    rows = tuple(tuple(Fraction(8, 10) if i == j else Fraction(1, 10) for j in range(3)) for i in range(3))
+    out = clusters.cluster_rows({"prior": third, "rows": rows}, [1, 5])
+    for r in out:
+        assert r["route"] == "current route (theta has more than two values)"
+        assert "not implemented" in r["reason"]
+        assert r["tau_n"] == r["tau_n_fallback"]
+
+
+def test_bound_text_table_shows_the_route(capsys):
+    assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1,40"]) == 0
+    out = capsys.readouterr().out
+    assert "route" in out and "eta_KL = eta_chi2 (tilt, analytic chi-criterion)" in out

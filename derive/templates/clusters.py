@@ -18,7 +18,8 @@ below the float range.
   **τ_n = η_KL(law of S_n, S_n → θ)** (S_n the number of +1 observations, sufficient) certified by the tilt route
   (:mod:`derive.channels.tilt`: the output θ is binary, η_KL is a sup over a one-dimensional exponential tilt, and
   where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= ~0.87 by the closed-form symmetric
-  certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins and its log-concave tail
+  certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins — :data:`FLOAT_REL`
+  and the recursive-summation error of the log-factorial table, (n + 1) 2u log(n!) — and its log-concave tail
   bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` seconds). **ρ_n = ρ² τ_n**
   (composition through θ). Rows where the tilt certificate is not completed fall back to the BSC route: the
   posterior lies in [(1 − t)/2, (1 + t)/2], t = tanh(n a), so the backward channel factors through BSC((1 − t)/2)
@@ -538,8 +539,13 @@ def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np
 
     a = math.atanh(float(rho))
     size = 2 * ns * a
-    log_x_lo = _ldown(log_om, size)
-    log_x_hi = _lup(log_om, size) + np.log1p((ns + 1.0) * math.exp(-CHI2_WINDOW_NATS))   # + the window's tail
+    # the log-factorial table is a cumulative sum of n float64 logs: absolute error <= (n + 1) 2u log(n!) (recursive
+    # summation), plus the n log p terms; moved outward by that on top of the FLOAT_REL slack
+    nf = ns.astype(float)
+    lfact = np.where(nf > 1, nf * np.log(np.maximum(nf, 1.0)), 1.0) + 1
+    table_err = (nf + 1) * 2.0 ** -52 * (lfact + nf * (abs(math.log1p(float(rho))) + abs(math.log1p(-float(rho)))) + 1)
+    log_x_lo = _ldown(log_om, size) - table_err
+    log_x_hi = _lup(log_om, size) + table_err + np.log1p((ns + 1.0) * math.exp(-CHI2_WINDOW_NATS))   # + window tail
     tau = np.full(len(ns), np.nan)
     log_om_lo = np.full(len(ns), np.nan)
     reasons = [_BOOLEAN_REASON] * len(ns)
@@ -1135,8 +1141,9 @@ def cluster(params: dict) -> dict:
     return _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
 
 
-#: The tilt route of ``cluster`` (binary θ, not the symmetric BSC case) enumerates at most this many
-#: observation types per n, and spends at most :data:`CLUSTER_TILT_BUDGET` seconds per call.
+#: The tilt route of ``cluster`` (binary θ, not the symmetric BSC case) runs its cell cover on at most this many
+#: observation types per n (the closed-form certificate of a mirror-symmetric model on up to
+#: :data:`MAX_CHI2_TYPES`), and spends at most :data:`CLUSTER_TILT_BUDGET` seconds per call.
 TILT_MAX_TYPES = 5000
 CLUSTER_TILT_BUDGET = 1.0
 _CLUSTER_TILT = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified tilt cover (derive.channels.tilt, "
@@ -1146,13 +1153,32 @@ _CLUSTER_NOT_BINARY = ("the tilt route needs a binary theta (a (q - 1)-dimension
                        "current route kept")
 
 
+def _mirror(M: _Model, a: int, b: int) -> bool:
+    """Equal prior weights and an involution σ of the live outputs with K(a, y) = K(b, σ(y)) (exact): then the
+    law of the type is invariant under c ↦ σ(c) and P(θ = b | σ(c)) = 1 − P(θ = b | c) (module tilt, §4)."""
+    if M.prior[a] != M.prior[b]:
+        return False
+    live = list(M.live)
+    sigma: dict[int, int] = {}
+    for y in live:
+        if y in sigma:
+            continue
+        cands = [z for z in live if z not in sigma and M.rows[a][y] == M.rows[b][z] and M.rows[a][z] == M.rows[b][y]]
+        if not cands:
+            return False
+        z = cands[0]
+        sigma[y], sigma[z] = z, y
+    return all(M.rows[a][y] == M.rows[b][sigma[y]] and M.rows[b][y] == M.rows[a][sigma[y]] for y in live)
+
+
 def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
     """Binary θ: certified τ_n = η_KL of the backward channel (type → θ) by the tilt route.
 
     Symmetric BSC model (uniform prior, BSC rows): exactly the Boolean cluster with ρ = |1 − 2δ|
     (:func:`_boolean_tilt`). Otherwise: the float tilt cover of the backward channel over the observation
-    types (at most :data:`TILT_MAX_TYPES`, within :data:`TILT_ROWS_BUDGET` seconds per call); τ_n is
-    replaced where that cover is smaller than the current (Doeblin/Dobrushin) value. Each row names its route."""
+    types (at most :data:`TILT_MAX_TYPES`, within :data:`CLUSTER_TILT_BUDGET` seconds per call) — first the
+    closed-form symmetric certificate when the model is mirror-symmetric (:func:`_mirror`); τ_n is replaced where
+    it is smaller than the current (Doeblin/Dobrushin) value. Each row names its route."""
     import time
 
     act = [t for t in range(len(M.prior)) if M.prior[t] > 0]
@@ -1184,10 +1210,12 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
         reasons, routes = [None] * len(ns), [None] * len(ns)
         a, b = act
         m = len(M.live)
+        sym = _mirror(M, a, b)
         deadline = time.perf_counter() + CLUSTER_TILT_BUDGET
         for i in np.argsort(ns, kind="stable"):
             n = int(ns[i])
-            if math.comb(n + m - 1, m - 1) > TILT_MAX_TYPES or time.perf_counter() > deadline:
+            count = math.comb(n + m - 1, m - 1)
+            if count > (MAX_CHI2_TYPES if sym else TILT_MAX_TYPES) or time.perf_counter() > deadline:
                 continue
             C = _compositions(n, m)
             table = _log_factorials(n)
@@ -1198,8 +1226,23 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             P = np.exp(lpc[ok])
             logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
             err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64)
+            if sym:
+                # the analytic certificate (derive.channels.tilt, section 4) from 1 - eta_chi2 = 4 sum P f (1 - f)
+                eps = (len(P) + 64) * 2.0 ** -50 + 4 * err
+                x = 4 * float((P * f * om).sum())
+                if x > 0 and symmetric_certificate(x * (1 + 8 * eps)) is not None:
+                    t_hi[i] = min(-math.expm1(math.log(x) - 8 * eps) * (1 + FLOAT_REL), 1.0)
+                    lo_om[i] = _ldown(np.array([math.log(x) - 8 * eps]))[0]
+                    if t_hi[i] < tau[i]:
+                        routes[i] = ROUTE_ANALYTIC
+                        reasons[i] = _CLUSTER_TILT.format(eq=" = eta_chi2 (symmetric analytic chi-criterion, section 4)",
+                                                          kl=M.kl_how)
+                        continue
+                    t_hi[i] = lo_om[i] = np.nan
             left = deadline - time.perf_counter()
-            br = eta_kl_binary_float(f, P, omf=om, budget=min(TILT_ROW_BUDGET, left), input_rel=err,
+            if count > TILT_MAX_TYPES:
+                continue
+            br = eta_kl_binary_float(f, P, omf=om, budget=min(TILT_ROW_BUDGET, left), input_rel=err, symmetric=sym,
                                      slack=TILT_SLACK * max(float((P * f * om).sum()), 1e-300))
             up = float(br.upper)
             if br.equal and br.one_minus_lower and br.one_minus_lower > 0 and up < tau[i]:

@@ -96,3 +96,16 @@ def test_bound_text_table_shows_the_route(capsys):
     assert main(["bound", "boolean-cluster", "--set", "rho=0.5", "--set", "n=1,40"]) == 0
     out = capsys.readouterr().out
     assert "route" in out and "eta_KL = eta_chi2 (tilt, analytic chi-criterion)" in out
+
+
+def test_cluster_mirror_symmetric_three_outputs():
+    """Uniform binary prior, rows mirrored by an output involution: the closed-form certificate applies to the
+    type law (eta_KL = eta_chi2), checked against the chi2 column."""
+    half = (Fraction(1, 2), Fraction(1, 2))
+    rows = ((Fraction(3, 5), Fraction(3, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(3, 10), Fraction(3, 5)))
+    assert clusters._mirror(clusters._model(half, rows), 0, 1)
+    assert not clusters._mirror(clusters._model((Fraction(3, 10), Fraction(7, 10)), rows), 0, 1)
+    out = clusters.cluster_rows({"prior": half, "rows": rows}, [1, 3, 40])
+    for r in out:
+        assert r["route"].startswith("eta_KL = eta_chi2"), r["route"]
+        assert r["tau_n_chi2"] * (1 - 1e-12) <= r["tau_n"] <= r["tau_n_chi2"] * (1 + 1e-9) + 1e-300

@@ -834,10 +834,10 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
             upper_how = f"eta_KL <= eta_TV(K on supp P) = max f - min f (Dobrushin; the tilt cover gave no better bound)"
             route = "Dobrushin"
     if lam is not None and not equal:
-        lower_how = (f"witness: the tilt Q ~ P e^(lambda f) at lambda = {lam:.6g}: D(QK||PK)/D(Q||P) enclosed in arb"
+        lower_how = (f"witness: the tilt Q ~ P e^(lambda f) at lambda = {lam:.6g}: D(QK||PK)/D(Q||P) enclosed (arb balls or outward-rounded float64)"
                      if math.isfinite(lam) else
                      "witness: P conditioned on the " + ("argmax" if lam > 0 else "argmin") + " of f (lambda = "
-                     + ("+" if lam > 0 else "-") + "inf): d(f_max || pbar)/(-log P(argmax)) enclosed in arb")
+                     + ("+" if lam > 0 else "-") + "inf): d(f_max || pbar)/(-log P(argmax)), outward-rounded")
     else:
         lower_how = "eta_chi2(P, K) = Var_P f / (pbar (1 - pbar)) <= eta_KL(P, K) [Polyanskiy & Wu 2017]"
     if lower_f > upper:

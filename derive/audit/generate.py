@@ -767,7 +767,21 @@ def scenario_family(draw) -> Case:
         model.families = {"X": (lo_i, hi_i)}
         return model
 
-    return Case("family", params, ["M", "P"], {"X": (lo, hi)}, hyps, steps, build, tags)
+    assumes = {}
+    if kind != "none" and not given_M and draw.coin(0.3):
+        # a cited per-sample bound (assume) combined with superadditivity, as in the bundled proof
+        bname = "b" if "b" not in params else "b2"
+        params[bname] = Domain(f"{bname} >= 0", (_F(0), _F(1, 100)), _F(0), _F(1, 10), tags=("domain_zero",))
+        per = (Sum(Iq([M], [m("X", I_)], [Pv]), iv, lo, hi), ">=", mul(hi, P(bname)))
+        hyps.append(("per_sample", "assume", render_statement(per)))
+        assumes["per_sample"] = per
+        sup = GenStep("sup", "superadditivity", (Iq([M], [full], [Pv]), ">=", Sum(Iq([M], [m("X", I_)], [Pv]), iv, lo, hi)),
+                      ["indep"])
+        st, how = maybe_mutate((Iq([M], [full], [Pv]), ">=", mul(hi, P(bname))), draw, 0.5)
+        if how:
+            tags.add("mutated_claim")
+        steps += [sup, GenStep("total", "linear", st, ["sup", "per_sample"], {}, how)]
+    return Case("family", params, ["M", "P"], {"X": (lo, hi)}, hyps, steps, build, tags, assumes=assumes)
 
 
 def _exact_int(x) -> Fraction:

@@ -27,8 +27,8 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from derive.audit.semantics import (
-    N, P, Dq, GaussianModel, Hq, Iq, Model, Sum, TVq, Undefined, add, b, channel_matrix, div, evaluate,
-    evaluate_statement, fn, joint_from_bayes_net, m, mul, neg, pw, render, render_statement, render_vars, sub, v,
+    N, P, Dq, GaussianModel, Hq, Iq, Model, Sum, TVq, add, b, channel_matrix, div, evaluate_statement, fn,
+    joint_from_bayes_net, m, mul, neg, pw, render, render_statement, sub, v,
 )
 
 __all__ = ["RandomDraw", "HypothesisDraw", "Case", "GenStep", "generate_case", "cases", "audit_case",
@@ -782,10 +782,6 @@ def scenario_family(draw) -> Case:
             tags.add("mutated_claim")
         steps += [sup, GenStep("total", "linear", st, ["sup", "per_sample"], {}, how)]
     return Case("family", params, ["M", "P"], {"X": (lo, hi)}, hyps, steps, build, tags, assumes=assumes)
-
-
-def _exact_int(x) -> Fraction:
-    return Fraction(str(x.mid().str(40, radius=False)))
 
 
 def _cpt_rand_multi(rng, n_out: int):

@@ -32,11 +32,9 @@ Tree grammar (every node a tuple)::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import product
-from typing import Any, Callable
+from typing import Callable
 
 import flint
 

@@ -435,8 +435,9 @@ class _FloatSide:
         # input errors of f (relative <= eps): |d(sum w (f - c)^2)| <= 2 eps sum w |f - c| f <= 2 eps sqrt(k2 E f^2)
         # and |d(sum w (f - c)^3)| <= 3 eps E[(f - c)^2 f]
         ef2 = (w * f * f).sum(axis=1) / Z
-        in2 = 2 * eps * np.sqrt(k2c * ef2) * (1 + 4 * eps)
-        in3 = 3 * eps * (wd2 * f).sum(axis=1) / Z * (1 + 4 * eps)
+        in2 = (2 * eps * np.sqrt(k2c * ef2) + eps * eps * ef2) * (1 + 4 * eps)
+        in3 = (3 * eps * (wd2 * f).sum(axis=1) / Z + 3 * eps * eps * (w * np.abs(d)).sum(axis=1) / Z + eps ** 3) \
+            * (1 + 4 * eps)
         # E(f - c)^2 = k2 + (m - c)^2 and E(f - c)^3 = k3 + 3 k2 (m - c) + (m - c)^3 (c = mc)
         k2 = _VI(np.maximum(np.nextafter(k2c * (1 - 4 * eps) - in2 - dm * dm, -_INF), 0.0),
                  np.nextafter(k2c * (1 + 4 * eps) + in2, _INF))
@@ -757,6 +758,11 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
         return TiltBracket(z, z, z, True, why, why, "constant")
     m, k2, k3, k4 = _cumulants(f, P)
     chi0, d1, d2 = _chi_derivs(m, k2, k3, k4)
+    if chi0 == 1:
+        why = ("f = K(1|x) is 0 or 1 on supp P (a deterministic channel there): eta_chi2 = 1, and eta_KL = 1 "
+               "(reweighting the two classes keeps D(QK||PK) = D(Q||P))")
+        return TiltBracket(Fraction(1), Fraction(1), Fraction(1), True, why, why, "deterministic",
+                           seconds=time.perf_counter() - t0, one_minus_lower=0.0)
     A0 = sum((p * v * (1 - v) for p, v in zip(P, f)), Fraction(0))
     om_chi0 = A0 / (m * (1 - m))                                  # 1 - chi0, exact
     r = float_up(fmax - fmin)
@@ -874,10 +880,16 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     s = float(P.sum())
     P = P / s
     eps += 2.0 ** -48
-    r = _u(float(f.max() - f.min()) * (1 + eps)) if k else 0.0
-    if k == 0 or r == 0:
+    if k <= 1 or P.sum() <= 0:
         z = Fraction(0)
-        return TiltBracket(z, z, z, True, "constant f", "constant f", "constant")
+        return TiltBracket(z, z, z, True, "P is a point mass", "P is a point mass", "constant")
+    # max f - min f of the exact problem, whose entries are within relative eps of these floats
+    r = _u(_u(float(f.max() - f.min()) * (1 + eps)) + _u(2 * eps * float(np.abs(f).max())))
+    if float(f.max() - f.min()) == 0:
+        how = ("f is constant in float64: eta_KL <= eta_TV = max f - min f <= 2 eps max f for the exact entries "
+               "(Dobrushin)")
+        return TiltBracket(Fraction(0), Fraction(r), Fraction(r), False, "eta_KL >= 0", how, "Dobrushin",
+                           converged=False)
     pbar = float((P * f).sum())
     qbar = float((P * omf).sum())
     d = f - pbar
@@ -891,9 +903,12 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     qb = _I(_d(qbar * (1 - eps)), _u(qbar * (1 + eps)))
     dm = max(pbar, qbar) * 2 * eps                               # |pbar - exact mean| (input errors included)
     # input errors of f (relative <= eps), as in _FloatSide.at_many
-    in2 = 2 * eps * math.sqrt(k2 * float((P * f * f).sum())) * (1 + 4 * eps)
-    in3 = 3 * eps * float((P * d * d * f).sum()) * (1 + 4 * eps)
-    in4 = 4 * eps * float((P * np.abs(d) ** 3 * f).sum()) * (1 + 4 * eps)
+    ef2 = float((P * f * f).sum())
+    in2 = (2 * eps * math.sqrt(k2 * ef2) + eps * eps * ef2) * (1 + 4 * eps)
+    in3 = (3 * eps * float((P * d * d * f).sum()) + 3 * eps * eps * float((P * np.abs(d)).sum()) + eps ** 3) \
+        * (1 + 4 * eps)
+    in4 = (4 * eps * float((P * np.abs(d) ** 3 * f).sum()) + 6 * eps * eps * k2 + 4 * eps ** 3 + eps ** 4) \
+        * (1 + 4 * eps)
     k2i = _I(max(_d(k2 * (1 - 4 * eps) - in2 - dm * dm), 0.0), _u(k2 * (1 + 4 * eps) + in2))
     a3 = float((P * np.abs(d) ** 3).sum())
     r3 = 4 * eps * a3 + in3 + 3 * k2i.hi * dm + dm ** 3

@@ -249,3 +249,15 @@ def test_eta_cli_bsc_bernoulli(capsys):
     rep = json.loads(capsys.readouterr().out)
     lo, hi = rep["eta_kl_bracket"]
     assert lo <= 0.5520956 and hi >= 0.5520955 and lo > 16 / 41
+
+
+def test_deterministic_and_nearly_constant_channels():
+    """f in {0, 1}: eta_KL = 1 exactly. f constant in float64 but not exactly: the float path must not claim 0
+    (the exact entries may differ by its input margin), the arb path brackets the exact value."""
+    b = eta_kl_binary([F(0), F(0), F(1)], [F(1, 3), F(1, 3), F(1, 3)])
+    assert b.lower == b.upper == 1 and b.route == "deterministic"
+    f, P = [F(1, 2), F(1, 2) + F(1, 10 ** 20)], [F(1, 2), F(1, 2)]
+    exact = eta_kl_binary(f, P)
+    assert exact.lower <= F(1, 10 ** 40) <= exact.upper            # eta_chi2 = (1e-20)^2 here, equal to eta_KL
+    fl = eta_kl_binary_float(np.array([0.5, 0.5]), np.array([0.5, 0.5]))
+    assert fl.upper >= F(1, 10 ** 40) and fl.lower == 0

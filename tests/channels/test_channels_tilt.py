@@ -258,6 +258,7 @@ def test_deterministic_and_nearly_constant_channels():
     assert b.lower == b.upper == 1 and b.route == "deterministic"
     f, P = [F(1, 2), F(1, 2) + F(1, 10 ** 20)], [F(1, 2), F(1, 2)]
     exact = eta_kl_binary(f, P)
-    assert exact.lower <= F(1, 10 ** 40) <= exact.upper            # eta_chi2 = (1e-20)^2 here, equal to eta_KL
+    eps = F(1, 10 ** 20)
+    assert exact.chi2 == eps ** 2 / (1 - eps ** 2) and exact.lower <= exact.chi2 <= exact.upper
     fl = eta_kl_binary_float(np.array([0.5, 0.5]), np.array([0.5, 0.5]))
-    assert fl.upper >= F(1, 10 ** 40) and fl.lower == 0
+    assert fl.upper >= exact.upper and fl.lower == 0

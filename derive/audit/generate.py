@@ -481,6 +481,12 @@ def scenario_markov(draw) -> Case:
     if draw.coin(0.1):
         G = (v("Z"),)           # conditioning on a later variable: data processing fails in general
         tags.add("channel_conditioned")
+    free = draw.coin(0.12)      # a variable in no hypothesis (the model makes it a collider of U and Y)
+    if free:
+        names = names + ["V"]
+        if draw.coin(0.7):
+            G = (v("V"),)
+            tags.add("channel_conditioned")
     steps: list[GenStep] = []
     K = draw.integer(3, 6)
     for s in range(K):
@@ -595,6 +601,8 @@ def scenario_markov(draw) -> Case:
             nodes.append(("Z", ("Y",), _channel_cpt(m2), len(m2[0])))
         else:
             nodes.append(("Z", ("Y",), _cpt_rand(rng, ny, 2, det="Z = f(Y)" in fdet), 2))
+        if free:
+            nodes.append(("V", ("U", "Y"), _cpt_rand_multi(rng, 2), 2))
         model = joint_from_bayes_net(nodes)
         for t in fdet:
             y, x = t.split(" = f(")

@@ -348,7 +348,7 @@ class _VI:
         return _VI(np.nextafter(self.lo - o.hi, -_INF), np.nextafter(self.hi - o.lo, _INF))
 
     def __mul__(self, o: "_VI") -> "_VI":
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             ps = np.stack([self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi])
         ps = np.where(np.isnan(ps), 0.0, ps)
         return _VI(np.nextafter(ps.min(axis=0), -_INF), np.nextafter(ps.max(axis=0), _INF))

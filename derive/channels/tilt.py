@@ -45,7 +45,8 @@ iff ``cosh(λ/2) <= k² / (1 − k²)``. For large λ: ``1 − χ >= b(λ) >= b(
 some ``y >= 1`` satisfies that and ``(y + 1/y)/2 <= k²/(1 − k²)``, then ``χ(λ) <= χ(0)`` for all ``λ >= 0`` (and
 by symmetry ``χ`` is even): **η_KL = η_χ² exactly**. Both conditions only get easier as ``x`` decreases
 (``y² − 1 >= 0``; ``k²/(1 − k²)`` decreases in ``x``), so an upper bound on ``x`` suffices. It holds for
-``x <= ~0.13``, i.e. ``η_χ² >= ~0.87`` (:func:`symmetric_certificate`).
+``x <= 1 − √3/2 ≈ 0.134`` (where the discriminant ``1 − 8x + 4x²`` of the quadratic in ``y`` vanishes; the
+cosh condition then still holds, 2 <= 3), i.e. ``η_χ² >= √3/2 ≈ 0.866`` (:func:`symmetric_certificate`).
 
 **5. Cell cover (any binary-output channel).** Derivative bounds: ``|κ_3| <= r κ_2``, ``|κ_4| <= r² κ_2``,
 ``|κ_5| <= 3.5 r³ κ_2`` (``|f − m| <= r``, ``κ_2 <= r²/4``), and ``χ <= χ_max := min(r, 1)`` (η_χ²(Q, K) <=

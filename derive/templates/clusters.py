@@ -17,7 +17,7 @@ below the float range.
 * ``boolean-cluster``: θ uniform on ±1, each of the n observations is θ through BSC((1 − ρ)/2); a = atanh ρ.
   **τ_n = η_KL(law of S_n, S_n → θ)** (S_n the number of +1 observations, sufficient) certified by the tilt route
   (:mod:`derive.channels.tilt`: the output θ is binary, η_KL is a sup over a one-dimensional exponential tilt, and
-  where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= ~0.87 by the closed-form symmetric
+  where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= √3/2 ≈ 0.866 by the closed-form symmetric
   certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins — :data:`FLOAT_REL`
   and the recursive-summation error of the log-factorial table, (n + 1) 2u log(n!) — and its log-concave tail
   bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` seconds). **ρ_n = ρ² τ_n**
@@ -605,7 +605,6 @@ def boolean_tau_arb(n: int, rho: Fraction) -> tuple[float, float, str]:
         bq = q ** s * p ** (n - s)
         A += flint.arb(math.comb(n, s)) * bp * bq / (bp + bq)      # 2 P(s) f(s) (1 - f(s))
     x = 2 * A                                                   # 1 - eta_chi2 = 4 A_0 (p bar = 1/2)
-    from derive.channels.exact import fraction_of_q  # noqa: F401 - (keeps the import surface of exact)
     xl, xh = x.lower(), x.upper()
     lo_om, hi_om = float(xl), float(xh)
     if symmetric_certificate(hi_om * (1 + 1e-12)) is not None:

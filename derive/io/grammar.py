@@ -290,6 +290,9 @@ class ParseContext:
     column: int | None = 1
     bound: dict[str, Symbol] = field(default_factory=dict)
     auto_variables: bool = False
+    #: parameter symbol -> :class:`~derive.core.Domain`; when known, a function applied to parameters must be
+    #: defined on the whole domain, checked *before* sympy can fold it away (``log(p - 2) - log(p - 2)``).
+    domains: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.units not in ("bits", "nats"):
@@ -629,6 +632,7 @@ class _Builder:
             if ch[k].type == "SLASH":
                 if f == 0:
                     raise self.err(ch[k + 1], "division by zero")
+                self.defined(ch[k + 1], f"a division by {_short(f)}", f, "nonzero")
                 f = self.power(ch[k + 1], f, S.NegativeOne)
             factors.append(f)
         return self.mul(t, factors)
@@ -636,6 +640,14 @@ class _Builder:
     def _e_pow(self, t: Tree, scope, depth) -> sympy.Expr:
         base = self.expr(t.children[0], scope, depth)
         exp = self.expr(t.children[2], scope, depth)
+        what = f"({_short(base)})^({_short(exp)})"
+        if exp.is_integer:
+            if exp.is_nonnegative is not True:
+                self.defined(t, what, base, "nonzero")
+        elif exp.is_positive:
+            self.defined(t, what, base, "nonneg")
+        else:
+            self.defined(t, what, base, "pos")
         return self.power(t, base, exp)
 
     # -- guarded constructors ---------------------------------------------------------
@@ -707,6 +719,28 @@ class _Builder:
                     raise _too_big(self.ctx, node, "this power")
         return self.real(node, self.value(node, self.sized(node, _settle(sympy.Pow(base, exp)), "this power")))
 
+    def defined(self, node: Any, what: str, e: sympy.Expr, need: str) -> None:
+        """Refuse ``what`` unless ``e`` is provably ``> 0`` / ``>= 0`` / ``!= 0`` on the parameters' domains.
+
+        Checked only where every symbol of ``e`` is a parameter with a known domain and ``e`` holds no
+        information quantity (the kernel's door checks the rest): this sees ``log(p - 2)`` before sympy folds
+        ``log(p - 2) - log(p - 2)`` to ``0``.
+        """
+        doms = self.ctx.domains
+        if not doms or not isinstance(e, sympy.Expr) or e.is_number or has_information_atom(e):
+            return
+        if not all(sym in doms for sym in e.free_symbols):
+            return
+        from derive.core.parameters import Domains
+        from derive.kernel.signs import sign_of
+
+        sign = sign_of(e, Domains(doms))
+        ok = {"pos": sign == "pos", "nonneg": sign in ("pos", "nonneg", "zero"), "nonzero": sign in ("pos", "neg")}[need]
+        if not ok:
+            cond = {"pos": "> 0", "nonneg": ">= 0", "nonzero": "!= 0"}[need]
+            raise self.err(node, f"{what} is not defined for every parameter value in the domains "
+                                 f"(it needs {_short(e)} {cond}); narrow the parameters' domains")
+
     def real(self, node: Any, e: sympy.Expr) -> sympy.Expr:
         """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""
         if e.has(S.ImaginaryUnit) or any(_is_plain_number(f) and f.is_extended_real is False
@@ -754,6 +788,13 @@ class _Builder:
                            LimitExceeded)
         args = [self.expr(a, scope, depth) for a in arg_trees]
         x = args[0]
+        if name in ("log", "ln", "log2"):
+            self.defined(t, f"{name}({_short(x)})", x, "pos")
+        elif name == "sqrt":
+            self.defined(t, f"sqrt({_short(x)})", x, "nonneg")
+        elif name == "h":
+            self.defined(t, f"h({_short(x)})", x, "nonneg")
+            self.defined(t, f"h({_short(x)})", 1 - x, "nonneg")
         if name == "log":
             return self.log_units(t, x)
         if name == "ln":

@@ -239,6 +239,7 @@ class _Reader:
             domain = parse_domain(text, name, self.at(ctx, t, name))
             try:
                 ctx.parameters[name] = proof.parameter(name, domain)
+                ctx.domains[ctx.parameters[name]] = domain
             except InvalidArgument as e:
                 raise self.err(e.message, line) from None
 

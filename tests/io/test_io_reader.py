@@ -428,7 +428,7 @@ def test_bundled_proofs_round_trip():
 
 def test_python_built_proof_round_trips():
     p = Proof("built", title="from Python", units="bits")
-    delta = p.parameter("delta", Domain(S.Zero, S.Half, False, False))
+    delta = p.parameter("delta", Domain(S.Zero, S.Half, True, False))  # ln(delta) below: delta > 0
     k = p.parameter("k", Domain(Integer(2), S.Infinity, False, True, True))
     X, Y, Z = p.random("X", "Y", "Z")
     p.family("S", 1, k)

@@ -328,7 +328,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         if res.copy is not None:
             from derive.printing.document import copy_steps_text
 
-            print("  non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
+            print(("% " if args.latex else "  ") + "non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
                   + copy_steps_text(res.copy.steps, math=args.latex))
         if res.certificate is not None:
             print(certificate_latex(claim, res.certificate) if args.latex else certificate_text(claim, res.certificate))

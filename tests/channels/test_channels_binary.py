@@ -97,7 +97,9 @@ def test_fixed_binary_input_bracket_contains_the_brute_force_and_is_sharp(r, pw)
             n = np.nansum(np.where(qy > 0, qy * np.log(qy / py), 0.0))
         d = (q * np.log(q / pf) if q > 0 else 0.0) + ((1 - q) * np.log((1 - q) / (1 - pf)) if q < 1 else 0.0)
         best = max(best, n / d)
-    assert best <= float(b.upper) + 1e-12
+    # the brute force is a float64 ratio of two sums of ~1e-3 terms: allow its rounding (relative 1e-9), found
+    # by an unseeded run where it read 1.000000000001 against the exact upper end 1
+    assert best <= float(b.upper) * (1 + 1e-9) + 1e-12
     assert float(b.lower) <= float(b.upper)
     if b.upper > b.lower:
         # soundness of the certificate: a value clearly below the witness must never certify

@@ -19,8 +19,8 @@ def test_an_oracle_given_log_of_zero_does_not_crash_the_check():
     bad = 'claim = "I(X; Y) >= log(k) - h(pe) - pe * log(k - 2)"\nrule = "linear"'
     text = text.replace('claim = "I(X; Y) >= log(k) - h(pe) - pe * log(k - 1)"\nrule = "linear"', bad)
     assert bad in text
-    proof = read_proof_text(text, "fano_log_zero.toml")
-    try:
+    try:  # the reader now refuses log(k - 2) with k >= 2 (log of 0) outright; before, the check must not crash
+        proof = read_proof_text(text, "fano_log_zero.toml")
         checked = check(proof, use_prover=True)
     except DeriveError:
         return

@@ -293,6 +293,9 @@ class ParseContext:
     #: parameter symbol -> :class:`~derive.core.Domain`; when known, a function applied to parameters must be
     #: defined on the whole domain, checked *before* sympy can fold it away (``log(p - 2) - log(p - 2)``).
     domains: dict = field(default_factory=dict)
+    #: names of continuous variables and families (declared, or of a Gaussian channel): ``I(X; X)`` and
+    #: ``H(X | X)`` of them are infinite, not ``H(X)`` and ``0``, and are refused before core canonicalizes them.
+    continuous: set = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.units not in ("bits", "nats"):
@@ -863,6 +866,7 @@ class _Builder:
         target, given = t.children
         a = self.rvset(target, scope, depth)
         c = self.rvset(given, scope, depth) if given is not None else RVSet()
+        self.finite(t, "H", a, c)
         return self.core(t, H, a, c)
 
     def _e_mutual(self, t: Tree, scope, depth) -> sympy.Expr:
@@ -870,7 +874,21 @@ class _Builder:
         a = self.rvset(left, scope, depth)
         b = self.rvset(right, scope, depth)
         c = self.rvset(given, scope, depth) if given is not None else RVSet()
+        self.finite(t, "I", a, b)
+        self.finite(t, "I", a, c)
+        self.finite(t, "I", b, c)
         return self.core(t, I, a, b, c)
+
+    def finite(self, node: Any, what: str, a: RVSet, b: RVSet) -> None:
+        """Refuse a continuous variable on two sides of ``H(. | .)`` or ``I(.; . | .)``: the quantity is infinite
+        (``I(X; X) = +oo``, ``h(X | X) = -oo``), and core's discrete canonical forms (``H(X)``, ``0``) would hide it."""
+        if not self.ctx.continuous:
+            return
+        shared = [it for it in a.args if it in b.args
+                  and (getattr(it, "family", None) or getattr(it, "name", None)) in self.ctx.continuous]
+        if shared:
+            raise self.err(node, f"{shared[0]} is continuous, and it appears twice in this {what}(...): the quantity "
+                                 "is infinite (I(X; X) = +oo, H(X | X) = -oo for a continuous X)")
 
     def dist(self, tok: Token, scope) -> Dist:
         name = str(tok)

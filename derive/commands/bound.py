@@ -75,7 +75,8 @@ def _key(v):
 
 def compute_rows(template, settings: dict[str, list]) -> list[dict]:
     """One row per combination of the settings: the template's values as floats (``None`` when not computed),
-    ``bound = factor · info`` and ``log10_factor`` / ``log10_bound`` (which survive below the float range).
+    ``bound = factor · info`` (``info`` = a lower bound on I(M; X) given with ``--set info=...``, default 1: the
+    bound is then the factor) and ``log10_factor`` / ``log10_bound`` (which survive below the float range).
 
     Certified values are rounded outward by the template (τ_n, ρ_n up, the factor down); ``bound`` is rounded
     down. A template with a many-n function (``template.rows``) computes all n of one combination of the other
@@ -112,7 +113,9 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
 
 
 def _row(template, params: dict, r: dict) -> dict:
-    info = Fraction(params.get("info", params.get("d", template.optional.get("d", 1))))
+    # I(M; X) is what the caller knows (e.g. from accuracy: FKL25 force only a constant, C_alpha, not d); it never
+    # defaults to d: that overstated the paper's bound by a factor ~d (issue 15)
+    info = Fraction(params.get("info", 1))
     row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
     for k, v in r.items():
         row[k] = _number_out(v)

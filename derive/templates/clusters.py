@@ -37,7 +37,9 @@ below the float range.
   when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``. Binary θ: the tilt route
   replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`); θ with more values keeps this route.
 
-``info`` (default ``d`` or 1) stands for I(M; X) — e.g. Ω(d) bits from accuracy; ``bound = factor · info``.
+``info`` (default 1) is a lower bound on I(M; X) that the caller supplies; ``bound = factor · info``. It never
+defaults to ``d``: in FKL25 accuracy forces only I(M; X) ≥ C_α = O(1), and ``d`` enters through the correlation
+(λ = C·d^(-1/4)), not as a factor — the earlier default d overstated the bound by a factor ≈ d.
 """
 
 from __future__ import annotations

@@ -336,3 +336,23 @@ def test_bound_is_rounded_down(capsys):
     assert main(["bound", "boolean-cluster", "--set", "rho=0.3", "--set", "n=1..4", "--set", "d=3", "--json"]) == 0
     for r in json.loads(capsys.readouterr().out)["values"]:
         assert Fraction(r["bound"]) <= Fraction(r["factor"]) * 3
+
+
+def test_d_never_multiplies_the_bound():
+    """FKL25: accuracy forces only I(M; X) >= C_alpha = O(1); d enters through the correlation. The bound is the
+    factor times the `info` the caller gives (default 1), never times d (the old default overstated it by ~d)."""
+    import json as _json
+    import contextlib as _cl
+    import io as _io
+
+    from derive.cli import main as _main
+
+    def run(*sets):
+        out = _io.StringIO()
+        with _cl.redirect_stdout(out):
+            assert _main(["bound", "gaussian-cluster", "--set", "r2=0.05", "--set", "n=2", *sets, "--json"]) == 0
+        return _json.loads(out.getvalue())["values"][0]
+
+    plain, with_d, with_info = run(), run("--set", "d=1000"), run("--set", "info=0.25")
+    assert plain["bound"] == plain["factor"] == with_d["bound"]
+    assert abs(with_info["bound"] - plain["factor"] / 4) <= 1e-12 * plain["factor"]

@@ -25,13 +25,16 @@ SAMPLED_VALUES = 50
 
 
 def _number(text: str, name: str):
+    """A ``--set`` value: a decimal (``0.25``, ``1e-3``) or a ratio (``1/3``), exact (one parser: ``parse_number``)."""
+    from derive.channels.exact import parse_number
+
     text = text.strip()
-    if not _NUMBER.match(text) or len(text) > 40:
+    if len(text) > 40 or not (_NUMBER.match(text) or re.fullmatch(r"-?\d+/\d+", text)):
         raise InvalidArgument(f"Expected a number for {name} but got {text!r}")
     mantissa, _, exponent = text.lower().partition("e")
     if exponent and abs(int(exponent)) > 30:
         raise LimitExceeded(f"the exponent of {text!r} for {name} is out of range (|e| <= 30)")
-    f = Fraction(text)
+    f = parse_number(text, name)
     if abs(f) > 10 ** 12:
         raise LimitExceeded(f"{name}={text} is out of range (at most 1e12 in size)")
     return int(f) if f.denominator == 1 else f
@@ -115,7 +118,14 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
 def _row(template, params: dict, r: dict) -> dict:
     # I(M; X) is what the caller knows (e.g. from accuracy: FKL25 force only a constant, C_alpha, not d); it never
     # defaults to d: that overstated the paper's bound by a factor ~d (issue 15)
-    info = Fraction(params.get("info", 1))
+    if "info" in params:
+        info = Fraction(params["info"])
+    elif "alpha" in params:  # accuracy -> information: the certified lower end of C*_alpha (nats)
+        from derive.templates.accuracy import accuracy_information
+
+        info = Fraction(accuracy_information(Fraction(params["alpha"]))[0])
+    else:
+        info = Fraction(1)
     row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
     for k, v in r.items():
         row[k] = _number_out(v)

@@ -37,7 +37,9 @@ below the float range.
   when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``. Binary θ: the tilt route
   replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`); θ with more values keeps this route.
 
-``info`` (default 1) is a lower bound on I(M; X) that the caller supplies; ``bound = factor · info``. It never
+``info`` (default 1) is a lower bound on I(M; X) that the caller supplies; ``bound = factor · info``. With
+``alpha`` (classification error) and no ``info``, ``info`` is the certified lower end of C*_α in nats
+(:mod:`derive.templates.accuracy`). It never
 defaults to ``d``: in FKL25 accuracy forces only I(M; X) ≥ C_α = O(1), and ``d`` enters through the correlation
 (λ = C·d^(-1/4)), not as a factor — the earlier default d overstated the bound by a factor ≈ d.
 """
@@ -1277,19 +1279,19 @@ TEMPLATES: dict[str, Template] = {
         "mem_n >= (1 - r2)/(n * r2^2) * I(M; X)",
         r"\mathrm{mem}_n \ge \frac{1 - r^2}{n r^4}\, I(M; X)",
         "Gaussian clustering (FKL25 section 4): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
-        params=("n", "r2", "sigma", "d", "info"), rows=gaussian_cluster_rows),
+        params=("n", "r2", "sigma", "d", "info", "alpha"), rows=gaussian_cluster_rows),
     "boolean-cluster": Template(
         "boolean-cluster", ("n", "rho"), {"d": 1.0},
         boolean_cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X), tau_n = eta_KL(law of S_n, S_n -> theta) (certified), rho_n = rho^2 tau_n",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X), \quad \tau_n = \eta_{\mathrm{KL}}(P_{S_n}, S_n \to \theta),\ \rho_n = \rho^2 \tau_n",
         "Boolean clustering (FKL25 appendix): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
-        params=("n", "rho", "d", "info"), rows=boolean_cluster_rows),
+        params=("n", "rho", "d", "info", "alpha"), rows=boolean_cluster_rows),
     "cluster": Template(
         "cluster", ("n",), {"d": 1.0},
         cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X)",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X)",
         "a new cluster model: theta_j ~ --prior, each observation is theta_j through --channel",
-        params=("n", "d", "info", "prior", "rows"), rows=cluster_rows),
+        params=("n", "d", "info", "alpha", "prior", "rows"), rows=cluster_rows),
 }

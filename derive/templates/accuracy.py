@@ -1,0 +1,106 @@
+"""Accuracy → information: the least I(M; X) that classification error α forces, certified.
+
+FKL25 (Theorem 7 part 2) turn accuracy into information with a binary-classification argument: a learner whose
+error is at most α on the test example has I(M; X) ≥ C*_α with
+
+    C*_α = min { D(Ber(p) ‖ Ber(q)) : p − q ≥ 1 − 2α }      (nats; 0 ≤ α < 1/2)
+
+The paper states C_α = D(Ber(1 − α) ‖ Ber(α)) = (1 − 2α)·ln((1 − α)/α), the value at the symmetric point; the
+minimum is smaller (α = 1/3: C*_α ≈ 0.228062 vs C_α ≈ 0.231049; α = 0.01: ln 50 ≈ 3.912 vs 4.503), see
+``../shared/reference/memorization.md`` and ``docs/papers.md``. Pinsker gives the simpler valid 2(1 − 2α)².
+
+The minimum sits on the line p = q + δ, δ = 1 − 2α (D grows with p − q at fixed q... on the feasible side), where
+g(q) = D(Ber(q + δ) ‖ Ber(q)) is convex (a jointly convex function on a line) on (0, 1 − δ], infinite at q = 0,
+with g′(q) = ln(p/q) − ln((1 − p)/(1 − q)) − p/q + (1 − p)/(1 − q). :func:`accuracy_information` brackets the root
+of g′ by bisection with ball arithmetic (python-flint ``arb``); on the bracket [a, b], convexity gives
+g ≥ max(g(a) + g′(a)(b − a), g(b) − g′(b)(b − a)) and outside it g ≥ min(g(a), g(b)) — a certified lower end; the
+upper end is min(g(a), g(b)).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import flint
+
+from derive.errors import InvalidArgument
+
+__all__ = ["accuracy_information", "pinsker_information"]
+
+
+def _arb(x: Fraction) -> "flint.arb":
+    return flint.arb(flint.fmpq(x.numerator, x.denominator))
+
+
+def _g_and_slope(q: Fraction, delta: Fraction) -> tuple:
+    """(g(q), g'(q)) as arb balls, for 0 < q and q + delta < 1."""
+    qa, pa = _arb(q), _arb(q + delta)
+    one = flint.arb(1)
+    g = pa * (pa / qa).log() + (one - pa) * ((one - pa) / (one - qa)).log()
+    s = (pa / qa).log() - ((one - pa) / (one - qa)).log() - pa / qa + (one - pa) / (one - qa)
+    return g, s
+
+
+def accuracy_information(alpha: Fraction, bits: int = 40) -> tuple[float, float]:
+    """A certified bracket ``[lo, hi]`` (nats) of C*_α = min D(Ber(p) ‖ Ber(q)) over p − q ≥ 1 − 2α.
+
+    Raises
+    ------
+    InvalidArgument
+        Unless 0 ≤ α < 1/2 (at α ≥ 1/2 accuracy forces nothing; the bound is 0 — pass ``info`` instead).
+    """
+    alpha = Fraction(alpha)
+    if not 0 <= alpha < Fraction(1, 2):
+        raise InvalidArgument(f"Expected a classification error 0 <= alpha < 1/2 but got alpha={alpha}")
+    delta = 1 - 2 * alpha
+    if delta == 1:
+        return float("inf"), float("inf")  # alpha = 0: p = 1, q = 0, D = infinity
+    old = flint.ctx.prec
+    flint.ctx.prec = 128
+    try:
+        top = 1 - delta
+        a = top / 2
+        while not _g_and_slope(a, delta)[1] < 0:  # g' -> -oo at 0+: a point with a certified negative slope
+            a /= 2
+        b = top / 2
+        while not _g_and_slope(b, delta)[1] > 0:  # g' -> +oo at (1 - delta)-: a certified positive slope
+            b = (b + top) / 2
+        if b < a:
+            a, b = b, a  # impossible for a convex g with these signs, but keep the order meaningful
+        for _ in range(bits):
+            mid = (a + b) / 2
+            s_mid = _g_and_slope(mid, delta)[1]
+            if s_mid < 0:
+                a = mid
+            elif s_mid > 0:
+                b = mid
+            else:
+                break  # the ball holds 0: the bracket [a, b] is as tight as this precision allows
+        ga, sa = _g_and_slope(a, delta)
+        gb, sb = _g_and_slope(b, delta)
+        width = _arb(b - a)
+        # tangents lie below the convex g everywhere: min g >= g(a) + g'(a)(b - a) and >= g(b) - g'(b)(b - a)
+        lower = max((ga + sa * width).lower(), (gb - sb * width).lower())
+        upper = min(ga.upper(), gb.upper())
+        return _down(lower), _up(upper)
+    finally:
+        flint.ctx.prec = old
+
+
+def _down(x: "flint.arb") -> float:
+    f = float(x)
+    return f if flint.arb(f) <= x else math.nextafter(f, -math.inf)
+
+
+def _up(x: "flint.arb") -> float:
+    f = float(x)
+    return f if flint.arb(f) >= x else math.nextafter(f, math.inf)
+
+
+def pinsker_information(alpha: Fraction) -> Fraction:
+    """Pinsker's simpler valid bound 2(1 − 2α)² (nats) on the information accuracy α forces."""
+    alpha = Fraction(alpha)
+    if not 0 <= alpha < Fraction(1, 2):
+        raise InvalidArgument(f"Expected a classification error 0 <= alpha < 1/2 but got alpha={alpha}")
+    return 2 * (1 - 2 * alpha) ** 2

@@ -129,8 +129,9 @@ def _row(template, params: dict, r: dict) -> dict:
     row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
     for k, v in r.items():
         row[k] = _number_out(v)
-    row["bound"] = _times_down(row["factor"], info)
-    row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
+    if "bound" not in r:  # a template whose bound is not factor x I(M; X) computes its own (sparse-hypercube)
+        row["bound"] = _times_down(row["factor"], info)
+        row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
     if "factor_chi2" in r:
         row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"]) * float(info)
         row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
@@ -405,7 +406,7 @@ def cmd_bound(args) -> int:
             print(f"  {t.description}")
             print(_table(rs))
             for reason in sorted({r["reason"] for r in rs}):
-                print(f"  certified: {reason}")
+                print(f"  {reason}" if reason.startswith("not certified") else f"  certified: {reason}")
             notes = sorted({r["chi2_note"] for r in rs if "chi2_note" in r})
             for note in notes:
                 print(f"  note: {note}")

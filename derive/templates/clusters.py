@@ -1295,3 +1295,20 @@ TEMPLATES: dict[str, Template] = {
         "a new cluster model: theta_j ~ --prior, each observation is theta_j through --channel",
         params=("n", "d", "info", "alpha", "prior", "rows"), rows=cluster_rows),
 }
+
+
+def _register_sparse() -> None:
+    from derive.templates.sparse import sparse_hypercube
+
+    TEMPLATES["sparse-hypercube"] = Template(
+        "sparse-hypercube", ("n", "d", "nu"), {"alpha": 1 / 3},
+        sparse_hypercube,
+        "mem_n >= C*_alpha/rho_n - d (h(nu) + nu) bits, rho_n = (nu/(nu + (1 - nu) 2^(1-n)))^2",
+        r"\mathrm{mem}_n \ge \frac{C^*_\alpha}{\rho_n} - d\,(h(\nu) + \nu), \quad "
+        r"\rho_n = \Bigl(\frac{\nu}{\nu + (1 - \nu) 2^{1-n}}\Bigr)^2",
+        "Sparse Boolean hypercube (FKL25 section 4.3, Thm 13): a coordinate is in S w.p. nu, X_S = y_S; bits; "
+        "rho_n corrected from the paper's xi^2 to (2 xi)^2",
+        params=("n", "d", "nu", "alpha"))
+
+
+_register_sparse()

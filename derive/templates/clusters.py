@@ -1312,3 +1312,19 @@ def _register_sparse() -> None:
 
 
 _register_sparse()
+
+
+def _register_singletons() -> None:
+    from derive.templates.singletons import singletons
+
+    TEMPLATES["singletons"] = Template(
+        "singletons", ("n",), {},
+        singletons,
+        "I(M; X | P) >= E[#singletons] * info, E[#singletons] = n (1 - 1/N)^(n - 1)",
+        r"I(M; X \mid P) \ge n\,(1 - 1/N)^{n-1} \cdot \mathrm{info}",
+        "BBFST21 singletons: n samples from N equally likely subpopulations (N defaults to n); info = bits each "
+        "singleton forces (default 1)",
+        params=("n", "N", "info"))
+
+
+_register_singletons()

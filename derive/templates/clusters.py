@@ -1278,14 +1278,14 @@ TEMPLATES: dict[str, Template] = {
         gaussian_cluster,
         "mem_n >= (1 - r2)/(n * r2^2) * I(M; X)",
         r"\mathrm{mem}_n \ge \frac{1 - r^2}{n r^4}\, I(M; X)",
-        "Gaussian clustering (FKL25 section 4): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
+        "Gaussian clustering (FKL25 section 4.1, Theorem 10 in PMLR): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
         params=("n", "r2", "sigma", "d", "info", "alpha"), rows=gaussian_cluster_rows),
     "boolean-cluster": Template(
         "boolean-cluster", ("n", "rho"), {"d": 1.0},
         boolean_cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X), tau_n = eta_KL(law of S_n, S_n -> theta) (certified), rho_n = rho^2 tau_n",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X), \quad \tau_n = \eta_{\mathrm{KL}}(P_{S_n}, S_n \to \theta),\ \rho_n = \rho^2 \tau_n",
-        "Boolean clustering (FKL25 appendix): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
+        "Boolean clustering (FKL25 section 4.2, Theorem 12 in PMLR): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
         params=("n", "rho", "d", "info", "alpha"), rows=boolean_cluster_rows),
     "cluster": Template(
         "cluster", ("n",), {"d": 1.0},

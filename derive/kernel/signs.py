@@ -99,8 +99,10 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
     expr = to_expr(expr)
     if isinstance(expr, INFO_CLASSES):
         return True
-    if expr.is_number and not _has_info(expr):
+    if expr.is_Number or isinstance(expr, sympy.NumberSymbol):
         return expr.is_extended_real is True and expr.is_finite is True
+    # any other constant is checked node by node like the rest: sympy calls exp(h(I*pi)) real because h is
+    # declared real-valued, whatever its argument
     if isinstance(expr, sympy.Symbol):
         return expr in domains or expr.is_real is True
     if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Abs, sympy.Max, sympy.Min, sympy.exp, *_REAL_EVERYWHERE)):

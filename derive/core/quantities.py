@@ -217,7 +217,19 @@ class h(Function):  # noqa: N801 - the standard name
     """Binary entropy in bits: ``h(p) = -p log2(p) - (1-p) log2(1-p)``, ``h(0) = h(1) = 0``."""
 
     nargs = 1
-    is_real = True
+
+    def _eval_is_extended_real(self):
+        """Real on [0, 1] only (elsewhere the logs are of negative numbers): True when the argument is known to
+        lie there, False when it is known not to be real, else unknown. (It used to be declared real for every
+        argument, so sympy called exp(h(I*pi)) a positive real number.)"""
+        p = self.args[0]
+        if p.is_extended_real is False:
+            return False
+        if p.is_nonnegative and (1 - p).is_nonnegative:
+            return True
+        return None
+
+    _eval_is_real = _eval_is_extended_real
 
     @classmethod
     def eval(cls, p):

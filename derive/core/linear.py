@@ -26,7 +26,7 @@ from sympy import Basic, S
 
 from derive.core.exprs import to_expr
 from derive.core.quantities import D, H, I, TV, has_information
-from derive.core.variables import InternalSymbol, RVSet
+from derive.core.variables import InternalSymbol, RVSet, provably_nonnegative
 from derive.errors import InvalidArgument
 
 __all__ = ["LinearForm", "linear_form", "joint_entropy", "normalize_coefficient", "is_zero_coefficient", "sum_index",
@@ -145,12 +145,6 @@ def _canonical_sum(summand: sympy.Expr, j: sympy.Symbol, length_minus_one: sympy
     return sympy.Sum(summand, (j, S.Zero, length_minus_one))
 
 
-def _length_known_nonnegative(count: sympy.Expr) -> bool:
-    """``count >= 0`` from the symbols' assumptions (the kernel also demands it from the domains)."""
-    count = sympy.expand(count)
-    return bool(count.is_nonnegative) or (count.is_Integer and count >= 0)
-
-
 def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> sympy.Expr:
     """``Σ_{j=0}^{last} summand`` for a summand free of information, with the empty-sum convention.
 
@@ -161,7 +155,7 @@ def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> symp
     count = sympy.expand(last + 1)
     if count.is_Integer and count <= 0:
         return S.Zero  # an empty range
-    if _length_known_nonnegative(count):
+    if provably_nonnegative(count):  # from assumptions; the kernel's door demands it from the domains
         return sympy.Sum(summand, (j, S.Zero, last)).doit()
     return sympy.Sum(summand, (j, S.Zero, last))
 

@@ -36,6 +36,7 @@ __all__ = [
     "index_symbol",
     "InternalSymbol",
     "fresh_symbol",
+    "provably_nonnegative",
 ]
 
 #: A range ``X[a..b]`` with integer ends and at most this many members is
@@ -234,7 +235,7 @@ def _span(item: RVItem) -> tuple[str, sympy.Expr, sympy.Expr] | None:
     return None
 
 
-def _provably_nonnegative(e: sympy.Expr) -> bool:
+def provably_nonnegative(e: sympy.Expr) -> bool:
     """``e >= 0`` from sympy's assumptions on its symbols alone (no domains at this layer)."""
     e = sympy.expand(e)
     return bool(e.is_nonnegative) or (e.is_Integer and e >= 0)
@@ -259,7 +260,7 @@ def _merge_adjacent(items: set) -> set:
                     continue
                 if sympy.expand(hia + 1 - lob) != 0:
                     continue
-                if not (_provably_nonnegative(hia + 1 - loa) and _provably_nonnegative(hib + 1 - lob)):
+                if not (provably_nonnegative(hia + 1 - loa) and provably_nonnegative(hib + 1 - lob)):
                     continue
                 merged = FamilyRange.make(fa, loa, hib)
                 if len(merged) == 1 and isinstance(merged[0], FamilyRange):

@@ -253,18 +253,9 @@ def check_well_formed(ctx: StepContext) -> None:
         values = value.values() if isinstance(value, dict) else (value if isinstance(value, (list, tuple)) else [value])
         exprs += [(f"argument `{key}`", v) for v in values if isinstance(v, sympy.Expr)]
     for what, e in exprs:
-        found = problems_of(e, ctx.domains) if what != "argument `function`" else _sum_problems(e, ctx.domains)
+        found = problems_of(e, ctx.domains, defined=what != "argument `function`")
         if found:
             raise SideConditionFailed(f"{what} is not well formed: {found[0]}", step=ctx.step_id, rule=ctx.rule)
-
-
-def _sum_problems(e, domains) -> list[str]:
-    """A ``monotone`` function is checked for sums only: its variable is not a parameter (the rule checks it)."""
-    problems: list[str] = []
-    from derive.kernel.wellformed import _sums
-
-    _sums(e, {}, domains, problems)
-    return problems
 
 
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:

@@ -28,15 +28,18 @@ from derive.kernel.signs import is_defined, is_nonnegative
 __all__ = ["problems_of"]
 
 
-def problems_of(expr: sympy.Expr, domains: Mapping) -> list[str]:
-    """Why ``expr`` is not a well-formed real expression on ``domains`` (empty list: it is)."""
+def problems_of(expr: sympy.Expr, domains: Mapping, *, defined: bool = True) -> list[str]:
+    """Why ``expr`` is not a well-formed real expression on ``domains`` (empty list: it is).
+
+    ``defined=False`` checks numbers and sums only (a ``monotone`` function, whose variable is no parameter).
+    """
     problems: list[str] = []
     if any(isinstance(node, sympy.Float) for node in sympy.preorder_traversal(expr)):
         problems.append(f"{sympy.sstr(expr)} holds a floating-point number; the kernel reasons about exact numbers only "
                         "(write 1/10, not a float)")
         return problems
     _sums(expr, {}, domains, problems)
-    if not problems and not is_defined(expr, domains):
+    if defined and not problems and not is_defined(expr, domains):
         problems.append(f"{sympy.sstr(expr)} is not provably a real number for every admissible parameter value "
                         "(a log of a possibly non-positive number, a root of a possibly negative one, a division "
                         "by a possibly zero one, or h outside [0, 1])")

@@ -22,6 +22,7 @@ with X, Y independent has slack exactly 0) is never reported.
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 from typing import Any, Callable
@@ -138,9 +139,7 @@ def _integer_form(form: LinearForm) -> tuple[int, list[tuple[int, tuple]]]:
     """``form`` times the positive common denominator of its rational coefficients, as integers."""
     fracs = [(_frac(c), atom.target.args) for atom, c in form.terms.items()]
     const = _frac(form.const)
-    den = 1
-    for f in [const] + [f for f, _ in fracs]:
-        den = den * f.denominator // __import__("math").gcd(den, f.denominator)
+    den = math.lcm(const.denominator, *[f.denominator for f, _ in fracs])
     return int(const * den), [(int(f * den), members) for f, members in fracs]
 
 

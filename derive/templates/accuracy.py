@@ -19,23 +19,19 @@ upper end is min(g(a), g(b)).
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import flint
 
 from derive.errors import InvalidArgument
+from derive.numeric.certify import arb_of, float_lower, float_upper
 
 __all__ = ["accuracy_information", "pinsker_information"]
 
 
-def _arb(x: Fraction) -> "flint.arb":
-    return flint.arb(flint.fmpq(x.numerator, x.denominator))
-
-
 def _g_and_slope(q: Fraction, delta: Fraction) -> tuple:
     """(g(q), g'(q)) as arb balls, for 0 < q and q + delta < 1."""
-    qa, pa = _arb(q), _arb(q + delta)
+    qa, pa = arb_of(q), arb_of(q + delta)
     one = flint.arb(1)
     g = pa * (pa / qa).log() + (one - pa) * ((one - pa) / (one - qa)).log()
     s = (pa / qa).log() - ((one - pa) / (one - qa)).log() - pa / qa + (one - pa) / (one - qa)
@@ -79,23 +75,13 @@ def accuracy_information(alpha: Fraction, bits: int = 40) -> tuple[float, float]
                 break  # the ball holds 0: the bracket [a, b] is as tight as this precision allows
         ga, sa = _g_and_slope(a, delta)
         gb, sb = _g_and_slope(b, delta)
-        width = _arb(b - a)
+        width = arb_of(b - a)
         # tangents lie below the convex g everywhere: min g >= g(a) + g'(a)(b - a) and >= g(b) - g'(b)(b - a)
-        lower = max((ga + sa * width).lower(), (gb - sb * width).lower())
-        upper = min(ga.upper(), gb.upper())
-        return _down(lower), _up(upper)
+        lower = max(float_lower(ga + sa * width), float_lower(gb - sb * width))
+        upper = min(float_upper(ga), float_upper(gb))
+        return lower, upper
     finally:
         flint.ctx.prec = old
-
-
-def _down(x: "flint.arb") -> float:
-    f = float(x)
-    return f if flint.arb(f) <= x else math.nextafter(f, -math.inf)
-
-
-def _up(x: "flint.arb") -> float:
-    f = float(x)
-    return f if flint.arb(f) >= x else math.nextafter(f, math.inf)
 
 
 def pinsker_information(alpha: Fraction) -> Fraction:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
+from derive.channels.exact import float_down
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = ["expected_seen_exactly", "singletons", "MAX_SINGLETON_N"]
@@ -38,10 +39,5 @@ def singletons(params: dict) -> dict:
     if not isinstance(n, int) or not isinstance(big_n, int) or n < 1 or big_n < 1:
         raise InvalidArgument(f"Expected integers n >= 1 and N >= 1 but got n={n}, N={big_n}")
     count = expected_seen_exactly(big_n, n, 1)
-    value = float(count)
-    if Fraction(value) > count:
-        import math
-
-        value = math.nextafter(value, 0.0)
-    return {"tau_n": 0.0, "rho_n": 1.0, "factor": value, "certified": True,
+    return {"tau_n": 0.0, "rho_n": 1.0, "factor": float_down(count), "certified": True,
             "route": "exact count", "reason": "the expected number of singletons n (1 - 1/N)^(n - 1) is exact"}

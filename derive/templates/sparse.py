@@ -15,12 +15,12 @@ the cited BSC closed form η_KL = (correlation)² (Polyanskiy & Wu 2017), so row
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import flint
 
 from derive.errors import InvalidArgument, LimitExceeded
+from derive.numeric.certify import arb_of, float_lower, float_upper
 from derive.templates.accuracy import accuracy_information
 
 __all__ = ["sparse_hypercube", "sparse_rho", "MAX_SPARSE_N"]
@@ -29,19 +29,9 @@ __all__ = ["sparse_hypercube", "sparse_rho", "MAX_SPARSE_N"]
 MAX_SPARSE_N = 200
 
 
-def _arb(x: Fraction) -> "flint.arb":
-    return flint.arb(flint.fmpq(x.numerator, x.denominator))
-
-
 def sparse_rho(nu: Fraction, n: int) -> Fraction:
     """ρ_n = (2ξ)² = (ν/(ν + (1 − ν)·2^(1−n)))², exact."""
     return (nu / (nu + (1 - nu) * Fraction(2) ** (1 - n))) ** 2
-
-
-def _down(x: "flint.arb") -> float:
-    v = x.lower()
-    f = float(v)
-    return f if flint.arb(f) <= v else math.nextafter(f, -math.inf)
 
 
 def sparse_hypercube(params: dict) -> dict:
@@ -64,15 +54,15 @@ def sparse_hypercube(params: dict) -> dict:
     try:
         ln2 = flint.arb(2).log()
         c_nats = accuracy_information(alpha)[0]
-        c_bits = _arb(Fraction(c_nats)) / ln2
-        nu_a = _arb(nu)
+        c_bits = arb_of(Fraction(c_nats)) / ln2
+        nu_a = arb_of(nu)
         h = -(nu_a * nu_a.log() + (1 - nu_a) * (1 - nu_a).log()) / ln2
-        h_theta = _arb(d) * (h + nu_a)
-        bound = c_bits / _arb(rho) - h_theta
+        h_theta = arb_of(d) * (h + nu_a)
+        bound = c_bits / arb_of(rho) - h_theta
         xi = nu / (2 * nu + (1 - nu) * Fraction(2) ** (2 - n))
         # tau_n = 0: no tau-SDPI here; mem >= I(M; X_{1:n}) - H(theta) plays its part, so factor = (1 - 0)/rho_n
-        return {"tau_n": 0.0, "rho_n": float(rho), "rho_n_paper": float(xi ** 2), "C_alpha_bits": _down(c_bits),
-                "H_theta_bits": float(h_theta.upper()), "factor": float(1 / rho), "bound": _down(bound),
+        return {"tau_n": 0.0, "rho_n": float(rho), "rho_n_paper": float(xi ** 2), "C_alpha_bits": float_lower(c_bits),
+                "H_theta_bits": float_upper(h_theta), "factor": float(1 / rho), "bound": float_lower(bound),
                 "certified": False, "route": "cited: BSC eta_KL = (2 xi)^2 (corrected from the paper's xi^2)",
                 "reason": "not certified: rho_n is the cited BSC closed form eta_KL = (2 xi)^2 [Polyanskiy & Wu 2017] "
                           "(the paper's xi^2 is 4x too small); C*_alpha (certified lower end) and H(theta) <= "

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Callable
 
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout
-from derive.kernel import Report, check_proof
+from derive.kernel import Report, check_proof, with_warnings
 from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps
 from derive.proof import Proof
-from derive.provers.combination import combination_oracle
+from derive.provers.certificate_search import default_oracle
 
 __all__ = ["CheckedProof", "check", "check_file", "DEFAULT_STEP_TIMEOUT", "StepBudget", "step_budget",
            "can_enforce_timeout", "InternalCheckError", "VACUITY_TIMEOUT"]
@@ -145,9 +145,8 @@ class InternalCheckError(InvalidArgument):
 VACUITY_TIMEOUT = 3.0
 
 
-def _vacuity(proof: Proof, report: Report, strict: bool, use_models: bool = True) -> list[str]:
-    """Warnings that the hypotheses cannot hold together (:mod:`derive.vacuity`); under ``strict`` the proof is
-    ``failed`` when there is one. Never raises: it only ever adds warnings."""
+def _vacuity(proof: Proof, use_models: bool = True) -> list[str]:
+    """Warnings that the hypotheses cannot hold together (:mod:`derive.vacuity`). Never raises."""
     from derive.vacuity import vacuity_warnings
 
     found = []
@@ -157,14 +156,7 @@ def _vacuity(proof: Proof, report: Report, strict: bool, use_models: bool = True
             found = vacuity_warnings(proof, use_models=use_models)
     except (StepTimeout, RecursionError):
         found = []
-    texts = [w.text() for w in found]
-    if texts:
-        existing = getattr(report, "warnings", None)
-        if isinstance(existing, list):
-            existing.extend(t for t in texts if t not in existing)
-        if strict:
-            report.status = "failed"
-    return texts
+    return [w.text() for w in found]
 
 
 def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeout: float | None = None,
@@ -202,11 +194,10 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
 
     try:
         warnings = proof.validate(rule_names())
-        report = check_proof(proof, strict=strict, oracle=combination_oracle if use_prover else None,
-                             step_guard=guard)
+        report = check_proof(proof, strict=strict, oracle=default_oracle(use_prover), step_guard=guard)
         current["step"] = None
         current["phase"] = "numeric testing of real steps"
-        test_unchecked_real_steps(proof, report)
+        report = test_unchecked_real_steps(proof, report)
     except DeriveError:
         raise
     except RecursionError as err:
@@ -217,7 +208,9 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
         current["step"] = getattr(err, "_derive_step", None) or current.get("step")
         raise InternalCheckError(f"internal error ({type(err).__name__}: {_clip(str(err))}){_where(proof, current)}; "
                                  "please report it (DERIVE_DEBUG=1 shows the traceback)", file=proof.file) from err
-    found = _vacuity(proof, report, strict) if vacuity else []
+    found = _vacuity(proof) if vacuity else []
+    if found:  # warnings, not verdicts; under ``strict`` a proof whose hypotheses may have no model is refused
+        report = with_warnings(report, found, refuse=strict)
     return CheckedProof(proof, report, warnings, found)
 
 

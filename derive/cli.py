@@ -140,7 +140,7 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
     report, proof = checked.report, checked.proof
     out = report.to_json()
     out["file"] = str(path)
-    rows = report.steps + ([report.theorem] if report.theorem else [])
+    rows = list(report.steps) + ([report.theorem] if report.theorem else [])
     for row, js in zip(rows, out["steps"]):
         if row.claim is not None:
             js["claim"] = _statement_text(row.claim, proof.units)
@@ -221,7 +221,7 @@ _MARK = {"proved": "ok", "assumed": "assumed", "tested": "TESTED", "failed": "FA
 
 def _print_report(out: dict, report, verbose: bool) -> None:
     print(f"{out['file']}: {report.name} — {report.status}")
-    rows = report.steps + ([report.theorem] if report.theorem else [])
+    rows = list(report.steps) + ([report.theorem] if report.theorem else [])
     width = max([len(s.id) for s in rows] + [4])
     rwidth = max([len(s.rule) for s in rows] + [4])
     claims = {js["id"]: js.get("claim", "") for js in out["steps"]}

@@ -19,6 +19,7 @@ from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
 from derive.errors import InvalidArgument
 from derive.kernel.check import check_proof
+from derive.provers.certificate_search import search_oracle
 from derive.kernel.signs import is_nonnegative
 
 __all__ = ["ComposedBound", "compose_bound", "compose_theorem"]
@@ -126,10 +127,10 @@ def compose_theorem(proof) -> ComposedBound:
     bound, used = compose_bound(th.lhs, statements, domains, upper=(th.rel == "<="))
     composed = Statement(th.lhs, th.rel, bound)
     original = proof.theorem
-    report_original = check_proof(proof)
+    report_original = check_proof(proof, oracle=search_oracle)
     try:
         proof.theorem = type(original)(composed, tuple(original.from_steps), original.line, original.name)
-        report = check_proof(proof)
+        report = check_proof(proof, oracle=search_oracle)
     finally:
         proof.theorem = original
     status = report.theorem.status if report.theorem else "failed"

@@ -230,7 +230,7 @@ class _Auditor:
                  shrink: bool = True) -> None:
         from derive.checking import check
         from derive.kernel.rules import rule_names
-        from derive.provers.combination import combination_oracle
+        from derive.provers.certificate_search import default_oracle
 
         self.proof = proof
         self.samples = samples
@@ -238,7 +238,7 @@ class _Auditor:
         self.full_check = full_check
         self.shrink = shrink
         self.rule_names = rule_names()
-        self.oracle = combination_oracle
+        self.oracle = default_oracle(use_prover=True)
         self.step_cache: dict[tuple, tuple[str, str]] = {}
         self.theorem_cache: dict[tuple, tuple[str, str]] = {}
         self.verify_cache: dict[tuple, Any] = {}

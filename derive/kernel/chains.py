@@ -238,7 +238,7 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
                 break
             chosen.append(ok)
         else:
-            trusted = list(dict.fromkeys(c.source for c in chosen if c.cited))
+            trusted = tuple(dict.fromkeys(c.fact for c in chosen if c.fact))
             status = ASSUMED if trusted else PROVED
             bounds = ", ".join(f"{sympy.sstr(c.value)} ({c.source})" for c in chosen)
             return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "

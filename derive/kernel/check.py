@@ -7,42 +7,35 @@ The kernel works on any object with the attributes of :class:`derive.proof.Proof
 ``from_steps``, ``line``) or ``None``). It re-derives the dependency order itself
 and rejects unknown ids and cycles: the author's order is not trusted.
 
-Statuses: ``proved`` (kernel-checked), ``assumed`` (rests on a cited lemma or
-an ``assume`` hypothesis), ``tested`` (set by numeric testing above the kernel,
-never here), ``failed``, ``unchecked`` (the kernel could not decide). A proof is
-``proved`` only when the theorem and every step it depends on are ``proved`` or
-``assumed``; ``strict=True`` also refuses ``assumed``.
+Multipliers for ``linear``/``shannon``/``copy`` steps and for the theorem come from the file or from
+an untrusted ``oracle`` as a :class:`~derive.kernel.linear.Proposal` (the kernel searches for nothing);
+statuses and reports are those of :mod:`derive.kernel.report`.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any, Callable
 
 import networkx as nx
-
-from derive.core.hypotheses import Assume, FunctionOf, continuous_names
-from derive.core.parameters import Domains
-from derive.core.statements import Statement
 import sympy
 
-from derive.errors import (CertificateError, DeriveError, CyclicProof, DuplicateStep, MissingPremise, ProofError,
+from derive.core.hypotheses import Assume, continuous_names
+from derive.core.parameters import Domains
+from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, MissingPremise, ProofError,
                            SideConditionFailed, UncheckableStep, UnknownRule)
-from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED, RuleOutcome, StepContext
-from derive.kernel.linear import Certificate, TwoSidedCertificate, check_certificate, find_certificate, term_of_statement
+from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
+from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
+from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
 from derive.kernel.rules import RULES, copy_context, linear_terms, premise_terms
-from derive.kernel.signs import is_nonnegative
 from derive.kernel.wellformed import problems_of
-from derive.kernel.independence import implies_independence
-from derive.core.linear import linear_form
-from derive.core.quantities import H, I
 
-__all__ = ["check_proof", "check_step", "check_proposed_certificate", "admit_terms", "Report", "StepResult", "Oracle",
-           "StepGuard"]
+__all__ = ["check_proof", "check_step", "check_proposal", "Report", "StepResult", "Oracle", "StepGuard"]
 
-#: An untrusted helper that may propose a certificate for a step the rules left
-#: ``unchecked`` (e.g. the Shannon LP prover). Whatever it returns is re-checked.
+#: An untrusted helper proposing multipliers (a :class:`~derive.kernel.linear.Proposal`) for a
+#: ``linear``/``shannon``/``copy`` step or the theorem; it may raise :class:`CertificateError` to say why it
+#: found none. Whatever it returns is rebuilt and re-checked by the kernel.
 Oracle = Callable[[StepContext], Any]
 
 #: A context manager factory wrapped around the checking of each step (called with the step id,
@@ -56,88 +49,6 @@ def _no_guard(step_id: str) -> AbstractContextManager:
     return nullcontext()
 
 
-@dataclass
-class StepResult:
-    """The verdict on one step (or on the theorem, ``id == "theorem"``)."""
-
-    id: str
-    rule: str
-    status: str
-    claim: Statement | None = None
-    message: str = ""
-    premises: tuple[str, ...] = ()
-    trusted: list[str] = field(default_factory=list)
-    expected: Any = None
-    got: Any = None
-    suggestion: str | None = None
-    error: str | None = None
-    line: int | None = None
-    depends_on_unproved: list[str] = field(default_factory=list)
-    certificate: Any = None
-
-    def to_json(self) -> dict:
-        out = {"id": self.id, "rule": self.rule, "status": self.status, "message": self.message}
-        if self.claim is not None:
-            out["claim"] = str(self.claim)
-        if self.premises:
-            out["premises"] = list(self.premises)
-        if self.trusted:
-            out["trusted"] = list(self.trusted)
-        if self.error:
-            out["error"] = self.error
-        if self.expected is not None:
-            out["expected"] = str(self.expected)
-        if self.got is not None:
-            out["got"] = str(self.got)
-        if self.suggestion:
-            out["suggestion"] = self.suggestion
-        if self.line is not None:
-            out["line"] = self.line
-        if self.depends_on_unproved:
-            out["depends_on_unproved"] = list(self.depends_on_unproved)
-        return out
-
-
-@dataclass
-class Report:
-    """Per-step results, the theorem's result, the overall status and what was trusted."""
-
-    name: str
-    file: str | None
-    steps: list[StepResult]
-    theorem: StepResult | None
-    status: str
-    trusted: list[str]
-    strict: bool = False
-    #: Notes that are not verdicts (e.g. "the hypotheses may have no model"); layers above may add them.
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def conclusion(self) -> str | None:
-        return str(self.theorem.claim) if self.theorem is not None and self.theorem.claim is not None else None
-
-    def failures(self) -> list[StepResult]:
-        out = [s for s in self.steps if s.status == FAILED]
-        if self.theorem is not None and self.theorem.status == FAILED:
-            out.append(self.theorem)
-        return out
-
-    @property
-    def ok(self) -> bool:
-        return self.status == PROVED
-
-    def to_json(self) -> dict:
-        return {
-            "file": self.file,
-            "name": self.name,
-            "status": self.status,
-            "conclusion": self.conclusion,
-            "steps": [s.to_json() for s in self.steps] + ([self.theorem.to_json()] if self.theorem else []),
-            "trusted": list(self.trusted),
-            "warnings": list(self.warnings),
-        }
-
-
 def _domains(proof) -> Domains:
     """The parameters' domains, and the continuous variables: declared (``proof.continuous``) or the input
     or output of a Gaussian channel anywhere among the proof's hypotheses (not only a step's premises)."""
@@ -147,7 +58,8 @@ def _domains(proof) -> Domains:
     return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
 
 
-def _order(proof) -> list:
+def _order(proof) -> tuple[list, nx.DiGraph]:
+    """The steps in a dependency order, and the dependency graph (premise -> step, hypotheses included)."""
     ids: dict[str, Any] = {}
     for s in proof.steps:
         if s.id in ids or s.id in proof.hypotheses:
@@ -160,9 +72,7 @@ def _order(proof) -> list:
             raise UnknownRule(f"unknown rule {s.rule!r} (known: {', '.join(sorted(RULES))})", step=s.id,
                               rule=s.rule, line=s.line, file=proof.file)
         for p in s.premises:
-            if p in proof.hypotheses:
-                continue
-            if p not in ids:
+            if p not in ids and p not in proof.hypotheses:
                 raise MissingPremise(f"uses {p!r}, which is neither a step nor a hypothesis", step=s.id,
                                      rule=s.rule, line=s.line, file=proof.file)
             g.add_edge(p, s.id)
@@ -174,67 +84,34 @@ def _order(proof) -> list:
         path = " -> ".join([cycle[0][0]] + [v for _, v in cycle])
         raise CyclicProof(f"the steps depend on each other in a cycle: {path}", step=cycle[0][1],
                           line=ids[cycle[0][1]].line, file=proof.file)
-    return [ids[i] for i in nx.lexicographical_topological_sort(g, key=lambda i: proof.steps.index(ids[i]))]
+    position = {sid: k for k, sid in enumerate(ids)}
+    order = nx.lexicographical_topological_sort(g, key=lambda i: (position.get(i, -1), i))
+    return [ids[i] for i in order if i in ids], g
 
 
-def admit_terms(proposal, ctx: StepContext) -> None:
-    """Check that every term of an oracle's certificate is a fact the kernel itself vouches for.
+def _propose(ctx: StepContext, oracle: Oracle | None) -> StepContext:
+    """``ctx`` with the oracle's proposal (or its note on why it found none); the oracle is never trusted."""
+    if oracle is None:
+        return ctx
+    try:
+        found = oracle(ctx)
+    except CertificateError as err:
+        return replace(ctx, search_note=err.message)
+    except DeriveError:
+        return ctx
+    return replace(ctx, proposal=found)
 
-    A term is admitted when its form equals one the kernel builds from the step's premises and
-    hypotheses (:func:`linear_terms`), or when it carries an expression that the kernel re-derives:
-    ``expr >= 0`` by the sign rules (every ``H``, ``I``, ``D``, ``TV`` is ``>= 0``), ``I(A; B | C) == 0``
-    by an independence the hypotheses imply, ``H(Y | X) == 0`` for a declared function ``Y = f(X)``.
+
+def check_proposal(ctx: StepContext, proposal) -> Certificate:
+    """The certificate ``proposal`` describes over the kernel's own terms for ``ctx``, checked exactly.
 
     Raises
     ------
     CertificateError
-        Naming the first term the kernel cannot vouch for.
+        If a term cannot be built or the combination does not give the claim.
     """
-    hyps = ctx.hypotheses()
-    pairs = proposal.all_multipliers() if isinstance(proposal, TwoSidedCertificate) else proposal.multipliers
-    own = linear_terms(ctx) if pairs else []
-    for term, mult in pairs:
-        e = term.expr
-        if e is not None and term.kind == "nonneg" and isinstance(e, (H, I)) and (linear_form(e) - term.form).is_zero() \
-                and is_nonnegative(e, ctx.domains):
-            continue  # a (discrete) entropy or a mutual information: >= 0, no need to search the step's own terms
-        if any(o.kind == term.kind and (o.form - term.form).is_zero() for o in own):
-            continue
-        e = term.expr
-        if e is not None and (linear_form(e) - term.form).is_zero():
-            if term.kind == "nonneg" and is_nonnegative(e, ctx.domains):
-                continue
-            if term.kind == "zero" and isinstance(e, I) and implies_independence(hyps, e.left, e.right, e.given):
-                continue
-            if term.kind == "zero" and isinstance(e, H) and any(
-                    isinstance(h, FunctionOf) and e.target.issubset(h.output) and h.input.issubset(e.given)
-                    for h in hyps):
-                continue
-        raise CertificateError(f"the certificate uses [{term.label}], which is not a premise, a hypothesis "
-                               "consequence or a provably non-negative quantity")
-
-
-def _ask_oracle(ctx: StepContext, oracle: Oracle | None) -> RuleOutcome | None:
-    """Let an untrusted oracle propose a certificate; accept it only if :func:`check_certificate` does."""
-    if oracle is None:
-        return None
-    try:
-        proposal = oracle(ctx)
-    except DeriveError:
-        return None
-    if proposal is None:
-        return None
-    try:
-        cert = check_proposed_certificate(ctx, proposal)
-    except CertificateError:
-        return None
-    return RuleOutcome(PROVED, f"certificate (found by the prover, checked by the kernel): {cert}", certificate=cert)
-
-
-def check_proposed_certificate(ctx: StepContext, proposal) -> Certificate:
-    """Admit every term of an untrusted certificate (:func:`admit_terms`), then check it exactly."""
-    admit_terms(proposal, ctx)
-    return check_certificate(ctx.claim, proposal, ctx.domains)
+    cert = certificate_of_proposal(proposal, linear_terms(ctx), ctx.hypotheses(), ctx.domains)
+    return check_certificate(ctx.claim, cert, ctx.domains)
 
 
 def check_well_formed(ctx: StepContext) -> None:
@@ -259,38 +136,23 @@ def check_well_formed(ctx: StepContext) -> None:
 
 
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
-    """Apply the step's rule; for ``linear``/``shannon`` ask ``oracle`` when the kernel's own search fails."""
+    """Apply the step's rule; a ``linear``/``shannon``/``copy`` step without a certificate in the file gets the
+    oracle's proposal (in the copy lemma's extended space for ``copy``), which the rule rebuilds and checks."""
     check_well_formed(ctx)
     if ctx.rule == "copy":
-        ctx = copy_context(ctx)  # the kernel's own copies; the oracle searches in the extended space
-        rule = RULES["shannon"].function
-        if oracle is not None and not ctx.args.get("certificate"):
-            rescued = _ask_oracle(ctx, oracle)  # the LP is the way to certificates in the larger space; checked
-            if rescued is not None:
-                return rescued
-    else:
-        rule = RULES[ctx.rule].function
-    if ctx.rule not in ("linear", "shannon", "copy"):
-        return rule(ctx)
-    try:
-        outcome = rule(ctx)
-    except CertificateError:
-        if ctx.args.get("certificate"):
-            raise  # an explicit certificate is checked as written, never replaced
-        rescued = _ask_oracle(ctx, oracle)
-        if rescued is None:
-            raise
-        return rescued
-    if outcome.status == UNCHECKED:
-        return _ask_oracle(ctx, oracle) or outcome
-    return outcome
+        ctx = copy_context(ctx)  # the kernel's own copies; the oracle proposes in the extended space
+    rule = RULES["shannon" if ctx.rule == "copy" else ctx.rule].function
+    if ctx.rule in ("linear", "shannon", "copy") and not ctx.args.get("certificate"):
+        ctx = _propose(ctx, oracle)
+    return rule(ctx)
 
 
 def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
                 step_guard: StepGuard | None = None) -> Report:
     """Check every step and the theorem of ``proof``; never raises for a false step (it is ``failed``).
 
-    ``step_guard(step_id)`` (optional) is entered around each step's check and the theorem's; a
+    ``oracle`` proposes multipliers (:data:`Oracle`; without one, ``linear`` steps need a certificate in the
+    file). ``step_guard(step_id)`` (optional) is entered around each step's check and the theorem's; a
     :class:`ProofError` it raises makes that step ``failed`` and checking goes on.
 
     Raises
@@ -298,151 +160,77 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
     UnknownRule, MissingPremise, CyclicProof, DuplicateStep
         For structurally bad proofs (bad input, not bad mathematics).
     """
-    order = _order(proof)
+    order, graph = _order(proof)
     domains = _domains(proof)
     guard = step_guard or _no_guard
+    claims = {s.id: s.claim for s in proof.steps}
     results: dict[str, StepResult] = {}
     for step in order:
-        stmts = {p: proof.get_step(p).claim if hasattr(proof, "get_step") else _find(proof, p).claim
-                 for p in step.premises if p not in proof.hypotheses}
+        stmts = {p: claims[p] for p in step.premises if p not in proof.hypotheses}
         hyps = {p: proof.hypotheses[p] for p in step.premises if p in proof.hypotheses}
         ctx = StepContext(step.id, step.rule, step.claim, dict(step.args), stmts, hyps, domains, proof.units)
-        res = StepResult(step.id, step.rule, FAILED, step.claim, premises=tuple(step.premises), line=step.line)
-        try:
-            with guard(step.id):
-                out = check_step(ctx, oracle)
-            res.status, res.message, res.trusted, res.certificate = out.status, out.detail, list(out.trusted), out.certificate
-        except ProofError as err:
-            res.status = FAILED
-            res.message = err.message
-            res.error = type(err).__name__
-            res.expected, res.got, res.suggestion = err.expected, err.got, err.suggestion
-        except Exception as err:  # noqa: BLE001 - any other error fails this step only (failing is always sound)
-            _fail_unexpected(res, err)
-        results[step.id] = res
-        for p in step.premises:
-            if p in proof.hypotheses and isinstance(proof.hypotheses[p], Assume):
-                h = proof.hypotheses[p]
-                res.trusted.append(f"{p}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
-    _mark_dependencies(proof, results)
-    theorem = None
+        base = StepResult(step.id, step.rule, FAILED, step.claim, premises=tuple(step.premises), line=step.line)
+        res = _run(lambda: check_step(ctx, oracle), guard(step.id), base)
+        facts = _assumed_facts(hyps)
+        ancestors = [a for a in nx.ancestors(graph, step.id)
+                     if a in results and results[a].status not in (PROVED, ASSUMED)]
+        results[step.id] = replace(res, trusted=res.trusted + facts, depends_on_unproved=tuple(sorted(ancestors)))
+    theorem, needed = None, frozenset(graph.nodes)
     if proof.theorem is not None:
-        try:
-            with guard("theorem"):
-                theorem = _check_theorem(proof, results, domains, oracle)
-        except ProofError as err:
-            th = proof.theorem
-            theorem = StepResult("theorem", "compose", FAILED, th.claim, message=err.message,
-                                 premises=tuple(th.from_steps), error=type(err).__name__, line=th.line)
-        except Exception as err:  # noqa: BLE001
-            th = proof.theorem
-            theorem = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
-            _fail_unexpected(theorem, err)
-    steps = [results[s.id] for s in proof.steps]
-    status = overall_status(proof, steps, theorem, strict)
-    trusted = sorted({t for s in steps for t in s.trusted} | set(theorem.trusted if theorem else []))
-    return Report(proof.name, proof.file, steps, theorem, status, trusted, strict)
+        th = proof.theorem
+        base = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
+        theorem = _run(lambda: _check_theorem(proof, results, domains, oracle), guard("theorem"), base)
+        needed = frozenset(th.from_steps).union(*[nx.ancestors(graph, sid) for sid in th.from_steps if sid in graph])
+    uses_assume = any(isinstance(h, Assume) for hid, h in proof.hypotheses.items() if hid in needed)
+    steps = tuple(results[s.id] for s in proof.steps)
+    status = overall_status(steps, theorem, needed, uses_assume, strict)
+    trusted = sorted({t for s in (*steps, *([theorem] if theorem else [])) for t in s.trusted}, key=str)
+    return Report(proof.name, proof.file, steps, theorem, status, tuple(trusted), strict, (), needed, uses_assume)
 
 
-def _fail_unexpected(res: StepResult, err: Exception) -> None:
-    """A step whose check raised something other than a :class:`ProofError` is ``failed``, with the cause."""
-    res.status = FAILED
-    res.error = UncheckableStep.__name__
-    if isinstance(err, DeriveError):
-        res.message = f"cannot check this step: {err.message if hasattr(err, 'message') else err}"
-    elif isinstance(err, RecursionError):
-        res.message = "cannot check this step: the expression is nested too deeply"
-    else:
-        res.message = f"cannot check this step (internal error {type(err).__name__}: {err}); please report it"
+def _run(check: Callable[[], "RuleOutcome | StepResult"], guard: AbstractContextManager, base: StepResult) -> StepResult:
+    """``base`` with the verdict of ``check()`` run inside ``guard``: its outcome, or ``failed`` with the reason."""
+    try:
+        with guard:
+            out = check()
+    except ProofError as err:
+        return replace(base, message=err.message, error=type(err).__name__, expected=err.expected, got=err.got,
+                       suggestion=err.suggestion)
+    except Exception as err:  # noqa: BLE001 - any other error fails this step only (failing is always sound)
+        if isinstance(err, DeriveError):
+            why = f"cannot check this step: {err.message if hasattr(err, 'message') else err}"
+        elif isinstance(err, RecursionError):
+            why = "cannot check this step: the expression is nested too deeply"
+        else:
+            why = f"cannot check this step (internal error {type(err).__name__}: {err}); please report it"
+        return replace(base, message=why, error=UncheckableStep.__name__)
+    if isinstance(out, StepResult):
+        return out
+    return replace(base, status=out.status, message=out.detail, trusted=tuple(out.trusted), certificate=out.certificate)
 
 
-def _find(proof, sid: str):
-    return next(s for s in proof.steps if s.id == sid)
-
-
-def _mark_dependencies(proof, results: dict[str, StepResult]) -> None:
-    g = nx.DiGraph()
-    for s in proof.steps:
-        g.add_node(s.id)
-        for p in s.premises:
-            if p not in proof.hypotheses:
-                g.add_edge(p, s.id)
-    for s in proof.steps:
-        bad = [a for a in nx.ancestors(g, s.id) if results[a].status not in (PROVED, ASSUMED)]
-        results[s.id].depends_on_unproved = sorted(bad)
+def _assumed_facts(hyps: dict) -> tuple[TrustedFact, ...]:
+    """The ``assume`` hypotheses among ``hyps``, as trusted facts."""
+    return tuple(TrustedFact(str(h.statement), h.cite or "assumed", hid, h.statement)
+                 for hid, h in hyps.items() if isinstance(h, Assume))
 
 
 def _check_theorem(proof, results: dict[str, StepResult], domains, oracle: Oracle | None = None) -> StepResult:
+    """The theorem as a non-negative combination of its listed steps and hypotheses (multipliers from ``oracle``)."""
     th = proof.theorem
-    res = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
-    door = StepContext("theorem", "compose", th.claim, {}, {}, {sid: proof.hypotheses[sid] for sid in th.from_steps
-                                                               if sid in proof.hypotheses}, domains, proof.units)
-    check_well_formed(door)
-    terms = []
-    trusted: list[str] = []
-    for sid in th.from_steps:
-        if sid in proof.hypotheses:
-            h = proof.hypotheses[sid]
-            if isinstance(h, Assume):
-                terms.append(term_of_statement(sid, h.statement, "premise"))
-                trusted.append(f"{sid}: {h.statement}" + (f" [{h.cite}]" if h.cite else " [assumed]"))
-            else:
-                ctx = StepContext("theorem", "compose", th.claim, {}, {}, {sid: h}, domains, proof.units)
-                terms.extend(premise_terms(ctx))
-        else:
-            terms.append(term_of_statement(sid, results[sid].claim, "premise"))
+    stmts = {sid: results[sid].claim for sid in th.from_steps if sid not in proof.hypotheses}
+    hyps = {sid: proof.hypotheses[sid] for sid in th.from_steps if sid in proof.hypotheses}
+    ctx = StepContext("theorem", "compose", th.claim, {}, stmts, hyps, domains, proof.units)
+    check_well_formed(ctx)
+    res = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line,
+                     trusted=_assumed_facts(hyps))
+    ctx = _propose(ctx, oracle)
     try:
-        try:
-            cert = find_certificate(th.claim, terms, domains)
-        except CertificateError:
-            cert = None
-        if cert is None and oracle is not None:
-            stmts = {sid: (results[sid].claim if sid in results else proof.hypotheses[sid].statement)
-                     for sid in th.from_steps if sid in results or isinstance(proof.hypotheses.get(sid), Assume)}
-            hyps = {sid: proof.hypotheses[sid] for sid in th.from_steps
-                    if sid in proof.hypotheses and not isinstance(proof.hypotheses[sid], Assume)}
-            rescued = _ask_oracle(StepContext("theorem", "compose", th.claim, {}, stmts, hyps, domains, proof.units),
-                                  oracle)
-            cert = rescued.certificate if rescued else None
-        if cert is None:
+        if ctx.proposal is None:
             raise CertificateError("the theorem is not a non-negative combination of the listed steps")
-        res.status = PROVED
-        res.message = f"composed: {cert}"
-        res.certificate = cert
+        cert = check_certificate(th.claim, certificate_of_proposal(ctx.proposal, premise_terms(ctx), ctx.hypotheses(),
+                                                                   domains), domains)
     except CertificateError as err:
-        res.status = FAILED
-        res.error = type(err).__name__
-        res.message = f"the listed steps do not give the theorem: {err.message}"
-        res.got = th.claim
-        res.suggestion = "list every step the theorem needs in `from`, or add a `linear` step"
-    res.trusted = trusted
-    return res
-
-
-def overall_status(proof, steps: list[StepResult], theorem: StepResult | None, strict: bool) -> str:
-    if theorem is not None:
-        g = nx.DiGraph()
-        for s in proof.steps:
-            for p in s.premises:
-                g.add_edge(p, s.id)
-        needed: set[str] = set()
-        for sid in theorem.premises:
-            needed.add(sid)
-            if sid in g:
-                needed |= nx.ancestors(g, sid)
-        relevant = [s for s in steps if s.id in needed] + [theorem]
-        uses_assume = any(h in needed and isinstance(proof.hypotheses[h], Assume) for h in proof.hypotheses)
-    else:
-        relevant = steps
-        uses_assume = any(isinstance(h, Assume) for h in proof.hypotheses.values())
-    statuses = {s.status for s in relevant}
-    if FAILED in statuses:
-        return FAILED
-    if UNCHECKED in statuses:
-        return UNCHECKED
-    if TESTED in statuses:
-        return TESTED if not strict else FAILED
-    if ASSUMED in statuses or uses_assume or any(s.trusted for s in relevant):
-        return FAILED if strict else PROVED
-    return PROVED
-
+        return replace(res, error=type(err).__name__, message=f"the listed steps do not give the theorem: {err.message}",
+                       got=th.claim, suggestion="list every step the theorem needs in `from`, or add a `linear` step")
+    return replace(res, status=PROVED, message=f"composed: {cert}", certificate=cert)

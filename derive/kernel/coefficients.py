@@ -30,6 +30,7 @@ from sympy import S
 from derive.core.hypotheses import ChannelSpec
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
+from derive.kernel.report import TrustedFact
 from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
@@ -45,25 +46,33 @@ class Coefficient:
 
     value: sympy.Expr
     source: str
-    cited: bool
-    tensorizes: bool
+    #: The cited lemma the value rests on (``None``: a theorem the kernel computed, so the step is ``proved``).
+    fact: TrustedFact | None = None
     #: ``None``: a bound on the input-free ``η_KL(K)``, valid at every input. Otherwise the one input law the
     #: value holds for (AWGN: ``N(0, snr)``), so only an unconditioned step whose input is that law may use it.
     input_law: str | None = None
+
+    @property
+    def cited(self) -> bool:
+        return self.fact is not None
+
+
+def _cited(value: sympy.Expr, statement: str, input_law: str | None = None) -> Coefficient:
+    return Coefficient(value, f"{statement} [{_PW17}]", TrustedFact(statement, _PW17), input_law)
 
 
 def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
     """The cited closed form of the input-free ``η_KL`` for BSC, BEC and AWGN; else ``None``."""
     if spec.name == "BSC":
         (p,) = spec.params
-        return Coefficient((1 - 2 * p) ** 2, f"eta_KL(BSC(p)) = (1 - 2p)^2 [{_PW17}]", True, True)
+        return _cited((1 - 2 * p) ** 2, "eta_KL(BSC(p)) = (1 - 2p)^2")
     if spec.name == "BEC":
         (e,) = spec.params
-        return Coefficient(1 - e, f"eta_KL(BEC(e)) = 1 - e [{_PW17}]", True, True)
+        return _cited(1 - e, "eta_KL(BEC(e)) = 1 - e")
     if spec.name == "AWGN":
         (s,) = spec.params
-        return Coefficient(s / (1 + s), f"eta_KL(AWGN(snr), Gaussian input N(0, snr)) = snr/(1 + snr) [{_PW17}]",
-                           True, True, input_law=f"N(0, {sympy.sstr(s)})")
+        return _cited(s / (1 + s), "eta_KL(AWGN(snr), Gaussian input N(0, snr)) = snr/(1 + snr)",
+                      input_law=f"N(0, {sympy.sstr(s)})")
     return None
 
 
@@ -150,15 +159,15 @@ def chi2_envelope_coefficient(spec: ChannelSpec, target: sympy.Expr | None = Non
     u = eta_kl_upper_bound(exact, enough=enough)
     if u is None:
         return None
-    return Coefficient(sympy.Rational(u.numerator, u.denominator), _ENVELOPE, False, True)
+    return Coefficient(sympy.Rational(u.numerator, u.denominator), _ENVELOPE)
 
 
-def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], *, need_tensorization: bool = False,
+def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], *,
                      target: sympy.Expr | None = None) -> list[Coefficient]:
     """Every valid upper bound on the input-free ``η_KL(K)`` the kernel knows; proved ones first.
 
-    ``need_tensorization`` is accepted for compatibility: every bound here is on the input-free
-    ``η_KL(K)`` and so serves a product channel with a product input (module docstring).
+    Every bound here is on the input-free ``η_KL(K)`` and so serves a product channel with a product input
+    (module docstring).
     ``target`` is the constant a step claims; it only lets exact refinement stop early.
 
     Raises
@@ -171,7 +180,7 @@ def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], 
     tv = dobrushin_coefficient(spec, domains)
     if tv is not None:
         out.append(Coefficient(tv, "eta_KL(K) <= eta_TV(K) (Dobrushin coefficient, computed exactly; "
-                                   "Cohen, Kemperman & Zbaganu 1998)", False, True))
+                                   "Cohen, Kemperman & Zbaganu 1998)"))
     env = chi2_envelope_coefficient(spec, target)
     if env is not None:
         out.append(env)

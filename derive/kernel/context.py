@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import sympy
@@ -29,6 +29,10 @@ class StepContext:
     premise_hypotheses: Mapping[str, Hypothesis]
     domains: Domains
     units: str = "bits"
+    #: An untrusted oracle's :class:`~derive.kernel.linear.Proposal` for a ``linear``/``shannon``/``copy`` step (or
+    #: the theorem) without a certificate in the file, and the oracle's note when it found none.
+    proposal: Any = None
+    search_note: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "domains", as_domains(self.domains))
@@ -45,7 +49,7 @@ class StepContext:
         return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class RuleOutcome:
     """A rule's verdict on a step that it accepts.
 
@@ -56,7 +60,7 @@ class RuleOutcome:
 
     status: str
     detail: str = ""
-    trusted: list[str] = field(default_factory=list)
+    trusted: tuple = ()  # TrustedFact records (derive.kernel.report)
     certificate: Any = None
 
 

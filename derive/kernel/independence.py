@@ -26,14 +26,25 @@ from typing import Iterable
 import networkx as nx
 
 from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, MutuallyIndependent
+from derive.core.quantities import H, I
 from derive.core.variables import RVSet
 
-__all__ = ["implies_independence", "implies_markov"]
+__all__ = ["implies_independence", "implies_markov", "implies_zero"]
 
 
 def implies_markov(hyps: Iterable[Hypothesis], a: RVSet, b: RVSet, c: RVSet, given: RVSet | None = None) -> bool:
     """``A -> B -> C`` (given ``W``): ``I(A; C | B, W) = 0`` follows from one hypothesis."""
     return implies_independence(hyps, a, c, b | (given or RVSet()))
+
+
+def implies_zero(hyps: Iterable[Hypothesis], expr) -> bool:
+    """True when one hypothesis implies ``expr = 0``: ``I(A; B | C)`` by :func:`implies_independence`, or
+    ``H(Y' | C)`` with ``Y' ⊆ Y`` for a declared ``Y = f(X)`` with ``X ⊆ C``."""
+    hyps = list(hyps)
+    if isinstance(expr, I):
+        return implies_independence(hyps, expr.left, expr.right, expr.given)
+    return isinstance(expr, H) and any(isinstance(h, FunctionOf) and expr.target.issubset(h.output)
+                                       and h.input.issubset(expr.given) for h in hyps)
 
 
 def implies_independence(hyps: Iterable[Hypothesis], a: RVSet, b: RVSet, c: RVSet) -> bool:

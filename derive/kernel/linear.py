@@ -23,7 +23,7 @@ parameters); whatever it finds goes through :func:`check_certificate`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import sympy
 from sympy import S
@@ -33,10 +33,11 @@ from derive.core.linear import LinearForm, is_zero_coefficient, linear_form, nor
 from derive.core.parameters import Domain
 from derive.core.statements import Statement
 from derive.errors import CertificateError
+from derive.kernel.independence import implies_zero
 from derive.kernel.signs import is_nonnegative, sign_of
 
-__all__ = ["Term", "Certificate", "check_certificate", "find_certificate", "term_of_statement",
-           "nonneg_term", "zero_term", "solve_multipliers"]
+__all__ = ["Term", "Certificate", "TwoSidedCertificate", "Proposal", "check_certificate", "certificate_of_proposal",
+           "term_of_statement", "nonneg_term", "zero_term"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,60 @@ class TwoSidedCertificate(Certificate):
 
     def all_multipliers(self) -> list[tuple[Term, sympy.Expr]]:
         return list((self.le.multipliers if self.le else [])) + list((self.ge.multipliers if self.ge else []))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Multipliers an untrusted oracle proposes, in the kernel's vocabulary (never as terms).
+
+    ``multipliers``: ``(label, m)`` for terms the kernel built for the step (premises, hypothesis equalities,
+    ``nonneg[k]``, the atoms it mentions); ``nonneg``: ``(e, m)`` for an expression the kernel proves ``>= 0``;
+    ``zero``: ``(e, m)`` for ``I(A; B | C)`` / ``H(Y | X)`` the kernel derives ``= 0`` from the hypotheses;
+    ``le``/``ge``: an equality as two halves; ``origin``: who proposed it (shown in the step's message).
+    """
+
+    multipliers: tuple[tuple[str, Any], ...] = ()
+    nonneg: tuple[tuple[sympy.Expr, Any], ...] = ()
+    zero: tuple[tuple[sympy.Expr, Any], ...] = ()
+    le: "Proposal | None" = None
+    ge: "Proposal | None" = None
+    origin: str = ""
+
+
+def certificate_of_proposal(proposal: Proposal, terms: Sequence[Term], hypotheses: Sequence,
+                            domains: Mapping[sympy.Symbol, Domain]) -> Certificate:
+    """The certificate a proposal describes, every term built here (unchecked: see :func:`check_certificate`).
+
+    Raises
+    ------
+    CertificateError
+        If the proposal is not a :class:`Proposal`, names a label that is not one of ``terms``, or uses an
+        expression the kernel cannot show ``>= 0`` / ``= 0``.
+    """
+    if not isinstance(proposal, Proposal):
+        raise CertificateError(f"an oracle must propose a Proposal, not {type(proposal).__name__}")
+    if proposal.le is not None or proposal.ge is not None:
+        if proposal.le is None or proposal.ge is None:
+            raise CertificateError("a two-sided proposal needs both halves")
+        return TwoSidedCertificate([], S.Zero, certificate_of_proposal(proposal.le, terms, hypotheses, domains),
+                                   certificate_of_proposal(proposal.ge, terms, hypotheses, domains))
+    by_label = {t.label: t for t in terms}
+    mults: list[tuple[Term, sympy.Expr]] = []
+    if any(not isinstance(e, sympy.Expr) for e, _ in (*proposal.nonneg, *proposal.zero)):
+        raise CertificateError("a proposal's nonneg/zero entries must be sympy expressions")
+    for label, m in proposal.multipliers:
+        if label not in by_label:
+            raise CertificateError(f"the certificate uses [{label}], which is not a premise, a hypothesis "
+                                   "consequence or a provably non-negative quantity of this step")
+        mults.append((by_label[label], m))
+    for e, m in proposal.nonneg:
+        mults.append((nonneg_term(e, domains), m))
+    for e, m in proposal.zero:
+        if not implies_zero(hypotheses, e):
+            raise CertificateError(f"the certificate uses [{sympy.sstr(e)} = 0], which is not a premise, a hypothesis "
+                                   "consequence or a provably non-negative quantity")
+        mults.append((zero_term(e, f"{sympy.sstr(e)} = 0", "implied by a hypothesis"), m))
+    return Certificate(mults)
 
 
 def term_of_statement(label: str, st: Statement, source: str = "") -> Term:
@@ -133,7 +188,10 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
         return TwoSidedCertificate(cert.multipliers, S.Zero, le, ge)
     remainder = linear_form(claim.slack())
     for term, m in cert.multipliers:
-        m = normalize_coefficient(to_expr(m))
+        m = to_expr(m)
+        if not isinstance(m, sympy.Expr) or m.has(sympy.Float):
+            raise CertificateError(f"the multiplier {m!r} of [{term.label}] is not an exact expression")
+        m = normalize_coefficient(m)
         if is_zero_coefficient(m):
             continue
         if not _denominator_nonzero(m, domains):
@@ -160,98 +218,3 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
     return Certificate(list(cert.multipliers), r)
 
 
-def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[sympy.Symbol, Domain],
-                     max_terms: int = 60) -> Certificate | None:
-    """Search for multipliers (exact linear algebra); return a *checked* certificate or ``None``.
-
-    Tries the terms in growing groups (statements and equalities first, then
-    non-negative quantities) and sets free unknowns to zero; incomplete but
-    exact — anything returned has passed :func:`check_certificate`.
-    """
-    terms = list(terms)[:max_terms]
-    facts = [t for t in terms if t.source != "nonnegativity"]
-    groups = [facts, terms] if len(facts) < len(terms) else [terms]
-    last_error: CertificateError | None = None
-    for group in groups:
-        if claim.is_equality:
-            group = [t for t in group if t.kind == "zero"]
-        cert = solve_multipliers(claim, group)
-        if cert is None and claim.is_equality and any(t.kind == "nonneg" for t in terms):
-            both = _two_sided(claim, terms, domains)
-            if both is not None:
-                return both
-        if cert is None:
-            continue
-        try:
-            return check_certificate(claim, cert, domains)
-        except CertificateError as err:
-            last_error = err
-    if not claim.is_equality:
-        # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
-        # only one or two of the non-negative quantities (a small, exact, bounded search)
-        nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
-        for extra in _small_subsets(nonneg):
-            cert = solve_multipliers(claim, facts + list(extra))
-            if cert is None:
-                continue
-            try:
-                return check_certificate(claim, cert, domains)
-            except CertificateError:
-                continue
-    if last_error is not None:
-        raise last_error
-    return None
-
-
-#: Non-negative quantities the subset retry of :func:`find_certificate` draws from (pairs: at most 66 solves).
-_SUBSET_POOL = 11
-
-
-def _small_subsets(pool: Sequence[Term]):
-    """Subsets of ``pool`` of size 1, then 2."""
-    for i, a in enumerate(pool):
-        yield (a,)
-    for i, a in enumerate(pool):
-        for b in pool[i + 1:]:
-            yield (a, b)
-
-
-def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
-    """An equality as two inequalities ``<=`` and ``>=``, each with its own checked certificate."""
-    halves = []
-    for st in (Statement(claim.lhs, "<=", claim.rhs), Statement(claim.lhs, ">=", claim.rhs)):
-        try:
-            half = find_certificate(st, terms, domains)
-        except CertificateError:
-            return None
-        if half is None:
-            return None
-        halves.append(half)
-    le, ge = halves
-    if not (is_zero_coefficient(le.residual) and is_zero_coefficient(ge.residual)):
-        return None  # a strict gap in either direction would contradict the equality
-    return TwoSidedCertificate(le.multipliers, S.Zero, le, ge)
-
-
-def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
-    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
-    target = linear_form(claim.slack())
-    unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
-    atoms = set(target.terms)
-    for t in terms:
-        atoms |= set(t.form.terms)
-    if not atoms:
-        return Certificate([(t, S.Zero) for t in terms])
-    eqs = []
-    for a in atoms:
-        eqs.append(sympy.expand(target.coefficient(a) - sum(u * t.form.coefficient(a) for u, t in zip(unknowns, terms))))
-    if not terms:
-        return None
-    sol = sympy.linsolve(eqs, list(unknowns))
-    if not sol:
-        return None
-    values = next(iter(sol))
-    free = set().union(*[v.free_symbols for v in values]) & set(unknowns)
-    zero = {u: 0 for u in free}
-    mults = [sympy.cancel(to_expr(v).subs(zero)) for v in values]
-    return Certificate(list(zip(terms, mults)))

@@ -25,15 +25,9 @@ from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideC
 from derive.kernel.coefficients import sdpi_coefficient
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
-from derive.kernel.linear import (
-    Certificate,
-    Term,
-    check_certificate,
-    find_certificate,
-    nonneg_term,
-    term_of_statement,
-    zero_term,
-)
+from derive.kernel.linear import (Certificate, Term, certificate_of_proposal, check_certificate, nonneg_term,
+                                  term_of_statement, zero_term)
+from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
 __all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "copy_context"]
@@ -167,25 +161,26 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
         except CertificateError as err:
             raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule, got=ctx.claim) from err
         return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)
-    try:
-        cert = find_certificate(ctx.claim, terms, ctx.domains)
-    except CertificateError as err:
-        if unchecked_ok:
-            return RuleOutcome(UNCHECKED, f"no certificate found ({err.message}); the Shannon prover can supply one")
-        raise CertificateError(f"no valid combination of the premises gives the claim: {err.message}",
-                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
-                               suggestion="list the missing premise or hypothesis in `uses`, or give "
-                                          "`nonneg` terms / a `certificate`") from err
-    if cert is None:
-        if unchecked_ok:
-            return RuleOutcome(UNCHECKED, "no certificate in the file and none found by exact search; "
-                                          "the Shannon prover can supply one")
-        raise CertificateError("the claim is not a non-negative combination of the premises, hypothesis "
-                               "equalities and the information quantities it mentions",
-                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
-                               suggestion="list the missing premise or hypothesis in `uses`, or give "
-                                          "`nonneg` terms / a `certificate`")
-    return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)
+    note = ctx.search_note
+    if ctx.proposal is not None:
+        try:
+            cert = check_certificate(ctx.claim, certificate_of_proposal(ctx.proposal, terms, ctx.hypotheses(),
+                                                                        ctx.domains), ctx.domains)
+        except CertificateError as err:
+            note = err.message
+        else:
+            how = f" ({ctx.proposal.origin}, checked by the kernel)" if getattr(ctx.proposal, "origin", "") else ""
+            return RuleOutcome(PROVED, f"certificate{how}: {cert}", certificate=cert)
+    if unchecked_ok:
+        return RuleOutcome(UNCHECKED, f"no certificate found ({note}); the Shannon prover can supply one" if note else
+                           "no certificate in the file and none found by exact search; the Shannon prover can supply one")
+    fix = "list the missing premise or hypothesis in `uses`, or give `nonneg` terms / a `certificate`"
+    if note:
+        raise CertificateError(f"no valid combination of the premises gives the claim: {note}",
+                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim, suggestion=fix)
+    raise CertificateError("the claim is not a non-negative combination of the premises, hypothesis equalities and "
+                           "the information quantities it mentions", step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
+                           suggestion=fix)
 
 
 @register("linear",
@@ -341,7 +336,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                  "coefficient is not a valid constant",
                             suggestion=f"add `mutually_independent = \"{ch.input}\"` and list it in `uses`")
             try:
-                options = sdpi_coefficient(ch.spec, ctx.domains, need_tensorization=tensorized, target=eta)
+                options = sdpi_coefficient(ch.spec, ctx.domains, target=eta)
             except SideConditionFailed as err:
                 raise _side(ctx, err.message) from err
             if not options:
@@ -356,13 +351,13 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                     continue
             for coeff in options:
                 if is_nonnegative(eta - coeff.value, ctx.domains):
-                    trusted = [coeff.source] if coeff.cited else []
+                    trusted = [coeff.fact] if coeff.fact else []
                     if tensorized:
-                        trusted.append("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
-                                       "max_i eta_KL(P_i, K) [Polyanskiy & Wu 2017; Witsenhausen 1975]")
+                        trusted.append(TrustedFact("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
+                                                   "max_i eta_KL(P_i, K)", "Polyanskiy & Wu 2017; Witsenhausen 1975"))
                     status = ASSUMED if coeff.cited else PROVED
                     return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
-                                               f"({coeff.source})", trusted=trusted)
+                                               f"({coeff.source})", trusted=tuple(trusted))
             best = _smallest(options, ctx.domains)
             raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
                                f"coefficient {_readable(best)} of {ch.spec}",
@@ -602,9 +597,9 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     x, y = st.lhs.target, st.lhs.given
     if any(ctx.domains.is_continuous(it) for it in x.args):
         raise _side(ctx, f"Fano's inequality is for a discrete {x}; {x} is continuous here")
-    return RuleOutcome(ASSUMED, "Fano's inequality", trusted=[
-        f"Fano (Cover & Thomas Thm 2.10.1) with {sympy.sstr(pe)} the error probability of an estimator of {x} "
-        f"from {y or 'nothing'} and {x} taking at most {sympy.sstr(k)} values (a modelling hypothesis)"])
+    return RuleOutcome(ASSUMED, "Fano's inequality", trusted=(TrustedFact(
+        f"Fano with {sympy.sstr(pe)} the error probability of an estimator of {x} from {y or 'nothing'} and {x} "
+        f"taking at most {sympy.sstr(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
 
 
 @register("pinsker", "TV(P, Q) <= sqrt(D(P || Q) / 2) (D in nats; sqrt(D ln 2 / 2) in bits)",

@@ -307,13 +307,15 @@ def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: in
     return {"evaluated": evaluated, "ok": True} if evaluated < n else None
 
 
-def test_unchecked_real_steps(proof, report, n: int = 200, seed: int = 0) -> None:
-    """Turn ``unchecked`` ``real`` steps of ``report`` into ``tested`` or ``failed`` (in place).
+def test_unchecked_real_steps(proof, report, n: int = 200, seed: int = 0):
+    """``report`` with its ``unchecked`` ``real`` steps tested numerically: ``tested`` or ``failed``, recorded through
+    the kernel's :func:`~derive.kernel.report.lower_step_status` (which can only lower a status).
 
     A step that no sampled point could evaluate stays ``unchecked``, with a message saying so.
     """
+    from derive.kernel.report import lower_step_status
+
     domains = {p.symbol: p.domain for p in proof.parameters.values()}
-    changed = False
     for res in report.steps:
         if res.rule != "real" or res.status != "unchecked" or res.claim is None:
             continue
@@ -323,22 +325,15 @@ def test_unchecked_real_steps(proof, report, n: int = 200, seed: int = 0) -> Non
             bad = {"evaluated": 0}
         if bad is None or bad.get("ok"):
             count = n if bad is None else bad["evaluated"]
-            res.status = "tested"
-            res.message = f"no exact certificate; numerically true at {count} sampled parameter values (not a proof)"
+            report = lower_step_status(report, res.id, "tested", "no exact certificate; numerically true at "
+                                       f"{count} sampled parameter values (not a proof)")
         elif "evaluated" in bad:
-            res.message = ("no exact certificate, and the numeric tester could not evaluate the claim at any "
-                           "sampled parameter value (not tested)")
-            continue
+            report = lower_step_status(report, res.id, "unchecked", "no exact certificate, and the numeric tester "
+                                       "could not evaluate the claim at any sampled parameter value (not tested)")
         elif "undefined" in bad:
-            res.status = "failed"
-            res.error = "Counterexample"
-            res.message = f"undefined at {bad['point']}: {bad['undefined']}"
+            report = lower_step_status(report, res.id, "failed", f"undefined at {bad['point']}: {bad['undefined']}",
+                                       "Counterexample")
         else:
-            res.status = "failed"
-            res.error = "Counterexample"
-            res.message = f"false at {bad['values']} (slack = {bad['slack']})"
-        changed = True
-    if changed:
-        from derive.kernel.check import overall_status
-
-        report.status = overall_status(proof, report.steps, report.theorem, report.strict)
+            report = lower_step_status(report, res.id, "failed",
+                                       f"false at {bad['values']} (slack = {bad['slack']})", "Counterexample")
+    return report

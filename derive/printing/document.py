@@ -29,7 +29,7 @@ from derive import __version__
 from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, FunctionOf, Independent, Markov, \
     MarkovFamily, MutuallyIndependent
 from derive.core.statements import Statement
-from derive.kernel.check import Report, StepResult
+from derive.kernel.report import Report, StepResult, TrustedFact
 from derive.kernel.linear import Certificate, Term
 from derive.kernel.signs import is_nonnegative
 from derive.printing.certificate import certificate_rows
@@ -137,8 +137,11 @@ def _build_layout(proof, report: Report, pr: DeriveLatexPrinter) -> _Layout:
     return lay
 
 
-def _split_reference(trusted: str) -> tuple[str, str | None]:
+def _split_reference(trusted: "TrustedFact | str") -> tuple[str, str | None]:
     """``"eta_KL(BSC(p)) = (1 - 2p)^2 [Polyanskiy & Wu 2017]"`` → (body LaTeX, reference LaTeX)."""
+    if isinstance(trusted, TrustedFact):
+        text = f"{trusted.hypothesis}: {trusted.statement}" if trusted.hypothesis else trusted.statement
+        return _fact_latex(text), latex_text(trusted.citation)
     m = re.match(r"^(.*\S)\s*\[([^\[\]]+)\]\s*$", trusted, re.S)
     text, ref = (m.group(1), m.group(2)) if m else (trusted, None)
     return _fact_latex(text), (latex_text(ref) if ref else None)
@@ -747,7 +750,7 @@ def proof_document(proof, report: Report, *, expand: bool = False, warnings: Seq
     ]
     n_preamble = len(parts)
     if report.status != "proved":
-        bad = [r for r in report.steps + ([report.theorem] if report.theorem else []) if r.status in FLAG_TEXT]
+        bad = [r for r in list(report.steps) + ([report.theorem] if report.theorem else []) if r.status in FLAG_TEXT]
         listed = ", ".join(f"\\texttt{{{latex_text(r.id)}}} ({latex_text(r.status)})" for r in bad)
         parts.append("\\begin{center}\\fbox{\\parbox{0.9\\textwidth}{\\centering "
                      f"\\deriveflag{{NOT PROVED}} The kernel's verdict is \\textbf{{{latex_text(report.status)}}}"

@@ -16,7 +16,8 @@ import sympy
 
 from derive.core.linear import linear_form
 from derive.kernel.context import StepContext
-from derive.kernel.linear import Certificate, Term, solve_multipliers
+from derive.kernel.linear import Certificate, Term
+from derive.provers.certificate_search import solve_multipliers
 from derive.kernel.rules import linear_terms
 from derive.numeric.real import sample_parameter_values
 

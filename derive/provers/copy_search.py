@@ -23,6 +23,7 @@ from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
 from derive.kernel import PROVED, StepContext, check_step
+from derive.provers.certificate_search import proposal_of_certificate
 
 __all__ = ["CopyProof", "search_copy_proof", "copy_specs", "MAX_COPY_SEARCH_VARIABLES"]
 
@@ -76,7 +77,7 @@ def _claim_variables(claim: Statement, hyps: dict[str, Hypothesis]) -> RVSet:
 def _kernel_accepts(claim, hyps, domains, steps, certificate):
     ctx = StepContext("prove", "copy", claim, {"copy": tuple(steps)}, {}, dict(hyps), dict(domains or {}), "bits")
     try:
-        outcome = check_step(ctx, oracle=lambda _ctx: certificate)
+        outcome = check_step(ctx, oracle=lambda ext: proposal_of_certificate(ext, certificate, "found by the prover"))
     except DeriveError:
         return None
     return outcome if outcome.status == PROVED else None

@@ -42,7 +42,7 @@ from derive.core.quantities import H, I
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, InvalidArgument, LimitExceeded
-from derive.kernel.check import check_proposed_certificate
+from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate, zero_term
@@ -343,7 +343,9 @@ def _items_of(forms: Iterable[LinearForm]) -> list:
 def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate) -> Certificate:
     """The kernel admits every term (premise, hypothesis consequence, quantity >= 0) and checks the identity."""
     ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), dict(domains), "bits")
-    return check_proposed_certificate(ctx, cert)
+    from derive.provers.certificate_search import proposal_of_certificate
+
+    return check_proposal(ctx, proposal_of_certificate(ctx, cert, "found by the prover"))
 
 
 def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,

@@ -99,7 +99,7 @@ def _sdpi(coef, ch=None, chain=("U", "X", "Y"), rule="sdpi", params=DELTA, claim
 def test_sdpi_bsc_closed_form_is_assumed_and_cited():
     r = _sdpi(lambda d: (1 - 2 * d) ** 2)
     assert r.status == "assumed"
-    assert any("Polyanskiy" in t for t in r.trusted)
+    assert any("Polyanskiy" in t for t in map(str, r.trusted))
 
 
 def test_sdpi_accepts_larger_constant():
@@ -205,7 +205,7 @@ def _tensor(coef, ch_name="BSC", with_chain=True, product=True):
 
 def test_tensorization_accepts_bsc_product():
     r = _tensor(lambda d: (1 - 2 * d) ** 2)
-    assert r.status == "assumed" and any("tensorization" in t for t in r.trusted)
+    assert r.status == "assumed" and any("tensorization" in t for t in map(str, r.trusted))
 
 
 def test_tensorization_rejects_wrong_constant_and_missing_markov():
@@ -349,7 +349,7 @@ def _fano(bound, pe_dom=(0, HALF), args=True):
 
 def test_fano_accepts_its_bound_as_assumed_modelling():
     r = _fano(lambda k, pe: h(pe) + pe * sympy.log(k - 1) / sympy.log(2))
-    assert r.status == "assumed" and "Fano" in r.trusted[0]
+    assert r.status == "assumed" and "Fano" in str(r.trusted[0])
 
 
 def test_fano_rejects_smaller_bound_missing_args_and_bad_domain():

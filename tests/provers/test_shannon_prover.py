@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from derive.core import H, I, Independent, Markov, RV, RVSet, Statement
 from derive.errors import CertificateError
 from derive.kernel import check_certificate
-from derive.kernel.check import check_proposed_certificate
+from derive.kernel.check import check_proposal
+from derive.kernel.linear import Proposal
+from derive.provers.certificate_search import proposal_of_certificate
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Term
 from derive.core.linear import linear_form
@@ -149,27 +151,30 @@ def test_fabricated_zero_term_is_not_admitted():
     """An oracle may not smuggle in 'I(X;Y) = 0' without a hypothesis that implies it."""
     X, Y = RV("X"), RV("Y")
     claim = S(I(X, Y), "<=", 0)
-    fake = Term("I(X;Y)=0", linear_form(I(X, Y)), "zero", "oracle", I(X, Y))
+    fake = Proposal(zero=((I(X, Y), sympy.Integer(-1)),))
     ctx = StepContext("s", "shannon", claim, {}, {}, {}, {}, "bits")
     with pytest.raises(CertificateError, match="not a premise"):
-        check_proposed_certificate(ctx, Certificate([(fake, sympy.Integer(-1))]))
+        check_proposal(ctx, fake)
     # with the independence hypothesis the same term is admitted
     ctx = StepContext("s", "shannon", claim, {}, {}, {"ind": Independent(RVSet(X), RVSet(Y))}, {}, "bits")
-    assert check_proposed_certificate(ctx, Certificate([(fake, sympy.Integer(-1))])) is not None
+    assert check_proposal(ctx, fake) is not None
 
 
 def test_fabricated_nonneg_term_with_wrong_form_is_not_admitted():
     X, Y = RV("X"), RV("Y")
     claim = S(H(X), "<=", 0)
-    # claims to be I(X;Y) >= 0 but its form is -H(X)
-    fake = Term("I(X;Y)>=0", linear_form(-H(X)), "nonneg", "oracle", I(X, Y))
     ctx = StepContext("s", "shannon", claim, {}, {}, {}, {}, "bits")
+    # an oracle cannot hand over a term at all (the kernel builds every term from a label or an expression) ...
+    with pytest.raises(CertificateError, match="Proposal"):
+        check_proposal(ctx, Certificate([(Term("I(X;Y)>=0", linear_form(-H(X)), "nonneg", "oracle", I(X, Y)), 1)]))
+    # ... and an expression it calls ">= 0" must be provably so: -H(X) >= 0 is refused
     with pytest.raises(CertificateError):
-        check_proposed_certificate(ctx, Certificate([(fake, sympy.Integer(1))]))
+        check_proposal(ctx, Proposal(nonneg=((-H(X), sympy.Integer(1)),)))
+    with pytest.raises(CertificateError, match="not a premise"):
+        check_proposal(ctx, Proposal((("I(X;Y)>=0", sympy.Integer(1)),)))
 
 
 def test_markov_dpi_is_proved_on_the_claim_variables_and_rechecked_on_the_full_chain():
-    from derive.kernel.check import check_proposed_certificate
     from derive.kernel.context import StepContext
     from derive.provers.shannon import _restrict_markov_chains, prove
 
@@ -179,7 +184,7 @@ def test_markov_dpi_is_proved_on_the_claim_variables_and_rechecked_on_the_full_c
     r = prove(claim, hyps)
     assert r.status == "proved" and "restricted" in r.message
     ctx = StepContext("s", "shannon", claim, {}, {}, hyps, {}, "bits")
-    check_proposed_certificate(ctx, r.certificate)  # admitted against the full chain
+    check_proposal(ctx, proposal_of_certificate(ctx, r.certificate, "prover"))  # admitted against the full chain
     # the restriction keeps whole links that meet the claim and drops the others
     pair = RVSet(X[3], X[4])
     links = (RVSet(X[0]), pair, RVSet(X[5]), RVSet(X[6]))

@@ -1,0 +1,223 @@
+"""Untrusted search for linear certificates, handed to the kernel as :class:`~derive.kernel.linear.Proposal`.
+
+:func:`search_oracle` is the default oracle of :func:`derive.checking.check`: for a ``linear``,
+``shannon`` or ``copy`` step (and the theorem) without a certificate in the file it solves for
+multipliers over the terms the kernel itself builds for the step (:func:`derive.kernel.rules.linear_terms`;
+the theorem uses only its listed steps) by exact linear algebra (sympy ``linsolve`` over the rational
+functions of the parameters), in growing groups, with a bounded subset retry, and an equality as two
+inequalities. It keeps a candidate only if :func:`~derive.kernel.linear.check_certificate` accepts it and
+returns it as labels of the kernel's terms; the kernel builds the terms again and re-checks.
+
+:func:`chain_oracles` tries several oracles in turn (e.g. this search, then the Shannon LP of
+:mod:`derive.provers.combination`); :func:`proposal_of_certificate` turns a certificate found in another
+space (the LP's own terms) into the kernel's vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import sympy
+from sympy import S
+
+from derive.core.linear import is_zero_coefficient, linear_form
+from derive.core.parameters import Domain
+from derive.core.statements import Statement
+from derive.errors import CertificateError, DeriveError
+from derive.kernel.context import StepContext
+from derive.kernel.linear import (Certificate, Proposal, Term, TwoSidedCertificate, certificate_of_proposal,
+                                  check_certificate)
+from derive.kernel.rules import linear_terms, premise_terms
+
+__all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_oracles", "proposal_of_certificate",
+           "default_oracle", "step_terms"]
+
+#: Non-negative quantities the subset retry of :func:`find_certificate` draws from (pairs: at most 66 solves).
+_SUBSET_POOL = 11
+
+
+def step_terms(ctx: StepContext) -> list[Term]:
+    """The kernel's terms for ``ctx``: the theorem (``compose``) uses only its listed steps and hypotheses."""
+    return premise_terms(ctx) if ctx.rule == "compose" else linear_terms(ctx)
+
+
+def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
+    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
+    target = linear_form(claim.slack())
+    unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
+    atoms = set(target.terms)
+    for t in terms:
+        atoms |= set(t.form.terms)
+    if not atoms:
+        return Certificate([(t, S.Zero) for t in terms])
+    if not terms:
+        return None
+    eqs = [sympy.expand(target.coefficient(a) - sum(u * t.form.coefficient(a) for u, t in zip(unknowns, terms)))
+           for a in atoms]
+    sol = sympy.linsolve(eqs, list(unknowns))
+    if not sol:
+        return None
+    values = next(iter(sol))
+    free = set().union(*[v.free_symbols for v in values]) & set(unknowns)
+    zero = {u: 0 for u in free}
+    return Certificate(list(zip(terms, [sympy.cancel(sympy.sympify(v).subs(zero)) for v in values])))
+
+
+def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[sympy.Symbol, Domain],
+                     max_terms: int = 60) -> Certificate | None:
+    """Search for multipliers (exact linear algebra); return a certificate that :func:`check_certificate`
+    accepts, or ``None``.
+
+    Tries the terms in growing groups (statements and equalities first, then non-negative quantities) and
+    sets free unknowns to zero; incomplete but exact.
+
+    Raises
+    ------
+    CertificateError
+        The last reason a candidate was refused, when there was one (a diagnostic for the step's message).
+    """
+    terms = list(terms)[:max_terms]
+    facts = [t for t in terms if t.source != "nonnegativity"]
+    groups = [facts, terms] if len(facts) < len(terms) else [terms]
+    last_error: CertificateError | None = None
+    for group in groups:
+        if claim.is_equality:
+            group = [t for t in group if t.kind == "zero"]
+        cert = solve_multipliers(claim, group)
+        if cert is None and claim.is_equality and any(t.kind == "nonneg" for t in terms):
+            both = _two_sided(claim, terms, domains)
+            if both is not None:
+                return both
+        if cert is None:
+            continue
+        try:
+            return check_certificate(claim, cert, domains)
+        except CertificateError as err:
+            last_error = err
+    if not claim.is_equality:
+        # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
+        # only one or two of the non-negative quantities (a small, exact, bounded search)
+        nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
+        for extra in _small_subsets(nonneg):
+            cert = solve_multipliers(claim, facts + list(extra))
+            if cert is None:
+                continue
+            try:
+                return check_certificate(claim, cert, domains)
+            except CertificateError:
+                continue
+    if last_error is not None:
+        raise last_error
+    return None
+
+
+def _small_subsets(pool: Sequence[Term]):
+    """Subsets of ``pool`` of size 1, then 2."""
+    yield from ((a,) for a in pool)
+    for i, a in enumerate(pool):
+        for b in pool[i + 1:]:
+            yield (a, b)
+
+
+def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
+    """An equality as two inequalities ``<=`` and ``>=``, each with its own checked certificate."""
+    halves = []
+    for st in (Statement(claim.lhs, "<=", claim.rhs), Statement(claim.lhs, ">=", claim.rhs)):
+        try:
+            half = find_certificate(st, terms, domains)
+        except CertificateError:
+            return None
+        if half is None:
+            return None
+        halves.append(half)
+    le, ge = halves
+    if not (is_zero_coefficient(le.residual) and is_zero_coefficient(ge.residual)):
+        return None  # a strict gap in either direction would contradict the equality
+    return TwoSidedCertificate(le.multipliers, S.Zero, le, ge)
+
+
+def _labels(cert: Certificate, origin: str) -> Proposal:
+    if isinstance(cert, TwoSidedCertificate):
+        return Proposal(le=_labels(cert.le, origin), ge=_labels(cert.ge, origin), origin=origin)
+    return Proposal(tuple((t.label, m) for t, m in cert.multipliers if not is_zero_coefficient(m)), origin=origin)
+
+
+def search_oracle(ctx: StepContext) -> Proposal | None:
+    """Exact multipliers over the kernel's own terms for ``ctx`` (see the module docstring), or ``None``.
+
+    Raises
+    ------
+    CertificateError
+        Why the best candidate was refused (a diagnostic only).
+    """
+    cert = find_certificate(ctx.claim, step_terms(ctx), ctx.domains)
+    return None if cert is None else _labels(cert, "")
+
+
+def proposal_of_certificate(ctx: StepContext, cert: Certificate, origin: str) -> Proposal:
+    """A certificate over another oracle's terms, in the kernel's vocabulary: each term as the label of the
+    kernel's term with the same kind and form, else as its expression (``>= 0`` or ``= 0``) for the kernel to vet."""
+    if isinstance(cert, TwoSidedCertificate):
+        return Proposal(le=proposal_of_certificate(ctx, cert.le, origin),
+                        ge=proposal_of_certificate(ctx, cert.ge, origin), origin=origin)
+    own = step_terms(ctx)
+    labels, nonneg, zero = [], [], []
+    for t, m in cert.multipliers:
+        if is_zero_coefficient(sympy.sympify(m)):
+            continue
+        same = next((o for o in own if o.kind == t.kind and (o.form - t.form).is_zero()), None)
+        if same is not None:
+            labels.append((same.label, m))
+        elif t.expr is not None and (linear_form(t.expr) - t.form).is_zero():
+            (nonneg if t.kind == "nonneg" else zero).append((t.expr, m))
+        else:
+            raise CertificateError(f"the oracle's term [{t.label}] has no counterpart the kernel can build")
+    return Proposal(tuple(labels), tuple(nonneg), tuple(zero), origin=origin)
+
+
+Oracle = Callable[[StepContext], "Proposal | None"]
+
+
+def chain_oracles(*oracles: Oracle) -> Oracle:
+    """An oracle trying ``oracles`` in turn; a proposal counts only if the kernel's check would accept it.
+    When none succeeds, the first diagnostic (a :class:`CertificateError`) is raised again."""
+
+    def chained(ctx: StepContext) -> Proposal | None:
+        first: CertificateError | None = None
+        for oracle in oracles:
+            try:
+                found = oracle(ctx)
+                if found is None:
+                    continue
+                cert = certificate_of_proposal(found, step_terms(ctx), ctx.hypotheses(), ctx.domains)
+                check_certificate(ctx.claim, cert, ctx.domains)
+                return found
+            except CertificateError as err:
+                first = first or err
+            except DeriveError:
+                continue
+        if first is not None:
+            raise first
+        return None
+
+    return chained
+
+
+def _prover_oracle(ctx: StepContext) -> Proposal | None:
+    """The LP oracles of :mod:`derive.provers.combination`, their certificates in the kernel's vocabulary."""
+    from derive.provers.combination import combination_oracle
+
+    cert = combination_oracle(ctx)
+    return None if cert is None else proposal_of_certificate(ctx, cert, "found by the prover")
+
+
+def default_oracle(use_prover: bool = True) -> Oracle:
+    """Exact search over the step's own terms, then (``use_prover``) the LP oracles; ``copy`` steps try the LP first
+    (certificates in the extended space of the copies are the LP's)."""
+    search = chain_oracles(search_oracle, _prover_oracle) if use_prover else search_oracle
+    lp_first = chain_oracles(_prover_oracle, search_oracle)
+
+    def oracle(ctx: StepContext) -> Proposal | None:
+        return lp_first(ctx) if use_prover and ctx.args.get("copy") is not None and ctx.rule == "shannon" else search(ctx)
+
+    return oracle

@@ -1,6 +1,6 @@
 """A library of channels: rows ``p(y|x)``, exact where the parameters are.
 
-* Named channels: :class:`BSC` ``(δ)``, :class:`BEC` ``(ε)`` (outputs ``0, e, 1``), :class:`Z` ``(p)``
+* Named channels (rows from the one formula of :mod:`derive.core.channel_matrix`): :class:`BSC` ``(δ)``, :class:`BEC` ``(ε)`` (outputs ``0, e, 1``), :class:`Z` ``(p)``
   (rows ``[1, 0]`` and ``[p, 1 - p]``, as the kernel spells it), :class:`QSC` ``(q, p)`` (q-ary symmetric:
   keep the symbol with probability ``1 - p``, else one of the other ``q - 1`` uniformly) and
   :class:`AWGN` ``(snr)`` (``Y = X + N``, ``N ~ N(0, 1)``, Gaussian input ``X ~ N(0, snr)``: not a finite matrix).
@@ -24,6 +24,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from derive.channels.exact import check_size, float_near, to_fraction
+from derive.core.channel_matrix import named_channel_rows
 from derive.errors import InvalidArgument
 
 __all__ = [
@@ -198,8 +199,7 @@ class BSC(FiniteChannel):
 
     def __init__(self, delta: Any) -> None:
         self.delta = _probability(delta, "the BSC crossover probability δ")
-        d = self.delta
-        super().__init__([[1 - d, d], [d, 1 - d]], "BSC")
+        super().__init__(named_channel_rows("BSC", [self.delta]), "BSC")
 
     def __str__(self) -> str:
         return f"BSC({_show(self.delta)})"
@@ -212,9 +212,7 @@ class BEC(FiniteChannel):
 
     def __init__(self, eps: Any) -> None:
         self.eps = _probability(eps, "the BEC erasure probability ε")
-        e = self.eps
-        zero = Fraction(0) if isinstance(e, Fraction) else 0.0
-        super().__init__([[1 - e, e, zero], [zero, e, 1 - e]], "BEC")
+        super().__init__(named_channel_rows("BEC", [self.eps]), "BEC")
 
     def __str__(self) -> str:
         return f"BEC({_show(self.eps)})"
@@ -227,9 +225,7 @@ class Z(FiniteChannel):
 
     def __init__(self, p: Any) -> None:
         self.p = _probability(p, "the Z-channel flip probability p")
-        p = self.p
-        one, zero = (Fraction(1), Fraction(0)) if isinstance(p, Fraction) else (1.0, 0.0)
-        super().__init__([[one, zero], [p, 1 - p]], "Z")
+        super().__init__(named_channel_rows("Z", [self.p]), "Z")
 
     def __str__(self) -> str:
         return f"Z({_show(self.p)})"
@@ -246,9 +242,7 @@ class QSC(FiniteChannel):
             raise InvalidArgument(f"Expected an integer alphabet size 2 <= q <= {MAX_SIZE} for QSC but got {q!r}")
         self.q = int(qq)
         self.p = _probability(p, "the QSC error probability p")
-        k, p = self.q, self.p
-        off = p / (k - 1)
-        super().__init__([[1 - p if i == j else off for j in range(k)] for i in range(k)], "QSC")
+        super().__init__(named_channel_rows("QSC", [self.q, self.p]), "QSC")
 
     def __str__(self) -> str:
         return f"QSC({self.q}, {_show(self.p)})"

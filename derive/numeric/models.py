@@ -57,6 +57,7 @@ import sympy
 
 from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent, \
     Markov, MarkovFamily, MutuallyIndependent
+from derive.core.channel_matrix import channel_shape, named_channel_rows
 from derive.core.parameters import Domain
 from derive.core.quantities import Dist, H, I, has_information
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
@@ -166,11 +167,8 @@ class _HypothesisChoices:
 # ----------------------------------------------------------------------------- channels
 
 def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None) -> list[list[Fraction]]:
-    """Rows ``p(y | x)`` of a channel as exact Fractions, parameters substituted from ``values``.
-
-    ``BSC(p)``: ``[[1-p, p], [p, 1-p]]``; ``BEC(e)``: ``[[1-e, e, 0], [0, e, 1-e]]`` (output 1 is the
-    erasure); ``Z(p)``: ``[[1, 0], [p, 1-p]]``; ``QSC(q, p)``: ``1-p`` on the diagonal, ``p/(q-1)`` elsewhere;
-    ``matrix(rows)`` as written.
+    """Rows ``p(y | x)`` of a channel as exact Fractions: the formulas of :mod:`derive.core.channel_matrix`
+    (``BSC(p)``: ``[[1-p, p], [p, 1-p]]``, ...) at the parameter values substituted from ``values``.
 
     Raises
     ------
@@ -191,28 +189,19 @@ def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None
                 raise InvalidDraw(f"{what} of {spec} is {sympy.sstr(v)}, not a rational number at these values")
         return Fraction(int(v.p), int(v.q))
 
-    name = spec.name
-    if name == "AWGN":
+    if spec.name == "AWGN":
         raise UnrealizableHypotheses(f"the channel {spec} has a Gaussian input and output; it cannot be realized "
                                      "by a finite model (numeric verification supports BSC, BEC, Z, QSC and matrix)")
-    if name == "matrix":
+    if spec.name == "matrix":
         rows = [[num(v, "an entry") for v in row] for row in spec.rows or ()]
     else:
-        p = num(spec.params[-1], "the parameter")
-        if name == "BSC":
-            rows = [[1 - p, p], [p, 1 - p]]
-        elif name == "BEC":
-            rows = [[1 - p, p, Fraction(0)], [Fraction(0), p, 1 - p]]
-        elif name == "Z":
-            rows = [[Fraction(1), Fraction(0)], [p, 1 - p]]
-        elif name == "QSC":
+        params: list = [num(spec.params[-1], "the parameter")]
+        if spec.name == "QSC":
             q = num(spec.params[0], "the alphabet size")
             if q.denominator != 1 or q < 2:
                 raise InvalidDraw(f"QSC needs an integer alphabet size q >= 2 but got q = {q}")
-            q = int(q)
-            rows = [[(1 - p) if i == j else p / (q - 1) for j in range(q)] for i in range(q)]
-        else:  # pragma: no cover - ChannelSpec validates names
-            raise UnrealizableHypotheses(f"unknown channel {spec}")
+            params.insert(0, int(q))
+        rows = named_channel_rows(spec.name, params)
     for k, row in enumerate(rows):
         if any(v < 0 for v in row) or sum(row) != 1:
             raise InvalidDraw(f"row {k + 1} of {spec} is {[str(v) for v in row]}, not a pmf at these values")
@@ -239,20 +228,10 @@ def _symbol_values(values: Mapping[str, object], symbols: Iterable) -> dict:
 
 
 def _channel_sizes(spec: ChannelSpec, int_values: Mapping[str, int]) -> tuple[int | None, int | None]:
-    """(input size, output size) of a channel, ``None`` where unknown."""
-    if spec.name in ("BSC", "Z"):
-        return 2, 2
-    if spec.name == "BEC":
-        return 2, 3
-    if spec.name == "QSC":
-        q = spec.params[0].xreplace(_symbol_values({k: v for k, v in int_values.items()}, spec.params[0].free_symbols))
-        if q.is_Integer and q >= 2:
-            return int(q), int(q)
-        return None, None
-    if spec.name == "matrix":
-        rows = spec.rows or ()
-        return len(rows), (len(rows[0]) if rows else None)
-    return None, None
+    """(input size, output size) of a channel at the drawn integers, ``None`` where unknown."""
+    params = tuple(e.xreplace(_symbol_values(int_values, e.free_symbols)) for e in spec.params)
+    shape = channel_shape(ChannelSpec(spec.name, params, spec.rows))
+    return (None, None) if shape is None else shape
 
 
 # ----------------------------------------------------------------------------- plans

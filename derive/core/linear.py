@@ -73,7 +73,7 @@ class LinearForm:
     def __init__(self, terms: Mapping[Basic, sympy.Expr] | None = None, const: sympy.Expr = S.Zero) -> None:
         clean: dict[Basic, sympy.Expr] = {}
         for atom, c in (terms or {}).items():
-            c = normalize_coefficient(c)
+            c = normalize_coefficient(to_expr(c))
             if c != 0:
                 clean[atom] = c
         self.terms = clean

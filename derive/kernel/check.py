@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import networkx as nx
 import sympy
 
-from derive.core.hypotheses import Assume, continuous_names
-from derive.core.parameters import Domains
-from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, MissingPremise, ProofError,
-                           SideConditionFailed, UncheckableStep, UnknownRule)
+from derive.core.hypotheses import Assume, Hypothesis, continuous_names
+from derive.core.parameters import Domain, Domains
+from derive.core.statements import Statement
+from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, InvalidArgument, MissingPremise,
+                           ProofError, SideConditionFailed, UncheckableStep, UnknownRule)
 from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
@@ -58,8 +59,42 @@ def _domains(proof) -> Domains:
     return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
 
 
+def _check_types(proof) -> None:
+    """The door: every part of ``proof`` the kernel reads has the type it expects (else bad input, not a verdict).
+
+    Raises
+    ------
+    InvalidArgument
+        Naming the step (or hypothesis) and what it got.
+    """
+    def need(ok: bool, what: str, got: object, step: str | None = None, line: int | None = None) -> None:
+        if not ok:
+            raise InvalidArgument(f"{f'step {step!r}: ' if step else ''}{what}; got {type(got).__name__} {got!r:.80}",
+                                  line=line, file=getattr(proof, "file", None))
+
+    need(isinstance(proof.hypotheses, Mapping), "hypotheses must be a mapping id -> Hypothesis", proof.hypotheses)
+    for hid, h in proof.hypotheses.items():
+        need(isinstance(hid, str) and isinstance(h, Hypothesis), "a hypothesis must be a derive Hypothesis", h, hid)
+    for p in proof.parameters.values():
+        need(isinstance(p.symbol, sympy.Symbol) and isinstance(p.domain, Domain), "a parameter needs a Domain", p)
+    for s in proof.steps:
+        where = {"step": str(getattr(s, "id", "?")), "line": getattr(s, "line", None)}
+        need(isinstance(s.id, str) and isinstance(s.rule, str), "a step needs a string id and rule", s.id, **where)
+        need(isinstance(s.claim, Statement), "a step's claim must be a derive Statement (e.g. "
+             "Statement(I(X, Y), '<=', H(X)) or parsed text), not a sympy relation or a bool", s.claim, **where)
+        need(isinstance(s.args, Mapping) and all(isinstance(k, str) for k in s.args), "step args must be a mapping "
+             "with string keys", s.args, **where)
+        need(all(isinstance(p, str) for p in s.premises), "`uses` must list ids (strings)", s.premises, **where)
+    if proof.theorem is not None:
+        need(isinstance(proof.theorem.claim, Statement), "the theorem's claim must be a derive Statement",
+             proof.theorem.claim, "theorem", getattr(proof.theorem, "line", None))
+        need(all(isinstance(p, str) for p in proof.theorem.from_steps), "`from` must list ids (strings)",
+             proof.theorem.from_steps, "theorem")
+
+
 def _order(proof) -> tuple[list, nx.DiGraph]:
     """The steps in a dependency order, and the dependency graph (premise -> step, hypotheses included)."""
+    _check_types(proof)
     ids: dict[str, Any] = {}
     for s in proof.steps:
         if s.id in ids or s.id in proof.hypotheses:

@@ -127,8 +127,8 @@ def _build_layout(proof, report: Report, pr: DeriveLatexPrinter) -> _Layout:
         for t in r.trusted:
             if t in lay.lemma_of_trusted:
                 continue
-            hid = next((h for h in lay.lemma_of_hyp if t.startswith(f"{h}: ")), None)
-            if hid is not None:
+            hid = t.hypothesis  # an `assume` hypothesis is already a lemma
+            if hid in lay.lemma_of_hyp:
                 lay.lemma_of_trusted[t] = lay.lemma_of_hyp[hid]
                 continue
             body, ref = _split_reference(t)

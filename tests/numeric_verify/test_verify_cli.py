@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from support.forge import forged
 from derive.cli import main
 from derive.numeric import binary_entropy
 
@@ -154,7 +155,7 @@ def test_annotate_check_for_check_verify(capsys):
     assert annotate_check(out, checked, samples=20) == []
     assert out["kernel_bugs"] == [] and out["verify"]["status"] == "tested"
     bad = check_file(BAD / "reversed_dpi.toml")
-    bad.report.steps[0].status = "proved"          # simulate a kernel that accepted a false step
+    bad.report = forged(bad.report, **{bad.report.steps[0].id: {"status": "proved"}})  # simulate a kernel bug
     out = {"file": "reversed_dpi.toml"}
     issues = annotate_check(out, bad, samples=20)
     assert len(out["kernel_bugs"]) == 1 and issues[0].kernel_bug

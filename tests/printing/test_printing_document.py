@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from support.forge import forged
 from derive.checking import check_file
 from derive.cli import main
 from derive.printing.document import notebook_latex, proof_document, proof_fragment
@@ -128,10 +129,8 @@ def test_every_unproved_step_is_marked_where_it_is_typeset(name):
                                           ("tested", "tested only, not proved")])
 def test_statuses_come_from_the_report(status, mark):
     c = _checked(ROOT / "proofs" / "dpi_markov_chain.toml")
-    report = copy.deepcopy(c.report)
-    report.steps[0].status = status
-    report.steps[1].depends_on_unproved = []
-    report.status = status
+    report = forged(c.report, status, **{c.report.steps[0].id: {"status": status},
+                                         c.report.steps[1].id: {"depends_on_unproved": ()}})
     text = proof_document(c.proof, report)
     table = _table(text)
     line = _tagged_lines(text)[table[report.steps[0].id][0]]
@@ -143,12 +142,7 @@ def test_statuses_come_from_the_report(status, mark):
 
 def test_a_step_resting_on_an_unproved_one_is_marked():
     c = _checked(ROOT / "proofs" / "fkl25_framework.toml")
-    report = copy.deepcopy(c.report)
-    first = next(r for r in report.steps if r.id == "identity")
-    first.status = "failed"
-    user = next(r for r in report.steps if r.id == "mem_vs_info")
-    user.depends_on_unproved = ["identity"]
-    report.status = "failed"
+    report = forged(c.report, "failed", identity={"status": "failed"}, mem_vs_info={"depends_on_unproved": ("identity",)})
     text = proof_document(c.proof, report)
     table = _table(text)
     assert "rests on unproved" in _tagged_lines(text)[table["mem_vs_info"][0]]

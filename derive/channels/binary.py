@@ -49,7 +49,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from derive.channels.exact import Q, fraction_of_q, iv, iv_log, iv_lower, iv_upper, q_of
+from derive.numeric.exact import Q, fraction_of_q, iv, iv_log, iv_lower, iv_upper, q_of
 from derive.kernel.chi2_envelope import pair_chi2_upper_bound
 
 __all__ = [

@@ -23,7 +23,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derive.channels.exact import check_size, float_near, to_fraction
+from derive.numeric.exact import check_size, float_near, to_fraction
 from derive.core.channel_matrix import named_channel_rows
 from derive.errors import InvalidArgument
 

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
-from derive.channels.exact import fraction_of_q, iv_upper, q_of
+from derive.numeric.exact import fraction_of_q, iv_upper, q_of
 
 try:
     import flint as _flint

@@ -15,7 +15,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from derive.channels.exact import parse_number
+from derive.numeric.exact import parse_number
 from derive.channels.library import AWGN, BEC, BSC, MAX_SIZE, QSC, Channel, Matrix, Z
 from derive.errors import InvalidArgument, LimitExceeded, ParseError
 

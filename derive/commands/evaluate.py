@@ -56,7 +56,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _parameters(sets: list[str]) -> dict:
-    from derive.numeric.model_spec import parse_number
+    from derive.numeric.model_spec import parse_number_expression
 
     out = {}
     for item in sets:
@@ -64,7 +64,7 @@ def _parameters(sets: list[str]) -> dict:
         name = name.strip()
         if not sep or not _NAME.match(name):
             raise InvalidArgument(f"Expected --set NAME=VALUE (e.g. delta=1/10) but got {item!r}", file="--set")
-        out[name] = parse_number(value, f"--set {name}")
+        out[name] = parse_number_expression(value, f"--set {name}")
     return out
 
 

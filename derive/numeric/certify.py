@@ -20,7 +20,6 @@ certified.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping
@@ -29,7 +28,7 @@ import flint
 import sympy
 
 __all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "certify", "entropy_from_counts",
-           "arb_of", "ArbScalars", "enclosure_text", "float_lower", "float_upper"]
+           "arb_of", "ArbScalars", "enclosure_text"]
 
 #: Working precisions (bits) tried in turn until an enclosure excludes 0.
 PRECISIONS = (128, 512, 2048)
@@ -104,20 +103,6 @@ class CertifiedValue:
         if self.exact is not None:
             return str(self.exact)
         return enclosure_text(self.interval)
-
-
-def float_lower(x: "flint.arb") -> float:
-    """The largest float ``<=`` the lower end of the ball ``x``: a certified lower bound stays one."""
-    lo = x.lower()
-    f = float(lo)
-    return f if flint.arb(f) <= lo else math.nextafter(f, -math.inf)
-
-
-def float_upper(x: "flint.arb") -> float:
-    """The smallest float ``>=`` the upper end of the ball ``x``: a certified upper bound stays one."""
-    hi = x.upper()
-    f = float(hi)
-    return f if flint.arb(f) >= hi else math.nextafter(f, math.inf)
 
 
 def enclosure_text(x: Any) -> str:

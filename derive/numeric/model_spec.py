@@ -50,8 +50,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from derive.core.hypotheses import CHANNEL_ARITY, ChannelSpec
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 from derive.numeric.distributions import Distributions, JointPMF, Model
+from derive.numeric.exact import parse_number
 
-__all__ = ["ModelSpec", "parse_model", "parse_number", "read_model_file", "model_from_json", "MAX_MODEL_TEXT",
+__all__ = ["ModelSpec", "parse_model", "parse_number_expression", "read_model_file", "model_from_json", "MAX_MODEL_TEXT",
            "MAX_MODEL_CELLS"]
 
 #: Longest ``--model`` text accepted (characters).
@@ -135,17 +136,11 @@ def _number(t: Any, where: str) -> Fraction:
     if isinstance(t, Token):  # pragma: no cover - the grammar wraps tokens
         t = Tree("integer", [t])
     kind = t.data
-    if kind == "integer":
+    if kind in ("integer", "decimal"):
         s = str(t.children[0])
         if len(s) > _MAX_DIGITS:
             raise LimitExceeded(f"a number with {len(s)} digits (at most {_MAX_DIGITS})", file=where)
-        return Fraction(int(s))
-    if kind == "decimal":
-        s = str(t.children[0])
-        if len(s) > _MAX_DIGITS:
-            raise LimitExceeded(f"a number with {len(s)} digits (at most {_MAX_DIGITS})", file=where)
-        whole, frac = s.split(".")
-        return Fraction(int(whole + frac), 10 ** len(frac))
+        return _literal(s, where)
     if kind == "neg":
         return -_number(t.children[-1], where)
     if kind == "binop":
@@ -167,8 +162,17 @@ def _number(t: Any, where: str) -> Fraction:
     raise ParseError(f"Expected a number but got a {kind}", file=where)
 
 
-def parse_number(text: str, where: str = "a number") -> Fraction:
-    """An exact number from text such as ``1/10``, ``0.1``, ``1 - 1/3`` (lark grammar; nothing is evaluated)."""
+def _literal(text: str, where: str) -> Fraction:
+    """A number literal through the one reader, :func:`derive.numeric.exact.parse_number`, located at ``where``."""
+    try:
+        return parse_number(text, "a number")
+    except DeriveError as err:
+        raise type(err)(err.message, file=where) from None
+
+
+def parse_number_expression(text: str, where: str = "a number") -> Fraction:
+    """An exact number from text such as ``1/10``, ``0.1``, ``1 - 1/3``: ``+ - * /`` and brackets over
+    literals (lark grammar; nothing is evaluated); each literal is read by :func:`_literal`."""
     return _number(_parse(text.strip() if isinstance(text, str) else text, "num", "a number", where), where)
 
 
@@ -380,7 +384,7 @@ def _json_number(x: Any, where: str) -> Fraction:
     if isinstance(x, Fraction):
         return x
     if isinstance(x, str):
-        return parse_number(x, where)
+        return parse_number_expression(x, where)
     raise InvalidArgument(f"{where}: Expected a number or a \"p/q\" string but got {x!r}")
 
 
@@ -442,14 +446,7 @@ def read_model_file(path: str | Path) -> Model:
         raise LimitExceeded("the model file is larger than 50 MB", file=where)
 
     def exact_float(s: str) -> Fraction:
-        try:
-            return parse_number(s, where)
-        except DeriveError:
-            mantissa, _, exponent = s.lower().partition("e")
-            if len(mantissa) > _MAX_DIGITS or (exponent and abs(int(exponent)) > 4 * _MAX_DIGITS):
-                raise LimitExceeded(f"the number {s[:40]!r} is too large or too precise (at most {_MAX_DIGITS} "
-                                    f"digits, exponents within ±{4 * _MAX_DIGITS})", file=where) from None
-            return Fraction(s)  # exponent notation such as 1e-3: Fraction parses decimal text exactly
+        return _literal(s, where)  # decimals and exponent notation (1e-3), exactly
 
     def exact_int(s: str) -> int:
         if len(s.lstrip("-")) > _MAX_DIGITS:

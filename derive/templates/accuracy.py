@@ -24,7 +24,8 @@ from fractions import Fraction
 import flint
 
 from derive.errors import InvalidArgument
-from derive.numeric.certify import arb_of, float_lower, float_upper
+from derive.numeric.certify import arb_of
+from derive.numeric.exact import float_lower, float_upper
 
 __all__ = ["accuracy_information", "pinsker_information"]
 

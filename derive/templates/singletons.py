@@ -15,7 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
-from derive.channels.exact import float_down
+from derive.numeric.exact import float_down
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = ["expected_seen_exactly", "singletons", "MAX_SINGLETON_N"]

@@ -20,7 +20,8 @@ from fractions import Fraction
 import flint
 
 from derive.errors import InvalidArgument, LimitExceeded
-from derive.numeric.certify import arb_of, float_lower, float_upper
+from derive.numeric.certify import arb_of
+from derive.numeric.exact import float_lower, float_upper
 from derive.templates.accuracy import accuracy_information
 
 __all__ = ["sparse_hypercube", "sparse_rho", "MAX_SPARSE_N"]

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from derive.channels import AWGN, BEC, BSC, QSC, Matrix, Z, compose, from_spec, product
-from derive.channels.exact import float_down, float_up, parse_number
+from derive.numeric.exact import float_down, float_up, parse_number
 from derive.errors import InvalidArgument, LimitExceeded
 
 

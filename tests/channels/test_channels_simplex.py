@@ -125,7 +125,7 @@ def test_fast_upper_end_is_above_a_dense_search_and_every_witness(case):
 
 
 def _fast_problem(rows, P):
-    from derive.channels.exact import q_of
+    from derive.numeric.exact import q_of
 
     prob = _Problem([[q_of(v) for v in r] for r in rows], [q_of(v) for v in P])
     chi = _chi2_upper(prob)
@@ -151,7 +151,7 @@ def test_float_cell_bounds_enclose_the_exact_values(case, seed):
     exact ratio at rational points of the cell (its vertices and random dyadic points inside)."""
     import flint
 
-    from derive.channels.exact import iv_lower, iv_upper
+    from derive.numeric.exact import iv_lower, iv_upper
 
     rows, P = case
     rng = np.random.default_rng(seed)

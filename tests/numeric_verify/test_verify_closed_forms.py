@@ -24,7 +24,7 @@ from derive.numeric.batched import (
     mutual_information_float,
     random_pmfs,
 )
-from derive.numeric.model_spec import parse_model, parse_number
+from derive.numeric.model_spec import parse_model, parse_number_expression
 from derive.numeric.models import channel_matrix
 
 X, Y = RV("X"), RV("Y")
@@ -80,7 +80,8 @@ def test_model_language_builds_the_same_exact_model():
     assert m.joint.is_exact and m.joint.names == ("X", "Y")
     assert list(m.joint.table.flat) == [F(9, 20), F(1, 20), F(1, 20), F(9, 20)]
     assert abs(evaluate(I(X, Y), m) - (1 - binary_entropy(F(1, 10)))) < 1e-12
-    assert parse_number("1 - 1/3") == F(2, 3) and parse_number("0.125") == F(1, 8) and parse_number("-(1/2)*3") == F(-3, 2)
+    assert (parse_number_expression("1 - 1/3") == F(2, 3) and parse_number_expression("0.125") == F(1, 8)
+            and parse_number_expression("-(1/2)*3") == F(-3, 2))
 
 
 def test_channels_mean_what_proof_files_say():

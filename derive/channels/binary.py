@@ -40,9 +40,7 @@ each bound uses the enclosure's far end. The lower end is ``max(g(p), N(q)/Dn(q)
 
 from __future__ import annotations
 
-import heapq
 import math
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence

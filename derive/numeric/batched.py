@@ -136,18 +136,19 @@ def evaluate_batch(expr: object, p: object, names: Sequence[str], *, params: Map
     InvalidArgument
         Unknown variables, parameters without values, or a term that is not linear in entropies.
     """
-    from derive.numeric.verify import _expand_information, _expand_sums, _numfn
+    from derive.numeric.compile import compile_scalar, expand_information
+    from derive.numeric.expressions import expand_sums
 
     if units not in ("bits", "nats"):
         raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
     arr = _batch(p)
     if len(names) != arr.ndim - 1:
         raise InvalidArgument(f"Expected {arr.ndim - 1} names (one per axis after the first) but got {len(names)}")
-    e = _expand_sums(expr if isinstance(expr, sympy.Basic) else to_expr(expr))
+    e = expand_sums(expr if isinstance(expr, sympy.Basic) else to_expr(expr))
     ent: dict = {}
     opaque: dict = {}
     const: list = []
-    _expand_information(e, (), ent, opaque, const)
+    expand_information(e, (), ent, opaque, const)
     if opaque:
         bad = ", ".join(sympy.sstr(a) for a in opaque)
         raise InvalidArgument(f"Expected an expression linear in entropies but it contains {bad}")
@@ -155,9 +156,9 @@ def evaluate_batch(expr: object, p: object, names: Sequence[str], *, params: Map
     base = 2 if units == "bits" else "e"
     total = np.zeros(arr.shape[0])
     for c in const:
-        total = total + _numfn(sympy.Mul(*c))(values, False)
+        total = total + compile_scalar(sympy.Mul(*c))(values, False)
     for key, coeffs in ent.items():
-        c = sum(_numfn(sympy.Mul(*cs))(values, False) for cs in coeffs)
+        c = sum(compile_scalar(sympy.Mul(*cs))(values, False) for cs in coeffs)
         if c != 0:
             total = total + c * entropy_batch(arr, sorted(key), names=names, base=base)
     return total

@@ -30,43 +30,30 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Mapping
 
 import mpmath
 import numpy as np
 import sympy
-from sympy import Basic, S
+from sympy import Basic
 
 from derive.core.exprs import to_expr
 from derive.core.linear import linear_form
 from derive.core.quantities import INFO_CLASSES, TV, D, Dist, H, h, has_information
 from derive.core.statements import Statement
-from derive.core.variables import FamilyMember, FamilyRange, RV, RVSet
-from derive.errors import InvalidArgument, LimitExceeded
-from derive.numeric.distributions import (
-    Distributions,
-    JointPMF,
-    Model,
-    binary_entropy,
-    binary_entropy_mp,
-)
+from derive.core.variables import RVSet
+from derive.errors import InvalidArgument
+from derive.numeric.distributions import Distributions, JointPMF, Model
+from derive.numeric.expressions import (MAX_EXPANDED_TERMS, MAX_SUM_TERMS, FUNCTIONS, binary_entropy_clamped,
+                                        expand_sums, leaf, number, rvset_names)
 
 __all__ = ["evaluate", "evaluate_statement", "as_model", "MAX_SUM_TERMS", "MAX_EXPANDED_TERMS", "UNITS"]
-
-#: A ``Sum`` is expanded only when it has at most this many terms.
-MAX_SUM_TERMS = 64
-
-#: At most this many summands in total are produced by expanding (nested) sums.
-MAX_EXPANDED_TERMS = 4096
 
 #: Logarithm base of information quantities for each unit.
 UNITS = {"bits": 2, "nats": "e"}
 
 _PRECISIONS = ("float", "mp")
 _GUARD_DPS = 10
-#: Arguments of ``h`` this far outside ``[0, 1]`` (rounding of an evaluated argument) are clamped.
-_H_SLACK = 1e-12
 
 
 # ----------------------------------------------------------------------------- models
@@ -131,66 +118,6 @@ class _Prepared:
     distributions: frozenset[str]
 
 
-class _Budget:
-    def __init__(self) -> None:
-        self.used = 0
-
-
-def _expand_sums(expr: Basic, budget: _Budget) -> Basic:
-    """Replace every ``Sum`` with integer limits by the sum of its terms."""
-    if not isinstance(expr, Basic) or not expr.args or not expr.has(sympy.Sum):
-        return expr
-    if isinstance(expr, sympy.Sum):
-        # limits run innermost first; expand the outermost, whose range cannot depend on the others
-        var, lo, hi = expr.limits[-1]
-        body = sympy.Sum(expr.function, *expr.limits[:-1]) if len(expr.limits) > 1 else expr.function
-        lo, hi = _expand_sums(lo, budget), _expand_sums(hi, budget)
-        if not (lo.is_Integer and hi.is_Integer):
-            missing = sorted(str(s) for s in (lo.free_symbols | hi.free_symbols))
-            raise InvalidArgument(
-                f"Expected integer limits in {sympy.sstr(expr)} but got {lo}..{hi}"
-                + (f"; give values for {', '.join(missing)}" if missing else ""))
-        count = int(hi) - int(lo) + 1
-        if count > MAX_SUM_TERMS:
-            raise LimitExceeded(
-                f"the sum {sympy.sstr(expr)} has {count} terms; at most {MAX_SUM_TERMS} are evaluated "
-                "(use a smaller value of the summation bound)")
-        if count <= 0:
-            return S.Zero
-        budget.used += count
-        if budget.used > MAX_EXPANDED_TERMS:
-            raise LimitExceeded(f"expanding the sums produces more than {MAX_EXPANDED_TERMS} terms")
-        terms = [_expand_sums(body.xreplace({var: sympy.Integer(k)}), budget)
-                 for k in range(int(lo), int(hi) + 1)]
-        return sympy.Add(*terms)
-    new_args = tuple(_expand_sums(a, budget) for a in expr.args)
-    if new_args == expr.args:
-        return expr
-    return expr.func(*new_args)
-
-
-def _item_names(item: Basic) -> list[str]:
-    if isinstance(item, RV):
-        return [item.name]
-    if isinstance(item, FamilyMember):
-        if not item.index.is_Integer:
-            raise InvalidArgument(f"Expected an integer index in {item} but got {sympy.sstr(item.index)}")
-        return [str(item)]
-    if isinstance(item, FamilyRange):
-        members = FamilyRange.make(item.family, item.lo, item.hi)
-        if any(isinstance(m, FamilyRange) for m in members):
-            raise InvalidArgument(f"Expected integer ends in {item}; give values for its parameters")
-        return [str(m) for m in members]
-    raise InvalidArgument(f"Expected a random variable but got {item!r}")
-
-
-def _rvset_names(s: RVSet) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in s.args:
-        out.extend(_item_names(item))
-    return tuple(out)
-
-
 @functools.lru_cache(maxsize=512)
 def _prepare(expr: sympy.Expr, subs: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> _Prepared:
     if subs:
@@ -199,12 +126,12 @@ def _prepare(expr: sympy.Expr, subs: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     if free:
         raise InvalidArgument(f"Expected values for the parameter(s) {', '.join(free)} but got none "
                               "(pass params={symbol: value})")
-    expr = _expand_sums(expr, _Budget())
+    expr = expand_sums(expr)
     variables: set[str] = set()
     dists: set[str] = set()
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, RVSet):
-            variables.update(_rvset_names(node))
+            variables.update(rvset_names(node))
         elif isinstance(node, Dist):
             dists.add(node.name)
     return _Prepared(expr, frozenset(variables), frozenset(dists))
@@ -235,36 +162,11 @@ class _Evaluator:
 
     # numbers ------------------------------------------------------------------
     def number(self, x: object) -> Any:
-        if self.mp:
-            if isinstance(x, Fraction):
-                return mpmath.mpf(x.numerator) / x.denominator
-            return mpmath.mpf(x)
-        if isinstance(x, Fraction):
-            return x.numerator / x.denominator
-        return float(x)
-
-    def _leaf(self, e: Basic) -> Any:
-        if e.is_Rational:
-            if self.mp:
-                return mpmath.mpf(int(e.p)) / int(e.q)
-            return int(e.p) / int(e.q)
-        if isinstance(e, sympy.Float):
-            return mpmath.mpf(e) if self.mp else float(e)
-        if e is S.Infinity:
-            return mpmath.inf if self.mp else math.inf
-        if e is S.NegativeInfinity:
-            return -mpmath.inf if self.mp else -math.inf
-        if isinstance(e, sympy.NumberSymbol):
-            if self.mp:
-                return mpmath.mpf(e._as_mpf_val(mpmath.mp.prec))
-            return float(e)
-        if e.is_Symbol:
-            raise InvalidArgument(f"Expected a value for the parameter {e} but got none")
-        raise InvalidArgument(f"Expected a real number but got {sympy.sstr(e)}")
+        return number(x, self.mp)
 
     # information -----------------------------------------------------------------
     def entropy(self, atom: H) -> Any:
-        names = _rvset_names(atom.target)
+        names = rvset_names(atom.target)
         if self.mp:
             return self.joint.entropy_mp(names, self.base, self.inner_dps)
         return self.joint.entropy(names, self.base)
@@ -305,16 +207,15 @@ class _Evaluator:
 
     def scalar(self, expr: Basic) -> Any:
         if not expr.args:
-            return self._leaf(expr)
+            return leaf(expr, self.mp)
         return self.apply(expr)
 
     # functions ------------------------------------------------------------------------
     def apply(self, node: Basic) -> Any:
-        func = node.func
-        if func not in _FAST:
+        func = FUNCTIONS.get(node.func)
+        if func is None:
             return self.fallback(node)
-        vals = [self.argument(a) for a in node.args]
-        return _FAST[func](self, node, vals)
+        return func(node, [self.argument(a) for a in node.args], self.mp)
 
     def fallback(self, node: Basic) -> Any:
         """Any other sympy function: information atoms become dummies, then lambdify (numpy/mpmath)."""
@@ -350,11 +251,7 @@ class _Evaluator:
 
 def _h_function(mp: bool, dps: int):
     def hfun(p):
-        if p < 0 and p > -_H_SLACK:
-            p = 0
-        elif p > 1 and p < 1 + _H_SLACK:
-            p = 1
-        return binary_entropy_mp(p, 2, dps) if mp else binary_entropy(p, 2)
+        return binary_entropy_clamped(p, mp)
     return hfun
 
 
@@ -370,110 +267,6 @@ def _lambdified_cached(node: Basic, atoms: tuple, mp: bool, dps: int):
 
 def _lambdified(node: Basic, atoms: tuple, mp: bool):
     return _lambdified_cached(node, atoms, mp, mpmath.mp.dps if mp else 0)
-
-
-# fast paths for common nodes ------------------------------------------------------------
-
-def _add(ev: _Evaluator, node, vals):
-    total = vals[0]
-    for v in vals[1:]:
-        total = total + v
-    return total
-
-
-def _mul(ev: _Evaluator, node, vals):
-    out = vals[0]
-    for v in vals[1:]:
-        out = out * v
-    return out
-
-
-def _pow(ev: _Evaluator, node, vals):
-    b, e = vals
-    if ev.mp:
-        if b < 0 and e != mpmath.floor(e):
-            raise InvalidArgument(f"Expected {sympy.sstr(node)} to be real but its base is {mpmath.nstr(b, 8)} < 0")
-        if b == 0 and e < 0:
-            return mpmath.inf
-        return mpmath.power(b, e)
-    if b < 0 and e != math.floor(e):
-        raise InvalidArgument(f"Expected {sympy.sstr(node)} to be real but its base is {b!r} < 0")
-    if b == 0 and e < 0:
-        return math.inf
-    try:
-        return float(b) ** float(e)
-    except OverflowError:
-        return math.inf
-
-
-def _log(ev: _Evaluator, node, vals):
-    if len(vals) != 1:
-        x, base = vals
-        return _log(ev, node, [x]) / _log(ev, node, [base])
-    (x,) = vals
-    if x < 0:
-        raise InvalidArgument(f"Expected a positive argument in {sympy.sstr(node)} but got {x}")
-    if x == 0:
-        return -mpmath.inf if ev.mp else -math.inf
-    if ev.mp:
-        return mpmath.log(x)
-    return math.log(x) if x != math.inf else math.inf
-
-
-def _exp(ev: _Evaluator, node, vals):
-    (x,) = vals
-    if ev.mp:
-        return mpmath.exp(x)
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _abs(ev: _Evaluator, node, vals):
-    return abs(vals[0])
-
-
-def _min(ev: _Evaluator, node, vals):
-    return min(vals)
-
-
-def _max(ev: _Evaluator, node, vals):
-    return max(vals)
-
-
-def _floor(ev: _Evaluator, node, vals):
-    return mpmath.floor(vals[0]) if ev.mp else float(math.floor(vals[0]))
-
-
-def _ceiling(ev: _Evaluator, node, vals):
-    return mpmath.ceil(vals[0]) if ev.mp else float(math.ceil(vals[0]))
-
-
-def _binary_entropy(ev: _Evaluator, node, vals):
-    (p,) = vals
-    if (p < 0 and p > -_H_SLACK):
-        p = ev.number(0)
-    elif p > 1 and p < 1 + _H_SLACK:
-        p = ev.number(1)
-    if p < 0 or p > 1:
-        raise InvalidArgument(f"Expected 0 <= p <= 1 in {sympy.sstr(node)} but got p={p}")
-    return binary_entropy_mp(p, 2, mpmath.mp.dps) if ev.mp else binary_entropy(p, 2)
-
-
-_FAST = {
-    sympy.Add: _add,
-    sympy.Mul: _mul,
-    sympy.Pow: _pow,
-    sympy.log: _log,
-    sympy.exp: _exp,
-    sympy.Abs: _abs,
-    sympy.Min: _min,
-    sympy.Max: _max,
-    sympy.floor: _floor,
-    sympy.ceiling: _ceiling,
-    h: _binary_entropy,
-}
 
 
 # ----------------------------------------------------------------------------- public API

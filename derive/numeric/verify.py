@@ -38,21 +38,21 @@ import random
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import mpmath
 import numpy as np
 import sympy
 from scipy.special import entr
-from sympy import Basic, S
 
 from derive.core.hypotheses import Assume
-from derive.core.quantities import H, I, has_information
+from derive.core.quantities import H, I
 from derive.core.statements import Statement
-from derive.core.variables import RV, FamilyMember, FamilyRange
 from derive.errors import Counterexample, DeriveError, InvalidArgument, LimitExceeded
+from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate
+from derive.numeric.expressions import rvset_names
 from derive.numeric.models import (
     DrawnModel,
     InvalidDraw,
@@ -265,218 +265,6 @@ class VerifyReport:
                 "rejected": self.rejected, "seed": self.seed, "dps": self.dps, "seconds": round(self.seconds, 3)}
 
 
-# ----------------------------------------------------------------------------- compiling statements
-
-def _expand_sums(e: Basic) -> Basic:
-    """Every ``Sum`` with integer limits replaced by its terms (at most 64 per sum)."""
-    if not isinstance(e, Basic) or not e.args or not e.has(sympy.Sum):
-        return e
-    if isinstance(e, sympy.Sum):
-        var, lo, hi = e.limits[-1]
-        body = sympy.Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
-        lo, hi = sympy.expand(_expand_sums(lo)), sympy.expand(_expand_sums(hi))
-        if not (lo.is_Integer and hi.is_Integer):
-            raise InvalidArgument(f"Expected integer limits in {sympy.sstr(e)} but got {lo}..{hi}")
-        if int(hi) - int(lo) + 1 > 64:
-            raise LimitExceeded(f"the sum {sympy.sstr(e)} has more than 64 terms")
-        return sympy.Add(*[_expand_sums(body.xreplace({var: sympy.Integer(k)})) for k in range(int(lo), int(hi) + 1)])
-    args = tuple(_expand_sums(a) for a in e.args)
-    return e if args == e.args else e.func(*args)
-
-
-def _names(s) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in s.args:
-        if isinstance(item, RV):
-            out.append(item.name)
-        elif isinstance(item, FamilyMember):
-            if not item.index.is_Integer:
-                raise InvalidArgument(f"Expected an integer index in {item}")
-            out.append(str(item))
-        elif isinstance(item, FamilyRange):
-            members = FamilyRange.make(item.family, item.lo, item.hi)
-            if any(isinstance(m, FamilyRange) for m in members):
-                raise InvalidArgument(f"Expected integer ends in {item}")
-            out.extend(str(m) for m in members)
-        else:
-            raise InvalidArgument(f"Expected a random variable but got {item!r}")
-    return tuple(out)
-
-
-def _expand_information(expr: sympy.Expr, coeff: tuple, out: dict, opaque: dict, const: list) -> None:
-    """Accumulate ``expr`` (times the factors ``coeff``) as joint entropies, opaque atoms and a constant.
-
-    No simplification: the coefficients stay products of the expression's own factors (fast to build,
-    evaluated numerically).
-    """
-    if not has_information(expr):
-        const.append(coeff + (expr,))
-        return
-    if isinstance(expr, sympy.Add):
-        for t in expr.args:
-            _expand_information(t, coeff, out, opaque, const)
-        return
-    if isinstance(expr, sympy.Mul):
-        infos = [f for f in expr.args if has_information(f)]
-        if len(infos) == 1:
-            scal = tuple(f for f in expr.args if f is not infos[0])
-            _expand_information(infos[0], coeff + scal, out, opaque, const)
-            return
-    if isinstance(expr, H):
-        whole = frozenset(_names(expr.target)) | frozenset(_names(expr.given))
-        out.setdefault(whole, []).append(coeff)
-        if expr.given:
-            out.setdefault(frozenset(_names(expr.given)), []).append(coeff + (S.NegativeOne,))
-        return
-    if isinstance(expr, I):
-        a, b, c = (frozenset(_names(s)) for s in expr.args)
-        for key, sign in ((a | c, 1), (b | c, 1), (a | b | c, -1), (c, -1)):
-            if key:
-                out.setdefault(key, []).append(coeff if sign == 1 else coeff + (S.NegativeOne,))
-        return
-    opaque.setdefault(expr, []).append(coeff)
-
-
-class _Side:
-    """``const + sum coeff * H(S) + sum coeff * atom``: joint entropies by variable names, compiled coefficients."""
-
-    def __init__(self, expr: sympy.Expr) -> None:
-        self.expr = expr
-        ent: dict = {}
-        opaque: dict = {}
-        const: list = []
-        _expand_information(expr, (), ent, opaque, const)
-        self.const = [_numfn(sympy.Mul(*c)) for c in const]
-        self.terms: list[tuple[list, str, Any]] = []
-        for key, cs in ent.items():
-            self.terms.append(([_numfn(sympy.Mul(*c)) for c in cs], "H", tuple(sorted(key))))
-        for atom, cs in opaque.items():
-            self.terms.append(([_numfn(sympy.Mul(*c)) for c in cs], "atom", atom))
-
-
-# ----------------------------------------------------------------------------- numbers of parameters
-
-def _as_num(v: Any, mp: bool) -> Any:
-    if isinstance(v, Fraction):
-        return mpmath.mpf(v.numerator) / v.denominator if mp else v.numerator / v.denominator
-    if isinstance(v, int):
-        return mpmath.mpf(v) if mp else float(v)
-    return mpmath.mpf(v) if mp else float(v)
-
-
-def _numfn(e: sympy.Expr) -> Callable[[Mapping[str, Any], bool], Any]:
-    """A closure computing the parameter expression ``e`` from ``{name: value}`` (float64 or mpmath).
-
-    Built once from the expression tree (no text is ever evaluated); anything unusual falls back to
-    :func:`derive.numeric.evaluate`.
-    """
-    from derive.core.quantities import h
-    from derive.numeric.distributions import binary_entropy, binary_entropy_mp
-
-    if e.is_Rational:
-        q = Fraction(int(e.p), int(e.q))
-        fq = q.numerator / q.denominator
-        return lambda P, mp: (mpmath.mpf(q.numerator) / q.denominator) if mp else fq
-    if isinstance(e, sympy.Float):
-        return lambda P, mp: mpmath.mpf(e) if mp else float(e)
-    if isinstance(e, sympy.Symbol):
-        name = e.name
-
-        def sym(P, mp):
-            if name not in P:
-                raise InvalidArgument(f"Expected a value for the parameter {name} but got none")
-            return _as_num(P[name], mp)
-        return sym
-    if isinstance(e, sympy.NumberSymbol):
-        return lambda P, mp: mpmath.mpf(e._as_mpf_val(mpmath.mp.prec)) if mp else float(e)
-    if isinstance(e, sympy.Add):
-        fs = [_numfn(a) for a in e.args]
-
-        def add(P, mp):
-            total = fs[0](P, mp)
-            for f in fs[1:]:
-                total = total + f(P, mp)
-            return total
-        return add
-    if isinstance(e, sympy.Mul):
-        fs = [_numfn(a) for a in e.args]
-
-        def mul(P, mp):
-            out = fs[0](P, mp)
-            for f in fs[1:]:
-                out = out * f(P, mp)
-            return out
-        return mul
-    if isinstance(e, sympy.Pow):
-        fb, fe = _numfn(e.args[0]), _numfn(e.args[1])
-
-        def pw(P, mp):
-            b, x = fb(P, mp), fe(P, mp)
-            if b < 0 and x != int(x):
-                raise InvalidArgument(f"{sympy.sstr(e)} is not real: its base is negative")
-            if b == 0 and x < 0:
-                return mpmath.inf if mp else math.inf
-            if mp:
-                return mpmath.power(b, x)
-            try:
-                return float(b) ** float(x)
-            except OverflowError:
-                return math.inf
-        return pw
-    if isinstance(e, sympy.log) and len(e.args) == 1:
-        fa = _numfn(e.args[0])
-
-        def lg(P, mp):
-            x = fa(P, mp)
-            if x < 0:
-                raise InvalidArgument(f"{sympy.sstr(e)}: the logarithm of a negative number")
-            if x == 0:
-                return -mpmath.inf if mp else -math.inf
-            return mpmath.log(x) if mp else math.log(x)
-        return lg
-    if isinstance(e, sympy.exp):
-        fa = _numfn(e.args[0])
-        return lambda P, mp: mpmath.exp(fa(P, mp)) if mp else math.exp(fa(P, mp))
-    if isinstance(e, h):
-        fa = _numfn(e.args[0])
-
-        def hh(P, mp):
-            p = fa(P, mp)
-            if -1e-12 < p < 0:
-                p = 0 * p
-            elif 1 < p < 1 + 1e-12:
-                p = p / p
-            if p < 0 or p > 1:
-                raise InvalidArgument(f"Expected 0 <= p <= 1 in {sympy.sstr(e)} but got {p}")
-            return binary_entropy_mp(p, 2, mpmath.mp.dps) if mp else binary_entropy(p, 2)
-        return hh
-    if isinstance(e, (sympy.Min, sympy.Max)):
-        fs = [_numfn(a) for a in e.args]
-        pick = min if isinstance(e, sympy.Min) else max
-        return lambda P, mp: pick(f(P, mp) for f in fs)
-    if isinstance(e, sympy.Abs):
-        fa = _numfn(e.args[0])
-        return lambda P, mp: abs(fa(P, mp))
-
-    def fallback(P, mp):
-        v = evaluate(e, Model(params=dict(P)), precision="mp" if mp else "float",
-                     dps=max(15, mpmath.mp.dps - 10))
-        return v
-    return fallback
-
-
-class _Compiled:
-    """A statement at fixed integer parameters: sums expanded, both sides compiled."""
-
-    def __init__(self, st: Statement, int_subs: dict) -> None:
-        lhs = _expand_sums(st.lhs.xreplace(int_subs)) if int_subs else _expand_sums(st.lhs)
-        rhs = _expand_sums(st.rhs.xreplace(int_subs)) if int_subs else _expand_sums(st.rhs)
-        self.statement = Statement(lhs, st.rel, rhs)
-        self.lhs = _Side(lhs)
-        self.rhs = _Side(rhs)
-        self.rel = st.rel
-
-
 class _Sample:
     """Caches for one drawn model: float model, parameter-expression values, premise verdicts."""
 
@@ -514,7 +302,7 @@ class _Sample:
             self.num_cache[key] = v
         return v
 
-    def side_float(self, side: _Side) -> float:
+    def side_float(self, side: Side) -> float:
         P = self.drawn.params
         total = 0.0
         for f in side.const:
@@ -560,7 +348,7 @@ class _Sample:
             self.num_cache[key] = v
         return v
 
-    def side_mp(self, side: _Side) -> mpmath.mpf:
+    def side_mp(self, side: Side) -> mpmath.mpf:
         P = self.drawn.params
         total = mpmath.mpf(0)
         for f in side.const:
@@ -583,7 +371,7 @@ def _tolerance(dps: int) -> mpmath.mpf:
     return mpmath.mpf(10) ** (-(dps * 3) // 5)
 
 
-def _check(sample: _Sample, comp: _Compiled, force_mp: bool = False,
+def _check(sample: _Sample, comp: CompiledStatement, force_mp: bool = False,
            confirm_violations: bool = True) -> tuple[str, Any, Any]:
     """``("ok" | "violated", lhs, rhs)``; a violation is confirmed with mpmath on the exact model.
 
@@ -617,7 +405,7 @@ def _check(sample: _Sample, comp: _Compiled, force_mp: bool = False,
     return _confirm(sample, comp)
 
 
-def _confirm(sample: _Sample, comp: _Compiled) -> tuple[str, Any, Any]:
+def _confirm(sample: _Sample, comp: CompiledStatement) -> tuple[str, Any, Any]:
     with mpmath.workdps(sample.dps + 10):
         lhs = sample.side_mp(comp.lhs)
         rhs = sample.side_mp(comp.rhs)
@@ -654,7 +442,7 @@ class _Verifier:
         self.factory = ModelFactory(proof, **limits)
         self.symbols = {n: p.symbol for n, p in proof.parameters.items()}
         self.targets = self._targets()
-        self._compiled: dict[tuple, _Compiled] = {}
+        self._compiled: dict[tuple, CompiledStatement] = {}
         self.assumptions = {hid: h for hid, h in proof.hypotheses.items() if isinstance(h, Assume)}
 
     def _targets(self) -> list[_Target]:
@@ -691,12 +479,12 @@ class _Verifier:
             out.append(_Target("theorem", "compose", proof.theorem.claim, tuple(sorted(c)), proof.theorem.line))
         return out
 
-    def compiled(self, key: str, st: Statement, int_values: Mapping[str, int]) -> _Compiled:
+    def compiled(self, key: str, st: Statement, int_values: Mapping[str, int]) -> CompiledStatement:
         k = (key, tuple(sorted(int_values.items())))
         comp = self._compiled.get(k)
         if comp is None:
             subs = {self.symbols[n]: sympy.Integer(v) for n, v in int_values.items() if n in self.symbols}
-            comp = _Compiled(st, subs)
+            comp = CompiledStatement(st, subs)
             self._compiled[k] = comp
         return comp
 
@@ -731,8 +519,8 @@ class _Verifier:
         k = k_e.xreplace(subs) if k_e is not None else None
         if pe is None or k is None or not (pe.is_Rational and k.is_Rational):
             return False  # exact values are needed to compare with the exact MAP error
-        xs = _names(lhs.target)
-        ys = _names(lhs.given)
+        xs = rvset_names(lhs.target)
+        ys = rvset_names(lhs.given)
         size_x = math.prod(drawn.sizes.get(x, 1) for x in xs)
         if not (k >= 2 and size_x <= k and pe >= 0 and pe <= 1 - 1 / k):
             return False
@@ -1106,10 +894,10 @@ class _ArbModel:
         from derive.numeric.certify import Uncertifiable, arb_of
 
         if isinstance(e, H):
-            t, g = frozenset(_names(e.target)), frozenset(_names(e.given))
+            t, g = frozenset(rvset_names(e.target)), frozenset(rvset_names(e.given))
             v = self.entropy(t | g) - self.entropy(g)
         elif isinstance(e, I):
-            a, b, c = (frozenset(_names(x)) for x in e.args)
+            a, b, c = (frozenset(rvset_names(x)) for x in e.args)
             v = self.entropy(a | c) + self.entropy(b | c) - self.entropy(a | b | c) - self.entropy(c)
         elif isinstance(e, (D, TV)):
             dists = self.drawn.dists or {}

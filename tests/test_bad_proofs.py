@@ -69,7 +69,7 @@ def test_bad_proof_fails_with_expected_error(path: Path):
         return
     checked = check_file(path, strict=strict)
     assert checked.status != "proved"
-    rows = checked.report.steps + ([checked.report.theorem] if checked.report.theorem else [])
+    rows = list(checked.report.steps) + ([checked.report.theorem] if checked.report.theorem else [])
     row = next(r for r in rows if r.id == what)
     if expected in ("unchecked", "tested"):
         assert row.status == expected

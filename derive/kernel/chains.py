@@ -28,7 +28,7 @@ from derive.core.quantities import I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
 from derive.errors import RuleMismatch, SideConditionFailed
-from derive.kernel.coefficients import Coefficient, sdpi_coefficient
+from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
 from derive.kernel.rules import register
@@ -37,15 +37,6 @@ from derive.kernel.signs import is_nonnegative
 __all__ = ["mutual_info_le_power_contraction_of_markov_chain"]
 
 _SHAPE = "I(U; X[k]) <= eta^k * I(U; X[0])"
-
-
-def _mismatch(ctx: StepContext, message: str, expected: object, suggestion: str | None = None) -> RuleMismatch:
-    return RuleMismatch(message, step=ctx.step_id, rule=ctx.rule, expected=expected, got=ctx.claim,
-                        suggestion=suggestion)
-
-
-def _side(ctx: StepContext, message: str, suggestion: str | None = None) -> SideConditionFailed:
-    return SideConditionFailed(message, step=ctx.step_id, rule=ctx.rule, suggestion=suggestion)
 
 
 def _member(s: RVSet) -> FamilyMember | None:
@@ -60,9 +51,9 @@ def _parts(ctx: StepContext) -> tuple[RVSet, FamilyMember, FamilyMember, sympy.E
     """``(U, X[j], X[m], c, W)`` from ``I(U; X[j] | W) <= c * I(U; X[m] | W)``."""
     st = ctx.claim.flipped() if ctx.claim.rel == ">=" else ctx.claim
     if st.rel != "<=":
-        raise _mismatch(ctx, "SDPI along a chain gives an inequality", _SHAPE)
+        raise ctx.mismatch("SDPI along a chain gives an inequality", _SHAPE)
     if not isinstance(st.lhs, I):
-        raise _mismatch(ctx, "the smaller side must be one mutual information", _SHAPE)
+        raise ctx.mismatch("the smaller side must be one mutual information", _SHAPE)
     rhs = st.rhs
     if isinstance(rhs, I):
         coeff, big = S.One, rhs
@@ -71,10 +62,10 @@ def _parts(ctx: StepContext) -> tuple[RVSet, FamilyMember, FamilyMember, sympy.E
         big = next(f for f in rhs.args if isinstance(f, I))
         coeff = sympy.Mul(*[f for f in rhs.args if f is not big])
     else:
-        raise _mismatch(ctx, "the larger side must be a coefficient times one mutual information", _SHAPE)
+        raise ctx.mismatch("the larger side must be a coefficient times one mutual information", _SHAPE)
     small = st.lhs
     if small.given != big.given:
-        raise _mismatch(ctx, "both sides must have the same conditioning", "I(U; X[j] | W) <= c * I(U; X[m] | W)")
+        raise ctx.mismatch("both sides must have the same conditioning", "I(U; X[j] | W) <= c * I(U; X[m] | W)")
     for u, y in ((small.left, small.right), (small.right, small.left)):
         out = _member(y)
         if out is None:
@@ -83,7 +74,7 @@ def _parts(ctx: StepContext) -> tuple[RVSet, FamilyMember, FamilyMember, sympy.E
             inp = _member(x)
             if a == u and inp is not None and inp.family == out.family:
                 return u, out, inp, coeff, small.given
-    raise _mismatch(ctx, "the two mutual informations must share one side U, the other being members X[j] and "
+    raise ctx.mismatch("the two mutual informations must share one side U, the other being members X[j] and "
                          "X[m] of one family", _SHAPE)
 
 
@@ -144,19 +135,10 @@ def _options(ctx: StepContext, spec: ChannelSpec, target: sympy.Expr | None) -> 
     try:
         options = sdpi_coefficient(spec, ctx.domains, target=target)
     except SideConditionFailed as err:
-        raise _side(ctx, err.message) from err
+        raise ctx.side(err.message) from err
     # an input-specific value (AWGN at N(0, snr)) never serves a chain: a link's output is the next link's
     # input, and its law differs (N(0, snr + 1)), so only input-free bounds apply to every link
     return [c for c in options if c.input_law is None]
-
-
-def _smallest(options: list[Coefficient], domains) -> sympy.Expr:
-    """The provably smallest value among ``options`` (undecidable pairs keep the earlier)."""
-    best = options[0].value
-    for o in options[1:]:
-        if is_nonnegative(best - o.value, domains) and not is_zero_coefficient(best - o.value):
-            best = o.value
-    return best
 
 
 def _eta_candidates(ctx: StepContext, coeff: sympy.Expr, e: sympy.Expr, options: list[Coefficient]) -> list[sympy.Expr]:
@@ -188,31 +170,31 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
     family, j, m = out.family, out.index, inp.index
     e = sympy.expand(j - m)
     if e.is_integer is not True:
-        raise _side(ctx, f"the number of links {sympy.sstr(e)} is not provably an integer")
+        raise ctx.side(f"the number of links {sympy.sstr(e)} is not provably an integer")
     if not is_nonnegative(e, ctx.domains):
-        raise _side(ctx, f"needs {inp} before {out} in the chain ({sympy.sstr(e)} >= 0 is not provable)")
+        raise ctx.side(f"needs {inp} before {out} in the chain ({sympy.sstr(e)} >= 0 is not provable)")
     if _mentions(u | w, family):
-        raise _mismatch(ctx, f"U and W must be outside the family {family}", _SHAPE)
+        raise ctx.mismatch(f"U and W must be outside the family {family}", _SHAPE)
     if not u.isdisjoint(w) or not u:
-        raise _mismatch(ctx, "U must be non-empty and disjoint from the conditioning W", _SHAPE)
+        raise ctx.mismatch("U must be non-empty and disjoint from the conditioning W", _SHAPE)
     length = int(e) if e.is_Integer and int(e) <= MAX_EXPANDED_RANGE else None
     if e.is_Integer and length is None:
-        raise _side(ctx, f"a finite run of {int(e)} links is longer than {MAX_EXPANDED_RANGE}; use a symbolic end")
+        raise ctx.side(f"a finite run of {int(e)} links is longer than {MAX_EXPANDED_RANGE}; use a symbolic end")
     if length == 0:
         if is_zero_coefficient(coeff - 1):
             return RuleOutcome(PROVED, "no link: I <= 1 * I")
-        raise _mismatch(ctx, "with no link between the two sides the coefficient is 1", Statement(
+        raise ctx.mismatch("with no link between the two sides the coefficient is 1", Statement(
             I(u, RVSet(out), w), "<=", I(u, RVSet(inp), w)))
     chain = _chain_covers(ctx, family, u | w, m, j, length)
     if chain is None:
-        raise _side(ctx, f"needs the Markov chain {u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
+        raise ctx.side(f"needs the Markov chain {u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
                          f"{family}[{sympy.sstr(j)}] ({u | w} in the links before the run), and no hypothesis this "
                          f"step uses says so",
                     suggestion=f"add `markov = \"{u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
                                f"{family}[{sympy.sstr(j)}]\"` (or a longer chain) and list it in `uses`")
     links = _link_channels(ctx, family, m, j, length)
     if links is None:
-        raise _side(ctx, f"needs a channel {family}[i] | {family}[i-1] for every i in {sympy.sstr(m + 1)}.."
+        raise ctx.side(f"needs a channel {family}[i] | {family}[i-1] for every i in {sympy.sstr(m + 1)}.."
                          f"{sympy.sstr(j)}, and no hypothesis this step uses gives all of them",
                     suggestion=f"add `channel = \"{family}[i] | {family}[i-1] ~ ... for i in {sympy.sstr(m + 1)}.."
                                f"{sympy.sstr(j)}\"` and list it in `uses`")
@@ -220,7 +202,7 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
     for hid, spec in links:
         options = _options(ctx, spec, None)
         if not options:
-            raise _side(ctx, f"no valid contraction coefficient is known for {spec} ({hid})")
+            raise ctx.side(f"no valid contraction coefficient is known for {spec} ({hid})")
         per_link.append((hid, spec, options))
     tried = []
     for eta in _eta_candidates(ctx, coeff, e, [o for _, _, opts in per_link for o in opts]):
@@ -244,8 +226,8 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
             return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "
                                        f"{sympy.sstr(e)} links of {chain}", trusted=trusted)
     if ctx.args.get("eta") is not None and tried and not is_nonnegative(tried[0], ctx.domains):
-        raise _side(ctx, f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
-    best = _smallest(per_link[0][2], ctx.domains)
+        raise ctx.side(f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
+    best = smallest_value(per_link[0][2], ctx.domains)
     want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))
     raise RuleMismatch(f"the coefficient {sympy.sstr(coeff)} is not eta^{sympy.sstr(e)} for an eta provably >= "
                        f"the contraction coefficient {sympy.sstr(best)} of each link"

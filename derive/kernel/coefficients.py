@@ -35,7 +35,7 @@ from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
 __all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient", "channel_rows",
-           "sdpi_coefficient"]
+           "sdpi_coefficient", "smallest_value", "decimal_at_least"]
 
 _PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
 
@@ -188,6 +188,29 @@ def sdpi_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain], 
     if cf is not None:
         out.append(cf)
     return out
+
+
+def smallest_value(options: list[Coefficient], domains) -> sympy.Expr:
+    """The provably smallest value among ``options`` (ties and undecidable pairs keep the earlier)."""
+    best = options[0].value
+    for c in options[1:]:
+        if is_nonnegative(best - c.value, domains) and not (best - c.value).is_zero:
+            best = c.value
+    return best
+
+
+def decimal_at_least(x: sympy.Expr, digits: int = 5) -> tuple[sympy.Expr, str]:
+    """A short decimal ``r >= x`` (``digits`` significant digits, rounded up) and its text, for a positive rational
+    ``x``; anything else is returned as it is. Messages only: the kernel re-checks any constant a user writes."""
+    if not (isinstance(x, sympy.Rational) and x > 0):
+        return x, sympy.sstr(x)
+    k = digits - 1 - int(sympy.floor(sympy.log(x, 10)))
+    m = int(sympy.ceiling(x * sympy.Integer(10) ** k))
+    r = sympy.Rational(m) / sympy.Integer(10) ** k
+    if k <= 0:
+        return r, str(m * 10 ** -k)
+    text = str(m).rjust(k + 1, "0")
+    return r, (text[:-k] + "." + text[-k:]).rstrip("0").rstrip(".")
 
 
 def _check_channel_parameters(spec: ChannelSpec, domains) -> None:

@@ -10,6 +10,7 @@ import sympy
 from derive.core.hypotheses import Assume, Hypothesis
 from derive.core.parameters import Domain, Domains, as_domains
 from derive.core.statements import Statement
+from derive.errors import RuleMismatch, SideConditionFailed
 
 __all__ = ["StepContext", "RuleOutcome", "Rule", "PROVED", "ASSUMED", "TESTED", "FAILED", "UNCHECKED", "STATUSES"]
 
@@ -36,6 +37,15 @@ class StepContext:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "domains", as_domains(self.domains))
+
+    def mismatch(self, message: str, expected: object, suggestion: str | None = None) -> RuleMismatch:
+        """The error for a claim that is not what the rule licenses (``expected`` shows what it does)."""
+        return RuleMismatch(message, step=self.step_id, rule=self.rule, expected=expected, got=self.claim,
+                            suggestion=suggestion)
+
+    def side(self, message: str, suggestion: str | None = None) -> SideConditionFailed:
+        """The error for a side condition of the rule that the premises do not establish."""
+        return SideConditionFailed(message, step=self.step_id, rule=self.rule, suggestion=suggestion)
 
     def hypotheses(self) -> list[Hypothesis]:
         return list(self.premise_hypotheses.values())

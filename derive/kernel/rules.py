@@ -22,7 +22,7 @@ from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideConditionFailed
-from derive.kernel.coefficients import sdpi_coefficient
+from derive.kernel.coefficients import decimal_at_least, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
 from derive.kernel.linear import (Certificate, Term, certificate_of_proposal, check_certificate, nonneg_term,
@@ -59,15 +59,6 @@ def _as_le(st: Statement) -> Statement:
 def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
     """Exactly equal as linear forms over joint entropies (so ``H(X,Y) - H(Y)`` equals ``H(X|Y)``)."""
     return (linear_form(a) - linear_form(b)).is_zero()
-
-
-def _mismatch(ctx: StepContext, message: str, expected: object, suggestion: str | None = None) -> RuleMismatch:
-    return RuleMismatch(message, step=ctx.step_id, rule=ctx.rule, expected=expected, got=ctx.claim,
-                        suggestion=suggestion)
-
-
-def _side(ctx: StepContext, message: str, suggestion: str | None = None) -> SideConditionFailed:
-    return SideConditionFailed(message, step=ctx.step_id, rule=ctx.rule, suggestion=suggestion)
 
 
 def _coefficient_times_atom(expr: sympy.Expr, kind: type) -> tuple[sympy.Expr, sympy.Expr] | None:
@@ -222,17 +213,17 @@ def copy_context(ctx: StepContext) -> StepContext:
     """
     specs = ctx.args.get("copy")
     if not specs or not isinstance(specs, (tuple, list)) or not all(isinstance(c, CopySpec) for c in specs):
-        raise _side(ctx, "`copy` needs `copy = [\"C, D over A, B\"]`: which variables to copy, over which")
+        raise ctx.side("`copy` needs `copy = [\"C, D over A, B\"]`: which variables to copy, over which")
     stmts = ctx.statements()
     exprs = [ctx.claim.lhs, ctx.claim.rhs, *[x for st in stmts.values() for x in (st.lhs, st.rhs)]]
     hyps = [h for h in ctx.premise_hypotheses.values() if not isinstance(h, Assume)]
     mentioned = RVSet(_variables_of(exprs), *[h.variables() for h in hyps])
     if any(isinstance(h, CopyOf) for h in hyps) or any(isinstance(v, CopyRV) for v in mentioned.args):
-        raise _side(ctx, "copy variables are made by the kernel only; the step may not mention one")
+        raise ctx.side("copy variables are made by the kernel only; the step may not mention one")
     try:
         extension = copy_lemma_extension(tuple(specs), mentioned)
     except InvalidArgument as err:
-        raise _side(ctx, err.message) from err
+        raise ctx.side(err.message) from err
     added = {f"copy[{k}]": h for k, h in enumerate(extension, start=1)}
     return StepContext(ctx.step_id, ctx.rule, ctx.claim, ctx.args, ctx.premise_statements,
                        {**ctx.premise_hypotheses, **added}, ctx.domains, ctx.units)
@@ -257,7 +248,7 @@ def claim_of_copy_lemma(ctx: StepContext) -> RuleOutcome:
 
 def _split_info(ctx: StepContext, expr: sympy.Expr, side: str) -> I:
     if not isinstance(expr, I):
-        raise _mismatch(ctx, f"the {side} side must be a single mutual information I(.;.|.)",
+        raise ctx.mismatch(f"the {side} side must be a single mutual information I(.;.|.)",
                         "I(A; C | W) <= I(A; B | W)")
     return expr
 
@@ -268,11 +259,11 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
     """Data processing: ``I(A; C | W) <= I(A; B | W)`` when ``I(A; C | B, W) = 0``."""
     st = _as_le(ctx.claim)
     if st.rel != "<=":
-        raise _mismatch(ctx, "data processing gives an inequality", "I(A; C | W) <= I(A; B | W)")
+        raise ctx.mismatch("data processing gives an inequality", "I(A; C | W) <= I(A; B | W)")
     small, big = _split_info(ctx, st.lhs, "smaller"), _split_info(ctx, st.rhs, "larger")
     w = small.given
     if big.given != w:
-        raise _mismatch(ctx, "both sides must have the same conditioning", f"I(.; . | {w}) <= I(.; . | {w})")
+        raise ctx.mismatch("both sides must have the same conditioning", f"I(.; . | {w}) <= I(.; . | {w})")
     tried = []
     for a, c in ((small.left, small.right), (small.right, small.left)):
         for x, b in ((big.left, big.right), (big.right, big.left)):
@@ -282,9 +273,15 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
             if implies_independence(ctx.hypotheses(), a, c, b | w):
                 return RuleOutcome(PROVED, f"Markov chain {tried[-1]} from the hypotheses")
     if not tried:
-        raise _mismatch(ctx, "the two mutual informations must share one side (A)",
+        raise ctx.mismatch("the two mutual informations must share one side (A)",
                         "I(A; C | W) <= I(A; B | W)")
-    raise _side(ctx, f"the Markov chain {' or '.join(tried)} does not follow from the hypotheses this step uses "
+    for a, b in ((small.left, small.right), (small.right, small.left)):  # the chain A -> C -> B gives the reverse
+        for x, c in ((big.left, big.right), (big.right, big.left)):
+            if x == a and implies_independence(ctx.hypotheses(), a, c, b | w):
+                raise ctx.mismatch(f"the inequality may be reversed: the hypotheses give the Markov chain "
+                                     f"{a} -> {b} -> {c}, so data processing says {big} <= {small}",
+                                Statement(big, "<=", small))
+    raise ctx.side(f"the Markov chain {' or '.join(tried)} does not follow from the hypotheses this step uses "
                      f"({', '.join(ctx.premise_hypotheses) or 'none'})",
                 suggestion="add the Markov chain (or independence) hypothesis to `uses`")
 
@@ -295,12 +292,12 @@ def _sdpi_parts(ctx: StepContext) -> tuple[I, sympy.Expr, I]:
     st = _as_le(ctx.claim)
     shape = "I(U; Y) <= eta * I(U; X)"
     if st.rel != "<=":
-        raise _mismatch(ctx, "SDPI gives an inequality", shape)
+        raise ctx.mismatch("SDPI gives an inequality", shape)
     if not isinstance(st.lhs, I):
-        raise _mismatch(ctx, "the smaller side must be one mutual information", shape)
+        raise ctx.mismatch("the smaller side must be one mutual information", shape)
     parts = _coefficient_times_atom(st.rhs, I)
     if parts is None:
-        raise _mismatch(ctx, "the larger side must be a coefficient times one mutual information", shape)
+        raise ctx.mismatch("the larger side must be a coefficient times one mutual information", shape)
     return st.lhs, parts[0], parts[1]
 
 
@@ -308,10 +305,10 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
     out_i, eta, in_i = _sdpi_parts(ctx)
     w = out_i.given
     if in_i.given != w:
-        raise _mismatch(ctx, "both sides must have the same conditioning", f"I(U; Y | {w}) <= eta * I(U; X | {w})")
+        raise ctx.mismatch("both sides must have the same conditioning", f"I(U; Y | {w}) <= eta * I(U; X | {w})")
     channels = _hypotheses_of(ctx, Channel)
     if not channels:
-        raise _side(ctx, "no channel hypothesis (`channel = \"Y | X ~ ...\"`) among the premises",
+        raise ctx.side("no channel hypothesis (`channel = \"Y | X ~ ...\"`) among the premises",
                     suggestion="add the channel hypothesis to `uses`")
     problems = []
     for hid, ch in channels:
@@ -331,14 +328,14 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                 + (f" (jointly with {w})" if w else "") + " does not follow from the hypotheses used")
                 continue
             if tensorized and not _product_input(ctx, ch.input, w):
-                raise _side(ctx, f"tensorization needs a product input: {ch.input} mutually independent"
+                raise ctx.side(f"tensorization needs a product input: {ch.input} mutually independent"
                                  + (f" given {w}" if w else "") + "; with correlated inputs the single-letter "
                                  "coefficient is not a valid constant",
                             suggestion=f"add `mutually_independent = \"{ch.input}\"` and list it in `uses`")
             try:
                 options = sdpi_coefficient(ch.spec, ctx.domains, target=eta)
             except SideConditionFailed as err:
-                raise _side(ctx, err.message) from err
+                raise ctx.side(err.message) from err
             if not options:
                 problems.append(f"no valid contraction coefficient is known for {ch.spec}")
                 continue
@@ -358,33 +355,17 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                     status = ASSUMED if coeff.cited else PROVED
                     return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
                                                f"({coeff.source})", trusted=tuple(trusted))
-            best = _smallest(options, ctx.domains)
+            best, text = decimal_at_least(smallest_value(options, ctx.domains))
+            known = f"{text} (rounded up)" if best.is_Rational and best != smallest_value(options, ctx.domains) else text
             raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
-                               f"coefficient {_readable(best)} of {ch.spec}",
+                               f"coefficient of {ch.spec} that the kernel can certify, {known}",
                                step=ctx.step_id, rule=ctx.rule, expected=Statement(out_i, "<=", best * in_i),
-                               got=ctx.claim)
+                               got=ctx.claim, suggestion=f"use eta >= {text}")
     if problems:
-        raise _side(ctx, "; ".join(problems))
-    raise _mismatch(ctx, "no channel hypothesis matches: the claim must read I(U; Y) <= eta * I(U; X) for a "
+        raise ctx.side("; ".join(problems))
+    raise ctx.mismatch("no channel hypothesis matches: the claim must read I(U; Y) <= eta * I(U; X) for a "
                          "declared channel Y | X", "I(U; Y) <= eta * I(U; X) with channel Y | X",
                     suggestion=", ".join(f"{hid}: {ch}" for hid, ch in channels))
-
-
-def _readable(x: sympy.Expr) -> str:
-    """``x`` as text; a long exact rational also gets its first digits (display only, never compared)."""
-    text = sympy.sstr(x)
-    if isinstance(x, sympy.Rational) and len(text) > 24:
-        return f"{sympy.sstr(sympy.N(x, 10))}... (exact: {text})"
-    return text
-
-
-def _smallest(options, domains) -> sympy.Expr:
-    """The provably smallest coefficient among ``options`` (ties and undecidable pairs keep the earlier)."""
-    best = options[0].value
-    for c in options[1:]:
-        if is_nonnegative(best - c.value, domains) and not is_zero_coefficient(best - c.value):
-            best = c.value
-    return best
 
 
 def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:
@@ -456,7 +437,7 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
     """Chain rule: an identity of joint entropies (finite), or a telescoping sum over a family."""
     st = ctx.claim
     if st.rel != "==":
-        raise _mismatch(ctx, "the chain rule is an equality", "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n)")
+        raise ctx.mismatch("the chain rule is an equality", "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n)")
     if _same(st.lhs, st.rhs):
         return RuleOutcome(PROVED, "an identity of joint entropies")
     sums = [(side, other) for side, other in ((st.rhs, st.lhs), (st.lhs, st.rhs)) if isinstance(side, sympy.Sum)]
@@ -468,7 +449,7 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
         if rng is None:
             continue
         if not is_nonnegative(hi - lo + 1, ctx.domains):
-            raise _side(ctx, f"the range {lo}..{hi} may be shorter than empty (need {hi} - {lo} + 1 >= 0)")
+            raise ctx.side(f"the range {lo}..{hi} may be shorter than empty (need {hi} - {lo} + 1 >= 0)")
         # t = lo + s runs over lo..hi; s is a fresh integer >= 0, so X[lo..t-1] ∪ X[t] provably merges
         t = lo + fresh_symbol("s", integer=True, nonnegative=True)
         f_t = _with_upper(whole, rng, t)
@@ -480,7 +461,7 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
         if not linear_form(start).is_zero():
             continue
         return RuleOutcome(PROVED, f"telescoping over {rng}: each term is F(i) - F(i-1) with F(lo-1) = 0")
-    raise _mismatch(ctx, "the two sides are not equal by the chain rule",
+    raise ctx.mismatch("the two sides are not equal by the chain rule",
                     "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n) (or a finite identity)")
 
 
@@ -488,7 +469,7 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
 
 def _family_sum_parts(ctx: StepContext, total: sympy.Expr, shape: str) -> tuple[sympy.Symbol, sympy.Expr, sympy.Expr, I]:
     if not (isinstance(total, sympy.Sum) and len(total.limits) == 1 and isinstance(total.function, I)):
-        raise _mismatch(ctx, "one side must be sum(I(M; X[i] | P), i, lo, hi)", shape)
+        raise ctx.mismatch("one side must be sum(I(M; X[i] | P), i, lo, hi)", shape)
     var, lo, hi = total.limits[0]
     return var, lo, hi, total.function
 
@@ -522,24 +503,24 @@ def _additivity(ctx: StepContext, *, super_: bool) -> RuleOutcome:
              else "I(M; X[1..n] | W) <= sum(I(M; X[i] | W), i, 1, n)")
     st = _as_le(ctx.claim)
     if st.rel != "<=":
-        raise _mismatch(ctx, "this rule gives an inequality", shape)
+        raise ctx.mismatch("this rule gives an inequality", shape)
     whole, total = (st.rhs, st.lhs) if super_ else (st.lhs, st.rhs)
     var, lo, hi, term = _family_sum_parts(ctx, total, shape)
     found = _family_of_term(term, var)
     if found is None:
-        raise _mismatch(ctx, "the summand must be I(M; X[i] | P) with the family member indexed by the sum", shape)
+        raise ctx.mismatch("the summand must be I(M; X[i] | P) with the family member indexed by the sum", shape)
     family, m, p = found
     block = RVSet(*FamilyRange.make(family, lo, hi))
     expected_whole = I(m, block, p)
     if not _same(whole, expected_whole):
-        raise _mismatch(ctx, "the whole-family side does not match the summand",
+        raise ctx.mismatch("the whole-family side does not match the summand",
                         Statement(expected_whole, ">=" if super_ else "<=", total))
     if not is_nonnegative(hi - lo + 1, ctx.domains):
-        raise _side(ctx, f"the range {lo}..{hi} may be shorter than empty")
+        raise ctx.side(f"the range {lo}..{hi} may be shorter than empty")
     cond = p if super_ else (p | m)
     if not _independence_covers(ctx, family, lo, hi, cond):
         what = f"{family}[{lo}..{hi}] mutually independent given {cond or 'nothing'}"
-        raise _side(ctx, f"needs {what}, and no hypothesis this step uses says so",
+        raise ctx.side(f"needs {what}, and no hypothesis this step uses says so",
                     suggestion=f"add `mutually_independent = \"{family}[{lo}..{hi}]"
                                + (f" | {cond}" if cond else "") + "\"` (or `iid`) and list it in `uses`")
     return RuleOutcome(PROVED, f"{family} members mutually independent given {cond or 'nothing'}")
@@ -584,19 +565,24 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     """Fano: ``H(X | Y) <= h(pe) + pe·log(k - 1)``; the meaning of ``pe`` is an assumption listed in the report."""
     pe, k = ctx.args.get("error"), ctx.args.get("alphabet")
     if pe is None or k is None:
-        raise _side(ctx, "Fano needs `error = \"pe\"` (the estimator's error probability) and `alphabet = \"k\"`")
+        raise ctx.side("Fano needs `error = \"pe\"` (the estimator's error probability) and `alphabet = \"k\"`")
     st = _as_le(ctx.claim)
     if st.rel != "<=" or not isinstance(st.lhs, H):
-        raise _mismatch(ctx, "Fano bounds one conditional entropy from above", "H(X | Y) <= h(pe) + pe*log(k - 1)")
+        raise ctx.mismatch("Fano bounds one conditional entropy from above", "H(X | Y) <= h(pe) + pe*log(k - 1)")
     bound = _h_units(pe, ctx.units) + pe * _log_units(k - 1, ctx.units)
     for cond, text in ((pe, "pe >= 0"), (1 - 1 / k - pe, "pe <= 1 - 1/k"), (k - 2, "k >= 2")):
         if not is_nonnegative(cond, ctx.domains):
-            raise _side(ctx, f"Fano needs {text}, which is not provable from the parameters' domains")
+            raise ctx.side(f"Fano needs {text}, which is not provable from the parameters' domains")
     if not is_nonnegative(sympy.expand(st.rhs - bound), ctx.domains) or has_information(st.rhs):
-        raise _mismatch(ctx, "the bound is smaller than Fano's", Statement(st.lhs, "<=", bound))
+        other = "nats" if ctx.units == "bits" else "bits"
+        in_other = _h_units(pe, other) + pe * _log_units(k - 1, other)
+        hint = (f"; it is Fano's bound in {other}, but this proof is in {ctx.units}: Fano reads h(pe) + "
+                f"pe*log(k - 1) with `log` in {ctx.units} (`ln` is the natural log, `log2` base 2)"
+                if not has_information(st.rhs) and is_nonnegative(sympy.expand(st.rhs - in_other), ctx.domains) else "")
+        raise ctx.mismatch("the bound is smaller than Fano's" + hint, Statement(st.lhs, "<=", bound))
     x, y = st.lhs.target, st.lhs.given
     if any(ctx.domains.is_continuous(it) for it in x.args):
-        raise _side(ctx, f"Fano's inequality is for a discrete {x}; {x} is continuous here")
+        raise ctx.side(f"Fano's inequality is for a discrete {x}; {x} is continuous here")
     return RuleOutcome(ASSUMED, "Fano's inequality", trusted=(TrustedFact(
         f"Fano with {sympy.sstr(pe)} the error probability of an estimator of {x} from {y or 'nothing'} and {x} "
         f"taking at most {sympy.sstr(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
@@ -609,14 +595,19 @@ def tv_le_sqrt_of_pinsker(ctx: StepContext) -> RuleOutcome:
     st = _as_le(ctx.claim)
     k = S.Half if ctx.units == "nats" else sympy.log(2) / 2
     shape = "TV(P, Q) <= sqrt(D(P || Q) / 2)" + ("" if ctx.units == "nats" else " * sqrt(log(2))")
+    units = (f"this proof is in {ctx.units}; Pinsker in {ctx.units} reads "
+             + ("TV <= sqrt(D/2)" if ctx.units == "nats" else "TV <= sqrt(D*log(2)/2) (D in bits)"))
     if st.rel != "<=":
-        raise _mismatch(ctx, "Pinsker gives an inequality", shape)
+        raise ctx.mismatch("Pinsker gives an inequality", shape)
     if isinstance(st.lhs, TV):
         parts = _coefficient_times_atom(st.rhs, sympy.Pow)
         if parts and isinstance(parts[1].args[0], D) and parts[1].args[1] == S.Half:
             c, div = parts[0], parts[1].args[0]
             if set(div.args) == set(st.lhs.args) and is_nonnegative(c - sympy.sqrt(k), ctx.domains):
                 return RuleOutcome(PROVED, "Pinsker's inequality")
+            if set(div.args) == set(st.lhs.args):
+                raise ctx.mismatch(f"the constant {sympy.sstr(c)} is below Pinsker's: {units}",
+                                   Statement(st.lhs, "<=", sympy.sqrt(k) * parts[1]))
     elif isinstance(st.rhs, D) or _coefficient_times_atom(st.rhs, D):
         # 2 TV^2 <= D  (nats)
         c_d = _coefficient_times_atom(st.rhs, D)
@@ -627,7 +618,9 @@ def tv_le_sqrt_of_pinsker(ctx: StepContext) -> RuleOutcome:
             if set(div.args) == set(tv.args) and is_nonnegative(c_d[0], ctx.domains) \
                     and is_nonnegative(c_d[0] - k * c_tv[0], ctx.domains):
                 return RuleOutcome(PROVED, "Pinsker's inequality (squared form)")
-    raise _mismatch(ctx, "not an instance of Pinsker's inequality", shape)
+            if set(div.args) == set(tv.args):
+                raise ctx.mismatch(f"the constant of D is below Pinsker's: {units}", Statement(c_tv[1], "<=", k * div))
+    raise ctx.mismatch("not an instance of Pinsker's inequality", shape)
 
 
 # ---------------------------------------------------------------------------- monotone / substitute / real
@@ -684,16 +677,16 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     """Apply a monotone function to both sides of one premise; monotonicity is proved, not assumed."""
     f, var = ctx.args.get("function"), ctx.args.get("variable", "t")
     if f is None:
-        raise _side(ctx, "`monotone` needs `function = \"...\"` (an expression in the variable `t`)")
+        raise ctx.side("`monotone` needs `function = \"...\"` (an expression in the variable `t`)")
     prem = ctx.statements()
     if len(prem) != 1:
-        raise _side(ctx, f"`monotone` uses exactly one premise, got {len(prem)}")
+        raise ctx.side(f"`monotone` uses exactly one premise, got {len(prem)}")
     (pid, p), = prem.items()
     named = [s for s in f.free_symbols if getattr(s, "name", None) == var]
     if any(s in ctx.domains for s in named) or any(getattr(s, "name", None) == var for s in ctx.domains):
-        raise _side(ctx, f"the function's variable {var!r} is also a parameter of the proof; rename the variable")
+        raise ctx.side(f"the function's variable {var!r} is also a parameter of the proof; rename the variable")
     if len(named) != 1:
-        raise _side(ctx, f"the function {sympy.sstr(f)} does not mention its variable {var!r}" if not named
+        raise ctx.side(f"the function {sympy.sstr(f)} does not mention its variable {var!r}" if not named
                     else f"the function {sympy.sstr(f)} has several symbols named {var!r}")
     t = named[0]
     lo_ok = all(is_nonnegative(side, ctx.domains) for side in (p.lhs, p.rhs))
@@ -709,14 +702,14 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     elif mono == "dec":
         rel = {"<=": ">=", ">=": "<="}[p.rel]
     else:
-        raise _side(ctx, f"cannot prove that {sympy.sstr(f)} is monotone in {var}"
+        raise ctx.side(f"cannot prove that {sympy.sstr(f)} is monotone in {var}"
                          + (" on t >= 0" if lo_ok else " on the reals (the premise's sides are not provably >= 0)"))
     expected = Statement(f.xreplace({t: p.lhs}), rel, f.xreplace({t: p.rhs}))
     c = ctx.claim
     for cand in (expected, expected.flipped()):
         if cand.rel == c.rel and is_zero_coefficient(c.lhs - cand.lhs) and is_zero_coefficient(c.rhs - cand.rhs):
             return RuleOutcome(PROVED, f"{sympy.sstr(f)} is {'non-decreasing' if mono != 'dec' else 'non-increasing'}")
-    raise _mismatch(ctx, f"applying {sympy.sstr(f)} to [{pid}] gives a different statement", expected)
+    raise ctx.mismatch(f"applying {sympy.sstr(f)} to [{pid}] gives a different statement", expected)
 
 
 @register("substitute", "L == R and S ⇒ S with L replaced by R (or R by L)", "equality of reals")
@@ -725,7 +718,7 @@ def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
     prem = ctx.statements()
     eqs = [(k, s) for k, s in prem.items() if s.is_equality]
     if not eqs:
-        raise _side(ctx, "`substitute` needs an equality among its premises")
+        raise ctx.side("`substitute` needs an equality among its premises")
     tried = []
     for eid, e in eqs:
         others = [(k, s) for k, s in prem.items() if k != eid] or [(eid, e)]
@@ -737,7 +730,7 @@ def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
                 for cc in (cand, cand.flipped()):
                     if cc.rel == c.rel and is_zero_coefficient(c.lhs - cc.lhs) and is_zero_coefficient(c.rhs - cc.rhs):
                         return RuleOutcome(PROVED, f"[{sid}] with {sympy.sstr(a)} replaced by {sympy.sstr(b)} ([{eid}])")
-    raise _mismatch(ctx, "the claim is not a premise with equals replaced by equals",
+    raise ctx.mismatch("the claim is not a premise with equals replaced by equals",
                     tried[0] if tried else "S[L := R]")
 
 
@@ -747,7 +740,7 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
     """Parameter-only inequality: ``proved`` only with an exact sign certificate; otherwise ``unchecked``."""
     c = ctx.claim
     if has_information(c.lhs) or has_information(c.rhs):
-        raise _mismatch(ctx, "`real` is for statements about parameters only; use `linear` for information "
+        raise ctx.mismatch("`real` is for statements about parameters only; use `linear` for information "
                              "quantities", "an inequality without H, I, D or TV")
     slack = c.slack()
     if c.is_equality:

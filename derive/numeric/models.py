@@ -4,14 +4,8 @@ A :class:`ModelFactory` reads a :class:`~derive.proof.Proof` once and draws
 models that satisfy *all* of its structural hypotheses with exact
 :class:`fractions.Fraction` probabilities:
 
-* **one Bayesian network for everything.** Markov chains, independences and
-  mutual independences become conditional-independence triples ``A _|_ B | C``.
-  For several orderings of the variables the factory starts from the complete
-  DAG and removes the fewest edges it can until every triple is a d-separation;
-  it keeps the DAG with the most edges (ties: fewest marginally independent
-  pairs), and confirms with networkx's ``is_d_separator`` that the DAG implies
-  every triple. A Markov chain ``U -> X -> Y`` may so be realized as
-  ``U <- X -> Y`` when that keeps more dependence (same independences).
+* **one Bayesian network for everything**, built by :mod:`derive.numeric.network`
+  (conditional-independence triples made d-separations; the DAG with most edges);
 * **channels** ``Y | X ~ BSC(delta)`` (``BEC``, ``Z``, ``QSC``, ``matrix``) fix
   ``Y``'s parents to exactly ``X`` and its kernel to the channel at the drawn
   parameter values; a memoryless channel between two families of equal length
@@ -35,8 +29,8 @@ naming them: nothing else is ever tested in their place. ``assume``
 statements are premises, not structure: :mod:`derive.numeric.verify` skips a
 model for the steps that rest on an assumption the model violates.
 
-Every random decision goes through a *choice source* (:class:`RandomChoices`,
-:class:`ReplayChoices`, or hypothesis's ``draw`` in :func:`models_for`), whose
+Every random decision goes through a *choice source* (:mod:`derive.numeric.choices`:
+:class:`RandomChoices`, :class:`ReplayChoices`, or hypothesis's ``draw`` in :func:`models_for`), whose
 choices are small integers where 0 is the simplest option: integer parameters
 and alphabet sizes are drawn first, so zeroing choices shrinks a
 counterexample towards binary alphabets, small ``n`` and uniform tables.
@@ -46,23 +40,23 @@ This module is untrusted numerics: it can only ever make a claim ``tested``.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-import networkx as nx
 import numpy as np
 import sympy
 
-from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent, \
-    Markov, MarkovFamily, MutuallyIndependent
-from derive.core.channel_matrix import channel_shape, named_channel_rows
+from derive.core.channel_matrix import named_channel_rows
+from derive.core.hypotheses import Assume, Channel, ChannelFamily, ChannelSpec
 from derive.core.parameters import Domain
 from derive.core.quantities import Dist, H, I, has_information
-from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
+from derive.core.variables import RV, RVSet
 from derive.errors import DeriveError, LimitExceeded
+from derive.numeric.choices import HypothesisChoices, RandomChoices, ReplayChoices
 from derive.numeric.distributions import Distributions, JointPMF, Model
+from derive.numeric.network import (InvalidDraw, ModelPlan, UnrealizableHypotheses, build_plan, fmt_values, names_at,
+                                    spec_symbols, symbol_values)
 
 __all__ = [
     "ModelFactory",
@@ -85,84 +79,6 @@ MAX_CELLS = 4096
 #: Integer parameters are drawn from ``lo .. lo + MAX_FAMILY_EXTRA`` (within the domain).
 MAX_FAMILY_EXTRA = 3
 
-#: Orderings of the variables tried when building the Bayesian network.
-MAX_ORDERINGS = 24
-
-
-class UnrealizableHypotheses(DeriveError):
-    """The hypotheses cannot all hold in one finite model derive can build (names them)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, *, hypotheses: Sequence[str] = (), **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.hypotheses = tuple(hypotheses)
-
-
-class InvalidDraw(DeriveError):
-    """One draw of parameter values gives no valid model (e.g. a channel entry outside [0, 1]); draw again."""
-
-
-# ----------------------------------------------------------------------------- choice sources
-
-class RandomChoices:
-    """Choices from a seeded :class:`random.Random` (after replaying ``prefix``); records offsets from ``lo``."""
-
-    def __init__(self, rng: random.Random | int | None = None, prefix: Sequence[int] = ()) -> None:
-        self.rng = rng if isinstance(rng, random.Random) else random.Random(rng)
-        self.prefix = list(prefix)
-        self.record: list[int] = []
-
-    def integer(self, lo: int, hi: int, weights: Sequence[float] | None = None) -> int:
-        if len(self.record) < len(self.prefix):
-            v = lo + max(0, min(self.prefix[len(self.record)], max(hi - lo, 0)))
-        elif hi <= lo:
-            v = lo
-        elif weights is not None:
-            w = weights[: hi - lo + 1]
-            x = self.rng.random() * sum(w)
-            k = 0
-            while k < len(w) - 1 and x >= w[k]:
-                x -= w[k]
-                k += 1
-            v = lo + k
-        else:
-            v = lo + int(self.rng.random() * (hi - lo + 1))
-        self.record.append(v - lo)
-        return v
-
-
-class ReplayChoices:
-    """Replays recorded offsets (clamped into range; 0 once the record runs out), recording what it used."""
-
-    def __init__(self, offsets: Sequence[int]) -> None:
-        self.offsets = list(offsets)
-        self.pos = 0
-        self.record: list[int] = []
-
-    def integer(self, lo: int, hi: int, weights: Sequence[float] | None = None) -> int:
-        k = self.offsets[self.pos] if self.pos < len(self.offsets) else 0
-        self.pos += 1
-        k = max(0, min(k, max(hi - lo, 0)))
-        self.record.append(k)
-        return lo + k
-
-
-class _HypothesisChoices:
-    """Choices drawn by hypothesis (``st.integers`` shrinks towards ``lo``)."""
-
-    def __init__(self, draw) -> None:
-        from hypothesis import strategies as st
-
-        self.draw = draw
-        self.st = st
-        self.record: list[int] = []
-
-    def integer(self, lo: int, hi: int, weights: Sequence[float] | None = None) -> int:
-        v = lo if hi <= lo else self.draw(self.st.integers(min_value=lo, max_value=hi))
-        self.record.append(v - lo)
-        return v
-
 
 # ----------------------------------------------------------------------------- channels
 
@@ -177,7 +93,7 @@ def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None
     InvalidDraw
         When the values make an entry irrational or the rows not pmfs (e.g. ``BSC(p)`` with ``p > 1``).
     """
-    subs = _symbol_values(values or {}, _spec_symbols(spec))
+    subs = symbol_values(values or {}, spec_symbols(spec))
 
     def num(e: sympy.Expr, what: str) -> Fraction:
         v = sympy.nsimplify(e.xreplace(subs)) if isinstance(e, sympy.Float) else e.xreplace(subs)
@@ -206,350 +122,6 @@ def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None
         if any(v < 0 for v in row) or sum(row) != 1:
             raise InvalidDraw(f"row {k + 1} of {spec} is {[str(v) for v in row]}, not a pmf at these values")
     return rows
-
-
-def _spec_symbols(spec: ChannelSpec) -> set:
-    out: set = set()
-    for e in spec.params:
-        out |= e.free_symbols
-    for row in spec.rows or ():
-        for e in row:
-            out |= e.free_symbols
-    return out
-
-
-def _symbol_values(values: Mapping[str, object], symbols: Iterable) -> dict:
-    out = {}
-    for s in symbols:
-        if s.name in values:
-            v = values[s.name]
-            out[s] = sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sympy.Integer(v)
-    return out
-
-
-def _channel_sizes(spec: ChannelSpec, int_values: Mapping[str, int]) -> tuple[int | None, int | None]:
-    """(input size, output size) of a channel at the drawn integers, ``None`` where unknown."""
-    params = tuple(e.xreplace(_symbol_values(int_values, e.free_symbols)) for e in spec.params)
-    shape = channel_shape(ChannelSpec(spec.name, params, spec.rows))
-    return (None, None) if shape is None else shape
-
-
-# ----------------------------------------------------------------------------- plans
-
-@dataclass(frozen=True)
-class CI:
-    """``left _|_ right | given`` over variable names, from hypothesis ``source``."""
-
-    left: frozenset
-    right: frozenset
-    given: frozenset
-    source: str
-
-    def __str__(self) -> str:
-        def fmt(s):
-            return ", ".join(sorted(s))
-        cond = f" | {fmt(self.given)}" if self.given else ""
-        return f"{fmt(self.left)} _|_ {fmt(self.right)}{cond}"
-
-
-@dataclass
-class _Node:
-    """How one variable is generated: ``free`` (any kernel from its parents), ``channel``, ``function``, ``iid``."""
-
-    name: str
-    kind: str = "free"
-    parents: tuple[str, ...] = ()
-    spec: ChannelSpec | None = None
-    source: str | None = None
-    group: str | None = None
-
-
-@dataclass
-class ModelPlan:
-    """The Bayesian network for one assignment of the integer parameters."""
-
-    int_values: dict[str, int]
-    order: tuple[str, ...]
-    nodes: dict[str, _Node]
-    sizes: dict[str, int]
-    dag: nx.DiGraph
-    cis: list[CI]
-    distributions: tuple[str, ...]
-    soft: frozenset = frozenset()
-
-    def describe(self) -> str:
-        parts = []
-        for v in self.order:
-            n = self.nodes[v]
-            pa = ", ".join(n.parents) if n.parents else "-"
-            extra = f" ~ {n.spec}" if n.spec is not None else (" (function)" if n.kind == "function" else "")
-            parts.append(f"{v} <- {pa}{extra}")
-        return "; ".join(parts)
-
-
-def _rvset_names(s: RVSet, values: Mapping[str, int], where: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in s.args:
-        if isinstance(item, RV):
-            out.append(item.name)
-        elif isinstance(item, FamilyMember):
-            idx = item.index.xreplace(_symbol_values(values, item.index.free_symbols))
-            if not idx.is_Integer:
-                raise UnrealizableHypotheses(f"{where}: the index of {item} is not an integer at "
-                                             f"{_fmt_values(values)}")
-            out.append(str(FamilyMember(item.family, idx)))
-        elif isinstance(item, FamilyRange):
-            lo = item.lo.xreplace(_symbol_values(values, item.lo.free_symbols))
-            hi = item.hi.xreplace(_symbol_values(values, item.hi.free_symbols))
-            if not (lo.is_Integer and hi.is_Integer):
-                raise UnrealizableHypotheses(f"{where}: the range {item} has non-integer ends at "
-                                             f"{_fmt_values(values)}")
-            out.extend(str(FamilyMember(item.family, sympy.Integer(k))) for k in range(int(lo), int(hi) + 1))
-        else:  # pragma: no cover
-            raise UnrealizableHypotheses(f"{where}: unsupported variable {item!r}")
-    return tuple(out)
-
-
-def _fmt_values(values: Mapping[str, object]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in sorted(values.items())) or "no parameter values"
-
-
-def _active_trail(g: nx.DiGraph, a: Iterable[str], b: set, z: set) -> list[str] | None:
-    """A trail from ``a`` to ``b`` that is active given ``z`` (Bayes-ball), or ``None`` if d-separated."""
-    anc = set(z)
-    for v in z:
-        anc |= nx.ancestors(g, v)
-    prev: dict[tuple[str, str], tuple[str, str] | None] = {}
-    queue: list[tuple[str, str]] = []
-    for s in a:
-        st = (s, "up")
-        prev[st] = None
-        queue.append(st)
-    head = 0
-    while head < len(queue):
-        node, d = queue[head]
-        head += 1
-        if node in b and node not in z:
-            path = []
-            cur: tuple[str, str] | None = (node, d)
-            while cur is not None:
-                path.append(cur[0])
-                cur = prev[cur]
-            return path[::-1]
-        nxt: list[tuple[str, str]] = []
-        if d == "up" and node not in z:
-            nxt += [(p, "up") for p in g.predecessors(node)]
-            nxt += [(c, "down") for c in g.successors(node)]
-        elif d == "down":
-            if node not in z:
-                nxt += [(c, "down") for c in g.successors(node)]
-            if node in anc:
-                nxt += [(p, "up") for p in g.predecessors(node)]
-        for st in nxt:
-            if st not in prev:
-                prev[st] = (node, d)
-                queue.append(st)
-    return None
-
-
-def _d_separated(g: nx.DiGraph, ci: CI) -> bool:
-    return nx.is_d_separator(g, set(ci.left), set(ci.right), set(ci.given))
-
-
-def _dag_for_order(order: Sequence[str], forced: Mapping[str, tuple[str, ...]], cis: Sequence[CI]):
-    """Complete DAG on ``order`` (forced nodes keep exactly their parents), minus edges cut to satisfy ``cis``.
-
-    Returns ``(dag, None)`` or ``(None, (ci, forced edges on an active trail))`` when a triple cannot hold.
-    """
-    pos = {v: k for k, v in enumerate(order)}
-    g = nx.DiGraph()
-    g.add_nodes_from(order)
-    fixed_edges = set()
-    for v in order:
-        if v in forced:
-            for p in forced[v]:
-                g.add_edge(p, v)
-                fixed_edges.add((p, v))
-        else:
-            for u in order[: pos[v]]:
-                g.add_edge(u, v)
-    # removing an edge only adds d-separations, so one pass over the triples suffices
-    for ci in cis:
-        while True:
-            trail = _active_trail(g, ci.left, set(ci.right), set(ci.given))
-            if trail is None:
-                break
-            edges = [(u, v) if g.has_edge(u, v) else (v, u) for u, v in zip(trail, trail[1:])]
-            removable = [e for e in edges if e not in fixed_edges]
-            if not removable:
-                return None, (ci, edges)
-            e = max(removable, key=lambda e: (pos[e[1]], edges.index(e)))
-            g.remove_edge(*e)
-    return g, None
-
-
-def _marginal_pairs(g: nx.DiGraph) -> int:
-    anc = {v: nx.ancestors(g, v) | {v} for v in g}
-    nodes = list(g)
-    return sum(1 for i, u in enumerate(nodes) for v in nodes[i + 1:] if not (anc[u] & anc[v]))
-
-
-def _concrete_hypotheses(proof, symbols: Mapping[str, sympy.Symbol], values: Mapping[str, int]):
-    """``(id, hypothesis)`` pairs at these integer values: a chain ``X[0] -> ... -> X[k]`` becomes its finite
-    :class:`Markov` (nothing when it has fewer than 3 links), ``... for i in 1..k`` one :class:`Channel` per index."""
-    subs = {symbols[n]: sympy.Integer(v) for n, v in values.items() if n in symbols}
-    for hid, h in proof.hypotheses.items():
-        try:
-            if isinstance(h, MarkovFamily):
-                inst = h.instance(subs)
-                if inst is not None:
-                    yield hid, inst
-                continue
-            if isinstance(h, ChannelFamily):
-                for ch in h.members(subs):
-                    yield hid, ch
-                continue
-        except DeriveError as err:
-            raise UnrealizableHypotheses(f"hypothesis {hid!r}: {err.message} ({_fmt_values(values)})",
-                                         hypotheses=[hid], file=proof.file,
-                                         line=proof.hypothesis_lines.get(hid)) from err
-        yield hid, h
-
-
-class _Structure:
-    """Hypotheses of a proof turned into CI triples, forced parents and size constraints at fixed integers."""
-
-    def __init__(self, factory: "ModelFactory", values: dict[str, int]) -> None:
-        self.f = factory
-        self.values = values
-        proof = factory.proof
-        names: list[str] = list(proof.variables)
-        for fam, (lo, hi) in proof.families.items():
-            lo_v = lo.xreplace(_symbol_values(values, lo.free_symbols))
-            hi_v = hi.xreplace(_symbol_values(values, hi.free_symbols))
-            if not (lo_v.is_Integer and hi_v.is_Integer):
-                raise UnrealizableHypotheses(f"the family {fam}[{lo}..{hi}] has non-integer ends at "
-                                             f"{_fmt_values(values)}", file=proof.file)
-            names += [str(FamilyMember(fam, sympy.Integer(k))) for k in range(int(lo_v), int(hi_v) + 1)]
-        self.cis: list[CI] = []
-        self.forced: dict[str, _Node] = {}
-        self.fixed_sizes: dict[str, tuple[int, str]] = {}
-        self.same_size: list[tuple[tuple[str, ...], str]] = []
-        self.prefs: list[tuple[str, list]] = []
-        self.joint_inputs: list = []
-        extra: list[str] = []
-        for hid, h in _concrete_hypotheses(proof, factory.symbols, values):
-            where = f"hypothesis {hid!r}"
-            if isinstance(h, Assume):
-                continue
-            for v in _rvset_names(h.variables(), values, where) if not isinstance(h, MutuallyIndependent) else ():
-                if v not in names and v not in extra:
-                    extra.append(v)
-            if isinstance(h, Markov):
-                links = [_rvset_names(s, values, where) for s in h.chain]
-                for j in range(1, len(links) - 1):
-                    past = frozenset(x for l in links[:j] for x in l)
-                    self.cis.append(CI(past, frozenset(links[j + 1]), frozenset(links[j]), hid))
-                self.prefs.append(("chain", links))
-            elif isinstance(h, Independent):
-                l, r, c = (_rvset_names(s, values, where) for s in (h.left, h.right, h.given))
-                self.cis.append(CI(frozenset(l), frozenset(r), frozenset(c), hid))
-                self.prefs.append(("edges", [(u, v) for u in c for v in l + r]))
-            elif isinstance(h, MutuallyIndependent):
-                given = _rvset_names(h.given, values, where)
-                if h.family_range is not None:
-                    members = [(m,) for m in _rvset_names(RVSet(h.family_range), values, where)]
-                else:
-                    members = [_rvset_names(m, values, where) for m in h.members]
-                for v in [x for m in members for x in m] + list(given):
-                    if v not in names and v not in extra:
-                        extra.append(v)
-                for j in range(1, len(members)):
-                    past = frozenset(x for m in members[:j] for x in m)
-                    self.cis.append(CI(past, frozenset(members[j]), frozenset(given), hid))
-                self.prefs.append(("edges", [(u, v) for u in given for m in members for v in m]))
-                if isinstance(h, IID):
-                    if any(len(m) != 1 for m in members):
-                        raise UnrealizableHypotheses(f"{where}: i.i.d. members must be single variables",
-                                                     hypotheses=[hid], file=proof.file,
-                                                     line=proof.hypothesis_lines.get(hid))
-                    flat = tuple(m[0] for m in members)
-                    for v in flat:
-                        self._force(v, _Node(v, "iid", tuple(given), None, hid, group=hid))
-                    self.same_size.append((flat, hid))
-            elif isinstance(h, Channel):
-                outs = _rvset_names(h.output, values, where)
-                ins = _rvset_names(h.input, values, where)
-                in_size, out_size = _channel_sizes(h.spec, values)
-                if h.spec.name == "AWGN":
-                    raise UnrealizableHypotheses(
-                        f"{where}: the channel {h.spec} has a Gaussian input and output and cannot be realized by a "
-                        "finite model; numeric verification supports BSC, BEC, Z, QSC and matrix channels",
-                        hypotheses=[hid], file=proof.file, line=proof.hypothesis_lines.get(hid))
-                if len(outs) == len(ins) and len(outs) > 1:
-                    pairs = [((i,), o) for i, o in zip(ins, outs)]      # memoryless, letter by letter
-                    # P(y^n | x^n) = prod_i K(y_i | x_i): each output sees only its own input
-                    block = set(ins) | set(outs)
-                    for i, o in zip(ins, outs):
-                        self.cis.append(CI(frozenset({o}), frozenset(block - {i, o}), frozenset({i}), hid))
-                elif len(outs) == 1:
-                    pairs = [(ins, outs[0])]
-                else:
-                    raise UnrealizableHypotheses(
-                        f"{where}: a channel from {len(ins)} to {len(outs)} variables is supported only letter by "
-                        "letter between blocks of equal length, or into one output variable",
-                        hypotheses=[hid], file=proof.file, line=proof.hypothesis_lines.get(hid))
-                for inputs, out in pairs:
-                    self._force(out, _Node(out, "channel", tuple(inputs), h.spec, hid))
-                    if out_size is not None:
-                        self._size(out, out_size, hid)
-                    if in_size is not None:
-                        if len(inputs) == 1:
-                            self._size(inputs[0], in_size, hid)
-                        else:
-                            self.joint_inputs.append((tuple(inputs), in_size, hid))
-            elif isinstance(h, FunctionOf):
-                outs = _rvset_names(h.output, values, where)
-                ins = _rvset_names(h.input, values, where)
-                if set(outs) & set(ins):
-                    continue  # trivially true for shared variables; remaining outputs below
-                for out in outs:
-                    self._force(out, _Node(out, "function", tuple(ins), None, hid))
-            else:
-                raise UnrealizableHypotheses(f"{where}: unsupported hypothesis {h}", hypotheses=[hid],
-                                             file=proof.file, line=proof.hypothesis_lines.get(hid))
-        for v in factory.statement_variables(values):
-            if v not in names and v not in extra:
-                extra.append(v)
-        self.names = tuple(names + extra)
-        # soft size constraints (fano's alphabet)
-        self.soft_sizes: dict[str, int] = {}
-        for sid, var, k_expr in factory.fano_alphabets:
-            k = k_expr.xreplace(_symbol_values(values, k_expr.free_symbols))
-            if k.is_Integer and int(k) >= 2 and var in self.names and var not in self.fixed_sizes:
-                self.soft_sizes.setdefault(var, int(k))
-
-    def _force(self, v: str, node: _Node) -> None:
-        old = self.forced.get(v)
-        proof = self.f.proof
-        if old is not None:
-            if old.kind == "iid" and node.kind == "iid" and old.parents == node.parents:
-                return
-            raise UnrealizableHypotheses(
-                f"{v} is generated by two hypotheses ({old.source!r}: {old.kind} of {', '.join(old.parents) or '-'}, "
-                f"{node.source!r}: {node.kind} of {', '.join(node.parents) or '-'}); derive realizes each variable "
-                "by one kernel", hypotheses=[old.source, node.source], file=proof.file,
-                line=proof.hypothesis_lines.get(node.source))
-        self.forced[v] = node
-
-    def _size(self, v: str, size: int, hid: str) -> None:
-        old = self.fixed_sizes.get(v)
-        if old is not None and old[0] != size:
-            proof = self.f.proof
-            raise UnrealizableHypotheses(
-                f"{v} needs {old[0]} values for hypothesis {old[1]!r} but {size} for {hid!r}",
-                hypotheses=[old[1], hid], file=proof.file, line=proof.hypothesis_lines.get(hid))
-        self.fixed_sizes[v] = (size, hid)
 
 
 class ModelFactory:
@@ -649,142 +221,8 @@ class ModelFactory:
         """The Bayesian network at these integer parameter values (cached)."""
         key = tuple(sorted(int_values.items()))
         if key not in self._plans:
-            self._plans[key] = self._build_plan(dict(int_values))
+            self._plans[key] = build_plan(self, dict(int_values))
         return self._plans[key]
-
-    def _build_plan(self, values: dict[str, int]) -> ModelPlan:
-        proof = self.proof
-        s = _Structure(self, values)
-        names = s.names
-        forced_parents = {v: n.parents for v, n in s.forced.items()}
-        for v, pa in forced_parents.items():
-            for p in pa:
-                if p not in names:
-                    raise UnrealizableHypotheses(f"{p} is not a variable of the proof", file=proof.file)
-        fg = nx.DiGraph()
-        fg.add_nodes_from(names)
-        fg.add_edges_from((p, v) for v, pa in forced_parents.items() for p in pa)
-        if not nx.is_directed_acyclic_graph(fg):
-            cyc = nx.find_cycle(fg)
-            srcs = sorted({s.forced[v].source for _, v in cyc})
-            raise UnrealizableHypotheses(
-                "the channels/functions generate their variables in a cycle: "
-                + " -> ".join([cyc[0][0]] + [v for _, v in cyc]) + f" (hypotheses {', '.join(map(repr, srcs))})",
-                hypotheses=srcs, file=proof.file)
-        best = None
-        failure = None
-        rng = random.Random(self.seed)
-        for order in self._orders(names, fg, s.prefs, rng):
-            dag, why = _dag_for_order(order, forced_parents, s.cis)
-            if dag is None:
-                failure = failure or why
-                continue
-            score = (dag.number_of_edges(), -_marginal_pairs(dag))
-            if best is None or score > best[0]:
-                best = (score, order, dag)
-        if best is None:
-            ci, edges = failure if failure else (None, [])
-            srcs = []
-            if ci is not None:
-                srcs.append(ci.source)
-            for u, v in edges:
-                node = s.forced.get(v)
-                if node is not None and node.source not in srcs:
-                    srcs.append(node.source)
-            detail = (f"{ci} (from {ci.source!r}) cannot hold: "
-                      + ", ".join(f"{v} depends directly on {u} ({s.forced[v].kind} {s.forced[v].source!r})"
-                                  for u, v in edges if v in s.forced)) if ci is not None else ""
-            raise UnrealizableHypotheses(
-                f"the hypotheses {', '.join(map(repr, srcs))} cannot all hold in one Bayesian network derive can "
-                f"build: {detail}", hypotheses=srcs, file=proof.file,
-                line=proof.hypothesis_lines.get(srcs[0]) if srcs else None)
-        _, order, dag = best
-        for ci in s.cis:
-            if not _d_separated(dag, ci):  # pragma: no cover - guaranteed by construction; checked anyway
-                raise UnrealizableHypotheses(f"internal: the network does not imply {ci} ({ci.source!r})",
-                                             hypotheses=[ci.source], file=proof.file)
-        nodes = {}
-        for v in order:
-            if v in s.forced:
-                nodes[v] = s.forced[v]
-            else:
-                nodes[v] = _Node(v, "free", tuple(sorted(dag.predecessors(v), key=order.index)))
-        sizes: dict[str, int] = {v: sz for v, (sz, _) in s.fixed_sizes.items()}
-        for v, k in s.soft_sizes.items():
-            sizes.setdefault(v, k)
-        for group, hid in s.same_size:
-            fixed = {sizes[v] for v in group if v in sizes}
-            if len(fixed) > 1:
-                raise UnrealizableHypotheses(f"the i.i.d. members of {hid!r} need equal alphabets but get "
-                                             f"{sorted(fixed)}", hypotheses=[hid], file=proof.file)
-        for inputs, rows, hid in s.joint_inputs:
-            known = [sizes.get(v) for v in inputs]
-            if None in known:
-                missing = [v for v in inputs if v not in sizes]
-                rest = math.prod(k for k in known if k is not None)
-                if len(missing) == 1 and rows % rest == 0:
-                    sizes[missing[0]] = rows // rest
-                else:
-                    for v in missing[:-1]:
-                        sizes[v] = 2 if rows % 2 == 0 else rows
-                        rest *= sizes[v]
-                    if rows % rest:
-                        raise UnrealizableHypotheses(f"cannot split the {rows} rows of {hid!r} into alphabets of "
-                                                     f"{', '.join(inputs)}", hypotheses=[hid], file=proof.file)
-                    sizes[missing[-1]] = rows // rest
-            elif math.prod(known) != rows:
-                raise UnrealizableHypotheses(f"the channel {hid!r} has {rows} rows but its inputs have "
-                                             f"{math.prod(known)} joint values", hypotheses=[hid], file=proof.file)
-        plan = ModelPlan(values, tuple(order), nodes, sizes, dag, s.cis, self.distributions)
-        plan.soft = frozenset(v for v in s.soft_sizes if v not in s.fixed_sizes)
-        return plan
-
-    def _orders(self, names: Sequence[str], forced: nx.DiGraph, prefs: list[tuple[str, list]],
-                rng: random.Random) -> list[tuple[str, ...]]:
-        """Candidate orderings: forced edges always; preference edges (Markov chains forwards, backwards or
-        rooted at a middle link; conditioning variables before members) when they keep the graph acyclic."""
-        rank = {v: k for k, v in enumerate(names)}
-        seen: set = set()
-        out: list[tuple[str, ...]] = []
-
-        def edges(kind: str, data: list, mode: int, pivot: int) -> list[tuple[str, str]]:
-            if kind == "edges":
-                return data if mode != 1 else [(v, u) for u, v in data]
-            links = data
-            es = []
-            for j in range(len(links) - 1):
-                a, b = links[j], links[j + 1]
-                forward = mode == 0 or (mode == 2 and j >= pivot)
-                es += [(u, v) for u in a for v in b] if forward else [(v, u) for u in a for v in b]
-            return es
-
-        def add(chosen: list[list[tuple[str, str]]], randomize: bool) -> None:
-            g = forced.copy()
-            for es in chosen:
-                trial = g.copy()
-                trial.add_edges_from(es)
-                if nx.is_directed_acyclic_graph(trial):
-                    g = trial
-            order = _random_topological(g, rng) if randomize else tuple(
-                nx.lexicographical_topological_sort(g, key=lambda v: rank[v]))
-            if order not in seen:
-                seen.add(order)
-                out.append(order)
-
-        add([edges(k, d, 0, 0) for k, d in prefs], False)
-        add([edges(k, d, 1, 0) for k, d in prefs], False)
-        add([], False)
-        for _ in range(MAX_ORDERINGS * 3):
-            if len(out) >= MAX_ORDERINGS:
-                break
-            chosen = []
-            for k, d in prefs:
-                mode = rng.randrange(4)
-                if mode < 3:
-                    chosen.append(edges(k, d, mode, rng.randrange(max(len(d), 1))))
-            rng.shuffle(chosen)
-            add(chosen, True)
-        return out
 
     # -------------------------------------------------------------- drawing
     def draw(self, source) -> "DrawnModel":
@@ -904,7 +342,7 @@ class ModelFactory:
                 if best is None or c < best[0]:
                     best = (c, cand, cand_plan)
             if best is None:
-                shown = "; ".join(f"{_fmt_values(v)}: {c} cells" for v, c in tried)
+                shown = "; ".join(f"{fmt_values(v)}: {c} cells" for v, c in tried)
                 raise LimitExceeded(
                     f"no model of {self.proof.name!r} fits in {self.max_cells} cells: the family sizes were lowered "
                     f"to their domain minimum and every free alphabet to 2 (tried {shown}); raise the cap with "
@@ -940,7 +378,7 @@ class ModelFactory:
                 total = total // sizes[w] * 2
                 sizes[w] = 2
         if total > self.max_cells:
-            raise LimitExceeded(f"the model of {self.proof.name!r} at {_fmt_values(plan.int_values)} has {total} "
+            raise LimitExceeded(f"the model of {self.proof.name!r} at {fmt_values(plan.int_values)} has {total} "
                                 f"cells with every free alphabet at 2; at most {self.max_cells} are drawn")
         return sizes
 
@@ -961,7 +399,7 @@ class ModelFactory:
                 progress = True
                 if not use:
                     continue
-                val = expr.xreplace(_symbol_values(values, expr.free_symbols))
+                val = expr.xreplace(symbol_values(values, expr.free_symbols))
                 if not val.is_Rational:
                     val = sympy.nsimplify(val) if val.is_number else val
                 if val.is_Rational:
@@ -981,7 +419,7 @@ class ModelFactory:
         for v in drawn.plan.order:
             node = drawn.plan.nodes[v]
             if node.spec is not None:
-                channel_params |= {s.name for s in _spec_symbols(node.spec)}
+                channel_params |= {s.name for s in spec_symbols(node.spec)}
         for sid, name, xs, ys in self.fano_errors:
             if name in channel_params or name in done:
                 continue
@@ -1013,20 +451,6 @@ class ModelFactory:
                 continue
             if self.domains[name].contains(sympy.Rational(frac.numerator, frac.denominator)):
                 drawn.params[name] = frac
-
-
-def _random_topological(g: nx.DiGraph, rng: random.Random) -> tuple[str, ...]:
-    indeg = {v: g.in_degree(v) for v in g}
-    ready = [v for v, d in indeg.items() if d == 0]
-    out = []
-    while ready:
-        v = ready.pop(rng.randrange(len(ready)))
-        out.append(v)
-        for w in g.successors(v):
-            indeg[w] -= 1
-            if indeg[w] == 0:
-                ready.append(w)
-    return tuple(out)
 
 
 def _one_hot(m: int, k: int) -> list[Fraction]:
@@ -1278,11 +702,11 @@ def hypothesis_violations(drawn: DrawnModel) -> list[str]:
             if e == 0:
                 continue
             if isinstance(e, I):
-                l, r, g = (_rvset_names(s, ints, hid) for s in e.args)
+                l, r, g = (names_at(s, ints, hid) for s in e.args)
                 if not _ci_holds(joint, l, r, g):
                     out.append(f"{hid}: {sympy.sstr(e)} is not 0")
             elif isinstance(e, H):
-                t, g = _rvset_names(e.target, ints, hid), _rvset_names(e.given, ints, hid)
+                t, g = names_at(e.target, ints, hid), names_at(e.given, ints, hid)
                 marg = joint.marginal(list(g) + list(t))
                 rows = math.prod(marg.shape[: len(g)]) if g else 1
                 tab = marg.table.reshape(rows, -1)
@@ -1358,7 +782,7 @@ def models_for(proof, *, max_alphabet: int = 3, max_cells: int = MAX_CELLS):
     @st.composite
     def _models(draw):
         try:
-            return factory.draw(_HypothesisChoices(draw))
+            return factory.draw(HypothesisChoices(draw))
         except InvalidDraw:
             assume(False)
 

@@ -27,6 +27,7 @@ from typing import Mapping
 import sympy
 from sympy import S
 
+from derive.core.channel_matrix import channel_matrix
 from derive.core.hypotheses import ChannelSpec
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
@@ -34,7 +35,7 @@ from derive.kernel.report import TrustedFact
 from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
-__all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient", "channel_rows",
+__all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient",
            "sdpi_coefficient", "smallest_value", "decimal_at_least"]
 
 _PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
@@ -76,28 +77,6 @@ def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
     return None
 
 
-def channel_rows(spec: ChannelSpec) -> list[list[sympy.Expr]] | None:
-    """The rows ``p(y|x)`` of a finite channel (symbolic entries allowed); ``None`` for AWGN."""
-    if spec.name == "matrix":
-        return [list(r) for r in spec.rows or ()]
-    if spec.name == "BSC":
-        (p,) = spec.params
-        return [[1 - p, p], [p, 1 - p]]
-    if spec.name == "BEC":
-        (e,) = spec.params
-        return [[1 - e, e, S.Zero], [S.Zero, e, 1 - e]]
-    if spec.name == "Z":
-        (p,) = spec.params
-        return [[S.One, S.Zero], [p, 1 - p]]
-    if spec.name == "QSC":
-        q, p = spec.params
-        if not (q.is_Integer and 2 <= int(q) <= 64):
-            return None
-        k = int(q)
-        return [[(1 - p) if i == j else p / (k - 1) for j in range(k)] for i in range(k)]
-    return None
-
-
 def _abs(x: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | None:
     s = sign_of(x, domains)
     if s in ("pos", "nonneg", "zero"):
@@ -109,7 +88,7 @@ def _abs(x: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | 
 
 def dobrushin_coefficient(spec: ChannelSpec, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | None:
     """``η_TV(K) = max_{x,x'} (1/2) Σ_y |K(y|x) - K(y|x')|``, exact; ``None`` if a sign is undecidable."""
-    rows = channel_rows(spec)
+    rows = channel_matrix(spec)
     if rows is None:
         return None
     best: sympy.Expr = S.Zero
@@ -145,7 +124,7 @@ def chi2_envelope_coefficient(spec: ChannelSpec, target: sympy.Expr | None = Non
 
     ``target`` (a rational) lets the refinement stop as soon as the bound is below it.
     """
-    rows = channel_rows(spec)
+    rows = channel_matrix(spec)
     if rows is None:
         return None
     exact = numeric_rows(rows)

@@ -23,11 +23,9 @@ step's reading of its error probability and alphabet) are *premises*: a model on
 which one is false is skipped for the steps that rest on it, and the report says
 how many were skipped.
 
-Shrinking replays the failing model's recorded choices with smaller ones
-(integer parameters and alphabet sizes come first, so ``n`` and alphabets shrink
-first), keeping each change that still violates the claim with every premise
-holding — the same idea as hypothesis's shrinker, run from the counterexample
-found. :func:`verify_report_against_kernel` compares with the kernel: a step the
+Shrinking (:mod:`derive.numeric.shrink`) replays the failing model's recorded choices
+with smaller ones while the claim stays violated with every premise holding; statements
+are compiled once by :mod:`derive.numeric.compile`. :func:`verify_report_against_kernel` compares with the kernel: a step the
 kernel *proved* that the numbers contradict is a kernel bug, reported loudly.
 """
 
@@ -48,11 +46,12 @@ from scipy.special import entr
 from derive.core.hypotheses import Assume
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
-from derive.errors import Counterexample, DeriveError, InvalidArgument, LimitExceeded
+from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate
 from derive.numeric.expressions import rvset_names
+from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
     DrawnModel,
     InvalidDraw,
@@ -548,83 +547,6 @@ class _Verifier:
         return verdict == "violated", sample, lhs, rhs
 
 
-# ----------------------------------------------------------------------------- shrinking
-
-def _shrink(verifier: _Verifier, target: _Target, choices: list[int], deadline: float,
-            seed: int = 0) -> tuple[list[int], int]:
-    """Simplify the recorded choices while the claim stays violated (every premise holding).
-
-    First the structural choices (integer parameters, alphabet sizes): each is lowered with the later
-    choices redrawn at random a few times; then every choice is set to 0, halved or decremented with
-    the rest replayed. A candidate is kept when its model has fewer cells, or as many and simpler choices.
-    """
-    calls = 0
-    rng = random.Random(seed)
-
-    def run(src) -> tuple | None:
-        nonlocal calls
-        calls += 1
-        try:
-            drawn = verifier.factory.draw(src)
-        except (InvalidDraw, LimitExceeded):
-            return None
-        bad, *_ = verifier.violated(drawn, target)
-        return ((drawn.size(), len(src.record), src.record), drawn.structural) if bad else None
-
-    def budget_ok() -> bool:
-        return calls < SHRINK_BUDGET and time.monotonic() < deadline
-
-    first = run(ReplayChoices(choices))
-    if first is None:  # pragma: no cover - replaying a recorded violation is deterministic
-        return list(choices), calls
-    best, structural = first
-    improved = True
-    while improved and budget_ok():
-        improved = False
-        # 1. structural choices lowered, the rest redrawn
-        i = 0
-        while i < structural and budget_ok():
-            seq = best[2]
-            for v in range(0, seq[i]):
-                hit = None
-                for _ in range(12):
-                    if not budget_ok():
-                        break
-                    got = run(RandomChoices(random.Random(rng.random()), prefix=seq[:i] + [v]))
-                    if got is not None and got[0] < best:
-                        hit = got
-                        break
-                if hit is not None:
-                    best, structural = hit
-                    improved = True
-                    break
-            i += 1
-        # 2. everything simplest after a prefix
-        for cut in (0, len(best[2]) // 8, len(best[2]) // 4, len(best[2]) // 2):
-            if not budget_ok():
-                break
-            got = run(ReplayChoices(best[2][:cut]))
-            if got is not None and got[0] < best:
-                best, structural = got
-                improved = True
-                break
-        # 3. each choice to 0, then halved, then minus one
-        i = 0
-        while i < len(best[2]) and budget_ok():
-            seq = best[2]
-            if seq[i] > 0:
-                for v in sorted({0, seq[i] // 2, seq[i] - 1}):
-                    if v >= seq[i]:
-                        continue
-                    got = run(ReplayChoices(seq[:i] + [v] + seq[i + 1:]))
-                    if got is not None and got[0] < best:
-                        best, structural = got
-                        improved = True
-                        break
-            i += 1
-    return list(best[2]), calls
-
-
 # ----------------------------------------------------------------------------- the driver
 
 def _fmt(v: Any) -> str:
@@ -755,7 +677,8 @@ def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any,
     shrunk = False
     original = list(choices)
     if shrink:
-        new, replays = _shrink(v, target, choices, time.monotonic() + SHRINK_SECONDS)
+        new, replays = shrink_choices(v.factory.draw, lambda drawn: v.violated(drawn, target)[0], choices,
+                                      time.monotonic() + SHRINK_SECONDS, budget=SHRINK_BUDGET)
         shrunk = new != choices
         choices = new
     rec = _record(v, target, choices, lhs, rhs, shrunk, replays)

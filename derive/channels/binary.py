@@ -47,7 +47,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from derive.numeric.exact import Q, fraction_of_q, iv, iv_log, iv_lower, iv_upper, q_of
+from derive.numeric.exact import Q, fraction_of_q, iv, iv_log, iv_lower, iv_upper, q_of, ulp_down, ulp_up
 from derive.kernel.chi2_envelope import pair_chi2_upper_bound
 
 __all__ = [
@@ -239,14 +239,6 @@ def pair_sup(a: Sequence[Fraction], b: Sequence[Fraction], t_float: float | None
     return PairSup(i, j, best, upper, best_t, limit, tv, points)
 
 
-def _down(x: np.ndarray) -> np.ndarray:
-    return np.nextafter(x, -np.inf)
-
-
-def _up(x: np.ndarray) -> np.ndarray:
-    return np.nextafter(x, np.inf)
-
-
 def _tangent_upper_intervals(A_lo: np.ndarray, A_hi: np.ndarray, B_lo: np.ndarray, B_hi: np.ndarray,
                              t: np.ndarray) -> np.ndarray:
     """Rigorous float upper bounds on ``max_{[0,1]}`` of the tangent of g at ``t`` (one per pair), hence on
@@ -262,39 +254,39 @@ def _tangent_upper_intervals(A_lo: np.ndarray, A_hi: np.ndarray, B_lo: np.ndarra
     ss = 1.0 - tt  # exact: t is a dyadic rational with at most 52 bits after the point
     with np.errstate(all="ignore"):
         both_zero = (A_hi == 0) & (B_hi == 0)
-        d_lo = _down(A_lo - B_hi)
-        d_hi = _up(A_hi - B_lo)
-        sq_lo, sq_hi = _up(d_lo * d_lo), _up(d_hi * d_hi)
+        d_lo = ulp_down(A_lo - B_hi)
+        d_hi = ulp_up(A_hi - B_lo)
+        sq_lo, sq_hi = ulp_up(d_lo * d_lo), ulp_up(d_hi * d_hi)
         d2_hi = np.maximum(sq_lo, sq_hi)
-        d2_lo = np.where(d_lo > 0, _down(d_lo * d_lo), np.where(d_hi < 0, _down(d_hi * d_hi), 0.0))
-        u_lo = _down(_down(tt * A_lo) + _down(ss * B_lo))
-        u_hi = _up(_up(tt * A_hi) + _up(ss * B_hi))
+        d2_lo = np.where(d_lo > 0, ulp_down(d_lo * d_lo), np.where(d_hi < 0, ulp_down(d_hi * d_hi), 0.0))
+        u_lo = ulp_down(ulp_down(tt * A_lo) + ulp_down(ss * B_lo))
+        u_hi = ulp_up(ulp_up(tt * A_hi) + ulp_up(ss * B_hi))
         ok = u_lo > 0
-        g_terms = np.where(both_zero, 0.0, np.where(ok, _up(d2_hi / np.where(ok, u_lo, 1.0)), np.inf))
+        g_terms = np.where(both_zero, 0.0, np.where(ok, ulp_up(d2_hi / np.where(ok, u_lo, 1.0)), np.inf))
         g_sum = g_terms.sum(axis=1)
-        g_sum = _up(g_sum + _up(gamma * g_sum))
-        g_up = _up(_up(t * (1.0 - t)) * g_sum)
-        t2_lo, t2_hi = _down(tt * tt), _up(tt * tt)
-        s2_lo, s2_hi = _down(ss * ss), _up(ss * ss)
-        w_lo = _down(_down(B_lo * s2_lo) - _up(A_hi * t2_hi))
-        w_hi = _up(_up(B_hi * s2_hi) - _down(A_lo * t2_lo))
-        u2_lo = _down(u_lo * u_lo)
-        u2_hi = _up(u_hi * u_hi)
+        g_sum = ulp_up(g_sum + ulp_up(gamma * g_sum))
+        g_up = ulp_up(ulp_up(t * (1.0 - t)) * g_sum)
+        t2_lo, t2_hi = ulp_down(tt * tt), ulp_up(tt * tt)
+        s2_lo, s2_hi = ulp_down(ss * ss), ulp_up(ss * ss)
+        w_lo = ulp_down(ulp_down(B_lo * s2_lo) - ulp_up(A_hi * t2_hi))
+        w_hi = ulp_up(ulp_up(B_hi * s2_hi) - ulp_down(A_lo * t2_lo))
+        u2_lo = ulp_down(u_lo * u_lo)
+        u2_hi = ulp_up(u_hi * u_hi)
         ok2 = ok & (u2_lo > 0)
         safe_lo = np.where(ok2, u2_lo, 1.0)
-        hi_pos = _up(_up(d2_hi * w_hi) / safe_lo)
-        hi_neg = _up(_up(d2_lo * w_hi) / u2_hi)
+        hi_pos = ulp_up(ulp_up(d2_hi * w_hi) / safe_lo)
+        hi_neg = ulp_up(ulp_up(d2_lo * w_hi) / u2_hi)
         p_hi = np.where(w_hi >= 0, hi_pos, hi_neg)
-        lo_neg = _down(_down(d2_hi * w_lo) / safe_lo)
-        lo_pos = _down(_down(d2_lo * w_lo) / u2_hi)
+        lo_neg = ulp_down(ulp_down(d2_hi * w_lo) / safe_lo)
+        lo_pos = ulp_down(ulp_down(d2_lo * w_lo) / u2_hi)
         p_lo = np.where(w_lo < 0, lo_neg, lo_pos)
         p_hi = np.where(both_zero, 0.0, np.where(ok2, p_hi, np.inf))
         p_lo = np.where(both_zero, 0.0, np.where(ok2, p_lo, -np.inf))
-        s_hi = _up(p_hi.sum(axis=1) + _up(gamma * np.abs(p_hi).sum(axis=1)))
-        s_lo = _down(p_lo.sum(axis=1) - _up(gamma * np.abs(p_lo).sum(axis=1)))
-        right = _up(s_hi * (1.0 - t))
-        left = _up(-s_lo * t)
-        out = _up(g_up + np.maximum(right, left))
+        s_hi = ulp_up(p_hi.sum(axis=1) + ulp_up(gamma * np.abs(p_hi).sum(axis=1)))
+        s_lo = ulp_down(p_lo.sum(axis=1) - ulp_up(gamma * np.abs(p_lo).sum(axis=1)))
+        right = ulp_up(s_hi * (1.0 - t))
+        left = ulp_up(-s_lo * t)
+        out = ulp_up(g_up + np.maximum(right, left))
     return np.where(np.isfinite(out), out, np.inf)
 
 
@@ -302,8 +294,8 @@ def _float_enclosure(rows: Sequence[Sequence[Fraction]]) -> tuple[np.ndarray, np
     """Nearest floats of exact rows and an enclosure ``[lo, hi]`` of each entry (exact zeros stay 0)."""
     F = np.array([[x.numerator / x.denominator for x in r] for r in rows], dtype=np.float64)
     exact = np.array([[Fraction(v) == x for v, x in zip(fr, r)] for fr, r in zip(F.tolist(), rows)])
-    lo = np.where(exact, F, np.nextafter(F, -np.inf))
-    hi = np.where(exact, F, np.nextafter(F, np.inf))
+    lo = np.where(exact, F, ulp_down(F))
+    hi = np.where(exact, F, ulp_up(F))
     return F, np.maximum(lo, 0.0), hi
 
 

@@ -11,7 +11,8 @@
   rigorously, and the bound uses the enclosure's far end.
 * :func:`float_down` / :func:`float_up` round an exact rational outward, and :func:`float_lower` /
   :func:`float_upper` the ends of an arb ball, so a certified bracket printed as floats still contains
-  the true value.
+  the true value; :func:`ulp_down` / :func:`ulp_up` widen a float operation's result (scalars or numpy
+  arrays) by one ulp for float interval arithmetic.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ __all__ = [
     "float_up",
     "float_near",
     "float_lower",
+    "ulp_down",
+    "ulp_up",
     "float_upper",
     "iv",
     "iv_log",
@@ -170,6 +173,21 @@ def float_up(x: Fraction) -> float:
     if Fraction(f) < x:
         f = math.nextafter(f, math.inf)
     return f
+
+
+def ulp_down(x: Any) -> Any:
+    """``x`` (a float, or a numpy array of them, each the correctly rounded result of one operation) moved
+    one ulp down: below the exact result, so float interval arithmetic stays rigorous."""
+    import numpy as np
+
+    return np.nextafter(x, -np.inf)
+
+
+def ulp_up(x: Any) -> Any:
+    """``x`` moved one ulp up (see :func:`ulp_down`)."""
+    import numpy as np
+
+    return np.nextafter(x, np.inf)
 
 
 def float_lower(x: Any) -> float:

@@ -72,11 +72,33 @@ def _show(v: Fraction | float) -> str:
     return str(v) if isinstance(v, Fraction) else repr(v)
 
 
+def _sympy_number(v: Fraction | float) -> Any:
+    import sympy
+
+    f = v if isinstance(v, Fraction) else Fraction(v)  # a float is the binary rational it holds
+    return sympy.Rational(f.numerator, f.denominator)
+
+
 class Channel:
     """A channel ``K(y|x)``. Subclasses set ``name`` and implement ``__str__``."""
 
     name = "channel"
     finite = False
+
+    def parameters(self) -> tuple[Any, ...]:
+        """The parameters of a named channel, in the order of its proof-file spelling (``QSC(q, p)``)."""
+        raise InvalidArgument(f"{self} is not a named channel")
+
+    def to_spec(self) -> Any:
+        """The proof files' :class:`~derive.core.hypotheses.ChannelSpec` of this channel, with exact entries
+        (floats become the binary rationals they hold): the inverse of :func:`from_spec`, so the kernel's
+        coefficients (:mod:`derive.kernel.coefficients`) can be asked about a library channel."""
+        from derive.core.hypotheses import ChannelSpec
+
+        if self.name in ("BSC", "BEC", "Z", "QSC", "AWGN"):
+            return ChannelSpec(self.name, tuple(_sympy_number(v) for v in self.parameters()))
+        rows = self.rational_rows()  # type: ignore[attr-defined]
+        return ChannelSpec("matrix", (), tuple(tuple(_sympy_number(v) for v in r) for r in rows))
 
     def latex(self) -> str:
         import sympy
@@ -201,6 +223,9 @@ class BSC(FiniteChannel):
         self.delta = _probability(delta, "the BSC crossover probability δ")
         super().__init__(named_channel_rows("BSC", [self.delta]), "BSC")
 
+    def parameters(self) -> tuple[Any, ...]:
+        return (self.delta,)
+
     def __str__(self) -> str:
         return f"BSC({_show(self.delta)})"
 
@@ -214,6 +239,9 @@ class BEC(FiniteChannel):
         self.eps = _probability(eps, "the BEC erasure probability ε")
         super().__init__(named_channel_rows("BEC", [self.eps]), "BEC")
 
+    def parameters(self) -> tuple[Any, ...]:
+        return (self.eps,)
+
     def __str__(self) -> str:
         return f"BEC({_show(self.eps)})"
 
@@ -226,6 +254,9 @@ class Z(FiniteChannel):
     def __init__(self, p: Any) -> None:
         self.p = _probability(p, "the Z-channel flip probability p")
         super().__init__(named_channel_rows("Z", [self.p]), "Z")
+
+    def parameters(self) -> tuple[Any, ...]:
+        return (self.p,)
 
     def __str__(self) -> str:
         return f"Z({_show(self.p)})"
@@ -243,6 +274,9 @@ class QSC(FiniteChannel):
         self.q = int(qq)
         self.p = _probability(p, "the QSC error probability p")
         super().__init__(named_channel_rows("QSC", [self.q, self.p]), "QSC")
+
+    def parameters(self) -> tuple[Any, ...]:
+        return (self.q, self.p)
 
     def __str__(self) -> str:
         return f"QSC({self.q}, {_show(self.p)})"
@@ -284,6 +318,9 @@ class AWGN(Channel):
 
     def __hash__(self) -> int:
         return hash(("AWGN", Fraction(self.snr)))
+
+    def parameters(self) -> tuple[Any, ...]:
+        return (self.snr,)
 
     def __str__(self) -> str:
         return f"AWGN({_show(self.snr)})"

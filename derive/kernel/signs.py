@@ -168,8 +168,11 @@ def _symbol_sign(x: sympy.Symbol, domains: Mapping[sympy.Symbol, Domain]) -> Sig
         if x.is_nonpositive:
             return "nonpos"
         return None
-    lo, lo_strict = d.lower_bound()
-    hi, hi_strict = d.upper_bound()
+    return _range_sign(*d.lower_bound(), *d.upper_bound())
+
+
+def _range_sign(lo: sympy.Expr, lo_strict: bool, hi: sympy.Expr, hi_strict: bool) -> Sign:
+    """The sign of every number in the interval from ``lo`` to ``hi`` (ends excluded when strict)."""
     if lo.is_finite and (lo > 0 or (lo == 0 and lo_strict)):
         return "pos"
     if hi.is_finite and (hi < 0 or (hi == 0 and hi_strict)):
@@ -422,20 +425,7 @@ Interval = tuple[sympy.Expr, sympy.Expr]
 
 def _interval_sign(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
     iv = _interval(expr, domains, 0)
-    if iv is None:
-        return None
-    lo, hi = iv
-    if lo.is_finite and lo > 0:
-        return "pos"
-    if hi.is_finite and hi < 0:
-        return "neg"
-    if lo == 0 and hi == 0:
-        return "zero"
-    if lo.is_finite and lo >= 0:
-        return "nonneg"
-    if hi.is_finite and hi <= 0:
-        return "nonpos"
-    return None
+    return None if iv is None else _range_sign(iv[0], False, iv[1], False)
 
 
 def _interval(expr: sympy.Expr, domains, depth: int) -> Interval | None:

@@ -247,6 +247,12 @@ def _bound(prob: _Problem, verts: Sequence[_Vertex]) -> float | Fraction:
     return best
 
 
+def _support(P: Sequence[Any], rows: Sequence[Sequence[Any]]) -> tuple[list[int], list[int]]:
+    """The inputs ``P`` charges and the outputs they reach with positive probability."""
+    S = [x for x, v in enumerate(P) if v > 0]
+    return S, [y for y in range(len(rows[0])) if any(P[x] * rows[x][y] != 0 for x in S)]
+
+
 def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], *, lower: Fraction = Fraction(0),
                      target: Fraction = Fraction(1, 10 ** 6), budget: float = 2.0,
                      max_cells: int = 200_000) -> SimplexBound:
@@ -259,8 +265,7 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
-    S = [x for x, v in enumerate(P) if v > 0]
-    cols = [y for y in range(len(rows[0])) if any(P[x] * rows[x][y] != 0 for x in S)]
+    S, cols = _support(P, rows)
     K = [[q_of(Fraction(rows[x][y])) for y in cols] for x in S]
     Pq = [q_of(Fraction(P[x])) for x in S]
     prob = _Problem(K, Pq)
@@ -491,8 +496,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
-    S = [x for x, v in enumerate(P) if v > 0]
-    cols = [y for y in range(len(rows[0])) if any(P[x] * rows[x][y] != 0 for x in S)]
+    S, cols = _support(P, rows)
     Kfr = [[Fraction(rows[x][y]) for y in cols] for x in S]
     Pfr = [Fraction(P[x]) for x in S]
     prob = _Problem([[q_of(v) for v in r] for r in Kfr], [q_of(v) for v in Pfr])

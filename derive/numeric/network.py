@@ -301,6 +301,10 @@ class _Structure:
         if v not in self.names:
             self.names.append(v)
 
+    def _mention_variables(self, h: Hypothesis, where: str) -> None:
+        for v in self._names(h.variables(), where):
+            self._mention(v)
+
     def _names(self, s: RVSet, where: str) -> tuple[str, ...]:
         return names_at(s, self.values, where)
 
@@ -319,8 +323,7 @@ class _Structure:
 
     @add.register
     def _(self, h: Markov, hid: str, where: str) -> None:
-        for v in self._names(h.variables(), where):
-            self._mention(v)
+        self._mention_variables(h, where)
         links = [self._names(s, where) for s in h.chain]
         for j in range(1, len(links) - 1):
             past = frozenset(x for l in links[:j] for x in l)
@@ -330,8 +333,7 @@ class _Structure:
     @add.register
     def _(self, h: Independent, hid: str, where: str) -> None:
         l, r, c = (self._names(s, where) for s in (h.left, h.right, h.given))
-        for v in self._names(h.variables(), where):
-            self._mention(v)
+        self._mention_variables(h, where)
         self.cis.append(CI(frozenset(l), frozenset(r), frozenset(c), hid))
         self.prefs.append(("edges", [(u, v) for u in c for v in l + r]))
 
@@ -358,8 +360,7 @@ class _Structure:
 
     @add.register
     def _(self, h: Channel, hid: str, where: str) -> None:
-        for v in self._names(h.variables(), where):
-            self._mention(v)
+        self._mention_variables(h, where)
         outs = self._names(h.output, where)
         ins = self._names(h.input, where)
         in_size, out_size = _channel_sizes(h.spec, self.values)
@@ -390,8 +391,7 @@ class _Structure:
 
     @add.register
     def _(self, h: FunctionOf, hid: str, where: str) -> None:
-        for v in self._names(h.variables(), where):
-            self._mention(v)
+        self._mention_variables(h, where)
         outs = self._names(h.output, where)
         ins = self._names(h.input, where)
         if set(outs) & set(ins):

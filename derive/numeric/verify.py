@@ -301,25 +301,6 @@ class _Sample:
             self.num_cache[key] = v
         return v
 
-    def side_float(self, side: Side) -> float:
-        P = self.drawn.params
-        total = 0.0
-        for f in side.const:
-            total += f(P, False)
-        joint = self.fmodel.joint
-        for coeffs, kind, payload in side.terms:
-            c = 0.0
-            for f in coeffs:
-                c += f(P, False)
-            if c == 0:
-                continue
-            if kind == "H":
-                v = self.entropy_float(payload)
-            else:
-                v = evaluate(payload, self.fmodel, units=self.units)
-            total += c * v
-        return total
-
     def entropy_mp(self, names: tuple[str, ...]) -> mpmath.mpf:
         """``H(names)`` from the exact integer table: ``log D - sum N log N / D`` (current mpmath precision)."""
         key = ("Hmp", frozenset(names))
@@ -347,21 +328,25 @@ class _Sample:
             self.num_cache[key] = v
         return v
 
-    def side_mp(self, side: Side) -> mpmath.mpf:
+    def side_value(self, side: Side, mp: bool) -> Any:
+        """``side`` on this model: float64 on the float joint, or mpmath (current precision) on the exact one."""
         P = self.drawn.params
-        total = mpmath.mpf(0)
+        zero = mpmath.mpf(0) if mp else 0.0
+        total = zero
         for f in side.const:
-            total += f(P, True)
+            total += f(P, mp)
         for coeffs, kind, payload in side.terms:
-            c = mpmath.mpf(0)
+            c = zero
             for f in coeffs:
-                c += f(P, True)
+                c += f(P, mp)
             if c == 0:
                 continue
             if kind == "H":
-                v = self.entropy_mp(payload)
-            else:
+                v = self.entropy_mp(payload) if mp else self.entropy_float(payload)
+            elif mp:
                 v = evaluate(payload, self.exact(), units=self.units, precision="mp", dps=self.dps)
+            else:
+                v = evaluate(payload, self.fmodel, units=self.units)
             total += c * v
         return total
 
@@ -380,8 +365,8 @@ def _check(sample: _Sample, comp: CompiledStatement, force_mp: bool = False,
     ``confirm_violations=False`` (premises) a clear float64 violation is taken as it is.
     Raises ``DeriveError``/``ArithmeticError`` when the statement cannot be evaluated on this model.
     """
-    lhs = sample.side_float(comp.lhs)
-    rhs = sample.side_float(comp.rhs)
+    lhs = sample.side_value(comp.lhs, False)
+    rhs = sample.side_value(comp.rhs, False)
     if math.isnan(lhs) or math.isnan(rhs):
         raise InvalidArgument("a side evaluates to nan")
     if force_mp:
@@ -406,8 +391,8 @@ def _check(sample: _Sample, comp: CompiledStatement, force_mp: bool = False,
 
 def _confirm(sample: _Sample, comp: CompiledStatement) -> tuple[str, Any, Any]:
     with mpmath.workdps(sample.dps + 10):
-        lhs = sample.side_mp(comp.lhs)
-        rhs = sample.side_mp(comp.rhs)
+        lhs = sample.side_value(comp.lhs, True)
+        rhs = sample.side_value(comp.rhs, True)
         if mpmath.isnan(lhs) or mpmath.isnan(rhs):
             raise InvalidArgument("a side evaluates to nan")
         tol = _tolerance(sample.dps) * max(1, abs(lhs) if mpmath.isfinite(lhs) else 1,

@@ -32,6 +32,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from derive.core.channel_matrix import named_channel_rows
 from derive.errors import InvalidArgument
 from derive.numeric.distributions import Distributions, JointPMF
 
@@ -193,13 +194,12 @@ def _matrix(rows: list[list[Fraction]], exact: bool) -> np.ndarray:
 
 def bsc_matrices(lo: object = 0, hi: object = Fraction(1, 2), *, exact: bool = True) -> SearchStrategy[np.ndarray]:
     """Binary symmetric channels ``[[1-d, d], [d, 1-d]]`` with ``lo <= d <= hi`` (exact Fractions)."""
-    return probabilities(lo, hi).map(lambda d: _matrix([[1 - d, d], [d, 1 - d]], exact))
+    return probabilities(lo, hi).map(lambda d: _matrix(named_channel_rows("BSC", [d]), exact))
 
 
 def bec_matrices(lo: object = 0, hi: object = 1, *, exact: bool = True) -> SearchStrategy[np.ndarray]:
     """Binary erasure channels ``[[1-e, e, 0], [0, e, 1-e]]`` (output 1 is the erasure)."""
-    z = Fraction(0)
-    return probabilities(lo, hi).map(lambda e: _matrix([[1 - e, e, z], [z, e, 1 - e]], exact))
+    return probabilities(lo, hi).map(lambda e: _matrix(named_channel_rows("BEC", [e]), exact))
 
 
 @st.composite

@@ -65,6 +65,7 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
+import scipy.linalg
 
 from derive.channels.exact import float_down, float_up
 
@@ -82,6 +83,8 @@ MAX_OUTPUTS = 4
 _U = 2.0 ** -53
 _INF = math.inf
 _PREC = 128
+#: Cells split per round of the search (their children's dual points are found together, vectorized).
+_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,8 @@ class _Problem:
         self.Sinv = _flint.arb_mat(S).inv()          # raises ZeroDivisionError when not certified invertible
         self.Sigma_f = np.array([[float(S[i][j].mid()) for j in range(n)] for i in range(n)])
         self._vcache: dict[tuple, tuple] = {}
+        eye = np.eye(n)
+        self.axis_dirs = [eye[i] for i in range(n)] + [-eye[i] for i in range(n)] + [np.ones(n), -np.ones(n)]
 
     # -- vertex data ---------------------------------------------------------------------------------------
     def vertex(self, v: tuple[Fraction, ...]) -> tuple:
@@ -208,12 +213,15 @@ class _Problem:
                 else:
                     E += py * t ** 3 / (6 * (1 - t))
         n = self.q - 1
-        wa = _flint.arb_mat([[_arb(w[i])] for i in range(n)])
-        lam = self.Sinv * wa
+        wb = [_arb(x) for x in w]
+        lam = self.Sinv * _flint.arb_mat([[wb[i]] for i in range(n)])
         mid = np.array([float(lam[i, 0].mid()) for i in range(n)])
         rad = np.array([float(lam[i, 0].rad()) for i in range(n)]) + np.abs(mid) * 2 * _U
         om = _omega_upper(self.Fr, mid, rad, self.rel + _U)
-        out = (_arb_hi(D), w, [lam[i, 0] for i in range(n)], om, _INF if e_inf else float_up(E))
+        pb = [_arb(x) for x in self.pbar]
+        wq = [wb[y] / pb[y] for y in range(self.q)]            # w / p̄, for the χ² form B
+        out = (_arb_hi(D), wb, [lam[i, 0] for i in range(n)], om, _INF if e_inf else float_up(E),
+               [_arb(x) for x in v], wq)
         self._vcache[v] = out
         return out
 
@@ -267,6 +275,79 @@ class _Problem:
             else:
                 break
         return lam, cur, ok
+
+    def dual_many(self, mus: np.ndarray, lam0: np.ndarray, iters: int = 25, retry: bool = True) -> np.ndarray:
+        """:meth:`dual` for many means at once (rows of ``mus``; damped Newton, vectorized)."""
+        Fr, P = self.Fr, self.P
+        n = Fr.shape[1]
+
+        def phi(L: np.ndarray) -> np.ndarray:
+            e = L @ Fr.T
+            M = e.max(axis=1, keepdims=True)
+            return (L * mus).sum(axis=1) - M[:, 0] - np.log((P * np.exp(e - M)).sum(axis=1))
+
+        def phi_rows(L: np.ndarray, mu: np.ndarray) -> np.ndarray:
+            e = L @ Fr.T
+            M = e.max(axis=1, keepdims=True)
+            return (L * mu).sum(axis=1) - M[:, 0] - np.log((P * np.exp(e - M)).sum(axis=1))
+
+        lam = lam0.copy()
+        cur = phi(lam)
+        active = np.ones(len(mus), dtype=bool)
+        done = np.zeros(len(mus), dtype=bool)
+        eye = np.eye(n) * 1e-13
+        for _ in range(iters):
+            if not active.any():
+                break
+            L = lam[active]
+            e = L @ Fr.T
+            w = P * np.exp(e - e.max(axis=1, keepdims=True))
+            w /= w.sum(axis=1, keepdims=True)
+            m = w @ Fr
+            g = mus[active] - m
+            conv = np.abs(g).max(axis=1) < 1e-10
+            C = np.einsum("bk,ki,kj->bij", w, Fr, Fr) - m[:, :, None] * m[:, None, :] + eye
+            try:
+                step = np.linalg.solve(C, g[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                break
+            sm = np.abs(step).max(axis=1, keepdims=True)
+            step = np.where(sm > 50, step * 50 / np.maximum(sm, 1e-300), step)
+            idx = np.flatnonzero(active)
+            t = np.ones(len(idx))
+            todo = ~conv
+            for _ in range(20):
+                if not todo.any():
+                    break
+                cand = L + t[:, None] * step
+                sub = mus
+                val = (cand * sub[idx]).sum(axis=1) - np.max(cand @ Fr.T, axis=1) - np.log(
+                    (P * np.exp(cand @ Fr.T - np.max(cand @ Fr.T, axis=1, keepdims=True))).sum(axis=1))
+                ok = todo & (val >= cur[idx])
+                lam[idx[ok]] = cand[ok]
+                cur[idx[ok]] = val[ok]
+                todo &= ~ok
+                t = np.where(todo, t / 2, t)
+            done[idx[conv]] = True
+            active[idx[conv | todo]] = False
+        if retry and not done.all() and np.any(lam0[~done]):
+            bad = np.flatnonzero(~done)
+            again = self.dual_many(mus[bad], np.zeros((len(bad), n)), iters, retry=False)
+            better = phi_rows(again, mus[bad]) > cur[bad]
+            lam[bad[better]] = again[better]
+        return lam
+
+    def ratio_float_many(self, lams: np.ndarray) -> np.ndarray:
+        """Float estimates of ``R`` at the tilts ``Q_λ`` (rows of ``lams``): only to choose which to certify."""
+        e = lams @ self.Fr.T
+        M = e.max(axis=1, keepdims=True)
+        w = self.P * np.exp(e - M)
+        Z = w.sum(axis=1)
+        mu = (w @ self.F) / Z[:, None]
+        Dq = (lams * (mu[:, :-1])).sum(axis=1) - M[:, 0] - np.log(Z)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(mu > 0, mu * np.log(mu / self.pbar_f), 0.0)
+            return np.where(Dq > 1e-12, t.sum(axis=1) / Dq, -_INF)
 
     def _ratio_float(self, lam: np.ndarray) -> float:
         e = self.Fr @ lam
@@ -335,8 +416,6 @@ class _Problem:
 
     def chi2_lower(self) -> float:
         """A certified lower bound on η_χ²(P, K) = sup_δ X(δ)/Q(δ): the Rayleigh quotient at the float maximizer."""
-        import scipy.linalg
-
         n = self.q - 1
         # X(δ) = Σ_{y<q} δ_y²/p̄_y + (Σ δ)²/p̄_q on δ' ∈ R^{q−1}
         Xm = np.diag(1 / self.pbar_f[:-1]) + 1 / self.pbar_f[-1]
@@ -363,66 +442,53 @@ class _Cell:
         self.verts, self.central, self.lam = verts, central, lam
 
 
-def _leading_minors_positive(M: list[list[Fraction]]) -> bool:
-    """``M`` (symmetric, exact) is positive definite: every leading principal minor is positive (Sylvester)."""
-    k = len(M)
-    A = [row[:] for row in M]
-    for i in range(k):                      # Gaussian elimination: the pivots are ratios of leading minors
-        if A[i][i] <= 0:
-            return False
-        for j in range(i + 1, k):
-            f = A[j][i] / A[i][i]
-            for t in range(i, k):
-                A[j][t] -= f * A[i][t]
-    return True
-
-
 def _cone_bound(pr: _Problem, ws: list[tuple]) -> float:
     """§3 on ``conv(p̄, p̄ + w_1, …, p̄ + w_{q−1})`` (``ws``: vertex data): the smaller of the entrywise criterion
-    ``max_ij (B_ij/2 + E_max)/(A_ij/2 − W³/24)`` and the least ``c`` (float guess, exact check) for which
+    ``max_ij (B_ij/2 + E_max)/(A_ij/2 − W³/24)`` and the least ``c`` (float guess, checked in arb) for which
     ``c (A/2 − (W³/24) J) − (B/2 + E_max J)`` is positive definite (``J`` the all-ones matrix; a positive definite
-    form is non-negative on the cone ``a >= 0``)."""
+    form is non-negative on the cone ``a >= 0``; the check: Gaussian elimination in arb, every pivot certified
+    positive)."""
     W = max(d[3] for d in ws)
     Emax = max(d[4] for d in ws)
-    if not math.isfinite(Emax):
+    if not math.isfinite(Emax) or not math.isfinite(W):
         return _INF
-    W3 = Fraction(float_up(Fraction(W) ** 3 / 24))
-    E = Fraction(Emax)
-    n, k = pr.q - 1, len(ws)
     _flint.ctx.prec = _PREC
-    Amid = [[Fraction(0)] * k for _ in range(k)]
-    Arad = Fraction(0)
-    B = [[Fraction(0)] * k for _ in range(k)]
+    W3 = _flint.arb(W) ** 3 / 24
+    E = _flint.arb(Emax)
+    n, k = pr.q - 1, len(ws)
+    Ap = [[None] * k for _ in range(k)]
+    Bp = [[None] * k for _ in range(k)]
     entry = -_INF
     for i in range(k):
         for j in range(i, k):
-            a = sum((_arb(ws[i][1][t]) * ws[j][2][t] for t in range(n)), _flint.arb(0))
-            if not a.is_finite():
-                return _INF
-            Amid[i][j] = Amid[j][i] = _arbf(a.mid())
-            Arad += 2 * _arbf(a.rad()) if i != j else _arbf(a.rad())
-            B[i][j] = B[j][i] = sum((x * y / p for x, y, p in zip(ws[i][1], ws[j][1], pr.pbar)), Fraction(0))
-            den = (Amid[i][j] - _arbf(a.rad())) / 2 - W3
-            entry = _INF if den <= 0 or entry == _INF else max(entry, float_up((B[i][j] / 2 + E) / den))
-    # positive-definite criterion: guess c from the float generalized eigenvalue, then check exactly
-    Ap = np.array([[float(Amid[i][j] / 2 - W3) for j in range(k)] for i in range(k)])
-    Bp = np.array([[float(B[i][j] / 2 + E) for j in range(k)] for i in range(k)])
+            a = sum((ws[i][1][t] * ws[j][2][t] for t in range(n)), _flint.arb(0)) / 2 - W3
+            bb = sum((ws[i][1][t] * ws[j][6][t] for t in range(pr.q)), _flint.arb(0)) / 2 + E
+            Ap[i][j] = Ap[j][i] = a
+            Bp[i][j] = Bp[j][i] = bb
+            if entry < _INF:
+                entry = max(entry, _arb_hi(bb / a)) if _arb_lo(a) > 0 else _INF
+    # positive-definite criterion: guess c from the float generalized eigenvalue, then check in arb
+    Af = np.array([[float(Ap[i][j].mid()) for j in range(k)] for i in range(k)])
+    Bf = np.array([[float(Bp[i][j].mid()) for j in range(k)] for i in range(k)])
     try:
-        import scipy.linalg
-        lam_max = float(scipy.linalg.eigh(Bp, Ap, eigvals_only=True)[-1])
+        lam_max = float(scipy.linalg.eigh(Bf, Af, eigvals_only=True)[-1])
     except (np.linalg.LinAlgError, ValueError):
         return entry
     if not math.isfinite(lam_max) or lam_max <= 0:
         return entry
-    c = Fraction(lam_max * (1 + 1e-9) + 1e-15)
-    if c >= Fraction(entry) if math.isfinite(entry) else False:
+    c_f = lam_max * (1 + 1e-9) + 1e-15
+    if c_f >= entry:
         return entry
-    M = [[c * (Amid[i][j] / 2 - W3) - (B[i][j] / 2 + E) - (c * Arad / 2 if i == j else 0) for j in range(k)]
-         for i in range(k)]
-    # c * Arad / 2 bounds the spectral norm of the perturbation c (A - Amid)/2 (sum of |entries|)
-    if _leading_minors_positive(M):
-        return min(entry, float_up(c))
-    return entry
+    c = _flint.arb(c_f)
+    M = [[c * Ap[i][j] - Bp[i][j] for j in range(k)] for i in range(k)]
+    for i in range(k):
+        if not _arb_lo(M[i][i]) > 0:
+            return entry
+        for j in range(i + 1, k):
+            f = M[j][i] / M[i][i]
+            for t in range(i, k):
+                M[j][t] -= f * M[i][t]
+    return min(entry, _arb_hi(c))
 
 
 def _central_bound(pr: _Problem, cell: _Cell) -> float:
@@ -434,47 +500,65 @@ def _central_bound(pr: _Problem, cell: _Cell) -> float:
     return max(_cone_bound(pr, data[:i] + data[i + 1:]) for i in range(len(data)))
 
 
-def _outer_bound(pr: _Problem, cell: _Cell, target: float) -> float:
-    """§2: ``max_v D(v || p̄)/L_λ(v)``, ``λ`` the dual point of the centroid; when that bound is above ``target``
-    (a cell across a face of the hull of the ``F(x)``, where the centroid may lie outside), also the dual points of
-    the vertices moved a little towards the centroid: the smallest bound (float, rounded up)."""
-    q = pr.q
-    verts = [np.array([float(v[y]) for y in range(q - 1)]) for v in cell.verts]
-    cen = sum(verts) / len(verts)
-    lam, _ = pr.dual(cen, cell.lam)
-    best = _minorant_bound(pr, cell, lam)
-    cell.lam = lam
-    if not math.isfinite(best):
-        for vf in verts:
-            lv, _ = pr.dual(vf + (cen - vf) * 0.01, lam)
-            b = _minorant_bound(pr, cell, lv)
-            if b < best:
-                best, cell.lam = b, lv
-    return best
-
-
 def _minorant_bound(pr: _Problem, cell: _Cell, lam: np.ndarray) -> float:
-    q = pr.q
+    """§2: ``max_v D(v || p̄)/L_λ(v)`` (``L`` in arb from the float upper bound of ``Λ(λ)``), or ``inf`` unless every
+    ``L_λ(v) > 0``."""
     if not np.all(np.isfinite(lam)):
         return _INF
-    Lhi = _log_mgf_upper(pr.Fr, pr.P, lam, pr.rel + _U)
-    lq = [Fraction(float(v)) for v in lam]
+    _flint.ctx.prec = _PREC
+    Lhi = _arb(_log_mgf_upper(pr.Fr, pr.P, lam, pr.rel + _U))
+    la = [_flint.arb(float(x)) for x in lam]
     worst = 0.0
     for v in cell.verts:
-        L = sum((lq[i] * v[i] for i in range(q - 1)), Fraction(0)) - Lhi
-        if L <= 0:
+        d = pr.vertex(v)
+        L = sum((la[i] * d[5][i] for i in range(pr.q - 1)), _flint.arb(0)) - Lhi
+        lo = _arb_lo(L)
+        if not lo > 0:
             return _INF
-        Dv = pr.vertex(v)[0]
-        worst = max(worst, float_up(Fraction(Dv) / L))
+        worst = max(worst, float_up(Fraction(d[0]) / Fraction(lo)))
     return worst
 
 
-def _bound(pr: _Problem, cell: _Cell, target: float) -> float:
-    """The smaller of §3 (valid on every cell: ``s <= 1``) and, for a cell without the vertex ``p̄``, §2."""
-    b = _central_bound(pr, cell)
-    if cell.central or b <= target:
-        return b
-    return min(b, _outer_bound(pr, cell, target))
+def _outside(pr: _Problem, cell: _Cell, dirs: list[np.ndarray]) -> bool:
+    """The cell misses the hull of the ``F(x)`` (so ``Λ* = ∞`` on it and it can be dropped): for one direction
+    ``u``, ``min_v ⟨u, v'⟩ > max_x ⟨u, F'(x)⟩`` (the right side rounded up for float and input errors)."""
+    _flint.ctx.prec = _PREC
+    for u in dirs:
+        if not np.all(np.isfinite(u)) or not np.any(u):
+            continue
+        h = float((pr.Fr @ u).max()) + float(np.abs(u).sum()) * (pr.rel + 8 * _U) * 1.01 + 1e-300
+        ua = [_flint.arb(float(x)) for x in u]
+        if all(_arb_lo(sum((ua[i] * pr.vertex(v)[5][i] for i in range(pr.q - 1)), _flint.arb(0))) > _up(h)
+               for v in cell.verts):
+            return True
+    return False
+
+
+def _up(x: float) -> float:
+    return math.nextafter(math.nextafter(x, _INF), _INF)
+
+
+def _centroid(cell: _Cell, q: int) -> np.ndarray:
+    return np.array([float(sum(v[y] for v in cell.verts) / len(cell.verts)) for y in range(q - 1)])
+
+
+def _vertex_duals(pr: _Problem, cell: _Cell, cen: np.ndarray) -> float:
+    """§2 with the dual points of the vertices moved a little towards the centroid (a cell across a face of the
+    hull of the ``F(x)``, where the centroid's dual point gives no bound): the smallest bound."""
+    verts = np.array([[float(v[y]) for y in range(pr.q - 1)] for v in cell.verts])
+    lams = pr.dual_many(verts + (cen - verts) * 0.01, np.repeat(cell.lam[None, :], len(verts), axis=0))
+    cands = list(lams)
+    big = float(np.abs(cell.lam).max()) if np.all(np.isfinite(cell.lam)) else 0.0
+    s = 1.0
+    while big * s > 0.5 and s > 1e-6:         # the centroid's (diverged) dual point scaled down: a cell at a vertex
+        s /= 2                                  # of the hull needs a moderate tilt in that direction
+        cands.append(cell.lam * s)
+    best = _INF
+    for lv in cands:
+        b = _minorant_bound(pr, cell, lv)
+        if b < best:
+            best, cell.lam = b, lv
+    return best
 
 
 def _split(cell: _Cell, pbar: tuple) -> tuple[_Cell, _Cell]:
@@ -535,26 +619,44 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
         return lo + slack * max(lo, 1e-300)
 
     for c in cells:
-        b = _bound(pr, c, target())
+        b = _central_bound(pr, c)
         heapq.heappush(heap, (-b, counter, c))
         counter += 1
     splits = 0
     converged = False
     while heap:
-        nb, _, c = heap[0]
-        if -nb <= target():
+        tg = target()
+        if -heap[0][0] <= tg:
             converged = True
             break
         if time.perf_counter() - t0 > budget or splits >= max_cells:
             break
-        heapq.heappop(heap)
-        splits += 1
-        for ch in _split(c, pb):
-            b = _bound(pr, ch, target())
-            if not ch.central:
-                est = pr._ratio_float(ch.lam)
-                if est > best_est:
-                    best_est, best_lam = est, ch.lam.copy()
+        batch = []
+        while heap and len(batch) < _BATCH and -heap[0][0] > tg:
+            batch.append(heapq.heappop(heap)[2])
+        splits += len(batch)
+        children = [ch for c in batch for ch in _split(c, pb)]
+        bounds = [_central_bound(pr, ch) for ch in children]
+        need = [i for i, ch in enumerate(children) if not ch.central and bounds[i] > tg]
+        if need:
+            mus = np.array([_centroid(children[i], q) for i in need])
+            lams = pr.dual_many(mus, np.array([children[i].lam for i in need]))
+            ests = pr.ratio_float_many(lams)
+            for j, i in enumerate(need):
+                ch = children[i]
+                b = _minorant_bound(pr, ch, lams[j])
+                ch.lam = lams[j]
+                if not math.isfinite(b):
+                    if _outside(pr, ch, [lams[j]] + pr.axis_dirs):
+                        b = -_INF
+                    else:
+                        b = _vertex_duals(pr, ch, mus[j])
+                bounds[i] = min(bounds[i], b)
+                if ests[j] > best_est:
+                    best_est, best_lam = float(ests[j]), lams[j].copy()
+        for ch, b in zip(children, bounds):
+            if b == -_INF:
+                continue                                        # outside the hull of the F(x): dropped
             heapq.heappush(heap, (-b, counter, ch))
             counter += 1
     if best_lam is not None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from derive.core.channel_matrix import channel_matrix
 from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent
 from derive.core.variables import FamilyMember, RVSet
 
@@ -111,27 +112,9 @@ def _txt(e) -> str:
 # ----------------------------------------------------------------------------- channels
 
 def _rows(spec: ChannelSpec) -> list[list[sympy.Expr]] | None:
-    """Symbolic rows ``p(y | x)`` (the layout of :func:`derive.numeric.models.channel_matrix`); ``None`` for AWGN
-    or a QSC whose alphabet size is not a small integer."""
-    name = spec.name
-    if name == "AWGN":
-        return None
-    if name == "matrix":
-        return [list(r) for r in spec.rows or ()]
-    p = spec.params[-1]
-    if name == "BSC":
-        return [[1 - p, p], [p, 1 - p]]
-    if name == "BEC":
-        return [[1 - p, p, sympy.S.Zero], [sympy.S.Zero, p, 1 - p]]
-    if name == "Z":
-        return [[sympy.S.One, sympy.S.Zero], [p, 1 - p]]
-    if name == "QSC":
-        q = spec.params[0]
-        if not (q.is_Integer and 2 <= int(q) <= 16):
-            return None
-        k = int(q)
-        return [[(1 - p) if i == j else p / (k - 1) for j in range(k)] for i in range(k)]
-    return None
+    """Symbolic rows ``p(y | x)`` (:func:`derive.core.channel_matrix.channel_matrix`); ``None`` for AWGN or a QSC
+    whose alphabet size is not a small integer."""
+    return channel_matrix(spec, max_alphabet=16)
 
 
 def _noise(spec: ChannelSpec, s: _Signs) -> tuple[str, str]:

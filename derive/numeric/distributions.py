@@ -31,6 +31,8 @@ import numpy as np
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
+    "check_names",
+    "object_matrix",
     "JointPMF",
     "Distributions",
     "Model",
@@ -361,7 +363,16 @@ def total_variation_mp(p: object, q: object, dps: int = 50) -> mpmath.mpf:
 
 # ----------------------------------------------------------------------------- joint pmfs
 
-def _check_names(names: object, what: str = "names") -> tuple[str, ...]:
+def object_matrix(rows: Sequence[Sequence[Any]]) -> np.ndarray:
+    """A 2-D numpy object array of ``rows`` (exact Fractions stay Fractions)."""
+    mat = np.empty((len(rows), len(rows[0])), dtype=object)
+    for r, row in enumerate(rows):
+        mat[r, :] = list(row)
+    return mat
+
+
+def check_names(names: object, what: str = "names") -> tuple[str, ...]:
+    """``names`` (one name or a sequence) as a tuple of distinct non-empty strings, else InvalidArgument."""
     if isinstance(names, str):
         names = (names,)
     try:
@@ -410,7 +421,7 @@ class JointPMF:
     __slots__ = ("_names", "_table", "_cache")
 
     def __init__(self, names: Sequence[str], table: object, *, exact: bool | None = None) -> None:
-        names = _check_names(names)
+        names = check_names(names)
         tab = _as_table(table, exact, "the joint pmf")
         if tab.ndim != len(names):
             raise InvalidArgument(
@@ -445,7 +456,7 @@ class JointPMF:
     @classmethod
     def uniform(cls, names: Sequence[str], sizes: Sequence[int], *, exact: bool = True) -> "JointPMF":
         """The uniform pmf on ``prod(sizes)`` values."""
-        names = _check_names(names)
+        names = check_names(names)
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) != len(names) or any(s < 1 for s in sizes):
             raise InvalidArgument(f"Expected one positive alphabet size per name but got sizes={sizes}")
@@ -527,7 +538,7 @@ class JointPMF:
 
     # helpers ---------------------------------------------------------------------
     def _axes(self, names: Iterable[str], what: str = "names") -> tuple[int, ...]:
-        names = _check_names(names, what)
+        names = check_names(names, what)
         missing = [n for n in names if n not in self._names]
         if missing:
             raise InvalidArgument(
@@ -538,7 +549,7 @@ class JointPMF:
     # marginals and entropies -------------------------------------------------------
     def marginal(self, names: Iterable[str]) -> "JointPMF":
         """The marginal pmf of ``names`` (axes in the order given)."""
-        names = _check_names(names)
+        names = check_names(names)
         axes = self._axes(names)
         drop = tuple(k for k in range(len(self._names)) if k not in axes)
         tab = self._table.sum(axis=drop) if drop else self._table
@@ -551,13 +562,13 @@ class JointPMF:
         return JointPMF._trusted(names, np.array(tab, copy=True))
 
     def _key(self, names: Iterable[str]) -> frozenset:
-        names = _check_names(names)
+        names = check_names(names)
         self._axes(names)
         return frozenset(names)
 
     def entropy(self, names: Iterable[str] | None = None, base: object = 2) -> float:
         """``H(names) = -sum p log p`` of the marginal (float64; bits by default; ``0 log 0 = 0``)."""
-        names = self._names if names is None else _check_names(names)
+        names = self._names if names is None else check_names(names)
         key = ("H", self._key(names), _base_key(base))
         if key not in self._cache:
             _check_base(base)
@@ -567,7 +578,7 @@ class JointPMF:
 
     def entropy_mp(self, names: Iterable[str] | None = None, base: object = 2, dps: int = 50) -> mpmath.mpf:
         """``H(names)`` with mpmath at ``dps`` digits; exact entries are converted at full precision."""
-        names = self._names if names is None else _check_names(names)
+        names = self._names if names is None else check_names(names)
         if not isinstance(dps, int) or isinstance(dps, bool) or dps < 5 or dps > 10_000:
             raise InvalidArgument(f"Expected 5 <= dps <= 10000 digits but got dps={dps!r}")
         key = ("Hmp", self._key(names), _base_key(base), dps)
@@ -584,14 +595,14 @@ class JointPMF:
     def mutual_information(self, left: Iterable[str], right: Iterable[str], given: Iterable[str] = (),
                            base: object = 2) -> float:
         """``I(left; right | given) = H(L,G) + H(R,G) - H(L,R,G) - H(G)`` (float64)."""
-        l, r, g = set(_check_names(left)), set(_check_names(right)), set(_check_names(given))
+        l, r, g = set(check_names(left)), set(check_names(right)), set(check_names(given))
         return (self.entropy(l | g, base) + self.entropy(r | g, base)
                 - self.entropy(l | r | g, base) - self.entropy(g, base))
 
     def mutual_information_mp(self, left: Iterable[str], right: Iterable[str], given: Iterable[str] = (),
                               base: object = 2, dps: int = 50) -> mpmath.mpf:
         """``I(left; right | given)`` with mpmath at ``dps`` digits."""
-        l, r, g = set(_check_names(left)), set(_check_names(right)), set(_check_names(given))
+        l, r, g = set(check_names(left)), set(check_names(right)), set(check_names(given))
         with mpmath.workdps(dps + _GUARD_DPS):
             return (self.entropy_mp(l | g, base, dps) + self.entropy_mp(r | g, base, dps)
                     - self.entropy_mp(l | r | g, base, dps) - self.entropy_mp(g, base, dps))
@@ -600,12 +611,12 @@ class JointPMF:
     def rename(self, mapping: Mapping[str, str]) -> "JointPMF":
         """The same pmf with variables renamed (``{old: new}``; names not in ``mapping`` are kept)."""
         self._axes(list(mapping), "the names to rename")
-        names = _check_names([mapping.get(n, n) for n in self._names], "the renamed variables")
+        names = check_names([mapping.get(n, n) for n in self._names], "the renamed variables")
         return JointPMF._trusted(names, np.array(self._table, copy=True))
 
     def reorder(self, names: Sequence[str]) -> "JointPMF":
         """The same pmf with its axes in the order ``names`` (all of this pmf's names)."""
-        names = _check_names(names)
+        names = check_names(names)
         if set(names) != set(self._names):
             raise InvalidArgument(f"Expected a permutation of {', '.join(self._names)} but got {', '.join(names)}")
         return self.marginal(names)
@@ -642,9 +653,9 @@ class JointPMF:
             Unknown inputs, an existing output name, a matrix of the wrong
             number of rows, or rows that are not pmfs.
         """
-        input_names = _check_names(input_names, "input_names")
+        input_names = check_names(input_names, "input_names")
         axes = self._axes(input_names, "input_names")
-        (output_name,) = _check_names((output_name,), "output_name")
+        (output_name,) = check_names((output_name,), "output_name")
         if output_name in self._names:
             raise InvalidArgument(f"Expected a new variable name for the channel output but got {output_name!r}")
         exact = self.is_exact and _all_exact(matrix)
@@ -683,7 +694,7 @@ class JointPMF:
         flat sequence in C order, or a Python callable ``f(*values) -> int``.
         ``size`` defaults to ``max(f) + 1``.
         """
-        input_names = _check_names(input_names, "input_names")
+        input_names = check_names(input_names, "input_names")
         axes = self._axes(input_names, "input_names")
         in_sizes = tuple(self._table.shape[a] for a in axes)
         rows = math.prod(in_sizes)
@@ -717,9 +728,9 @@ class JointPMF:
         copy is set to the first value (it has probability zero anyway). Useful
         for i.i.d. samples: the copy of ``X`` given ``theta`` is i.i.d. with ``X``.
         """
-        names = _check_names(names)
-        given = _check_names(given, "given")
-        new_names = _check_names(new_names, "new_names")
+        names = check_names(names)
+        given = check_names(given, "given")
+        new_names = check_names(new_names, "new_names")
         if len(new_names) != len(names):
             raise InvalidArgument(f"Expected {len(names)} new names but got {len(new_names)}")
         if set(names) & set(given):

@@ -49,7 +49,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from derive.core.hypotheses import CHANNEL_ARITY, ChannelSpec
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
-from derive.numeric.distributions import Distributions, JointPMF, Model
+from derive.numeric.distributions import Distributions, JointPMF, Model, object_matrix
 from derive.numeric.exact import parse_number
 
 __all__ = ["ModelSpec", "parse_model", "parse_number_expression", "read_model_file", "model_from_json", "MAX_MODEL_TEXT",
@@ -236,7 +236,7 @@ class ModelSpec:
                 if len(rows) != n_rows:
                     raise InvalidArgument(f"{loc}: the channel has {len(rows)} rows but {', '.join(s.inputs)} "
                                           f"take {n_rows} joint values")
-                joint = joint.apply_channel(s.inputs, _object_matrix(rows), s.outputs[0])
+                joint = joint.apply_channel(s.inputs, object_matrix(rows), s.outputs[0])
             if joint.table.size > MAX_MODEL_CELLS:
                 raise LimitExceeded(f"{loc}: the joint pmf has more than {MAX_MODEL_CELLS} cells")
         unknown = dist_names - set(dists)
@@ -245,13 +245,6 @@ class ModelSpec:
                                   "(add e.g. P ~ Categorical([1/2, 1/2]))")
         distributions = Distributions(dists, exact=True) if dists else None
         return Model(joint, distributions, dict(params or {}))
-
-
-def _object_matrix(rows: list[list[Fraction]]) -> np.ndarray:
-    mat = np.empty((len(rows), len(rows[0])), dtype=object)
-    for r, row in enumerate(rows):
-        mat[r, :] = row
-    return mat
 
 
 def _value(a: Any, where: str) -> Any:

@@ -34,7 +34,7 @@ from hypothesis.strategies import SearchStrategy
 
 from derive.core.channel_matrix import named_channel_rows
 from derive.errors import InvalidArgument
-from derive.numeric.distributions import Distributions, JointPMF
+from derive.numeric.distributions import Distributions, JointPMF, check_names, object_matrix
 
 __all__ = [
     "alphabet_sizes",
@@ -60,18 +60,6 @@ def _check_size(name: str, value: object, lo: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < lo:
         raise InvalidArgument(f"Expected an integer >= {lo} for {name} but got {name}={value!r}")
     return value
-
-
-def _names(names: object, what: str = "names") -> tuple[str, ...]:
-    if isinstance(names, str):
-        names = (names,)
-    try:
-        out = tuple(names)  # type: ignore[arg-type]
-    except TypeError as err:
-        raise InvalidArgument(f"Expected a sequence of variable names but got {what}={names!r}") from err
-    if not all(isinstance(n, str) and n for n in out) or len(set(out)) != len(out):
-        raise InvalidArgument(f"Expected distinct variable names but got {what}={names!r}")
-    return out
 
 
 def alphabet_sizes(max_size: int = 3, min_size: int = 2) -> SearchStrategy[int]:
@@ -136,7 +124,7 @@ def pmfs(draw, names: Sequence[str] | Sequence[int] = ("X", "Y"), *, shape: Sequ
         if shape is not None:
             raise InvalidArgument("Expected either a shape or names with shape=... but got both")
         shape, items = items, tuple(f"X{k + 1}" for k in range(len(items)))
-    items = _names(items)
+    items = check_names(items)
     if shape is None:
         sizes = tuple(draw(alphabet_sizes(max_alphabet, min_alphabet)) for _ in items)
     else:
@@ -185,10 +173,7 @@ def probabilities(lo: object = 0, hi: object = 1, *, exclude_lo: bool = False, e
 
 def _matrix(rows: list[list[Fraction]], exact: bool) -> np.ndarray:
     if exact:
-        mat = np.empty((len(rows), len(rows[0])), dtype=object)
-        for r, row in enumerate(rows):
-            mat[r, :] = row
-        return mat
+        return object_matrix(rows)
     return np.array([[float(v) for v in row] for row in rows], dtype=np.float64)
 
 
@@ -211,7 +196,7 @@ def markov_chains(draw, names: Sequence[str] = ("X1", "X2", "X3"), *, max_alphab
     Guarantee: ``P(x_1..x_k) = P(x_1) prod_j P(x_{j+1} | x_j)`` exactly (Fractions),
     so ``I(X_1..X_{j-1}; X_{j+1} | X_j) = 0`` exactly for every ``j``.
     """
-    names = _names(names)
+    names = check_names(names)
     if not names:
         raise InvalidArgument("Expected at least one variable in a Markov chain but got none")
     sizes = [draw(alphabet_sizes(max_alphabet, min_alphabet)) for _ in names]
@@ -241,8 +226,8 @@ def independent_given(draw, names_given: Sequence[str], names_members: Sequence[
 
     Guarantee: ``I(X_1..X_{j-1}; X_j | given) = 0`` exactly for every ``j``.
     """
-    given = _names(names_given, "names_given")
-    members = _names(names_members, "names_members")
+    given = check_names(names_given, "names_given")
+    members = check_names(names_members, "names_members")
     if set(given) & set(members):
         raise InvalidArgument("Expected the members and the conditioning variables to be disjoint")
     if extra is not None and (extra in given or extra in members):
@@ -318,7 +303,7 @@ def named_distributions(draw, names: Sequence[str] = ("P", "Q"), size: int | Non
     With ``absolutely_continuous=True`` every pmf after the first has full
     support, so ``D(first || other)`` is finite.
     """
-    names = _names(names)
+    names = check_names(names)
     n = draw(alphabet_sizes(max_alphabet)) if size is None else _check_size("size", size)
     out = {}
     for k, name in enumerate(names):

@@ -61,7 +61,7 @@ _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?$")
 _RATIO = re.compile(r"^[+-]?\d+/\d+$")
 
 
-def parse_number(text: str, what: str = "a number") -> Fraction:
+def parse_number(text: str, what: str = "a number", *, max_exponent: int = MAX_EXPONENT) -> Fraction:
     """The exact value of a decimal or ratio literal: ``"0.1"`` → ``1/10``.
 
     Raises
@@ -70,7 +70,8 @@ def parse_number(text: str, what: str = "a number") -> Fraction:
         If ``text`` is not a plain decimal (``0.25``, ``-3``, ``1e-3``) or ratio (``1/4``) literal,
         or is ``nan``/``inf``.
     LimitExceeded
-        If the literal is longer than :data:`MAX_DIGITS` or its exponent exceeds :data:`MAX_EXPONENT`.
+        If the literal is longer than :data:`MAX_DIGITS` or its exponent exceeds ``max_exponent``
+        (default :data:`MAX_EXPONENT`).
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"Expected text for {what} but got {text!r}")
@@ -79,8 +80,8 @@ def parse_number(text: str, what: str = "a number") -> Fraction:
         raise LimitExceeded(f"{what} has {len(s)} characters; at most {MAX_DIGITS} are accepted")
     m = _DECIMAL.match(s)
     if m:
-        if m.group(1) is not None and abs(int(m.group(1))) > MAX_EXPONENT:
-            raise LimitExceeded(f"the exponent of {what} ({s}) is beyond ±{MAX_EXPONENT}")
+        if m.group(1) is not None and abs(int(m.group(1))) > max_exponent:
+            raise LimitExceeded(f"the exponent of {what} ({s}) is beyond ±{max_exponent}")
         return Fraction(s)
     if _RATIO.match(s):
         num, den = s.split("/")

@@ -137,10 +137,7 @@ def _number(t: Any, where: str) -> Fraction:
         t = Tree("integer", [t])
     kind = t.data
     if kind in ("integer", "decimal"):
-        s = str(t.children[0])
-        if len(s) > _MAX_DIGITS:
-            raise LimitExceeded(f"a number with {len(s)} digits (at most {_MAX_DIGITS})", file=where)
-        return _literal(s, where)
+        return _literal(str(t.children[0]), where)
     if kind == "neg":
         return -_number(t.children[-1], where)
     if kind == "binop":
@@ -162,10 +159,14 @@ def _number(t: Any, where: str) -> Fraction:
     raise ParseError(f"Expected a number but got a {kind}", file=where)
 
 
-def _literal(text: str, where: str) -> Fraction:
-    """A number literal through the one reader, :func:`derive.numeric.exact.parse_number`, located at ``where``."""
+def _literal(text: str, where: str, max_exponent: int = 4 * _MAX_DIGITS) -> Fraction:
+    """A number literal through the one reader, :func:`derive.numeric.exact.parse_number`, located at ``where``
+    (at most :data:`_MAX_DIGITS` digits before any exponent)."""
+    mantissa = text.lower().partition("e")[0].lstrip("+-")
+    if len(mantissa) > _MAX_DIGITS:
+        raise LimitExceeded(f"the number {text[:40]!r} has {len(mantissa)} digits (at most {_MAX_DIGITS})", file=where)
     try:
-        return parse_number(text, "a number")
+        return parse_number(text, "a number", max_exponent=max_exponent)
     except DeriveError as err:
         raise type(err)(err.message, file=where) from None
 

@@ -8,8 +8,9 @@
 Floats are numbers. A bracket that is not a single point is rounded *outward* (its float ends still
 contain the true value); exact values are also given as rational strings under ``"exact"``. ``eta_kl`` is a
 number only when the bracket is narrower than ``1e-12`` (``how.eta_kl`` says whether it is exact), else
-``null``. For a fixed input and a binary output (any number of inputs) η_KL comes from the certified tilt route
-(:mod:`derive.channels.tilt`); ``how.eta_kl_lower`` / ``how.eta_kl_upper`` name the route of each end. :func:`format_report` renders the same object as a readable table.
+``null``. For a fixed input η_KL comes from :func:`derive.channels.coefficients.eta_kl` (the certified tilt routes for a
+binary output, any number of inputs, and for 3–4 outputs); ``how.eta_kl_lower`` / ``how.eta_kl_upper`` name the
+route of each end. :func:`format_report` renders the same object as a readable table.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from derive.channels.coefficients import (GAUSSIAN, Bracket, as_input, closed_fo
                                           eta_tv)
 from derive.channels.exact import float_down, float_near, float_up
 from derive.channels.library import AWGN, BEC, BSC, Channel, FiniteChannel
-from derive.channels.tilt import binary_output_column, eta_kl_binary
 from derive.errors import InvalidArgument
 
 __all__ = ["eta_report", "format_report", "KL_POINT_WIDTH"]
@@ -131,36 +131,18 @@ def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12) 
 
 
 def _eta_kl_route(K: Channel, Pin: Any, tol: float, tv: Any) -> Bracket:
-    """η_KL as a :class:`Bracket`: for a fixed input and a binary output (any number of inputs) the certified tilt
-    route (:func:`derive.channels.tilt.eta_kl_binary`), intersected with η_TV and a closed form when one exists;
-    otherwise :func:`derive.channels.coefficients.eta_kl`."""
-    if Pin is None or isinstance(Pin, str) or not isinstance(K, FiniteChannel):
-        return eta_kl(K, Pin, tol=tol)
-    rows = K.rational_rows()
-    col = binary_output_column(rows)
-    if col is None:
-        return eta_kl(K, Pin, tol=tol)
-    tb = eta_kl_binary([r[col] for r in rows], Pin)
-    cf = closed_form(K, Pin) if isinstance(K, (BSC, BEC)) else None
-    if cf is not None:
-        v, tex, thm = cf
-        if not tb.lower <= v <= tb.upper:  # pragma: no cover - would be a bug in one of the two
-            raise ArithmeticError(f"closed form {v} outside the tilt bracket [{tb.lower}, {tb.upper}]")
-        return Bracket(v, v, thm, thm, tex, notes=(f"the tilt route agrees: [{float(tb.lower)!r}, {float(tb.upper)!r}]",))
-    lower, upper = tb.lower, tb.upper
-    lower_how = "tilt route (derive.channels.tilt, binary output): " + tb.lower_how
-    upper_how = "tilt route (derive.channels.tilt, binary output): " + tb.upper_how
-    if tv.value < upper:
-        upper, upper_how = tv.value, "eta_KL(P, K) <= eta_TV(K) (Dobrushin, exact) [Cohen, Kemperman & Zbaganu 1998]"
-    notes = []
-    if tb.equal:
-        notes.append("eta_KL = eta_chi2 certified: the chi-criterion holds (every tilted input has eta_chi2 <= the one "
-                     "at P), so eta_KL(P, K) = Var_P f / (pbar (1 - pbar)) exactly")
-    elif tb.witness_lambda is not None:
-        notes.append("eta_KL > eta_chi2 here: a tilted input beats eta_chi2 (the chi-criterion fails)")
-    notes.append(f"tilt route: {tb.route}, {tb.points} evaluated points, {tb.seconds:.2f} s"
-                 + ("" if tb.converged else " (time budget reached; the bracket is valid)"))
-    return Bracket(lower, max(upper, lower), lower_how, upper_how, notes=tuple(notes))
+    """η_KL as a :class:`Bracket` from :func:`derive.channels.coefficients.eta_kl` (which takes the tilt routes for
+    binary and 3–4-symbol outputs at a fixed input), checked against a closed form when one exists."""
+    kl = eta_kl(K, Pin, tol=tol)
+    if Pin is None or isinstance(Pin, str) or not isinstance(K, (BSC, BEC)):
+        return kl
+    cf = closed_form(K, Pin)
+    if cf is None or kl.exact:
+        return kl
+    v, tex, thm = cf
+    if not kl.lower <= v <= kl.upper:  # pragma: no cover - would be a bug in one of the two
+        raise ArithmeticError(f"closed form {v} outside the bracket [{kl.lower}, {kl.upper}]")
+    return Bracket(v, v, thm, thm, tex, notes=(f"the certified route agrees: [{float(kl.lower)!r}, {float(kl.upper)!r}]",))
 
 
 def _num(x: Any) -> str:

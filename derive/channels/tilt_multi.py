@@ -633,10 +633,15 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
             break
         batch = []
         while heap and len(batch) < _BATCH and -heap[0][0] > tg:
-            batch.append(heapq.heappop(heap)[2])
+            nb, _, c = heapq.heappop(heap)
+            batch.append((-nb, c))
         splits += len(batch)
-        children = [ch for c in batch for ch in _split(c, pb)]
-        bounds = [_central_bound(pr, ch) for ch in children]
+        children, inherited = [], []
+        for b0, c in batch:                                 # a child lies in its parent: the parent's bound holds
+            for ch in _split(c, pb):
+                children.append(ch)
+                inherited.append(b0)
+        bounds = [min(_central_bound(pr, ch), b0) for ch, b0 in zip(children, inherited)]
         need = [i for i, ch in enumerate(children) if not ch.central and bounds[i] > tg]
         if need:
             mus = np.array([_centroid(children[i], q) for i in need])

@@ -37,7 +37,8 @@ So ``c Λ* − D >= (c Q − X)(δ)/2 − c ω³/24 − E``. The quadratic part 
 (infinite unless every ``A_ij/2 > W³/24``). As the cell shrinks this tends to the largest χ² ratio
 ``X/Q`` over its directions, whose sup over all directions is ``η_χ²(P, K)``.
 
-**4. The cover.** ``Δ_q`` is star-triangulated from ``p̄`` (the ``q`` cells ``conv(p̄, facet)``), cells are bisected
+**4. The cover.** The simplex ``{μ ∈ Δ_q : μ_y >= min_x F(x)_y}`` (which contains the hull of the ``F(x)``, hence
+every ``μ`` with ``Λ*(μ) < ∞``) is star-triangulated from ``p̄`` (the ``q`` cells ``conv(p̄, facet)``), cells are bisected
 at the midpoint of their longest edge (exact rational vertices, so the children cover the parent exactly), best
 bound first, until every cell's bound is ``<=`` the target (lower end plus ``slack``) or the time budget ends; the
 upper end is the largest bound left, valid whenever the search stops. **Lower end:** the largest of ``η_χ²``'s
@@ -551,7 +552,7 @@ def _vertex_duals(pr: _Problem, cell: _Cell, cen: np.ndarray) -> float:
     big = float(np.abs(cell.lam).max()) if np.all(np.isfinite(cell.lam)) else 0.0
     s = 1.0
     while big * s > 0.5 and s > 1e-6:         # the centroid's (diverged) dual point scaled down: a cell at a vertex
-        s /= 2                                  # of the hull needs a moderate tilt in that direction
+        s /= 4                                  # of the hull needs a moderate tilt in that direction
         cands.append(cell.lam * s)
     best = _INF
     for lv in cands:
@@ -573,6 +574,21 @@ def _split(cell: _Cell, pbar: tuple) -> tuple[_Cell, _Cell]:
     c1 = tuple(m if k == bj else v for k, v in enumerate(vs))
     c2 = tuple(m if k == bi else v for k, v in enumerate(vs))
     return (_Cell(c1, pbar in c1, cell.lam.copy()), _Cell(c2, pbar in c2, cell.lam.copy()))
+
+
+def _outer_simplex(F: np.ndarray, pbar: tuple, rel: float) -> list[tuple[Fraction, ...]]:
+    """Vertices of ``{μ ∈ Δ_q : μ_y >= l_y}`` with ``l_y`` below ``min_x F(x)_y`` (rounded down for float and input
+    errors) and below ``p̄_y`` (so ``p̄`` is interior): a simplex containing the hull of the ``F(x)``, the region the
+    cover must cover (``Λ* = ∞`` outside the hull). Exact rationals."""
+    q = F.shape[1]
+    low = []
+    for y in range(q):
+        m = float(F[:, y].min())
+        lo = Fraction(float_down(Fraction(m) * (1 - Fraction(rel + 4 * _U))))
+        lo = min(lo, pbar[y] * Fraction(999, 1000))
+        low.append(max(lo, Fraction(0)))
+    rest = 1 - sum(low)
+    return [tuple(low[i] + (rest if i == y else 0) for i in range(q)) for y in range(q)]
 
 
 def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, input_rel: float = 0.0,
@@ -608,7 +624,7 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
                                      "arb")
     best_est, best_lam = -_INF, None
     pb = tuple(pbar)
-    e = [tuple(Fraction(int(i == y)) for i in range(q)) for y in range(q)]
+    e = _outer_simplex(F, pb, input_rel)
     zero = np.zeros(q - 1)
     cells = [_Cell((pb,) + tuple(e[y] for y in range(q) if y != j), True, zero.copy()) for j in range(q)]
     heap: list = []

@@ -58,6 +58,7 @@ import mpmath
 import numpy as np
 
 from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
+from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = ["Template", "TEMPLATES", "gaussian_cluster", "boolean_cluster", "cluster", "MAX_N", "MAX_CHI2_TYPES"]
@@ -1152,8 +1153,72 @@ CLUSTER_TILT_BUDGET = 1.0
 _CLUSTER_TILT = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified tilt cover (derive.channels.tilt, "
                  "section 5; float64 with outward margins){eq}; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by "
                  "composition through theta")
-_CLUSTER_NOT_BINARY = ("the tilt route needs a binary theta (a (q - 1)-dimensional tilt for q values is not implemented): "
-                       "current route kept")
+_CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values (derive.channels.tilt, tilt_multi): current route "
+                       "kept")
+#: θ with 3–4 values: the cover of derive.channels.tilt_multi per n, on at most this many observation types, for the
+#: :data:`MULTI_MAX_ROWS` smallest n of a call, with a fixed number of bisections per n (so the printed values do
+#: not depend on the machine's load; :data:`MULTI_ROW_BUDGET` seconds is only a safety stop).
+MULTI_MAX_TYPES = 400
+MULTI_MAX_ROWS = 6
+MULTI_SPLITS = 600
+MULTI_ROW_BUDGET = 30.0
+MULTI_SLACK = 1e-4
+ROUTE_MULTI = "eta_KL <= tilt cover upper end (q-valued theta)"
+_CLUSTER_MULTI = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified cover of the output-mean simplex "
+                  "(derive.channels.tilt_multi; theta has {q} values; eta_chi2 = {chi:.6g} <= eta_KL, equality not "
+                  "certified by this route); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through "
+                  "theta")
+
+
+def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> list[dict]:
+    """θ with 3–4 values: τ_n from :func:`derive.channels.tilt_multi.eta_kl_multi` on the backward channel
+    (type → θ, posteriors in float64 with a stated relative error; its output law is the prior, exact), wherever it
+    is certified and smaller than the current (Doeblin/Dobrushin) value; other rows keep that route and say so
+    (rows beyond :data:`MULTI_MAX_TYPES` types or the :data:`MULTI_MAX_ROWS` smallest n)."""
+    from derive.channels.tilt_multi import eta_kl_multi
+
+    for r in out:
+        r["route"] = "fallback: Doeblin/Dobrushin"
+    tau = np.array([r["tau_n"] for r in out], dtype=float)
+    if M.kl_upper > 0:
+        with mpmath.workdps(DPS), _iv_dps(DPS):
+            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
+    else:
+        log_kl_hi = -math.inf
+    m = len(M.live)
+    prior = [M.prior[t] for t in act]
+    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
+    idx, t_hi, reasons = [], [], []
+    tried = 0
+    for i in np.argsort(ns, kind="stable"):
+        n = int(ns[i])
+        if math.comb(n + m - 1, m - 1) > MULTI_MAX_TYPES or tried >= MULTI_MAX_ROWS:
+            continue
+        tried += 1
+        C = _compositions(n, m)
+        lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
+        ok = np.isfinite(lpc)
+        F = np.stack([np.exp(lj[t][ok] - lpc[ok]) for t in act], axis=1)
+        P = np.exp(lpc[ok])
+        err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64)
+        br = eta_kl_multi(F, P, prior, input_rel=err, slack=MULTI_SLACK, budget=MULTI_ROW_BUDGET,
+                          max_cells=MULTI_SPLITS)
+        if br is None or br.upper is None:
+            continue
+        up = float(br.upper)
+        if up < tau[i] and up < 1:
+            idx.append(int(i))
+            t_hi.append(up)
+            reasons.append(_CLUSTER_MULTI.format(q=len(act), chi=float(br.chi2_lower), kl=M.kl_how))
+    if idx:
+        lo_om = _ldown(np.log1p(-np.array(t_hi)))
+        new = _certified_rows(np.array(t_hi), lo_om, log_kl_hi, reasons)
+        for i, row in zip(idx, new):
+            keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note",)}
+            out[i].update(row)
+            out[i].update(keep)
+            out[i]["route"] = ROUTE_MULTI
+    return out
 
 
 def _mirror(M: _Model, a: int, b: int) -> bool:
@@ -1188,9 +1253,11 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
     for r in out:
         r["tau_n_fallback"], r["factor_fallback"] = r["tau_n"], r["factor"]
         r["route"] = "fallback: " + ("Doeblin/Dobrushin" if not M.symmetric else "BSC factorization")
+    if 3 <= len(act) <= MAX_OUTPUTS:
+        return _cluster_tilt_multi(M, ns, out, act)
     if len(act) != 2:
         for r in out:
-            r["route"] = "current route (theta has more than two values)"
+            r["route"] = "current route (theta has more than four values)"
             r["reason"] = r["reason"] + "; " + _CLUSTER_NOT_BINARY
         return out
     if M.kl_upper > 0:

@@ -28,6 +28,8 @@ import sympy
 
 from derive.core.parameters import Domain
 from derive.core.quantities import h
+from derive.errors import InvalidArgument
+from derive.numeric.expressions import FUNCTIONS, leaf
 
 __all__ = ["sample_parameter_values", "test_real_statement", "test_unchecked_real_steps", "evaluate_real",
            "Undefined", "MAX_SUM_TERMS", "MAX_TOTAL_SUM_TERMS"]
@@ -105,37 +107,26 @@ class _Evaluator:
         self.terms = 0
 
     def value(self, e: sympy.Basic):
-        if e.is_Rational:
-            return mpmath.mpf(int(e.p)) / int(e.q)
-        if isinstance(e, sympy.Float):
-            return mpmath.mpf(e)
-        if e is sympy.S.Infinity:
-            return mpmath.inf
-        if e is sympy.S.NegativeInfinity:
-            return -mpmath.inf
-        if isinstance(e, sympy.NumberSymbol):
-            return mpmath.mpf(e._as_mpf_val(mpmath.mp.prec))
         if e.is_Symbol:
             if e in self.env:
                 return self.env[e]
             raise _Unevaluable(f"no value for {e}")
-        method = _TABLE.get(e.func)
-        if method is None:
-            if isinstance(e, h):
-                method = _TABLE[h]
-            else:
-                raise _Unevaluable(f"unknown function {e.func}")
-        return method(self, e)
+        if not e.args:
+            try:
+                return leaf(e, True)
+            except InvalidArgument as err:
+                raise _Unevaluable(err.message) from None
+        strict = _STRICT.get(e.func) or (_Evaluator.binary_entropy if isinstance(e, h) else None)
+        if strict is not None:
+            return strict(self, e)
+        shared = FUNCTIONS.get(e.func)
+        if shared is None:
+            raise _Unevaluable(f"unknown function {e.func}")
+        return shared(e, [self.value(a) for a in e.args], True)
 
-    # nodes -------------------------------------------------------------------------------
+    # nodes whose domain is checked strictly here (the rest: derive.numeric.expressions) ----------------
     def add(self, e):
         return mpmath.fsum(self.value(a) for a in e.args)
-
-    def mul(self, e):
-        out = mpmath.mpf(1)
-        for a in e.args:
-            out = out * self.value(a)
-        return out
 
     def pow(self, e):
         base_e, exp_e = e.args
@@ -169,27 +160,6 @@ class _Evaluator:
                 raise Undefined(f"{_short(e)} has the base {mpmath.nstr(base, 8)}")
             out = out / mpmath.log(base)
         return out
-
-    def exp(self, e):
-        try:
-            return mpmath.exp(self.value(e.args[0]))
-        except OverflowError as err:  # pragma: no cover - mpmath has a huge exponent range
-            raise _Unevaluable(str(err)) from None
-
-    def abs(self, e):
-        return abs(self.value(e.args[0]))
-
-    def min(self, e):
-        return min(self.value(a) for a in e.args)
-
-    def max(self, e):
-        return max(self.value(a) for a in e.args)
-
-    def floor(self, e):
-        return mpmath.floor(self.value(e.args[0]))
-
-    def ceiling(self, e):
-        return mpmath.ceil(self.value(e.args[0]))
 
     def binary_entropy(self, e):
         p = self.value(e.args[0])
@@ -230,17 +200,13 @@ class _Evaluator:
         return total
 
 
-_TABLE = {
+#: Nodes whose value is undefined outside their domain (a log or root of a negative number, h outside [0, 1]):
+#: :class:`Undefined` here, where the shared :data:`~derive.numeric.expressions.FUNCTIONS` would refuse or give
+#: an infinity; sums are evaluated with the index bound, not expanded.
+_STRICT = {
     sympy.Add: _Evaluator.add,
-    sympy.Mul: _Evaluator.mul,
     sympy.Pow: _Evaluator.pow,
     sympy.log: _Evaluator.log,
-    sympy.exp: _Evaluator.exp,
-    sympy.Abs: _Evaluator.abs,
-    sympy.Min: _Evaluator.min,
-    sympy.Max: _Evaluator.max,
-    sympy.floor: _Evaluator.floor,
-    sympy.ceiling: _Evaluator.ceiling,
     sympy.Sum: _Evaluator.sum,
     h: _Evaluator.binary_entropy,
 }

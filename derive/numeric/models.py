@@ -596,6 +596,17 @@ class DrawnModel:
             self._int = self._table(True)
         return self._int
 
+    def integer_marginal(self, names) -> tuple[list[int], int]:
+        """``(numerators, denominator)`` of the exact marginal pmf of ``names`` (cells in table order).
+
+        Raises ``ValueError`` for a name that is not a variable of the model.
+        """
+        all_names, table, denom = self.integer_table()
+        keep = [all_names.index(n) for n in names]
+        drop = tuple(k for k in range(len(all_names)) if k not in keep)
+        marg = table.sum(axis=drop) if drop else table
+        return [int(x) for x in np.asarray(marg, dtype=object).flat], denom
+
     def _joint(self, exact: bool) -> JointPMF | None:
         if not self.plan.order:
             return None

@@ -306,14 +306,10 @@ class _Sample:
         key = ("Hmp", frozenset(names))
         v = self.num_cache.get(key)
         if v is None:
-            all_names, table, denom = self.drawn.integer_table()
-            keep = [all_names.index(n) for n in names]
-            drop = tuple(k for k in range(len(all_names)) if k not in keep)
-            marg = table.sum(axis=drop) if drop else table
+            counts, denom = self.drawn.integer_marginal(names)
             logs = self.num_cache.setdefault("logs", {})
             total = mpmath.mpf(0)
-            for x in np.asarray(marg, dtype=object).flat:
-                x = int(x)
+            for x in counts:
                 if x:
                     lx = logs.get(x)
                     if lx is None:
@@ -769,7 +765,6 @@ class _ArbModel:
         self.drawn = drawn
         self.base = 2 if units == "bits" else "e"
         self.scalars = ArbScalars(drawn.params, self.atom)
-        self._table = drawn.integer_table() if drawn.plan.order else None
         self._cache: dict = {}
 
     def value(self, e: sympy.Expr) -> Any:
@@ -784,16 +779,13 @@ class _ArbModel:
             return flint.arb(0)
         v = self._cache.get(names)
         if v is None:
-            if self._table is None:
+            if not self.drawn.plan.order:
                 raise Uncertifiable("the model has no joint table")
-            all_names, table, denom = self._table
             try:
-                keep = [all_names.index(n) for n in names]
+                counts, denom = self.drawn.integer_marginal(names)
             except ValueError:
                 raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
-            drop = tuple(k for k in range(len(all_names)) if k not in keep)
-            marg = table.sum(axis=drop) if drop else table
-            v = entropy_from_counts((int(x) for x in np.asarray(marg, dtype=object).flat), denom, self.base)
+            v = entropy_from_counts(counts, denom, self.base)
             self._cache[names] = v
         return v
 

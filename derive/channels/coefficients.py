@@ -43,7 +43,7 @@ import mpmath
 import numpy as np
 
 from derive.channels.binary import binary_kl_bracket, g_exact, pair_terms, pairs_sup, total_variation_exact
-from derive.channels.exact import (Q, float_near, fraction_of_q, iv, iv_log, iv_lower, q_of, to_fraction)
+from derive.numeric.exact import (Q, float_near, fraction_of_q, iv, iv_log, iv_lower, q_of, to_fraction)
 from derive.channels.library import AWGN, BEC, BSC, Channel, Composition, FiniteChannel, Product
 from derive.channels.simplex import simplex_kl_upper_fast
 from derive.channels.tilt import binary_output_column, eta_kl_binary

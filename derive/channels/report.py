@@ -22,7 +22,7 @@ import mpmath
 
 from derive.channels.coefficients import (GAUSSIAN, Bracket, as_input, closed_form, eta_chi2, eta_chi2_sup, eta_kl,
                                           eta_tv)
-from derive.channels.exact import float_down, float_near, float_up
+from derive.numeric.exact import float_down, float_near, float_up
 from derive.channels.library import AWGN, BEC, BSC, Channel, FiniteChannel
 from derive.errors import InvalidArgument
 

@@ -68,7 +68,7 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.linalg
 
-from derive.channels.exact import float_down, float_up
+from derive.numeric.exact import float_down, float_up
 
 try:
     import flint as _flint

@@ -26,7 +26,7 @@ SAMPLED_VALUES = 50
 
 def _number(text: str, name: str):
     """A ``--set`` value: a decimal (``0.25``, ``1e-3``) or a ratio (``1/3``), exact (one parser: ``parse_number``)."""
-    from derive.channels.exact import parse_number
+    from derive.numeric.exact import parse_number
 
     text = text.strip()
     if len(text) > 40 or not (_NUMBER.match(text) or re.fullmatch(r"-?\d+/\d+", text)):
@@ -194,6 +194,9 @@ def _table(rows: list[dict]) -> str:
     chi2 = any("factor_chi2" in r for r in rows)
     if chi2:
         head += ["factor_chi2"]
+    paper = any(r.get("paper_note") is not None for r in rows)
+    if paper:
+        head += ["factor_paper"]
     route = any("route" in r for r in rows)
     if route:
         head += ["route"]
@@ -206,6 +209,9 @@ def _table(rows: list[dict]) -> str:
                  f"{str(r['certified']):>12}"]
         if chi2:
             vals.append(f"{_sci(r.get('factor_chi2'), r.get('log10_factor_chi2')):>12}")
+        if paper:
+            fp = r.get("factor_paper")
+            vals.append(f"{_sci(fp, None):>12}" if fp is not None else f"{'n/a':>12}")
         if route:
             vals.append(f"  {r.get('route', '')}")
         lines.append("  ".join(vals))

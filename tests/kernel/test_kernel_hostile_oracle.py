@@ -1,0 +1,85 @@
+"""A hostile oracle cannot make the kernel accept a false step: whatever it hands over, the kernel rebuilds every term
+itself and checks the identity exactly. (Oracles are untrusted; this attacks the Proposal door of issue 16.)"""
+
+from __future__ import annotations
+
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive.core import RV, RVSet, Statement
+from derive.core.hypotheses import Independent, Markov
+from derive.core.quantities import H, I
+from derive.kernel import Certificate, Proposal, StepContext, check_step
+from derive.kernel.linear import Term
+from derive.kernel.rules import linear_terms
+from derive.core.linear import linear_form
+
+X, Y, Z = RV("X"), RV("Y"), RV("Z")
+CHAIN = {"chain": Markov((RVSet(X), RVSet(Y), RVSet(Z)))}
+
+#: False claims (each fails on some distribution satisfying CHAIN), with the rule that checks them.
+FALSE = [
+    Statement(H(X), "<=", 0),
+    Statement(I(X, Z), ">=", I(X, Y)),          # reversed data processing
+    Statement(H(RVSet(X, Y)), "<=", H(X)),
+    Statement(I(X, Y), "==", 0),
+    Statement(H(X, given=Y), ">=", H(X)),
+    Statement(I(X, Y), ">=", H(RVSet(X, Y))),
+]
+
+ATOMS = [H(X), H(Y), H(Z), H(RVSet(X, Y)), I(X, Y), I(X, Z), I(Y, Z), I(X, Z, given=Y), I(X, Y, given=Z),
+         H(X, given=Y), -H(X), H(X) - H(RVSet(X, Y)), sympy.Integer(1)]
+
+
+def _ctx(claim: Statement, rule: str = "linear", hyps=None) -> StepContext:
+    return StepContext("s", rule, claim, {}, {}, dict(CHAIN if hyps is None else hyps), {}, "bits")
+
+
+def _status(claim, proposal, rule="linear", hyps=None) -> str:
+    try:
+        return check_step(_ctx(claim, rule, hyps), oracle=lambda _ctx: proposal).status
+    except Exception:  # noqa: BLE001 - a refusal of any kind is fine; only `proved` would be wrong
+        return "failed"
+
+
+def test_an_old_style_certificate_with_forged_terms_is_refused():
+    claim = Statement(H(X), "<=", 0)
+    forged = Term("H(X) <= 0", linear_form(-H(X)), "nonneg", "oracle", H(X))  # says H(X) >= 0, form says -H(X) >= 0
+    assert _status(claim, Certificate([(forged, sympy.Integer(1))])) != "proved"
+
+
+def test_unknown_labels_floats_strings_and_half_equalities_are_refused():
+    claim = Statement(I(X, Y), "==", 0)
+    for bad in (Proposal((("no such term", sympy.Integer(1)),)),
+                Proposal(zero=((I(X, Y), sympy.Float(1.0)),)),
+                Proposal(zero=(("I(X; Y)", 1),)),
+                Proposal(le=Proposal()),
+                Proposal(nonneg=((-I(X, Y), sympy.Integer(1)),)),
+                "I(X; Y) = 0", 42, None):
+        assert _status(claim, bad) != "proved"
+    # the same zero term is admitted when a hypothesis implies it
+    ok = Proposal(zero=((I(X, Y), sympy.Integer(-1)),))
+    assert _status(claim, ok, hyps={"ind": Independent(RVSet(X), RVSet(Y))}) == "proved"
+
+
+multipliers = st.fractions(min_value=-3, max_value=3, max_denominator=4).map(lambda f: sympy.Rational(f.numerator,
+                                                                                                      f.denominator))
+
+
+@st.composite
+def proposals(draw, claim):
+    labels = [t.label for t in linear_terms(_ctx(claim))] + ["chain", "chain[1]", "nonneg[1]", "s", ""]
+    return Proposal(
+        tuple((draw(st.sampled_from(labels)), draw(multipliers)) for _ in range(draw(st.integers(0, 4)))),
+        tuple((draw(st.sampled_from(ATOMS)), draw(multipliers)) for _ in range(draw(st.integers(0, 3)))),
+        tuple((draw(st.sampled_from(ATOMS)), draw(multipliers)) for _ in range(draw(st.integers(0, 3)))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_random_proposals_never_prove_a_false_claim(data):
+    claim = data.draw(st.sampled_from(FALSE))
+    rule = data.draw(st.sampled_from(["linear", "shannon"]))
+    proposal = data.draw(proposals(claim))
+    assert _status(claim, proposal, rule) != "proved", (claim, proposal)

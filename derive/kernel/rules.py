@@ -25,7 +25,7 @@ from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideC
 from derive.kernel.coefficients import decimal_at_least, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
-from derive.kernel.linear import (Certificate, Term, certificate_of_proposal, check_certificate, nonneg_term,
+from derive.kernel.linear import (Certificate, Proposal, Term, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
@@ -109,21 +109,6 @@ def _bound_symbols(e: sympy.Expr) -> set:
 
 # ---------------------------------------------------------------------------- linear / shannon
 
-def _explicit_certificate(ctx: StepContext, terms: list[Term]) -> Certificate:
-    given = dict(ctx.args.get("certificate") or {})
-    by_label = {t.label: t for t in terms}
-    mults = []
-    for key, m in given.items():
-        if key not in by_label:
-            raise CertificateError(f"the certificate names {key!r}, which is not a premise of this step "
-                                   f"(premises: {', '.join(by_label) or 'none'})", step=ctx.step_id, rule=ctx.rule)
-        mults.append((by_label[key], m))
-    for k, e in enumerate(ctx.args.get("nonneg") or ()):
-        if f"nonneg[{k + 1}]" in given:
-            mults.append((nonneg_term(e, ctx.domains, f"nonneg[{k + 1}]"), given[f"nonneg[{k + 1}]"]))
-    return Certificate(mults)
-
-
 def linear_terms(ctx: StepContext) -> list[Term]:
     """Candidate terms for a linear step: premises, hypothesis equalities, implied independences, atoms >= 0."""
     terms = premise_terms(ctx)
@@ -146,9 +131,10 @@ def linear_terms(ctx: StepContext) -> list[Term]:
 
 def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
     terms = linear_terms(ctx)
-    if ctx.args.get("certificate"):
+    if ctx.args.get("certificate"):  # multipliers by the labels of the kernel's terms, as an oracle's
         try:
-            cert = check_certificate(ctx.claim, _explicit_certificate(ctx, terms), ctx.domains)
+            cert = check_certificate(ctx.claim, certificate_of_proposal(Proposal(tuple(ctx.args["certificate"].items())),
+                                                                        terms, ctx.hypotheses(), ctx.domains), ctx.domains)
         except CertificateError as err:
             raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule, got=ctx.claim) from err
         return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)

@@ -132,9 +132,9 @@ def _arbf(v: Any) -> Fraction:
     return Fraction(man * (1 << exp)) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
-def _log_mgf_upper(Fr: np.ndarray, P: np.ndarray, lam: np.ndarray, rel: float) -> Fraction:
+def _log_mgf_upper(Fr: np.ndarray, P: np.ndarray, lam: np.ndarray, rel: float) -> Fraction | None:
     """An upper bound on ``Λ(λ) = log Σ_x P(x) e^{⟨λ, F'(x)⟩}`` for the exact entries within relative ``rel`` of the
-    floats ``Fr`` (entries in [0, 1]), ``P`` (module docstring, Arithmetic)."""
+    floats ``Fr`` (entries in [0, 1]), ``P`` (module docstring, Arithmetic); ``None`` on float overflow."""
     e = Fr @ lam
     M = float(e.max())
     S = float((P * np.exp(e - M)).sum())
@@ -142,6 +142,8 @@ def _log_mgf_upper(Fr: np.ndarray, P: np.ndarray, lam: np.ndarray, rel: float) -
     l1 = float(np.abs(lam).sum())
     a = l1 * (rel + 11 * _U) * 1.01
     margin = 2 * a + (k + 8) * _U + 4 * _U + 1.01 * rel
+    if not (S > 0 and math.isfinite(S) and math.isfinite(M) and math.isfinite(margin)):
+        return None
     ls = math.log(S)
     margin += 2.0 ** -50 * (abs(ls) + 1)
     return Fraction(M) + Fraction(ls) + Fraction(margin) * Fraction(101, 100)
@@ -507,14 +509,17 @@ def _minorant_bound(pr: _Problem, cell: _Cell, lam: np.ndarray) -> float:
     if not np.all(np.isfinite(lam)):
         return _INF
     _flint.ctx.prec = _PREC
-    Lhi = _arb(_log_mgf_upper(pr.Fr, pr.P, lam, pr.rel + _U))
+    Lf = _log_mgf_upper(pr.Fr, pr.P, lam, pr.rel + _U)
+    if Lf is None:
+        return _INF
+    Lhi = _arb(Lf)
     la = [_flint.arb(float(x)) for x in lam]
     worst = 0.0
     for v in cell.verts:
         d = pr.vertex(v)
         L = sum((la[i] * d[5][i] for i in range(pr.q - 1)), _flint.arb(0)) - Lhi
         lo = _arb_lo(L)
-        if not lo > 0:
+        if not (lo > 0 and math.isfinite(lo) and math.isfinite(d[0])):
             return _INF
         worst = max(worst, float_up(Fraction(d[0]) / Fraction(lo)))
     return worst

@@ -59,6 +59,7 @@ import numpy as np
 
 from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_multi import MAX_OUTPUTS
+from derive.templates.boolean_routes import boolean_lambda, paper_route
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = ["Template", "TEMPLATES", "gaussian_cluster", "boolean_cluster", "cluster", "MAX_N", "MAX_CHI2_TYPES"]
@@ -349,10 +350,20 @@ def _boolean_chi2_many(ns: np.ndarray, rho: Fraction) -> np.ndarray:
 
 
 def _check_rho(params: dict) -> Fraction:
-    rho = Fraction(params["rho"])
-    if not (0 < rho < 1):
-        raise InvalidArgument(f"Expected 0 < rho < 1 but got rho={float(rho):.6g}")
-    return rho
+    """The Boolean correlation λ (``rho``, ``lambda``, or ``C d^(−1/4)``: :func:`boolean_routes.boolean_lambda`)."""
+    return boolean_lambda(params)[0]
+
+
+def _info_of(params: dict) -> float | None:
+    """The information the accuracy forces, as ``derive bound`` uses it: ``info``, else the certified lower end of
+    C*_α from ``alpha``, else ``None``."""
+    if "info" in params:
+        return float(params["info"])
+    if "alpha" in params:
+        from derive.templates.accuracy import accuracy_information
+
+        return accuracy_information(Fraction(params["alpha"]))[0]
+    return None
 
 
 def _check_ns(ns, name: str) -> np.ndarray:
@@ -477,6 +488,8 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
     tau_hi, log_om_lo, reasons, routes = _boolean_tilt(ns, rho, log_om, np.array([r["tau_n"] for r in bsc]))
     tilt = _certified_rows(np.where(np.isnan(tau_hi), 1.0, tau_hi), np.where(np.isnan(log_om_lo), -np.inf, log_om_lo),
                            log_rho2_hi, reasons)
+    _, lam_note = boolean_lambda(params)
+    info = _info_of(params)
     rows = []
     for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
         row = dict(t) if not math.isnan(tau_hi[i]) else dict(b, reason=reasons[i])
@@ -484,6 +497,17 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
         row["tau_n_bsc"], row["rho_n_bsc"] = b["tau_n"], b["rho_n"]
         row["factor_bsc"], row["log10_factor_bsc"] = b["factor"], b["log10_factor"]
         row.update(_chi2_values(float(lo), float(rho) ** 2, _CHI2_NOTE_TILT))
+        row.update(paper_route(int(ns[i]), rho, params, info if info is not None else 0.0))
+        if info is None and row["paper_note"].startswith("the paper's delta"):
+            row["paper_note"] = "the paper's route needs C_alpha: --set alpha=... or info=..."
+        row["routes"] = {"bsc_factorization": {"factor": b["factor"], "certified": True},
+                         "eta_kl_tilt": ({"factor": t["factor"], "certified": True} if not math.isnan(tau_hi[i])
+                                         else {"factor": None, "certified": False, "note": reasons[i]}),
+                         "paper_approximate_sdpi": {"factor": row["factor_paper"], "bound": row["bound_paper"],
+                                                    "certified": False, "note": row["paper_note"]},
+                         "reported": "the larger certified factor: " + routes[i]}
+        if lam_note:
+            row["lambda_note"] = lam_note
         rows.append(row)
     return rows
 
@@ -1178,6 +1202,7 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
     from derive.channels.tilt_multi import eta_kl_multi
 
     for r in out:
+        r["tau_n_fallback"], r["factor_fallback"] = r["tau_n"], r["factor"]
         r["route"] = "fallback: Doeblin/Dobrushin"
     tau = np.array([r["tau_n"] for r in out], dtype=float)
     if M.kl_upper > 0:
@@ -1214,7 +1239,8 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
         lo_om = _ldown(np.log1p(-np.array(t_hi)))
         new = _certified_rows(np.array(t_hi), lo_om, log_kl_hi, reasons)
         for i, row in zip(idx, new):
-            keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note",)}
+            keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note", "tau_n_fallback",
+                                                                                     "factor_fallback")}
             out[i].update(row)
             out[i].update(keep)
             out[i]["route"] = ROUTE_MULTI
@@ -1348,12 +1374,12 @@ TEMPLATES: dict[str, Template] = {
         "Gaussian clustering (FKL25 section 4.1, Theorem 10 in PMLR): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
         params=("n", "r2", "sigma", "d", "info", "alpha"), rows=gaussian_cluster_rows),
     "boolean-cluster": Template(
-        "boolean-cluster", ("n", "rho"), {"d": 1.0},
+        "boolean-cluster", ("n",), {"d": 1.0},
         boolean_cluster,
         "mem_n >= (1 - tau_n)/rho_n * I(M; X), tau_n = eta_KL(law of S_n, S_n -> theta) (certified), rho_n = rho^2 tau_n",
         r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X), \quad \tau_n = \eta_{\mathrm{KL}}(P_{S_n}, S_n \to \theta),\ \rho_n = \rho^2 \tau_n",
         "Boolean clustering (FKL25 section 4.2, Theorem 12 in PMLR): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
-        params=("n", "rho", "d", "info", "alpha"), rows=boolean_cluster_rows),
+        params=("n", "rho", "lambda", "C", "d", "M", "logM", "info", "alpha"), rows=boolean_cluster_rows),
     "cluster": Template(
         "cluster", ("n",), {"d": 1.0},
         cluster,

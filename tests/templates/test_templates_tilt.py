@@ -82,14 +82,16 @@ def test_cluster_binary_asymmetric_uses_the_cover_at_small_n():
         assert r["tau_n_chi2"] <= r["tau_n"] <= r["tau_n_fallback"]
 
 
-def test_cluster_ternary_keeps_its_route_and_says_so():
+def test_cluster_ternary_takes_the_multi_output_cover_where_it_is_better():
+    """theta with 3 values: tau_n from derive.channels.tilt_multi where it beats Doeblin/Dobrushin (n = 1 here), the
+    fallback named elsewhere; eta_chi2 <= the certified tau_n <= the fallback's."""
     third = (Fraction(1, 3),) * 3
     rows = tuple(tuple(Fraction(8, 10) if i == j else Fraction(1, 10) for j in range(3)) for i in range(3))
     out = clusters.cluster_rows({"prior": third, "rows": rows}, [1, 5])
+    assert out[0]["route"] == clusters.ROUTE_MULTI and "tilt_multi" in out[0]["reason"]
     for r in out:
-        assert r["route"] == "current route (theta has more than two values)"
-        assert "not implemented" in r["reason"]
-        assert r["tau_n"] == r["tau_n_fallback"]
+        assert r["route"] in (clusters.ROUTE_MULTI, "fallback: Doeblin/Dobrushin")
+        assert r["tau_n_chi2"] <= r["tau_n"] <= r["tau_n_fallback"]
 
 
 def test_bound_text_table_shows_the_route(capsys):

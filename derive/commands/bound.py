@@ -174,7 +174,7 @@ def _log10_bound(log10_factor, info: Fraction):
 
 
 def _jsonable(v):
-    return v if isinstance(v, int) else float(v)
+    return v if isinstance(v, (int, str)) else float(v)
 
 
 def _sci(value, log10, digits: int = 6) -> str:
@@ -363,8 +363,17 @@ def cmd_bound(args) -> int:
         raise InvalidArgument(f"a template is repeated in {args.template!r}")
     sampled: dict = {}
     settings = parse_settings(args.set, sampled)
-    if "cluster" not in names and (args.prior or args.channel):
+    if "cluster" not in names and "mixture" not in names and (args.prior or args.channel):
         raise InvalidArgument("--prior and --channel belong to the `cluster` template")
+    if "mixture" in names:
+        if not args.base:
+            raise InvalidArgument("the mixture template needs --base (gaussian-cluster, boolean-cluster, "
+                                  "sparse-hypercube or cluster)")
+        settings["base"] = [args.base]
+        if args.base == "cluster":
+            settings.update(_cluster_model(args))
+    elif args.base:
+        raise InvalidArgument("--base belongs to the `mixture` template")
     if len(names) == 1:
         template = TEMPLATES[names[0]]
         if names[0] == "cluster":
@@ -428,6 +437,8 @@ def register(sub) -> None:
     b.add_argument("--prior", metavar="PRIOR", help="cluster: the prior of theta_j (uniform:k, bern:p, [p1,...])")
     b.add_argument("--channel", metavar="CHANNEL", help="cluster: the channel theta_j -> observation "
                                                         "(bsc:0.25, qsc:3:0.2, matrix:[[...]])")
+    b.add_argument("--base", metavar="TEMPLATE", help="mixture: the single-cluster template evaluated at n = l "
+                                                      "(gaussian-cluster, boolean-cluster, sparse-hypercube, cluster)")
     b.add_argument("--json", action="store_true")
     b.add_argument("--latex", action="store_true", help="the formula and a LaTeX table")
     b.add_argument("--markdown", action="store_true", help="the factor as a Markdown table (rows n, a column per "

@@ -492,8 +492,10 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
     info = _info_of(params)
     rows = []
     for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
-        row = dict(t) if not math.isnan(tau_hi[i]) else dict(b, reason=reasons[i])
-        row["route"] = routes[i]
+        # the larger certified factor; within relative 1e-9 (the tilt cover's slack) the tilt route is kept
+        use_tilt = not math.isnan(tau_hi[i]) and not b["factor"] > t["factor"] * (1 + 1e-9)
+        row = dict(t) if use_tilt else dict(b, reason=reasons[i] if math.isnan(tau_hi[i]) else _BOOLEAN_REASON)
+        row["route"] = routes[i] if use_tilt or math.isnan(tau_hi[i]) else ROUTE_BSC_BETTER
         row["tau_n_bsc"], row["rho_n_bsc"] = b["tau_n"], b["rho_n"]
         row["factor_bsc"], row["log10_factor_bsc"] = b["factor"], b["log10_factor"]
         row.update(_chi2_values(float(lo), float(rho) ** 2, _CHI2_NOTE_TILT))
@@ -505,7 +507,7 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
                                          else {"factor": None, "certified": False, "note": reasons[i]}),
                          "paper_approximate_sdpi": {"factor": row["factor_paper"], "bound": row["bound_paper"],
                                                     "certified": False, "note": row["paper_note"]},
-                         "reported": "the larger certified factor: " + routes[i]}
+                         "reported": "the larger certified factor: " + row["route"]}
         if lam_note:
             row["lambda_note"] = lam_note
         rows.append(row)
@@ -538,6 +540,7 @@ ROUTE_ANALYTIC = "eta_KL = eta_chi2 (tilt, analytic chi-criterion)"
 ROUTE_COVER = "eta_KL = eta_chi2 (tilt, cell cover)"
 ROUTE_UPPER = "eta_KL <= tilt cover upper end"
 ROUTE_FALLBACK = "fallback: BSC factorization (tilt certificate not completed)"
+ROUTE_BSC_BETTER = "BSC factorization (larger than the tilt route's certified factor here)"
 
 
 def _boolean_law(n: int, rho: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:

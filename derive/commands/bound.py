@@ -132,6 +132,8 @@ def _row(template, params: dict, r: dict) -> dict:
     if "bound" not in r:  # a template whose bound is not factor x I(M; X) computes its own (sparse-hypercube)
         row["bound"] = _times_down(row["factor"], info)
         row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
+        if "info" not in params and "alpha" in params:
+            row["units"] = "nats"  # C*_alpha is in nats
     if "factor_chi2" in r:
         row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"]) * float(info)
         row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
@@ -197,6 +199,9 @@ def _table(rows: list[dict]) -> str:
     paper = any(r.get("paper_note") is not None for r in rows)
     if paper:
         head += ["factor_paper"]
+    upper = any("upper" in r for r in rows)
+    if upper:
+        head += ["upper_bits"]
     route = any("route" in r for r in rows)
     if route:
         head += ["route"]
@@ -212,6 +217,8 @@ def _table(rows: list[dict]) -> str:
         if paper:
             fp = r.get("factor_paper")
             vals.append(f"{_sci(fp, None):>12}" if fp is not None else f"{'n/a':>12}")
+        if upper:
+            vals.append(f"{_sci(r.get('upper'), None):>12}")
         if route:
             vals.append(f"  {r.get('route', '')}")
         lines.append("  ".join(vals))
@@ -284,6 +291,7 @@ def _plot(template, rows: list[dict], path: str) -> None:
         raise InvalidArgument("--plot needs matplotlib") from err
     if "n" not in rows[0]["params"]:
         raise InvalidArgument("--plot draws the bound against n: give --set n=a..b")
+    upper = any("upper" in r for r in rows)
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     groups: dict[tuple, list] = {}
     for r in rows:
@@ -294,27 +302,47 @@ def _plot(template, rows: list[dict], path: str) -> None:
     for key, rs in groups.items():
         label = ", ".join(f"{v}" if k == "template" else f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in key) or template.name
-        pts = [(r["params"]["n"], r["bound"]) for r in rs if r["bound"] and r["bound"] > 0]
+        pts = [(r["params"]["n"], _in_bits(r) if upper else r["bound"]) for r in rs if r["bound"] and r["bound"] > 0]
         hidden |= len(pts) < len(rs)
         line, = ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=2.5,
                         label=label + (" (certified)" if rs[0]["certified"] else ""))
-        chi = [(r["params"]["n"], r["bound_chi2"]) for r in rs if r.get("bound_chi2")]
+        up = [(r["params"]["n"], r["upper"]) for r in rs if r.get("upper")]
+        if up:
+            ax.plot([p[0] for p in up], [p[1] for p in up], ls=":", marker="^", ms=2.5, color=line.get_color(),
+                    label=label + " (upper: the paper's algorithm)")
+        scale = 1 / math.log(2) if upper and rs[0].get("units") == "nats" else 1
+        chi = [(r["params"]["n"], r["bound_chi2"] * scale) for r in rs if r.get("bound_chi2")]
         if chi:
             ax.plot([p[0] for p in chi], [p[1] for p in chi], ls="--", color=line.get_color(),
                     label=label + r" ($\chi^2$ value)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$n$ (training examples)")
-    ax.set_ylabel(r"lower bound on $I(M; X_{1:n} \mid \theta)$")
+    ax.set_ylabel(r"bits of $I(M; X_{1:n} \mid \theta)$: lower and upper bound" if upper
+                  else r"lower bound on $I(M; X_{1:n} \mid \theta)$")
     title = "$" + template.latex.replace(r"\ge", r"\geq") + "$"
     if hidden:
-        title += "\n(values below the float range are not drawn)"
+        title += "\n(bounds <= 0 or below the float range are not drawn)"
     ax.set_title(title, fontsize=8)
-    ax.legend(fontsize=6.5)
+    ax.legend(fontsize=6.5 if len(groups) < 3 else 5.5)
     ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
     fig.savefig(path, dpi=150)
     plt.close(fig)
+
+
+def _in_bits(row: dict) -> float:
+    """A row's lower bound in bits (rows whose bound is factor x C*_alpha are in nats)."""
+    return row["bound"] / math.log(2) if row.get("units") == "nats" else row["bound"]
+
+
+def _add_upper(name: str, rows: list[dict], constants: dict) -> None:
+    """``--upper``: the paper's description-length upper bound (bits) on each row, from its parameters."""
+    from derive.templates.upper import upper_bound
+
+    for r in rows:
+        r.update(upper_bound(name, dict(r["params"], **constants)))
+        r["lower_bits"] = _in_bits(r)
 
 
 def _cluster_model(args) -> dict[str, list]:
@@ -361,8 +389,18 @@ def cmd_bound(args) -> int:
                                   "(several: a+b)")
     if len(set(names)) != len(names):
         raise InvalidArgument(f"a template is repeated in {args.template!r}")
+    from derive.templates.upper import UPPER_CONSTANTS
+
     sampled: dict = {}
     settings = parse_settings(args.set, sampled)
+    constants = {}
+    for name in UPPER_CONSTANTS:
+        if name in settings:
+            if not args.upper:
+                raise InvalidArgument(f"--set {name}=... is a constant of the --upper algorithms; add --upper")
+            if len(settings[name]) != 1:
+                raise InvalidArgument(f"--set {name}=... takes one value")
+            constants[name] = settings.pop(name)[0]
     if "cluster" not in names and "mixture" not in names and (args.prior or args.channel):
         raise InvalidArgument("--prior and --channel belong to the `cluster` template")
     if "mixture" in names:
@@ -398,6 +436,9 @@ def cmd_bound(args) -> int:
             raise InvalidArgument(f"--set {unused[0]}=... is read by none of {', '.join(names)}")
         template = _combined([t for t, _ in parts])
         rows = [r for _, rs in parts for r in rs]
+    if args.upper:
+        for t, rs in parts:
+            _add_upper(t.name, rs, constants)
     if args.plot:
         _plot(template, rows, args.plot)
     notes = [f"{name} = {v['range'][0]}..{v['range'][1]} has more than {MAX_EVERY} values: sampled at "
@@ -422,6 +463,13 @@ def cmd_bound(args) -> int:
             print(_table(rs))
             for reason in sorted({r["reason"] for r in rs}):
                 print(f"  {reason}" if reason.startswith("not certified") else f"  certified: {reason}")
+            if args.upper:
+                print("  upper_bits: the paper's algorithm, description length in bits at the constants given "
+                      "(unspecified in the paper; default 1): not certified")
+                if any(r.get("units") == "nats" for r in rs):
+                    print(f"  the bound column is in nats (C*_alpha); in bits it is bound / ln 2")
+                for route in dict.fromkeys(r["upper_route"] for r in rs):
+                    print(f"  upper: {route}")
             notes = sorted({r["chi2_note"] for r in rs if "chi2_note" in r})
             for note in notes:
                 print(f"  note: {note}")
@@ -443,5 +491,10 @@ def register(sub) -> None:
     b.add_argument("--latex", action="store_true", help="the formula and a LaTeX table")
     b.add_argument("--markdown", action="store_true", help="the factor as a Markdown table (rows n, a column per "
                                                              "other setting)")
-    b.add_argument("--plot", metavar="FILE.png", help="plot the bound against n (log scale)")
+    b.add_argument("--plot", metavar="FILE.png", help="plot the bound against n (log scale; with --upper, lower "
+                                                       "and upper bound in bits on one picture)")
+    b.add_argument("--upper", action="store_true", help="also the paper's upper bound (bits): the description "
+                                                         "length of its simple algorithm (gaussian-cluster, "
+                                                         "boolean-cluster, sparse-hypercube; constants c_ell, c_k, "
+                                                         "C_sub default 1)")
     b.set_defaults(func=cmd_bound)

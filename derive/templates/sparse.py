@@ -63,7 +63,7 @@ def sparse_hypercube(params: dict) -> dict:
         xi = nu / (2 * nu + (1 - nu) * Fraction(2) ** (2 - n))
         # tau_n = 0: no tau-SDPI here; mem >= I(M; X_{1:n}) - H(theta) plays its part, so factor = (1 - 0)/rho_n
         return {"tau_n": 0.0, "rho_n": float(rho), "rho_n_paper": float(xi ** 2), "C_alpha_bits": float_lower(c_bits),
-                "H_theta_bits": float_upper(h_theta), "factor": float(1 / rho), "bound": float_lower(bound),
+                "H_theta_bits": float_upper(h_theta), "factor": float(1 / rho), "bound": float_lower(bound), "units": "bits",
                 "certified": False, "route": "cited: BSC eta_KL = (2 xi)^2 (corrected from the paper's xi^2)",
                 "reason": "not certified: rho_n is the cited BSC closed form eta_KL = (2 xi)^2 [Polyanskiy & Wu 2017] "
                           "(the paper's xi^2 is 4x too small); C*_alpha (certified lower end) and H(theta) <= "

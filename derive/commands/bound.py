@@ -324,7 +324,12 @@ def _plot(template, rows: list[dict], path: str) -> None:
     if hidden:
         title += "\n(bounds <= 0 or below the float range are not drawn)"
     ax.set_title(title, fontsize=8)
-    ax.legend(fontsize=6.5 if len(groups) < 3 else 5.5)
+    entries = len(ax.get_legend_handles_labels()[0])
+    if entries > 3:  # below the axes, so it hides no line
+        fig.set_size_inches(5.5, 3.6 + 0.16 * entries)
+        ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    else:
+        ax.legend(fontsize=6.5)
     ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
     fig.savefig(path, dpi=150)

@@ -1186,7 +1186,7 @@ _CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values (derive.ch
 #: :data:`MULTI_MAX_ROWS` smallest n of a call, with a fixed number of bisections per n (so the printed values do
 #: not depend on the machine's load; :data:`MULTI_ROW_BUDGET` seconds is only a safety stop).
 MULTI_MAX_TYPES = 400
-MULTI_MAX_ROWS = 6
+MULTI_MAX_ROWS = 4
 MULTI_SPLITS = 600
 MULTI_ROW_BUDGET = 30.0
 MULTI_SLACK = 1e-4
@@ -1201,7 +1201,8 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
     """θ with 3–4 values: τ_n from :func:`derive.channels.tilt_multi.eta_kl_multi` on the backward channel
     (type → θ, posteriors in float64 with a stated relative error; its output law is the prior, exact), wherever it
     is certified and smaller than the current (Doeblin/Dobrushin) value; other rows keep that route and say so
-    (rows beyond :data:`MULTI_MAX_TYPES` types or the :data:`MULTI_MAX_ROWS` smallest n)."""
+    (rows beyond :data:`MULTI_MAX_TYPES` types, beyond the :data:`MULTI_MAX_ROWS` smallest n, or after the first n
+    where the cover does not beat that value)."""
     from derive.channels.tilt_multi import eta_kl_multi
 
     for r in out:
@@ -1232,12 +1233,13 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
         br = eta_kl_multi(F, P, prior, input_rel=err, slack=MULTI_SLACK, budget=MULTI_ROW_BUDGET,
                           max_cells=MULTI_SPLITS)
         if br is None or br.upper is None:
-            continue
+            break
         up = float(br.upper)
-        if up < tau[i] and up < 1:
-            idx.append(int(i))
-            t_hi.append(up)
-            reasons.append(_CLUSTER_MULTI.format(q=len(act), chi=float(br.chi2_lower), kl=M.kl_how))
+        if not (up < tau[i] and up < 1):
+            break                                   # tau_n grows with n: a larger n is not tried once one fails
+        idx.append(int(i))
+        t_hi.append(up)
+        reasons.append(_CLUSTER_MULTI.format(q=len(act), chi=float(br.chi2_lower), kl=M.kl_how))
     if idx:
         lo_om = _ldown(np.log1p(-np.array(t_hi)))
         new = _certified_rows(np.array(t_hi), lo_om, log_kl_hi, reasons)

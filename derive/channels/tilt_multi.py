@@ -608,6 +608,15 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
     """
     if _flint is None:  # pragma: no cover
         raise RuntimeError("python-flint is required for the certified tilt path")
+    old_prec = _flint.ctx.prec                       # arb's precision is global: restored on the way out
+    try:
+        return _eta_kl_multi(F, P, pbar, input_rel, slack, budget, max_cells)
+    finally:
+        _flint.ctx.prec = old_prec
+
+
+def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, slack: float, budget: float,
+                  max_cells: int) -> MultiBracket | None:
     t0 = time.perf_counter()
     F = np.asarray(F, dtype=float)
     P = np.asarray(P, dtype=float)

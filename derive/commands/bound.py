@@ -483,7 +483,9 @@ def cmd_bound(args) -> int:
 
 def register(sub) -> None:
     b = sub.add_parser("bound", help="the memorization bound of a theorem template for given parameters")
-    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster, or several joined by + (each reads the --set values it knows; one table, JSON or plot)")
+    b.add_argument("template", metavar="TEMPLATE", help="gaussian-cluster | boolean-cluster | cluster | sparse-hypercube | singletons | "
+                                                     "mixture, or several joined by + (each reads the --set values it "
+                                                     "knows; one table, JSON or plot)")
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter: name=value, name=a..b (integers: every value up to "
                         f"{MAX_EVERY:,} values, else {SAMPLED_VALUES} log-spaced ones) or name=v1,v2 (repeatable)")

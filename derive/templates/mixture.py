@@ -92,7 +92,9 @@ def mixture(params: dict) -> dict:
               "count 0")
     if not certified:
         reason = f"not certified: a per-cluster bound of {base_name} is not certified; " + reason
+    units = {r.get("units") for r in base_rows} - {None}
     return {"tau_n": None, "rho_n": None, "factor": float_down(seen), "bound": float_down(total),
+            **({"units": units.pop()} if len(units) == 1 else {}),
             "E_I1": float_down(e1), "terms": [ls[0], ls[-1]] if ls else [], "certified": certified,
             "route": f"sum over l = {ls[0]}..{ls[-1]} of E|I_l| x {base_name}(n = l)" if ls else "no cluster weight",
             "reason": reason}

@@ -6,7 +6,9 @@ Markov chains, independences and mutual independences become conditional-indepen
 removes the fewest edges it can until every triple is a d-separation (Bayes-ball trails), keeps the DAG with
 the most edges (ties: fewest marginally independent pairs), and confirms with networkx's
 ``is_d_separator`` that the DAG implies every triple. A Markov chain ``U -> X -> Y`` may so be realized as
-``U <- X -> Y`` when that keeps more dependence (same independences). Hypotheses that cannot all be
+``U <- X -> Y`` when that keeps more dependence (same independences). A function ``F = f(X, Y)`` reads all its
+inputs unless no network then satisfies the triples (``X _|_ Y | F``): then it may read a subset of them, still a
+function of them all. Hypotheses that cannot all be
 realized raise :class:`UnrealizableHypotheses` naming them. Drawing the numbers is
 :mod:`derive.numeric.models`'s part.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -200,8 +202,11 @@ def _d_separated(g: nx.DiGraph, ci: CI) -> bool:
     return nx.is_d_separator(g, set(ci.left), set(ci.right), set(ci.given))
 
 
-def _dag_for_order(order: Sequence[str], forced: Mapping[str, tuple[str, ...]], cis: Sequence[CI]):
+def _dag_for_order(order: Sequence[str], forced: Mapping[str, tuple[str, ...]], cis: Sequence[CI],
+                   loose: frozenset = frozenset()):
     """Complete DAG on ``order`` (forced nodes keep exactly their parents), minus edges cut to satisfy ``cis``.
+    The forced edges into a node of ``loose`` (a function) may be cut too: a function of some of its inputs is
+    still a function of them all.
 
     Returns ``(dag, None)`` or ``(None, (ci, forced edges on an active trail))`` when a triple cannot hold.
     """
@@ -213,7 +218,8 @@ def _dag_for_order(order: Sequence[str], forced: Mapping[str, tuple[str, ...]], 
         if v in forced:
             for p in forced[v]:
                 g.add_edge(p, v)
-                fixed_edges.add((p, v))
+                if v not in loose:
+                    fixed_edges.add((p, v))
         else:
             for u in order[: pos[v]]:
                 g.add_edge(u, v)
@@ -453,15 +459,21 @@ def build_plan(factory, values: dict[str, int]) -> ModelPlan:
             hypotheses=srcs, file=proof.file)
     best = None
     failure = None
-    rng = random.Random(factory.seed)
-    for order in _orders(names, fg, s.prefs, rng):
-        dag, why = _dag_for_order(order, forced_parents, s.cis)
-        if dag is None:
-            failure = failure or why
-            continue
-        score = (dag.number_of_edges(), -_marginal_pairs(dag))
-        if best is None or score > best[0]:
-            best = (score, order, dag)
+    orders = _orders(names, fg, s.prefs, random.Random(factory.seed))
+    # a function's inputs are its parents; only when no network has them all (a triple conditions on the
+    # function's value, e.g. X[1] _|_ X[2] | f(X[1], X[2])) may a function read a subset of its inputs
+    functions = frozenset(v for v, n in s.forced.items() if n.kind == "function")
+    for loose in (frozenset(), functions) if functions else (frozenset(),):
+        for order in orders:
+            dag, why = _dag_for_order(order, forced_parents, s.cis, loose)
+            if dag is None:
+                failure = failure or why
+                continue
+            score = (dag.number_of_edges(), -_marginal_pairs(dag))
+            if best is None or score > best[0]:
+                best = (score, order, dag)
+        if best is not None:
+            break
     if best is None:
         ci, edges = failure if failure else (None, [])
         srcs = []
@@ -485,7 +497,10 @@ def build_plan(factory, values: dict[str, int]) -> ModelPlan:
                                          hypotheses=[ci.source], file=proof.file)
     nodes = {}
     for v in order:
-        if v in s.forced:
+        if v in s.forced and s.forced[v].kind == "function":
+            kept = tuple(p for p in s.forced[v].parents if dag.has_edge(p, v))
+            nodes[v] = s.forced[v] if len(kept) == len(s.forced[v].parents) else replace(s.forced[v], parents=kept)
+        elif v in s.forced:
             nodes[v] = s.forced[v]
         else:
             nodes[v] = Node(v, "free", tuple(sorted(dag.predecessors(v), key=order.index)))

@@ -194,3 +194,21 @@ def test_models_for_strategy_satisfies_the_hypotheses(drawn):
     assert hypothesis_violations(drawn) == []
     assert drawn.plan.nodes["Z"].spec.name == "Z"
     assert 0 <= drawn.params["p"] <= 1 and 0 <= drawn.params["delta"] <= F(1, 2)
+
+
+def test_a_function_that_a_triple_conditions_on_reads_a_subset_of_its_inputs():
+    # X[1] _|_ X[2] | F with F = f(X[1], X[2]) and X[1], X[2] dependent on nothing else: no network with both
+    # edges X[i] -> F makes the triple a d-separation, so F reads fewer inputs (still a function of them all)
+    proof = _proof("""
+[[hypothesis]]
+id = "func"
+function_of = "F = f(X[1..n])"
+[[hypothesis]]
+id = "given_f"
+mutually_independent = "X[1..n] | theta, F"
+""")
+    for drawn in _draws(ModelFactory(proof), 12, seed=5):
+        assert hypothesis_violations(drawn) == []
+        node = drawn.plan.nodes["F"]
+        inputs = {f"X[{i}]" for i in range(1, drawn.int_values["n"] + 1)}
+        assert node.kind == "function" and set(node.parents) < inputs

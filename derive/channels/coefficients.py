@@ -49,6 +49,7 @@ from derive.channels.simplex import simplex_kl_upper_fast
 from derive.channels.tilt import binary_output_column, eta_kl_binary
 from derive.channels.tilt_multi import MAX_OUTPUTS, eta_kl_multi_rational
 from derive.errors import InvalidArgument
+from derive.kernel.coefficients import closed_form_eta_kl
 
 __all__ = [
     "Coefficient",
@@ -332,7 +333,7 @@ def eta_chi2(K: Channel, P: Any, *, dps: int | None = None) -> Chi2:
     if Pin is None:
         raise InvalidArgument("eta_chi2 needs an input distribution P; use eta_chi2_sup(K) for the sup over inputs")
     if isinstance(K, AWGN):
-        v = _awgn_value(K)
+        v = _kernel_eta(K)
         return Chi2(float_near(v), mpmath.mpf(v.numerator) / v.denominator if dps else None, v,
                     "jointly Gaussian (X, Y): eta_chi2 = rho^2 = snr/(1 + snr) (maximal correlation of a "
                     "Gaussian pair is |rho|)", exact=v)
@@ -413,18 +414,20 @@ def _latex_fraction(v: Fraction) -> str:
     return f"{sign}\\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
 
 
-def _awgn_value(K: AWGN) -> Fraction:
-    s = Fraction(K.snr)
-    return s / (1 + s)
+def _kernel_eta(K: Channel) -> Fraction:
+    """The kernel's closed form of the input-free ``η_KL`` (:func:`derive.kernel.coefficients.closed_form_eta_kl`:
+    ``(1 - 2δ)²``, ``1 - ε``, ``snr/(1 + snr)`` at the Gaussian input), exactly."""
+    v = closed_form_eta_kl(K.to_spec()).value
+    return Fraction(int(v.p), int(v.q))
+
 
 
 def closed_form(K: Channel, P: Any = None) -> tuple[Fraction, str, str] | None:
     """``(value, LaTeX, theorem)`` of ``η_KL`` when a closed form covers ``(K, P)``, else ``None``."""
     Pin = as_input(K, P) if not isinstance(P, tuple) or isinstance(K, AWGN) else P
     if isinstance(K, BSC):
-        d = Fraction(K.delta)
         if Pin is None or all(v == Fraction(1, 2) for v in Pin):
-            v = (1 - 2 * d) ** 2
+            v = _kernel_eta(K)
             tex = r"\eta_{\mathrm{KL}} = (1 - 2\delta)^2 = " + _latex_fraction(v)
             thm = ("eta_KL(BSC(delta)) = (1 - 2 delta)^2, input-free" + (
                 "" if Pin is None else "; with uniform input eta_chi2(U, K) = (1 - 2 delta)^2 <= eta_KL(U, K) <= "
@@ -432,15 +435,14 @@ def closed_form(K: Channel, P: Any = None) -> tuple[Fraction, str, str] | None:
             return v, tex, thm
         return None
     if isinstance(K, BEC):
-        e = Fraction(K.eps)
         if Pin is None or len(_support(Pin)) >= 2:
-            v = 1 - e
+            v = _kernel_eta(K)
             tex = r"\eta_{\mathrm{KL}} = 1 - \varepsilon = " + _latex_fraction(v)
             thm = f"BEC(e): I(U; Y) = (1 - e) I(U; X) for every U - X - Y, so eta_KL(P, K) = 1 - e for every non-degenerate P [{PW17}]"
             return v, tex, thm
         return None
     if isinstance(K, AWGN):
-        v = _awgn_value(K)
+        v = _kernel_eta(K)
         tex = (r"\eta_{\mathrm{KL}} = \frac{\mathrm{snr}}{1 + \mathrm{snr}} = "
                + _latex_fraction(v))
         thm = (f"AWGN with Gaussian input N(0, snr): eta_KL = eta_chi2 = rho^2 = snr/(1 + snr) [{PW17}; Erkip & Cover 1998]"

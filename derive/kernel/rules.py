@@ -266,7 +266,7 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
             if x == a and implies_independence(ctx.hypotheses(), a, c, b | w):
                 raise ctx.mismatch(f"the inequality may be reversed: the hypotheses give the Markov chain "
                                      f"{a} -> {b} -> {c}, so data processing says {big} <= {small}",
-                                Statement(big, "<=", small))
+                                Statement(big, "<=", small), suggestion=f"swap the two sides: {big} <= {small}")
     raise ctx.side(f"the Markov chain {' or '.join(tried)} does not follow from the hypotheses this step uses "
                      f"({', '.join(ctx.premise_hypotheses) or 'none'})",
                 suggestion="add the Markov chain (or independence) hypothesis to `uses`")

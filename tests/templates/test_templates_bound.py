@@ -307,8 +307,10 @@ def test_cluster_many_n_is_outward_of_the_interval_path(prior, rows):
         dob = clusters._cluster_chi2(M, n).get("dobrushin_float")
         mp = clusters._cluster_certified_mp(M, n, dob)
         assert r["route"] == one["route"] or "tilt" in r["route"] + one["route"]  # tilt rows: per-call budget
-        if "tilt" in r["route"]:
-            assert r["tau_n"] <= r["tau_n_fallback"] and r["factor"] >= r["factor_fallback"]
+        if "tilt" in r["route"] + one["route"]:          # (the q-valued cover tries the smallest n of each call)
+            for x in (r, one):
+                # within the tilt cover's relative slack 1e-9 (at n = 1 the BSC route is exact too)
+                assert x["tau_n"] <= x["tau_n_fallback"] * (1 + 1e-9) and x["factor"] >= x["factor_fallback"] * (1 - 1e-9)
             continue
         assert r["reason"] == one["reason"]
         assert _mp(r["tau_n"]) >= mp["tau_n"] and _mp(r["rho_n"]) >= mp["rho_n"]

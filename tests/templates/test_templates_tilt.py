@@ -111,3 +111,29 @@ def test_cluster_mirror_symmetric_three_outputs():
     for r in out:
         assert r["route"].startswith("eta_KL = eta_chi2"), r["route"]
         assert r["tau_n_chi2"] * (1 - 1e-12) <= r["tau_n"] <= r["tau_n_chi2"] * (1 + 1e-9) + 1e-300
+
+
+def test_cluster_binary_nonsymmetric_weighted_average_route():
+    """Binary theta, non-symmetric (prior 7/10, 3/10; BSC(1/4)): beyond the rows the tilt cover reaches, tau_n <= sup
+    over tilts of eta_chi2 (cancellation-free, log space): between the chi2 value and the Doeblin fallback, and above
+    the exact-rational tilt route's certified lower end of eta_KL (an independent computation) at n = 20."""
+    from math import comb
+
+    from derive.channels.tilt import eta_kl_binary
+
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    rows = ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))
+    ns = [20, 97, 500]
+    out = clusters.cluster_rows({"prior": prior, "rows": rows}, ns)
+    for n, r in zip(ns, out):
+        assert r["route"] in (clusters.ROUTE_CHI_SUP, clusters.ROUTE_UPPER), (n, r["route"])
+        assert r["log10_factor"] <= r["log10_factor_chi2"] + 1e-12
+        fb = r["factor_fallback"]
+        assert r["factor"] >= fb
+    assert out[1]["route"] == clusters.ROUTE_CHI_SUP and out[1]["log10_factor"] > out[1]["log10_factor_chi2"] - 0.2
+    n = 20
+    joint = [[prior[t] * comb(n, j) * rows[t][0] ** j * rows[t][1] ** (n - j) for j in range(n + 1)] for t in (0, 1)]
+    P = [joint[0][j] + joint[1][j] for j in range(n + 1)]
+    f = [joint[1][j] / P[j] for j in range(n + 1)]
+    exact = eta_kl_binary(f, P, budget=1.0)
+    assert float(exact.lower) <= out[0]["tau_n"]

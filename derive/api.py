@@ -1,0 +1,435 @@
+"""The notebook API: ``from derive import *`` gives everything a notebook cell needs.
+
+Names
+-----
+* random variables and parameters: :func:`variables` (``U, X, Y = variables("U X Y")``),
+  :func:`family` (``X = family("X", 1, n)``; ``X[i]``, ``X.range(1, n)``), :func:`parameter`
+  (``delta = parameter("delta", "0 <= delta <= 1/2")``);
+* quantities: ``H``, ``I``, ``D``, ``TV``, ``h`` (``H(X, given=Y)``, ``I(X, Y, given=Z)``), ``sqrt``, ``exp``, ``ln``;
+* hypotheses taking plain variables: :func:`Markov` (``Markov(U, X, Y)``; a tuple is a joint link),
+  :func:`Independent`, :func:`Channel` (``Channel(Y, X, "BSC(delta)")``), :func:`FunctionOf`, :func:`Assume`;
+* :class:`Proof` and its builder methods ``given``, ``step``, ``conclude`` (claims as text in the file
+  grammar, as :class:`~derive.core.statements.Statement`, or as sympy relations such as ``I(U, Y) <= I(U, X)``);
+* :func:`check`, :func:`prove`, :func:`verify`, :func:`eta`, :func:`bound`, :func:`to_latex`, :func:`parse`.
+
+Text goes through derive's grammar (never ``eval``/``sympify``). Arguments of the wrong kind raise
+:class:`~derive.errors.InvalidArgument` at the call. Results display as tables in Jupyter
+(:mod:`derive.printing.notebook`); verdicts are the kernel's.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import sympy
+from sympy import exp, sqrt
+from sympy import log as ln
+
+from derive.core import hypotheses as _hyp
+from derive.core.parameters import Domain, Parameter, make_parameter
+from derive.core.quantities import TV, D, H, I, h
+from derive.core.statements import Statement
+from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
+from derive.errors import InvalidArgument
+from derive.io.grammar import ParseContext, check_name
+from derive.printing import to_latex
+from derive.proof import Proof as _BaseProof
+
+__all__ = [
+    "variables", "family", "parameter", "Domain",
+    "H", "I", "D", "TV", "h", "sqrt", "exp", "ln",
+    "Markov", "Independent", "Channel", "FunctionOf", "Assume", "Statement",
+    "Proof", "check", "prove", "verify", "eta", "bound", "to_latex", "parse",
+]
+
+#: Parameters declared with :func:`parameter` in this session: name -> Parameter (a proof that mentions the
+#: symbol declares it with this domain).
+_PARAMETERS: dict[str, Parameter] = {}
+
+
+# ---------------------------------------------------------------------------- names
+
+
+def _names(text: Any, what: str) -> list[str]:
+    if not isinstance(text, str):
+        raise InvalidArgument(f"Expected a string of {what} names such as \"X Y Z\" but got {text!r}")
+    names = [n for n in re.split(r"[\s,]+", text.strip()) if n]
+    if not names:
+        raise InvalidArgument(f"Expected at least one {what} name but got {text!r}")
+    for n in names:
+        check_name(n, f"a {what}") if n not in ("D", "E", "H", "I", "h") else None
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n):
+            raise InvalidArgument(f"Expected an identifier for a {what} but got {n!r}")
+    return names
+
+
+def variables(names: str) -> RV | tuple[RV, ...]:
+    """Random variables: ``U, X, Y = variables("U X Y")`` (names separated by spaces or commas)."""
+    out = tuple(RV(n) for n in _names(names, "random variable"))
+    return out[0] if len(out) == 1 else out
+
+
+def family(name: str, lo: Any = 1, hi: Any = None) -> Family:
+    """An indexed family ``name[lo..hi]``: ``X = family("X", 1, n)``; ``X[i]`` a member, ``X.range()`` all."""
+    (n,) = _names(name, "family") if isinstance(name, str) and name.strip() else (None,)
+    if n is None or " " in name.strip():
+        raise InvalidArgument(f"Expected one family name but got {name!r}")
+    return Family(n, _expr(lo, "the family's first index"), None if hi is None else _expr(hi, "the family's last index"))
+
+
+def parameter(name: str, domain: Any = None) -> sympy.Symbol:
+    """A real parameter: ``delta = parameter("delta", "0 <= delta <= 1/2")`` (domain text, a :class:`Domain`
+    or ``None`` for all reals). Its symbol carries the domain's assumptions."""
+    from derive.io.grammar import parse_domain
+
+    (n,) = _names(name, "parameter")
+    if domain is None:
+        dom = Domain()
+    elif isinstance(domain, Domain):
+        dom = domain
+    elif isinstance(domain, str):
+        dom = parse_domain(domain, n)
+    else:
+        raise InvalidArgument(f"Expected a domain such as \"0 <= {n} <= 1\" (text) or a Domain but got "
+                              f"domain={domain!r}")
+    p = make_parameter(n, dom)
+    _PARAMETERS[n] = p
+    return p.symbol
+
+
+def _expr(value: Any, what: str) -> sympy.Expr:
+    if isinstance(value, bool) or not isinstance(value, (int, sympy.Expr, str)):
+        raise InvalidArgument(f"Expected a number or expression for {what} but got {value!r}")
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, str):
+        return parse(value)
+    return value
+
+
+# ---------------------------------------------------------------------------- hypotheses
+
+
+def _rvset(obj: Any, what: str) -> RVSet:
+    """Variables given as ``X``, ``X[1]``, ``X.range()``, a tuple/list of these, or an RVSet."""
+    if isinstance(obj, RVSet):
+        return obj
+    if isinstance(obj, (RV, FamilyMember, FamilyRange)):
+        return RVSet(obj)
+    if isinstance(obj, Family):
+        return obj.range()
+    if isinstance(obj, (tuple, list)) and obj:
+        return RVSet(*[_rvset(o, what) for o in obj])
+    raise InvalidArgument(f"Expected random variables (X, X[i], a tuple of them) for {what} but got {obj!r}")
+
+
+def Markov(*links: Any) -> _hyp.Markov:  # noqa: N802 - reads like the hypothesis
+    """``Markov(U, X, Y, Z)`` is ``U -> X -> Y -> Z``; a tuple is one joint link: ``Markov(U, (X, W), Y)``."""
+    if len(links) < 3:
+        raise InvalidArgument(f"Expected a Markov chain of at least 3 links, Markov(X, Y, Z), but got "
+                              f"{len(links)} link(s): Markov{links!r}")
+    return _hyp.Markov(tuple(_rvset(l, f"link {k + 1} of the Markov chain") for k, l in enumerate(links)))
+
+
+def Independent(left: Any, right: Any, given: Any = None) -> _hyp.Independent:  # noqa: N802
+    """``Independent(A, B, given=C)`` is ``A _|_ B | C``."""
+    return _hyp.Independent(_rvset(left, "the left side"), _rvset(right, "the right side"),
+                            RVSet() if given is None else _rvset(given, "the condition"))
+
+
+def Channel(output: Any, input: Any, spec: Any) -> _hyp.Channel:  # noqa: N802, A002
+    """``Channel(Y, X, "BSC(delta)")`` is ``Y | X ~ BSC(delta)`` (spec: text or a ChannelSpec)."""
+    if isinstance(spec, str):
+        from derive.io.grammar import parse_channel_spec
+
+        spec = parse_channel_spec(spec, _context(None))
+    if not isinstance(spec, _hyp.ChannelSpec):
+        raise InvalidArgument(f"Expected a channel such as \"BSC(delta)\" but got spec={spec!r}")
+    return _hyp.Channel(_rvset(output, "the channel output"), _rvset(input, "the channel input"), spec)
+
+
+def FunctionOf(output: Any, input: Any) -> _hyp.FunctionOf:  # noqa: N802, A002
+    """``FunctionOf(Y, X)`` is ``Y = f(X)``."""
+    return _hyp.FunctionOf(_rvset(output, "the function's value"), _rvset(input, "the function's argument"))
+
+
+def Assume(claim: Any, cite: str | None = None) -> _hyp.Assume:  # noqa: N802
+    """A claim taken as given (status ``assumed``), optionally with a citation."""
+    if cite is not None and not isinstance(cite, str):
+        raise InvalidArgument(f"Expected a citation string but got cite={cite!r}")
+    return _hyp.Assume(as_statement(claim), cite)
+
+
+# ---------------------------------------------------------------------------- text and statements
+
+
+def _context(proof: Any, units: str = "bits") -> ParseContext:
+    if isinstance(proof, _BaseProof):
+        ctx = ParseContext.from_proof(proof, auto_variables=True)
+        for n, p in _PARAMETERS.items():
+            ctx.parameters.setdefault(n, p.symbol)
+        return ctx
+    return ParseContext(parameters={n: p.symbol for n, p in _PARAMETERS.items()}, units=units,
+                        auto_variables=True, file="<input>")
+
+
+def parse(text: str, proof: Any = None, *, units: str = "bits") -> Any:
+    """Text in the file grammar → derive objects: a statement (``I(X; Y) <= H(X)``), a hypothesis
+    (``U -> X -> Y``, ``A _|_ B | C``, ``Y | X ~ BSC(d)``, ``Y = f(X)``) or an expression.
+
+    Names: the parameters declared with :func:`parameter` (and the ``proof``'s declarations); any other name
+    used as a random variable declares it.
+    """
+    from derive.io import grammar
+
+    if not isinstance(text, str):
+        raise InvalidArgument(f"Expected text in derive's grammar but got {text!r}")
+    ctx = _context(proof, units)
+    if "->" in text:
+        return grammar.parse_markov(text, ctx)
+    if "_|_" in text:
+        return grammar.parse_independence(text, ctx)
+    if "~" in text:
+        return grammar.parse_channel(text, ctx)
+    if re.search(r"<=|>=|==|[≤≥]", text):
+        return grammar.parse_statement(text, ctx)
+    if re.fullmatch(r"[^=]*[^<>=!]=[^=].*", text):
+        return grammar.parse_function_of(text, ctx)
+    return grammar.parse_expression(text, ctx)
+
+
+_REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
+
+
+def as_statement(claim: Any, proof: Any = None) -> Statement:
+    """A claim as a :class:`Statement`: a Statement, text in the file grammar, or a sympy relation
+    (``I(U, Y) <= I(U, X)``, ``sympy.Eq(a, b)``)."""
+    if isinstance(claim, Statement):
+        return claim
+    if isinstance(claim, str):
+        st = parse(claim, proof, units=getattr(proof, "units", "bits"))
+        if not isinstance(st, Statement):
+            raise InvalidArgument(f"Expected a claim with <=, >= or == but got {claim!r}")
+        return st
+    for cls, rel in _REL.items():
+        if isinstance(claim, cls):
+            return Statement(claim.lhs, rel, claim.rhs)
+    if isinstance(claim, (bool, sympy.logic.boolalg.BooleanAtom)):
+        raise InvalidArgument(f"the relation evaluated to {claim} before derive saw it (sympy decides e.g. "
+                              "H(X) >= 0 at once); write the claim as text, e.g. \"H(X) >= 0\"")
+    if isinstance(claim, (sympy.StrictLessThan, sympy.StrictGreaterThan)):
+        raise InvalidArgument(f"Expected <=, >= or == but got the strict relation {claim}")
+    raise InvalidArgument(f"Expected a claim (text such as \"H(X|Y) <= H(X)\", a Statement or a sympy relation "
+                          f"such as H(X) <= H(X, Y)) but got {claim!r}")
+
+
+# ---------------------------------------------------------------------------- proofs
+
+
+def _symbols_and_variables(st: Statement) -> tuple[set, set]:
+    from sympy import preorder_traversal
+
+    syms, rvs = set(), set()
+    for side in (st.lhs, st.rhs):
+        for node in preorder_traversal(side):
+            if isinstance(node, sympy.Symbol) and node.name in _PARAMETERS:
+                syms.add(node.name)
+            elif isinstance(node, RV):
+                rvs.add(node.name)
+    return syms, rvs
+
+
+class Proof(_BaseProof):
+    """A proof built in Python; each builder method returns the proof, so calls chain.
+
+    ``given(id, hypothesis)``, ``step(id, claim, rule, uses=(), **args)``, ``conclude(claim, from_=steps)``.
+    Hypotheses and claims are objects or text in the file grammar; the variables and the parameters
+    (of :func:`parameter`) they mention are declared on first use. After :func:`check` the proof displays
+    each step's status.
+    """
+
+    def __init__(self, name: str, *, title: str | None = None, notes: str | None = None, units: str = "bits") -> None:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", name):
+            raise InvalidArgument(f"Expected a proof name (letters, digits, _ or -) but got name={name!r}")
+        for key, v in (("title", title), ("notes", notes)):
+            if v is not None and not isinstance(v, str):
+                raise InvalidArgument(f"Expected text for {key} but got {key}={v!r}")
+        super().__init__(name, title=title, notes=notes, units=units)
+        self.checked: Any = None
+
+    def _declare(self, variables: Iterable[str], params: Iterable[str]) -> None:
+        for n in sorted(variables):
+            if n not in self.variables and n not in self.families:
+                self.random(n)
+        for n in sorted(params):
+            if n not in self.parameters:
+                p = _PARAMETERS[n]
+                self.parameters[n] = p
+
+    def _declare_statement(self, st: Statement) -> Statement:
+        syms, rvs = _symbols_and_variables(st)
+        self._declare(rvs, syms)
+        return st
+
+    def _declare_hypothesis(self, hyp: _hyp.Hypothesis) -> None:
+        rvs = {it.name for it in hyp.variables().args if isinstance(it, RV)}
+        syms = set()
+        for p in getattr(getattr(hyp, "spec", None), "params", ()) or ():
+            syms |= {s.name for s in p.free_symbols if s.name in _PARAMETERS}
+        if isinstance(hyp, _hyp.Assume):
+            s2, r2 = _symbols_and_variables(hyp.statement)
+            syms |= s2
+            rvs |= r2
+        self._declare(rvs, syms)
+
+    def given(self, id: str, hypothesis: Any) -> "Proof":  # noqa: A002 - the file's key
+        """Add a hypothesis (an object, or text: ``"U -> X -> Y"``, ``"Z | Y ~ BSC(delta)"``, a claim to assume)."""
+        _id(id)
+        if isinstance(hypothesis, str):
+            parsed = parse(hypothesis, self, units=self.units)
+            hypothesis = _hyp.Assume(parsed) if isinstance(parsed, Statement) else parsed
+        elif isinstance(hypothesis, (Statement, sympy.core.relational.Relational)):
+            hypothesis = _hyp.Assume(as_statement(hypothesis, self))
+        if not isinstance(hypothesis, _hyp.Hypothesis):
+            raise InvalidArgument(f"Expected a hypothesis (Markov(...), Independent(...), Channel(...), text) for "
+                                  f"{id!r} but got {hypothesis!r}")
+        self._declare_hypothesis(hypothesis)
+        self._sync_context()
+        self.hypothesis(id, hypothesis)
+        return self
+
+    def step(self, id: str, claim: Any, rule: str, uses: Iterable[str] = (), args: Any = None,  # type: ignore[override]
+             line: int | None = None, note: str | None = None, **kwargs: Any) -> "Proof":
+        """Add a step: ``step("dpi", "I(U; Y) <= I(U; X)", "dpi", uses=["chain"])``; rule arguments as keywords
+        (``eta="(1 - 2*delta)^2"``: text is parsed, numbers and sympy expressions are taken as they are)."""
+        _id(id)
+        if not isinstance(rule, str):
+            raise InvalidArgument(f"Expected a rule name (derive rules lists them) but got rule={rule!r}")
+        uses = _ids(uses, "uses")
+        st = self._declare_statement(as_statement(claim, self))
+        merged = dict(args or {})
+        for k, v in kwargs.items():
+            merged[k] = parse(v, self, units=self.units) if isinstance(v, str) and k not in ("variable", "index",
+                                                                                           "family") else v
+        super().step(id, st, rule, uses, merged, line, note)
+        self.checked = None
+        return self
+
+    def conclude(self, claim: Any, from_steps: Iterable[str] = (), line: int | None = None,  # type: ignore[override]
+                 name: str | None = None, *, from_: Iterable[str] | None = None) -> "Proof":
+        """The theorem: ``conclude("I(U; Z) <= ...", from_=["dpi", "sdpi"])``."""
+        steps = _ids(from_ if from_ is not None else from_steps, "from_")
+        super().conclude(self._declare_statement(as_statement(claim, self)), steps, line, name)
+        self.checked = None
+        return self
+
+    def _sync_context(self) -> None:
+        self.checked = None
+
+    def _repr_latex_(self) -> str:
+        from derive.printing.document import notebook_latex
+
+        return notebook_latex(self, self.checked.report if self.checked is not None else None)
+
+
+def _id(v: Any) -> str:
+    if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", v):
+        raise InvalidArgument(f"Expected an id (letters, digits, _ or -) but got {v!r}")
+    return v
+
+
+def _ids(v: Any, what: str) -> tuple[str, ...]:
+    if isinstance(v, str):
+        return (_id(v),)
+    if not isinstance(v, (list, tuple)):
+        raise InvalidArgument(f"Expected a list of ids for {what} but got {v!r}")
+    return tuple(_id(x) for x in v)
+
+
+# ---------------------------------------------------------------------------- actions
+
+
+def _proof_of(obj: Any) -> _BaseProof:
+    if isinstance(obj, _BaseProof):
+        return obj
+    if isinstance(obj, (str, Path)):
+        from derive.io import read_proof
+
+        return read_proof(Path(obj))
+    raise InvalidArgument(f"Expected a Proof or the path of a proof file but got {obj!r}")
+
+
+def check(proof: Any, *, strict: bool = False, timeout: float | None = None):
+    """Check a proof (a :class:`Proof` or a file path) with the kernel; returns a display of the
+    :class:`~derive.checking.CheckedProof` (``.checked``, ``.status``, ``.rows()``)."""
+    from derive.checking import check as _check
+    from derive.printing.notebook import CheckedView
+
+    pf = _proof_of(proof)
+    checked = _check(pf, strict=strict, timeout=timeout)
+    if isinstance(pf, Proof):
+        pf.checked = checked
+    return CheckedView(checked)
+
+
+def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0):
+    """Decide a Shannon-type claim (text, Statement or sympy relation) under ``given`` hypotheses
+    (objects or text); ``.status`` is ``proved`` (kernel-checked certificate), ``false`` (certified
+    counterexample), ``not_shannon`` (undecided) or ``unknown``."""
+    from derive.printing.notebook import ProveView
+    from derive.provers.shannon import prove as _prove
+
+    st = as_statement(claim)
+    hyps = {}
+    for k, g in enumerate(given):
+        hyp = parse(g) if isinstance(g, str) else g
+        if not isinstance(hyp, _hyp.Hypothesis):
+            raise InvalidArgument(f"Expected a hypothesis for given #{k + 1} but got {g!r}")
+        hyps[f"given{k + 1}"] = hyp
+    if not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
+    return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st)
+
+
+def verify(proof: Any, samples: int = 200, seed: int = 0):
+    """Test every step of a proof on ``samples`` exact models of its hypotheses (numeric: ``tested``, never
+    ``proved``); returns the :class:`~derive.numeric.verify.VerifyReport`."""
+    from derive.numeric.verify import verify_proof
+
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise InvalidArgument(f"Expected samples >= 1 (an integer) but got samples={samples!r}")
+    return verify_proof(_proof_of(proof), samples=samples, seed=seed)
+
+
+def eta(channel: str, input: str | None = None, *, dps: int = 50):  # noqa: A002
+    """Contraction coefficients of a channel (``"bsc:0.1"``, ``"BSC(1/10)"``, ``"matrix:[[...]]"``), input-free
+    or for an input (``"uniform"``, ``"bern:0.1"``); eta_KL as a certified bracket."""
+    from derive.channels.library import AWGN
+    from derive.channels.report import eta_report
+    from derive.channels.spec import parse_channel_arg, parse_input_arg
+    from derive.printing.notebook import EtaView
+
+    if not isinstance(channel, str):
+        raise InvalidArgument(f"Expected a channel such as \"bsc:0.1\" but got {channel!r}")
+    K = parse_channel_arg(channel)
+    P = None
+    if input is not None:
+        if not isinstance(input, str):
+            raise InvalidArgument(f"Expected an input such as \"uniform\" or \"bern:0.1\" but got {input!r}")
+        P = parse_input_arg(input, None if isinstance(K, AWGN) else K.shape[0])
+    return EtaView(eta_report(K, P, dps=dps))
+
+
+def bound(template: str, **settings: Any):
+    """Evaluate a bound template (``derive bound --help`` lists them) at the settings: a value or a list of values
+    per parameter (``bound("gaussian-cluster", n=[1, 10, 100], d=10, ...)``); one row per combination."""
+    from derive.commands.bound import compute_rows
+    from derive.printing.notebook import BoundView
+    from derive.templates import TEMPLATES
+
+    if template not in TEMPLATES:
+        raise InvalidArgument(f"unknown template {template!r}; known: {', '.join(sorted(TEMPLATES))}")
+    values = {k: list(v) if isinstance(v, (list, tuple, range)) else [v] for k, v in settings.items()}
+    return BoundView(template, compute_rows(TEMPLATES[template], values))

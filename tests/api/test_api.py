@@ -1,0 +1,120 @@
+"""The notebook API (derive.api through ``from derive import *``): builder, checks, displays, clear errors."""
+
+import subprocess
+import sys
+
+import pytest
+import sympy
+
+import derive
+from derive.errors import InvalidArgument, ParseError
+
+
+def _first_proof():
+    from derive import Channel, I, Markov, Proof, parameter, variables
+
+    U, X, Y, Z = variables("U X Y Z")
+    parameter("delta", "0 <= delta <= 1/2")
+    return (Proof("first", title="DPI then SDPI")
+            .given("chain", Markov(U, X, Y, Z))
+            .given("noisy", Channel(Z, Y, "BSC(delta)"))
+            .step("dpi", I(U, Y) <= I(U, X), "dpi", uses=["chain"])
+            .step("sdpi", "I(U; Z) <= (1 - 2*delta)^2 * I(U; Y)", "sdpi", uses=["chain", "noisy"])
+            .conclude("I(U; Z) <= (1 - 2*delta)^2 * I(U; X)", from_=["dpi", "sdpi"]))
+
+
+def test_import_derive_does_not_load_the_api():
+    code = "import sys, derive; print('derive.api' in sys.modules, 'sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+def test_star_import_gives_every_documented_name():
+    ns: dict = {}
+    exec("from derive import *", ns)  # noqa: S102 - the statement under test
+    for name in derive.__all__:
+        assert name in ns, name
+    assert ns["I"].__name__ == "I" and callable(ns["check"])
+
+
+def test_builder_proof_checks_and_displays_statuses():
+    from derive import check
+
+    pf = _first_proof()
+    assert "not checked yet" in pf._repr_latex_()
+    res = check(pf)
+    assert res.status == "proved"
+    statuses = {r[0]: r[2] for r in res.rows()}
+    assert statuses == {"dpi": "proved", "sdpi": "assumed", "theorem": "proved"}
+    html = res._repr_html_()
+    assert "<table>" in html and "I(U; Y) &lt;= I(U; X)" in html and "Polyanskiy" in html
+    latex = pf._repr_latex_()  # the proof shows its checked state
+    assert "[proved]" in latex and "not checked yet" not in latex
+    assert r"\delta" in latex
+
+
+def test_a_false_step_is_failed_not_proved():
+    from derive import I, Markov, Proof, check, variables
+
+    U, X, Y = variables("U X Y")
+    pf = Proof("flipped").given("chain", Markov(U, X, Y)).step("bad", I(U, X) <= I(U, Y), "dpi", uses=["chain"])
+    res = check(pf)
+    assert res.status == "failed"
+    assert [r[2] for r in res.rows()] == ["failed"]
+
+
+def test_prove_and_eta_render():
+    from derive import H, prove, variables
+
+    X, Y = variables("X Y")
+    res = prove("H(X|Y) <= H(X)")
+    assert res.status == "proved" and "I(X; Y)" in res.text()
+    assert prove(H(X, given=Y) <= H(X)).status == "proved"
+    assert prove("H(X) <= H(X|Y)").status == "false"
+    assert r"H(X \mid Y) \le H(X)" in res._repr_latex_()
+    e = derive.eta("bsc:0.1")
+    assert e["exact"]["eta_kl"] == "16/25"
+    assert "eta_KL" in e._repr_html_() and "16/25" in e._repr_html_()
+
+
+def test_parse_goes_through_the_grammar():
+    from derive import parse
+    from derive.core.hypotheses import Channel, Independent, Markov
+    from derive.core.statements import Statement
+
+    assert isinstance(parse("U -> X -> Y"), Markov)
+    assert isinstance(parse("A _|_ B | C"), Independent)
+    assert isinstance(parse("Y | X ~ BSC(1/10)"), Channel)
+    assert isinstance(parse("I(X; Y) <= H(X)"), Statement)
+    with pytest.raises(ParseError):
+        parse("__import__('os')")
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda d: d.Markov((d.variables("U"), d.variables("X"))), "at least 3 links"),
+    (lambda d: d.Markov("U", "X", "Y"), "Expected random variables"),
+    (lambda d: d.parameter("p", 3), "Expected a domain"),
+    (lambda d: d.variables(3), "Expected a string"),
+    (lambda d: d.check(42), "Expected a Proof"),
+    (lambda d: d.prove(42), "Expected a claim"),
+    (lambda d: d.Proof("p").step("s", "H(X) <= H(X, Y)", rule=1), "Expected a rule name"),
+    (lambda d: d.Channel(d.variables("Y"), d.variables("X"), 0.1), "Expected a channel"),
+    (lambda d: d.bound("nope"), "unknown template"),
+])
+def test_wrong_arguments_raise_invalid_argument_at_the_call(call, words):
+    with pytest.raises(InvalidArgument, match=words):
+        call(derive)
+
+
+def test_relations_sympy_decides_at_once_get_a_clear_message():
+    from derive import H, variables
+
+    X = variables("X")
+    with pytest.raises(InvalidArgument, match="write the claim as text"):
+        derive.prove(H(X) >= 0)
+    assert derive.prove("H(X) >= 0").status == "proved"
+
+
+def test_greek_names_print_as_greek():
+    eps = derive.parameter("eps", "0 <= eps <= 1")
+    assert derive.to_latex(sympy.Rational(3, 5) * (1 - eps)).count(r"\varepsilon") == 1

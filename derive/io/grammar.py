@@ -39,12 +39,15 @@ carrying ``file``, ``line`` and ``column`` in the proof file, taken from the
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
+import lark
 import sympy
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -86,6 +89,7 @@ __all__ = [
     "is_identifier",
     "check_name",
     "RESERVED_WORDS",
+    "VARIABLE_WORDS",
     "FUNCTIONS",
     "MAX_TEXT_LENGTH",
     "MAX_NESTING",
@@ -143,6 +147,11 @@ RESERVED_WORDS = frozenset({
     "H", "I", "D", "TV", "h", "log", "log2", "ln", "exp", "sqrt", "min", "max", "abs", "sum",
     "integer", "real", "positive", "nonnegative",
 })
+
+#: Reserved words that may still name random variables and families: inside a variable list a name is a
+#: variable, and ``H(``, ``I(``, ``D(``, ``h(`` are the functions only when followed by ``(`` (learning-theory
+#: papers call the data set ``D``; the Ingleton inequality is written with ``A, B, C, D``).
+VARIABLE_WORDS = frozenset({"D", "H", "I", "h"})
 
 #: The functions callable in expressions and their number of arguments (``None``: one or more).
 FUNCTIONS: dict[str, int | None] = {
@@ -217,14 +226,14 @@ _INDEP: "_|_"
 _OVER: "over"
 PRIMES: /'+/
 _BAR: "|"
-LE: "<="
-GE: ">="
+LE: "<=" | "≤"
+GE: ">=" | "≥"
 EQ: "=="
 LT: "<"
 GT: ">"
 PLUS: "+"
 MINUS: "-"
-STAR: "*"
+STAR: "*" | "·"
 SLASH: "/"
 POW: "^" | "**"
 KW_INTEGER: "integer"
@@ -241,14 +250,44 @@ _STARTS = ("expression", "statement", "range", "markov", "independence", "family
            "channel", "channel_spec", "function_of", "copy_spec", "domain")
 
 #: Human names of the pattern terminals, for "expected ..." messages.
-_TERMINAL_NAMES = {"NAME": "a name", "INT": "a number", "DECIMAL": "a number", "POW": "'^'",
+_TERMINAL_NAMES = {"NAME": "a name", "INT": "a number", "DECIMAL": "a number", "POW": "'^'", "LE": "'<='",
+                   "GE": "'>='", "STAR": "'*'",
                    "$END": "the end of the text"}
+
+
+def _normalize(value: str) -> Callable[[Token], Token]:
+    """A lexer callback writing a Unicode operator (``≤ ≥ ·``) as its ASCII spelling."""
+    return lambda tok: tok.update(value=value)
+
+
+def _grammar_cache() -> str | bool:
+    """Where lark keeps the analysed grammar between runs (a 0.2 s build otherwise), or ``False``.
+
+    A file in the user's private cache directory (``$XDG_CACHE_HOME/derive`` or ``~/.cache/derive``, mode
+    0700, owned by the user), never a shared temporary directory: lark reads the file back with pickle.
+    ``DERIVE_NO_GRAMMAR_CACHE=1`` turns the cache off.
+    """
+    if os.environ.get("DERIVE_NO_GRAMMAR_CACHE"):
+        return False
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "derive")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.stat(folder)
+        if st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return False
+    except (OSError, AttributeError):
+        return False
+    key = hashlib.sha256(f"{_GRAMMAR}{lark.__version__}{_STARTS}".encode()).hexdigest()[:20]
+    return os.path.join(folder, f"grammar-{key}.lark")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    """The one parser (built once per process; the grammar analysis is cached on disk, see :func:`_grammar_cache`)."""
     return Lark(_GRAMMAR, parser="lalr", lexer="contextual", start=list(_STARTS),
-                propagate_positions=True, maybe_placeholders=True)
+                propagate_positions=True, maybe_placeholders=True, cache=_grammar_cache(),
+                lexer_callbacks={"LE": _normalize("<="), "GE": _normalize(">="), "STAR": _normalize("*")})
 
 
 # ---------------------------------------------------------------------------- context
@@ -345,6 +384,11 @@ def check_name(name: object, what: str, ctx: ParseContext | None = None) -> str:
     ctx = ctx or ParseContext()
     if not is_identifier(name):
         raise _error(ctx, f"Expected an identifier [A-Za-z_][A-Za-z0-9_]* for {what} but got {name!r}")
+    if name in VARIABLE_WORDS and ("random variable" in what or "family" in what):
+        return name  # type: ignore[return-value]
+    if name in VARIABLE_WORDS:
+        raise _error(ctx, f"{name!r} is the function {name}(...) in expressions, so it cannot name {what}; "
+                          f"rename it (e.g. {name}0 or {name}_1); {name!r} may name a random variable or family")
     if name in RESERVED_WORDS:
         raise _error(ctx, f"{name!r} is a reserved word and cannot name {what}; reserved: "
                           f"{', '.join(sorted(RESERVED_WORDS))}")

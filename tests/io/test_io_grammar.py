@@ -268,7 +268,7 @@ def _fails(text: str, cls=ParseError, **kw) -> DeriveError:
     ("h(2)", "0 <= p <= 1"),
     ("D(X || Q)", "not a distribution"),
     ("D(delta || Q)", "not a distribution"),
-    ("delta ≤ 1", "unexpected character"),
+    ("delta ≤ 1", "unexpected '<='"),  # a relation where an expression is expected
     ("1 <= 2", "unexpected '<='"),
     ("log", "is a function"),
     ("", "empty"),
@@ -391,3 +391,25 @@ def test_expression_sympy_rewrites_outside_the_grammar_is_refused():
     with pytest.raises(ParseError, match="atan2|cos"):
         e("abs(exp(delta^(-3/2)))")
     assert e("abs(delta - 1)") == sympy.Abs(delta - 1)
+
+
+def test_unicode_relations_and_dot_read_as_ascii():
+    ctx = ParseContext(variables={n: RV(n) for n in "XY"}, parameters={"eps": sympy.Symbol("eps")})
+    assert parse_statement("I(X; Y) ≤ 2·eps", ctx) == parse_statement("I(X; Y) <= 2*eps", ctx)
+    assert parse_statement("H(X) ≥ I(X; Y)", ctx) == parse_statement("H(X) >= I(X; Y)", ctx)
+    assert parse_domain("0 ≤ eps ≤ 1/2", "eps") == parse_domain("0 <= eps <= 1/2", "eps")
+
+
+def test_function_letters_name_random_variables_not_parameters():
+    from derive.io.grammar import VARIABLE_WORDS, check_name
+
+    ctx = ParseContext(variables={n: RV(n) for n in ("A", "B", "C", "D", "H", "I", "h")})
+    st = parse_statement("I(A; B) <= I(A; B | C) + I(A; B | D) + I(C; D) + H(H) + H(I, h)", ctx)
+    assert {it.name for it in st.rhs.atoms(RV)} >= {"D", "H", "I", "h"}
+    for name in sorted(VARIABLE_WORDS):
+        assert check_name(name, "a random variable") == name
+        assert check_name(name, "a family") == name
+        with pytest.raises(ParseError, match=f"rename it .*{name}0"):
+            check_name(name, "a parameter")
+    with pytest.raises(ParseError, match="reserved word"):
+        check_name("log", "a random variable")

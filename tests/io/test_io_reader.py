@@ -256,7 +256,8 @@ def test_hypothesis_tables_need_exactly_one_kind():
 
 @pytest.mark.parametrize("old, new, fragment", [
     ('random = ["U",', 'random = ["delta",', "declared twice (as a parameter and as a random variable)"),
-    ('random = ["U",', 'random = ["H",', "reserved word"),
+    ('random = ["U",', 'random = ["log",', "reserved word"),
+    ('delta = "0 <= delta', 'H = "0 <= delta', "rename it (e.g. H0"),
     ('random = ["U",', 'random = ["2U",', "Expected an identifier"),
     ('delta = "0 <= delta', 'log = "0 <= delta', "reserved word"),
     ('families = { S = "1..n",', 'families = { U = "1..n",', "declared twice"),
@@ -444,3 +445,23 @@ def test_python_built_proof_round_trips():
     assert read_proof_text(written) == p
     assert 'claim = "H(S[1..k]) >= -delta*ln(delta)"' in written
     assert 'assume = "H(X) <= log(k)"' in written
+
+
+def test_dataset_named_D_and_hypothesis_named_H_are_random_variables():
+    text = """
+[proof]
+name = "dataset"
+[variables]
+random = ["D", "M", "H"]
+[[hypothesis]]
+id = "chain"
+markov = "D -> M -> H"
+[[step]]
+id = "s"
+claim = "I(D; H) <= I(D; M)"
+rule = "dpi"
+uses = ["chain"]
+"""
+    proof = read_proof_text(text)
+    assert set(proof.variables) == {"D", "M", "H"}
+    assert read_proof_text(write_proof(proof)) == proof

@@ -146,6 +146,12 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
             js["claim"] = _statement_text(row.claim, proof.units)
     if report.theorem is not None and report.theorem.claim is not None:
         out["conclusion"] = _statement_text(report.theorem.claim, proof.units)
+    from derive.io.writer import format_trusted
+
+    out["trusted"] = [format_trusted(t, proof.units) for t in report.trusted]  # as the author wrote them
+    for row, js in zip(rows, out["steps"]):
+        if js.get("trusted"):
+            js["trusted"] = [format_trusted(t, proof.units) for t in row.trusted]
     warnings = list(checked.warnings) + [w for w in getattr(report, "warnings", []) if w not in checked.warnings]
     if warnings:
         out["warnings"] = warnings
@@ -241,7 +247,7 @@ def _print_report(out: dict, report, verbose: bool) -> None:
             print(f"      (depends on unproved step(s): {', '.join(s.depends_on_unproved)})")
     if report.trusted:
         print("  trusted (cited or assumed):")
-        for t in report.trusted:
+        for t in out.get("trusted") or report.trusted:
             print(f"    - {t}")
     for w in out.get("warnings", []):
         print(f"  warning: {w}")

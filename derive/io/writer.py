@@ -46,6 +46,8 @@ from derive.io.grammar import MAX_LITERAL_DIGITS
 __all__ = [
     "format_expression",
     "format_statement",
+    "format_trusted",
+    "readable",
     "format_rvset",
     "format_hypothesis",
     "format_channel_spec",
@@ -281,6 +283,33 @@ def format_statement(st: Statement, units: str = "bits") -> str:
     """``lhs REL rhs`` in derive's grammar."""
     pr = _Printer(units)
     return f"{pr.text(st.lhs)} {st.rel} {pr.text(st.rhs)}"
+
+
+def format_trusted(fact: Any, units: str = "bits") -> str:
+    """A trusted fact as the author wrote it: ``hyp: I(M; X) <= log(k) [citation]``.
+
+    A fact carrying its ``claim`` (an assumed statement) is printed in the file grammar and the proof's
+    units (``log(k)``, not sympy's ``log(k)/log(2)``); otherwise its ``statement`` text is kept.
+    """
+    claim = getattr(fact, "claim", None)
+    if claim is None or not isinstance(claim, Statement):
+        return str(fact)
+    try:
+        body = format_statement(claim, units)
+    except InvalidArgument:
+        return str(fact)
+    hyp = getattr(fact, "hypothesis", None)
+    cite = getattr(fact, "citation", None)
+    return (f"{hyp}: " if hyp else "") + body + (f" [{cite}]" if cite else "")
+
+
+def readable(text: str) -> str:
+    """A message written by sympy's printer in the file grammar's notation: ``x**2`` → ``x^2``.
+
+    For texts that only carry a formula's printout (kernel messages); expressions themselves are
+    printed with :func:`format_expression`.
+    """
+    return text.replace("**", "^") if isinstance(text, str) else text
 
 
 def _item_text(item: Any) -> str:

@@ -61,6 +61,12 @@ class CheckedView:
             out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units), t.message))
         return out
 
+    def trusted(self) -> list[str]:
+        """The trusted facts as the author wrote them (file grammar, the proof's units)."""
+        from derive.io.writer import format_trusted
+
+        return [format_trusted(t, self.checked.proof.units) for t in self.checked.report.trusted]
+
     def text(self) -> str:
         rep = self.checked.report
         lines = [f"{rep.name} — {rep.status}"]
@@ -68,7 +74,7 @@ class CheckedView:
         for sid, rule, status, claim, msg in self.rows():
             lines.append(f"  {sid:<{w}}  {rule:<10} {status:<9} {claim}" + (f"\n      {msg}" if msg and status != "proved"
                                                                            else ""))
-        for t in rep.trusted:
+        for t in self.trusted():
             lines.append(f"  trusted: {t}")
         for w_ in rep.warnings:
             lines.append(f"  warning: {w_}")
@@ -83,7 +89,7 @@ class CheckedView:
         out = html_table(("step", "rule", "status", "claim", "message"), self.rows(), cap)
         if rep.trusted:
             out += "<p>trusted (cited or assumed):</p><ul>" + "".join(
-                f"<li>{html.escape(str(t))}</li>" for t in rep.trusted) + "</ul>"
+                f"<li>{html.escape(t)}</li>" for t in self.trusted()) + "</ul>"
         if rep.warnings:
             out += "<ul>" + "".join(f"<li>warning: {html.escape(w)}</li>" for w in rep.warnings) + "</ul>"
         return out

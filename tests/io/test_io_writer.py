@@ -157,3 +157,24 @@ def test_toml_strings_escape_everything():
 
     for s in ['plain', 'with "quotes"', "back\\slash", "new\nline\ttab", "\x00\x1f\x7f", "ünïcødé ✓"]:
         assert tomllib.loads(f"k = {toml_string(s)}")["k"] == s
+
+
+def test_trusted_facts_print_as_the_author_wrote_them():
+    """An assumed statement with log in bits prints log(k), not log(k)/log(2); powers as ^, sums as sum(...)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from derive.checking import check_file
+    from derive.io.writer import format_trusted
+
+    root = Path(__file__).resolve().parents[2] / "proofs"
+    fano = check_file(root / "fano_minimax.toml", vacuity=False)
+    texts = [format_trusted(t, "bits") for t in fano.report.trusted]
+    assert "uniform: H(X) == log(k) [X is uniform on k values]" in texts
+    samples = check_file(root / "superadditivity_samples.toml", vacuity=False)
+    (per,) = [format_trusted(t, samples.proof.units) for t in samples.report.trusted if t.hypothesis == "per_sample"]
+    assert per.startswith("per_sample: sum(I(X[i]; M | P), i, 1, n) >= b*n [")
+    out = subprocess.run(["derive", "check", str(root / "fano_minimax.toml")],
+                         capture_output=True, text=True).stdout
+    assert "- uniform: H(X) == log(k) [X is uniform" in out and "log(k)/log(2)" not in out

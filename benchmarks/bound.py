@@ -46,6 +46,7 @@ CASES = [
     ("boolean-cluster rho=0.5", "boolean-cluster", ["--set", "rho=0.5"]),
     ("cluster binary uniform:2 bsc:0.25", "cluster", ["--prior", "uniform:2", "--channel", "bsc:0.25"]),
     ("cluster binary [0.3,0.7] z:0.3", "cluster", ["--prior", "[0.3,0.7]", "--channel", "z:0.3"]),
+    ("cluster binary [0.7,0.3] bsc:0.25", "cluster", ["--prior", "[0.7,0.3]", "--channel", "bsc:0.25"]),
     ("cluster ternary uniform:3 qsc:3:0.2", "cluster", ["--prior", "uniform:3", "--channel", "qsc:3:0.2"]),
     ("cluster ternary [0.2,0.3,0.5] qsc:3:0.2", "cluster", ["--prior", "[0.2,0.3,0.5]", "--channel", "qsc:3:0.2"]),
 ]

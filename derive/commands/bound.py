@@ -130,7 +130,9 @@ def _row(template, params: dict, r: dict) -> dict:
     for k, v in r.items():
         row[k] = _number_out(v)
     if "bound" not in r:  # a template whose bound is not factor x I(M; X) computes its own (sparse-hypercube)
-        row["bound"] = _times_down(row["factor"], info)
+        from derive.templates.accuracy import times_information_down
+
+        row["bound"] = times_information_down(row["factor"], info)
         row["log10_bound"] = _log10_bound(row.get("log10_factor"), info)
         if "info" not in params and "alpha" in params:
             row["units"] = "nats"  # C*_alpha is in nats
@@ -138,18 +140,6 @@ def _row(template, params: dict, r: dict) -> dict:
         row["bound_chi2"] = None if r["factor_chi2"] is None else float(r["factor_chi2"]) * float(info)
         row["log10_bound_chi2"] = _log10_bound(row.get("log10_factor_chi2"), info)
     return row
-
-
-def _times_down(factor: float, info: Fraction) -> float:
-    """factor · info rounded down (exact when info = 1): float(info) and the product each round by at most
-    half an ulp, so two steps toward -inf keep a lower bound."""
-    factor = float(factor)
-    if info == 0 or factor == 0:
-        return 0.0
-    if info == 1 or math.isinf(factor):
-        return factor if info > 0 else -factor
-    b = factor * float(info)
-    return math.nextafter(math.nextafter(b, -math.inf), -math.inf)
 
 
 def _json(head: dict, rows: list[dict]) -> str:

@@ -19,15 +19,16 @@ upper end is min(g(a), g(b)).
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import flint
 
 from derive.errors import InvalidArgument
 from derive.numeric.certify import arb_of
-from derive.numeric.exact import float_lower, float_upper
+from derive.numeric.exact import float_down, float_lower, float_upper
 
-__all__ = ["accuracy_information", "pinsker_information"]
+__all__ = ["accuracy_information", "pinsker_information", "times_information_down"]
 
 
 def _g_and_slope(q: Fraction, delta: Fraction) -> tuple:
@@ -91,3 +92,17 @@ def pinsker_information(alpha: Fraction) -> Fraction:
     if not 0 <= alpha < Fraction(1, 2):
         raise InvalidArgument(f"Expected a classification error 0 <= alpha < 1/2 but got alpha={alpha}")
     return 2 * (1 - 2 * alpha) ** 2
+
+
+def times_information_down(factor: float, info: Fraction) -> float:
+    """factor · info rounded down to a float (a lower bound on the product; ±inf factors keep their sign).
+
+    ``factor`` is a lower bound on (1 − τ_n)/ρ_n (a float), ``info`` a lower bound on I(M; X) ≥ 0 (e.g. the
+    certified lower end of C*_α); the product is taken exactly and rounded toward −∞."""
+    factor = float(factor)
+    info = Fraction(info)
+    if info == 0 or factor == 0:
+        return 0.0
+    if math.isinf(factor):
+        return factor if info > 0 else -factor
+    return float_down(Fraction(factor) * info)

@@ -64,8 +64,8 @@ def mixture_terms(k: int, n: int) -> list[int]:
 def mixture(params: dict) -> dict:
     """One row: ``bound`` = Σ_ℓ E|I_ℓ|·max(0, B_ℓ(α)) (rounded down), ``factor`` = Σ_ℓ E|I_ℓ| over the ℓ
     evaluated (the expected number of clusters seen), ``E_I1`` = E|I_1|, in the base template's units."""
-    from derive.commands.bound import compute_rows
-    from derive.templates import TEMPLATES
+    from derive.templates.accuracy import accuracy_information, times_information_down
+    from derive.templates.clusters import TEMPLATES
 
     base_name = params.get("base")
     if base_name not in BASES:
@@ -74,16 +74,24 @@ def mixture(params: dict) -> dict:
     if "k" not in params:
         raise InvalidArgument("mixture needs --set k=...")
     ls = mixture_terms(k, n)
-    own = {name: [v] for name, v in params.items() if name not in ("k", "n", "base")}
-    own.setdefault("alpha", [Fraction(1, 3)])
-    base_rows = compute_rows(TEMPLATES[base_name], dict(own, n=ls)) if ls else []
+    if "info" in params:
+        raise InvalidArgument("mixture takes alpha (the per-cluster error), not info")
+    base = TEMPLATES[base_name]
+    own = {name: v for name, v in params.items() if name not in ("k", "n", "base")}
+    own.setdefault("alpha", Fraction(1, 3))
+    missing = [p for p in base.required if p != "n" and p not in own]
+    if missing:
+        raise InvalidArgument(f"mixture --base {base_name} needs --set {missing[0]}=...")
+    base_rows = (base.rows(own, ls) if base.rows is not None else [base.row(dict(own, n=l)) for l in ls]) if ls else []
+    info = Fraction(accuracy_information(Fraction(own["alpha"]))[0])  # C*_alpha, certified lower end (nats)
     total, seen = Fraction(0), Fraction(0)
     certified = True
     for l, r in zip(ls, base_rows):
         count = expected_seen_exactly(k, n, l)
         seen += count
         certified &= bool(r.get("certified"))
-        b = r.get("bound")
+        # a template whose bound is factor x I(M; X) gets I(M; X) >= C*_alpha; the sparse one computes its own
+        b = r["bound"] if "bound" in r else times_information_down(r["factor"], info)
         if b is not None and b > 0:
             total += count * Fraction(b)  # b is already a lower end (rounded down by the base template)
     e1 = expected_seen_exactly(k, n, 1)
@@ -92,7 +100,7 @@ def mixture(params: dict) -> dict:
               "count 0")
     if not certified:
         reason = f"not certified: a per-cluster bound of {base_name} is not certified; " + reason
-    units = {r.get("units") for r in base_rows} - {None}
+    units = {r.get("units", "nats" if "bound" not in r else None) for r in base_rows} - {None}
     return {"tau_n": None, "rho_n": None, "factor": float_down(seen), "bound": float_down(total),
             **({"units": units.pop()} if len(units) == 1 else {}),
             "E_I1": float_down(e1), "terms": [ls[0], ls[-1]] if ls else [], "certified": certified,

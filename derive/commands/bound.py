@@ -229,6 +229,8 @@ def _latex_table(template, rows: list[dict]) -> str:
 
 
 def _latex_number(value, log10) -> str:
+    if value is None:
+        return "---"
     text = _sci(value, log10)
     if "e" in text:
         m, _, e = text.partition("e")

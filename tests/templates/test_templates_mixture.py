@@ -63,3 +63,10 @@ def test_seen_counts_cover_the_sample(capsys, k, n):
     """factor = sum over l >= 1 of E|I_l| = k (1 - (1 - 1/k)^n): the expected number of clusters seen."""
     row = _run(capsys, "--base", "gaussian-cluster", "--set", f"k={k}", "--set", f"n={n}", "--set", "r2=1/2")
     assert row["factor"] == pytest.approx(k * (1 - (1 - 1 / k) ** n), rel=1e-12)
+
+
+def test_mixture_prints_as_latex_without_tau_and_rho(capsys):
+    assert main(["bound", "mixture", "--base", "gaussian-cluster", "--set", "k=50", "--set", "n=50",
+                 "--set", "r2=1/100", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert "gaussian-cluster & --- & --- &" in out

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout
+from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
 from derive.kernel import Report, check_proof, with_warnings
 from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps
@@ -47,9 +47,7 @@ DEFAULT_STEP_TIMEOUT = 60.0
 _REPEAT = 0.05
 
 
-class _Expired(BaseException):
-    """Raised by the alarm inside a step; a ``BaseException`` so that ``except Exception`` in a rule or an
-    oracle does not swallow it. Never escapes :class:`StepBudget`."""
+
 
 
 def can_enforce_timeout() -> bool:
@@ -133,12 +131,7 @@ class CheckedProof:
         return self.report.status
 
 
-class InternalCheckError(InvalidArgument):
-    """Checking a proof file raised an unexpected error (a bug in derive, triggered by this input).
 
-    Exit code 2 like any bad input (user input never makes derive exit 3), but the message says
-    "internal error ... please report it" and names the file, the step and its line where known.
-    """
 
 
 #: Seconds the (untrusted) vacuity check may take per proof; over budget it reports nothing.

@@ -9,6 +9,12 @@ Two families matter to the command line:
   :class:`SideConditionFailed`, :class:`CertificateError`, :class:`StepTimeout`, :class:`Counterexample`.
 
 Each class carries an ``exit_code`` so the CLI never has to guess.
+
+Two more families live here so that every exception class has one home: *internal signals*
+(:class:`InternalSignal` and its subclasses, and :class:`BudgetExpired`) are raised and caught inside one
+module to steer a computation (a point where an expression has no value, a model that does not exist) and
+never reach a user, so they are deliberately *not* :class:`DeriveError`\ s; and :class:`ProofWarning` is a
+warning category.
 """
 
 from __future__ import annotations
@@ -17,6 +23,16 @@ from typing import Any
 
 __all__ = [
     "DeriveError",
+    "InternalCheckError",
+    "UnrealizableHypotheses",
+    "InvalidDraw",
+    "InternalSignal",
+    "Undefined",
+    "NoModel",
+    "Uncertifiable",
+    "Unevaluable",
+    "BudgetExpired",
+    "ProofWarning",
     "InvalidArgument",
     "ParseError",
     "LimitExceeded",
@@ -169,3 +185,58 @@ class Counterexample(DeriveError):
         self.lhs = lhs
         self.rhs = rhs
         self.step = step
+
+
+class InternalCheckError(InvalidArgument):
+    """Checking a proof file raised an unexpected error (a bug in derive, triggered by this input).
+
+    Exit code 2 like any bad input (user input never makes derive exit 3), but the message says
+    "internal error ... please report it" and names the file, the step and its line where known.
+    """
+
+
+class UnrealizableHypotheses(DeriveError):
+    """The hypotheses cannot all hold in one finite model derive can build (names them)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hypotheses: Any = (), **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.hypotheses = tuple(hypotheses)
+
+
+class InvalidDraw(DeriveError):
+    """One draw of parameter values gives no valid model (e.g. a channel entry outside [0, 1]); draw again."""
+
+
+class InternalSignal(Exception):
+    """Raised and caught inside one module to steer a computation; never reaches a user (not a DeriveError)."""
+
+
+class Undefined(InternalSignal):
+    """An expression has no (real) value at this point or on this model (``reason`` says which part and why)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NoModel(InternalSignal):
+    """The hypotheses have no model at these parameter values."""
+
+
+class Uncertifiable(InternalSignal):
+    """A value cannot be enclosed (an unsupported function, a float-only input, an infinity, ...)."""
+
+
+class Unevaluable(InternalSignal):
+    """A point cannot be evaluated here (an unknown node, a sum too long, an overflow): skip it."""
+
+
+class BudgetExpired(BaseException):
+    """Raised by a time budget's alarm inside a step; a ``BaseException`` so that ``except Exception`` in a rule or an
+    oracle does not swallow it. Never escapes :class:`derive.checking.StepBudget`."""
+
+
+class ProofWarning(UserWarning):
+    """Something suspicious but not wrong in a proof (an unused hypothesis)."""

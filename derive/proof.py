@@ -30,15 +30,14 @@ from derive.core.hypotheses import Assume, Hypothesis
 from derive.core.parameters import Domain, Parameter, make_parameter
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
-from derive.errors import CyclicProof, DuplicateStep, InvalidArgument, MissingPremise, UnknownRule
+from derive.errors import CyclicProof, DuplicateStep, InvalidArgument, MissingPremise, UnknownRule, ProofWarning
 
 __all__ = ["Step", "Theorem", "Proof", "ProofWarning", "UNITS"]
 
 UNITS = ("bits", "nats")
 
 
-class ProofWarning(UserWarning):
-    """Something suspicious but not wrong (an unused hypothesis)."""
+
 
 
 def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:

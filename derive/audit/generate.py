@@ -20,6 +20,8 @@ models with the independent evaluator. A certified violation is a **false accept
 
 from __future__ import annotations
 
+from derive.errors import NoModel
+
 import random
 import time
 from dataclasses import dataclass, field
@@ -213,8 +215,7 @@ def _idx(e) -> str:
     return t[1:-1] if t.startswith("(") and e[0] in ("+", "-") else t
 
 
-class NoModel(Exception):
-    """The hypotheses have no model at these parameter values."""
+
 
 
 # ----------------------------------------------------------------------------- mutations

@@ -32,6 +32,8 @@ Tree grammar (every node a tuple)::
 
 from __future__ import annotations
 
+from derive.errors import Undefined
+
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
@@ -49,8 +51,7 @@ PREC = 128
 flint.ctx.prec = PREC
 
 
-class Undefined(Exception):
-    """The expression has no value on this model (log of 0, index out of range, non-integer limits, ...)."""
+
 
 
 # ----------------------------------------------------------------------------- constructors

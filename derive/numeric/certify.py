@@ -20,6 +20,8 @@ certified.
 
 from __future__ import annotations
 
+from derive.errors import Uncertifiable
+
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping
@@ -34,8 +36,7 @@ __all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "
 PRECISIONS = (128, 512, 2048)
 
 
-class Uncertifiable(Exception):
-    """The value cannot be enclosed (an unsupported function, a float-only input, an infinity, ...)."""
+
 
 
 def arb_of(x: Any) -> "flint.arb":

@@ -29,7 +29,7 @@ from derive.core.channel_matrix import channel_shape
 from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, ChannelSpec, FunctionOf, Hypothesis, \
     Independent, Markov, MarkovFamily, MutuallyIndependent
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
-from derive.errors import DeriveError
+from derive.errors import DeriveError, UnrealizableHypotheses, InvalidDraw
 
 __all__ = ["CI", "Node", "ModelPlan", "UnrealizableHypotheses", "InvalidDraw", "build_plan", "names_at",
            "symbol_values", "spec_symbols", "fmt_values", "MAX_ORDERINGS"]
@@ -38,18 +38,10 @@ __all__ = ["CI", "Node", "ModelPlan", "UnrealizableHypotheses", "InvalidDraw", "
 MAX_ORDERINGS = 24
 
 
-class UnrealizableHypotheses(DeriveError):
-    """The hypotheses cannot all hold in one finite model derive can build (names them)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, *, hypotheses: Sequence[str] = (), **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.hypotheses = tuple(hypotheses)
 
 
-class InvalidDraw(DeriveError):
-    """One draw of parameter values gives no valid model (e.g. a channel entry outside [0, 1]); draw again."""
+
+
 
 
 def spec_symbols(spec: ChannelSpec) -> set:

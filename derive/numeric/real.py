@@ -28,7 +28,7 @@ import sympy
 
 from derive.core.parameters import Domain
 from derive.core.quantities import h
-from derive.errors import InvalidArgument
+from derive.errors import InvalidArgument, Undefined, Unevaluable as _Unevaluable
 from derive.numeric.expressions import FUNCTIONS, leaf
 
 __all__ = ["sample_parameter_values", "test_real_statement", "test_unchecked_real_steps", "evaluate_real",
@@ -44,16 +44,10 @@ MAX_TOTAL_SUM_TERMS = 100_000
 _ROUNDING = mpmath.mpf("1e-24")
 
 
-class Undefined(Exception):
-    """The expression has no real value at this point (``reason`` says which subexpression and why)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
-class _Unevaluable(Exception):
-    """This point cannot be evaluated here (an unknown node, a sum too long, an overflow): skip it."""
+
+
 
 
 def _points(d: Domain, rng: random.Random, n: int) -> list[sympy.Rational]:

@@ -33,9 +33,10 @@ from derive.kernel.report import Report, StepResult, TrustedFact
 from derive.kernel.linear import Certificate, Term
 from derive.kernel.signs import is_nonnegative
 from derive.printing.certificate import certificate_rows
-from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text
+from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, pair_logs
 
-__all__ = ["proof_document", "proof_fragment", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES"]
+__all__ = ["proof_document", "proof_fragment", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES", "FRAGMENT_PREAMBLE",
+           "visible_width", "LINE_CHARS"]
 
 #: How a rule is named in a justification.
 RULE_TITLES = {
@@ -85,14 +86,16 @@ class _Lemma:
 
 @dataclass
 class _Line:
-    """One line of an ``align*``: ``lhs &REL rhs && (why) \\tag{n}``."""
+    """One line of a display: ``lhs &REL rhs`` (a long ``rhs`` is a list of rows), its marker and its
+    justification (text mode, set in the notes under the display)."""
 
     lhs: str
     rel: str
-    rhs: str
+    rhs: list[str]
     why: str
     tag: int | None = None
     flags: list[str] = field(default_factory=list)
+    step: str | None = None
 
 
 @dataclass
@@ -107,6 +110,59 @@ class _Layout:
     lemma_of_hyp: dict[str, int] = field(default_factory=dict)
     lemma_of_trusted: dict[str, int] = field(default_factory=dict)
     step_tags: dict[str, int] = field(default_factory=dict)
+    #: ``document`` (``\\tag{n}``, cited as ``(n)``), ``plain`` (a fragment: no ``\\tag``; a small ``[n]`` beside the
+    #: line) or ``numbered`` (a fragment in the paper's numbering: ``\\label{derive:<proof>:<step>}``, ``\\eqref``).
+    mode: str = "document"
+
+
+#: Visible characters of one display line (lhs, relation and rhs) before the rhs breaks across rows: the
+#: text block of amsart (about 360 pt) holds about 55 characters of math at 10 pt.
+LINE_CHARS = 50
+
+_TEX_WORD = re.compile(r"\\(left|right|mathrm|mathit|operatorname|text|mathbf|displaystyle|,|;|!|quad|qquad)(?![A-Za-z])")
+_TEX_CMD = re.compile(r"\\[A-Za-z]+")
+
+
+def visible_width(tex: str) -> int:
+    """Rough number of visible characters of math LaTeX (a command such as ``\\delta`` counts one)."""
+    t = _TEX_WORD.sub("", tex)
+    t = _TEX_CMD.sub("x", t)
+    t = re.sub(r"\s+", " ", re.sub(r"[{}^_&]", "", t))  # a space stands for an operator's spacing
+    return len(t.strip())
+
+
+def _ref(lay: "_Layout", sid: str) -> str:
+    """How a line is cited in the current mode."""
+    n = lay.step_tags[sid]
+    if lay.mode == "numbered":
+        return rf"\eqref{{{_label(lay, sid)}}}"
+    return f"[{n}]" if lay.mode == "plain" else f"({n})"
+
+
+def _label(lay: "_Layout", sid: str) -> str:
+    return "derive:" + re.sub(r"[^A-Za-z0-9_.-]", "-", lay.proof.name) + ":" + re.sub(r"[^A-Za-z0-9_.-]", "-", sid)
+
+
+def _rows(lay: "_Layout", expr: sympy.Expr, lhs: str, flags: Sequence[str] = ()) -> list[str]:
+    """``expr``'s LaTeX as rows that fit :data:`LINE_CHARS` beside ``lhs`` (and the status ``flags`` set on the
+    first row): a long sum breaks between terms."""
+    tex = lay.pr.expr(expr)
+    budget = max(LINE_CHARS - visible_width(lhs) - sum(len(f) + 3 for f in flags), 20)
+    if visible_width(tex) <= budget:
+        return [tex]
+    paired = pair_logs(expr)
+    if not isinstance(paired, sympy.Add):
+        return [tex]
+    rows: list[str] = []
+    cur = ""
+    for piece in lay.pr.add_pieces(paired):
+        if cur and visible_width(cur + piece) > budget:
+            rows.append(cur)
+            cur = piece.strip() if piece.strip().startswith("-") else piece.lstrip()
+            continue
+        cur += piece
+    rows.append(cur)
+    return rows
 
 
 # ---------------------------------------------------------------------------- labels
@@ -217,20 +273,21 @@ def _ascii_math(s: str) -> str | None:
 # ---------------------------------------------------------------------------- justifications
 
 def _flags(lay: _Layout, res: StepResult | None) -> list[str]:
+    """Marks of a line the kernel did not prove (LaTeX text)."""
     if res is None:
         return ["unchecked"]
     out = []
     if res.status in FLAG_TEXT:
-        out.append(FLAG_TEXT[res.status])
+        out.append(latex_text(FLAG_TEXT[res.status]))
     bad = [d for d in res.depends_on_unproved if d in lay.step_tags]
     if bad and res.status in ("proved", "assumed"):
-        refs = ", ".join(f"({lay.step_tags[d]})" for d in bad)
+        refs = ", ".join(_ref(lay, d) for d in bad)
         out.append(f"rests on unproved {refs}")
     return out
 
 
 def _flag_tex(flags: Sequence[str]) -> str:
-    return "".join(rf" \deriveflag{{{latex_text(f)}}}" for f in flags)
+    return "".join(rf" \deriveflag{{{f}}}" for f in flags)
 
 
 def copy_steps_text(specs, math: bool = True) -> str:
@@ -246,52 +303,60 @@ def copy_steps_text(specs, math: bool = True) -> str:
 
 
 def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str], copies=None) -> str:
-    """``\\text{(SDPI, H1, H2; Lemma 1)}``."""
-    refs = []
+    """``SDPI, H1, H2, (1); Lemma 1`` (text mode): the rule, hypotheses, earlier lines and cited lemmas."""
+    refs: list[tuple[tuple[int, int, str], str]] = []
     lemmas: list[int] = []
     for p in premises:
         if p in lay.step_tags:
-            refs.append(f"({lay.step_tags[p]})")
+            refs.append(((1, lay.step_tags[p], p), _ref(lay, p)))
         elif p in lay.lemma_of_hyp:
             if lay.lemma_of_hyp[p] not in lemmas:
                 lemmas.append(lay.lemma_of_hyp[p])
         elif p in lay.hyp_labels:
-            refs.append(lay.hyp_labels[p])
+            refs.append(((0, int(lay.hyp_labels[p][1:]), p), lay.hyp_labels[p]))
         else:
-            refs.append(latex_text(p))
+            refs.append(((2, 0, p), latex_text(p)))
     for t in trusted:
         n = lay.lemma_of_trusted.get(t)
         if n is not None and n not in lemmas:
             lemmas.append(n)
-    refs.sort(key=_ref_key)
-    head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + refs)
+    refs.sort()
+    head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + [r for _, r in refs])
     if copies:
         head += ": " + copy_steps_text(copies)
     if lemmas:
         word = "Lemma" if len(lemmas) == 1 else "Lemmas"
         head += f"; {word} " + ", ".join(str(n) for n in sorted(lemmas))
-    return rf"\text{{({head})}}"
+    return head
 
 
-def _ref_key(ref: str) -> tuple[int, int, str]:
-    """Hypotheses H1, H2, ... first, then steps (1), (2), ... in numeric order."""
-    m = re.fullmatch(r"H(\d+)", ref)
-    if m:
-        return (0, int(m.group(1)), ref)
-    m = re.fullmatch(r"\((\d+)\)", ref)
-    if m:
-        return (1, int(m.group(1)), ref)
-    return (2, 0, ref)
+def _marker(lay: _Layout, line: _Line) -> str:
+    if line.step is None or line.step not in lay.step_tags:
+        return r" \notag" if lay.mode == "numbered" else ""
+    if lay.mode == "numbered":
+        return rf" \label{{{_label(lay, line.step)}}}"
+    if lay.mode == "plain":
+        return rf" && \text{{\small {_ref(lay, line.step)}}}"
+    return rf" \tag{{{lay.step_tags[line.step]}}}"
 
 
-def _line_tex(line: _Line) -> str:
-    tag = rf" \tag{{{line.tag}}}" if line.tag is not None else ""
-    return rf"{line.lhs} &{line.rel} {line.rhs} && {line.why}{_flag_tex(line.flags)}{tag}"
+def _line_tex(lay: _Layout, line: _Line) -> str:
+    """The rows of one line: ``lhs &REL first`` then ``&\\quad + rest`` (flags on the last row)."""
+    inline = rf" && \text{{({line.why})}}" if line.step is None and line.why else ""
+    rows = [rf"{line.lhs} &{line.rel} {line.rhs[0]}{_flag_tex(line.flags)}{_marker(lay, line)}{inline}"]
+    rows += [rf"&\quad {r}" + (r" \notag" if lay.mode == "numbered" else "") for r in line.rhs[1:]]
+    return " \\\\\n".join(rows)
 
 
-def _align(lines: Sequence[_Line]) -> str:
-    body = " \\\\\n".join(_line_tex(x) for x in lines)
-    return "\\begin{align*}\n" + body + "\n\\end{align*}"
+def _align(lay: _Layout, lines: Sequence[_Line], after: str = "") -> str:
+    """The display, then its justifications as a small paragraph under it (so they wrap inside the text block)."""
+    env = "align" if lay.mode == "numbered" else "align*"
+    body = " \\\\\n".join(_line_tex(lay, x) for x in lines)
+    notes = [f"{_ref(lay, x.step)}~{x.why}." for x in lines if x.step is not None and x.step in lay.step_tags and x.why]
+    out = f"\\begin{{{env}}}\n" + body + f"\n\\end{{{env}}}" + (f"\n{after}" if after else "")
+    if notes:
+        out += "\n{\\small\\sloppy\\noindent " + "\\quad ".join(notes) + "\\par}"
+    return out
 
 
 # ---------------------------------------------------------------------------- the chain
@@ -380,9 +445,11 @@ def _chain(lay: _Layout) -> list[tuple[str, sympy.Expr, str | None]] | None:
 
 def _step_line(lay: _Layout, res: StepResult, step) -> _Line:
     st = step.claim
-    return _Line(lay.pr.expr(st.lhs), latex_relation(st.rel), lay.pr.expr(st.rhs),
+    lhs = lay.pr.expr(st.lhs)
+    flags = _flags(lay, res)
+    return _Line(lhs, latex_relation(st.rel), _rows(lay, st.rhs, lhs, flags),
                  _why(lay, step.rule, step.premises, res.trusted, step.args.get("copy")), lay.step_tags.get(step.id),
-                 _flags(lay, res))
+                 flags, step.id)
 
 
 def _describe_term(lay: _Layout) -> Any:
@@ -391,7 +458,7 @@ def _describe_term(lay: _Layout) -> Any:
         base = label.split("[")[0]
         if t.source == "premise":
             if label in lay.step_tags:
-                return rf"\text{{(by ({lay.step_tags[label]}))}}"
+                return rf"\text{{(by {_ref(lay, label)})}}"
             if label in lay.lemma_of_hyp:
                 return rf"\text{{(by Lemma {lay.lemma_of_hyp[label]})}}"
             return rf"\text{{(by {latex_text(label)})}}"
@@ -415,59 +482,107 @@ def _expansion(lay: _Layout, title: str, claim: Statement, cert: Any) -> str:
             + "\n\\end{align*}}")
 
 
-def _proof_body(lay: _Layout, expand: bool) -> str:
+def _ordered_steps(proof, ids: set[str]) -> list:
+    """The steps ``ids`` in an order where every step comes after the steps it uses (file order otherwise)."""
+    index = {s.id: k for k, s in enumerate(proof.steps)}
+    g = nx.DiGraph()
+    g.add_nodes_from(ids)
+    for s in proof.steps:
+        if s.id in ids:
+            g.add_edges_from((p, s.id) for p in s.premises if p in ids)
+    try:
+        order = list(nx.lexicographical_topological_sort(g, key=lambda sid: index[sid]))
+    except nx.NetworkXUnfeasible:  # a cycle: validate() refuses these; keep the file order
+        order = sorted(ids, key=index.__getitem__)
+    return [proof.get_step(sid) for sid in order]
+
+
+def _used_steps(proof, report: Report) -> set[str]:
+    """The steps the theorem rests on (every step when there is no theorem)."""
+    ids = {s.id for s in proof.steps}
+    if proof.theorem is None or report.theorem is None:
+        return ids
+    g = proof.graph()
+    used = set()
+    for src in proof.theorem.from_steps:
+        if src in ids:
+            used.add(src)
+            used |= {n for n in nx.ancestors(g, src) if n in ids} if src in g else set()
+    return used
+
+
+def _proof_body(lay: _Layout, expand: bool, all_steps: bool = False) -> str:
+    """The proof: its lines (each after the lines it cites), the chain to the theorem, the notes under each
+    display. Steps the theorem does not use are left out, or set after the proof with ``all_steps``."""
     proof, report = lay.proof, lay.report
     results = {r.id: r for r in report.steps}
+    used = _used_steps(proof, report)
     chain = _chain(lay) if proof.theorem is not None and report.theorem is not None else None
     chain_ids = [fid for _, _, fid in chain or [] if fid is not None and fid in results]
-    prelim = [s for s in proof.steps if s.id not in chain_ids]
+    prelim = _ordered_steps(proof, used - set(chain_ids))
+    if chain and any(p in chain_ids for s in prelim for p in s.premises):
+        chain, chain_ids = None, []  # a line would cite a later line of the chain: no chain
+        prelim = _ordered_steps(proof, used)
     n = 0
-    for s in prelim:
+    for s in prelim + [proof.get_step(sid) for sid in chain_ids]:
         n += 1
         lay.step_tags[s.id] = n
-    for sid in chain_ids:
+    others = _ordered_steps(proof, {s.id for s in proof.steps} - used) if all_steps else []
+    for s in others:
         n += 1
-        lay.step_tags[sid] = n
+        lay.step_tags[s.id] = n
     parts: list[str] = []
     if prelim:
-        lines = [_step_line(lay, results[s.id], s) for s in prelim]
-        parts.append(_align(lines))
+        parts.append(_align(lay, [_step_line(lay, results[s.id], s) for s in prelim]))
         if expand:
             parts += _expansions(lay, prelim, results)
     th, th_res = proof.theorem, report.theorem
-    if th is None or th_res is None:
-        return "\n\n".join(parts)
-    th_flags = [FLAG_TEXT[th_res.status]] if th_res.status in FLAG_TEXT else []
+    if th is not None and th_res is not None:
+        parts += _conclusion(lay, chain, chain_ids, results, expand, bool(prelim))
+    if others:
+        parts.append("\\medskip\\noindent\\emph{Steps the theorem does not use (checked as well).}")
+        parts.append(_align(lay, [_step_line(lay, results[s.id], s) for s in others]))
+    return "\n\n".join(parts)
+
+
+def _conclusion(lay: _Layout, chain, chain_ids, results, expand: bool, after_lines: bool) -> list[str]:
+    proof, th, th_res = lay.proof, lay.proof.theorem, lay.report.theorem
+    parts: list[str] = []
+    th_flags = [latex_text(FLAG_TEXT[th_res.status])] if th_res.status in FLAG_TEXT else []
     if chain:
-        if prelim:
+        if after_lines:
             parts.append("\\noindent Hence")
         lines = []
+        lhs0 = lay.pr.expr(th.claim.lhs)
         for k, (rel, e, fid) in enumerate(chain):
-            lhs = lay.pr.expr(th.claim.lhs) if k == 0 else ""
+            lhs = lhs0 if k == 0 else ""
+            fl = _flags(lay, results[fid]) if fid in results else []
+            if k == len(chain) - 1:
+                fl = fl + th_flags
+            rows = _rows(lay, e, lhs0, fl)
             if fid is None:
-                lines.append(_Line(lhs, "=", lay.pr.expr(e), r"\text{(algebra)}", None, []))
+                lines.append(_Line(lhs, "=", rows, "algebra", None, []))
             elif fid in results:
                 step = proof.get_step(fid)
-                lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),
+                lines.append(_Line(lhs, latex_relation(rel), rows,
                                    _why(lay, step.rule, step.premises, results[fid].trusted, step.args.get("copy")),
-                                   lay.step_tags[fid], _flags(lay, results[fid])))
+                                   lay.step_tags[fid], _flags(lay, results[fid]), fid))
             else:
-                lines.append(_Line(lhs, latex_relation(rel), lay.pr.expr(e),
-                                   rf"\text{{(Lemma {lay.lemma_of_hyp[fid]})}}", None, []))
+                lines.append(_Line(lhs, latex_relation(rel), rows, f"Lemma {lay.lemma_of_hyp[fid]}", None, []))
         lines[-1].flags += th_flags
-        ending = "which is the claim."
-        if th_flags:
-            ending += _flag_tex(th_flags)
-        parts.append(_align(lines) + "\n" + ending)
+        parts.append(_align(lay, lines, "\\noindent which is the claim."))
         if expand:
             parts += _expansions(lay, [proof.get_step(s) for s in chain_ids], results)
     else:
         parts.append(f"Combining {_refs_prose(lay, th.from_steps, th_res.trusted)} linearly "
                      "(non-negative multipliers, checked by the kernel) gives")
-        parts.append(f"\\[ {lay.pr._print(th.claim)}. \\]" + (_flag_tex(th_flags) if th_flags else ""))
+        lhs = lay.pr.expr(th.claim.lhs)
+        rows = _rows(lay, th.claim.rhs, lhs)
+        body = f"{lhs} &{latex_relation(th.claim.rel)} " + " \\\\\n&\\quad ".join(rows)
+        parts.append("\\begin{align*}\n" + body + ".\n\\end{align*}" + (_flag_tex(th_flags) if th_flags else ""))
     if expand and th_res.certificate is not None and not _is_trivial(th_res.certificate):
         parts.append(_expansion(lay, "Composition of the theorem, term by term.", th.claim, th_res.certificate))
-    return "\n\n".join(parts)
+    return parts
 
 
 def _refs_prose(lay: _Layout, premises: Iterable[str], trusted: Iterable[str]) -> str:
@@ -475,7 +590,7 @@ def _refs_prose(lay: _Layout, premises: Iterable[str], trusted: Iterable[str]) -
     refs: list[str] = []
     for p in premises:
         if p in lay.step_tags:
-            refs.append(f"({lay.step_tags[p]})")
+            refs.append(_ref(lay, p))
         elif p in lay.lemma_of_hyp:
             refs.append(f"Lemma {lay.lemma_of_hyp[p]}")
         elif p in lay.hyp_labels:
@@ -502,7 +617,7 @@ def _expansions(lay: _Layout, steps: Sequence[Any], results: dict[str, StepResul
     for s in steps:
         res = results[s.id]
         if isinstance(res.certificate, Certificate):
-            out.append(_expansion(lay, f"Certificate of ({lay.step_tags[s.id]}), term by term.", s.claim,
+            out.append(_expansion(lay, f"Certificate of {_ref(lay, s.id)}, term by term.", s.claim,
                                   res.certificate))
     return out
 
@@ -701,7 +816,7 @@ def _report_section(lay: _Layout) -> str:
            f"Verdict of the \\texttt{{derive}} {latex_text(__version__)} kernel{strict}: \\textbf{{{verdict}}}."
            + (f" Labels: {names}." if names else ""),
            "\\begin{center}\\small",
-           "\\begin{tabular}{@{}llllp{0.42\\textwidth}@{}}",
+           "\\begin{tabular}{@{}llllp{0.36\\textwidth}@{}}",
            "\\toprule",
            r"Line & Step & Rule & Status & Note \\",
            "\\midrule",
@@ -714,24 +829,34 @@ def _report_section(lay: _Layout) -> str:
 
 # ---------------------------------------------------------------------------- entry points
 
-def proof_fragment(proof, report: Report, *, expand: bool = False) -> str:
-    """Only the ``proof`` environment (for pasting into a paper that loads amsmath, amsthm, xcolor).
+#: What a paper needs in its preamble for a fragment (documented in docs/tutorial.md): nothing beyond these.
+FRAGMENT_PREAMBLE = "\\usepackage{amsmath,amssymb,amsthm}"
 
-    Step labels (H1, Lemma 1, (1)) refer to the standalone document's numbering.
+
+def proof_fragment(proof, report: Report, *, expand: bool = False, numbered: bool = False,
+                   all_steps: bool = False) -> str:
+    """Only the ``proof`` environment, for pasting into an amsart/acmart/neurips paper whose preamble has
+    :data:`FRAGMENT_PREAMBLE` (xcolor optional: it only colours the status marks).
+
+    No ``\\tag``: lines are marked ``[1]``, ``[2]`` beside them; with ``numbered`` they take the paper's equation
+    numbers instead, labelled ``\\label{derive:<proof>:<step>}`` and cited with ``\\eqref``. H1 and Lemma 1 refer
+    to the standalone document's numbering. ``all_steps``: also the steps the theorem does not use.
     """
     pr = DeriveLatexPrinter()
     lay = _build_layout(proof, report, pr)
-    body = _proof_body(lay, expand)
+    lay.mode = "numbered" if numbered else "plain"
+    body = _proof_body(lay, expand, all_steps)
     head = ("% derive " + __version__ + ": proof of " + proof.name + " (kernel verdict: " + report.status + ")\n"
-            "% needs \\usepackage{amsmath,amssymb,amsthm} (and xcolor for the red status marks)\n")
+            "% needs " + FRAGMENT_PREAMBLE + " (and xcolor for the red status marks)\n")
     return head + _FRAGMENT_FLAG + "\n\\begin{proof}\n" + body + "\n\\end{proof}\n"
 
 
-def proof_document(proof, report: Report, *, expand: bool = False, warnings: Sequence[str] = ()) -> str:
+def proof_document(proof, report: Report, *, expand: bool = False, warnings: Sequence[str] = (),
+                   all_steps: bool = False) -> str:
     """A standalone LaTeX article: title, setting, hypotheses, cited results, theorem, proof, kernel report."""
     pr = DeriveLatexPrinter()
     lay = _build_layout(proof, report, pr)
-    body = _proof_body(lay, expand)  # numbers the steps first
+    body = _proof_body(lay, expand, all_steps)  # numbers the steps first
     title = _prose(proof.title or proof.name)
     parts = [
         "\\documentclass[11pt]{article}",
@@ -741,6 +866,7 @@ def proof_document(proof, report: Report, *, expand: bool = False, warnings: Seq
         "\\newtheorem{lemma}{Lemma}",
         FLAG_MACRO,
         "\\allowdisplaybreaks",
+        "\\sloppy",
         f"\\title{{{title}}}",
         f"\\author{{\\normalsize Checked by the \\texttt{{derive}} {latex_text(__version__)} kernel "
         f"(\\texttt{{{latex_text(proof.name)}}})}}",

@@ -128,25 +128,31 @@ class DeriveLatexPrinter(LatexPrinter):
 
     # ------------------------------------------------------------------ sums: information first, a plus sign first
     def _print_Add(self, expr, order=None) -> str:
+        return "".join(self.add_pieces(expr, order))
+
+    def add_pieces(self, expr, order=None) -> list[str]:
+        """The terms of a sum as printed, each after the first with its sign (``" + t"``, ``" - t"``): information
+        quantities first, a plus sign first. Joined they are the sum's LaTeX; a long sum breaks between pieces."""
         terms = list(self._as_ordered_terms(expr, order=order))
         terms = [t for t in terms if has_information(t)] + [t for t in terms if not has_information(t)]
         if terms[0].could_extract_minus_sign():
             first = next((k for k, t in enumerate(terms) if not t.could_extract_minus_sign()), None)
             if first is not None:
                 terms.insert(0, terms.pop(first))
-        tex = ""
+        pieces = []
         for i, term in enumerate(terms):
+            sign = ""
             if i > 0:
                 if term.could_extract_minus_sign():
-                    tex += " - "
+                    sign = " - "
                     term = -term
                 else:
-                    tex += " + "
+                    sign = " + "
             term_tex = self._print(term)
             if self._needs_add_brackets(term):
                 term_tex = rf"\left({term_tex}\right)"
-            tex += term_tex
-        return tex
+            pieces.append(sign + term_tex)
+        return pieces
 
     # ------------------------------------------------------------------ logarithms
     def _print_log(self, expr, exp=None) -> str:

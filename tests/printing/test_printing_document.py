@@ -60,9 +60,8 @@ def test_sdpi_chain_document():
     assert r"$U \to X \to Y \to Z$ is a Markov chain" in text
     assert r"$P_{Y \mid X} = \mathrm{BSC}(\delta)$" in text
     assert "\\begin{lemma}[{Polyanskiy \\& Wu 2017" in text
-    assert r"\text{(SDPI, H1, H3; Lemma 1)} \tag{1}" in text
-    assert r"\text{(SDPI, H1, H2; Lemma 1)} \tag{2}" in text
-    assert "which is the claim." in text
+    assert r"I(U; Z) &\le \left(1 - 2 \delta\right)^{2}\, I(U; Y) \tag{1}" in text
+    assert "which is the claim.\n{\\small\\sloppy\\noindent (1)~SDPI, H1, H3; Lemma 1.\\quad (2)~SDPI, H1, H2; Lemma 1." in text
     assert "Assume (H1), (H2), (H3)." in text
     # proved everywhere: no status mark other than the macro's definition
     assert text.count("\\deriveflag{") == 0

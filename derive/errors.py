@@ -13,7 +13,7 @@ Each class carries an ``exit_code`` so the CLI never has to guess.
 Two more families live here so that every exception class has one home: *internal signals*
 (:class:`InternalSignal` and its subclasses, and :class:`BudgetExpired`) are raised and caught inside one
 module to steer a computation (a point where an expression has no value, a model that does not exist) and
-never reach a user, so they are deliberately *not* :class:`DeriveError`\ s; and :class:`ProofWarning` is a
+never reach a user, so they are deliberately *not* :class:`DeriveError` instances; and :class:`ProofWarning` is a
 warning category.
 """
 

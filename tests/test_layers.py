@@ -75,8 +75,8 @@ LAYERS = [
     {"templates"},
     {"printing"},
     {"audit"},
-    {"api"},
     {"commands"},
+    {"api"},
     {"cli", "__main__"},
 ]
 LEVEL = {u: k for k, layer in enumerate(LAYERS) for u in layer}

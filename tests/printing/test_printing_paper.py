@@ -1,0 +1,79 @@
+"""Paper-ready LaTeX: every bundled proof compiles as a full document and as a ``--fragment`` inside a minimal
+amsart skeleton, with no overfull box in the log and no word past the text block's right edge (pdftotext
+``-bbox``: a reference word set flush right marks the edge)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from derive.checking import check_file
+from derive.printing.document import FRAGMENT_PREAMBLE, proof_document, proof_fragment
+
+ROOT = Path(__file__).resolve().parents[2]
+PROOFS = sorted((ROOT / "proofs").glob("*.toml"))
+EDGE = r"\par\noindent EDGEMARKL\hfill EDGEMARKR\par"
+
+needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+                               reason="needs pdflatex and pdftotext (poppler-utils)")
+
+
+@lru_cache(maxsize=None)
+def _checked(path: Path):
+    return check_file(path)
+
+
+def _compile(tex: str, folder: Path, name: str, runs: int = 1) -> tuple[str, list[tuple[str, float]]]:
+    """pdflatex ``tex`` (``runs`` times, for references); returns the log and the (word, xMax) of every word."""
+    src = folder / f"{name}.tex"
+    src.write_text(tex)
+    for _ in range(runs):
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+                               src.name], cwd=folder, capture_output=True, timeout=120)
+    log = (folder / f"{name}.log").read_text(encoding="latin-1")
+    assert proc.returncode == 0, log[-2000:]
+    html = subprocess.run(["pdftotext", "-bbox", f"{name}.pdf", "-"], cwd=folder, capture_output=True, text=True,
+                          timeout=60, check=True).stdout
+    words = [(m.group(2), float(m.group(1))) for m in
+             re.finditer(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)]
+    return log, words
+
+
+def _assert_fits(log: str, words: list[tuple[str, float]], what: str) -> None:
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    assert not overfull, f"{what}: overfull boxes {overfull}"
+    edge = max(x for w, x in words if w == "EDGEMARKR")
+    wide = [(w, x) for w, x in words if x > edge + 1.0]
+    assert not wide, f"{what}: words past the text block's right edge ({edge:.1f} pt): {wide[:5]}"
+
+
+@needs_tex
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PROOFS, ids=lambda p: p.stem)
+def test_document_fits_the_text_block(path, tmp_path):
+    c = _checked(path)
+    tex = proof_document(c.proof, c.report, warnings=c.warnings).replace("\\end{document}", EDGE + "\n\\end{document}")
+    log, words = _compile(tex, tmp_path, path.stem)
+    _assert_fits(log, words, path.stem)
+
+
+@needs_tex
+@pytest.mark.slow
+@pytest.mark.parametrize("numbered", [False, True], ids=["plain", "numbered"])
+def test_fragments_fit_an_amsart_page(numbered, tmp_path):
+    """All fragments in one amsart paper with only FRAGMENT_PREAMBLE: no \\tag unless numbered, labels then."""
+    frags = [proof_fragment(_checked(p).proof, _checked(p).report, numbered=numbered) for p in PROOFS]
+    for p, f in zip(PROOFS, frags):
+        assert "\\tag" not in f
+        if numbered and "\\begin{align}" in f:
+            assert f"\\label{{derive:{_checked(p).proof.name}:" in f
+    tex = ("\\documentclass{amsart}\n" + FRAGMENT_PREAMBLE + "\n\\newtheorem{theorem}{Theorem}\n\\begin{document}\n"
+           + "\n\n".join(frags) + "\n" + EDGE + "\n\\end{document}\n")
+    log, words = _compile(tex, tmp_path, "paper", runs=2 if numbered else 1)
+    _assert_fits(log, words, "amsart paper")
+    assert "undefined references" not in log and "Reference `" not in log

@@ -36,6 +36,11 @@ def register(subparsers) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--standalone", action="store_true", help="a complete article (the default)")
     mode.add_argument("--fragment", action="store_true", help="only the proof environment, for pasting")
+    p.add_argument("--numbered", action="store_true",
+                   help="with --fragment: number the lines in the paper's equation numbering, labelled "
+                        "\\label{derive:<proof>:<step>} (default: no \\tag, lines marked [1], [2])")
+    p.add_argument("--all", dest="all_steps", action="store_true",
+                   help="also typeset the steps the theorem does not use (after the proof)")
     p.add_argument("--pdf", action="store_true", help="also compile with pdflatex (FILE.pdf next to FILE.tex)")
     p.add_argument("--expand", action="store_true",
                    help="expand linear and Shannon steps term by term from their checked certificates")
@@ -51,11 +56,15 @@ def cmd_latex(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if args.pdf and args.fragment:
         raise InvalidArgument("--pdf compiles a standalone document; drop --fragment")
+    if args.numbered and not args.fragment:
+        raise InvalidArgument("--numbered goes with --fragment (a standalone document numbers its lines itself)")
     checked = check_file(path, strict=args.strict)
     if args.fragment:
-        tex = proof_fragment(checked.proof, checked.report, expand=args.expand)
+        tex = proof_fragment(checked.proof, checked.report, expand=args.expand, numbered=args.numbered,
+                             all_steps=args.all_steps)
     else:
-        tex = proof_document(checked.proof, checked.report, expand=args.expand, warnings=checked.warnings)
+        tex = proof_document(checked.proof, checked.report, expand=args.expand, warnings=checked.warnings,
+                             all_steps=args.all_steps)
     out = Path(args.output) if args.output else (Path(path.stem + ".tex") if args.pdf else None)
     pdf = None
     if args.pdf:

@@ -77,3 +77,48 @@ def test_fragments_fit_an_amsart_page(numbered, tmp_path):
     log, words = _compile(tex, tmp_path, "paper", runs=2 if numbered else 1)
     _assert_fits(log, words, "amsart paper")
     assert "undefined references" not in log and "Reference `" not in log
+
+
+ORDER = """
+[proof]
+name = "order"
+[variables]
+random = ["U", "X", "Y", "Z"]
+[[hypothesis]]
+id = "chain"
+markov = "U -> X -> Y -> Z"
+[[step]]
+id = "unused"
+claim = "I(U; Z) <= I(U; X)"
+rule = "dpi"
+uses = ["chain"]
+[[step]]
+id = "both"
+claim = "I(U; Z) <= H(U) + I(U; Y)"
+rule = "shannon"
+uses = ["first"]
+[[step]]
+id = "first"
+claim = "I(U; Z) <= I(U; Y)"
+rule = "dpi"
+uses = ["chain"]
+[theorem]
+claim = "I(U; Z) <= H(U) + I(U; Y)"
+from = ["both"]
+"""
+
+
+def test_lines_never_cite_a_later_line_and_unused_steps_are_left_out():
+    from derive.checking import check
+    from derive.io import read_proof_text
+
+    c = check(read_proof_text(ORDER))
+    assert c.report.status == "proved"
+    frag = proof_fragment(c.proof, c.report)
+    assert "\\tag" not in frag
+    first, both = frag.index("I(U; Z) &\\le I(U; Y)"), frag.index("I(U; Z) &\\le H(U)")
+    assert first < both  # 'both' cites 'first', which the file declares after it
+    assert "[1]~DPI, H1." in frag and "[2]~Shannon, [1]." in frag
+    assert "I(U; X)" not in frag  # the step the theorem does not use
+    every = proof_fragment(c.proof, c.report, all_steps=True)
+    assert "Steps the theorem does not use" in every and "I(U; Z) &\\le I(U; X)" in every

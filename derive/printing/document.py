@@ -187,20 +187,24 @@ def _build_layout(proof, report: Report, pr: DeriveLatexPrinter) -> _Layout:
             if hid in lay.lemma_of_hyp:
                 lay.lemma_of_trusted[t] = lay.lemma_of_hyp[hid]
                 continue
-            body, ref = _split_reference(t)
+            body, ref = _split_reference(t, pr)
             lay.lemmas.append(_Lemma(len(lay.lemmas) + 1, ref, body))
             lay.lemma_of_trusted[t] = len(lay.lemmas)
     return lay
 
 
-def _split_reference(trusted: "TrustedFact | str") -> tuple[str, str | None]:
-    """``"eta_KL(BSC(p)) = (1 - 2p)^2 [Polyanskiy & Wu 2017]"`` → (body LaTeX, reference LaTeX)."""
-    if isinstance(trusted, TrustedFact):
-        text = f"{trusted.hypothesis}: {trusted.statement}" if trusted.hypothesis else trusted.statement
-        return _fact_latex(text), latex_text(trusted.citation)
-    m = re.match(r"^(.*\S)\s*\[([^\[\]]+)\]\s*$", trusted, re.S)
-    text, ref = (m.group(1), m.group(2)) if m else (trusted, None)
-    return _fact_latex(text), (latex_text(ref) if ref else None)
+def _split_reference(trusted: "TrustedFact | str", pr: DeriveLatexPrinter | None = None) -> tuple[str, str | None]:
+    """A trusted fact as (body LaTeX, reference LaTeX), read from the kernel's record: an assumed ``claim`` is
+    typeset by the printer, a rule's ``statement`` (ASCII such as ``eta_KL(BSC(p)) = (1 - 2p)^2``) as text with
+    inline maths; the ``citation`` is the reference."""
+    if not isinstance(trusted, TrustedFact):  # pragma: no cover - the kernel's records are TrustedFact
+        return _fact_latex(str(trusted)), None
+    prefix = latex_text(trusted.hypothesis) + ": " if trusted.hypothesis else ""
+    if trusted.claim is not None:
+        body = prefix + f"${(pr or DeriveLatexPrinter())._print(trusted.claim)}$"
+    else:
+        body = prefix + _fact_latex(trusted.statement)
+    return body, latex_text(trusted.citation) if trusted.citation else None
 
 
 _WORD = re.compile(r"[A-Za-z]+\d*(?:_[A-Za-z0-9]+)?")
@@ -896,12 +900,53 @@ def proof_document(proof, report: Report, *, expand: bool = False, warnings: Seq
     return preamble + "\n\n" + "\n\n".join(parts[n_preamble:]) + "\n"
 
 
+#: Control sequences refused in an author's ``$...$`` (file access, definitions, environments): such a
+#: segment is printed as escaped text instead.
+_UNSAFE_TEX = re.compile(r"\\(input|include|openin|openout|read|write|immediate|csname|[egx]?def|let|catcode|special|"
+                         r"(re)?newcommand|usepackage|documentclass|begin|end|jobname|endinput|makeatletter)(?![A-Za-z])")
+_MATH_SEGMENT = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
+_GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+          "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega")
+#: derive's own notation inside plain text: ``X[1..n]``, ``theta^n``, Greek names, ``<=``/``>=``.
+_ASCII_MATH = re.compile(r"\b([A-Za-z]\w*)\[(\w+)\.\.(\w+)\]|\b(%s)\b(\^(\w+))?|\b([A-Za-z])\^(\w+)|<=|>=|(?<= )~(?= )|\b([A-Za-z])_([A-Za-z0-9]+)\b(\^(\w+))?" % "|".join(_GREEK))
+
+
+def _ascii_piece(m: re.Match) -> str:
+    if m.group(1):
+        return f"${m.group(1)}_{{{m.group(2)}:{m.group(3)}}}$"
+    if m.group(4):
+        g = r"\varepsilon" if m.group(4) in ("eps", "epsilon") else "\\" + m.group(4)
+        return f"${g}" + (f"^{{{m.group(6)}}}" if m.group(6) else "") + "$"
+    if m.group(7):
+        return f"${m.group(7)}^{{{m.group(8)}}}$"
+    if m.group(9):
+        sub = m.group(10)
+        sub = ("\\" + sub) if sub in _GREEK and sub != "eps" else (r"\varepsilon" if sub == "eps" else sub)
+        return f"${m.group(9)}_{{{sub}}}" + (f"^{{{m.group(12)}}}" if m.group(12) else "") + "$"
+    return {"<=": r"$\le$", ">=": r"$\ge$"}.get(m.group(0), r"$\sim$")
+
+
+def _plain_prose(text: str) -> str:
+    out, last = [], 0
+    for m in _ASCII_MATH.finditer(text):
+        out.append(latex_text(text[last:m.start()]))
+        out.append(_ascii_piece(m))
+        last = m.end()
+    out.append(latex_text(text[last:]))
+    return "".join(out)
+
+
 def _prose(text: str) -> str:
-    """An author's note: escaped text, with ``<=``/``>=`` as relations and ``x^2`` as a superscript."""
-    out = latex_text(text)
-    out = out.replace(r"\textless{}=", r"$\le$").replace(r"\textgreater{}=", r"$\ge$")
-    out = re.sub(r"\\textasciicircum\{\}(\d+|[A-Za-z])", r"\\textsuperscript{\1}", out)
-    return out
+    """An author's title or note: ``$...$`` is the author's LaTeX maths (kept, unless it uses a control sequence
+    of :data:`_UNSAFE_TEX`); other text is escaped, with derive's notation in it (``S[1..n]``, ``theta^n``,
+    Greek names, ``<=``) set as maths."""
+    out, last = [], 0
+    for m in _MATH_SEGMENT.finditer(text):
+        out.append(_plain_prose(text[last:m.start()]))
+        out.append(m.group(0) if not _UNSAFE_TEX.search(m.group(1)) else latex_text(m.group(0)))
+        last = m.end()
+    out.append(_plain_prose(text[last:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------- notebooks

@@ -122,3 +122,23 @@ def test_lines_never_cite_a_later_line_and_unused_steps_are_left_out():
     assert "I(U; X)" not in frag  # the step the theorem does not use
     every = proof_fragment(c.proof, c.report, all_steps=True)
     assert "Steps the theorem does not use" in every and "I(U; Z) &\\le I(U; X)" in every
+
+
+def test_title_and_notes_maths():
+    """``$...$`` is the author's LaTeX; plain text is escaped, with derive's notation set as maths; file access and
+    definitions inside ``$...$`` are not passed through."""
+    from derive.printing.document import _prose
+
+    assert _prose("Use $\\alpha \\le \\beta$ & 50% off") == "Use $\\alpha \\le \\beta$ \\& 50\\% off"
+    assert _prose("S[1..n] ~ P_theta^n with eps <= 1/2") == \
+        "$S_{1:n}$ $\\sim$ $P_{\\theta}^{n}$ with $\\varepsilon$ $\\le$ 1/2"
+    assert "\\input" not in _prose("$\\input{/etc/passwd}$").replace("\\textbackslash{}input", "")
+    assert _prose("for_each theta_j") == "for\\_each theta\\_j"
+
+
+def test_assumed_facts_are_typeset_from_the_kernel_record():
+    """A trusted fact carrying its claim is typeset by the printer (log in bits as log, not log(k)/log(2))."""
+    c = _checked(ROOT / "proofs" / "fano_minimax.toml")
+    doc = proof_document(c.proof, c.report)
+    assert "\\begin{lemma}[{X is uniform on k values}]\n$H(X) = \\log_2 k$\n\\end{lemma}" in doc
+    assert "\\frac{\\log" not in doc

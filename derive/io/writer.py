@@ -148,6 +148,13 @@ class _Printer:
 
     # ------------------------------------------------------------------ sums
     def add(self, e: sympy.Expr) -> tuple[str, int]:
+        """A sum; a parameter expression whose terms share one rational factor is written as the author would,
+        ``3/5*(1 - eps)``, not sympy's distributed ``3/5 - 3*eps/5`` (both read back as the same expression)."""
+        if not any(isinstance(a, (H, I, D, TV)) for a in e.atoms(sympy.Function)):
+            c, rest = e.primitive()
+            if c.is_Rational and c not in (1, -1) and c.q != 1 and isinstance(rest, sympy.Add) \
+                    and all(abs(t.as_coeff_Mul()[0]) == 1 for t in rest.args):
+                return f"{self.p(c)[0]}*({self.add(rest)[0]})", _MUL
         try:
             terms = e.as_ordered_terms()
         except Exception:  # pragma: no cover - ordering is cosmetic

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 import sympy
-from sympy import Basic, Function, Mul, Pow, S
+from sympy import Add, Basic, Function, Mul, Pow, S
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter, translate
 
@@ -128,6 +128,13 @@ class DeriveLatexPrinter(LatexPrinter):
 
     # ------------------------------------------------------------------ sums: information first, a plus sign first
     def _print_Add(self, expr, order=None) -> str:
+        """A sum; a parameter expression whose terms share one rational factor prints in the author's form,
+        ``3/5*(1 - eps)`` as ``\\frac{3}{5} (1 - \\varepsilon)`` rather than sympy's distributed ``3/5 - 3 eps/5``."""
+        if not has_information(expr):
+            c, rest = expr.primitive()
+            if c.is_Rational and c not in (1, -1) and c.q != 1 and isinstance(rest, Add) \
+                    and all(abs(t.as_coeff_Mul()[0]) == 1 for t in rest.args):
+                return rf"{self._print(c)} \left({''.join(self.add_pieces(rest, order))}\right)"
         return "".join(self.add_pieces(expr, order))
 
     def add_pieces(self, expr, order=None) -> list[str]:

@@ -115,6 +115,13 @@ def test_relations_sympy_decides_at_once_get_a_clear_message():
     assert derive.prove("H(X) >= 0").status == "proved"
 
 
-def test_greek_names_print_as_greek():
-    eps = derive.parameter("eps", "0 <= eps <= 1")
-    assert derive.to_latex(sympy.Rational(3, 5) * (1 - eps)).count(r"\varepsilon") == 1
+def test_authors_form_and_greek_names():
+    """``3/5*(1-eps)`` stays factored (LaTeX and file grammar), ``eps`` prints as epsilon."""
+    from derive.io import format_expression
+
+    derive.parameter("eps", "0 <= eps <= 1")
+    e = derive.parse("3/5*(1-eps)")
+    assert derive.to_latex(e) == r"\frac{3}{5} \left(1 - \varepsilon\right)"
+    assert format_expression(e) == "3/5*(1 - eps)"
+    st = derive.parse("I(M; S) <= 3/5*(1-eps) * H(S)")
+    assert r"\frac{3}{5} \left(1 - \varepsilon\right)" in derive.to_latex(st)

@@ -20,6 +20,7 @@ Text goes through derive's grammar (never ``eval``/``sympify``). Arguments of th
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,7 +29,8 @@ from sympy import exp, sqrt
 from sympy import log as ln
 
 from derive.core import hypotheses as _hyp
-from derive.core.parameters import Domain, Parameter, make_parameter
+from derive.core.parameters import Domain as _Domain
+from derive.core.parameters import Parameter, make_parameter
 from derive.core.quantities import TV, D, H, I, h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
@@ -87,7 +89,7 @@ def parameter(name: str, domain: Any = None) -> sympy.Symbol:
     (n,) = _names(name, "parameter")
     if domain is None:
         dom = Domain()
-    elif isinstance(domain, Domain):
+    elif isinstance(domain, _Domain):
         dom = domain
     elif isinstance(domain, str):
         dom = parse_domain(domain, n)
@@ -97,6 +99,29 @@ def parameter(name: str, domain: Any = None) -> sympy.Symbol:
     p = make_parameter(n, dom)
     _PARAMETERS[n] = p
     return p.symbol
+
+
+def Domain(lo: Any = None, hi: Any = None, *, lo_open: bool = False, hi_open: bool = False,  # noqa: N802
+           integer: bool = False) -> _Domain:
+    """A parameter's domain ``lo <= x <= hi`` (``None``: unbounded; ``lo_open``/``hi_open`` for strict ends; ends
+    are integers, ``Fraction``s, rational sympy numbers or text such as ``"1/2"``)."""
+    def end(v: Any, what: str, inf: sympy.Expr) -> sympy.Expr:
+        if v is None:
+            return inf
+        if isinstance(v, bool) or not isinstance(v, (int, str, sympy.Rational, Fraction)):
+            raise InvalidArgument(f"Expected a rational number (int, Fraction or text such as \"1/2\") for {what} "
+                                  f"but got {what}={v!r}")
+        e = sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else \
+            parse(v) if isinstance(v, str) else sympy.Integer(v) if isinstance(v, int) else v
+        if not e.is_Rational:
+            raise InvalidArgument(f"Expected a rational number for {what} but got {what}={v!r}")
+        return e
+
+    for k, v in (("lo_open", lo_open), ("hi_open", hi_open), ("integer", integer)):
+        if not isinstance(v, bool):
+            raise InvalidArgument(f"Expected True or False for {k} but got {k}={v!r}")
+    return _Domain(end(lo, "lo", sympy.S.NegativeInfinity), end(hi, "hi", sympy.S.Infinity),
+                   lo_open or lo is None, hi_open or hi is None, integer)
 
 
 def _expr(value: Any, what: str) -> sympy.Expr:

@@ -54,11 +54,13 @@ class CheckedView:
         return self.checked.status
 
     def rows(self) -> list[tuple[str, str, str, str, str]]:
+        from derive.io.writer import readable
+
         rep, units = self.checked.report, self.checked.proof.units
-        out = [(s.id, s.rule, s.status, _claim_text(s.claim, units), s.message) for s in rep.steps]
+        out = [(s.id, s.rule, s.status, _claim_text(s.claim, units), readable(s.message)) for s in rep.steps]
         if rep.theorem is not None:
             t = rep.theorem
-            out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units), t.message))
+            out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units), readable(t.message)))
         return out
 
     def trusted(self) -> list[str]:

@@ -100,6 +100,8 @@ def test_parse_goes_through_the_grammar():
     (lambda d: d.Proof("p").step("s", "H(X) <= H(X, Y)", rule=1), "Expected a rule name"),
     (lambda d: d.Channel(d.variables("Y"), d.variables("X"), 0.1), "Expected a channel"),
     (lambda d: d.bound("nope"), "unknown template"),
+    (lambda d: d.Domain(lo=0.5), "Expected a rational number"),
+    (lambda d: d.Domain(0, 1, integer="yes"), "Expected True or False"),
 ])
 def test_wrong_arguments_raise_invalid_argument_at_the_call(call, words):
     with pytest.raises(InvalidArgument, match=words):
@@ -125,3 +127,10 @@ def test_authors_form_and_greek_names():
     assert format_expression(e) == "3/5*(1 - eps)"
     st = derive.parse("I(M; S) <= 3/5*(1-eps) * H(S)")
     assert r"\frac{3}{5} \left(1 - \varepsilon\right)" in derive.to_latex(st)
+
+
+def test_domain_and_reports_in_the_file_grammar():
+    q = derive.parameter("q", derive.Domain(0, "1/2", lo_open=True))
+    assert q.is_positive
+    res = derive.check(_first_proof())
+    assert not any("**" in r[4] for r in res.rows()) and "^" in res.text()

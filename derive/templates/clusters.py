@@ -1290,7 +1290,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     grid ``v_0 < … < v_G``, ``1 − sup χ >= min(a(v_0), b(v_G), min_i a(v_{i+1}) + b(v_i))`` — cancellation-free, in log
     space, so it holds when 1 − τ_n is far below the float range. ``f = P(θ = b | type)``. Sums over all types (their
     log terms from :func:`_type_terms`, relative error ``err`` as in :func:`_cluster_tilt`), float64 log-sum-exp with
-    the margin ``E = 3e + |v| e + 4u·(largest |exponent term|) + (k + 8) u + 2^-49 (|result| + 1)`` per sum
+    the margin ``E = 3e + |v| e + 8u·(largest |exponent term| + |v|) + (k + 8) u + 2^-49 (|result| + 1)`` per sum
     (``e = err + 2^-48``). Fills the rows (ascending n) until :data:`CHI_SUP_WORK`; sets only rows whose factor it
     improves (``old_log10``: the current log10 factors; ``log_kl_hi``: log of the ρ_n/τ_n multiplier)."""
     m = len(M.live)
@@ -1323,7 +1323,8 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         if not (np.all(np.isfinite(lA)) and np.all(np.isfinite(lF)) and np.all(np.isfinite(lG))):
             continue
         av = np.abs(vs)
-        marg = lambda r: 3 * e + av * e + 4 * u * (mag + av) + (k + 8) * u + 2.0 ** -49 * (np.abs(r) + 1)  # noqa: E731
+        # exponent terms: 3 additions and log-sum-exp's subtraction of its max, each within u of 2 (mag + |v|)
+        marg = lambda r: 3 * e + av * e + 8 * u * (mag + av) + (k + 8) * u + 2.0 ** -49 * (np.abs(r) + 1)  # noqa: E731
         la = lA - lF - marg(lA) - marg(lF)
         lb = lA - lG - marg(lA) - marg(lG)
         cells = np.logaddexp(la[1:], lb[:-1])

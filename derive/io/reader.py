@@ -64,6 +64,11 @@ __all__ = [
     "MAX_FILE_BYTES",
 ]
 
+#: Most members of a family of assumptions (``assume = "... for i in 1..k"``).
+MAX_ASSUME_FAMILY = 64
+
+_FOR_CLAUSE = re.compile(r"^(.*\S)\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(\S.*)$", re.S)
+
 #: Largest proof file accepted (bytes); larger files are refused before parsing.
 MAX_FILE_BYTES = 1_000_000
 
@@ -340,8 +345,38 @@ class _Reader:
                 hyp = parse_function_of(text, hctx)
             else:
                 cite = self.want(h["cite"], str, "cite", label, t) if "cite" in h else None
+                family = _FOR_CLAUSE.match(text)
+                if family is not None:
+                    for k, st in self.assume_family(family, hctx, label):
+                        proof.hypothesis(f"{hid}[{k}]", Assume(st, cite), line=self.pos.key_line(t, "id"))
+                    continue
                 hyp = Assume(parse_statement(text, hctx), cite)
             proof.hypothesis(hid, hyp, line=self.pos.key_line(t, "id"))
+
+    def assume_family(self, m: re.Match, ctx: ParseContext, label: str) -> list[tuple[int, Any]]:
+        """``assume = "I(M; X[i] | P) >= b for i in 1..3"``: one assumption per index, ids ``id[1]``, ``id[2]``, ...
+
+        Only a range with integer ends (at most :data:`MAX_ASSUME_FAMILY` members) is expanded; a symbolic range
+        would need a quantified hypothesis type that core does not have, and is refused saying so.
+        """
+        body, index, range_text = m.group(1), m.group(2), m.group(3)
+        check_name(index, "an index", ctx)
+        if index in ctx.declared_names():
+            raise self.err(f"the index {index!r} of {label} is already declared; choose another index name", ctx.line)
+        lo, hi = parse_range(range_text, ctx)
+        if not (lo.is_Integer and hi.is_Integer):
+            raise self.err(f"{label}: a family of assumptions over the symbolic range {range_text.strip()} is not "
+                           "supported yet (derive has no quantified assumption); write ranges with integer ends "
+                           f"(for {index} in 1..3), or assume what the proof uses, e.g. the sum "
+                           f"sum(..., {index}, lo, hi)", ctx.line)
+        count = int(hi - lo) + 1
+        if count < 1 or count > MAX_ASSUME_FAMILY:
+            raise self.err(f"{label}: the range {range_text.strip()} has {max(count, 0)} members; a family of "
+                           f"assumptions has 1 to {MAX_ASSUME_FAMILY}", ctx.line, cls=LimitExceeded if count > 0
+                           else ParseError)
+        sym = sympy.Symbol(index, integer=True)
+        st = parse_statement(body, ctx.at(ctx.line, ctx.column, bound={**ctx.bound, index: sym}))
+        return [(k, st.subs(sym, k)) for k in range(int(lo), int(hi) + 1)]
 
     def steps(self, data: Any, proof: Proof, ctx: ParseContext) -> None:
         for k, s in enumerate(self._tables(data, "step")):

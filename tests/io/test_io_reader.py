@@ -465,3 +465,36 @@ uses = ["chain"]
     proof = read_proof_text(text)
     assert set(proof.variables) == {"D", "M", "H"}
     assert read_proof_text(write_proof(proof)) == proof
+
+
+FAMILY = """
+[proof]
+name = "fam"
+[parameters]
+b = "b >= 0"
+n = "integer >= 1"
+[variables]
+random = ["M", "P"]
+families = { X = "1..3" }
+[[hypothesis]]
+id = "each"
+assume = "I(M; X[i] | P) >= b for i in RANGE"
+cite = "per-sample bound"
+"""
+
+
+def test_a_family_of_assumptions_is_one_assumption_per_index():
+    from derive.core.hypotheses import Assume
+
+    proof = read_proof_text(FAMILY.replace("RANGE", "1..3"))
+    assert list(proof.hypotheses) == ["each[1]", "each[2]", "each[3]"]
+    ctx_text = read_proof_text(FAMILY.replace('assume = "I(M; X[i] | P) >= b for i in RANGE"',
+                                              'assume = "I(M; X[2] | P) >= b"'))
+    assert proof.hypotheses["each[2]"] == Assume(ctx_text.hypotheses["each"].statement, "per-sample bound")
+    assert read_proof_text(write_proof(proof)) == proof
+
+
+def test_a_family_of_assumptions_over_a_symbolic_range_says_why_not():
+    refuse(FAMILY.replace("RANGE", "1..n"), "over the symbolic range 1..n is not supported yet")
+    refuse(FAMILY.replace("RANGE", "1..100"), "has 100 members", cls=LimitExceeded)
+    refuse(FAMILY.replace("RANGE", "1..3").replace("for i", "for b"), "already declared")

@@ -456,5 +456,13 @@ def bound(template: str, **settings: Any):
 
     if template not in TEMPLATES:
         raise InvalidArgument(f"unknown template {template!r}; known: {', '.join(sorted(TEMPLATES))}")
-    values = {k: list(v) if isinstance(v, (list, tuple, range)) else [v] for k, v in settings.items()}
+    def number(name: str, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, (int, float, str, Fraction)):
+            raise InvalidArgument(f"Expected a number for {name} but got {name}={v!r}")
+        return v if isinstance(v, (int, Fraction)) else _number(v if isinstance(v, str) else repr(v), name)
+
+    from derive.commands.bound import _number
+
+    values = {k: [number(k, x) for x in (v if isinstance(v, (list, tuple, range)) else [v])]
+              for k, v in settings.items()}
     return BoundView(template, compute_rows(TEMPLATES[template], values))

@@ -179,24 +179,30 @@ class BoundView:
     def __getitem__(self, k: int) -> dict:
         return self.rows[k]
 
+    def _flat(self, r: dict) -> dict:
+        """A row with its ``params`` spread into columns of their own."""
+        out = dict(r.get("params") or {})
+        out.update({k: v for k, v in r.items() if k != "params"})
+        return out
+
     def columns(self) -> list[str]:
         cols: list[str] = []
         for r in self.rows:
-            cols += [k for k in r if k not in cols]
+            cols += [k for k in self._flat(r) if k not in cols]
         return cols
 
-    def text(self) -> str:
+    def table(self) -> list[list[str]]:
         cols = self.columns()
-        lines = ["  ".join(cols)]
-        lines += ["  ".join(_short(r.get(c)) for c in cols) for r in self.rows]
-        return "\n".join(lines)
+        return [[_short(self._flat(r).get(c)) for c in cols] for r in self.rows]
+
+    def text(self) -> str:
+        return "\n".join("  ".join(row) for row in [self.columns()] + self.table())
 
     def __repr__(self) -> str:
         return self.text()
 
     def _repr_html_(self) -> str:
-        cols = self.columns()
-        return html_table(cols, [[_short(r.get(c)) for c in cols] for r in self.rows], html.escape(self.template))
+        return html_table(self.columns(), self.table(), html.escape(self.template))
 
 
 def _short(v: Any) -> str:

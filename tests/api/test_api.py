@@ -134,3 +134,15 @@ def test_domain_and_reports_in_the_file_grammar():
     assert q.is_positive
     res = derive.check(_first_proof())
     assert not any("**" in r[4] for r in res.rows()) and "^" in res.text()
+
+
+def test_bound_table_in_a_notebook():
+    """Gaussian cluster: tau_n = n r2 / (r2 (n - 1) + 1) (squared canonical correlation), one row per n."""
+    b = derive.bound("gaussian-cluster", r2=0.5, n=[10, 100])
+    assert b.columns()[:2] == ["r2", "n"] and len(b) == 2
+    for row in b.rows:
+        n = row["params"]["n"]
+        assert row["tau_n"] == pytest.approx(n * 0.5 / (0.5 * (n - 1) + 1), rel=1e-9)
+    assert "<table>" in b._repr_html_() and "tau_n" in b._repr_html_()
+    with pytest.raises(InvalidArgument):
+        derive.bound("gaussian-cluster", r2=[None], n=10)

@@ -1,0 +1,260 @@
+"""``derive prove CLAIM [--given HYP]...`` and ``derive prove --file CLAIMS``: decide Shannon-type inequalities.
+
+One claim prints its verdict (a kernel-checked certificate, or a certified counterexample as a small
+table); ``--file`` reads one claim per line (``#`` comments and blank lines skipped) and prints one JSON
+object per line, in one process. Exit codes: 0 every claim proved, 1 some claim not proved, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, Spinner, check_timeout, show_progress, statement_text
+from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
+
+__all__ = ["register", "cmd_prove", "NOT_SHANNON_TEXT", "counterexample_table"]
+
+#: Largest ``--max-full-variables`` accepted (the elemental LP has ~n^2 2^(n-2) columns).
+MAX_FULL_LIMIT = 16
+
+#: How a ``not_shannon`` verdict reads: undecided, not false.
+NOT_SHANNON_TEXT = ("undecided: not provable from Shannon-type inequalities (it may still be true — e.g. "
+                    "non-Shannon inequalities)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``prove`` subcommand."""
+    v = subparsers.add_parser("prove", help="decide a Shannon-type inequality (exact, kernel-checked certificate)")
+    v.add_argument("claim", metavar="CLAIM", nargs="?", help='e.g. "I(X; Z) <= I(X; Y)"')
+    v.add_argument("--file", default=None, metavar="FILE",
+                   help="decide every claim in FILE (one per line; '#' starts a comment) and print JSON lines")
+    v.add_argument("--given", action="append", default=[], metavar="HYP",
+                   help='a hypothesis: "X -> Y -> Z", "A _|_ B | C", "Y = f(X)" (repeatable; with --file it '
+                        "applies to every claim)")
+    v.add_argument("--json", action="store_true")
+    v.add_argument("--latex", action="store_true", help="print the proof as a LaTeX align* block")
+    v.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="time budget for the whole search of one claim (default 60; inf for none)")
+    v.add_argument("--max-variables", type=int, default=None,
+                   help="largest number of random variables accepted (default 16)")
+    v.add_argument("--max-full-variables", type=int, default=None, metavar="N",
+                   help="largest number of random variables for which the full elemental LP is tried "
+                        "(default 12, at most 16: its size grows like n^2 2^n)")
+    v.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
+    v.add_argument("--copy-steps", type=int, default=1, metavar="K",
+                   help="when the Shannon LP fails and no counterexample is found, search copy-lemma proofs with at "
+                        "most K copy steps (0: none; default 1; 2 is slower)")
+    v.add_argument("--copy-timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="time budget of the copy-lemma search (default 20)")
+    v.set_defaults(func=cmd_prove)
+
+
+def _parse_hypothesis(text: str, ctx):
+    from derive.io import parse_function_of, parse_independence, parse_markov
+
+    if "->" in text:
+        return parse_markov(text, ctx)
+    if "_|_" in text:
+        return parse_independence(text, ctx)
+    if "=" in text:
+        return parse_function_of(text, ctx)
+    raise ParseError(f"cannot tell what kind of hypothesis {text!r} is: expected 'A -> B -> C', "
+                     "'A _|_ B | C' or 'Y = f(X)'", file="--given")
+
+
+_FAMILY_USE = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\s*\[([^\]]*)\]")
+_LITERAL_INDEX = re.compile(r"\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
+
+
+def _families(texts: list[str]) -> dict[str, str]:
+    """Indexed families in the claim and hypotheses, with literal indices: ``X[1..3]``, ``X[2]``.
+
+    Returns name -> the text to substitute for each use (``X[1..3]`` -> ``X_1, X_2, X_3``). A family with a
+    symbolic index range (``X[1..n]``) is refused with the reason: the prover decides claims about a fixed,
+    finite set of random variables.
+    """
+    uses: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _FAMILY_USE.finditer(text):
+            uses.setdefault(m.group(1), set()).add(m.group(2).strip())
+    for name, idx in uses.items():
+        symbolic = sorted(i for i in idx if not _LITERAL_INDEX.match(i))
+        if symbolic:
+            raise InvalidArgument(
+                f"the family {name} is indexed symbolically ({', '.join(f'{name}[{i}]' for i in symbolic)}): "
+                "`derive prove` decides inequalities over a fixed, finite set of random variables, and a range "
+                "whose length is a parameter is not one. Give the range numbers (e.g. "
+                f"{name}[1..4]) to decide one size, or, if the whole range only appears as one block, name the "
+                f"block as one variable (e.g. {name}s for {name}[1..n]: a Shannon inequality about a block holds "
+                "for every n); for a proof about every n write a proof file (derive check)")
+    return {name: "" for name in uses}
+
+
+def _expand_families(text: str) -> str:
+    """``X[1..3]`` -> ``X_1, X_2, X_3`` and ``X[2]`` -> ``X_2`` (literal indices only; see :func:`_families`)."""
+
+    def repl(m: re.Match) -> str:
+        lit = _LITERAL_INDEX.match(m.group(2))
+        lo = int(lit.group(1))
+        hi = int(lit.group(2)) if lit.group(2) else lo
+        if hi < lo:
+            raise InvalidArgument(f"the index range {m.group(0)} is empty")
+        if hi - lo > 64:
+            raise LimitExceeded(f"the index range {m.group(0)} has more than 64 variables")
+        return ", ".join(f"{m.group(1)}_{k}" for k in range(lo, hi + 1))
+
+    return _FAMILY_USE.sub(repl, text)
+
+
+def _options(args: argparse.Namespace) -> dict:
+    from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
+
+    if args.max_variables is not None and args.max_variables < 1:
+        raise InvalidArgument(f"Expected --max-variables >= 1 but got {args.max_variables}")
+    full = MAX_FULL_VARIABLES if args.max_full_variables is None else args.max_full_variables
+    if full < 0:
+        raise InvalidArgument(f"Expected --max-full-variables >= 0 but got {full}")
+    if full > MAX_FULL_LIMIT:
+        raise LimitExceeded(f"--max-full-variables is at most {MAX_FULL_LIMIT} (the full elemental LP on "
+                            f"{full} variables would not fit in memory) but got {full}")
+    if not args.timeout > 0:
+        raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
+    if not 0 <= args.copy_steps <= 2:
+        raise InvalidArgument(f"Expected --copy-steps in 0..2 but got {args.copy_steps}")
+    if not args.copy_timeout > 0:
+        raise InvalidArgument(f"Expected --copy-timeout > 0 but got {args.copy_timeout}")
+    return dict(max_variables=args.max_variables or MAX_VARIABLES, max_full_variables=full, seed=args.seed,
+                copy_steps=args.copy_steps, copy_timeout=args.copy_timeout)
+
+
+def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM"):
+    """Parse one claim (and the hypotheses) and run the prover; returns ``(claim, hyps, result)``."""
+    from derive.checking import StepBudget
+    from derive.errors import StepTimeout
+    from derive.io import ParseContext, parse_statement
+    from derive.provers.shannon import prove
+
+    _families([claim_text, *given])
+    ctx = ParseContext(auto_variables=True, file=where)
+    claim = parse_statement(_expand_families(claim_text), ctx)
+    hyps = {}
+    for k, text in enumerate(given):
+        hyps[f"given{k + 1}"] = _parse_hypothesis(
+            _expand_families(text), ParseContext(variables=ctx.variables, auto_variables=True, file=f"--given #{k + 1}"))
+    try:
+        with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
+            res = prove(claim, hyps, timeout=budget or float("inf"), **options)
+    except StepTimeout:
+        raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
+                            "--timeout SECONDS)") from None
+    return claim, hyps, res
+
+
+def _result_json(res) -> dict:
+    out = res.to_json()
+    if res.status == "not_shannon":
+        out["verdict"] = NOT_SHANNON_TEXT
+    return out
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    options = _options(args)
+    budget = check_timeout(args.timeout, 60.0)  # inf: no budget
+    if args.file is not None:
+        if args.claim is not None:
+            raise InvalidArgument("give either a CLAIM or --file FILE, not both")
+        return _prove_file(args, options, budget)
+    if args.claim is None:
+        raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
+    with Spinner("derive prove: searching", show_progress(args.json)):
+        claim, hyps, res = _decide(args.claim, args.given, options, budget)
+    if args.json:
+        print(json.dumps(_result_json(res), indent=2))
+    else:
+        _print_result(claim, hyps, res, args.latex)
+    return EXIT_OK if res.status == "proved" else EXIT_NO
+
+
+def _print_result(claim, hyps: dict, res, latex: bool) -> None:
+    from derive.printing.certificate import certificate_latex, certificate_text
+
+    print(f"{res.status}: {statement_text(claim, 'bits')}")
+    if hyps:
+        print("  given: " + "; ".join(str(h) for h in hyps.values()))
+    if res.copy is not None:
+        from derive.printing.document import copy_steps_text
+
+        print(("% " if latex else "  ") + "non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
+              + copy_steps_text(res.copy.steps, math=latex))
+    if res.certificate is not None:
+        print(certificate_latex(claim, res.certificate) if latex else certificate_text(claim, res.certificate))
+    if res.counterexample is not None:
+        print("\n".join("  " + line for line in counterexample_table(res.counterexample)))
+    if res.status == "not_shannon":
+        print(f"  {NOT_SHANNON_TEXT}")
+        if res.message:
+            print(f"  ({res.message})")
+    elif res.message and res.status != "proved":
+        print(f"  {res.message}")
+
+
+def counterexample_table(ce: dict) -> list[str]:
+    """A counterexample as text lines: how it was certified, a table of the model, and the two sides."""
+    label = (f"certified violation ({ce.get('method')}; slack in {ce.get('slack_enclosure')})"
+             if ce.get("certified") is True else "numerical violation, not certified")
+    lines = [f"counterexample: {label}"]
+    if ce.get("kind") == "gf2-linear":
+        model = ce.get("model", {})
+        w = max([len("variable")] + [len(v) for v in model])
+        lines.append(f"  {'variable':<{w}}  value")
+        lines += [f"  {v:<{w}}  {val}" for v, val in model.items()]
+        lines.append(f"  (b1..b{ce.get('sources')} independent uniform bits, each with probability 1/2)")
+    elif ce.get("kind") == "pmf":
+        names = ce.get("variables", [])
+        widths = [max(len(n), 1) for n in names]
+        lines.append("  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, widths)) + "  probability")
+        for outcome, p in ce.get("pmf", {}).items():
+            lines.append("  " + "  ".join(f"{c:>{w}}" for c, w in zip(outcome, widths)) + f"  {p}")
+    else:
+        lines.append("  " + json.dumps({k: v for k, v in ce.items() if k not in ("certified",)}))
+    if "lhs" in ce and "rhs" in ce:
+        lines.append(f"  left side = {ce['lhs']}, right side = {ce['rhs']} ({ce.get('units', 'bits')})")
+    elif "slack" in ce:
+        lines.append(f"  right side - left side = {ce['slack']} ({ce.get('units', 'bits')})")
+    return lines
+
+
+def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
+    """One claim per line; one JSON object per line on stdout (``line``, ``claim``, ``status``, ...)."""
+    from pathlib import Path
+
+    from derive.commands._common import progress
+
+    path = Path(args.file)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    claims = [(k, t.split("#", 1)[0].strip()) for k, t in enumerate(lines, 1)]
+    claims = [(k, t) for k, t in claims if t]
+    if not claims:
+        raise InvalidArgument(f"{path}: no claims (one claim per line; '#' starts a comment)")
+    worst = EXIT_OK
+    counts: dict[str, int] = {}
+    for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
+        row = {"line": k, "claim": text}
+        try:
+            _, _, res = _decide(text, args.given, options, budget, where=f"{path}:{k}")
+        except DeriveError as err:
+            row.update(status="error", error=str(err))
+            worst = max(worst, EXIT_INPUT)
+        else:
+            row.update(_result_json(res))
+            if res.status != "proved":
+                worst = max(worst, EXIT_NO)
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+        print(json.dumps(row), flush=True)
+    if sys.stderr.isatty():
+        print(f"derive prove: {len(claims)} claims: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
+              file=sys.stderr)
+    return worst

@@ -420,12 +420,13 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0):
 
 def verify(proof: Any, samples: int = 200, seed: int = 0):
     """Test every step of a proof on ``samples`` exact models of its hypotheses (numeric: ``tested``, never
-    ``proved``); returns the :class:`~derive.numeric.verify.VerifyReport`."""
+    ``proved``); returns the :class:`~derive.numeric.verify.VerifyReport` in a display wrapper."""
     from derive.numeric.verify import verify_proof
+    from derive.printing.notebook import VerifyView
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise InvalidArgument(f"Expected samples >= 1 (an integer) but got samples={samples!r}")
-    return verify_proof(_proof_of(proof), samples=samples, seed=seed)
+    return VerifyView(verify_proof(_proof_of(proof), samples=samples, seed=seed))
 
 
 def eta(channel: str, input: str | None = None, *, dps: int = 50):  # noqa: A002

@@ -12,9 +12,9 @@ import html
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-__all__ = ["CheckedView", "ProveView", "EtaView", "BoundView", "html_table"]
+__all__ = ["CheckedView", "ProveView", "EtaView", "BoundView", "VerifyView", "html_table"]
 
-_COLOR = {"proved": "#1a7f37", "assumed": "#7d6b00", "tested": "#9a6700", "failed": "#cf222e",
+_COLOR = {"suspected": "#9a6700", "skipped": "#6e7781", "proved": "#1a7f37", "assumed": "#7d6b00", "tested": "#9a6700", "failed": "#cf222e",
           "false": "#cf222e", "not_shannon": "#9a6700", "unknown": "#6e7781", "unsupported": "#6e7781"}
 
 
@@ -209,3 +209,39 @@ def _short(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"
     return "" if v is None else str(v)
+
+
+@dataclass(frozen=True)
+class VerifyView:
+    """Display of a numeric :class:`~derive.numeric.verify.VerifyReport` (``tested`` is numerics only, never
+    ``proved``); other attributes are the report's."""
+
+    report: Any
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.report, name)
+
+    def rows(self) -> list[tuple]:
+        out = []
+        for s in self.report.steps:
+            note = s.reason or ""
+            if s.counterexample is not None:
+                note = ("counterexample (certified): " if s.counterexample.certified else
+                        "suspected violation (not certified): ") + " ".join(s.counterexample.text().split())
+            out.append((s.id, s.status, s.samples, s.claim, note))
+        return out
+
+    def text(self) -> str:
+        r = self.report
+        lines = [f"{r.name} — {r.status} ({r.models} models, seed {r.seed})"]
+        lines += [f"  {i:<10} {st:<9} {n:>5} models  {c}" + (f"\n      {note}" if note else "")
+                  for i, st, n, c, note in self.rows()]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        r = self.report
+        cap = f"<b>{html.escape(r.name)}</b>: {html.escape(r.status)} (numeric: {r.models} models, seed {r.seed})"
+        return html_table(("step", "status", "models", "claim", "note"), self.rows(), cap)

@@ -146,3 +146,15 @@ def test_bound_table_in_a_notebook():
     assert "<table>" in b._repr_html_() and "tau_n" in b._repr_html_()
     with pytest.raises(InvalidArgument):
         derive.bound("gaussian-cluster", r2=[None], n=10)
+
+
+def test_verify_is_numeric_and_displays_a_table():
+    from derive import I, Markov, Proof, variables
+
+    U, X, Y = variables("U X Y")
+    good = derive.verify(_first_proof(), samples=10)
+    assert good.status == "tested" and {r[1] for r in good.rows()} == {"tested"}
+    assert "<table>" in good._repr_html_() and "numeric" in good._repr_html_()
+    bad = derive.verify(Proof("flip").given("chain", Markov(U, X, Y))
+                        .step("bad", I(U, X) <= I(U, Y), "dpi", uses=["chain"]), samples=30)
+    assert bad.status == "failed" and "counterexample (certified)" in bad.rows()[0][4]

@@ -34,7 +34,7 @@ from derive.core.parameters import Parameter, make_parameter
 from derive.core.quantities import TV, D, H, I, h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
-from derive.errors import InvalidArgument
+from derive.errors import InvalidArgument, ParseError
 from derive.io.grammar import ParseContext, check_name
 from derive.printing import to_latex
 from derive.proof import Proof as _BaseProof
@@ -61,9 +61,10 @@ def _names(text: Any, what: str) -> list[str]:
     if not names:
         raise InvalidArgument(f"Expected at least one {what} name but got {text!r}")
     for n in names:
-        check_name(n, f"a {what}") if n not in ("D", "E", "H", "I", "h") else None
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n):
-            raise InvalidArgument(f"Expected an identifier for a {what} but got {n!r}")
+        try:
+            check_name(n, f"a {what}")  # D, H, I, h may name random variables and families
+        except ParseError as err:
+            raise InvalidArgument(err.message) from None
     return names
 
 
@@ -75,10 +76,11 @@ def variables(names: str) -> RV | tuple[RV, ...]:
 
 def family(name: str, lo: Any = 1, hi: Any = None) -> Family:
     """An indexed family ``name[lo..hi]``: ``X = family("X", 1, n)``; ``X[i]`` a member, ``X.range()`` all."""
-    (n,) = _names(name, "family") if isinstance(name, str) and name.strip() else (None,)
-    if n is None or " " in name.strip():
+    names = _names(name, "family")
+    if len(names) != 1:
         raise InvalidArgument(f"Expected one family name but got {name!r}")
-    return Family(n, _expr(lo, "the family's first index"), None if hi is None else _expr(hi, "the family's last index"))
+    return Family(names[0], _expr(lo, "the family's first index"),
+                  None if hi is None else _expr(hi, "the family's last index"))
 
 
 def parameter(name: str, domain: Any = None) -> sympy.Symbol:
@@ -86,7 +88,10 @@ def parameter(name: str, domain: Any = None) -> sympy.Symbol:
     or ``None`` for all reals). Its symbol carries the domain's assumptions."""
     from derive.io.grammar import parse_domain
 
-    (n,) = _names(name, "parameter")
+    names = _names(name, "parameter")
+    if len(names) != 1:
+        raise InvalidArgument(f"Expected one parameter name but got {name!r}")
+    n = names[0]
     if domain is None:
         dom = Domain()
     elif isinstance(domain, _Domain):
@@ -321,8 +326,8 @@ class Proof(_BaseProof):
             raise InvalidArgument(f"Expected a hypothesis (Markov(...), Independent(...), Channel(...), text) for "
                                   f"{id!r} but got {hypothesis!r}")
         self._declare_hypothesis(hypothesis)
-        self._sync_context()
         self.hypothesis(id, hypothesis)
+        self.checked = None
         return self
 
     def step(self, id: str, claim: Any, rule: str, uses: Iterable[str] = (), args: Any = None,  # type: ignore[override]
@@ -349,9 +354,6 @@ class Proof(_BaseProof):
         super().conclude(self._declare_statement(as_statement(claim, self)), steps, line, name)
         self.checked = None
         return self
-
-    def _sync_context(self) -> None:
-        self.checked = None
 
     def _repr_latex_(self) -> str:
         from derive.printing.document import notebook_latex

@@ -54,6 +54,10 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
     warnings = list(checked.warnings) + [w for w in getattr(report, "warnings", []) if w not in checked.warnings]
     if warnings:
         out["warnings"] = warnings
+    if strict:
+        refused = strict_refusals(report)
+        if refused:
+            out["refused_steps"] = refused
     if strict and checked.vacuity:
         out["status"] = "failed"
         out["refused"] = ("--strict refuses a proof whose hypotheses may not hold together "
@@ -74,6 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     timeout = check_timeout(args.timeout, DEFAULT_STEP_TIMEOUT)
     files = find_proof_files([Path(p) for p in args.paths])
+    if not files:
+        raise InvalidArgument("no proof files: " + ", ".join(args.paths) + " contain"
+                              + ("s" if len(args.paths) == 1 else "") + " no .toml files")
     results = []
     worst = EXIT_OK
     for f in files:
@@ -121,6 +128,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst
 
 
+def strict_refusals(report) -> list[dict]:
+    """Under ``--strict``: each step the proof needs (and the theorem) that is not kernel-proved outright, with why:
+    ``tested`` (numerics only), ``assumed``, or proved only through trusted facts (cited lemmas, assumptions)."""
+    needed = [s for s in report.steps if s.id in report.needed] + ([report.theorem] if report.theorem else [])
+    out = []
+    for s in needed:
+        if s.status == "tested":
+            out.append({"id": s.id, "reason": "tested on numeric models only, not proved by the kernel"})
+        elif s.status == "assumed":
+            out.append({"id": s.id, "reason": "assumed (a hypothesis or cited lemma), not proved"})
+        elif s.trusted and s.status == "proved":
+            names = "; ".join(t.hypothesis or t.citation for t in s.trusted)
+            out.append({"id": s.id, "reason": f"relies on trusted facts the kernel did not check ({names})"})
+    return out
+
+
 _MARK = {"proved": "ok", "assumed": "assumed", "tested": "TESTED", "failed": "FAILED", "unchecked": "UNCHECKED"}
 
 
@@ -148,6 +171,8 @@ def _print_report(out: dict, report, verbose: bool) -> None:
         print("  trusted (cited or assumed):")
         for t in out.get("trusted") or report.trusted:
             print(f"    - {t}")
+    for r in out.get("refused_steps", []):
+        print(f"  refused by --strict: {r['id']}: {r['reason']}")
     for w in out.get("warnings", []):
         print(f"  warning: {w}")
     if out.get("refused"):

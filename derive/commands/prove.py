@@ -70,39 +70,48 @@ _LITERAL_INDEX = re.compile(r"\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
 
 
 def _families(texts: list[str]) -> dict[str, str]:
-    """Indexed families in the claim and hypotheses, with literal indices: ``X[1..3]``, ``X[2]``.
+    """Indexed families in the claim and hypotheses; returns the blocks read as one variable.
 
-    Returns name -> the text to substitute for each use (``X[1..3]`` -> ``X_1, X_2, X_3``). A family with a
-    symbolic index range (``X[1..n]``) is refused with the reason: the prover decides claims about a fixed,
-    finite set of random variables.
+    Literal indices are expanded (``X[1..3]`` -> ``X_1, X_2, X_3``, see :func:`_expand_families`). A family whose
+    every use is one and the same symbolic range (``X[1..n]``) is one random variable, the block: the
+    claim is then decided for every ``n`` at once (a Shannon-type inequality holds for any random variables,
+    blocks included). Any other symbolic use (``X[i]``, or ``X[1..n]`` next to ``X[n]``) is refused with the
+    reason. Returns ``{"X[1..n]": "X_block"}`` for the blocks.
     """
     uses: dict[str, set[str]] = {}
     for text in texts:
         for m in _FAMILY_USE.finditer(text):
-            uses.setdefault(m.group(1), set()).add(m.group(2).strip())
+            uses.setdefault(m.group(1), set()).add(re.sub(r"\s+", "", m.group(2)))
+    blocks = {}
     for name, idx in uses.items():
         symbolic = sorted(i for i in idx if not _LITERAL_INDEX.match(i))
-        if symbolic:
-            raise InvalidArgument(
-                f"the family {name} is indexed symbolically ({', '.join(f'{name}[{i}]' for i in symbolic)}): "
-                "`derive prove` decides inequalities over a fixed, finite set of random variables, and a range "
-                "whose length is a parameter is not one. Give the range numbers (e.g. "
-                f"{name}[1..4]) to decide one size, or, if the whole range only appears as one block, name the "
-                f"block as one variable (e.g. {name}s for {name}[1..n]: a Shannon inequality about a block holds "
-                "for every n); for a proof about every n write a proof file (derive check)")
-    return {name: "" for name in uses}
+        if not symbolic:
+            continue
+        if len(idx) == 1 and ".." in symbolic[0]:
+            blocks[f"{name}[{symbolic[0]}]"] = f"{name}_block"
+            continue
+        raise InvalidArgument(
+            f"the family {name} is used as {', '.join(f'{name}[{i}]' for i in sorted(idx))}: `derive prove` "
+            "decides inequalities over a fixed, finite set of random variables, so a symbolic index works only "
+            f"when the family always appears as one and the same block (such as {name}[1..n], read as one random "
+            f"variable); give the indices as numbers (e.g. {name}[1..4]) to decide one size, or write a proof "
+            "file for every n (derive check)")
+    return blocks
 
 
-def _expand_families(text: str) -> str:
-    """``X[1..3]`` -> ``X_1, X_2, X_3`` and ``X[2]`` -> ``X_2`` (literal indices only; see :func:`_families`)."""
+def _expand_families(text: str, blocks: dict[str, str]) -> str:
+    """``X[1..3]`` -> ``X_1, X_2, X_3``, ``X[2]`` -> ``X_2``, and a symbolic block ``X[1..n]`` -> ``X_block``."""
 
     def repl(m: re.Match) -> str:
+        key = m.group(1) + "[" + re.sub(r"\s+", "", m.group(2)) + "]"
+        if key in blocks:
+            return blocks[key]
         lit = _LITERAL_INDEX.match(m.group(2))
         lo = int(lit.group(1))
         hi = int(lit.group(2)) if lit.group(2) else lo
         if hi < lo:
             raise InvalidArgument(f"the index range {m.group(0)} is empty")
-        if hi - lo > 64:
+        if hi - lo >= 64:
             raise LimitExceeded(f"the index range {m.group(0)} has more than 64 variables")
         return ", ".join(f"{m.group(1)}_{k}" for k in range(lo, hi + 1))
 
@@ -130,27 +139,28 @@ def _options(args: argparse.Namespace) -> dict:
                 copy_steps=args.copy_steps, copy_timeout=args.copy_timeout)
 
 
-def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM"):
+def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM", line: int = 1):
     """Parse one claim (and the hypotheses) and run the prover; returns ``(claim, hyps, result)``."""
     from derive.checking import StepBudget
     from derive.errors import StepTimeout
     from derive.io import ParseContext, parse_statement
     from derive.provers.shannon import prove
 
-    _families([claim_text, *given])
-    ctx = ParseContext(auto_variables=True, file=where)
-    claim = parse_statement(_expand_families(claim_text), ctx)
+    blocks = _families([claim_text, *given])
+    ctx = ParseContext(auto_variables=True, file=where, line=line)
+    claim = parse_statement(_expand_families(claim_text, blocks), ctx)
     hyps = {}
     for k, text in enumerate(given):
         hyps[f"given{k + 1}"] = _parse_hypothesis(
-            _expand_families(text), ParseContext(variables=ctx.variables, auto_variables=True, file=f"--given #{k + 1}"))
+            _expand_families(text, blocks), ParseContext(variables=ctx.variables, auto_variables=True, file=f"--given #{k + 1}"))
     try:
         with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
             res = prove(claim, hyps, timeout=budget or float("inf"), **options)
     except StepTimeout:
         raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
                             "--timeout SECONDS)") from None
-    return claim, hyps, res
+    notes = [f"{k} is read as one random variable {v}, so the verdict holds for every size" for k, v in blocks.items()]
+    return claim, hyps, res, notes
 
 
 def _result_json(res) -> dict:
@@ -170,11 +180,13 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     with Spinner("derive prove: searching", show_progress(args.json)):
-        claim, hyps, res = _decide(args.claim, args.given, options, budget)
+        claim, hyps, res, notes = _decide(args.claim, args.given, options, budget)
     if args.json:
-        print(json.dumps(_result_json(res), indent=2))
+        print(json.dumps({**_result_json(res), **({"notes": notes} if notes else {})}, indent=2))
     else:
         _print_result(claim, hyps, res, args.latex)
+        for note in notes:
+            print(f"  note: {note}")
     return EXIT_OK if res.status == "proved" else EXIT_NO
 
 
@@ -244,12 +256,14 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
     for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
         row = {"line": k, "claim": text}
         try:
-            _, _, res = _decide(text, args.given, options, budget, where=f"{path}:{k}")
+            _, _, res, notes = _decide(text, args.given, options, budget, where=str(path), line=k)
         except DeriveError as err:
             row.update(status="error", error=str(err))
             worst = max(worst, EXIT_INPUT)
         else:
             row.update(_result_json(res))
+            if notes:
+                row["notes"] = notes
             if res.status != "proved":
                 worst = max(worst, EXIT_NO)
         counts[row["status"]] = counts.get(row["status"], 0) + 1

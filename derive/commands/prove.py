@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     v.add_argument("--file", default=None, metavar="FILE",
                    help="decide every claim in FILE (one per line; '#' starts a comment) and print JSON lines")
     v.add_argument("--given", action="append", default=[], metavar="HYP",
-                   help='a hypothesis: "X -> Y -> Z", "A _|_ B | C", "Y = f(X)" (repeatable; with --file it '
+                   help='a hypothesis: "X -> Y -> Z", "A _|_ B | C", "A _|_ B _|_ C" (mutual), "Y = f(X)" (repeatable; with --file it '
                         "applies to every claim)")
     v.add_argument("--json", action="store_true")
     v.add_argument("--latex", action="store_true", help="print the proof as a LaTeX align* block")
@@ -57,6 +57,13 @@ def _parse_hypothesis(text: str, ctx):
 
     if "->" in text:
         return parse_markov(text, ctx)
+    if text.count("_|_") >= 2:  # mutual independence A _|_ B _|_ C [| Z]: the members listed as a family condition
+        from derive.io import parse_family_condition
+
+        parts = [p.strip() for p in text.split("_|_")]
+        last, _, given = parts[-1].partition("|")
+        members = [p if "," not in p or p.startswith("(") else f"({p})" for p in [*parts[:-1], last.strip()]]
+        return parse_family_condition(", ".join(members) + (f" | {given.strip()}" if given.strip() else ""), ctx)
     if "_|_" in text:
         return parse_independence(text, ctx)
     if "=" in text:

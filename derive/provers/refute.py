@@ -171,9 +171,14 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     rng = random.Random(seed)
     slack_int = _integer_form(slack)
     eqs_int = [_integer_form(q) for q in eqs]
-    for t in range(tries):
-        k = 1 + t % max_sources
-        assign = {it: (0 if rng.random() < 0.15 else rng.randrange(1, 1 << k)) for it in items}
+    sparse = _sparse_models(items, rng)
+    for t in range(len(sparse) + tries):
+        if t < len(sparse):
+            assign = sparse[t]
+            k = max(1, max(assign.values()).bit_length())
+        else:
+            k = 1 + (t - len(sparse)) % max_sources
+            assign = {it: (0 if rng.random() < 0.15 else rng.randrange(1, 1 << k)) for it in items}
 
         def entropy(members, assign=assign) -> int:
             return gf2_rank([assign[m] for m in members])
@@ -199,6 +204,18 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if not hyps and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
+
+
+def _sparse_models(items: list, rng: random.Random, draws: int = 24) -> list[dict]:
+    """GF(2) models that product-form hypotheses (mutual independence, independent blocks) admit but the dense
+    sampler almost never draws: one variable a fresh bit and all others constant, every variable its own fresh
+    bit, and random subsets of fresh bits (the rest constant)."""
+    n = len(items)
+    models = [{it: (1 if i == j else 0) for i, it in enumerate(items)} for j in range(n)]
+    models.append({it: 1 << i for i, it in enumerate(items)})
+    for _ in range(draws):
+        models.append({it: (1 << i if rng.random() < 0.5 else 0) for i, it in enumerate(items)})
+    return models
 
 
 def _describe(mask: int) -> str:

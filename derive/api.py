@@ -31,7 +31,8 @@ from sympy import log as ln
 from derive.core import hypotheses as _hyp
 from derive.core.parameters import Domain as _Domain
 from derive.core.parameters import Parameter, make_parameter
-from derive.core.quantities import TV, D, H, I, h
+from derive.core.quantities import TV, D, H, I
+from derive.core.quantities import h as _h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, ParseError
@@ -127,6 +128,18 @@ def Domain(lo: Any = None, hi: Any = None, *, lo_open: bool = False, hi_open: bo
             raise InvalidArgument(f"Expected True or False for {k} but got {k}={v!r}")
     return _Domain(end(lo, "lo", sympy.S.NegativeInfinity), end(hi, "hi", sympy.S.Infinity),
                    lo_open or lo is None, hi_open or hi is None, integer)
+
+
+def h(p: Any) -> sympy.Expr:
+    """The binary entropy ``h(p) = -p log p - (1 - p) log(1 - p)`` of a number ``p`` in ``[0, 1]`` (a parameter
+    expression; for a random variable use ``H(X)``)."""
+    if isinstance(p, str):
+        p = parse(p)
+    if isinstance(p, bool) or not isinstance(p, (int, Fraction, sympy.Expr)) or (
+            isinstance(p, sympy.Basic) and (p.atoms(RV, FamilyMember, FamilyRange) or p.atoms(H, I, D, TV))):
+        raise InvalidArgument(f"Expected a number or parameter expression p in [0, 1] for h(p) (the binary "
+                              f"entropy; for a random variable use H(X)) but got {p!r}")
+    return _h(sympy.Rational(p.numerator, p.denominator) if isinstance(p, Fraction) else p)
 
 
 def _expr(value: Any, what: str) -> sympy.Expr:

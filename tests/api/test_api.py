@@ -101,6 +101,8 @@ def test_parse_goes_through_the_grammar():
     (lambda d: d.Channel(d.variables("Y"), d.variables("X"), 0.1), "Expected a channel"),
     (lambda d: d.bound("nope"), "unknown template"),
     (lambda d: d.Domain(lo=0.5), "Expected a rational number"),
+    (lambda d: d.h(d.variables("X")), "for a random variable use H"),
+    (lambda d: d.H(3), "Expected a random variable"),
     (lambda d: d.Domain(0, 1, integer="yes"), "Expected True or False"),
 ])
 def test_wrong_arguments_raise_invalid_argument_at_the_call(call, words):

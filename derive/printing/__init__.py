@@ -14,17 +14,22 @@ from typing import Any
 __all__ = ["to_latex"]
 
 
-def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False) -> str:
+def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered: bool = False,
+             all_steps: bool = False) -> str:
     """LaTeX of anything derive prints.
 
-    * a checked proof (:class:`derive.checking.CheckedProof`) → a standalone document (``fragment=True``:
-      only the ``proof`` environment), with the kernel's statuses;
+    * a checked proof (:class:`derive.checking.CheckedProof`, or the notebook's display of one) → a standalone
+      document (``fragment=True``: only the ``proof`` environment, ``numbered``: lines labelled
+      ``derive:<proof>:<step>`` in the paper's numbering), with the kernel's statuses; ``all_steps``: also the
+      steps the theorem does not use;
     * a :class:`derive.proof.Proof` → checked by the kernel first, then the same;
     * an expression, statement, hypothesis or parameter → math-mode LaTeX (no ``$``).
     """
     from derive.proof import Proof
 
     checked = None
+    if hasattr(obj, "checked") and hasattr(getattr(obj, "checked"), "report"):  # the notebook's CheckedView
+        obj = obj.checked
     if isinstance(obj, Proof):
         from derive.checking import check
 
@@ -35,8 +40,10 @@ def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False) -> str:
         from derive.printing.document import proof_document, proof_fragment
 
         if fragment:
-            return proof_fragment(checked.proof, checked.report, expand=expand)
-        return proof_document(checked.proof, checked.report, expand=expand, warnings=checked.warnings)
+            return proof_fragment(checked.proof, checked.report, expand=expand, numbered=numbered,
+                                  all_steps=all_steps)
+        return proof_document(checked.proof, checked.report, expand=expand, warnings=checked.warnings,
+                              all_steps=all_steps)
     from derive.printing.latex import latex
 
     return latex(obj)

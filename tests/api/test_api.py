@@ -160,3 +160,10 @@ def test_verify_is_numeric_and_displays_a_table():
     bad = derive.verify(Proof("flip").given("chain", Markov(U, X, Y))
                         .step("bad", I(U, X) <= I(U, Y), "dpi", uses=["chain"]), samples=30)
     assert bad.status == "failed" and "counterexample (certified)" in bad.rows()[0][4]
+
+
+def test_to_latex_takes_the_checked_display_and_fragment_options():
+    res = derive.check(_first_proof())
+    frag = derive.to_latex(res, fragment=True, numbered=True)
+    assert "\\label{derive:first:dpi}" in frag and "\\tag" not in frag
+    assert derive.to_latex(res).startswith("\\documentclass")

@@ -36,4 +36,4 @@ def test_notebook_runs_and_shows_verdicts(tmp_path):
     assert by_source['prove("H(X|Y) <= H(X)")'].startswith("proved: H(X | Y) <= H(X)")
     assert "16/25" in by_source['eta("bsc:0.1")']
     assert "'tested'" in by_source["report = verify(first, samples=20)\nreport.status"]
-    assert "\\begin{proof}" in by_source["print(to_latex(result.checked, fragment=True))"]
+    assert "\\begin{proof}" in by_source["print(to_latex(result, fragment=True))"]

@@ -1,0 +1,124 @@
+"""Messages of the command line (issue #17 "Messages that teach", #18 batch/refutation, #16 lazy dispatch):
+each test matches the text a user reads."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from derive.cli import main
+from derive.commands.prove import NOT_SHANNON_TEXT
+
+ROOT = Path(__file__).resolve().parents[1]
+PROOFS = ROOT / "proofs"
+
+
+def run(args, capsys):
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_not_shannon_reads_undecided(capsys):
+    zy = "2*I(X; Y) <= I(A; B) + I(A; X, Y) + 3*I(X; Y | A) + I(X; Y | B)"
+    code, out, _ = run(["prove", zy, "--copy-steps", "0"], capsys)
+    assert code == 1
+    assert out.startswith("not_shannon:")
+    assert ("undecided: not provable from Shannon-type inequalities (it may still be true — e.g. non-Shannon "
+            "inequalities)") in out
+    code, out, _ = run(["prove", zy, "--copy-steps", "0", "--json"], capsys)
+    assert json.loads(out)["verdict"] == NOT_SHANNON_TEXT
+
+
+def test_counterexample_prints_as_a_table_with_both_sides(capsys):
+    code, out, _ = run(["prove", "H(X, Y) <= H(X)"], capsys)
+    assert code == 1 and out.startswith("false:")
+    assert "counterexample: certified violation (exact" in out
+    assert "variable  value" in out and "independent uniform bits" in out
+    sides = re.search(r"left side = (\d+), right side = (\d+) \(bits\)", out)
+    assert sides and int(sides.group(1)) > int(sides.group(2))  # H(X, Y) > H(X) on the model shown
+    assert "{" not in out  # JSON only under --json
+    code, out, _ = run(["prove", "H(X, Y) <= H(X)", "--json"], capsys)
+    ce = json.loads(out)["counterexample"]
+    assert ce["certified"] is True and int(ce["lhs"]) > int(ce["rhs"])
+
+
+def test_false_under_mutual_independence_is_certified(capsys):
+    n = 8
+    claim = f"H({', '.join(f'X{i}' for i in range(1, n + 1))}) <= " + " + ".join(f"H(X{i})" for i in range(1, n))
+    given = " _|_ ".join(f"X{i}" for i in range(1, n + 1))
+    code, out, _ = run(["prove", claim, "--given", given, "--json"], capsys)
+    res = json.loads(out)
+    assert code == 1 and res["status"] == "false"
+    assert res["counterexample"]["certified"] is True and res["counterexample"]["method"] == "exact"
+
+
+def test_family_block_with_symbolic_n_is_one_variable(capsys):
+    code, out, _ = run(["prove", "I(M; X[1..n] | P) <= H(M)"], capsys)
+    assert code == 0 and out.startswith("proved:")
+    assert "note: X[1..n] is read as one random variable X_block, so the verdict holds for every size" in out
+
+
+def test_family_with_literal_range_is_expanded(capsys):
+    code, out, _ = run(["prove", "H(X[1..3]) <= H(X[1]) + H(X[2]) + H(X[3])"], capsys)
+    assert code == 0 and out.startswith("proved: H(X_1, X_2, X_3) <= H(X_1) + H(X_2) + H(X_3)")
+
+
+def test_family_with_mixed_symbolic_uses_says_why_not(capsys):
+    code, _, err = run(["prove", "I(M; X[1..n] | P) <= H(X[n])"], capsys)
+    assert code == 2
+    assert "the family X is used as X[1..n], X[n]" in err
+    assert "a symbolic index works only when the family always appears as one and the same block" in err
+    assert "Traceback" not in err
+
+
+def test_prove_file_prints_json_lines(tmp_path, capsys):
+    f = tmp_path / "claims.txt"
+    f.write_text("H(X | Y) <= H(X)\n# a comment\n\nH(X, Y) <= H(X)  # false\nH(X <=\n", encoding="utf-8")
+    code, out, _ = run(["prove", "--file", str(f)], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["line"], r["status"]) for r in rows] == [(1, "proved"), (4, "false"), (5, "error")]
+    assert rows[1]["counterexample"]["certified"] is True
+    assert rows[2]["error"].startswith(f"{f}:5:")
+    assert code == 2
+
+
+def test_prove_needs_a_claim_or_a_file(capsys):
+    code, _, err = run(["prove"], capsys)
+    assert code == 2 and "give a CLAIM" in err
+
+
+def test_check_on_a_folder_without_toml_files(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("nothing here", encoding="utf-8")
+    code, _, err = run(["check", str(tmp_path)], capsys)
+    assert code == 2
+    assert f"no proof files: {tmp_path} contains no .toml files" in err
+
+
+def test_strict_names_each_refused_step_and_why(capsys):
+    code, out, _ = run(["check", "--strict", str(PROOFS / "fkl25_framework.toml")], capsys)
+    assert code == 1
+    assert "refused by --strict: mem_vs_info: relies on trusted facts the kernel did not check (tau_sdpi)" in out
+    assert "refused by --strict: info_vs_test: relies on trusted facts the kernel did not check (rho_sdpi)" in out
+    code, out, _ = run(["check", "--strict", "--json", str(PROOFS / "fkl25_framework.toml")], capsys)
+    refused = json.loads(out)["proofs"][0]["refused_steps"]
+    assert {r["id"] for r in refused} == {"mem_vs_info", "info_vs_test"}
+
+
+def test_no_progress_bar_when_not_a_terminal(capsys):
+    code, out, err = run(["prove", "H(X | Y) <= H(X)"], capsys)
+    assert code == 0 and err == ""
+
+
+def test_help_and_dispatch_import_only_the_chosen_command():
+    code = ("import sys; from derive.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('sympy', 'scipy', 'numpy', 'mpmath', 'derive.commands.bound') if m in sys.modules]\n"
+            "print('HEAVY=' + ','.join(heavy))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0
+    assert "check" in r.stdout and "prove" in r.stdout and "bound" in r.stdout  # every command listed
+    assert r.stdout.strip().splitlines()[-1] == "HEAVY="  # and none of the heavy modules imported

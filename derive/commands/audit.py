@@ -98,8 +98,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise InvalidArgument("Expected PATH... or --generate N")
 
     seed, max_mutants, samples, jobs = _options(args)
-    report = audit_paths(args.paths, seed=seed, max_mutants=max_mutants, samples=samples, jobs=jobs,
-                         shrink=not args.no_shrink, full_check=args.full_check)
+    from derive.commands._common import Spinner, show_progress
+
+    with Spinner("derive audit: mutating and checking", show_progress(args.json)):
+        report = audit_paths(args.paths, seed=seed, max_mutants=max_mutants, samples=samples, jobs=jobs,
+                             shrink=not args.no_shrink, full_check=args.full_check)
     bad_input = [p for p in report.proofs if p.base_status == "error"]
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
@@ -155,11 +158,25 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if not 1 <= samples <= 1000:
         raise InvalidArgument(f"Expected 1 <= --samples <= 1000 but got {samples}")
 
+    from derive.commands._common import show_progress
+
+    bar = None
+    if show_progress(args.json):
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.generate, desc="derive audit --generate", unit="file", leave=False, dynamic_ncols=True)
+
     def progress(k: int, res) -> None:
-        if not args.json and args.verbose and (k + 1) % 100 == 0:
+        if bar is not None:
+            bar.update(1)
+        elif not args.json and args.verbose and (k + 1) % 100 == 0:
             print(f"  {k + 1} files", file=sys.stderr, flush=True)
 
-    report = run_generated(args.generate, args.seed, models=samples, progress=progress)
+    try:
+        report = run_generated(args.generate, args.seed, models=samples, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
     else:

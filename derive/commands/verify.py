@@ -106,12 +106,15 @@ def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shr
 
 
 def verify_paths(paths, samples: int = 200, seed: int = 0, dps: int = 50, shrink: bool = True,
-                 on_report=None, *, max_cells: int | None = None, max_alphabet: int | None = None
-                 ) -> tuple[list[dict], int]:
-    """Verify every proof file under ``paths``; returns ``(json rows, exit code)``."""
+                 on_report=None, *, max_cells: int | None = None, max_alphabet: int | None = None,
+                 progress_bar: bool = False) -> tuple[list[dict], int]:
+    """Verify every proof file under ``paths``; returns ``(json rows, exit code)``. ``progress_bar``: a bar over
+    the files on stderr (for a terminal)."""
+    from derive.commands._common import progress
     from derive.io import find_proof_files
 
     files = find_proof_files([Path(p) for p in paths])
+    files = progress(files, total=len(files), desc="derive verify", enabled=progress_bar and len(files) > 1)
     rows: list[dict] = []
     worst = EXIT_OK
     for f in files:
@@ -190,8 +193,13 @@ def _print_report(path: Path, report, err: DeriveError | None) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     _check_options(args)
     printer = None if args.json else _print_report
-    rows, code = verify_paths(args.paths, args.samples, args.seed, args.dps, not args.no_shrink, printer,
-                              max_cells=args.max_cells, max_alphabet=args.max_alphabet)
+    from derive.commands._common import Spinner, show_progress
+
+    bar = show_progress(args.json)
+    single = len(args.paths) == 1 and Path(args.paths[0]).is_file()
+    with Spinner(f"derive verify: {args.samples} models", bar and single):
+        rows, code = verify_paths(args.paths, args.samples, args.seed, args.dps, not args.no_shrink, printer,
+                                  max_cells=args.max_cells, max_alphabet=args.max_alphabet, progress_bar=bar)
     if args.json:
         print(json.dumps({"proofs": rows}, indent=2, default=str))
     elif len(rows) > 1:

@@ -2,7 +2,9 @@
 
 Cases (n = 3..12): subadditivity  H(X1..Xn) <= Σ H(Xi); Han's inequality; the n-variable Markov-chain
 DPI  I(X1; Xn) <= I(X2; X3); the chain rule (an equality); and a false variant of each of the first
-three. derive's time includes the exact certificate and the kernel's re-check (or the exact
+three. Families the prover was not tuned to (issue #18): Shearer's lemma with cyclic windows of k = 2, 3
+(Σ_i H(X_i..X_{i+k-1}) >= k H(X1..Xn)) and a false variant (<=); under mutual independence
+H(X1..Xn) >= Σ H(Xi) (true) and H(X1..Xn) <= Σ_{i<n} H(Xi) (false). derive's time includes the exact certificate and the kernel's re-check (or the exact
 counterexample). psitip runs in its own venv (GPL: benchmark-only, never a dependency), one subprocess
 per case, timed after its import; its verdict is compared with derive's.
 
@@ -30,9 +32,11 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 from derive.core import H, I, RV, Markov, RVSet, Statement  # noqa: E402
+from derive.core.hypotheses import MutuallyIndependent  # noqa: E402
 from derive.provers.shannon import prove  # noqa: E402
 
-CASES = ["subadditivity", "han", "markov_dpi", "chain_rule", "subadditivity_false", "han_false", "markov_dpi_false"]
+CASES = ["subadditivity", "han", "markov_dpi", "chain_rule", "subadditivity_false", "han_false", "markov_dpi_false",
+         "shearer2", "shearer3", "shearer2_false", "indep_true", "indep_false"]
 EXPECTED = {c: ("false" if c.endswith("_false") else "proved") for c in CASES}
 
 
@@ -47,6 +51,14 @@ def derive_case(case: str, n: int):
     elif case.startswith("markov_dpi"):
         hyps = {"chain": Markov(tuple(RVSet(x) for x in X))}
         claim = Statement(I(X[0], X[-1]), "<=" if case == "markov_dpi" else ">=", I(X[1], X[2]))
+    elif case.startswith("shearer"):  # cyclic windows of k consecutive variables: Σ_i H(window_i) >= k H(X1..Xn)
+        k = int(case[7])
+        lhs = sympy.Add(*[H(*[X[(i + j) % n] for j in range(k)]) for i in range(n)])
+        claim = Statement(lhs, ">=" if not case.endswith("_false") else "<=", k * H(*X))
+    elif case.startswith("indep"):  # mutually independent: H(X1..Xn) = Σ H(Xi); false: H(X1..Xn) <= Σ_{i<n} H(Xi)
+        hyps = {"indep": MutuallyIndependent(tuple(RVSet(x) for x in X))}
+        claim = (Statement(H(*X), ">=", sympy.Add(*[H(x) for x in X])) if case == "indep_true"
+                 else Statement(H(*X), "<=", sympy.Add(*[H(x) for x in X[:-1]])))
     elif case == "chain_rule":
         claim = Statement(H(*X), "==", sympy.Add(*[H(X[k], given=X[:k]) for k in range(n)]))
     else:
@@ -75,6 +87,11 @@ PSITIP_CODE = {
     "han_false": "r = H(A) * (n - 1) >= sum(H(joint([X[j] for j in range(n) if j != i])) for i in range(n))",
     "markov_dpi": "r = markov(*X) >> (I(X[0] & X[n - 1]) <= I(X[1] & X[2]))",
     "markov_dpi_false": "r = markov(*X) >> (I(X[0] & X[n - 1]) >= I(X[1] & X[2]))",
+    "shearer2": "r = sum(H(joint([X[(i + j) % n] for j in range(2)])) for i in range(n)) >= 2 * H(A)",
+    "shearer3": "r = sum(H(joint([X[(i + j) % n] for j in range(3)])) for i in range(n)) >= 3 * H(A)",
+    "shearer2_false": "r = sum(H(joint([X[(i + j) % n] for j in range(2)])) for i in range(n)) <= 2 * H(A)",
+    "indep_true": "r = indep(*X) >> (H(A) >= sum(H(x) for x in X))",
+    "indep_false": "r = indep(*X) >> (H(A) <= sum(H(x) for x in X[:-1]))",
     "chain_rule": "s = H(X[0]) + sum(H(X[k] | joint(X[:k])) for k in range(1, n)); r = (H(A) <= s) & (H(A) >= s)",
 }
 
@@ -112,6 +129,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--psitip-timeout", type=float, default=300.0)
     ap.add_argument("--psitip-repeat", type=int, default=3)
+    ap.add_argument("--out", default="shannon", help="results/<OUT>.md and .json (default shannon)")
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated families (default: all)")
     ap.add_argument("--render-log", metavar="FILE", help="only rebuild the tables from a run's printed JSON lines")
     args = ap.parse_args()
     if args.render_log:
@@ -120,7 +139,9 @@ def main() -> None:
     have_psitip = Path(args.psitip_python).exists()
     rows = []
     for n in range(args.nmin, args.nmax + 1):
-        for case in CASES:
+        for case in args.cases.split(","):
+            if case.startswith("shearer3") and n < 4:
+                continue
             if case == "markov_dpi" and n < 3:
                 continue
             d_time, d_status = run_derive(case, n, args.repeat)
@@ -142,13 +163,13 @@ def main() -> None:
                    "expected": EXPECTED[case]}
             rows.append(row)
             print(json.dumps(row), flush=True)
-    write_results(rows, args.repeat, args.psitip_repeat)
+    write_results(rows, args.repeat, args.psitip_repeat, args.out)
 
 
-def write_results(rows: list[dict], repeat: int, psitip_repeat: int) -> None:
+def write_results(rows: list[dict], repeat: int, psitip_repeat: int, out: str = "shannon") -> None:
     out_dir = ROOT / "results"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / "shannon.json").write_text(json.dumps(rows, indent=2))
+    (out_dir / f"{out}.json").write_text(json.dumps(rows, indent=2))
     lines = ["# Shannon-type proving: derive vs psitip 1.1.7", "",
              f"Machine: {os.cpu_count()} cores, shared with other jobs during the run; median of {repeat} runs for "
              f"derive, {psitip_repeat} for psitip. derive's time includes the exact certificate and the kernel's "
@@ -162,7 +183,7 @@ def write_results(rows: list[dict], repeat: int, psitip_repeat: int) -> None:
         agree = {True: "yes", False: "**NO**", None: "—"}[r["agree"]]
         lines.append(f"| {r['n']} | {r['case']} | {r['derive_s']:.3f} | {r['derive_status']} | {ps} | "
                      f"{r['psitip_status']} | {ratio} | {agree} |")
-    (out_dir / "shannon.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

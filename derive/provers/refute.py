@@ -154,11 +154,13 @@ def _side_values(claim: Statement, entropy) -> tuple[Fraction, Fraction]:
 
 
 def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
-                          tries: int = 3000, max_sources: int = 5) -> dict[str, Any] | None:
+                          tries: int = 3000, max_sources: int = 5, pmf: bool = True) -> dict[str, Any] | None:
     """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
     Only claims in bits with rational coefficients over entropies are searched, and only under hypotheses that
-    mean exactly their equalities (:func:`hypotheses_are_their_equalities`).
+    mean exactly their equalities (:func:`hypotheses_are_their_equalities`). GF(2)-linear models first; then,
+    with ``pmf`` and no hypotheses on at most 6 variables, random binary pmfs (slower: the prover runs them only
+    after its LPs fail).
     """
     hyps = hypotheses or {}
     if not hypotheses_are_their_equalities(hyps):
@@ -201,7 +203,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 "units": "bits",
                 "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits",
             }
-    if not hyps and len(items) <= 6:
+    if pmf and not hyps and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
 

@@ -528,8 +528,8 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
-    Order: a short exact counterexample search, the structured LP, a longer search, then the full
-    elemental LP.
+    Order: a short exact (GF(2)) counterexample search, the structured LP, a longer GF(2) search, the full
+    elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
     hyps = hypotheses or {}
     try:
@@ -540,26 +540,27 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         fast = _prove_on_claim_variables(claim, hyps, domains or {}, max_variables, max_full_variables, timeout)
         if fast is not None:
             return fast
-    if search_counterexample and not is_identity:
-        from derive.provers.refute import is_certified, search_counterexample as search
+    from derive.provers.refute import is_certified, search_counterexample as search
 
-        cex = search(claim, hyps, seed=seed, tries=40)
+    false_message = "a concrete distribution satisfying the hypotheses violates the claim"
+    if search_counterexample and not is_identity:  # exact GF(2) models only: cheap next to the LPs
+        cex = search(claim, hyps, seed=seed, tries=40, pmf=False)
         if is_certified(cex):  # only a certified violation makes a claim false
-            return ShannonResult("false", counterexample=cex,
-                                 message="a concrete distribution satisfying the hypotheses violates the claim")
+            return ShannonResult("false", counterexample=cex, message=false_message)
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                      max_full_variables=0, timeout=timeout)
     if quick.status in ("proved", "false", "unsupported"):
         return quick
     if search_counterexample:
-        from derive.provers.refute import is_certified, search_counterexample as search
-
-        cex = search(claim, hyps, seed=seed)
+        cex = search(claim, hyps, seed=seed, pmf=False)
         if is_certified(cex):
-            return ShannonResult("false", counterexample=cex, variables=quick.variables,
-                                 message="a concrete distribution satisfying the hypotheses violates the claim")
+            return ShannonResult("false", counterexample=cex, variables=quick.variables, message=false_message)
     full = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                     max_full_variables=max_full_variables, timeout=timeout)
+    if full.status == "not_shannon" and search_counterexample:  # random pmfs (Ingleton-type violations) last
+        cex = search(claim, hyps, seed=seed)
+        if is_certified(cex):
+            return ShannonResult("false", counterexample=cex, variables=full.variables, message=false_message)
     if full.status == "not_shannon" and copy_steps > 0:
         return _try_copies(claim, hyps, domains, full, copy_steps, min(copy_timeout, timeout))
     return full

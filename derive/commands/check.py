@@ -48,9 +48,14 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
     from derive.io.writer import format_trusted
 
     out["trusted"] = [format_trusted(t, proof.units) for t in report.trusted]  # as the author wrote them
+    from derive.io.writer import format_value
+
     for row, js in zip(rows, out["steps"]):
         if js.get("trusted"):
             js["trusted"] = [format_trusted(t, proof.units) for t in row.trusted]
+        for key in ("message", "expected", "got", "suggestion"):  # one notation: the file grammar
+            if js.get(key) is not None:
+                js[key] = format_value(getattr(row, key), proof.units)
     warnings = list(checked.warnings) + [w for w in getattr(report, "warnings", []) if w not in checked.warnings]
     if warnings:
         out["warnings"] = warnings
@@ -153,18 +158,20 @@ def _print_report(out: dict, report, verbose: bool) -> None:
     width = max([len(s.id) for s in rows] + [4])
     rwidth = max([len(s.rule) for s in rows] + [4])
     claims = {js["id"]: js.get("claim", "") for js in out["steps"]}
+    shown = {js["id"]: js for js in out["steps"]}  # fields in the file grammar
     for s in rows:
         line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {_MARK.get(s.status, s.status):<9}  {claims.get(s.id, s.claim)}"
         print(line)
         if s.status in ("failed", "unchecked", "tested") or verbose:
+            js = shown.get(s.id, {})
             if s.message:
-                print(f"      {s.message}")
+                print(f"      {js.get('message', s.message)}")
             if s.expected is not None:
-                print(f"      expected: {s.expected}")
+                print(f"      expected: {js.get('expected', s.expected)}")
             if s.got is not None and s.status == "failed":
-                print(f"      got:      {s.got}")
+                print(f"      got:      {js.get('got', s.got)}")
             if s.suggestion:
-                print(f"      hint: {s.suggestion}")
+                print(f"      hint: {js.get('suggestion', s.suggestion)}")
         if s.depends_on_unproved and s.status in ("proved", "assumed"):
             print(f"      (depends on unproved step(s): {', '.join(s.depends_on_unproved)})")
     if report.trusted:

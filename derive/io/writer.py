@@ -47,6 +47,7 @@ __all__ = [
     "format_expression",
     "format_statement",
     "format_trusted",
+    "format_value",
     "readable",
     "format_rvset",
     "format_hypothesis",
@@ -310,13 +311,54 @@ def format_trusted(fact: Any, units: str = "bits") -> str:
     return (f"{hyp}: " if hyp else "") + body + (f" [{cite}]" if cite else "")
 
 
+def _sums_in_grammar(text: str) -> str:
+    """``Sum(body, (i, lo, hi))`` (sympy's printout) → ``sum(body, i, lo, hi)``, innermost first."""
+    out = text
+    for _ in range(100):  # at most this many sums in one message
+        k = out.rfind("Sum(")
+        if k < 0 or (k > 0 and (out[k - 1].isalnum() or out[k - 1] == "_")):
+            break
+        depth, end = 0, None
+        for j in range(k + 3, len(out)):
+            depth += {"(": 1, ")": -1}.get(out[j], 0)
+            if depth == 0:
+                end = j
+                break
+        if end is None:
+            break
+        inner = out[k + 4:end]
+        cut = inner.rfind(", (")
+        if cut < 0 or not inner.endswith(")"):
+            break
+        out = out[:k] + f"sum({inner[:cut]}, {inner[cut + 3:-1]})" + out[end + 1:]
+    return out
+
+
 def readable(text: str) -> str:
-    """A message written by sympy's printer in the file grammar's notation: ``x**2`` → ``x^2``.
+    """A message written by sympy's printer in the file grammar's notation: ``x**2`` → ``x^2``,
+    ``Sum(f, (i, 1, n))`` → ``sum(f, i, 1, n)``.
 
     For texts that only carry a formula's printout (kernel messages); expressions themselves are
     printed with :func:`format_expression`.
     """
-    return text.replace("**", "^") if isinstance(text, str) else text
+    if not isinstance(text, str):
+        return text
+    return _sums_in_grammar(text).replace("**", "^")
+
+
+def format_value(value: Any, units: str = "bits") -> Any:
+    """A report field in the file grammar: a statement or expression printed by :func:`format_statement` /
+    :func:`format_expression`, a message through :func:`readable`; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, Statement):
+            return format_statement(value, units)
+        if isinstance(value, sympy.Expr):
+            return format_expression(value, units)
+    except InvalidArgument:
+        pass
+    return readable(value if isinstance(value, str) else str(value))
 
 
 def _item_text(item: Any) -> str:

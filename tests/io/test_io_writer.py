@@ -178,3 +178,21 @@ def test_trusted_facts_print_as_the_author_wrote_them():
     out = subprocess.run(["derive", "check", str(root / "fano_minimax.toml")],
                          capture_output=True, text=True).stdout
     assert "- uniform: H(X) == log(k) [X is uniform" in out and "log(k)/log(2)" not in out
+
+
+def test_reports_use_one_notation_the_file_grammar():
+    """Kernel messages and expected/got fields print as the grammar writes them: ^ and sum(f, i, lo, hi)."""
+    import subprocess
+    from pathlib import Path
+
+    from derive.io.writer import format_value, readable
+
+    assert readable("eta = (1 - 2*delta)**2") == "eta = (1 - 2*delta)^2"
+    assert readable("I(X[1..n]; M | P) == Sum(I(X[i]; M | P), (i, 1, n))") == \
+        "I(X[1..n]; M | P) == sum(I(X[i]; M | P), i, 1, n)"
+    assert readable("CheckSum(x)") == "CheckSum(x)"
+    delta = sympy.Symbol("delta")
+    assert format_value((1 - 2 * delta) ** 2) == "(1 - 2*delta)^2" and format_value(None) is None
+    bad = Path(__file__).resolve().parents[2] / "tests" / "bad_proofs" / "sdpi_constant_too_small.toml"
+    out = subprocess.run(["derive", "check", str(bad)], capture_output=True, text=True).stdout
+    assert "hint: use eta >= (1 - 2*delta)^2" in out and "**" not in out

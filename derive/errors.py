@@ -24,6 +24,9 @@ from typing import Any
 __all__ = [
     "DeriveError",
     "InternalCheckError",
+    "PlotError",
+    "GraphvizError",
+    "PdfLatexError",
     "UnrealizableHypotheses",
     "InvalidDraw",
     "InternalSignal",
@@ -193,6 +196,18 @@ class InternalCheckError(InvalidArgument):
     Exit code 2 like any bad input (user input never makes derive exit 3), but the message says
     "internal error ... please report it" and names the file, the step and its line where known.
     """
+
+
+class PlotError(DeriveError):
+    """matplotlib is missing or could not write the figure (exit code 2)."""
+
+
+class GraphvizError(DeriveError):
+    """Graphviz's ``dot`` is missing or failed (exit code 2)."""
+
+
+class PdfLatexError(DeriveError):
+    """pdflatex is missing or rejected the document (exit code 2)."""
 
 
 class UnrealizableHypotheses(DeriveError):

@@ -133,3 +133,21 @@ def test_imports_follow_the_layer_table():
             bad.append((str(f.relative_to(ROOT)), target))
     assert bad == []
 
+
+
+def test_every_exception_class_lives_in_errors():
+    """One home for exceptions (``derive/errors.py``): no other module defines a ``BaseException`` subclass."""
+    import importlib
+    import inspect
+
+    bad = []
+    for f in sorted(ROOT.rglob("*.py")):
+        if f.name in ("errors.py", "__main__.py"):
+            continue
+        rel = f.relative_to(ROOT.parent).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, BaseException) and cls.__module__ == name:
+                bad.append((name, cls_name))
+    assert bad == []

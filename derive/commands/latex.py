@@ -16,16 +16,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from derive.errors import DeriveError, InvalidArgument
+from derive.errors import InvalidArgument, PdfLatexError
 
 __all__ = ["register", "cmd_latex", "run_pdflatex", "PdfLatexError", "PDFLATEX_TIMEOUT"]
 
 #: Seconds one pdflatex run may take.
 PDFLATEX_TIMEOUT = 120
 
-
-class PdfLatexError(DeriveError):
-    """pdflatex is missing or rejected the document (exit code 2)."""
 
 
 def register(subparsers) -> None:

@@ -17,7 +17,7 @@ from typing import Callable
 import networkx as nx
 
 from derive.core.hypotheses import Assume
-from derive.errors import DeriveError
+from derive.errors import GraphvizError
 
 __all__ = ["status_graph", "to_dot", "render_dot", "GraphvizError", "STATUS_COLORS", "IMAGE_FORMATS",
            "DOT_TIMEOUT"]
@@ -40,9 +40,6 @@ DOT_TIMEOUT = 60
 
 _WRAP = 60
 
-
-class GraphvizError(DeriveError):
-    """Graphviz's ``dot`` is missing or failed (exit code 2)."""
 
 
 def _wrap(text: str, width: int = _WRAP) -> list[str]:

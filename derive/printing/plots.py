@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any, Sequence
 
-from derive.errors import DeriveError, InvalidArgument
+from derive.errors import InvalidArgument, PlotError
 from derive.printing.latex import latex
 
 __all__ = ["plot_bound", "axis_label", "PlotError", "PLOT_FORMATS"]
@@ -19,9 +19,6 @@ __all__ = ["plot_bound", "axis_label", "PlotError", "PLOT_FORMATS"]
 #: Suffixes matplotlib writes without extra software.
 PLOT_FORMATS = ("png", "svg", "pdf")
 
-
-class PlotError(DeriveError):
-    """matplotlib is missing or could not write the figure (exit code 2)."""
 
 
 def axis_label(label: Any) -> str:

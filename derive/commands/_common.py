@@ -63,11 +63,15 @@ class Spinner:
         self._stop = None
 
     def _run(self) -> None:
+        import time
+
+        t0 = time.time()
         if self._stop.wait(self.after):
             return
         from tqdm import tqdm
 
         bar = tqdm(desc=self.desc, total=None, leave=False, bar_format="{desc}: {elapsed}", dynamic_ncols=True)
+        bar.start_t = t0  # elapsed time since the work began, not since the bar appeared
         while not self._stop.wait(0.2):
             bar.refresh()
         bar.close()

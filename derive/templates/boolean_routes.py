@@ -1,7 +1,7 @@
 r"""Boolean clustering (FKL25 §4.2, Theorem 12 in PMLR): the correlation parameter and the paper's own route.
 
 Three routes bound ``τ_n`` (the SDPI constant of ``(θ, X_{1:n})``) and ``ρ_n`` (of ``(X, X_{1:n})``); all are
-valid, none dominates everywhere. The first two are certified by derive (:mod:`derive.templates.clusters`):
+valid, none dominates everywhere. The first two are certified by derive (:mod:`derive.templates.boolean_cluster`):
 
 * **BSC factorization** (exact, loose): the backward channel factors through a BSC, ``τ_n <= tanh²(n atanh λ)``;
 * **certified η_KL** (the tilt, :mod:`derive.channels.tilt`): ``τ_n = η_KL(law of S_n, S_n → θ)``;

@@ -65,7 +65,7 @@ def mixture(params: dict) -> dict:
     """One row: ``bound`` = Σ_ℓ E|I_ℓ|·max(0, B_ℓ(α)) (rounded down), ``factor`` = Σ_ℓ E|I_ℓ| over the ℓ
     evaluated (the expected number of clusters seen), ``E_I1`` = E|I_1|, in the base template's units."""
     from derive.templates.accuracy import accuracy_information, times_information_down
-    from derive.templates.clusters import TEMPLATES
+    from derive.templates.registry import TEMPLATES
 
     base_name = params.get("base")
     if base_name not in BASES:
@@ -109,7 +109,7 @@ def mixture(params: dict) -> dict:
 
 
 def _register() -> None:
-    from derive.templates.clusters import TEMPLATES, Template
+    from derive.templates.registry import TEMPLATES, Template
 
     TEMPLATES["mixture"] = Template(
         "mixture", ("n", "k"), {"alpha": 1 / 3},

@@ -174,7 +174,7 @@ def test_reduction_against_brute_force_over_q(seed):
 def test_float_path_agrees_with_arb_path(n, rho):
     f, P = _cluster(n, rho)
     a = eta_kl_binary(f, P)
-    from derive.templates.clusters import _boolean_law
+    from derive.templates.boolean_cluster import _boolean_law
 
     ff, om, PP, err = _boolean_law(n, rho)
     b = eta_kl_binary_float(ff, PP, omf=om, symmetric=True, input_rel=err, budget=2.0)

@@ -9,7 +9,7 @@ import pytest
 
 from derive.cli import main
 from derive.errors import InvalidArgument
-from derive.templates import clusters
+from derive.templates import boolean_cluster as boolean_mod
 from derive.templates.boolean_routes import boolean_lambda, paper_route
 
 
@@ -47,7 +47,7 @@ def test_paper_route_values_and_slack():
 
 
 def test_rows_carry_three_routes_and_report_the_best_certified():
-    rows = clusters.boolean_cluster_rows({"C": 1, "d": 10 ** 8, "M": 10 ** 9, "alpha": Fraction(1, 3)},
+    rows = boolean_mod.boolean_cluster_rows({"C": 1, "d": 10 ** 8, "M": 10 ** 9, "alpha": Fraction(1, 3)},
                                          [1, 10, 100, 1000])
     for r in rows:
         routes = r["routes"]

@@ -97,7 +97,7 @@ import mpmath
 
 import numpy as np
 
-from derive.templates import clusters
+from derive.templates import boolean_cluster as boolean_mod, cluster as cluster_mod
 
 
 @pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2), Fraction(9, 10)])
@@ -105,12 +105,12 @@ def test_boolean_certified_closed_form(rho):
     """tau_n = tanh^2(n atanh rho), rho_n = rho^2 tau_n, factor 1/(rho^2 sinh^2(n atanh rho)); above chi2."""
     a = math.atanh(float(rho))
     for n in (1, 2, 7, 30):
-        r = clusters.boolean_cluster_bsc({"n": n, "rho": rho})
+        r = boolean_mod.boolean_cluster_bsc({"n": n, "rho": rho})
         assert float(r["tau_n"]) == pytest.approx(math.tanh(n * a) ** 2, rel=1e-12)
         assert float(r["rho_n"]) == pytest.approx(float(rho) ** 2 * math.tanh(n * a) ** 2, rel=1e-12)
         assert float(r["factor"]) == pytest.approx(1 / (float(rho) ** 2 * math.sinh(n * a) ** 2), rel=1e-12)
         assert r["tau_n"] >= r["tau_n_chi2"] - 1e-15
-    one = clusters.boolean_cluster_bsc({"n": 1, "rho": rho})  # n = 1: both equal rho^2
+    one = boolean_mod.boolean_cluster_bsc({"n": 1, "rho": rho})  # n = 1: both equal rho^2
     assert float(one["tau_n"]) == pytest.approx(one["tau_n_chi2"], rel=1e-12)
 
 
@@ -172,17 +172,17 @@ def test_cluster_tau_is_above_brute_force_dobrushin(prior, rows):
     for n in (1, 2, 4, 6):
         post = _posteriors(prior, rows, n)
         dob = max(sum(abs(x - y) for x, y in zip(p, q)) / 2 for p in post for q in post)
-        r = clusters.cluster({"prior": prior, "rows": rows, "n": n})
+        r = cluster_mod.cluster({"prior": prior, "rows": rows, "n": n})
         assert r["tau_n"] <= r["tau_n_fallback"]  # the tilt route replaces it only where smaller
-        M = clusters._model(prior, rows)
+        M = cluster_mod._model(prior, rows)
         if M.symmetric:  # binary, symmetric posteriors: the BSC factorization gives t^2 with t = Dobrushin
             assert float(r["tau_n_fallback"]) == pytest.approx(dob ** 2, rel=1e-12)
             continue
         assert float(r["tau_n_fallback"]) >= dob - 1e-12
-        assert float(r["tau_n_fallback"]) <= dob + 2 * clusters.DOBRUSHIN_MARGIN
+        assert float(r["tau_n_fallback"]) <= dob + 2 * cluster_mod.DOBRUSHIN_MARGIN
         doeblin = 1 - sum(min(p[t] for p in post) for t in range(len(prior)))
-        vertex = 1 - float(clusters._cluster_certified(M, n)["tau_n"]) if not M.symmetric else None
-        if vertex is not None and clusters._cluster_certified(M, n)["reason"].startswith("tau_n: Doeblin"):
+        vertex = 1 - float(cluster_mod._cluster_certified(M, n)["tau_n"]) if not M.symmetric else None
+        if vertex is not None and cluster_mod._cluster_certified(M, n)["reason"].startswith("tau_n: Doeblin"):
             assert vertex == pytest.approx(1 - doeblin, rel=1e-9, abs=1e-15)
 
 
@@ -281,15 +281,15 @@ def _mp(x):
 def test_boolean_many_n_is_outward_of_the_interval_path(rho):
     """The float64 many-n BSC-route values (the fallback) bound the 30-digit interval enclosures from the right
     side, within the slack."""
-    rows = clusters.boolean_cluster_rows({"rho": rho}, SAMPLE_N)
+    rows = boolean_mod.boolean_cluster_rows({"rho": rho}, SAMPLE_N)
     for n, r in zip(SAMPLE_N, rows):
-        tau, rho_n, factor = clusters._boolean_interval(n, rho)
+        tau, rho_n, factor = boolean_mod._boolean_interval(n, rho)
         assert _mp(r["tau_n_bsc"]) >= tau.b and _mp(r["rho_n_bsc"]) >= rho_n.b
         assert _mp(r["factor_bsc"]) <= factor.a
         assert _mp(r["log10_factor_bsc"]) <= mpmath.log10(factor.a)
         assert r["tau_n_bsc"] == pytest.approx(float(tau.b), rel=1e-10)
         assert r["log10_factor_bsc"] == pytest.approx(float(mpmath.log10(factor.a)), rel=1e-10)
-        one = clusters.boolean_cluster_bsc({"n": n, "rho": rho})
+        one = boolean_mod.boolean_cluster_bsc({"n": n, "rho": rho})
         assert r["tau_n_chi2"] == pytest.approx(one["tau_n_chi2"], rel=1e-9)
         assert r["log10_factor_chi2"] == pytest.approx(one["log10_factor_chi2"], rel=1e-9)
 
@@ -300,12 +300,12 @@ def test_boolean_many_n_is_outward_of_the_interval_path(rho):
                              (Fraction(1, 5), Fraction(4, 5))))])
 def test_cluster_many_n_is_outward_of_the_interval_path(prior, rows):
     ns = [n for n in SAMPLE_N if n <= 500]
-    many = clusters.cluster_rows({"prior": prior, "rows": rows}, ns)
-    M = clusters._model(prior, rows)
+    many = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, ns)
+    M = cluster_mod._model(prior, rows)
     for n, r in zip(ns, many):
-        one = clusters.cluster({"prior": prior, "rows": rows, "n": n})
-        dob = clusters._cluster_chi2(M, n).get("dobrushin_float")
-        mp = clusters._cluster_certified_mp(M, n, dob)
+        one = cluster_mod.cluster({"prior": prior, "rows": rows, "n": n})
+        dob = cluster_mod._cluster_chi2(M, n).get("dobrushin_float")
+        mp = cluster_mod._cluster_certified_mp(M, n, dob)
         assert r["route"] == one["route"] or "tilt" in r["route"] + one["route"]  # tilt rows: per-call budget
         if "tilt" in r["route"] + one["route"]:          # (the q-valued cover tries the smallest n of each call)
             for x in (r, one):
@@ -329,8 +329,8 @@ def test_interval_path_rounds_outward():
     """Floats from the 30-digit interval path: tau_n and rho_n rounded up, the factor down."""
     rho = Fraction(1, 3)
     for n in (1, 7, 40):
-        r = clusters.boolean_cluster_bsc({"n": n, "rho": rho})
-        tau, rho_n, factor = clusters._boolean_interval(n, rho)
+        r = boolean_mod.boolean_cluster_bsc({"n": n, "rho": rho})
+        tau, rho_n, factor = boolean_mod._boolean_interval(n, rho)
         assert _mp(r["tau_n"]) >= tau.b and _mp(r["rho_n"]) >= rho_n.b and _mp(r["factor"]) <= factor.a
 
 

@@ -11,7 +11,7 @@ import mpmath
 import pytest
 
 from derive.cli import main
-from derive.templates import clusters
+from derive.templates import boolean_cluster as boolean_mod, cluster as cluster_mod
 
 
 def _chi2_mp(n, rho, dps=60, sech=False):
@@ -29,7 +29,7 @@ def _chi2_mp(n, rho, dps=60, sech=False):
 @pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2)])
 def test_boolean_rows_certify_eta_kl_equal_chi2(rho):
     ns = list(range(1, 61)) + [100, 300, 1000, 3000]
-    rows = clusters.boolean_cluster_rows({"rho": rho}, ns)
+    rows = boolean_mod.boolean_cluster_rows({"rho": rho}, ns)
     for n, r in zip(ns, rows):
         assert r["route"].startswith("eta_KL = eta_chi2"), (n, r["route"])
         chi = _chi2_mp(n, rho)
@@ -46,7 +46,7 @@ def test_boolean_rows_certify_eta_kl_equal_chi2(rho):
 def test_boolean_arb_spot_check_agrees():
     rho = Fraction(1, 2)
     for n in (1, 3, 12, 40, 400):
-        r = clusters.boolean_cluster({"n": n, "rho": rho})
+        r = boolean_mod.boolean_cluster({"n": n, "rho": rho})
         lo, hi = r["arb_check"]["tau_n"]
         assert lo <= r["tau_n"] and r["tau_n"] - hi <= 1e-11
 
@@ -54,12 +54,12 @@ def test_boolean_arb_spot_check_agrees():
 def test_fallback_is_said_per_row(monkeypatch):
     """With no time for the cell cover, rows the closed-form certificate does not reach fall back to the BSC
     route and say so; the others stay certified at eta_KL."""
-    monkeypatch.setattr(clusters, "TILT_ROWS_BUDGET", 0.0)
-    rows = clusters.boolean_cluster_rows({"rho": Fraction(1, 2)}, [1, 2, 30, 100])
-    assert [r["route"] for r in rows[:2]] == [clusters.ROUTE_FALLBACK] * 2
+    monkeypatch.setattr(boolean_mod, "TILT_ROWS_BUDGET", 0.0)
+    rows = boolean_mod.boolean_cluster_rows({"rho": Fraction(1, 2)}, [1, 2, 30, 100])
+    assert [r["route"] for r in rows[:2]] == [boolean_mod.ROUTE_FALLBACK] * 2
     assert all("fallback" in r["reason"] for r in rows[:2])
     assert rows[0]["tau_n"] == rows[0]["tau_n_bsc"] and rows[1]["factor"] == rows[1]["factor_bsc"]
-    assert [r["route"] for r in rows[2:]] == [clusters.ROUTE_ANALYTIC] * 2
+    assert [r["route"] for r in rows[2:]] == [boolean_mod.ROUTE_ANALYTIC] * 2
 
 
 def test_cluster_binary_symmetric_is_the_boolean_certificate(capsys):
@@ -75,9 +75,9 @@ def test_cluster_binary_symmetric_is_the_boolean_certificate(capsys):
 def test_cluster_binary_asymmetric_uses_the_cover_at_small_n():
     prior = (Fraction(3, 10), Fraction(7, 10))
     rows = ((Fraction(1), Fraction(0)), (Fraction(3, 10), Fraction(7, 10)))
-    out = clusters.cluster_rows({"prior": prior, "rows": rows}, [1, 2])
+    out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, [1, 2])
     for r in out:
-        assert r["route"] in (clusters.ROUTE_UPPER, clusters.ROUTE_COVER.replace("tilt, cell cover",
+        assert r["route"] in (boolean_mod.ROUTE_UPPER, boolean_mod.ROUTE_COVER.replace("tilt, cell cover",
                                                                                "tilt, cell cover over the types"))
         assert r["tau_n_chi2"] <= r["tau_n"] <= r["tau_n_fallback"]
 
@@ -87,10 +87,10 @@ def test_cluster_ternary_takes_the_multi_output_cover_where_it_is_better():
     fallback named elsewhere; eta_chi2 <= the certified tau_n <= the fallback's."""
     third = (Fraction(1, 3),) * 3
     rows = tuple(tuple(Fraction(8, 10) if i == j else Fraction(1, 10) for j in range(3)) for i in range(3))
-    out = clusters.cluster_rows({"prior": third, "rows": rows}, [1, 5])
-    assert out[0]["route"] == clusters.ROUTE_MULTI and "tilt_multi" in out[0]["reason"]
+    out = cluster_mod.cluster_rows({"prior": third, "rows": rows}, [1, 5])
+    assert out[0]["route"] == cluster_mod.ROUTE_MULTI and "tilt_multi" in out[0]["reason"]
     for r in out:
-        assert r["route"] in (clusters.ROUTE_MULTI, "fallback: Doeblin/Dobrushin")
+        assert r["route"] in (cluster_mod.ROUTE_MULTI, "fallback: Doeblin/Dobrushin")
         assert r["tau_n_chi2"] <= r["tau_n"] <= r["tau_n_fallback"]
 
 
@@ -105,9 +105,9 @@ def test_cluster_mirror_symmetric_three_outputs():
     type law (eta_KL = eta_chi2), checked against the chi2 column."""
     half = (Fraction(1, 2), Fraction(1, 2))
     rows = ((Fraction(3, 5), Fraction(3, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(3, 10), Fraction(3, 5)))
-    assert clusters._mirror(clusters._model(half, rows), 0, 1)
-    assert not clusters._mirror(clusters._model((Fraction(3, 10), Fraction(7, 10)), rows), 0, 1)
-    out = clusters.cluster_rows({"prior": half, "rows": rows}, [1, 3, 40])
+    assert cluster_mod._mirror(cluster_mod._model(half, rows), 0, 1)
+    assert not cluster_mod._mirror(cluster_mod._model((Fraction(3, 10), Fraction(7, 10)), rows), 0, 1)
+    out = cluster_mod.cluster_rows({"prior": half, "rows": rows}, [1, 3, 40])
     for r in out:
         assert r["route"].startswith("eta_KL = eta_chi2"), r["route"]
         assert r["tau_n_chi2"] * (1 - 1e-12) <= r["tau_n"] <= r["tau_n_chi2"] * (1 + 1e-9) + 1e-300
@@ -124,13 +124,13 @@ def test_cluster_binary_nonsymmetric_weighted_average_route():
     prior = (Fraction(7, 10), Fraction(3, 10))
     rows = ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))
     ns = [20, 97, 500]
-    out = clusters.cluster_rows({"prior": prior, "rows": rows}, ns)
+    out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, ns)
     for n, r in zip(ns, out):
-        assert r["route"] in (clusters.ROUTE_CHI_SUP, clusters.ROUTE_UPPER), (n, r["route"])
+        assert r["route"] in (cluster_mod.ROUTE_CHI_SUP, boolean_mod.ROUTE_UPPER), (n, r["route"])
         assert r["log10_factor"] <= r["log10_factor_chi2"] + 1e-12
         fb = r["factor_fallback"]
         assert r["factor"] >= fb
-    assert out[1]["route"] == clusters.ROUTE_CHI_SUP and out[1]["log10_factor"] > out[1]["log10_factor_chi2"] - 0.2
+    assert out[1]["route"] == cluster_mod.ROUTE_CHI_SUP and out[1]["log10_factor"] > out[1]["log10_factor_chi2"] - 0.2
     n = 20
     joint = [[prior[t] * comb(n, j) * rows[t][0] ** j * rows[t][1] ** (n - j) for j in range(n + 1)] for t in (0, 1)]
     P = [joint[0][j] + joint[1][j] for j in range(n + 1)]

@@ -1,30 +1,5 @@
-"""Theorem templates: the FKL25 memorization bound instantiated for cluster models.
+"""The ``cluster`` template (any finite prior and channel).
 
-The framework (``proofs/fkl25_framework.toml``, kernel-checked) gives, for any learner,
-
-    mem_n = I(M; X_{1:n} | θ) >= ((1 - τ_n) / ρ_n) · I(M; X)
-
-whenever τ_n is a valid SDPI constant for (θ, X_{1:n}) — an upper bound on η_KL of the *backward* channel
-X_{1:n} → θ at the law of X_{1:n} — and ρ_n one for (X, X_{1:n}). The factor is a valid *lower-bound* factor
-only when τ_n and ρ_n are certified **upper** bounds on those coefficients; each row says whether it is,
-and why. Certified numbers are computed in interval arithmetic (``mpmath.iv``, 30 digits, outward rounding)
-and the conservative end is reported (then rounded to the nearest float); ``log10_factor`` keeps factors
-below the float range.
-
-* ``gaussian-cluster``: θ ~ N(0, 1) per coordinate, X_i = θ + σ Z_i, r² = 1/(1 + σ²). Jointly Gaussian
-  pairs have η_KL = η_χ² = squared canonical correlation (cited), so τ_n = n r²/(1 + (n − 1) r²) and
-  ρ_n = r² τ_n, and the factor is (1 − r²)/(n r⁴).
-* ``boolean-cluster``: θ uniform on ±1, each of the n observations is θ through BSC((1 − ρ)/2); a = atanh ρ.
-  **τ_n = η_KL(law of S_n, S_n → θ)** (S_n the number of +1 observations, sufficient) certified by the tilt route
-  (:mod:`derive.channels.tilt`: the output θ is binary, η_KL is a sup over a one-dimensional exponential tilt, and
-  where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= √3/2 ≈ 0.866 by the closed-form symmetric
-  certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins — :data:`FLOAT_REL`
-  and the recursive-summation error of the log-factorial table, (n + 1) 2u log(n!) — and its log-concave tail
-  bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` seconds). **ρ_n = ρ² τ_n**
-  (composition through θ). Rows where the tilt certificate is not completed fall back to the BSC route: the
-  posterior lies in [(1 − t)/2, (1 + t)/2], t = tanh(n a), so the backward channel factors through BSC((1 − t)/2)
-  with input-free η_KL = t² (Ahlswede & Gács 1976; ``proofs/fkl25_boolean_cluster.toml``'s fallback), factor
-  1/(ρ² sinh²(n a)); every row names its ``route`` and keeps the BSC values as ``tau_n_bsc``, ``factor_bsc``.
 * ``cluster``: θ_j ~ a finite prior, each observation is θ_j through a finite channel K; the sufficient
   statistic is the type c (counts of each output). Certified τ_n: the Doeblin coefficient of the backward
   channel, 1 − Σ_t min_c P(θ = t | c) ≥ η_TV ≥ η_KL, where the minimum over all types is attained at a
@@ -36,626 +11,30 @@ below the float range.
   (second eigenvalue of the normalized joint law of θ and the type) are computed in float64 log-space
   when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``. Binary θ: the tilt route
   replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`); θ with more values keeps this route.
-
-``info`` (default 1) is a lower bound on I(M; X) that the caller supplies; ``bound = factor · info``. With
-``alpha`` (classification error) and no ``info``, ``info`` is the certified lower end of C*_α in nats
-(:mod:`derive.templates.accuracy`). It never
-defaults to ``d``: in FKL25 accuracy forces only I(M; X) ≥ C_α = O(1), and ``d`` enters through the correlation
-(λ = C·d^(-1/4)), not as a factor — the earlier default d overstated the bound by a factor ≈ d.
 """
 
 from __future__ import annotations
 
-import math
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from itertools import combinations
-from typing import Callable
+import math
 
 import mpmath
 import numpy as np
 
 from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_multi import MAX_OUTPUTS
-from derive.templates.boolean_routes import boolean_lambda, paper_route
 from derive.errors import InvalidArgument, LimitExceeded
+from derive.templates.boolean_cluster import (ROUTE_ANALYTIC, ROUTE_COVER, ROUTE_FALLBACK, ROUTE_UPPER,
+                                              TILT_ROW_BUDGET, TILT_SLACK, _boolean_chi2_many, _boolean_tilt)
+from derive.templates.common import (DPS, FLOAT_REL, MAX_CHI2_TYPES, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
+                                     _chi2_values, _chunks, _down, _hi, _iv, _iv_dps, _ldown, _lo, _log10,
+                                     _log_binomial, _log_factorials, _map_blocks, _ragged, _row_chunks,
+                                     _segment_logsumexp, _up, _window, iv, logsumexp)
+
+__all__ = ["cluster", "cluster_rows"]
 
-__all__ = ["Template", "TEMPLATES", "gaussian_cluster", "boolean_cluster", "cluster", "MAX_N", "MAX_CHI2_TYPES"]
-
-#: Largest n of the boolean and cluster templates (the χ² sum of boolean-cluster has n + 1 terms).
-MAX_N = 10 ** 7
-#: The χ² values of ``cluster`` enumerate observation types; above this many they are not computed.
-MAX_CHI2_TYPES = 20_000
-#: Decimal digits of the interval arithmetic behind certified numbers.
-DPS = 30
-
-iv = mpmath.iv
-
-
-@dataclass
-class Template:
-    """A named bound: required and optional parameters, a row function, the formula in text and LaTeX.
-
-    ``params`` lists every parameter name the template reads (used to route ``--set`` values when several
-    templates are evaluated in one call).
-    """
-
-    name: str
-    required: tuple[str, ...]
-    optional: dict[str, float]
-    row: Callable[[dict], dict]
-    formula: str
-    latex: str
-    description: str
-    params: tuple[str, ...] = ()
-    aliases: dict[str, str] = field(default_factory=dict)
-    #: ``rows(params, ns)``: the rows at every n of ``ns`` at once (the fast path ``derive bound`` uses)
-    rows: Callable[[dict, list[int]], list[dict]] | None = None
-
-
-@contextmanager
-def _iv_dps(dps: int):
-    """Set the interval context's precision for a block (``mpmath.iv`` has no ``workdps``)."""
-    old = iv.prec
-    iv.dps = dps
-    try:
-        yield
-    finally:
-        iv.prec = old
-
-
-def _mpf(x) -> mpmath.mpf:
-    """An exact Fraction/int as an mpmath number (mpmath does not take Fractions directly)."""
-    f = Fraction(x)
-    return mpmath.mpf(f.numerator) / f.denominator
-
-
-def _iv(x) -> "mpmath.iv.mpf":
-    """An exact Fraction/int as a (tight) interval."""
-    f = Fraction(x)
-    return iv.mpf(f.numerator) / f.denominator
-
-
-def _lo(x) -> mpmath.mpf:
-    return mpmath.mpf(x.a)
-
-
-def _hi(x) -> mpmath.mpf:
-    return mpmath.mpf(x.b)
-
-
-def _log10(x: mpmath.mpf) -> float | None:
-    """log10 of a positive lower end, rounded down (``None`` for 0)."""
-    return _down(mpmath.log10(x)) if x > 0 else None
-
-
-def _up(x) -> float:
-    """The nearest float >= x (an mpf, Fraction or int): a certified upper end stays one after rounding."""
-    f = float(x)
-    return f if _float_ge(f, x) else math.nextafter(f, math.inf)
-
-
-def _down(x) -> float:
-    """The nearest float <= x: a certified lower end stays one after rounding."""
-    f = float(x)
-    return f if _float_le(f, x) else math.nextafter(f, -math.inf)
-
-
-def _float_ge(f: float, x) -> bool:
-    if math.isinf(f):
-        return f > 0
-    return (Fraction(f) >= x) if isinstance(x, (Fraction, int)) else (mpmath.mpf(f) >= x)
-
-
-def _float_le(f: float, x) -> bool:
-    if math.isinf(f):
-        return f < 0
-    return (Fraction(f) <= x) if isinstance(x, (Fraction, int)) else (mpmath.mpf(f) <= x)
-
-
-def _gaussian_r2(params: dict) -> Fraction:
-    if "r2" in params:
-        r2 = Fraction(params["r2"])
-    elif "sigma" in params:
-        r2 = 1 / (1 + Fraction(params["sigma"]) ** 2)
-    else:
-        raise InvalidArgument("gaussian-cluster needs --set r2=... (0 < r2 < 1) or --set sigma=... (> 0)")
-    if not (0 < r2 < 1):
-        raise InvalidArgument(f"Expected 0 < r2 < 1 but got r2={float(r2):.6g}")
-    return r2
-
-
-_GAUSSIAN_REASON = ("jointly Gaussian: eta_KL = eta_chi2 = squared canonical correlation "
-                    "(Polyanskiy & Wu 2017; reference/sdpi.md), cited")
-
-
-def _log10_fraction(x: Fraction) -> float:
-    """log10 of a positive rational, rounded down with a margin far above the float error of the two logs."""
-    v = math.log10(x.numerator) - math.log10(x.denominator)
-    return v - FLOAT_REL * (1 + abs(v))
-
-
-def gaussian_cluster(params: dict) -> dict:
-    """τ_n = n r²/(1 + (n − 1) r²), ρ_n = r² τ_n, factor (1 − r²)/(n r⁴) (cited jointly-Gaussian η_KL)."""
-    n = params["n"]
-    r2 = _gaussian_r2(params)
-    tau = n * r2 / (1 + (n - 1) * r2)  # exact rationals
-    rho = r2 * tau
-    factor = (1 - tau) / rho
-    return {"tau_n": _up(tau), "rho_n": _up(rho), "factor": _down(factor),
-            "log10_factor": _log10_fraction(factor), "certified": True, "reason": _GAUSSIAN_REASON}
-
-
-def gaussian_cluster_rows(params: dict, ns) -> list[dict]:
-    """:func:`gaussian_cluster` at each n of ``ns`` (exact rationals; one row per n)."""
-    return [gaussian_cluster(dict(params, n=int(n))) for n in ns]
-
-
-# ---------------------------------------------------------------------------- boolean cluster
-
-_BOOLEAN_REASON = ("tau_n = tanh^2(n atanh rho): the backward channel X_{1:n} -> theta factors through "
-                   "BSC((1 - t)/2), t = tanh(n atanh rho), whose input-free eta_KL is t^2 [Ahlswede & Gacs 1976]; "
-                   "rho_n = rho^2 tau_n by composition through theta (proofs/fkl25_boolean_cluster.toml)")
-_CHI2_NOTE = ("maximal-correlation (eta_chi2) values: eta_chi2 <= eta_KL, so they are NOT certified as "
-              "eta_KL upper bounds")
-
-#: Relative (and, in log space, ``FLOAT_REL · (1 + |terms|)`` absolute) outward slack on the certified numbers
-#: that the many-n functions compute in float64. Their inputs (atanh ρ, log-ratios of the model) are interval
-#: enclosures rounded outward to floats; each certified number then passes through at most ~10 float64
-#: operations (products with n, exp, log, log1p, expm1, a log-sum-exp), each within a few ulp (≤ 2^-50
-#: relative) of its exact result, and the log-space errors grow at most like 2^-50 times the magnitude of the
-#: terms (e.g. n·log-ratio). 1e-12 exceeds those bounds by a factor of more than 1,000, so the float value
-#: moved outward by this slack is still a bound. ``tests/templates`` compares it with the interval path.
-FLOAT_REL = 1e-12
-#: The many-n χ² sums over observation types keep the terms within this many nats of the largest term. Each
-#: summand is log-concave in the type with curvature at most −4/(n + 2) (the log-binomial coefficient), so
-#: the dropped terms are below e^{−CHI2_WINDOW_NATS} times the largest (χ² values are not certified).
-CHI2_WINDOW_NATS = 60.0
-
-
-def _log_factorials(n: int) -> np.ndarray:
-    """log(0!), ..., log(n!) (float64)."""
-    return np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=float)))])
-
-
-def logsumexp(a: np.ndarray, axis: int | None = None) -> np.ndarray | float:
-    """log Σ exp(a) along ``axis``, stable; -inf for an all -inf slice."""
-    a = np.asarray(a, dtype=float)
-    m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
-    return np.squeeze(out, axis=axis) if axis is not None else float(out.reshape(()))
-
-
-def _segment_logsumexp(v: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """log Σ exp(v) over each segment v[starts[i]:starts[i + 1]] (segments non-empty; -inf when all -inf)."""
-    top = np.maximum.reduceat(v, starts)
-    safe = np.where(np.isfinite(top), top, 0.0)
-    lengths = np.diff(np.append(starts, len(v)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.add.reduceat(np.exp(v - np.repeat(safe, lengths)), starts)
-        return np.where(np.isfinite(top), np.log(s) + safe, -np.inf)
-
-
-def _ragged(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(segment index, value) of the concatenated ranges starts[i] .. starts[i] + lengths[i] - 1."""
-    seg = np.repeat(np.arange(len(lengths)), lengths)
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return seg, np.repeat(starts, lengths) + np.arange(int(lengths.sum())) - np.repeat(offsets, lengths)
-
-
-def _log_binomial(n: np.ndarray, j: np.ndarray, table: np.ndarray | None) -> np.ndarray:
-    if table is not None:
-        return table[n] - table[j] - table[n - j]
-    from scipy.special import gammaln
-
-    return gammaln(n + 1.0) - gammaln(j + 1.0) - gammaln(n - j + 1.0)
-
-
-def _factorial_table(nmax: int) -> np.ndarray | None:
-    return _log_factorials(nmax) if nmax <= 2_000_000 else None
-
-
-def _window(n: np.ndarray) -> np.ndarray:
-    """Half-width of the terms kept around a log-concave summand's peak (see :data:`CHI2_WINDOW_NATS`)."""
-    return np.ceil(np.sqrt(CHI2_WINDOW_NATS * (n + 2) / 2)).astype(np.int64) + 2
-
-
-#: Largest number of terms handled in one vectorized block (memory: a few arrays of this many float64).
-_CHUNK = 200_000
-
-
-def _chunks(lengths: np.ndarray):
-    """Index ranges [i, j) of consecutive segments with at most :data:`_CHUNK` terms in all (at least one)."""
-    i, total = 0, len(lengths)
-    csum = np.concatenate([[0], np.cumsum(lengths)])
-    while i < total:
-        j = int(np.searchsorted(csum, csum[i] + _CHUNK, side="right")) - 1
-        j = max(j, i + 1)
-        yield i, min(j, total)
-        i = min(j, total)
-
-
-def _boolean_chi2(n: int, rho: Fraction) -> tuple[float, float]:
-    """(τ_n^χ², log(1 − τ_n^χ²)) = E[tanh²(a S_n)] and log E[sech²(a S_n)], float64 in log space."""
-    r = float(rho)
-    a = math.atanh(r)
-    k = np.arange(n + 1, dtype=float)
-    lf = _log_factorials(n)
-    logw = lf[n] - lf[:n + 1] - lf[n::-1] + k * math.log1p(r) + (n - k) * math.log1p(-r) - n * math.log(2)
-    x = 2 * a * np.abs(2 * k - n)
-    log_sech2 = math.log(4) - x - 2 * np.log1p(np.exp(-x))
-    log_one_minus = float(logsumexp(logw + log_sech2))
-    return -math.expm1(log_one_minus), log_one_minus
-
-
-def _map_blocks(fn, blocks) -> None:
-    """Run ``fn(i, j)`` for every block, on two threads when there are two CPUs (numpy releases the GIL)."""
-    import os
-
-    blocks = list(blocks)
-    if len(blocks) < 2 or (os.cpu_count() or 1) < 2:
-        for i, j in blocks:
-            fn(i, j)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda b: fn(*b), blocks))
-
-
-def _row_chunks(widths: np.ndarray):
-    """[i, j) blocks of rows (widths ascending) whose rectangle (j − i) · widths[j − 1] stays near :data:`_CHUNK`."""
-    i, total = 0, len(widths)
-    while i < total:
-        j = min(total, i + max(1, _CHUNK // max(int(widths[i]), 1)))
-        while j > i + 1 and (j - i) * int(widths[j - 1]) > _CHUNK:
-            j = i + (j - i) // 2
-        yield i, j
-        i = j
-
-
-def _boolean_chi2_many(ns: np.ndarray, rho: Fraction) -> np.ndarray:
-    """log(1 − τ_n^χ²) = log E[sech²(a S_n)] for every n of ``ns`` at once (float64).
-
-    Pairing s with −s: E[sech²(a S_n)] = (1 − ρ²)^{n/2} 2^{−n} Σ_k C(n, k) sech(a (2k − n)); the summand is
-    log-concave in k and symmetric about k = n/2, its peak, so only s = 2k − n = n mod 2, n mod 2 + 2, ... up
-    to the :func:`_window` is summed (twice, except s = 0).
-    """
-    r = float(rho)
-    a = math.atanh(r)
-    ns = np.asarray(ns, dtype=np.int64)
-    order = np.argsort(ns, kind="stable")
-    sorted_ns = ns[order]
-    w = _window(sorted_ns)
-    table = _factorial_table(int(ns.max()))
-    out = np.empty(len(ns))
-
-    def block(i, j):
-        n = sorted_ns[i:j, None]
-        s2 = n % 2 + 2 * np.arange(int(w[j - 1]) + 1)[None, :]           # s = 2k - n >= 0
-        k = (n + s2) // 2
-        valid = k <= n
-        k = np.where(valid, k, n)
-        x = a * s2
-        terms = (_log_binomial(n, k, table) + math.log(2) - x - np.log1p(np.exp(-2 * x))
-                 + np.where(s2 == 0, 0.0, math.log(2)))
-        out[order[i:j]] = logsumexp(np.where(valid, terms, -np.inf), axis=1)
-
-    _map_blocks(block, _row_chunks(w + 1))
-    return out + ns * (0.5 * math.log1p(-r * r) - math.log(2))
-
-
-def _check_rho(params: dict) -> Fraction:
-    """The Boolean correlation λ (``rho``, ``lambda``, or ``C d^(−1/4)``: :func:`boolean_routes.boolean_lambda`)."""
-    return boolean_lambda(params)[0]
-
-
-def _info_of(params: dict) -> float | None:
-    """The information the accuracy forces, as ``derive bound`` uses it: ``info``, else the certified lower end of
-    C*_α from ``alpha``, else ``None``."""
-    if "info" in params:
-        return float(params["info"])
-    if "alpha" in params:
-        from derive.templates.accuracy import accuracy_information
-
-        return accuracy_information(Fraction(params["alpha"]))[0]
-    return None
-
-
-def _check_ns(ns, name: str) -> np.ndarray:
-    ns = np.asarray([int(n) for n in ns], dtype=np.int64)
-    if len(ns) and ns.max() > MAX_N:
-        raise LimitExceeded(f"n = {int(ns.max())} exceeds the {name} limit {MAX_N}")
-    if len(ns) and ns.min() < 1:
-        raise InvalidArgument(f"Expected an integer n >= 1 but got n={int(ns.min())}")
-    return ns
-
-
-def _boolean_interval(n: int, rho: Fraction):
-    """Interval enclosures (τ_n, ρ_n, (1 − τ_n)/ρ_n) in 30-digit ``mpmath.iv`` arithmetic."""
-    with mpmath.workdps(DPS), _iv_dps(DPS):
-        r = _iv(rho)
-        a = iv.log((1 + r) / (1 - r)) / 2
-        e = iv.exp(-2 * n * a)                      # e^{-2na}; t = (1 - e)/(1 + e)
-        t = (1 - e) / (1 + e)
-        one_minus_tau = 4 * e / (1 + e) ** 2        # 1 - t^2 = sech^2(n a), no cancellation
-        tau = t ** 2
-        rho_n = r ** 2 * tau
-        return tau, rho_n, one_minus_tau / rho_n
-
-
-def _chi2_values(log_om: float, chi2_k: float, note: str) -> dict:
-    """τ^χ², ρ^χ² = chi2_k · τ^χ² and the χ² factor from log(1 − τ^χ²) (floats)."""
-    tau_c = -math.expm1(log_om)
-    rho_c = chi2_k * tau_c
-    return {"tau_n_chi2": tau_c, "rho_n_chi2": rho_c,
-            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else math.inf,
-            "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10) if rho_c > 0 else None,
-            "chi2_note": note}
-
-
-def boolean_cluster_bsc(params: dict) -> dict:
-    """The BSC-factorization route alone: certified τ_n = tanh²(n atanh ρ), ρ_n = ρ² τ_n, factor
-    1/(ρ² sinh²(n atanh ρ)); and the χ² values. One n, in 30-digit interval arithmetic (the fallback of
-    :func:`boolean_cluster_rows`, and the reference for its float64 fallback values)."""
-    n = params["n"]
-    if n > MAX_N:
-        raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
-    rho = _check_rho(params)
-    tau, rho_n, factor = _boolean_interval(n, rho)
-    with mpmath.workdps(DPS):
-        out = {"tau_n": _up(_hi(tau)), "rho_n": _up(_hi(rho_n)), "factor": _down(_lo(factor)),
-               "log10_factor": _log10(_lo(factor)), "certified": True, "reason": _BOOLEAN_REASON}
-    _, log_om = _boolean_chi2(n, rho)
-    out.update(_chi2_values(log_om, float(rho) ** 2, _CHI2_NOTE))
-    return out
-
-
-def boolean_cluster(params: dict) -> dict:
-    """One n of :func:`boolean_cluster_rows` (the certified η_KL route, falling back to the BSC route), plus
-    ``arb_check``: the arb spot check of τ_n (:func:`boolean_tau_arb`) when n <= 2000."""
-    n = params["n"]
-    if n > MAX_N:
-        raise LimitExceeded(f"n = {n} exceeds the boolean-cluster limit {MAX_N}")
-    row = boolean_cluster_rows(params, [n])[0]
-    if n <= ARB_CHECK_MAX_N:
-        lo, hi, how = boolean_tau_arb(n, _check_rho(params))
-        row["arb_check"] = {"tau_n": [lo, hi], "how": how}
-    return row
-
-
-def _lup(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
-    """A float64 log-space value moved up by FLOAT_REL · (1 + |v| + size) (size: magnitude of its terms)."""
-    return v + FLOAT_REL * (1 + np.abs(v) + size)
-
-
-def _ldown(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
-    return v - FLOAT_REL * (1 + np.abs(v) + size)
-
-
-def _certified_rows(tau_hi: np.ndarray, log_om_lo: np.ndarray, log_rho_factor_hi: float, reasons) -> list[dict]:
-    """Rows from float64 bounds: τ_n ≤ tau_hi, log(1 − τ_n) ≥ log_om_lo and log of the ρ_n/τ_n multiplier ≤
-    log_rho_factor_hi; ρ_n ≤ tau_hi · e^{log_rho_factor_hi} and the factor ≥ (1 − τ_n)/ρ_n, rounded outward."""
-    tau_hi = np.minimum(tau_hi, 1.0)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        rho_hi = np.minimum(_lup(np.log(tau_hi) + log_rho_factor_hi), 0.0)
-        rho_n = np.exp(rho_hi) * (1 + FLOAT_REL)
-        rho_n = np.where(tau_hi > 0, np.minimum(rho_n, 1.0), 0.0)
-        log_f = _ldown(log_om_lo - np.log(tau_hi) - log_rho_factor_hi)
-        factor = np.exp(log_f) * (1 - FLOAT_REL)
-    factor = np.where(np.isinf(factor), np.finfo(float).max, factor)
-    rows = []
-    for i in range(len(tau_hi)):
-        if tau_hi[i] <= 0 or not math.isfinite(log_rho_factor_hi):
-            f, l10 = math.inf, None
-        elif not np.isfinite(log_om_lo[i]):
-            f, l10 = 0.0, None
-        else:
-            f, l10 = float(factor[i]), float(log_f[i] / math.log(10)) - FLOAT_REL * (1 + abs(log_f[i]))
-        rows.append({"tau_n": float(tau_hi[i]), "rho_n": float(rho_n[i]), "factor": f, "log10_factor": l10,
-                     "certified": True, "reason": reasons if isinstance(reasons, str) else reasons[i]})
-    return rows
-
-
-def _boolean_bsc_rows(rho: Fraction, ns: np.ndarray) -> list[dict]:
-    """The BSC-factorization route at every n (float64 with the outward slack :data:`FLOAT_REL`)."""
-    with mpmath.workdps(DPS), _iv_dps(DPS):
-        r = _iv(rho)
-        a_hi = _up(_hi(iv.log((1 + r) / (1 - r)) / 2))        # tau_n and 1/(1 - tau_n) increase with a
-        log_rho2_hi = _up(_hi(2 * iv.log(r)))
-    u = ns * a_hi                                              # n a, rounded to nearest: relative error 2^-53
-    e = np.exp(-2 * u)
-    t = -np.expm1(-2 * u) / (1 + e)                            # tanh(n a): relative error a few ulp
-    tau_hi = np.minimum(t * t * (1 + FLOAT_REL), 1.0)
-    log_om_lo = _ldown(math.log(4) - 2 * u - 2 * np.log1p(e), 2 * u)   # log sech^2(n a)
-    return _certified_rows(tau_hi, log_om_lo, log_rho2_hi, _BOOLEAN_REASON)
-
-
-def boolean_cluster_rows(params: dict, ns) -> list[dict]:
-    """Certified τ_n = η_KL(law of S_n, S_n → θ) and ρ_n = ρ² τ_n at every n of ``ns`` (the tilt route,
-    :mod:`derive.channels.tilt`), falling back per row to the BSC route (:func:`boolean_cluster_bsc`) where the
-    tilt certificate is not completed; each row names its ``route``. Float64 with outward margins."""
-    rho = _check_rho(params)
-    ns = _check_ns(ns, "boolean-cluster")
-    bsc = _boolean_bsc_rows(rho, ns)
-    log_om = _boolean_chi2_many(ns, rho)
-    with mpmath.workdps(DPS), _iv_dps(DPS):
-        log_rho2_hi = _up(_hi(2 * iv.log(_iv(rho))))
-    tau_hi, log_om_lo, reasons, routes = _boolean_tilt(ns, rho, log_om, np.array([r["tau_n"] for r in bsc]))
-    tilt = _certified_rows(np.where(np.isnan(tau_hi), 1.0, tau_hi), np.where(np.isnan(log_om_lo), -np.inf, log_om_lo),
-                           log_rho2_hi, reasons)
-    _, lam_note = boolean_lambda(params)
-    info = _info_of(params)
-    rows = []
-    for i, (b, t, lo) in enumerate(zip(bsc, tilt, log_om)):
-        # the larger certified factor; within relative 1e-9 (the tilt cover's slack) the tilt route is kept
-        use_tilt = not math.isnan(tau_hi[i]) and not b["factor"] > t["factor"] * (1 + 1e-9)
-        row = dict(t) if use_tilt else dict(b, reason=reasons[i] if math.isnan(tau_hi[i]) else _BOOLEAN_REASON)
-        row["route"] = routes[i] if use_tilt or math.isnan(tau_hi[i]) else ROUTE_BSC_BETTER
-        row["tau_n_bsc"], row["rho_n_bsc"] = b["tau_n"], b["rho_n"]
-        row["factor_bsc"], row["log10_factor_bsc"] = b["factor"], b["log10_factor"]
-        row.update(_chi2_values(float(lo), float(rho) ** 2, _CHI2_NOTE_TILT))
-        row.update(paper_route(int(ns[i]), rho, params, info if info is not None else 0.0))
-        if info is None and row["paper_note"].startswith("the paper's delta"):
-            row["paper_note"] = "the paper's route needs C_alpha: --set alpha=... or info=..."
-        row["routes"] = {"bsc_factorization": {"factor": b["factor"], "certified": True},
-                         "eta_kl_tilt": ({"factor": t["factor"], "certified": True} if not math.isnan(tau_hi[i])
-                                         else {"factor": None, "certified": False, "note": reasons[i]}),
-                         "paper_approximate_sdpi": {"factor": row["factor_paper"], "bound": row["bound_paper"],
-                                                    "certified": False, "note": row["paper_note"]},
-                         "reported": "the larger certified factor: " + row["route"]}
-        if lam_note:
-            row["lambda_note"] = lam_note
-        rows.append(row)
-    return rows
-
-
-#: The numeric tilt cover (rows the analytic certificate does not reach) gets at most this many seconds per
-#: call of the many-n path; rows beyond it fall back to the BSC route (and say so).
-TILT_ROWS_BUDGET = 3.0
-#: Seconds for one row's cover at most.
-TILT_ROW_BUDGET = 0.25
-#: :func:`boolean_cluster` adds an arb spot check of τ_n up to this n.
-ARB_CHECK_MAX_N = 2000
-#: Relative slack of the numeric cover's upper end above η_χ² (far below the 1e-6 the tables show).
-TILT_SLACK = 1e-9
-
-_TILT_ANALYTIC = ("tau_n = eta_KL(law of S_n, S_n -> theta) = eta_chi2 = E[tanh^2(a S_n)], certified: the symmetric "
-                  "analytic chi-criterion (derive.channels.tilt, section 4: chi(v) <= chi(0) for every tilt v); "
-                  "1 - tau_n = E[sech^2(a S_n)] summed in float64 with outward margins and a log-concave window tail "
-                  "bound; rho_n = rho^2 tau_n by composition through theta [Polyanskiy & Wu 2017]")
-_TILT_COVER = ("tau_n = eta_KL(law of S_n, S_n -> theta) = eta_chi2 = E[tanh^2(a S_n)], certified: chi-criterion cell "
-               "cover of the tilt (derive.channels.tilt, section 5; float64 with outward margins); rho_n = rho^2 tau_n "
-               "by composition through theta [Polyanskiy & Wu 2017]")
-_TILT_UPPER = ("tau_n <= the upper end of the certified tilt cover of eta_KL(law of S_n, S_n -> theta) (derive.channels."
-               "tilt, section 5; eta_KL = eta_chi2 not certified at this n); rho_n = rho^2 tau_n by composition")
-_CHI2_NOTE_TILT = ("maximal-correlation (eta_chi2) values; eta_chi2 <= eta_KL, and they are certified values of "
-                   "eta_KL exactly on the rows whose route is 'eta_KL = eta_chi2'")
-
-ROUTE_ANALYTIC = "eta_KL = eta_chi2 (tilt, analytic chi-criterion)"
-ROUTE_COVER = "eta_KL = eta_chi2 (tilt, cell cover)"
-ROUTE_UPPER = "eta_KL <= tilt cover upper end"
-ROUTE_FALLBACK = "fallback: BSC factorization (tilt certificate not completed)"
-ROUTE_BSC_BETTER = "BSC factorization (larger than the tilt route's certified factor here)"
-
-
-def _boolean_law(n: int, rho: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """f(s) = P(θ = +1 | S = s), 1 − f(s) and P(S = s), s = 0..n: arb balls (128 bits) rounded to the nearest
-    float, so every entry is within one ulp (plus 2^-100 relative) of its exact value; the last item is the
-    extra relative input error for :func:`derive.channels.tilt.eta_kl_binary_float` (0: inside its 16 ulp)."""
-    import flint
-
-    flint.ctx.prec = 128 + 2 * int(math.log2(n + 2))
-    r = flint.arb(flint.fmpq(rho.numerator, rho.denominator))
-    a2 = ((1 + r) / (1 - r)).log()                            # 2 atanh rho
-    p, q = (1 + r) / 2, (1 - r) / 2
-    f, om, P = np.empty(n + 1), np.empty(n + 1), np.empty(n + 1)
-    c = flint.arb(1)
-    for s in range(n + 1):
-        e = (-a2 * (2 * s - n)).exp()
-        f[s] = float(1 / (1 + e))
-        om[s] = float(e / (1 + e))
-        P[s] = float(c * (p ** s * q ** (n - s) + q ** s * p ** (n - s)) / 2)
-        c = c * (n - s) / (s + 1)
-    return f, om, P, 0.0
-
-
-def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np.ndarray):
-    """Per n: (upper end of τ_n, lower end of log(1 − τ_n), reason, route), NaN where the tilt route gives no
-    improvement on the BSC route. ``log_om``: the float64 window sum log E[sech²(a S_n)] (= log(1 − η_χ²))."""
-    import time
-
-    a = math.atanh(float(rho))
-    size = 2 * ns * a
-    # the log-factorial table is a cumulative sum of n float64 logs: absolute error <= (n + 1) 2u log(n!) (recursive
-    # summation), plus the n log p terms; moved outward by that on top of the FLOAT_REL slack
-    nf = ns.astype(float)
-    lfact = np.where(nf > 1, nf * np.log(np.maximum(nf, 1.0)), 1.0) + 1
-    table_err = (nf + 1) * 2.0 ** -52 * (lfact + nf * (abs(math.log1p(float(rho))) + abs(math.log1p(-float(rho)))) + 1)
-    log_x_lo = _ldown(log_om, size) - table_err
-    log_x_hi = _lup(log_om, size) + table_err + np.log1p((ns + 1.0) * math.exp(-CHI2_WINDOW_NATS))   # + window tail
-    tau = np.full(len(ns), np.nan)
-    log_om_lo = np.full(len(ns), np.nan)
-    reasons = [_BOOLEAN_REASON] * len(ns)
-    routes = [ROUTE_FALLBACK] * len(ns)
-    pending = []
-    for i in range(len(ns)):
-        if symmetric_certificate(math.exp(log_x_hi[i])) is not None:
-            tau[i] = min(-math.expm1(log_x_lo[i]) * (1 + FLOAT_REL), 1.0)
-            log_om_lo[i] = log_x_lo[i]
-            reasons[i], routes[i] = _TILT_ANALYTIC, ROUTE_ANALYTIC
-        else:
-            pending.append(i)
-    deadline = time.perf_counter() + TILT_ROWS_BUDGET
-    for i in sorted(pending, key=lambda j: ns[j]):
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        n = int(ns[i])
-        f, om, P, err = _boolean_law(n, rho)
-        chi0 = -math.expm1(float(log_om[i]))
-        b = eta_kl_binary_float(f, P, omf=om, symmetric=True, budget=min(TILT_ROW_BUDGET, left),
-                                slack=TILT_SLACK * max(chi0, 1e-300), input_rel=err)
-        up = float(b.upper)
-        if b.equal and b.one_minus_lower and b.one_minus_lower > 0:
-            tau[i] = up
-            log_om_lo[i] = _ldown(np.array([math.log(b.one_minus_lower)]))[0]
-            reasons[i], routes[i] = _TILT_COVER, ROUTE_COVER
-        elif up < tau_bsc[i] and up < 1:
-            tau[i] = up
-            log_om_lo[i] = _ldown(np.array([math.log1p(-up)]))[0]
-            reasons[i], routes[i] = _TILT_UPPER, ROUTE_UPPER
-    for i in range(len(ns)):
-        if routes[i] == ROUTE_FALLBACK:
-            why = ("the cell cover did not beat it within its time budget" if i in pending else "")
-            reasons[i] = (f"fallback ({why or 'tilt certificate not completed'}; the tilt rows of this call share "
-                          f"{TILT_ROWS_BUDGET:g} s): " + _BOOLEAN_REASON)
-    return tau, log_om_lo, reasons, routes
-
-
-def boolean_tau_arb(n: int, rho: Fraction) -> tuple[float, float, str]:
-    """An arb spot check of τ_n = η_KL(law of S_n, S_n → θ): ``(lo, hi, how)``.
-
-    1 − η_χ² = E[sech²(a S_n)] is summed over all n + 1 values in arb (256 bits + 4 n); when the symmetric
-    analytic certificate holds the bracket is the η_χ² ball, else (n <= 60) the exact-rational cover
-    :func:`derive.channels.tilt.eta_kl_binary`, else ``(nan, nan, "not checked")``."""
-    import flint
-
-    from derive.channels.tilt import eta_kl_binary
-
-    rho = Fraction(rho)
-    flint.ctx.prec = 256 + 4 * int(n)
-    r = flint.arb(flint.fmpq(rho.numerator, rho.denominator))
-    p, q = (1 + r) / 2, (1 - r) / 2
-    A = flint.arb(0)
-    for s in range(n + 1):
-        bp = p ** s * q ** (n - s)
-        bq = q ** s * p ** (n - s)
-        A += flint.arb(math.comb(n, s)) * bp * bq / (bp + bq)      # 2 P(s) f(s) (1 - f(s))
-    x = 2 * A                                                   # 1 - eta_chi2 = 4 A_0 (p bar = 1/2)
-    xl, xh = x.lower(), x.upper()
-    lo_om, hi_om = float(xl), float(xh)
-    if symmetric_certificate(hi_om * (1 + 1e-12)) is not None:
-        return (-math.expm1(math.log(hi_om)) if hi_om > 0 else 1.0) * (1 - 1e-15), \
-            (-math.expm1(math.log(lo_om)) if lo_om > 0 else 1.0) * (1 + 1e-15), \
-            "arb: 1 - eta_chi2 = E[sech^2(a S)] ball, symmetric analytic certificate"
-    if n <= 60:
-        pq, qq = (1 + rho) / 2, (1 - rho) / 2
-        fs, Ps = [], []
-        for s in range(n + 1):
-            bp, bq = pq ** s * qq ** (n - s), qq ** s * pq ** (n - s)
-            fs.append(bp / (bp + bq))
-            Ps.append(math.comb(n, s) * (bp + bq) / 2)
-        b = eta_kl_binary(fs, Ps, budget=5.0)
-        return float(b.lower), float(b.upper), f"arb: exact-rational tilt cover ({b.route})"
-    return math.nan, math.nan, "not checked (no analytic certificate and n > 60)"
-
-
-# ---------------------------------------------------------------------------- a new distribution
 
 @dataclass(frozen=True)
 class _Model:
@@ -755,8 +134,12 @@ DOBRUSHIN_MARGIN = 1e-9
 
 _SYMMETRIC_HOW = ("binary theta, symmetric posteriors: the backward channel factors through BSC((1 - t)/2), "
                   "t = its Dobrushin coefficient, input-free eta_KL = t^2 [Ahlswede & Gacs 1976]")
+
+
 _DOEBLIN_HOW = ("Doeblin: eta_KL <= eta_TV <= 1 - sum_t min_c P(theta = t | c) (minimum at one-output "
                 "types by AM-GM; exact Dobrushin for binary theta) [Cohen, Kemperman & Zbaganu 1998]")
+
+
 _DOBRUSHIN_HOW = ("Dobrushin: eta_KL <= eta_TV(type -> theta) = max_A (max_c P(A | c) - min_c P(A | c)) over all "
                   f"observation types (float64, + {DOBRUSHIN_MARGIN:g} for rounding) [Cohen, Kemperman & Zbaganu 1998]")
 
@@ -881,8 +264,6 @@ def _cluster_chi2(M: _Model, n: int) -> dict:
             "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10) if rho_c > 0 else None,
             "chi2_note": _CHI2_NOTE + "; rho_n_chi2 = eta_chi2(prior, K) * tau_n_chi2 (composition)"}
 
-
-# ---------------------------------------------------------------------------- a new distribution, many n at once
 
 @lru_cache(maxsize=32)
 def _vertex_floats(M: _Model) -> tuple:
@@ -1176,21 +557,41 @@ def cluster(params: dict) -> dict:
 #: observation types per n (the closed-form certificate of a mirror-symmetric model on up to
 #: :data:`MAX_CHI2_TYPES`), and spends at most :data:`CLUSTER_TILT_BUDGET` seconds per call.
 TILT_MAX_TYPES = 5000
+
+
 CLUSTER_TILT_BUDGET = 1.0
+
+
 _CLUSTER_TILT = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified tilt cover (derive.channels.tilt, "
                  "section 5; float64 with outward margins){eq}; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by "
                  "composition through theta")
+
+
 _CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values (derive.channels.tilt, tilt_multi): current route "
                        "kept")
+
+
 #: θ with 3–4 values: the cover of derive.channels.tilt_multi per n, on at most this many observation types, for the
 #: :data:`MULTI_MAX_ROWS` smallest n of a call, with a fixed number of bisections per n (so the printed values do
 #: not depend on the machine's load; :data:`MULTI_ROW_BUDGET` seconds is only a safety stop).
 MULTI_MAX_TYPES = 400
+
+
 MULTI_MAX_ROWS = 4
+
+
 MULTI_SPLITS = 600
+
+
 MULTI_ROW_BUDGET = 30.0
+
+
 MULTI_SLACK = 1e-4
+
+
 ROUTE_MULTI = "eta_KL <= tilt cover upper end (q-valued theta)"
+
+
 _CLUSTER_MULTI = ("tau_n <= eta_KL(law of the type, type -> theta) from the certified cover of the output-mean simplex "
                   "(derive.channels.tilt_multi; theta has {q} values; eta_chi2 = {chi:.6g} <= eta_KL, equality not "
                   "certified by this route); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through "
@@ -1274,8 +675,14 @@ def _mirror(M: _Model, a: int, b: int) -> bool:
 #: k = −16..16) and at most this much work (observation types × grid points, summed over the rows, smallest n first;
 #: a count, so the rows do not depend on the machine's load).
 CHI_SUP_GRID = np.concatenate([-(10.0 ** (np.arange(-16, 17) / 8))[::-1], [0.0], 10.0 ** (np.arange(-16, 17) / 8)])
+
+
 CHI_SUP_WORK = 4e7
+
+
 ROUTE_CHI_SUP = "eta_KL <= sup over tilts of eta_chi2 (weighted-average bound)"
+
+
 _CLUSTER_CHI_SUP = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts Q_v ~ P e^(v f) (the ratio along the tilt "
                     "is a weighted average of these, derive.channels.tilt section 2); 1 - eta_chi2(Q_v) = a(v) + b(v) with "
                     "a = E_{{P f e^(vf)}}[1 - f] decreasing and b = E_{{P (1 - f) e^(vf)}}[f] increasing, so on [v1, v2] it is "
@@ -1442,61 +849,3 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             out[i].update(keep)
             out[i]["route"] = routes[i]
     return out
-
-
-TEMPLATES: dict[str, Template] = {
-    "gaussian-cluster": Template(
-        "gaussian-cluster", ("n",), {"d": 1.0},
-        gaussian_cluster,
-        "mem_n >= (1 - r2)/(n * r2^2) * I(M; X)",
-        r"\mathrm{mem}_n \ge \frac{1 - r^2}{n r^4}\, I(M; X)",
-        "Gaussian clustering (FKL25 section 4.1, Theorem 10 in PMLR): theta ~ N(0, I_d), X_i = theta + sigma Z_i, r^2 = 1/(1 + sigma^2)",
-        params=("n", "r2", "sigma", "d", "info", "alpha"), rows=gaussian_cluster_rows),
-    "boolean-cluster": Template(
-        "boolean-cluster", ("n",), {"d": 1.0},
-        boolean_cluster,
-        "mem_n >= (1 - tau_n)/rho_n * I(M; X), tau_n = eta_KL(law of S_n, S_n -> theta) (certified), rho_n = rho^2 tau_n",
-        r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X), \quad \tau_n = \eta_{\mathrm{KL}}(P_{S_n}, S_n \to \theta),\ \rho_n = \rho^2 \tau_n",
-        "Boolean clustering (FKL25 section 4.2, Theorem 12 in PMLR): theta uniform on {+-1}^d, coordinates through BSC((1 - rho)/2)",
-        params=("n", "rho", "lambda", "C", "d", "M", "logM", "info", "alpha"), rows=boolean_cluster_rows),
-    "cluster": Template(
-        "cluster", ("n",), {"d": 1.0},
-        cluster,
-        "mem_n >= (1 - tau_n)/rho_n * I(M; X)",
-        r"\mathrm{mem}_n \ge \frac{1 - \tau_n}{\rho_n}\, I(M; X)",
-        "a new cluster model: theta_j ~ --prior, each observation is theta_j through --channel",
-        params=("n", "d", "info", "alpha", "prior", "rows"), rows=cluster_rows),
-}
-
-
-def _register_sparse() -> None:
-    from derive.templates.sparse import sparse_hypercube
-
-    TEMPLATES["sparse-hypercube"] = Template(
-        "sparse-hypercube", ("n", "d", "nu"), {"alpha": 1 / 3},
-        sparse_hypercube,
-        "mem_n >= C*_alpha/rho_n - d (h(nu) + nu) bits, rho_n = (nu/(nu + (1 - nu) 2^(1-n)))^2",
-        r"\mathrm{mem}_n \ge \frac{C^*_\alpha}{\rho_n} - d\,(h(\nu) + \nu), \quad "
-        r"\rho_n = \Bigl(\frac{\nu}{\nu + (1 - \nu) 2^{1-n}}\Bigr)^2",
-        "Sparse Boolean hypercube (FKL25 section 4.3, Thm 13): a coordinate is in S w.p. nu, X_S = y_S; bits; "
-        "rho_n corrected from the paper's xi^2 to (2 xi)^2",
-        params=("n", "d", "nu", "alpha"))
-
-
-_register_sparse()
-
-
-def _register_singletons() -> None:
-    from derive.templates.singletons import singletons
-
-    TEMPLATES["singletons"] = Template(
-        "singletons", ("n",), {},
-        singletons,
-        "I(M; X | P) >= E[#singletons] * info, E[#singletons] = n (1 - 1/N)^(n - 1)",
-        r"I(M; X \mid P) \ge n\,(1 - 1/N)^{n-1} \cdot \mathrm{info}",
-        "BBFST21 singletons: n samples from N equally likely subpopulations (N defaults to n); info = bits each "
-        "singleton forces (default 1)",
-        params=("n", "N", "info"))
-
-
-_register_singletons()

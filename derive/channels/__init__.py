@@ -8,7 +8,7 @@ Untrusted numerics with certificates: bracket ends come from exact rationals or 
 enclosures and say which theorem or witness gives them (see :mod:`derive.channels.coefficients`).
 """
 
-from derive.channels.coefficients import (Bracket, Chi2, Coefficient, as_input, closed_form, eta_chi2, eta_chi2_sup,
+from derive.channels.coefficients import (Bracket, Chi2, CoefficientValue, as_input, closed_form, eta_chi2, eta_chi2_sup,
                                           eta_kl, eta_tv, kl_ratio)
 from derive.channels.library import (AWGN, BEC, BSC, QSC, Channel, Composition, FiniteChannel, Matrix, Product, Z,
                                      compose, from_spec, product)
@@ -16,6 +16,6 @@ from derive.channels.library import (AWGN, BEC, BSC, QSC, Channel, Composition, 
 __all__ = [
     "Channel", "FiniteChannel", "BSC", "BEC", "Z", "QSC", "AWGN", "Matrix", "Product", "Composition",
     "product", "compose", "from_spec",
-    "Coefficient", "Chi2", "Bracket", "eta_tv", "eta_chi2", "eta_chi2_sup", "eta_kl", "as_input", "closed_form",
+    "CoefficientValue", "Chi2", "Bracket", "eta_tv", "eta_chi2", "eta_chi2_sup", "eta_kl", "as_input", "closed_form",
     "kl_ratio",
 ]

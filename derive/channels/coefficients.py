@@ -52,7 +52,7 @@ from derive.errors import InvalidArgument
 from derive.kernel.coefficients import closed_form_eta_kl
 
 __all__ = [
-    "Coefficient",
+    "CoefficientValue",
     "Chi2",
     "Bracket",
     "eta_tv",
@@ -75,7 +75,7 @@ TWO_POINT = "two-point reduction: the sup over inputs is reached on two-symbol i
 
 
 @dataclass(frozen=True)
-class Coefficient:
+class CoefficientValue:
     """A coefficient's value and how it was obtained."""
 
     value: Fraction
@@ -196,21 +196,21 @@ def _show_input(P: Sequence[Fraction]) -> str:
 
 # ----------------------------------------------------------------------------- eta_TV
 
-def eta_tv(K: Channel) -> Coefficient:
+def eta_tv(K: Channel) -> CoefficientValue:
     """``η_TV(K) = max_{x,x'} TV(K(·|x), K(·|x'))`` (Dobrushin), exact.
 
     For a float matrix, the exact value for its rows normalized exactly (see ``rational_rows``).
     AWGN: ``1`` (``sup_{x,x'} TV(N(x, 1), N(x', 1)) = 1``, not attained).
     """
     if isinstance(K, AWGN):
-        return Coefficient(Fraction(1), "sup over real inputs x, x' of TV(N(x,1), N(x',1)) = 1 "
+        return CoefficientValue(Fraction(1), "sup over real inputs x, x' of TV(N(x,1), N(x',1)) = 1 "
                                         "(approached as |x - x'| -> infinity, not attained)")
     K = _finite(K)
     rows = K.rational_rows()
     return _tv_on(rows, range(len(rows)))
 
 
-def _tv_on(rows: Sequence[Sequence[Fraction]], support: Sequence[int]) -> Coefficient:
+def _tv_on(rows: Sequence[Sequence[Fraction]], support: Sequence[int]) -> CoefficientValue:
     idx = list(support)
     best, pair = Fraction(0), None
     if len(idx) >= 2:
@@ -227,9 +227,9 @@ def _tv_on(rows: Sequence[Sequence[Fraction]], support: Sequence[int]) -> Coeffi
                     if pair is None or tv > best:
                         best, pair = tv, (idx[u], idx[v])
     if pair is None:
-        return Coefficient(Fraction(0), "a single input: every output distribution is the same (eta_TV = 0)")
+        return CoefficientValue(Fraction(0), "a single input: every output distribution is the same (eta_TV = 0)")
     i, j = pair
-    return Coefficient(best, f"Dobrushin: max over input pairs of TV(K(.|x), K(.|x')), attained at inputs "
+    return CoefficientValue(best, f"Dobrushin: max over input pairs of TV(K(.|x), K(.|x')), attained at inputs "
                              f"{i} and {j}; exact rational", True, pair)
 
 

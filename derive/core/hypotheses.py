@@ -541,7 +541,8 @@ class CopySpec:
             raise InvalidArgument(f"a copy step copies variables over others, not over themselves: {self}")
 
     def __str__(self) -> str:
-        return f"{self.copied} over {self.over}" if self.over else f"{self.copied} over nothing"
+        """The proof-file form (``C, D over A, B``; ``C over`` when copied over nothing), which reads back."""
+        return f"{self.copied} over {self.over}" if self.over else f"{self.copied} over"
 
 
 #: At most this many variables copied, and copied over, in one copy step (2^|A| (2^|C| - 1) equalities).

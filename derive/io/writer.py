@@ -495,11 +495,6 @@ def _distributions(proof: Any) -> list[str]:
     return sorted(names)
 
 
-def _copy_text(spec: Any) -> str:
-    side = lambda s: f"({s})" if len(s) > 1 else str(s)  # noqa: E731
-    return f"{side(spec.copied)} over {side(spec.over)}" if spec.over else f"{side(spec.copied)} over"
-
-
 def _write_arg(key: str, value: Any, units: str) -> str:
     from derive.io.reader import STEP_ARGS
 
@@ -516,7 +511,7 @@ def _write_arg(key: str, value: Any, units: str) -> str:
     if kind == "expressions":
         return f"{key} = {_list(format_expression(v, units) for v in value)}"
     if kind == "copy_specs":
-        return f"{key} = {_list(_copy_text(c) for c in value)}"
+        return f"{key} = {_list(str(c) for c in value)}"
     raise InvalidArgument(f"cannot write the step argument {key!r}")  # pragma: no cover
 
 

@@ -29,7 +29,7 @@ from derive.errors import (CertificateError, CyclicProof, DeriveError, Duplicate
 from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
-from derive.kernel.rules import RULES, copy_context, linear_terms, premise_terms
+from derive.kernel.rules import RULES, copy_context, step_terms
 from derive.kernel.wellformed import problems_of
 
 __all__ = ["check_proof", "check_step", "check_proposal", "Report", "StepResult", "Oracle", "StepGuard"]
@@ -145,7 +145,7 @@ def check_proposal(ctx: StepContext, proposal) -> Certificate:
     CertificateError
         If a term cannot be built or the combination does not give the claim.
     """
-    cert = certificate_of_proposal(proposal, linear_terms(ctx), ctx.hypotheses(), ctx.domains)
+    cert = certificate_of_proposal(proposal, step_terms(ctx), ctx.hypotheses(), ctx.domains)
     return check_certificate(ctx.claim, cert, ctx.domains)
 
 
@@ -263,7 +263,7 @@ def _check_theorem(proof, results: dict[str, StepResult], domains, oracle: Oracl
     try:
         if ctx.proposal is None:
             raise CertificateError("the theorem is not a non-negative combination of the listed steps")
-        cert = check_certificate(th.claim, certificate_of_proposal(ctx.proposal, premise_terms(ctx), ctx.hypotheses(),
+        cert = check_certificate(th.claim, certificate_of_proposal(ctx.proposal, step_terms(ctx), ctx.hypotheses(),
                                                                    domains), domains)
     except CertificateError as err:
         return replace(res, error=type(err).__name__, message=f"the listed steps do not give the theorem: {err.message}",

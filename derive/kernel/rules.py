@@ -30,7 +30,7 @@ from derive.kernel.linear import (Certificate, Proposal, Term, certificate_of_pr
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "copy_context"]
+__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "copy_context"]
 
 RULES: dict[str, Rule] = {}
 
@@ -127,6 +127,12 @@ def linear_terms(ctx: StepContext) -> list[Term]:
         if is_nonnegative(atom, ctx.domains):  # not a differential entropy (continuous variables)
             terms.append(nonneg_term(atom, ctx.domains, f"{sympy.sstr(atom)} >= 0"))
     return terms
+
+
+def step_terms(ctx: StepContext) -> list[Term]:
+    """The terms multipliers may name for ``ctx``: the theorem (``compose``) uses only its listed steps and
+    hypotheses (:func:`premise_terms`); a step also its atoms and ``nonneg`` arguments (:func:`linear_terms`)."""
+    return premise_terms(ctx) if ctx.rule == "compose" else linear_terms(ctx)
 
 
 def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:

@@ -2,7 +2,7 @@
 
 :func:`search_oracle` is the default oracle of :func:`derive.checking.check`: for a ``linear``,
 ``shannon`` or ``copy`` step (and the theorem) without a certificate in the file it solves for
-multipliers over the terms the kernel itself builds for the step (:func:`derive.kernel.rules.linear_terms`;
+multipliers over the terms the kernel itself builds for the step (:func:`derive.kernel.rules.step_terms`;
 the theorem uses only its listed steps) by exact linear algebra (sympy ``linsolve`` over the rational
 functions of the parameters), in growing groups, with a bounded subset retry, and an equality as two
 inequalities. It keeps a candidate only if :func:`~derive.kernel.linear.check_certificate` accepts it and
@@ -20,6 +20,7 @@ from typing import Callable, Mapping, Sequence
 import sympy
 from sympy import S
 
+from derive.core.exprs import to_expr
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.parameters import Domain
 from derive.core.statements import Statement
@@ -27,18 +28,13 @@ from derive.errors import CertificateError, DeriveError
 from derive.kernel.context import StepContext
 from derive.kernel.linear import (Certificate, Proposal, Term, TwoSidedCertificate, certificate_of_proposal,
                                   check_certificate)
-from derive.kernel.rules import linear_terms, premise_terms
+from derive.kernel.rules import step_terms
 
 __all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_oracles", "proposal_of_certificate",
-           "default_oracle", "step_terms"]
+           "default_oracle"]
 
 #: Non-negative quantities the subset retry of :func:`find_certificate` draws from (pairs: at most 66 solves).
 _SUBSET_POOL = 11
-
-
-def step_terms(ctx: StepContext) -> list[Term]:
-    """The kernel's terms for ``ctx``: the theorem (``compose``) uses only its listed steps and hypotheses."""
-    return premise_terms(ctx) if ctx.rule == "compose" else linear_terms(ctx)
 
 
 def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
@@ -60,7 +56,7 @@ def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | 
     values = next(iter(sol))
     free = set().union(*[v.free_symbols for v in values]) & set(unknowns)
     zero = {u: 0 for u in free}
-    return Certificate(list(zip(terms, [sympy.cancel(sympy.sympify(v).subs(zero)) for v in values])))
+    return Certificate(list(zip(terms, [sympy.cancel(to_expr(v).subs(zero)) for v in values])))
 
 
 def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[sympy.Symbol, Domain],
@@ -163,7 +159,7 @@ def proposal_of_certificate(ctx: StepContext, cert: Certificate, origin: str) ->
     own = step_terms(ctx)
     labels, nonneg, zero = [], [], []
     for t, m in cert.multipliers:
-        if is_zero_coefficient(sympy.sympify(m)):
+        if is_zero_coefficient(to_expr(m)):
             continue
         same = next((o for o in own if o.kind == t.kind and (o.form - t.form).is_zero()), None)
         if same is not None:

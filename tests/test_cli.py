@@ -90,7 +90,7 @@ def test_compose_prints_the_composed_bound(capsys):
     code, out, _ = run(["compose", str(PROOFS / "sdpi_chain.toml"), "--json"], capsys)
     data = json.loads(out)
     assert code == 0 and data["status"] == "proved"
-    assert "(1 - 2*delta)**4" in data["bound"] or "(2*delta - 1)**4" in data["bound"]
+    assert "(1 - 2*delta)^4" in data["bound"] or "(2*delta - 1)^4" in data["bound"]
     assert "\\le" in data["latex"]
 
 

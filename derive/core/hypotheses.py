@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from derive.core.notation import show
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
 from derive.core.variables import MAX_EXPANDED_RANGE, RV, FamilyMember, FamilyRange, RVSet
@@ -195,7 +196,7 @@ class MarkovFamily(Hypothesis):
         return RVSet(*self.before, *FamilyRange.make(self.family, self.lo, self.hi), *self.after)
 
     def __str__(self) -> str:
-        run = f"{self.family}[{sympy.sstr(self.lo)}] -> ... -> {self.family}[{sympy.sstr(self.hi)}]"
+        run = f"{self.family}[{show(self.lo)}] -> ... -> {self.family}[{show(self.hi)}]"
         return " -> ".join([*(_group(s) for s in self.before), run, *(_group(s) for s in self.after)])
 
 
@@ -321,9 +322,9 @@ class ChannelSpec:
 
     def __str__(self) -> str:
         if self.name == "matrix":
-            rows = ", ".join("[" + ", ".join(sympy.sstr(v) for v in r) + "]" for r in self.rows or ())
+            rows = ", ".join("[" + ", ".join(show(v) for v in r) + "]" for r in self.rows or ())
             return f"matrix([{rows}])"
-        return f"{self.name}({', '.join(sympy.sstr(p) for p in self.params)})"
+        return f"{self.name}({', '.join(show(p) for p in self.params)})"
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ class Channel(Hypothesis):
                                       f"blocks of equal length (Y[1..n] | X[1..n]); got {self}")
             if sympy.expand((out[2] - out[1]) - (inp[2] - inp[1])) != 0:
                 raise InvalidArgument(f"the blocks of the memoryless channel {self} do not provably have the same "
-                                      f"length ({sympy.sstr(out[2] - out[1] + 1)} vs {sympy.sstr(inp[2] - inp[1] + 1)})")
+                                      f"length ({show(out[2] - out[1] + 1)} vs {show(inp[2] - inp[1] + 1)})")
 
     @property
     def is_product(self) -> bool:
@@ -405,7 +406,7 @@ class ChannelFamily(Hypothesis):
         shift = sympy.expand(out.index - self.index)
         if not shift.is_Integer:
             raise InvalidArgument(f"the output's index must be {self.index} plus an integer constant but got "
-                                  f"{sympy.sstr(out.index)}")
+                                  f"{show(out.index)}")
         for item in self.input.args:
             if isinstance(item, FamilyRange) and (item.family == out.family or self.index in item.free_symbols):
                 raise InvalidArgument(f"the input of a channel family may not hold the block {item}; list members")
@@ -449,7 +450,7 @@ class ChannelFamily(Hypothesis):
 
     def __str__(self) -> str:
         return (f"{self.output} | {self.input} ~ {self.spec} for {self.index} in "
-                f"{sympy.sstr(self.lo)}..{sympy.sstr(self.hi)}")
+                f"{show(self.lo)}..{show(self.hi)}")
 
 
 @dataclass(frozen=True)

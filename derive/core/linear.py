@@ -25,6 +25,7 @@ import sympy
 from sympy import Basic, S
 
 from derive.core.exprs import to_expr
+from derive.core.notation import show
 from derive.core.quantities import D, H, I, TV, has_information
 from derive.core.variables import InternalSymbol, RVSet, provably_nonnegative
 from derive.errors import InvalidArgument
@@ -121,7 +122,7 @@ class LinearForm:
         return hash(frozenset(self.terms))
 
     def __repr__(self) -> str:
-        return f"LinearForm({sympy.sstr(self.as_expr())})"
+        return f"LinearForm({show(self.as_expr())})"
 
 
 def _atom(a: Basic) -> LinearForm:

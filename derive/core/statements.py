@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from derive.core.notation import show
 from derive.errors import InvalidArgument
 
 __all__ = ["Statement", "RELATIONS"]
@@ -62,7 +63,7 @@ class Statement:
         return self.lhs.free_symbols | self.rhs.free_symbols
 
     def __str__(self) -> str:
-        return f"{sympy.sstr(self.lhs)} {self.rel} {sympy.sstr(self.rhs)}"
+        return f"{show(self.lhs)} {self.rel} {show(self.rhs)}"
 
     def _latex(self, printer=None) -> str:
         from sympy import latex

@@ -22,6 +22,7 @@ from sympy.core.symbol import Str
 from sympy.core.sorting import default_sort_key
 
 from derive.core.exprs import to_expr
+from derive.core.notation import show
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
@@ -144,7 +145,7 @@ class FamilyMember(RVItem):
         return self.args[1]
 
     def __str__(self) -> str:
-        return f"{self.family}[{sympy.sstr(self.index)}]"
+        return f"{self.family}[{show(self.index)}]"
 
     __repr__ = __str__
 
@@ -199,7 +200,7 @@ class FamilyRange(RVItem):
         return self.args[2]
 
     def __str__(self) -> str:
-        return f"{self.family}[{sympy.sstr(self.lo)}..{sympy.sstr(self.hi)}]"
+        return f"{self.family}[{show(self.lo)}..{show(self.hi)}]"
 
     __repr__ = __str__
 

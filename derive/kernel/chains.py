@@ -24,6 +24,7 @@ from sympy import S
 
 from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, MarkovFamily
 from derive.core.linear import is_zero_coefficient
+from derive.core.notation import show
 from derive.core.quantities import I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
@@ -170,9 +171,9 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
     family, j, m = out.family, out.index, inp.index
     e = sympy.expand(j - m)
     if e.is_integer is not True:
-        raise ctx.side(f"the number of links {sympy.sstr(e)} is not provably an integer")
+        raise ctx.side(f"the number of links {show(e)} is not provably an integer")
     if not is_nonnegative(e, ctx.domains):
-        raise ctx.side(f"needs {inp} before {out} in the chain ({sympy.sstr(e)} >= 0 is not provable)")
+        raise ctx.side(f"needs {inp} before {out} in the chain ({show(e)} >= 0 is not provable)")
     if _mentions(u | w, family):
         raise ctx.mismatch(f"U and W must be outside the family {family}", _SHAPE)
     if not u.isdisjoint(w) or not u:
@@ -187,17 +188,17 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
             I(u, RVSet(out), w), "<=", I(u, RVSet(inp), w)))
     chain = _chain_covers(ctx, family, u | w, m, j, length)
     if chain is None:
-        raise ctx.side(f"needs the Markov chain {u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
-                         f"{family}[{sympy.sstr(j)}] ({u | w} in the links before the run), and no hypothesis this "
+        raise ctx.side(f"needs the Markov chain {u | w} -> {family}[{show(m)}] -> ... -> "
+                         f"{family}[{show(j)}] ({u | w} in the links before the run), and no hypothesis this "
                          f"step uses says so",
-                    suggestion=f"add `markov = \"{u | w} -> {family}[{sympy.sstr(m)}] -> ... -> "
-                               f"{family}[{sympy.sstr(j)}]\"` (or a longer chain) and list it in `uses`")
+                    suggestion=f"add `markov = \"{u | w} -> {family}[{show(m)}] -> ... -> "
+                               f"{family}[{show(j)}]\"` (or a longer chain) and list it in `uses`")
     links = _link_channels(ctx, family, m, j, length)
     if links is None:
-        raise ctx.side(f"needs a channel {family}[i] | {family}[i-1] for every i in {sympy.sstr(m + 1)}.."
-                         f"{sympy.sstr(j)}, and no hypothesis this step uses gives all of them",
-                    suggestion=f"add `channel = \"{family}[i] | {family}[i-1] ~ ... for i in {sympy.sstr(m + 1)}.."
-                               f"{sympy.sstr(j)}\"` and list it in `uses`")
+        raise ctx.side(f"needs a channel {family}[i] | {family}[i-1] for every i in {show(m + 1)}.."
+                         f"{show(j)}, and no hypothesis this step uses gives all of them",
+                    suggestion=f"add `channel = \"{family}[i] | {family}[i-1] ~ ... for i in {show(m + 1)}.."
+                               f"{show(j)}\"` and list it in `uses`")
     per_link: list[tuple[str, ChannelSpec, list[Coefficient]]] = []
     for hid, spec in links:
         options = _options(ctx, spec, None)
@@ -222,14 +223,14 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
         else:
             trusted = tuple(dict.fromkeys(c.fact for c in chosen if c.fact))
             status = ASSUMED if trusted else PROVED
-            bounds = ", ".join(f"{sympy.sstr(c.value)} ({c.source})" for c in chosen)
-            return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= 0 and >= {bounds}; induction over the "
-                                       f"{sympy.sstr(e)} links of {chain}", trusted=trusted)
+            bounds = ", ".join(f"{show(c.value)} ({c.source})" for c in chosen)
+            return RuleOutcome(status, f"eta = {show(eta)} >= 0 and >= {bounds}; induction over the "
+                                       f"{show(e)} links of {chain}", trusted=trusted)
     if ctx.args.get("eta") is not None and tried and not is_nonnegative(tried[0], ctx.domains):
-        raise ctx.side(f"eta = {sympy.sstr(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
+        raise ctx.side(f"eta = {show(tried[0])} is not provably >= 0 (the induction multiplies by eta)")
     best = smallest_value(per_link[0][2], ctx.domains)
     want = Statement(I(u, RVSet(out), w), "<=", best ** e * I(u, RVSet(inp), w))
-    raise RuleMismatch(f"the coefficient {sympy.sstr(coeff)} is not eta^{sympy.sstr(e)} for an eta provably >= "
-                       f"the contraction coefficient {sympy.sstr(best)} of each link"
-                       + ("" if ctx.args.get("eta") is None else f" (eta = {sympy.sstr(ctx.args['eta'])} given)"),
+    raise RuleMismatch(f"the coefficient {show(coeff)} is not eta^{show(e)} for an eta provably >= "
+                       f"the contraction coefficient {show(best)} of each link"
+                       + ("" if ctx.args.get("eta") is None else f" (eta = {show(ctx.args['eta'])} given)"),
                        step=ctx.step_id, rule=ctx.rule, expected=want, got=ctx.claim)

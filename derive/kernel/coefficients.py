@@ -29,6 +29,7 @@ from sympy import S
 
 from derive.core.channel_matrix import channel_matrix
 from derive.core.hypotheses import ChannelSpec
+from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
 from derive.kernel.report import TrustedFact
@@ -73,7 +74,7 @@ def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
     if spec.name == "AWGN":
         (s,) = spec.params
         return _cited(s / (1 + s), "eta_KL(AWGN(snr), Gaussian input N(0, snr)) = snr/(1 + snr)",
-                      input_law=f"N(0, {sympy.sstr(s)})")
+                      input_law=f"N(0, {show(s)})")
     return None
 
 
@@ -182,7 +183,7 @@ def decimal_at_least(x: sympy.Expr, digits: int = 5) -> tuple[sympy.Expr, str]:
     """A short decimal ``r >= x`` (``digits`` significant digits, rounded up) and its text, for a positive rational
     ``x``; anything else is returned as it is. Messages only: the kernel re-checks any constant a user writes."""
     if not (isinstance(x, sympy.Rational) and x > 0):
-        return x, sympy.sstr(x)
+        return x, show(x)
     k = digits - 1 - int(sympy.floor(sympy.log(x, 10)))
     m = int(sympy.ceiling(x * sympy.Integer(10) ** k))
     r = sympy.Rational(m) / sympy.Integer(10) ** k

@@ -30,6 +30,7 @@ from sympy import S
 
 from derive.core.exprs import to_expr
 from derive.core.linear import LinearForm, is_zero_coefficient, linear_form, normalize_coefficient
+from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.core.statements import Statement
 from derive.errors import CertificateError
@@ -52,7 +53,7 @@ class Term:
 
     def __str__(self) -> str:
         rel = ">= 0" if self.kind == "nonneg" else "== 0"
-        return f"{self.label}: {sympy.sstr(self.form.as_expr())} {rel}"
+        return f"{self.label}: {show(self.form.as_expr())} {rel}"
 
 
 @dataclass
@@ -66,9 +67,9 @@ class Certificate:
         return [(t, m) for t, m in self.multipliers if not is_zero_coefficient(m)]
 
     def __str__(self) -> str:
-        parts = [f"({sympy.sstr(sympy.factor(m))}) * [{t.label}]" for t, m in self.used()]
+        parts = [f"({show(sympy.factor(m))}) * [{t.label}]" for t, m in self.used()]
         if not is_zero_coefficient(self.residual):
-            parts.append(f"{sympy.sstr(self.residual)} (constant >= 0)")
+            parts.append(f"{show(self.residual)} (constant >= 0)")
         return " + ".join(parts) if parts else "0"
 
 
@@ -134,9 +135,9 @@ def certificate_of_proposal(proposal: Proposal, terms: Sequence[Term], hypothese
         mults.append((nonneg_term(e, domains), m))
     for e, m in proposal.zero:
         if not implies_zero(hypotheses, e):
-            raise CertificateError(f"the certificate uses [{sympy.sstr(e)} = 0], which is not a premise, a hypothesis "
+            raise CertificateError(f"the certificate uses [{show(e)} = 0], which is not a premise, a hypothesis "
                                    "consequence or a provably non-negative quantity")
-        mults.append((zero_term(e, f"{sympy.sstr(e)} = 0", "implied by a hypothesis"), m))
+        mults.append((zero_term(e, f"{show(e)} = 0", "implied by a hypothesis"), m))
     return Certificate(mults)
 
 
@@ -154,8 +155,8 @@ def nonneg_term(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], label:
         If ``expr >= 0`` cannot be proved.
     """
     if not is_nonnegative(expr, domains):
-        raise CertificateError(f"{sympy.sstr(expr)} is not provably >= 0, so it cannot be used as a non-negative term")
-    return Term(label or sympy.sstr(expr), linear_form(expr), "nonneg", "nonnegativity", expr)
+        raise CertificateError(f"{show(expr)} is not provably >= 0, so it cannot be used as a non-negative term")
+    return Term(label or show(expr), linear_form(expr), "nonneg", "nonnegativity", expr)
 
 
 def zero_term(expr: sympy.Expr, label: str, source: str = "") -> Term:
@@ -195,26 +196,26 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
         if is_zero_coefficient(m):
             continue
         if not _denominator_nonzero(m, domains):
-            raise CertificateError(f"the multiplier {sympy.sstr(m)} of [{term.label}] may be undefined "
+            raise CertificateError(f"the multiplier {show(m)} of [{term.label}] may be undefined "
                                    "(its denominator is not provably non-zero)")
         if term.kind == "nonneg":
             if claim.is_equality:
                 raise CertificateError(f"an equality cannot follow from the inequality [{term.label}]")
             if not is_nonnegative(m, domains):
-                raise CertificateError(f"the multiplier {sympy.sstr(m)} of [{term.label}] is not provably >= 0")
+                raise CertificateError(f"the multiplier {show(m)} of [{term.label}] is not provably >= 0")
         elif term.kind != "zero":
             raise CertificateError(f"unknown term kind {term.kind!r}")
         remainder = remainder - term.form.scale(m)
     leftover = {a: c for a, c in remainder.terms.items() if not is_zero_coefficient(c)}
     if leftover:
-        shown = " + ".join(f"{sympy.sstr(c)}*{sympy.sstr(a)}" for a, c in list(leftover.items())[:6])
+        shown = " + ".join(f"{show(c)}*{show(a)}" for a, c in list(leftover.items())[:6])
         raise CertificateError(f"the combination does not match the claim; left over: {shown}")
     r = remainder.const
     if claim.is_equality:
         if not is_zero_coefficient(r):
-            raise CertificateError(f"the combination differs from the claim by the constant {sympy.sstr(r)}")
+            raise CertificateError(f"the combination differs from the claim by the constant {show(r)}")
     elif not is_nonnegative(r, domains):
-        raise CertificateError(f"the remaining constant {sympy.sstr(r)} is not provably >= 0")
+        raise CertificateError(f"the remaining constant {show(r)} is not provably >= 0")
     return Certificate(list(cert.multipliers), r)
 
 

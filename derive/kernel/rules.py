@@ -17,6 +17,7 @@ from sympy import S
 from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MutuallyIndependent, block_of,
                                     copy_lemma_extension)
 from derive.core.linear import is_zero_coefficient, linear_form
+from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
@@ -88,7 +89,7 @@ def premise_terms(ctx: StepContext) -> list[Term]:
         eqs = h.equalities()
         for k, e in enumerate(eqs):
             label = hid if len(eqs) == 1 else f"{hid}[{k + 1}]"
-            terms.append(zero_term(e, label, f"hypothesis {hid}: {sympy.sstr(e)} = 0"))
+            terms.append(zero_term(e, label, f"hypothesis {hid}: {show(e)} = 0"))
     return terms
 
 
@@ -122,10 +123,10 @@ def linear_terms(ctx: StepContext) -> list[Term]:
     hyps = ctx.hypotheses()
     for atom in atoms:
         if isinstance(atom, I) and hyps and implies_independence(hyps, atom.left, atom.right, atom.given):
-            terms.append(zero_term(atom, f"{sympy.sstr(atom)} = 0", "implied by a hypothesis"))
+            terms.append(zero_term(atom, f"{show(atom)} = 0", "implied by a hypothesis"))
     for atom in atoms:
         if is_nonnegative(atom, ctx.domains):  # not a differential entropy (continuous variables)
-            terms.append(nonneg_term(atom, ctx.domains, f"{sympy.sstr(atom)} >= 0"))
+            terms.append(nonneg_term(atom, ctx.domains, f"{show(atom)} >= 0"))
     return terms
 
 
@@ -345,11 +346,11 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                         trusted.append(TrustedFact("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
                                                    "max_i eta_KL(P_i, K)", "Polyanskiy & Wu 2017; Witsenhausen 1975"))
                     status = ASSUMED if coeff.cited else PROVED
-                    return RuleOutcome(status, f"eta = {sympy.sstr(eta)} >= {sympy.sstr(coeff.value)} "
+                    return RuleOutcome(status, f"eta = {show(eta)} >= {show(coeff.value)} "
                                                f"({coeff.source})", trusted=tuple(trusted))
             best, text = decimal_at_least(smallest_value(options, ctx.domains))
             known = f"{text} (rounded up)" if best.is_Rational and best != smallest_value(options, ctx.domains) else text
-            raise RuleMismatch(f"the coefficient {sympy.sstr(eta)} is not provably >= the contraction "
+            raise RuleMismatch(f"the coefficient {show(eta)} is not provably >= the contraction "
                                f"coefficient of {ch.spec} that the kernel can certify, {known}",
                                step=ctx.step_id, rule=ctx.rule, expected=Statement(out_i, "<=", best * in_i),
                                got=ctx.claim, suggestion=f"use eta >= {text}")
@@ -441,7 +442,7 @@ def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
         if rng is None:
             continue
         if not is_nonnegative(hi - lo + 1, ctx.domains):
-            raise ctx.side(f"the range {lo}..{hi} may be shorter than empty (need {hi} - {lo} + 1 >= 0)")
+            raise ctx.side(f"the range {show(lo)}..{show(hi)} may be shorter than empty (need {show(hi - lo + 1)} >= 0)")
         # t = lo + s runs over lo..hi; s is a fresh integer >= 0, so X[lo..t-1] ∪ X[t] provably merges
         t = lo + fresh_symbol("s", integer=True, nonnegative=True)
         f_t = _with_upper(whole, rng, t)
@@ -508,12 +509,12 @@ def _additivity(ctx: StepContext, *, super_: bool) -> RuleOutcome:
         raise ctx.mismatch("the whole-family side does not match the summand",
                         Statement(expected_whole, ">=" if super_ else "<=", total))
     if not is_nonnegative(hi - lo + 1, ctx.domains):
-        raise ctx.side(f"the range {lo}..{hi} may be shorter than empty")
+        raise ctx.side(f"the range {show(lo)}..{show(hi)} may be shorter than empty")
     cond = p if super_ else (p | m)
     if not _independence_covers(ctx, family, lo, hi, cond):
-        what = f"{family}[{lo}..{hi}] mutually independent given {cond or 'nothing'}"
+        what = f"{family}[{show(lo)}..{show(hi)}] mutually independent given {cond or 'nothing'}"
         raise ctx.side(f"needs {what}, and no hypothesis this step uses says so",
-                    suggestion=f"add `mutually_independent = \"{family}[{lo}..{hi}]"
+                    suggestion=f"add `mutually_independent = \"{family}[{show(lo)}..{show(hi)}]"
                                + (f" | {cond}" if cond else "") + "\"` (or `iid`) and list it in `uses`")
     return RuleOutcome(PROVED, f"{family} members mutually independent given {cond or 'nothing'}")
 
@@ -576,8 +577,8 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     if any(ctx.domains.is_continuous(it) for it in x.args):
         raise ctx.side(f"Fano's inequality is for a discrete {x}; {x} is continuous here")
     return RuleOutcome(ASSUMED, "Fano's inequality", trusted=(TrustedFact(
-        f"Fano with {sympy.sstr(pe)} the error probability of an estimator of {x} from {y or 'nothing'} and {x} "
-        f"taking at most {sympy.sstr(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
+        f"Fano with {show(pe)} the error probability of an estimator of {x} from {y or 'nothing'} and {x} "
+        f"taking at most {show(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
 
 
 @register("pinsker", "TV(P, Q) <= sqrt(D(P || Q) / 2) (D in nats; sqrt(D ln 2 / 2) in bits)",
@@ -598,7 +599,7 @@ def tv_le_sqrt_of_pinsker(ctx: StepContext) -> RuleOutcome:
             if set(div.args) == set(st.lhs.args) and is_nonnegative(c - sympy.sqrt(k), ctx.domains):
                 return RuleOutcome(PROVED, "Pinsker's inequality")
             if set(div.args) == set(st.lhs.args):
-                raise ctx.mismatch(f"the constant {sympy.sstr(c)} is below Pinsker's: {units}",
+                raise ctx.mismatch(f"the constant {show(c)} is below Pinsker's: {units}",
                                    Statement(st.lhs, "<=", sympy.sqrt(k) * parts[1]))
     elif isinstance(st.rhs, D) or _coefficient_times_atom(st.rhs, D):
         # 2 TV^2 <= D  (nats)
@@ -678,8 +679,8 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     if any(s in ctx.domains for s in named) or any(getattr(s, "name", None) == var for s in ctx.domains):
         raise ctx.side(f"the function's variable {var!r} is also a parameter of the proof; rename the variable")
     if len(named) != 1:
-        raise ctx.side(f"the function {sympy.sstr(f)} does not mention its variable {var!r}" if not named
-                    else f"the function {sympy.sstr(f)} has several symbols named {var!r}")
+        raise ctx.side(f"the function {show(f)} does not mention its variable {var!r}" if not named
+                    else f"the function {show(f)} has several symbols named {var!r}")
     t = named[0]
     lo_ok = all(is_nonnegative(side, ctx.domains) for side in (p.lhs, p.rhs))
     # a fresh symbol no user name can equal, with exactly the assumption that is proved (t >= 0 or nothing)
@@ -694,14 +695,14 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     elif mono == "dec":
         rel = {"<=": ">=", ">=": "<="}[p.rel]
     else:
-        raise ctx.side(f"cannot prove that {sympy.sstr(f)} is monotone in {var}"
+        raise ctx.side(f"cannot prove that {show(f)} is monotone in {var}"
                          + (" on t >= 0" if lo_ok else " on the reals (the premise's sides are not provably >= 0)"))
     expected = Statement(f.xreplace({t: p.lhs}), rel, f.xreplace({t: p.rhs}))
     c = ctx.claim
     for cand in (expected, expected.flipped()):
         if cand.rel == c.rel and is_zero_coefficient(c.lhs - cand.lhs) and is_zero_coefficient(c.rhs - cand.rhs):
-            return RuleOutcome(PROVED, f"{sympy.sstr(f)} is {'non-decreasing' if mono != 'dec' else 'non-increasing'}")
-    raise ctx.mismatch(f"applying {sympy.sstr(f)} to [{pid}] gives a different statement", expected)
+            return RuleOutcome(PROVED, f"{show(f)} is {'non-decreasing' if mono != 'dec' else 'non-increasing'}")
+    raise ctx.mismatch(f"applying {show(f)} to [{pid}] gives a different statement", expected)
 
 
 @register("substitute", "L == R and S ⇒ S with L replaced by R (or R by L)", "equality of reals")
@@ -721,7 +722,7 @@ def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
                 c = ctx.claim
                 for cc in (cand, cand.flipped()):
                     if cc.rel == c.rel and is_zero_coefficient(c.lhs - cc.lhs) and is_zero_coefficient(c.rhs - cc.rhs):
-                        return RuleOutcome(PROVED, f"[{sid}] with {sympy.sstr(a)} replaced by {sympy.sstr(b)} ([{eid}])")
+                        return RuleOutcome(PROVED, f"[{sid}] with {show(a)} replaced by {show(b)} ([{eid}])")
     raise ctx.mismatch("the claim is not a premise with equals replaced by equals",
                     tried[0] if tried else "S[L := R]")
 
@@ -740,8 +741,8 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
             return RuleOutcome(PROVED, "an identity")
         return RuleOutcome(UNCHECKED, "not an identity the kernel can verify exactly")
     if is_nonnegative(slack, ctx.domains):
-        return RuleOutcome(PROVED, f"{sympy.sstr(slack)} >= 0 by an exact sign certificate")
+        return RuleOutcome(PROVED, f"{show(slack)} >= 0 by an exact sign certificate")
     if sign_of(slack, ctx.domains) in ("neg",):
-        raise RuleMismatch(f"false: {sympy.sstr(slack)} < 0 for every parameter value",
+        raise RuleMismatch(f"false: {show(slack)} < 0 for every parameter value",
                            step=ctx.step_id, rule=ctx.rule, got=c)
     return RuleOutcome(UNCHECKED, "no exact sign certificate found (numeric testing can only give `tested`)")

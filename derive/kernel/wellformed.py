@@ -21,6 +21,7 @@ from typing import Mapping
 
 import sympy
 
+from derive.core.notation import show
 from derive.core.quantities import INFO_CLASSES
 from derive.core.variables import fresh_symbol
 from derive.kernel.signs import is_defined, is_nonnegative
@@ -35,12 +36,12 @@ def problems_of(expr: sympy.Expr, domains: Mapping, *, defined: bool = True) -> 
     """
     problems: list[str] = []
     if any(isinstance(node, sympy.Float) for node in sympy.preorder_traversal(expr)):
-        problems.append(f"{sympy.sstr(expr)} holds a floating-point number; the kernel reasons about exact numbers only "
+        problems.append(f"{show(expr)} holds a floating-point number; the kernel reasons about exact numbers only "
                         "(write 1/10, not a float)")
         return problems
     _sums(expr, {}, domains, problems)
     if defined and not problems and not is_defined(expr, domains):
-        problems.append(f"{sympy.sstr(expr)} is not provably a real number for every admissible parameter value "
+        problems.append(f"{show(expr)} is not provably a real number for every admissible parameter value "
                         "(a log of a possibly non-positive number, a root of a possibly negative one, a division "
                         "by a possibly zero one, or h outside [0, 1])")
     return problems
@@ -53,13 +54,13 @@ def _sums(e: sympy.Basic, outer: dict, domains: Mapping, problems: list[str]) ->
         local = dict(outer)
         for var, lo, hi in reversed(e.limits):  # sympy lists the innermost limit first
             lo_s, hi_s = lo.xreplace(local), hi.xreplace(local)
-            where = f"sum over {var} from {sympy.sstr(lo)} to {sympy.sstr(hi)}"
+            where = f"sum over {var} from {show(lo)} to {show(hi)}"
             if lo_s.is_integer is not True or hi_s.is_integer is not True:
                 problems.append(f"the limits of the {where} are not provably integers (declare their parameters "
                                 "`integer`)")
                 return
             if not is_nonnegative(hi_s - lo_s + 1, domains):
-                problems.append(f"in the {where}, {sympy.sstr(hi)} >= {sympy.sstr(lo)} - 1 is not provable from the "
+                problems.append(f"in the {where}, {show(hi)} >= {show(lo)} - 1 is not provable from the "
                                 "parameters' domains, so the range may be reversed; derive's sums are over "
                                 "lo <= i <= hi and refuse ranges that may run backwards")
                 return

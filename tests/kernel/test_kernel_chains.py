@@ -174,7 +174,7 @@ def test_rejects_flipped_inequality():
 @pytest.mark.parametrize("exponent", [lambda k: 2 * k + 2, lambda k: 2 * k - 2, lambda k: 3 * k, lambda k: 2])
 def test_rejects_wrong_exponent(exponent):
     r = _failed(_check(lambda e: _main(e, exponent=exponent(e["k"]))), "RuleMismatch")
-    assert "(1 - 2*delta)**(2*k)" in str(r.expected)
+    assert "(1 - 2*delta)^(2*k)" in str(r.expected)
 
 
 def test_rejects_constant_below_the_coefficient():

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from derive.core.exprs import to_expr
 from derive.core.notation import show
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
@@ -37,6 +38,7 @@ from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
     "Hypothesis",
+    "AssumeFamily",
     "Markov",
     "MarkovFamily",
     "Independent",
@@ -484,7 +486,50 @@ class Assume(Hypothesis):
     kind = "assume"
 
     def __str__(self) -> str:
-        return str(self.statement) + (f"  [{self.cite}]" if self.cite else "")
+        return self.text + (f"  [{self.cite}]" if self.cite else "")
+
+    @property
+    def text(self) -> str:
+        """The assumption as written (without the citation)."""
+        return str(self.statement)
+
+
+@dataclass(frozen=True, init=False)
+class AssumeFamily(Assume):
+    """``body for i in lo..hi``: the statement ``body`` taken as given for every integer ``i`` with
+    ``lo <= i <= hi`` (status ``assumed``), for a symbolic range such as ``1..n``.
+
+    What the kernel uses is its sum over the range, ``statement``:
+
+        Σ_{i=lo}^{hi} slack(body(i))  >= 0      (== 0 for an equality),
+
+    which follows from the family by adding the instances (an empty range gives ``0 >= 0``). Being an
+    :class:`Assume`, it is listed among the trusted facts wherever an assumption is.
+    """
+
+    body: Statement
+    index: sympy.Symbol
+    lo: sympy.Expr
+    hi: sympy.Expr
+
+    def __init__(self, body: Statement, index: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr,
+                 cite: str | None = None) -> None:
+        if not isinstance(body, Statement):
+            raise InvalidArgument(f"Expected a statement for the family of assumptions but got {body!r}")
+        if not (isinstance(index, sympy.Symbol) and index.is_integer):
+            raise InvalidArgument(f"Expected an integer index symbol for the family of assumptions but got {index!r}")
+        lo, hi = to_expr(lo), to_expr(hi)
+        if index in lo.free_symbols | hi.free_symbols:
+            raise InvalidArgument(f"the range {show(lo)}..{show(hi)} of a family of assumptions may not mention "
+                                  f"its own index {index}")
+        summed = sympy.Sum(body.slack(), (index, lo, hi))
+        for name, value in (("statement", Statement(summed, "==" if body.is_equality else ">=", sympy.S.Zero)),
+                            ("cite", cite), ("body", body), ("index", index), ("lo", lo), ("hi", hi)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def text(self) -> str:
+        return f"{self.body} for {self.index} in {show(self.lo)}..{show(self.hi)}"
 
 
 def block_of(s: RVSet) -> tuple[str, sympy.Expr, sympy.Expr] | None:

@@ -33,7 +33,7 @@ from typing import Any, Iterable
 
 import sympy
 
-from derive.core.hypotheses import continuous_names, Assume, Hypothesis
+from derive.core.hypotheses import continuous_names, Assume, AssumeFamily, Hypothesis
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 from derive.io.grammar import (
     RESERVED_WORDS,
@@ -347,36 +347,41 @@ class _Reader:
                 cite = self.want(h["cite"], str, "cite", label, t) if "cite" in h else None
                 family = _FOR_CLAUSE.match(text)
                 if family is not None:
-                    for k, st in self.assume_family(family, hctx, label):
-                        proof.hypothesis(f"{hid}[{k}]", Assume(st, cite), line=self.pos.key_line(t, "id"))
+                    for fid, fhyp in self.assume_family(family, hctx, label, hid, cite):
+                        proof.hypothesis(fid, fhyp, line=self.pos.key_line(t, "id"))
                     continue
                 hyp = Assume(parse_statement(text, hctx), cite)
             proof.hypothesis(hid, hyp, line=self.pos.key_line(t, "id"))
 
-    def assume_family(self, m: re.Match, ctx: ParseContext, label: str) -> list[tuple[int, Any]]:
-        """``assume = "I(M; X[i] | P) >= b for i in 1..3"``: one assumption per index, ids ``id[1]``, ``id[2]``, ...
+    def assume_family(self, m: re.Match, ctx: ParseContext, label: str, hid: str,
+                      cite: str | None) -> list[tuple[str, Assume]]:
+        """``assume = "I(M; X[i] | P) >= b for i in 1..n"``: a family of assumptions.
 
-        Only a range with integer ends (at most :data:`MAX_ASSUME_FAMILY` members) is expanded; a symbolic range
-        would need a quantified hypothesis type that core does not have, and is refused saying so.
+        A range with integer ends (at most :data:`MAX_ASSUME_FAMILY` members) is expanded into one assumption per
+        index, ids ``id[1]``, ``id[2]``, ...; a symbolic range (``1..n``) gives one quantified assumption
+        (:class:`~derive.core.hypotheses.AssumeFamily`, id ``id``), which the kernel uses through its sum.
         """
         body, index, range_text = m.group(1), m.group(2), m.group(3)
         check_name(index, "an index", ctx)
         if index in ctx.declared_names():
             raise self.err(f"the index {index!r} of {label} is already declared; choose another index name", ctx.line)
         lo, hi = parse_range(range_text, ctx)
+        sym = sympy.Symbol(index, integer=True)
+        st = parse_statement(body, ctx.at(ctx.line, ctx.column, bound={**ctx.bound, index: sym}))
         if not (lo.is_Integer and hi.is_Integer):
-            raise self.err(f"{label}: a family of assumptions over the symbolic range {range_text.strip()} is not "
-                           "supported yet (derive has no quantified assumption); write ranges with integer ends "
-                           f"(for {index} in 1..3), or assume what the proof uses, e.g. the sum "
-                           f"sum(..., {index}, lo, hi)", ctx.line)
+            if sym not in st.lhs.free_symbols | st.rhs.free_symbols:
+                raise self.err(f"{label}: the statement does not mention its index {index!r}; a family of "
+                               "assumptions states one fact per index", ctx.line)
+            try:
+                return [(hid, AssumeFamily(st, sym, lo, hi, cite))]
+            except InvalidArgument as err:
+                raise self.err(f"{label}: {err.message}", ctx.line) from err
         count = int(hi - lo) + 1
         if count < 1 or count > MAX_ASSUME_FAMILY:
             raise self.err(f"{label}: the range {range_text.strip()} has {max(count, 0)} members; a family of "
                            f"assumptions has 1 to {MAX_ASSUME_FAMILY}", ctx.line, cls=LimitExceeded if count > 0
                            else ParseError)
-        sym = sympy.Symbol(index, integer=True)
-        st = parse_statement(body, ctx.at(ctx.line, ctx.column, bound={**ctx.bound, index: sym}))
-        return [(k, st.subs(sym, k)) for k in range(int(lo), int(hi) + 1)]
+        return [(f"{hid}[{k}]", Assume(st.subs(sym, k), cite)) for k in range(int(lo), int(hi) + 1)]
 
     def steps(self, data: Any, proof: Proof, ctx: ParseContext) -> None:
         for k, s in enumerate(self._tables(data, "step")):

@@ -26,6 +26,7 @@ from derive.core.exprs import to_expr
 from derive.core.hypotheses import (
     IID,
     Assume,
+    AssumeFamily,
     Channel,
     ChannelFamily,
     ChannelSpec,
@@ -419,6 +420,8 @@ def format_hypothesis(hyp: Hypothesis, units: str = "bits") -> tuple[str, str]:
                            f"for {hyp.index.name} in {format_range(hyp.lo, hyp.hi)}")
     if isinstance(hyp, FunctionOf):
         return "function_of", f"{_group(hyp.output)} = f({format_rvset(hyp.input)})"
+    if isinstance(hyp, AssumeFamily):
+        return "assume", f"{format_statement(hyp.body, units)} for {hyp.index.name} in {format_range(hyp.lo, hyp.hi)}"
     if isinstance(hyp, Assume):
         return "assume", format_statement(hyp.statement, units)
     raise InvalidArgument(f"cannot write the hypothesis {hyp!r} in a proof file")

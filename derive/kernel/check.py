@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 import networkx as nx
 import sympy
 
-from derive.core.hypotheses import Assume, Hypothesis, continuous_names
+from derive.core.hypotheses import Assume, AssumeFamily, Hypothesis, continuous_names
 from derive.core.parameters import Domain, Domains
 from derive.core.statements import Statement
 from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, InvalidArgument, MissingPremise,
@@ -246,7 +246,7 @@ def _run(check: Callable[[], "RuleOutcome | StepResult"], guard: AbstractContext
 
 def _assumed_facts(hyps: dict) -> tuple[TrustedFact, ...]:
     """The ``assume`` hypotheses among ``hyps``, as trusted facts."""
-    return tuple(TrustedFact(str(h.statement), h.cite or "assumed", hid, h.statement)
+    return tuple(TrustedFact(h.text, h.cite or "assumed", hid, None if isinstance(h, AssumeFamily) else h.statement)
                  for hid, h in hyps.items() if isinstance(h, Assume))
 
 

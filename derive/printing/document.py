@@ -26,7 +26,7 @@ import networkx as nx
 import sympy
 
 from derive import __version__
-from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, FunctionOf, Independent, Markov, \
+from derive.core.hypotheses import IID, Assume, AssumeFamily, Channel, ChannelFamily, FunctionOf, Independent, Markov, \
     MarkovFamily, MutuallyIndependent
 from derive.core.statements import Statement
 from derive.kernel.report import Report, StepResult, TrustedFact
@@ -172,8 +172,9 @@ def _build_layout(proof, report: Report, pr: DeriveLatexPrinter) -> _Layout:
     k = 0
     for hid, h in proof.hypotheses.items():
         if isinstance(h, Assume):
-            lay.lemmas.append(_Lemma(len(lay.lemmas) + 1, latex_text(h.cite) if h.cite else None,
-                                     f"${pr._print(h.statement)}$"))
+            body = (f"${pr._print(h.body)}$ for every ${pr._print(h.index)} \\in \\{{{pr._print(h.lo)}, \\dots, "
+                    f"{pr._print(h.hi)}\\}}$" if isinstance(h, AssumeFamily) else f"${pr._print(h.statement)}$")
+            lay.lemmas.append(_Lemma(len(lay.lemmas) + 1, latex_text(h.cite) if h.cite else None, body))
             lay.lemma_of_hyp[hid] = len(lay.lemmas)
         else:
             k += 1

@@ -494,7 +494,15 @@ def test_a_family_of_assumptions_is_one_assumption_per_index():
     assert read_proof_text(write_proof(proof)) == proof
 
 
-def test_a_family_of_assumptions_over_a_symbolic_range_says_why_not():
-    refuse(FAMILY.replace("RANGE", "1..n"), "over the symbolic range 1..n is not supported yet")
+def test_a_family_of_assumptions_over_a_symbolic_range_is_one_quantified_assumption():
+    from derive.core.hypotheses import AssumeFamily
+
+    proof = read_proof_text(FAMILY.replace("RANGE", "1..n"))
+    (each,) = proof.hypotheses.values()
+    assert isinstance(each, AssumeFamily) and list(proof.hypotheses) == ["each"]
+    assert str(each).endswith(" >= b for i in 1..n  [per-sample bound]")
+
+
+def test_a_family_of_assumptions_says_why_not():
     refuse(FAMILY.replace("RANGE", "1..100"), "has 100 members", cls=LimitExceeded)
     refuse(FAMILY.replace("RANGE", "1..3").replace("for i", "for b"), "already declared")

@@ -683,6 +683,14 @@ CHI_SUP_WORK = 4e7
 ROUTE_CHI_SUP = "eta_KL <= sup over tilts of eta_chi2 (weighted-average bound)"
 
 
+ROUTE_CHI_SUP_SAME = "eta_KL <= sup over tilts of eta_chi2 (= the Doeblin/Dobrushin value here)"
+
+
+_CHI_SUP_SAME = ("the eta_KL route (tau_n <= sup_v eta_chi2(Q_v, type -> theta), derive.channels.tilt_binomial) gives the same "
+                 "upper end up to rounding (e.g. when a single observation type has a posterior other than 0 or 1, both "
+                 "equal 1 - that posterior); certified eta_KL bracket in the row field 'eta_kl_bracket'")
+
+
 _CLUSTER_CHI_SUP = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts Q_v ~ P e^(v f) (the ratio along the tilt "
                     "is a weighted average of these, derive.channels.tilt section 2); 1 - eta_chi2(Q_v) = a(v) + b(v) with "
                     "a = E_{{P f e^(vf)}}[1 - f] decreasing and b = E_{{P (1 - f) e^(vf)}}[f] increasing, so on [v1, v2] it is "
@@ -691,15 +699,45 @@ _CLUSTER_CHI_SUP = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts 
 
 
 def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarray, log_kl_hi: float,
-                  t_hi: np.ndarray, lo_om: np.ndarray, routes: list, reasons: list) -> None:
+                  t_hi: np.ndarray, lo_om: np.ndarray, routes: list, reasons: list,
+                  brackets: dict | None = None) -> None:
     """Binary θ, rows the tilt cover did not certify: τ_n <= sup_v χ(v) (module tilt §2: R(λ) is a weighted average of
     χ over [0, λ]), with ``1 − χ(v) = a(v) + b(v)`` (tilt §3), ``a`` decreasing and ``b`` increasing in ``v``: for a
     grid ``v_0 < … < v_G``, ``1 − sup χ >= min(a(v_0), b(v_G), min_i a(v_{i+1}) + b(v_i))`` — cancellation-free, in log
-    space, so it holds when 1 − τ_n is far below the float range. ``f = P(θ = b | type)``. Sums over all types (their
-    log terms from :func:`_type_terms`, relative error ``err`` as in :func:`_cluster_tilt`), float64 log-sum-exp with
-    the margin ``E = 3e + |v| e + 8u·(largest |exponent term| + |v|) + (k + 8) u + 2^-49 (|result| + 1)`` per sum
-    (``e = err + 2^-48``). Fills the rows (ascending n) until :data:`CHI_SUP_WORK`; sets only rows whose factor it
-    improves (``old_log10``: the current log10 factors; ``log_kl_hi``: log of the ρ_n/τ_n multiplier)."""
+    space, so it holds when 1 − τ_n is far below the float range. ``f = P(θ = b | type)``.
+
+    Two observation symbols: every n, by :func:`derive.channels.tilt_binomial.chi_sup_bracket` (windowed sums around the
+    boundary types with log-concave tail bounds: O(1) types per n), which also gives the certified lower end
+    η_χ² <= η_KL; ``brackets[i] = (lo, hi)`` with ``lo <= log(1 − η_KL) <= hi``. More symbols: sums over all types
+    (their log terms from :func:`_type_terms`, relative error ``err`` as in :func:`_cluster_tilt`), float64 log-sum-exp
+    with the margin ``E = 3e + |v| e + 8u·(largest |exponent term| + |v|) + (k + 8) u + 2^-49 (|result| + 1)`` per sum
+    (``e = err + 2^-48``), rows in ascending n until :data:`CHI_SUP_WORK`. Sets only rows whose factor it improves
+    (``old_log10``: the current log10 factors; ``log_kl_hi``: log of the ρ_n/τ_n multiplier)."""
+    if len(M.live) == 2:
+        from derive.channels.tilt_binomial import BinomialMixture, chi_sup_bracket
+
+        y0, y1 = M.live
+        mix = BinomialMixture((M.prior[a], M.prior[b]), (M.rows[a][y0], M.rows[a][y1]),
+                              (M.rows[b][y0], M.rows[b][y1]))
+        todo = [i for i in range(len(ns)) if routes[i] is None]
+        if not todo or mix.degenerate or mix.deterministic:
+            return
+        sub = ns[todo]
+        lo, hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())))
+        for i, low, high in zip(todo, lo.tolist(), hi.tolist()):
+            if not (math.isfinite(low) and low < 0):
+                continue
+            up = min(-math.expm1(low) * (1 + FLOAT_REL) + 1e-300, 1.0)
+            new_log10 = (low - math.log(up) - log_kl_hi) / math.log(10)
+            if new_log10 > old_log10[i] + 1e-9:
+                t_hi[i], lo_om[i] = up, low
+                routes[i] = ROUTE_CHI_SUP
+                reasons[i] = _CLUSTER_CHI_SUP_WINDOW.format(kl=M.kl_how)
+                if brackets is not None:
+                    brackets[i] = (low, high)
+            elif brackets is not None and new_log10 >= old_log10[i] - 1e-9 * (1 + abs(old_log10[i])):
+                brackets[i] = (low, high)         # the same upper end as the current route (e.g. one mixed type)
+        return
     m = len(M.live)
     vs = CHI_SUP_GRID
     u = 2.0 ** -53
@@ -748,6 +786,15 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
             reasons[i] = _CLUSTER_CHI_SUP.format(kl=M.kl_how)
 
 
+_CLUSTER_CHI_SUP_WINDOW = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts Q_v ~ P e^(v f) (the ratio along the "
+                           "tilt is a weighted average of these, derive.channels.tilt section 2), certified on a 67-point "
+                           "grid from a(v) decreasing and b(v) increasing, 1 - eta_chi2(Q_v) = a(v) + b(v); sums over the "
+                           "boundary types with log-concave tail bounds, float64 log space with stated margins "
+                           "(derive.channels.tilt_binomial); eta_chi2 <= eta_KL gives the lower end (row field "
+                           "'eta_kl_bracket'); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through "
+                           "theta")
+
+
 def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
     """Binary θ: certified τ_n = η_KL of the backward channel (type → θ) by the tilt route.
 
@@ -775,6 +822,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
     else:
         log_kl_hi = -math.inf
     tau = np.array([r["tau_n"] for r in out], dtype=float)
+    brackets: dict = {}
     if M.symmetric and len(M.live) == 2:
         y0 = M.live[0]
         rho = abs(M.rows[0][y0] - M.rows[1][y0])
@@ -837,7 +885,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
                                                      "certified)", kl=M.kl_how)
         old_log10 = np.array([r["log10_factor"] if r.get("log10_factor") is not None else
                               (math.log10(r["factor"]) if r["factor"] > 0 else -math.inf) for r in out], dtype=float)
-        _chi_sup_rows(M, ns, a, b, old_log10, log_kl_hi, t_hi, lo_om, routes, reasons)
+        _chi_sup_rows(M, ns, a, b, old_log10, log_kl_hi, t_hi, lo_om, routes, reasons, brackets)
     idx = [i for i in range(len(ns)) if routes[i] is not None and routes[i] != ROUTE_FALLBACK and not math.isnan(t_hi[i])]
     if idx:
         new = _certified_rows(np.array([t_hi[i] for i in idx]), np.array([lo_om[i] for i in idx]), log_kl_hi,
@@ -848,4 +896,14 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             out[i].update(row)
             out[i].update(keep)
             out[i]["route"] = routes[i]
+    for i, (lo, hi) in brackets.items():
+        if i not in idx:
+            out[i]["route"] = ROUTE_CHI_SUP_SAME
+            out[i]["reason"] += "; " + _CHI_SUP_SAME
+        out[i]["eta_kl_bracket"] = {
+            "tau_n": [max(-math.expm1(hi) * (1 - FLOAT_REL), 0.0), out[i]["tau_n"]],
+            "log10_one_minus_tau_n": [lo / math.log(10) - FLOAT_REL * (1 + abs(lo)),
+                                      hi / math.log(10) + FLOAT_REL * (1 + abs(hi))],
+            "equal": False,
+            "how": "eta_chi2 <= eta_KL <= sup_v eta_chi2(Q_v) (derive.channels.tilt_binomial)"}
     return out

@@ -1,0 +1,312 @@
+r"""Certified bracket of ``η_KL`` of the backward channel of a **two-component binomial mixture**, at many ``n``
+at once (float64, log space, stated margins, windowed sums with log-concave tail bounds).
+
+Setting: θ ∈ {a, b} with prior weights ``w_a, w_b``; each of ``n`` observations is θ through a channel with two
+outputs; ``j`` is the number of outputs ``y0`` (sufficient), ``α_j = log P(θ = a, j)`` and ``β_j = log P(θ = b, j)``
+(``log C(n, j) + log w + j log K(y0) + (n − j) log K(y1)``), ``f_j = P(θ = b | j)``. Orient the outputs so that
+``s = log(K_b0/K_a0) − log(K_b1/K_a1) > 0``: then ``f`` increases in ``j``.
+
+The backward channel ``j → θ`` has a binary output, so (:mod:`derive.channels.tilt`, §2–3)
+
+    η_χ²(P, K) = χ(0) <= η_KL(P, K) <= sup_v χ(v),    1 − χ(v) = a(v) + b(v) = A(v)/F(v) + A(v)/G(v),
+
+with ``A(v) = Σ_j e^{α_j + β_j − π_j + v f_j}`` (``π_j = log P(j)``), ``F(v) = Σ_j e^{β_j + v f_j}``,
+``G(v) = Σ_j e^{α_j + v f_j}``; ``a`` decreases and ``b`` increases in ``v``. On a grid ``v_0 < … < v_G`` (0 included):
+``1 − sup χ >= min(a(v_0), b(v_G), min_i a(v_{i+1}) + b(v_i))`` (on ``[v_i, v_{i+1}]``, ``a >= a(v_{i+1})`` and
+``b >= b(v_i)``; beyond the grid ``a(v) >= a(v_0)`` for ``v <= v_0`` and ``b(v) >= b(v_G)`` for ``v >= v_G``).
+So lower ends of ``A`` and upper ends of ``F``, ``G`` at the grid points suffice, and ``1 − χ(0) <= A(0)^+ (1/w_a
++ 1/w_b)`` (``F(0) = w_b``, ``G(0) = w_a`` exactly) gives the bracket's other end.
+
+**Why a window suffices (and costs O(1) types per n, not n + 1).** ``log A_j = log C(n, j) − log(e^{−α̃_j} +
+e^{−β̃_j})`` (``α̃, β̃`` affine in ``j``) is concave in ``j``; its peak sits at the boundary where ``f ≈ 1/2`` and it
+falls off at a rate bounded below away from the binomial modes. Only ``j`` in the window ``[L, H]`` where
+``log A_j >= peak − W`` are summed:
+
+* ``A(v) >= Σ_{j ∈ [L, H]}`` (all terms are positive: truncation only lowers it);
+* tails of ``β`` and ``α``: ``Σ_{j < L} e^{β_j} <= e^{β_{L−1}} / (1 − e^{−Δ})`` with ``Δ = β_{L−1} − β_{L−2} > 0``
+  (``β`` is concave, so its increments decrease: the terms left of ``L − 1`` fall at least geometrically), likewise
+  ``Σ_{j > H} e^{α_j} <= e^{α_{H+1}} / (1 − e^{Δ'})``, ``Δ' = α_{H+2} − α_{H+1} < 0``; every tail is also at most
+  its complement ``w − Σ_{[L, H]}`` (e.g. ``Σ_{j > H} e^{β_j} <= w_b − Σ_{[L, H]} e^{β_j}``), which is the bound used
+  for the heavy tails (the mass of θ = b where ``f ≈ 1``);
+* on ``j < L``, ``0 <= f_j <= f_L``; on ``j > H``, ``f_H <= f_j <= 1``; so ``e^{v f_j} <= e^{max(v f_L, 0)}`` on the left
+  and ``<= e^{max(v, v f_H)}`` on the right, and ``F(v) <= Σ_{[L, H]} e^{β_j + v f_j} + T^β_L e^{max(v f_L, 0)} +
+  T^β_R e^{max(v, v f_H)}`` (same for ``G`` with ``α``), ``A(0) <= Σ_{[L, H]} A_j + T^β_L + T^α_R`` (``A_j <= e^{β_j}``,
+  ``A_j <= e^{α_j}``).
+
+``W`` is at least :data:`WINDOW_NATS` and grows with the peak (small ``n``) so that the tails stay negligible next to
+``F`` and ``G`` at ``|v| = max |grid|``; for small ``n`` the window is all of ``0..n`` (no tails). With a zero entry
+(e.g. a Z channel) only one type is mixed (``f ∉ {0, 1}``) and the window is that type; the other side has
+``f = 1`` (or ``0``) exactly.
+
+**Margins (float64, u = 2^-53).** The log-factorial table (a cumulative sum of ``n`` float64 logs, supplied by the
+caller) is within ``(n + 1) 2u (log n! + 1)`` of exact (recursive summation); the model's logs are within
+``2u (|log x| + 1)`` each (``float`` of an exact rational, then ``math.log``), so every ``α_j``, ``β_j`` is within
+``E_n = (n + 6) 2u (log n! + n (ℓ + 1) + |log w| + 1)`` (``ℓ`` the largest ``|log K|``), and ``d_j = α_j − β_j``
+(computed without the binomial term: two sums of three terms) within ``E^d_n = 16u (n (ℓ + 1) + |log w| + 1)``, so
+``f_j = 1/(1 + e^{d_j})`` within ``E^d_n/4 + 4u``. A log-sum-exp of ``k``
+terms whose exponents are within ``e`` is within ``e + (k + 8) u + 2^-49 (|result| + 1)`` (the ``exp``/``log`` and
+summation errors; the exponents' own rounding ``8u (|x| + 1)`` is added to ``e``). Each log quantity is moved
+outward by its margin; tails and complements are rounded outward. Tests compare the bracket with an mpmath
+computation of η_KL at 60–400 digits (``tests/channels/test_channels_tilt_binomial.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["BinomialMixture", "chi_sup_bracket", "WINDOW_NATS", "GRID"]
+
+#: Tilts of the grid: 0 and ±10^(k/8), k = −16..16 (67 points).
+GRID = np.concatenate([-(10.0 ** (np.arange(-16, 17) / 8))[::-1], [0.0], 10.0 ** (np.arange(-16, 17) / 8)])
+
+#: The window keeps the types within at least this many nats of the peak of log A_j.
+WINDOW_NATS = 50.0
+
+#: Largest (rows × window × grid) block evaluated at once.
+_BLOCK = 1_500_000
+
+_U = 2.0 ** -53
+
+
+class BinomialMixture:
+    """θ ∈ {a, b} with weights ``w = (w_a, w_b)``; observations through rows ``K_a = (K_a0, K_a1)``,
+    ``K_b = (K_b0, K_b1)`` (exact rationals; outputs swapped if needed so that ``f`` increases in ``j``)."""
+
+    def __init__(self, w: Sequence[Fraction], Ka: Sequence[Fraction], Kb: Sequence[Fraction]) -> None:
+        w = [Fraction(x) for x in w]
+        Ka, Kb = [Fraction(x) for x in Ka], [Fraction(x) for x in Kb]
+        if min(w) <= 0 or sum(w) != 1:
+            raise ValueError("binomial mixture: weights must be positive and sum to 1")
+        # s > 0 iff K_b0 K_a1 > K_a0 K_b1
+        if Kb[0] * Ka[1] < Ka[0] * Kb[1]:
+            Ka, Kb = Ka[::-1], Kb[::-1]
+        self.degenerate = Kb[0] * Ka[1] == Ka[0] * Kb[1]                     # f constant: eta = 0
+        self.w, self.Ka, self.Kb = w, Ka, Kb
+        # with s > 0 the possible zeros are K_a0 = 0 (only j = 0 mixed) and K_b1 = 0 (only j = n mixed)
+        self.only_first = Ka[0] == 0
+        self.only_last = Kb[1] == 0
+        self.deterministic = self.only_first and self.only_last                  # f in {0, 1}: eta = 1
+
+        def lg(x: Fraction) -> float:
+            return math.log(float(x)) if x > 0 else -math.inf
+
+        self.lw = (lg(w[0]), lg(w[1]))
+        self.la = (lg(Ka[0]), lg(Ka[1]))
+        self.lb = (lg(Kb[0]), lg(Kb[1]))
+        finite = [abs(x) for x in self.la + self.lb if math.isfinite(x)]
+        self.ell = max(finite) if finite else 0.0
+        self.lwmax = max(abs(x) for x in self.lw)
+        self.log_wmin = min(self.lw)
+
+
+def _parts(M: BinomialMixture, n: np.ndarray, j: np.ndarray, table: np.ndarray):
+    """α_j, β_j, d_j = α_j − β_j (without the binomial term) at integer arrays n, j (broadcast)."""
+    lc = table[n] - table[j] - table[n - j]
+    with np.errstate(invalid="ignore"):
+        ta = M.lw[0] + np.where(j > 0, j * M.la[0], 0.0) + np.where(n - j > 0, (n - j) * M.la[1], 0.0)
+        tb = M.lw[1] + np.where(j > 0, j * M.lb[0], 0.0) + np.where(n - j > 0, (n - j) * M.lb[1], 0.0)
+    return lc + ta, lc + tb, ta - tb
+
+
+def _log_a(M: BinomialMixture, n: np.ndarray, j: np.ndarray, table: np.ndarray) -> np.ndarray:
+    al, be, d = _parts(M, n, j, table)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(d), be - np.logaddexp(0.0, -d), -np.inf)           # α + β − π = β − log(1 + e^{−d})
+
+
+def _windows(M: BinomialMixture, ns: np.ndarray, table: np.ndarray, vmax: float) -> tuple[np.ndarray, np.ndarray]:
+    """[L, H] per n: the types with log A_j >= peak − W (bisection on the concave log A_j)."""
+    if M.only_first:
+        return np.zeros(len(ns), dtype=np.int64), np.zeros(len(ns), dtype=np.int64)
+    if M.only_last:
+        return ns.copy(), ns.copy()
+    lo, hi = np.zeros(len(ns), dtype=np.int64), ns.copy()
+    while True:                                     # peak: the first j with h(j + 1) <= h(j)
+        go = lo < hi
+        if not go.any():
+            break
+        mid = (lo + hi) // 2
+        up = _log_a(M, ns, np.minimum(mid + 1, ns), table) > _log_a(M, ns, mid, table)
+        up &= mid < ns
+        lo = np.where(go & up, mid + 1, lo)
+        hi = np.where(go & ~up, mid, hi)
+    peak = lo
+    hp = _log_a(M, ns, peak, table)
+    W = np.maximum(WINDOW_NATS, hp - M.log_wmin + vmax + 45.0)
+    thr = hp - W
+    # L: first j in [0, peak] with h(j) >= thr (h increasing there)
+    lo, hi = np.zeros(len(ns), dtype=np.int64), peak.copy()
+    while True:
+        go = lo < hi
+        if not go.any():
+            break
+        mid = (lo + hi) // 2
+        ok = _log_a(M, ns, mid, table) >= thr
+        hi = np.where(go & ok, mid, hi)
+        lo = np.where(go & ~ok, mid + 1, lo)
+    L = lo
+    # H: last j in [peak, n] with h(j) >= thr
+    lo, hi = peak.copy(), ns.copy()
+    while True:
+        go = lo < hi
+        if not go.any():
+            break
+        mid = (lo + hi + 1) // 2
+        ok = _log_a(M, ns, mid, table) >= thr
+        lo = np.where(go & ok, mid, lo)
+        hi = np.where(go & ~ok, mid - 1, hi)
+    return L, lo
+
+
+def _lse_margin(e: np.ndarray, k: np.ndarray | int, r: np.ndarray) -> np.ndarray:
+    return e + (np.asarray(k, dtype=float) + 8) * _U + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1)
+
+
+def _log_geometric_tail(log_edge: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """log of e^{log_edge} / (1 − e^{−delta}) for delta > 0 (rounded up), +inf where delta <= 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dl = np.maximum(delta, 0.0)
+        out = log_edge - np.log(-np.expm1(-dl))
+    out = out + 2.0 ** -49 * (np.abs(np.where(np.isfinite(out), out, 0.0)) + 1)
+    return np.where(delta > 0, out, np.inf)
+
+
+def _log_complement_hi(w: Fraction, log_sum_lo: np.ndarray) -> np.ndarray:
+    """log of an upper end of w − e^{log_sum_lo} (>= 0), rounded up."""
+    wf = float(w) * (1 + 2 * _U)
+    with np.errstate(divide="ignore", under="ignore"):
+        c = np.maximum(np.nextafter(wf - np.exp(log_sum_lo) * (1 - 4 * _U), np.inf), 0.0)
+        return np.log(c) + 2.0 ** -49 * (np.abs(np.log(np.maximum(c, 1e-300))) + 1)
+
+
+def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, grid: np.ndarray = GRID
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Per n: ``(lo, hi)`` with ``lo <= log(1 − sup_v χ(v)) <= log(1 − η_KL) <= log(1 − η_χ²) <= hi`` (float64, outward);
+    ``table``: log-factorials (float64 cumulative sums of logs) up to max n. ``lo = −inf`` where the grid bound gives
+    nothing. The upper end of τ_n = η_KL is ``1 − e^{lo}``, its lower end ``1 − e^{hi}``."""
+    ns = np.asarray(ns, dtype=np.int64)
+    lo_out = np.full(len(ns), -np.inf)
+    hi_out = np.zeros(len(ns))
+    if M.degenerate or M.deterministic or not len(ns):
+        return lo_out, hi_out
+    vmax = float(np.abs(grid).max())
+    L, H = _windows(M, ns, table, vmax)
+    width = H - L + 1
+    order = np.argsort(width, kind="stable")
+    G = len(grid)
+    wa, wb = M.w
+    nf = ns.astype(float)
+    lfact = table[ns]
+    E_all = (nf + 6) * 2 * _U * (lfact + nf * (M.ell + 1) + M.lwmax + 1)
+    Ed_all = 16 * _U * (nf * (M.ell + 1) + M.lwmax + 1)                  # d_j = α_j − β_j (no binomial term)
+    i = 0
+    while i < len(ns):
+        wmax = int(width[order[i]])
+        j_end = i + 1
+        while j_end < len(ns) and (j_end - i + 1) * int(width[order[j_end]]) * G <= _BLOCK:
+            j_end += 1
+        idx = order[i:j_end]
+        wmax = int(width[idx].max())
+        i = j_end
+        n = ns[idx][:, None]
+        Li, Hi = L[idx][:, None], H[idx][:, None]
+        jj = Li + np.arange(wmax)[None, :]
+        valid = jj <= Hi
+        jj = np.minimum(jj, Hi)
+        al, be, d = _parts(M, n, jj, table)
+        with np.errstate(invalid="ignore", over="ignore"):
+            lA = np.where(np.isfinite(d), be - np.logaddexp(0.0, -d), -np.inf)
+            f = np.where(np.isfinite(d), 1.0 / (1.0 + np.exp(np.minimum(d, 700.0))), np.where(d > 0, 0.0, 1.0))
+        lA = np.where(valid, lA, -np.inf)
+        al = np.where(valid, al, -np.inf)
+        be = np.where(valid, be, -np.inf)
+        E = E_all[idx]
+        df = Ed_all[idx] / 4 + 4 * _U                                  # |error of f_j| (|df/dd| <= 1/4)
+        k = width[idx]
+        # exponent magnitudes for the 8u (|x| + 1) rounding of the exponents
+        mag = np.max(np.where(valid, np.maximum.reduce([np.abs(np.where(np.isfinite(x), x, 0.0))
+                                                         for x in (al, be, lA)]), 0.0), axis=1)
+        av = np.abs(grid)[None, :]
+        e_v = 2 * E[:, None] + av * df[:, None] + 8 * _U * (mag[:, None] + av + 1)     # exponent error per (n, v)
+        # sums over the window at every grid point: exp(x_j − x_max) e^{v f_j − c_v}
+        c = np.maximum(grid, 0.0)[None, :]                                            # v f_j <= max(v, 0)
+        ex = np.exp(grid[None, None, :] * f[:, :, None] - c[:, None, :])            # (rows, width, G), in (0, 1]
+        out = {}
+        for name, x in (("A", lA), ("F", be), ("G", al)):
+            with np.errstate(invalid="ignore"):
+                xm = np.max(x, axis=1)
+                xm = np.where(np.isfinite(xm), xm, 0.0)
+                wgt = np.exp(x - xm[:, None])
+                s = np.einsum("rw,rwg->rg", wgt, ex)
+            with np.errstate(divide="ignore"):
+                ls = np.log(s) + xm[:, None] + c
+            out[name] = ls
+            out[name + "0"] = np.log(wgt.sum(axis=1)) + xm                  # v = 0 plain sums
+        lA_lo = out["A"] - _lse_margin(e_v, k[:, None], out["A"])
+        lF_s = out["F"] + _lse_margin(e_v, k[:, None], out["F"])
+        lG_s = out["G"] + _lse_margin(e_v, k[:, None], out["G"])
+        e0 = 2 * E + 8 * _U * (mag + 1)
+        lA0_hi = out["A0"] + _lse_margin(e0, k, out["A0"])
+        lB0_lo = out["F0"] - _lse_margin(e0, k, out["F0"])                   # Σ_window e^β, lower
+        lAl0_lo = out["G0"] - _lse_margin(e0, k, out["G0"])                  # Σ_window e^α, lower
+        # tails
+        nn, Lr, Hr = ns[idx], L[idx], H[idx]
+        has_left, has_right = Lr > 0, Hr < nn
+        comp_b = _log_complement_hi(wb, lB0_lo)
+        comp_a = _log_complement_hi(wa, lAl0_lo)
+        # geometric tails: left of beta at L - 1, right of alpha at H + 1
+        Lm1 = np.maximum(Lr - 1, 0)
+        Hp1 = np.minimum(Hr + 1, nn)
+        be_L = _parts(M, nn, Lm1, table)[1] + E
+        al_H = _parts(M, nn, Hp1, table)[0] + E
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # increments: beta_{L-1} - beta_{L-2} = log((n - L + 2)/(L - 1)) + log(Kb0/Kb1)
+            dB = np.log((nn - Lr + 2.0) / np.maximum(Lr - 1.0, 1.0)) + (M.lb[0] - M.lb[1])
+            dA = np.log((nn - Hr - 1.0) / (Hr + 2.0)) + (M.la[0] - M.la[1])                # alpha_{H+2} - alpha_{H+1}
+        dB = np.where(Lr >= 2, dB - 16 * _U * (np.abs(np.nan_to_num(dB)) + 1 + M.ell), np.where(Lr == 1, np.inf, -1.0))
+        dA = np.where(Hr + 2 <= nn, -dA - 16 * _U * (np.abs(np.nan_to_num(dA)) + 1 + M.ell),
+                      np.where(Hr + 1 == nn, np.inf, -1.0))
+        with np.errstate(invalid="ignore"):
+            tLb = np.where(has_left, np.minimum(_log_geometric_tail(be_L, dB), comp_b), -np.inf)
+            tRa = np.where(has_right, np.minimum(_log_geometric_tail(al_H, dA), comp_a), -np.inf)
+        tRb = np.where(has_right, comp_b, -np.inf)
+        tLa = np.where(has_left, comp_a, -np.inf)
+        if M.only_first:                                  # j >= 1: theta = a impossible
+            tRa = np.full(len(idx), -np.inf)
+        if M.only_last:                                   # j <= n - 1: theta = b impossible
+            tLb = np.full(len(idx), -np.inf)
+        fL = np.where(valid[:, 0], f[:, 0], 0.0) + df                                   # f_j <= fL on j < L
+        fH = f[np.arange(len(idx)), (Hr - Lr)] - df                                    # f_j >= fH on j > H
+        if M.only_first:
+            fH = np.ones(len(idx))
+        if M.only_last:
+            fL = np.zeros(len(idx))
+        fL, fH = np.clip(fL, 0.0, 1.0), np.clip(fH, 0.0, 1.0)
+        v = grid[None, :]
+        cL = np.maximum(v * fL[:, None], 0.0)
+        cR = np.maximum(v, v * fH[:, None])
+        cL = cL + 4 * _U * (np.abs(cL) + 1)
+        cR = cR + 4 * _U * (np.abs(cR) + 1)
+
+        def up_lse(*terms):
+            stack = np.stack(np.broadcast_arrays(*terms))
+            with np.errstate(invalid="ignore"):
+                r = np.logaddexp.reduce(stack, axis=0)
+            return r + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) + 4 * _U
+
+        lF_hi = up_lse(lF_s, tLb[:, None] + cL, tRb[:, None] + cR)
+        lG_hi = up_lse(lG_s, tLa[:, None] + cL, tRa[:, None] + cR)
+        la_lo = lA_lo - lF_hi                                              # log a(v) lower end
+        lb_lo = lA_lo - lG_hi
+        cells = np.logaddexp(la_lo[:, 1:], lb_lo[:, :-1])
+        low = np.minimum(np.min(cells, axis=1), np.minimum(la_lo[:, 0], lb_lo[:, -1]))
+        low = low - 2.0 ** -49 * (np.abs(low) + 1) - 8 * _U
+        lo_out[idx] = low
+        # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
+        lA0 = up_lse(lA0_hi, tLb, tRa)
+        hi_out[idx] = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
+    return lo_out, hi_out

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 import networkx as nx
 import sympy
 
-from derive.core.hypotheses import Assume, AssumeFamily, Hypothesis, continuous_names
+from derive.core.hypotheses import Assume, AssumeFamily, FunctionOf, Hypothesis, continuous_names
 from derive.core.parameters import Domain, Domains
 from derive.core.statements import Statement
 from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, InvalidArgument, MissingPremise,
@@ -57,6 +57,24 @@ def _domains(proof) -> Domains:
     for h in proof.hypotheses.values():
         names |= set(continuous_names(h))
     return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
+
+
+def _check_discrete_only(proof, domains: Domains) -> None:
+    """A hypothesis true only of discrete variables may not name a continuous one: ``Y = f(X)`` gives
+    ``H(Y | X) = 0`` for a discrete ``Y`` only (for a continuous ``Y``, ``H(Y | X) = -oo``).
+
+    Raises
+    ------
+    InvalidArgument
+        Naming the hypothesis and the continuous variable.
+    """
+    for hid, h in proof.hypotheses.items():
+        cont = [it for it in h.output.args if domains.is_continuous(it)] if isinstance(h, FunctionOf) else []
+        if cont:
+            raise InvalidArgument(f"hypothesis {hid!r}: `function_of` with the continuous {cont[0]} as the function's "
+                                  "value: H(value | argument) = 0 holds for a discrete value only (for a continuous "
+                                  "one it is -oo)", line=getattr(proof, "hypothesis_lines", {}).get(hid),
+                                  file=getattr(proof, "file", None))
 
 
 def _check_types(proof) -> None:
@@ -197,6 +215,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
     """
     order, graph = _order(proof)
     domains = _domains(proof)
+    _check_discrete_only(proof, domains)
     guard = step_guard or _no_guard
     claims = {s.id: s.claim for s in proof.steps}
     results: dict[str, StepResult] = {}

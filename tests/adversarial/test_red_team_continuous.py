@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from derive.checking import check_file
+from derive.errors import InvalidArgument
 
 _HEADER = """
 [proof]
@@ -24,13 +25,17 @@ function_of = "Y = f(X)"
 
 
 def _statuses(tmp_path, body: str) -> tuple[str, dict[str, str]]:
+    """The kernel refuses the hypothesis at its door (bad input, exit 2): then nothing is proved."""
     path = tmp_path / "red.toml"
     path.write_text(_HEADER + body)
-    checked = check_file(path, vacuity=False)
+    try:
+        checked = check_file(path, vacuity=False)
+    except InvalidArgument as err:
+        assert "`function_of` with the continuous Y" in err.message and err.line == 8  # the hypothesis's `id` line
+        return "refused", {"nonneg": "refused", "zero": "refused"}
     return checked.status, {s.id: s.status for s in checked.report.steps}
 
 
-@pytest.mark.xfail(strict=True, reason="red team: function_of gives H(Y|X) = 0 for a continuous Y, so H(Y) >= 0 is proved")
 def test_differential_entropy_of_a_function_is_not_proved_nonnegative(tmp_path):
     status, steps = _statuses(tmp_path, """
 [[step]]
@@ -51,7 +56,6 @@ from = ["nonneg"]
     assert steps["nonneg"] != "proved"
 
 
-@pytest.mark.xfail(strict=True, reason="red team: function_of gives H(Y|X) = 0 for a continuous Y (it is -oo)")
 def test_conditional_differential_entropy_of_a_function_is_not_zero(tmp_path):
     status, steps = _statuses(tmp_path, """
 [[step]]
@@ -65,3 +69,21 @@ from = ["zero"]
 """)
     assert steps["zero"] != "proved"
     assert status != "proved"
+
+
+def test_the_cli_refuses_a_continuous_function_value_as_bad_input(tmp_path, capsys):
+    from derive.cli import main
+
+    path = tmp_path / "red.toml"
+    path.write_text(_HEADER + '[[step]]\nid = "zero"\nclaim = "H(Y | X) == 0"\nrule = "shannon"\nuses = ["f"]\n')
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "red.toml:8" in err and "function_of" in err and "Traceback" not in err
+
+
+def test_a_discrete_function_of_a_continuous_argument_is_still_accepted(tmp_path):
+    """H(Y | X) = 0 holds for a discrete Y whatever X is: only a continuous *value* is refused."""
+    path = tmp_path / "ok.toml"
+    path.write_text(_HEADER.replace('continuous = ["X", "Y"]', 'continuous = ["X"]')
+                    + '[[step]]\nid = "zero"\nclaim = "H(Y | X) == 0"\nrule = "shannon"\nuses = ["f"]\n')
+    assert check_file(path, vacuity=False).report.steps[0].status == "proved"

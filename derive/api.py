@@ -31,14 +31,17 @@ from sympy import log as ln
 from derive.core import hypotheses as _hyp
 from derive.core.parameters import Domain as _Domain
 from derive.core.parameters import Parameter, make_parameter
-from derive.core.quantities import TV, D, H, I
+from derive.core.quantities import TV as _TV
+from derive.core.quantities import D
+from derive.core.quantities import H as _H
+from derive.core.quantities import I as _I
 from derive.core.quantities import h as _h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, ParseError
 from derive.io.grammar import ParseContext, check_name
-from derive.printing import to_latex
 from derive.proof import Proof as _BaseProof
+from derive.proof import WrittenOrder
 
 __all__ = [
     "variables", "family", "parameter", "Domain",
@@ -50,6 +53,13 @@ __all__ = [
 #: Parameters declared with :func:`parameter` in this session: name -> Parameter (a proof that mentions the
 #: symbol declares it with this domain).
 _PARAMETERS: dict[str, Parameter] = {}
+
+#: Families declared with :func:`family` in this session (with a last index): a proof that mentions one declares it.
+_FAMILIES: dict[str, Family] = {}
+
+#: How this session last wrote each information atom (core stores ``I(M, S)`` as ``I(S; M)``): a proof built here
+#: takes the spellings of the atoms it uses, and displays print them (see :class:`~derive.proof.WrittenOrder`).
+_WRITTEN = WrittenOrder(last_wins=True)
 
 
 # ---------------------------------------------------------------------------- names
@@ -80,8 +90,11 @@ def family(name: str, lo: Any = 1, hi: Any = None) -> Family:
     names = _names(name, "family")
     if len(names) != 1:
         raise InvalidArgument(f"Expected one family name but got {name!r}")
-    return Family(names[0], _expr(lo, "the family's first index"),
-                  None if hi is None else _expr(hi, "the family's last index"))
+    fam = Family(names[0], _expr(lo, "the family's first index"),
+                 None if hi is None else _expr(hi, "the family's last index"))
+    if fam.hi is not None:
+        _FAMILIES[fam.name] = fam
+    return fam
 
 
 def parameter(name: str, domain: Any = None) -> sympy.Symbol:
@@ -136,10 +149,59 @@ def h(p: Any) -> sympy.Expr:
     if isinstance(p, str):
         p = parse(p)
     if isinstance(p, bool) or not isinstance(p, (int, Fraction, sympy.Expr)) or (
-            isinstance(p, sympy.Basic) and (p.atoms(RV, FamilyMember, FamilyRange) or p.atoms(H, I, D, TV))):
+            isinstance(p, sympy.Basic) and (p.atoms(RV, FamilyMember, FamilyRange) or p.atoms(_H, _I, D, _TV))):
         raise InvalidArgument(f"Expected a number or parameter expression p in [0, 1] for h(p) (the binary "
                               f"entropy; for a random variable use H(X)) but got {p!r}")
     return _h(sympy.Rational(p.numerator, p.denominator) if isinstance(p, Fraction) else p)
+
+
+def _items(side: Any) -> list:
+    """The variables of one side of ``H``/``I`` in the order written (a list or tuple is read left to right, a
+    :func:`family` is its whole range)."""
+    from derive.core.variables import as_rvset
+
+    if isinstance(side, (list, tuple)):
+        return [it for part in side for it in _items(part)]
+    if isinstance(side, Family):
+        side = side.range()
+    return list(as_rvset(side).args)
+
+
+def H(*args: Any, given: Any = None) -> sympy.Expr:  # noqa: N802 - the standard name
+    """Entropy ``H(X, Y, given=Z)`` = H(X, Y | Z) (core's canonical atom; the order written is kept for display)."""
+    target, cond = _items(list(args)), (_items(given) if given is not None else [])
+    atom = _H(RVSet(*target), RVSet(*cond)) if target else _H(*args, given=given)  # core's message for no variable
+    if isinstance(atom, _H):
+        _WRITTEN.record(atom, target, cond)
+    return atom
+
+
+def I(a: Any, b: Any, given: Any = None) -> sympy.Expr:  # noqa: E743, N802 - the standard name
+    """Mutual information ``I(X, Y, given=Z)`` = I(X; Y | Z), each side a variable or a list of them; printed in the
+    order written (core stores the two sides sorted)."""
+    left, right, cond = _items(a), _items(b), (_items(given) if given is not None else [])
+    atom = _I(RVSet(*left), RVSet(*right), RVSet(*cond))
+    if isinstance(atom, _I):
+        _WRITTEN.record(atom, left, right, cond)
+    return atom
+
+
+def TV(p: Any, q: Any) -> sympy.Expr:  # noqa: N802 - the standard name
+    """Total variation distance ``TV("P", "Q")`` (printed in the order written)."""
+    atom = _TV(p, q)
+    if isinstance(atom, _TV):
+        from derive.core.quantities import Dist
+
+        _WRITTEN.record(atom, *(x if isinstance(x, Dist) else Dist(x) for x in (p, q)))
+    return atom
+
+
+def to_latex(obj: Any, **options: Any) -> str:
+    """LaTeX of a checked proof, a :class:`Proof` (checked first) or an expression/statement; see
+    :func:`derive.printing.to_latex` for the options. Information atoms keep the order they were written."""
+    from derive.printing import to_latex as _to_latex
+
+    return _to_latex(obj, written=_WRITTEN, **options)
 
 
 def _expr(value: Any, what: str) -> sympy.Expr:
@@ -211,11 +273,14 @@ def Assume(claim: Any, cite: str | None = None) -> _hyp.Assume:  # noqa: N802
 def _context(proof: Any, units: str = "bits") -> ParseContext:
     if isinstance(proof, _BaseProof):
         ctx = ParseContext.from_proof(proof, auto_variables=True)
-        for n, p in _PARAMETERS.items():
-            ctx.parameters.setdefault(n, p.symbol)
-        return ctx
-    return ParseContext(parameters={n: p.symbol for n, p in _PARAMETERS.items()}, units=units,
-                        auto_variables=True, file="<input>")
+    else:
+        ctx = ParseContext(units=units, auto_variables=True, file="<input>", written=_WRITTEN)
+    for n, p in _PARAMETERS.items():
+        ctx.parameters.setdefault(n, p.symbol)
+    for n, f in _FAMILIES.items():  # the session's families, unless the name means something else here
+        if n not in ctx.parameters and n not in ctx.variables:
+            ctx.families.setdefault(n, (f.lo, f.hi))
+    return ctx
 
 
 def parse(text: str, proof: Any = None, *, units: str = "bits") -> Any:
@@ -271,7 +336,13 @@ def as_statement(claim: Any, proof: Any = None) -> Statement:
 # ---------------------------------------------------------------------------- proofs
 
 
+def _atoms(st: Statement) -> set:
+    """The information atoms (``H``, ``I``, ``TV``) of a statement."""
+    return st.lhs.atoms(_H, _I, _TV) | st.rhs.atoms(_H, _I, _TV)
+
+
 def _symbols_and_variables(st: Statement) -> tuple[set, set]:
+    """Names of the session's parameters, and of the random variables and families, in ``st``."""
     from sympy import preorder_traversal
 
     syms, rvs = set(), set()
@@ -281,6 +352,8 @@ def _symbols_and_variables(st: Statement) -> tuple[set, set]:
                 syms.add(node.name)
             elif isinstance(node, RV):
                 rvs.add(node.name)
+            elif isinstance(node, (FamilyMember, FamilyRange)):
+                rvs.add(node.family)
     return syms, rvs
 
 
@@ -303,9 +376,17 @@ class Proof(_BaseProof):
         self.checked: Any = None
 
     def _declare(self, variables: Iterable[str], params: Iterable[str]) -> None:
+        """Declare the variables (a name of :func:`family` declares that family) and the session's parameters."""
+        params = set(params)
         for n in sorted(variables):
-            if n not in self.variables and n not in self.families:
+            if n in self.variables or n in self.families:
+                continue
+            fam = _FAMILIES.get(n)
+            if fam is None:
                 self.random(n)
+                continue
+            self.family(n, fam.lo, fam.hi)
+            params |= {x.name for e in (fam.lo, fam.hi) for x in e.free_symbols if x.name in _PARAMETERS}
         for n in sorted(params):
             if n not in self.parameters:
                 p = _PARAMETERS[n]
@@ -314,10 +395,12 @@ class Proof(_BaseProof):
     def _declare_statement(self, st: Statement) -> Statement:
         syms, rvs = _symbols_and_variables(st)
         self._declare(rvs, syms)
+        self.written.update(_WRITTEN, _atoms(st))  # objects built with H/I/TV: the order they were written in
         return st
 
     def _declare_hypothesis(self, hyp: _hyp.Hypothesis) -> None:
-        rvs = {it.name for it in hyp.variables().args if isinstance(it, RV)}
+        rvs = {it.name if isinstance(it, RV) else it.family for it in hyp.variables().args
+               if isinstance(it, (RV, FamilyMember, FamilyRange))}
         syms = set()
         for p in getattr(getattr(hyp, "spec", None), "params", ()) or ():
             syms |= {s.name for s in p.free_symbols if s.name in _PARAMETERS}
@@ -325,6 +408,7 @@ class Proof(_BaseProof):
             s2, r2 = _symbols_and_variables(hyp.statement)
             syms |= s2
             rvs |= r2
+            self.written.update(_WRITTEN, _atoms(hyp.statement))
         self._declare(rvs, syms)
 
     def given(self, id: str, hypothesis: Any) -> "Proof":  # noqa: A002 - the file's key
@@ -421,7 +505,9 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0):
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
-    st = as_statement(claim)
+    st = as_statement(claim)  # text is parsed into the session's record of spellings
+    written = WrittenOrder()
+    written.update(_WRITTEN, _atoms(st))
     hyps = {}
     for k, g in enumerate(given):
         hyp = parse(g) if isinstance(g, str) else g
@@ -430,7 +516,7 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0):
         hyps[f"given{k + 1}"] = hyp
     if not (isinstance(timeout, (int, float)) and timeout > 0):
         raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
-    return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st)
+    return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st, written=written)
 
 
 def verify(proof: Any, samples: int = 200, seed: int = 0):

@@ -28,15 +28,96 @@ import sympy
 from derive.core.exprs import to_expr
 from derive.core.hypotheses import Assume, Hypothesis
 from derive.core.parameters import Domain, Parameter, make_parameter
+from derive.core.quantities import TV, H, I
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import CyclicProof, DuplicateStep, InvalidArgument, MissingPremise, UnknownRule, ProofWarning
 
-__all__ = ["Step", "Theorem", "Proof", "ProofWarning", "UNITS"]
+__all__ = ["Step", "Theorem", "Proof", "ProofWarning", "UNITS", "WrittenOrder"]
 
 UNITS = ("bits", "nats")
 
 
+def _ordered_like(written: Iterable[Any], side: RVSet) -> tuple:
+    """The items of the canonical ``side`` in the order they were written (``side``'s own order when the written
+    items are not exactly its items, e.g. ``X[1], X[2]`` merged into ``X[1..2]``)."""
+    out: list = []
+    for it in written:
+        if it in side.args and it not in out:
+            out.append(it)
+    return tuple(out) if len(out) == len(side.args) else tuple(side.args)
+
+
+class WrittenOrder:
+    """How the author wrote each information atom's arguments: a display record, never read by the kernel.
+
+    core keeps ``I``, ``H`` and ``TV`` canonical (the two sides of ``I`` and ``TV`` sorted, the variables of a side
+    sorted) so that equal atoms are equal objects. The reader and the notebook API record here, for each canonical
+    atom, the order the author wrote (``I(M; S | theta)``, stored by core as ``I(S; M | theta)``); printers ask
+    :meth:`sides` and print that order. The first spelling of an atom in a proof wins. An ``I`` atom nobody wrote
+    (one the kernel derived) puts first a side the author wrote first elsewhere (``M`` in ``I(M; X[1])`` after
+    ``I(M; X[i])``).
+    """
+
+    def __init__(self, *, last_wins: bool = False) -> None:
+        #: ``True`` for a notebook session's record: the latest spelling of an atom wins (a proof keeps its first)
+        self.last_wins = last_wins
+        self._sides: dict[Any, tuple[tuple, ...]] = {}
+        self._first: set[RVSet] = set()  # sides written first in some I(.; .)
+
+    def __len__(self) -> int:
+        return len(self._sides)
+
+    def __contains__(self, atom: object) -> bool:
+        return atom in self._sides
+
+    def __repr__(self) -> str:
+        return f"WrittenOrder({len(self._sides)} atoms)"
+
+    def record(self, atom: Any, *written: Any, replace: bool = False) -> None:
+        """Record that ``atom`` (the canonical object core built) was written with the arguments ``written``:
+        for ``I`` three item lists (left, right, condition), for ``H`` two (target, condition), for ``TV`` the two
+        distributions. Anything that does not match ``atom`` (core rewrote it, e.g. ``I(X; X) = H(X)``) is
+        ignored; an atom already recorded keeps its first spelling unless ``replace`` (or ``last_wins``)."""
+        if not (replace or self.last_wins) and atom in self._sides:
+            return
+        sides: tuple[tuple, ...] | None = None
+        if isinstance(atom, I) and len(written) == 3:
+            left, right, given = (tuple(w) for w in written)
+            first = RVSet(*left) - atom.given
+            if first not in (atom.left, atom.right):
+                return
+            second = atom.right if first == atom.left else atom.left
+            sides = (_ordered_like(left, first), _ordered_like(right, second), _ordered_like(given, atom.given))
+            self._first.add(first)
+        elif isinstance(atom, H) and len(written) == 2:
+            sides = (_ordered_like(written[0], atom.target), _ordered_like(written[1], atom.given))
+        elif isinstance(atom, TV) and len(written) == 2:
+            if tuple(written) == atom.args:
+                sides = ((atom.args[0],), (atom.args[1],))
+            elif tuple(written) == atom.args[::-1]:
+                sides = ((atom.args[1],), (atom.args[0],))
+        if sides is not None:
+            self._sides[atom] = sides
+
+    def update(self, other: "WrittenOrder", atoms: Iterable[Any] | None = None) -> None:
+        """Take ``other``'s spellings (of ``atoms`` only, when given) for atoms not recorded here."""
+        keys = list(other._sides) if atoms is None else [a for a in atoms if a in other._sides]
+        for a in keys:
+            if a not in self._sides:
+                self._sides[a] = other._sides[a]
+                if isinstance(a, I):
+                    self._first.add(RVSet(*self._sides[a][0]))
+
+    def sides(self, atom: Any) -> tuple[tuple, ...] | None:
+        """The arguments of ``atom`` as item tuples in the written order (``None`` when core's order stands):
+        ``I`` → (left, right, condition), ``H`` → (target, condition), ``TV`` → ((P,), (Q,))."""
+        got = self._sides.get(atom)
+        if got is not None:
+            return got
+        if isinstance(atom, I) and atom.right in self._first and atom.left not in self._first:
+            return tuple(atom.right.args), tuple(atom.left.args), tuple(atom.given.args)
+        return None
 
 
 
@@ -109,6 +190,8 @@ class Proof:
         self.hypothesis_lines: dict[str, int | None] = {}
         self.steps: list[Step] = []
         self.theorem: Theorem | None = None
+        #: How the author wrote each information atom (display only; not part of equality, never read by the kernel).
+        self.written = WrittenOrder()
 
     # builder ------------------------------------------------------------------
     def parameter(self, name: str, domain: Domain | None = None) -> sympy.Symbol:

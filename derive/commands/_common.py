@@ -7,12 +7,13 @@ from derive.errors import DeriveError, InvalidArgument, LimitExceeded
 EXIT_OK, EXIT_NO, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def statement_text(st, units: str) -> str:
-    """A statement in the file grammar (``str(st)`` if it cannot be written so)."""
+def statement_text(st, units: str, written=None) -> str:
+    """A statement in the file grammar (``str(st)`` if it cannot be written so); ``written``: the proof's record of
+    the author's argument order (:class:`derive.proof.WrittenOrder`)."""
     from derive.io import format_statement
 
     try:
-        return format_statement(st, units)
+        return format_statement(st, units, written)
     except DeriveError:
         return str(st)
 

@@ -42,20 +42,20 @@ def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None
     rows = list(report.steps) + ([report.theorem] if report.theorem else [])
     for row, js in zip(rows, out["steps"]):
         if row.claim is not None:
-            js["claim"] = statement_text(row.claim, proof.units)
+            js["claim"] = statement_text(row.claim, proof.units, proof.written)
     if report.theorem is not None and report.theorem.claim is not None:
-        out["conclusion"] = statement_text(report.theorem.claim, proof.units)
+        out["conclusion"] = statement_text(report.theorem.claim, proof.units, proof.written)
     from derive.io.writer import format_trusted
 
-    out["trusted"] = [format_trusted(t, proof.units) for t in report.trusted]  # as the author wrote them
+    out["trusted"] = [format_trusted(t, proof.units, proof.written) for t in report.trusted]  # as the author wrote them
     from derive.io.writer import format_value
 
     for row, js in zip(rows, out["steps"]):
         if js.get("trusted"):
-            js["trusted"] = [format_trusted(t, proof.units) for t in row.trusted]
+            js["trusted"] = [format_trusted(t, proof.units, proof.written) for t in row.trusted]
         for key in ("message", "expected", "got", "suggestion"):  # one notation: the file grammar
             if js.get(key) is not None:
-                js[key] = format_value(getattr(row, key), proof.units)
+                js[key] = format_value(getattr(row, key), proof.units, proof.written)
     warnings = list(checked.warnings) + [w for w in getattr(report, "warnings", []) if w not in checked.warnings]
     if warnings:
         out["warnings"] = warnings

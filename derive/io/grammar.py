@@ -335,6 +335,9 @@ class ParseContext:
     #: names of continuous variables and families (declared, or of a Gaussian channel): ``I(X; X)`` and
     #: ``H(X | X)`` of them are infinite, not ``H(X)`` and ``0``, and are refused before core canonicalizes them.
     continuous: set = field(default_factory=set)
+    #: where to record how each information atom was written (a :class:`~derive.proof.WrittenOrder`, usually the
+    #: proof's ``written``), so printers can keep the author's argument order; ``None``: not recorded.
+    written: Any = None
 
     def __post_init__(self) -> None:
         if self.units not in ("bits", "nats"):
@@ -348,6 +351,7 @@ class ParseContext:
     @classmethod
     def from_proof(cls, proof: Any, **changes: Any) -> "ParseContext":
         """The context of a :class:`~derive.proof.Proof`'s declarations."""
+        changes.setdefault("written", getattr(proof, "written", None))
         return cls(parameters={n: p.symbol for n, p in proof.parameters.items()},
                    variables=dict(proof.variables), families=dict(proof.families),
                    units=proof.units, file=proof.file, **changes)
@@ -908,20 +912,29 @@ class _Builder:
     # -- information quantities -----------------------------------------------------------
     def _e_entropy(self, t: Tree, scope, depth) -> sympy.Expr:
         target, given = t.children
-        a = self.rvset(target, scope, depth)
-        c = self.rvset(given, scope, depth) if given is not None else RVSet()
+        ta = self.rvitems(target, scope, depth)
+        tc = self.rvitems(given, scope, depth) if given is not None else []
+        a = self.core(target, RVSet, *ta)
+        c = self.core(given, RVSet, *tc) if given is not None else RVSet()
         self.finite(t, "H", a, c)
-        return self.core(t, H, a, c)
+        return self.written(self.core(t, H, a, c), ta, tc)
 
     def _e_mutual(self, t: Tree, scope, depth) -> sympy.Expr:
         left, right, given = t.children
-        a = self.rvset(left, scope, depth)
-        b = self.rvset(right, scope, depth)
-        c = self.rvset(given, scope, depth) if given is not None else RVSet()
+        ta, tb = self.rvitems(left, scope, depth), self.rvitems(right, scope, depth)
+        tc = self.rvitems(given, scope, depth) if given is not None else []
+        a, b = self.core(left, RVSet, *ta), self.core(right, RVSet, *tb)
+        c = self.core(given, RVSet, *tc) if given is not None else RVSet()
         self.finite(t, "I", a, b)
         self.finite(t, "I", a, c)
         self.finite(t, "I", b, c)
-        return self.core(t, I, a, b, c)
+        return self.written(self.core(t, I, a, b, c), ta, tb, tc)
+
+    def written(self, atom: sympy.Expr, *args: Any) -> sympy.Expr:
+        """Record how ``atom`` was written (its arguments in the author's order) in ``ctx.written``; returns it."""
+        if self.ctx.written is not None and isinstance(atom, (H, I, TV)):
+            self.ctx.written.record(atom, *args)
+        return atom
 
     def finite(self, node: Any, what: str, a: RVSet, b: RVSet) -> None:
         """Refuse a continuous variable on two sides of ``H(. | .)`` or ``I(.; . | .)``: the quantity is infinite
@@ -951,7 +964,8 @@ class _Builder:
 
     def _e_tv(self, t: Tree, scope, depth) -> sympy.Expr:
         p, q = t.children
-        return self.core(t, TV, self.dist(p, scope), self.dist(q, scope))
+        dp, dq = self.dist(p, scope), self.dist(q, scope)
+        return self.written(self.core(t, TV, dp, dq), dp, dq)
 
     # -- random variables -----------------------------------------------------------------
     def rvset(self, t: Tree, scope, depth) -> RVSet:

@@ -183,7 +183,7 @@ class _Reader:
         if "proof" not in data:
             raise self.err("missing the [proof] table (with at least name = \"...\")", 1)
         proof = self.proof_table(data["proof"])
-        ctx = ParseContext(units=proof.units, file=self.file)
+        ctx = ParseContext(units=proof.units, file=self.file, written=proof.written)
         self.parameters(data.get("parameters", {}), proof, ctx)
         self.variables(data.get("variables", {}), proof, ctx)
         self.hypotheses(data.get("hypothesis", []), proof, ctx)

@@ -82,10 +82,17 @@ def _int_text(n: int) -> tuple[str, int]:
 
 
 class _Printer:
-    def __init__(self, units: str) -> None:
+    def __init__(self, units: str, written: Any = None) -> None:
         if units not in ("bits", "nats"):
             raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
         self.units = units
+        #: a :class:`~derive.proof.WrittenOrder`: information atoms print with the author's argument order
+        self.written = written
+
+    def sides(self, e: Any, canonical: tuple) -> tuple:
+        """The arguments of the atom ``e`` in the author's order when recorded, else ``canonical``."""
+        got = self.written.sides(e) if self.written is not None else None
+        return canonical if got is None else got
 
     # ------------------------------------------------------------------ entry
     def text(self, e: Any) -> str:
@@ -137,15 +144,18 @@ class _Printer:
                 body = f"sum({body}, {var.name}, {self.text(lo)}, {self.text(hi)})"
             return body, _ATOM
         if isinstance(e, H):
-            cond = f" | {format_rvset(e.given)}" if e.given else ""
-            return f"H({format_rvset(e.target)}{cond})", _ATOM
+            target, given = self.sides(e, (e.target.args, e.given.args))
+            cond = f" | {format_rvset(given)}" if given else ""
+            return f"H({format_rvset(target)}{cond})", _ATOM
         if isinstance(e, I):
-            cond = f" | {format_rvset(e.given)}" if e.given else ""
-            return f"I({format_rvset(e.left)}; {format_rvset(e.right)}{cond})", _ATOM
+            left, right, given = self.sides(e, (e.left.args, e.right.args, e.given.args))
+            cond = f" | {format_rvset(given)}" if given else ""
+            return f"I({format_rvset(left)}; {format_rvset(right)}{cond})", _ATOM
         if isinstance(e, D):
             return f"D({e.args[0].name} || {e.args[1].name})", _ATOM
         if isinstance(e, TV):
-            return f"TV({e.args[0].name}, {e.args[1].name})", _ATOM
+            (p,), (q,) = self.sides(e, ((e.args[0],), (e.args[1],)))
+            return f"TV({p.name}, {q.name})", _ATOM
         raise InvalidArgument(f"cannot write {sympy.sstr(e)!r} ({type(e).__name__}) in derive's grammar")
 
     # ------------------------------------------------------------------ sums
@@ -277,34 +287,36 @@ class _Printer:
         return f"{b}^{xt}", _POW
 
 
-def format_expression(expr: Any, units: str = "bits") -> str:
-    """``expr`` in derive's grammar, so that parsing it back (same units) gives ``expr``.
+def format_expression(expr: Any, units: str = "bits", written: Any = None) -> str:
+    """``expr`` in derive's grammar, so that parsing it back (same units) gives ``expr``; with ``written`` (a
+    proof's :class:`~derive.proof.WrittenOrder`) information atoms keep the author's argument order.
 
     Raises
     ------
     InvalidArgument
         For sympy objects the grammar has no spelling for (``pi``, ``sin``, ...).
     """
-    return _Printer(units).text(expr)
+    return _Printer(units, written).text(expr)
 
 
-def format_statement(st: Statement, units: str = "bits") -> str:
-    """``lhs REL rhs`` in derive's grammar."""
-    pr = _Printer(units)
+def format_statement(st: Statement, units: str = "bits", written: Any = None) -> str:
+    """``lhs REL rhs`` in derive's grammar (atoms in the order recorded in ``written``, when given)."""
+    pr = _Printer(units, written)
     return f"{pr.text(st.lhs)} {st.rel} {pr.text(st.rhs)}"
 
 
-def format_trusted(fact: Any, units: str = "bits") -> str:
+def format_trusted(fact: Any, units: str = "bits", written: Any = None) -> str:
     """A trusted fact as the author wrote it: ``hyp: I(M; X) <= log(k) [citation]``.
 
     A fact carrying its ``claim`` (an assumed statement) is printed in the file grammar and the proof's
-    units (``log(k)``, not sympy's ``log(k)/log(2)``); otherwise its ``statement`` text is kept.
+    units (``log(k)``, not sympy's ``log(k)/log(2)``) with the argument order of ``written``; otherwise its
+    ``statement`` text is kept.
     """
     claim = getattr(fact, "claim", None)
     if claim is None or not isinstance(claim, Statement):
         return str(fact)
     try:
-        body = format_statement(claim, units)
+        body = format_statement(claim, units, written)
     except InvalidArgument:
         return str(fact)
     hyp = getattr(fact, "hypothesis", None)
@@ -347,16 +359,17 @@ def readable(text: str) -> str:
     return _sums_in_grammar(text).replace("**", "^")
 
 
-def format_value(value: Any, units: str = "bits") -> Any:
+def format_value(value: Any, units: str = "bits", written: Any = None) -> Any:
     """A report field in the file grammar: a statement or expression printed by :func:`format_statement` /
-    :func:`format_expression`, a message through :func:`readable`; ``None`` stays ``None``."""
+    :func:`format_expression` (argument order of ``written``), a message through :func:`readable`; ``None``
+    stays ``None``."""
     if value is None:
         return None
     try:
         if isinstance(value, Statement):
-            return format_statement(value, units)
+            return format_statement(value, units, written)
         if isinstance(value, sympy.Expr):
-            return format_expression(value, units)
+            return format_expression(value, units, written)
     except InvalidArgument:
         pass
     return readable(value if isinstance(value, str) else str(value))
@@ -391,7 +404,7 @@ def format_channel_spec(spec: ChannelSpec, units: str = "bits") -> str:
     return f"{spec.name}({', '.join(pr.text(v) for v in spec.params)})"
 
 
-def format_hypothesis(hyp: Hypothesis, units: str = "bits") -> tuple[str, str]:
+def format_hypothesis(hyp: Hypothesis, units: str = "bits", written: Any = None) -> tuple[str, str]:
     """``(key, text)`` of a hypothesis as written in a ``[[hypothesis]]`` table.
 
     An :class:`~derive.core.Assume` gives ``("assume", statement)``; its ``cite``
@@ -421,9 +434,10 @@ def format_hypothesis(hyp: Hypothesis, units: str = "bits") -> tuple[str, str]:
     if isinstance(hyp, FunctionOf):
         return "function_of", f"{_group(hyp.output)} = f({format_rvset(hyp.input)})"
     if isinstance(hyp, AssumeFamily):
-        return "assume", f"{format_statement(hyp.body, units)} for {hyp.index.name} in {format_range(hyp.lo, hyp.hi)}"
+        return "assume", (f"{format_statement(hyp.body, units, written)} for {hyp.index.name} in "
+                          f"{format_range(hyp.lo, hyp.hi)}")
     if isinstance(hyp, Assume):
-        return "assume", format_statement(hyp.statement, units)
+        return "assume", format_statement(hyp.statement, units, written)
     raise InvalidArgument(f"cannot write the hypothesis {hyp!r} in a proof file")
 
 
@@ -498,21 +512,22 @@ def _distributions(proof: Any) -> list[str]:
     return sorted(names)
 
 
-def _write_arg(key: str, value: Any, units: str) -> str:
+def _write_arg(key: str, value: Any, units: str, written: Any = None) -> str:
     from derive.io.reader import STEP_ARGS
 
     kind = STEP_ARGS.get(key)
     if kind is None:
         raise InvalidArgument(f"cannot write the step argument {key!r}; known: {', '.join(sorted(STEP_ARGS))}")
     if kind in ("expression", "function"):
-        return f"{key} = {toml_string(format_expression(value, units))}"
+        return f"{key} = {toml_string(format_expression(value, units, written))}"
     if kind == "name":
         return f"{key} = {toml_string(str(value))}"
     if kind == "certificate":
-        body = ", ".join(f"{_key(str(k))} = {toml_string(format_expression(v, units))}" for k, v in value.items())
+        body = ", ".join(f"{_key(str(k))} = {toml_string(format_expression(v, units, written))}"
+                         for k, v in value.items())
         return f"{key} = {{ {body} }}" if body else f"{key} = {{}}"
     if kind == "expressions":
-        return f"{key} = {_list(format_expression(v, units) for v in value)}"
+        return f"{key} = {_list(format_expression(v, units, written) for v in value)}"
     if kind == "copy_specs":
         return f"{key} = {_list(str(c) for c in value)}"
     raise InvalidArgument(f"cannot write the step argument {key!r}")  # pragma: no cover
@@ -530,6 +545,7 @@ def write_proof(proof: Any) -> str:
     from derive.io.reader import STEP_ARGS
 
     units = proof.units
+    written = getattr(proof, "written", None)  # the author's argument order of each information atom
     out = ["[proof]", f"name = {toml_string(proof.name)}"]
     if proof.title is not None:
         out.append(f"title = {toml_string(proof.title)}")
@@ -554,23 +570,23 @@ def write_proof(proof: Any) -> str:
         if proof.continuous:
             out.append(f"continuous = {_list(sorted(proof.continuous))}")
     for hid, hyp in proof.hypotheses.items():
-        key, text = format_hypothesis(hyp, units)
+        key, text = format_hypothesis(hyp, units, written)
         out += ["", "[[hypothesis]]", f"id = {toml_string(hid)}", f"{key} = {toml_string(text)}"]
         if isinstance(hyp, Assume) and hyp.cite is not None:
             out.append(f"cite = {toml_string(hyp.cite)}")
     for step in proof.steps:
         out += ["", "[[step]]", f"id = {toml_string(step.id)}",
-                f"claim = {toml_string(format_statement(step.claim, units))}",
+                f"claim = {toml_string(format_statement(step.claim, units, written))}",
                 f"rule = {toml_string(step.rule)}"]
         if step.premises:
             out.append(f"uses = {_list(step.premises)}")
         if step.note is not None:
             out.append(f"note = {toml_string(step.note)}")
         for key in [k for k in STEP_ARGS if k in step.args] + [k for k in step.args if k not in STEP_ARGS]:
-            out.append(_write_arg(key, step.args[key], units))
+            out.append(_write_arg(key, step.args[key], units, written))
     if proof.theorem is not None:
         th = proof.theorem
-        out += ["", "[theorem]", f"claim = {toml_string(format_statement(th.claim, units))}",
+        out += ["", "[theorem]", f"claim = {toml_string(format_statement(th.claim, units, written))}",
                 f"from = {_list(th.from_steps)}"]
         if th.name is not None:
             out.append(f"name = {toml_string(th.name)}")

@@ -15,7 +15,7 @@ __all__ = ["to_latex"]
 
 
 def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered: bool = False,
-             all_steps: bool = False) -> str:
+             all_steps: bool = False, written: Any = None) -> str:
     """LaTeX of anything derive prints.
 
     * a checked proof (:class:`derive.checking.CheckedProof`, or the notebook's display of one) → a standalone
@@ -23,7 +23,8 @@ def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered
       ``derive:<proof>:<step>`` in the paper's numbering), with the kernel's statuses; ``all_steps``: also the
       steps the theorem does not use;
     * a :class:`derive.proof.Proof` → checked by the kernel first, then the same;
-    * an expression, statement, hypothesis or parameter → math-mode LaTeX (no ``$``).
+    * an expression, statement, hypothesis or parameter → math-mode LaTeX (no ``$``), its information atoms in
+      the argument order recorded in ``written`` (a :class:`~derive.proof.WrittenOrder`; a proof uses its own).
     """
     from derive.proof import Proof
 
@@ -46,4 +47,4 @@ def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered
                               all_steps=all_steps)
     from derive.printing.latex import latex
 
-    return latex(obj)
+    return latex(obj, written=written)

@@ -73,13 +73,23 @@ def _shortest(e: sympy.Expr) -> sympy.Expr:
     return f if len(sympy.sstr(f)) < len(sympy.sstr(e)) else e
 
 
-def certificate_text(claim, cert: Certificate) -> str:
-    """Plain-text proof of ``claim`` from ``cert``."""
+def certificate_text(claim, cert: Certificate, *, units: str = "bits", written=None) -> str:
+    """Plain-text proof of ``claim`` from ``cert``, in the file grammar (``^``, ``sum(f, i, lo, hi)``; information
+    atoms in the argument order of ``written``, a :class:`~derive.proof.WrittenOrder`, when given)."""
+    from derive.errors import InvalidArgument
+    from derive.io.writer import format_expression, readable
+
+    def text(e) -> str:
+        try:
+            return format_expression(e, units, written)
+        except InvalidArgument:  # a form the grammar has no spelling for: sympy's text in the grammar's notation
+            return readable(sympy.sstr(e))
+
     if isinstance(cert, TwoSidedCertificate):
-        le = certificate_text(type(claim)(claim.lhs, "<=", claim.rhs), cert.le)
-        ge = certificate_text(type(claim)(claim.lhs, ">=", claim.rhs), cert.ge)
-        return f"{claim} holds in both directions:\n{le}\n{ge}"
-    lines = [f"{claim} because", f"  {sympy.sstr(claim.slack())}"]
+        le = certificate_text(type(claim)(claim.lhs, "<=", claim.rhs), cert.le, units=units, written=written)
+        ge = certificate_text(type(claim)(claim.lhs, ">=", claim.rhs), cert.ge, units=units, written=written)
+        return f"{text(claim.lhs)} == {text(claim.rhs)} holds in both directions:\n{le}\n{ge}"
+    lines = [f"{text(claim.lhs)} {claim.rel} {text(claim.rhs)} because", f"  {text(claim.slack())}"]
     used = cert.used()
     rows = []
     for k, (t, m) in enumerate(used):
@@ -87,14 +97,14 @@ def certificate_text(claim, cert: Certificate) -> str:
         lead = ("- " if neg else "= ") if k == 0 else ("- " if neg else "+ ")
         if k == 0 and neg:
             lead = "= -"
-        coeff = "" if mag == 1 else f"{sympy.sstr(mag)} * "
+        coeff = "" if mag == 1 else f"{text(mag)} * "
         e = term_expression(t)
-        body = f"({sympy.sstr(e)})" if e.is_Add and (coeff or neg) else sympy.sstr(e)  # - 2 * (H(A') - H(A))
+        body = f"({text(e)})" if e.is_Add and (coeff or neg) else text(e)  # - 2 * (H(A') - H(A))
         rows.append((f"    {lead}{coeff}{body}", _why(t)))
     if not used:
-        rows.append((f"    = {sympy.sstr(cert.residual)}", "a constant >= 0" if cert.residual != 0 else ""))
+        rows.append((f"    = {text(cert.residual)}", "a constant >= 0" if cert.residual != 0 else ""))
     elif not is_zero_coefficient(cert.residual):
-        rows.append((f"    + {sympy.sstr(cert.residual)}", "a constant >= 0"))
+        rows.append((f"    + {text(cert.residual)}", "a constant >= 0"))
     width = max(len(r[0]) for r in rows)
     for body, why in rows:
         lines.append(f"{body:<{width}}    [{why}]" if why else body)
@@ -160,8 +170,9 @@ def certificate_rows(claim: Statement, cert: Certificate, *,
     return [line + r" \\" for line in lines[:-1]] + lines[-1:]
 
 
-def certificate_latex(claim, cert: Certificate) -> str:
-    """An ``align*`` block deriving ``claim`` term by term."""
-    rows = certificate_rows(claim, cert)
-    head = f"% {DeriveLatexPrinter()._print(claim)}"
+def certificate_latex(claim, cert: Certificate, *, written=None) -> str:
+    """An ``align*`` block deriving ``claim`` term by term (argument order of ``written`` when given)."""
+    pr = DeriveLatexPrinter({"written": written})
+    rows = certificate_rows(claim, cert, printer=pr)
+    head = f"% {pr._print(claim)}"
     return "\n".join([head, r"\begin{align*}", *rows, r"\end{align*}"])

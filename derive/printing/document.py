@@ -35,7 +35,7 @@ from derive.kernel.signs import is_nonnegative
 from derive.printing.certificate import certificate_rows
 from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, pair_logs
 
-__all__ = ["proof_document", "proof_fragment", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES", "FRAGMENT_PREAMBLE",
+__all__ = ["proof_document", "proof_fragment", "proof_printer", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES", "FRAGMENT_PREAMBLE",
            "visible_width", "LINE_CHARS"]
 
 #: How a rule is named in a justification.
@@ -141,6 +141,11 @@ def _ref(lay: "_Layout", sid: str) -> str:
 
 def _label(lay: "_Layout", sid: str) -> str:
     return "derive:" + re.sub(r"[^A-Za-z0-9_.-]", "-", lay.proof.name) + ":" + re.sub(r"[^A-Za-z0-9_.-]", "-", sid)
+
+
+def proof_printer(proof) -> DeriveLatexPrinter:
+    """The LaTeX printer of one proof: information atoms in the author's argument order (``proof.written``)."""
+    return DeriveLatexPrinter({"written": getattr(proof, "written", None)})
 
 
 def _rows(lay: "_Layout", expr: sympy.Expr, lhs: str, flags: Sequence[str] = ()) -> list[str]:
@@ -448,11 +453,53 @@ def _chain(lay: _Layout) -> list[tuple[str, sympy.Expr, str | None]] | None:
 
 # ---------------------------------------------------------------------------- the proof body
 
+def _premise_statement(proof, pid: str) -> Statement | None:
+    h = proof.hypotheses.get(pid)
+    if h is not None:
+        return h.statement if type(h) is Assume else None  # a single assumed statement
+    s = next((x for x in proof.steps if x.id == pid), None)
+    return s.claim if s is not None else None
+
+
+def _named_substitution(lay: _Layout, step) -> tuple[sympy.Expr, sympy.Symbol, sympy.Expr] | None:
+    """A ``substitute`` step that puts the value of a parameter (an equality ``t == value`` among its premises) into
+    another premise: ``(rhs in terms of t, t, value)`` when the claim is exactly that premise at ``t = value`` and
+    printing it with ``t`` is shorter. Such a line prints as ``... with t = value`` instead of the nested fraction
+    sympy makes of the substituted value (``fkl25_boolean_cluster``, step ``sub_t``)."""
+    if step.rule != "substitute":
+        return None
+    prem = {p: st for p in step.premises if (st := _premise_statement(lay.proof, p)) is not None}
+    claim = step.claim
+    for eid, e in prem.items():
+        if not e.is_equality:
+            continue
+        for name, value in ((e.lhs, e.rhs), (e.rhs, e.lhs)):
+            if not isinstance(name, sympy.Symbol) or name in value.free_symbols:
+                continue
+            for sid, other in prem.items():
+                if sid == eid or other.rel != claim.rel or name not in other.rhs.free_symbols:
+                    continue
+                try:
+                    exact = (_same(other.lhs.subs(name, value), claim.lhs)
+                             and _same(other.rhs.subs(name, value), claim.rhs))
+                except Exception:  # noqa: BLE001 - a display choice; the kernel decided already
+                    exact = False
+                if exact and visible_width(lay.pr.expr(other.rhs)) + 10 < visible_width(lay.pr.expr(claim.rhs)):
+                    return other.rhs, name, value
+    return None
+
+
 def _step_line(lay: _Layout, res: StepResult, step) -> _Line:
     st = step.claim
     lhs = lay.pr.expr(st.lhs)
     flags = _flags(lay, res)
-    return _Line(lhs, latex_relation(st.rel), _rows(lay, st.rhs, lhs, flags),
+    named = _named_substitution(lay, step)
+    if named is None:
+        rows = _rows(lay, st.rhs, lhs, flags)
+    else:  # the claim is exactly this line at name = value
+        rhs, name, value = named
+        rows = _rows(lay, rhs, lhs, flags) + [rf"\text{{with }} {lay.pr.expr(name)} = {lay.pr.expr(value)}"]
+    return _Line(lhs, latex_relation(st.rel), rows,
                  _why(lay, step.rule, step.premises, res.trusted, step.args.get("copy")), lay.step_tags.get(step.id),
                  flags, step.id)
 
@@ -847,7 +894,7 @@ def proof_fragment(proof, report: Report, *, expand: bool = False, numbered: boo
     numbers instead, labelled ``\\label{derive:<proof>:<step>}`` and cited with ``\\eqref``. H1 and Lemma 1 refer
     to the standalone document's numbering. ``all_steps``: also the steps the theorem does not use.
     """
-    pr = DeriveLatexPrinter()
+    pr = proof_printer(proof)
     lay = _build_layout(proof, report, pr)
     lay.mode = "numbered" if numbered else "plain"
     body = _proof_body(lay, expand, all_steps)
@@ -859,7 +906,7 @@ def proof_fragment(proof, report: Report, *, expand: bool = False, numbered: boo
 def proof_document(proof, report: Report, *, expand: bool = False, warnings: Sequence[str] = (),
                    all_steps: bool = False) -> str:
     """A standalone LaTeX article: title, setting, hypotheses, cited results, theorem, proof, kernel report."""
-    pr = DeriveLatexPrinter()
+    pr = proof_printer(proof)
     lay = _build_layout(proof, report, pr)
     body = _proof_body(lay, expand, all_steps)  # numbers the steps first
     title = _prose(proof.title or proof.name)
@@ -958,7 +1005,7 @@ def notebook_latex(proof, report: Report | None = None) -> str:
     With the kernel's ``report`` each step shows its status; without one the display says the
     proof is not checked yet (nothing is shown as proved that the kernel has not accepted).
     """
-    pr = DeriveLatexPrinter()
+    pr = proof_printer(proof)
     rows = []
     title = latex_text(proof.title or proof.name).replace("$", "")
     rows.append(rf"&\textbf{{{title}}}")

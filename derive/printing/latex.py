@@ -83,6 +83,9 @@ class DeriveLatexPrinter(LatexPrinter):
     """
 
     printmethod = "_latex"
+    #: ``written``: a :class:`~derive.proof.WrittenOrder` (a proof's ``written``); information atoms then print
+    #: with the author's argument order (``I(M; S \mid \theta)`` although core stores ``I(S; M | theta)``).
+    _default_settings = {**LatexPrinter._default_settings, "written": None}
 
     # ------------------------------------------------------------------ dispatch
     def _print(self, expr: Any, **kwargs) -> str:
@@ -176,8 +179,15 @@ class DeriveLatexPrinter(LatexPrinter):
         return rf"{head}\left({inner}\right)"
 
     # ------------------------------------------------------------------ information quantities
-    def _rvset(self, s: RVSet) -> str:
-        return ", ".join(self._print(item) for item in s.args) if s.args else r"\emptyset"
+    def _rvset(self, s: RVSet | tuple) -> str:
+        items = s.args if isinstance(s, RVSet) else tuple(s)
+        return ", ".join(self._print(item) for item in items) if items else r"\emptyset"
+
+    def _sides(self, expr: Basic, canonical: tuple) -> tuple:
+        """The arguments of an information atom in the author's order (setting ``written``), else ``canonical``."""
+        written = self._settings.get("written")
+        got = written.sides(expr) if written is not None else None
+        return canonical if got is None else got
 
     def _print_RVSet(self, expr: RVSet) -> str:
         return self._rvset(expr)
@@ -199,18 +209,21 @@ class DeriveLatexPrinter(LatexPrinter):
         return body if exp is None else rf"{body}^{{{exp}}}"
 
     def _print_H(self, expr, exp=None) -> str:
-        cond = rf" \mid {self._rvset(expr.given)}" if expr.given else ""
-        return self._power(rf"H({self._rvset(expr.target)}{cond})", exp)
+        target, given = self._sides(expr, (expr.target.args, expr.given.args))
+        cond = rf" \mid {self._rvset(given)}" if given else ""
+        return self._power(rf"H({self._rvset(target)}{cond})", exp)
 
     def _print_I(self, expr, exp=None) -> str:
-        cond = rf" \mid {self._rvset(expr.given)}" if expr.given else ""
-        return self._power(rf"I({self._rvset(expr.left)}; {self._rvset(expr.right)}{cond})", exp)
+        left, right, given = self._sides(expr, (expr.left.args, expr.right.args, expr.given.args))
+        cond = rf" \mid {self._rvset(given)}" if given else ""
+        return self._power(rf"I({self._rvset(left)}; {self._rvset(right)}{cond})", exp)
 
     def _print_D(self, expr, exp=None) -> str:
         return self._power(rf"D({self._print(expr.args[0])} \,\|\, {self._print(expr.args[1])})", exp)
 
     def _print_TV(self, expr, exp=None) -> str:
-        return self._power(rf"\mathrm{{TV}}({self._print(expr.args[0])}, {self._print(expr.args[1])})", exp)
+        (p,), (q,) = self._sides(expr, ((expr.args[0],), (expr.args[1],)))
+        return self._power(rf"\mathrm{{TV}}({self._print(p)}, {self._print(q)})", exp)
 
     def _print_h(self, expr, exp=None) -> str:
         arg = expr.args[0]
@@ -397,7 +410,8 @@ def _pair_in_product(expr: Basic) -> Basic:
 
 
 def latex(obj: Any, **settings: Any) -> str:
-    """Math-mode LaTeX (no ``$``) of an expression, statement, hypothesis or parameter.
+    """Math-mode LaTeX (no ``$``) of an expression, statement, hypothesis or parameter (``written=``: a
+    :class:`~derive.proof.WrittenOrder` for the author's argument order).
 
     Example
     -------

@@ -32,13 +32,13 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: st
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _claim_text(claim: Any, units: str) -> str:
+def _claim_text(claim: Any, units: str, written: Any = None) -> str:
     if claim is None:
         return ""
     from derive.io.writer import format_statement
 
     try:
-        return format_statement(claim, units)
+        return format_statement(claim, units, written)
     except Exception:  # noqa: BLE001 - a display must never raise; fall back to sympy's text
         return str(claim)
 
@@ -57,17 +57,20 @@ class CheckedView:
         from derive.io.writer import readable
 
         rep, units = self.checked.report, self.checked.proof.units
-        out = [(s.id, s.rule, s.status, _claim_text(s.claim, units), readable(s.message)) for s in rep.steps]
+        written = getattr(self.checked.proof, "written", None)
+        out = [(s.id, s.rule, s.status, _claim_text(s.claim, units, written), readable(s.message))
+               for s in rep.steps]
         if rep.theorem is not None:
             t = rep.theorem
-            out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units), readable(t.message)))
+            out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units, written), readable(t.message)))
         return out
 
     def trusted(self) -> list[str]:
-        """The trusted facts as the author wrote them (file grammar, the proof's units)."""
+        """The trusted facts as the author wrote them (file grammar, the proof's units and argument order)."""
         from derive.io.writer import format_trusted
 
-        return [format_trusted(t, self.checked.proof.units) for t in self.checked.report.trusted]
+        proof = self.checked.proof
+        return [format_trusted(t, proof.units, getattr(proof, "written", None)) for t in self.checked.report.trusted]
 
     def text(self) -> str:
         rep = self.checked.report
@@ -109,6 +112,8 @@ class ProveView:
     result: Any
     claim: Any
     units: str = "bits"
+    #: how the claim's information atoms were written (:class:`~derive.proof.WrittenOrder`), or ``None``
+    written: Any = None
 
     @property
     def status(self) -> str:
@@ -117,9 +122,10 @@ class ProveView:
     def text(self) -> str:
         from derive.printing.certificate import certificate_text
 
-        lines = [f"{self.status}: {_claim_text(self.claim, self.units)}"]
+        lines = [f"{self.status}: {_claim_text(self.claim, self.units, self.written)}"]
         if self.result.certificate is not None:
-            lines.append(certificate_text(self.claim, self.result.certificate))
+            lines.append(certificate_text(self.claim, self.result.certificate, units=self.units,
+                                          written=self.written))
         if self.result.counterexample is not None:
             lines.append(f"counterexample: {self.result.counterexample}")
         if self.result.message and self.status != "proved":
@@ -136,7 +142,7 @@ class ProveView:
         from derive.printing.latex import latex
 
         mark = {"proved": r"\text{proved: }"}.get(self.status, rf"\text{{{self.status}: }}")
-        return f"$\\displaystyle {mark}{latex(self.claim)}$"
+        return f"$\\displaystyle {mark}{latex(self.claim, written=self.written)}$"
 
 
 @dataclass(frozen=True)

@@ -142,3 +142,24 @@ def test_assumed_facts_are_typeset_from_the_kernel_record():
     doc = proof_document(c.proof, c.report)
     assert "\\begin{lemma}[{X is uniform on k values}]\n$H(X) = \\log_2 k$\n\\end{lemma}" in doc
     assert "\\frac{\\log" not in doc
+
+
+def test_a_substitution_line_names_the_substituted_value_instead_of_a_nested_fraction():
+    """``sub_t`` of fkl25_boolean_cluster puts t = ((1 + rho)^n - (1 - rho)^n)/((1 + rho)^n + (1 - rho)^n) into
+    (1 - t^2)/(rho^2 t^2); sympy's form of the result is a fraction inside a fraction. The line prints the premise's
+    form with the value named, which is the claim exactly (checked here by substituting back)."""
+    import sympy
+
+    from derive.printing.document import _named_substitution, _Layout, proof_printer
+
+    c = _checked(ROOT / "proofs" / "fkl25_boolean_cluster.toml")
+    tex = proof_document(c.proof, c.report, all_steps=True)
+    lines = tex.splitlines()
+    k = next(k for k, x in enumerate(lines) if x.startswith("&\\quad \\text{with } t = \\frac{"))
+    assert "\\frac{1 - t^{2}}{\\rho^{2} t^{2}}\\, I(M; X_{1:d}) \\tag{11}" in lines[k - 1]
+    assert not any("\\frac{\\left(" in x and "1 - \\frac{" in x for x in lines)  # no fraction inside a fraction
+    lay = _Layout(c.proof, c.report, proof_printer(c.proof))
+    step = c.proof.get_step("sub_t")
+    rhs, name, value = _named_substitution(lay, step)
+    assert sympy.simplify(rhs.subs(name, value) - step.claim.rhs) == 0
+    assert _named_substitution(lay, c.proof.get_step("closed_form")) is None  # not a substitution

@@ -58,10 +58,11 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BinomialMixture", "chi_sup_bracket", "WINDOW_NATS", "GRID"]
+__all__ = ["BinomialMixture", "chi_sup_bracket", "average_bound", "WINDOW_NATS", "GRID"]
 
-#: Tilts of the grid: 0 and ±10^(k/8), k = −16..16 (67 points).
-GRID = np.concatenate([-(10.0 ** (np.arange(-16, 17) / 8))[::-1], [0.0], 10.0 ** (np.arange(-16, 17) / 8)])
+#: Tilts of the grid: 0, ±10^(k/16) for k = −32..24 and ±10^(k/8) for k = 13..16 (123 points, from 0.01 to 100).
+_POS = np.concatenate([10.0 ** (np.arange(-32, 25) / 16), 10.0 ** (np.arange(13, 17) / 8)])
+GRID = np.concatenate([-_POS[::-1], [0.0], _POS])
 
 #: The window keeps the types within at least this many nats of the peak of log A_j.
 WINDOW_NATS = 50.0
@@ -183,6 +184,55 @@ def _log_complement_hi(w: Fraction, log_sum_lo: np.ndarray) -> np.ndarray:
         return np.log(c) + 2.0 ** -49 * (np.abs(np.log(np.maximum(c, 1e-300))) + 1)
 
 
+def average_bound(grid: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
+    """Per row: a lower end of ``log inf_{λ ≠ 0} (1 − ψ(λ))``, ``ψ(λ) = (1/λ) ∫_0^λ χ`` (so ``η_KL <= sup ψ``: ``R(λ)`` is a
+    ``D'``-weighted average of ``ψ`` over ``[0, λ]``, :mod:`derive.channels.tilt` §1, §5), from lower ends ``la``, ``lb``
+    of ``log a(v)``, ``log b(v)`` at the grid points (ascending, 0 included).
+
+    ``a`` decreases and ``a(v) e^v`` increases (``a' = −Var_μ f >= −E_μ (1 − f) = −a``, ``μ ∝ P f e^{vf}``); ``b``
+    increases and ``b(v) e^{−v}`` decreases (``b' = Var_ν f <= b``). So on a cell ``[v_i, v_{i+1}]`` (width Δ),
+    ``a(v) >= max(a_{i+1}, a_i e^{−(v − v_i)})`` and ``b(v) >= max(b_i, b_{i+1} e^{−(v_{i+1} − v)})``, whose integrals
+    are ``a_i (1 − e^{−t}) + (Δ − t) a_{i+1}``, ``t = min(Δ, log(a_i/a_{i+1}))`` (and the mirror for ``b``); and
+    ``1 − χ >= c_i = a_{i+1} + b_i`` on the cell. For ``λ`` in the cell ``[v_k, v_{k+1}]`` (positive side)
+    ``∫_0^λ (1 − χ) >= S_k + (λ − v_k) c_k`` (``S_k`` the sum of the cell integrals below ``v_k``), which divided by
+    ``λ`` is monotone on the cell (a ratio of linear functions): at least ``min(S_k/v_k, (S_k + Δ_k c_k)/v_{k+1})``
+    (the first cell gives ``c_0``). Beyond the grid, ``1 − χ(v) >= b(v_G)``, and the ratio lies between
+    ``S_G/v_G`` and ``b(v_G)``. The negative side is the mirror image, with ``a(v_0)``."""
+    z = int(np.flatnonzero(grid == 0.0)[0])
+    steps = np.diff(grid)
+    logd = np.log(steps) - 4 * _U * (np.abs(np.log(steps)) + 1)
+    rnd = lambda x: x - 2.0 ** -49 * (np.abs(np.where(np.isfinite(x), x, 0.0)) + 1) - 4 * _U  # noqa: E731
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cells = rnd(np.logaddexp(la[:, 1:], lb[:, :-1]))                 # c_i on [grid[i], grid[i + 1]]
+        ta = np.clip(la[:, :-1] - la[:, 1:], 0.0, steps[None, :])
+        tb = np.clip(lb[:, 1:] - lb[:, :-1], 0.0, steps[None, :])
+        ia = np.logaddexp(la[:, :-1] + np.log(-np.expm1(-ta)), la[:, 1:] + np.log(steps[None, :] - ta))
+        ib = np.logaddexp(lb[:, 1:] + np.log(-np.expm1(-tb)), lb[:, :-1] + np.log(steps[None, :] - tb))
+        whole = rnd(rnd(np.logaddexp(ia, ib)))
+        whole = np.maximum(whole, cells + logd[None, :])                # the plain bound Δ c_i is valid too
+    out = []
+    for side in (1, -1):
+        if side == 1:
+            c, w, pts, ld, edge = cells[:, z:], whole[:, z:], grid[z + 1:], logd[z:], lb[:, -1]
+        else:
+            c, w, pts, ld, edge = (cells[:, :z][:, ::-1], whole[:, :z][:, ::-1], -grid[:z][::-1], logd[:z][::-1],
+                                   la[:, 0])
+        if not len(pts):
+            continue
+        with np.errstate(invalid="ignore"):
+            S = np.logaddexp.accumulate(w, axis=1)                     # S_{k+1}, k = 0..P-1
+        S = S - 2.0 ** -48 * (np.abs(S) + 1) * np.arange(1, len(pts) + 1)[None, :] - 8 * _U
+        S_before = np.concatenate([np.full((len(S), 1), -np.inf), S[:, :-1]], axis=1)        # S_k
+        with np.errstate(invalid="ignore"):
+            partial = rnd(np.logaddexp(S_before, c + ld[None, :]))     # S_k + Δ_k c_k
+        logv = np.log(pts) + 4 * _U * (np.abs(np.log(pts)) + 1)
+        at_points = S - logv[None, :]                                   # λ = v_{k+1}
+        inside = partial - logv[None, :]                                # λ inside [v_k, v_{k+1}]
+        out.append(np.minimum.reduce([c[:, 0], np.min(at_points, axis=1), np.min(inside, axis=1), edge]))
+    low = np.minimum.reduce(out)
+    return low - 2.0 ** -49 * (np.abs(low) + 1) - 8 * _U
+
+
 def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, grid: np.ndarray = GRID
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Per n: ``(lo, hi)`` with ``lo <= log(1 − sup_v χ(v)) <= log(1 − η_KL) <= log(1 − η_χ²) <= hi`` (float64, outward);
@@ -302,10 +352,7 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         lG_hi = up_lse(lG_s, tLa[:, None] + cL, tRa[:, None] + cR)
         la_lo = lA_lo - lF_hi                                              # log a(v) lower end
         lb_lo = lA_lo - lG_hi
-        cells = np.logaddexp(la_lo[:, 1:], lb_lo[:, :-1])
-        low = np.minimum(np.min(cells, axis=1), np.minimum(la_lo[:, 0], lb_lo[:, -1]))
-        low = low - 2.0 ** -49 * (np.abs(low) + 1) - 8 * _U
-        lo_out[idx] = low
+        lo_out[idx] = average_bound(grid, la_lo, lb_lo)
         # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
         lA0 = up_lse(lA0_hi, tLb, tRa)
         hi_out[idx] = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)

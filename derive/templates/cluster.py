@@ -24,6 +24,7 @@ import mpmath
 import numpy as np
 
 from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
+from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.templates.boolean_cluster import (ROUTE_ANALYTIC, ROUTE_COVER, ROUTE_FALLBACK, ROUTE_UPPER,
@@ -680,22 +681,27 @@ CHI_SUP_GRID = np.concatenate([-(10.0 ** (np.arange(-16, 17) / 8))[::-1], [0.0],
 CHI_SUP_WORK = 4e7
 
 
-ROUTE_CHI_SUP = "eta_KL <= sup over tilts of eta_chi2 (weighted-average bound)"
+ROUTE_CHI_SUP = "eta_KL <= sup over tilts of the average of eta_chi2 (weighted-average bound)"
 
 
-ROUTE_CHI_SUP_SAME = "eta_KL <= sup over tilts of eta_chi2 (= the Doeblin/Dobrushin value here)"
+ROUTE_CHI_SUP_SAME = "eta_KL <= sup over tilts of the average of eta_chi2 (= the Doeblin/Dobrushin value here)"
 
 
-_CHI_SUP_SAME = ("the eta_KL route (tau_n <= sup_v eta_chi2(Q_v, type -> theta), derive.channels.tilt_binomial) gives the same "
-                 "upper end up to rounding (e.g. when a single observation type has a posterior other than 0 or 1, both "
-                 "equal 1 - that posterior); certified eta_KL bracket in the row field 'eta_kl_bracket'")
+_CHI_SUP_SAME = ("the eta_KL route (tau_n <= sup over tilts of the average of eta_chi2(Q_v, type -> theta), "
+                 "derive.channels.tilt_binomial) gives the same upper end up to rounding (e.g. when a single observation "
+                 "type has a posterior other than 0 or 1, both equal 1 - that posterior); certified eta_KL bracket in the "
+                 "row field 'eta_kl_bracket'")
 
 
-_CLUSTER_CHI_SUP = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts Q_v ~ P e^(v f) (the ratio along the tilt "
-                    "is a weighted average of these, derive.channels.tilt section 2); 1 - eta_chi2(Q_v) = a(v) + b(v) with "
-                    "a = E_{{P f e^(vf)}}[1 - f] decreasing and b = E_{{P (1 - f) e^(vf)}}[f] increasing, so on [v1, v2] it is "
-                    ">= a(v2) + b(v1), beyond the grid >= b(V) or a(-V): certified on a 67-point grid in log space with "
-                    "stated float64 margins; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through theta")
+_CHI_SUP_HOW = ("tau_n = eta_KL(law of the type, type -> theta) <= sup_lambda (1/lambda) int_0^lambda eta_chi2(Q_v) dv over "
+                "the tilts Q_v ~ P e^(v f) (the ratio along the tilt is a weighted average of these averages, "
+                "derive.channels.tilt sections 1-2); 1 - eta_chi2(Q_v) = a(v) + b(v) with a decreasing, a e^v increasing, "
+                "b increasing, b e^-v decreasing, so the integrals are bounded below cell by cell on a grid of tilts "
+                "(derive.channels.tilt_binomial.average_bound), in log space with stated float64 margins")
+
+
+_CLUSTER_CHI_SUP = (_CHI_SUP_HOW + "; sums over every observation type; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) "
+                    "by composition through theta")
 
 
 def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarray, log_kl_hi: float,
@@ -714,7 +720,6 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     (``e = err + 2^-48``), rows in ascending n until :data:`CHI_SUP_WORK`. Sets only rows whose factor it improves
     (``old_log10``: the current log10 factors; ``log_kl_hi``: log of the ρ_n/τ_n multiplier)."""
     if len(M.live) == 2:
-        from derive.channels.tilt_binomial import BinomialMixture, chi_sup_bracket
 
         y0, y1 = M.live
         mix = BinomialMixture((M.prior[a], M.prior[b]), (M.rows[a][y0], M.rows[a][y1]),
@@ -772,9 +777,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         marg = lambda r: 3 * e + av * e + 8 * u * (mag + av) + (k + 8) * u + 2.0 ** -49 * (np.abs(r) + 1)  # noqa: E731
         la = lA - lF - marg(lA) - marg(lF)
         lb = lA - lG - marg(lA) - marg(lG)
-        cells = np.logaddexp(la[1:], lb[:-1])
-        cells = cells - 2.0 ** -49 * (np.abs(cells) + 1)
-        low = float(min(cells.min(), la[0], lb[-1]))
+        low = float(average_bound(vs, la[None, :], lb[None, :])[0])      # inf over λ of 1 − (average of χ on [0, λ])
         low = float(_ldown(np.array([low]))[0])
         if low >= 0:
             continue
@@ -786,13 +789,10 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
             reasons[i] = _CLUSTER_CHI_SUP.format(kl=M.kl_how)
 
 
-_CLUSTER_CHI_SUP_WINDOW = ("tau_n <= sup_v eta_chi2(Q_v, type -> theta) over the tilts Q_v ~ P e^(v f) (the ratio along the "
-                           "tilt is a weighted average of these, derive.channels.tilt section 2), certified on a 67-point "
-                           "grid from a(v) decreasing and b(v) increasing, 1 - eta_chi2(Q_v) = a(v) + b(v); sums over the "
-                           "boundary types with log-concave tail bounds, float64 log space with stated margins "
-                           "(derive.channels.tilt_binomial); eta_chi2 <= eta_KL gives the lower end (row field "
-                           "'eta_kl_bracket'); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through "
-                           "theta")
+_CLUSTER_CHI_SUP_WINDOW = (_CHI_SUP_HOW + "; sums over the boundary types with log-concave tail bounds "
+                           "(derive.channels.tilt_binomial.chi_sup_bracket); eta_chi2 <= eta_KL gives the lower end (row "
+                           "field 'eta_kl_bracket'); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition "
+                           "through theta")
 
 
 def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
@@ -905,5 +905,5 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             "log10_one_minus_tau_n": [lo / math.log(10) - FLOAT_REL * (1 + abs(lo)),
                                       hi / math.log(10) + FLOAT_REL * (1 + abs(hi))],
             "equal": False,
-            "how": "eta_chi2 <= eta_KL <= sup_v eta_chi2(Q_v) (derive.channels.tilt_binomial)"}
+            "how": "eta_chi2 <= eta_KL <= sup over tilts of the average of eta_chi2 (derive.channels.tilt_binomial)"}
     return out

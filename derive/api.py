@@ -568,3 +568,13 @@ def bound(template: str, **settings: Any):
     values = {k: [number(k, x) for x in (v if isinstance(v, (list, tuple, range)) else [v])]
               for k, v in settings.items()}
     return BoundView(template, compute_rows(TEMPLATES[template], values))
+
+
+def _notebook_display() -> None:
+    """In IPython/Jupyter: expressions and statements display through derive's LaTeX printer, atoms as written."""
+    from derive.printing.latex import init_notebook_printing
+
+    init_notebook_printing(written=_WRITTEN)
+
+
+_notebook_display()

@@ -466,11 +466,12 @@ def latex_text(text: str) -> str:
     return "".join(chars)
 
 
-def init_notebook_printing() -> None:
+def init_notebook_printing(written: Any = None) -> None:
     """Make IPython/Jupyter render every sympy expression and derive object with :class:`DeriveLatexPrinter`.
 
     Statements, quantities and proofs already render through their ``_repr_latex_``; this also
-    covers compound sympy expressions (``(1 - 2\\delta)^2 I(U; X)`` with logs in bits) and hypotheses.
+    covers compound sympy expressions (``(1 - 2\\delta)^2 I(U; X)`` with logs in bits) and hypotheses,
+    with information atoms in the order recorded in ``written`` (the notebook API passes its session record).
     Does nothing outside IPython.
     """
     try:
@@ -484,4 +485,16 @@ def init_notebook_printing() -> None:
     from derive.core.hypotheses import Hypothesis
 
     for cls in (Basic, Statement, Hypothesis, Parameter):
-        fmt.for_type(cls, lambda obj: f"$\\displaystyle {latex(obj)}$")
+        fmt.for_type(cls, lambda obj: f"$\\displaystyle {latex(obj, written=written)}$")
+
+    def plain(obj, p, cycle) -> None:
+        """Expressions with information quantities as plain text in the file grammar, atoms as written."""
+        from derive.errors import DeriveError
+        from derive.io.writer import format_expression
+
+        try:
+            p.text(format_expression(obj, "bits", written) if has_information(obj) else sympy.sstr(obj))
+        except DeriveError:
+            p.text(sympy.sstr(obj))
+
+    ip.display_formatter.formatters["text/plain"].for_type(sympy.Expr, plain)

@@ -37,3 +37,9 @@ def test_notebook_runs_and_shows_verdicts(tmp_path):
     assert "16/25" in by_source['eta("bsc:0.1")']
     assert "'tested'" in by_source["report = verify(first, samples=20)\nreport.status"]
     assert "\\begin{proof}" in by_source["print(to_latex(result, fragment=True))"]
+    # argument order as written (core stores the family block first: I(S[1..n]; M | theta))
+    memo = next(t for s, t in by_source.items() if s.startswith("M, theta = variables"))
+    assert "memorization — proved" in memo and "I(M; S[1..n] | theta) &gt;= I(M; S[1..n]) - I(M; theta)" in memo
+    assert "I(S[1..n]; M" not in memo and r"I(M; S_{1:n} \mid \theta)" in memo
+    assert by_source["I(M, S, given=theta)"].count(r"I(M; S_{1:n} \mid \theta)") == 1
+    assert by_source["I(M, S, given=theta)"].startswith("I(M; S[1..n] | theta)")  # text/plain too

@@ -137,3 +137,27 @@ def test_cluster_binary_nonsymmetric_weighted_average_route():
     f = [joint[1][j] / P[j] for j in range(n + 1)]
     exact = eta_kl_binary(f, P, budget=1.0)
     assert float(exact.lower) <= out[0]["tau_n"]
+
+
+def test_cluster_binary_nonsymmetric_every_n_up_to_10000():
+    """Binary theta, two observation symbols, not symmetric: the eta_KL route (average of eta_chi2 over tilts,
+    windowed sums) certifies tau_n at every n, here sampled up to 10,000 in one call; each row carries the certified
+    eta_KL bracket (log10 of 1 - tau_n), whose upper end is the chi2 value (eta_chi2 <= eta_KL, checked against the
+    chi2 column computed independently over all types), and the factor is near the chi2 factor and far above the
+    Doeblin fallback."""
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    rows = ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))
+    ns = [150, 1091, 4000, 10000]
+    out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, ns)
+    for n, r in zip(ns, out):
+        assert r["route"] == cluster_mod.ROUTE_CHI_SUP, (n, r["route"])
+        lo, hi = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
+        assert lo < hi and hi - lo < 0.05
+        chi2_om = r["log10_factor_chi2"] + math.log10(r["rho_n_chi2"])            # log10(1 - tau_n^chi2), float
+        assert abs(hi - chi2_om) < 1e-6 * (1 + abs(hi))
+        assert r["log10_factor"] <= r["log10_factor_chi2"] + 1e-9
+        assert r["log10_factor_chi2"] - r["log10_factor"] < 0.1      # bracket width + eta_KL(prior, K)/eta_chi2
+        fb = r["factor_fallback"]
+        assert fb == 0.0 or r["factor"] >= fb
+    # the fallback at n = 10,000 is Doeblin's, about 10^-4770, against about 10^-625 here
+    assert out[-1]["log10_factor"] > -700

@@ -185,6 +185,7 @@ class _Problem:
         self.Sinv = _flint.arb_mat(S).inv()          # raises ZeroDivisionError when not certified invertible
         self.Sigma_f = np.array([[float(S[i][j].mid()) for j in range(n)] for i in range(n)])
         self._vcache: dict[tuple, tuple] = {}
+        self._ccache: dict[frozenset, float] = {}
         eye = np.eye(n)
         self.axis_dirs = [eye[i] for i in range(n)] + [-eye[i] for i in range(n)] + [np.ones(n), -np.ones(n)]
 
@@ -497,10 +498,20 @@ def _cone_bound(pr: _Problem, ws: list[tuple]) -> float:
 def _central_bound(pr: _Problem, cell: _Cell) -> float:
     """§3 for a cell at ``p̄``; for a cell away from it, the max of §3 over the cones from ``p̄`` on its facets
     (the cell lies in their union)."""
-    data = [pr.vertex(v) for v in cell.verts if v != pr.pbar]
+    verts = [v for v in cell.verts if v != pr.pbar]
     if cell.central:
-        return _cone_bound(pr, data)
-    return max(_cone_bound(pr, data[:i] + data[i + 1:]) for i in range(len(data)))
+        return _cone_bound_cached(pr, verts)
+    return max(_cone_bound_cached(pr, verts[:i] + verts[i + 1:]) for i in range(len(verts)))
+
+
+def _cone_bound_cached(pr: _Problem, verts: list[tuple]) -> float:
+    """:func:`_cone_bound` of the cone from ``p̄`` on ``verts``, once per vertex set (bisected cells share facets, so
+    the same cone recurs; the bound depends only on the set)."""
+    key = frozenset(verts)
+    hit = pr._ccache.get(key)
+    if hit is None:
+        hit = pr._ccache[key] = _cone_bound(pr, [pr.vertex(v) for v in verts])
+    return hit
 
 
 def _minorant_bound(pr: _Problem, cell: _Cell, lam: np.ndarray) -> float:

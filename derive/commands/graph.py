@@ -49,8 +49,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     def text(obj) -> str:
         try:
             if isinstance(obj, Statement):
-                return format_statement(obj, proof.units)
-            return format_hypothesis(obj, proof.units)[1]
+                return format_statement(obj, proof.units, proof.written)
+            return format_hypothesis(obj, proof.units, proof.written)[1]
         except Exception:  # noqa: BLE001 - a label: fall back to sympy's text
             return str(obj)
 

@@ -84,6 +84,9 @@ def test_text_reports_and_the_proof_file_keep_the_written_order(capsys, tmp_path
     text = capsys.readouterr().out
     main(["check", "--json", str(f)])
     data = json.loads(capsys.readouterr().out)["proofs"][0]
+    main(["graph", str(f), "-o", str(tmp_path / "g.dot")])
+    dot = (tmp_path / "g.dot").read_text(encoding="utf-8")
+    assert "I(M; S[1..n] | theta)" in dot and "I(S[1..n]" not in dot  # graph labels too
     assert "I(M; S[1..n] | theta) == I(M; S[1..n]) - I(M; theta)" in text
     assert "I(S[1..n]; M" not in text
     assert "H(Z, Y | X) >= 0" in text and "tv: TV(Q, P) <= 1/2" in text  # a trusted fact as written

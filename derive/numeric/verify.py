@@ -579,7 +579,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         raise InvalidArgument(f"Expected an integer seed but got seed={seed!r}")
     start = time.monotonic()
     v = _Verifier(proof, dps=dps, max_cells=max_cells, max_alphabet=max_alphabet)
-    results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units), premises=t.conditions,
+    results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units, getattr(proof, "written", None)), premises=t.conditions,
                                       line=t.line)
                for t in v.targets}
     found: dict[str, tuple[list[int], Any, Any]] = {}
@@ -698,7 +698,7 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
                 cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
                 break
     return CounterexampleRecord(
-        step=target.id, claim=_statement_text(target.statement, v.proof.units), lhs=_fmt(lhs), rhs=_fmt(rhs),
+        step=target.id, claim=_statement_text(target.statement, v.proof.units, getattr(v.proof, "written", None)), lhs=_fmt(lhs), rhs=_fmt(rhs),
         slack=_fmt(slack) if slack is not None else "", model=drawn.as_dict(), shrunk=shrunk,
         shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps,
         certified=cert is not None, method=cert.method if cert is not None else None,
@@ -822,11 +822,11 @@ class _ArbModel:
         return v.nonnegative_part()  # information quantities are >= 0: the ball is cut there
 
 
-def _statement_text(st: Statement, units: str) -> str:
+def _statement_text(st: Statement, units: str, written: Any = None) -> str:
     try:
         from derive.io import format_statement
 
-        return format_statement(st, units)
+        return format_statement(st, units, written)  # written: the author's argument order (Proof.written)
     except Exception:  # noqa: BLE001 - printing must never hide a counterexample
         return str(st)
 

@@ -210,10 +210,13 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
 
 def _sparse_models(items: list, rng: random.Random, draws: int = 24) -> list[dict]:
     """GF(2) models that product-form hypotheses (mutual independence, independent blocks) admit but the dense
-    sampler almost never draws: one variable a fresh bit and all others constant, every variable its own fresh
+    sampler almost never draws: one variable a fresh bit and all others constant, two variables equal to one
+    fresh bit and the others constant (each elemental inequality ``I(X_i; X_j | X_K) >= 0`` is strict there, so the
+    reverse of any non-zero non-negative combination of them fails on one of these), every variable its own fresh
     bit, and random subsets of fresh bits (the rest constant)."""
     n = len(items)
     models = [{it: (1 if i == j else 0) for i, it in enumerate(items)} for j in range(n)]
+    models += [{it: (1 if i in (j, k) else 0) for i, it in enumerate(items)} for j in range(n) for k in range(j + 1, n)]
     models.append({it: 1 << i for i, it in enumerate(items)})
     for _ in range(draws):
         models.append({it: (1 << i if rng.random() < 0.5 else 0) for i, it in enumerate(items)})

@@ -32,8 +32,6 @@ from fractions import Fraction
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-import scipy.optimize
-import scipy.sparse as sp
 import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
@@ -46,6 +44,8 @@ from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate, zero_term
+from derive.provers.elemental_lp import (LPInfeasible, candidate_arrays, elemental_arrays, generate_columns,
+                                         solve_min_sum)
 
 __all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle", "MAX_VARIABLES"]
 
@@ -112,18 +112,6 @@ class _Space:
 
 # A candidate inequality is ``(A, B, C)`` (bitmasks): ``I(A; B | C) >= 0``, or ``H(A | C) >= 0`` when B == 0.
 
-def _elementals(n: int) -> list[tuple[int, int, int]]:
-    """All elemental inequalities: ``H(X_i | X_{N-i})`` and ``I(X_i; X_j | X_K)``."""
-    full = (1 << n) - 1
-    out = [(1 << i, 0, full & ~(1 << i)) for i in range(n)]
-    for i, j in itertools.combinations(range(n), 2):
-        rest = [k for k in range(n) if k not in (i, j)]
-        for r in range(len(rest) + 1):
-            for ks in itertools.combinations(rest, r):
-                out.append((1 << i, 1 << j, sum(1 << k for k in ks)))
-    return out
-
-
 def _structured(n: int, sets: Iterable[int], order: Sequence[int]) -> list[tuple[int, int, int]]:
     """Basic inequalities between 'interesting' sets: the claim's sets, singletons, prefixes and
     co-singletons of a variable order. ``I(A - B; B - A | A ∩ B) >= 0`` for every pair, plus
@@ -177,35 +165,10 @@ def _candidate_expr(space: "_Space", e: tuple[int, int, int]) -> sympy.Expr:
 # ---------------------------------------------------------------------------- LP
 
 def _solve_lp(target: dict[int, Fraction], equalities: list[dict[int, Fraction]],
-              candidates: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray] | None:
+              candidates: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
     """``min Σλ`` s.t. ``Σ λ_e e + Σ ν_q q = target``, ``λ >= 0`` over the coordinates used; None if infeasible."""
-    vecs = [_candidate_vector(e) for e in candidates]
-    coords = sorted(set(target) | {m for q in equalities for m in q} | {m for v in vecs for m in v})
-    row = {m: r for r, m in enumerate(coords)}
-    data, ri, ci = [], [], []
-    for c, v in enumerate(vecs):
-        for m, k in v.items():
-            data.append(k)
-            ri.append(row[m])
-            ci.append(c)
-    nq = len(equalities)
-    for k, q in enumerate(equalities):
-        for m, v in q.items():
-            for sign, off in ((1.0, len(vecs) + k), (-1.0, len(vecs) + nq + k)):
-                data.append(sign * float(v))
-                ri.append(row[m])
-                ci.append(off)
-    A = sp.csc_matrix((data, (ri, ci)), shape=(len(coords), len(vecs) + 2 * nq))
-    b = np.zeros(len(coords))
-    for m, v in target.items():
-        b[row[m]] = float(v)
-    cost = np.concatenate([np.ones(len(vecs)), np.full(2 * nq, 1e-3)])  # small |ν| keeps the vertex tidy
-    res = scipy.optimize.linprog(cost, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-    if res.status != 0:
-        return None
-    lam = res.x[:len(vecs)]
-    nu = res.x[len(vecs):len(vecs) + nq] - res.x[len(vecs) + nq:]
-    return lam, nu
+    return solve_min_sum({m: float(v) for m, v in target.items()},
+                         [{m: float(v) for m, v in q.items()} for q in equalities], candidates)
 
 
 # ---------------------------------------------------------------------------- exact certificate
@@ -287,8 +250,9 @@ def _exact_solve_fractions(columns: list[dict[int, Fraction]], target: dict[int,
 
 
 def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tuple[Term, dict[int, Fraction]]],
-                 lam: np.ndarray, nu: np.ndarray, candidates: list[tuple[int, int, int]]) -> Certificate:
-    used = [(candidates[a], float(v)) for a, v in enumerate(lam) if v > 1e-9]
+                 lam: np.ndarray, nu: np.ndarray, candidates: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Certificate:
+    ca, cb, cc = candidates
+    used = [((int(ca[k]), int(cb[k]), int(cc[k])), float(lam[k])) for k in np.flatnonzero(lam > 1e-9)]
     eq_used = [(t, vec, float(v)) for (t, vec), v in zip(eq_terms, nu) if abs(v) > 1e-9]
     lam_q = [_rationalize(v) for _, v in used]
     nu_q = [_rationalize(v) for _, _, v in eq_used]
@@ -350,12 +314,18 @@ def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: 
 
 def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,
                              *, domains: dict | None = None, max_variables: int = MAX_VARIABLES,
-                             max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0) -> ShannonResult:
+                             max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
+                             max_generated_variables: int | None = None) -> ShannonResult:
     """Decide ``claim`` from the elemental inequalities and the hypotheses' equalities.
 
-    Returns ``proved`` with a kernel-checked certificate, ``not_shannon`` when the LP is infeasible
-    (no counterexample search here: see :func:`prove`), ``unknown`` or ``unsupported``.
+    Stages: the structured LP; then the full elemental LP for ``n <= max_full_variables``, or, for
+    ``n <= max_generated_variables`` (default ``max_variables``; 0: no such stage), the same LP by column
+    generation (:func:`derive.provers.elemental_lp.generate_columns`). Returns ``proved`` with a
+    kernel-checked certificate, ``not_shannon`` when the LP is infeasible (no counterexample search here: see
+    :func:`prove`), ``unknown`` or ``unsupported``.
     """
+    if max_generated_variables is None:
+        max_generated_variables = max_variables
     t0 = time.monotonic()
     domains = domains or {}
     hypotheses = hypotheses or {}
@@ -373,7 +343,8 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
-                                           timeout=timeout) for r in ("<=", ">=")]
+                                           timeout=timeout, max_generated_variables=max_generated_variables)
+                  for r in ("<=", ">=")]
         bad = next((h for h in halves if h.status != "proved"), None)
         if bad is not None:
             return bad
@@ -418,15 +389,32 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     eq_vecs = [v for _, v in eq_terms]
     order = [space.index[it] for it in items]
     sets = set(target) | {m for v in eq_vecs for m in v}
-    stages = [("structured", lambda: _structured(n, sets, order))]
+    structured = candidate_arrays(_structured(n, sets, order))
+    stages = [("structured", lambda: structured)]
     if n <= max_full_variables:
-        stages.append(("elemental", lambda: _elementals(n)))
+        stages.append(("elemental", lambda: elemental_arrays(n)))
+    elif n <= max_generated_variables:
+        def generated():
+            try:
+                return generate_columns({m: float(v) for m, v in target.items()},
+                                        [{m: float(v) for m, v in q.items()} for q in eq_vecs], n, structured,
+                                        deadline=t0 + timeout)
+            except TimeoutError:
+                raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)") from None
+
+        stages.append(("generated", generated))
     timings: dict[str, float] = {}
     for stage, make in stages:
         if time.monotonic() - t0 > timeout:
             raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)")
         t1 = time.monotonic()
-        candidates = make()
+        try:
+            candidates = make()
+        except LPInfeasible:
+            timings[f"lp_{stage}"] = time.monotonic() - t1
+            return ShannonResult("not_shannon", message="the LP over the elemental inequalities is infeasible "
+                                 "(decided by column generation over all of them)", variables=tuple(items),
+                                 timings=timings)
         sol = _solve_lp(target, eq_vecs, candidates)
         timings[f"lp_{stage}"] = time.monotonic() - t1
         if sol is None:
@@ -439,7 +427,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         timings["kernel_check"] = time.monotonic() - t1
         return ShannonResult("proved", checked, variables=tuple(items), timings=timings,
                              message=f"certificate from the {stage} LP")
-    if n > max_full_variables:
+    if n > max_full_variables and n > max_generated_variables:
         return ShannonResult("unknown", message=f"no certificate among the structured inequalities, and {n} variables "
                              f"exceed the full elemental LP limit ({max_full_variables})", variables=tuple(items),
                              timings=timings)
@@ -510,7 +498,8 @@ def _prove_on_claim_variables(claim: Statement, hyps: dict[str, Hypothesis], dom
         return None
     try:
         quick = find_shannon_certificate(claim, restricted, domains=domains, max_variables=max_variables,
-                                         max_full_variables=min(max_full_variables, 8), timeout=timeout)
+                                         max_full_variables=min(max_full_variables, 8), timeout=timeout,
+                                         max_generated_variables=0)
         if quick.status != "proved":
             return None
         checked = _kernel_check(claim, hyps, domains, quick.certificate)
@@ -543,12 +532,12 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     from derive.provers.refute import is_certified, search_counterexample as search
 
     false_message = "a concrete distribution satisfying the hypotheses violates the claim"
-    if search_counterexample and not is_identity:  # exact GF(2) models only: cheap next to the LPs
-        cex = search(claim, hyps, seed=seed, tries=40, pmf=False)
+    if search_counterexample and not is_identity:  # the sparse exact GF(2) models only: cheap next to the LPs
+        cex = search(claim, hyps, seed=seed, tries=0, pmf=False)
         if is_certified(cex):  # only a certified violation makes a claim false
             return ShannonResult("false", counterexample=cex, message=false_message)
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
-                                     max_full_variables=0, timeout=timeout)
+                                     max_full_variables=0, max_generated_variables=0, timeout=timeout)
     if quick.status in ("proved", "false", "unsupported"):
         return quick
     if search_counterexample:

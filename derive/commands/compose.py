@@ -28,9 +28,23 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
     proof.validate(rule_names())
     result = compose_theorem(proof)
+    out = result.to_json()
+    # the file grammar and the author's argument order (proof.written), as in derive check
+    from derive.commands._common import statement_text
+    from derive.printing.latex import latex
+
+    out["bound"] = statement_text(result.statement, proof.units, proof.written)
+    out["latex"] = latex(result.statement, written=proof.written)
+    if result.theorem is not None:
+        out["theorem"] = statement_text(result.theorem, proof.units, proof.written)
     if args.json:
-        print(json.dumps(result.to_json(), indent=2))
+        print(json.dumps(out, indent=2))
     else:
-        print(result.text())
+        lines = [f"composed bound: {out['bound']}",
+                 f"  status: {result.status} (kernel-checked from {', '.join(result.used)})"]
+        if result.theorem is not None:
+            lines.append(f"  theorem claims: {out['theorem']} [{result.theorem_status}]")
+        lines.append(f"  LaTeX: {out['latex']}")
+        print("\n".join(lines))
     return EXIT_OK if result.status == "proved" else EXIT_NO
 

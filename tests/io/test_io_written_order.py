@@ -5,6 +5,7 @@ printer shows the order the author wrote: ``I(M; S[1..n] | theta)`` stays so, al
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import derive
 from derive.checking import check
@@ -59,6 +60,7 @@ from = ["identity"]
 """
 
 M, THETA = RV("M"), RV("theta")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_core_stays_canonical_and_the_reader_records_the_written_order():
@@ -87,6 +89,9 @@ def test_text_reports_and_the_proof_file_keep_the_written_order(capsys, tmp_path
     main(["graph", str(f), "-o", str(tmp_path / "g.dot")])
     dot = (tmp_path / "g.dot").read_text(encoding="utf-8")
     assert "I(M; S[1..n] | theta)" in dot and "I(S[1..n]" not in dot  # graph labels too
+    main(["compose", "--json", str(ROOT / "proofs" / "fkl25_framework.toml")])
+    composed = json.loads(capsys.readouterr().out)
+    assert composed["bound"].startswith("I(M; S[1..n] | theta) >= ") and "I(S_{1:n}" not in composed["latex"]
     assert "I(M; S[1..n] | theta) == I(M; S[1..n]) - I(M; theta)" in text
     assert "I(S[1..n]; M" not in text
     assert "H(Z, Y | X) >= 0" in text and "tv: TV(Q, P) <= 1/2" in text  # a trusted fact as written

@@ -87,6 +87,7 @@ def test_text_reports_and_the_proof_file_keep_the_written_order(capsys, tmp_path
     main(["check", "--json", str(f)])
     data = json.loads(capsys.readouterr().out)["proofs"][0]
     main(["graph", str(f), "-o", str(tmp_path / "g.dot")])
+    capsys.readouterr()
     dot = (tmp_path / "g.dot").read_text(encoding="utf-8")
     assert "I(M; S[1..n] | theta)" in dot and "I(S[1..n]" not in dot  # graph labels too
     main(["compose", "--json", str(ROOT / "proofs" / "fkl25_framework.toml")])

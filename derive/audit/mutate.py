@@ -48,6 +48,7 @@ from sympy.core.symbol import Str
 from derive.core.hypotheses import (
     IID,
     Assume,
+    AssumeFamily,
     Channel,
     ChannelSpec,
     FunctionOf,
@@ -519,6 +520,9 @@ def hypothesis_mutations(hid: str, h: Hypothesis, proof: Proof) -> list[HypMutat
             out += _channel_mutations(h)
         elif isinstance(h, FunctionOf):
             out.append(("swap_function", "function and argument exchanged", FunctionOf(h.input, h.output)))
+        elif isinstance(h, AssumeFamily):  # mutate the family's own statement, keep it quantified
+            for op, desc, st in statement_mutations(h.body, proof):
+                out.append((op, desc, AssumeFamily(st, h.index, h.lo, h.hi, h.cite)))
         elif isinstance(h, Assume):
             for op, desc, st in statement_mutations(h.statement, proof):
                 out.append((op, desc, Assume(st, h.cite)))

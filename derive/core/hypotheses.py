@@ -507,6 +507,7 @@ class AssumeFamily(Assume):
     :class:`Assume`, it is listed among the trusted facts wherever an assumption is.
     """
 
+    statement: Statement = field(init=False)  # computed: the sum over the range
     body: Statement
     index: sympy.Symbol
     lo: sympy.Expr

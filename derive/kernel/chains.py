@@ -20,19 +20,18 @@ a cited closed form (BSC: ``(1 - 2 delta)^2``) makes the step ``assumed``.
 from __future__ import annotations
 
 import sympy
-from sympy import S
 
 from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, MarkovFamily
 from derive.core.linear import is_zero_coefficient
 from derive.core.notation import show
-from derive.core.quantities import I, has_information
+from derive.core.quantities import I
 from derive.core.statements import Statement
 from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, RVSet
-from derive.errors import RuleMismatch, SideConditionFailed
-from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
+from derive.errors import RuleMismatch
+from derive.kernel.coefficients import Coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
-from derive.kernel.rules import register
+from derive.kernel.rules import channel_coefficients, contraction_parts, first_at_most, register
 from derive.kernel.signs import is_nonnegative
 
 __all__ = ["mutual_info_le_power_contraction_of_markov_chain"]
@@ -50,23 +49,7 @@ def _mentions(s: RVSet, family: str) -> bool:
 
 def _parts(ctx: StepContext) -> tuple[RVSet, FamilyMember, FamilyMember, sympy.Expr, RVSet]:
     """``(U, X[j], X[m], c, W)`` from ``I(U; X[j] | W) <= c * I(U; X[m] | W)``."""
-    st = ctx.claim.flipped() if ctx.claim.rel == ">=" else ctx.claim
-    if st.rel != "<=":
-        raise ctx.mismatch("SDPI along a chain gives an inequality", _SHAPE)
-    if not isinstance(st.lhs, I):
-        raise ctx.mismatch("the smaller side must be one mutual information", _SHAPE)
-    rhs = st.rhs
-    if isinstance(rhs, I):
-        coeff, big = S.One, rhs
-    elif isinstance(rhs, sympy.Mul) and sum(1 for f in rhs.args if has_information(f)) == 1 \
-            and any(isinstance(f, I) for f in rhs.args):
-        big = next(f for f in rhs.args if isinstance(f, I))
-        coeff = sympy.Mul(*[f for f in rhs.args if f is not big])
-    else:
-        raise ctx.mismatch("the larger side must be a coefficient times one mutual information", _SHAPE)
-    small = st.lhs
-    if small.given != big.given:
-        raise ctx.mismatch("both sides must have the same conditioning", "I(U; X[j] | W) <= c * I(U; X[m] | W)")
+    small, coeff, big = contraction_parts(ctx, _SHAPE)
     for u, y in ((small.left, small.right), (small.right, small.left)):
         out = _member(y)
         if out is None:
@@ -132,16 +115,6 @@ def _link_channels(ctx: StepContext, family: str, m: sympy.Expr, j: sympy.Expr,
     return found
 
 
-def _options(ctx: StepContext, spec: ChannelSpec, target: sympy.Expr | None) -> list[Coefficient]:
-    try:
-        options = sdpi_coefficient(spec, ctx.domains, target=target)
-    except SideConditionFailed as err:
-        raise ctx.side(err.message) from err
-    # an input-specific value (AWGN at N(0, snr)) never serves a chain: a link's output is the next link's
-    # input, and its law differs (N(0, snr + 1)), so only input-free bounds apply to every link
-    return [c for c in options if c.input_law is None]
-
-
 def _eta_candidates(ctx: StepContext, coeff: sympy.Expr, e: sympy.Expr, options: list[Coefficient]) -> list[sympy.Expr]:
     """Values of ``eta`` to try for ``coeff = eta^e`` (each is re-checked exactly; this only proposes)."""
     if ctx.args.get("eta") is not None:
@@ -201,7 +174,9 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
                                f"{show(j)}\"` and list it in `uses`")
     per_link: list[tuple[str, ChannelSpec, list[Coefficient]]] = []
     for hid, spec in links:
-        options = _options(ctx, spec, None)
+        # input-free bounds only: a link's output is the next link's input, whose law differs (AWGN at N(0, snr)
+        # feeds N(0, snr + 1) on), so an input-specific value never serves every link
+        options = channel_coefficients(ctx, spec, input_free=True)
         if not options:
             raise ctx.side(f"no valid contraction coefficient is known for {spec} ({hid})")
         per_link.append((hid, spec, options))
@@ -215,8 +190,8 @@ def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOu
         chosen = []
         for hid, spec, options in per_link:
             if eta.is_Rational:
-                options = _options(ctx, spec, eta)
-            ok = next((o for o in options if is_nonnegative(eta - o.value, ctx.domains)), None)
+                options = channel_coefficients(ctx, spec, eta, input_free=True)
+            ok = first_at_most(eta, options, ctx.domains)
             if ok is None:
                 break
             chosen.append(ok)

@@ -282,8 +282,7 @@ def _check_theorem(proof, results: dict[str, StepResult], domains, oracle: Oracl
     try:
         if ctx.proposal is None:
             raise CertificateError("the theorem is not a non-negative combination of the listed steps")
-        cert = check_certificate(th.claim, certificate_of_proposal(ctx.proposal, step_terms(ctx), ctx.hypotheses(),
-                                                                   domains), domains)
+        cert = check_proposal(ctx, ctx.proposal)
     except CertificateError as err:
         return replace(res, error=type(err).__name__, message=f"the listed steps do not give the theorem: {err.message}",
                        got=th.claim, suggestion="list every step the theorem needs in `from`, or add a `linear` step")

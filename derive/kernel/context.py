@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-import sympy
 
 from derive.core.hypotheses import Assume, Hypothesis
-from derive.core.parameters import Domain, Domains, as_domains
+from derive.core.parameters import Domains, as_domains
 from derive.core.statements import Statement
 from derive.errors import RuleMismatch, SideConditionFailed
 

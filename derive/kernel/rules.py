@@ -23,15 +23,16 @@ from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideConditionFailed
-from derive.kernel.coefficients import decimal_at_least, sdpi_coefficient, smallest_value
+from derive.kernel.coefficients import Coefficient, decimal_at_least, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
-from derive.kernel.linear import (Certificate, Proposal, Term, certificate_of_proposal, check_certificate, nonneg_term,
+from derive.kernel.linear import (Proposal, Term, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "copy_context"]
+__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "copy_context",
+           "contraction_parts"]
 
 RULES: dict[str, Rule] = {}
 
@@ -137,34 +138,29 @@ def step_terms(ctx: StepContext) -> list[Term]:
 
 
 def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
-    terms = linear_terms(ctx)
-    if ctx.args.get("certificate"):  # multipliers by the labels of the kernel's terms, as an oracle's
+    """Check the step's multipliers — from the file (``certificate``: labels of the kernel's terms, an error if
+    they fail) or from the oracle's proposal (its failure is only a note) — over the kernel's own terms."""
+    terms, note = linear_terms(ctx), ctx.search_note
+    written = ctx.args.get("certificate")
+    proposal = Proposal(tuple(written.items()), origin="") if written else ctx.proposal
+    if proposal is not None:
         try:
-            cert = check_certificate(ctx.claim, certificate_of_proposal(Proposal(tuple(ctx.args["certificate"].items())),
-                                                                        terms, ctx.hypotheses(), ctx.domains), ctx.domains)
+            cert = check_certificate(ctx.claim, certificate_of_proposal(proposal, terms, ctx.hypotheses(), ctx.domains),
+                                     ctx.domains)
         except CertificateError as err:
-            raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule, got=ctx.claim) from err
-        return RuleOutcome(PROVED, f"certificate: {cert}", certificate=cert)
-    note = ctx.search_note
-    if ctx.proposal is not None:
-        try:
-            cert = check_certificate(ctx.claim, certificate_of_proposal(ctx.proposal, terms, ctx.hypotheses(),
-                                                                        ctx.domains), ctx.domains)
-        except CertificateError as err:
+            if written:
+                raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule, got=ctx.claim) from err
             note = err.message
         else:
-            how = f" ({ctx.proposal.origin}, checked by the kernel)" if getattr(ctx.proposal, "origin", "") else ""
+            how = f" ({proposal.origin}, checked by the kernel)" if getattr(proposal, "origin", "") else ""
             return RuleOutcome(PROVED, f"certificate{how}: {cert}", certificate=cert)
     if unchecked_ok:
         return RuleOutcome(UNCHECKED, f"no certificate found ({note}); the Shannon prover can supply one" if note else
                            "no certificate in the file and none found by exact search; the Shannon prover can supply one")
     fix = "list the missing premise or hypothesis in `uses`, or give `nonneg` terms / a `certificate`"
-    if note:
-        raise CertificateError(f"no valid combination of the premises gives the claim: {note}",
-                               step=ctx.step_id, rule=ctx.rule, got=ctx.claim, suggestion=fix)
-    raise CertificateError("the claim is not a non-negative combination of the premises, hypothesis equalities and "
-                           "the information quantities it mentions", step=ctx.step_id, rule=ctx.rule, got=ctx.claim,
-                           suggestion=fix)
+    why = (f"no valid combination of the premises gives the claim: {note}" if note else "the claim is not a "
+           "non-negative combination of the premises, hypothesis equalities and the information quantities it mentions")
+    raise CertificateError(why, step=ctx.step_id, rule=ctx.rule, got=ctx.claim, suggestion=fix)
 
 
 @register("linear",
@@ -281,9 +277,9 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
 
 # ---------------------------------------------------------------------------- sdpi / tensorization
 
-def _sdpi_parts(ctx: StepContext) -> tuple[I, sympy.Expr, I]:
+def contraction_parts(ctx: StepContext, shape: str = "I(U; Y) <= eta * I(U; X)") -> tuple[I, sympy.Expr, I]:
+    """``(I(U; Y | W), c, I(U; X | W))`` from a claim ``I(U; Y | W) <= c * I(U; X | W)`` (or ``>=`` reversed)."""
     st = _as_le(ctx.claim)
-    shape = "I(U; Y) <= eta * I(U; X)"
     if st.rel != "<=":
         raise ctx.mismatch("SDPI gives an inequality", shape)
     if not isinstance(st.lhs, I):
@@ -291,14 +287,30 @@ def _sdpi_parts(ctx: StepContext) -> tuple[I, sympy.Expr, I]:
     parts = _coefficient_times_atom(st.rhs, I)
     if parts is None:
         raise ctx.mismatch("the larger side must be a coefficient times one mutual information", shape)
+    if st.lhs.given != parts[1].given:
+        raise ctx.mismatch("both sides must have the same conditioning", shape)
     return st.lhs, parts[0], parts[1]
 
 
+def channel_coefficients(ctx: StepContext, spec, eta: sympy.Expr | None = None, *,
+                         input_free: bool = False) -> list[Coefficient]:
+    """Every bound ``c >= η_KL(K)`` the kernel knows for ``spec`` (only those valid at every input with
+    ``input_free``); ``eta`` only lets exact refinement stop early."""
+    try:
+        options = sdpi_coefficient(spec, ctx.domains, target=eta)
+    except SideConditionFailed as err:
+        raise ctx.side(err.message) from err
+    return [c for c in options if c.input_law is None] if input_free else options
+
+
+def first_at_most(eta: sympy.Expr, options: list[Coefficient], domains) -> Coefficient | None:
+    """The first bound ``c`` in ``options`` with ``eta >= c`` proved (``eta`` is then a valid constant)."""
+    return next((c for c in options if is_nonnegative(eta - c.value, domains)), None)
+
+
 def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
-    out_i, eta, in_i = _sdpi_parts(ctx)
+    out_i, eta, in_i = contraction_parts(ctx)
     w = out_i.given
-    if in_i.given != w:
-        raise ctx.mismatch("both sides must have the same conditioning", f"I(U; Y | {w}) <= eta * I(U; X | {w})")
     channels = _hypotheses_of(ctx, Channel)
     if not channels:
         raise ctx.side("no channel hypothesis (`channel = \"Y | X ~ ...\"`) among the premises",
@@ -325,10 +337,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                  + (f" given {w}" if w else "") + "; with correlated inputs the single-letter "
                                  "coefficient is not a valid constant",
                             suggestion=f"add `mutually_independent = \"{ch.input}\"` and list it in `uses`")
-            try:
-                options = sdpi_coefficient(ch.spec, ctx.domains, target=eta)
-            except SideConditionFailed as err:
-                raise ctx.side(err.message) from err
+            options = channel_coefficients(ctx, ch.spec, eta)
             if not options:
                 problems.append(f"no valid contraction coefficient is known for {ch.spec}")
                 continue
@@ -339,15 +348,15 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
                                 f"conditioned on {w} the input of {hid} need not be {specific[0].input_law}")
                 if not options:
                     continue
-            for coeff in options:
-                if is_nonnegative(eta - coeff.value, ctx.domains):
-                    trusted = [coeff.fact] if coeff.fact else []
-                    if tensorized:
-                        trusted.append(TrustedFact("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
-                                                   "max_i eta_KL(P_i, K)", "Polyanskiy & Wu 2017; Witsenhausen 1975"))
-                    status = ASSUMED if coeff.cited else PROVED
-                    return RuleOutcome(status, f"eta = {show(eta)} >= {show(coeff.value)} "
-                                               f"({coeff.source})", trusted=tuple(trusted))
+            coeff = first_at_most(eta, options, ctx.domains)
+            if coeff is not None:
+                trusted = [coeff.fact] if coeff.fact else []
+                if tensorized:
+                    trusted.append(TrustedFact("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
+                                               "max_i eta_KL(P_i, K)", "Polyanskiy & Wu 2017; Witsenhausen 1975"))
+                status = ASSUMED if coeff.cited else PROVED
+                return RuleOutcome(status, f"eta = {show(eta)} >= {show(coeff.value)} "
+                                           f"({coeff.source})", trusted=tuple(trusted))
             best, text = decimal_at_least(smallest_value(options, ctx.domains))
             known = f"{text} (rounded up)" if best.is_Rational and best != smallest_value(options, ctx.domains) else text
             raise RuleMismatch(f"the coefficient {show(eta)} is not provably >= the contraction "

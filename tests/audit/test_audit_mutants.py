@@ -14,7 +14,7 @@ from derive.cli import main
 from derive.io import read_proof, write_proof
 from derive.kernel import PROVED, RuleOutcome
 from derive.kernel.context import Rule
-from derive.kernel.rules import RULES, _sdpi_parts
+from derive.kernel.rules import RULES, contraction_parts
 
 PROOFS = Path(__file__).resolve().parents[2] / "proofs"
 ALL = sorted(PROOFS.glob("*.toml"))
@@ -146,7 +146,7 @@ def test_a_dropped_hypothesis_is_refused_as_structure_or_killed():
 
 def _unsound_sdpi(ctx):
     """A planted bug: any coefficient is accepted as a contraction coefficient."""
-    _sdpi_parts(ctx)
+    contraction_parts(ctx)
     return RuleOutcome(PROVED, "planted: any eta")
 
 

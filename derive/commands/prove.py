@@ -146,15 +146,17 @@ def _options(args: argparse.Namespace) -> dict:
                 copy_steps=args.copy_steps, copy_timeout=args.copy_timeout)
 
 
-def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM", line: int = 1):
-    """Parse one claim (and the hypotheses) and run the prover; returns ``(claim, hyps, result)``."""
+def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM", line: int = 1,
+            written=None):
+    """Parse one claim (and the hypotheses) and run the prover; returns ``(claim, hyps, result)``. ``written``: a
+    :class:`derive.proof.WrittenOrder` that records the claim's argument order for printing."""
     from derive.checking import StepBudget
     from derive.errors import StepTimeout
     from derive.io import ParseContext, parse_statement
     from derive.provers.shannon import prove
 
     blocks = _families([claim_text, *given])
-    ctx = ParseContext(auto_variables=True, file=where, line=line)
+    ctx = ParseContext(auto_variables=True, file=where, line=line, written=written)
     claim = parse_statement(_expand_families(claim_text, blocks), ctx)
     hyps = {}
     for k, text in enumerate(given):
@@ -186,21 +188,24 @@ def cmd_prove(args: argparse.Namespace) -> int:
         return _prove_file(args, options, budget)
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
+    from derive.proof import WrittenOrder
+
+    written = WrittenOrder()  # the claim's argument order as typed (core sorts the sides of I)
     with Spinner("derive prove: searching", show_progress(args.json)):
-        claim, hyps, res, notes = _decide(args.claim, args.given, options, budget)
+        claim, hyps, res, notes = _decide(args.claim, args.given, options, budget, written=written)
     if args.json:
         print(json.dumps({**_result_json(res), **({"notes": notes} if notes else {})}, indent=2))
     else:
-        _print_result(claim, hyps, res, args.latex)
+        _print_result(claim, hyps, res, args.latex, written)
         for note in notes:
             print(f"  note: {note}")
     return EXIT_OK if res.status == "proved" else EXIT_NO
 
 
-def _print_result(claim, hyps: dict, res, latex: bool) -> None:
+def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
     from derive.printing.certificate import certificate_latex, certificate_text
 
-    print(f"{res.status}: {statement_text(claim, 'bits')}")
+    print(f"{res.status}: {statement_text(claim, 'bits', written)}")
     if hyps:
         print("  given: " + "; ".join(str(h) for h in hyps.values()))
     if res.copy is not None:
@@ -209,7 +214,8 @@ def _print_result(claim, hyps: dict, res, latex: bool) -> None:
         print(("% " if latex else "  ") + "non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
               + copy_steps_text(res.copy.steps, math=latex))
     if res.certificate is not None:
-        print(certificate_latex(claim, res.certificate) if latex else certificate_text(claim, res.certificate))
+        print(certificate_latex(claim, res.certificate, written=written) if latex
+              else certificate_text(claim, res.certificate, written=written))
     if res.counterexample is not None:
         print("\n".join("  " + line for line in counterexample_table(res.counterexample)))
     if res.status == "not_shannon":

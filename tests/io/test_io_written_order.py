@@ -165,3 +165,12 @@ def test_the_notebook_api_keeps_the_order_of_objects_and_text():
     shown = derive.prove("I(Z; X) <= I(Z; X, Y)")
     assert shown.text().startswith("proved: I(Z; X) <= I(Z; X, Y)\nI(Z; X) <= I(Z; X, Y) because")
     assert r"I(Z; X) \le I(Z; X, Y)" in shown._repr_latex_()
+
+
+def test_derive_prove_prints_the_claim_and_its_certificate_as_typed(capsys):
+    from derive.cli import main
+
+    main(["prove", "I(Z; X) <= I(Y; X)", "--given", "X -> Y -> Z"])
+    out = capsys.readouterr().out
+    assert out.startswith("proved: I(Z; X) <= I(Y; X)\n")
+    assert "I(Y; X) - I(Z; X)" in out and "I(X; Z)" not in out  # core stores I(X; Z)

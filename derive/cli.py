@@ -8,7 +8,7 @@ step failed, a proof is not proved); ``2`` bad input (the message on stderr name
 the file, line and step). An unexpected error on user input (a bug in derive that
 the input triggers) is also exit ``2``, with a message saying "internal error ...
 please report it" (set ``DERIVE_DEBUG=1`` for the traceback); ``3`` is left only for
-an internal error with no user input at all (``derive rules``).
+an internal error with no user input at all (``derive rules``, or a command module that fails to import).
 """
 
 from __future__ import annotations
@@ -78,7 +78,16 @@ def _input_names(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(only=_command_of(argv))
+    command = _command_of(argv)
+    try:
+        parser = build_parser(only=command)
+    except Exception as err:  # noqa: BLE001 - a command module that fails to import is derive's bug, not the input's
+        if os.environ.get("DERIVE_DEBUG"):
+            traceback.print_exc()
+        what = f"the '{command}' command" if command else "the command line"
+        print(f"derive: internal error: {what} could not be loaded ({type(err).__name__}: {_clip(str(err))}); "
+              "please report it (DERIVE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
     if argv is not None and any("\x00" in str(a) for a in argv):
         # a shell cannot pass a NUL byte; in-process callers get the same one-line refusal
         print("derive: error: an argument contains a NUL character", file=sys.stderr)

@@ -184,3 +184,17 @@ def test_check_with_verify_reports_numbers_and_no_kernel_bug(capsys):
     code, out, _ = run(["check", str(PROOFS / "sdpi_chain.toml"), "--verify", "10", "--json"], capsys)
     p = json.loads(out)["proofs"][0]
     assert code == 0 and p["kernel_bugs"] == [] and p["verify"]["samples"] >= 1
+
+
+def test_a_command_module_that_fails_to_import_is_a_clean_internal_error(monkeypatch, capsys):
+    """build_parser imports the chosen command's module: an ImportError there is derive's bug (exit 3, one line,
+    no traceback), named as such."""
+    import derive.cli as cli
+
+    monkeypatch.setitem(cli.COMMANDS, "prove", ("derive.commands._no_such_module", "decide a Shannon-type inequality"))
+    monkeypatch.delenv("DERIVE_DEBUG", raising=False)
+    code = cli.main(["prove", "H(X) >= 0"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "internal error" in err and "'prove' command could not be loaded" in err
+    assert "ModuleNotFoundError" in err and "Traceback" not in err

@@ -176,9 +176,14 @@ def H(*args: Any, given: Any = None) -> sympy.Expr:  # noqa: N802 - the standard
     return atom
 
 
-def I(a: Any, b: Any, given: Any = None) -> sympy.Expr:  # noqa: E743, N802 - the standard name
+def I(*args: Any, given: Any = None) -> sympy.Expr:  # noqa: E743, N802 - the standard name
     """Mutual information ``I(X, Y, given=Z)`` = I(X; Y | Z), each side a variable or a list of them; printed in the
     order written (core stores the two sides sorted)."""
+    if len(args) == 3 and given is None and all(isinstance(a, RVSet) for a in args):
+        args, given = args[:2], args[2]  # core's own form I(A, B, C) of three variable sets
+    if len(args) != 2:
+        raise InvalidArgument(f"Expected I(A, B, given=C) but got {len(args)} positional arguments")
+    a, b = args
     left, right, cond = _items(a), _items(b), (_items(given) if given is not None else [])
     atom = _I(RVSet(*left), RVSet(*right), RVSet(*cond))
     if isinstance(atom, _I):

@@ -103,6 +103,7 @@ def test_parse_goes_through_the_grammar():
     (lambda d: d.Domain(lo=0.5), "Expected a rational number"),
     (lambda d: d.h(d.variables("X")), "for a random variable use H"),
     (lambda d: d.H(3), "Expected a random variable"),
+    (lambda d: d.I(*d.variables("X Y Z")), r"Expected I\(A, B, given=C\)"),
     (lambda d: d.Domain(0, 1, integer="yes"), "Expected True or False"),
 ])
 def test_wrong_arguments_raise_invalid_argument_at_the_call(call, words):

@@ -65,7 +65,7 @@ _POS = np.concatenate([10.0 ** (np.arange(-32, 25) / 16), 10.0 ** (np.arange(13,
 GRID = np.concatenate([-_POS[::-1], [0.0], _POS])
 
 #: The window keeps the types within at least this many nats of the peak of log A_j.
-WINDOW_NATS = 50.0
+WINDOW_NATS = 36.0
 
 #: Largest (rows × window × grid) block evaluated at once.
 _BLOCK = 1_500_000
@@ -233,11 +233,17 @@ def average_bound(grid: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarra
     return low - 2.0 ** -49 * (np.abs(low) + 1) - 8 * _U
 
 
-def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, grid: np.ndarray = GRID
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def _serial(fn, blocks) -> None:
+    for b in blocks:
+        fn(b)
+
+
+def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, grid: np.ndarray = GRID,
+                    map_blocks=_serial) -> tuple[np.ndarray, np.ndarray]:
     """Per n: ``(lo, hi)`` with ``lo <= log(1 − sup_v χ(v)) <= log(1 − η_KL) <= log(1 − η_χ²) <= hi`` (float64, outward);
     ``table``: log-factorials (float64 cumulative sums of logs) up to max n. ``lo = −inf`` where the grid bound gives
-    nothing. The upper end of τ_n = η_KL is ``1 − e^{lo}``, its lower end ``1 − e^{hi}``."""
+    nothing. The upper end of τ_n = η_KL is ``1 − e^{lo}``, its lower end ``1 − e^{hi}``. ``map_blocks(fn, blocks)``
+    runs ``fn`` on every block of rows (serially by default; the caller may use threads: numpy releases the GIL)."""
     ns = np.asarray(ns, dtype=np.int64)
     lo_out = np.full(len(ns), -np.inf)
     hi_out = np.zeros(len(ns))
@@ -253,15 +259,17 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
     lfact = table[ns]
     E_all = (nf + 6) * 2 * _U * (lfact + nf * (M.ell + 1) + M.lwmax + 1)
     Ed_all = 16 * _U * (nf * (M.ell + 1) + M.lwmax + 1)                  # d_j = α_j − β_j (no binomial term)
+    blocks = []
     i = 0
     while i < len(ns):
-        wmax = int(width[order[i]])
         j_end = i + 1
         while j_end < len(ns) and (j_end - i + 1) * int(width[order[j_end]]) * G <= _BLOCK:
             j_end += 1
-        idx = order[i:j_end]
-        wmax = int(width[idx].max())
+        blocks.append(order[i:j_end])
         i = j_end
+
+    def block(idx: np.ndarray) -> None:
+        wmax = int(width[idx].max())
         n = ns[idx][:, None]
         Li, Hi = L[idx][:, None], H[idx][:, None]
         jj = Li + np.arange(wmax)[None, :]
@@ -356,4 +364,6 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
         lA0 = up_lse(lA0_hi, tLb, tRa)
         hi_out[idx] = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
+
+    map_blocks(block, blocks)
     return lo_out, hi_out

@@ -728,7 +728,8 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         if not todo or mix.degenerate or mix.deterministic:
             return
         sub = ns[todo]
-        lo, hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())))
+        lo, hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())),
+                                 map_blocks=lambda fn, bl: _map_blocks(lambda b, _: fn(b), [(b, None) for b in bl]))
         for i, low, high in zip(todo, lo.tolist(), hi.tolist()):
             if not (math.isfinite(low) and low < 0):
                 continue
@@ -896,8 +897,9 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             out[i].update(row)
             out[i].update(keep)
             out[i]["route"] = routes[i]
+    replaced = set(idx)
     for i, (lo, hi) in brackets.items():
-        if i not in idx:
+        if i not in replaced:
             out[i]["route"] = ROUTE_CHI_SUP_SAME
             out[i]["reason"] += "; " + _CHI_SUP_SAME
         out[i]["eta_kl_bracket"] = {

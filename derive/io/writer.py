@@ -61,6 +61,9 @@ __all__ = [
 
 _ADD, _MUL, _NEG, _POW, _ATOM = 10, 20, 25, 30, 40
 
+#: How the text of an information quantity begins (the product printer writes these after their coefficient).
+_ATOM_HEADS = ("H(", "I(", "D(")
+
 #: Integers longer than this are written as ``((c1*10^900 + c2)*10^900 + c3)``.
 _CHUNK = 900
 
@@ -243,8 +246,10 @@ class _Printer:
         numeric_den = bool(den)
         # sums last: the parser multiplies all factors of a product at once, but a unary
         # minus or a parenthesized group multiplies first, and sympy distributes a number
-        # over a lone sum (2*(x + 1) -> 2*x + 2)
-        pieces.sort(key=lambda piece: piece[1] <= _ADD and piece[2] == 1)
+        # over a lone sum (2*(x + 1) -> 2*x + 2); information quantities after the coefficient
+        # that multiplies them, as an author writes it: (1 - tau)*I(M; S)
+        pieces.sort(key=lambda piece: 2 if piece[0][:2] in _ATOM_HEADS or piece[0][:3] == "TV(" else
+                    int(piece[1] <= _ADD and piece[2] == 1))
         for base, prec, x in pieces:
             if x.is_Rational and x < 0:
                 den.append(self.power(base, prec, -x))

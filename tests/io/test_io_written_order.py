@@ -97,6 +97,7 @@ def test_text_reports_and_the_proof_file_keep_the_written_order(capsys, tmp_path
     assert "I(S[1..n]; M" not in text
     assert "H(Z, Y | X) >= 0" in text and "tv: TV(Q, P) <= 1/2" in text  # a trusted fact as written
     assert data["conclusion"] == "I(M; S[1..n] | theta) >= I(M; S[1..n]) - I(M; theta)"
+    assert "I(M; theta) <= tau*I(M; S[1..n])" in text  # the coefficient before the quantity it multiplies
     # an atom the kernel derived (its expected statement) prints as the author wrote the equal atom
     rev = next(s for s in data["steps"] if s["id"] == "reversed")
     assert rev["status"] == "failed" and rev["expected"] == "I(Y; U) <= I(X; U)" and rev["got"] == "I(X; U) <= I(Y; U)"

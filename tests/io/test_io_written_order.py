@@ -93,11 +93,12 @@ def test_text_reports_and_the_proof_file_keep_the_written_order(capsys, tmp_path
     main(["compose", "--json", str(ROOT / "proofs" / "fkl25_framework.toml")])
     composed = json.loads(capsys.readouterr().out)
     assert composed["bound"].startswith("I(M; S[1..n] | theta) >= ") and "I(S_{1:n}" not in composed["latex"]
+    # and the coefficient before the quantity it multiplies, as the file writes it
+    assert composed["theorem"] == "I(M; S[1..n] | theta) >= (1 - tau)*I(M; X)/rho"
     assert "I(M; S[1..n] | theta) == I(M; S[1..n]) - I(M; theta)" in text
     assert "I(S[1..n]; M" not in text
     assert "H(Z, Y | X) >= 0" in text and "tv: TV(Q, P) <= 1/2" in text  # a trusted fact as written
     assert data["conclusion"] == "I(M; S[1..n] | theta) >= I(M; S[1..n]) - I(M; theta)"
-    assert "I(M; theta) <= tau*I(M; S[1..n])" in text  # the coefficient before the quantity it multiplies
     # an atom the kernel derived (its expected statement) prints as the author wrote the equal atom
     rev = next(s for s in data["steps"] if s["id"] == "reversed")
     assert rev["status"] == "failed" and rev["expected"] == "I(Y; U) <= I(X; U)" and rev["got"] == "I(X; U) <= I(Y; U)"

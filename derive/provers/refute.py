@@ -143,9 +143,18 @@ def _integer_form(form: LinearForm) -> tuple[int, list[tuple[int, tuple]]]:
     return int(const * den), [(int(f * den), members) for f, members in fracs]
 
 
-def _integer_value(form: tuple[int, list[tuple[int, tuple]]], assign: dict) -> int:
-    """The scaled form's value on a GF(2)-linear model (same sign as the form's value)."""
+def _integer_value(form: tuple[int, list[tuple[int, tuple]]], assign: dict, single_bits: bool = False) -> int:
+    """The scaled form's value on a GF(2)-linear model (same sign as the form's value). With ``single_bits`` (every
+    variable 0 or one source bit, as in the sparse models) a set's rank is the number of distinct bits."""
     const, terms = form
+    if single_bits:
+        total = const
+        for c, members in terms:
+            m = 0
+            for v in members:
+                m |= assign[v]
+            total += c * m.bit_count()
+        return total
     return const + sum(c * gf2_rank([assign[m] for m in members]) for c, members in terms)
 
 
@@ -186,9 +195,10 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
             return gf2_rank([assign[m] for m in members])
 
         # screened in integers (ranks are integers; the forms scaled by a positive common denominator)
-        if any(_integer_value(q, assign) != 0 for q in eqs_int):
+        single = all(m & (m - 1) == 0 for m in assign.values())
+        if any(_integer_value(q, assign, single) != 0 for q in eqs_int):
             continue
-        v = _integer_value(slack_int, assign)
+        v = _integer_value(slack_int, assign, single)
         if v < 0 or (claim.is_equality and v != 0):
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain

@@ -120,7 +120,6 @@ class WrittenOrder:
         return None
 
 
-
 def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 

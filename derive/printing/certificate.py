@@ -21,7 +21,7 @@ from derive.core.linear import is_zero_coefficient
 from derive.core.statements import Statement
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate
 from derive.kernel.signs import is_nonnegative
-from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text
+from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, visible_width
 
 __all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression"]
 
@@ -146,7 +146,7 @@ def certificate_rows(claim: Statement, cert: Certificate, *,
                                  statements=statements, printer=pr, domains=domains)
         return rows
     used = cert.used()
-    slack_rows = _broken(pr, claim.slack(), _ROW_CHARS)
+    slack_rows = pr.rows(claim.slack(), _ROW_CHARS)
     lines: list[str] = [rf"&{slack_rows[0]}"] + [rf"&\qquad {r}" for r in slack_rows[1:]]
     for k, (t, m) in enumerate(used):
         neg, mag = _signed(m, domains)
@@ -167,14 +167,12 @@ def certificate_rows(claim: Statement, cert: Certificate, *,
     elif not is_zero_coefficient(cert.residual):
         lines.append(rf"&\quad + {pr.expr(cert.residual)} \qquad \text{{(a constant ${{}}\ge 0$)}}")
     if not claim.is_equality:
-        from derive.printing.document import visible_width
-
         text = pr._print(claim)
         if visible_width(text) <= _ROW_CHARS - 12:
             lines.append(rf"&\quad \ge 0, \text{{ that is, }} {text}")
         else:  # a long claim: on rows of its own, its right side broken between terms
             lhs = pr.expr(claim.lhs)
-            rows = _broken(pr, claim.rhs, max(_ROW_CHARS - visible_width(lhs) - 4, 20))
+            rows = pr.rows(claim.rhs, max(_ROW_CHARS - visible_width(lhs) - 4, 20))
             lines.append(r"&\quad \ge 0, \text{ that is,}")
             lines.append(rf"&\quad {lhs} {latex_relation(claim.rel)} {rows[0]}")
             lines += [rf"&\qquad {r}" for r in rows[1:]]
@@ -183,27 +181,6 @@ def certificate_rows(claim: Statement, cert: Certificate, *,
 
 #: Visible characters of one certificate row (small type, beside the justification column) before it breaks.
 _ROW_CHARS = 64
-
-
-def _broken(pr: DeriveLatexPrinter, expr: sympy.Expr, width: int) -> list[str]:
-    """``expr``'s LaTeX as rows of at most about ``width`` visible characters, broken between the terms of a sum."""
-    from derive.printing.document import visible_width
-    from derive.printing.latex import pair_logs
-
-    tex = pr.expr(expr)
-    paired = pair_logs(expr)
-    if visible_width(tex) <= width or not isinstance(paired, sympy.Add):
-        return [tex]
-    rows: list[str] = []
-    cur = ""
-    for piece in pr.add_pieces(paired):
-        if cur and visible_width(cur + piece) > width:
-            rows.append(cur)
-            cur = piece.strip()
-            continue
-        cur += piece
-    rows.append(cur)
-    return rows
 
 
 def certificate_latex(claim, cert: Certificate, *, written=None) -> str:

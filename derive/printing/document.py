@@ -33,7 +33,7 @@ from derive.kernel.report import Report, StepResult, TrustedFact
 from derive.kernel.linear import Certificate, Term
 from derive.kernel.signs import is_nonnegative
 from derive.printing.certificate import certificate_rows
-from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, pair_logs
+from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, visible_width
 
 __all__ = ["proof_document", "proof_fragment", "proof_printer", "RULE_TITLES", "FLAG_MACRO", "PREAMBLE_PACKAGES", "FRAGMENT_PREAMBLE",
            "visible_width", "LINE_CHARS"]
@@ -119,18 +119,6 @@ class _Layout:
 #: text block of amsart (about 360 pt) holds about 55 characters of math at 10 pt.
 LINE_CHARS = 50
 
-_TEX_WORD = re.compile(r"\\(left|right|mathrm|mathit|operatorname|text|mathbf|displaystyle|,|;|!|quad|qquad)(?![A-Za-z])")
-_TEX_CMD = re.compile(r"\\[A-Za-z]+")
-
-
-def visible_width(tex: str) -> int:
-    """Rough number of visible characters of math LaTeX (a command such as ``\\delta`` counts one)."""
-    t = _TEX_WORD.sub("", tex)
-    t = _TEX_CMD.sub("x", t)
-    t = re.sub(r"\s+", " ", re.sub(r"[{}^_&]", "", t))  # a space stands for an operator's spacing
-    return len(t.strip())
-
-
 def _ref(lay: "_Layout", sid: str) -> str:
     """How a line is cited in the current mode."""
     n = lay.step_tags[sid]
@@ -151,23 +139,7 @@ def proof_printer(proof) -> DeriveLatexPrinter:
 def _rows(lay: "_Layout", expr: sympy.Expr, lhs: str, flags: Sequence[str] = ()) -> list[str]:
     """``expr``'s LaTeX as rows that fit :data:`LINE_CHARS` beside ``lhs`` (and the status ``flags`` set on the
     first row): a long sum breaks between terms."""
-    tex = lay.pr.expr(expr)
-    budget = max(LINE_CHARS - visible_width(lhs) - sum(len(f) + 3 for f in flags), 20)
-    if visible_width(tex) <= budget:
-        return [tex]
-    paired = pair_logs(expr)
-    if not isinstance(paired, sympy.Add):
-        return [tex]
-    rows: list[str] = []
-    cur = ""
-    for piece in lay.pr.add_pieces(paired):
-        if cur and visible_width(cur + piece) > budget:
-            rows.append(cur)
-            cur = piece.strip() if piece.strip().startswith("-") else piece.lstrip()
-            continue
-        cur += piece
-    rows.append(cur)
-    return rows
+    return lay.pr.rows(expr, max(LINE_CHARS - visible_width(lhs) - sum(len(f) + 3 for f in flags), 20))
 
 
 # ---------------------------------------------------------------------------- labels

@@ -43,7 +43,8 @@ from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
 from derive.core.variables import RVItem, RVSet, latex_name
 
-__all__ = ["DeriveLatexPrinter", "latex", "latex_text", "latex_relation", "math", "init_notebook_printing"]
+__all__ = ["DeriveLatexPrinter", "latex", "latex_text", "latex_relation", "math", "init_notebook_printing",
+           "visible_width"]
 
 LE, GE = r"\le", r"\ge"
 _RELATIONS = {"<=": LE, ">=": GE, "==": "="}
@@ -139,6 +140,24 @@ class DeriveLatexPrinter(LatexPrinter):
                     and all(abs(t.as_coeff_Mul()[0]) == 1 for t in rest.args):
                 return rf"{self._print(c)} \left({''.join(self.add_pieces(rest, order))}\right)"
         return "".join(self.add_pieces(expr, order))
+
+    def rows(self, expr: Basic, width: int) -> list[str]:
+        """``expr``'s LaTeX as rows of at most about ``width`` visible characters (:func:`visible_width`): a long sum
+        breaks between its terms (each later row starts with its sign); anything else stays one row."""
+        tex = self.expr(expr)
+        paired = pair_logs(expr) if isinstance(expr, Basic) else expr
+        if visible_width(tex) <= width or not isinstance(paired, Add):
+            return [tex]
+        rows: list[str] = []
+        cur = ""
+        for piece in self.add_pieces(paired):
+            if cur and visible_width(cur + piece) > width:
+                rows.append(cur)
+                cur = piece.strip()
+                continue
+            cur += piece
+        rows.append(cur)
+        return rows
 
     def add_pieces(self, expr, order=None) -> list[str]:
         """The terms of a sum as printed, each after the first with its sign (``" + t"``, ``" - t"``): information
@@ -360,6 +379,18 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_Domain(self, d: Domain) -> str:
         return self.domain(d, sympy.Symbol("x"))
+
+
+_TEX_WORD = re.compile(r"\\(left|right|mathrm|mathit|operatorname|text|mathbf|displaystyle|,|;|!|quad|qquad)(?![A-Za-z])")
+_TEX_CMD = re.compile(r"\\[A-Za-z]+")
+
+
+def visible_width(tex: str) -> int:
+    """Rough number of visible characters of math LaTeX (a command such as ``\\delta`` counts one)."""
+    t = _TEX_WORD.sub("", tex)
+    t = _TEX_CMD.sub("x", t)
+    t = re.sub(r"\s+", " ", re.sub(r"[{}^_&]", "", t))  # a space stands for an operator's spacing
+    return len(t.strip())
 
 
 def _own_method(printer_cls: type, name: str):

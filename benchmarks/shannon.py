@@ -225,18 +225,19 @@ def _median(xs: list) -> float | None:
 
 
 def measure(case: str, n: int, args, psitip_ok: bool) -> dict:
-    """Alternating rounds: derive in-process, derive CLI, psitip. psitip stops repeating past 20 s (its ratio is
-    settled) and is not run at all when ``psitip_ok`` is false."""
+    """Alternating rounds: derive in-process, derive CLI, psitip. psitip stops repeating once a run takes longer
+    than ``--psitip-repeat-below`` seconds, the CLI after one run above ``--cli-repeat-nmax`` variables; psitip is
+    not run at all when ``psitip_ok`` is false."""
     d_solve, d_wall, p_solve, p_wall = [], [], [], []
     d_status = cli_status = None
     p_status = "not run"
     for r in range(args.repeat):
         t, d_status = derive_solve(case, n, args.derive_timeout)
         d_solve.append(t)
-        if r < args.cli_repeat:
+        if r < (args.cli_repeat if n <= args.cli_repeat_nmax else 1):
             w, cli_status = derive_cli(case, n, args.derive_timeout)
             d_wall.append(w)
-        if psitip_ok and (not p_solve or (p_solve[-1] < 20 and len(p_solve) == r)):
+        if psitip_ok and (not p_solve or (p_solve[-1] < args.psitip_repeat_below and len(p_solve) == r)):
             ts, tw, p_status = run_psitip(args.psitip_python, case, n, args.psitip_timeout)
             if ts is None:
                 psitip_ok = False
@@ -262,7 +263,10 @@ def main() -> None:
     ap.add_argument("--nmax", type=int, default=16)
     ap.add_argument("--repeat", type=int, default=3, help="alternating rounds (medians over them)")
     ap.add_argument("--cli-repeat", type=int, default=3, help="rounds that also time the derive CLI end to end")
-    ap.add_argument("--psitip-timeout", type=float, default=60.0)
+    ap.add_argument("--cli-repeat-nmax", type=int, default=8, help="above this n the CLI runs once")
+    ap.add_argument("--psitip-timeout", type=float, default=40.0)
+    ap.add_argument("--psitip-repeat-below", type=float, default=10.0,
+                    help="psitip is run again only while its last run took less than this (s)")
     ap.add_argument("--derive-timeout", type=float, default=120.0)
     ap.add_argument("--out", default="shannon", help="results/<OUT>.md and .json (default shannon)")
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated families (default: all)")
@@ -304,7 +308,8 @@ def write_results(rows: list[dict], args, out: str = "shannon") -> None:
     lines = ["# Shannon-type proving: derive vs psitip 1.1.7", "",
              f"`python benchmarks/shannon.py` (issue #18). Machine: {os.cpu_count()} cores, shared with other jobs "
              f"during the run (timings are noisy). Rounds alternate derive in-process, derive CLI, psitip; medians "
-             f"over {args.repeat} rounds (psitip: one run once it takes > 20 s; runs per cell in the JSON file). "
+             f"over {args.repeat} rounds (psitip: one run once it takes > {args.psitip_repeat_below:g} s; the derive CLI: "
+             f"one run above n = {args.cli_repeat_nmax}; runs per cell in the JSON file). "
              "*solve*: derive's `prove` in-process, including the exact certificate and the kernel's re-check (or "
              "the certified counterexample); psitip's `check()` timed inside its script after the import. *e2e*: "
              "wall time of a fresh process, `python -m derive.cli prove CLAIM --given ... --json` against psitip's "

@@ -261,6 +261,7 @@ def main() -> None:
     ap.add_argument("--psitip-python", default=os.environ.get("DERIVE_ANCHOR_PYTHON", "/tmp/anchors/venv/bin/python"))
     ap.add_argument("--nmin", type=int, default=4)
     ap.add_argument("--nmax", type=int, default=16)
+    ap.add_argument("--ns", default=None, help="comma-separated sizes instead of nmin..nmax (e.g. 4,6,8,10,12,14,16)")
     ap.add_argument("--repeat", type=int, default=3, help="alternating rounds (medians over them)")
     ap.add_argument("--cli-repeat", type=int, default=3, help="rounds that also time the derive CLI end to end")
     ap.add_argument("--cli-repeat-nmax", type=int, default=8, help="above this n the CLI runs once")
@@ -279,7 +280,8 @@ def main() -> None:
     have_psitip = Path(args.psitip_python).exists()
     psitip_gave_up: set[str] = set()
     rows = []
-    for n in range(args.nmin, args.nmax + 1):
+    sizes = [int(k) for k in args.ns.split(",")] if args.ns else range(args.nmin, args.nmax + 1)
+    for n in sizes:
         for case in args.cases.split(","):
             if case.startswith("shearer3") and n < 4:
                 continue

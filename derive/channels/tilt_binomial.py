@@ -233,6 +233,75 @@ def average_bound(grid: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarra
     return low - 2.0 ** -49 * (np.abs(low) + 1) - 8 * _U
 
 
+def _log_mass_lo(w: Fraction, log_rest_hi: np.ndarray) -> np.ndarray:
+    """log of a lower end of w − e^{log_rest_hi} (−inf when it is not positive), rounded down."""
+    wf = float(w) * (1 - 2 * _U)
+    with np.errstate(divide="ignore", under="ignore", invalid="ignore"):
+        c = np.nextafter(wf - np.exp(log_rest_hi) * (1 + 4 * _U), -np.inf)
+        out = np.where(c > 0, np.log(np.maximum(c, 1e-300)), -np.inf)
+    return out - 2.0 ** -49 * (np.abs(np.where(np.isfinite(out), out, 0.0)) + 1)
+
+
+def witness_bound(grid: np.ndarray, la_hi: np.ndarray, lb_hi: np.ndarray, lF_lo: np.ndarray, lF_hi: np.ndarray,
+                  lG_lo: np.ndarray, lG_hi: np.ndarray) -> np.ndarray:
+    """Per row: an upper end of ``log min_λ (1 − R(λ))`` over the grid points ``λ ≠ 0``, i.e. a certified lower end of
+    η_KL (``R(λ) <= η_KL``), from upper ends of ``log a``, ``log b`` and two-sided bounds on ``log F``, ``log G`` at the
+    grid points.
+
+    ``1 − R(λ) = ∫_0^λ (1 − χ(v)) w(v) dv / ∫_0^λ w(v) dv`` with ``w(v) = m_λ − m_v >= 0``, ``m_v = F/(F + G) = Λ'(v)``
+    (``Λ = log(F + G)`` the log-mgf of ``f`` under ``P``; :mod:`derive.channels.tilt` §2). On a cell ``[v_i, v_{i+1}] ⊂
+    [0, λ]``: ``1 − χ <= U_i = a(v_i) + b(v_{i+1})`` (``a`` decreases, ``b`` increases) and ``∫_cell w = Δ_i m_λ −
+    (Λ(v_{i+1}) − Λ(v_i))`` exactly; so the numerator is at most ``Σ U_i (Δ_i m_λ − ΔΛ_i)`` and the denominator is
+    ``Σ (Δ_i m_λ − ΔΛ_i)``, each evaluated with the bounds on ``m_λ`` and ``Λ`` in the direction that keeps the ratio an
+    upper end (a lower end of a term may be negative: still a lower bound of the sum). ``λ < 0`` is the mirror image.
+    Sums by cumulative sums, with ``4 (k + 2) u`` of the sums of absolute values added for their rounding."""
+    z = int(np.flatnonzero(grid == 0.0)[0])
+    G = len(grid)
+    steps = np.diff(grid)
+    with np.errstate(over="ignore", invalid="ignore"):
+        m_lo = 1.0 / (1.0 + np.exp(lG_hi - lF_lo)) * (1 - 8 * _U)
+        m_hi = np.minimum(1.0 / (1.0 + np.exp(lG_lo - lF_hi)) * (1 + 8 * _U), 1.0)
+        U = np.logaddexp(la_hi[:, :-1], lb_hi[:, 1:])                    # log upper end of 1 − χ on cell i
+        Lam_lo = np.logaddexp(lF_lo, lG_lo)
+        Lam_hi = np.logaddexp(lF_hi, lG_hi)
+    Lam_lo = Lam_lo - 2.0 ** -49 * (np.abs(Lam_lo) + 1) - 4 * _U
+    Lam_hi = Lam_hi + 2.0 ** -49 * (np.abs(Lam_hi) + 1) + 4 * _U
+    U = U + 2.0 ** -49 * (np.abs(np.where(np.isfinite(U), U, 0.0)) + 1) + 4 * _U
+    dlam_lo = Lam_lo[:, 1:] - Lam_hi[:, :-1]                             # ΔΛ_i, lower and upper ends
+    dlam_hi = Lam_hi[:, 1:] - Lam_lo[:, :-1]
+    rows = len(U)
+    best = np.full(rows, np.inf)
+    for side in (1, -1):
+        order = np.arange(z, G - 1) if side == 1 else np.arange(z - 1, -1, -1)
+        if not len(order):
+            continue
+        lam = order + 1 if side == 1 else order                         # λ = grid[lam[j]] closes the j-th cell
+        Uc = U[:, order]
+        with np.errstate(invalid="ignore"):
+            top = np.max(np.where(np.isfinite(Uc), Uc, -np.inf), axis=1)
+        top = np.where(np.isfinite(top), top, 0.0)
+        e = np.exp(Uc - top[:, None])                                   # U_i / e^top
+        d = steps[order][None, :]
+        if side == 1:                 # term = Δ m_λ − ΔΛ
+            S1, S2 = np.cumsum(e * d, axis=1), np.cumsum(e * dlam_lo[:, order], axis=1)
+            num = m_hi[:, lam] * S1 - S2
+            D1, D2 = np.cumsum(np.broadcast_to(d, e.shape), axis=1), np.cumsum(dlam_hi[:, order], axis=1)
+            den = m_lo[:, lam] * D1 - D2
+        else:                         # term = ΔΛ − Δ m_λ
+            S1, S2 = np.cumsum(e * d, axis=1), np.cumsum(e * dlam_hi[:, order], axis=1)
+            num = S2 - m_lo[:, lam] * S1
+            D1, D2 = np.cumsum(np.broadcast_to(d, e.shape), axis=1), np.cumsum(dlam_lo[:, order], axis=1)
+            den = D2 - m_hi[:, lam] * D1
+        kk = np.arange(1, len(order) + 1)[None, :]
+        num = num + 4 * (kk + 2) * _U * (S1 + np.abs(S2) + 1e-300)
+        den = den - 4 * (kk + 2) * _U * (D1 + np.abs(D2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where((den > 0) & (num > 0) & np.isfinite(num), np.log(num) - np.log(den) + top[:, None], np.inf)
+        best = np.minimum(best, np.min(r, axis=1))
+    best = best + 2.0 ** -49 * (np.abs(np.where(np.isfinite(best), best, 0.0)) + 1) + 8 * _U
+    return np.where(np.isfinite(best), best, 0.0)
+
+
 def _serial(fn, blocks) -> None:
     for b in blocks:
         fn(b)
@@ -350,6 +419,12 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         cL = cL + 4 * _U * (np.abs(cL) + 1)
         cR = cR + 4 * _U * (np.abs(cR) + 1)
 
+        def down_lse(*terms):
+            stack = np.stack(np.broadcast_arrays(*terms))
+            with np.errstate(invalid="ignore"):
+                r = np.logaddexp.reduce(stack, axis=0)
+            return r - 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) - 4 * _U
+
         def up_lse(*terms):
             stack = np.stack(np.broadcast_arrays(*terms))
             with np.errstate(invalid="ignore"):
@@ -363,7 +438,23 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         lo_out[idx] = average_bound(grid, la_lo, lb_lo)
         # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
         lA0 = up_lse(lA0_hi, tLb, tRa)
-        hi_out[idx] = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
+        chi0_hi = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
+        # the other direction, for a witness: A(v) upper, F(v) and G(v) lower
+        lA_hi = up_lse(out["A"] + _lse_margin(e_v, k[:, None], out["A"]), tLb[:, None] + cL, tRa[:, None] + cR)
+        lB0_hi = out["F0"] + _lse_margin(e0, k, out["F0"])
+        lAl0_hi = out["G0"] + _lse_margin(e0, k, out["G0"])
+        mass_b = _log_mass_lo(wb, up_lse(lB0_hi, tLb))                    # Σ_{j > H} e^β >= w_b − window − left
+        mass_a = _log_mass_lo(wa, up_lse(lAl0_hi, tRa))                   # Σ_{j < L} e^α
+        dR = np.minimum(v, v * fH[:, None])
+        dL = np.minimum(v * fL[:, None], 0.0)
+        dR = dR - 4 * _U * (np.abs(dR) + 1)
+        dL = dL - 4 * _U * (np.abs(dL) + 1)
+        lF_lo = down_lse(out["F"] - _lse_margin(e_v, k[:, None], out["F"]),
+                         np.where(has_right, mass_b, -np.inf)[:, None] + dR)
+        lG_lo = down_lse(out["G"] - _lse_margin(e_v, k[:, None], out["G"]),
+                         np.where(has_left, mass_a, -np.inf)[:, None] + dL)
+        wit = witness_bound(grid, lA_hi - lF_lo, lA_hi - lG_lo, lF_lo, lF_hi, lG_lo, lG_hi)
+        hi_out[idx] = np.minimum(chi0_hi, wit)
 
     map_blocks(block, blocks)
     return lo_out, hi_out

@@ -791,8 +791,9 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
 
 
 _CLUSTER_CHI_SUP_WINDOW = (_CHI_SUP_HOW + "; sums over the boundary types with log-concave tail bounds "
-                           "(derive.channels.tilt_binomial.chi_sup_bracket); eta_chi2 <= eta_KL gives the lower end (row "
-                           "field 'eta_kl_bracket'); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition "
+                           "(derive.channels.tilt_binomial.chi_sup_bracket); the certified lower end of eta_KL (row field "
+                           "'eta_kl_bracket') is D(QK||PK)/D(Q||P) at the best tilt of the grid (the same identity, cell "
+                           "bounds the other way), at least eta_chi2; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition "
                            "through theta")
 
 
@@ -907,5 +908,6 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             "log10_one_minus_tau_n": [lo / math.log(10) - FLOAT_REL * (1 + abs(lo)),
                                       hi / math.log(10) + FLOAT_REL * (1 + abs(hi))],
             "equal": False,
-            "how": "eta_chi2 <= eta_KL <= sup over tilts of the average of eta_chi2 (derive.channels.tilt_binomial)"}
+            "how": ("lower end: D(QK||PK)/D(Q||P) at the best grid tilt Q ~ P e^(lambda f) (>= eta_chi2); upper end: "
+                    "sup over tilts of the average of eta_chi2 (derive.channels.tilt_binomial)")}
     return out

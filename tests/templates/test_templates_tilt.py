@@ -142,8 +142,8 @@ def test_cluster_binary_nonsymmetric_weighted_average_route():
 def test_cluster_binary_nonsymmetric_every_n_up_to_10000():
     """Binary theta, two observation symbols, not symmetric: the eta_KL route (average of eta_chi2 over tilts,
     windowed sums) certifies tau_n at every n, here sampled up to 10,000 in one call; each row carries the certified
-    eta_KL bracket (log10 of 1 - tau_n), whose upper end is the chi2 value (eta_chi2 <= eta_KL, checked against the
-    chi2 column computed independently over all types), and the factor is near the chi2 factor and far above the
+    eta_KL bracket (log10 of 1 - tau_n), whose upper end (a witness tilt) is at least as good as the chi2 value
+    (checked against the chi2 column computed independently over all types), and the factor is near the chi2 factor and far above the
     Doeblin fallback."""
     prior = (Fraction(7, 10), Fraction(3, 10))
     rows = ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))
@@ -152,9 +152,9 @@ def test_cluster_binary_nonsymmetric_every_n_up_to_10000():
     for n, r in zip(ns, out):
         assert r["route"] == cluster_mod.ROUTE_CHI_SUP, (n, r["route"])
         lo, hi = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
-        assert lo < hi and hi - lo < 0.05
+        assert lo < hi and hi - lo < 0.02
         chi2_om = r["log10_factor_chi2"] + math.log10(r["rho_n_chi2"])            # log10(1 - tau_n^chi2), float
-        assert abs(hi - chi2_om) < 1e-6 * (1 + abs(hi))
+        assert hi <= chi2_om + 1e-6 * (1 + abs(hi))                           # eta_KL >= the witness >= eta_chi2
         assert r["log10_factor"] <= r["log10_factor_chi2"] + 1e-9
         assert r["log10_factor_chi2"] - r["log10_factor"] < 0.1      # bracket width + eta_KL(prior, K)/eta_chi2
         fb = r["factor_fallback"]

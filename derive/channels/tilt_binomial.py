@@ -14,8 +14,12 @@ with ``A(v) = Σ_j e^{α_j + β_j − π_j + v f_j}`` (``π_j = log P(j)``), ``F
 ``G(v) = Σ_j e^{α_j + v f_j}``; ``a`` decreases and ``b`` increases in ``v``. On a grid ``v_0 < … < v_G`` (0 included):
 ``1 − sup χ >= min(a(v_0), b(v_G), min_i a(v_{i+1}) + b(v_i))`` (on ``[v_i, v_{i+1}]``, ``a >= a(v_{i+1})`` and
 ``b >= b(v_i)``; beyond the grid ``a(v) >= a(v_0)`` for ``v <= v_0`` and ``b(v) >= b(v_G)`` for ``v >= v_G``).
-So lower ends of ``A`` and upper ends of ``F``, ``G`` at the grid points suffice, and ``1 − χ(0) <= A(0)^+ (1/w_a
-+ 1/w_b)`` (``F(0) = w_b``, ``G(0) = w_a`` exactly) gives the bracket's other end.
+So lower ends of ``A`` and upper ends of ``F``, ``G`` at the grid points suffice. Sharper, and what is returned:
+``R(λ)`` is a weighted average of ``ψ(t) = (1/t) ∫_0^t χ`` over ``t ∈ (0, λ]``, so ``η_KL <= sup ψ``
+(:func:`average_bound`, with the envelopes ``a e^v`` increasing, ``b e^{−v}`` decreasing). The other end, a lower
+end of ``η_KL``: ``R(λ)`` at the best grid point, from the same identity with the cell bounds the other way
+(:func:`witness_bound`; needs upper ends of ``A`` and lower ends of ``F``, ``G``), and never worse than
+``1 − χ(0) <= A(0)^+ (1/w_a + 1/w_b)`` (``F(0) = w_b``, ``G(0) = w_a`` exactly).
 
 **Why a window suffices (and costs O(1) types per n, not n + 1).** ``log A_j = log C(n, j) − log(e^{−α̃_j} +
 e^{−β̃_j})`` (``α̃, β̃`` affine in ``j``) is concave in ``j``; its peak sits at the boundary where ``f ≈ 1/2`` and it
@@ -31,7 +35,9 @@ falls off at a rate bounded below away from the binomial modes. Only ``j`` in th
 * on ``j < L``, ``0 <= f_j <= f_L``; on ``j > H``, ``f_H <= f_j <= 1``; so ``e^{v f_j} <= e^{max(v f_L, 0)}`` on the left
   and ``<= e^{max(v, v f_H)}`` on the right, and ``F(v) <= Σ_{[L, H]} e^{β_j + v f_j} + T^β_L e^{max(v f_L, 0)} +
   T^β_R e^{max(v, v f_H)}`` (same for ``G`` with ``α``), ``A(0) <= Σ_{[L, H]} A_j + T^β_L + T^α_R`` (``A_j <= e^{β_j}``,
-  ``A_j <= e^{α_j}``).
+  ``A_j <= e^{α_j}``); for the witness, ``F(v) >= Σ_{[L, H]} e^{β_j + v f_j} + (w_b − Σ_{[L, H]} e^{β_j} −
+  T^β_L) e^{min(v, v f_H)}`` (same for ``G`` on the left) and ``A(v) <= Σ_{[L, H]} + T^β_L e^{max(v f_L, 0)} +
+  T^α_R e^{max(v, v f_H)}``.
 
 ``W`` is at least :data:`WINDOW_NATS` and grows with the peak (small ``n``) so that the tails stay negligible next to
 ``F`` and ``G`` at ``|v| = max |grid|``; for small ``n`` the window is all of ``0..n`` (no tails). With a zero entry
@@ -58,7 +64,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BinomialMixture", "chi_sup_bracket", "average_bound", "WINDOW_NATS", "GRID"]
+__all__ = ["BinomialMixture", "chi_sup_bracket", "average_bound", "witness_bound", "WINDOW_NATS", "GRID"]
 
 #: Tilts of the grid: 0, ±10^(k/16) for k = −32..24 and ±10^(k/8) for k = 13..16 (123 points, from 0.01 to 100).
 _POS = np.concatenate([10.0 ** (np.arange(-32, 25) / 16), 10.0 ** (np.arange(13, 17) / 8)])
@@ -309,7 +315,8 @@ def _serial(fn, blocks) -> None:
 
 def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, grid: np.ndarray = GRID,
                     map_blocks=_serial) -> tuple[np.ndarray, np.ndarray]:
-    """Per n: ``(lo, hi)`` with ``lo <= log(1 − sup_v χ(v)) <= log(1 − η_KL) <= log(1 − η_χ²) <= hi`` (float64, outward);
+    """Per n: ``(lo, hi)`` with ``lo <= log(1 − η_KL) <= hi <= log(1 − η_χ²)`` (float64, outward; ``lo`` from
+    :func:`average_bound`, ``hi`` from :func:`witness_bound`);
     ``table``: log-factorials (float64 cumulative sums of logs) up to max n. ``lo = −inf`` where the grid bound gives
     nothing. The upper end of τ_n = η_KL is ``1 − e^{lo}``, its lower end ``1 − e^{hi}``. ``map_blocks(fn, blocks)``
     runs ``fn`` on every block of rows (serially by default; the caller may use threads: numpy releases the GIL)."""

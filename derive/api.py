@@ -301,16 +301,25 @@ def parse(text: str, proof: Any = None, *, units: str = "bits") -> Any:
         raise InvalidArgument(f"Expected text in derive's grammar but got {text!r}")
     ctx = _context(proof, units)
     if "->" in text:
-        return grammar.parse_markov(text, ctx)
-    if "_|_" in text:
-        return grammar.parse_independence(text, ctx)
-    if "~" in text:
-        return grammar.parse_channel(text, ctx)
-    if re.search(r"<=|>=|==|[≤≥]", text):
-        return grammar.parse_statement(text, ctx)
-    if re.fullmatch(r"[^=]*[^<>=!]=[^=].*", text):
-        return grammar.parse_function_of(text, ctx)
-    return grammar.parse_expression(text, ctx)
+        how = grammar.parse_markov
+    elif "_|_" in text:
+        how = grammar.parse_independence
+    elif "~" in text:
+        how = grammar.parse_channel
+    elif re.search(r"<=|>=|==|[≤≥]", text):
+        how = grammar.parse_statement
+    elif re.fullmatch(r"[^=]*[^<>=!]=[^=].*", text):
+        how = grammar.parse_function_of
+    else:
+        how = grammar.parse_expression
+    try:
+        return how(text, ctx)
+    except ParseError as err:
+        unknown = re.match(r"unknown family '(\w+)'", err.message)
+        if unknown:  # the notebook has no [variables] table: say how to declare one
+            err.message += (f"; declare it first, e.g. {unknown.group(1)} = family(\"{unknown.group(1)}\", 1, n) "
+                            "with n = parameter(\"n\", \"integer >= 1\")")
+        raise
 
 
 _REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
@@ -347,7 +356,7 @@ def _atoms(st: Statement) -> set:
 
 
 def _symbols_and_variables(st: Statement) -> tuple[set, set]:
-    """Names of the session's parameters, and of the random variables and families, in ``st``."""
+    """Names of the session's parameters, and the random variables and family members, in ``st``."""
     from sympy import preorder_traversal
 
     syms, rvs = set(), set()
@@ -355,10 +364,8 @@ def _symbols_and_variables(st: Statement) -> tuple[set, set]:
         for node in preorder_traversal(side):
             if isinstance(node, sympy.Symbol) and node.name in _PARAMETERS:
                 syms.add(node.name)
-            elif isinstance(node, RV):
-                rvs.add(node.name)
-            elif isinstance(node, (FamilyMember, FamilyRange)):
-                rvs.add(node.family)
+            elif isinstance(node, (RV, FamilyMember, FamilyRange)):
+                rvs.add(node)
     return syms, rvs
 
 
@@ -380,17 +387,19 @@ class Proof(_BaseProof):
         super().__init__(name, title=title, notes=notes, units=units)
         self.checked: Any = None
 
-    def _declare(self, variables: Iterable[str], params: Iterable[str]) -> None:
-        """Declare the variables (a name of :func:`family` declares that family) and the session's parameters."""
+    def _declare(self, variables: Iterable[Any], params: Iterable[str]) -> None:
+        """Declare the random variables, the families of the members and blocks (from :func:`family`) and the
+        session's parameters that ``variables`` and ``params`` use."""
         params = set(params)
-        for n in sorted(variables):
-            if n in self.variables or n in self.families:
+        for v in sorted(variables, key=str):
+            if isinstance(v, RV):
+                if v.name not in self.variables and v.name not in self.families:
+                    self.random(v.name)
                 continue
-            fam = _FAMILIES.get(n)
-            if fam is None:
-                self.random(n)
-                continue
-            self.family(n, fam.lo, fam.hi)
+            fam = _FAMILIES.get(v.family)
+            if v.family in self.families or v.family in self.variables or fam is None:
+                continue  # an undeclared family: Proof.validate names it
+            self.family(fam.name, fam.lo, fam.hi)
             params |= {x.name for e in (fam.lo, fam.hi) for x in e.free_symbols if x.name in _PARAMETERS}
         for n in sorted(params):
             if n not in self.parameters:
@@ -404,8 +413,7 @@ class Proof(_BaseProof):
         return st
 
     def _declare_hypothesis(self, hyp: _hyp.Hypothesis) -> None:
-        rvs = {it.name if isinstance(it, RV) else it.family for it in hyp.variables().args
-               if isinstance(it, (RV, FamilyMember, FamilyRange))}
+        rvs = {it for it in hyp.variables().args if isinstance(it, (RV, FamilyMember, FamilyRange))}
         syms = set()
         for p in getattr(getattr(hyp, "spec", None), "params", ()) or ():
             syms |= {s.name for s in p.free_symbols if s.name in _PARAMETERS}

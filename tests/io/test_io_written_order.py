@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import derive
 from derive.checking import check
 from derive.core import RV, RVSet
 from derive.core.quantities import TV, H, I
 from derive.core.variables import FamilyMember, FamilyRange
+from derive.errors import ParseError
 from derive.io import read_proof_text, write_proof
 from derive.printing.document import proof_document, proof_fragment
 from derive.proof import WrittenOrder
@@ -152,21 +155,25 @@ def test_the_notebook_api_keeps_the_order_of_objects_and_text():
     from derive import H as H_, I as I_, Proof, check as check_, parameter, variables
 
     Mv, Theta, W = variables("M theta W")
-    S = derive.family("S", 1, parameter("m", "integer >= 1"))
+    R = derive.family("R", 1, parameter("m", "integer >= 1"))  # a name no other test uses (the session keeps it)
     pf = (Proof("api_order")
-          .given("sdpi", "I(M; theta) <= 1/2 * I(M; S[1..m])")
-          .step("identity", I_(Mv, S, given=Theta) >= I_(Mv, S) - I_(Mv, Theta) - H_(W, Mv), "linear", uses=["sdpi"])
-          .conclude("I(M; S[1..m] | theta) >= I(M; S[1..m]) - I(M; theta) - H(W, M)", from_=["identity"]))
+          .given("sdpi", "I(M; theta) <= 1/2 * I(M; R[1..m])")
+          .step("identity", I_(Mv, R, given=Theta) >= I_(Mv, R) - I_(Mv, Theta) - H_(W, Mv), "linear", uses=["sdpi"])
+          .conclude("I(M; R[1..m] | theta) >= I(M; R[1..m]) - I(M; theta) - H(W, M)", from_=["identity"]))
     res = check_(pf)
     claims = {r[0]: r[3] for r in res.rows()}
-    assert claims["identity"].startswith("I(M; S[1..m] | theta) >= ")
-    assert "H(W, M)" in claims["identity"] and "I(S[1..m]" not in claims["identity"]
-    assert r"I(M; S_{1:m} \mid \theta)" in derive.to_latex(res, fragment=True)
-    assert r"I(M; S_{1:m} \mid \theta)" in pf._repr_latex_()
-    assert derive.to_latex(I_(Mv, S)) == r"I(M; S_{1:m})"
+    assert claims["identity"].startswith("I(M; R[1..m] | theta) >= ")
+    assert "H(W, M)" in claims["identity"] and "I(R[1..m]" not in claims["identity"]
+    assert r"I(M; R_{1:m} \mid \theta)" in derive.to_latex(res, fragment=True)
+    assert r"I(M; R_{1:m} \mid \theta)" in pf._repr_latex_()
+    assert derive.to_latex(I_(Mv, R)) == r"I(M; R_{1:m})"
     shown = derive.prove("I(Z; X) <= I(Z; X, Y)")
     assert shown.text().startswith("proved: I(Z; X) <= I(Z; X, Y)\nI(Z; X) <= I(Z; X, Y) because")
     assert r"I(Z; X) \le I(Z; X, Y)" in shown._repr_latex_()
+    # a family block in prove: undeclared, the message says how to declare it; declared, a verdict for every m
+    with pytest.raises(ParseError, match=r'unknown family .Q.; declare it first, e.g. Q = family\("Q", 1, n\)'):
+        derive.prove("I(M; Q[1..m] | W) <= H(M)")
+    assert derive.prove("I(M; R[1..m] | W) <= H(M)").status == "proved"
 
 
 def test_derive_prove_prints_the_claim_and_its_certificate_as_typed(capsys):

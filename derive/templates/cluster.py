@@ -27,6 +27,7 @@ from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
+from derive.numeric.exact import float_down, float_up
 from derive.templates.boolean_cluster import (ROUTE_ANALYTIC, ROUTE_COVER, ROUTE_FALLBACK, ROUTE_UPPER,
                                               TILT_ROW_BUDGET, TILT_SLACK, _boolean_chi2_many, _boolean_tilt)
 from derive.templates.common import (DPS, FLOAT_REL, MAX_CHI2_TYPES, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
@@ -541,7 +542,9 @@ def cluster(params: dict) -> dict:
     """θ_j ~ prior, each of n observations is θ_j through channel K: certified τ_n, ρ_n, factor; χ² values.
 
     The Doeblin/Dobrushin values in 30-digit interval arithmetic, then (binary θ) the tilt route as in
-    :func:`cluster_rows`."""
+    :func:`cluster_rows`; for a binary θ with two observation symbols and n <= :data:`ARB_CHECK_MAX_N`, also
+    ``arb_check``: the bracket of τ_n = η_KL from :func:`derive.channels.tilt.eta_kl_binary` on the exact rational
+    law of the type (arb point evaluations, an independent route)."""
     n = params["n"]
     if n > MAX_N:
         raise LimitExceeded(f"n = {n} exceeds the cluster limit {MAX_N}")
@@ -551,7 +554,35 @@ def cluster(params: dict) -> dict:
     chi2 = _cluster_chi2(M, n)
     out = _cluster_certified(M, n, chi2.pop("dobrushin_float", None))
     out.update(chi2)
-    return _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
+    row = _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
+    act = [t for t in range(len(prior)) if prior[t] > 0]
+    if len(act) == 2 and len(M.live) == 2 and n <= ARB_CHECK_MAX_N:
+        row["arb_check"] = _arb_check(M, act, n)
+    return row
+
+
+#: The arb spot check of a binary θ (:func:`cluster`) runs up to this n (the exact rational law of the type has
+#: numbers of ~n digits and the cover needs 1 − τ_n above ~1e-16 to finish in its budget).
+ARB_CHECK_MAX_N = 100
+
+
+ARB_CHECK_BUDGET = 2.0
+
+
+def _arb_check(M: _Model, act: list[int], n: int) -> dict:
+    """``{"tau_n": [lo, hi], "how": ...}``: η_KL of the backward channel by the exact-rational tilt path."""
+    from derive.channels.tilt import eta_kl_binary
+
+    a, b = act
+    y0, y1 = M.live
+    ja = [M.prior[a] * math.comb(n, j) * M.rows[a][y0] ** j * M.rows[a][y1] ** (n - j) for j in range(n + 1)]
+    jb = [M.prior[b] * math.comb(n, j) * M.rows[b][y0] ** j * M.rows[b][y1] ** (n - j) for j in range(n + 1)]
+    P = [x + y for x, y in zip(ja, jb)]
+    keep = [j for j in range(n + 1) if P[j] > 0]
+    br = eta_kl_binary([jb[j] / P[j] for j in keep], [P[j] for j in keep], budget=ARB_CHECK_BUDGET)
+    return {"tau_n": [float_down(br.lower), float_up(br.upper)],
+            "how": f"derive.channels.tilt.eta_kl_binary on the exact law of the type ({br.route}; lower: "
+                   f"{br.lower_how}; upper: {br.upper_how})"}
 
 
 #: The tilt route of ``cluster`` (binary θ, not the symmetric BSC case) runs its cell cover on at most this many

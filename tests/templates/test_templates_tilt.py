@@ -161,3 +161,18 @@ def test_cluster_binary_nonsymmetric_every_n_up_to_10000():
         assert fb == 0.0 or r["factor"] >= fb
     # the fallback at n = 10,000 is Doeblin's, about 10^-4770, against about 10^-625 here
     assert out[-1]["log10_factor"] > -700
+
+
+def test_cluster_binary_arb_spot_check_agrees():
+    """One n of a non-symmetric binary theta: the exact-rational arb tilt path (independent of the float routes)
+    brackets eta_KL; the row's certified tau_n is above its lower end, and the row's eta_KL bracket (when the row
+    has one) meets it."""
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    rows = ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))
+    for n in (3, 40, 70):
+        r = cluster_mod.cluster({"prior": prior, "rows": rows, "n": n})
+        lo, hi = r["arb_check"]["tau_n"]
+        assert lo <= hi and lo <= r["tau_n"] * (1 + 1e-12)
+        if "eta_kl_bracket" in r:
+            b_lo, b_hi = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
+            assert b_lo <= math.log10(1 - lo) + 1e-9 and math.log10(max(1 - hi, 1e-300)) <= b_hi + 1e-9

@@ -50,7 +50,7 @@ caller) is within ``(n + 1) 2u (log n! + 1)`` of exact (recursive summation); th
 ``E_n = (n + 6) 2u (log n! + n (ℓ + 1) + |log w| + 1)`` (``ℓ`` the largest ``|log K|``), and ``d_j = α_j − β_j``
 (computed without the binomial term: two sums of three terms) within ``E^d_n = 16u (n (ℓ + 1) + |log w| + 1)``, so
 ``f_j = 1/(1 + e^{d_j})`` within ``E^d_n/4 + 4u``. A log-sum-exp of ``k``
-terms whose exponents are within ``e`` is within ``e + (k + 8) u + 2^-49 (|result| + 1)`` (the ``exp``/``log`` and
+terms whose exponents are within ``e`` is within ``e + (k + 16) u + 2^-49 (|result| + 1)`` (the ``exp``/``log`` and
 summation errors; the exponents' own rounding ``8u (|x| + 1)`` is added to ``e``). Each log quantity is moved
 outward by its margin; tails and complements are rounded outward. Tests compare the bracket with an mpmath
 computation of η_KL at 60–400 digits (``tests/channels/test_channels_tilt_binomial.py``).
@@ -170,7 +170,9 @@ def _windows(M: BinomialMixture, ns: np.ndarray, table: np.ndarray, vmax: float)
 
 
 def _lse_margin(e: np.ndarray, k: np.ndarray | int, r: np.ndarray) -> np.ndarray:
-    return e + (np.asarray(k, dtype=float) + 8) * _U + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1)
+    """Margin of a log-sum-exp of ``k`` terms with exponents within ``e``: ``e + (k + 16) u + 2^-49 (|r| + 1)`` (the
+    summation's ``(k − 1) u``, a few ulp per ``exp`` and product, the final ``log``)."""
+    return e + (np.asarray(k, dtype=float) + 16) * _U + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1)
 
 
 def _log_geometric_tail(log_edge: np.ndarray, delta: np.ndarray) -> np.ndarray:

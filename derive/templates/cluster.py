@@ -650,7 +650,7 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
     m = len(M.live)
     prior = [M.prior[t] for t in act]
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
-    idx, t_hi, reasons = [], [], []
+    idx, t_hi, reasons, lows = [], [], [], []
     tried = 0
     for i in np.argsort(ns, kind="stable"):
         n = int(ns[i])
@@ -673,15 +673,22 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
         idx.append(int(i))
         t_hi.append(up)
         reasons.append(_CLUSTER_MULTI.format(q=len(act), chi=float(br.chi2_lower), kl=M.kl_how))
+        lows.append((float_down(br.lower), br.lower_how))
     if idx:
         lo_om = _ldown(np.log1p(-np.array(t_hi)))
         new = _certified_rows(np.array(t_hi), lo_om, log_kl_hi, reasons)
-        for i, row in zip(idx, new):
+        for i, row, (low, low_how) in zip(idx, new, lows):
             keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note", "tau_n_fallback",
                                                                                      "factor_fallback")}
             out[i].update(row)
             out[i].update(keep)
             out[i]["route"] = ROUTE_MULTI
+            lo_om, hi_om = math.log1p(-out[i]["tau_n"]), math.log1p(-low)
+            out[i]["eta_kl_bracket"] = {
+                "tau_n": [low, out[i]["tau_n"]],
+                "log10_one_minus_tau_n": [lo_om / math.log(10) - FLOAT_REL * (1 + abs(lo_om)),
+                                          hi_om / math.log(10) + FLOAT_REL * (1 + abs(hi_om))],
+                "equal": False, "how": f"lower end: {low_how}; upper end: the tilt_multi cover"}
     return out
 
 
@@ -916,6 +923,9 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
                 routes[i] = ROUTE_UPPER
                 reasons[i] = _CLUSTER_TILT.format(eq=f" (eta_chi2 = {float(br.chi2):.6g} <= eta_KL; equality not "
                                                      "certified)", kl=M.kl_how)
+                hi_log = math.log1p(-float_down(br.lower))
+                brackets[i] = (lo_om[i], hi_log + 2.0 ** -50 * (abs(hi_log) + 1),
+                               f"lower end: {br.lower_how}; upper end: the tilt cover over the types")
         old_log10 = np.array([r["log10_factor"] if r.get("log10_factor") is not None else
                               (math.log10(r["factor"]) if r["factor"] > 0 else -math.inf) for r in out], dtype=float)
         _chi_sup_rows(M, ns, a, b, old_log10, log_kl_hi, t_hi, lo_om, routes, reasons, brackets)
@@ -930,7 +940,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             out[i].update(keep)
             out[i]["route"] = routes[i]
     replaced = set(idx)
-    for i, (lo, hi) in brackets.items():
+    for i, (lo, hi, *how) in brackets.items():
         if i not in replaced:
             out[i]["route"] = ROUTE_CHI_SUP_SAME
             out[i]["reason"] += "; " + _CHI_SUP_SAME
@@ -939,6 +949,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             "log10_one_minus_tau_n": [lo / math.log(10) - FLOAT_REL * (1 + abs(lo)),
                                       hi / math.log(10) + FLOAT_REL * (1 + abs(hi))],
             "equal": False,
-            "how": ("lower end: D(QK||PK)/D(Q||P) at the best grid tilt Q ~ P e^(lambda f) (>= eta_chi2); upper end: "
-                    "sup over tilts of the average of eta_chi2 (derive.channels.tilt_binomial)")}
+            "how": how[0] if how else (
+                "lower end: D(QK||PK)/D(Q||P) at the best grid tilt Q ~ P e^(lambda f) (>= eta_chi2); upper end: "
+                "sup over tilts of the average of eta_chi2 (derive.channels.tilt_binomial)")}
     return out

@@ -621,12 +621,19 @@ class _Cover:
                     new_pts.append(tm)
             if not new_pts:
                 return
+            old = {(self.pts[i].t, self.pts[i + 1].t): (self.psib[i], self.med[i]) for i in range(len(self.pts) - 1)}
             for newp in _eval_many(self.ev, new_pts):
                 self._note(newp)
                 self.pts.append(newp)
             self.pts.sort(key=lambda p: p.t)
-            self.psib = [self._psi_bound(self.pts[i], self.pts[i + 1]) for i in range(len(self.pts) - 1)]
-            self.med = [self._mediant(self.pts[i], self.pts[i + 1], self.psib[i]) for i in range(len(self.pts) - 1)]
+            self.psib, self.med = [], []
+            for i in range(len(self.pts) - 1):          # cells not split keep their bounds (same end points)
+                hit = old.get((self.pts[i].t, self.pts[i + 1].t))
+                if hit is None:
+                    pb = self._psi_bound(self.pts[i], self.pts[i + 1])
+                    hit = (pb, self._mediant(self.pts[i], self.pts[i + 1], pb))
+                self.psib.append(hit[0])
+                self.med.append(hit[1])
 
     def result(self) -> _SideResult:
         cells, tail = self.bounds()

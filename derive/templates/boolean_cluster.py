@@ -244,13 +244,19 @@ def _boolean_law(n: int, rho: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndar
     a2 = ((1 + r) / (1 - r)).log()                            # 2 atanh rho
     p, q = (1 + r) / 2, (1 - r) / 2
     f, om, P = np.empty(n + 1), np.empty(n + 1), np.empty(n + 1)
+    pp, qq = [flint.arb(1)], [flint.arb(1)]                     # powers p^s, q^s (running products; arb radii)
+    for _ in range(n):
+        pp.append(pp[-1] * p)
+        qq.append(qq[-1] * q)
+    step = (-2 * a2).exp()                                    # e^{-a2 (2s - n)} = e^{a2 n} step^s
+    e = (a2 * n).exp()
     c = flint.arb(1)
     for s in range(n + 1):
-        e = (-a2 * (2 * s - n)).exp()
         f[s] = float(1 / (1 + e))
         om[s] = float(e / (1 + e))
-        P[s] = float(c * (p ** s * q ** (n - s) + q ** s * p ** (n - s)) / 2)
+        P[s] = float(c * (pp[s] * qq[n - s] + qq[s] * pp[n - s]) / 2)
         c = c * (n - s) / (s + 1)
+        e = e * step
     return f, om, P, 0.0
 
 

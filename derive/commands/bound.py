@@ -192,6 +192,9 @@ def _table(rows: list[dict]) -> str:
     upper = any("upper" in r for r in rows)
     if upper:
         head += ["upper_bits"]
+    bracket = any("eta_kl_bracket" in r for r in rows)
+    if bracket:
+        head += [f"{'eta_KL: log10(1 - tau_n) in':>27}"]
     route = any("route" in r for r in rows)
     if route:
         head += ["route"]
@@ -209,6 +212,11 @@ def _table(rows: list[dict]) -> str:
             vals.append(f"{_sci(fp, None):>12}" if fp is not None else f"{'n/a':>12}")
         if upper:
             vals.append(f"{_sci(r.get('upper'), None):>12}")
+        if bracket:
+            b = r.get("eta_kl_bracket")
+            text = (f"[{b['log10_one_minus_tau_n'][0]:.4f}, {b['log10_one_minus_tau_n'][1]:.4f}]" if b
+                    else ("= chi2 value" if str(r.get("route", "")).startswith("eta_KL = eta_chi2") else "-"))
+            vals.append(f"{text:>27}")
         if route:
             vals.append(f"  {r.get('route', '')}")
         lines.append("  ".join(vals))

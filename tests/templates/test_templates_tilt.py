@@ -176,3 +176,10 @@ def test_cluster_binary_arb_spot_check_agrees():
         if "eta_kl_bracket" in r:
             b_lo, b_hi = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
             assert b_lo <= math.log10(1 - lo) + 1e-9 and math.log10(max(1 - hi, 1e-300)) <= b_hi + 1e-9
+
+
+def test_bound_text_table_lists_the_eta_kl_bracket(capsys):
+    """Rows where eta_KL = eta_chi2 is not certified print their certified bracket of log10(1 - tau_n)."""
+    assert main(["bound", "cluster", "--prior", "[0.7,0.3]", "--channel", "bsc:0.25", "--set", "n=100"]) == 0
+    out = capsys.readouterr().out
+    assert "eta_KL: log10(1 - tau_n) in" in out and "[-6.8941, -6.8819]" in out

@@ -184,15 +184,16 @@ class _Problem:
                 S[i][j] = S[j][i]
         self.Sinv = _flint.arb_mat(S).inv()          # raises ZeroDivisionError when not certified invertible
         self.Sigma_f = np.array([[float(S[i][j].mid()) for j in range(n)] for i in range(n)])
-        self._vcache: dict[tuple, tuple] = {}
-        self._ccache: dict[frozenset, float] = {}
+        self._vcache: dict[tuple, tuple] = {}           # by _vkey
+        self._ccache: dict[frozenset, float] = {}       # cone bounds by the set of _vkey
         eye = np.eye(n)
         self.axis_dirs = [eye[i] for i in range(n)] + [-eye[i] for i in range(n)] + [np.ones(n), -np.ones(n)]
 
     # -- vertex data ---------------------------------------------------------------------------------------
     def vertex(self, v: tuple[Fraction, ...]) -> tuple:
         """``(D_hi(v || p̄), w = v − p̄, A-vector Σ^{-1} w' (arb), ω_hi(w), E(w) (float up))`` for a vertex ``v``."""
-        hit = self._vcache.get(v)
+        key = _vkey(v)
+        hit = self._vcache.get(key)
         if hit is not None:
             return hit
         _flint.ctx.prec = _PREC
@@ -226,7 +227,7 @@ class _Problem:
         wq = [wb[y] / pb[y] for y in range(self.q)]            # w / p̄, for the χ² form B
         out = (_arb_hi(D), wb, [lam[i, 0] for i in range(n)], om, _INF if e_inf else float_up(E),
                [_arb(x) for x in v], wq)
-        self._vcache[v] = out
+        self._vcache[key] = out
         return out
 
     # -- the dual point of a mean --------------------------------------------------------------------------
@@ -439,6 +440,11 @@ class _Problem:
         return max(_arb_lo(X / Q), 0.0)
 
 
+def _vkey(v: tuple[Fraction, ...]) -> tuple[int, ...]:
+    """A cache key of a vertex: its coordinates' numerators and denominators (hashing Fractions is slow)."""
+    return tuple(x for c in v for x in (c.numerator, c.denominator))
+
+
 class _Cell:
     __slots__ = ("verts", "central", "lam")
 
@@ -507,7 +513,7 @@ def _central_bound(pr: _Problem, cell: _Cell) -> float:
 def _cone_bound_cached(pr: _Problem, verts: list[tuple]) -> float:
     """:func:`_cone_bound` of the cone from ``p̄`` on ``verts``, once per vertex set (bisected cells share facets, so
     the same cone recurs; the bound depends only on the set)."""
-    key = frozenset(verts)
+    key = frozenset(_vkey(v) for v in verts)
     hit = pr._ccache.get(key)
     if hit is None:
         hit = pr._ccache[key] = _cone_bound(pr, [pr.vertex(v) for v in verts])

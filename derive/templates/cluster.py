@@ -10,7 +10,11 @@
   (the certified upper end of η_KL(prior, K), ``derive.channels``), by composition through θ. χ² values
   (second eigenvalue of the normalized joint law of θ and the type) are computed in float64 log-space
   when there are at most :data:`MAX_CHI2_TYPES` types, else reported as ``None``. Binary θ: the tilt route
-  replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`); θ with more values keeps this route.
+  replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`: the closed-form or cell-cover χ-criterion,
+  the float cell cover, and the averaged-χ² bound at every other n — with two observation symbols by the windowed
+  sums of :mod:`derive.channels.tilt_binomial`); θ with 3–4 values: the tilt_multi cover for the smallest n; more
+  values keep this route. Rows where η_KL = η_χ² is not certified carry ``eta_kl_bracket`` (certified ends of τ_n
+  and of log10(1 − τ_n)).
 """
 
 from __future__ import annotations

@@ -785,6 +785,10 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
                     brackets[i] = (low, high)
             elif brackets is not None and new_log10 >= old_log10[i] - 1e-9 * (1 + abs(old_log10[i])):
                 brackets[i] = (low, high)         # the same upper end as the current route (e.g. one mixed type)
+            elif brackets is not None:            # the current route is better here: keep it, still give the bracket
+                brackets[i] = (low, high, "lower end: D(QK||PK)/D(Q||P) at the best grid tilt (>= eta_chi2); upper "
+                               "end: the sup over tilts of the average of eta_chi2 (the row's tau_n, from its route, "
+                               "is smaller)")
         return
     m = len(M.live)
     vs = CHI_SUP_GRID
@@ -945,7 +949,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             out[i]["route"] = routes[i]
     replaced = set(idx)
     for i, (lo, hi, *how) in brackets.items():
-        if i not in replaced:
+        if i not in replaced and not how:
             out[i]["route"] = ROUTE_CHI_SUP_SAME
             out[i]["reason"] += "; " + _CHI_SUP_SAME
         out[i]["eta_kl_bracket"] = {

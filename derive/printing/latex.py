@@ -519,13 +519,18 @@ def init_notebook_printing(written: Any = None) -> None:
         fmt.for_type(cls, lambda obj: f"$\\displaystyle {latex(obj, written=written)}$")
 
     def plain(obj, p, cycle) -> None:
-        """Expressions with information quantities as plain text in the file grammar, atoms as written."""
+        """Statements, and expressions with information quantities, as plain text in the file grammar (atoms as
+        written)."""
         from derive.errors import DeriveError
-        from derive.io.writer import format_expression
+        from derive.io.writer import format_expression, format_statement
 
         try:
-            p.text(format_expression(obj, "bits", written) if has_information(obj) else sympy.sstr(obj))
+            if isinstance(obj, Statement):
+                p.text(format_statement(obj, "bits", written))
+            else:
+                p.text(format_expression(obj, "bits", written) if has_information(obj) else sympy.sstr(obj))
         except DeriveError:
-            p.text(sympy.sstr(obj))
+            p.text(str(obj))
 
-    ip.display_formatter.formatters["text/plain"].for_type(sympy.Expr, plain)
+    for cls in (sympy.Expr, Statement):
+        ip.display_formatter.formatters["text/plain"].for_type(cls, plain)

@@ -217,3 +217,29 @@ def test_notebook_printing_uses_the_derive_printer():
         assert data["text/latex"] == r"$\displaystyle U \to X \to Y$"
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_notebook_printing_keeps_the_written_order_in_latex_and_plain_text():
+    """With a session's :class:`WrittenOrder`, IPython shows ``I(M; S[1..n])`` as written (core: S block first)."""
+    pytest.importorskip("IPython", reason="IPython is optional")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from derive.core.statements import Statement
+    from derive.core.variables import FamilyRange
+    from derive.printing.latex import init_notebook_printing
+    from derive.proof import WrittenOrder
+
+    n = sympy.Symbol("n", integer=True, positive=True)
+    block = FamilyRange("S", 1, n)
+    atom = I(RVSet("M"), RVSet(block))
+    assert atom.left == RVSet(block)  # core's order
+    written = WrittenOrder()
+    written.record(atom, list(RVSet("M").args), [block], [])
+    shell = InteractiveShell.instance()
+    try:
+        init_notebook_printing(written=written)
+        data, _ = shell.display_formatter.format(Statement(atom, "<=", H(RVSet("M"))))
+        assert data["text/plain"] == "I(M; S[1..n]) <= H(M)"
+        assert data["text/latex"] == r"$\displaystyle I(M; S_{1:n}) \le H(M)$"
+    finally:
+        InteractiveShell.clear_instance()

@@ -119,9 +119,11 @@ class DeriveLatexPrinter(LatexPrinter):
     # ------------------------------------------------------------------ names
     def _print_Symbol(self, expr, style="plain") -> str:
         """sympy's names (``theta`` → ``\\theta``, ``r2`` → ``r_{2}``); other words upright-italic as one
-        name (``pe`` → ``\\mathit{pe}``, not the product ``p e``); ``eps`` → ``\\varepsilon``."""
+        name (``pe`` → ``\\mathit{pe}``, not the product ``p e``); ``eps`` and ``epsilon`` → ``\\varepsilon``."""
         name, supers, subs = split_super_sub(expr.name)
-        if not (len(name) > 1 and name.isalpha() and translate(name) == name) or expr in self._settings["symbol_names"]:
+        if name == "epsilon" and expr not in self._settings["symbol_names"]:
+            name = "eps"  # one glyph for both spellings: \varepsilon (sympy would print \epsilon for this one)
+        elif not (len(name) > 1 and name.isalpha() and translate(name) == name) or expr in self._settings["symbol_names"]:
             return super()._print_Symbol(expr, style=style)
         text = _NAME_ALIASES.get(name, rf"\mathit{{{name}}}")
         if supers:

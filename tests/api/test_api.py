@@ -130,6 +130,8 @@ def test_authors_form_and_greek_names():
     assert format_expression(e) == "3/5*(1 - eps)"
     st = derive.parse("I(M; S) <= 3/5*(1-eps) * H(S)")
     assert r"\frac{3}{5} \left(1 - \varepsilon\right)" in derive.to_latex(st)
+    derive.parameter("epsilon", "0 <= epsilon <= 1")
+    assert derive.to_latex(derive.parse("epsilon^2")) == r"\varepsilon^{2}"  # one glyph for both spellings
 
 
 def test_domain_and_reports_in_the_file_grammar():

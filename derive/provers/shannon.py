@@ -345,7 +345,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, Certificate([])),
                              message="an identity of joint entropies")
     focus = RVSet(*[it for atom in identity.terms if isinstance(atom, H) for it in atom.target.args])
-    equalities = hypothesis_equalities(hypotheses, focus)
+    equalities = hypothesis_equalities(hypotheses, focus, subchains=False)  # sub-chains: only when needed
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
@@ -392,25 +392,47 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if n == 0:
         status = "proved" if const >= 0 else "not_shannon"
         return ShannonResult(status, Certificate([]) if status == "proved" else None, variables=())
-    eq_vecs = [v for _, v in eq_terms]
     order = [space.index[it] for it in items]
-    sets = set(target) | {m for v in eq_vecs for m in v}
-    structured = _structured(n, sets, order)
-    stages = [("structured", lambda: structured)]
+    has_chains = any(isinstance(h, Markov) for h in hypotheses.values())
+    built: dict = {}
+
+    def all_terms() -> list:
+        """The hypotheses' own equalities, then (Markov chains) every sub-chain independence."""
+        if "terms" not in built:
+            terms = list(eq_terms)
+            if has_chains:
+                for label, e in hypothesis_equalities(hypotheses, focus)[len(equalities):]:
+                    try:
+                        terms.append((zero_term(e, label, "hypothesis"), space.vector(linear_form(e))))
+                    except InvalidArgument:
+                        continue  # a variable outside the claim's space: not needed here
+            built["terms"] = terms
+        return built["terms"]
+
+    def structured(terms_of=all_terms):
+        key = "lean" if terms_of is not all_terms else "all"
+        if key not in built:
+            sets = set(target) | {m for _, v in terms_of() for m in v}
+            built[key] = _structured(n, sets, order)
+        return built[key]
+
+    # Markov chains: first the chain's own n - 2 equalities only (a much smaller LP: factorizations live there)
+    stages = [("structured", lambda: structured(lambda: eq_terms), lambda: eq_terms)] if has_chains else []
+    stages.append(("structured", structured, all_terms))
     if n <= max_full_variables:
-        stages.append(("elemental", lambda: elemental_arrays(n)))
+        stages.append(("elemental", lambda: elemental_arrays(n), all_terms))
     elif n <= max_generated_variables:
         def generated():
             try:
                 return generate_columns({m: float(v) for m, v in target.items()},
-                                        [{m: float(v) for m, v in q.items()} for q in eq_vecs], n, structured,
-                                        deadline=t0 + timeout)
+                                        [{m: float(v) for m, v in q.items()} for _, q in all_terms()], n,
+                                        structured(), deadline=t0 + timeout)
             except TimeoutError:
                 raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)") from None
 
-        stages.append(("generated", generated))
+        stages.append(("generated", generated, all_terms))
     timings: dict[str, float] = {}
-    for stage, make in stages:
+    for stage, make, terms_of in stages:
         if time.monotonic() - t0 > timeout:
             raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)")
         t1 = time.monotonic()
@@ -421,12 +443,13 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
             return ShannonResult("not_shannon", message="the LP over the elemental inequalities is infeasible "
                                  "(decided by column generation over all of them)", variables=tuple(items),
                                  timings=timings)
-        sol = _solve_lp(target, eq_vecs, candidates)
-        timings[f"lp_{stage}"] = time.monotonic() - t1
+        terms = terms_of()
+        sol = _solve_lp(target, [v for _, v in terms], candidates)
+        timings[f"lp_{stage}"] = timings.get(f"lp_{stage}", 0.0) + time.monotonic() - t1
         if sol is None:
             continue
         t1 = time.monotonic()
-        cert = _certificate(space, target, eq_terms, sol[0], sol[1], candidates)
+        cert = _certificate(space, target, terms, sol[0], sol[1], candidates)
         timings["rationalize"] = time.monotonic() - t1
         t1 = time.monotonic()
         checked = _kernel_check(claim, hypotheses, domains, cert)  # the kernel decides
@@ -441,9 +464,10 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
                          variables=tuple(items), timings=timings)
 
 
-def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = None) -> list[tuple[str, sympy.Expr]]:
-    """``(label, expr)`` pairs: every finite equality the hypotheses state, plus the sub-chain
-    independences of each Markov chain (``I(L_a; L_c | L_b) = 0`` for ``a < b < c``, and with
+def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = None,
+                          subchains: bool = True) -> list[tuple[str, sympy.Expr]]:
+    """``(label, expr)`` pairs: every finite equality the hypotheses state, then (with ``subchains``) the
+    sub-chain independences of each Markov chain (``I(L_a; L_c | L_b) = 0`` for ``a < b < c``, and with
     whole pasts/futures), which the kernel re-derives by d-separation. With ``focus`` (the claim's
     variables) only single links that meet it are paired, which keeps the LP small."""
     out = []
@@ -451,6 +475,8 @@ def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = Non
         eqs = h.equalities()
         for k, e in enumerate(eqs):
             out.append((hid if len(eqs) == 1 else f"{hid}[{k + 1}]", e))
+    if not subchains:
+        return out
     seen = {e for _, e in out}
     for hid, h in hyps.items():
         if not isinstance(h, Markov):

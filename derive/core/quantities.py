@@ -6,10 +6,13 @@
 * ``TV(P, Q)`` — total variation distance;
 * ``h(p)`` — binary entropy ``-p log2 p - (1-p) log2 (1-p)`` (bits).
 
-Canonical forms (applied on construction): conditioning variables are removed
-from the targets; ``H(∅ | C) = 0``; ``I(A; B | C) = 0`` when ``A`` or ``B`` is
-empty; ``I(A; B | C) = H(A | C)`` when ``A ⊆ B``; the two sides of ``I`` and
-``TV`` are sorted; ``D(P || P) = TV(P, P) = 0``.
+Canonical forms (applied on construction): ``H(∅ | C) = 0``; conditioning variables are removed from
+the sides of ``I`` (``I(X, Z; Y | X) = I(Z; Y | X)``, and ``= 0`` when a side becomes empty); the two sides
+of ``I`` and ``TV`` are sorted; ``D(P || P) = TV(P, P) = 0``. These hold for continuous variables too.
+Identities that hold for *discrete* variables only are not applied here: ``H(X, Y | X) = H(Y | X)`` and
+``I(X; X, Y) = H(X)`` (for a continuous ``X`` the left sides are ``-oo`` and ``+oo``). Such atoms stay as
+written; their linear forms (:mod:`derive.core.linear`) are the discrete values, and the kernel's door
+refuses them when the shared variable is continuous.
 
 Build them from Python as ``H(X, Y, given=Z)``, ``I(X, Y, given=Z)`` (each
 side a variable, a name or a list), ``D("P", "Q")``.
@@ -82,12 +85,9 @@ class H(_InfoFunction):
     def eval(cls, target, given):
         if not isinstance(target, RVSet) or not isinstance(given, RVSet):
             raise InvalidArgument(f"Expected variable sets in H but got {target!r}, {given!r}")
-        rest = target - given
-        if not rest:
+        if not target:
             return S.Zero
-        if rest != target:
-            return cls(rest, given)
-        return None
+        return None  # H(X, Y | X) stays as written: its value is H(Y | X) only for a discrete X (module docstring)
 
     @property
     def target(self) -> RVSet:
@@ -130,10 +130,6 @@ class I(_InfoFunction):  # noqa: E742 - the standard name
         a2, b2 = a - c, b - c
         if not a2 or not b2:
             return S.Zero
-        if a2.issubset(b2):
-            return H(a2, c)
-        if b2.issubset(a2):
-            return H(b2, c)
         if default_sort_key(b2) < default_sort_key(a2):
             a2, b2 = b2, a2
         if (a2, b2) != (a, b):

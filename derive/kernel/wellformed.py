@@ -10,6 +10,9 @@ DESIGN.md ("Semantics the kernel relies on"):
   so no reader of a sum can disagree with another.
 * Numbers are exact: a floating-point number (from the Python API) is refused, since its rounding would
   be reasoned about as if exact.
+* No information quantity may be infinite: a continuous variable on both sides of ``H(. | .)`` or
+  ``I(.; .)`` is refused (core keeps such atoms as written, since ``I(X; X) = H(X)`` holds for a discrete
+  ``X`` only).
 * Every function must be defined and real at every admissible parameter value
   (:func:`derive.kernel.signs.is_defined`: no log of a non-positive number, no even root of a negative one,
   no division by zero, ``h(p)`` only on ``[0, 1]``).
@@ -22,8 +25,8 @@ from typing import Mapping
 import sympy
 
 from derive.core.notation import show
-from derive.core.quantities import INFO_CLASSES
-from derive.core.variables import fresh_symbol
+from derive.core.quantities import INFO_CLASSES, H, I
+from derive.core.variables import RVSet, fresh_symbol
 from derive.kernel.signs import is_defined, is_nonnegative
 
 __all__ = ["problems_of"]
@@ -40,11 +43,24 @@ def problems_of(expr: sympy.Expr, domains: Mapping, *, defined: bool = True) -> 
                         "(write 1/10, not a float)")
         return problems
     _sums(expr, {}, domains, problems)
+    problems += [p for p in map(lambda a: _infinite(a, domains), expr.atoms(H, I)) if p][:1]
     if defined and not problems and not is_defined(expr, domains):
         problems.append(f"{show(expr)} is not provably a real number for every admissible parameter value "
                         "(a log of a possibly non-positive number, a root of a possibly negative one, a division "
                         "by a possibly zero one, or h outside [0, 1])")
     return problems
+
+
+def _infinite(atom: H | I, domains: Mapping) -> str | None:
+    """Why ``atom`` may be infinite: a continuous variable that may sit on both sides of ``H(. | .)`` or
+    ``I(.; .)`` (``H(X | X) = -oo``, ``I(X; X) = +oo``); core keeps such atoms as written for this check."""
+    is_continuous = getattr(domains, "is_continuous", None)
+    a, b = (atom.target, atom.given) if isinstance(atom, H) else (atom.left, atom.right)
+    shared = [x for x in a.args if is_continuous and is_continuous(x) and not RVSet(x).provably_disjoint(b)]
+    if shared:
+        return (f"{show(atom)}: the continuous {shared[0]} may appear on both sides, where the quantity is infinite "
+                "(I(X; X) = +oo, H(X | X) = -oo for a continuous X)")
+    return None
 
 
 def _sums(e: sympy.Basic, outer: dict, domains: Mapping, problems: list[str]) -> None:

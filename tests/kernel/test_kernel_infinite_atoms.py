@@ -1,0 +1,65 @@
+"""Discrete-only identities are never applied to continuous variables, whatever the input path.
+
+``I(X; X) = H(X)`` and ``H(X, Y | X) = H(Y | X)`` hold for discrete ``X``; for a continuous ``X``,
+``I(X; X) = +oo`` and ``H(X | X) = -oo`` (a point mass has differential entropy -oo). Core used to rewrite
+``I(X; X)`` to ``H(X)`` on construction, so the kernel could not see the atom and proved ``I(X; X) == H(X)``
+for a continuous ``X`` built through the Python API (the file grammar refused it, the kernel did not).
+Core now keeps such atoms as written and the kernel's door refuses them when the shared variable is continuous.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.api import Proof, check, variables
+from derive.core.quantities import H, I
+from derive.core.statements import Statement
+from derive.core.variables import RVSet
+
+
+
+
+def _row(claim, continuous=("X",)):
+    p = Proof("t")
+    p.step("s0", "H(X) + H(Y) >= H(X, Y)", "shannon")  # declares X and Y
+    if continuous:
+        p.declare_continuous(*continuous)
+    p.step("s", claim, "linear")
+    return check(p).checked.report.steps[1]
+
+
+X, Y = variables("X Y")
+
+
+@pytest.mark.parametrize("claim", [
+    "I(X; X) == H(X)",
+    "I(X; X, Y) <= H(X)",
+    "H(X, Y | X) == H(Y | X)",
+    "H(X | X) == 0",
+])
+def test_an_atom_infinite_for_a_continuous_variable_is_refused_as_text(claim):
+    row = _row(claim)
+    assert row.status == "failed" and "infinite" in row.message
+
+
+def test_an_atom_infinite_for_a_continuous_variable_is_refused_as_python_objects():
+    row = _row(Statement(I(X, X), "==", H(X)))
+    assert row.status == "failed" and "infinite" in row.message
+    row = _row(Statement(H(RVSet(X, Y), given=X), "==", H(Y, given=X)))
+    assert row.status == "failed" and "infinite" in row.message
+
+
+@pytest.mark.parametrize("claim", [
+    "I(X; X) == H(X)",
+    "I(X; X, Y) == H(X)",
+    "H(X, Y | X) == H(Y | X)",
+    "H(X | X) == 0",
+])
+def test_the_same_identities_are_proved_for_discrete_variables(claim):
+    row = _row(claim, continuous=())
+    assert row.status == "proved", row.message
+
+
+def test_a_continuous_variable_on_one_side_only_is_fine():
+    row = _row("I(X; Y) <= I(X; Y)")
+    assert row.status == "proved", row.message

@@ -104,10 +104,16 @@ except ImportError:  # pragma: no cover - python-flint is a declared dependency
     _flint = None
 
 __all__ = ["TiltBracket", "eta_kl_binary", "eta_kl_binary_float", "symmetric_certificate",
-           "binary_output_column", "TILT_BUDGET"]
+           "binary_output_column", "TILT_BUDGET", "budget_clock"]
 
 #: Default time budget (seconds) of one cell search.
 TILT_BUDGET = 2.0
+
+
+def budget_clock() -> float:
+    """The clock of every time budget of the tilt covers (here and in the templates): CPU seconds of this process,
+    so other jobs on the machine do not change how far a cover is refined (the printed values)."""
+    return time.process_time()
 #: Bisections of one cell search at most (the bound is valid whenever it stops).
 _MAX_POINTS = 4000
 _INF = math.inf
@@ -605,7 +611,7 @@ class _Cover:
             if not bad and tail <= tg and self.central <= tg:
                 self.converged = True
                 return
-            if (not bad and tail <= tg) or time.perf_counter() > deadline or len(self.pts) > _MAX_POINTS:
+            if (not bad and tail <= tg) or budget_clock() > deadline or len(self.pts) > _MAX_POINTS:
                 return
             new_pts = []
             if tail > tg:
@@ -655,19 +661,19 @@ def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: flo
                  + [c.result().lower for c in covers])
         return max(chi0_hi, lo) + slack
 
-    start = time.perf_counter()
+    start = budget_clock()
     for i, c in enumerate(covers):
-        remaining = deadline - time.perf_counter()
-        c.refine(target, time.perf_counter() + remaining / (len(covers) - i))
+        remaining = deadline - budget_clock()
+        c.refine(target, budget_clock() + remaining / (len(covers) - i))
     res = [c.result() for c in covers]
     # polish: no witness above eta_chi2 and the cover is within the slack of it: try to certify equality
     eq = chi0_hi if eq_target is None else eq_target
     if polish and max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
-        extra = min(deadline, time.perf_counter() + 2 * (time.perf_counter() - start) + 0.01)
+        extra = min(deadline, budget_clock() + 2 * (budget_clock() - start) + 0.01)
         for i, c in enumerate(covers):
             if c.result().others > eq:  # noqa: SIM102
-                remaining = extra - time.perf_counter()
-                c.refine(lambda: eq, time.perf_counter() + remaining / (len(covers) - i))
+                remaining = extra - budget_clock()
+                c.refine(lambda: eq, budget_clock() + remaining / (len(covers) - i))
         res = [c.result() for c in covers]
     return res
 
@@ -788,7 +794,7 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
                                seconds=time.perf_counter() - t0, one_minus_lower=float_down(om_chi0))
     if prec is None:
         prec = 192 + 2 * max(0, -math.floor(math.log2(max(float(om_chi0), 1e-300))))
-    deadline = t0 + budget
+    deadline = budget_clock() + budget
     chi0_hi = float_up(chi0)
     scale = 1.0 / r
     covers = []
@@ -938,7 +944,7 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     if om_chi0_lo is None:
         om_chi0_lo = om_chi.lo
     chi0_lo, chi0_hi = chi0
-    deadline = t0 + budget
+    deadline = budget_clock() + budget
     covers = []
     for side in (0, 1):
         if symmetric and side == 1:

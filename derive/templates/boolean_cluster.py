@@ -21,7 +21,7 @@ import math
 import mpmath
 import numpy as np
 
-from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
+from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.errors import LimitExceeded
 from derive.templates.boolean_routes import boolean_lambda, paper_route
 from derive.templates.common import (CHI2_WINDOW_NATS, DPS, FLOAT_REL, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
@@ -263,8 +263,6 @@ def _boolean_law(n: int, rho: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndar
 def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np.ndarray):
     """Per n: (upper end of τ_n, lower end of log(1 − τ_n), reason, route), NaN where the tilt route gives no
     improvement on the BSC route. ``log_om``: the float64 window sum log E[sech²(a S_n)] (= log(1 − η_χ²))."""
-    import time
-
     a = math.atanh(float(rho))
     size = 2 * ns * a
     # the log-factorial table is a cumulative sum of n float64 logs: absolute error <= (n + 1) 2u log(n!) (recursive
@@ -286,9 +284,9 @@ def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np
             reasons[i], routes[i] = _TILT_ANALYTIC, ROUTE_ANALYTIC
         else:
             pending.append(i)
-    deadline = time.perf_counter() + TILT_ROWS_BUDGET
+    deadline = budget_clock() + TILT_ROWS_BUDGET
     for i in sorted(pending, key=lambda j: ns[j]):
-        left = deadline - time.perf_counter()
+        left = deadline - budget_clock()
         if left <= 0:
             break
         n = int(ns[i])

@@ -27,7 +27,7 @@ import math
 import mpmath
 import numpy as np
 
-from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
+from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
@@ -851,7 +851,6 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
     types (at most :data:`TILT_MAX_TYPES`, within :data:`CLUSTER_TILT_BUDGET` seconds per call) — first the
     closed-form symmetric certificate when the model is mirror-symmetric (:func:`_mirror`); τ_n is replaced where
     it is smaller than the current (Doeblin/Dobrushin) value. Each row names its route."""
-    import time
 
     act = [t for t in range(len(M.prior)) if M.prior[t] > 0]
     for r in out:
@@ -886,11 +885,11 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
         a, b = act
         m = len(M.live)
         sym = _mirror(M, a, b)
-        deadline = time.perf_counter() + CLUSTER_TILT_BUDGET
+        deadline = budget_clock() + CLUSTER_TILT_BUDGET
         for i in np.argsort(ns, kind="stable"):
             n = int(ns[i])
             count = math.comb(n + m - 1, m - 1)
-            if count > (MAX_CHI2_TYPES if sym else TILT_MAX_TYPES) or time.perf_counter() > deadline:
+            if count > (MAX_CHI2_TYPES if sym else TILT_MAX_TYPES) or budget_clock() > deadline:
                 continue
             C = _compositions(n, m)
             table = _log_factorials(n)
@@ -914,7 +913,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
                                                           kl=M.kl_how)
                         continue
                     t_hi[i] = lo_om[i] = np.nan
-            left = deadline - time.perf_counter()
+            left = deadline - budget_clock()
             if count > TILT_MAX_TYPES:
                 continue
             br = eta_kl_binary_float(f, P, omf=om, budget=min(TILT_ROW_BUDGET, left), input_rel=err, symmetric=sym,

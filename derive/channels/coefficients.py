@@ -34,7 +34,6 @@ arithmetic or rigorous interval enclosures (python-flint ``arb``), and floats ar
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Sequence
@@ -621,7 +620,9 @@ def eta_kl(K: Channel, P: Any = None, *, tol: float = 1e-12, budget: float = KL_
 def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple[Fraction, ...], tol: float,
                   cf: tuple[Fraction, str, str] | None, budget: float = KL_BUDGET,
                   target_width: float = KL_TARGET_WIDTH) -> Bracket:
-    t_start = time.perf_counter()
+    from derive.channels.tilt import budget_clock
+
+    t_start = budget_clock()                     # CPU seconds: other jobs on the machine do not shrink the budget
     S = _support(P)
     if len(S) <= 1:
         return Bracket(Fraction(0), Fraction(0), "P is a point mass: I(U; X) = 0 for every U, eta_KL(P, K) = 0",
@@ -693,7 +694,7 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
                 + ("" if sb.converged else " (time budget reached)")
                 + "; exact dyadic cell vertices, float64 cell bounds with stated outward-rounding margins")))
     live = [y for y in range(len(rows[0])) if any(r[y] != 0 for r in Srows)]
-    left = budget - (time.perf_counter() - t_start)
+    left = budget - (budget_clock() - t_start)
     width = min(c[0] for c in candidates_hi) - max(c[0] for c in candidates_lo)
     if 3 <= len(live) <= MAX_OUTPUTS and left > 0.05 and width > Fraction(target_width):
         mb = eta_kl_multi_rational(rows, P, budget=left, slack=target_width / 10)

@@ -68,6 +68,7 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.linalg
 
+from derive.channels.tilt import budget_clock
 from derive.numeric.exact import float_down, float_up
 
 try:
@@ -635,6 +636,7 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
 def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, slack: float, budget: float,
                   max_cells: int) -> MultiBracket | None:
     t0 = time.perf_counter()
+    c0 = budget_clock()                         # the budget counts CPU seconds of this process
     F = np.asarray(F, dtype=float)
     P = np.asarray(P, dtype=float)
     keep = P > 0
@@ -676,7 +678,7 @@ def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, sl
         if -heap[0][0] <= tg:
             converged = True
             break
-        if time.perf_counter() - t0 > budget or splits >= max_cells:
+        if budget_clock() - c0 > budget or splits >= max_cells:
             break
         batch = []
         while heap and len(batch) < _BATCH and -heap[0][0] > tg:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from derive.core.notation import written_order
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
 from derive.kernel import Report, check_proof, with_warnings
 from derive.kernel.rules import rule_names
@@ -187,7 +188,8 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
 
     try:
         warnings = proof.validate(rule_names())
-        report = check_proof(proof, strict=strict, oracle=default_oracle(use_prover), step_guard=guard)
+        with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
+            report = check_proof(proof, strict=strict, oracle=default_oracle(use_prover), step_guard=guard)
         current["step"] = None
         current["phase"] = "numeric testing of real steps"
         report = test_unchecked_real_steps(proof, report)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from derive.core.linear import linear_form
+from derive.core.notation import written_order
 from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
 from derive.errors import InvalidArgument
@@ -127,12 +128,13 @@ def compose_theorem(proof) -> ComposedBound:
     bound, used = compose_bound(th.lhs, statements, domains, upper=(th.rel == "<="))
     composed = Statement(th.lhs, th.rel, bound)
     original = proof.theorem
-    report_original = check_proof(proof, oracle=search_oracle)
-    try:
-        proof.theorem = type(original)(composed, tuple(original.from_steps), original.line, original.name)
-        report = check_proof(proof, oracle=search_oracle)
-    finally:
-        proof.theorem = original
+    with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
+        report_original = check_proof(proof, oracle=search_oracle)
+        try:
+            proof.theorem = type(original)(composed, tuple(original.from_steps), original.line, original.name)
+            report = check_proof(proof, oracle=search_oracle)
+        finally:
+            proof.theorem = original
     status = report.theorem.status if report.theorem else "failed"
     return ComposedBound(composed, status, th, report_original.theorem.status if report_original.theorem else None,
                          used or list(original.from_steps))

@@ -9,16 +9,45 @@ depends on this module. (The full printer that round-trips through the parser, w
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["show"]
+__all__ = ["show", "written_order"]
+
+#: The author's spelling of information atoms for the messages being written (``None``: core's order).
+_WRITTEN: ContextVar[Any] = ContextVar("derive_written_order", default=None)
+
+
+@contextmanager
+def written_order(order: Any) -> Iterator[None]:
+    """Within the block, :func:`show` prints each information atom as the author wrote it.
+
+    ``order.sides(atom)`` gives the atom's arguments as item tuples in the written order, or ``None``
+    (``derive.proof.WrittenOrder``): ``I(M; S | theta)`` rather than core's sorted ``I(S; M | theta)``.
+    Messages only; what an atom *is* stays core's canonical object.
+    """
+    token = _WRITTEN.set(order)
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
 
 
 class _GrammarStrPrinter(StrPrinter):
-    """sympy's ``str`` printer with powers as ``^`` and sums as ``sum(body, i, lo, hi)``."""
+    """sympy's ``str`` printer with powers as ``^``, sums as ``sum(body, i, lo, hi)`` and information atoms in the
+    author's order when one is known (:func:`written_order`)."""
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        order = _WRITTEN.get()
+        if order is not None and type(expr).__name__ in ("H", "I", "TV"):
+            sides = order.sides(expr)
+            if sides is not None:
+                return _atom_as_written(type(expr).__name__, sides)
+        return super()._print(expr, **kwargs)
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")
@@ -28,6 +57,17 @@ class _GrammarStrPrinter(StrPrinter):
         for var, lo, hi in expr.limits:
             body = f"sum({body}, {self._print(var)}, {self._print(lo)}, {self._print(hi)})"
         return body
+
+
+def _atom_as_written(kind: str, sides: tuple[tuple, ...]) -> str:
+    def items(side: tuple) -> str:
+        return ", ".join(str(it) for it in side)
+
+    if kind == "TV":
+        return f"TV({items(sides[0])}, {items(sides[1])})"
+    *parts, given = sides
+    cond = f" | {items(given)}" if given else ""
+    return f"{kind}({'; '.join(items(p) for p in parts)}{cond})"
 
 
 _PRINTER = _GrammarStrPrinter()

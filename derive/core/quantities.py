@@ -24,6 +24,7 @@ import sympy
 from sympy import Basic, Function, S
 from sympy.core.sorting import default_sort_key
 
+from derive.core.notation import show
 from derive.core.variables import NamedMixin, RVSet, as_rvset
 from derive.errors import InvalidArgument
 
@@ -59,6 +60,9 @@ class _InfoFunction(Function):
 
     def _eval_evalf(self, prec):
         return None
+
+    def __str__(self) -> str:
+        return show(self)  # the file grammar, in the author's order inside notation.written_order
 
     def fdiff(self, argindex=1):  # pragma: no cover - information atoms are not differentiated
         raise InvalidArgument(f"{self.func.__name__} cannot be differentiated")

@@ -49,3 +49,17 @@ def test_no_kernel_message_on_a_bad_proof_uses_sympy_notation(path):
     for row in [*report.steps, *([report.theorem] if report.theorem else [])]:
         for text in (row.message, row.error, getattr(row, "suggestion", None)):
             assert not _sympy_notation(str(text or "")), f"{row.id}: {text}"
+
+
+def test_kernel_messages_name_atoms_in_the_authors_order(tmp_path):
+    """Core sorts the sides of I (I(A; Z)); inside derive.checking the kernel's messages print I(Z; A) as written."""
+    from derive.checking import check_file
+
+    path = tmp_path / "dpi.toml"
+    path.write_text('[proof]\nname = "d"\n[variables]\nrandom = ["Z", "A", "B"]\n[[hypothesis]]\nid = "c"\n'
+                    'markov = "Z -> A -> B"\n[[step]]\nid = "s"\nclaim = "I(Z; A) <= I(Z; B)"\nrule = "dpi"\n'
+                    'uses = ["c"]\n')
+    row = check_file(path, vacuity=False).report.steps[0]
+    assert "data processing says I(Z; B) <= I(Z; A)" in row.message
+    assert row.suggestion == "swap the two sides: I(Z; B) <= I(Z; A)"
+    assert str(row.claim.lhs) == "I(A; Z)"  # outside the block: core's canonical order, the objects unchanged

@@ -40,6 +40,7 @@ from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, ParseError
 from derive.io.grammar import ParseContext, check_name
+from derive.io.reader import FOR_CLAUSE, assume_family
 from derive.proof import Proof as _BaseProof
 from derive.proof import WrittenOrder
 
@@ -427,6 +428,13 @@ class Proof(_BaseProof):
     def given(self, id: str, hypothesis: Any) -> "Proof":  # noqa: A002 - the file's key
         """Add a hypothesis (an object, or text: ``"U -> X -> Y"``, ``"Z | Y ~ BSC(delta)"``, a claim to assume)."""
         _id(id)
+        family = FOR_CLAUSE.match(hypothesis) if isinstance(hypothesis, str) else None
+        if family is not None:  # "I(M; X[i] | P) >= b for i in 1..n": one quantified assumption (or one per index)
+            for fid, fhyp in assume_family(family, _context(self, self.units), f"hypothesis {id!r}", id, None):
+                self._declare_hypothesis(fhyp)
+                self.hypothesis(fid, fhyp)
+            self.checked = None
+            return self
         if isinstance(hypothesis, str):
             parsed = parse(hypothesis, self, units=self.units)
             hypothesis = _hyp.Assume(parsed) if isinstance(parsed, Statement) else parsed

@@ -29,7 +29,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import sympy
 
@@ -67,7 +67,7 @@ __all__ = [
 #: Most members of a family of assumptions (``assume = "... for i in 1..k"``).
 MAX_ASSUME_FAMILY = 64
 
-_FOR_CLAUSE = re.compile(r"^(.*\S)\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(\S.*)$", re.S)
+FOR_CLAUSE = re.compile(r"^(.*\S)\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(\S.*)$", re.S)
 
 #: Largest proof file accepted (bytes); larger files are refused before parsing.
 MAX_FILE_BYTES = 1_000_000
@@ -345,7 +345,7 @@ class _Reader:
                 hyp = parse_function_of(text, hctx)
             else:
                 cite = self.want(h["cite"], str, "cite", label, t) if "cite" in h else None
-                family = _FOR_CLAUSE.match(text)
+                family = FOR_CLAUSE.match(text)
                 if family is not None:
                     for fid, fhyp in self.assume_family(family, hctx, label, hid, cite):
                         proof.hypothesis(fid, fhyp, line=self.pos.key_line(t, "id"))
@@ -355,33 +355,8 @@ class _Reader:
 
     def assume_family(self, m: re.Match, ctx: ParseContext, label: str, hid: str,
                       cite: str | None) -> list[tuple[str, Assume]]:
-        """``assume = "I(M; X[i] | P) >= b for i in 1..n"``: a family of assumptions.
-
-        A range with integer ends (at most :data:`MAX_ASSUME_FAMILY` members) is expanded into one assumption per
-        index, ids ``id[1]``, ``id[2]``, ...; a symbolic range (``1..n``) gives one quantified assumption
-        (:class:`~derive.core.hypotheses.AssumeFamily`, id ``id``), which the kernel uses through its sum.
-        """
-        body, index, range_text = m.group(1), m.group(2), m.group(3)
-        check_name(index, "an index", ctx)
-        if index in ctx.declared_names():
-            raise self.err(f"the index {index!r} of {label} is already declared; choose another index name", ctx.line)
-        lo, hi = parse_range(range_text, ctx)
-        sym = sympy.Symbol(index, integer=True)
-        st = parse_statement(body, ctx.at(ctx.line, ctx.column, bound={**ctx.bound, index: sym}))
-        if not (lo.is_Integer and hi.is_Integer):
-            if sym not in st.lhs.free_symbols | st.rhs.free_symbols:
-                raise self.err(f"{label}: the statement does not mention its index {index!r}; a family of "
-                               "assumptions states one fact per index", ctx.line)
-            try:
-                return [(hid, AssumeFamily(st, sym, lo, hi, cite))]
-            except InvalidArgument as err:
-                raise self.err(f"{label}: {err.message}", ctx.line) from err
-        count = int(hi - lo) + 1
-        if count < 1 or count > MAX_ASSUME_FAMILY:
-            raise self.err(f"{label}: the range {range_text.strip()} has {max(count, 0)} members; a family of "
-                           f"assumptions has 1 to {MAX_ASSUME_FAMILY}", ctx.line, cls=LimitExceeded if count > 0
-                           else ParseError)
-        return [(f"{hid}[{k}]", Assume(st.subs(sym, k), cite)) for k in range(int(lo), int(hi) + 1)]
+        """``assume = "... for i in lo..hi"`` (see :func:`assume_family`), errors naming this file."""
+        return assume_family(m, ctx, label, hid, cite, err=self.err)
 
     def steps(self, data: Any, proof: Proof, ctx: ParseContext) -> None:
         for k, s in enumerate(self._tables(data, "step")):
@@ -466,6 +441,37 @@ class _Reader:
         from_steps = self.string_list(data.get("from", []), "from", label, t)
         name = self.want(data["name"], str, "name", label, t) if "name" in data else None
         proof.conclude(claim, from_steps, line=self.pos.key_line(t, "claim"), name=name)
+
+
+def assume_family(m: re.Match, ctx: ParseContext, label: str, hid: str, cite: str | None,
+              err: Callable[..., DeriveError] | None = None) -> list[tuple[str, Assume]]:
+    """``assume = "I(M; X[i] | P) >= b for i in 1..n"``: a family of assumptions (``m`` matches :data:`FOR_CLAUSE`).
+
+    A range with integer ends (at most :data:`MAX_ASSUME_FAMILY` members) is expanded into one assumption per
+    index, ids ``id[1]``, ``id[2]``, ...; a symbolic range (``1..n``) gives one quantified assumption
+    (:class:`~derive.core.hypotheses.AssumeFamily`, id ``id``), which the kernel uses through its sum.
+    """
+    err = err or (lambda message, line=None, column=None, cls=ParseError: cls(message, line=line, column=column))
+    body, index, range_text = m.group(1), m.group(2), m.group(3)
+    check_name(index, "an index", ctx)
+    if index in ctx.declared_names():
+        raise err(f"the index {index!r} of {label} is already declared; choose another index name", ctx.line)
+    lo, hi = parse_range(range_text, ctx)
+    sym = sympy.Symbol(index, integer=True)
+    st = parse_statement(body, ctx.at(ctx.line, ctx.column, bound={**ctx.bound, index: sym}))
+    if not (lo.is_Integer and hi.is_Integer):
+        if sym not in st.lhs.free_symbols | st.rhs.free_symbols:
+            raise err(f"{label}: the statement does not mention its index {index!r}; a family of "
+                      "assumptions states one fact per index", ctx.line)
+        try:
+            return [(hid, AssumeFamily(st, sym, lo, hi, cite))]
+        except InvalidArgument as bad:
+            raise err(f"{label}: {bad.message}", ctx.line) from bad
+    count = int(hi - lo) + 1
+    if count < 1 or count > MAX_ASSUME_FAMILY:
+        raise err(f"{label}: the range {range_text.strip()} has {max(count, 0)} members; a family of "
+                  f"assumptions has 1 to {MAX_ASSUME_FAMILY}", ctx.line, cls=LimitExceeded if count > 0 else ParseError)
+    return [(f"{hid}[{k}]", Assume(st.subs(sym, k), cite)) for k in range(int(lo), int(hi) + 1)]
 
 
 def read_proof_text(text: str, file: str = "<string>") -> Proof:

@@ -131,3 +131,20 @@ def test_the_kernel_consequence_is_the_sum_of_the_instances(lo, length, data):
     independent = sum((v - bound for v in values), Fraction(0))
     assert slack == sympy.Rational(independent.numerator, independent.denominator)
     assert slack >= 0  # every instance holds (values >= 0 >= bound), so the sum does
+
+
+def test_the_notebook_api_takes_a_family_of_assumptions_as_text(monkeypatch):
+    import derive.api as api
+    from derive.api import Proof, check, family, parameter
+
+    for session in ("_PARAMETERS", "_FAMILIES"):  # the notebook session's names: keep other tests' session clean
+        monkeypatch.setattr(api, session, dict(getattr(api, session)))
+
+    n, _ = parameter("n", "integer >= 0"), parameter("b", "b >= 0")
+    family("X", 1, n)
+    p = Proof("fam").given("per", "I(M; X[i] | P) >= b for i in 1..n")
+    assert isinstance(p.hypotheses["per"], AssumeFamily)
+    p.step("tot", "sum(I(M; X[i] | P), i, 1, n) >= n*b", "linear", uses=["per"])
+    p.step("bad", "sum(I(M; X[i] | P), i, 1, n) >= n*b + 1", "linear", uses=["per"])
+    steps = {s.id: s.status for s in check(p).checked.report.steps}
+    assert steps == {"tot": "proved", "bad": "failed"}

@@ -188,11 +188,13 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
             raise CertificateError("the two halves leave a constant gap, so the equality does not follow")
         return TwoSidedCertificate(cert.multipliers, S.Zero, le, ge)
     remainder = linear_form(claim.slack())
+    checked: list[tuple[Term, sympy.Expr]] = []  # the multipliers as exact sympy numbers (an oracle may give ints)
     for term, m in cert.multipliers:
         m = to_expr(m)
         if not isinstance(m, sympy.Expr) or m.has(sympy.Float):
             raise CertificateError(f"the multiplier {m!r} of [{term.label}] is not an exact expression")
         m = normalize_coefficient(m)
+        checked.append((term, m))
         if is_zero_coefficient(m):
             continue
         if not _denominator_nonzero(m, domains):
@@ -216,6 +218,6 @@ def check_certificate(claim: Statement, cert: Certificate, domains: Mapping[symp
             raise CertificateError(f"the combination differs from the claim by the constant {show(r)}")
     elif not is_nonnegative(r, domains):
         raise CertificateError(f"the remaining constant {show(r)} is not provably >= 0")
-    return Certificate(list(cert.multipliers), r)
+    return Certificate(checked, r)
 
 

@@ -29,9 +29,10 @@ from sympy import Rational, S
 
 from derive.core.exprs import to_expr
 from derive.core.parameters import Domain
-from derive.core.quantities import INFO_CLASSES, H, h
+from derive.core.quantities import INFO_CLASSES, H, I, h
+from derive.core.variables import RVSet
 
-__all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "Sign"]
+__all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
 
 Sign = str | None
 
@@ -98,7 +99,7 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
     """
     expr = to_expr(expr)
     if isinstance(expr, INFO_CLASSES):
-        return True
+        return infinite_part(expr, domains) is None
     if expr.is_Number or isinstance(expr, sympy.NumberSymbol):
         return expr.is_extended_real is True and expr.is_finite is True
     # any other constant is checked node by node like the rest: sympy calls exp(h(I*pi)) real because h is
@@ -128,6 +129,17 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
         return (all(is_defined(e, domains) for lim in expr.limits for e in lim[1:])
                 and all(s.is_integer for s in bound) and is_defined(expr.function, domains))
     return False
+
+
+def infinite_part(atom: sympy.Expr, domains) -> object | None:
+    """A continuous variable that may sit on both sides of ``atom = H(A | C)`` or ``I(A; B | C)``, where the
+    quantity is infinite (``H(X | X) = -oo``, ``I(X; X) = +oo``); ``None`` when there is none (core keeps such
+    atoms as written, since ``I(X; X) = H(X)`` holds for discrete ``X`` only)."""
+    is_continuous = getattr(domains, "is_continuous", None)
+    if is_continuous is None or not isinstance(atom, (H, I)):
+        return None
+    a, b = (atom.target, atom.given) if isinstance(atom, H) else (atom.left, atom.right)
+    return next((x for x in a.args if is_continuous(x) and not RVSet(x).provably_disjoint(b)), None)
 
 
 def _h_continuous(expr: sympy.Expr, domains) -> bool:

@@ -26,8 +26,8 @@ import sympy
 
 from derive.core.notation import show
 from derive.core.quantities import INFO_CLASSES, H, I
-from derive.core.variables import RVSet, fresh_symbol
-from derive.kernel.signs import is_defined, is_nonnegative
+from derive.core.variables import fresh_symbol
+from derive.kernel.signs import infinite_part, is_defined, is_nonnegative
 
 __all__ = ["problems_of"]
 
@@ -52,15 +52,11 @@ def problems_of(expr: sympy.Expr, domains: Mapping, *, defined: bool = True) -> 
 
 
 def _infinite(atom: H | I, domains: Mapping) -> str | None:
-    """Why ``atom`` may be infinite: a continuous variable that may sit on both sides of ``H(. | .)`` or
-    ``I(.; .)`` (``H(X | X) = -oo``, ``I(X; X) = +oo``); core keeps such atoms as written for this check."""
-    is_continuous = getattr(domains, "is_continuous", None)
-    a, b = (atom.target, atom.given) if isinstance(atom, H) else (atom.left, atom.right)
-    shared = [x for x in a.args if is_continuous and is_continuous(x) and not RVSet(x).provably_disjoint(b)]
-    if shared:
-        return (f"{show(atom)}: the continuous {shared[0]} may appear on both sides, where the quantity is infinite "
-                "(I(X; X) = +oo, H(X | X) = -oo for a continuous X)")
-    return None
+    shared = infinite_part(atom, domains)
+    if shared is None:
+        return None
+    return (f"{show(atom)}: the continuous {shared} may appear on both sides, where the quantity is infinite "
+            "(I(X; X) = +oo, H(X | X) = -oo for a continuous X)")
 
 
 def _sums(e: sympy.Basic, outer: dict, domains: Mapping, problems: list[str]) -> None:

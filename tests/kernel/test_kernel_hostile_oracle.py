@@ -83,3 +83,18 @@ def test_random_proposals_never_prove_a_false_claim(data):
     rule = data.draw(st.sampled_from(["linear", "shannon"]))
     proposal = data.draw(proposals(claim))
     assert _status(claim, proposal, rule) != "proved", (claim, proposal)
+
+
+def test_an_oracle_may_give_python_integers_as_multipliers():
+    """A Python ``int`` multiplier is exact: the kernel converts it (it used to fail the step with an internal error
+    while printing the checked certificate)."""
+    from derive.core.quantities import I
+    from derive.core.variables import RV
+    from derive.io import read_proof_text
+    from derive.kernel import check_proof
+    from derive.kernel.linear import Proposal
+
+    text = ('[proof]\nname = "h"\n[variables]\nrandom = ["X", "Y"]\n'
+            '[[step]]\nid = "s"\nclaim = "H(X) + H(Y) >= H(X, Y)"\nrule = "linear"\n')
+    row = check_proof(read_proof_text(text), oracle=lambda ctx: Proposal(nonneg=((I(RV("X"), RV("Y")), 1),))).steps[0]
+    assert row.status == "proved", row.message

@@ -63,3 +63,17 @@ def test_the_same_identities_are_proved_for_discrete_variables(claim):
 def test_a_continuous_variable_on_one_side_only_is_fine():
     row = _row("I(X; Y) <= I(X; Y)")
     assert row.status == "proved", row.message
+
+
+def test_a_hostile_oracle_cannot_use_an_infinite_atom_as_a_nonnegative_term():
+    """I(X; X) >= 0 'holds' as +oo >= 0, but its linear form is H(X): for a continuous X that would prove H(X) >= 0
+    (false: X uniform on [0, 1/4] has H(X) = -2 bits). The kernel vets oracle terms: an infinite atom has no sign."""
+    from derive.io import read_proof_text
+    from derive.kernel import check_proof
+    from derive.kernel.linear import Proposal
+
+    text = ('[proof]\nname = "h"\n[variables]\nrandom = ["X"]\ncontinuous = ["X"]\n'
+            '[[step]]\nid = "s"\nclaim = "H(X) >= 0"\nrule = "linear"\n')
+    for term in (I(X, X), I(X, RVSet(X, Y)), H(X, given=X)):
+        row = check_proof(read_proof_text(text), oracle=lambda ctx, t=term: Proposal(nonneg=((t, 1),))).steps[0]
+        assert row.status != "proved", (term, row.message)

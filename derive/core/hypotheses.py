@@ -568,9 +568,18 @@ def continuous_names(h: Hypothesis) -> frozenset[str]:
 
 
 class CopyRV(RV):
-    """A variable the copy lemma introduces (``C'``). A class of its own: no user variable equals it."""
+    """A variable the copy lemma introduces (``C'``). A class of its own: no user variable equals it.
+
+    Its name is the copied item's text followed by primes (``C'``, ``X[1]''``; user names hold neither ``'`` nor
+    ``[``), and it has the kind of what it copies: a copy of a continuous variable is continuous
+    (:attr:`copied_name`)."""
 
     what = "copy variable name"
+
+    @property
+    def copied_name(self) -> str:
+        """The variable or family whose (copy of a) copy this is: ``C`` for ``C''``, ``X`` for ``X[1]'``."""
+        return self.name.split("[")[0].rstrip("'")
 
 
 @dataclass(frozen=True)

@@ -183,8 +183,9 @@ class Domains(Mapping):
         return Domains(out, self.continuous)
 
     def is_continuous(self, item) -> bool:
-        """True when the variable (``RV``, ``FamilyMember`` or ``FamilyRange``) is continuous."""
-        name = getattr(item, "family", None) or getattr(item, "name", None)
+        """True when the variable (``RV``, ``FamilyMember`` or ``FamilyRange``) is continuous; a copy-lemma copy is
+        continuous when what it copies is."""
+        name = getattr(item, "copied_name", None) or getattr(item, "family", None) or getattr(item, "name", None)
         return name in self.continuous
 
     def __repr__(self) -> str:

@@ -10,7 +10,6 @@ Oracles are untrusted by design (kernel/check.py), so the kernel must refuse thi
 
 from __future__ import annotations
 
-import pytest
 import sympy
 
 from derive.core.hypotheses import CopyRV
@@ -40,10 +39,25 @@ def _copy_oracle(ctx):
                     nonneg=((H(RVSet(CopyRV("X'")), RVSet()), sympy.Integer(1)),), origin="red team")
 
 
-@pytest.mark.xfail(strict=True, reason="red team: the copy X' of a continuous X is treated as discrete, so H(X) >= 0 is proved")
 def test_copy_of_a_continuous_variable_gives_no_nonnegative_entropy(tmp_path):
     path = tmp_path / "red.toml"
     path.write_text(PROOF)
     report = check_proof(read_proof(path), oracle=_copy_oracle)
     step = next(s for s in report.steps if s.id == "s1")
     assert step.status != "proved"
+
+
+def test_a_copy_of_a_discrete_variable_keeps_its_nonnegative_entropy(tmp_path):
+    """The same proposal for a discrete X proves H(X) >= 0 (true): only continuity changed the verdict."""
+    path = tmp_path / "ok.toml"
+    path.write_text(PROOF.replace('continuous = ["X"]\n', ""))
+    step = check_proof(read_proof(path), oracle=_copy_oracle).steps[0]
+    assert step.status == "proved", step.message
+
+
+def test_copies_have_the_kind_of_what_they_copy():
+    from derive.core.parameters import Domains
+
+    domains = Domains({}, {"X", "F"})
+    for name, continuous in (("X'", True), ("X''", True), ("F[1]'", True), ("F[1..n]''", True), ("Y'", False)):
+        assert domains.is_continuous(CopyRV(name)) is continuous, name

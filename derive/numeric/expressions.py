@@ -55,14 +55,22 @@ def number(x: object, mp: bool) -> Any:
             return mpmath.mpf(x.numerator) / x.denominator
         return mpmath.mpf(x)
     if isinstance(x, Fraction):
-        return x.numerator / x.denominator
+        return _ratio(x.numerator, x.denominator)
     return float(x)
+
+
+def _ratio(p: int, q: int) -> float:
+    """``p / q`` as a float64: ``±inf`` beyond its range (``10^400``), as float arithmetic itself overflows."""
+    try:
+        return p / q
+    except OverflowError:
+        return math.inf if (p > 0) == (q > 0) else -math.inf
 
 
 def leaf(e: Basic, mp: bool) -> Any:
     """The value of a sympy number without arguments; a symbol left without a value is an error."""
     if e.is_Rational:
-        return mpmath.mpf(int(e.p)) / int(e.q) if mp else int(e.p) / int(e.q)
+        return mpmath.mpf(int(e.p)) / int(e.q) if mp else _ratio(int(e.p), int(e.q))
     if isinstance(e, sympy.Float):
         return mpmath.mpf(e) if mp else float(e)
     if e is S.Infinity:

@@ -1018,8 +1018,12 @@ class _Builder:
             raise self.err(tok, f"{name!r} is an index, not a random variable; write a family member such as X[{name}]")
         if name in ctx.distributions:
             raise self.err(tok, f"{name!r} is a distribution, not a random variable")
+        if name in VARIABLE_WORDS and ctx.auto_variables:
+            return  # D, H, I, h not followed by "(" name a variable where variables are declared by use
         if name in RESERVED_WORDS:
-            raise self.err(tok, f"{name!r} is a reserved word, not a random variable")
+            raise self.err(tok, f"{name!r} is a reserved word, not a random variable"
+                                + (f"; declare it in [variables] to use it as one (a name followed by '(' is "
+                                   f"the function {name}(...))" if name in VARIABLE_WORDS else ""))
 
     def _auto_variable(self, tok: Token) -> RV:
         name = str(tok)

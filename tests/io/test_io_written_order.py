@@ -183,3 +183,17 @@ def test_derive_prove_prints_the_claim_and_its_certificate_as_typed(capsys):
     out = capsys.readouterr().out
     assert out.startswith("proved: I(Z; X) <= I(Y; X)\n")
     assert "I(Y; X) - I(Z; X)" in out and "I(X; Z)" not in out  # core stores I(X; Z)
+
+
+def test_prove_and_the_notebook_take_d_h_i_as_variable_names_by_use():
+    """#17 grammar gap: where variables are declared by use (derive prove, the notebook API), D, H, I and h not
+    followed by '(' name random variables (the Ingleton inequality is usually written with A, B, C, D)."""
+    from derive.cli import main
+
+    assert main(["prove", "--json", "I(D; H) <= H(D)"]) == 0
+    import pytest as _pytest
+    from derive.errors import ParseError
+    from derive.io.grammar import ParseContext, parse_statement
+
+    with _pytest.raises(ParseError, match="declare it in \\[variables\\]"):
+        parse_statement("I(D; X) <= H(X)", ParseContext(variables={}))

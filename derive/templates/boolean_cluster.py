@@ -182,9 +182,14 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
     return rows
 
 
-#: The numeric tilt cover (rows the analytic certificate does not reach) gets at most this many seconds per
-#: call of the many-n path; rows beyond it fall back to the BSC route (and say so).
-TILT_ROWS_BUDGET = 3.0
+#: The numeric tilt cover (rows the analytic certificate does not reach) runs on at most
+#: :data:`TILT_COVER_ROWS` rows per call of the many-n path (smallest n first; a count, so the rows do not depend on
+#: the machine's load) and, as a safety stop, at most this many CPU seconds; rows beyond fall back to the BSC route
+#: (and say so).
+TILT_ROWS_BUDGET = 10.0
+
+
+TILT_COVER_ROWS = 400
 
 
 #: Seconds for one row's cover at most.
@@ -285,9 +290,9 @@ def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np
         else:
             pending.append(i)
     deadline = budget_clock() + TILT_ROWS_BUDGET
-    for i in sorted(pending, key=lambda j: ns[j]):
+    for k, i in enumerate(sorted(pending, key=lambda j: ns[j])):
         left = deadline - budget_clock()
-        if left <= 0:
+        if left <= 0 or k >= TILT_COVER_ROWS:
             break
         n = int(ns[i])
         f, om, P, err = _boolean_law(n, rho)

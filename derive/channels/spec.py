@@ -17,6 +17,7 @@ from typing import Any
 
 from derive.numeric.exact import parse_number
 from derive.channels.library import AWGN, BEC, BSC, MAX_SIZE, QSC, Channel, Matrix, Z
+from derive.numeric.exact import MAX_BINARY_OUTPUT_INPUTS, check_size
 from derive.errors import InvalidArgument, LimitExceeded, ParseError
 
 __all__ = ["parse_channel_arg", "parse_input_arg", "parse_number_list", "MAX_TEXT"]
@@ -66,8 +67,9 @@ def _matrix_rows(text: str) -> list[list[Fraction]]:
     if not isinstance(data, list) or not data:
         raise InvalidArgument(f"Expected {what} as a non-empty list of rows like [[0.9,0.1],[0.2,0.8]] but got "
                               f"{_clip(text)}")
-    if len(data) > MAX_SIZE:
-        raise LimitExceeded(f"{what} has {len(data)} rows; at most {MAX_SIZE} are accepted")
+    if len(data) > max(MAX_SIZE, MAX_BINARY_OUTPUT_INPUTS):
+        raise LimitExceeded(f"{what} has {len(data)} rows; at most {MAX_BINARY_OUTPUT_INPUTS} are accepted (with "
+                            f"two outputs; {MAX_SIZE} otherwise)")
     for k, row in enumerate(data):
         if not isinstance(row, list):
             raise InvalidArgument(f"row {k + 1} of {what} is not a list of numbers")
@@ -75,6 +77,7 @@ def _matrix_rows(text: str) -> list[list[Fraction]]:
             raise LimitExceeded(f"row {k + 1} of {what} has {len(row)} entries; at most {MAX_SIZE} are accepted")
         if any(not isinstance(v, Fraction) for v in row):
             raise InvalidArgument(f"row {k + 1} of {what} has an entry that is not a number")
+    check_size(len(data), max(len(row) for row in data), MAX_SIZE)
     return data
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_EXPONENT",
     "check_size",
+    "MAX_BINARY_OUTPUT_INPUTS",
 ]
 
 #: Longest number literal accepted (digits, sign, point and exponent together).
@@ -266,7 +267,16 @@ else:  # pragma: no cover - fallback: mpmath's interval arithmetic
         return _mpf_point(x.a)
 
 
+#: Inputs a channel with at most two outputs may have: its η_KL at a fixed input is a one-dimensional tilt
+#: (:mod:`derive.channels.tilt`), and its η_TV is ``max f - min f``, so size costs little.
+MAX_BINARY_OUTPUT_INPUTS = 1024
+
+
 def check_size(rows: int, cols: int, limit: int = 256) -> None:
-    """Refuse channels beyond ``limit`` x ``limit``."""
-    if rows > limit or cols > limit:
-        raise LimitExceeded(f"channels have at most {limit} inputs and {limit} outputs; got {rows} x {cols}")
+    """Refuse channels beyond ``limit`` x ``limit`` (``MAX_BINARY_OUTPUT_INPUTS`` inputs with at most two outputs)."""
+    most = MAX_BINARY_OUTPUT_INPUTS if cols <= 2 else limit
+    if rows > most or cols > limit:
+        raise LimitExceeded(f"channels have at most {limit} inputs and {limit} outputs ({most} inputs with two "
+                            f"outputs); got {rows} x {cols}" if cols <= 2 else
+                            f"channels have at most {limit} inputs and {limit} outputs "
+                            f"({MAX_BINARY_OUTPUT_INPUTS} inputs with two outputs); got {rows} x {cols}")

@@ -99,7 +99,8 @@ def test_dps(capsys):
     (["eta", "matrix:[[\"a\",1]]"], "not a number"),
     (["eta", "matrix:[[1e999999,0]]"], "exponent"),
     (["eta", "matrix:" + "[" * 5000 + "]" * 5000], ""),
-    (["eta", "matrix:[" + ",".join(["[1]"] * 300) + "]"], "at most 256"),
+    (["eta", "matrix:[" + ",".join(["[1]"] * 1100) + "]"], "at most 1024"),
+    (["eta", "matrix:[" + ",".join(["[0.5,0.25,0.25]"] * 300) + "]"], "at most 256"),
     (["eta", "bsc:0.1", "--input", "[0.5,0.6]"], "not 1"),
     (["eta", "bsc:0.1", "--input", "[0.2,0.3,0.5]"], "has 2 inputs"),
     (["eta", "qsc:3:0.1", "--input", "bern:0.5"], "2 inputs"),
@@ -113,3 +114,19 @@ def test_bad_input_exits_2_with_one_line(args, message, capsys):
     assert out == ""
     assert err.startswith("derive: ") and err.count("\n") == 1 and "Traceback" not in err
     assert message in err
+
+
+def test_a_binary_output_channel_on_1024_inputs_gets_a_certified_bracket_through_the_cli(capsys):
+    """Issue 14: `derive eta` at a fixed input, any input size for two outputs (up to 1,024 inputs on the command
+    line): the tilt route's bracket, here ~1e-10 wide, holds the chi2 value from below."""
+    import json
+    import random
+
+    from derive.cli import main
+
+    rng = random.Random(3)
+    rows = ",".join(f"[{a / 100}, {(100 - a) / 100}]" for a in (rng.randint(1, 99) for _ in range(1024)))
+    assert main(["eta", f"matrix:[{rows}]", "--input", "uniform", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    lo, hi = out["eta_kl_bracket"]
+    assert out["shape"] == [1024, 2] and out["eta_chi2"] <= lo + 1e-12 and hi - lo <= 1e-9

@@ -643,6 +643,9 @@ class DrawnModel:
         """``P(Xhat(Y) != X)`` of the MAP estimator, exactly: ``1 - sum_y max_x P(x, y)``."""
         if not self.plan.order or any(v not in self.plan.order for v in (*xs, *ys)):
             return None
+        xs = [x for x in xs if x not in ys]  # a part of X that Y holds is read off exactly (H(Y | Y) is 0)
+        if not xs:
+            return Fraction(0)
         names, table, denom = self.integer_table()
         keep = [names.index(v) for v in (*ys, *xs)]
         drop = tuple(k for k in range(len(names)) if k not in keep)

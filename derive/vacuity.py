@@ -18,7 +18,10 @@ Two sources:
       (``AWGN(snr)`` declares the input ``N(0, snr)`` and ``Y = X + N(0, 1)``, so the output is
       ``N(0, snr + 1)``), also inside ``X[i] | X[i-1] ~ AWGN(s) for i in lo..hi`` with two or more links;
     * an independence ``X _|_ Y`` with ``Y | X ~ K`` where ``K``'s rows provably differ: then ``X`` must be
-      constant (reported as "hold together only in degenerate models").
+      constant (reported as "hold together only in degenerate models");
+    * a channel whose output is the input of a channel with fewer input symbols (a chain of ``BEC(e)``, whose
+      erasure is a third output): the extra outputs must have probability 0, also inside a channel family with
+      two or more links (degenerate).
 
 (b) **no model can be built**: derive's numeric model builder (:mod:`derive.numeric.models`, the one
     ``derive verify`` uses) is asked for a model at a few parameter values; when it finds the independences
@@ -37,7 +40,7 @@ import sympy
 
 from derive.core.channel_matrix import channel_matrix
 from derive.core.hypotheses import Channel, ChannelFamily, ChannelSpec, FunctionOf, Independent
-from derive.core.variables import FamilyMember, RVSet
+from derive.core.variables import FamilyMember
 
 __all__ = ["VacuityWarning", "find_vacuity", "vacuity_warnings", "CONTRADICTION", "DEGENERATE", "NO_MODEL"]
 
@@ -273,6 +276,53 @@ def _awgn_links(proof, chans, s: _Signs) -> list[VacuityWarning]:
     return out
 
 
+def _wider_outputs(spec: ChannelSpec, inputs: int, s: _Signs) -> int | None:
+    """The first output symbol (by index) of ``spec`` beyond ``inputs`` symbols that has provably positive
+    probability from some input; ``None`` if there is none."""
+    rows = _rows(spec)
+    if rows is None or len(rows[0]) <= inputs:
+        return None
+    return next((j for j in range(inputs, len(rows[0])) if any(s._ask("is_positive", r[j]) for r in rows)), None)
+
+
+def _output_feeds_narrower_input(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    """A link's output is the next link's input, but the channel has more output symbols than the next one has
+    input symbols (``BEC(e)``: 3 outputs; a chain ``X[i] | X[i-1] ~ BEC(e)``): derive's models, which identify
+    symbols by index, then need the extra outputs to have probability 0."""
+    out = []
+    for aid, a in chans:
+        for bid, b in chans:
+            rows_b = _rows(b.spec)
+            if a is b or b.input != a.output or rows_b is None:
+                continue
+            j = _wider_outputs(a.spec, len(rows_b), s)
+            if j is not None:
+                out.append(VacuityWarning(
+                    DEGENERATE, f"{a.output} is the output of {a.spec} ({aid!r}), which takes {len(_rows(a.spec)[0])} "
+                    f"values, and the input of {b.spec} ({bid!r}), which takes {len(rows_b)}: output {j} has positive "
+                    "probability, so a model exists only if the first input avoids every row that reaches it",
+                    (aid, bid), _line(proof, bid)))
+    for fid, f in proof.hypotheses.items():
+        if not isinstance(f, ChannelFamily) or f.spec.name == "AWGN" or _rows(f.spec) is None:
+            continue
+        outs, ins = f.output.args, f.input.args
+        if len(ins) != 1 or not isinstance(ins[0], FamilyMember) or ins[0].family != outs[0].family:
+            continue
+        gap = sympy.expand(outs[0].index - ins[0].index)
+        room = sympy.expand(f.hi - f.lo - abs(gap)) if gap.is_Integer and gap != 0 else None
+        if room is None or (room.is_number and room < 0) or s._ask("is_positive", -room):
+            continue  # at most one link: no output feeds an input
+        j = _wider_outputs(f.spec, len(_rows(f.spec)), s)
+        if j is not None:
+            cond = "" if (room.is_number and room >= 0) or s._ask("is_nonnegative", room) else \
+                f" (whenever {_txt(f.hi)} - {_txt(f.lo)} >= {abs(int(gap))}: two or more links)"
+            out.append(VacuityWarning(
+                DEGENERATE, f"in {f} ({fid!r}) each link's output takes {len(_rows(f.spec)[0])} values and is the next "
+                f"link's input, which takes {len(_rows(f.spec))}: output {j} has positive probability, so a model "
+                f"exists only if the inputs avoid every row that reaches it{cond}", (fid,), _line(proof, fid)))
+    return out
+
+
 def _independent_but_channel(proof, chans, s: _Signs) -> list[VacuityWarning]:
     out = []
     for iid_, ind in proof.hypotheses.items():
@@ -372,7 +422,8 @@ def find_vacuity(proof, *, use_models: bool = True) -> list[VacuityWarning]:
     s = _Signs(proof)
     chans = _channels(proof)
     found: list[VacuityWarning] = []
-    for check in (_function_of_noisy_channel, _conflicting_channels, _awgn_links, _independent_but_channel):
+    for check in (_function_of_noisy_channel, _conflicting_channels, _awgn_links, _output_feeds_narrower_input,
+                  _independent_but_channel):
         try:
             found += check(proof, chans, s)
         except RecursionError:

@@ -66,6 +66,15 @@ def test_awgn_chain_with_symbolic_variance_plus_one_is_fine(tmp_path):
     assert find_vacuity(read_proof(path)) == []
 
 
+def test_narrower_inputs_are_fine_with_one_link_or_no_extra_output(tmp_path):
+    one = _file(tmp_path, "bec_one", parameters='e = "0 < e < 1"', variables='["U"]', families='X = "0..1"',
+                hypotheses=[("l", "channel", "X[i] | X[i-1] ~ BEC(e) for i in 1..1")], claim="I(U; X[1]) >= 0")
+    assert find_vacuity(read_proof(one)) == []
+    bsc = _file(tmp_path, "bsc_then_bec", hypotheses=[("a", "channel", "Y | X ~ BSC(1/4)"),
+                                                       ("b", "channel", "Z | Y ~ BEC(1/3)")])
+    assert find_vacuity(read_proof(bsc)) == []  # two outputs feed two inputs; the erasure is Z's, at the end
+
+
 def test_awgn_family_with_one_link_is_fine(tmp_path):
     path = _file(tmp_path, "awgn_one", parameters='s = "s > 0"', variables='["U"]', families='X = "0..1"',
                  hypotheses=[("l", "channel", "X[i] | X[i-1] ~ AWGN(s) for i in 1..1")], claim="I(U; X[1]) >= 0")
@@ -100,6 +109,11 @@ REJECT = {
     "awgn_family_chain": dict(parameters='k = "integer >= 2"\ns = "s > 0"', variables='["U"]', families='X = "0..k"',
                               hypotheses=[("links", "channel", "X[i] | X[i-1] ~ AWGN(s) for i in 1..k")],
                               claim="I(U; X[k]) >= 0", kind=CONTRADICTION, words=["N(0, s + 1)"]),
+    "bec_family_chain": dict(parameters='k = "integer >= 2"\ne = "0 < e < 1"', variables='["U"]', families='X = "0..k"',
+                             hypotheses=[("links", "channel", "X[i] | X[i-1] ~ BEC(e) for i in 1..k")],
+                             claim="I(U; X[k]) >= 0", kind=DEGENERATE, words=["takes 3 values", "takes 2"]),
+    "bec_then_bsc": dict(hypotheses=[("first", "channel", "Y | X ~ BEC(1/3)"), ("second", "channel", "Z | Y ~ BSC(1/4)")],
+                         kind=DEGENERATE, words=["takes 3 values", "'second'"]),
     "independent_bsc": dict(parameters='p = "0 <= p <= 1/4"',
                             hypotheses=[("ind", "independent", "X _|_ Y"), ("ch", "channel", "Y | X ~ BSC(p)")],
                             kind=DEGENERATE, words=["constant"]),

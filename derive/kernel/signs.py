@@ -372,9 +372,9 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
     if d is None:
         if not x.is_real:
             return None
-        lo, hi = S.NegativeInfinity, S.Infinity
+        (lo, lo_open), (hi, hi_open) = (S.NegativeInfinity, True), (S.Infinity, True)
     else:  # an integer domain is contained in its real hull, so this is sound
-        lo, hi = d.lower_bound()[0], d.upper_bound()[0]
+        (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
     if not expr.is_rational_function(x):
         return None
     num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
@@ -383,8 +383,8 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
         pd = sympy.Poly(den, x, domain="QQ")
     except (sympy.PolynomialError, sympy.CoercionFailed, ValueError):
         return None
-    sn = _poly_sign_on(pn, lo, hi)
-    sd = _poly_sign_on(pd, lo, hi)
+    sn = _poly_sign_on(pn, lo, hi, lo_open, hi_open)
+    sd = _poly_sign_on(pd, lo, hi, lo_open, hi_open)
     if sn is None or sd is None:
         return None
     if sd in ("nonneg", "nonpos", "zero"):
@@ -392,8 +392,9 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
     return _mul(sn, sd)
 
 
-def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr) -> Sign:
-    """Sign of polynomial ``p`` on the closed interval ``[lo, hi]`` (ends may be infinite)."""
+def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool = False, hi_open: bool = False) -> Sign:
+    """Sign of polynomial ``p`` on the interval from ``lo`` to ``hi`` (ends may be infinite; an open end is not in
+    the interval, so a root there does not make the sign weak)."""
     if p.is_zero:
         return "zero"
     if p.degree() == 0:
@@ -410,7 +411,11 @@ def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr) -> Sign:
         interior = n_closed - at_ends
         if interior > 0 and mult % 2 == 1:
             return None
-        if n_closed > 0:
+        at_open_ends = sum(1 for e, is_open in ((a, lo_open), (b, hi_open))
+                           if e is not None and is_open and factor.as_expr().subs(factor.gen, e) == 0)
+        if a is not None and b is not None and a == b:
+            at_open_ends = min(at_open_ends, 1)
+        if n_closed - at_open_ends > 0:  # a root inside, or at an end that belongs to the interval
             touches_zero = True
     for k in range(2, 12):
         v = p.as_expr().subs(p.gen, _interior_point(lo, hi, k))

@@ -77,3 +77,4 @@ def test_a_hostile_oracle_cannot_use_an_infinite_atom_as_a_nonnegative_term():
     for term in (I(X, X), I(X, RVSet(X, Y)), H(X, given=X)):
         row = check_proof(read_proof_text(text), oracle=lambda ctx, t=term: Proposal(nonneg=((t, 1),))).steps[0]
         assert row.status != "proved", (term, row.message)
+

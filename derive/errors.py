@@ -34,6 +34,7 @@ __all__ = [
     "NoModel",
     "Uncertifiable",
     "Unevaluable",
+    "LPInfeasible",
     "BudgetExpired",
     "ProofWarning",
     "InvalidArgument",
@@ -246,6 +247,10 @@ class Uncertifiable(InternalSignal):
 
 class Unevaluable(InternalSignal):
     """A point cannot be evaluated here (an unknown node, a sum too long, an overflow): skip it."""
+
+
+class LPInfeasible(InternalSignal):
+    """The elemental LP (column generation past the full-LP cap) is (numerically) infeasible: no certificate."""
 
 
 class BudgetExpired(BaseException):

@@ -24,11 +24,11 @@ from typing import Sequence
 
 import numpy as np
 
+from derive.errors import LPInfeasible
+
 __all__ = ["elemental_arrays", "candidate_arrays", "solve_min_sum", "generate_columns", "LPInfeasible"]
 
 
-class LPInfeasible(Exception):
-    """Raised by :func:`generate_columns` when the LP over all elemental inequalities is (numerically) infeasible."""
 
 
 # ---------------------------------------------------------------------------- candidates

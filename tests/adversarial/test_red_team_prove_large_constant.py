@@ -16,7 +16,6 @@ import pytest
 from derive.cli import main
 
 
-@pytest.mark.xfail(strict=True, reason="red team: prove crashes (OverflowError in the refuter's float of the constant) on I(X;Y) <= 10^400")
 def test_prove_with_a_huge_constant_answers_instead_of_an_internal_error(capsys):
     code = main(["prove", "--json", "--copy-steps", "0", "I(X; Y) <= 10^400"])
     out, err = capsys.readouterr()

@@ -256,7 +256,10 @@ def _exact_solve_fractions(columns: list[dict[int, Fraction]], target: dict[int,
 
 
 def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tuple[Term, dict[int, Fraction]]],
-                 lam: np.ndarray, nu: np.ndarray, candidates: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Certificate:
+                 lam: np.ndarray, nu: np.ndarray, candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 scale: Fraction = Fraction(1)) -> Certificate:
+    """Exact multipliers for ``scale * target`` from the LP's for ``target`` (rationalized, else solved exactly on
+    the LP's support)."""
     ca, cb, cc = candidates
     used = [((int(ca[k]), int(cb[k]), int(cc[k])), float(lam[k])) for k in np.flatnonzero(lam > 1e-9)]
     eq_used = [(t, vec, float(v)) for (t, vec), v in zip(eq_terms, nu) if abs(v) > 1e-9]
@@ -270,6 +273,7 @@ def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tupl
         lam_q, nu_q = exact[:len(used)], exact[len(used):]
         if any(v < 0 for v in lam_q):
             raise CertificateError("the exact repair produced a negative multiplier")
+    lam_q, nu_q = [v * scale for v in lam_q], [v * scale for v in nu_q]
     mults: list[tuple[Term, sympy.Expr]] = []
     for (e, _), m in zip(used, lam_q):
         if m == 0:
@@ -372,6 +376,10 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     space = _Space(items)
     try:
         target = space.vector(target_form)
+        # the LPs see the target scaled to unit size (a claim times 10^-10 is below HiGHS's tolerances); the exact
+        # multipliers are scaled back, so the certificate is for the claim as written
+        scale = max((abs(v) for v in target.values()), default=Fraction(1)) or Fraction(1)
+        target = {m: v / scale for m, v in target.items()}
         eq_terms = [(zero_term(eq, label, "hypothesis"), space.vector(f)) for (label, eq), (_, f) in zip(equalities, eq_forms)]
     except InvalidArgument as err:
         return ShannonResult("unsupported", message=str(err), variables=tuple(items))
@@ -449,7 +457,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         if sol is None:
             continue
         t1 = time.monotonic()
-        cert = _certificate(space, target, terms, sol[0], sol[1], candidates)
+        cert = _certificate(space, target, terms, sol[0], sol[1], candidates, scale)
         timings["rationalize"] = time.monotonic() - t1
         t1 = time.monotonic()
         checked = _kernel_check(claim, hypotheses, domains, cert)  # the kernel decides

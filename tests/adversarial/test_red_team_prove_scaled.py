@@ -16,7 +16,6 @@ import pytest
 from derive.cli import main
 
 
-@pytest.mark.xfail(strict=True, reason="red team: prove gives up (exit 1, no JSON) on I(X;Y) <= H(Y) scaled by 10^-10")
 def test_a_scaled_true_shannon_inequality_is_proved(capsys):
     code = main(["prove", "--json", "--copy-steps", "0", "10^(-10)*I(X; Y) <= 10^(-10)*H(Y)"])
     out, _ = capsys.readouterr()
@@ -26,5 +25,19 @@ def test_a_scaled_true_shannon_inequality_is_proved(capsys):
 
 def test_the_same_inequality_at_a_milder_scale_is_proved(capsys):
     code = main(["prove", "--json", "--copy-steps", "0", "10^(-5)*I(X; Y) <= 10^(-5)*H(Y)"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and json.loads(out)["status"] == "proved"
+
+
+def test_a_huge_scale_is_proved_too(capsys):
+    code = main(["prove", "--json", "--copy-steps", "0", "10^400*I(X; Y) <= 10^400*H(Y)"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and json.loads(out)["status"] == "proved"
+
+
+@pytest.mark.xfail(strict=True, reason="open: a multiplier of 10^-12 (on H(Y) >= 0) is below the LP's tolerance, "
+                                       "so the exact repair has the wrong support")
+def test_a_claim_needing_a_tiny_multiplier_is_proved(capsys):
+    code = main(["prove", "--json", "--copy-steps", "0", "I(X; Y) <= (1 + 10^(-12))*H(Y)"])
     out, _ = capsys.readouterr()
     assert code == 0 and json.loads(out)["status"] == "proved"

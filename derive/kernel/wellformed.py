@@ -43,7 +43,9 @@ def problems_of(expr: sympy.Expr, domains: Mapping, *, defined: bool = True) -> 
                         "(write 1/10, not a float)")
         return problems
     _sums(expr, {}, domains, problems)
-    problems += [p for p in map(lambda a: _infinite(a, domains), expr.atoms(H, I)) if p][:1]
+    infinite = next(filter(None, (_infinite(a, domains) for a in expr.atoms(H, I))), None)
+    if infinite:
+        problems.append(infinite)
     if defined and not problems and not is_defined(expr, domains):
         problems.append(f"{show(expr)} is not provably a real number for every admissible parameter value "
                         "(a log of a possibly non-positive number, a root of a possibly negative one, a division "

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import re
 from fractions import Fraction
 from typing import Any
@@ -157,13 +158,19 @@ else:  # pragma: no cover
 # ----------------------------------------------------------------------------- outward rounding
 
 def float_near(x: Fraction) -> float:
-    """The float nearest to ``x`` (Python's int division rounds correctly)."""
-    return x.numerator / x.denominator
+    """The float nearest to ``x`` (Python's int division rounds correctly); ``±inf`` beyond float64's range
+    (``10^400``), as float arithmetic overflows."""
+    try:
+        return x.numerator / x.denominator
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def float_down(x: Fraction) -> float:
     """The largest float ``<= x``: a certified lower end stays a lower end."""
     f = float_near(x)
+    if math.isinf(f):
+        return f if f < 0 else sys.float_info.max
     if Fraction(f) > x:
         f = math.nextafter(f, -math.inf)
     return f
@@ -172,6 +179,8 @@ def float_down(x: Fraction) -> float:
 def float_up(x: Fraction) -> float:
     """The smallest float ``>= x``: a certified upper end stays an upper end."""
     f = float_near(x)
+    if math.isinf(f):
+        return f if f > 0 else -sys.float_info.max
     if Fraction(f) < x:
         f = math.nextafter(f, math.inf)
     return f

@@ -32,6 +32,7 @@ from derive.core.quantities import h
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.distributions import binary_entropy, binary_entropy_mp
+from derive.numeric.exact import float_near
 
 __all__ = ["number", "leaf", "FUNCTIONS", "H_SLACK", "expand_sums", "rvset_names", "MAX_SUM_TERMS",
            "MAX_EXPANDED_TERMS"]
@@ -55,22 +56,14 @@ def number(x: object, mp: bool) -> Any:
             return mpmath.mpf(x.numerator) / x.denominator
         return mpmath.mpf(x)
     if isinstance(x, Fraction):
-        return _ratio(x.numerator, x.denominator)
+        return float_near(x)
     return float(x)
-
-
-def _ratio(p: int, q: int) -> float:
-    """``p / q`` as a float64: ``±inf`` beyond its range (``10^400``), as float arithmetic itself overflows."""
-    try:
-        return p / q
-    except OverflowError:
-        return math.inf if (p > 0) == (q > 0) else -math.inf
 
 
 def leaf(e: Basic, mp: bool) -> Any:
     """The value of a sympy number without arguments; a symbol left without a value is an error."""
     if e.is_Rational:
-        return mpmath.mpf(int(e.p)) / int(e.q) if mp else _ratio(int(e.p), int(e.q))
+        return mpmath.mpf(int(e.p)) / int(e.q) if mp else float_near(Fraction(int(e.p), int(e.q)))
     if isinstance(e, sympy.Float):
         return mpmath.mpf(e) if mp else float(e)
     if e is S.Infinity:

@@ -36,6 +36,7 @@ from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H
 from derive.core.statements import Statement
 from derive.numeric.certify import CertifiedValue, certified_value, certify, entropy_from_counts
+from derive.numeric.exact import float_near
 
 __all__ = ["search_counterexample", "gf2_rank", "certified_slack", "pmf_entropy", "is_certified",
            "hypotheses_are_their_equalities", "constant_model_satisfies"]
@@ -263,23 +264,15 @@ def _float_entropies(p: np.ndarray, n: int, subsets: list[tuple[int, ...]]) -> d
     return out
 
 
-def _screen_float(x: Fraction) -> float:
-    """``x`` for the float64 screen: ``±inf`` beyond its range (``10^400``); only certified slacks decide."""
-    try:
-        return float(x)
-    except OverflowError:
-        return math.inf if x > 0 else -math.inf
-
-
 def _random_pmf_search(claim: Statement, items: list, rng: random.Random, tries: int = 300) -> dict | None:
     """Random rational binary pmfs, dense and sparse (a few atoms): screened in float64, returned only when
     certified by :func:`certified_slack`."""
     n = len(items)
     index = {it: i for i, it in enumerate(items)}
     slack = linear_form(claim.slack())
-    terms = [(_screen_float(_frac(c)), tuple(sorted(index[m] for m in atom.target.args)))
+    terms = [(float_near(_frac(c)), tuple(sorted(index[m] for m in atom.target.args)))
              for atom, c in slack.terms.items()]
-    const = _screen_float(_frac(slack.const))
+    const = float_near(_frac(slack.const))
     subsets = sorted({s for _, s in terms})
     for t in range(tries):
         if t % 2:  # sparse: a few atoms with small weights (Ingleton's violations live there)

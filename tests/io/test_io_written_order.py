@@ -191,9 +191,8 @@ def test_prove_and_the_notebook_take_d_h_i_as_variable_names_by_use():
     from derive.cli import main
 
     assert main(["prove", "--json", "I(D; H) <= H(D)"]) == 0
-    import pytest as _pytest
     from derive.errors import ParseError
     from derive.io.grammar import ParseContext, parse_statement
 
-    with _pytest.raises(ParseError, match="declare it in \\[variables\\]"):
+    with pytest.raises(ParseError, match="declare it in \\[variables\\]"):
         parse_statement("I(D; X) <= H(X)", ParseContext(variables={}))

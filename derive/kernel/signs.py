@@ -3,25 +3,29 @@
 ``sign_of(expr, domains)`` returns what it can *prove* about the sign of
 ``expr`` for every admissible parameter value: one of ``"pos"``,
 ``"nonneg"``, ``"zero"``, ``"nonpos"``, ``"neg"`` or ``None`` (unknown).
-Nothing here uses floating point. The reasoning is structural:
+Nothing here uses floating point. One interval engine does the work: every
+node gets an enclosing interval with rational (or infinite) ends, each end open
+or closed (:data:`Interval`), and the sign is read off the interval:
 
-* numbers: exact comparison (sympy decides signs of constant algebraic
-  expressions such as ``sqrt(2)/2 - 7/10`` exactly or by certified evaluation);
-* parameters: their domain's lower and upper ends;
-* ``a + b``, ``a * b``, ``a ** k``, ``exp``, ``log``, ``sqrt``, ``h``,
-  ``Sum``, ``Max``, ``Min``, ``Abs`` and the information atoms (``>= 0``):
-  the usual sign rules;
-* a rational function of one parameter on an interval: exact real-root
-  counting (Sturm sequences via ``Poly.count_roots``) shows the numerator
-  and denominator keep their sign, and the sign at one interior rational
-  point fixes it;
-* exact rational interval arithmetic over the parameters' domains (no
-  rounding is needed: every bound is a rational or infinite);
-* otherwise ``sympy.factor`` and retry.
+* numbers: a rational is its own interval; sympy decides the sign of any other
+  constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation;
+* parameters: their domain, open or closed ends as declared;
+* ``+``, ``*``, integer powers, ``Max``, ``Min``: exact interval arithmetic
+  (an end is closed only where it may be attained); ``exp > 0``; ``log(a)`` has
+  the sign of ``a - 1``; other powers of positive bases are positive;
+  ``0 <= h(p) <= 1``; ``Abs``, ``Sum`` of non-negative terms and information
+  atoms (not differential entropies) are ``>= 0``; ``A^e - B^e`` and sums with
+  ``-c*h(b)`` terms by the rules of :func:`_difference_of_powers` and
+  :func:`_binary_entropy_terms`;
+* a rational function of one parameter: exact real-root counting (Sturm
+  sequences via ``Poly.count_roots``) shows the numerator and denominator keep
+  their sign, and the sign at one interior rational point fixes it;
+* when nothing is known, ``sympy.factor`` and retry.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Mapping
 
 import sympy
@@ -35,9 +39,6 @@ from derive.core.variables import RVSet
 __all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
 
 Sign = str | None
-
-_NEG = {"pos": "neg", "nonneg": "nonpos", "zero": "zero", "nonpos": "nonneg", "neg": "pos", None: None}
-
 
 def is_nonnegative(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool:
     """True only when ``expr >= 0`` is proved for every parameter value in ``domains``."""
@@ -61,26 +62,186 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
     (:func:`is_defined`) gets a sign: ``exp(y*log(-x))`` for ``x > 0`` is complex, and no sign rule applies.
     """
     expr = to_expr(expr)
-    if _depth > 40:
-        return None
     if _depth == 0 and not is_defined(expr, domains):
         return None
-    s = _structural(expr, domains, _depth)
-    if s in ("pos", "neg", "zero"):
-        return s
-    t = _univariate(expr, domains)
-    if t is not None:
-        return _meet(s, t)
-    t = _interval_sign(expr, domains)
-    if t is not None:
-        s = _meet(s, t)
-        if s in ("pos", "neg", "zero"):
-            return s
-    if s is None and _depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)) and not expr.has(sympy.Sum):
+    return _sign(_enclose(expr, domains, _depth))
+
+
+#: ``(lo, lo_open, hi, hi_open)``: every value lies between the ends (excluded where open); ends are rational
+#: or infinite (an infinite end is open).
+Interval = tuple[sympy.Expr, bool, sympy.Expr, bool]
+_ANY: Interval = (S.NegativeInfinity, True, S.Infinity, True)
+_OF_SIGN: dict[Sign, Interval] = {
+    "pos": (S.Zero, True, S.Infinity, True), "nonneg": (S.Zero, False, S.Infinity, True),
+    "zero": (S.Zero, False, S.Zero, False), "nonpos": (S.NegativeInfinity, True, S.Zero, False),
+    "neg": (S.NegativeInfinity, True, S.Zero, True), None: _ANY}
+
+
+def _sign(iv: Interval) -> Sign:
+    """The sign of every number in the interval."""
+    lo, lo_open, hi, hi_open = iv
+    if lo.is_finite and (lo > 0 or (lo == 0 and lo_open)):
+        return "pos"
+    if hi.is_finite and (hi < 0 or (hi == 0 and hi_open)):
+        return "neg"
+    if lo == 0 and hi == 0:
+        return "zero"
+    if lo.is_finite and lo >= 0:
+        return "nonneg"
+    if hi.is_finite and hi <= 0:
+        return "nonpos"
+    return None
+
+
+def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
+    """An interval holding ``expr`` at every admissible parameter value: interval arithmetic over the parts
+    (:func:`_bounds`), narrowed by exact root counting when ``expr`` is a rational function of one parameter,
+    and, when nothing is known, by the same for ``sympy.factor(expr)``."""
+    if depth > 40:
+        return _ANY
+    iv = _bounds(expr, domains, depth)
+    if _sign(iv) in ("pos", "neg", "zero"):
+        return iv
+    iv = _meet(iv, _OF_SIGN[_univariate(expr, domains)])
+    if _sign(iv) is None and depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)) \
+            and not expr.has(sympy.Sum):
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
-            return sign_of(f, domains, _depth + 1)
-    return s
+            iv = _meet(iv, _enclose(f, domains, depth + 1))
+    return iv
+
+
+def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
+    """Interval arithmetic, node by node (each part through :func:`_enclose`)."""
+    parts = lambda: [_enclose(a, domains, depth + 1) for a in expr.args]  # noqa: E731
+    if expr.is_Rational:
+        return expr, False, expr, False
+    if expr.is_number and not expr.free_symbols and not _has_info(expr):
+        return _OF_SIGN[_number_sign(expr)]  # sympy decides the sign of a constant exactly or by certified evaluation
+    if isinstance(expr, sympy.Symbol):
+        d = domains.get(expr)
+        if d is None:
+            return _OF_SIGN[next((s for s in ("pos", "nonneg", "neg", "nonpos")
+                                  if getattr(expr, f"is_{_ASSUMPTION[s]}")), None)]
+        (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
+        return lo, lo_open or lo.is_infinite, hi, hi_open or hi.is_infinite
+    if isinstance(expr, INFO_CLASSES):
+        return _ANY if _h_continuous(expr, domains) else _OF_SIGN["nonneg"]  # I, D, TV >= 0; H >= 0 when discrete
+    if isinstance(expr, sympy.Add):
+        iv = functools.reduce(_iadd, parts())
+        if _sign(iv) not in ("pos", "neg", "zero"):
+            iv = _meet(iv, _OF_SIGN[_difference_of_powers(expr, domains, depth)
+                                    or _binary_entropy_terms(expr, domains, depth)])
+        return iv
+    if isinstance(expr, sympy.Mul):
+        return functools.reduce(_imul, parts())
+    if isinstance(expr, sympy.Pow):
+        base, ex = expr.args
+        b = _enclose(base, domains, depth + 1)
+        if ex.is_Integer:
+            return _ipow(b, int(ex))
+        if _sign(b) == "pos":
+            return _OF_SIGN["pos"]
+        if _sign(b) in ("nonneg", "zero") and sign_of(ex, domains, depth + 1) == "pos":
+            return _OF_SIGN[_sign(b)]
+        return _ANY
+    if isinstance(expr, sympy.exp):
+        return _OF_SIGN["pos"]
+    if isinstance(expr, sympy.log):  # log(a) has the sign of a - 1 when a > 0
+        if _sign(_enclose(expr.args[0], domains, depth + 1)) != "pos":
+            return _ANY
+        return _OF_SIGN[sign_of(expr.args[0] - 1, domains, depth + 1)]
+    if isinstance(expr, h):  # 0 <= h(p) <= 1 (bits) for 0 <= p <= 1
+        p = expr.args[0]
+        ok = is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
+        return (S.Zero, False, S.One, False) if ok else _ANY
+    if isinstance(expr, sympy.Abs):
+        return _OF_SIGN["nonneg"]
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        return _iextreme(parts(), isinstance(expr, sympy.Max))
+    if isinstance(expr, sympy.Sum):  # an empty sum is 0, so only the weak sign carries over
+        s = sign_of(expr.function, domains, depth + 1)
+        return _OF_SIGN["nonneg" if s in ("pos", "nonneg", "zero") else "nonpos" if s in ("neg", "nonpos") else None]
+    return _ANY
+
+
+_ASSUMPTION = {"pos": "positive", "nonneg": "nonnegative", "neg": "negative", "nonpos": "nonpositive"}
+
+
+def _meet(x: Interval, y: Interval) -> Interval:
+    """The intersection of two enclosures of one value (both hold)."""
+    lo = max((x[0], x[1]), (y[0], y[1]), key=lambda e: (e[0], e[1]))
+    hi = min((x[2], not x[3]), (y[2], not y[3]), key=lambda e: (e[0], e[1]))
+    return lo[0], lo[1], hi[0], not hi[1]
+
+
+def _iadd(x: Interval, y: Interval) -> Interval:
+    lo, hi = x[0] + y[0], x[2] + y[2]
+    if lo is S.NaN or hi is S.NaN:
+        return _ANY
+    return lo, x[1] or y[1] or lo.is_infinite, hi, x[3] or y[3] or hi.is_infinite
+
+
+def _imul(x: Interval, y: Interval) -> Interval:
+    """The product: extremes at the corners (``0 * oo = 0``); an extreme is attained (closed) only at a corner of
+    two closed finite ends, or where one factor is a closed 0."""
+    corners = []
+    for a, a_open in ((x[0], x[1]), (x[2], x[3])):
+        for b, b_open in ((y[0], y[1]), (y[2], y[3])):
+            v = S.Zero if a == 0 or b == 0 else a * b
+            closed = (a == 0 and not a_open) or (b == 0 and not b_open) or (
+                not (a_open or b_open) and a.is_finite and b.is_finite)
+            corners.append((v, closed))
+    lo, hi = min(v for v, _ in corners), max(v for v, _ in corners)
+    return (lo, not any(c for v, c in corners if v == lo) or lo.is_infinite,
+            hi, not any(c for v, c in corners if v == hi) or hi.is_infinite)
+
+
+def _irecip(x: Interval) -> Interval | None:
+    """``1/x`` when the interval excludes 0 (an open 0 end becomes an infinite one)."""
+    lo, lo_open, hi, hi_open = x
+    if not (lo > 0 or (lo == 0 and lo_open) or hi < 0 or (hi == 0 and hi_open)):
+        return None
+
+    def inv(e: sympy.Expr, toward: sympy.Expr) -> sympy.Expr:
+        return S.Zero if e.is_infinite else (toward if e == 0 else 1 / e)
+
+    return inv(hi, S.NegativeInfinity), hi_open or hi.is_infinite, inv(lo, S.Infinity), lo_open or lo.is_infinite
+
+
+def _ipow(x: Interval, k: int) -> Interval:
+    """``x^k`` for an integer ``k`` (``0^0 = 1``)."""
+    if k < 0:
+        r = _irecip(x)
+        return _ANY if r is None else _ipow(r, -k)
+    lo, lo_open, hi, hi_open = x
+    if k == 0:
+        return S.One, False, S.One, False
+    if k % 2 == 1 or lo >= 0:
+        return lo ** k, lo_open, hi ** k, hi_open
+    if hi <= 0:
+        return hi ** k, hi_open, lo ** k, lo_open
+    top = max(lo ** k, hi ** k)  # 0 lies inside: the least value 0 is attained
+    return S.Zero, False, top, (lo_open or lo ** k != top) and (hi_open or hi ** k != top)
+
+
+def _iextreme(parts: list[Interval], is_max: bool) -> Interval:
+    """``Max``/``Min`` of values in the ``parts``."""
+    if not is_max:
+        flipped = _iextreme([(-p[2], p[3], -p[0], p[1]) for p in parts], True)
+        return -flipped[2], flipped[3], -flipped[0], flipped[1]
+    lo, hi = max(p[0] for p in parts), max(p[2] for p in parts)
+    return (lo, any(p[1] for p in parts if p[0] == lo), hi, all(p[3] for p in parts if p[2] == hi))
+
+
+def _number_sign(x: sympy.Expr) -> Sign:
+    if x.is_zero:
+        return "zero"
+    if x.is_positive:
+        return "pos"
+    if x.is_negative:
+        return "neg"
+    return None
 
 
 #: Functions real and finite at every real argument (reachable from the Python API; the grammar has none).
@@ -146,138 +307,6 @@ def _h_continuous(expr: sympy.Expr, domains) -> bool:
     """``H(A | C)`` with a continuous variable in ``A``: a differential entropy, of either sign."""
     is_cont = getattr(domains, "is_continuous", None)
     return isinstance(expr, H) and is_cont is not None and any(is_cont(it) for it in expr.target.args)
-
-
-def _meet(a: Sign, b: Sign) -> Sign:
-    """The more precise of two proved signs (both hold)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    order = {"zero": 0, "pos": 0, "neg": 0, "nonneg": 1, "nonpos": 1}
-    return a if order[a] <= order[b] else b
-
-
-def _number_sign(x: sympy.Expr) -> Sign:
-    if x.is_zero:
-        return "zero"
-    if x.is_positive:
-        return "pos"
-    if x.is_negative:
-        return "neg"
-    return None
-
-
-def _symbol_sign(x: sympy.Symbol, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
-    d = domains.get(x)
-    if d is None:
-        if x.is_positive:
-            return "pos"
-        if x.is_nonnegative:
-            return "nonneg"
-        if x.is_negative:
-            return "neg"
-        if x.is_nonpositive:
-            return "nonpos"
-        return None
-    return _range_sign(*d.lower_bound(), *d.upper_bound())
-
-
-def _range_sign(lo: sympy.Expr, lo_strict: bool, hi: sympy.Expr, hi_strict: bool) -> Sign:
-    """The sign of every number in the interval from ``lo`` to ``hi`` (ends excluded when strict)."""
-    if lo.is_finite and (lo > 0 or (lo == 0 and lo_strict)):
-        return "pos"
-    if hi.is_finite and (hi < 0 or (hi == 0 and hi_strict)):
-        return "neg"
-    if lo.is_finite and lo == 0 and hi.is_finite and hi == 0:
-        return "zero"
-    if lo.is_finite and lo >= 0:
-        return "nonneg"
-    if hi.is_finite and hi <= 0:
-        return "nonpos"
-    return None
-
-
-def _structural(expr: sympy.Expr, domains, depth: int) -> Sign:
-    if expr.is_Number or (expr.is_number and not expr.free_symbols and not _has_info(expr)):
-        return _number_sign(expr)
-    if isinstance(expr, sympy.Symbol):
-        return _symbol_sign(expr, domains)
-    if isinstance(expr, INFO_CLASSES):
-        return None if _h_continuous(expr, domains) else "nonneg"  # I, D, TV >= 0; H >= 0 when discrete
-    if isinstance(expr, sympy.Add):
-        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
-        if all(s in ("pos", "nonneg", "zero") for s in signs):
-            return "pos" if "pos" in signs else ("nonneg" if "nonneg" in signs else "zero")
-        if all(s in ("neg", "nonpos", "zero") for s in signs):
-            return "neg" if "neg" in signs else ("nonpos" if "nonpos" in signs else "zero")
-        return _difference_of_powers(expr, domains, depth) or _binary_entropy_terms(expr, domains, depth)
-    if isinstance(expr, sympy.Mul):
-        result = "pos"
-        for a in expr.args:
-            s = sign_of(a, domains, depth + 1)
-            if s is None:
-                return None
-            result = _mul(result, s)
-        return result
-    if isinstance(expr, sympy.Pow):
-        base, ex = expr.args
-        if ex.is_Integer and int(ex) % 2 == 0:
-            bs = sign_of(base, domains, depth + 1)
-            if bs in ("pos", "neg"):
-                return "pos"
-            if bs == "zero" and ex > 0:
-                return "zero"
-            return "nonneg" if ex > 0 else ("pos" if bs in ("pos", "neg") else None)
-        bs = sign_of(base, domains, depth + 1)
-        if bs == "pos":
-            return "pos"
-        if bs in ("nonneg", "zero"):
-            es = sign_of(ex, domains, depth + 1)
-            if es == "pos":
-                return "nonneg" if bs == "nonneg" else "zero"
-            return None
-        if bs in ("neg", "nonpos") and ex.is_Integer:
-            if int(ex) % 2 == 1:
-                return bs if ex > 0 else ("neg" if bs == "neg" else None)
-        return None
-    if isinstance(expr, sympy.exp):
-        return "pos"
-    if isinstance(expr, sympy.log):
-        arg = expr.args[0]
-        s = sign_of(arg - 1, domains, depth + 1)
-        if sign_of(arg, domains, depth + 1) != "pos":
-            return None
-        return {"pos": "pos", "nonneg": "nonneg", "zero": "zero", "neg": "neg", "nonpos": "nonpos"}.get(s)
-    if isinstance(expr, h):
-        p = expr.args[0]
-        if is_nonnegative(p, domains) and is_nonnegative(1 - p, domains):
-            return "nonneg"
-        return None
-    if isinstance(expr, sympy.Abs):
-        return "nonneg"
-    if isinstance(expr, sympy.Max):
-        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
-        if any(s == "pos" for s in signs):
-            return "pos"
-        if any(s in ("nonneg", "zero") for s in signs):
-            return "nonneg"
-        return None
-    if isinstance(expr, sympy.Min):
-        signs = [sign_of(a, domains, depth + 1) for a in expr.args]
-        if all(s == "pos" for s in signs):
-            return "pos"
-        if all(s in ("pos", "nonneg", "zero") for s in signs):
-            return "nonneg"
-        return None
-    if isinstance(expr, sympy.Sum):
-        s = sign_of(expr.function, domains, depth + 1)
-        if s in ("pos", "nonneg", "zero"):
-            return "nonneg"
-        if s in ("neg", "nonpos"):
-            return "nonpos"
-        return None
-    return None
 
 
 def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
@@ -352,16 +381,6 @@ def _has_info(expr: sympy.Expr) -> bool:
     return any(isinstance(a, INFO_CLASSES) for a in sympy.preorder_traversal(expr))
 
 
-def _mul(a: str, b: str) -> str:
-    if a == "zero" or b == "zero":
-        return "zero"
-    neg = (a in ("neg", "nonpos")) != (b in ("neg", "nonpos"))
-    strict = a in ("pos", "neg") and b in ("pos", "neg")
-    if neg:
-        return "neg" if strict else "nonpos"
-    return "pos" if strict else "nonneg"
-
-
 def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
     """Exact sign of a rational function of one parameter over its (real) domain."""
     free = expr.free_symbols
@@ -389,7 +408,7 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
         return None
     if sd in ("nonneg", "nonpos", "zero"):
         return None  # the denominator may vanish: no claim
-    return _mul(sn, sd)
+    return _sign(_imul(_OF_SIGN[sn], _OF_SIGN[sd]))
 
 
 def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool = False, hi_open: bool = False) -> Sign:
@@ -435,89 +454,3 @@ def _interior_point(lo: sympy.Expr, hi: sympy.Expr, k: int) -> sympy.Rational:
     if hi.is_infinite:
         return Rational(lo) + k
     return (Rational(lo) * k + Rational(hi)) / (k + 1)
-
-
-Interval = tuple[sympy.Expr, sympy.Expr]
-
-
-def _interval_sign(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
-    iv = _interval(expr, domains, 0)
-    return None if iv is None else _range_sign(iv[0], False, iv[1], False)
-
-
-def _interval(expr: sympy.Expr, domains, depth: int) -> Interval | None:
-    """An enclosing closed interval ``[lo, hi]`` with rational (or infinite) ends, or ``None``."""
-    if depth > 60:
-        return None
-    if expr.is_Rational:
-        return expr, expr
-    if isinstance(expr, sympy.Symbol):
-        d = domains.get(expr)
-        if d is None:
-            if expr.is_nonnegative:
-                return S.Zero, S.Infinity
-            return None
-        return d.lower_bound()[0], d.upper_bound()[0]
-    if isinstance(expr, sympy.Add):
-        lo, hi = S.Zero, S.Zero
-        for a in expr.args:
-            iv = _interval(a, domains, depth + 1)
-            if iv is None:
-                return None
-            lo, hi = lo + iv[0], hi + iv[1]
-        if lo is S.NaN or hi is S.NaN:
-            return None
-        return lo, hi
-    if isinstance(expr, sympy.Mul):
-        acc: Interval = (S.One, S.One)
-        for a in expr.args:
-            iv = _interval(a, domains, depth + 1)
-            if iv is None:
-                return None
-            acc = _imul(acc, iv)
-            if acc is None:
-                return None
-        return acc
-    if isinstance(expr, sympy.Pow) and expr.args[1].is_Integer:
-        base = _interval(expr.args[0], domains, depth + 1)
-        if base is None:
-            return None
-        k = int(expr.args[1])
-        if k < 0:
-            base = _irecip(base)
-            if base is None:
-                return None
-            k = -k
-        return _ipow(base, k)
-    return None
-
-
-def _prod(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    if a == 0 or b == 0:
-        return S.Zero
-    return a * b
-
-
-def _imul(x: Interval, y: Interval) -> Interval | None:
-    cands = [_prod(a, b) for a in x for b in y]
-    if any(c is S.NaN for c in cands):
-        return None
-    return min(cands), max(cands)
-
-
-def _irecip(x: Interval) -> Interval | None:
-    lo, hi = x
-    if (lo.is_finite and lo > 0) or (hi.is_finite and hi < 0):
-        return (1 / hi if hi.is_finite else S.Zero), (1 / lo if lo.is_finite else S.Zero)
-    return None
-
-
-def _ipow(x: Interval, k: int) -> Interval:
-    lo, hi = x
-    if k == 0:
-        return S.One, S.One
-    if k % 2 == 1 or lo >= 0:
-        return lo ** k, hi ** k
-    if hi <= 0:
-        return hi ** k, lo ** k
-    return S.Zero, max(lo ** k, hi ** k)

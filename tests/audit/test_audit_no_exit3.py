@@ -181,7 +181,7 @@ def test_hostile_proof_never_exits_3(tmp_path: Path, seed: int):
 
 FIXED = {
     # class 7 reproductions: a real step with h(p) the kernel cannot decide; min/max of a log of a negative
-    "real_h_undecided": ("h(p)*h(q/(1 + q)) <= 1", "real", ""),
+    "real_h_undecided": ("h(p) <= 2*p + 1/2", "real", ""),  # true (max of h(p) - 2p is 0.32 at p = 1/5), undecided
     "real_h_false": ("h(p) >= 2*p", "real", ""),
     "real_max_log_negative": ("max(log(-p - 1), 0) >= 0", "real", ""),
     "real_min_log_negative": ("min(log(p - 2), 1) <= 1", "real", ""),

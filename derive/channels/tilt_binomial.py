@@ -64,7 +64,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BinomialMixture", "chi_sup_bracket", "average_bound", "witness_bound", "WINDOW_NATS", "GRID"]
+__all__ = ["BinomialMixture", "chi_sup_bracket", "window_bracket", "average_bound", "witness_bound", "WINDOW_NATS", "GRID"]
 
 #: Tilts of the grid: 0, ±10^(k/16) for k = −32..24 and ±10^(k/8) for k = 13..16 (123 points, from 0.01 to 100).
 _POS = np.concatenate([10.0 ** (np.arange(-32, 25) / 16), 10.0 ** (np.arange(13, 17) / 8)])
@@ -357,44 +357,10 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         with np.errstate(invalid="ignore", over="ignore"):
             lA = np.where(np.isfinite(d), be - np.logaddexp(0.0, -d), -np.inf)
             f = np.where(np.isfinite(d), 1.0 / (1.0 + np.exp(np.minimum(d, 700.0))), np.where(d > 0, 0.0, 1.0))
-        lA = np.where(valid, lA, -np.inf)
-        al = np.where(valid, al, -np.inf)
-        be = np.where(valid, be, -np.inf)
         E = E_all[idx]
         df = Ed_all[idx] / 4 + 4 * _U                                  # |error of f_j| (|df/dd| <= 1/4)
-        k = width[idx]
-        # exponent magnitudes for the 8u (|x| + 1) rounding of the exponents
-        mag = np.max(np.where(valid, np.maximum.reduce([np.abs(np.where(np.isfinite(x), x, 0.0))
-                                                         for x in (al, be, lA)]), 0.0), axis=1)
-        av = np.abs(grid)[None, :]
-        e_v = 2 * E[:, None] + av * df[:, None] + 8 * _U * (mag[:, None] + av + 1)     # exponent error per (n, v)
-        # sums over the window at every grid point: exp(x_j − x_max) e^{v f_j − c_v}
-        c = np.maximum(grid, 0.0)[None, :]                                            # v f_j <= max(v, 0)
-        ex = np.exp(grid[None, None, :] * f[:, :, None] - c[:, None, :])            # (rows, width, G), in (0, 1]
-        out = {}
-        for name, x in (("A", lA), ("F", be), ("G", al)):
-            with np.errstate(invalid="ignore"):
-                xm = np.max(x, axis=1)
-                xm = np.where(np.isfinite(xm), xm, 0.0)
-                wgt = np.exp(x - xm[:, None])
-                s = np.einsum("rw,rwg->rg", wgt, ex)
-            with np.errstate(divide="ignore"):
-                ls = np.log(s) + xm[:, None] + c
-            out[name] = ls
-            out[name + "0"] = np.log(wgt.sum(axis=1)) + xm                  # v = 0 plain sums
-        lA_lo = out["A"] - _lse_margin(e_v, k[:, None], out["A"])
-        lF_s = out["F"] + _lse_margin(e_v, k[:, None], out["F"])
-        lG_s = out["G"] + _lse_margin(e_v, k[:, None], out["G"])
-        e0 = 2 * E + 8 * _U * (mag + 1)
-        lA0_hi = out["A0"] + _lse_margin(e0, k, out["A0"])
-        lB0_lo = out["F0"] - _lse_margin(e0, k, out["F0"])                   # Σ_window e^β, lower
-        lAl0_lo = out["G0"] - _lse_margin(e0, k, out["G0"])                  # Σ_window e^α, lower
-        # tails
-        nn, Lr, Hr = ns[idx], L[idx], H[idx]
-        has_left, has_right = Lr > 0, Hr < nn
-        comp_b = _log_complement_hi(wb, lB0_lo)
-        comp_a = _log_complement_hi(wa, lAl0_lo)
         # geometric tails: left of beta at L - 1, right of alpha at H + 1
+        nn, Lr, Hr = ns[idx], L[idx], H[idx]
         Lm1 = np.maximum(Lr - 1, 0)
         Hp1 = np.minimum(Hr + 1, nn)
         be_L = _parts(M, nn, Lm1, table)[1] + E
@@ -407,63 +373,114 @@ def chi_sup_bracket(M: BinomialMixture, ns: Sequence[int], table: np.ndarray, gr
         dA = np.where(Hr + 2 <= nn, -dA - 16 * _U * (np.abs(np.nan_to_num(dA)) + 1 + M.ell),
                       np.where(Hr + 1 == nn, np.inf, -1.0))
         with np.errstate(invalid="ignore"):
-            tLb = np.where(has_left, np.minimum(_log_geometric_tail(be_L, dB), comp_b), -np.inf)
-            tRa = np.where(has_right, np.minimum(_log_geometric_tail(al_H, dA), comp_a), -np.inf)
-        tRb = np.where(has_right, comp_b, -np.inf)
-        tLa = np.where(has_left, comp_a, -np.inf)
-        if M.only_first:                                  # j >= 1: theta = a impossible
-            tRa = np.full(len(idx), -np.inf)
-        if M.only_last:                                   # j <= n - 1: theta = b impossible
-            tLb = np.full(len(idx), -np.inf)
+            tLb = _log_geometric_tail(be_L, dB)
+            tRa = _log_geometric_tail(al_H, dA)
         fL = np.where(valid[:, 0], f[:, 0], 0.0) + df                                   # f_j <= fL on j < L
         fH = f[np.arange(len(idx)), (Hr - Lr)] - df                                    # f_j >= fH on j > H
-        if M.only_first:
+        if M.only_first:                                  # j >= 1: theta = a impossible
+            tRa = np.full(len(idx), -np.inf)
             fH = np.ones(len(idx))
-        if M.only_last:
+        if M.only_last:                                   # j <= n - 1: theta = b impossible
+            tLb = np.full(len(idx), -np.inf)
             fL = np.zeros(len(idx))
-        fL, fH = np.clip(fL, 0.0, 1.0), np.clip(fH, 0.0, 1.0)
-        v = grid[None, :]
-        cL = np.maximum(v * fL[:, None], 0.0)
-        cR = np.maximum(v, v * fH[:, None])
-        cL = cL + 4 * _U * (np.abs(cL) + 1)
-        cR = cR + 4 * _U * (np.abs(cR) + 1)
-
-        def down_lse(*terms):
-            stack = np.stack(np.broadcast_arrays(*terms))
-            with np.errstate(invalid="ignore"):
-                r = np.logaddexp.reduce(stack, axis=0)
-            return r - 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) - 4 * _U
-
-        def up_lse(*terms):
-            stack = np.stack(np.broadcast_arrays(*terms))
-            with np.errstate(invalid="ignore"):
-                r = np.logaddexp.reduce(stack, axis=0)
-            return r + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) + 4 * _U
-
-        lF_hi = up_lse(lF_s, tLb[:, None] + cL, tRb[:, None] + cR)
-        lG_hi = up_lse(lG_s, tLa[:, None] + cL, tRa[:, None] + cR)
-        la_lo = lA_lo - lF_hi                                              # log a(v) lower end
-        lb_lo = lA_lo - lG_hi
-        lo_out[idx] = average_bound(grid, la_lo, lb_lo)
-        # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
-        lA0 = up_lse(lA0_hi, tLb, tRa)
-        chi0_hi = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
-        # the other direction, for a witness: A(v) upper, F(v) and G(v) lower
-        lA_hi = up_lse(out["A"] + _lse_margin(e_v, k[:, None], out["A"]), tLb[:, None] + cL, tRa[:, None] + cR)
-        lB0_hi = out["F0"] + _lse_margin(e0, k, out["F0"])
-        lAl0_hi = out["G0"] + _lse_margin(e0, k, out["G0"])
-        mass_b = _log_mass_lo(wb, up_lse(lB0_hi, tLb))                    # Σ_{j > H} e^β >= w_b − window − left
-        mass_a = _log_mass_lo(wa, up_lse(lAl0_hi, tRa))                   # Σ_{j < L} e^α
-        dR = np.minimum(v, v * fH[:, None])
-        dL = np.minimum(v * fL[:, None], 0.0)
-        dR = dR - 4 * _U * (np.abs(dR) + 1)
-        dL = dL - 4 * _U * (np.abs(dL) + 1)
-        lF_lo = down_lse(out["F"] - _lse_margin(e_v, k[:, None], out["F"]),
-                         np.where(has_right, mass_b, -np.inf)[:, None] + dR)
-        lG_lo = down_lse(out["G"] - _lse_margin(e_v, k[:, None], out["G"]),
-                         np.where(has_left, mass_a, -np.inf)[:, None] + dL)
-        wit = witness_bound(grid, lA_hi - lF_lo, lA_hi - lG_lo, lF_lo, lF_hi, lG_lo, lG_hi)
-        hi_out[idx] = np.minimum(chi0_hi, wit)
+        lo_out[idx], hi_out[idx] = window_bracket(grid, M.w, al, be, lA, f, valid, E, df, tLb, tRa, Lr > 0, Hr < nn,
+                                                  fL, fH)
 
     map_blocks(block, blocks)
     return lo_out, hi_out
+
+
+def window_bracket(grid: np.ndarray, w: Sequence[Fraction], al: np.ndarray, be: np.ndarray, lA: np.ndarray,
+                   f: np.ndarray, valid: np.ndarray, E: np.ndarray, df: np.ndarray, tLb: np.ndarray, tRa: np.ndarray,
+                   has_left: np.ndarray, has_right: np.ndarray, fL: np.ndarray,
+                   fH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row (one row per n): ``(lo, hi)`` with ``lo <= log(1 − η_KL) <= hi`` from the summands of a window of
+    observation values ``j ∈ [L, H]`` and certified tails (the module docstring's bounds; used by
+    :func:`chi_sup_bracket` and :mod:`derive.channels.tilt_lattice`).
+
+    ``al``, ``be``, ``lA``: ``log P(θ = a, j)``, ``log P(θ = b, j)``, ``log A_j`` on the window (rows × width; entries
+    with ``valid`` false are ignored), each within ``E`` (per row) of exact; ``f``: ``P(θ = b | j)`` within ``df``,
+    increasing in ``j``; ``tLb``, ``tRa``: logs of upper ends of ``Σ_{j < L} P(b, j)`` and ``Σ_{j > H} P(a, j)``
+    (``−inf``: none; each is also capped by its complement ``w − Σ_window``); ``has_left``/``has_right``: whether any
+    value lies left of ``L``/right of ``H``; ``fL >= f_j`` on ``j < L`` and ``fH <= f_j`` on ``j > H`` (in [0, 1])."""
+    wa, wb = w
+    rows = len(al)
+    al = np.where(valid, al, -np.inf)
+    be = np.where(valid, be, -np.inf)
+    lA = np.where(valid, lA, -np.inf)
+    k = valid.sum(axis=1)
+    # exponent magnitudes for the 8u (|x| + 1) rounding of the exponents
+    mag = np.max(np.where(valid, np.maximum.reduce([np.abs(np.where(np.isfinite(x), x, 0.0))
+                                                     for x in (al, be, lA)]), 0.0), axis=1)
+    av = np.abs(grid)[None, :]
+    e_v = 2 * E[:, None] + av * df[:, None] + 8 * _U * (mag[:, None] + av + 1)     # exponent error per (n, v)
+    # sums over the window at every grid point: exp(x_j − x_max) e^{v f_j − c_v}
+    c = np.maximum(grid, 0.0)[None, :]                                            # v f_j <= max(v, 0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ex = np.exp(grid[None, None, :] * np.where(valid, f, 0.0)[:, :, None] - c[:, None, :])   # in (0, 1]
+    out = {}
+    for name, x in (("A", lA), ("F", be), ("G", al)):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            xm = np.max(x, axis=1)
+            xm = np.where(np.isfinite(xm), xm, 0.0)
+            wgt = np.exp(x - xm[:, None])
+            s = np.einsum("rw,rwg->rg", wgt, ex)
+            out[name] = np.log(s) + xm[:, None] + c
+            out[name + "0"] = np.log(wgt.sum(axis=1)) + xm                  # v = 0 plain sums
+    lA_lo = out["A"] - _lse_margin(e_v, k[:, None], out["A"])
+    lF_s = out["F"] + _lse_margin(e_v, k[:, None], out["F"])
+    lG_s = out["G"] + _lse_margin(e_v, k[:, None], out["G"])
+    e0 = 2 * E + 8 * _U * (mag + 1)
+    lA0_hi = out["A0"] + _lse_margin(e0, k, out["A0"])
+    lB0_lo = out["F0"] - _lse_margin(e0, k, out["F0"])                   # Σ_window e^β, lower
+    lAl0_lo = out["G0"] - _lse_margin(e0, k, out["G0"])                  # Σ_window e^α, lower
+    comp_b = _log_complement_hi(wb, lB0_lo)
+    comp_a = _log_complement_hi(wa, lAl0_lo)
+    with np.errstate(invalid="ignore"):
+        tLb = np.where(has_left, np.minimum(tLb, comp_b), -np.inf)
+        tRa = np.where(has_right, np.minimum(tRa, comp_a), -np.inf)
+    tRb = np.where(has_right, comp_b, -np.inf)
+    tLa = np.where(has_left, comp_a, -np.inf)
+    fL, fH = np.clip(fL, 0.0, 1.0), np.clip(fH, 0.0, 1.0)
+    v = grid[None, :]
+    cL = np.maximum(v * fL[:, None], 0.0)
+    cR = np.maximum(v, v * fH[:, None])
+    cL = cL + 4 * _U * (np.abs(cL) + 1)
+    cR = cR + 4 * _U * (np.abs(cR) + 1)
+
+    def down_lse(*terms):
+        stack = np.stack(np.broadcast_arrays(*terms))
+        with np.errstate(invalid="ignore"):
+            r = np.logaddexp.reduce(stack, axis=0)
+        return r - 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) - 4 * _U
+
+    def up_lse(*terms):
+        stack = np.stack(np.broadcast_arrays(*terms))
+        with np.errstate(invalid="ignore"):
+            r = np.logaddexp.reduce(stack, axis=0)
+        return r + 2.0 ** -49 * (np.abs(np.where(np.isfinite(r), r, 0.0)) + 1) + 4 * _U
+
+    lF_hi = up_lse(lF_s, tLb[:, None] + cL, tRb[:, None] + cR)
+    lG_hi = up_lse(lG_s, tLa[:, None] + cL, tRa[:, None] + cR)
+    la_lo = lA_lo - lF_hi                                              # log a(v) lower end
+    lb_lo = lA_lo - lG_hi
+    lo = average_bound(grid, la_lo, lb_lo)
+    # 1 - chi(0) <= A(0)^+ (1/w_a + 1/w_b)
+    lA0 = up_lse(lA0_hi, tLb, tRa)
+    chi0_hi = np.minimum(lA0 + math.log(1 / float(wa) + 1 / float(wb)) * (1 + 4 * _U) + 8 * _U, 0.0)
+    # the other direction, for a witness: A(v) upper, F(v) and G(v) lower
+    lA_hi = up_lse(out["A"] + _lse_margin(e_v, k[:, None], out["A"]), tLb[:, None] + cL, tRa[:, None] + cR)
+    lB0_hi = out["F0"] + _lse_margin(e0, k, out["F0"])
+    lAl0_hi = out["G0"] + _lse_margin(e0, k, out["G0"])
+    mass_b = _log_mass_lo(wb, up_lse(lB0_hi, tLb))                    # Σ_{j > H} e^β >= w_b − window − left
+    mass_a = _log_mass_lo(wa, up_lse(lAl0_hi, tRa))                   # Σ_{j < L} e^α
+    dR = np.minimum(v, v * fH[:, None])
+    dL = np.minimum(v * fL[:, None], 0.0)
+    dR = dR - 4 * _U * (np.abs(dR) + 1)
+    dL = dL - 4 * _U * (np.abs(dL) + 1)
+    lF_lo = down_lse(out["F"] - _lse_margin(e_v, k[:, None], out["F"]),
+                     np.where(has_right, mass_b, -np.inf)[:, None] + dR)
+    lG_lo = down_lse(out["G"] - _lse_margin(e_v, k[:, None], out["G"]),
+                     np.where(has_left, mass_a, -np.inf)[:, None] + dL)
+    wit = witness_bound(grid, lA_hi - lF_lo, lA_hi - lG_lo, lF_lo, lF_hi, lG_lo, lG_hi)
+    return lo, np.minimum(chi0_hi, wit)

@@ -237,6 +237,9 @@ def counterexample_table(ce: dict) -> list[str]:
         lines.append(f"  {'variable':<{w}}  value")
         lines += [f"  {v:<{w}}  {val}" for v, val in model.items()]
         lines.append(f"  (b1..b{ce.get('sources')} independent uniform bits, each with probability 1/2)")
+        if ce.get("copies"):
+            lines.append(f"  ({ce['copies']} independent copies of this model: each variable is a vector of "
+                         f"{ce['copies']} such values, and every entropy is {ce['copies']} times the above)")
     elif ce.get("kind") == "pmf":
         names = ce.get("variables", [])
         widths = [max(len(n), 1) for n in names]

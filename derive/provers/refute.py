@@ -8,6 +8,8 @@ Two families of concrete distributions, both satisfying the hypotheses *exactly*
   an exact integer, so hypothesis equalities and the claim are decided exactly.
   These catch the usual false "Shannon" claims (reversed subadditivity, reversed
   data processing, XOR-type dependence).
+  A claim with a positive constant (``H(X) <= 1``) is tried on ``t`` independent
+  copies of a model (every entropy times ``t``, still exact integers).
 * **Random binary pmfs** (no hypotheses, few variables): exact rational pmfs,
   screened in float64 (numpy) and then *certified* with interval arithmetic
   (python-flint ``arb``): a candidate counts only when the upper end of the
@@ -200,6 +202,16 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         if any(_integer_value(q, assign, single) != 0 for q in eqs_int):
             continue
         v = _integer_value(slack_int, assign, single)
+        copies = 1
+        if v >= 0 and not claim.is_equality and v - slack_int[0] < 0 <= slack_int[0]:
+            # a positive constant c (H(X) <= 1): t independent copies of the model scale every entropy by t, keep
+            # every hypothesis (its equalities are homogeneous) and make the slack c + t*(v - c) < 0
+            copies = slack_int[0] // (slack_int[0] - v) + 1
+
+            def entropy(members, assign=assign, copies=copies) -> int:
+                return copies * gf2_rank([assign[m] for m in members])
+
+            v = slack_int[0] + copies * (v - slack_int[0])
         if v < 0 or (claim.is_equality and v != 0):
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
@@ -212,7 +224,10 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
                 **_certified_fields(cert),
                 "units": "bits",
-                "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits",
+                "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits"
+                        + (f"; {copies} independent copies of this model (each variable a vector of {copies} such "
+                           f"values, every entropy times {copies})" if copies > 1 else ""),
+                **({"copies": copies} if copies > 1 else {}),
             }
     if pmf and not hyps and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)

@@ -255,34 +255,71 @@ def _exact_solve_fractions(columns: list[dict[int, Fraction]], target: dict[int,
     return x
 
 
+#: Rounds of residual refinement in the exact repair (each resolves the part of the claim ~10^-9 below the last).
+REFINE_ROUNDS = 4
+
+
+def _exact_multipliers(target: dict[int, Fraction], eq_vecs: list[dict[int, Fraction]], lam: np.ndarray,
+                       nu: np.ndarray, candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
+                       rounds: int = REFINE_ROUNDS) -> tuple[dict[int, Fraction], list[Fraction]]:
+    """Exact ``λ >= 0`` (candidate index ↦ value) and ``ν`` with ``Σ λ_e e + Σ ν_q q = target`` from the LP's floats.
+
+    The rationalized floats, else the exact solution on the LP's support; else *residual refinement*: the
+    rationalized ``λ``, ``ν`` leave an exact residual ``r = target − Σ λ_e e − Σ ν_q q`` (e.g. the part
+    ``10^-12 H(Y)`` of ``I(X;Y) <= (1 + 10^-12) H(Y)``, below HiGHS's tolerances); ``r / max|r|`` is solved by the
+    same LP and repaired the same way, and its multipliers (``>= 0``) are added, scaled back by ``max|r|``."""
+    ca, cb, cc = candidates
+    used = [int(k) for k in np.flatnonzero(lam > 1e-9)]
+    eq_used = [j for j, v in enumerate(nu) if abs(v) > 1e-9]
+    lam_q = [_rationalize(float(lam[k])) for k in used]
+    nu_q = [_rationalize(float(nu[j])) for j in eq_used]
+    cols = ([{m: Fraction(v) for m, v in _candidate_vector((int(ca[k]), int(cb[k]), int(cc[k]))).items()}
+             for k in used] + [eq_vecs[j] for j in eq_used])
+
+    def result(xs: list[Fraction]) -> tuple[dict[int, Fraction], list[Fraction]]:
+        nus = [Fraction(0)] * len(eq_vecs)
+        for j, v in zip(eq_used, xs[len(used):]):
+            nus[j] = v
+        return {k: v for k, v in zip(used, xs[:len(used)]) if v != 0}, nus
+
+    residual = _residual(cols, lam_q + nu_q, target)
+    if not residual:
+        return result(lam_q + nu_q)
+    exact = _exact_solve(cols, target)
+    if exact is not None and all(v >= 0 for v in exact[:len(used)]):
+        return result(exact)
+    if rounds <= 0 or any(v < 0 for v in lam_q):
+        raise CertificateError("could not turn the LP multipliers into an exact certificate")
+    size = max(abs(v) for v in residual.values())
+    sol = _solve_lp({m: v / size for m, v in residual.items()}, eq_vecs, candidates)
+    if sol is None:
+        raise CertificateError("could not turn the LP multipliers into an exact certificate (the residual of the "
+                               "rounded multipliers is not a non-negative combination)")
+    more_lam, more_nu = _exact_multipliers({m: v / size for m, v in residual.items()}, eq_vecs, sol[0], sol[1],
+                                           candidates, rounds - 1)
+    lam_out, nu_out = result(lam_q + nu_q)
+    for k, v in more_lam.items():
+        lam_out[k] = lam_out.get(k, Fraction(0)) + v * size
+    return lam_out, [a + b * size for a, b in zip(nu_out, more_nu)]
+
+
 def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tuple[Term, dict[int, Fraction]]],
                  lam: np.ndarray, nu: np.ndarray, candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
                  scale: Fraction = Fraction(1)) -> Certificate:
-    """Exact multipliers for ``scale * target`` from the LP's for ``target`` (rationalized, else solved exactly on
-    the LP's support)."""
+    """Exact multipliers for ``scale * target`` from the LP's for ``target`` (:func:`_exact_multipliers`)."""
     ca, cb, cc = candidates
-    used = [((int(ca[k]), int(cb[k]), int(cc[k])), float(lam[k])) for k in np.flatnonzero(lam > 1e-9)]
-    eq_used = [(t, vec, float(v)) for (t, vec), v in zip(eq_terms, nu) if abs(v) > 1e-9]
-    lam_q = [_rationalize(v) for _, v in used]
-    nu_q = [_rationalize(v) for _, _, v in eq_used]
-    cols = [{m: Fraction(v) for m, v in _candidate_vector(e).items()} for e, _ in used] + [vec for _, vec, _ in eq_used]
-    if not _combination_equals(cols, lam_q + nu_q, target):
-        exact = _exact_solve(cols, target)
-        if exact is None:
-            raise CertificateError("could not turn the LP multipliers into an exact certificate")
-        lam_q, nu_q = exact[:len(used)], exact[len(used):]
-        if any(v < 0 for v in lam_q):
-            raise CertificateError("the exact repair produced a negative multiplier")
-    lam_q, nu_q = [v * scale for v in lam_q], [v * scale for v in nu_q]
+    lam_x, nu_x = _exact_multipliers(target, [vec for _, vec in eq_terms], lam, nu, candidates)
     mults: list[tuple[Term, sympy.Expr]] = []
-    for (e, _), m in zip(used, lam_q):
+    for k in sorted(lam_x):
+        m = lam_x[k] * scale
         if m == 0:
             continue
-        expr = _candidate_expr(space, e)
+        expr = _candidate_expr(space, (int(ca[k]), int(cb[k]), int(cc[k])))
         mults.append((Term(_label(expr), linear_form(expr), "nonneg", "nonnegativity", expr),
                       sympy.Rational(m.numerator, m.denominator)))
-    for (t, _, _), m in zip(eq_used, nu_q):
+    for (t, _), m in zip(eq_terms, nu_x):
         if m != 0:
+            m = m * scale
             mults.append((t, sympy.Rational(m.numerator, m.denominator)))
     return Certificate(mults)
 
@@ -291,15 +328,15 @@ def _label(expr: sympy.Expr) -> str:
     return f"{sympy.sstr(expr)} >= 0"
 
 
-def _combination_equals(cols: list[dict[int, Fraction]], xs: list[Fraction], target: dict[int, Fraction]) -> bool:
-    acc: dict[int, Fraction] = {}
+def _residual(cols: list[dict[int, Fraction]], xs: list[Fraction], target: dict[int, Fraction]) -> dict[int, Fraction]:
+    """``target − Σ x_c col_c``, exactly (zero entries dropped)."""
+    acc = dict(target)
     for col, x in zip(cols, xs):
         if x == 0:
             continue
         for m, v in col.items():
-            acc[m] = acc.get(m, Fraction(0)) + x * v
-    acc = {m: v for m, v in acc.items() if v != 0}
-    return acc == {m: v for m, v in target.items() if v != 0}
+            acc[m] = acc.get(m, Fraction(0)) - x * v
+    return {m: v for m, v in acc.items() if v != 0}
 
 
 # ---------------------------------------------------------------------------- public API
@@ -440,6 +477,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
 
         stages.append(("generated", generated, all_terms))
     timings: dict[str, float] = {}
+    repair_error: CertificateError | None = None
     for stage, make, terms_of in stages:
         if time.monotonic() - t0 > timeout:
             raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)")
@@ -457,13 +495,20 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         if sol is None:
             continue
         t1 = time.monotonic()
-        cert = _certificate(space, target, terms, sol[0], sol[1], candidates, scale)
-        timings["rationalize"] = time.monotonic() - t1
+        try:
+            cert = _certificate(space, target, terms, sol[0], sol[1], candidates, scale)
+        except CertificateError as err:  # a larger stage may still give an exact certificate
+            repair_error = repair_error or err
+            continue
+        finally:
+            timings["rationalize"] = timings.get("rationalize", 0.0) + time.monotonic() - t1
         t1 = time.monotonic()
         checked = _kernel_check(claim, hypotheses, domains, cert)  # the kernel decides
         timings["kernel_check"] = time.monotonic() - t1
         return ShannonResult("proved", checked, variables=tuple(items), timings=timings,
                              message=f"certificate from the {stage} LP")
+    if repair_error is not None:  # an LP was feasible: the claim is not shown false, only unrepaired
+        raise repair_error
     if n > max_full_variables and n > max_generated_variables:
         return ShannonResult("unknown", message=f"no certificate among the structured inequalities, and {n} variables "
                              f"exceed the full elemental LP limit ({max_full_variables})", variables=tuple(items),

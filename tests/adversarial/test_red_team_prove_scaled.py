@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from derive.cli import main
 
 
@@ -35,8 +33,6 @@ def test_a_huge_scale_is_proved_too(capsys):
     assert code == 0 and json.loads(out)["status"] == "proved"
 
 
-@pytest.mark.xfail(strict=True, reason="open: a multiplier of 10^-12 (on H(Y) >= 0) is below the LP's tolerance, "
-                                       "so the exact repair has the wrong support")
 def test_a_claim_needing_a_tiny_multiplier_is_proved(capsys):
     code = main(["prove", "--json", "--copy-steps", "0", "I(X; Y) <= (1 + 10^(-12))*H(Y)"])
     out, _ = capsys.readouterr()

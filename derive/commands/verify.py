@@ -170,7 +170,9 @@ def _print_report(path: Path, report, err: DeriveError | None) -> None:
     if err is not None:
         print(f"derive: {err}", file=sys.stderr)
         return
-    print(f"{path}: {report.name} — {report.status} ({report.models} models, seed {report.seed}, "
+    tested = sum(1 for s in report.steps if s.status == "tested")
+    part = f"{tested} of {len(report.steps)} steps tested, " if report.status == "partly tested" else ""
+    print(f"{path}: {report.name} — {report.status} ({part}{report.models} models, seed {report.seed}, "
           f"{report.seconds:.1f} s)")
     width = max([len(s.id) for s in report.steps] + [4])
     for s in report.steps:

@@ -74,9 +74,12 @@ __all__ = [
     "FAILED",
     "SKIPPED",
     "SUSPECTED",
+    "PARTLY_TESTED",
 ]
 
 TESTED, FAILED, SKIPPED, SUSPECTED = "tested", "failed", "skipped", "suspected"
+#: The proof-level status when some steps were tested and others evaluated on no model.
+PARTLY_TESTED = "partly tested"
 
 #: Relative float64 margin: a slack above ``MARGIN * max(1, |lhs|, |rhs|)`` passes without mpmath.
 MARGIN = 1e-9
@@ -235,13 +238,15 @@ class VerifyReport:
 
     @property
     def status(self) -> str:
+        """``failed`` / ``suspected`` if any step is; ``tested`` only when *every* step was tested on some model;
+        ``partly tested`` when some steps were and others were evaluated on no model; else ``skipped``."""
         s = {r.status for r in self.steps}
         if FAILED in s:
             return FAILED
         if SUSPECTED in s:
             return SUSPECTED
         if TESTED in s:
-            return TESTED
+            return PARTLY_TESTED if SKIPPED in s else TESTED
         return SKIPPED
 
     def failures(self) -> list[StepVerification]:

@@ -42,7 +42,7 @@ from derive.errors import CertificateError, InvalidArgument, LimitExceeded
 from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
-from derive.kernel.linear import Certificate, Term, TwoSidedCertificate, zero_term
+from derive.kernel.linear import Certificate, Proposal, Term, TwoSidedCertificate, zero_term
 from derive.provers.elemental_lp import (LPInfeasible, elemental_arrays, generate_columns,
                                          solve_min_sum)
 
@@ -351,12 +351,36 @@ def _items_of(forms: Iterable[LinearForm]) -> list:
     return sorted(seen, key=sympy.default_sort_key)
 
 
+def _proposal(cert: Certificate, hypotheses: dict[str, Hypothesis]) -> Proposal:
+    """The certificate in the kernel's vocabulary without building the kernel's terms a second time: a hypothesis
+    equality by its label (when the kernel's equality of that label is the same expression), every other term as
+    its expression (``>= 0`` / ``= 0``) for the kernel to vet."""
+    if isinstance(cert, TwoSidedCertificate):
+        return Proposal(le=_proposal(cert.le, hypotheses), ge=_proposal(cert.ge, hypotheses),
+                        origin="found by the prover")
+    own = dict(hypothesis_equalities(hypotheses, subchains=False))
+    labels, nonneg, zero = [], [], []
+    for t, m in cert.multipliers:
+        if m == 0:
+            continue
+        if t.kind == "zero" and own.get(t.label) is not None and own[t.label] == t.expr:
+            labels.append((t.label, m))
+        elif t.expr is None:
+            raise CertificateError(f"the prover's term [{t.label}] has no expression")
+        else:
+            (nonneg if t.kind == "nonneg" else zero).append((t.expr, m))
+    return Proposal(tuple(labels), tuple(nonneg), tuple(zero), origin="found by the prover")
+
+
 def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate) -> Certificate:
     """The kernel admits every term (premise, hypothesis consequence, quantity >= 0) and checks the identity."""
     ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), dict(domains), "bits")
-    from derive.provers.certificate_search import proposal_of_certificate
+    try:
+        return check_proposal(ctx, _proposal(cert, hypotheses))
+    except CertificateError:  # e.g. an equality the kernel only admits by its label: match terms by form
+        from derive.provers.certificate_search import proposal_of_certificate
 
-    return check_proposal(ctx, proposal_of_certificate(ctx, cert, "found by the prover"))
+        return check_proposal(ctx, proposal_of_certificate(ctx, cert, "found by the prover"))
 
 
 def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,

@@ -327,6 +327,21 @@ def write_results(rows: list[dict], args, out: str = "shannon") -> None:
         lines.append(f"| {r['n']} | {r['case']} | {r['expected']} | {_fmt(r['derive_s'], 4)} | {_fmt(r['derive_cli_s'], 2)} "
                      f"| {verdict} | {_fmt(r['psitip_s'], 4)} | {_fmt(r['psitip_wall_s'], 2)} | {r['psitip_status']} | "
                      f"{_ratio(r['ratio'])} | {_ratio(r['ratio_e2e'])} | {agree} |")
+    lines += ["", "## Summary per n", "",
+              "Over the families psitip decided (solve ratio = psitip / derive; ≥ 10× is the issue's target):", "",
+              "| n | psitip decided | solve ratio min–max | ≥ 10× | below 1× (derive slower) | derive solve max (s) | "
+              "derive e2e median (s) | psitip e2e median (s) |", "|---|---|---|---|---|---|---|---|"]
+    for n in sorted({r["n"] for r in rows}):
+        at = [r for r in rows if r["n"] == n]
+        both = [r for r in at if r["ratio"] is not None]
+        ratios = [r["ratio"] for r in both]
+        slower = ", ".join(r["case"] for r in both if r["ratio"] < 1) or "none"
+        e2e = _median([r["derive_cli_s"] for r in at])
+        p_e2e = _median([r["psitip_wall_s"] for r in at])
+        span = f"{_ratio(min(ratios))} – {_ratio(max(ratios))}" if ratios else "—"
+        lines.append(f"| {n} | {len(both)} of {len(at)} | {span} | {sum(x >= 10 for x in ratios)} | {slower} | "
+                     f"{_fmt(max((r['derive_s'] for r in at if r['derive_s'] is not None), default=None), 3)} | "
+                     f"{_fmt(e2e, 2)} | {_fmt(p_e2e, 2)} |")
     (out_dir / f"{out}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

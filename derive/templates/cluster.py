@@ -28,7 +28,8 @@ import mpmath
 import numpy as np
 
 from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
-from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket
+from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
+from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.exact import float_down, float_up
@@ -539,7 +540,35 @@ def cluster_rows(params: dict, ns) -> list[dict]:
     out = _cluster_certified_many(M, ns, dob)
     for row, c in zip(out, chi2):
         row.update(c)
-    return _cluster_tilt(M, ns, out)
+    return _monotone_brackets(ns, _cluster_tilt(M, ns, out))
+
+
+def _monotone_brackets(ns: np.ndarray, out: list[dict]) -> list[dict]:
+    """Rows without an η_KL bracket get one from a smaller n of the same call: τ_n = η_KL(law of X^n, X^n → θ)
+    increases with n (η_KL(P_X, P_{θ|X}) = sup I(U; θ)/I(U; X) over U → X → θ [Polyanskiy & Wu]; a U → X^n → θ is a
+    U → X^{n+1} → θ with I(U; X^{n+1}) = I(U; X^n)), so the certified lower end of τ_{n0}, n0 <= n, is one of τ_n; the
+    upper end is the row's own (log10(1 − τ_n) >= log10 factor + log10 ρ_n)."""
+    have = sorted((int(ns[i]), i) for i, r in enumerate(out) if "eta_kl_bracket" in r)
+    if not have:
+        return out
+    for i, r in enumerate(out):
+        if "eta_kl_bracket" in r or r.get("log10_factor") is None or not r.get("rho_n"):
+            continue
+        n = int(ns[i])
+        below = [j for m, j in have if m <= n]
+        if not below:
+            continue
+        j = below[-1]
+        src = out[j]["eta_kl_bracket"]
+        lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - FLOAT_REL * (1 + abs(r["log10_factor"]))
+        r["eta_kl_bracket"] = {
+            "tau_n": [src["tau_n"][0], r["tau_n"]],
+            "log10_one_minus_tau_n": [lo10, src["log10_one_minus_tau_n"][1]],
+            "equal": False,
+            "how": (f"lower end: tau_n >= tau_{int(ns[j])} (eta_KL of the backward channel increases with n: a U -> X^m -> "
+                    f"theta is a U -> X^n -> theta with the same I(U; X), m <= n), its certified lower end; upper end: "
+                    f"the row's route")}
+    return out
 
 
 def cluster(params: dict) -> dict:
@@ -767,17 +796,9 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     with the margin ``E = 3e + |v| e + 8u·(largest |exponent term| + |v|) + (k + 8) u + 2^-49 (|result| + 1)`` per sum
     (``e = err + 2^-48``), rows in ascending n until :data:`CHI_SUP_WORK`. Sets only rows whose factor it improves
     (``old_log10``: the current log10 factors; ``log_kl_hi``: log of the ρ_n/τ_n multiplier)."""
-    if len(M.live) == 2:
+    todo = [i for i in range(len(ns)) if routes[i] is None]
 
-        y0, y1 = M.live
-        mix = BinomialMixture((M.prior[a], M.prior[b]), (M.rows[a][y0], M.rows[a][y1]),
-                              (M.rows[b][y0], M.rows[b][y1]))
-        todo = [i for i in range(len(ns)) if routes[i] is None]
-        if not todo or mix.degenerate or mix.deterministic:
-            return
-        sub = ns[todo]
-        lo, hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())),
-                                 map_blocks=lambda fn, bl: _map_blocks(lambda b, _: fn(b), [(b, None) for b in bl]))
+    def apply(lo: np.ndarray, hi: np.ndarray, reason: str) -> None:
         for i, low, high in zip(todo, lo.tolist(), hi.tolist()):
             if not (math.isfinite(low) and low < 0):
                 continue
@@ -786,7 +807,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
             if new_log10 > old_log10[i] + 1e-9:
                 t_hi[i], lo_om[i] = up, low
                 routes[i] = ROUTE_CHI_SUP
-                reasons[i] = _CLUSTER_CHI_SUP_WINDOW.format(kl=M.kl_how)
+                reasons[i] = reason
                 if brackets is not None:
                     brackets[i] = (low, high)
             elif brackets is not None and new_log10 >= old_log10[i] - 1e-9 * (1 + abs(old_log10[i])):
@@ -795,12 +816,33 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
                 brackets[i] = (low, high, "lower end: D(QK||PK)/D(Q||P) at the best grid tilt (>= eta_chi2); upper "
                                "end: the sup over tilts of the average of eta_chi2 (the row's tau_n, from its route, "
                                "is smaller)")
+
+    if len(M.live) == 2:
+        y0, y1 = M.live
+        mix = BinomialMixture((M.prior[a], M.prior[b]), (M.rows[a][y0], M.rows[a][y1]),
+                              (M.rows[b][y0], M.rows[b][y1]))
+        if not todo or mix.degenerate or mix.deterministic:
+            return
+        sub = ns[todo]
+        lo, hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())),
+                                 map_blocks=lambda fn, bl: _map_blocks(lambda b, _: fn(b), [(b, None) for b in bl]))
+        apply(lo, hi, _CLUSTER_CHI_SUP_WINDOW.format(kl=M.kl_how))
+        return
+    lat = LatticeMixture.of((M.prior[a], M.prior[b]), [M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
+    if lat is not None:
+        if todo:
+            lo, hi = lattice_bracket(lat, ns[todo])
+            apply(lo, hi, _CLUSTER_CHI_SUP_LATTICE.format(ks=lat.ks, kl=M.kl_how))
         return
     m = len(M.live)
     vs = CHI_SUP_GRID
     u = 2.0 ** -53
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     work = 0.0
+    pos = {i: t for t, i in enumerate(todo)}
+    lo_all, hi_all = np.full(len(todo), -np.inf), np.zeros(len(todo))
+    z = int(np.flatnonzero(vs == 0.0)[0])
+    log_inv_w = math.log(1 / float(M.prior[a]) + 1 / float(M.prior[b]))
     for i in np.argsort(ns, kind="stable"):
         if routes[i] is not None:
             continue
@@ -831,15 +873,23 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         la = lA - lF - marg(lA) - marg(lF)
         lb = lA - lG - marg(lA) - marg(lG)
         low = float(average_bound(vs, la[None, :], lb[None, :])[0])      # inf over λ of 1 − (average of χ on [0, λ])
-        low = float(_ldown(np.array([low]))[0])
-        if low >= 0:
-            continue
-        up = min(-math.expm1(low) * (1 + FLOAT_REL) + 1e-300, 1.0)
-        new_log10 = (low - math.log(up) - log_kl_hi) / math.log(10)        # compared in log space: 1 - tau_n may
-        if new_log10 > old_log10[i] + 1e-9:                                # be far below the float resolution
-            t_hi[i], lo_om[i] = up, low
-            routes[i] = ROUTE_CHI_SUP
-            reasons[i] = _CLUSTER_CHI_SUP.format(kl=M.kl_how)
+        lo_all[pos[i]] = float(_ldown(np.array([low]))[0])
+        # the witness (a lower end of eta_KL): R at the best grid tilt, and 1 - eta_chi2 = A(0)(1/w_a + 1/w_b)
+        lA_hi, lF_lo, lF_hi = lA + marg(lA), lF - marg(lF), lF + marg(lF)
+        lG_lo, lG_hi = lG - marg(lG), lG + marg(lG)
+        wit = float(witness_bound(vs, (lA_hi - lF_lo)[None, :], (lA_hi - lG_lo)[None, :], lF_lo[None, :],
+                                  lF_hi[None, :], lG_lo[None, :], lG_hi[None, :])[0])
+        chi0 = float(lA_hi[z]) + log_inv_w * (1 + 4 * u) + 8 * u
+        hi_all[pos[i]] = min(wit, chi0 + 2.0 ** -49 * (abs(chi0) + 1), 0.0)
+    apply(lo_all, hi_all, _CLUSTER_CHI_SUP.format(kl=M.kl_how))
+
+
+_CLUSTER_CHI_SUP_LATTICE = (_CHI_SUP_HOW + "; the likelihood ratios K(y|b)/K(y|a) are beta^k_y (k = {ks}), so the "
+                            "posterior depends on the type only through sum_y c_y k_y: sums over that one-dimensional law "
+                            "(its tilted n-fold convolution), boundary values with certified tails "
+                            "(derive.channels.tilt_lattice); the certified lower end of eta_KL (row field 'eta_kl_bracket') "
+                            "is D(QK||PK)/D(Q||P) at the best tilt of the grid, at least eta_chi2; rho_n = tau_n * "
+                            "eta_KL(prior, K) upper end ({kl}) by composition through theta")
 
 
 _CLUSTER_CHI_SUP_WINDOW = (_CHI_SUP_HOW + "; sums over the boundary types with log-concave tail bounds "

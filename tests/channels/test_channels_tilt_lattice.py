@@ -144,8 +144,8 @@ def test_brute_force_over_q_on_a_small_alphabet():
 
     rng = np.random.default_rng(1)
     best = max(-minimize(neg_ratio, rng.normal(size=len(P)) * sc, method="Nelder-Mead",
-                         options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 6000}).fun
-               for sc in (0.3, 1.0, 3.0) for _ in range(8))
+                         options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 3000}).fun
+               for sc in (0.5, 2.0) for _ in range(4))
     assert best <= -math.expm1(lo[0]) + 1e-12
     assert -math.expm1(hi[0]) - 1e-9 <= best
 

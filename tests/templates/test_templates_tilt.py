@@ -187,3 +187,39 @@ def test_bound_text_table_lists_the_eta_kl_bracket(capsys):
     lo, hi = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, [100])[0]["eta_kl_bracket"]["log10_one_minus_tau_n"]
     assert lo < hi < -6
     assert "eta_KL: log10(1 - tau_n) in" in out and f"[{lo:.4f}, {hi:.4f}]" in out
+
+
+def test_cluster_binary_three_symbols_on_a_lattice_every_n():
+    """Binary theta, three observation symbols whose likelihood ratios are 6^k (k = -1, 0, 1), prior (7/10, 3/10): the
+    posterior depends on the type only through one integer, so the eta_KL route (derive.channels.tilt_lattice)
+    certifies tau_n at every n up to 10,000, each row with its eta_KL bracket; the witness end is at least as good as
+    the chi2 value computed independently over all types (n = 150), and n = 10,000 is far above Doeblin."""
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    rows = ((Fraction(3, 5), Fraction(3, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(3, 10), Fraction(3, 5)))
+    ns = [150, 1000, 10000]
+    out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, ns)
+    for n, r in zip(ns, out):
+        assert r["route"] == cluster_mod.ROUTE_CHI_SUP and "tilt_lattice" in r["reason"], (n, r["route"])
+        lo, hi = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
+        assert lo < hi and hi - lo < 0.02
+        assert r["factor"] >= r["factor_fallback"]
+    chi2_om = out[0]["log10_factor_chi2"] + math.log10(out[0]["rho_n_chi2"])
+    assert out[0]["eta_kl_bracket"]["log10_one_minus_tau_n"][1] <= chi2_om + 1e-6 * (1 + abs(chi2_om))
+    assert out[-1]["log10_factor"] > -1100                       # Doeblin: about 10^-7781
+
+
+def test_cluster_binary_three_symbols_off_lattice_says_its_bracket():
+    """Likelihood ratios 1/5, 6, 1 (not powers of one number): the sums over every type certify the eta_KL route up to
+    the work budget, with brackets; a row beyond it keeps Doeblin and says so, and its bracket's lower end of tau_n
+    comes from a smaller n of the call (eta_KL increases with n)."""
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    rows = ((Fraction(1, 2), Fraction(1, 5), Fraction(3, 10)), (Fraction(1, 10), Fraction(3, 5), Fraction(3, 10)))
+    out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, [120, 5000])      # 7,381 types at n = 120
+    assert out[0]["route"] == cluster_mod.ROUTE_CHI_SUP
+    lo, hi = out[0]["eta_kl_bracket"]["log10_one_minus_tau_n"]
+    assert lo < hi and hi - lo < 0.05
+    far = out[1]
+    assert far["route"].startswith("fallback")
+    b = far["eta_kl_bracket"]
+    assert "increases with n" in b["how"] and b["tau_n"][0] == out[0]["eta_kl_bracket"]["tau_n"][0]
+    assert b["log10_one_minus_tau_n"][1] == hi and b["log10_one_minus_tau_n"][0] < hi

@@ -32,9 +32,9 @@ import sympy
 from sympy import Rational, S
 
 from derive.core.exprs import to_expr
-from derive.core.parameters import Domain
+from derive.core.parameters import Domain, Domains, as_domains
 from derive.core.quantities import INFO_CLASSES, H, I, h
-from derive.core.variables import RVSet
+from derive.core.variables import RVSet, fresh_symbol
 
 __all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
 
@@ -116,8 +116,10 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
     parts = lambda: [_enclose(a, domains, depth + 1) for a in expr.args]  # noqa: E731
     if expr.is_Rational:
         return expr, False, expr, False
-    if expr.is_number and not expr.free_symbols and not _has_info(expr):
-        return _OF_SIGN[_number_sign(expr)]  # sympy decides the sign of a constant exactly or by certified evaluation
+    if expr.is_number and not expr.atoms(sympy.Symbol) and not _has_info(expr):
+        # sympy decides the sign of a constant exactly or by certified evaluation; not with a bound index inside
+        # (a Sum), where sympy would read the index's own assumptions instead of its range
+        return _OF_SIGN[_number_sign(expr)]
     if isinstance(expr, sympy.Symbol):
         d = domains.get(expr)
         if d is None:
@@ -159,8 +161,11 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
         return _OF_SIGN["nonneg"]
     if isinstance(expr, (sympy.Max, sympy.Min)):
         return _iextreme(parts(), isinstance(expr, sympy.Max))
-    if isinstance(expr, sympy.Sum):  # an empty sum is 0, so only the weak sign carries over
-        s = sign_of(expr.function, domains, depth + 1)
+    if isinstance(expr, sympy.Sum):  # an empty sum is 0, so only the weak sign of the summand carries over
+        over = summand_over_range(expr, domains)
+        if over is None:
+            return _OF_SIGN["zero"]
+        s = sign_of(*over, depth + 1)
         return _OF_SIGN["nonneg" if s in ("pos", "nonneg", "zero") else "nonpos" if s in ("neg", "nonpos") else None]
     return _ANY
 
@@ -286,10 +291,29 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
         p = expr.args[0]
         return is_defined(p, domains) and is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
     if isinstance(expr, sympy.Sum):
-        bound = {lim[0] for lim in expr.limits}
-        return (all(is_defined(e, domains) for lim in expr.limits for e in lim[1:])
-                and all(s.is_integer for s in bound) and is_defined(expr.function, domains))
+        if not all(is_defined(e, domains) for lim in expr.limits for e in lim[1:]):
+            return False
+        over = summand_over_range(expr, domains)
+        return over is None or is_defined(*over)
     return False
+
+
+def summand_over_range(expr: sympy.Sum, domains) -> tuple[sympy.Expr, Domains] | None:
+    """The summand of ``sum(f, i, lo, hi)`` with each bound index replaced by a fresh integer that knows only its
+    range (``lo <= i <= hi`` for integer ends, else ``i = lo + s`` with ``s >= 0``), never the index symbol's own
+    assumptions or a parameter's domain under the same name; ``None`` for a provably empty range (the sum is 0).
+    Outer limits come first: an inner limit may use an outer index."""
+    f, doms, sub = expr.function, as_domains(domains), {}
+    for var, lo, hi in reversed(expr.limits):
+        lo, hi = lo.xreplace(sub), hi.xreplace(sub)
+        if lo.is_Integer and hi.is_Integer:
+            if hi < lo:
+                return None
+            sub[var] = fresh_symbol(str(var), integer=True)
+            doms = doms.extended({sub[var]: Domain(lo, hi, False, False, True)})
+        else:
+            sub[var] = lo + fresh_symbol("s", integer=True, nonnegative=True)
+    return f.xreplace(sub), doms
 
 
 def infinite_part(atom: sympy.Expr, domains) -> object | None:

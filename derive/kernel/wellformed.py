@@ -61,6 +61,11 @@ def _infinite(atom: H | I, domains: Mapping) -> str | None:
             "(I(X; X) = +oo, H(X | X) = -oo for a continuous X)")
 
 
+#: The assumptions a summation index may carry: an integer, or a non-negative integer over a range starting at a
+#: provably non-negative value (core's canonical index ``_k`` runs from 0).
+_PLAIN_INDEX = [sympy.Symbol("i", integer=True).assumptions0, sympy.Symbol("i", integer=True, nonnegative=True).assumptions0]
+
+
 def _sums(e: sympy.Basic, outer: dict, domains: Mapping, problems: list[str]) -> None:
     if isinstance(e, INFO_CLASSES):
         return
@@ -69,6 +74,12 @@ def _sums(e: sympy.Basic, outer: dict, domains: Mapping, problems: list[str]) ->
         for var, lo, hi in reversed(e.limits):  # sympy lists the innermost limit first
             lo_s, hi_s = lo.xreplace(local), hi.xreplace(local)
             where = f"sum over {var} from {show(lo)} to {show(hi)}"
+            if var in domains or not (var.assumptions0 == _PLAIN_INDEX[0] or (
+                    var.assumptions0 == _PLAIN_INDEX[1] and is_nonnegative(lo_s, domains))):
+                problems.append(f"the index {var} of the {where} must be a plain integer symbol, not a parameter and "
+                                "with no assumption of its own (its values are its range; sympy would read its "
+                                "assumptions instead)")
+                return
             if lo_s.is_integer is not True or hi_s.is_integer is not True:
                 problems.append(f"the limits of the {where} are not provably integers (declare their parameters "
                                 "`integer`)")

@@ -179,7 +179,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         return None  # a model of the equalities need not satisfy the hypotheses: no sound search
     slack = linear_form(claim.slack())
     eqs = [linear_form(e) for h in hyps.values() for e in h.equalities()]
-    items = _joint_items([slack] + eqs)
+    # the sides' variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still printed per side
+    items = _joint_items([slack, linear_form(claim.lhs), linear_form(claim.rhs)] + eqs)
     if items is None:
         return None
     rng = random.Random(seed)

@@ -48,7 +48,6 @@ from typing import Any, Sequence
 import numpy as np
 
 from derive.numeric.exact import Q, fraction_of_q, iv, iv_log, iv_lower, iv_upper, q_of, ulp_down, ulp_up
-from derive.kernel.chi2_envelope import pair_chi2_upper_bound
 
 __all__ = [
     "PairSup",
@@ -235,6 +234,8 @@ def pair_sup(a: Sequence[Fraction], b: Sequence[Fraction], t_float: float | None
         if gl > best:
             best, best_t, limit = gl, None, name
     # the upper end is the kernel's theorem (concave g below its tangents, clipped at TV and 1)
+    from derive.kernel.chi2_envelope import pair_chi2_upper_bound       # sympy: imported where it is used
+
     upper = max(pair_chi2_upper_bound(a, b, enough=threshold), best)
     return PairSup(i, j, best, upper, best_t, limit, tv, points)
 

@@ -48,7 +48,6 @@ from derive.channels.simplex import simplex_kl_upper_fast
 from derive.channels.tilt import binary_output_column, eta_kl_binary
 from derive.channels.tilt_multi import MAX_OUTPUTS, eta_kl_multi_rational
 from derive.errors import InvalidArgument
-from derive.kernel.coefficients import closed_form_eta_kl
 
 __all__ = [
     "CoefficientValue",
@@ -416,6 +415,8 @@ def _latex_fraction(v: Fraction) -> str:
 def _kernel_eta(K: Channel) -> Fraction:
     """The kernel's closed form of the input-free ``η_KL`` (:func:`derive.kernel.coefficients.closed_form_eta_kl`:
     ``(1 - 2δ)²``, ``1 - ε``, ``snr/(1 + snr)`` at the Gaussian input), exactly."""
+    from derive.kernel.coefficients import closed_form_eta_kl      # sympy: imported where it is used
+
     v = closed_form_eta_kl(K.to_spec()).value
     return Fraction(int(v.p), int(v.q))
 

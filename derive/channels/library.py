@@ -24,7 +24,6 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from derive.numeric.exact import check_size, float_near, to_fraction
-from derive.core.channel_matrix import named_channel_rows
 from derive.errors import InvalidArgument
 
 __all__ = [
@@ -77,6 +76,13 @@ def _sympy_number(v: Fraction | float) -> Any:
 
     f = v if isinstance(v, Fraction) else Fraction(v)  # a float is the binary rational it holds
     return sympy.Rational(f.numerator, f.denominator)
+
+
+def _named_rows(name: str, args: list) -> list:
+    """:func:`derive.core.channel_matrix.named_channel_rows` (imported on use: it loads sympy)."""
+    from derive.core.channel_matrix import named_channel_rows
+
+    return named_channel_rows(name, args)
 
 
 class Channel:
@@ -221,7 +227,7 @@ class BSC(FiniteChannel):
 
     def __init__(self, delta: Any) -> None:
         self.delta = _probability(delta, "the BSC crossover probability δ")
-        super().__init__(named_channel_rows("BSC", [self.delta]), "BSC")
+        super().__init__(_named_rows("BSC", [self.delta]), "BSC")
 
     def parameters(self) -> tuple[Any, ...]:
         return (self.delta,)
@@ -237,7 +243,7 @@ class BEC(FiniteChannel):
 
     def __init__(self, eps: Any) -> None:
         self.eps = _probability(eps, "the BEC erasure probability ε")
-        super().__init__(named_channel_rows("BEC", [self.eps]), "BEC")
+        super().__init__(_named_rows("BEC", [self.eps]), "BEC")
 
     def parameters(self) -> tuple[Any, ...]:
         return (self.eps,)
@@ -253,7 +259,7 @@ class Z(FiniteChannel):
 
     def __init__(self, p: Any) -> None:
         self.p = _probability(p, "the Z-channel flip probability p")
-        super().__init__(named_channel_rows("Z", [self.p]), "Z")
+        super().__init__(_named_rows("Z", [self.p]), "Z")
 
     def parameters(self) -> tuple[Any, ...]:
         return (self.p,)
@@ -273,7 +279,7 @@ class QSC(FiniteChannel):
             raise InvalidArgument(f"Expected an integer alphabet size 2 <= q <= {MAX_SIZE} for QSC but got {q!r}")
         self.q = int(qq)
         self.p = _probability(p, "the QSC error probability p")
-        super().__init__(named_channel_rows("QSC", [self.q, self.p]), "QSC")
+        super().__init__(_named_rows("QSC", [self.q, self.p]), "QSC")
 
     def parameters(self) -> tuple[Any, ...]:
         return (self.q, self.p)

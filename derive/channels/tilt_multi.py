@@ -66,7 +66,6 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
-import scipy.linalg
 
 from derive.channels.tilt import budget_clock
 from derive.numeric.exact import float_down, float_up
@@ -426,7 +425,9 @@ class _Problem:
         # X(δ) = Σ_{y<q} δ_y²/p̄_y + (Σ δ)²/p̄_q on δ' ∈ R^{q−1}
         Xm = np.diag(1 / self.pbar_f[:-1]) + 1 / self.pbar_f[-1]
         try:
-            vals, vecs = scipy.linalg.eigh(Xm, np.linalg.inv(self.Sigma_f))
+            from scipy.linalg import eigh               # imported on use (scipy's start-up cost)
+
+            vals, vecs = eigh(Xm, np.linalg.inv(self.Sigma_f))
         except (np.linalg.LinAlgError, ValueError):
             return 0.0
         d = vecs[:, int(np.argmax(vals))]
@@ -482,7 +483,9 @@ def _cone_bound(pr: _Problem, ws: list[tuple]) -> float:
     Af = np.array([[float(Ap[i][j].mid()) for j in range(k)] for i in range(k)])
     Bf = np.array([[float(Bp[i][j].mid()) for j in range(k)] for i in range(k)])
     try:
-        lam_max = float(scipy.linalg.eigh(Bf, Af, eigvals_only=True)[-1])
+        from scipy.linalg import eigh                   # imported on use (scipy's start-up cost)
+
+        lam_max = float(eigh(Bf, Af, eigvals_only=True)[-1])
     except (np.linalg.LinAlgError, ValueError):
         return entry
     if not math.isfinite(lam_max) or lam_max <= 0:

@@ -19,18 +19,19 @@
 * :mod:`derive.numeric.real` — numeric testing of parameter-only steps.
 """
 
-from derive.numeric.distributions import (
-    Distributions,
-    JointPMF,
-    Model,
-    binary_entropy,
-    binary_entropy_mp,
-    kl_divergence,
-    kl_divergence_mp,
-    total_variation,
-    total_variation_mp,
-)
-from derive.numeric.evaluate import evaluate, evaluate_statement
+import importlib as _importlib
+import sys as _sys
+import types as _types
+
+#: Public names and the submodule that owns each. They are imported on first use, so ``derive.numeric.exact`` (the
+#: channels' and bounds' exact numbers) loads without sympy (which ``evaluate`` needs); every name stays importable.
+_LAZY = {
+    **{name: "derive.numeric.distributions" for name in (
+        "Distributions", "JointPMF", "Model", "binary_entropy", "binary_entropy_mp", "kl_divergence",
+        "kl_divergence_mp", "total_variation", "total_variation_mp")},
+    "evaluate": "derive.numeric.evaluate",
+    "evaluate_statement": "derive.numeric.evaluate",
+}
 
 __all__ = [
     "JointPMF", "Distributions", "Model",
@@ -38,3 +39,21 @@ __all__ = [
     "total_variation", "total_variation_mp",
     "evaluate", "evaluate_statement",
 ]
+
+
+class _Package(_types.ModuleType):
+    """The package module: a name of :data:`_LAZY` always reads the function from its submodule (also after the
+    submodule ``derive.numeric.evaluate`` was imported, which binds the *module* to the package attribute
+    ``evaluate``: ``derive.numeric.evaluate`` is the function, as before)."""
+
+    def __getattribute__(self, name: str):
+        home = _LAZY.get(name)
+        if home is not None:
+            return getattr(_importlib.import_module(home), name)
+        return super().__getattribute__(name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(_LAZY))
+
+
+_sys.modules[__name__].__class__ = _Package

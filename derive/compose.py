@@ -20,7 +20,7 @@ from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
 from derive.errors import InvalidArgument
 from derive.kernel.check import check_proof
-from derive.provers.certificate_search import search_oracle
+from derive.provers.certificate_search import default_oracle
 from derive.kernel.signs import is_nonnegative
 
 __all__ = ["ComposedBound", "compose_bound", "compose_theorem"]
@@ -28,7 +28,8 @@ __all__ = ["ComposedBound", "compose_bound", "compose_theorem"]
 
 @dataclass
 class ComposedBound:
-    """The composed statement, the kernel's verdict on it, and how it compares to the theorem."""
+    """The composed statement, the kernel's verdict on it, and how it compares to the theorem. Both statuses are
+    the kernel's verdict on the whole proof (every step the theorem rests on), as in ``derive check``."""
 
     statement: Statement
     status: str
@@ -66,8 +67,9 @@ def _oriented(st: Statement, upper: bool) -> list[tuple[sympy.Expr, sympy.Expr]]
 
 
 def compose_bound(start: sympy.Expr, steps: dict[str, Statement], domains: dict, *, upper: bool,
-                  max_rounds: int = 50) -> tuple[sympy.Expr, list[str]]:
-    """Chain the steps' bounds into ``start``; return the bound and the step ids used."""
+                  max_rounds: int = 50, tidy: bool = True) -> tuple[sympy.Expr, list[str]]:
+    """Chain the steps' bounds into ``start``; return the bound (factored and collected with ``tidy``) and the step
+    ids used."""
     bound = start
     used: list[str] = []
     for _ in range(max_rounds):
@@ -91,6 +93,8 @@ def compose_bound(start: sympy.Expr, steps: dict[str, Statement], domains: dict,
                 break
         if not progressed:
             break
+    if not tidy:
+        return bound, used
     return sympy.factor(bound) if not has_information(bound) else _tidy(bound), used
 
 
@@ -125,16 +129,18 @@ def compose_theorem(proof) -> ComposedBound:
         else:
             statements[sid] = proof.get_step(sid).claim
     domains = proof.parameter_domains()
-    bound, used = compose_bound(th.lhs, statements, domains, upper=(th.rel == "<="))
-    composed = Statement(th.lhs, th.rel, bound)
-    original = proof.theorem
+    original, oracle = proof.theorem, default_oracle()  # the oracles of `derive check`
     with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
-        report_original = check_proof(proof, oracle=search_oracle)
-        try:
-            proof.theorem = type(original)(composed, tuple(original.from_steps), original.line, original.name)
-            report = check_proof(proof, oracle=search_oracle)
-        finally:
-            proof.theorem = original
-    status = report.theorem.status if report.theorem else "failed"
-    return ComposedBound(composed, status, th, report_original.theorem.status if report_original.theorem else None,
-                         used or list(original.from_steps))
+        report_original = check_proof(proof, oracle=oracle)
+        for tidy in (True, False):  # factoring may change a form the kernel matches ((1 - 2d)^(2k) -> (2d - 1)^(2k))
+            bound, used = compose_bound(th.lhs, statements, domains, upper=(th.rel == "<="), tidy=tidy)
+            composed = Statement(th.lhs, th.rel, bound)
+            try:
+                proof.theorem = type(original)(composed, tuple(original.from_steps), original.line, original.name)
+                report = check_proof(proof, oracle=oracle)
+            finally:
+                proof.theorem = original
+            if report.theorem is not None and report.theorem.status == "proved":
+                break
+    # the proof's status, not the theorem step's own: a valid combination of unproved steps is not proved
+    return ComposedBound(composed, report.status, th, report_original.status, used or list(original.from_steps))

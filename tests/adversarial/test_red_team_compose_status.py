@@ -30,7 +30,6 @@ from = ["s1"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="red team: compose calls a bound proved though its step is unproved")
 def test_compose_does_not_call_a_bound_from_an_unproved_step_proved(tmp_path, capsys):
     path = tmp_path / "red.toml"
     path.write_text(PROOF)

@@ -48,6 +48,10 @@ CASES = [
     ("cluster binary uniform:2 bsc:0.25", "cluster", ["--prior", "uniform:2", "--channel", "bsc:0.25"]),
     ("cluster binary [0.3,0.7] z:0.3", "cluster", ["--prior", "[0.3,0.7]", "--channel", "z:0.3"]),
     ("cluster binary [0.7,0.3] bsc:0.25", "cluster", ["--prior", "[0.7,0.3]", "--channel", "bsc:0.25"]),
+    ("cluster binary [0.7,0.3], 3 symbols on a lattice", "cluster",
+     ["--prior", "[0.7,0.3]", "--channel", "matrix:[[0.6,0.3,0.1],[0.1,0.3,0.6]]"]),
+    ("cluster binary [0.7,0.3], 3 symbols off a lattice", "cluster",
+     ["--prior", "[0.7,0.3]", "--channel", "matrix:[[0.5,0.2,0.3],[0.1,0.6,0.3]]"]),
     ("cluster ternary uniform:3 qsc:3:0.2", "cluster", ["--prior", "uniform:3", "--channel", "qsc:3:0.2"]),
     ("cluster ternary [0.2,0.3,0.5] qsc:3:0.2", "cluster", ["--prior", "[0.2,0.3,0.5]", "--channel", "qsc:3:0.2"]),
 ]
@@ -256,6 +260,11 @@ def _markdown(out: dict) -> str:
               + "; n where eta_KL = eta_chi2 is not certified: "
               + "; ".join(f"{r['case']}: {r['n_not_certified_equal'] or 'none'}" for r in out["rows"]
                           if r["case"].startswith("boolean")) + ").",
+              "* issue 14 item 1, binary theta with three or more observation symbols: rows of n = 1..10,000 on an eta_KL "
+              "route (tilt cover, averaged-chi2 bound over every type or, on a lattice of likelihood ratios, over the "
+              "one-dimensional sufficient statistic; the rest on Doeblin/Dobrushin with a bracket from a smaller n): "
+              + "; ".join(f"{r['case']}: {sum(v for k, v in r['routes'].items() if not k.startswith('fallback')):,}"
+                          for r in out["rows"] if "3 symbols" in r["case"]) + ".",
               f"* `derive check proofs/` under {TARGET_CHECK_S:g} s: "
               f"**{'met' if out['check_s'] < TARGET_CHECK_S else 'not met'}**.", "",
               f"Platform: {out['platform']}, Python {out['python']}, {out['cpus']} CPUs; other engineers' jobs were "

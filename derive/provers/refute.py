@@ -200,8 +200,6 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
 
         # screened in integers (ranks are integers; the forms scaled by a positive common denominator)
         single = all(m & (m - 1) == 0 for m in assign.values())
-        if any(_integer_value(q, assign, single) != 0 for q in eqs_int):
-            continue
         v = _integer_value(slack_int, assign, single)
         copies = 1
         if v >= 0 and not claim.is_equality and v - slack_int[0] < 0 <= slack_int[0]:
@@ -213,7 +211,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 return copies * gf2_rank([assign[m] for m in members])
 
             v = slack_int[0] + copies * (v - slack_int[0])
-        if v < 0 or (claim.is_equality and v != 0):
+        if (v < 0 or (claim.is_equality and v != 0)) and all(_integer_value(q, assign, single) == 0 for q in eqs_int):
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
                 continue

@@ -629,7 +629,8 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
-    Order: a short exact (GF(2)) counterexample search, the structured LP, a longer GF(2) search, the full
+    Order: a short exact (GF(2)) counterexample search, (Markov chains) the LP over the claim's own variables,
+    the structured LP, a longer GF(2) search, the full
     elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
     hyps = hypotheses or {}
@@ -637,10 +638,6 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         is_identity = not linear_form(claim.slack()).terms
     except InvalidArgument:
         is_identity = False
-    if not is_identity:
-        fast = _prove_on_claim_variables(claim, hyps, domains or {}, max_variables, max_full_variables, timeout)
-        if fast is not None:
-            return fast
     from derive.provers.refute import is_certified, search_counterexample as search
 
     false_message = "a concrete distribution satisfying the hypotheses violates the claim"
@@ -648,6 +645,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         cex = search(claim, hyps, seed=seed, tries=0, pmf=False)
         if is_certified(cex):  # only a certified violation makes a claim false
             return ShannonResult("false", counterexample=cex, message=false_message)
+    if not is_identity:
+        fast = _prove_on_claim_variables(claim, hyps, domains or {}, max_variables, max_full_variables, timeout)
+        if fast is not None:
+            return fast
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                      max_full_variables=0, max_generated_variables=0, timeout=timeout)
     if quick.status in ("proved", "false", "unsupported"):

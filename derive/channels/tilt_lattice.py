@@ -19,7 +19,7 @@ values that matter, ``k ≈ log(w_a/w_b)/log β``) ``μ_n`` is ``e^{−n C}`` sm
 ``q(k') = μ_1(k') β^{s k'}/Z`` (``Z = Σ μ_1(k') β^{s k'}``, ``s`` a float with ``E_q k' ≈ 0``, Chernoff's point):
 ``μ_n(k) = Z^n β^{−s k} q^{*n}(k)`` exactly for any ``s``, and ``q^{*n}`` is a probability vector whose bulk sits at the
 boundary. Each step ``p ← p * q`` is a sum of at most ``m`` (distinct ``k'``) products of positive numbers, followed
-by an exact scaling by a power of two and by dropping the end entries below ``2^-900`` of the largest.
+by an exact scaling by a power of two and by dropping the end entries below ``2^-200`` of the largest.
 
 **Margins (u = 2^-53).** ``q`` and ``log Z`` are rounded from 40-digit values (relative error ``<= 2u`` and
 ``<= 2u |log Z|``); a product of ``n`` factors each within ``2u`` and ``n`` rounded sums of ``m`` positive terms is
@@ -46,7 +46,7 @@ import numpy as np
 
 from derive.channels.tilt_binomial import GRID, WINDOW_NATS, window_bracket
 
-__all__ = ["LatticeMixture", "lattice_exponents", "lattice_bracket", "MAX_SPAN"]
+__all__ = ["LatticeMixture", "lattice_exponents", "lattice_bracket", "lattice_refinement", "MAX_SPAN", "REFINE_SPAN"]
 
 #: Largest ``k_max − k_min`` of the lattice (the law of ``k`` has ``n · span + 1`` values).
 MAX_SPAN = 64
@@ -57,7 +57,7 @@ _MAX_DEN = 64
 _U = 2.0 ** -53
 
 #: Entries of the convolution below this fraction of the largest are dropped (their mass is carried in ``M_n``).
-_DROP = 2.0 ** -900
+_DROP = 2.0 ** -200
 
 
 def _log_mp(x: Fraction) -> mpmath.mpf:
@@ -102,6 +102,52 @@ def lattice_exponents(Ka: Sequence[Fraction], Kb: Sequence[Fraction]) -> tuple[l
     if max(ks) - min(ks) > MAX_SPAN:
         return None
     return ks, ref, j
+
+
+#: Span k_max − k_min aimed at by :func:`lattice_refinement` (finer: tighter upper end, longer convolutions).
+REFINE_SPAN = 12
+
+
+def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
+                       span: int = REFINE_SPAN) -> tuple[list[Fraction], list[Fraction], Fraction] | None:
+    """A channel ``K'`` (rows ``K'_a``, ``K'_b``, exact) of which ``K`` is a garbling and whose likelihood ratios are
+    powers of one rational ``β > 1``; ``(K'_a, K'_b, β)``, or ``None`` when an entry is 0.
+
+    Each output ``y`` with ``β^d < ρ_y = K_b(y)/K_a(y) < β^{d+1}`` is split into two outputs with ratios ``β^{d+1}`` and
+    ``β^d``: masses ``x = K_a(y)(ρ_y − β^d)/(β^{d+1} − β^d)`` and ``K_a(y) − x`` under ``a`` (times the ratios under
+    ``b``), so merging the two gives back ``K(·|a)`` and ``K(·|b)`` exactly. Then ``Y^n`` is a function of ``Y'^n``, and
+    ``τ_n(K) <= τ_n(K')``: any ``U → Y^n → θ`` is a ``U → Y'^n → θ`` with ``I(U; Y'^n) = I(U; Y^n)``, and ``η_KL(P_X,
+    P_{θ|X}) = sup I(U; θ)/I(U; X)`` over such ``U``. ``β`` is a rational near ``e^{(max log ρ − min log ρ)/span}``."""
+    Ka, Kb = [Fraction(x) for x in Ka], [Fraction(x) for x in Kb]
+    if any(x <= 0 for x in Ka + Kb):
+        return None
+    logs = [math.log(b.numerator) - math.log(b.denominator) - math.log(a.numerator) + math.log(a.denominator)
+            for a, b in zip(Ka, Kb)]
+    width = max(logs) - min(logs)
+    if width <= 0:
+        return None
+    beta = Fraction(math.exp(width / span)).limit_denominator(64)
+    if beta <= 1:
+        beta = Fraction(65, 64)
+    lb = math.log(beta)
+    outa: list[Fraction] = []
+    outb: list[Fraction] = []
+    for a, b, lr in zip(Ka, Kb, logs):
+        rho = b / a
+        d = math.floor(lr / lb)
+        while beta ** d > rho:                         # exact: beta^d <= rho < beta^(d+1)
+            d -= 1
+        while beta ** (d + 1) <= rho:
+            d += 1
+        lo_r, hi_r = beta ** d, beta ** (d + 1)
+        if lo_r == rho:
+            outa.append(a)
+            outb.append(b)
+            continue
+        x = a * (rho - lo_r) / (hi_r - lo_r)
+        outa += [x, a - x]
+        outb += [x * hi_r, (a - x) * lo_r]
+    return outa, outb, beta
 
 
 class LatticeMixture:
@@ -201,7 +247,7 @@ def lattice_bracket(M: LatticeMixture, ns: Sequence[int], grid: np.ndarray = GRI
         e_prev = 1.01 * n * (2 * _U + (mq + 2) * _U) + 4 * _U
         new = np.convolve(p, qvec)
         off += int(taps[0])
-        if n % 8 == 0 or n in want:
+        if n % 8 == 0:
             top = float(new.max())
             if top < 2.0 ** -300:
                 e = math.frexp(top)[1]

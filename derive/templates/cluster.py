@@ -29,7 +29,7 @@ import numpy as np
 
 from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
-from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket
+from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket, lattice_refinement
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.exact import float_down, float_up
@@ -544,30 +544,27 @@ def cluster_rows(params: dict, ns) -> list[dict]:
 
 
 def _monotone_brackets(ns: np.ndarray, out: list[dict]) -> list[dict]:
-    """Rows without an η_KL bracket get one from a smaller n of the same call: τ_n = η_KL(law of X^n, X^n → θ)
-    increases with n (η_KL(P_X, P_{θ|X}) = sup I(U; θ)/I(U; X) over U → X → θ [Polyanskiy & Wu]; a U → X^n → θ is a
-    U → X^{n+1} → θ with I(U; X^{n+1}) = I(U; X^n)), so the certified lower end of τ_{n0}, n0 <= n, is one of τ_n; the
-    upper end is the row's own (log10(1 − τ_n) >= log10 factor + log10 ρ_n)."""
-    have = sorted((int(ns[i]), i) for i, r in enumerate(out) if "eta_kl_bracket" in r)
-    if not have:
-        return out
-    for i, r in enumerate(out):
-        if "eta_kl_bracket" in r or r.get("log10_factor") is None or not r.get("rho_n"):
-            continue
+    """η_KL brackets sharpened (or, for rows without one, given) by a smaller n of the same call: τ_n = η_KL(law of
+    X^n, X^n → θ) increases with n (η_KL(P_X, P_{θ|X}) = sup I(U; θ)/I(U; X) over U → X → θ [Polyanskiy & Wu]; a
+    U → X^m → θ is a U → X^n → θ with I(U; X^n) = I(U; X^m) for m <= n), so a certified lower end of τ_m is one of τ_n.
+    A row without a bracket takes its upper end from its own route (log10(1 − τ_n) >= log10 factor + log10 ρ_n)."""
+    best = None                                   # (log10(1 - tau) upper end, tau lower end, n) over smaller n
+    for i in np.argsort(ns, kind="stable"):
+        r = out[i]
         n = int(ns[i])
-        below = [j for m, j in have if m <= n]
-        if not below:
-            continue
-        j = below[-1]
-        src = out[j]["eta_kl_bracket"]
-        lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - FLOAT_REL * (1 + abs(r["log10_factor"]))
-        r["eta_kl_bracket"] = {
-            "tau_n": [src["tau_n"][0], r["tau_n"]],
-            "log10_one_minus_tau_n": [lo10, src["log10_one_minus_tau_n"][1]],
-            "equal": False,
-            "how": (f"lower end: tau_n >= tau_{int(ns[j])} (eta_KL of the backward channel increases with n: a U -> X^m -> "
-                    f"theta is a U -> X^n -> theta with the same I(U; X), m <= n), its certified lower end; upper end: "
-                    f"the row's route")}
+        b = r.get("eta_kl_bracket")
+        if b is None and best is not None and r.get("log10_factor") is not None and r.get("rho_n"):
+            lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - FLOAT_REL * (1 + abs(r["log10_factor"]))
+            r["eta_kl_bracket"] = b = {
+                "tau_n": [best[1], r["tau_n"]], "log10_one_minus_tau_n": [lo10, best[0]], "equal": False,
+                "how": f"lower end: tau_n >= tau_{best[2]} (eta_KL of the backward channel increases with n), its "
+                       "certified lower end; upper end: the row's route"}
+        elif b is not None and best is not None and best[0] < b["log10_one_minus_tau_n"][1]:
+            b["log10_one_minus_tau_n"][1] = best[0]
+            b["tau_n"][0] = max(b["tau_n"][0], best[1])
+            b["how"] += f"; lower end sharpened by tau_n >= tau_{best[2]} (eta_KL of the backward channel increases with n)"
+        if b is not None and (best is None or b["log10_one_minus_tau_n"][1] < best[0]):
+            best = (b["log10_one_minus_tau_n"][1], b["tau_n"][0], n)
     return out
 
 
@@ -882,6 +879,64 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         chi0 = float(lA_hi[z]) + log_inv_w * (1 + 4 * u) + 8 * u
         hi_all[pos[i]] = min(wit, chi0 + 2.0 ** -49 * (abs(chi0) + 1), 0.0)
     apply(lo_all, hi_all, _CLUSTER_CHI_SUP.format(kl=M.kl_how))
+    # the rest: a refinement K' of the channel with likelihood ratios on a lattice (tau_n(K) <= tau_n(K')), every n
+    rest = [i for i in range(len(ns)) if routes[i] is None]
+    ref = lattice_refinement([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live]) if rest else None
+    if ref is None:
+        return
+    lat = LatticeMixture.of((M.prior[a], M.prior[b]), ref[0], ref[1])
+    if lat is None:
+        return
+    lo, _ = lattice_bracket(lat, ns[rest])
+    # the other end: a garbling (the two-output channel of the best threshold on the likelihood ratio) has a smaller
+    # tau_n, so the certified lower end of its eta_KL (chi_sup_bracket's witness) is one of tau_n(K)
+    ka, kb = _best_binary_merge([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
+    mix = BinomialMixture((M.prior[a], M.prior[b]), ka, kb)
+    hi = np.zeros(len(rest))
+    if not (mix.degenerate or mix.deterministic):
+        sub = ns[rest]
+        hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())))[1]
+    for i, low, high in zip(rest, lo.tolist(), hi.tolist()):
+        if not (math.isfinite(low) and low < 0):
+            continue
+        up = min(-math.expm1(low) * (1 + FLOAT_REL) + 1e-300, 1.0)
+        if (low - math.log(up) - log_kl_hi) / math.log(10) > old_log10[i] + 1e-9:
+            t_hi[i], lo_om[i] = up, low
+            routes[i] = ROUTE_REFINED
+            reasons[i] = _CLUSTER_REFINED.format(beta=ref[2], ks=lat.ks, kl=M.kl_how)
+            if brackets is not None and high < 0:
+                brackets[i] = (low, high, "lower end: the certified lower end of eta_KL for the garbled channel that "
+                               f"merges the outputs into two by a threshold on the likelihood ratio (rows {ka}, {kb}; "
+                               "derive.channels.tilt_binomial.chi_sup_bracket's witness; a garbling has the smaller "
+                               "tau_n); upper end: eta_KL of the refined channel with lattice likelihood ratios")
+
+
+def _best_binary_merge(Ka: list[Fraction], Kb: list[Fraction]) -> tuple[tuple[Fraction, Fraction],
+                                                                        tuple[Fraction, Fraction]]:
+    """The two-output garbling of rows ``K_a``, ``K_b`` (positive) that merges the outputs below and above a threshold on
+    ``K_b/K_a`` with the largest Chernoff information ``−min_s log Σ a^{1−s} b^s`` (float, only a choice)."""
+    order = sorted(range(len(Ka)), key=lambda y: Kb[y] / Ka[y])
+    best, out = -1.0, None
+    for t in range(1, len(order)):
+        a = (sum(Ka[y] for y in order[:t]), sum(Ka[y] for y in order[t:]))
+        b = (sum(Kb[y] for y in order[:t]), sum(Kb[y] for y in order[t:]))
+        af, bf = np.array([float(x) for x in a]), np.array([float(x) for x in b])
+        s = np.linspace(0.005, 0.995, 199)[:, None]
+        c = -float(np.log((af ** (1 - s) * bf ** s).sum(axis=1)).min())
+        if c > best:
+            best, out = c, (a, b)
+    return out
+
+
+ROUTE_REFINED = "eta_KL <= that of a refined channel with lattice likelihood ratios (weighted-average bound)"
+
+
+_CLUSTER_REFINED = ("tau_n <= eta_KL of the backward channel of a refinement K' of the channel (each output split in two whose "
+                    "likelihood ratios are powers of beta = {beta}, k = {ks}; merging them gives K back, so the types of K "
+                    "are a function of those of K' and tau_n(K) <= tau_n(K'): derive.channels.tilt_lattice."
+                    "lattice_refinement), bounded by " + _CHI_SUP_HOW + " over the one-dimensional sufficient statistic of "
+                    "K' (derive.channels.tilt_lattice); not eta_KL of K itself: the row's 'eta_kl_bracket' gives the "
+                    "certified bracket; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through theta")
 
 
 _CLUSTER_CHI_SUP_LATTICE = (_CHI_SUP_HOW + "; the likelihood ratios K(y|b)/K(y|a) are beta^k_y (k = {ks}), so the "

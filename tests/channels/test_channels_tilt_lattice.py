@@ -88,7 +88,7 @@ def _oracle(prior, rows, n, dps):
 def test_lattice_detection_is_exact():
     assert tl.lattice_exponents(*ROWS) == ([-1, 0, 1], F(6), 1)
     Ka, Kb = _rows4()
-    ks, ref, j = tl.lattice_exponents(Ka, Kb)
+    assert tl.lattice_exponents(Ka, Kb) is not None              # the refined ratios are powers of one number
     assert ks == [-1, 1, 2, 0] and ref == 4 and j == 2             # beta = 2 = 4^(1/2)
     # ratios 1/4, 1, 5/2 are not powers of one number; a zero entry is not a lattice either
     assert tl.lattice_exponents((F(1, 2), F(1, 4), F(1, 4)), (F(1, 8), F(1, 4), F(5, 8))) is None
@@ -180,3 +180,28 @@ def test_many_n_agree_with_single_n():
         l1, h1 = tl.lattice_bracket(M, [n])
         assert abs(l1[0] - lo[n - 1]) <= 1e-9 * (1 + abs(lo[n - 1])) and abs(h1[0] - hi[n - 1]) <= 1e-9 * (1 + abs(hi[n - 1]))
     assert np.all(np.diff(lo) < 0)                                       # 1 - tau_n decreases in n
+
+
+def test_refinement_merges_back_and_bounds_eta_kl_from_above():
+    """lattice_refinement: every output of K is split in two with likelihood ratios beta^k (exact); merging the two gives K
+    back, so tau_n(K) <= tau_n(K'): the refined bracket's lower end of log(1 - tau_n) lies below the mpmath oracle of K."""
+    prior = (F(7, 10), F(3, 10))
+    rows = ((F(1, 2), F(1, 5), F(3, 10)), (F(1, 10), F(3, 5), F(3, 10)))      # ratios 1/5, 3, 1: not a lattice
+    Ka, Kb, beta = tl.lattice_refinement(*rows)
+    assert sum(Ka) == 1 and sum(Kb) == 1 and all(x > 0 for x in Ka + Kb)
+    assert tl.lattice_exponents(Ka, Kb) is not None              # the refined ratios are powers of one number
+    # merging consecutive pairs (each split output is followed by its partner; an output on the lattice stays whole)
+    i, y = 0, 0
+    while y < 3:
+        if Kb[i] / Ka[i] == rows[1][y] / rows[0][y]:
+            assert (Ka[i], Kb[i]) == (rows[0][y], rows[1][y])
+            i += 1
+        else:
+            assert (Ka[i] + Ka[i + 1], Kb[i] + Kb[i + 1]) == (rows[0][y], rows[1][y])
+            i += 2
+        y += 1
+    assert i == len(Ka)
+    lo, _ = tl.lattice_bracket(tl.LatticeMixture.of(prior, Ka, Kb), [4, 12])
+    for n, l in zip((4, 12), lo):
+        _, best = _oracle(prior, rows, n, dps=40)
+        assert l <= best + 1e-12

@@ -210,16 +210,29 @@ def test_cluster_binary_three_symbols_on_a_lattice_every_n():
 
 def test_cluster_binary_three_symbols_off_lattice_says_its_bracket():
     """Likelihood ratios 1/5, 6, 1 (not powers of one number): the sums over every type certify the eta_KL route up to
-    the work budget, with brackets; a row beyond it keeps Doeblin and says so, and its bracket's lower end of tau_n
-    comes from a smaller n of the call (eta_KL increases with n)."""
+    the work budget, with brackets; beyond it tau_n is bounded by a refinement of the channel with lattice likelihood
+    ratios (every n), the bracket's other end by a two-output garbling or a smaller n (eta_KL increases with n). At
+    n = 120 both routes run: the refinement's certified end lies below the all-types witness (tau_n(K') >= tau_n(K)),
+    and the garbling's lower end of eta_KL below the all-types upper end."""
+    from derive.channels import tilt_binomial as tb, tilt_lattice as tl
+    from derive.templates.common import _log_factorials
+
     prior = (Fraction(7, 10), Fraction(3, 10))
     rows = ((Fraction(1, 2), Fraction(1, 5), Fraction(3, 10)), (Fraction(1, 10), Fraction(3, 5), Fraction(3, 10)))
+    assert tl.lattice_exponents(*rows) is None
     out = cluster_mod.cluster_rows({"prior": prior, "rows": rows}, [120, 5000])      # 7,381 types at n = 120
     assert out[0]["route"] == cluster_mod.ROUTE_CHI_SUP
     lo, hi = out[0]["eta_kl_bracket"]["log10_one_minus_tau_n"]
     assert lo < hi and hi - lo < 0.05
     far = out[1]
-    assert far["route"].startswith("fallback")
-    b = far["eta_kl_bracket"]
-    assert "increases with n" in b["how"] and b["tau_n"][0] == out[0]["eta_kl_bracket"]["tau_n"][0]
-    assert b["log10_one_minus_tau_n"][1] == hi and b["log10_one_minus_tau_n"][0] < hi
+    assert far["route"] == cluster_mod.ROUTE_REFINED and far["factor"] > far["factor_fallback"]
+    b = far["eta_kl_bracket"]["log10_one_minus_tau_n"]
+    assert b[0] < b[1] <= hi
+    assert far["log10_factor"] > -400                               # Doeblin: about 10^-2385 at n = 5,000
+    Ka, Kb, beta = tl.lattice_refinement(*rows)
+    assert sum(Ka) == 1 and sum(Kb) == 1 and beta > 1
+    ref_lo, _ = tl.lattice_bracket(tl.LatticeMixture.of(prior, Ka, Kb), [120])
+    assert ref_lo[0] / math.log(10) <= hi
+    ka, kb = cluster_mod._best_binary_merge(list(rows[0]), list(rows[1]))
+    _, merge_hi = tb.chi_sup_bracket(tb.BinomialMixture(prior, ka, kb), [120], _log_factorials(120))
+    assert lo <= merge_hi[0] / math.log(10)

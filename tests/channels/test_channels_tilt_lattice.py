@@ -88,7 +88,7 @@ def _oracle(prior, rows, n, dps):
 def test_lattice_detection_is_exact():
     assert tl.lattice_exponents(*ROWS) == ([-1, 0, 1], F(6), 1)
     Ka, Kb = _rows4()
-    assert tl.lattice_exponents(Ka, Kb) is not None              # the refined ratios are powers of one number
+    ks, ref, j = tl.lattice_exponents(Ka, Kb)
     assert ks == [-1, 1, 2, 0] and ref == 4 and j == 2             # beta = 2 = 4^(1/2)
     # ratios 1/4, 1, 5/2 are not powers of one number; a zero entry is not a lattice either
     assert tl.lattice_exponents((F(1, 2), F(1, 4), F(1, 4)), (F(1, 8), F(1, 4), F(5, 8))) is None

@@ -21,6 +21,7 @@ psitip runs in its own venv (GPL: benchmark-only, never a dependency) with a tim
 family, larger n of that family are not run for psitip. derive's verdict is compared with psitip's.
 
     python benchmarks/shannon.py [--psitip-python PATH] [--nmin 4] [--nmax 16] [--repeat 3] [--psitip-timeout 60]
+    python benchmarks/shannon.py --render-log RUN.log [RERUN.log ...]   # tables from printed rows (later derive wins)
 
 Writes benchmarks/results/shannon.md and shannon.json. Make the anchor venv with
 ``../shared/tools/install-anchors.sh DIR`` (then PATH is DIR/venv/bin/python).
@@ -271,13 +272,15 @@ def main() -> None:
     ap.add_argument("--derive-timeout", type=float, default=120.0)
     ap.add_argument("--out", default="shannon", help="results/<OUT>.md and .json (default shannon)")
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated families (default: all)")
-    ap.add_argument("--render-log", metavar="FILE", help="only rebuild the tables from a run's printed JSON lines")
+    ap.add_argument("--render-log", metavar="FILE", nargs="+",
+                    help="only rebuild the tables from runs' printed JSON lines; a later file's derive columns replace "
+                         "an earlier one's for the same (n, case), its psitip columns only where it ran psitip")
+    ap.add_argument("--no-psitip", action="store_true", help="time derive only (e.g. to re-measure after a change)")
     args = ap.parse_args()
     if args.render_log:
-        rows = [json.loads(line) for line in Path(args.render_log).read_text().splitlines() if line.startswith("{")]
-        write_results(rows, args, args.out)
+        write_results(merge_logs(args.render_log), args, args.out)
         return
-    have_psitip = Path(args.psitip_python).exists()
+    have_psitip = Path(args.psitip_python).exists() and not args.no_psitip
     psitip_gave_up: set[str] = set()
     rows = []
     sizes = [int(k) for k in args.ns.split(",")] if args.ns else range(args.nmin, args.nmax + 1)
@@ -293,6 +296,32 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     write_results(rows, args, args.out)
+
+
+PSITIP_FIELDS = ("psitip_s", "psitip_wall_s", "psitip_status", "psitip_runs")
+
+
+def merge_logs(paths: list[str]) -> list[dict]:
+    """Rows of several runs' JSON lines by ``(n, case)`` in first-seen order: a later run's derive columns replace
+    the earlier ones; its psitip columns only where it ran psitip. Ratios and agreement are recomputed."""
+    rows: dict[tuple, dict] = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            if not line.startswith("{"):
+                continue
+            new = json.loads(line)
+            key = (new["n"], new["case"])
+            old = rows.get(key)
+            if old is not None and new["psitip_status"] == "not run":
+                new.update({k: old[k] for k in PSITIP_FIELDS})
+            rows[key] = new
+    for r in rows.values():
+        r["ratio"] = r["psitip_s"] / r["derive_s"] if r["psitip_s"] and r["derive_s"] else None
+        r["ratio_e2e"] = (r["psitip_wall_s"] / r["derive_cli_s"]
+                          if r["psitip_wall_s"] and r["derive_cli_s"] else None)
+        r["agree"] = ((r["psitip_status"] == "proved") == (r["derive_status"] == "proved")
+                      if r["psitip_status"] in ("proved", "not proved") else None)
+    return list(rows.values())
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:

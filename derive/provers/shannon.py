@@ -52,6 +52,9 @@ __all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle
 MAX_VARIABLES = 16
 #: Largest number for which the full elemental LP (2^n - 1 rows, ~n^2 2^(n-2) columns) is tried.
 MAX_FULL_VARIABLES = 12
+#: Up to this many variables the full LP (<= 1,800 columns) costs less than the dense GF(2) search (3,000 models,
+#: ~0.5 s at n = 7), so :func:`prove` runs that search only after the full LP fails.
+CHEAP_FULL_VARIABLES = 8
 
 
 @dataclass
@@ -386,12 +389,13 @@ def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: 
 def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,
                              *, domains: dict | None = None, max_variables: int = MAX_VARIABLES,
                              max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
-                             max_generated_variables: int | None = None) -> ShannonResult:
+                             max_generated_variables: int | None = None, structured_stages: bool = True) -> ShannonResult:
     """Decide ``claim`` from the elemental inequalities and the hypotheses' equalities.
 
     Stages: the structured LP; then the full elemental LP for ``n <= max_full_variables``, or, for
     ``n <= max_generated_variables`` (default ``max_variables``; 0: no such stage), the same LP by column
-    generation (:func:`derive.provers.elemental_lp.generate_columns`). Returns ``proved`` with a
+    generation (:func:`derive.provers.elemental_lp.generate_columns`); with ``structured_stages=False`` (the caller
+    ran them already) only the last. Returns ``proved`` with a
     kernel-checked certificate, ``not_shannon`` when the LP is infeasible (no counterexample search here: see
     :func:`prove`), ``unknown`` or ``unsupported``.
     """
@@ -414,7 +418,8 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
-                                           timeout=timeout, max_generated_variables=max_generated_variables)
+                                           timeout=timeout, max_generated_variables=max_generated_variables,
+                                           structured_stages=structured_stages)
                   for r in ("<=", ">=")]
         bad = next((h for h in halves if h.status != "proved"), None)
         if bad is not None:
@@ -487,7 +492,10 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
 
     # Markov chains: first the chain's own n - 2 equalities only (a much smaller LP: factorizations live there)
     stages = [("structured", lambda: structured(lambda: eq_terms), lambda: eq_terms)] if has_chains else []
-    stages.append(("structured", structured, all_terms))
+    if structured_stages:
+        stages.append(("structured", structured, all_terms))
+    else:
+        stages = []  # the caller has run them (prove: the quick pass); only the full / generated LP remains
     if n <= max_full_variables:
         stages.append(("elemental", lambda: elemental_arrays(n), all_terms))
     elif n <= max_generated_variables:
@@ -630,7 +638,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
     Order: a short exact (GF(2)) counterexample search, (Markov chains) the LP over the claim's own variables,
-    the structured LP, a longer GF(2) search, the full
+    the structured LP, a longer GF(2) search (above :data:`CHEAP_FULL_VARIABLES` variables), the full
     elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
     hyps = hypotheses or {}
@@ -653,12 +661,12 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
                                      max_full_variables=0, max_generated_variables=0, timeout=timeout)
     if quick.status in ("proved", "false", "unsupported"):
         return quick
-    if search_counterexample:
+    if search_counterexample and len(quick.variables) > CHEAP_FULL_VARIABLES:
         cex = search(claim, hyps, seed=seed, pmf=False)
         if is_certified(cex):
             return ShannonResult("false", counterexample=cex, variables=quick.variables, message=false_message)
     full = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
-                                    max_full_variables=max_full_variables, timeout=timeout)
+                                    max_full_variables=max_full_variables, timeout=timeout, structured_stages=False)
     if full.status == "not_shannon" and search_counterexample:  # random pmfs (Ingleton-type violations) last
         cex = search(claim, hyps, seed=seed)
         if is_certified(cex):

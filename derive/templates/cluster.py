@@ -572,7 +572,8 @@ def cluster(params: dict) -> dict:
     """θ_j ~ prior, each of n observations is θ_j through channel K: certified τ_n, ρ_n, factor; χ² values.
 
     The Doeblin/Dobrushin values in 30-digit interval arithmetic, then (binary θ) the tilt route as in
-    :func:`cluster_rows`; for a binary θ with two observation symbols and n <= :data:`ARB_CHECK_MAX_N`, also
+    :func:`cluster_rows`; for a binary θ with n <= :data:`ARB_CHECK_MAX_N` and at most :data:`ARB_CHECK_TYPES`
+    observation types, also
     ``arb_check``: the bracket of τ_n = η_KL from :func:`derive.channels.tilt.eta_kl_binary` on the exact rational
     law of the type (arb point evaluations, an independent route)."""
     n = params["n"]
@@ -586,7 +587,7 @@ def cluster(params: dict) -> dict:
     out.update(chi2)
     row = _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
     act = [t for t in range(len(prior)) if prior[t] > 0]
-    if len(act) == 2 and len(M.live) == 2 and n <= ARB_CHECK_MAX_N:
+    if len(act) == 2 and n <= ARB_CHECK_MAX_N and math.comb(n + len(M.live) - 1, len(M.live) - 1) <= ARB_CHECK_TYPES:
         row["arb_check"] = _arb_check(M, act, n)
     return row
 
@@ -599,16 +600,24 @@ ARB_CHECK_MAX_N = 100
 ARB_CHECK_BUDGET = 2.0
 
 
+#: ... and at most this many observation types (three or more symbols: n <= 30 for three).
+ARB_CHECK_TYPES = 500
+
+
 def _arb_check(M: _Model, act: list[int], n: int) -> dict:
     """``{"tau_n": [lo, hi], "how": ...}``: η_KL of the backward channel by the exact-rational tilt path."""
     from derive.channels.tilt import eta_kl_binary
 
     a, b = act
-    y0, y1 = M.live
-    ja = [M.prior[a] * math.comb(n, j) * M.rows[a][y0] ** j * M.rows[a][y1] ** (n - j) for j in range(n + 1)]
-    jb = [M.prior[b] * math.comb(n, j) * M.rows[b][y0] ** j * M.rows[b][y1] ** (n - j) for j in range(n + 1)]
+    ja, jb = [], []
+    for c in _compositions(n, len(M.live)).tolist():
+        mult = math.factorial(n)
+        for x in c:
+            mult //= math.factorial(x)
+        ja.append(M.prior[a] * mult * math.prod(M.rows[a][y] ** x for y, x in zip(M.live, c)))
+        jb.append(M.prior[b] * mult * math.prod(M.rows[b][y] ** x for y, x in zip(M.live, c)))
     P = [x + y for x, y in zip(ja, jb)]
-    keep = [j for j in range(n + 1) if P[j] > 0]
+    keep = [j for j in range(len(P)) if P[j] > 0]
     br = eta_kl_binary([jb[j] / P[j] for j in keep], [P[j] for j in keep], budget=ARB_CHECK_BUDGET)
     return {"tau_n": [float_down(br.lower), float_up(br.upper)],
             "how": f"derive.channels.tilt.eta_kl_binary on the exact law of the type ({br.route}; lower: "

@@ -236,3 +236,15 @@ def test_cluster_binary_three_symbols_off_lattice_says_its_bracket():
     ka, kb = cluster_mod._best_binary_merge(list(rows[0]), list(rows[1]))
     _, merge_hi = tb.chi_sup_bracket(tb.BinomialMixture(prior, ka, kb), [120], _log_factorials(120))
     assert lo <= merge_hi[0] / math.log(10)
+
+
+def test_cluster_three_symbols_arb_spot_check_agrees():
+    """One n, three observation symbols (on and off a lattice): the exact-rational arb tilt path on the law of the type
+    (independent of the float routes) meets the row's certified eta_KL bracket."""
+    prior = (Fraction(7, 10), Fraction(3, 10))
+    for rows in (((Fraction(3, 5), Fraction(3, 10), Fraction(1, 10)), (Fraction(1, 10), Fraction(3, 10), Fraction(3, 5))),
+                 ((Fraction(1, 2), Fraction(1, 5), Fraction(3, 10)), (Fraction(1, 10), Fraction(3, 5), Fraction(3, 10)))):
+        r = cluster_mod.cluster({"prior": prior, "rows": rows, "n": 12})
+        lo, hi = r["arb_check"]["tau_n"]
+        b_lo, b_hi = r["eta_kl_bracket"]["tau_n"]
+        assert lo <= hi and lo <= b_hi * (1 + 1e-12) and b_lo <= hi * (1 + 1e-12)

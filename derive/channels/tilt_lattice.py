@@ -19,7 +19,9 @@ values that matter, ``k ≈ log(w_a/w_b)/log β``) ``μ_n`` is ``e^{−n C}`` sm
 ``q(k') = μ_1(k') β^{s k'}/Z`` (``Z = Σ μ_1(k') β^{s k'}``, ``s`` a float with ``E_q k' ≈ 0``, Chernoff's point):
 ``μ_n(k) = Z^n β^{−s k} q^{*n}(k)`` exactly for any ``s``, and ``q^{*n}`` is a probability vector whose bulk sits at the
 boundary. Each step ``p ← p * q`` is a sum of at most ``m`` (distinct ``k'``) products of positive numbers, followed
-by an exact scaling by a power of two and by dropping the end entries below ``2^-200`` of the largest.
+by an exact scaling by a power of two and, every 8 steps, by dropping the end entries below ``2^-200`` of the
+largest; with taps ``q >= 2^-50`` (else no route) and the largest entry kept above ``2^-300``, no product leaves the
+normal float range.
 
 **Margins (u = 2^-53).** ``q`` and ``log Z`` are rounded from 40-digit values (relative error ``<= 2u`` and
 ``<= 2u |log Z|``); a product of ``n`` factors each within ``2u`` and ``n`` rounded sums of ``m`` positive terms is
@@ -55,6 +57,9 @@ MAX_SPAN = 64
 _MAX_DEN = 64
 
 _U = 2.0 ** -53
+
+#: Smallest tilted tap q(k') the recursion accepts (module docstring: no product leaves the normal float range).
+_MIN_TAP = 2.0 ** -50
 
 #: Entries of the convolution below this fraction of the largest are dropped (their mass is carried in ``M_n``).
 _DROP = 2.0 ** -200
@@ -152,7 +157,8 @@ def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
 
 class LatticeMixture:
     """θ ∈ {a, b} with weights ``w``, rows ``K_a``, ``K_b`` (exact, positive) whose likelihood ratios are ``β^{k_y}``.
-    Build with :meth:`of` (``None`` when the ratios are not on a lattice)."""
+    Build with :meth:`of` (``None`` when the ratios are not on a lattice, or a tilted tap is below
+    ``2^-50``)."""
 
     def __init__(self, w: Sequence[Fraction], Ka: Sequence[Fraction], Kb: Sequence[Fraction], ks: list[int],
                  ref: Fraction, j: int) -> None:
@@ -197,7 +203,10 @@ class LatticeMixture:
         if found is None:
             return None
         ks, ref, j = found
-        return cls(w, Ka, Kb, ks, ref, j)
+        M = cls(w, Ka, Kb, ks, ref, j)
+        # a tap below 2^-50 could drive products of kept entries (>= 2^-500 of the scale, 8 steps between trims)
+        # below the normal float range, where the relative error bound fails: no route then
+        return M if float(M.q.min()) >= _MIN_TAP else None
 
 
 def _lse(x: np.ndarray) -> float:

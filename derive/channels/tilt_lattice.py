@@ -18,7 +18,7 @@ gained; those models keep the sums over every type.)
 values that matter, ``k ≈ log(w_a/w_b)/log β``) ``μ_n`` is ``e^{−n C}`` small, so the recursion runs on the tilted law
 ``q(k') = μ_1(k') β^{s k'}/Z`` (``Z = Σ μ_1(k') β^{s k'}``, ``s`` a float with ``E_q k' ≈ 0``, Chernoff's point):
 ``μ_n(k) = Z^n β^{−s k} q^{*n}(k)`` exactly for any ``s``, and ``q^{*n}`` is a probability vector whose bulk sits at the
-boundary. Each step ``p ← p * q`` is a sum of at most ``m`` (distinct ``k'``) products of positive numbers, followed
+boundary. Each step ``p ← p * q`` is a sum of ``m = k_max − k_min + 1`` products of non-negative numbers, followed
 by an exact scaling by a power of two and, every 8 steps, by dropping the end entries below ``2^-200`` of the
 largest; with taps ``q >= 2^-50`` (else no route) and the largest entry kept above ``2^-300``, no product leaves the
 normal float range.

@@ -20,9 +20,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import networkx as nx
 import sympy
 
 from derive.core.exprs import to_expr
@@ -32,6 +31,9 @@ from derive.core.quantities import TV, H, I
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import CyclicProof, DuplicateStep, InvalidArgument, MissingPremise, UnknownRule, ProofWarning
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Step", "Theorem", "Proof", "ProofWarning", "UNITS", "WrittenOrder"]
 
@@ -261,8 +263,10 @@ class Proof:
     def parameter_domains(self) -> dict[sympy.Symbol, Domain]:
         return {p.symbol: p.domain for p in self.parameters.values()}
 
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> "nx.DiGraph":
         """Dependency graph: nodes are hypothesis ids, step ids and ``"theorem"``; edges premise → user."""
+        import networkx as nx  # here, not at import: `derive prove` builds a proof and needs no graph
+
         g = nx.DiGraph()
         for hid, hyp in self.hypotheses.items():
             g.add_node(hid, kind="hypothesis", label=str(hyp))
@@ -310,6 +314,8 @@ class Proof:
                                          step="theorem", line=self.theorem.line, file=self.file,
                                          suggestion=_closest(p, ids))
             self._check_variables(self.theorem.claim, where="the theorem", line=self.theorem.line)
+        import networkx as nx
+
         g = self.graph()
         try:
             cycle = nx.find_cycle(g)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import networkx as nx
 import sympy
 
 from derive.core.hypotheses import Assume, AssumeFamily, FunctionOf, Hypothesis, continuous_names
@@ -31,6 +30,9 @@ from derive.kernel.linear import Certificate, certificate_of_proposal, check_cer
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
 from derive.kernel.rules import RULES, copy_context, step_terms
 from derive.kernel.wellformed import problems_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["check_proof", "check_step", "check_proposal", "Report", "StepResult", "Oracle", "StepGuard"]
 
@@ -110,8 +112,10 @@ def _check_types(proof) -> None:
              proof.theorem.from_steps, "theorem")
 
 
-def _order(proof) -> tuple[list, nx.DiGraph]:
+def _order(proof) -> tuple[list, "nx.DiGraph"]:
     """The steps in a dependency order, and the dependency graph (premise -> step, hypotheses included)."""
+    import networkx as nx  # here, not at import: `derive prove` checks one proposal and needs no graph
+
     _check_types(proof)
     ids: dict[str, Any] = {}
     for s in proof.steps:
@@ -213,6 +217,8 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
     UnknownRule, MissingPremise, CyclicProof, DuplicateStep
         For structurally bad proofs (bad input, not bad mathematics).
     """
+    import networkx as nx
+
     order, graph = _order(proof)
     domains = _domains(proof)
     _check_discrete_only(proof, domains)

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import networkx as nx
-
 from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, MutuallyIndependent
 from derive.core.quantities import H, I
 from derive.core.variables import RVSet
@@ -81,6 +79,8 @@ def _markov(h: Markov, a: RVSet, b: RVSet, c: RVSet) -> bool:
     b_nodes = {k for k, link in enumerate(links) if not link.isdisjoint(b)}
     if a_nodes & b_nodes or a_nodes & cond_nodes or b_nodes & cond_nodes:
         return False
+    import networkx as nx  # here, not at import: only Markov chains need d-separation
+
     g = nx.DiGraph()
     g.add_nodes_from(range(len(links)))
     g.add_edges_from((k, k + 1) for k in range(len(links) - 1))

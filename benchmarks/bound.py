@@ -228,7 +228,9 @@ def _markdown(out: dict) -> str:
         if r.get("n_bracketed"):
             samples = "; ".join(f"n = {n}: [{a:.4f}, {b:.4f}]" for n, (a, b) in r["bracket_samples"].items())
             lines.append(f"* {r['case']}: {r['n_bracketed']:,} rows bracketed, widest "
-                         f"{r['max_bracket_width_log10']:.3f} (a factor {10 ** r['max_bracket_width_log10']:.3f})"
+                         f"{r['max_bracket_width_log10']:.3f} (a factor "
+                         + (f"{10 ** r['max_bracket_width_log10']:.3f})" if r['max_bracket_width_log10'] < 6 else
+                            f"10^{r['max_bracket_width_log10']:.1f})")
                          + (f"; {samples}" if samples else "") + (f"; {r['n_neither']:,} rows neither pinned nor "
                                                                   "bracketed" if r["n_neither"] else ""))
         elif not r["case"].startswith("boolean"):
@@ -262,7 +264,8 @@ def _markdown(out: dict) -> str:
                           if r["case"].startswith("boolean")) + ").",
               "* issue 14 item 1, binary theta with three or more observation symbols: rows of n = 1..10,000 on an eta_KL "
               "route (tilt cover, averaged-chi2 bound over every type or, on a lattice of likelihood ratios, over the "
-              "one-dimensional sufficient statistic; the rest on Doeblin/Dobrushin with a bracket from a smaller n): "
+              "one-dimensional sufficient statistic, or off a lattice on a refinement of the channel with lattice likelihood "
+              "ratios, whose brackets are wide: the other end from a two-output garbling or a smaller n): "
               + "; ".join(f"{r['case']}: {sum(v for k, v in r['routes'].items() if not k.startswith('fallback')):,}"
                           for r in out["rows"] if "3 symbols" in r["case"]) + ".",
               f"* `derive check proofs/` under {TARGET_CHECK_S:g} s: "

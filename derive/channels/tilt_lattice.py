@@ -210,7 +210,9 @@ class LatticeMixture:
 
 
 def _lse(x: np.ndarray) -> float:
-    """log Σ e^x (−inf for an empty or all −inf array)."""
+    """log Σ e^x as ``max + log Σ e^{x − max}`` (−inf for an empty or all −inf array): within ``u (2 |max| + len + 4)``
+    of exact for exact inputs (the sum of positive terms; not numpy's pairwise ``logaddexp`` reduction, whose error
+    grows with the number of terms times ``|max|``)."""
     if not len(x):
         return -math.inf
     top = float(np.max(x))

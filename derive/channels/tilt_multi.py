@@ -639,7 +639,7 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
 def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, slack: float, budget: float,
                   max_cells: int) -> MultiBracket | None:
     t0 = time.perf_counter()
-    c0 = budget_clock()                         # the budget counts CPU seconds of this process
+    c0 = budget_clock()                         # the budget counts CPU seconds of this thread
     F = np.asarray(F, dtype=float)
     P = np.asarray(P, dtype=float)
     keep = P > 0

@@ -129,7 +129,9 @@ def _row(template, params: dict, r: dict) -> dict:
     row = {"params": {k: _jsonable(v) for k, v in params.items() if k not in ("prior", "rows")}}
     for k, v in r.items():
         row[k] = _number_out(v)
-    if "bound" not in r:  # a template whose bound is not factor x I(M; X) computes its own (sparse-hypercube)
+    if "bound" not in r and row.get("factor") is None:  # no factor (rho_n = 0: the row's reason says why)
+        row["bound"], row["log10_bound"] = None, None
+    elif "bound" not in r:  # a template whose bound is not factor x I(M; X) computes its own (sparse-hypercube)
         from derive.templates.accuracy import times_information_down
 
         row["bound"] = times_information_down(row["factor"], info)

@@ -38,7 +38,7 @@ from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.exact import float_down, float_up
 from derive.templates.boolean_cluster import (ROUTE_ANALYTIC, ROUTE_COVER, ROUTE_FALLBACK, ROUTE_UPPER,
                                               TILT_ROW_BUDGET, TILT_SLACK, _boolean_chi2_many, _boolean_tilt)
-from derive.templates.common import (DPS, FLOAT_REL, MAX_CHI2_TYPES, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
+from derive.templates.common import (DEGENERATE_NOTE, DPS, FLOAT_REL, MAX_CHI2_TYPES, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
                                      _chi2_values, _chunks, _down, _hi, _iv, _iv_dps, _ldown, _lo, _log10,
                                      _log_binomial, _log_factorials, _map_blocks, _ragged, _row_chunks,
                                      _segment_logsumexp, _up, _window, iv, logsumexp)
@@ -166,7 +166,7 @@ def _cluster_certified(M: _Model, n: int, dobrushin: float | None = None) -> dic
     out = _cluster_certified_mp(M, n, dobrushin)
     factor = out["factor"]
     out.update({"tau_n": _up(out["tau_n"]), "rho_n": _up(out["rho_n"]),
-                "factor": math.inf if factor == mpmath.inf else _down(factor)})
+                "factor": None if factor is None else _down(factor)})
     return out
 
 
@@ -205,9 +205,12 @@ def _cluster_certified_mp(M: _Model, n: int, dobrushin: float | None = None) -> 
             how = _DOBRUSHIN_HOW
         rho_iv = iv.mpf(tau_hi) * _iv(M.kl_upper)
         rho_hi = _hi(rho_iv)
-        factor = _lo(iv.mpf(om_lo) / rho_iv) if rho_hi > 0 else mpmath.inf
+        if not rho_hi > 0:                                 # rho_n = 0: no factor (common.DEGENERATE_NOTE)
+            return {"tau_n": tau_hi, "rho_n": mpmath.mpf(0), "factor": None, "log10_factor": None, "certified": False,
+                    "reason": _cluster_reason(M, how) + "; " + DEGENERATE_NOTE}
+        factor = _lo(iv.mpf(om_lo) / rho_iv)
         return {"tau_n": tau_hi, "rho_n": rho_hi, "factor": factor,
-                "log10_factor": _log10(factor) if factor != mpmath.inf else None, "certified": True,
+                "log10_factor": _log10(factor), "certified": True,
                 "reason": _cluster_reason(M, how)}
 
 
@@ -246,6 +249,9 @@ def _cluster_chi2(M: _Model, n: int) -> dict:
         pa = post[[t for t in range(k) if mask >> t & 1]].sum(axis=0)
         dobrushin = max(dobrushin, float(pa.max() - pa.min()))
     act = [t for t in range(k) if M.prior[t] > 0]
+    if len(act) < 2:                              # theta a point mass: the backward channel is constant, eta = 0
+        return {"dobrushin_float": dobrushin, "tau_n_chi2": 0.0, "rho_n_chi2": 0.0, "factor_chi2": None,
+                "log10_factor_chi2": None, "chi2_note": _CHI2_NOTE + "; theta is a point mass: eta_chi2 = 0"}
     logL = np.full((len(act), len(act)), -np.inf)
     sign = np.ones((len(act), len(act)))
     for i, a in enumerate(act):
@@ -270,7 +276,7 @@ def _cluster_chi2(M: _Model, n: int) -> dict:
     tau_c = -math.expm1(log_om)
     rho_c = M.chi2_k * tau_c
     return {"dobrushin_float": dobrushin, "tau_n_chi2": tau_c, "rho_n_chi2": rho_c,
-            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else math.inf,
+            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else None,
             "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10) if rho_c > 0 else None,
             "chi2_note": _CHI2_NOTE + "; rho_n_chi2 = eta_chi2(prior, K) * tau_n_chi2 (composition)"}
 
@@ -504,8 +510,11 @@ def _cluster_chi2_many(M: _Model, ns: np.ndarray) -> tuple[list[dict], np.ndarra
     if ka == 2:
         a, b = act
         log_lam = logS[(a, b)] - logw[a] - logw[b]
-    elif ka < 2:
-        log_lam = np.full(len(ns_c), -np.inf)
+    elif ka < 2:                                  # theta a point mass: the backward channel is constant, eta = 0
+        for i in sel.tolist():
+            rows[i] = {"tau_n_chi2": 0.0, "rho_n_chi2": 0.0, "factor_chi2": None, "log10_factor_chi2": None,
+                       "chi2_note": _CHI2_NOTE + "; theta is a point mass: eta_chi2 = 0"}
+        return rows, dob
     else:
         logL = np.full((len(ns_c), ka, ka), -np.inf)
         sign = np.ones((ka, ka))
@@ -647,7 +656,7 @@ _CLUSTER_TILT = ("tau_n <= eta_KL(law of the type, type -> theta) from the certi
                  "composition through theta")
 
 
-_CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values (derive.channels.tilt, tilt_multi): current route "
+_CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values in the prior's support (derive.channels.tilt, tilt_multi): current route "
                        "kept")
 
 
@@ -983,7 +992,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
         return _cluster_tilt_multi(M, ns, out, act)
     if len(act) != 2:
         for r in out:
-            r["route"] = "current route (theta has more than four values)"
+            r["route"] = f"current route (theta has {len(act)} values)"
             r["reason"] = r["reason"] + "; " + _CLUSTER_NOT_BINARY
         return out
     if M.kl_upper > 0:
@@ -1062,7 +1071,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
                 brackets[i] = (lo_om[i], hi_log + 2.0 ** -50 * (abs(hi_log) + 1),
                                f"lower end: {br.lower_how}; upper end: the tilt cover over the types")
         old_log10 = np.array([r["log10_factor"] if r.get("log10_factor") is not None else
-                              (math.log10(r["factor"]) if r["factor"] > 0 else -math.inf) for r in out], dtype=float)
+                              (math.log10(r["factor"]) if (r["factor"] or 0) > 0 else -math.inf) for r in out], dtype=float)
         _chi_sup_rows(M, ns, a, b, old_log10, log_kl_hi, t_hi, lo_om, routes, reasons, brackets)
     idx = [i for i in range(len(ns)) if routes[i] is not None and routes[i] != ROUTE_FALLBACK and not math.isnan(t_hi[i])]
     if idx:

@@ -274,7 +274,7 @@ def _chi2_values(log_om: float, chi2_k: float, note: str) -> dict:
     tau_c = -math.expm1(log_om)
     rho_c = chi2_k * tau_c
     return {"tau_n_chi2": tau_c, "rho_n_chi2": rho_c,
-            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else math.inf,
+            "factor_chi2": math.exp(log_om) / rho_c if rho_c > 0 else None,           # rho = 0: no factor
             "log10_factor_chi2": (log_om - math.log(rho_c)) / math.log(10) if rho_c > 0 else None,
             "chi2_note": note}
 
@@ -286,6 +286,10 @@ def _lup(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
 
 def _ldown(v: np.ndarray, size: np.ndarray | float = 0.0) -> np.ndarray:
     return v - FLOAT_REL * (1 + np.abs(v) + size)
+
+
+DEGENERATE_NOTE = ("rho_n = 0 (the observations carry no information about theta, or theta is a point mass): "
+                   "I(M; X) = 0, so mem_n >= factor * I(M; X) holds with any factor and says nothing; no factor given")
 
 
 def _certified_rows(tau_hi: np.ndarray, log_om_lo: np.ndarray, log_rho_factor_hi: float, reasons) -> list[dict]:
@@ -302,8 +306,12 @@ def _certified_rows(tau_hi: np.ndarray, log_om_lo: np.ndarray, log_rho_factor_hi
     rows = []
     for i in range(len(tau_hi)):
         if tau_hi[i] <= 0 or not math.isfinite(log_rho_factor_hi):
-            f, l10 = math.inf, None
-        elif not np.isfinite(log_om_lo[i]):
+            # rho_n = 0: X tells the sample nothing (I(M; X) = 0), the bound mem_n >= factor * I(M; X) says nothing
+            rows.append({"tau_n": float(max(tau_hi[i], 0.0)), "rho_n": 0.0, "factor": None, "log10_factor": None,
+                         "certified": False, "reason": (reasons if isinstance(reasons, str) else reasons[i])
+                         + "; " + DEGENERATE_NOTE})
+            continue
+        if not np.isfinite(log_om_lo[i]):
             f, l10 = 0.0, None
         else:
             f, l10 = float(factor[i]), float(log_f[i] / math.log(10)) - FLOAT_REL * (1 + abs(log_f[i]))

@@ -29,7 +29,6 @@ def _strict(text: str) -> dict:
     return json.loads(text, parse_constant=refuse)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: bound cluster prints NaN/Infinity and certifies a NaN rho_n")
 @pytest.mark.parametrize("prior, channel", [("[0.5,0.5]", "bsc:0.5"), ("[1,0]", "bsc:0.1")])
 def test_degenerate_cluster_rows_are_json_and_not_certified_from_nan(capsys, prior, channel):
     code = main(["bound", "cluster", "--prior", prior, "--channel", channel, "--set", "n=3", "--json"])

@@ -294,6 +294,9 @@ def _plot(template, rows: list[dict], path: str) -> None:
     if "n" not in rows[0]["params"]:
         raise InvalidArgument("--plot draws the bound against n: give --set n=a..b")
     upper = any("upper" in r for r in rows)
+    if not any(r["bound"] and r["bound"] > 0 for r in rows) and not any(r.get("bound_chi2") for r in rows):
+        raise InvalidArgument("--plot: no row has a positive bound to draw on a log scale (e.g. rho_n = 0: the "
+                              "bound says nothing; see the rows' reasons)")
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     groups: dict[tuple, list] = {}
     for r in rows:

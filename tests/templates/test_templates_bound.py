@@ -358,3 +358,18 @@ def test_d_never_multiplies_the_bound():
     plain, with_d, with_info = run(), run("--set", "d=1000"), run("--set", "info=0.25")
     assert plain["bound"] == plain["factor"] == with_d["bound"]
     assert abs(with_info["bound"] - plain["factor"] / 4) <= 1e-12 * plain["factor"]
+
+
+def test_degenerate_cluster_rows_have_no_factor_and_plot_says_so(tmp_path, capsys):
+    """rho_n = 0 (theta a point mass): no factor, no bound, not certified, the reason says why; --plot refuses with a
+    clear message (exit 2) instead of an empty log-scale plot."""
+    from derive.templates import cluster as cluster_mod
+
+    F = Fraction
+    rows = cluster_mod.cluster_rows({"prior": (F(1), F(0)), "rows": ((F(9, 10), F(1, 10)), (F(1, 10), F(9, 10)))}, [1, 5])
+    for r in rows:
+        assert r["rho_n"] == 0.0 and r["factor"] is None and r["certified"] is False
+        assert "says nothing" in r["reason"] and r["tau_n_chi2"] == 0.0
+    code = main(["bound", "cluster", "--prior", "[1,0]", "--channel", "bsc:0.1", "--set", "n=1..3", "--plot",
+                 str(tmp_path / "b.png")])
+    assert code == 2 and "no row has a positive bound" in capsys.readouterr().err

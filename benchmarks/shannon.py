@@ -276,6 +276,7 @@ def main() -> None:
                     help="only rebuild the tables from runs' printed JSON lines; a later file's derive columns replace "
                          "an earlier one's for the same (n, case), its psitip columns only where it ran psitip")
     ap.add_argument("--no-psitip", action="store_true", help="time derive only (e.g. to re-measure after a change)")
+    ap.add_argument("--note", default="", help="a sentence added to the results' header (e.g. how runs were merged)")
     args = ap.parse_args()
     if args.render_log:
         write_results(merge_logs(args.render_log), args, args.out)
@@ -299,11 +300,12 @@ def main() -> None:
 
 
 PSITIP_FIELDS = ("psitip_s", "psitip_wall_s", "psitip_status", "psitip_runs")
+CLI_FIELDS = ("derive_cli_s", "derive_cli_status", "derive_cli_runs")
 
 
 def merge_logs(paths: list[str]) -> list[dict]:
     """Rows of several runs' JSON lines by ``(n, case)`` in first-seen order: a later run's derive columns replace
-    the earlier ones; its psitip columns only where it ran psitip. Ratios and agreement are recomputed."""
+    the earlier ones (its CLI columns only where it ran the CLI); its psitip columns only where it ran psitip. Ratios and agreement are recomputed."""
     rows: dict[tuple, dict] = {}
     for path in paths:
         for line in Path(path).read_text().splitlines():
@@ -314,6 +316,8 @@ def merge_logs(paths: list[str]) -> list[dict]:
             old = rows.get(key)
             if old is not None and new["psitip_status"] == "not run":
                 new.update({k: old[k] for k in PSITIP_FIELDS})
+            if old is not None and not new["derive_cli_runs"]:  # a run without the CLI keeps the earlier e2e
+                new.update({k: old[k] for k in CLI_FIELDS})
             rows[key] = new
     for r in rows.values():
         r["ratio"] = r["psitip_s"] / r["derive_s"] if r["psitip_s"] and r["derive_s"] else None
@@ -346,7 +350,8 @@ def write_results(rows: list[dict], args, out: str = "shannon") -> None:
              "wall time of a fresh process, `python -m derive.cli prove CLAIM --given ... --json` against psitip's "
              f"script (import, build, check). psitip timeout {args.psitip_timeout:g} s; after a timeout larger n of "
              "that family are skipped for psitip. Ratio = psitip / derive. psitip reports only true/false "
-             "(`not proved`); derive's `false` comes with a certified counterexample.", "",
+             "(`not proved`); derive's `false` comes with a certified counterexample."
+             + (f" {args.note}" if getattr(args, "note", "") else ""), "",
              "| n | case | expected | derive solve (s) | derive e2e (s) | derive verdict | psitip solve (s) | "
              "psitip e2e (s) | psitip verdict | solve ratio | e2e ratio | agree |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]

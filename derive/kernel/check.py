@@ -241,6 +241,8 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
         base = StepResult("theorem", "compose", FAILED, th.claim, premises=tuple(th.from_steps), line=th.line)
         theorem = _run(lambda: _check_theorem(proof, results, domains, oracle), guard("theorem"), base)
         needed = frozenset(th.from_steps).union(*[nx.ancestors(graph, sid) for sid in th.from_steps if sid in graph])
+        theorem = replace(theorem, depends_on_unproved=tuple(sorted(
+            a for a in needed if a in results and results[a].status not in (PROVED, ASSUMED))))
     uses_assume = any(isinstance(h, Assume) for hid, h in proof.hypotheses.items() if hid in needed)
     steps = tuple(results[s.id] for s in proof.steps)
     status = overall_status(steps, theorem, needed, uses_assume, strict)

@@ -94,8 +94,8 @@ def status_graph(proof, report=None, text: Callable[[object], str] = str) -> nx.
             status = res.status if res is not None else "unchecked"
             step = proof.get_step(node)
             lines = [f"{node}: {step.rule}", *_wrap(text(step.claim)), f"[{status}]"]
-            if res is not None and res.depends_on_unproved and status in ("proved", "assumed"):
-                lines.append("depends on unproved " + ", ".join(res.depends_on_unproved))
+        if node in results and results[node].depends_on_unproved and status in ("proved", "assumed"):
+            lines.append("depends on unproved " + ", ".join(results[node].depends_on_unproved))
         fill, border = STATUS_COLORS.get(status, STATUS_COLORS["unchecked"])
         g.nodes[node].update(status=status, label="\n".join(lines), fill=fill, color=border)
     for u, v, data in g.edges(data=True):

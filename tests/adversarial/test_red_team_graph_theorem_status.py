@@ -30,7 +30,6 @@ from = ["s1"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="red team: graph shows the theorem proved though it rests on an unproved step")
 def test_graph_does_not_show_a_theorem_on_an_unproved_step_as_proved(tmp_path, capsys):
     path = tmp_path / "red.toml"
     path.write_text(PROOF)

@@ -98,9 +98,10 @@ def _info_atoms(exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:
     """Information atoms and sums of information the expressions mention, without bound indices left free."""
     seen: list[sympy.Expr] = []
     for e in exprs:
+        bound = _bound_symbols(e)
         for node in sympy.preorder_traversal(e):
             if (isinstance(node, INFO_CLASSES) or (isinstance(node, sympy.Sum) and has_information(node))) \
-                    and node not in seen and not (node.free_symbols & _bound_symbols(e)):
+                    and node not in seen and not (bound and node.free_symbols & bound):
                 seen.append(node)
     return seen
 

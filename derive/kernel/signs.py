@@ -79,16 +79,16 @@ _OF_SIGN: dict[Sign, Interval] = {
 
 def _sign(iv: Interval) -> Sign:
     """The sign of every number in the interval."""
-    lo, lo_open, hi, hi_open = iv
-    if lo.is_finite and (lo > 0 or (lo == 0 and lo_open)):
+    lo, lo_open, hi, hi_open = iv  # ends are sympy rationals or infinities: their is_positive/is_zero are exact
+    if lo.is_finite and (lo.is_positive or (lo.is_zero and lo_open)):
         return "pos"
-    if hi.is_finite and (hi < 0 or (hi == 0 and hi_open)):
+    if hi.is_finite and (hi.is_negative or (hi.is_zero and hi_open)):
         return "neg"
-    if lo == 0 and hi == 0:
+    if lo.is_zero and hi.is_zero:
         return "zero"
-    if lo.is_finite and lo >= 0:
+    if lo.is_finite and lo.is_nonnegative:
         return "nonneg"
-    if hi.is_finite and hi <= 0:
+    if hi.is_finite and hi.is_nonpositive:
         return "nonpos"
     return None
 
@@ -102,7 +102,9 @@ def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
     iv = _bounds(expr, domains, depth)
     if _sign(iv) in ("pos", "neg", "zero"):
         return iv
-    iv = _meet(iv, _OF_SIGN[_univariate(expr, domains)])
+    univariate = _univariate(expr, domains)
+    if univariate is not None:
+        iv = _meet(iv, _OF_SIGN[univariate])
     if _sign(iv) is None and depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)) \
             and not expr.has(sympy.Sum):
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)

@@ -621,6 +621,12 @@ class CopyOf(Hypothesis):
     others: RVSet
     kind = "copy"
 
+    def __post_init__(self) -> None:
+        copies = [c for _, c in self.pairs]
+        if len(set(copies)) != len(copies) or not RVSet(*copies).isdisjoint(RVSet(self.over, self.others)):
+            raise InvalidArgument(f"a copy must be a new variable, distinct from the others and from the variables it "
+                                  f"is copied over: {', '.join(str(c) for c in copies)}")
+
     def equalities(self) -> list[sympy.Expr]:
         from itertools import combinations
 
@@ -651,8 +657,10 @@ class CopyOf(Hypothesis):
 def copy_lemma_extension(specs: tuple[CopySpec, ...], mentioned: RVSet) -> list[CopyOf]:
     """The copy hypotheses of ``specs``, applied in order to the variables ``mentioned`` by a step.
 
-    Step ``k`` copies each variable ``X`` of its ``copied`` set to ``CopyRV("X" + "'" * k)``; later steps may
-    copy over (or copy) earlier copies. ``others`` is every variable present so far outside ``over`` and the
+    Step ``k`` copies each variable ``X`` of its ``copied`` set to ``CopyRV("X" + "'" * k)``, with one more prime
+    while that name is taken: a copy must be a new variable (``A'`` copied at step 2 and ``A`` at step 3 would both
+    be ``A'''``, and the lemma's independence would then read ``H(A''') = 0``). Later steps may copy over (or
+    copy) earlier copies. ``others`` is every variable present so far outside ``over`` and the
     new copies (the lemma's ``B`` and ``C``).
 
     Raises
@@ -670,8 +678,13 @@ def copy_lemma_extension(specs: tuple[CopySpec, ...], mentioned: RVSet) -> list[
         if missing:
             raise InvalidArgument(f"copy step {k} ({spec}) names {', '.join(missing)}, which the step does not "
                                   "mention (or an earlier copy step did not create)")
-        pairs = tuple((item, CopyRV(f"{item}{chr(39) * k}")) for item in spec.copied.args)
+        pairs: list[tuple[object, CopyRV]] = []
+        for item in spec.copied.args:  # a copy is new: never a variable already there, nor another new copy
+            name = f"{item}{chr(39) * k}"
+            while CopyRV(name) in present.args or any(c.name == name for _, c in pairs):
+                name += chr(39)
+            pairs.append((item, CopyRV(name)))
         others = present - spec.over
-        out.append(CopyOf(pairs, spec.over, others))
+        out.append(CopyOf(tuple(pairs), spec.over, others))
         present = RVSet(present, *[c for _, c in pairs])
     return out

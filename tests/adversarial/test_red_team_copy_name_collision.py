@@ -31,7 +31,6 @@ certificate = { "copy[1][1]" = "1", "copy[2][1]" = "1", "copy[3][2]" = "-1" }
 """
 
 
-@pytest.mark.xfail(strict=True, reason="red team: copy of A' at step 2 and copy of A at step 3 are both A'''")
 def test_copy_steps_never_reuse_a_copy_name(tmp_path):
     path = tmp_path / "red.toml"
     path.write_text(PROOF)
@@ -42,3 +41,19 @@ def test_copy_steps_never_reuse_a_copy_name(tmp_path):
     assert report.steps[0].status != "proved"
     assert report.status != "proved"
 
+
+
+def test_copies_are_new_variables_whatever_the_names():
+    """The class fix: a copy step's copies get more primes while a name is taken, and a CopyOf whose copy is among
+    the variables it is independent of (or copied over) cannot be built at all."""
+    from derive.core.hypotheses import CopyOf, CopyRV, CopySpec, copy_lemma_extension
+    from derive.core.variables import RV, RVSet
+    from derive.errors import InvalidArgument
+
+    a = RV("A")
+    first = copy_lemma_extension((CopySpec(RVSet(a), RVSet()),), RVSet(a))[0].pairs[0][1]
+    steps = (CopySpec(RVSet(a), RVSet()), CopySpec(RVSet(first), RVSet()), CopySpec(RVSet(a), RVSet()))
+    made = [c for h in copy_lemma_extension(steps, RVSet(a)) for _, c in h.pairs]
+    assert len(set(made)) == 3 and all(c != a for c in made)
+    with pytest.raises(InvalidArgument):
+        CopyOf(((a, CopyRV("A'")),), RVSet(), RVSet(a, CopyRV("A'")))

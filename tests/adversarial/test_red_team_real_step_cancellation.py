@@ -35,7 +35,6 @@ def test_the_claim_is_an_identity_at_high_precision():
         assert abs(mpmath.mpf(10) ** 40 * (h(p) - h(1 - p))) < mpmath.mpf(10) ** -30
 
 
-@pytest.mark.xfail(strict=True, reason="red team: real step called false from 30-digit cancellation noise")
 def test_true_real_step_is_not_called_false(tmp_path):
     path = tmp_path / "red.toml"
     path.write_text(PROOF)

@@ -26,6 +26,7 @@ from typing import Iterable
 
 import mpmath
 import sympy
+from sympy import S
 
 from derive.core.parameters import Domain
 from derive.core.quantities import h
@@ -234,6 +235,21 @@ def _point_text(values: dict, free: list) -> str:
     return ", ".join(f"{s.name} = {values[s]}" for s in free) or "every point"
 
 
+def _assumed_domain(s: sympy.Symbol) -> Domain:
+    """The values a symbol that is no declared parameter may take, from its sympy assumptions (the Python API's
+    ``Symbol("z", positive=True)`` means z > 0: a counterexample at z = -867 would be no counterexample)."""
+    lo, lo_open, hi, hi_open = S.NegativeInfinity, True, S.Infinity, True
+    if s.is_positive:
+        lo = S.Zero
+    elif s.is_nonnegative:
+        lo, lo_open = S.Zero, False
+    if s.is_negative:
+        hi = S.Zero
+    elif s.is_nonpositive:
+        hi, hi_open = S.Zero, False
+    return Domain(lo, hi, lo_open, hi_open, bool(s.is_integer))
+
+
 def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: int = 0, dps: int = 30,
                         tol: float = 1e-20, *, equality: bool = False) -> dict | None:
     """A parameter assignment where ``slack < -tol`` (or ``|slack| > tol`` with ``equality``), or where
@@ -251,7 +267,7 @@ def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: in
     counter = [0]
     suspected = None
     with mpmath.workdps(dps):
-        for values in sample_parameter_values({s: domains.get(s, Domain()) for s in free}, n, seed):
+        for values in sample_parameter_values({s: domains.get(s) or _assumed_domain(s) for s in free}, n, seed):
             if counter[0] > MAX_TOTAL_SUM_TERMS:
                 break
             try:

@@ -40,3 +40,19 @@ def test_true_real_step_is_not_called_false(tmp_path):
     path.write_text(PROOF)
     step = check_file(path, vacuity=False).report.steps[0]
     assert step.status != "failed", step.message
+
+
+def test_an_api_symbol_is_sampled_where_its_assumptions_allow():
+    """A symbol that is no declared parameter takes the values its sympy assumptions allow: the counterexample to
+    ``z - 1 >= 0`` for a positive ``z`` lies in (0, 1), not at a negative z."""
+    import sympy
+    from fractions import Fraction
+
+    from derive.api import Proof, Statement
+    from derive.checking import check
+
+    z = sympy.Symbol("z", positive=True)
+    step = check(Proof("red_assumed").step("s", Statement(z - 1, ">=", sympy.Integer(0)), "real")).report.steps[0]
+    assert step.status == "failed"
+    value = Fraction(step.message.split("'z': '")[1].split("'")[0])
+    assert 0 < value < 1

@@ -492,13 +492,14 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
 
     # Markov chains: first the chain's own n - 2 equalities only (a much smaller LP: factorizations live there)
     stages = [("structured", lambda: structured(lambda: eq_terms), lambda: eq_terms)] if has_chains else []
-    if structured_stages and eq_terms:
-        # under hypotheses, first the basic inequalities between the claim's and the equalities' own sets (no
-        # variable-order sets): often the equalities nearly are the certificate (H(X1..Xn) >= Σ H(Xi) under mutual
-        # independence), and this LP is ~n^2 columns where the structured one has thousands at n = 12
-        own = _structured(n, set(target) | {m for _, v in eq_terms for m in v}, [])
-        stages.insert(0, ("own sets", lambda: own, lambda: eq_terms))
-        stages.append(("structured", structured, all_terms))
+    if structured_stages:
+        if eq_terms:
+            # under hypotheses, first the basic inequalities between the claim's and the equalities' own sets (no
+            # variable-order sets): often the equalities nearly are the certificate (H(X1..Xn) >= Σ H(Xi) under
+            # mutual independence), and this LP is ~n^2 columns where the structured one has thousands at n = 12
+            own = _structured(n, set(target) | {m for _, v in eq_terms for m in v}, [])
+            stages.insert(0, ("own sets", lambda: own, lambda: eq_terms))
+        stages.append(("structured", structured, all_terms))  # without hypotheses too: small certificates
     else:
         stages = []  # the caller has run them (prove: the quick pass); only the full / generated LP remains
     if n <= max_full_variables:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from derive.core.notation import written_order
-from derive.errors import DeriveError, InvalidArgument, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
+from derive.errors import DeriveError, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
 from derive.kernel import Report, check_proof, with_warnings
 from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps

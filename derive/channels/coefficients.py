@@ -33,7 +33,6 @@ arithmetic or rigorous interval enclosures (python-flint ``arb``), and floats ar
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Sequence

@@ -852,7 +852,7 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
                      + ("" if all(r.converged for r in results) else " (time budget reached)"))
         route = "tilt cover"
         if capped:
-            upper_how = f"eta_KL <= eta_TV(K on supp P) = max f - min f (Dobrushin; the tilt cover gave no better bound)"
+            upper_how = "eta_KL <= eta_TV(K on supp P) = max f - min f (Dobrushin; the tilt cover gave no better bound)"
             route = "Dobrushin"
     if lam is not None and not equal:
         lower_how = (f"witness: the tilt Q ~ P e^(lambda f) at lambda = {lam:.6g}: D(QK||PK)/D(Q||P) enclosed (arb balls or outward-rounded float64)"

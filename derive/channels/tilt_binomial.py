@@ -404,7 +404,6 @@ def window_bracket(grid: np.ndarray, w: Sequence[Fraction], al: np.ndarray, be: 
     (``−inf``: none; each is also capped by its complement ``w − Σ_window``); ``has_left``/``has_right``: whether any
     value lies left of ``L``/right of ``H``; ``fL >= f_j`` on ``j < L`` and ``fH <= f_j`` on ``j > H`` (in [0, 1])."""
     wa, wb = w
-    rows = len(al)
     al = np.where(valid, al, -np.inf)
     be = np.where(valid, be, -np.inf)
     lA = np.where(valid, lA, -np.inf)

@@ -836,7 +836,7 @@ def _report_section(lay: _Layout) -> str:
     if report.status != "proved":
         verdict = rf"\deriveflag{{{verdict}}}"
     strict = " (strict)" if report.strict else ""
-    out = [f"\\section*{{Kernel report}}",
+    out = ["\\section*{Kernel report}",
            f"Verdict of the \\texttt{{derive}} {latex_text(__version__)} kernel{strict}: \\textbf{{{verdict}}}."
            + (f" Labels: {names}." if names else ""),
            "\\begin{center}\\small",

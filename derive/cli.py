@@ -100,10 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except DeriveError as err:
         print(f"derive: {err}", file=sys.stderr)
-        return err.exit_code
+        return _json_error(args, str(err), err.exit_code)
     except RecursionError:
         print("derive: the input nests too deeply to process", file=sys.stderr)
-        return EXIT_INPUT
+        return _json_error(args, "the input nests too deeply to process", EXIT_INPUT)
     except KeyboardInterrupt:  # pragma: no cover
         return 130
     except BrokenPipeError:  # pragma: no cover - e.g. `derive eta ... | head`
@@ -115,13 +115,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:  # a path the user named cannot be read or written: bad input, not a bug
         where = f"{_clip(os.fsdecode(err.filename))}: " if err.filename is not None else ""
         print(f"derive: {where}{err.strerror or err}", file=sys.stderr)
-        return EXIT_INPUT
+        return _json_error(args, f"{where}{err.strerror or err}", EXIT_INPUT)
     except Exception as err:  # a bug in derive; on user input still exit 2 (bad input), never 3
         if os.environ.get("DERIVE_DEBUG"):
             traceback.print_exc()
-        print(f"derive: {_input_names(args)}internal error ({type(err).__name__}: {_clip(str(err))}); please report "
-              "it (DERIVE_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return EXIT_INTERNAL if args.command in _NO_INPUT_COMMANDS else EXIT_INPUT
+        text = (f"{_input_names(args)}internal error ({type(err).__name__}: {_clip(str(err))}); please report it "
+                "(DERIVE_DEBUG=1 shows the traceback)")
+        print(f"derive: {text}", file=sys.stderr)
+        return _json_error(args, text, EXIT_INTERNAL if args.command in _NO_INPUT_COMMANDS else EXIT_INPUT)
+
+
+def _json_error(args: argparse.Namespace, message: str, code: int) -> int:
+    """With ``--json``, the error as the one JSON object on stdout too (the message also goes to stderr); returns
+    ``code``."""
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps({"status": "error", "error": message, "exit_code": code}))
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

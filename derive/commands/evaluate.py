@@ -13,7 +13,8 @@ pmf table (format documented there; a ``derive verify --json`` counterexample's 
 Values are in bits unless ``--nats``. Without ``--dps`` the value is computed in float64; with it,
 with mpmath at D digits on the exact model (``"digits"`` holds the D-digit string).
 
-JSON: ``{"value": float, "units": "bits" | "nats"}`` (plus ``"digits"``, ``"dps"`` with ``--dps``);
+JSON: ``{"value": float, "units": "bits" | "nats"}`` (a statement: ``lhs``, ``rhs``, ``holds``, ``relation``,
+``certified: false`` — a numeric verdict within a tolerance, never a certified counterexample) (plus ``"digits"``, ``"dps"`` with ``--dps``);
 for a statement ``{"lhs", "rhs", "holds", "units"}``. Exit 0; 1 when a statement is false; 2 bad input.
 """
 
@@ -137,7 +138,9 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
         if dps is not None:
             tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
         holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
-        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units}
+        # decided numerically (float64, or mpmath with --dps) within a tolerance: never a certified verdict
+        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units,
+               "certified": False}
         if dps is not None:
             out.update({"lhs_digits": lhs["digits"], "rhs_digits": rhs["digits"], "dps": dps})
         return out
@@ -160,7 +163,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif "holds" in result:
         lhs = result.get("lhs_digits", repr(result["lhs"]))
         rhs = result.get("rhs_digits", repr(result["rhs"]))
-        print(f"{'true' if result['holds'] else 'FALSE'}: {lhs} {result['relation']} {rhs} ({result['units']})")
+        verdict = "true" if result["holds"] else "FALSE (numerically: not a certified counterexample)"
+        print(f"{verdict}: {lhs} {result['relation']} {rhs} ({result['units']})")
     else:
         print(f"{result.get('digits', repr(result['value']))} {result['units']}")
     return EXIT_OK if result.get("holds", True) else EXIT_NO

@@ -20,14 +20,17 @@ certified.
 
 from __future__ import annotations
 
-from derive.errors import Uncertifiable
-
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 import flint
-import sympy
+
+from derive.errors import Uncertifiable
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "certify", "entropy_from_counts",
            "arb_of", "ArbScalars", "enclosure_text"]
@@ -49,7 +52,8 @@ def arb_of(x: Any) -> "flint.arb":
         return flint.arb(flint.fmpz(x))
     if isinstance(x, Fraction):
         return flint.arb(flint.fmpq(x.numerator, x.denominator))
-    if isinstance(x, sympy.Rational):
+    sympy = sys.modules.get("sympy")  # not imported here: the exact-number paths (bounds, eta) run without sympy
+    if sympy is not None and isinstance(x, sympy.Rational):
         return flint.arb(flint.fmpq(int(x.p), int(x.q)))
     if isinstance(x, float):  # a binary float is an exact rational
         if x != x or x in (float("inf"), float("-inf")):
@@ -200,6 +204,8 @@ class ArbScalars:
         self.atom = atom
 
     def value(self, e: sympy.Expr) -> Any:
+        import sympy
+
         if e.is_Rational:
             return arb_of(e)
         if isinstance(e, sympy.Symbol):

@@ -25,6 +25,7 @@ from fractions import Fraction
 import flint
 
 from derive.errors import InvalidArgument
+from derive.numeric.certify import arb_of
 from derive.numeric.exact import float_down, float_lower, float_upper
 
 __all__ = ["accuracy_information", "pinsker_information", "times_information_down"]
@@ -32,8 +33,6 @@ __all__ = ["accuracy_information", "pinsker_information", "times_information_dow
 
 def _g_and_slope(q: Fraction, delta: Fraction) -> tuple:
     """(g(q), g'(q)) as arb balls, for 0 < q and q + delta < 1."""
-    from derive.numeric.certify import arb_of          # imported on use: derive.numeric.certify loads sympy
-
     qa, pa = arb_of(q), arb_of(q + delta)
     one = flint.arb(1)
     g = pa * (pa / qa).log() + (one - pa) * ((one - pa) / (one - qa)).log()
@@ -49,8 +48,6 @@ def accuracy_information(alpha: Fraction, bits: int = 40) -> tuple[float, float]
     InvalidArgument
         Unless 0 ≤ α < 1/2 (at α ≥ 1/2 accuracy forces nothing; the bound is 0 — pass ``info`` instead).
     """
-    from derive.numeric.certify import arb_of          # imported on use: derive.numeric.certify loads sympy
-
     alpha = Fraction(alpha)
     if not 0 <= alpha < Fraction(1, 2):
         raise InvalidArgument(f"Expected a classification error 0 <= alpha < 1/2 but got alpha={alpha}")

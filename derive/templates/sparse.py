@@ -20,6 +20,7 @@ from fractions import Fraction
 import flint
 
 from derive.errors import InvalidArgument, LimitExceeded
+from derive.numeric.certify import arb_of
 from derive.numeric.exact import float_lower, float_upper
 from derive.templates.accuracy import accuracy_information
 
@@ -48,8 +49,6 @@ def sparse_hypercube(params: dict) -> dict:
         raise LimitExceeded(f"n = {n} exceeds the sparse-hypercube limit {MAX_SPARSE_N} (its regime is n <= c log d)")
     if not (0 < nu < 1) or d < 1:
         raise InvalidArgument(f"Expected 0 < nu < 1 and d >= 1 but got nu={nu}, d={d}")
-    from derive.numeric.certify import arb_of          # imported on use: derive.numeric.certify loads sympy
-
     rho = sparse_rho(nu, n)
     old = flint.ctx.prec
     flint.ctx.prec = 128

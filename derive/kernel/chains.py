@@ -128,17 +128,18 @@ def _eta_candidates(ctx: StepContext, coeff: sympy.Expr, e: sympy.Expr, options:
     return out
 
 
-@register("sdpi_chain",
-          "U -> X[lo] -> ... -> X[hi], X[i] | X[i-1] ~ K for each link ⇒ I(U; X[j] | W) <= eta^(j - m) * "
-          "I(U; X[m] | W) for lo <= m <= j <= hi, eta >= eta_KL(K), eta >= 0 (U, W before the run)",
-          "Polyanskiy & Wu 2017 (SDPI), iterated along the chain by induction on its length",
-          needs="a Markov chain through the family (`U -> X[0] -> ... -> X[k]`) and a channel for each link "
-                "(`X[i] | X[i-1] ~ K for i in 1..k`)")
+@register("sdpi_chain")
 def mutual_info_le_power_contraction_of_markov_chain(ctx: StepContext) -> RuleOutcome:
     """SDPI iterated along a chain: ``I(U; X[j]) <= eta^(j - m)·I(U; X[m])`` for ``eta >= eta_KL(K)``, ``eta >= 0``.
 
     Induction on ``j - m``: each link ``U -> X[i-1] -> X[i]`` with ``X[i] | X[i-1] ~ K`` contracts by
     ``eta_KL(K) <= eta``, and products of the non-negative factors ``eta`` keep the inequalities.
+
+    Statement: U -> X[lo] -> ... -> X[hi], X[i] | X[i-1] ~ K for each link ⇒ I(U; X[j] | W) <= eta^(j - m) * I(U;
+        X[m] | W) for lo <= m <= j <= hi, eta >= eta_KL(K), eta >= 0 (U, W before the run)
+    Reference: Polyanskiy & Wu 2017 (SDPI), iterated along the chain by induction on its length
+    Needs: a Markov chain through the family (`U -> X[0] -> ... -> X[k]`) and a channel for each link (`X[i] |
+        X[i-1] ~ K for i in 1..k`)
     """
     u, out, inp, coeff, w = _parts(ctx)
     family, j, m = out.family, out.index, inp.index

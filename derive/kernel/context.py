@@ -75,13 +75,10 @@ class RuleOutcome:
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: proof-file ``name``, Python ``function``, statement and reference."""
+    """A registered rule: proof-file ``name`` and Python ``function`` (whose docstring states the rule)."""
 
     name: str
     function: Callable[[StepContext], RuleOutcome]
-    statement: str
-    reference: str
-    needs: str = ""
 
     @property
     def python_name(self) -> str:

@@ -37,11 +37,12 @@ __all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "
 RULES: dict[str, Rule] = {}
 
 
-def register(name: str, statement: str, reference: str, needs: str = "") -> Callable:
-    """Register ``function`` under the proof-file rule ``name``."""
+def register(name: str) -> Callable:
+    """Register ``function`` under the proof-file rule ``name``; its docstring states the rule (``Statement:``,
+    ``Reference:``, ``Needs:`` sections, read by ``derive rules``)."""
 
     def deco(fn: Callable[[StepContext], RuleOutcome]) -> Callable[[StepContext], RuleOutcome]:
-        RULES[name] = Rule(name, fn, statement, reference, needs)
+        RULES[name] = Rule(name, fn)
         return fn
 
     return deco
@@ -164,20 +165,25 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
     raise CertificateError(why, step=ctx.step_id, rule=ctx.rule, got=ctx.claim, suggestion=fix)
 
 
-@register("linear",
-          "claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0",
-          "Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate checking)")
+@register("linear")
 def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
-    """The claim is a non-negative combination of premises, information quantities and hypothesis equalities."""
+    """The claim is a non-negative combination of premises, information quantities and hypothesis equalities.
+
+    Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0
+    Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
+        checking)
+    """
     return _linear_outcome(ctx, unchecked_ok=False)
 
 
-@register("shannon",
-          "a Shannon-type (in)equality: a non-negative combination of elemental inequalities and hypothesis "
-          "equalities, with the certificate checked exactly",
-          "Yeung 1997, A framework for linear information inequalities (ITIP)")
+@register("shannon")
 def shannon_type_of_certificate(ctx: StepContext) -> RuleOutcome:
-    """Shannon-type step: checked from a certificate (in the file, or found by exact search); else unchecked."""
+    """Shannon-type step: checked from a certificate (in the file, or found by exact search); else unchecked.
+
+    Statement: a Shannon-type (in)equality: a non-negative combination of elemental inequalities and hypothesis
+        equalities, with the certificate checked exactly
+    Reference: Yeung 1997, A framework for linear information inequalities (ITIP)
+    """
     return _linear_outcome(ctx, unchecked_ok=True)
 
 
@@ -219,17 +225,18 @@ def copy_context(ctx: StepContext) -> StepContext:
                        {**ctx.premise_hypotheses, **added}, ctx.domains, ctx.units)
 
 
-@register("copy",
-          "for (A, B, C) there is C' with (A, C') ~ (A, C) and C' _|_ (B, C) | A (copy lemma); a Shannon-type "
-          "certificate over the variables and their copies proves a claim about the variables alone",
-          "Zhang & Yeung 1998, On characterization of entropy function via information inequalities; Dougherty, "
-          "Freiling & Zeger 2006, Six new non-Shannon information inequalities",
-          needs="args: copy = [\"C over A, B\", ...] (one or more copy steps, applied in order)")
+@register("copy")
 def claim_of_copy_lemma(ctx: StepContext) -> RuleOutcome:
     """Copy lemma: extend by fresh copies (:func:`copy_context`), then a checked linear certificate.
 
     Sound because the copies exist for *every* distribution of the original variables, and the claim,
     premises and hypotheses mention only original variables, whose joint law the extension keeps.
+
+    Statement: for (A, B, C) there is C' with (A, C') ~ (A, C) and C' _|_ (B, C) | A (copy lemma); a Shannon-type
+        certificate over the variables and their copies proves a claim about the variables alone
+    Reference: Zhang & Yeung 1998, On characterization of entropy function via information inequalities; Dougherty,
+        Freiling & Zeger 2006, Six new non-Shannon information inequalities
+    Needs: args: copy = ["C over A, B", ...] (one or more copy steps, applied in order)
     """
     return _linear_outcome(copy_context(ctx), unchecked_ok=True)
 
@@ -243,10 +250,14 @@ def _split_info(ctx: StepContext, expr: sympy.Expr, side: str) -> I:
     return expr
 
 
-@register("dpi", "A -> B -> C (given W) ⇒ I(A; C | W) <= I(A; B | W) and I(A; C | W) <= I(B; C | W)",
-          "Cover & Thomas, Elements of Information Theory, Thm 2.8.1", needs="a Markov chain or independence")
+@register("dpi")
 def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
-    """Data processing: ``I(A; C | W) <= I(A; B | W)`` when ``I(A; C | B, W) = 0``."""
+    """Data processing: ``I(A; C | W) <= I(A; B | W)`` when ``I(A; C | B, W) = 0``.
+
+    Statement: A -> B -> C (given W) ⇒ I(A; C | W) <= I(A; B | W) and I(A; C | W) <= I(B; C | W)
+    Reference: Cover & Thomas, Elements of Information Theory, Thm 2.8.1
+    Needs: a Markov chain or independence
+    """
     st = _as_le(ctx.claim)
     if st.rel != "<=":
         raise ctx.mismatch("data processing gives an inequality", "I(A; C | W) <= I(A; B | W)")
@@ -377,28 +388,33 @@ def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:
     return found is not None and _independence_covers(ctx, found[0], found[1], found[2], given)
 
 
-@register("sdpi", "U -> X -> Y, Y | X ~ K ⇒ I(U; Y) <= eta * I(U; X) for every eta >= eta_KL(K); eta is "
-          "checked against eta_TV(K) (exact Dobrushin, proved), the exact chi2-envelope bound for channels "
-          "with rational entries (proved), or a cited closed form (BSC, BEC, AWGN; assumed)",
-          "Polyanskiy & Wu 2017; Ahlswede & Gács 1976; Cohen, Kemperman & Zbăganu 1998",
-          needs="a channel hypothesis and a Markov chain")
+@register("sdpi")
 def mutual_info_le_contraction_of_channel(ctx: StepContext) -> RuleOutcome:
-    """Strong data processing: ``I(U; Y) <= η·I(U; X)`` for ``U - X - Y`` with ``Y | X ~ K``, ``η >= η_KL(K)``."""
+    """Strong data processing: ``I(U; Y) <= η·I(U; X)`` for ``U - X - Y`` with ``Y | X ~ K``, ``η >= η_KL(K)``.
+
+    Statement: U -> X -> Y, Y | X ~ K ⇒ I(U; Y) <= eta * I(U; X) for every eta >= eta_KL(K); eta is checked against
+        eta_TV(K) (exact Dobrushin, proved), the exact chi2-envelope bound for channels with rational entries
+        (proved), or a cited closed form (BSC, BEC, AWGN; assumed)
+    Reference: Polyanskiy & Wu 2017; Ahlswede & Gács 1976; Cohen, Kemperman & Zbăganu 1998
+    Needs: a channel hypothesis and a Markov chain
+    """
     return _sdpi_common(ctx, tensorized=False)
 
 
-@register("tensorization",
-          "U -> X[1..n] -> Y[1..n], Y[1..n] | X[1..n] ~ K (memoryless), X[1..n] mutually independent ⇒ "
-          "I(U; Y[1..n]) <= eta * I(U; X[1..n]) for eta >= any bound on the single-letter eta_KL(K) "
-          "(the same bounds as sdpi; never eta_TV of the product)",
-          "Polyanskiy & Wu 2017 (tensorization: eta_KL(P1 x P2, K1 x K2) = max_i eta_KL(P_i, K_i)); Witsenhausen 1975",
-          needs="a memoryless product channel, a product input (mutual independence) and a Markov chain")
+@register("tensorization")
 def mutual_info_le_contraction_of_product_channel(ctx: StepContext) -> RuleOutcome:
     """SDPI through ``K^{⊗n}`` with a product input: ``η_KL(⊗P_i, K^{⊗n}) = max_i η_KL(P_i, K) <= η_KL(K)``.
 
     The product input matters: with correlated inputs the single-letter coefficient can fail (BSC(1/4)
     twice, a correlated input: ratio 0.282 > (1 - 2/4)^2 = 0.25). Any valid bound on the input-free
     ``η_KL(K)`` serves, η_TV(K) included; η_TV of the product ``K^{⊗n}`` is larger and never used.
+
+    Statement: U -> X[1..n] -> Y[1..n], Y[1..n] | X[1..n] ~ K (memoryless), X[1..n] mutually independent ⇒ I(U;
+        Y[1..n]) <= eta * I(U; X[1..n]) for eta >= any bound on the single-letter eta_KL(K) (the same bounds as
+        sdpi; never eta_TV of the product)
+    Reference: Polyanskiy & Wu 2017 (tensorization: eta_KL(P1 x P2, K1 x K2) = max_i eta_KL(P_i, K_i)); Witsenhausen
+        1975
+    Needs: a memoryless product channel, a product input (mutual independence) and a Markov chain
     """
     return _sdpi_common(ctx, tensorized=True)
 
@@ -432,12 +448,14 @@ def _with_upper(expr: sympy.Expr, rng: FamilyRange, new_hi: sympy.Expr) -> sympy
     return rebuild(expr)
 
 
-@register("chain_rule",
-          "H(X_1..X_n | Z) = Σ_i H(X_i | X_1..X_{i-1}, Z) and I(Y; X_1..X_n | Z) = Σ_i I(Y; X_i | X_1..X_{i-1}, Z), "
-          "finite or over a family X[1..n]",
-          "Cover & Thomas, Thms 2.5.1 and 2.5.2")
+@register("chain_rule")
 def entropy_eq_sum_of_chain_rule(ctx: StepContext) -> RuleOutcome:
-    """Chain rule: an identity of joint entropies (finite), or a telescoping sum over a family."""
+    """Chain rule: an identity of joint entropies (finite), or a telescoping sum over a family.
+
+    Statement: H(X_1..X_n | Z) = Σ_i H(X_i | X_1..X_{i-1}, Z) and I(Y; X_1..X_n | Z) = Σ_i I(Y; X_i | X_1..X_{i-1},
+        Z), finite or over a family X[1..n]
+    Reference: Cover & Thomas, Thms 2.5.1 and 2.5.2
+    """
     st = ctx.claim
     if st.rel != "==":
         raise ctx.mismatch("the chain rule is an equality", "H(X[1..n] | Z) == sum(H(X[i] | X[1..i-1], Z), i, 1, n)")
@@ -529,22 +547,26 @@ def _additivity(ctx: StepContext, *, super_: bool) -> RuleOutcome:
     return RuleOutcome(PROVED, f"{family} members mutually independent given {cond or 'nothing'}")
 
 
-@register("superadditivity",
-          "X[1..n] mutually independent given P ⇒ I(M; X[1..n] | P) >= Σ_i I(M; X[i] | P)",
-          "Brown, Bun, Feldman, Smith & Talwar 2021 (superadditivity over independent samples); "
-          "Cover & Thomas, Ch. 2",
-          needs="mutual independence of the family given P")
+@register("superadditivity")
 def mutual_info_ge_sum_of_independent(ctx: StepContext) -> RuleOutcome:
-    """Superadditivity: ``I(M; X^n | P) >= Σ I(M; X_i | P)`` when the ``X_i`` are independent given ``P``."""
+    """Superadditivity: ``I(M; X^n | P) >= Σ I(M; X_i | P)`` when the ``X_i`` are independent given ``P``.
+
+    Statement: X[1..n] mutually independent given P ⇒ I(M; X[1..n] | P) >= Σ_i I(M; X[i] | P)
+    Reference: Brown, Bun, Feldman, Smith & Talwar 2021 (superadditivity over independent samples); Cover & Thomas,
+        Ch. 2
+    Needs: mutual independence of the family given P
+    """
     return _additivity(ctx, super_=True)
 
 
-@register("subadditivity",
-          "X[1..n] mutually independent given (M, W) ⇒ I(M; X[1..n] | W) <= Σ_i I(M; X[i] | W)",
-          "Cover & Thomas (memoryless channel capacity argument, Lemma 7.9.2)",
-          needs="mutual independence of the family given M")
+@register("subadditivity")
 def mutual_info_le_sum_of_conditionally_independent(ctx: StepContext) -> RuleOutcome:
-    """Subadditivity: ``I(M; X^n | W) <= Σ I(M; X_i | W)`` when the ``X_i`` are independent given ``(M, W)``."""
+    """Subadditivity: ``I(M; X^n | W) <= Σ I(M; X_i | W)`` when the ``X_i`` are independent given ``(M, W)``.
+
+    Statement: X[1..n] mutually independent given (M, W) ⇒ I(M; X[1..n] | W) <= Σ_i I(M; X[i] | W)
+    Reference: Cover & Thomas (memoryless channel capacity argument, Lemma 7.9.2)
+    Needs: mutual independence of the family given M
+    """
     return _additivity(ctx, super_=False)
 
 
@@ -560,12 +582,14 @@ def _h_units(p: sympy.Expr, units: str) -> sympy.Expr:
     return h(p) if units == "bits" else h(p) * sympy.log(2)
 
 
-@register("fano",
-          "P(Xhat(Y) != X) <= pe, |X| <= k ⇒ H(X | Y) <= h(pe) + pe * log(k - 1)  (0 <= pe <= 1 - 1/k)",
-          "Cover & Thomas, Thm 2.10.1 (Fano's inequality)",
-          needs="args: error = pe (error probability of an estimator of X from Y), alphabet = k")
+@register("fano")
 def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
-    """Fano: ``H(X | Y) <= h(pe) + pe·log(k - 1)``; the meaning of ``pe`` is an assumption listed in the report."""
+    """Fano: ``H(X | Y) <= h(pe) + pe·log(k - 1)``; the meaning of ``pe`` is an assumption listed in the report.
+
+    Statement: P(Xhat(Y) != X) <= pe, |X| <= k ⇒ H(X | Y) <= h(pe) + pe * log(k - 1)  (0 <= pe <= 1 - 1/k)
+    Reference: Cover & Thomas, Thm 2.10.1 (Fano's inequality)
+    Needs: args: error = pe (error probability of an estimator of X from Y), alphabet = k
+    """
     pe, k = ctx.args.get("error"), ctx.args.get("alphabet")
     if pe is None or k is None:
         raise ctx.side("Fano needs `error = \"pe\"` (the estimator's error probability) and `alphabet = \"k\"`")
@@ -591,10 +615,13 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
         f"taking at most {show(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
 
 
-@register("pinsker", "TV(P, Q) <= sqrt(D(P || Q) / 2) (D in nats; sqrt(D ln 2 / 2) in bits)",
-          "Tsybakov, Introduction to Nonparametric Estimation, Lemma 2.5")
+@register("pinsker")
 def tv_le_sqrt_of_pinsker(ctx: StepContext) -> RuleOutcome:
-    """Pinsker: ``TV(P,Q) <= c·sqrt(D(P||Q))`` for ``c >= sqrt(1/2)`` (nats), ``sqrt(ln 2 / 2)`` (bits)."""
+    """Pinsker: ``TV(P,Q) <= c·sqrt(D(P||Q))`` for ``c >= sqrt(1/2)`` (nats), ``sqrt(ln 2 / 2)`` (bits).
+
+    Statement: TV(P, Q) <= sqrt(D(P || Q) / 2) (D in nats; sqrt(D ln 2 / 2) in bits)
+    Reference: Tsybakov, Introduction to Nonparametric Estimation, Lemma 2.5
+    """
     st = _as_le(ctx.claim)
     k = S.Half if ctx.units == "nats" else sympy.log(2) / 2
     shape = "TV(P, Q) <= sqrt(D(P || Q) / 2)" + ("" if ctx.units == "nats" else " * sqrt(log(2))")
@@ -674,10 +701,14 @@ def _monotonicity(f: sympy.Expr, t: sympy.Symbol, domains) -> str | None:
     return None
 
 
-@register("monotone", "a <= b and f non-decreasing on a range holding a, b ⇒ f(a) <= f(b) (reversed if f is "
-                      "non-increasing)", "calculus", needs="args: function = \"f(t)\", variable = \"t\"")
+@register("monotone")
 def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
-    """Apply a monotone function to both sides of one premise; monotonicity is proved, not assumed."""
+    """Apply a monotone function to both sides of one premise; monotonicity is proved, not assumed.
+
+    Statement: a <= b and f non-decreasing on a range holding a, b ⇒ f(a) <= f(b) (reversed if f is non-increasing)
+    Reference: calculus
+    Needs: args: function = "f(t)", variable = "t"
+    """
     f, var = ctx.args.get("function"), ctx.args.get("variable", "t")
     if f is None:
         raise ctx.side("`monotone` needs `function = \"...\"` (an expression in the variable `t`)")
@@ -715,9 +746,13 @@ def apply_monotone_of_le(ctx: StepContext) -> RuleOutcome:
     raise ctx.mismatch(f"applying {show(f)} to [{pid}] gives a different statement", expected)
 
 
-@register("substitute", "L == R and S ⇒ S with L replaced by R (or R by L)", "equality of reals")
+@register("substitute")
 def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
-    """Replace equals by equals: one premise is an equality ``L == R``, another the statement rewritten."""
+    """Replace equals by equals: one premise is an equality ``L == R``, another the statement rewritten.
+
+    Statement: L == R and S ⇒ S with L replaced by R (or R by L)
+    Reference: equality of reals
+    """
     prem = ctx.statements()
     eqs = [(k, s) for k, s in prem.items() if s.is_equality]
     if not eqs:
@@ -737,10 +772,14 @@ def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
                     tried[0] if tried else "S[L := R]")
 
 
-@register("real", "an inequality between parameter expressions, proved by an exact sign certificate "
-                  "(else tested numerically, never proved)", "exact real arithmetic (Sturm sequences)")
+@register("real")
 def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
-    """Parameter-only inequality: ``proved`` only with an exact sign certificate; otherwise ``unchecked``."""
+    """Parameter-only inequality: ``proved`` only with an exact sign certificate; otherwise ``unchecked``.
+
+    Statement: an inequality between parameter expressions, proved by an exact sign certificate (else tested
+        numerically, never proved)
+    Reference: exact real arithmetic (Sturm sequences)
+    """
     c = ctx.claim
     if has_information(c.lhs) or has_information(c.rhs):
         raise ctx.mismatch("`real` is for statements about parameters only; use `linear` for information "

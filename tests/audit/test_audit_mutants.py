@@ -152,7 +152,7 @@ def _unsound_sdpi(ctx):
 
 @pytest.fixture
 def planted_bug(monkeypatch):
-    monkeypatch.setitem(RULES, "sdpi", Rule("sdpi", _unsound_sdpi, "planted", "none"))
+    monkeypatch.setitem(RULES, "sdpi", Rule("sdpi", _unsound_sdpi))
 
 
 def test_a_planted_kernel_bug_is_reported_as_a_survivor_with_a_counterexample(planted_bug):

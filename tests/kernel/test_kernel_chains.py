@@ -74,7 +74,9 @@ def _main(e, exponent=None, m=0, j=None):
 def test_rule_is_registered_with_its_python_name():
     rule = RULES["sdpi_chain"]
     assert rule.python_name == "mutual_info_le_power_contraction_of_markov_chain"
-    assert "eta^(j - m)" in rule.statement
+    from derive.commands.rules import rule_documentation
+
+    assert "eta^(j - m)" in rule_documentation(rule)["statement"]
 
 
 def test_bundled_proof_is_proved_with_the_cited_bsc_coefficient():

@@ -24,6 +24,7 @@ with X, Y independent has slack exactly 0) is never reported.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from fractions import Fraction
@@ -161,33 +162,43 @@ def _integer_value(form: tuple[int, list[tuple[int, tuple]]], assign: dict, sing
     return const + sum(c * gf2_rank([assign[m] for m in members]) for c, members in terms)
 
 
-def _side_values(claim: Statement, entropy) -> tuple[Fraction, Fraction]:
-    return _value(linear_form(claim.lhs), entropy), _value(linear_form(claim.rhs), entropy)
+def _side_forms(claim: Statement, slack: LinearForm) -> tuple[LinearForm, LinearForm]:
+    """The linear forms of both sides, the one with more terms derived from the other and ``slack``
+    (``lhs − rhs`` for ``>=``, else ``rhs − lhs``): expanding a long side costs as much as the slack did."""
+    sign = 1 if claim.rel == ">=" else -1  # slack = sign * (lhs - rhs)
+    if len(sympy.Add.make_args(claim.lhs)) <= len(sympy.Add.make_args(claim.rhs)):
+        lhs = linear_form(claim.lhs)
+        return lhs, (lhs - slack if sign == 1 else lhs + slack)
+    rhs = linear_form(claim.rhs)
+    return (rhs + slack if sign == 1 else rhs - slack), rhs
 
 
 def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
-                          tries: int = 3000, max_sources: int = 5, pmf: bool = True) -> dict[str, Any] | None:
+                          tries: int = 3000, max_sources: int = 5, pmf: bool = True,
+                          equalities: list[sympy.Expr] | None = None) -> dict[str, Any] | None:
     """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
     Only claims in bits with rational coefficients over entropies are searched, and only under hypotheses that
     mean exactly their equalities (:func:`hypotheses_are_their_equalities`). GF(2)-linear models first; then,
     with ``pmf`` and no hypotheses on at most 6 variables, random binary pmfs (slower: the prover runs them only
-    after its LPs fail).
+    after its LPs fail). ``equalities``: every hypothesis's ``equalities()`` in order, when the caller has them.
     """
     hyps = hypotheses or {}
     if not hypotheses_are_their_equalities(hyps):
         return None  # a model of the equalities need not satisfy the hypotheses: no sound search
     slack = linear_form(claim.slack())
-    eqs = [linear_form(e) for h in hyps.values() for e in h.equalities()]
-    # the sides' variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still printed per side
-    items = _joint_items([slack, linear_form(claim.lhs), linear_form(claim.rhs)] + eqs)
+    if equalities is None:
+        equalities = [e for h in hyps.values() for e in h.equalities()]
+    eqs = [linear_form(e) for e in equalities]
+    items = _joint_items([slack] + eqs)
     if items is None:
         return None
     rng = random.Random(seed)
     slack_int = _integer_form(slack)
     eqs_int = [_integer_form(q) for q in eqs]
     sparse = _sparse_models(items, rng)
-    for t in range(len(sparse) + tries):
+    screened = _screen_single_bit_models(items, sparse, slack_int, eqs_int, claim.is_equality)
+    for t in itertools.chain(screened, range(len(sparse), len(sparse) + tries)):
         if t < len(sparse):
             assign = sparse[t]
             k = max(1, max(assign.values()).bit_length())
@@ -215,11 +226,17 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
                 continue
-            lhs, rhs = _side_values(claim, entropy)
+            # the sides' own variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still
+            # printed per side (a variable only there is constant in the model)
+            lhs_form, rhs_form = _side_forms(claim, slack)
+            sides = _joint_items([lhs_form, rhs_form]) or []
+            assign = {**{it: 0 for it in sides}, **assign}
+            shown = sorted(assign, key=sympy.default_sort_key)
+            lhs, rhs = _value(lhs_form, entropy), _value(rhs_form, entropy)
             return {
                 "kind": "gf2-linear",
                 "sources": k,
-                "model": {str(it): _describe(assign[it]) for it in items},
+                "model": {str(it): _describe(assign[it]) for it in shown},
                 "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
                 **_certified_fields(cert),
                 "units": "bits",
@@ -231,6 +248,53 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if pmf and not hyps and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
+
+
+def _screen_single_bit_models(items: list, models: list[dict], slack: tuple[int, list], eqs: list[tuple[int, list]],
+                              equality: bool) -> list[int]:
+    """Indices (in order) of the models, each variable 0 or one source bit, on which the scaled slack may be
+    violated (negative, non-zero for an equality, or negative after copies when its constant is positive) while every
+    scaled equality vanishes, computed for all models at once with numpy: on such a model the rank of a set is the
+    number of distinct bits among its members, the popcount of their OR. A superset of the models the exact loop of
+    :func:`search_counterexample` accepts (it re-decides each). Every index when the integers could overflow."""
+    everything = list(range(len(models)))
+    terms = [members for _, ts in [slack, *eqs] for _, members in ts]
+    if not models or not terms or len(items) > 62:
+        return everything
+    index = {it: i for i, it in enumerate(items)}
+    masks = sorted({sum(1 << index[m] for m in members) for members in terms})
+    col = {m: j for j, m in enumerate(masks)}
+    bound = max(abs(c) for _, ts in [slack, *eqs] for c, _ in ts) * len(items) * len(masks) + abs(slack[0])
+    if bound >= 2 ** 62:
+        return everything
+    member = (np.array(masks, dtype=np.int64)[:, None] >> np.arange(len(items), dtype=np.int64)) & 1  # set × var
+    values = np.array([[a[it] for it in items] for a in models], dtype=np.int64)  # model × var: 0 or 2^k
+    ored = np.bitwise_or.reduce(values[:, None, :] * member[None, :, :], axis=2)  # model × set
+    ranks = _popcount(ored)
+
+    def coefficients(form: tuple[int, list]) -> np.ndarray:
+        out = np.zeros(len(masks), dtype=np.int64)
+        for c, members in form[1]:
+            out[col[sum(1 << index[m] for m in members)]] += c
+        return out
+
+    const = slack[0]
+    v = const + ranks @ coefficients(slack)
+    hit = (v < 0) | ((v != 0) if equality else ((v - const < 0) & (const >= 0)))
+    for q in eqs:
+        hit &= (q[0] + ranks @ coefficients(q)) == 0
+    return [int(t) for t in np.flatnonzero(hit)]
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """Set bits of each non-negative ``int64``."""
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(x).astype(np.int64)
+    out = np.zeros_like(x)
+    while np.any(x):
+        out += x & 1
+        x = x >> 1
+    return out
 
 
 def _sparse_models(items: list, rng: random.Random, draws: int = 24) -> list[dict]:

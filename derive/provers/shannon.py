@@ -354,14 +354,16 @@ def _items_of(forms: Iterable[LinearForm]) -> list:
     return sorted(seen, key=sympy.default_sort_key)
 
 
-def _proposal(cert: Certificate, hypotheses: dict[str, Hypothesis]) -> Proposal:
+def _proposal(cert: Certificate, hypotheses: dict[str, Hypothesis], own: dict | None = None) -> Proposal:
     """The certificate in the kernel's vocabulary without building the kernel's terms a second time: a hypothesis
     equality by its label (when the kernel's equality of that label is the same expression), every other term as
-    its expression (``>= 0`` / ``= 0``) for the kernel to vet."""
+    its expression (``>= 0`` / ``= 0``) for the kernel to vet. ``own``: the hypotheses' own equalities
+    (label ↦ expression, :func:`hypothesis_equalities` without sub-chains) when the caller has them."""
+    if own is None:
+        own = dict(hypothesis_equalities(hypotheses, subchains=False))
     if isinstance(cert, TwoSidedCertificate):
-        return Proposal(le=_proposal(cert.le, hypotheses), ge=_proposal(cert.ge, hypotheses),
+        return Proposal(le=_proposal(cert.le, hypotheses, own), ge=_proposal(cert.ge, hypotheses, own),
                         origin="found by the prover")
-    own = dict(hypothesis_equalities(hypotheses, subchains=False))
     labels, nonneg, zero = [], [], []
     for t, m in cert.multipliers:
         if m == 0:
@@ -375,11 +377,12 @@ def _proposal(cert: Certificate, hypotheses: dict[str, Hypothesis]) -> Proposal:
     return Proposal(tuple(labels), tuple(nonneg), tuple(zero), origin="found by the prover")
 
 
-def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate) -> Certificate:
+def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate,
+                  own: dict | None = None) -> Certificate:
     """The kernel admits every term (premise, hypothesis consequence, quantity >= 0) and checks the identity."""
     ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), dict(domains), "bits")
     try:
-        return check_proposal(ctx, _proposal(cert, hypotheses))
+        return check_proposal(ctx, _proposal(cert, hypotheses, own))
     except CertificateError:  # e.g. an equality the kernel only admits by its label: match terms by form
         from derive.provers.certificate_search import proposal_of_certificate
 
@@ -636,6 +639,54 @@ def _prove_on_claim_variables(claim: Statement, hyps: dict[str, Hypothesis], dom
                                  "every term re-admitted against the full hypotheses)")
 
 
+def _settle_by_equalities(claim: Statement, hyps: dict[str, Hypothesis], domains: dict, max_variables: int,
+                          equalities: list[tuple[str, sympy.Expr]]) -> ShannonResult | None:
+    """The claim from the hypotheses' own equalities and ``H(S) >= 0`` alone, without an LP
+    (:func:`derive.provers.reduction.settle_by_equalities`: the slack reduced exactly modulo the equalities, largest
+    sets first, leaves nothing or only non-negative joint entropies), re-checked by the kernel; ``None`` when the
+    reduction leaves a negative coefficient (the LPs decide then) or the kernel refuses. ``equalities``:
+    :func:`hypothesis_equalities` without sub-chains."""
+    from derive.provers.reduction import settle_by_equalities
+
+    t0 = time.monotonic()
+    try:
+        form = linear_form(claim.slack())
+        const = form.const
+        if not const.is_Rational or const < 0 or (claim.is_equality and const != 0):
+            return None
+        eq_forms = [linear_form(e) for _, e in equalities]
+        items = _items_of([form] + eq_forms)
+        if not equalities or len(items) > max_variables:
+            return None
+        space = _Space(items)
+        target = space.vector(form)
+        eq_vecs = [space.vector(f) for f in eq_forms]
+    except InvalidArgument:
+        return None
+    found = settle_by_equalities(target, eq_vecs, equality_claim=claim.is_equality)
+    if found is None:
+        return None
+    nu, rest = found
+    mults: list[tuple[Term, sympy.Expr]] = []
+    for j in sorted(nu):
+        label, e = equalities[j]
+        mults.append((zero_term(e, label, "hypothesis"), sympy.Rational(nu[j].numerator, nu[j].denominator)))
+    for m in sorted(rest):
+        expr = H(space.rvset(m))
+        mults.append((Term(_label(expr), linear_form(expr), "nonneg", "nonnegativity", expr),
+                      sympy.Rational(rest[m].numerator, rest[m].denominator)))
+    t1 = time.monotonic()
+    try:
+        checked = _kernel_check(claim, hyps, domains, Certificate(mults), dict(equalities))  # the kernel decides
+    except CertificateError:
+        return None
+    t2 = time.monotonic()
+    return ShannonResult("proved", checked, variables=tuple(items),
+                         timings={"reduction": t1 - t0, "kernel_check": t2 - t1},
+                         message="certificate from the hypotheses' equalities (the claim reduced exactly modulo "
+                                 "them; no LP)")
+
+
 def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, domains: dict | None = None,
           max_variables: int = MAX_VARIABLES, max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
           search_counterexample: bool = True, seed: int = 0, copy_steps: int = 0,
@@ -655,8 +706,13 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     from derive.provers.refute import is_certified, search_counterexample as search
 
     false_message = "a concrete distribution satisfying the hypotheses violates the claim"
+    own = hypothesis_equalities(hyps, subchains=False)
+    if own and not is_identity:  # exact reduction modulo the hypotheses' equalities: no LP, no search
+        settled = _settle_by_equalities(claim, hyps, domains or {}, max_variables, own)
+        if settled is not None:
+            return settled
     if search_counterexample and not is_identity:  # the sparse exact GF(2) models only: cheap next to the LPs
-        cex = search(claim, hyps, seed=seed, tries=0, pmf=False)
+        cex = search(claim, hyps, seed=seed, tries=0, pmf=False, equalities=[e for _, e in own])
         if is_certified(cex):  # only a certified violation makes a claim false
             return ShannonResult("false", counterexample=cex, message=false_message)
     if not is_identity:

@@ -32,12 +32,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.set_defaults(func=cmd_check)
 
 
+def _step_json(step) -> dict:
+    """One kernel step result as JSON: id, rule, status, message, and the optional fields that are set."""
+    out = {"id": step.id, "rule": step.rule, "status": step.status, "message": step.message}
+    optional = {"claim": step.claim, "premises": list(step.premises), "trusted": [str(t) for t in step.trusted],
+                "error": step.error, "expected": step.expected, "got": step.got, "suggestion": step.suggestion,
+                "line": step.line, "depends_on_unproved": list(step.depends_on_unproved)}
+    for key, value in optional.items():
+        if value is not None and value != [] and value != "":
+            out[key] = value if isinstance(value, (list, int)) else str(value)
+    return out
+
+
+def report_json(report) -> dict:
+    """The kernel's report as JSON (``derive check --json``), before the file-notation pass of :func:`_check_file`."""
+    rows = list(report.steps) + ([report.theorem] if report.theorem else [])
+    return {"file": report.file, "name": report.name, "status": report.status, "conclusion": report.conclusion,
+            "steps": [_step_json(s) for s in rows], "trusted": [str(t) for t in report.trusted],
+            "warnings": list(report.warnings)}
+
+
 def _check_file(path: Path, strict: bool, verify: int = 0, timeout: float | None = None) -> tuple[dict, Any]:
     from derive.checking import check_file
 
     checked = check_file(path, strict=strict, timeout=timeout)
     report, proof = checked.report, checked.proof
-    out = report.to_json()
+    out = report_json(report)
     out["file"] = str(path)
     rows = list(report.steps) + ([report.theorem] if report.theorem else [])
     for row, js in zip(rows, out["steps"]):

@@ -55,16 +55,6 @@ class StepResult:
     depends_on_unproved: tuple[str, ...] = ()
     certificate: Any = None
 
-    def to_json(self) -> dict:
-        out = {"id": self.id, "rule": self.rule, "status": self.status, "message": self.message}
-        optional = {"claim": self.claim, "premises": list(self.premises), "trusted": [str(t) for t in self.trusted],
-                    "error": self.error, "expected": self.expected, "got": self.got, "suggestion": self.suggestion,
-                    "line": self.line, "depends_on_unproved": list(self.depends_on_unproved)}
-        for key, value in optional.items():
-            if value is not None and value != [] and value != "":
-                out[key] = value if isinstance(value, (list, int)) else str(value)
-        return out
-
 
 @dataclass(frozen=True)
 class Report:
@@ -96,11 +86,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return self.status == PROVED
-
-    def to_json(self) -> dict:
-        return {"file": self.file, "name": self.name, "status": self.status, "conclusion": self.conclusion,
-                "steps": [s.to_json() for s in self.steps] + ([self.theorem.to_json()] if self.theorem else []),
-                "trusted": [str(t) for t in self.trusted], "warnings": list(self.warnings)}
 
 
 def overall_status(steps: tuple[StepResult, ...], theorem: StepResult | None, needed: frozenset[str],

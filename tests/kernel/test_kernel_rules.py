@@ -19,7 +19,10 @@ def test_every_contract_rule_is_registered():
                 "tensorization", "fano", "pinsker", "real", "monotone", "substitute"}
     assert contract <= set(RULES)
     for r in RULES.values():
-        assert r.function.__doc__ and r.statement and r.reference
+        from derive.commands.rules import rule_documentation
+
+        doc = rule_documentation(r)
+        assert doc["statement"] and doc["reference"]
 
 
 # ---------------------------------------------------------------- dpi

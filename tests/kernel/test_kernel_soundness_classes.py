@@ -333,7 +333,7 @@ def test_an_error_inside_a_rule_fails_that_step_only(monkeypatch):
         raise ZeroDivisionError("deliberate")
 
     monkeypatch.setitem(rules.RULES, "pinsker", rules.RULES["pinsker"].__class__(
-        "pinsker", explode, "x", "y"))
+        "pinsker", explode))
     report = check_proof(p, oracle=search_oracle)
     boom, fine = report.steps
     assert boom.status == "failed" and boom.error == "UncheckableStep" and "ZeroDivisionError" in boom.message

@@ -13,9 +13,13 @@ pmf table (format documented there; a ``derive verify --json`` counterexample's 
 Values are in bits unless ``--nats``. Without ``--dps`` the value is computed in float64; with it,
 with mpmath at D digits on the exact model (``"digits"`` holds the D-digit string).
 
-JSON: ``{"value": float, "units": "bits" | "nats"}`` (a statement: ``lhs``, ``rhs``, ``holds``, ``relation``,
-``certified: false`` — a numeric verdict within a tolerance, never a certified counterexample) (plus ``"digits"``, ``"dps"`` with ``--dps``);
-for a statement ``{"lhs", "rhs", "holds", "units"}``. Exit 0; 1 when a statement is false; 2 bad input.
+JSON: ``{"value": float, "units": "bits" | "nats" | null}`` (``null`` for an expression without information
+quantities; plus ``"digits"``, ``"dps"`` with ``--dps``). A statement:
+``lhs``, ``rhs``, ``holds``, ``relation``, ``units`` and ``certified``: ``true`` with ``slack_enclosure`` when interval
+arithmetic (arb) on the exact model decides the verdict (false: the slack's enclosure lies below 0; true: inside
+``[0, inf)``, an equality only when exact); else ``false`` with ``not_certified_because``, and ``holds`` is the
+float/mpmath verdict within a tolerance, never a certified counterexample. Exit 0; 1 when a statement is false;
+2 bad input.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import argparse
 import json
 import math
 import re
+from fractions import Fraction
+from typing import Any
 
 import mpmath
 
@@ -135,20 +141,63 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
         a, b = evaluate(parsed.lhs, model, **kw), evaluate(parsed.rhs, model, **kw)
         tol = 1e-12 * max(1.0, abs(float(a)) if math.isfinite(float(a)) else 1.0,
                           abs(float(b)) if math.isfinite(float(b)) else 1.0)
-        if dps is not None:
-            tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
-        holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
-        # decided numerically (float64, or mpmath with --dps) within a tolerance: never a certified verdict
-        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units,
-               "certified": False}
+        with mpmath.workdps(dps or 15):  # at the working precision: a tolerance added at 15 digits would round away
+            if dps is not None:
+                tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
+            holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
+        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units}
+        out.update(_certified_verdict(parsed, model, units))
         if dps is not None:
             out.update({"lhs_digits": lhs["digits"], "rhs_digits": rhs["digits"], "dps": dps})
         return out
+    from derive.core.quantities import has_information
+
     out = value(parsed)
-    out["units"] = units
+    out["units"] = units if has_information(parsed) else None  # a pure number has no units
     if dps is not None:
         out["dps"] = dps
     return out
+
+
+def _exact_marginals(model) -> Any:
+    """``names -> (numerators, denominator)`` of the model's exact joint pmf (``None`` if it is not exact)."""
+    joint = model.joint
+    if joint is not None and not joint.is_exact:
+        return None
+
+    def marginal(names: frozenset) -> tuple[list[int], int]:
+        if joint is None or not names <= set(joint.names):
+            raise ValueError("a variable is not in the model")
+        cells = [Fraction(x) for x in joint.marginal(sorted(names)).table.flat]
+        denom = math.lcm(*(c.denominator for c in cells))
+        return [int(c * denom) for c in cells], denom
+
+    return marginal
+
+
+def _certified_verdict(statement, model, units: str) -> dict:
+    """The verdict decided by interval arithmetic on the exact model (:func:`derive.numeric.certify.certified_slack`):
+    ``{"holds", "certified": True, "slack_enclosure"}`` when the slack is certainly negative (false) or certainly
+    ``>= 0`` (true; an equality only when exact), else ``{"certified": False, "not_certified_because"}`` and the
+    numeric verdict stands."""
+    from derive.numeric.certify import ArbInformation, certified_slack
+
+    marginal = _exact_marginals(model)
+    dists = {}
+    for name in model.distributions or ():
+        pmf = list(model.distributions[name])
+        if not all(isinstance(x, (int, Fraction)) and not isinstance(x, bool) for x in pmf):
+            marginal = None
+        dists[name] = pmf
+    if marginal is None:
+        return {"certified": False, "not_certified_because": "the model has inexact (float) probabilities"}
+    params = {str(k): v for k, v in model.params.items()}
+    why = ""
+    for want, holds in (("negative", False), ("nonnegative", True)):
+        cert, why = certified_slack(lambda: ArbInformation(marginal, dists, params, units), statement, want)
+        if cert is not None:
+            return {"holds": holds, "certified": True, "slack_enclosure": cert.text()}
+    return {"certified": False, "not_certified_because": why}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -163,8 +212,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif "holds" in result:
         lhs = result.get("lhs_digits", repr(result["lhs"]))
         rhs = result.get("rhs_digits", repr(result["rhs"]))
-        verdict = "true" if result["holds"] else "FALSE (numerically: not a certified counterexample)"
-        print(f"{verdict}: {lhs} {result['relation']} {rhs} ({result['units']})")
+        how = (f"certified: the slack lies in {result['slack_enclosure']}" if result["certified"]
+               else f"numerically; not certified: {result['not_certified_because']}")
+        verdict = "true" if result["holds"] else "FALSE"
+        print(f"{verdict} ({how}): {lhs} {result['relation']} {rhs} ({result['units']})")
     else:
-        print(f"{result.get('digits', repr(result['value']))} {result['units']}")
+        print(f"{result.get('digits', repr(result['value']))}" + (f" {result['units']}" if result["units"] else ""))
     return EXIT_OK if result.get("holds", True) else EXIT_NO

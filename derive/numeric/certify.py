@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import sympy
 
 __all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "certify", "entropy_from_counts",
-           "arb_of", "ArbScalars", "enclosure_text"]
+           "arb_of", "ArbScalars", "ArbInformation", "certified_slack", "enclosure_text"]
 
 #: Working precisions (bits) tried in turn until an enclosure excludes 0.
 PRECISIONS = (128, 512, 2048)
@@ -270,6 +270,105 @@ class ArbScalars:
         if isinstance(e, INFO_CLASSES) and self.atom is not None:
             return self.atom(e)
         raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
+
+
+class ArbInformation:
+    """Arb enclosures of information quantities on an exact model.
+
+    ``marginal(names)`` returns ``(numerators, denominator)`` of the exact marginal pmf of the variables ``names``
+    (raising ``ValueError`` for a name not in the model); ``dists`` maps a distribution's name to its exact pmf (for
+    ``D``/``TV``); ``params`` holds exact parameter values. ``H(A | C) = H(A, C) - H(C)`` and
+    ``I(A; B | C) = H(A, C) + H(B, C) - H(A, B, C) - H(C)``, each entropy from :func:`entropy_from_counts`; ``D`` and
+    ``TV`` from the pmfs' exact entries. Information quantities are ``>= 0``, so their balls are cut at 0.
+    """
+
+    def __init__(self, marginal: Callable[[frozenset], tuple[list[int], int]], dists: Mapping[str, Any],
+                 params: Mapping[str, Any], units: str) -> None:
+        self.marginal, self.dists = marginal, dict(dists)
+        self.base = 2 if units == "bits" else "e"
+        self.scalars = ArbScalars(params, self.atom)
+        self._cache: dict = {}
+
+    def value(self, e: "sympy.Expr") -> Any:
+        return self.scalars.value(e)
+
+    def entropy(self, names: frozenset) -> Any:
+        if not names:
+            return flint.arb(0)
+        if names not in self._cache:
+            try:
+                counts, denom = self.marginal(names)
+            except ValueError:
+                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
+            self._cache[names] = entropy_from_counts(counts, denom, self.base)
+        return self._cache[names]
+
+    def atom(self, e: "sympy.Expr") -> Any:
+        import sympy
+
+        from derive.core.quantities import TV, D, H, I
+        from derive.numeric.expressions import rvset_names
+
+        if isinstance(e, H):
+            t, g = frozenset(rvset_names(e.target)), frozenset(rvset_names(e.given))
+            v = self.entropy(t | g) - self.entropy(g)
+        elif isinstance(e, I):
+            a, b, c = (frozenset(rvset_names(x)) for x in e.args)
+            v = self.entropy(a | c) + self.entropy(b | c) - self.entropy(a | b | c) - self.entropy(c)
+        elif isinstance(e, (D, TV)):
+            p, q = (self.dists.get(x.name) for x in e.args[:2])
+            if p is None or q is None or len(p) != len(q):
+                raise Uncertifiable(f"{sympy.sstr(e)}: the named distributions are not in the model")
+            p, q = [Fraction(x) for x in p], [Fraction(y) for y in q]
+            if isinstance(e, TV):
+                return arb_of(sum((abs(x - y) for x, y in zip(p, q)), Fraction(0)) / 2)
+            v = flint.arb(0)
+            for x, y in zip(p, q):
+                if x == 0:
+                    continue
+                if y == 0:
+                    raise Uncertifiable(f"{sympy.sstr(e)} is infinite")
+                v += arb_of(x) * arb_of(x / y).log()
+            v = v / _ln_base(self.base)
+        else:
+            raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
+        return v.nonnegative_part()
+
+
+def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: str) -> tuple[Any, str | None]:
+    """``(CertifiedValue, None)`` when the slack of ``statement`` on the exact model is certainly ``want``
+    (``negative``: the statement is certainly false; ``nonnegative``: certainly true), else ``(None, reason)``.
+
+    The slack is ``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``, ``-|lhs - rhs|`` for ``==`` (so an equality
+    is certainly true only when both sides are enclosed exactly). ``model()`` builds the evaluator afresh at each
+    precision :func:`certify` tries.
+    """
+    reason: list[str] = []
+    last: list[CertifiedValue] = []
+
+    def compute() -> CertifiedValue:
+        ev = model()
+        try:
+            lhs, rhs = ev.value(statement.lhs), ev.value(statement.rhs)
+        except Uncertifiable as err:
+            reason.append(str(err))
+            raise
+        if statement.rel == "==":
+            v = CertifiedValue("interval", interval=lhs - rhs).negated_abs()
+        else:
+            v = CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
+        last.append(v)
+        return v
+
+    out = certify(compute, want)
+    if out is not None:
+        return out, None
+    if reason:
+        return None, reason[-1]
+    side = "strictly below 0" if want == "negative" else "inside [0, inf)"
+    if last:
+        return None, f"the enclosure of the slack, {last[-1].text()}, is not {side}"
+    return None, "the slack could not be enclosed"
 
 
 def _binary_entropy(p: Any) -> Any:

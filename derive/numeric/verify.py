@@ -716,119 +716,32 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
 
 # ----------------------------------------------------------------------------- certification
 
+def _arb_model(drawn: DrawnModel, units: str) -> Any:
+    """The shared arb evaluator (:class:`derive.numeric.certify.ArbInformation`) over the exact model ``drawn``."""
+    from derive.numeric.certify import ArbInformation
+
+    def marginal(names: frozenset) -> tuple[list[int], int]:
+        if not drawn.plan.order:
+            raise ValueError("the model has no joint table")
+        return drawn.integer_marginal(sorted(names))
+
+    return ArbInformation(marginal, drawn.dists or {}, drawn.params, units)
+
+
 def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tuple[Any, str | None]:
     """``(CertifiedValue, None)`` when ``statement`` (sums expanded) is *certainly* false on the exact model
-    ``drawn`` — the arb enclosure of its slack (``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``,
-    ``-|lhs - rhs|`` for ``==``) lies strictly below 0 —, else ``(None, reason)``.
-    """
-    from derive.numeric.certify import CertifiedValue, Uncertifiable, certify
+    ``drawn`` — the arb enclosure of its slack lies strictly below 0 —, else ``(None, reason)``."""
+    from derive.numeric.certify import certified_slack
 
-    reason: list[str] = []
-    last: list[CertifiedValue] = []
-
-    def compute() -> CertifiedValue:
-        ev = _ArbModel(drawn, units)
-        try:
-            lhs, rhs = ev.value(statement.lhs), ev.value(statement.rhs)
-        except Uncertifiable as err:
-            reason.append(str(err))
-            raise
-        if statement.rel == "==":
-            v = CertifiedValue("interval", interval=lhs - rhs).negated_abs()
-        else:
-            v = CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
-        last.append(v)
-        return v
-
-    out = certify(compute, "negative")
-    if out is not None:
-        return out, None
-    if reason:
-        return None, reason[-1]
-    if last:
-        return None, f"the enclosure of the slack, {last[-1].text()}, is not strictly below 0"
-    return None, "the slack could not be enclosed"
+    return certified_slack(lambda: _arb_model(drawn, units), statement, "negative")
 
 
 def certify_holds(drawn: DrawnModel, statement: Statement, units: str) -> bool:
     """Whether ``statement`` *certainly* holds on the exact model: the enclosure of its slack lies in
     ``[0, inf)`` (an equality only when both sides are enclosed exactly)."""
-    from derive.numeric.certify import CertifiedValue, certify
+    from derive.numeric.certify import certified_slack
 
-    def compute() -> CertifiedValue:
-        ev = _ArbModel(drawn, units)
-        lhs, rhs = ev.value(statement.lhs), ev.value(statement.rhs)
-        if statement.rel == "==":
-            return CertifiedValue("interval", interval=lhs - rhs).negated_abs()
-        return CertifiedValue("interval", interval=rhs - lhs if statement.rel == "<=" else lhs - rhs)
-
-    return certify(compute, "nonnegative") is not None
-
-
-class _ArbModel:
-    """Arb enclosures of information quantities on the exact model (integer joint table, exact pmfs)."""
-
-    def __init__(self, drawn: DrawnModel, units: str) -> None:
-        from derive.numeric.certify import ArbScalars
-
-        self.drawn = drawn
-        self.base = 2 if units == "bits" else "e"
-        self.scalars = ArbScalars(drawn.params, self.atom)
-        self._cache: dict = {}
-
-    def value(self, e: sympy.Expr) -> Any:
-        return self.scalars.value(e)
-
-    def entropy(self, names: frozenset) -> Any:
-        from derive.numeric.certify import Uncertifiable, entropy_from_counts
-
-        if not names:
-            import flint
-
-            return flint.arb(0)
-        v = self._cache.get(names)
-        if v is None:
-            if not self.drawn.plan.order:
-                raise Uncertifiable("the model has no joint table")
-            try:
-                counts, denom = self.drawn.integer_marginal(names)
-            except ValueError:
-                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
-            v = entropy_from_counts(counts, denom, self.base)
-            self._cache[names] = v
-        return v
-
-    def atom(self, e: sympy.Expr) -> Any:
-        from derive.core.quantities import D, TV
-        from derive.numeric.certify import Uncertifiable, arb_of
-
-        if isinstance(e, H):
-            t, g = frozenset(rvset_names(e.target)), frozenset(rvset_names(e.given))
-            v = self.entropy(t | g) - self.entropy(g)
-        elif isinstance(e, I):
-            a, b, c = (frozenset(rvset_names(x)) for x in e.args)
-            v = self.entropy(a | c) + self.entropy(b | c) - self.entropy(a | b | c) - self.entropy(c)
-        elif isinstance(e, (D, TV)):
-            dists = self.drawn.dists or {}
-            p, q = (dists.get(x.name) for x in e.args[:2])
-            if p is None or q is None or len(p) != len(q):
-                raise Uncertifiable(f"{sympy.sstr(e)}: the named distributions are not in the model")
-            if isinstance(e, TV):
-                return arb_of(sum((abs(Fraction(x) - Fraction(y)) for x, y in zip(p, q)), Fraction(0)) / 2)
-            import flint
-
-            total = flint.arb(0)
-            for x, y in zip(p, q):
-                x, y = Fraction(x), Fraction(y)
-                if x == 0:
-                    continue
-                if y == 0:
-                    raise Uncertifiable(f"{sympy.sstr(e)} is infinite")
-                total += arb_of(x) * arb_of(x / y).log()
-            v = total if self.base == "e" else total / flint.arb(2).log()
-        else:
-            raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
-        return v.nonnegative_part()  # information quantities are >= 0: the ball is cut there
+    return certified_slack(lambda: _arb_model(drawn, units), statement, "nonnegative")[0] is not None
 
 
 def _statement_text(st: Statement, units: str, written: Any = None) -> str:

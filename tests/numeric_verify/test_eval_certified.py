@@ -1,0 +1,105 @@
+"""``derive eval`` on a statement: a verdict is *certified* only when interval arithmetic decides it.
+
+Oracle: mpmath at 60 digits on the same exact model (independent of the arb evaluator), and exact identities.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import mpmath
+import sympy
+from hypothesis import given, settings, strategies as st
+
+from derive.cli import main
+from derive.commands.evaluate import evaluate_text
+
+BSC = "X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)"
+
+
+def _run(args, capsys):
+    code = main(args)
+    return code, capsys.readouterr().out
+
+
+def _info_bsc(a: Fraction, d: Fraction) -> mpmath.mpf:
+    """I(X; Y) in bits for X ~ Bernoulli(a), Y = X xor Bernoulli(d), at 60 digits (independent oracle)."""
+    with mpmath.workdps(60):
+        a, d = mpmath.mpf(a.numerator) / a.denominator, mpmath.mpf(d.numerator) / d.denominator
+
+        def h(p):
+            return 0 if p in (0, 1) else -(p * mpmath.log(p, 2) + (1 - p) * mpmath.log(1 - p, 2))
+
+        return h(a * (1 - d) + (1 - a) * d) - h(d)
+
+
+def test_a_violation_is_certified_with_its_enclosure(capsys):
+    code, out = _run(["eval", "I(X; Y) <= 1/2", "--model", BSC, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 1 and data["holds"] is False and data["certified"] is True
+    lo = float(data["slack_enclosure"].strip("[]").split("+/-")[0])
+    assert abs(lo - float(Fraction(1, 2) - Fraction(str(_info_bsc(Fraction(1, 2), Fraction(1, 10)))))) < 1e-15
+    code, out = _run(["eval", "I(X; Y) <= 1/2", "--model", BSC], capsys)
+    assert code == 1 and out.startswith("FALSE (certified: the slack lies in [-0.0310044064")
+
+
+def test_an_exact_tie_is_never_called_false():
+    # H(X | Y) = H(X) exactly for independent X, Y; H(X) = log2(3) exactly for a uniform X on 3 values
+    for expr, model in (("H(X | Y) <= H(X)", "X ~ Bernoulli(1/2); Y ~ Bernoulli(1/3)"),
+                        ("H(X) >= log(3)", "X ~ Uniform(3)"), ("H(X) == 1", "X ~ Bernoulli(1/2)")):
+        for dps in (None, 30):
+            out = evaluate_text(expr, model_text=model, dps=dps)
+            assert out["holds"] is True and out["certified"] is False and out["not_certified_because"]
+
+
+def test_a_violation_inside_the_float_tolerance_is_found_by_the_certificate():
+    # log2(3) - 10^-14 < H(X): float64 within its 1e-12 tolerance would call it true
+    out = evaluate_text("H(X) <= log(3) - 10^-14", model_text="X ~ Uniform(3)")
+    assert out["holds"] is False and out["certified"] is True
+
+
+def test_a_strict_truth_is_certified():
+    out = evaluate_text("D(P || Q) >= 7/10", model_text="P ~ Categorical([1/2, 1/2]); Q ~ Categorical([0.9, 0.1])")
+    assert out["holds"] is True and out["certified"] is True  # D = 0.73697 bits
+
+
+def test_float_probabilities_are_not_certified():
+    from derive.commands.evaluate import _certified_verdict
+    from derive.core.quantities import H
+    from derive.core.statements import Statement
+    from derive.core.variables import RVSet
+    from derive.numeric.distributions import JointPMF, Model
+
+    model = Model(JointPMF(["X"], [0.1, 0.9], exact=False))  # a float table need not sum to exactly 1
+    out = _certified_verdict(Statement(H(RVSet("X")), "<=", sympy.Rational(1, 10)), model, "bits")
+    assert out["certified"] is False and "float" in out["not_certified_because"]
+
+
+def test_json_decimals_in_a_model_file_are_exact(tmp_path):
+    f = tmp_path / "pmf.json"
+    f.write_text(json.dumps({"joint": {"names": ["X"], "table": [0.1, 0.9]}}))
+    out = evaluate_text("H(X) <= 1/10", model_file=str(f))
+    assert out["holds"] is False and out["certified"] is True
+
+
+def test_a_pure_number_has_no_units(capsys):
+    code, out = _run(["eval", "1/2"], capsys)
+    assert code == 0 and out.strip() == "0.5"
+    code, out = _run(["eval", "H(X)", "--model", "X ~ Uniform(4)"], capsys)
+    assert out.strip() == "2.0 bits"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 15), st.integers(1, 15), st.fractions(Fraction(0), Fraction(1), max_denominator=50))
+def test_certified_verdicts_agree_with_an_independent_oracle(a16, d32, r):
+    a, d = Fraction(a16, 16), Fraction(d32, 32)
+    out = evaluate_text(f"I(X; Y) <= {r.numerator}/{r.denominator}",
+                        model_text=f"X ~ Bernoulli({a.numerator}/{a.denominator}); Y | X ~ BSC({d.numerator}/{d.denominator})")
+    truth = _info_bsc(a, d)
+    with mpmath.workdps(60):
+        slack = mpmath.mpf(r.numerator) / r.denominator - truth
+    if out["certified"]:
+        assert out["holds"] == (slack >= 0)
+    else:  # only a tie (slack 0 up to the oracle's precision) may stay uncertified
+        assert abs(slack) < mpmath.mpf(10) ** -50

@@ -1,7 +1,25 @@
 """The trusted kernel: the only code whose bugs can make a false proof pass.
 
-It imports only ``derive.core``, ``derive.errors``, sympy, networkx and the
-standard library; uses exact arithmetic only; and raises instead of asserting.
+It imports only ``derive.core``, ``derive.errors``, sympy, networkx (where a graph is built) and the
+standard library; uses exact arithmetic only; searches for nothing; and raises instead of asserting.
+Nothing outside it creates a verdict (:mod:`derive.kernel.report`: frozen reports, statuses only lowered).
+
+What a reader must trust, in reading order:
+
+* ``check.py`` — the door (types, well-formedness via ``wellformed.py``), the dependency order, the theorem;
+* ``linear.py`` — a certificate (multipliers over the kernel's own labelled terms) is checked exactly;
+* ``rules.py``, ``chains.py`` — one function per rule, its statement and reference in its docstring;
+* ``signs.py`` — exact sign decisions (one interval engine, rational ends, open/closed);
+* ``independence.py`` — d-separation for the independences hypotheses imply;
+* ``coefficients.py``, ``chi2_envelope.py`` — the contraction coefficients an SDPI step may use;
+* ``report.py``, ``context.py`` — verdicts and what a rule sees.
+
+And the parts of :mod:`derive.core` these rely on: ``variables.py`` (variables, families ``X[lo..hi]``, fresh
+symbols no user name can capture), ``quantities.py`` (``H``/``I``/``D``/``TV`` and their canonical forms — only
+identities that hold for continuous variables too), ``linear.py`` (linear forms over joint entropies),
+``parameters.py`` (parameters and domains), ``hypotheses.py`` (what each hypothesis means: its equalities, its
+independences, the copy lemma's extension), ``channel_matrix.py`` (the one owner of each channel's matrix),
+``statements.py`` and ``exprs.py``. ``core/notation.py`` only prints messages.
 """
 
 from derive.kernel.check import check_proof, check_proposal, check_step

@@ -392,13 +392,15 @@ def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: 
 def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None,
                              *, domains: dict | None = None, max_variables: int = MAX_VARIABLES,
                              max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
-                             max_generated_variables: int | None = None, structured_stages: bool = True) -> ShannonResult:
+                             max_generated_variables: int | None = None, structured_stages: bool = True,
+                             kernel_hypotheses: dict[str, Hypothesis] | None = None) -> ShannonResult:
     """Decide ``claim`` from the elemental inequalities and the hypotheses' equalities.
 
     Stages: the structured LP; then the full elemental LP for ``n <= max_full_variables``, or, for
     ``n <= max_generated_variables`` (default ``max_variables``; 0: no such stage), the same LP by column
     generation (:func:`derive.provers.elemental_lp.generate_columns`); with ``structured_stages=False`` (the caller
-    ran them already) only the last. Returns ``proved`` with a
+    ran them already) only the last. ``kernel_hypotheses`` (default ``hypotheses``): what the kernel checks the
+    certificate against, when the search ran on a restriction of them. Returns ``proved`` with a
     kernel-checked certificate, ``not_shannon`` when the LP is infeasible (no counterexample search here: see
     :func:`prove`), ``unknown`` or ``unsupported``.
     """
@@ -407,6 +409,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     t0 = time.monotonic()
     domains = domains or {}
     hypotheses = hypotheses or {}
+    checked_against = hypotheses if kernel_hypotheses is None else kernel_hypotheses
     try:
         identity = linear_form(claim.slack())
     except InvalidArgument as err:
@@ -414,7 +417,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if not identity.terms and identity.const.is_Rational and (identity.const == 0 or
                                                              (identity.const > 0 and not claim.is_equality)):
         # an identity of joint entropies (e.g. a chain rule): the empty certificate
-        return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, Certificate([])),
+        return ShannonResult("proved", _kernel_check(claim, checked_against, domains, Certificate([])),
                              message="an identity of joint entropies")
     focus = RVSet(*[it for atom in identity.terms if isinstance(atom, H) for it in atom.target.args])
     equalities = hypothesis_equalities(hypotheses, focus, subchains=False)  # sub-chains: only when needed
@@ -422,14 +425,14 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
                                            timeout=timeout, max_generated_variables=max_generated_variables,
-                                           structured_stages=structured_stages)
+                                           structured_stages=structured_stages, kernel_hypotheses=kernel_hypotheses)
                   for r in ("<=", ">=")]
         bad = next((h for h in halves if h.status != "proved"), None)
         if bad is not None:
             return bad
         cert = TwoSidedCertificate(halves[0].certificate.multipliers, sympy.S.Zero, halves[0].certificate,
                                    halves[1].certificate)
-        return ShannonResult("proved", _kernel_check(claim, hypotheses, domains, cert), variables=halves[0].variables)
+        return ShannonResult("proved", _kernel_check(claim, checked_against, domains, cert), variables=halves[0].variables)
     try:
         target_form = linear_form(claim.slack())
         eq_forms = [(label, linear_form(e)) for label, e in equalities]
@@ -544,7 +547,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         finally:
             timings["rationalize"] = timings.get("rationalize", 0.0) + time.monotonic() - t1
         t1 = time.monotonic()
-        checked = _kernel_check(claim, hypotheses, domains, cert)  # the kernel decides
+        checked = _kernel_check(claim, checked_against, domains, cert)  # the kernel decides
         timings["kernel_check"] = time.monotonic() - t1
         return ShannonResult("proved", checked, variables=tuple(items), timings=timings,
                              message=f"certificate from the {stage} LP")
@@ -628,13 +631,12 @@ def _prove_on_claim_variables(claim: Statement, hyps: dict[str, Hypothesis], dom
     try:
         quick = find_shannon_certificate(claim, restricted, domains=domains, max_variables=max_variables,
                                          max_full_variables=min(max_full_variables, 8), timeout=timeout,
-                                         max_generated_variables=0)
+                                         max_generated_variables=0, kernel_hypotheses=hyps)
         if quick.status != "proved":
             return None
-        checked = _kernel_check(claim, hyps, domains, quick.certificate)
     except (CertificateError, LimitExceeded, InvalidArgument):
         return None
-    return ShannonResult("proved", checked, variables=quick.variables, timings=quick.timings,
+    return ShannonResult("proved", quick.certificate, variables=quick.variables, timings=quick.timings,
                          message=f"{quick.message} (Markov chains restricted to the claim's variables; "
                                  "every term re-admitted against the full hypotheses)")
 

@@ -202,12 +202,22 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return EXIT_OK if res.status == "proved" else EXIT_NO
 
 
+def _hypothesis_text(h) -> str:
+    """A hypothesis as the text output shows it: a mutual independence (whose ``str`` lists only its members,
+    ``A, B, C``) says what it is."""
+    from derive.core.hypotheses import IID, MutuallyIndependent
+
+    if isinstance(h, MutuallyIndependent):
+        return f"{'i.i.d.' if isinstance(h, IID) else 'mutually independent'}: {h}"
+    return str(h)
+
+
 def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
     from derive.printing.certificate import certificate_latex, certificate_text
 
     print(f"{res.status}: {statement_text(claim, 'bits', written)}")
     if hyps:
-        print("  given: " + "; ".join(str(h) for h in hyps.values()))
+        print("  given: " + "; ".join(_hypothesis_text(h) for h in hyps.values()))
     if res.copy is not None:
         from derive.printing.document import copy_steps_text
 

@@ -132,3 +132,12 @@ def test_kernel_rechecks_the_certificate():
     for t, m in res.certificate.used():
         total = total - t.form.scale(m)
     assert total.is_zero()
+
+
+def test_cli_proves_it_and_says_what_the_hypothesis_is(capsys):
+    from derive.cli import main
+
+    code = main(["prove", "H(A,B,C) >= H(A) + H(B) + H(C)", "--given", "A _|_ B _|_ C"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("proved:")
+    assert "given: mutually independent: A, B, C" in out

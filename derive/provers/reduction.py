@@ -43,18 +43,18 @@ def _eliminate(vec: dict[int, Fraction], combo: dict[int, Fraction],
         m = max(hits, key=_key)
         c = vec[m]
         row, row_combo = basis[m]
-        for k, v in row.items():
-            w = vec.get(k, 0) - c * v
-            if w:
-                vec[k] = w
-            else:
-                vec.pop(k, None)
-        for j, v in row_combo.items():
-            w = combo.get(j, 0) - c * v
-            if w:
-                combo[j] = w
-            else:
-                combo.pop(j, None)
+        _subtract(vec, c, row)
+        _subtract(combo, c, row_combo)
+
+
+def _subtract(acc: dict, c, vec: dict) -> None:
+    """``acc -= c * vec`` in place, dropping the entries that become zero."""
+    for k, v in vec.items():
+        w = acc.get(k, 0) - c * v
+        if w:
+            acc[k] = w
+        else:
+            acc.pop(k, None)
 
 
 def _num(v: Fraction | int) -> Fraction | int:

@@ -229,8 +229,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
             # the sides' own variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still
             # printed per side (a variable only there is constant in the model)
             lhs_form, rhs_form = _side_forms(claim, slack)
-            sides = _joint_items([lhs_form, rhs_form]) or []
-            assign = {**{it: 0 for it in sides}, **assign}
+            for it in _joint_items([lhs_form, rhs_form]) or []:
+                assign.setdefault(it, 0)  # in place: ``entropy`` reads this dict
             shown = sorted(assign, key=sympy.default_sort_key)
             lhs, rhs = _value(lhs_form, entropy), _value(rhs_form, entropy)
             return {

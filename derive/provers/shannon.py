@@ -696,7 +696,8 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     """Decide a Shannon-type claim: ``proved`` (exact, kernel-checked), ``false`` (with a counterexample),
     ``not_shannon`` (the LP fails and no counterexample was found) or ``unknown`` (too large).
 
-    Order: a short exact (GF(2)) counterexample search, (Markov chains) the LP over the claim's own variables,
+    Order: under hypotheses, the exact reduction modulo their equalities (no LP: :func:`_settle_by_equalities`); a
+    short exact (GF(2)) counterexample search, (Markov chains) the LP over the claim's own variables,
     the structured LP, a longer GF(2) search (above :data:`CHEAP_FULL_VARIABLES` variables), the full
     elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
@@ -708,8 +709,8 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     from derive.provers.refute import is_certified, search_counterexample as search
 
     false_message = "a concrete distribution satisfying the hypotheses violates the claim"
-    own = hypothesis_equalities(hyps, subchains=False)
-    if own and not is_identity:  # exact reduction modulo the hypotheses' equalities: no LP, no search
+    own = [] if is_identity else hypothesis_equalities(hyps, subchains=False)
+    if own:  # exact reduction modulo the hypotheses' equalities: no LP, no search
         settled = _settle_by_equalities(claim, hyps, domains or {}, max_variables, own)
         if settled is not None:
             return settled

@@ -28,7 +28,7 @@ from derive.errors import (CertificateError, CyclicProof, DeriveError, Duplicate
 from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
-from derive.kernel.rules import RULES, copy_context, step_terms
+from derive.kernel.rules import RULES, copy_context, term_makers
 from derive.kernel.wellformed import problems_of
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def check_proposal(ctx: StepContext, proposal) -> Certificate:
     CertificateError
         If a term cannot be built or the combination does not give the claim.
     """
-    cert = certificate_of_proposal(proposal, step_terms(ctx), ctx.hypotheses(), ctx.domains)
+    cert = certificate_of_proposal(proposal, term_makers(ctx), ctx.hypotheses(), ctx.domains)
     return check_certificate(ctx.claim, cert, ctx.domains)
 
 

@@ -23,7 +23,7 @@ parameters); whatever it finds goes through :func:`check_certificate`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import sympy
 from sympy import S
@@ -37,7 +37,8 @@ from derive.errors import CertificateError
 from derive.kernel.independence import implies_zero
 from derive.kernel.signs import is_nonnegative, sign_of
 
-__all__ = ["Term", "Certificate", "TwoSidedCertificate", "Proposal", "check_certificate", "certificate_of_proposal",
+__all__ = ["Term", "TermMakers", "Certificate", "TwoSidedCertificate", "Proposal", "check_certificate",
+           "certificate_of_proposal",
            "term_of_statement", "nonneg_term", "zero_term"]
 
 
@@ -54,6 +55,11 @@ class Term:
     def __str__(self) -> str:
         rel = ">= 0" if self.kind == "nonneg" else "== 0"
         return f"{self.label}: {show(self.form.as_expr())} {rel}"
+
+
+#: The terms a step may use: label -> a function building the term, or returning ``None`` when its fact does not
+#: hold (an atom not provably ``>= 0``, an independence the hypotheses do not imply).
+TermMakers = Mapping[str, Callable[[], "Term | None"]]
 
 
 @dataclass
@@ -105,7 +111,7 @@ class Proposal:
     origin: str = ""
 
 
-def certificate_of_proposal(proposal: Proposal, terms: Sequence[Term], hypotheses: Sequence,
+def certificate_of_proposal(proposal: Proposal, terms: TermMakers, hypotheses: Sequence,
                             domains: Mapping[sympy.Symbol, Domain]) -> Certificate:
     """The certificate a proposal describes, every term built here (unchecked: see :func:`check_certificate`).
 
@@ -122,15 +128,15 @@ def certificate_of_proposal(proposal: Proposal, terms: Sequence[Term], hypothese
             raise CertificateError("a two-sided proposal needs both halves")
         return TwoSidedCertificate([], S.Zero, certificate_of_proposal(proposal.le, terms, hypotheses, domains),
                                    certificate_of_proposal(proposal.ge, terms, hypotheses, domains))
-    by_label = {t.label: t for t in terms}
     mults: list[tuple[Term, sympy.Expr]] = []
     if any(not isinstance(e, sympy.Expr) for e, _ in (*proposal.nonneg, *proposal.zero)):
         raise CertificateError("a proposal's nonneg/zero entries must be sympy expressions")
     for label, m in proposal.multipliers:
-        if label not in by_label:
+        term = terms[label]() if isinstance(label, str) and label in terms else None
+        if term is None:
             raise CertificateError(f"the certificate uses [{label}], which is not a premise, a hypothesis "
                                    "consequence or a provably non-negative quantity of this step")
-        mults.append((by_label[label], m))
+        mults.append((term, m))
     for e, m in proposal.nonneg:
         mults.append((nonneg_term(e, domains), m))
     for e, m in proposal.zero:

@@ -26,12 +26,12 @@ from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideC
 from derive.kernel.coefficients import Coefficient, decimal_at_least, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
-from derive.kernel.linear import (Proposal, Term, certificate_of_proposal, check_certificate, nonneg_term,
+from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "copy_context",
+__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "term_makers", "copy_context",
            "contraction_parts"]
 
 RULES: dict[str, Rule] = {}
@@ -80,19 +80,25 @@ def _hypotheses_of(ctx: StepContext, kind: type) -> list[tuple[str, Hypothesis]]
     return [(hid, h) for hid, h in ctx.premise_hypotheses.items() if isinstance(h, kind)]
 
 
-def premise_terms(ctx: StepContext) -> list[Term]:
-    """Terms for every premise: accepted statements (``>= 0``/``== 0``) and hypothesis equalities."""
-    terms: list[Term] = []
+def _premise_terms(ctx: StepContext) -> dict[str, Callable[[], Term]]:
+    """Makers of the terms of every premise: accepted statements (``>= 0``/``== 0``) and hypothesis equalities."""
+    makers: dict[str, Callable[[], Term]] = {}
     for sid, st in ctx.statements().items():
-        terms.append(term_of_statement(sid, st, "premise"))
+        makers[sid] = lambda sid=sid, st=st: term_of_statement(sid, st, "premise")
     for hid, h in ctx.premise_hypotheses.items():
-        if isinstance(h, Assume):
-            continue
-        eqs = h.equalities()
+        eqs = () if isinstance(h, Assume) else h.equalities()
         for k, e in enumerate(eqs):
             label = hid if len(eqs) == 1 else f"{hid}[{k + 1}]"
-            terms.append(zero_term(e, label, f"hypothesis {hid}: {show(e)} = 0"))
-    return terms
+            makers[label] = lambda e=e, label=label, hid=hid: zero_term(e, label, f"hypothesis {hid}: {show(e)} = 0")
+    return makers
+
+
+def _built(makers: TermMakers) -> list[Term]:
+    return [t for make in makers.values() if (t := make()) is not None]
+
+
+def premise_terms(ctx: StepContext) -> list[Term]:
+    return _built(_premise_terms(ctx))
 
 
 def _info_atoms(exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:
@@ -113,36 +119,55 @@ def _bound_symbols(e: sympy.Expr) -> set:
 
 # ---------------------------------------------------------------------------- linear / shannon
 
-def linear_terms(ctx: StepContext) -> list[Term]:
-    """Candidate terms for a linear step: premises, hypothesis equalities, implied independences, atoms >= 0."""
-    terms = premise_terms(ctx)
+def _linear_terms(ctx: StepContext) -> TermMakers:
+    """Makers of the candidate terms of a linear step: premises, hypothesis equalities, ``nonneg`` arguments
+    (checked now), independences the hypotheses imply and atoms ``>= 0`` (each checked when named)."""
+    makers: dict[str, Callable[[], Term | None]] = dict(_premise_terms(ctx))
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
-            terms.append(nonneg_term(e, ctx.domains, f"nonneg[{k + 1}]"))
+            term = nonneg_term(e, ctx.domains, f"nonneg[{k + 1}]")
         except CertificateError as err:
             raise CertificateError(err.message, step=ctx.step_id, rule=ctx.rule) from err
+        makers[term.label] = lambda term=term: term
     atoms = _info_atoms([ctx.claim.lhs, ctx.claim.rhs, *[s.lhs for s in ctx.statements().values()],
                          *[s.rhs for s in ctx.statements().values()]])
     hyps = ctx.hypotheses()
+
+    def implied_zero(atom: I, label: str) -> Term | None:
+        ok = implies_independence(hyps, atom.left, atom.right, atom.given)
+        return zero_term(atom, label, "implied by a hypothesis") if ok else None
+
+    def nonnegative(atom: sympy.Expr, label: str) -> Term | None:  # None: e.g. a differential entropy
+        return nonneg_term(atom, ctx.domains, label) if is_nonnegative(atom, ctx.domains) else None
+
     for atom in atoms:
-        if isinstance(atom, I) and hyps and implies_independence(hyps, atom.left, atom.right, atom.given):
-            terms.append(zero_term(atom, f"{show(atom)} = 0", "implied by a hypothesis"))
+        if isinstance(atom, I) and hyps:
+            makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     for atom in atoms:
-        if is_nonnegative(atom, ctx.domains):  # not a differential entropy (continuous variables)
-            terms.append(nonneg_term(atom, ctx.domains, f"{show(atom)} >= 0"))
-    return terms
+        makers[f"{show(atom)} >= 0"] = lambda atom=atom: nonnegative(atom, f"{show(atom)} >= 0")
+    return makers
+
+
+def term_makers(ctx: StepContext) -> TermMakers:
+    """The terms multipliers may name for ``ctx``, each built when named: the theorem (``compose``) uses only its
+    listed steps and hypotheses; a step also its atoms and ``nonneg`` arguments."""
+    return _premise_terms(ctx) if ctx.rule == "compose" else _linear_terms(ctx)
+
+
+def linear_terms(ctx: StepContext) -> list[Term]:
+    """Every term of a linear step (for searches that need them all)."""
+    return _built(_linear_terms(ctx))
 
 
 def step_terms(ctx: StepContext) -> list[Term]:
-    """The terms multipliers may name for ``ctx``: the theorem (``compose``) uses only its listed steps and
-    hypotheses (:func:`premise_terms`); a step also its atoms and ``nonneg`` arguments (:func:`linear_terms`)."""
-    return premise_terms(ctx) if ctx.rule == "compose" else linear_terms(ctx)
+    """Every term of :func:`term_makers` (for searches that need them all)."""
+    return _built(term_makers(ctx))
 
 
 def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
     """Check the step's multipliers — from the file (``certificate``: labels of the kernel's terms, an error if
     they fail) or from the oracle's proposal (its failure is only a note) — over the kernel's own terms."""
-    terms, note = linear_terms(ctx), ctx.search_note
+    terms, note = _linear_terms(ctx), ctx.search_note
     written = ctx.args.get("certificate")
     proposal = Proposal(tuple(written.items()), origin="") if written else ctx.proposal
     if proposal is not None:

@@ -28,7 +28,7 @@ from derive.errors import CertificateError, DeriveError
 from derive.kernel.context import StepContext
 from derive.kernel.linear import (Certificate, Proposal, Term, TwoSidedCertificate, certificate_of_proposal,
                                   check_certificate)
-from derive.kernel.rules import step_terms
+from derive.kernel.rules import step_terms, term_makers
 
 __all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_oracles", "proposal_of_certificate",
            "default_oracle"]
@@ -185,7 +185,7 @@ def chain_oracles(*oracles: Oracle) -> Oracle:
                 found = oracle(ctx)
                 if found is None:
                     continue
-                cert = certificate_of_proposal(found, step_terms(ctx), ctx.hypotheses(), ctx.domains)
+                cert = certificate_of_proposal(found, term_makers(ctx), ctx.hypotheses(), ctx.domains)
                 check_certificate(ctx.claim, cert, ctx.domains)
                 return found
             except CertificateError as err:

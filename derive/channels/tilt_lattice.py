@@ -48,7 +48,8 @@ import numpy as np
 
 from derive.channels.tilt_binomial import GRID, WINDOW_NATS, window_bracket
 
-__all__ = ["LatticeMixture", "lattice_exponents", "lattice_bracket", "lattice_refinement", "MAX_SPAN", "REFINE_SPAN"]
+__all__ = ["LatticeMixture", "lattice_exponents", "lattice_bracket", "lattice_refinement", "lattice_garbling", "MAX_SPAN",
+           "REFINE_SPAN"]
 
 #: Largest ``k_max − k_min`` of the lattice (the law of ``k`` has ``n · span + 1`` values).
 MAX_SPAN = 64
@@ -109,8 +110,9 @@ def lattice_exponents(Ka: Sequence[Fraction], Kb: Sequence[Fraction]) -> tuple[l
     return ks, ref, j
 
 
-#: Span k_max − k_min aimed at by :func:`lattice_refinement` (finer: tighter upper end, longer convolutions).
-REFINE_SPAN = 12
+#: Span k_max − k_min aimed at by :func:`lattice_refinement` and :func:`lattice_garbling` (finer: a narrower bracket
+#: of τ_n, longer convolutions; at n = 10,000 the bracket's width in log10 is ~2,600/span for the docs' example).
+REFINE_SPAN = 24
 
 
 def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
@@ -128,22 +130,14 @@ def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
         return None
     logs = [math.log(b.numerator) - math.log(b.denominator) - math.log(a.numerator) + math.log(a.denominator)
             for a, b in zip(Ka, Kb)]
-    width = max(logs) - min(logs)
-    if width <= 0:
+    beta = _lattice_beta(logs, span)
+    if beta is None:
         return None
-    beta = Fraction(math.exp(width / span)).limit_denominator(64)
-    if beta <= 1:
-        beta = Fraction(65, 64)
-    lb = math.log(beta)
     outa: list[Fraction] = []
     outb: list[Fraction] = []
-    for a, b, lr in zip(Ka, Kb, logs):
+    for a, b in zip(Ka, Kb):
         rho = b / a
-        d = math.floor(lr / lb)
-        while beta ** d > rho:                         # exact: beta^d <= rho < beta^(d+1)
-            d -= 1
-        while beta ** (d + 1) <= rho:
-            d += 1
+        d = _cell(rho, beta)
         lo_r, hi_r = beta ** d, beta ** (d + 1)
         if lo_r == rho:
             outa.append(a)
@@ -154,6 +148,101 @@ def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
         outb += [x * hi_r, (a - x) * lo_r]
     return outa, outb, beta
 
+
+
+def _lattice_beta(logs: list[float], span: int) -> Fraction | None:
+    """The rational ``β > 1`` near ``e^{(max − min log ρ)/span}`` (denominator <= 64) shared by
+    :func:`lattice_refinement` and :func:`lattice_garbling`; ``None`` when all ratios are equal."""
+    width = max(logs) - min(logs)
+    if width <= 0:
+        return None
+    beta = Fraction(math.exp(width / span)).limit_denominator(64)
+    return beta if beta > 1 else Fraction(65, 64)
+
+
+def _cell(rho: Fraction, beta: Fraction) -> int:
+    """The integer ``d`` with ``β^d <= ρ < β^{d+1}`` (exact)."""
+    d = math.floor((math.log(rho.numerator) - math.log(rho.denominator)) / math.log(beta))
+    while beta ** d > rho:
+        d -= 1
+    while beta ** (d + 1) <= rho:
+        d += 1
+    return d
+
+
+def lattice_garbling(Ka: Sequence[Fraction], Kb: Sequence[Fraction], span: int = REFINE_SPAN
+                     ) -> tuple[list[Fraction], list[Fraction], Fraction, list[list[Fraction]]] | None:
+    """A garbling ``K'' = K G`` (``G`` a stochastic matrix, exact) of rows ``K_a``, ``K_b`` whose likelihood ratios are
+    powers of one rational ``β > 1``: ``(K''_a, K''_b, β, G)``, or ``None`` (an entry 0, all ratios equal, or no such
+    ``G`` of this form). It is the other side of :func:`lattice_refinement`: ``τ_n(K'') <= τ_n(K) <= τ_n(K')``.
+
+    Output ``y`` (ratio ``ρ_y = K_b(y)/K_a(y)``, ``β^d < ρ_y < β^{d+1}``) becomes ``z_y = (1 − s_y)·y + t_y·D(y)``: it
+    takes a fraction ``t_y`` of a donor output ``D(y)`` — the output of largest ratio to move up to ``β^{d+1}``, of
+    smallest ratio to move down to ``β^d`` (the nearer in log; the extremes move inward) — and keeps all of itself
+    but the fractions ``s_y`` it gives away (0 unless ``y`` is a donor). The mixture's ratio is ``T = β^{d or d+1}`` when
+    ``t_y/(1 − s_y) = u_y = (T K_a(y) − K_b(y))/(K_b(D) − T K_a(D))``; the two donors' ``s`` solve a 2 × 2 linear
+    system (``s_D = Σ_{D(y) = D} t_y``), so every column of ``G`` sums to 1. Then ``Y''^n`` is a function of
+    ``(Y^n, independent noise)``, and ``τ_n(K'') <= τ_n(K)``: any ``U → Y''^n → θ`` is a ``U → Y^n → θ`` with
+    ``I(U; Y^n) <= I(U; Y''^n)``, and ``τ_n = sup I(U; θ)/I(U; Y^n)`` over such ``U``."""
+    Ka, Kb = [Fraction(x) for x in Ka], [Fraction(x) for x in Kb]
+    if any(x <= 0 for x in Ka + Kb):
+        return None
+    W = len(Ka)
+    rho = [b / a for a, b in zip(Ka, Kb)]
+    logs = [math.log(r.numerator) - math.log(r.denominator) for r in rho]
+    beta = _lattice_beta(logs, span)
+    if beta is None:
+        return None
+    lo_y = min(range(W), key=lambda y: rho[y])
+    hi_y = max(range(W), key=lambda y: rho[y])
+    lb = math.log(beta)
+    donor: list[int | None] = [None] * W
+    u: list[Fraction] = [Fraction(0)] * W
+    target: list[Fraction] = list(rho)
+    for y in range(W):
+        d = _cell(rho[y], beta)
+        if beta ** d == rho[y]:
+            continue
+        down, up = beta ** d, beta ** (d + 1)
+        if y == hi_y:
+            T, D = down, lo_y
+        elif y == lo_y:
+            T, D = up, hi_y
+        else:
+            go_up = (d + 1) * lb - logs[y] <= logs[y] - d * lb
+            T, D = (up, hi_y) if go_up else (down, lo_y)
+            if not rho[lo_y] < T < rho[hi_y]:
+                T, D = (down, lo_y) if go_up else (up, hi_y)
+        if not rho[lo_y] < T < rho[hi_y]:
+            return None
+        donor[y], target[y] = D, T
+        u[y] = (T * Ka[y] - Kb[y]) / (Kb[D] - T * Ka[D])
+    A = sum((u[y] for y in range(W) if donor[y] == hi_y and y != lo_y), Fraction(0))
+    B = sum((u[y] for y in range(W) if donor[y] == lo_y and y != hi_y), Fraction(0))
+    um = u[lo_y] if donor[lo_y] == hi_y else Fraction(0)      # the smallest output's own share of the largest
+    uM = u[hi_y] if donor[hi_y] == lo_y else Fraction(0)
+    # s_hi = A + um (1 − s_lo), s_lo = B + uM (1 − s_hi)
+    det = 1 - um * uM
+    if det <= 0:
+        return None
+    s_hi = (A + um - um * (B + uM)) / det
+    s_lo = B + uM * (1 - s_hi)
+    if not (0 <= s_hi < 1 and 0 <= s_lo < 1):
+        return None
+    s = [Fraction(0)] * W
+    s[hi_y], s[lo_y] = s_hi, s_lo
+    G = [[Fraction(0)] * W for _ in range(W)]           # G[y][z]: the fraction of output y sent to z_z
+    for z in range(W):
+        G[z][z] += 1 - s[z]
+        if donor[z] is not None:
+            G[donor[z]][z] += u[z] * (1 - s[z])
+    if any(sum(row) != 1 or min(row) < 0 for row in G):
+        return None
+    outa = [sum(Ka[y] * G[y][z] for y in range(W)) for z in range(W)]
+    outb = [sum(Kb[y] * G[y][z] for y in range(W)) for z in range(W)]
+    if any(outb[z] != target[z] * outa[z] for z in range(W)):       # exact: each ratio is its lattice point
+        return None
+    return outa, outb, beta, G
 
 class LatticeMixture:
     """θ ∈ {a, b} with weights ``w``, rows ``K_a``, ``K_b`` (exact, positive) whose likelihood ratios are ``β^{k_y}``.

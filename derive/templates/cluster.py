@@ -32,7 +32,7 @@ import numpy as np
 
 from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
-from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket, lattice_refinement
+from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket, lattice_garbling, lattice_refinement
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.exact import float_down, float_up
@@ -909,15 +909,30 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     if lat is None:
         return
     lo, _ = lattice_bracket(lat, ns[rest])
-    # the other end: a garbling (the two-output channel of the best threshold on the likelihood ratio) has a smaller
-    # tau_n, so the certified lower end of its eta_KL (chi_sup_bracket's witness) is one of tau_n(K)
+    # the other end: a garbling of K has a smaller tau_n, so a certified lower end of its eta_KL is one of tau_n(K):
+    # the two-output channel of the best threshold on the likelihood ratio (chi_sup_bracket's witness), and a garbling
+    # K'' = K G with likelihood ratios on a lattice (tilt_lattice.lattice_garbling; the lattice route's witness)
     ka, kb = _best_binary_merge([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
     mix = BinomialMixture((M.prior[a], M.prior[b]), ka, kb)
     hi = np.zeros(len(rest))
+    sub = ns[rest]
     if not (mix.degenerate or mix.deterministic):
-        sub = ns[rest]
         hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())))[1]
-    for i, low, high in zip(rest, lo.tolist(), hi.tolist()):
+    how = [("the certified lower end of eta_KL for the garbled channel that merges the outputs into two by a threshold "
+            f"on the likelihood ratio (rows {ka}, {kb}; derive.channels.tilt_binomial.chi_sup_bracket's witness; a "
+            "garbling has the smaller tau_n)")] * len(rest)
+    gar = lattice_garbling([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
+    lat_g = LatticeMixture.of((M.prior[a], M.prior[b]), gar[0], gar[1]) if gar is not None else None
+    if lat_g is not None:
+        hi_g = lattice_bracket(lat_g, sub)[1]
+        for t, h in enumerate(hi_g.tolist()):
+            if h < hi[t]:
+                hi[t] = h
+                how[t] = ("the certified lower end of eta_KL (the lattice route's witness) for a garbling K'' = K G whose "
+                          f"likelihood ratios are powers of beta = {gar[2]} (k = {lat_g.ks}; each output mixed with a "
+                          "share of the output of largest or smallest ratio: derive.channels.tilt_lattice."
+                          "lattice_garbling; a garbling has the smaller tau_n)")
+    for t, (i, low, high) in enumerate(zip(rest, lo.tolist(), hi.tolist())):
         if not (math.isfinite(low) and low < 0):
             continue
         up = min(-math.expm1(low) * (1 + FLOAT_REL) + 1e-300, 1.0)
@@ -926,10 +941,8 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
             routes[i] = ROUTE_REFINED
             reasons[i] = _CLUSTER_REFINED.format(beta=ref[2], ks=lat.ks, kl=M.kl_how)
             if brackets is not None and high < 0:
-                brackets[i] = (low, high, "lower end: the certified lower end of eta_KL for the garbled channel that "
-                               f"merges the outputs into two by a threshold on the likelihood ratio (rows {ka}, {kb}; "
-                               "derive.channels.tilt_binomial.chi_sup_bracket's witness; a garbling has the smaller "
-                               "tau_n); upper end: eta_KL of the refined channel with lattice likelihood ratios")
+                brackets[i] = (low, high, "lower end: " + how[t] + "; upper end: eta_KL of the refined channel with "
+                               "lattice likelihood ratios")
 
 
 def _best_binary_merge(Ka: list[Fraction], Kb: list[Fraction]) -> tuple[tuple[Fraction, Fraction],

@@ -205,3 +205,31 @@ def test_refinement_merges_back_and_bounds_eta_kl_from_above():
     for n, l in zip((4, 12), lo):
         _, best = _oracle(prior, rows, n, dps=40)
         assert l <= best + 1e-12
+
+
+def test_garbling_is_k_times_a_stochastic_matrix_and_bounds_eta_kl_from_below():
+    """lattice_garbling: K'' = K G exactly with G stochastic (rows sum to 1, entries >= 0) and ratios beta^k, so
+    tau_n(K'') <= tau_n(K): the garbling's witness end of log(1 - tau_n) lies above the mpmath oracle of K, and the
+    oracle of K'' itself lies inside the garbling's own certified bracket."""
+    prior = (F(7, 10), F(3, 10))
+    rows = ((F(1, 2), F(1, 5), F(3, 10)), (F(1, 10), F(3, 5), F(3, 10)))      # ratios 1/5, 3, 1: not a lattice
+    for span in (6, 12):
+        Ka, Kb, beta, G = tl.lattice_garbling(*rows, span=span)
+        assert all(sum(g) == 1 and min(g) >= 0 for g in G)
+        assert [sum(rows[0][y] * G[y][z] for y in range(3)) for z in range(3)] == Ka
+        assert [sum(rows[1][y] * G[y][z] for y in range(3)) for z in range(3)] == Kb
+        assert tl.lattice_exponents(Ka, Kb) is not None
+        assert all(Kb[z] / Ka[z] in {beta ** d for d in range(-4 * span, 4 * span)} for z in range(3))
+        M = tl.LatticeMixture.of(prior, Ka, Kb)
+        lo, hi = tl.lattice_bracket(M, [4, 12])
+        for t, n in enumerate((4, 12)):
+            _, best_k = _oracle(prior, rows, n, dps=40)
+            _, best_g = _oracle(prior, (tuple(Ka), tuple(Kb)), n, dps=40)
+            assert lo[t] <= best_g + 1e-12 and best_k <= best_g + 1e-12   # the garbling's tau_n is the smaller
+            assert best_k <= hi[t] + 1e-12
+
+
+def test_garbling_refuses_what_it_cannot_build():
+    """No garbling with a zero entry or equal ratios (nothing to put on a lattice)."""
+    assert tl.lattice_garbling((F(1, 2), F(1, 2), F(0)), (F(1, 4), F(1, 4), F(1, 2))) is None
+    assert tl.lattice_garbling((F(1, 3), F(2, 3)), (F(1, 3), F(2, 3))) is None

@@ -234,8 +234,10 @@ def test_cluster_binary_three_symbols_off_lattice_says_its_bracket():
     ref_lo, _ = tl.lattice_bracket(tl.LatticeMixture.of(prior, Ka, Kb), [120])
     assert ref_lo[0] / math.log(10) <= hi
     ka, kb = cluster_mod._best_binary_merge(list(rows[0]), list(rows[1]))
-    _, merge_hi = tb.chi_sup_bracket(tb.BinomialMixture(prior, ka, kb), [120], _log_factorials(120))
+    _, merge_hi = tb.chi_sup_bracket(tb.BinomialMixture(prior, ka, kb), [120, 5000], _log_factorials(5000))
     assert lo <= merge_hi[0] / math.log(10)
+    # the lattice garbling's witness is the better lower end of tau_n at n = 5,000 (the bracket names it)
+    assert b[1] < merge_hi[1] / math.log(10) and "lattice_garbling" in far["eta_kl_bracket"]["how"]
 
 
 def test_cluster_three_symbols_arb_spot_check_agrees():

@@ -32,7 +32,8 @@ import numpy as np
 
 from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
-from derive.channels.tilt_lattice import LatticeMixture, lattice_bracket, lattice_garbling, lattice_refinement
+from derive.channels.tilt_lattice import (COARSE_SPAN, GARBLE_SPAN, REFINE_SPAN, LatticeMixture, lattice_bracket,
+                                         lattice_garbling, lattice_refinement)
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
 from derive.numeric.exact import float_down, float_up
@@ -902,13 +903,21 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     apply(lo_all, hi_all, _CLUSTER_CHI_SUP.format(kl=M.kl_how))
     # the rest: a refinement K' of the channel with likelihood ratios on a lattice (tau_n(K) <= tau_n(K')), every n
     rest = [i for i in range(len(ns)) if routes[i] is None]
-    ref = lattice_refinement([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live]) if rest else None
-    if ref is None:
+    if not rest:
         return
-    lat = LatticeMixture.of((M.prior[a], M.prior[b]), ref[0], ref[1])
-    if lat is None:
-        return
-    lo, _ = lattice_bracket(lat, ns[rest])
+    Ka_, Kb_ = [M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live]
+    # two lattices: a coarse one (its law of k fills its support from small n on) and a fine one (tighter at large n);
+    # each row takes the better certified end
+    lo = np.full(len(rest), -np.inf)
+    which: list[tuple[Fraction, list[int]] | None] = [None] * len(rest)
+    for span in sorted({COARSE_SPAN, REFINE_SPAN}):
+        ref = lattice_refinement(Ka_, Kb_, span)
+        lat = LatticeMixture.of((M.prior[a], M.prior[b]), ref[0], ref[1]) if ref is not None else None
+        if lat is None:
+            continue
+        for t, low in enumerate(lattice_bracket(lat, ns[rest])[0].tolist()):
+            if low > lo[t]:
+                lo[t], which[t] = low, (ref[2], lat.ks)
     # the other end: a garbling of K has a smaller tau_n, so a certified lower end of its eta_KL is one of tau_n(K):
     # the two-output channel of the best threshold on the likelihood ratio (chi_sup_bracket's witness), and a garbling
     # K'' = K G with likelihood ratios on a lattice (tilt_lattice.lattice_garbling; the lattice route's witness)
@@ -921,11 +930,12 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     how = [("the certified lower end of eta_KL for the garbled channel that merges the outputs into two by a threshold "
             f"on the likelihood ratio (rows {ka}, {kb}; derive.channels.tilt_binomial.chi_sup_bracket's witness; a "
             "garbling has the smaller tau_n)")] * len(rest)
-    gar = lattice_garbling([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
-    lat_g = LatticeMixture.of((M.prior[a], M.prior[b]), gar[0], gar[1]) if gar is not None else None
-    if lat_g is not None:
-        hi_g = lattice_bracket(lat_g, sub)[1]
-        for t, h in enumerate(hi_g.tolist()):
+    for span in sorted({COARSE_SPAN, GARBLE_SPAN}):
+        gar = lattice_garbling(Ka_, Kb_, span)
+        lat_g = LatticeMixture.of((M.prior[a], M.prior[b]), gar[0], gar[1]) if gar is not None else None
+        if lat_g is None:
+            continue
+        for t, h in enumerate(lattice_bracket(lat_g, sub)[1].tolist()):
             if h < hi[t]:
                 hi[t] = h
                 how[t] = ("the certified lower end of eta_KL (the lattice route's witness) for a garbling K'' = K G whose "
@@ -939,7 +949,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         if (low - math.log(up) - log_kl_hi) / math.log(10) > old_log10[i] + 1e-9:
             t_hi[i], lo_om[i] = up, low
             routes[i] = ROUTE_REFINED
-            reasons[i] = _CLUSTER_REFINED.format(beta=ref[2], ks=lat.ks, kl=M.kl_how)
+            reasons[i] = _CLUSTER_REFINED.format(beta=which[t][0], ks=which[t][1], kl=M.kl_how)
             if brackets is not None and high < 0:
                 brackets[i] = (low, high, "lower end: " + how[t] + "; upper end: eta_KL of the refined channel with "
                                "lattice likelihood ratios")

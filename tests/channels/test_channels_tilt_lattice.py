@@ -233,3 +233,19 @@ def test_garbling_refuses_what_it_cannot_build():
     """No garbling with a zero entry or equal ratios (nothing to put on a lattice)."""
     assert tl.lattice_garbling((F(1, 2), F(1, 2), F(0)), (F(1, 4), F(1, 4), F(1, 2))) is None
     assert tl.lattice_garbling((F(1, 3), F(2, 3)), (F(1, 3), F(2, 3))) is None
+
+
+def test_refinement_and_garbling_bracket_the_mpmath_oracle():
+    """Both spans used by derive bound (beta fitted to the ratios): refinement's lower end <= the mpmath oracle of K <=
+    the garbling's upper end at n = 30 (496 types); the coarse lattice's two ends are within 0.1 in log10 there (the
+    fine one may claim little at such n: gaps in its law of k)."""
+    prior = (F(7, 10), F(3, 10))
+    rows = ((F(1, 2), F(1, 5), F(3, 10)), (F(1, 10), F(3, 5), F(3, 10)))
+    _, best = _oracle(prior, rows, 30, dps=30)
+    for ref_span, gar_span in ((tl.COARSE_SPAN, tl.COARSE_SPAN), (tl.REFINE_SPAN, tl.GARBLE_SPAN)):
+        ref, gar = tl.lattice_refinement(*rows, span=ref_span), tl.lattice_garbling(*rows, span=gar_span)
+        lo, _ = tl.lattice_bracket(tl.LatticeMixture.of(prior, ref[0], ref[1]), [30])
+        _, hi = tl.lattice_bracket(tl.LatticeMixture.of(prior, gar[0], gar[1]), [30])
+        assert lo[0] <= best + 1e-12 <= hi[0] + 2e-12
+        if ref_span == tl.COARSE_SPAN:
+            assert (hi[0] - lo[0]) / math.log(10) < 0.1

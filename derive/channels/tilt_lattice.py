@@ -18,7 +18,7 @@ gained; those models keep the sums over every type.)
 values that matter, ``k ≈ log(w_a/w_b)/log β``) ``μ_n`` is ``e^{−n C}`` small, so the recursion runs on the tilted law
 ``q(k') = μ_1(k') β^{s k'}/Z`` (``Z = Σ μ_1(k') β^{s k'}``, ``s`` a float with ``E_q k' ≈ 0``, Chernoff's point):
 ``μ_n(k) = Z^n β^{−s k} q^{*n}(k)`` exactly for any ``s``, and ``q^{*n}`` is a probability vector whose bulk sits at the
-boundary. Each step ``p ← p * q`` is a sum of ``m = k_max − k_min + 1`` products of non-negative numbers, followed
+boundary. Each step ``p ← p * q`` is a sum of ``m`` products of non-negative numbers (``m`` the number of taps), followed
 by an exact scaling by a power of two and, every 8 steps, by dropping the end entries below ``2^-200`` of the
 largest; with taps ``q >= 2^-50`` (else no route) and the largest entry kept above ``2^-300``, no product leaves the
 normal float range.
@@ -49,7 +49,8 @@ import numpy as np
 from derive.channels.tilt_binomial import GRID, WINDOW_NATS, window_bracket
 
 __all__ = ["LatticeMixture", "lattice_exponents", "lattice_bracket", "lattice_refinement", "lattice_garbling", "MAX_SPAN",
-           "REFINE_SPAN", "GARBLE_SPAN", "COARSE_SPAN"]
+           "REFINE_SPAN", "GARBLE_SPAN", "COARSE_SPAN",
+           "COARSE_MAX_N"]
 
 #: Largest ``k_max − k_min`` of the lattice (the law of ``k`` has ``n · span + 1`` values).
 MAX_SPAN = 64
@@ -116,11 +117,14 @@ def lattice_exponents(Ka: Sequence[Fraction], Kb: Sequence[Fraction]) -> tuple[l
 REFINE_SPAN = 32
 
 #: Largest span of :func:`lattice_garbling`'s lattice (its moves cost more than the refinement's splits).
-GARBLE_SPAN = 48
+GARBLE_SPAN = 32
 
 #: A coarse span used beside the fine ones: a fine lattice with few taps leaves gaps in the law of ``k`` at small ``n``
 #: (zero entries inside the window, where :func:`lattice_bracket` claims nothing), a coarse one fills them sooner.
 COARSE_SPAN = 12
+
+#: derive bound runs the coarse lattice on the rows with n up to this (beyond, the fine lattice has no gaps).
+COARSE_MAX_N = 1000
 
 
 def lattice_refinement(Ka: Sequence[Fraction], Kb: Sequence[Fraction],
@@ -372,16 +376,17 @@ def lattice_bracket(M: LatticeMixture, ns: Sequence[int], grid: np.ndarray = GRI
     scale = 0                       # q^{*n}(k) ≈ p[k - off] * 2^scale
     dropped = 0.0                   # M_n / 2^scale, an upper end
     rows = []                       # (index list, window arrays ...) collected for one window_bracket call
-    qvec = np.zeros(span + 1)
-    qvec[taps - taps[0]] = q
-    mq = span + 1                   # terms of each convolution sum (np.convolve adds the zero taps too)
+    shifts = (taps - taps[0]).tolist()
+    mq = len(shifts)                # terms of each convolution sum (one per tap, added in order)
     reach = int(math.ceil((vmax + 45.0 + max(WINDOW_NATS, 0.0) + 60.0) / (min(s, 1 - s) * lb))) + 2
     cut_left = int(math.ceil(80.0 / ((1 - s) * lb))) + 1      # tail entries summed exactly; beyond: weight e^-80
     cut_right = int(math.ceil(80.0 / (s * lb))) + 1
     log2 = math.log(2)
     for n in range(1, nmax + 1):
         e_prev = 1.01 * n * (2 * _U + (mq + 2) * _U) + 4 * _U
-        new = np.convolve(p, qvec)
+        new = np.zeros(len(p) + span)
+        for sh, qk in zip(shifts, q.tolist()):     # the convolution with the sparse taps, a sum of mq products
+            new[sh:sh + len(p)] += qk * p
         off += int(taps[0])
         if n % 8 == 0:
             top = float(new.max())

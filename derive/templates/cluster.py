@@ -32,7 +32,7 @@ import numpy as np
 
 from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
-from derive.channels.tilt_lattice import (COARSE_SPAN, GARBLE_SPAN, REFINE_SPAN, LatticeMixture, lattice_bracket,
+from derive.channels.tilt_lattice import (COARSE_MAX_N, COARSE_SPAN, GARBLE_SPAN, REFINE_SPAN, LatticeMixture, lattice_bracket,
                                          lattice_garbling, lattice_refinement)
 from derive.channels.tilt_multi import MAX_OUTPUTS
 from derive.errors import InvalidArgument, LimitExceeded
@@ -910,12 +910,15 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     # each row takes the better certified end
     lo = np.full(len(rest), -np.inf)
     which: list[tuple[Fraction, list[int]] | None] = [None] * len(rest)
+    sub = ns[rest]
+    small = np.flatnonzero(sub <= COARSE_MAX_N)          # the coarse lattice only where the fine one may have gaps
     for span in sorted({COARSE_SPAN, REFINE_SPAN}):
         ref = lattice_refinement(Ka_, Kb_, span)
         lat = LatticeMixture.of((M.prior[a], M.prior[b]), ref[0], ref[1]) if ref is not None else None
-        if lat is None:
+        rows_ = small if span == COARSE_SPAN else np.arange(len(rest))
+        if lat is None or not len(rows_):
             continue
-        for t, low in enumerate(lattice_bracket(lat, ns[rest])[0].tolist()):
+        for t, low in zip(rows_.tolist(), lattice_bracket(lat, sub[rows_])[0].tolist()):
             if low > lo[t]:
                 lo[t], which[t] = low, (ref[2], lat.ks)
     # the other end: a garbling of K has a smaller tau_n, so a certified lower end of its eta_KL is one of tau_n(K):
@@ -924,7 +927,6 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     ka, kb = _best_binary_merge([M.rows[a][y] for y in M.live], [M.rows[b][y] for y in M.live])
     mix = BinomialMixture((M.prior[a], M.prior[b]), ka, kb)
     hi = np.zeros(len(rest))
-    sub = ns[rest]
     if not (mix.degenerate or mix.deterministic):
         hi = chi_sup_bracket(mix, sub, _log_factorials(int(sub.max())))[1]
     how = [("the certified lower end of eta_KL for the garbled channel that merges the outputs into two by a threshold "
@@ -933,9 +935,10 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     for span in sorted({COARSE_SPAN, GARBLE_SPAN}):
         gar = lattice_garbling(Ka_, Kb_, span)
         lat_g = LatticeMixture.of((M.prior[a], M.prior[b]), gar[0], gar[1]) if gar is not None else None
-        if lat_g is None:
+        rows_ = small if span == COARSE_SPAN else np.arange(len(rest))
+        if lat_g is None or not len(rows_):
             continue
-        for t, h in enumerate(lattice_bracket(lat_g, sub)[1].tolist()):
+        for t, h in zip(rows_.tolist(), lattice_bracket(lat_g, sub[rows_])[1].tolist()):
             if h < hi[t]:
                 hi[t] = h
                 how[t] = ("the certified lower end of eta_KL (the lattice route's witness) for a garbling K'' = K G whose "

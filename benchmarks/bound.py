@@ -264,8 +264,8 @@ def _markdown(out: dict) -> str:
                           if r["case"].startswith("boolean")) + ").",
               "* issue 14 item 1, binary theta with three or more observation symbols: rows of n = 1..10,000 on an eta_KL "
               "route (tilt cover, averaged-chi2 bound over every type or, on a lattice of likelihood ratios, over the "
-              "one-dimensional sufficient statistic, or off a lattice on a refinement of the channel with lattice likelihood "
-              "ratios, whose brackets are wide: the other end from a two-output garbling or a smaller n): "
+              "one-dimensional sufficient statistic, or off a lattice between a refinement and a garbling of the channel with "
+              "lattice likelihood ratios, whose brackets widen about linearly in n: widths above): "
               + "; ".join(f"{r['case']}: {sum(v for k, v in r['routes'].items() if not k.startswith('fallback')):,}"
                           for r in out["rows"] if "3 symbols" in r["case"]) + ".",
               f"* `derive check proofs/` under {TARGET_CHECK_S:g} s: "

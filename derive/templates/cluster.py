@@ -13,8 +13,9 @@
   replaces τ_n wherever it is certified and smaller (:func:`_cluster_tilt`: the closed-form or cell-cover χ-criterion,
   the float cell cover, and the averaged-χ² bound at every other n — with two observation symbols by the windowed
   sums of :mod:`derive.channels.tilt_binomial`; with three or more, over every type up to a work budget, then on the
-  one-dimensional log-likelihood statistic when the likelihood ratios are powers of one number, else on a refinement
-  of the channel on such a lattice, :mod:`derive.channels.tilt_lattice`); rows without a bracket of their own get one
+  one-dimensional log-likelihood statistic when the likelihood ratios are powers of one number, else between a
+  refinement (upper end of τ_n) and a garbling (lower end) of the channel on such lattices,
+  :mod:`derive.channels.tilt_lattice`); rows without a bracket of their own get one
   from a smaller n (η_KL increases with n); θ with 3–4 values: the tilt_multi cover for the smallest n; more
   values keep this route. Rows where η_KL = η_χ² is not certified carry ``eta_kl_bracket`` (certified ends of τ_n
   and of log10(1 − τ_n)).

@@ -294,16 +294,28 @@ def _exact_multipliers(target: dict[int, Fraction], eq_vecs: list[dict[int, Frac
     if rounds <= 0 or any(v < 0 for v in lam_q):
         raise CertificateError("could not turn the LP multipliers into an exact certificate")
     size = max(abs(v) for v in residual.values())
-    sol = _solve_lp({m: v / size for m, v in residual.items()}, eq_vecs, candidates)
+    scaled = {m: v / size for m, v in residual.items()}
+    free = list(eq_vecs)
+    sol = _solve_lp(scaled, free, candidates)
+    if sol is None:
+        # the residual may need *less* of the support (H(X,Y,Z) <= 10^20 H(X,Y,Z) + H(X|Y,Z): the exact
+        # certificate is (1 - 10^-20) H(X,Y,Z) + 10^-20 H(X|Y,Z)), so the support's columns join as free ones;
+        # their totals are checked >= 0 below
+        free = list(eq_vecs) + cols[:len(used)]
+        sol = _solve_lp(scaled, free, candidates)
     if sol is None:
         raise CertificateError("could not turn the LP multipliers into an exact certificate (the residual of the "
                                "rounded multipliers is not a non-negative combination)")
-    more_lam, more_nu = _exact_multipliers({m: v / size for m, v in residual.items()}, eq_vecs, sol[0], sol[1],
-                                           candidates, rounds - 1)
+    more_lam, more_nu = _exact_multipliers(scaled, free, sol[0], sol[1], candidates, rounds - 1)
     lam_out, nu_out = result(lam_q + nu_q)
     for k, v in more_lam.items():
         lam_out[k] = lam_out.get(k, Fraction(0)) + v * size
-    return lam_out, [a + b * size for a, b in zip(nu_out, more_nu)]
+    for k, v in zip(used, more_nu[len(eq_vecs):]):  # the support's adjustments (when it joined as free columns)
+        lam_out[k] = lam_out.get(k, Fraction(0)) + v * size
+    if any(v < 0 for v in lam_out.values()):
+        raise CertificateError("could not turn the LP multipliers into an exact certificate (an adjusted multiplier "
+                               "of an inequality came out negative)")
+    return lam_out, [a + b * size for a, b in zip(nu_out, more_nu[:len(eq_vecs)])]
 
 
 def _certificate(space: _Space, target: dict[int, Fraction], eq_terms: list[tuple[Term, dict[int, Fraction]]],
@@ -552,7 +564,9 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         return ShannonResult("proved", checked, variables=tuple(items), timings=timings,
                              message=f"certificate from the {stage} LP")
     if repair_error is not None:  # an LP was feasible: the claim is not shown false, only unrepaired
-        raise repair_error
+        return ShannonResult("unknown", message="a floating-point LP finds a combination of elemental inequalities, "
+                             f"but it could not be made exact ({repair_error.message}): undecided, not refuted",
+                             variables=tuple(items), timings=timings)
     if n > max_full_variables and n > max_generated_variables:
         return ShannonResult("unknown", message=f"no certificate among the structured inequalities, and {n} variables "
                              f"exceed the full elemental LP limit ({max_full_variables})", variables=tuple(items),

@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
+from derive.channels.tilt import budget_clock
 from derive.numeric.exact import fraction_of_q, iv_upper, q_of
 
 try:
@@ -259,9 +259,10 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
     """Certified ``η_KL(P, K) <= upper`` by branch and bound over the simplex on ``supp P`` (module docstring).
 
     Stops when ``upper - lower <= target`` (``lower``: a certified lower end found elsewhere), after
-    ``budget`` seconds, or at ``max_cells`` leaves; the returned bound is valid in every case.
+    ``budget`` seconds of the calling thread's CPU time (the same work on a loaded machine), or at ``max_cells``
+    leaves; the returned bound is valid in every case.
     """
-    t_start = time.perf_counter()
+    t_start = budget_clock()
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
@@ -295,7 +296,7 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
         if u != _INF and u - lower <= target:
             converged = True
             break
-        if time.perf_counter() - t_start > budget or len(heap) >= max_cells:
+        if budget_clock() - t_start > budget or len(heap) >= max_cells:
             break
         heapq.heappop(heap)
         # longest edge in the metric scaled by 1/sqrt(P)
@@ -320,7 +321,7 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
         push(tuple(mid if v == j else v for v in cell))
     top = max((h[3] for h in heap), key=lambda u: float(u) if u != _INF else _INF) if heap else Fraction(0)
     upper = None if top == _INF else Fraction(top)
-    return SimplexBound(upper, len(heap), splits, time.perf_counter() - t_start, converged)
+    return SimplexBound(upper, len(heap), splits, budget_clock() - t_start, converged)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -492,7 +493,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     """
     import numpy as np
 
-    t_start = time.perf_counter()
+    t_start = budget_clock()
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
@@ -502,7 +503,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     prob = _Problem([[q_of(v) for v in r] for r in Kfr], [q_of(v) for v in Pfr])
     chi = _chi2_upper(prob)
     if chi is None:
-        return SimplexBound(None, 0, 0, time.perf_counter() - t_start, False)
+        return SimplexBound(None, 0, 0, budget_clock() - t_start, False)
     F = _Fast(Kfr, Pfr, chi)
     k = F.k
     F.add(np.eye(k + 1), np.zeros(k + 1, dtype=np.int64))  # vertex 0 = P, vertex 1 + x = e_x
@@ -519,7 +520,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
         if not active.any():
             converged = not frozen[U > thr].any()
             break
-        if time.perf_counter() - t_start > budget or len(cells) >= max_cells:
+        if budget_clock() - t_start > budget or len(cells) >= max_cells:
             break
         idx = np.nonzero(active)[0]
         b = min(len(idx), max(64, min(batch, len(idx) // 4)))
@@ -572,4 +573,4 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
         splits += len(idx)
     top = float(U.max()) if len(U) else 0.0
     upper = None if not math.isfinite(top) else Fraction(top)
-    return SimplexBound(upper, len(cells), splits, time.perf_counter() - t_start, converged)
+    return SimplexBound(upper, len(cells), splits, budget_clock() - t_start, converged)

@@ -12,6 +12,7 @@ from typing import Any
 
 from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, check_timeout, clip, statement_text
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded
+from derive.printing import shown_status
 
 __all__ = ["register", "cmd_check"]
 
@@ -169,7 +170,8 @@ def strict_refusals(report) -> list[dict]:
     return out
 
 
-_MARK = {"proved": "ok", "assumed": "assumed", "tested": "TESTED", "failed": "FAILED", "unchecked": "UNCHECKED"}
+_MARK = {"proved": "ok", "assumed": "assumed", "tested": "TESTED", "failed": "FAILED", "unchecked": "UNCHECKED",
+         "conditional": "CONDITIONAL"}
 
 
 def _print_report(out: dict, report, verbose: bool) -> None:
@@ -180,7 +182,8 @@ def _print_report(out: dict, report, verbose: bool) -> None:
     claims = {js["id"]: js.get("claim", "") for js in out["steps"]}
     shown = {js["id"]: js for js in out["steps"]}  # fields in the file grammar
     for s in rows:
-        line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {_MARK.get(s.status, s.status):<9}  {claims.get(s.id, s.claim)}"
+        mark = _MARK.get(shown_status(s), s.status)
+        line = f"  {s.id:<{width}}  {s.rule:<{rwidth}}  {mark:<11}  {claims.get(s.id, s.claim)}"
         print(line)
         if s.status in ("failed", "unchecked", "tested") or verbose:
             js = shown.get(s.id, {})
@@ -193,7 +196,7 @@ def _print_report(out: dict, report, verbose: bool) -> None:
             if s.suggestion:
                 print(f"      hint: {js.get('suggestion', s.suggestion)}")
         if s.depends_on_unproved and s.status in ("proved", "assumed"):
-            print(f"      (depends on unproved step(s): {', '.join(s.depends_on_unproved)})")
+            print(f"      (its own inference is valid, but it rests on unproved step(s): {', '.join(s.depends_on_unproved)})")
     if report.trusted:
         print("  trusted (cited or assumed):")
         for t in out.get("trusted") or report.trusted:

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["to_latex"]
+__all__ = ["to_latex", "shown_status", "CONDITIONAL"]
+
+#: Shown instead of ``proved``/``assumed`` for a step or theorem whose own inference the kernel accepted but which
+#: rests on a step the kernel did not prove: that result is not proved.
+CONDITIONAL = "conditional"
+
+
+def shown_status(result: Any) -> str:
+    """The status every printer shows for a kernel step result: its own, except :data:`CONDITIONAL` when it is
+    ``proved``/``assumed`` but depends on an unproved step (``result.depends_on_unproved``)."""
+    if result.status in ("proved", "assumed") and getattr(result, "depends_on_unproved", ()):
+        return CONDITIONAL
+    return result.status
 
 
 def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered: bool = False,

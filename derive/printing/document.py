@@ -26,6 +26,7 @@ import networkx as nx
 import sympy
 
 from derive import __version__
+from derive.printing import shown_status
 from derive.core.hypotheses import IID, Assume, AssumeFamily, Channel, ChannelFamily, FunctionOf, Independent, Markov, \
     MarkovFamily, MutuallyIndependent
 from derive.core.statements import Statement
@@ -58,7 +59,8 @@ RULE_TITLES = {
 }
 
 #: What a non-proved status is called on the page.
-FLAG_TEXT = {"failed": "FAILED", "unchecked": "unchecked", "tested": "tested only, not proved"}
+FLAG_TEXT = {"failed": "FAILED", "unchecked": "unchecked", "tested": "tested only, not proved",
+             "conditional": "conditional: rests on unproved steps"}
 
 PREAMBLE_PACKAGES = ("amsmath", "amssymb", "amsthm", "xcolor", "booktabs")
 
@@ -815,9 +817,10 @@ def _report_section(lay: _Layout) -> str:
     by_tag = sorted(report.steps, key=lambda r: lay.step_tags.get(r.id, 10 ** 6))
     for r in by_tag + ([report.theorem] if report.theorem else []):
         tag = f"({lay.step_tags[r.id]})" if r.id in lay.step_tags else ("Thm." if r.id == "theorem" else "")
-        status = latex_text(r.status)
-        if r.status in FLAG_TEXT:
-            status = rf"\deriveflag{{{latex_text(r.status)}}}"
+        shown = shown_status(r)
+        status = latex_text(shown)
+        if shown in FLAG_TEXT:
+            status = rf"\deriveflag{{{latex_text(shown)}}}"
         note = ""
         if r.status in ("failed", "unchecked", "tested") and r.message:
             msg = r.message if len(r.message) <= 160 else r.message[:157] + "..."

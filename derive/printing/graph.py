@@ -18,6 +18,7 @@ import networkx as nx
 
 from derive.core.hypotheses import Assume
 from derive.errors import GraphvizError
+from derive.printing import shown_status
 
 __all__ = ["status_graph", "to_dot", "render_dot", "GraphvizError", "STATUS_COLORS", "IMAGE_FORMATS",
            "DOT_TIMEOUT"]
@@ -26,6 +27,7 @@ __all__ = ["status_graph", "to_dot", "render_dot", "GraphvizError", "STATUS_COLO
 STATUS_COLORS = {
     "proved": ("#d8f0d8", "#2e7d32"),
     "assumed": ("#fff1c1", "#a67c00"),
+    "conditional": ("#fde2cf", "#c62828"),
     "tested": ("#ffe0b2", "#e65100"),
     "unchecked": ("#eeeeee", "#c62828"),
     "failed": ("#f8d0d0", "#c62828"),
@@ -86,15 +88,15 @@ def status_graph(proof, report=None, text: Callable[[object], str] = str) -> nx.
                 lines.append("[assumed" + (": cited]" if hyp.cite else "]"))
         elif node == "theorem" and data.get("kind") == "theorem":
             res = results.get("theorem")
-            status = res.status if res is not None else "unchecked"
+            status = shown_status(res) if res is not None else "unchecked"
             name = proof.theorem.name or "theorem"
             lines = [name, *_wrap(text(proof.theorem.claim)), f"[{status}]"]
         else:
             res = results.get(node)
-            status = res.status if res is not None else "unchecked"
+            status = shown_status(res) if res is not None else "unchecked"
             step = proof.get_step(node)
             lines = [f"{node}: {step.rule}", *_wrap(text(step.claim)), f"[{status}]"]
-        if node in results and results[node].depends_on_unproved and status in ("proved", "assumed"):
+        if node in results and results[node].depends_on_unproved and status == "conditional":
             lines.append("depends on unproved " + ", ".join(results[node].depends_on_unproved))
         fill, border = STATUS_COLORS.get(status, STATUS_COLORS["unchecked"])
         g.nodes[node].update(status=status, label="\n".join(lines), fill=fill, color=border)

@@ -12,10 +12,13 @@ import html
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from derive.printing import shown_status
+
 __all__ = ["CheckedView", "ProveView", "EtaView", "BoundView", "VerifyView", "html_table"]
 
 _COLOR = {"suspected": "#9a6700", "skipped": "#6e7781", "proved": "#1a7f37", "assumed": "#7d6b00", "tested": "#9a6700", "failed": "#cf222e",
-          "false": "#cf222e", "not_shannon": "#9a6700", "unknown": "#6e7781", "unsupported": "#6e7781"}
+          "false": "#cf222e", "not_shannon": "#9a6700", "unknown": "#6e7781", "unsupported": "#6e7781",
+          "conditional": "#cf222e"}
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = "") -> str:
@@ -58,11 +61,11 @@ class CheckedView:
 
         rep, units = self.checked.report, self.checked.proof.units
         written = getattr(self.checked.proof, "written", None)
-        out = [(s.id, s.rule, s.status, _claim_text(s.claim, units, written), readable(s.message))
+        out = [(s.id, s.rule, shown_status(s), _claim_text(s.claim, units, written), readable(s.message))
                for s in rep.steps]
         if rep.theorem is not None:
             t = rep.theorem
-            out.append(("theorem", t.rule, t.status, _claim_text(t.claim, units, written), readable(t.message)))
+            out.append(("theorem", t.rule, shown_status(t), _claim_text(t.claim, units, written), readable(t.message)))
         return out
 
     def trusted(self) -> list[str]:

@@ -37,19 +37,23 @@ __all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_orac
 _SUBSET_POOL = 11
 
 
-def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
-    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
+def solve_multipliers(claim: Statement, terms: Sequence[Term], *, match_constant: bool = False) -> Certificate | None:
+    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked.
+    ``match_constant``: the constant part must cancel too (so a premise about parameters only, whose form is a
+    constant, gets a multiplier instead of a free 0)."""
     target = linear_form(claim.slack())
     unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
     atoms = set(target.terms)
     for t in terms:
         atoms |= set(t.form.terms)
-    if not atoms:
+    if not atoms and not match_constant:
         return Certificate([(t, S.Zero) for t in terms])
     if not terms:
         return None
     eqs = [sympy.expand(target.coefficient(a) - sum(u * t.form.coefficient(a) for u, t in zip(unknowns, terms)))
            for a in atoms]
+    if match_constant:
+        eqs.append(sympy.expand(target.const - sum(u * t.form.const for u, t in zip(unknowns, terms))))
     sol = sympy.linsolve(eqs, list(unknowns))
     if not sol:
         return None
@@ -96,6 +100,16 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
         nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
         for extra in _small_subsets(nonneg):
             cert = solve_multipliers(claim, facts + list(extra))
+            if cert is None:
+                continue
+            try:
+                return check_certificate(claim, cert, domains)
+            except CertificateError:
+                continue
+    if any(not is_zero_coefficient(t.form.const) for t in terms):  # premises about parameters: cancel constants too
+        for group in groups:
+            cert = solve_multipliers(claim, [t for t in group if t.kind == "zero"] if claim.is_equality else group,
+                                     match_constant=True)
             if cert is None:
                 continue
             try:

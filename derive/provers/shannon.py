@@ -452,7 +452,9 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         return ShannonResult("unsupported", message=str(err))
     if not target_form.const.is_Rational or target_form.const != 0:
         if not target_form.const.is_Rational:
-            return ShannonResult("unsupported", message="the claim has a non-rational constant term")
+            why = ("a floating-point constant term (write it exactly, e.g. 1/10)" if target_form.const.has(sympy.Float)
+                   else f"a non-rational constant term ({target_form.const})")
+            return ShannonResult("unsupported", message=f"the claim has {why}")
     items = _items_of([target_form] + [f for _, f in eq_forms])
     if len(items) > max_variables:
         raise LimitExceeded(f"the claim and hypotheses mention {len(items)} random variables; the Shannon prover "

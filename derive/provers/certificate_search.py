@@ -94,28 +94,22 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError as err:
             last_error = err
+    retries = []
     if not claim.is_equality:
         # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
         # only one or two of the non-negative quantities (a small, exact, bounded search)
         nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
-        for extra in _small_subsets(nonneg):
-            cert = solve_multipliers(claim, facts + list(extra))
-            if cert is None:
-                continue
-            try:
-                return check_certificate(claim, cert, domains)
-            except CertificateError:
-                continue
+        retries += [(facts + list(extra), False) for extra in _small_subsets(nonneg)]
     if any(not is_zero_coefficient(t.form.const) for t in terms):  # premises about parameters: cancel constants too
-        for group in groups:
-            cert = solve_multipliers(claim, [t for t in group if t.kind == "zero"] if claim.is_equality else group,
-                                     match_constant=True)
-            if cert is None:
-                continue
-            try:
-                return check_certificate(claim, cert, domains)
-            except CertificateError:
-                continue
+        retries += [([t for t in group if t.kind == "zero"] if claim.is_equality else group, True) for group in groups]
+    for group, match_constant in retries:
+        cert = solve_multipliers(claim, group, match_constant=match_constant)
+        if cert is None:
+            continue
+        try:
+            return check_certificate(claim, cert, domains)
+        except CertificateError:
+            continue
     if last_error is not None:
         raise last_error
     return None

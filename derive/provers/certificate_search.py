@@ -37,23 +37,19 @@ __all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_orac
 _SUBSET_POOL = 11
 
 
-def solve_multipliers(claim: Statement, terms: Sequence[Term], *, match_constant: bool = False) -> Certificate | None:
-    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked.
-    ``match_constant``: the constant part must cancel too (so a premise about parameters only, whose form is a
-    constant, gets a multiplier instead of a free 0)."""
+def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
+    """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
     target = linear_form(claim.slack())
     unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
     atoms = set(target.terms)
     for t in terms:
         atoms |= set(t.form.terms)
-    if not atoms and not match_constant:
+    if not atoms:
         return Certificate([(t, S.Zero) for t in terms])
     if not terms:
         return None
     eqs = [sympy.expand(target.coefficient(a) - sum(u * t.form.coefficient(a) for u, t in zip(unknowns, terms)))
            for a in atoms]
-    if match_constant:
-        eqs.append(sympy.expand(target.const - sum(u * t.form.const for u, t in zip(unknowns, terms))))
     sol = sympy.linsolve(eqs, list(unknowns))
     if not sol:
         return None
@@ -94,24 +90,50 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError as err:
             last_error = err
-    retries = []
+    retries: list[list[Term]] = []
     if not claim.is_equality:
         # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
         # only one or two of the non-negative quantities (a small, exact, bounded search)
         nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
-        retries += [(facts + list(extra), False) for extra in _small_subsets(nonneg)]
-    if any(not is_zero_coefficient(t.form.const) for t in terms):  # premises about parameters: cancel constants too
-        retries += [([t for t in group if t.kind == "zero"] if claim.is_equality else group, True) for group in groups]
-    for group, match_constant in retries:
-        cert = solve_multipliers(claim, group, match_constant=match_constant)
+        retries += [facts + list(extra) for extra in _small_subsets(nonneg)]
+    for group in retries:
+        cert = solve_multipliers(claim, group)
         if cert is None:
             continue
         try:
             return check_certificate(claim, cert, domains)
         except CertificateError:
             continue
+    found = _with_parameter_premise(claim, terms, domains)
+    if found is not None:
+        return found
     if last_error is not None:
         raise last_error
+    return None
+
+
+def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
+    """A premise about parameters only has a constant linear form, so the solve leaves its multiplier free (0):
+    give one such premise ``c >= 0`` the multiplier ``q = r / c`` that cancels the remaining constant ``r`` when
+    ``q`` is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from ``h(p) >= 4p(1 - p)``); checked as always."""
+    consts = [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
+    if claim.is_equality or not consts:
+        return None
+    base = solve_multipliers(claim, [t for t in terms if t not in consts])
+    if base is None:
+        return None
+    rest = linear_form(claim.slack())
+    for t, m in base.multipliers:
+        rest = rest - t.form.scale(m)
+    if rest.terms:
+        return None
+    for t in consts:
+        q = sympy.cancel(rest.const / t.form.const)
+        if q.is_Rational and q > 0:
+            try:
+                return check_certificate(claim, Certificate(base.multipliers + [(t, q)]), domains)
+            except CertificateError:
+                continue
     return None
 
 

@@ -44,7 +44,7 @@ import sympy
 from scipy.special import entr
 
 from derive.core.hypotheses import Assume
-from derive.core.quantities import H, I
+from derive.core.quantities import H
 from derive.core.statements import Statement
 from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side

@@ -256,12 +256,15 @@ def counterexample_table(ce: dict) -> list[str]:
         lines.append("  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, widths)) + "  probability")
         for outcome, p in ce.get("pmf", {}).items():
             lines.append("  " + "  ".join(f"{c:>{w}}" for c, w in zip(outcome, widths)) + f"  {p}")
+    elif ce.get("kind") == "constant":
+        lines.append("  every variable constant (every information quantity is 0)")
     else:
         lines.append("  " + json.dumps({k: v for k, v in ce.items() if k not in ("certified",)}))
     if "lhs" in ce and "rhs" in ce:
         lines.append(f"  left side = {ce['lhs']}, right side = {ce['rhs']} ({ce.get('units', 'bits')})")
     elif "slack" in ce:
-        lines.append(f"  right side - left side = {ce['slack']} ({ce.get('units', 'bits')})")
+        lines.append(f"  slack (the side that should be larger minus the other) = {ce['slack']} ({ce.get('units', 'bits')})")
+    lines += [f"  ({ce[k]})" for k in ("constant_note", "equality_note") if ce.get(k)]
     return lines
 
 

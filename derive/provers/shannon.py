@@ -475,7 +475,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if const < 0 and constant_model_satisfies(hypotheses):  # constant variables must be a model of them
         return ShannonResult("false", message="constant random variables make every information quantity 0, "
                              "and then the claim reads 0 <= " + str(const),
-                             counterexample={"model": "all variables constant", "slack": str(const),
+                             counterexample={"kind": "constant", "model": "all variables constant", "slack": str(const),
                                              "certified": True, "method": "exact", "slack_enclosure": str(const)},
                              variables=tuple(items))
     if const < 0:  # the elemental inequalities and the equalities have no constant term: no certificate exists
@@ -718,6 +718,27 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
     hyps = hypotheses or {}
+    stand_in = _rational_stand_in(claim)
+    if isinstance(stand_in, ShannonResult):
+        return stand_in
+    if stand_in == "halves":  # an equality whose constant is not rational: it fails as soon as one half does
+        halves = [prove(Statement(claim.lhs, rel, claim.rhs), hyps, domains=domains, max_variables=max_variables,
+                        max_full_variables=max_full_variables, timeout=timeout,
+                        search_counterexample=search_counterexample, seed=seed) for rel in ("<=", ">=")]
+        for half, rel in zip(halves, ("<=", ">=")):
+            if half.status == "false":
+                cex = dict(half.counterexample, equality_note=f"it violates the half `{rel}`, so the two sides differ")
+                return ShannonResult("false", counterexample=cex, message=half.message, variables=half.variables)
+        # both halves proved would make the constant 0 at the all-constant model, and it is not rational
+        undecided = next(h for h in halves if h.status != "proved")
+        return ShannonResult(undecided.status, message=f"{undecided.message} (one half of the equality)",
+                             variables=undecided.variables)
+    if stand_in is not None:
+        weaker, shifts = stand_in
+        res = prove(weaker, hyps, domains=domains, max_variables=max_variables, max_full_variables=max_full_variables,
+                    timeout=timeout, search_counterexample=search_counterexample, seed=seed, copy_steps=copy_steps,
+                    copy_timeout=copy_timeout)
+        return _for_original_claim(claim, weaker, shifts, res, hyps, domains or {})
     try:
         is_identity = not linear_form(claim.slack()).terms
     except InvalidArgument:
@@ -755,6 +776,97 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     if full.status == "not_shannon" and copy_steps > 0:
         return _try_copies(claim, hyps, domains, full, copy_steps, min(copy_timeout, timeout))
     return full
+
+
+def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonResult | str | None:
+    """Claims whose sides carry constants that are real numbers but not all rational (``H(X) <= log(3)`` in bits:
+    ``log(3)/log(2)``; ``H(X, Y) + log(3) <= H(X) + log(3)``), which the LPs and the exact models cannot read.
+
+    Returns the claim with each side's constant moved off and the slack's constant ``c`` replaced by a rational
+    ``r >= c`` of the same strict sign (``r = c`` when ``c`` is rational), with ``(delta, shift_l, shift_r)``:
+    ``delta = r - c >= 0`` (decided exactly by the kernel's sign engine) and what each side of the claim is above
+    the new claim's side; ``"halves"`` for an equality whose ``c`` is not rational; ``None`` when every constant
+    is rational (or a side is not linear); ``unsupported`` when the sign of ``c`` is undecided.
+
+    Why it decides the claim: every violation of the weaker claim violates the claim (its slack is ``delta``
+    lower), and Shannon-type provability depends on the constant only through its sign (the region the elemental
+    inequalities and the homogeneous hypothesis equalities cut out is a cone containing 0), so a proof of the
+    weaker claim certifies the homogeneous part, and the kernel then re-checks the claim itself."""
+    try:
+        c_l, c_r = linear_form(claim.lhs).const, linear_form(claim.rhs).const
+    except InvalidArgument:
+        return None
+    if (c_l.is_Rational and c_r.is_Rational) or any(not x.is_number or x.has(sympy.Float) or x.free_symbols
+                                                    for x in (c_l, c_r)):
+        return None
+    c = c_l - c_r if claim.rel == ">=" else c_r - c_l
+    from derive.core.notation import show
+    from derive.kernel.signs import is_nonnegative, sign_of
+
+    sign = "rational" if c.is_Rational else sign_of(c, {})
+    if sign == "rational":
+        r = c
+    elif claim.is_equality:
+        return "halves"
+    elif sign == "zero":
+        r = sympy.S.Zero
+    elif sign in ("pos", "neg"):
+        for k in (8, 16, 32, 64, 128):
+            r = sympy.Rational(sympy.ceiling(c * 2 ** k), 2 ** k)
+            if (sign == "pos" or r < 0) and is_nonnegative(r - c, {}):
+                break
+        else:
+            return ShannonResult("unsupported", message=f"no rational bound above the constant term {show(c)} "
+                                 "could be certified")
+    else:
+        return ShannonResult("unsupported", message=f"the sign of the constant term {show(c)} could not be decided "
+                             "exactly")
+    # each side loses its own constant and the right side gets the rational one, so that both sides' values on a
+    # model stay exact: slack = f + c becomes f + r
+    moved = -r if claim.rel == ">=" else r
+    weaker = Statement(sympy.expand(claim.lhs - c_l), claim.rel, sympy.expand(claim.rhs - c_r) + moved)
+    return weaker, (sympy.expand(r - c), c_l, c_r - moved)
+
+
+def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res: ShannonResult,
+                        hyps: dict[str, Hypothesis], domains: dict) -> ShannonResult:
+    """The result for ``claim`` from the result ``res`` for its :func:`_rational_stand_in` ``weaker``: a proof's
+    certificate re-checked by the kernel against ``claim`` itself; a counterexample's slack lowered by ``delta``
+    and its sides shifted back (exactly, when the model's values are exact); other statuses as they are."""
+    from derive.core.notation import show
+
+    delta, shift_l, shift_r = shifts
+
+    note = f"the constant term was replaced by a rational at least as large ({show(weaker)})"
+    if res.status == "proved":
+        if res.copy is not None:
+            return ShannonResult("unknown", message=f"{note}, proved with the copy lemma; the kernel's re-check of the "
+                                 "claim with its own constant is not available for copy-lemma proofs",
+                                 variables=res.variables, timings=res.timings)
+        try:
+            cert = _kernel_check(claim, hyps, domains, res.certificate)
+        except CertificateError as err:
+            return ShannonResult("unknown", message=f"{note}, which is proved, but the kernel refused the certificate "
+                                 f"for the claim itself ({err.message})", variables=res.variables, timings=res.timings)
+        return ShannonResult("proved", cert, variables=res.variables, timings=res.timings, message=res.message)
+    if res.status == "false" and res.counterexample is not None:
+        cex = dict(res.counterexample)
+        if cex.get("method") == "exact":
+            slack = sympy.Rational(str(cex["slack"])) - delta  # our own rational text (str of a Fraction)
+            cex["slack"] = cex["slack_enclosure"] = show(sympy.expand(slack))
+            for side, shift in (("lhs", shift_l), ("rhs", shift_r)):
+                if side in cex:
+                    cex[side] = show(sympy.expand(sympy.Rational(str(cex[side])) + shift))
+        else:
+            cex["slack_enclosure"] = f"{cex.get('slack_enclosure')} - {show(delta)}"
+        if delta != 0:
+            cex["constant_note"] = f"{note}; a violation of that claim is one of this claim, by {show(delta)} more"
+        message = res.message
+        if cex.get("kind") == "constant":
+            message = f"constant random variables make every information quantity 0, and the claim's slack is then {cex['slack']}"
+        return ShannonResult("false", counterexample=cex, message=message, variables=res.variables,
+                             timings=res.timings)
+    return ShannonResult(res.status, None, None, f"{res.message} ({note})", res.variables, res.timings)
 
 
 def _try_copies(claim: Statement, hyps: dict[str, Hypothesis], domains: dict | None, full: ShannonResult,

@@ -894,8 +894,10 @@ def shannon_oracle(ctx) -> Certificate | None:
     hyps = {k: h for k, h in ctx.premise_hypotheses.items() if not isinstance(h, Assume)}
     if ctx.statements():
         return None  # premises with parameters are the finder's job; keep the oracle to pure Shannon steps
+    stand_in = _rational_stand_in(ctx.claim)  # constants that are not rational: multipliers of the weaker claim
+    claim = stand_in[0] if isinstance(stand_in, tuple) else ctx.claim
     try:
-        res = find_shannon_certificate(ctx.claim, hyps, domains=dict(ctx.domains))
+        res = find_shannon_certificate(claim, hyps, domains=dict(ctx.domains))
     except (LimitExceeded, CertificateError, InvalidArgument):
         return None
     return res.certificate if res.status == "proved" else None

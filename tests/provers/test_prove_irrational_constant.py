@@ -125,3 +125,16 @@ def test_cli_on_constants_that_are_not_rational(text, code, status, capsys):
     assert out["status"] == status
     if status == "false":
         assert out["counterexample"]["certified"] is True
+
+
+def test_a_shannon_step_with_an_irrational_constant_is_checked_in_a_proof_file():
+    """The Shannon oracle finds the multipliers on the weaker claim; the kernel checks the step as written."""
+    from derive.io import read_proof_text
+    from derive.kernel import check_proof
+    from derive.provers.certificate_search import default_oracle
+
+    proof = read_proof_text('[proof]\nname = "logc"\n\n[variables]\nrandom = ["X", "Y"]\n\n'
+                    '[[step]]\nid = "s1"\nclaim = "H(X|Y) <= H(X) + log(3)"\nrule = "shannon"\n\n'
+                    '[[step]]\nid = "s2"\nclaim = "H(X, Y) <= H(X) + H(Y) + log(3) - 1"\nrule = "shannon"\n')
+    report = check_proof(proof, oracle=default_oracle())
+    assert [r.status for r in report.steps] == ["proved", "proved"]

@@ -40,7 +40,6 @@ _SUBSET_POOL = 11
 def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | None:
     """Exact multipliers with ``slack(claim) - Σ m_t f_t`` free of atoms (free unknowns set to 0); unchecked."""
     target = linear_form(claim.slack())
-    unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
     atoms = set(target.terms)
     for t in terms:
         atoms |= set(t.form.terms)
@@ -48,15 +47,47 @@ def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | 
         return Certificate([(t, S.Zero) for t in terms])
     if not terms:
         return None
-    eqs = [sympy.expand(target.coefficient(a) - sum(u * t.form.coefficient(a) for u, t in zip(unknowns, terms)))
-           for a in atoms]
-    sol = sympy.linsolve(eqs, list(unknowns))
+    atoms = list(atoms)
+    if all(c.is_Rational for c in target.terms.values()) and all(c.is_Rational for t in terms
+                                                                  for c in t.form.terms.values()):
+        values = _rational_solution(target, terms, atoms)
+        return None if values is None else Certificate(list(zip(terms, values)))
+    unknowns = [sympy.Dummy(f"m{k}") for k in range(len(terms))]  # no user parameter can equal these
+    touching: dict = {a: [] for a in atoms}  # each atom's (unknown, coefficient) pairs: the system is sparse
+    for u, t in zip(unknowns, terms):
+        for a, c in t.form.terms.items():
+            touching[a].append(u * c)
+    sol = sympy.linsolve([sympy.expand(target.coefficient(a) - sympy.Add(*touching[a])) for a in atoms],
+                         list(unknowns))
     if not sol:
         return None
     values = next(iter(sol))
     free = set().union(*[v.free_symbols for v in values]) & set(unknowns)
     zero = {u: 0 for u in free}
     return Certificate(list(zip(terms, [sympy.cancel(to_expr(v).subs(zero)) for v in values])))
+
+
+def _rational_solution(target, terms: Sequence[Term], atoms: list) -> list[sympy.Rational] | None:
+    """``Σ m_t f_t = target`` on the atoms by exact row reduction over QQ (free unknowns 0); ``None`` if
+    inconsistent. The all-rational case of :func:`solve_multipliers`, without sympy's expression algebra."""
+    from sympy.polys.domains import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    index = {a: i for i, a in enumerate(atoms)}
+    rows = [[QQ.zero] * (len(terms) + 1) for _ in atoms]
+    for k, t in enumerate(terms):
+        for a, c in t.form.terms.items():
+            rows[index[a]][k] = QQ.from_sympy(c)
+    for a, c in target.terms.items():
+        rows[index[a]][-1] = QQ.from_sympy(c)
+    reduced, pivots = DomainMatrix(rows, (len(atoms), len(terms) + 1), QQ).rref()
+    if len(terms) in pivots:
+        return None  # a pivot in the right-hand column: 0 = 1
+    values = [S.Zero] * len(terms)
+    dense = reduced.to_list()
+    for i, p in enumerate(pivots):
+        values[p] = QQ.to_sympy(dense[i][-1])
+    return values
 
 
 def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[sympy.Symbol, Domain],

@@ -36,6 +36,7 @@ from derive.kernel.rules import rule_names
 from derive.numeric.real import test_unchecked_real_steps
 from derive.proof import Proof
 from derive.provers.certificate_search import default_oracle
+from derive.provers.refute_steps import refute_unchecked_shannon_steps
 
 __all__ = ["CheckedProof", "check", "check_file", "DEFAULT_STEP_TIMEOUT", "StepBudget", "step_budget",
            "can_enforce_timeout", "InternalCheckError", "VACUITY_TIMEOUT"]
@@ -193,6 +194,8 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
         current["step"] = None
         current["phase"] = "numeric testing of real steps"
         report = test_unchecked_real_steps(proof, report)
+        current["phase"] = "refuting unchecked Shannon-type steps"
+        report = refute_unchecked_shannon_steps(proof, report)
     except DeriveError:
         raise
     except RecursionError as err:

@@ -869,6 +869,30 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
     return ShannonResult(res.status, None, None, f"{res.message} ({note})", res.variables, res.timings)
 
 
+def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
+           tries: int = 300) -> dict | None:
+    """A certified counterexample to ``claim`` (bits) under ``hypotheses`` from the exact model searches alone (no
+    LP: :func:`derive.provers.refute.search_counterexample`, constants that are not rational through
+    :func:`_rational_stand_in`), or ``None``. Every model satisfies the hypotheses exactly."""
+    from derive.provers.refute import is_certified, search_counterexample
+
+    hyps = hypotheses or {}
+    stand_in = _rational_stand_in(claim)
+    if not (stand_in is None or isinstance(stand_in, tuple)):
+        return None
+    target = claim if stand_in is None else stand_in[0]
+    try:
+        cex = search_counterexample(target, hyps, seed=seed, tries=tries)
+    except (InvalidArgument, LimitExceeded):
+        return None
+    if not is_certified(cex):
+        return None
+    if stand_in is None:
+        return cex
+    mapped = _for_original_claim(claim, target, stand_in[1], ShannonResult("false", counterexample=cex), hyps, {})
+    return mapped.counterexample
+
+
 def _try_copies(claim: Statement, hyps: dict[str, Hypothesis], domains: dict | None, full: ShannonResult,
                 steps: int, timeout: float) -> ShannonResult:
     """``not_shannon`` claims: search copy-lemma proofs (each re-checked by the kernel's ``copy`` rule)."""

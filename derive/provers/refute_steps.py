@@ -7,11 +7,15 @@ hold, and it is lowered to ``failed`` through the kernel's :func:`~derive.kernel
 only lower a status). Only steps whose premises are hypotheses (a model might violate a premise statement), whose
 claim has no parameter, about discrete variables, and (in nats) without a constant term (a homogeneous claim has the
 same sign in every unit) are tried.
+
+A failed ``linear`` step over entropies (``linear`` combines only the quantities the step writes) gets the same
+search: a certified counterexample replaces "no valid combination" by "false on a model of its hypotheses"; a
+Shannon proof instead names the non-negative quantities the step lacks (``nonneg = [...]``). Only messages change.
 """
 
 from __future__ import annotations
 
-from derive.kernel.context import UNCHECKED
+from derive.kernel.context import FAILED, UNCHECKED
 from derive.kernel.report import Report, lower_step_status
 
 __all__ = ["refute_unchecked_shannon_steps", "counterexample_text"]
@@ -21,33 +25,70 @@ _RULES = ("shannon", "copy")
 
 
 def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0) -> Report:
-    """``report`` with each refutable unchecked Shannon-type step lowered to ``failed`` (see the module docstring)."""
-    from derive.core.linear import linear_form
-    from derive.errors import InvalidArgument
-    from derive.provers.shannon import refute
-
+    """``report`` with each refutable unchecked Shannon-type step lowered to ``failed``, and each failed ``linear``
+    step over entropies explained (see the module docstring)."""
     from derive.core.hypotheses import continuous_names
 
     if proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()):
         return report  # the models are discrete; a Gaussian channel anywhere makes its variables continuous
     parameters = {p.symbol for p in proof.parameters.values()}
     for res in report.steps:
-        if res.rule not in _RULES or res.status != UNCHECKED or res.claim is None \
-                or res.claim.free_symbols() & parameters:
-            continue
-        if any(p not in proof.hypotheses for p in res.premises):
-            continue
-        try:
-            if proof.units != "bits" and linear_form(res.claim.slack()).const != 0:
-                continue
-        except InvalidArgument:
-            continue
-        cex = refute(res.claim, {p: proof.hypotheses[p] for p in res.premises}, seed=seed)
-        if cex is not None:
-            report = lower_step_status(report, res.id, "failed", "the claim does not follow from the hypotheses "
-                                       "this step uses: it is false on a model of them, " + counterexample_text(cex)
-                                       + " (found by the Shannon prover's exact search)", "Counterexample")
+        if res.status == UNCHECKED and res.rule in _RULES and _eligible(proof, res, parameters):
+            cex = _refutation(proof, res, seed)
+            if cex is not None:
+                report = lower_step_status(report, res.id, FAILED, _FALSE + cex, "Counterexample")
+        elif res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
+                and _eligible(proof, res, parameters):
+            report = _explain_linear_failure(proof, report, res, seed)
     return report
+
+
+_FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
+
+
+def _eligible(proof, res, parameters: set) -> bool:
+    """A claim about entropies alone, whose premises are hypotheses, in bits or homogeneous."""
+    from derive.core.linear import linear_form
+    from derive.errors import InvalidArgument
+
+    if res.claim is None or res.claim.free_symbols() & parameters or any(p not in proof.hypotheses for p in res.premises):
+        return False
+    try:
+        return proof.units == "bits" or linear_form(res.claim.slack()).const == 0
+    except InvalidArgument:
+        return False
+
+
+def _refutation(proof, res, seed: int) -> str | None:
+    from derive.provers.shannon import refute
+
+    cex = refute(res.claim, {p: proof.hypotheses[p] for p in res.premises}, seed=seed)
+    return None if cex is None else counterexample_text(cex) + " (found by the Shannon prover's exact search)"
+
+
+def _explain_linear_failure(proof, report: Report, res, seed: int) -> Report:
+    """A failed ``linear`` step: a certified counterexample says the claim is false; a Shannon proof names the
+    non-negative quantities the step did not mention (``linear`` combines only what the step writes)."""
+    from derive.errors import DeriveError
+    from derive.provers.shannon import prove
+
+    cex = _refutation(proof, res, seed)
+    if cex is not None:
+        return lower_step_status(report, res.id, FAILED, _FALSE + cex, res.error)
+    try:
+        found = prove(res.claim, {p: proof.hypotheses[p] for p in res.premises}, timeout=5.0, copy_steps=0,
+                      search_counterexample=False)
+    except DeriveError:
+        return report
+    if found.status != "proved" or found.certificate is None:
+        return report
+    extra = [t.label for t, m in found.certificate.used() if t.kind == "nonneg" and m != 0]
+    if not extra:
+        return report
+    listed = ", ".join(f'"{x}"' for x in extra)
+    return lower_step_status(report, res.id, FAILED, f"{res.message}. The claim is Shannon-type: it follows with "
+                             f"the non-negative quantities {', '.join(extra)}, which the step does not mention; add "
+                             f"`nonneg = [{listed}]`, or use `rule = \"shannon\"`", res.error)
 
 
 def counterexample_text(cex: dict) -> str:

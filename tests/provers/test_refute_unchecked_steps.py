@@ -121,3 +121,16 @@ def test_no_refutation_when_a_gaussian_channel_makes_variables_continuous():
     hyps = '\n[[hypothesis]]\nid = "awgn"\nchannel = "Y | X ~ AWGN(snr)"\n'
     got = _status(_steps(("a", "H(U) <= 1", 'rule = "shannon"'), hyps=hyps, extra=extra))
     assert got["a"][0] == "unchecked"
+
+
+def test_a_failed_linear_step_names_the_quantities_it_lacks_and_the_hint_works():
+    got = _status(_steps(("s", "H(X, Y | Z) <= H(X | Z) + H(Y | Z)", 'rule = "linear"')))
+    status, message = got["s"]
+    assert status == "failed" and 'nonneg = ["I(X; Y | Z)"]' in message
+    fixed = _status(_steps(("s", "H(X, Y | Z) <= H(X | Z) + H(Y | Z)", 'rule = "linear"\nnonneg = ["I(X; Y | Z)"]')))
+    assert fixed["s"][0] == "proved"
+
+
+def test_a_false_linear_step_says_so_with_a_counterexample():
+    status, message = _status(_steps(("s", "H(X, Y) <= H(X)", 'rule = "linear"')))["s"]
+    assert status == "failed" and message.startswith("the claim does not follow") and "slack -1 < 0" in message

@@ -554,7 +554,88 @@ def cluster_rows(params: dict, ns) -> list[dict]:
     out = _cluster_certified_many(M, ns, dob)
     for row, c in zip(out, chi2):
         row.update(c)
-    return _monotone_brackets(ns, _cluster_tilt(M, ns, out))
+    return _monotone_brackets(ns, _bhattacharyya_ends(M, ns, _cluster_tilt(M, ns, out)))
+
+
+_BHATTACHARYYA_HOW = ("tau_n >= D(QW||PW)/D(Q||P) at Q = the law of the observations given theta = {t} (W: observations -> "
+                      "theta), bounded in closed form by the Bhattacharyya coefficients BC = sum_y sqrt(K(t,y) K(s,y)): "
+                      "1 - tau_n <= sum_s f(e_s) / (log(1/pi_t) - sum_s sqrt(pi_s/pi_t) BC^n), e_s = sqrt(pi_s/pi_t) "
+                      "BC^n / 2, f(x) = x log(pi_s/(pi_t x)) (derive.templates.cluster._bhattacharyya_log_one_minus)")
+
+
+def _bhattacharyya_log_one_minus(M: _Model, ns: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """A certified upper end of log(1 − τ_n) for every n (any number of θ values), and the θ value t used per n.
+
+    With Q = P(x^n | θ = t), W the backward channel, π the prior and c_s = π_s/π_t (s ≠ t): τ_n ≥ D(QW‖PW)/D(Q‖P), and
+    * D(Q‖P) = log(1/π_t) + E_Q log P(t | x^n) ≥ log(1/π_t) − Σ_s √c_s·BC_s^n (log(1 + Σ L_s) ≤ Σ √L_s, L_s the
+      posterior odds of s against t, E_Q √L_s = √c_s·BC_s^n);
+    * Δ = D(Q‖P) − D(QW‖PW) ≤ Σ_s e_s log(c_s/e_s), e_s = (QW)(s) (from log(1 − u) ≤ −u and
+      −(1 − E) log(1 − E) ≤ E), and e_s ≤ ē_s = √c_s·BC_s^n/2 (P(x^n) ≥ 2√(π_t π_s P(x^n|t) P(x^n|s))); x log(c/x)
+      increases up to c/e, where it is largest;
+    so 1 − τ_n ≤ Δ/D(Q‖P). log BC_s in 30-digit interval arithmetic, the rest in float64 in log space, the result raised
+    by the slack :data:`FLOAT_REL`·(1 + |value|) (the float steps are a few roundings each); NaN where D's lower end is
+    not positive for any t."""
+    act = [t for t in range(len(M.prior)) if M.prior[t] > 0]
+    n = ns.astype(float)
+    best = np.full(len(ns), np.inf)
+    which = [-1] * len(ns)
+    for t in act:
+        terms, denom_sub = [], np.zeros(len(ns))
+        for s_ in act:
+            if s_ == t:
+                continue
+            with mpmath.workdps(DPS), _iv_dps(DPS):
+                b = sum((iv.sqrt(_iv(M.rows[t][y] * M.rows[s_][y])) for y in M.live), _iv(0))
+                log_bc = _up(_hi(iv.log(b))) if _hi(b) > 0 else -math.inf
+                log_c = iv.log(_iv(M.prior[s_] / M.prior[t]))
+                log_c_hi, log_c_lo = _up(_hi(log_c)), _down(_lo(log_c))
+            log_bcn = np.minimum(n * log_bc * (1 - 1e-15 if log_bc < 0 else 1 + 1e-15), 0.0)     # rounded upward
+            log_root = 0.5 * log_c_hi + log_bcn                         # log(sqrt(c) BC^n), upper end
+            denom_sub += np.exp(log_root)
+            log_e = np.minimum(log_root - math.log(2), log_c_hi - 1.0)  # log of min(e-bar, c/e)
+            with np.errstate(divide="ignore"):
+                terms.append(np.where(np.isfinite(log_e), log_e + np.log(np.maximum(log_c_hi - log_e, 0.0)),
+                                      -np.inf))   # log f(e) upper end (f(0) = 0)
+        with mpmath.workdps(DPS), _iv_dps(DPS):
+            log_inv_pi = _down(_lo(-iv.log(_iv(M.prior[t]))))
+        denom = log_inv_pi - denom_sub * (1 + 1e-12)
+        num = np.logaddexp.reduce(np.stack(terms), axis=0) if terms else np.full(len(ns), -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.where(denom > 0, num - np.log(np.where(denom > 0, denom, 1.0)), np.inf)
+        val = val + FLOAT_REL * (1 + np.abs(val))
+        for i in np.flatnonzero(val < best):
+            best[i], which[i] = val[i], t
+    return np.where(np.isfinite(best), np.minimum(best, 0.0), np.nan), which
+
+
+def _bhattacharyya_ends(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
+    """Every row's η_KL bracket gets the upper end of log10(1 − τ_n) (lower end of τ_n) of
+    :func:`_bhattacharyya_log_one_minus` where it is better than the row's own; rows without a bracket whose τ_n is not
+    certified equal to η_KL get one (upper end of τ_n: the row's own route, as in :func:`_monotone_brackets`)."""
+    if len([t for t in M.prior if t > 0]) < 2:
+        return out
+    hi_log, which = _bhattacharyya_log_one_minus(M, ns)
+    for i, r in enumerate(out):
+        if math.isnan(hi_log[i]) or hi_log[i] >= 0:
+            continue
+        hi10 = hi_log[i] / math.log(10)
+        low = max(-math.expm1(hi_log[i]) * (1 - FLOAT_REL), 0.0)
+        how = _BHATTACHARYYA_HOW.format(t=which[i])
+        b = r.get("eta_kl_bracket")
+        if b is None:
+            if r.get("log10_factor") is None or not r.get("rho_n") or not str(r.get("route", "")).startswith(
+                    ("fallback", "current route")):
+                continue
+            lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - FLOAT_REL * (1 + abs(r["log10_factor"]))
+            if not lo10 <= hi10:
+                continue
+            r["eta_kl_bracket"] = {"tau_n": [low, r["tau_n"]], "log10_one_minus_tau_n": [lo10, hi10],
+                                   "equal": False, "how": "lower end: " + how + "; upper end: the row's route"}
+        elif hi10 < b["log10_one_minus_tau_n"][1]:
+            b["log10_one_minus_tau_n"][1] = hi10
+            b["tau_n"][0] = max(b["tau_n"][0], low)
+            b["how"] += "; lower end replaced: " + how
+    return out
 
 
 def _monotone_brackets(ns: np.ndarray, out: list[dict]) -> list[dict]:

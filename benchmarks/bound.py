@@ -219,10 +219,11 @@ def _markdown(out: dict) -> str:
     lines += ["", "Routes per case (rows of n = 1..10,000):", ""]
     for r in out["rows"]:
         lines.append(f"* {r['case']}: " + "; ".join(f"{k}: {v:,}" for k, v in r["routes"].items()))
-    lines += ["", "Rows where eta_KL = eta_chi2 is not certified but eta_KL is bracketed (binary theta, not symmetric): "
+    lines += ["", "Rows where eta_KL = eta_chi2 is not certified but eta_KL is bracketed (theta not binary symmetric): "
                   "`eta_kl_bracket` gives certified ends of log10(1 - tau_n) (lower end from the route's upper end of "
                   "tau_n, upper end from a witness: the ratio at the best tilt of the grid, or the cover's witness, never "
-                  "worse than eta_chi2 <= eta_KL); the bracket's width is the most the certified factor can be below the "
+                  "worse than eta_chi2 <= eta_KL, or whichever is lower of the closed-form Bhattacharyya end "
+                  "(docs/bounds.md) and tau_m's for a smaller m of the call); the bracket's width is the most the certified factor can be below the "
                   "one exact eta_KL gives, in log10:", ""]
     for r in out["rows"]:
         if r.get("n_bracketed"):

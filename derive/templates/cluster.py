@@ -624,7 +624,7 @@ def _bhattacharyya_ends(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict
         b = r.get("eta_kl_bracket")
         if b is None:
             if r.get("log10_factor") is None or not r.get("rho_n") or not str(r.get("route", "")).startswith(
-                    ("fallback", "current route")):
+                    ("fallback", "current route", ROUTE_CHAIN, ROUTE_MULTI)):
                 continue
             lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - FLOAT_REL * (1 + abs(r["log10_factor"]))
             if not lo10 <= hi10:
@@ -829,6 +829,128 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
                 "log10_one_minus_tau_n": [lo_om / math.log(10) - FLOAT_REL * (1 + abs(lo_om)),
                                           hi_om / math.log(10) + FLOAT_REL * (1 + abs(hi_om))],
                 "equal": False, "how": f"lower end: {low_how}; upper end: the tilt_multi cover"}
+    return out
+
+
+#: θ with 3–4 values: the chain-rule upper end (:func:`_chain_upper`) for the :data:`CHAIN_ROWS` smallest n of a call
+#: with at most :data:`TILT_MAX_TYPES` observation types (a count: the rows do not depend on the machine's load).
+CHAIN_ROWS = 16
+
+
+ROUTE_CHAIN = "eta_KL <= chain rule over a binary split of theta (binary tilt covers)"
+
+
+_CLUSTER_CHAIN = ("tau_n <= 1 - (1 - eta_1)(1 - max_b eta_b) (chain rule: theta = (B, theta) with B = [theta in {G}], "
+                  "I(U; theta) = I(U; B) + I(U; theta | B), I(U; X|B) = I(U; X) - I(U; B) for U - X - theta): eta_1 = "
+                  "eta_KL(law of the type, type -> B) <= {e1:.6g} (float tilt cover over the types, derive.channels.tilt, "
+                  "section 5), eta_b = tau_n of the binary-theta cluster given B = b ({eb}); rho_n = tau_n * eta_KL(prior, "
+                  "K) upper end ({kl}) by composition through theta")
+
+
+#: the chain rule's binary covers stop within this fraction of 1 − η (each costs at most ~0.004 in log10(1 − τ_n)).
+CHAIN_SLACK = 1e-3
+
+
+def _chain_cover(f: np.ndarray, om: np.ndarray, P: np.ndarray, err: float) -> tuple[float, float] | None:
+    """(certified lower end of log(1 − η), upper end of η) for the binary-output channel with posteriors ``f`` (and
+    ``om`` = 1 − f, computed apart) at the input ``P`` (relative errors ``err``), by the float tilt cover; ``None``
+    when it gives no upper end below 1."""
+    if len(P) < 2:
+        return (0.0, 0.0)                                          # one input: no Q != P, eta = 0
+    if not np.any((f > 0) & (om > 0)):
+        return None                                                # every posterior 0 or 1 (as floats): not tried
+    br = eta_kl_binary_float(f, P, omf=om, budget=TILT_ROW_BUDGET, input_rel=err,
+                             slack=CHAIN_SLACK * max(float((P * f * om).sum()), 1e-300))
+    if br is None or br.upper is None or not float(br.upper) < 1:
+        return None
+    up = float(br.upper)
+    return math.log1p(-up) - 2.0 ** -50 * (1 + abs(math.log1p(-up))), up
+
+
+def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> list[dict]:
+    """θ with 3–4 values: a certified upper end of τ_n from a binary split B = [θ ∈ G] of θ (each side of at most two
+    values). For U – X^n – θ, I(U; θ) = I(U; B) + I(U; θ | B); given B = b, U – X^n – θ still holds (the law of U
+    given X^n is unchanged) and the law of (X^n, θ) is the binary-θ cluster on the side b (prior renormalized), so
+    I(U; θ | B = b) ≤ η_b I(U; X^n | B = b), and I(U; X^n | B) = I(U; X^n) − I(U; B); hence
+    I(U; θ) ≤ (η_max + (1 − η_max) η_1) I(U; X^n), i.e. 1 − τ_n ≥ (1 − η_1)(1 − η_max), with η_1 = η_KL of the
+    binary-output channel type → B at the law of the type (:func:`derive.channels.tilt.eta_kl_binary_float` over the
+    types) and η_b certified by the binary-θ route (:func:`cluster_rows`; 0 for a one-value side). Every split is
+    tried on the :data:`CHAIN_ROWS` smallest n; τ_n is replaced where the result is smaller."""
+    q, m = len(act), len(M.live)
+    if q == 3:
+        splits = [([t], [u for u in act if u != t]) for t in act]
+    elif q == 4:
+        a = act[0]
+        splits = [([a, u], [v for v in act if v not in (a, u)]) for u in act[1:]]
+    else:
+        return out
+    order = [int(i) for i in np.argsort(ns, kind="stable")
+             if math.comb(int(ns[i]) + m - 1, m - 1) <= TILT_MAX_TYPES][:CHAIN_ROWS]
+    if not order:
+        return out
+    if M.kl_upper > 0:
+        with mpmath.workdps(DPS), _iv_dps(DPS):
+            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
+    else:
+        log_kl_hi = -math.inf
+    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
+    idx, t_hi, lo_oms, reasons = [], [], [], []
+    for i in order:
+        n = int(ns[i])
+        C = _compositions(n, m)
+        lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
+        ok = np.isfinite(lpc)
+        P = np.exp(lpc[ok])
+        err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) * 4     # a few posteriors summed
+        sides: dict = {}
+        for side in {tuple(g) for sp in splits for g in sp if len(g) == 2}:
+            # given theta in side: the binary-theta cluster (prior renormalized); its law of the type and posterior
+            a, c = side
+            lw = np.logaddexp(lj[a][ok], lj[c][ok])
+            live = np.isfinite(lw)
+            Pb = np.exp(lw[live] - float(np.log(float(M.prior[a] + M.prior[c]))))
+            sides[side] = _chain_cover(np.exp(lj[c][ok][live] - lw[live]), np.exp(lj[a][ok][live] - lw[live]), Pb, err)
+        best = None
+        for G, H in splits:
+            f = sum(np.exp(lj[t][ok] - lpc[ok]) for t in G)
+            om = sum(np.exp(lj[t][ok] - lpc[ok]) for t in H)
+            eb = [sides[tuple(g)] for g in (G, H) if len(g) == 2]
+            if any(e is None for e in eb):
+                continue
+            log_om_b = min(e[0] for e in eb) if eb else 0.0
+            e1 = _chain_cover(f, om, P, err)
+            if e1 is None:
+                continue
+            lo_om = e1[0] + log_om_b
+            lo_om -= 2.0 ** -50 * (1 + abs(lo_om))
+            if best is None or lo_om > best[0]:
+                best = (lo_om, e1[1], G, max(e[1] for e in eb) if eb else 0.0)
+        if best is None:
+            continue
+        up = min(-math.expm1(best[0]) * (1 + FLOAT_REL), 1.0)
+        if not up < out[i]["tau_n"]:
+            continue
+        idx.append(i)
+        t_hi.append(up)
+        lo_oms.append(best[0])
+        reasons.append(_CLUSTER_CHAIN.format(G=", ".join(str(t) for t in best[2]), e1=best[1],
+                                             eb=f"max eta_b <= {best[3]:.6g}", kl=M.kl_how))
+    if idx:
+        new = _certified_rows(np.array(t_hi), np.array(lo_oms), log_kl_hi, reasons)
+        for i, row in zip(idx, new):
+            keep = {k: v for k, v in out[i].items() if k.endswith("_chi2") or k in ("chi2_note", "tau_n_fallback",
+                                                                                     "factor_fallback", "eta_kl_bracket")}
+            out[i].update(row)
+            out[i].update(keep)
+            out[i]["route"] = ROUTE_CHAIN
+            b = out[i].get("eta_kl_bracket")
+            if b is not None:
+                b["tau_n"][1] = out[i]["tau_n"]
+                lo10 = (out[i]["log10_factor"] + math.log10(out[i]["rho_n"]) - FLOAT_REL * (1 + abs(out[i]["log10_factor"]))
+                        if out[i].get("log10_factor") is not None and out[i].get("rho_n") else None)
+                if lo10 is not None and lo10 > b["log10_one_minus_tau_n"][0]:
+                    b["log10_one_minus_tau_n"][0] = lo10
+                b["how"] += "; upper end replaced: the chain rule over a binary split of theta"
     return out
 
 
@@ -1097,7 +1219,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
         r["tau_n_fallback"], r["factor_fallback"] = r["tau_n"], r["factor"]
         r["route"] = "fallback: " + ("Doeblin/Dobrushin" if not M.symmetric else "BSC factorization")
     if 3 <= len(act) <= MAX_OUTPUTS:
-        return _cluster_tilt_multi(M, ns, out, act)
+        return _chain_upper(M, ns, _cluster_tilt_multi(M, ns, out, act), act)
     if len(act) != 2:
         for r in out:
             r["route"] = f"current route (theta has {len(act)} values)"

@@ -113,3 +113,22 @@ def test_end_lies_above_a_certified_equal_binary_value(rho):
             continue
         certified_lo10 = r["log10_factor"] + math.log10(r["rho_n"]) - 1e-9 * (1 + abs(r["log10_factor"]))
         assert h / math.log(10) >= certified_lo10
+
+
+@pytest.mark.parametrize("prior, rows", [((Fr(2, 10), Fr(3, 10), Fr(5, 10)), QSC3), ((Fr(1, 4),) * 4, FOUR)])
+def test_chain_rule_upper_end_lies_above_every_lower_witness(prior, rows):
+    """θ with 3–4 values: rows on the chain-rule route (binary split of θ) have τ_n's certified upper end above the
+    exact 40-digit ratio at every Q = P(type | θ = t) (each a lower end of τ_n), and below the Doeblin value."""
+    ns = [3, 5, 8, 12]
+    out = cluster_mod.cluster_rows({"prior": list(prior), "rows": [list(r) for r in rows]}, ns)
+    routes = [r["route"] for r in out]
+    assert cluster_mod.ROUTE_CHAIN in routes
+    for n, r in zip(ns, out):
+        witness = max(1 - _exact_one_minus_ratio(prior, rows, n, t) for t in range(len(prior)))
+        assert witness <= r["tau_n"] <= r["tau_n_fallback"]
+        if r["route"] == cluster_mod.ROUTE_CHAIN:
+            assert r["tau_n"] < r["tau_n_fallback"] and "chain rule" in r["reason"]
+            if "eta_kl_bracket" not in r:          # no lower end better than eta >= 0 at this n
+                continue
+            lo10, hi10 = r["eta_kl_bracket"]["log10_one_minus_tau_n"]
+            assert lo10 <= float(mpmath.log10(1 - witness)) + 1e-9 and lo10 <= hi10

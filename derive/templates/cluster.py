@@ -874,8 +874,9 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
     I(U; θ | B = b) ≤ η_b I(U; X^n | B = b), and I(U; X^n | B) = I(U; X^n) − I(U; B); hence
     I(U; θ) ≤ (η_max + (1 − η_max) η_1) I(U; X^n), i.e. 1 − τ_n ≥ (1 − η_1)(1 − η_max), with η_1 = η_KL of the
     binary-output channel type → B at the law of the type (:func:`derive.channels.tilt.eta_kl_binary_float` over the
-    types) and η_b certified by the binary-θ route (:func:`cluster_rows`; 0 for a one-value side). Every split is
-    tried on the :data:`CHAIN_ROWS` smallest n; τ_n is replaced where the result is smaller."""
+    types) and η_b the side's τ_n by the same cover (0 for a one-value side). Every split is tried on the smallest n
+    where one succeeds, then only the best of them, on the :data:`CHAIN_ROWS` smallest n; τ_n is replaced where the
+    result is smaller."""
     q, m = len(act), len(M.live)
     if q == 3:
         splits = [([t], [u for u in act if u != t]) for t in act]
@@ -895,6 +896,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         log_kl_hi = -math.inf
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     idx, t_hi, lo_oms, reasons = [], [], [], []
+    winner = None
     for i in order:
         n = int(ns[i])
         C = _compositions(n, m)
@@ -902,8 +904,9 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         ok = np.isfinite(lpc)
         P = np.exp(lpc[ok])
         err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) * 4     # a few posteriors summed
+        cand = splits if winner is None else [winner]       # every split on the first row, then its winner
         sides: dict = {}
-        for side in {tuple(g) for sp in splits for g in sp if len(g) == 2}:
+        for side in {tuple(g) for sp in cand for g in sp if len(g) == 2}:
             # given theta in side: the binary-theta cluster (prior renormalized); its law of the type and posterior
             a, c = side
             lw = np.logaddexp(lj[a][ok], lj[c][ok])
@@ -911,7 +914,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
             Pb = np.exp(lw[live] - float(np.log(float(M.prior[a] + M.prior[c]))))
             sides[side] = _chain_cover(np.exp(lj[c][ok][live] - lw[live]), np.exp(lj[a][ok][live] - lw[live]), Pb, err)
         best = None
-        for G, H in splits:
+        for G, H in cand:
             f = sum(np.exp(lj[t][ok] - lpc[ok]) for t in G)
             om = sum(np.exp(lj[t][ok] - lpc[ok]) for t in H)
             eb = [sides[tuple(g)] for g in (G, H) if len(g) == 2]
@@ -924,9 +927,11 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
             lo_om = e1[0] + log_om_b
             lo_om -= 2.0 ** -50 * (1 + abs(lo_om))
             if best is None or lo_om > best[0]:
-                best = (lo_om, e1[1], G, max(e[1] for e in eb) if eb else 0.0)
+                best = (lo_om, e1[1], G, max(e[1] for e in eb) if eb else 0.0, (G, H))
         if best is None:
             continue
+        if winner is None:
+            winner = best[4]
         up = min(-math.expm1(best[0]) * (1 + FLOAT_REL), 1.0)
         if not up < out[i]["tau_n"]:
             continue

@@ -680,7 +680,8 @@ def cluster(params: dict) -> dict:
     chi2 = _cluster_chi2(M, n)
     out = _cluster_certified(M, n, chi2.pop("dobrushin_float", None))
     out.update(chi2)
-    row = _cluster_tilt(M, np.array([n], dtype=np.int64), [out])[0]
+    ns = np.array([n], dtype=np.int64)
+    row = _bhattacharyya_ends(M, ns, _cluster_tilt(M, ns, [out]))[0]
     act = [t for t in range(len(prior)) if prior[t] > 0]
     if len(act) == 2 and n <= ARB_CHECK_MAX_N and math.comb(n + len(M.live) - 1, len(M.live) - 1) <= ARB_CHECK_TYPES:
         row["arb_check"] = _arb_check(M, act, n)

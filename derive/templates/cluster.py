@@ -297,6 +297,14 @@ def _vertex_floats(M: _Model) -> tuple:
     return tuple(out)
 
 
+def _log_kl_upper(M) -> float:
+    """An upper end of ``log(M.kl_upper)`` rounded outward (``-inf`` when the bound is 0)."""
+    if M.kl_upper <= 0:
+        return -math.inf
+    with mpmath.workdps(DPS), _iv_dps(DPS):
+        return _up(_hi(iv.log(_iv(M.kl_upper))))
+
+
 def _cluster_certified_many(M: _Model, ns: np.ndarray, dobrushin: np.ndarray) -> list[dict]:
     """:func:`_cluster_certified` at every n of ``ns``: float64 from outward-rounded interval inputs, with the
     slack :data:`FLOAT_REL`. ``dobrushin``: the float64 Dobrushin coefficient per n (NaN when not computed).
@@ -336,11 +344,7 @@ def _cluster_certified_many(M: _Model, ns: np.ndarray, dobrushin: np.ndarray) ->
                 tau_hi[i] = math.nextafter(float(dobrushin[i]) + DOBRUSHIN_MARGIN, 2.0)
                 log_om_lo[i] = _ldown(np.log(np.nextafter(1 - tau_hi[i], -1.0)))
                 reasons[i] = _cluster_reason(M, _DOBRUSHIN_HOW)
-    if M.kl_upper > 0:
-        with mpmath.workdps(DPS), _iv_dps(DPS):
-            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
-    else:
-        log_kl_hi = -math.inf
+    log_kl_hi = _log_kl_upper(M)
     return _certified_rows(tau_hi, log_om_lo, log_kl_hi, reasons)
 
 
@@ -588,7 +592,7 @@ def _bhattacharyya_log_one_minus(M: _Model, ns: np.ndarray) -> tuple[np.ndarray,
                 b = sum((iv.sqrt(_iv(M.rows[t][y] * M.rows[s_][y])) for y in M.live), _iv(0))
                 log_bc = _up(_hi(iv.log(b))) if _hi(b) > 0 else -math.inf
                 log_c = iv.log(_iv(M.prior[s_] / M.prior[t]))
-                log_c_hi, log_c_lo = _up(_hi(log_c)), _down(_lo(log_c))
+                log_c_hi = _up(_hi(log_c))
             log_bcn = np.minimum(n * log_bc * (1 - 1e-15 if log_bc < 0 else 1 + 1e-15), 0.0)     # rounded upward
             log_root = 0.5 * log_c_hi + log_bcn                         # log(sqrt(c) BC^n), upper end
             denom_sub += np.exp(log_root)
@@ -783,11 +787,7 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
         r["tau_n_fallback"], r["factor_fallback"] = r["tau_n"], r["factor"]
         r["route"] = "fallback: Doeblin/Dobrushin"
     tau = np.array([r["tau_n"] for r in out], dtype=float)
-    if M.kl_upper > 0:
-        with mpmath.workdps(DPS), _iv_dps(DPS):
-            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
-    else:
-        log_kl_hi = -math.inf
+    log_kl_hi = _log_kl_upper(M)
     m = len(M.live)
     prior = [M.prior[t] for t in act]
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
@@ -890,11 +890,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
              if math.comb(int(ns[i]) + m - 1, m - 1) <= TILT_MAX_TYPES][:CHAIN_ROWS]
     if not order:
         return out
-    if M.kl_upper > 0:
-        with mpmath.workdps(DPS), _iv_dps(DPS):
-            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
-    else:
-        log_kl_hi = -math.inf
+    log_kl_hi = _log_kl_upper(M)
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     idx, t_hi, lo_oms, reasons = [], [], [], []
     winner = None
@@ -1231,11 +1227,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             r["route"] = f"current route (theta has {len(act)} values)"
             r["reason"] = r["reason"] + "; " + _CLUSTER_NOT_BINARY
         return out
-    if M.kl_upper > 0:
-        with mpmath.workdps(DPS), _iv_dps(DPS):
-            log_kl_hi = _up(_hi(iv.log(_iv(M.kl_upper))))
-    else:
-        log_kl_hi = -math.inf
+    log_kl_hi = _log_kl_upper(M)
     tau = np.array([r["tau_n"] for r in out], dtype=float)
     brackets: dict = {}
     if M.symmetric and len(M.live) == 2:

@@ -212,7 +212,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif "holds" in result:
         lhs = result.get("lhs_digits", repr(result["lhs"]))
         rhs = result.get("rhs_digits", repr(result["rhs"]))
-        how = (f"certified: the slack lies in {result['slack_enclosure']}" if result["certified"]
+        how = ((("certified: the slack is exactly 0" if result["slack_enclosure"] == "0" else
+                 f"certified: the slack lies in {result['slack_enclosure']}")) if result["certified"]
                else f"numerically; not certified: {result['not_certified_because']}")
         verdict = "true" if result["holds"] else "FALSE"
         print(f"{verdict} ({how}): {lhs} {result['relation']} {rhs} ({result['units']})")

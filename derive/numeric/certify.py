@@ -8,7 +8,10 @@ Every path that calls a claim false goes through this module:
   constant models: every entropy is 0), so its sign is decided exactly;
 * **interval** — the value is enclosed with python-flint's ball arithmetic (``arb``) from an exact
   rational model; a violation is *certified* only when the whole enclosure lies strictly on the wrong
-  side of 0 (``upper < 0``). The enclosure is recomputed at increasing precision before giving up.
+  side of 0 (``upper < 0``). The enclosure is recomputed at increasing precision before giving up;
+* **exact tie** — when every enclosure still holds 0, the slack is written exactly (:meth:`ArbInformation.exact`:
+  entropies of rational pmfs are rational combinations of logs of integers) and the kernel's exact sign engine
+  decides its sign (:func:`exact_slack_sign`): ``H(X) = log2 3`` on a uniform ternary X is then certainly true.
 
 :func:`certified_value` evaluates a linear form over joint entropies (exact rational coefficients)
 with a caller-supplied entropy function; :func:`entropy_from_counts` encloses the entropy of an
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     import sympy
 
 __all__ = ["CertifiedValue", "Uncertifiable", "PRECISIONS", "certified_value", "certify", "entropy_from_counts",
-           "arb_of", "ArbScalars", "ArbInformation", "certified_slack", "enclosure_text"]
+           "arb_of", "ArbScalars", "ArbInformation", "certified_slack", "enclosure_text", "exact_slack_sign"]
 
 #: Working precisions (bits) tried in turn until an enclosure excludes 0.
 PRECISIONS = (128, 512, 2048)
@@ -65,20 +68,26 @@ def arb_of(x: Any) -> "flint.arb":
 
 @dataclass(frozen=True)
 class CertifiedValue:
-    """A number known exactly (``exact``, a Fraction) or enclosed by a ball (``interval``, an arb)."""
+    """A number known exactly (``exact``, a Fraction) or enclosed by a ball (``interval``, an arb), or a ball
+    too wide for its sign together with the sign decided exactly (``sign``: ``pos``/``neg``, method ``exact-sign``)."""
 
     method: str
     exact: Fraction | None = None
     interval: Any = None
+    sign: str | None = None
 
     def is_negative(self) -> bool:
         """Certainly ``< 0``."""
+        if self.sign is not None:
+            return self.sign == "neg"
         if self.exact is not None:
             return self.exact < 0
         return bool(self.interval.is_finite() and self.interval < 0)
 
     def is_positive(self) -> bool:
         """Certainly ``> 0``."""
+        if self.sign is not None:
+            return self.sign == "pos"
         if self.exact is not None:
             return self.exact > 0
         return bool(self.interval.is_finite() and self.interval > 0)
@@ -88,11 +97,15 @@ class CertifiedValue:
 
     def is_nonnegative(self) -> bool:
         """Certainly ``>= 0`` (a ball around 0 is not: only an exact 0 or a ball inside ``[0, inf)``)."""
+        if self.sign is not None:
+            return self.sign == "pos"
         if self.exact is not None:
             return self.exact >= 0
         return bool(self.interval.is_finite() and self.interval >= 0)
 
     def __neg__(self) -> "CertifiedValue":
+        if self.sign is not None:
+            return CertifiedValue(self.method, interval=-self.interval, sign={"pos": "neg", "neg": "pos"}[self.sign])
         if self.exact is not None:
             return CertifiedValue("exact", exact=-self.exact)
         return CertifiedValue("interval", interval=-self.interval)
@@ -107,6 +120,8 @@ class CertifiedValue:
         """``-1/2`` (exact) or ``[-1.1102230246e-16 +/- 3e-40]`` (a ball containing the value)."""
         if self.exact is not None:
             return str(self.exact)
+        if self.sign is not None:
+            return f"{enclosure_text(self.interval)}, {'negative' if self.sign == 'neg' else 'positive'} (decided exactly)"
         return enclosure_text(self.interval)
 
 
@@ -334,6 +349,102 @@ class ArbInformation:
             raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
         return v.nonnegative_part()
 
+    def exact(self, e: "sympy.Expr") -> "sympy.Expr":
+        """``e`` on the model as an exact sympy constant (no floats): ``H`` of the exact pmf ``n / N`` is
+        ``(log N - sum (n/N) log n) / log(base)``, ``I`` and conditional ``H`` by the identities of :meth:`atom`,
+        ``D(P||Q) = sum p log(p/q) / log(base)``, ``TV`` a rational, ``h(p) = -(p log p + (1-p) log(1-p)) / log 2``,
+        parameters by their exact values. Raises :class:`Uncertifiable` for anything else (sums over an index,
+        inexact parameters, distributions not in the model, tables beyond :data:`EXACT_CELLS` cells)."""
+        import sympy
+
+        from derive.core.quantities import INFO_CLASSES, TV, D, H, I, h
+        from derive.numeric.expressions import rvset_names
+
+        ln_base = sympy.log(2) if self.base == 2 else sympy.S.One
+
+        def entropy(names: frozenset) -> sympy.Expr:
+            if not names:
+                return sympy.S.Zero
+            try:
+                counts, denom = self.marginal(names)
+            except ValueError:
+                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
+            if len(counts) > EXACT_CELLS:
+                raise Uncertifiable(f"a table of {len(counts)} cells is too large for an exact evaluation")
+            return (sympy.log(denom) - sympy.Add(*[sympy.Rational(int(n), denom) * sympy.log(int(n))
+                                                   for n in counts if n])) / ln_base
+
+        def atom(a: sympy.Expr) -> sympy.Expr:
+            if isinstance(a, H):
+                t, g = frozenset(rvset_names(a.target)), frozenset(rvset_names(a.given))
+                return entropy(t | g) - entropy(g)
+            if isinstance(a, I):
+                x, y, z = (frozenset(rvset_names(v)) for v in a.args)
+                return entropy(x | z) + entropy(y | z) - entropy(x | y | z) - entropy(z)
+            p, q = (self.dists.get(v.name) for v in a.args[:2])
+            if p is None or q is None or len(p) != len(q):
+                raise Uncertifiable(f"{sympy.sstr(a)}: the named distributions are not in the model")
+            p, q = [sympy.Rational(Fraction(v)) for v in p], [sympy.Rational(Fraction(v)) for v in q]
+            if isinstance(a, TV):
+                return sympy.Add(*[abs(x - y) for x, y in zip(p, q)]) / 2
+            if any(y == 0 < x for x, y in zip(p, q)):
+                raise Uncertifiable(f"{sympy.sstr(a)} is infinite")
+            return sympy.Add(*[x * sympy.log(x / y) for x, y in zip(p, q) if x]) / ln_base
+
+        if e.has(sympy.Sum):
+            raise Uncertifiable("a sum over an index has no exact evaluation here")
+        out = e.replace(lambda a: isinstance(a, INFO_CLASSES), atom)
+        out = out.replace(lambda a: isinstance(a, h), lambda a: _binary_entropy_exact(a.args[0]))
+        out = out.xreplace({sym: _exact_rational(self.scalars.params.get(sym.name), sym.name)
+                            for sym in out.free_symbols})
+        if out.free_symbols or out.has(h, *INFO_CLASSES):
+            raise Uncertifiable(f"cannot evaluate {sympy.sstr(e)} exactly")
+        return out
+
+
+#: Largest marginal table (cells) :meth:`ArbInformation.exact` writes out symbolically.
+EXACT_CELLS = 4096
+
+
+def _exact_rational(v: Any, name: str) -> "sympy.Rational":
+    """The exact value of a parameter (int, Fraction, sympy rational, or a binary float, itself a rational)."""
+    import sympy
+
+    if getattr(v, "is_Rational", False):
+        return v
+    if isinstance(v, (int, Fraction, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf"):
+        return sympy.Rational(Fraction(v))
+    raise Uncertifiable(f"no exact value for the parameter {name}")
+
+
+def _binary_entropy_exact(p: "sympy.Expr") -> "sympy.Expr":
+    import sympy
+
+    if p.is_Rational and p in (0, 1):
+        return sympy.S.Zero
+    return -(p * sympy.log(p) + (1 - p) * sympy.log(1 - p)) / sympy.log(2)
+
+
+def exact_slack_sign(ev: ArbInformation, statement: Any) -> str | None:
+    """The sign (``pos``/``neg``/``zero``) of the slack of ``statement`` on the model, decided exactly: its exact
+    value (:meth:`ArbInformation.exact`) goes to the kernel's sign engine (logs of rationals written over primes —
+    logs of distinct primes are linearly independent over the rationals, so a combination that does not cancel is
+    not 0 — and sympy's certified evaluation of constants). The slack of an equality is ``-|lhs - rhs|``.
+    ``None`` when undecided or not exactly evaluable."""
+    from derive.kernel.signs import sign_of
+
+    try:
+        diff = ev.exact(statement.lhs) - ev.exact(statement.rhs)
+    except Uncertifiable:
+        return None
+    s = sign_of(diff, {})
+    if s not in ("pos", "neg", "zero"):
+        return None
+    if statement.rel == "==":
+        return "zero" if s == "zero" else "neg"
+    flip = {"pos": "neg", "neg": "pos", "zero": "zero"}
+    return s if statement.rel == ">=" else flip[s]
+
 
 def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: str) -> tuple[Any, str | None]:
     """``(CertifiedValue, None)`` when the slack of ``statement`` on the exact model is certainly ``want``
@@ -363,6 +474,14 @@ def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: s
     out = certify(compute, want)
     if out is not None:
         return out, None
+    if last and last[-1].interval is not None and last[-1].interval.contains(0):
+        sign = exact_slack_sign(model(), statement)  # a tie (or a slack too small for the enclosures)
+        if sign == "zero" and want == "nonnegative":
+            return CertifiedValue("exact", exact=Fraction(0)), None
+        if sign == "zero":
+            return None, "the slack is exactly 0 (decided by the kernel's exact sign engine)"
+        if sign == ("neg" if want == "negative" else "pos"):
+            return CertifiedValue("exact-sign", interval=last[-1].interval, sign=sign), None
     if reason:
         return None, reason[-1]
     side = "strictly below 0" if want == "negative" else "inside [0, inf)"

@@ -24,6 +24,7 @@ certified.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -354,7 +355,8 @@ class ArbInformation:
         ``(log N - sum (n/N) log n) / log(base)``, ``I`` and conditional ``H`` by the identities of :meth:`atom`,
         ``D(P||Q) = sum p log(p/q) / log(base)``, ``TV`` a rational, ``h(p) = -(p log p + (1-p) log(1-p)) / log 2``,
         parameters by their exact values. Raises :class:`Uncertifiable` for anything else (sums over an index,
-        inexact parameters, distributions not in the model, tables beyond :data:`EXACT_CELLS` cells)."""
+        inexact parameters, distributions not in the model, tables with more than :data:`EXACT_TERMS` distinct
+        probabilities)."""
         import sympy
 
         from derive.core.quantities import INFO_CLASSES, TV, D, H, I, h
@@ -369,10 +371,11 @@ class ArbInformation:
                 counts, denom = self.marginal(names)
             except ValueError:
                 raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
-            if len(counts) > EXACT_CELLS:
-                raise Uncertifiable(f"a table of {len(counts)} cells is too large for an exact evaluation")
-            return (sympy.log(denom) - sympy.Add(*[sympy.Rational(int(n), denom) * sympy.log(int(n))
-                                                   for n in counts if n])) / ln_base
+            repeats = Counter(int(n) for n in counts if n)  # one term per distinct numerator
+            if len(repeats) > EXACT_TERMS:
+                raise Uncertifiable(f"{len(repeats)} distinct probabilities are too many for an exact evaluation")
+            return (sympy.log(denom) - sympy.Add(*[sympy.Rational(k * n, denom) * sympy.log(n)
+                                                   for n, k in repeats.items()])) / ln_base
 
         def atom(a: sympy.Expr) -> sympy.Expr:
             if isinstance(a, H):
@@ -402,8 +405,8 @@ class ArbInformation:
         return out
 
 
-#: Largest marginal table (cells) :meth:`ArbInformation.exact` writes out symbolically.
-EXACT_CELLS = 4096
+#: Most distinct probabilities in one marginal table that :meth:`ArbInformation.exact` writes out symbolically.
+EXACT_TERMS = 2048
 
 
 def _exact_rational(v: Any, name: str) -> "sympy.Rational":

@@ -292,8 +292,9 @@ def write_results(results: dict, out_dir: Path) -> None:
                 parts.append(f"{min(ratios):.0f}–{max(ratios):.0f}× dit on {qname}")
             slow.append(f"{label} is only {' and '.join(parts)}")
     lines += ["", "## Notes", "",
-              "- The machine was shared and loaded (load average above); absolute rates vary by 2× between runs, "
-              "the ratios much less (same run, same load).",
+              "- Load average above (two cores): absolute rates vary by 2× or more between runs (dit ran ~8× faster "
+              "on a quiet machine than on one at load 5.8), the ratios much less (same run, same load); ratios near "
+              "a target can fall on either side of it from run to run.",
               "- Not every derive path is fast: " + ("; ".join(slow) if slow else "see the table")
               + ". They pay for name checks, validation, caching and the symbolic front end on every call; "
               "`derive verify` therefore evaluates compiled linear forms with its own cached float64 entropies.",

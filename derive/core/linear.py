@@ -27,7 +27,7 @@ from sympy import Basic, S
 from derive.core.exprs import to_expr
 from derive.core.notation import show
 from derive.core.quantities import D, H, I, TV, has_information
-from derive.core.variables import InternalSymbol, RVSet, provably_nonnegative
+from derive.core.variables import MAX_EXPANDED_RANGE, InternalSymbol, RVSet, provably_nonnegative
 from derive.errors import InvalidArgument
 
 __all__ = ["LinearForm", "linear_form", "joint_entropy", "normalize_coefficient", "is_zero_coefficient", "sum_index",
@@ -236,16 +236,27 @@ def _sum_of_form(body: LinearForm, limits: tuple, depth: int, shift_body: sympy.
     (innermost remaining) gets the deepest index, so no index is reused inside another's scope."""
     if reverse_depths:
         (var, lo, hi), rest = limits[-1], limits[:-1]
-        j = sum_index(depth + len(rest))
+        j_depth = depth + len(rest)
     else:
         (var, lo, hi), rest = limits[0], limits[1:]
-        j = sum_index(depth)
+        j_depth = depth
+    j = sum_index(j_depth)
     last = sympy.expand(hi - lo)
     if shift_body is not None:
         body = linear_form(shift_body.xreplace({var: lo + j}), depth + 1)
     else:
         body = LinearForm({a.xreplace({var: lo + j}): c.xreplace({var: lo + j}) for a, c in body.terms.items()},
                           body.const.xreplace({var: lo + j}))
+    if last.is_Integer and last < MAX_EXPANDED_RANGE:
+        # a fixed range (at most as many terms as a block X[lo..hi] expands into): the finite sum itself, so that
+        # sum(H(X[i]), i, 1, 3) and H(X[1]) + H(X[2]) + H(X[3]) have one linear form (empty when last < 0)
+        out = LinearForm()
+        for k in range(int(last) + 1):
+            out = out + LinearForm({}, body.const.xreplace({j: k}))
+            for atom, coeff in body.terms.items():
+                # j is gone: a sum nested in the atom takes j's index depth, as if written without this sum
+                out = out + linear_form(atom.xreplace({j: k}), j_depth).scale(coeff.xreplace({j: k}))
+        return _sum_of_form(out, rest, depth, reverse_depths=True) if rest else out
     out = LinearForm({}, evaluate_sum(body.const, j, last) if body.const != 0 else S.Zero)
     for atom, coeff in body.terms.items():
         if j in atom.free_symbols:

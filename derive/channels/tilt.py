@@ -602,9 +602,10 @@ class _Cover:
             tail = min(tail, max(last.R.hi, gl), max(chain, gl))
         return out, tail
 
-    def refine(self, target: Any, deadline: float) -> None:
+    def refine(self, target: Any, deadline: float, max_points: int = _MAX_POINTS) -> None:
         """Split every cell above ``target()`` (and extend the tail) per round, until none is above it or the
-        deadline or the point limit is reached."""
+        deadline or the point limit (``max_points``, at most :data:`_MAX_POINTS`) is reached."""
+        max_points = min(max_points, _MAX_POINTS)
         while True:
             cells, tail = self.bounds()
             tg = target()
@@ -612,7 +613,7 @@ class _Cover:
             if not bad and tail <= tg and self.central <= tg:
                 self.converged = True
                 return
-            if (not bad and tail <= tg) or budget_clock() > deadline or len(self.pts) > _MAX_POINTS:
+            if (not bad and tail <= tg) or budget_clock() > deadline or len(self.pts) > max_points:
                 return
             new_pts = []
             if tail > tg:
@@ -662,19 +663,19 @@ def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: flo
                  + [c.result().lower for c in covers])
         return max(chi0_hi, lo) + slack
 
-    start = budget_clock()
     for i, c in enumerate(covers):
         remaining = deadline - budget_clock()
         c.refine(target, budget_clock() + remaining / (len(covers) - i))
     res = [c.result() for c in covers]
-    # polish: no witness above eta_chi2 and the cover is within the slack of it: try to certify equality
+    # polish: no witness above eta_chi2 and the cover is within the slack of it: try to certify equality, with up to
+    # twice as many points again per side (a count, so the printed ends do not depend on the machine's speed or
+    # load; the deadline stays a safety stop)
     eq = chi0_hi if eq_target is None else eq_target
     if polish and max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
-        extra = min(deadline, budget_clock() + 2 * (budget_clock() - start) + 0.01)
         for i, c in enumerate(covers):
             if c.result().others > eq:  # noqa: SIM102
-                remaining = extra - budget_clock()
-                c.refine(lambda: eq, budget_clock() + remaining / (len(covers) - i))
+                remaining = deadline - budget_clock()
+                c.refine(lambda: eq, budget_clock() + remaining / (len(covers) - i), max_points=3 * len(c.pts) + 8)
         res = [c.result() for c in covers]
     return res
 

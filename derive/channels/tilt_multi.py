@@ -720,7 +720,7 @@ def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, sl
         rl = pr.ratio_arb(best_lam)
         if rl > lower:
             lower, wit = rl, tuple(float(v) for v in best_lam)
-            lower_how = (f"witness: the tilt Q ~ P exp(<lambda, K(.|x)>) at lambda = {list(np.round(best_lam, 6))} "
+            lower_how = (f"witness: the tilt Q ~ P exp(<lambda, K(.|x)>) at lambda = {[round(float(v), 6) for v in best_lam]} "
                          "(last output's coordinate 0): D(QK||PK)/D(Q||P) enclosed in arb balls")
     up = max((-h[0] for h in heap), default=lower)
     up = max(up, lower)

@@ -195,7 +195,7 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
         current["phase"] = "numeric testing of real steps"
         report = test_unchecked_real_steps(proof, report)
         current["phase"] = "refuting unchecked Shannon-type steps"
-        report = refute_unchecked_shannon_steps(proof, report)
+        report = refute_unchecked_shannon_steps(proof, report, prover_ran=use_prover)
     except DeriveError:
         raise
     except RecursionError as err:

@@ -182,8 +182,8 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
             how = f" ({proposal.origin}, checked by the kernel)" if getattr(proposal, "origin", "") else ""
             return RuleOutcome(PROVED, f"certificate{how}: {cert}", certificate=cert)
     if unchecked_ok:
-        return RuleOutcome(UNCHECKED, f"no certificate found ({note}); the Shannon prover can supply one" if note else
-                           "no certificate in the file and none found by exact search; the Shannon prover can supply one")
+        return RuleOutcome(UNCHECKED, f"no certificate found ({note})" if note else
+                           "no certificate in the file and none found by the searches run")
     fix = "list the missing premise or hypothesis in `uses`, or give `nonneg` terms / a `certificate`"
     why = (f"no valid combination of the premises gives the claim: {note}" if note else "the claim is not a "
            "non-negative combination of the premises, hypothesis equalities and the information quantities it mentions")

@@ -10,7 +10,8 @@ same sign in every unit) are tried.
 
 A failed ``linear`` step over entropies (``linear`` combines only the quantities the step writes) gets the same
 search: a certified counterexample replaces "no valid combination" by "false on a model of its hypotheses"; a
-Shannon proof instead names the non-negative quantities the step lacks (``nonneg = [...]``). Only messages change.
+Shannon proof instead names the non-negative quantities the step lacks (``nonneg = [...]``). A Shannon-type step
+left unchecked says what was tried. Only messages change.
 """
 
 from __future__ import annotations
@@ -24,26 +25,37 @@ __all__ = ["refute_unchecked_shannon_steps", "counterexample_text"]
 _RULES = ("shannon", "copy")
 
 
-def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0) -> Report:
-    """``report`` with each refutable unchecked Shannon-type step lowered to ``failed``, and each failed ``linear``
-    step over entropies explained (see the module docstring)."""
+def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_ran: bool = True) -> Report:
+    """``report`` with each refutable unchecked Shannon-type step lowered to ``failed``, each failed ``linear``
+    step over entropies explained, and each Shannon-type step left unchecked told what was tried (``prover_ran``:
+    the Shannon prover's LP was among the step's oracles) (see the module docstring)."""
     from derive.core.hypotheses import continuous_names
 
-    if proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()):
-        return report  # the models are discrete; a Gaussian channel anywhere makes its variables continuous
+    discrete = not (proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()))
     parameters = {p.symbol for p in proof.parameters.values()}
     for res in report.steps:
-        if res.status == UNCHECKED and res.rule in _RULES and _eligible(proof, res, parameters):
-            cex = _refutation(proof, res, seed)
+        if res.status == UNCHECKED and res.rule in _RULES:
+            # the models are discrete: a Gaussian channel anywhere makes its variables continuous
+            cex = _refutation(proof, res, seed) if discrete and _eligible(proof, res, parameters) else None
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, _FALSE + cex, "Counterexample")
-        elif res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
+            else:
+                report = lower_step_status(report, res.id, UNCHECKED, res.message + (_NOT_FOUND if prover_ran
+                                                                                     else _NOT_RUN))
+            continue
+        if not discrete:
+            continue
+        if res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
                 and _eligible(proof, res, parameters):
             report = _explain_linear_failure(proof, report, res, seed)
     return report
 
 
 _FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
+_NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was found: the claim may need hypotheses "
+              "the step does not list in `uses`, copies (`copy = [...]`, for a non-Shannon inequality), or facts no "
+              "entropy equality expresses (identical distributions, channel laws)")
+_NOT_RUN = "; the Shannon prover (not run here) may find one"
 
 
 def _eligible(proof, res, parameters: set) -> bool:

@@ -134,3 +134,17 @@ def test_a_failed_linear_step_names_the_quantities_it_lacks_and_the_hint_works()
 def test_a_false_linear_step_says_so_with_a_counterexample():
     status, message = _status(_steps(("s", "H(X, Y) <= H(X)", 'rule = "linear"')))["s"]
     assert status == "failed" and message.startswith("the claim does not follow") and "slack -1 < 0" in message
+
+
+def test_a_step_left_unchecked_says_what_was_tried_and_never_promises_the_prover():
+    # H(X[1]) <= H(X[2]) is true under "iid X[1..2] given P" (equal laws) but no entropy equality says so
+    text = ('[proof]\nname = "p"\n[variables]\nrandom = ["P"]\nfamilies = { X = "1..2" }\n'
+            '[[hypothesis]]\nid = "iid"\niid = "X[1..2] | P"\n'
+            '[[step]]\nid = "s1"\nclaim = "H(X[1]) <= H(X[2])"\nrule = "shannon"\nuses = ["iid"]\n')
+    report = check(read_proof_text(text), vacuity=False).report
+    (step,) = report.steps
+    assert step.status == "unchecked"
+    assert "the Shannon prover found none either" in step.message and "identical distributions" in step.message
+    assert "can supply" not in step.message
+    off = check(read_proof_text(text), vacuity=False, use_prover=False).report.steps[0]
+    assert off.status == "unchecked" and "the Shannon prover (not run here) may find one" in off.message

@@ -20,7 +20,7 @@ from typing import Any
 
 import mpmath
 
-from derive.channels.coefficients import (GAUSSIAN, Bracket, as_input, closed_form, eta_chi2, eta_chi2_sup, eta_kl,
+from derive.channels.coefficients import (GAUSSIAN, KL_BUDGET, Bracket, as_input, closed_form, eta_chi2, eta_chi2_sup, eta_kl,
                                           eta_tv)
 from derive.numeric.exact import float_down, float_near, float_up
 from derive.channels.library import AWGN, BEC, BSC, Channel, FiniteChannel
@@ -55,16 +55,20 @@ def _maximizer_json(m: Any) -> Any:
     return [float_near(v) for v in m]
 
 
-def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12) -> dict[str, Any]:
-    """Every coefficient of ``K`` (input-free when ``P`` is ``None``) as the CLI's JSON object.
+def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12,
+               budget: float = KL_BUDGET) -> dict[str, Any]:
+    """Every coefficient of ``K`` (input-free when ``P`` is ``None``) as the CLI's JSON object; ``budget``: CPU
+    seconds of the η_KL search at a fixed input (a longer search only narrows the bracket).
 
     Raises
     ------
     InvalidArgument
-        For a bad input distribution or ``dps`` outside ``[15, 1000]``.
+        For a bad input distribution, ``dps`` outside ``[15, 1000]`` or ``budget`` outside ``(0, 600]``.
     """
     if not isinstance(dps, int) or not 15 <= dps <= 1000:
         raise InvalidArgument(f"Expected --dps between 15 and 1000 but got {dps!r}")
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 600:
+        raise InvalidArgument(f"Expected --budget between 0 and 600 seconds but got {budget!r}")
     if isinstance(K, AWGN) and P is None:
         P = GAUSSIAN
     Pin = as_input(K, P)
@@ -100,7 +104,7 @@ def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12) 
         elif chi.mp is not None:
             exact["eta_chi2"] = mpmath.nstr(chi.mp, dps)
             exact["eta_chi2_lower"] = f"{float_down(chi.lower)!r} (certified)"
-    kl = _eta_kl_route(K, Pin, tol, tv)
+    kl = _eta_kl_route(K, Pin, tol, tv, budget)
     if kl.width <= KL_POINT_WIDTH:
         out["eta_kl"] = float_near(kl.lower) if kl.exact else float_near((kl.lower + kl.upper) / 2)
         how["eta_kl"] = ("exact: the bracket is a single point" if kl.exact else
@@ -130,10 +134,10 @@ def eta_report(K: Channel, P: Any = None, *, dps: int = 50, tol: float = 1e-12) 
     return out
 
 
-def _eta_kl_route(K: Channel, Pin: Any, tol: float, tv: Any) -> Bracket:
+def _eta_kl_route(K: Channel, Pin: Any, tol: float, tv: Any, budget: float = KL_BUDGET) -> Bracket:
     """η_KL as a :class:`Bracket` from :func:`derive.channels.coefficients.eta_kl` (which takes the tilt routes for
     binary and 3–4-symbol outputs at a fixed input), checked against a closed form when one exists."""
-    kl = eta_kl(K, Pin, tol=tol)
+    kl = eta_kl(K, Pin, tol=tol, budget=budget)
     if Pin is None or isinstance(Pin, str) or not isinstance(K, (BSC, BEC)):
         return kl
     cf = closed_form(K, Pin)

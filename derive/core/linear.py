@@ -161,6 +161,22 @@ def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> symp
     return sympy.Sum(summand, (j, S.Zero, last))
 
 
+def _fixed_sums_written_out(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` (free of information) with each sum whose ends became integers replaced by its terms, over
+    ``lo <= i <= hi`` (empty, = 0, when ``hi < lo``: not sympy's ``doit`` convention for reversed limits)."""
+    def written_out(e: sympy.Sum) -> sympy.Expr:
+        body = e.function
+        for var, lo, hi in e.limits:  # innermost first
+            if not (lo.is_Integer and hi.is_Integer) or hi - lo >= MAX_EXPANDED_RANGE:
+                return e
+            body = sympy.Add(*[body.xreplace({var: v}) for v in range(int(lo), int(hi) + 1)])
+        return body
+
+    if not expr.has(sympy.Sum):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Sum), written_out)
+
+
 def linear_form(expr: sympy.Expr, _depth: int = 0) -> LinearForm:
     """Expand ``expr`` into a :class:`LinearForm` over joint entropies and opaque atoms (cached).
 
@@ -252,10 +268,11 @@ def _sum_of_form(body: LinearForm, limits: tuple, depth: int, shift_body: sympy.
         # sum(H(X[i]), i, 1, 3) and H(X[1]) + H(X[2]) + H(X[3]) have one linear form (empty when last < 0)
         out = LinearForm()
         for k in range(int(last) + 1):
-            out = out + LinearForm({}, body.const.xreplace({j: k}))
+            out = out + LinearForm({}, _fixed_sums_written_out(body.const.xreplace({j: k})))
             for atom, coeff in body.terms.items():
                 # j is gone: a sum nested in the atom takes j's index depth, as if written without this sum
-                out = out + linear_form(atom.xreplace({j: k}), j_depth).scale(coeff.xreplace({j: k}))
+                out = out + linear_form(atom.xreplace({j: k}), j_depth).scale(
+                    _fixed_sums_written_out(coeff.xreplace({j: k})))
         return _sum_of_form(out, rest, depth, reverse_depths=True) if rest else out
     out = LinearForm({}, evaluate_sum(body.const, j, last) if body.const != 0 else S.Zero)
     for atom, coeff in body.terms.items():

@@ -907,7 +907,36 @@ class _Builder:
         inner = dict(scope)
         inner[name] = i
         summand = self.expr(body, inner, depth)
+        self._check_summand_indices(t, summand, name, i, lo, hi)
         return sympy.Sum(summand, (i, lo, hi))
+
+    def _check_summand_indices(self, t: Tree, summand: sympy.Expr, name: str, i: sympy.Symbol, lo: sympy.Expr,
+                               hi: sympy.Expr) -> None:
+        """Family members indexed by the sum's index must lie in their declared range at the first and last value of
+        a range that is not empty (``sum(H(X[i]), i, 1, 5)`` with ``X[1..3]`` names X[4] and X[5]; a block
+        ``X[1..i-1]`` may be empty). Indices are short expressions of ``i`` checked at the ends only."""
+        if not (hi - lo).is_nonnegative:
+            return
+        for node in sympy.preorder_traversal(summand):
+            if isinstance(node, FamilyMember) and i in node.index.free_symbols:
+                spans = [(node.index, node.index)]
+            elif isinstance(node, FamilyRange) and i in (node.lo.free_symbols | node.hi.free_symbols):
+                spans = [(node.lo, node.hi)]
+            else:
+                continue
+            decl = self.ctx.families.get(node.family)
+            if decl is None:
+                continue
+            for a, b in spans:
+                for end in (lo, hi):
+                    a_end, b_end = a.xreplace({i: end}), b.xreplace({i: end})
+                    if (b_end - a_end).is_negative:
+                        continue                              # an empty block at this end
+                    for idx in {a_end, b_end}:
+                        if (idx - decl[0]).is_negative or (decl[1] - idx).is_negative:
+                            raise self.err(t, f"at {name} = {_short(end)} the sum names {node.family}[{_short(idx)}], "
+                                              f"outside the declared range {node.family}[{_short(decl[0])}.."
+                                              f"{_short(decl[1])}]")
 
     # -- information quantities -----------------------------------------------------------
     def _e_entropy(self, t: Tree, scope, depth) -> sympy.Expr:

@@ -127,3 +127,15 @@ def test_a_fixed_sum_between_two_symbolic_ones_matches_its_terms_written_out():
         if isinstance(a, sympy.Sum):
             inner = [lim[0] for node in sympy.preorder_traversal(a) if isinstance(node, sympy.Sum) for lim in node.limits]
             assert len(inner) == len(set(inner))
+
+
+def test_an_inner_range_that_depends_on_the_outer_index_and_constant_inner_sums():
+    # sum_{i=1}^{3} sum_{k=1}^{i-1} I(X[i]; X[k]): the pairs below the diagonal (the first inner range is empty)
+    pairs = sympy.Sum(sympy.Sum(I(X(i), X(k)), (k, 1, i - 1)), (i, 1, 3))
+    assert linear_form(pairs) == linear_form(I(X(2), X(1)) + I(X(3), X(1)) + I(X(3), X(2)))
+    # an information-free inner sum in a coefficient is evaluated with the empty-sum convention:
+    # sum_{k=1}^{i-2} 1 is 0 at i = 1 and i = 2 (sympy's Karr convention would give -1 at i = 1)
+    weights = sympy.Sum(sympy.Sum(1, (k, 1, i - 2)) * H(X(i)), (i, 1, 4))
+    form = linear_form(weights)
+    assert form == linear_form(H(X(3)) + 2 * H(X(4)))
+    assert not any(c.has(sympy.Sum) for c in form.terms.values())

@@ -249,6 +249,11 @@ def _fails(text: str, cls=ParseError, **kw) -> DeriveError:
     ("H(S[0])", "outside the declared range"),
     ("H(S[n + 1])", "outside the declared range"),
     ("H(T[1..4])", "outside the declared range"),
+    # a sum's index runs over its range: the members it names at the first and last value must exist
+    ("sum(H(T[i]), i, 1, 5)", "at i = 5 the sum names T[5], outside the declared range T[1..3]"),
+    ("sum(H(T[i]), i, 0, 2)", "at i = 0 the sum names T[0]"),
+    ("sum(H(S[i + 1]), i, 1, n)", "at i = n the sum names S[n + 1]"),
+    ("sum(H(T[i - 1..i]), i, 1, 3)", "at i = 1 the sum names T[0]"),
     ("H(S[1/2])", "integer"),
     ("H(X[1])", "not a family"),
     ("I(X;;Y)", "expected a name"),
@@ -413,3 +418,13 @@ def test_function_letters_name_random_variables_not_parameters():
             check_name(name, "a parameter")
     with pytest.raises(ParseError, match="reserved word"):
         check_name("log", "a random variable")
+
+
+@pytest.mark.parametrize("text", [
+    "sum(H(T[i] | T[1..i - 1]), i, 1, 3)",   # the block T[1..0] at i = 1 is empty, not out of range
+    "sum(H(S[i] | S[1..i - 1]), i, 1, n)",
+    "sum(H(S[i + 1]), i, 1, n - 1)",          # the last member is S[n]
+    "sum(H(T[i]), i, 2, 3)",
+])
+def test_sums_whose_members_stay_in_range_are_read(text):
+    assert isinstance(e(text), sympy.Sum)  # read, not refused

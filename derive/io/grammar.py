@@ -1530,7 +1530,7 @@ def parse_domain(text: str, name: str | None = None, ctx: ParseContext | None = 
         del k
     try:
         return Domain(state["lo"], state["hi"], state["lo_open"], state["hi_open"], state["integer"])
-    except InvalidArgument as e:
+    except InvalidArgument:
         raise _error(ctx, f"the domain {text.strip()!r} is empty") from None
 
 

@@ -359,7 +359,7 @@ class ArbInformation:
         probabilities)."""
         import sympy
 
-        from derive.core.quantities import INFO_CLASSES, TV, D, H, I, h
+        from derive.core.quantities import INFO_CLASSES, TV, H, I, h
         from derive.numeric.expressions import rvset_names
 
         ln_base = sympy.log(2) if self.base == 2 else sympy.S.One

@@ -8,14 +8,13 @@ term from the definitions on random pmfs.
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import sympy
 from hypothesis import given, settings, strategies as st
 
 from derive.core import RV, RVSet, index_symbol
-from derive.core.linear import joint_entropy, linear_form
+from derive.core.linear import linear_form
 from derive.core.quantities import H, I
 from derive.core.variables import MAX_EXPANDED_RANGE, FamilyMember, FamilyRange, InternalSymbol
 

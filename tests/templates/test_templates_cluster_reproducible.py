@@ -12,7 +12,6 @@ import itertools
 import json
 import time
 
-import pytest
 
 import derive.channels.tilt as tilt
 import derive.channels.tilt_multi as tilt_multi

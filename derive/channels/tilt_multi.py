@@ -321,18 +321,19 @@ class _Problem:
             idx = np.flatnonzero(active)
             t = np.ones(len(idx))
             todo = ~conv
-            for _ in range(20):
-                if not todo.any():
+            for _ in range(20):                          # backtracking, on the rows still searching only
+                rows = np.flatnonzero(todo)
+                if not len(rows):
                     break
-                cand = L + t[:, None] * step
-                sub = mus
-                val = (cand * sub[idx]).sum(axis=1) - np.max(cand @ Fr.T, axis=1) - np.log(
-                    (P * np.exp(cand @ Fr.T - np.max(cand @ Fr.T, axis=1, keepdims=True))).sum(axis=1))
-                ok = todo & (val >= cur[idx])
-                lam[idx[ok]] = cand[ok]
-                cur[idx[ok]] = val[ok]
-                todo &= ~ok
-                t = np.where(todo, t / 2, t)
+                cand = L[rows] + t[rows, None] * step[rows]
+                E = cand @ Fr.T
+                Mx = E.max(axis=1)
+                val = (cand * mus[idx[rows]]).sum(axis=1) - Mx - np.log((P * np.exp(E - Mx[:, None])).sum(axis=1))
+                ok = val >= cur[idx[rows]]
+                lam[idx[rows[ok]]] = cand[ok]
+                cur[idx[rows[ok]]] = val[ok]
+                todo[rows[ok]] = False
+                t[rows[~ok]] /= 2
             done[idx[conv]] = True
             active[idx[conv | todo]] = False
         if retry and not done.all() and np.any(lam0[~done]):

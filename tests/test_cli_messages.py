@@ -67,6 +67,19 @@ def test_family_with_literal_range_is_expanded(capsys):
     assert code == 0 and out.startswith("proved: H(X_1, X_2, X_3) <= H(X_1) + H(X_2) + H(X_3)")
 
 
+def test_sums_over_fixed_ranges_are_written_out(capsys):
+    code, out, _ = run(["prove", "sum(H(X[i] | X[1..i-1]), i, 1, 4) == H(X[1..4])"], capsys)
+    assert code == 0 and out.startswith(
+        "proved: H(X_1) + H(X_2 | X_1) + H(X_3 | X_1, X_2) + H(X_4 | X_1, X_2, X_3) == H(X_1, X_2, X_3, X_4)")
+    code, out, _ = run(["prove", "sum(sum(I(X[i]; X[k]), k, 1, i - 1), i, 1, 3) <= 0",
+                        "--given", "X[1] _|_ X[2] _|_ X[3]"], capsys)
+    assert code == 0 and out.startswith("proved:")
+    code, out, _ = run(["prove", "sum(H(X[i]), i, 1, 4) <= H(X[1..3])"], capsys)  # X_4 a fair bit
+    assert code == 1 and out.startswith("false:") and "certified violation" in out
+    code, _, err = run(["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])"], capsys)  # a symbolic range stays refused
+    assert code == 2 and "the family X is used as X[1..n], X[i]" in err
+
+
 def test_family_with_mixed_symbolic_uses_says_why_not(capsys):
     code, _, err = run(["prove", "I(M; X[1..n] | P) <= H(X[n])"], capsys)
     assert code == 2

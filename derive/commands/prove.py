@@ -106,6 +106,33 @@ def _families(texts: list[str]) -> dict[str, str]:
     return blocks
 
 
+def _sums_written_out(text: str, where: str) -> str:
+    """``text`` with each sum over a fixed range written out (``sum(H(X[i]), i, 1, 3)`` -> ``H(X[1]) + H(X[2]) +
+    H(X[3])``), so that its family members are literal indices: read by derive's grammar (families declared for the
+    occasion) and expanded by :func:`derive.numeric.expressions.expand_sums`. Unchanged when there is no such sum or
+    the text does not read (the usual reading then says what is wrong)."""
+    if "sum" not in text:
+        return text
+    import sympy
+
+    from derive.core.statements import Statement
+    from derive.errors import DeriveError
+    from derive.io import ParseContext, format_statement, parse_statement
+    from derive.numeric.expressions import expand_sums
+
+    wide = (sympy.Integer(0), sympy.Integer(10 ** 6))
+    ctx = ParseContext(auto_variables=True, file=where,
+                       families={m.group(1): wide for m in _FAMILY_USE.finditer(text)})
+    try:
+        st = parse_statement(text, ctx)
+        lhs, rhs = expand_sums(st.lhs), expand_sums(st.rhs)
+    except DeriveError:
+        return text
+    if (lhs, rhs) == (st.lhs, st.rhs):
+        return text
+    return format_statement(Statement(lhs, st.rel, rhs))
+
+
 def _expand_families(text: str, blocks: dict[str, str]) -> str:
     """``X[1..3]`` -> ``X_1, X_2, X_3``, ``X[2]`` -> ``X_2``, and a symbolic block ``X[1..n]`` -> ``X_block``."""
 
@@ -155,6 +182,7 @@ def _decide(claim_text: str, given: list[str], options: dict, budget: float, whe
     from derive.io import ParseContext, parse_statement
     from derive.provers.shannon import prove
 
+    claim_text = _sums_written_out(claim_text, where)
     blocks = _families([claim_text, *given])
     ctx = ParseContext(auto_variables=True, file=where, line=line, written=written)
     claim = parse_statement(_expand_families(claim_text, blocks), ctx)

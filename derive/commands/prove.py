@@ -110,7 +110,15 @@ def _sums_written_out(text: str, where: str) -> str:
     """``text`` with each sum over a fixed range written out (``sum(H(X[i]), i, 1, 3)`` -> ``H(X[1]) + H(X[2]) +
     H(X[3])``), so that its family members are literal indices: read by derive's grammar (families declared for the
     occasion) and expanded by :func:`derive.numeric.expressions.expand_sums`. Unchanged when there is no such sum or
-    the text does not read (the usual reading then says what is wrong)."""
+    the text does not read (the usual reading then says what is wrong).
+
+    Raises
+    ------
+    LimitExceeded
+        A sum with more terms than :func:`expand_sums` writes out.
+    InvalidArgument
+        A sum whose limits are not integers (only when the text reads, i.e. with numbers as limits after all).
+    """
     if "sum" not in text:
         return text
     import sympy
@@ -125,9 +133,9 @@ def _sums_written_out(text: str, where: str) -> str:
                        families={m.group(1): wide for m in _FAMILY_USE.finditer(text)})
     try:
         st = parse_statement(text, ctx)
-        lhs, rhs = expand_sums(st.lhs), expand_sums(st.rhs)
     except DeriveError:
         return text
+    lhs, rhs = expand_sums(st.lhs), expand_sums(st.rhs)  # too many terms: its own clear error
     if (lhs, rhs) == (st.lhs, st.rhs):
         return text
     return format_statement(Statement(lhs, st.rel, rhs))

@@ -888,8 +888,6 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         return out
     order = [int(i) for i in np.argsort(ns, kind="stable")
              if math.comb(int(ns[i]) + m - 1, m - 1) <= TILT_MAX_TYPES][:CHAIN_ROWS]
-    if not order:
-        return out
     log_kl_hi = _log_kl_upper(M)
     logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     idx, t_hi, lo_oms, reasons = [], [], [], []
@@ -937,6 +935,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         lo_oms.append(best[0])
         reasons.append(_CLUSTER_CHAIN.format(G=", ".join(str(t) for t in best[2]), e1=best[1],
                                              eb=f"max eta_b <= {best[3]:.6g}", kl=M.kl_how))
+    _chain_grid_rows(M, ns, out, splits, winner, set(idx), logs, log_kl_hi, idx, t_hi, lo_oms, reasons)
     if idx:
         new = _certified_rows(np.array(t_hi), np.array(lo_oms), log_kl_hi, reasons)
         for i, row in zip(idx, new):
@@ -954,6 +953,83 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
                     b["log10_one_minus_tau_n"][0] = lo10
                 b["how"] += "; upper end replaced: the chain rule over a binary split of theta"
     return out
+
+
+#: Rows beyond the chain rule's float covers: the same chain rule with each η bounded in log space by the
+#: weighted-average bound on the grid :data:`CHI_SUP_GRID` (:func:`_average_bound_low`), rows in ascending n until this
+#: much work (observation types × grid points × channels bounded, summed over the rows: a count, not a time).
+CHAIN_GRID_WORK = 2e7
+
+
+_CLUSTER_CHAIN_GRID = ("tau_n <= 1 - (1 - eta_1)(1 - max_b eta_b) (chain rule: theta = (B, theta) with B = [theta in {G}], "
+                       "as on the rows of the float covers): each 1 - eta from below by 1 - sup_lambda (1/lambda) "
+                       "int_0^lambda eta_chi2(Q_v) dv on a grid of tilts, in log space (sums over every observation "
+                       "type; cancellation-free, so it holds far below the float range); rho_n = tau_n * eta_KL(prior, "
+                       "K) upper end ({kl}) by composition through theta")
+
+
+def _grid_log_one_minus(lp: np.ndarray, lf: np.ndarray, l1f: np.ndarray, e: float) -> float | None:
+    """A certified lower end of ``log(1 − η_KL)`` for the binary-output channel ``f`` at the input ``P`` (logs, each
+    within ``e``), or ``None`` when a sum is not finite (:func:`_tilt_log_sums`, :func:`_average_bound_low`)."""
+    if len(lp) < 2:
+        return 0.0                                                  # one input: no Q != P, eta = 0
+    sums = _tilt_log_sums(lp, lf, l1f, e)
+    return None if sums is None else _average_bound_low(*sums)
+
+
+def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, winner, done: set, logs: list,
+                     log_kl_hi: float, idx: list, t_hi: list, lo_oms: list, reasons: list) -> None:
+    """θ with 3–4 values, rows not in ``done`` (those the float covers improved), in ascending n until
+    :data:`CHAIN_GRID_WORK`: the
+    chain rule of :func:`_chain_upper` with log(1 − η_1) and log(1 − η_b) from :func:`_grid_log_one_minus`; a row is
+    appended to ``idx``/``t_hi``/``lo_oms``/``reasons`` only where its log10 factor beats the current one."""
+    m = len(M.live)
+    work = 0.0
+    for i in (int(j) for j in np.argsort(ns, kind="stable")):
+        if i in done:
+            continue
+        n = int(ns[i])
+        cand = splits if winner is None else [winner]
+        sides = sorted({tuple(g) for sp in cand for g in sp if len(g) == 2})
+        work += math.comb(n + m - 1, m - 1) * len(CHI_SUP_GRID) * (len(cand) + len(sides))
+        if work > CHAIN_GRID_WORK:
+            break
+        C = _compositions(n, m)
+        lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
+        ok = np.isfinite(lpc)
+        e = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) * 4 + 2.0 ** -48   # a few posteriors summed
+        side_low = {}
+        for a, c in sides:       # given theta in {a, c}: the binary-theta cluster (prior renormalized)
+            lw = np.logaddexp(lj[a][ok], lj[c][ok])
+            live = np.isfinite(lw)
+            lp = lw[live] - math.log(float(M.prior[a] + M.prior[c]))
+            side_low[(a, c)] = _grid_log_one_minus(lp, lj[c][ok][live] - lw[live], lj[a][ok][live] - lw[live], e)
+        best = None
+        for G, H in cand:
+            with np.errstate(divide="ignore"):
+                lf = logsumexp(np.stack([lj[t][ok] for t in G]), axis=0) - lpc[ok]
+                l1f = logsumexp(np.stack([lj[t][ok] for t in H]), axis=0) - lpc[ok]
+            l1 = _grid_log_one_minus(lpc[ok], lf, l1f, e)
+            eb = [side_low[tuple(g)] for g in (G, H) if len(g) == 2]
+            if l1 is None or any(x is None for x in eb):
+                continue
+            lo_om = l1 + (min(eb) if eb else 0.0)                  # 1 - max_b eta_b = min_b (1 - eta_b)
+            lo_om -= 2.0 ** -50 * (1 + abs(lo_om))
+            if best is None or lo_om > best[0]:
+                best = (lo_om, G, (G, H))
+        if best is None:
+            continue
+        if winner is None:
+            winner = best[2]
+        up = min(-math.expm1(best[0]) * (1 + FLOAT_REL) + 1e-300, 1.0)
+        new_log10 = (best[0] - math.log(up) - log_kl_hi) / math.log(10)
+        old_log10 = out[i].get("log10_factor")
+        if old_log10 is not None and not new_log10 > old_log10 + 1e-9:
+            continue
+        idx.append(i)
+        t_hi.append(up)
+        lo_oms.append(best[0])
+        reasons.append(_CLUSTER_CHAIN_GRID.format(G=", ".join(str(t) for t in best[1]), kl=M.kl_how))
 
 
 def _mirror(M: _Model, a: int, b: int) -> bool:
@@ -1004,6 +1080,39 @@ _CHI_SUP_HOW = ("tau_n = eta_KL(law of the type, type -> theta) <= sup_lambda (1
 
 _CLUSTER_CHI_SUP = (_CHI_SUP_HOW + "; sums over every observation type; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) "
                     "by composition through theta")
+
+
+def _tilt_log_sums(lp: np.ndarray, lf: np.ndarray, l1f: np.ndarray, e: float, vs: np.ndarray = CHI_SUP_GRID):
+    """For a binary-output channel with ``f = P(1 | x)`` at the input ``P`` (logs ``lp``, ``lf``, ``l1f = log(1 − f)``
+    per input, each within ``e`` of the exact value): ``(lA, lF, lG, marg)`` at the tilts ``vs``, the float64
+    log-sum-exps ``log Σ P f (1 − f) e^{vf}``, ``log Σ P f e^{vf}``, ``log Σ P (1 − f) e^{vf}`` and their margin
+    ``marg(r)`` (``E`` of :func:`_chi_sup_rows`' docstring), or ``None`` when a sum is not finite."""
+    u = 2.0 ** -53
+    f = np.exp(lf)
+    k = len(lp)
+    fin = lambda x: np.where(np.isfinite(x), np.abs(x), 0.0)  # noqa: E731
+    mag = float((fin(lp) + fin(lf) + fin(l1f)).max())
+    E_ = vs[:, None] * f[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lA = logsumexp(lp + lf + l1f + E_, axis=1)
+        lF = logsumexp(lp + lf + E_, axis=1)
+        lG = logsumexp(lp + l1f + E_, axis=1)
+    if not (np.all(np.isfinite(lA)) and np.all(np.isfinite(lF)) and np.all(np.isfinite(lG))):
+        return None
+    av = np.abs(vs)
+    # exponent terms: 3 additions and log-sum-exp's subtraction of its max, each within u of 2 (mag + |v|)
+    marg = lambda r: 3 * e + av * e + 8 * u * (mag + av) + (k + 8) * u + 2.0 ** -49 * (np.abs(r) + 1)  # noqa: E731
+    return lA, lF, lG, marg
+
+
+def _average_bound_low(lA: np.ndarray, lF: np.ndarray, lG: np.ndarray, marg, vs: np.ndarray = CHI_SUP_GRID) -> float:
+    """A certified lower end of ``log(1 − η_KL)`` from :func:`_tilt_log_sums`: ``1 − χ(v) = a(v) + b(v)`` with
+    ``a = A/F``, ``b = A/G`` (lower ends at the grid points), and η_KL <= sup over λ of the average of χ on [0, λ]
+    (:func:`derive.channels.tilt_binomial.average_bound`)."""
+    la = lA - lF - marg(lA) - marg(lF)
+    lb = lA - lG - marg(lA) - marg(lG)
+    low = float(average_bound(vs, la[None, :], lb[None, :])[0])      # inf over λ of 1 − (average of χ on [0, λ])
+    return float(_ldown(np.array([low]))[0])
 
 
 def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarray, log_kl_hi: float,
@@ -1080,25 +1189,12 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
         ok = np.isfinite(lpc)
         lp, lf, l1f = lpc[ok], lj[b][ok] - lpc[ok], lj[a][ok] - lpc[ok]
-        f = np.exp(lf)
-        k = len(lp)
         e = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) + 2.0 ** -48
-        fin = lambda x: np.where(np.isfinite(x), np.abs(x), 0.0)  # noqa: E731
-        mag = float((fin(lp) + fin(lf) + fin(l1f)).max())
-        E_ = vs[:, None] * f[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lA = logsumexp(lp + lf + l1f + E_, axis=1)
-            lF = logsumexp(lp + lf + E_, axis=1)
-            lG = logsumexp(lp + l1f + E_, axis=1)
-        if not (np.all(np.isfinite(lA)) and np.all(np.isfinite(lF)) and np.all(np.isfinite(lG))):
+        sums = _tilt_log_sums(lp, lf, l1f, e)
+        if sums is None:
             continue
-        av = np.abs(vs)
-        # exponent terms: 3 additions and log-sum-exp's subtraction of its max, each within u of 2 (mag + |v|)
-        marg = lambda r: 3 * e + av * e + 8 * u * (mag + av) + (k + 8) * u + 2.0 ** -49 * (np.abs(r) + 1)  # noqa: E731
-        la = lA - lF - marg(lA) - marg(lF)
-        lb = lA - lG - marg(lA) - marg(lG)
-        low = float(average_bound(vs, la[None, :], lb[None, :])[0])      # inf over λ of 1 − (average of χ on [0, λ])
-        lo_all[pos[i]] = float(_ldown(np.array([low]))[0])
+        lA, lF, lG, marg = sums
+        lo_all[pos[i]] = _average_bound_low(lA, lF, lG, marg)
         # the witness (a lower end of eta_KL): R at the best grid tilt, and 1 - eta_chi2 = A(0)(1/w_a + 1/w_b)
         lA_hi, lF_lo, lF_hi = lA + marg(lA), lF - marg(lF), lF + marg(lF)
         lG_lo, lG_hi = lG - marg(lG), lG + marg(lG)

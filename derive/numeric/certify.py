@@ -312,12 +312,15 @@ class ArbInformation:
         if not names:
             return flint.arb(0)
         if names not in self._cache:
-            try:
-                counts, denom = self.marginal(names)
-            except ValueError:
-                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
-            self._cache[names] = entropy_from_counts(counts, denom, self.base)
+            self._cache[names] = entropy_from_counts(*self._counts(names), self.base)
         return self._cache[names]
+
+    def _counts(self, names: frozenset) -> tuple[list[int], int]:
+        """The exact marginal pmf of ``names`` as ``(numerators, denominator)``."""
+        try:
+            return self.marginal(names)
+        except ValueError:
+            raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
 
     def atom(self, e: "sympy.Expr") -> Any:
         import sympy
@@ -367,10 +370,7 @@ class ArbInformation:
         def entropy(names: frozenset) -> sympy.Expr:
             if not names:
                 return sympy.S.Zero
-            try:
-                counts, denom = self.marginal(names)
-            except ValueError:
-                raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
+            counts, denom = self._counts(names)
             repeats = Counter(int(n) for n in counts if n)  # one term per distinct numerator
             if len(repeats) > EXACT_TERMS:
                 raise Uncertifiable(f"{len(repeats)} distinct probabilities are too many for an exact evaluation")

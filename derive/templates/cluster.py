@@ -348,6 +348,14 @@ def _cluster_certified_many(M: _Model, ns: np.ndarray, dobrushin: np.ndarray) ->
     return _certified_rows(tau_hi, log_om_lo, log_kl_hi, reasons)
 
 
+def _type_log_error(M: _Model, n: int) -> float:
+    """A bound on the error of the float64 log terms of :func:`_type_terms` at ``n`` (and of the posteriors and laws of
+    the type built from them): ``2^-53 (8 (n + 2)(L + 1)(m + 2) + 64)``, ``L`` the largest |log| of an entry of the
+    channel or the prior, ``m`` the number of live outputs."""
+    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
+    return 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (len(M.live) + 2) + 64)
+
+
 def _type_terms(M: _Model, n: np.ndarray, C: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(log P(θ = t, c) for every t (rows), log P(c)) at types c (rows of C, counts of the live outputs)."""
     k = len(M.prior)
@@ -790,7 +798,6 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
     log_kl_hi = _log_kl_upper(M)
     m = len(M.live)
     prior = [M.prior[t] for t in act]
-    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     idx, t_hi, reasons, lows = [], [], [], []
     tried = 0
     for i in np.argsort(ns, kind="stable"):
@@ -803,7 +810,7 @@ def _cluster_tilt_multi(M: _Model, ns: np.ndarray, out: list[dict], act: list[in
         ok = np.isfinite(lpc)
         F = np.stack([np.exp(lj[t][ok] - lpc[ok]) for t in act], axis=1)
         P = np.exp(lpc[ok])
-        err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64)
+        err = _type_log_error(M, n)
         br = eta_kl_multi(F, P, prior, input_rel=err, slack=MULTI_SLACK, budget=MULTI_ROW_BUDGET,
                           max_cells=MULTI_SPLITS)
         if br is None or br.upper is None:
@@ -889,7 +896,6 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
     order = [int(i) for i in np.argsort(ns, kind="stable")
              if math.comb(int(ns[i]) + m - 1, m - 1) <= TILT_MAX_TYPES][:CHAIN_ROWS]
     log_kl_hi = _log_kl_upper(M)
-    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     idx, t_hi, lo_oms, reasons = [], [], [], []
     winner = None
     for i in order:
@@ -898,7 +904,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
         ok = np.isfinite(lpc)
         P = np.exp(lpc[ok])
-        err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) * 4     # a few posteriors summed
+        err = _type_log_error(M, n) * 4     # a few posteriors summed
         cand = splits if winner is None else [winner]       # every split on the first row, then its winner
         sides: dict = {}
         for side in {tuple(g) for sp in cand for g in sp if len(g) == 2}:
@@ -935,7 +941,7 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         lo_oms.append(best[0])
         reasons.append(_CLUSTER_CHAIN.format(G=", ".join(str(t) for t in best[2]), e1=best[1],
                                              eb=f"max eta_b <= {best[3]:.6g}", kl=M.kl_how))
-    _chain_grid_rows(M, ns, out, splits, winner, set(idx), logs, log_kl_hi, idx, t_hi, lo_oms, reasons)
+    _chain_grid_rows(M, ns, out, splits, winner, set(idx), log_kl_hi, idx, t_hi, lo_oms, reasons)
     if idx:
         new = _certified_rows(np.array(t_hi), np.array(lo_oms), log_kl_hi, reasons)
         for i, row in zip(idx, new):
@@ -977,8 +983,8 @@ def _grid_log_one_minus(lp: np.ndarray, lf: np.ndarray, l1f: np.ndarray, e: floa
     return None if sums is None else _average_bound_low(*sums)
 
 
-def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, winner, done: set, logs: list,
-                     log_kl_hi: float, idx: list, t_hi: list, lo_oms: list, reasons: list) -> None:
+def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, winner, done: set, log_kl_hi: float,
+                     idx: list, t_hi: list, lo_oms: list, reasons: list) -> None:
     """θ with 3–4 values, rows not in ``done`` (those the float covers improved), in ascending n until
     :data:`CHAIN_GRID_WORK`: the
     chain rule of :func:`_chain_upper` with log(1 − η_1) and log(1 − η_b) from :func:`_grid_log_one_minus`; a row is
@@ -997,7 +1003,7 @@ def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, w
         C = _compositions(n, m)
         lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
         ok = np.isfinite(lpc)
-        e = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) * 4 + 2.0 ** -48   # a few posteriors summed
+        e = _type_log_error(M, n) * 4 + 2.0 ** -48   # a few posteriors summed
         side_low = {}
         for a, c in sides:       # given theta in {a, c}: the binary-theta cluster (prior renormalized)
             lw = np.logaddexp(lj[a][ok], lj[c][ok])
@@ -1171,7 +1177,6 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
     m = len(M.live)
     vs = CHI_SUP_GRID
     u = 2.0 ** -53
-    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     work = 0.0
     pos = {i: t for t, i in enumerate(todo)}
     lo_all, hi_all = np.full(len(todo), -np.inf), np.zeros(len(todo))
@@ -1189,7 +1194,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         lj, lpc = _type_terms(M, np.full(len(C), n), C, _log_factorials(n))
         ok = np.isfinite(lpc)
         lp, lf, l1f = lpc[ok], lj[b][ok] - lpc[ok], lj[a][ok] - lpc[ok]
-        e = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64) + 2.0 ** -48
+        e = _type_log_error(M, n) + 2.0 ** -48
         sums = _tilt_log_sums(lp, lf, l1f, e)
         if sums is None:
             continue
@@ -1357,8 +1362,7 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
             f = np.exp(lj[b][ok] - lpc[ok])
             om = np.exp(lj[a][ok] - lpc[ok])
             P = np.exp(lpc[ok])
-            logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
-            err = 2.0 ** -53 * (8 * (n + 2) * (max(logs) + 1) * (m + 2) + 64)
+            err = _type_log_error(M, n)
             if sym:
                 # the analytic certificate (derive.channels.tilt, section 4) from 1 - eta_chi2 = 4 sum P f (1 - f)
                 eps = (len(P) + 64) * 2.0 ** -50 + 4 * err

@@ -16,20 +16,13 @@ import mpmath
 import numpy as np
 import pytest
 
+from cluster_oracles import negative_ratio, types as _types
+
 from derive.templates import cluster as cluster_mod
 
 QSC3 = ((Fr(8, 10), Fr(1, 10), Fr(1, 10)), (Fr(1, 10), Fr(8, 10), Fr(1, 10)), (Fr(1, 10), Fr(1, 10), Fr(8, 10)))
 SKEW3 = ((Fr(6, 10), Fr(3, 10), Fr(1, 10)), (Fr(2, 10), Fr(5, 10), Fr(3, 10)), (Fr(1, 10), Fr(2, 10), Fr(7, 10)))
 FOUR = ((Fr(7, 10), Fr(3, 10)), (Fr(4, 10), Fr(6, 10)), (Fr(2, 10), Fr(8, 10)), (Fr(1, 20), Fr(19, 20)))
-
-
-def _types(n, m):
-    if m == 1:
-        yield (n,)
-        return
-    for c in range(n + 1):
-        for rest in _types(n - c, m - 1):
-            yield (c,) + rest
 
 
 def _exact_one_minus_ratio(prior, rows, n, t):
@@ -151,14 +144,7 @@ def test_chain_rule_upper_end_holds_a_scipy_search_over_q():
         P = lik @ pri
         W = lik * pri / P[:, None]
 
-        def neg_ratio(z):
-            Q = np.exp(z - z.max())
-            Q /= Q.sum()
-            din = float(np.sum(Q * np.log(np.maximum(Q, 1e-300) / P)))
-            if din < 1e-7:
-                return 0.0
-            qw = Q @ W
-            return -float(np.sum(qw * np.log(np.maximum(qw, 1e-300) / pri))) / din
+        neg_ratio = negative_ratio(P, W)
 
         best = max(-minimize(neg_ratio, rng.normal(scale=4, size=n + 1), method="Nelder-Mead",
                              options={"maxiter": 3000, "xatol": 1e-10, "fatol": 1e-13}).fun for _ in range(10))

@@ -17,21 +17,14 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
+from cluster_oracles import negative_ratio, types as _types
+
 from derive.templates import cluster as cluster_mod
 
 QSC3 = ((Fr(8, 10), Fr(1, 10), Fr(1, 10)), (Fr(1, 10), Fr(8, 10), Fr(1, 10)), (Fr(1, 10), Fr(1, 10), Fr(8, 10)))
 SKEW3 = ((Fr(6, 10), Fr(3, 10), Fr(1, 10)), (Fr(2, 10), Fr(5, 10), Fr(3, 10)), (Fr(1, 10), Fr(2, 10), Fr(7, 10)))
 FOUR = ((Fr(7, 10), Fr(3, 10)), (Fr(4, 10), Fr(6, 10)), (Fr(2, 10), Fr(8, 10)), (Fr(1, 20), Fr(19, 20)))
 CASES = [((Fr(1, 3),) * 3, QSC3), ((Fr(2, 10), Fr(3, 10), Fr(5, 10)), SKEW3), ((Fr(1, 4),) * 4, FOUR)]
-
-
-def _types(n, m):
-    if m == 1:
-        yield (n,)
-        return
-    for c in range(n + 1):
-        for rest in _types(n - c, m - 1):
-            yield (c,) + rest
 
 
 def _backward(prior, rows, n):
@@ -65,14 +58,7 @@ def _estimates(prior, rows, n, starts=8):
     W = np.array([[float(pri[s] * L[s] / p) for s in range(len(prior))] for L, p in zip(like, Pc)])
     rng = np.random.default_rng(n)
 
-    def neg(z):
-        q = np.exp(z - z.max())
-        q /= q.sum()
-        d = float(np.sum(q * np.log(np.maximum(q, 1e-300) / P)))
-        if d < 1e-7:
-            return 0.0
-        qw, pw = q @ W, P @ W
-        return -float(np.sum(qw * np.log(np.maximum(qw, 1e-300) / pw))) / d
+    neg = negative_ratio(P, W)
 
     best, bq = 0.0, None
     for _ in range(starts):
@@ -92,10 +78,9 @@ def _grid_rows(prior, rows, ns):
     q = len(act)
     splits = ([([t], [u for u in act if u != t]) for t in act] if q == 3 else
               [([act[0], u], [v for v in act if v not in (act[0], u)]) for u in act[1:]])
-    logs = [abs(math.log(v)) for r in M.rows for v in r if v > 0] + [abs(math.log(p)) for p in M.prior if p > 0]
     out = [{"log10_factor": None} for _ in ns]
     idx, t_hi, lo_oms, reasons = [], [], [], []
-    cluster_mod._chain_grid_rows(M, np.array(ns), out, splits, None, set(), logs, cluster_mod._log_kl_upper(M),
+    cluster_mod._chain_grid_rows(M, np.array(ns), out, splits, None, set(), cluster_mod._log_kl_upper(M),
                                  idx, t_hi, lo_oms, reasons)
     return dict(zip(idx, lo_oms))
 

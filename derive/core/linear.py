@@ -162,14 +162,15 @@ def evaluate_sum(summand: sympy.Expr, j: sympy.Symbol, last: sympy.Expr) -> symp
 
 
 def _fixed_sums_written_out(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` (free of information) with each sum whose ends became integers replaced by its terms, over
-    ``lo <= i <= hi`` (empty, = 0, when ``hi < lo``: not sympy's ``doit`` convention for reversed limits)."""
+    """``expr`` (free of information) with each sum whose ends became integers evaluated by :func:`evaluate_sum` (the
+    empty-sum convention, not sympy's ``doit`` convention for reversed limits), limits innermost first."""
     def written_out(e: sympy.Sum) -> sympy.Expr:
         body = e.function
-        for var, lo, hi in e.limits:  # innermost first
-            if not (lo.is_Integer and hi.is_Integer) or hi - lo >= MAX_EXPANDED_RANGE:
+        for var, lo, hi in e.limits:
+            last = sympy.expand(hi - lo)
+            if not last.is_Integer:
                 return e
-            body = sympy.Add(*[body.xreplace({var: v}) for v in range(int(lo), int(hi) + 1)])
+            body = evaluate_sum(body.xreplace({var: lo + var}), var, last)
         return body
 
     if not expr.has(sympy.Sum):

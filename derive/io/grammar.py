@@ -933,7 +933,7 @@ class _Builder:
                     if (b_end - a_end).is_negative:
                         continue                              # an empty block at this end
                     for idx in {a_end, b_end}:
-                        if (idx - decl[0]).is_negative or (decl[1] - idx).is_negative:
+                        if _outside(idx, *decl):
                             raise self.err(t, f"at {name} = {_short(end)} the sum names {node.family}[{_short(idx)}], "
                                               f"outside the declared range {node.family}[{_short(decl[0])}.."
                                               f"{_short(decl[1])}]")
@@ -1069,11 +1069,14 @@ class _Builder:
                                  "indices are short expressions such as i - 1 or n/2", LimitExceeded)
         if idx.is_integer is False:
             raise self.err(node, f"the index of {family} must be an integer but got {_short(idx)}")
-        below = (idx - lo).is_negative
-        above = (hi - idx).is_negative
-        if below or above:
+        if _outside(idx, lo, hi):
             raise self.err(node, f"the index {_short(idx)} is outside the declared range "
                                  f"{family}[{_short(lo)}..{_short(hi)}]")
+
+
+def _outside(idx: sympy.Expr, lo: sympy.Expr, hi: sympy.Expr) -> bool:
+    """The index is certainly outside ``lo..hi`` (an unknown relation is not: such indices are checked later)."""
+    return bool((idx - lo).is_negative or (hi - idx).is_negative)
 
 
 _SYMPY_ERRORS = (ArithmeticError, AttributeError, TypeError, ValueError, NotImplementedError, KeyError,

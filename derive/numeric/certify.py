@@ -323,6 +323,13 @@ class ArbInformation:
             raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
 
     def atom(self, e: "sympy.Expr") -> Any:
+        return self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(),
+                                 _ln_base(self.base)).nonnegative_part()
+
+    def _information(self, e: "sympy.Expr", entropy: Callable[[frozenset], Any], number: Callable[[Fraction], Any],
+                     log: Callable[[Fraction], Any], ln_base: Any) -> Any:
+        """``H``, ``I`` (from ``entropy`` of sets of names), ``D``, ``TV`` (from the named exact pmfs) in the arithmetic
+        of ``entropy``/``number``/``log`` — arb balls (:meth:`atom`) or exact sympy constants (:meth:`exact`)."""
         import sympy
 
         from derive.core.quantities import TV, D, H, I
@@ -330,28 +337,25 @@ class ArbInformation:
 
         if isinstance(e, H):
             t, g = frozenset(rvset_names(e.target)), frozenset(rvset_names(e.given))
-            v = self.entropy(t | g) - self.entropy(g)
-        elif isinstance(e, I):
+            return entropy(t | g) - entropy(g)
+        if isinstance(e, I):
             a, b, c = (frozenset(rvset_names(x)) for x in e.args)
-            v = self.entropy(a | c) + self.entropy(b | c) - self.entropy(a | b | c) - self.entropy(c)
-        elif isinstance(e, (D, TV)):
-            p, q = (self.dists.get(x.name) for x in e.args[:2])
-            if p is None or q is None or len(p) != len(q):
-                raise Uncertifiable(f"{sympy.sstr(e)}: the named distributions are not in the model")
-            p, q = [Fraction(x) for x in p], [Fraction(y) for y in q]
-            if isinstance(e, TV):
-                return arb_of(sum((abs(x - y) for x, y in zip(p, q)), Fraction(0)) / 2)
-            v = flint.arb(0)
-            for x, y in zip(p, q):
-                if x == 0:
-                    continue
-                if y == 0:
-                    raise Uncertifiable(f"{sympy.sstr(e)} is infinite")
-                v += arb_of(x) * arb_of(x / y).log()
-            v = v / _ln_base(self.base)
-        else:
+            return entropy(a | c) + entropy(b | c) - entropy(a | b | c) - entropy(c)
+        if not isinstance(e, (D, TV)):
             raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
-        return v.nonnegative_part()
+        p, q = (self.dists.get(x.name) for x in e.args[:2])
+        if p is None or q is None or len(p) != len(q):
+            raise Uncertifiable(f"{sympy.sstr(e)}: the named distributions are not in the model")
+        p, q = [Fraction(x) for x in p], [Fraction(y) for y in q]
+        if isinstance(e, TV):
+            return number(sum((abs(x - y) for x, y in zip(p, q)), Fraction(0)) / 2)
+        if any(y == 0 < x for x, y in zip(p, q)):
+            raise Uncertifiable(f"{sympy.sstr(e)} is infinite")
+        total = number(Fraction(0))
+        for x, y in zip(p, q):
+            if x:
+                total += number(x) * log(x / y)
+        return total / ln_base
 
     def exact(self, e: "sympy.Expr") -> "sympy.Expr":
         """``e`` on the model as an exact sympy constant (no floats): ``H`` of the exact pmf ``n / N`` is
@@ -362,8 +366,7 @@ class ArbInformation:
         probabilities)."""
         import sympy
 
-        from derive.core.quantities import INFO_CLASSES, TV, H, I, h
-        from derive.numeric.expressions import rvset_names
+        from derive.core.quantities import INFO_CLASSES, h
 
         ln_base = sympy.log(2) if self.base == 2 else sympy.S.One
 
@@ -377,22 +380,11 @@ class ArbInformation:
             return (sympy.log(denom) - sympy.Add(*[sympy.Rational(k * n, denom) * sympy.log(n)
                                                    for n, k in repeats.items()])) / ln_base
 
+        def rational(x: Fraction) -> sympy.Rational:
+            return sympy.Rational(x.numerator, x.denominator)
+
         def atom(a: sympy.Expr) -> sympy.Expr:
-            if isinstance(a, H):
-                t, g = frozenset(rvset_names(a.target)), frozenset(rvset_names(a.given))
-                return entropy(t | g) - entropy(g)
-            if isinstance(a, I):
-                x, y, z = (frozenset(rvset_names(v)) for v in a.args)
-                return entropy(x | z) + entropy(y | z) - entropy(x | y | z) - entropy(z)
-            p, q = (self.dists.get(v.name) for v in a.args[:2])
-            if p is None or q is None or len(p) != len(q):
-                raise Uncertifiable(f"{sympy.sstr(a)}: the named distributions are not in the model")
-            p, q = [sympy.Rational(Fraction(v)) for v in p], [sympy.Rational(Fraction(v)) for v in q]
-            if isinstance(a, TV):
-                return sympy.Add(*[abs(x - y) for x, y in zip(p, q)]) / 2
-            if any(y == 0 < x for x, y in zip(p, q)):
-                raise Uncertifiable(f"{sympy.sstr(a)} is infinite")
-            return sympy.Add(*[x * sympy.log(x / y) for x, y in zip(p, q) if x]) / ln_base
+            return self._information(a, entropy, rational, lambda x: sympy.log(rational(x)), ln_base)
 
         if e.has(sympy.Sum):
             raise Uncertifiable("a sum over an index has no exact evaluation here")

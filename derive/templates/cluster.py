@@ -909,11 +909,8 @@ def _chain_upper(M: _Model, ns: np.ndarray, out: list[dict], act: list[int]) -> 
         sides: dict = {}
         for side in {tuple(g) for sp in cand for g in sp if len(g) == 2}:
             # given theta in side: the binary-theta cluster (prior renormalized); its law of the type and posterior
-            a, c = side
-            lw = np.logaddexp(lj[a][ok], lj[c][ok])
-            live = np.isfinite(lw)
-            Pb = np.exp(lw[live] - float(np.log(float(M.prior[a] + M.prior[c]))))
-            sides[side] = _chain_cover(np.exp(lj[c][ok][live] - lw[live]), np.exp(lj[a][ok][live] - lw[live]), Pb, err)
+            lp, lf, l1f = _side_logs(M, lj, ok, *side)
+            sides[side] = _chain_cover(np.exp(lf), np.exp(l1f), np.exp(lp), err)
         best = None
         for G, H in cand:
             f = sum(np.exp(lj[t][ok] - lpc[ok]) for t in G)
@@ -974,6 +971,22 @@ _CLUSTER_CHAIN_GRID = ("tau_n <= 1 - (1 - eta_1)(1 - max_b eta_b) (chain rule: t
                        "K) upper end ({kl}) by composition through theta")
 
 
+def _side_logs(M: _Model, lj: np.ndarray, ok: np.ndarray, a: int, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Given θ ∈ {a, c}, the binary-θ cluster on that side (prior renormalized), over the types it reaches: logs of
+    the law of the type, of P(θ = c | type, side) and of P(θ = a | type, side)."""
+    lw = np.logaddexp(lj[a][ok], lj[c][ok])
+    live = np.isfinite(lw)
+    return (lw[live] - math.log(float(M.prior[a] + M.prior[c])), lj[c][ok][live] - lw[live],
+            lj[a][ok][live] - lw[live])
+
+
+def _tau_and_log10_factor(log_one_minus_tau: float, log_kl_hi: float) -> tuple[float, float]:
+    """From a certified lower end of log(1 − τ_n): the upper end of τ_n (rounded up, at most 1) and the log10 of the
+    factor (1 − τ_n)/ρ_n it gives with ρ_n = τ_n · exp(log_kl_hi)."""
+    up = min(-math.expm1(log_one_minus_tau) * (1 + FLOAT_REL) + 1e-300, 1.0)
+    return up, (log_one_minus_tau - math.log(up) - log_kl_hi) / math.log(10)
+
+
 def _grid_log_one_minus(lp: np.ndarray, lf: np.ndarray, l1f: np.ndarray, e: float) -> float | None:
     """A certified lower end of ``log(1 − η_KL)`` for the binary-output channel ``f`` at the input ``P`` (logs, each
     within ``e``), or ``None`` when a sum is not finite (:func:`_tilt_log_sums`, :func:`_average_bound_low`)."""
@@ -1005,11 +1018,8 @@ def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, w
         ok = np.isfinite(lpc)
         e = _type_log_error(M, n) * 4 + 2.0 ** -48   # a few posteriors summed
         side_low = {}
-        for a, c in sides:       # given theta in {a, c}: the binary-theta cluster (prior renormalized)
-            lw = np.logaddexp(lj[a][ok], lj[c][ok])
-            live = np.isfinite(lw)
-            lp = lw[live] - math.log(float(M.prior[a] + M.prior[c]))
-            side_low[(a, c)] = _grid_log_one_minus(lp, lj[c][ok][live] - lw[live], lj[a][ok][live] - lw[live], e)
+        for side in sides:
+            side_low[side] = _grid_log_one_minus(*_side_logs(M, lj, ok, *side), e)
         best = None
         for G, H in cand:
             with np.errstate(divide="ignore"):
@@ -1027,8 +1037,7 @@ def _chain_grid_rows(M: _Model, ns: np.ndarray, out: list[dict], splits: list, w
             continue
         if winner is None:
             winner = best[2]
-        up = min(-math.expm1(best[0]) * (1 + FLOAT_REL) + 1e-300, 1.0)
-        new_log10 = (best[0] - math.log(up) - log_kl_hi) / math.log(10)
+        up, new_log10 = _tau_and_log10_factor(best[0], log_kl_hi)
         old_log10 = out[i].get("log10_factor")
         if old_log10 is not None and not new_log10 > old_log10 + 1e-9:
             continue
@@ -1142,8 +1151,7 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
         for i, low, high in zip(todo, lo.tolist(), hi.tolist()):
             if not (math.isfinite(low) and low < 0):
                 continue
-            up = min(-math.expm1(low) * (1 + FLOAT_REL) + 1e-300, 1.0)
-            new_log10 = (low - math.log(up) - log_kl_hi) / math.log(10)
+            up, new_log10 = _tau_and_log10_factor(low, log_kl_hi)
             if new_log10 > old_log10[i] + 1e-9:
                 t_hi[i], lo_om[i] = up, low
                 routes[i] = ROUTE_CHI_SUP

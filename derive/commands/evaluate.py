@@ -134,11 +134,18 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
         out = {"value": float(v)}
         if dps is not None:
             out["digits"] = mpmath.nstr(v, dps, strip_zeros=False) if mpmath.isfinite(v) else str(v)
+        elif not math.isfinite(out["value"]) or out["value"] == 0:  # maybe beyond float's range: exp(±10^10)
+            wide = evaluate(e, model, units=units, precision="mp", dps=20)  # mpmath's exponents are unbounded
+            if mpmath.isfinite(wide) and wide != 0:
+                out = {"value": None if not math.isfinite(out["value"]) else out["value"],
+                       "digits": mpmath.nstr(wide, 17)}
         return out
 
     if isinstance(parsed, Statement):
         lhs, rhs = value(parsed.lhs), value(parsed.rhs)
         a, b = evaluate(parsed.lhs, model, **kw), evaluate(parsed.rhs, model, **kw)
+        if dps is None and not (math.isfinite(float(a)) and math.isfinite(float(b))):  # compare beyond float's range
+            a, b = (evaluate(side, model, units=units, precision="mp", dps=30) for side in (parsed.lhs, parsed.rhs))
         tol = 1e-12 * max(1.0, abs(float(a)) if math.isfinite(float(a)) else 1.0,
                           abs(float(b)) if math.isfinite(float(b)) else 1.0)
         with mpmath.workdps(dps or 15):  # at the working precision: a tolerance added at 15 digits would round away
@@ -146,6 +153,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
                 tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
             holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
         out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units}
+        out.update({f"{side}_digits": part["digits"] for side, part in (("lhs", lhs), ("rhs", rhs)) if "digits" in part})
         out.update(_certified_verdict(parsed, model, units))
         if dps is not None:
             out.update({"lhs_digits": lhs["digits"], "rhs_digits": rhs["digits"], "dps": dps})

@@ -778,6 +778,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     return full
 
 
+#: Constants larger than this in size are not rounded to rationals by :func:`_rational_stand_in`.
+HUGE_CONSTANT = sympy.Integer(10) ** 100
+
+
 def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonResult | str | None:
     """Claims whose sides carry constants that are real numbers but not all rational (``H(X) <= log(3)`` in bits:
     ``log(3)/log(2)``; ``H(X, Y) + log(3) <= H(X) + log(3)``), which the LPs and the exact models cannot read.
@@ -791,7 +795,12 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
     Why it decides the claim: every violation of the weaker claim violates the claim (its slack is ``delta``
     lower), and Shannon-type provability depends on the constant only through its sign (the region the elemental
     inequalities and the homogeneous hypothesis equalities cut out is a cone containing 0), so a proof of the
-    weaker claim certifies the homogeneous part, and the kernel then re-checks the claim itself."""
+    weaker claim certifies the homogeneous part, and the kernel then re-checks the claim itself.
+
+    Constants beyond :data:`HUGE_CONSTANT` in size (``exp(10^4)``) are never rounded to a rational (its digits
+    would not fit in memory, or take hours): a negative one becomes ``r = -1`` (still ``r >= c``, same sign); a
+    positive one is dropped (``r = 0 < c``), which keeps proofs valid (the kernel re-checks the claim with its
+    constant) but not counterexamples (``delta < 0``: :func:`_for_original_claim` then reports ``unsupported``)."""
     try:
         c_l, c_r = linear_form(claim.lhs).const, linear_form(claim.rhs).const
     except InvalidArgument:
@@ -801,7 +810,7 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
         return None
     c = c_l - c_r if claim.rel == ">=" else c_r - c_l
     from derive.core.notation import show
-    from derive.kernel.signs import is_nonnegative, sign_of
+    from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
     sign = "rational" if c.is_Rational else sign_of(c, {})
     if sign == "rational":
@@ -810,6 +819,10 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
         return "halves"
     elif sign == "zero":
         r = sympy.S.Zero
+    elif sign == "pos" and is_positive(c - HUGE_CONSTANT, {}):
+        r = sympy.S.Zero  # proofs only: a counterexample would need more than c copies of a model
+    elif sign == "neg" and is_positive(-c - HUGE_CONSTANT, {}):
+        r = sympy.S.NegativeOne
     elif sign in ("pos", "neg"):
         for k in (8, 16, 32, 64, 128):
             r = sympy.Rational(sympy.ceiling(c * 2 ** k), 2 ** k)
@@ -835,9 +848,13 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
     and its sides shifted back (exactly, when the model's values are exact); other statuses as they are."""
     from derive.core.notation import show
 
-    delta, shift_l, shift_r = shifts
+    from derive.kernel.signs import is_nonnegative
 
-    note = f"the constant term was replaced by a rational at least as large ({show(weaker)})"
+    delta, shift_l, shift_r = shifts
+    kept = is_nonnegative(delta, {})  # r >= c: violations carry over; else the constant was dropped (proofs only)
+
+    note = (f"the constant term was replaced by a rational at least as large ({show(weaker)})" if kept
+            else f"the constant term (above 10^100) was dropped ({show(weaker)})")
     if res.status == "proved":
         if res.copy is not None:
             return ShannonResult("unknown", message=f"{note}, proved with the copy lemma; the kernel's re-check of the "
@@ -849,6 +866,12 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
             return ShannonResult("unknown", message=f"{note}, which is proved, but the kernel refused the certificate "
                                  f"for the claim itself ({err.message})", variables=res.variables, timings=res.timings)
         return ShannonResult("proved", cert, variables=res.variables, timings=res.timings, message=res.message)
+    if res.status == "false" and not kept:  # the constant was dropped (HUGE_CONSTANT)
+        return ShannonResult("unsupported", message=(
+            f"the claim's constant term exceeds 10^100: derive proves such a claim when the claim without its "
+            f"constant ({show(weaker)}) is Shannon-type, but that is false on a model, so the claim fails only on "
+            "more independent copies of that model than the constant, which derive does not write out (not certified "
+            "here)"), variables=res.variables, timings=res.timings)
     if res.status == "false" and res.counterexample is not None:
         cex = dict(res.counterexample)
         if cex.get("method") == "exact":

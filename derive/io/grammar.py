@@ -807,10 +807,17 @@ class _Builder:
         return e
 
     def value(self, node: Any, e: sympy.Expr) -> sympy.Expr:
-        """Refuse numbers that are not finite reals (``1/0``, ``log(0)``, ``sqrt(-1)``)."""
+        """Refuse numbers that are not finite reals (``1/0``, ``log(0)``, ``sqrt(-1)``) and numbers whose size is
+        beyond evaluation (``exp(exp(10^1000))``: its exponent alone has 10^1000 digits; every later sign query,
+        printout or model evaluation of it would fail)."""
         if _is_plain_number(e):
             if e.has(S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity):
                 raise self.err(node, "this is not a finite number (a division by zero or log(0)?)")
+            try:
+                e.evalf(5)
+            except (OverflowError, ValueError, MemoryError, RecursionError):
+                raise self.err(node, "this number is too large (or too close to 0) to evaluate: its exponent "
+                                     "overflows", LimitExceeded) from None
             if e.is_extended_real is False:
                 raise self.err(node, f"{_short(e)} is not a real number")
         return e

@@ -62,9 +62,14 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
     (:func:`is_defined`) gets a sign: ``exp(y*log(-x))`` for ``x > 0`` is complex, and no sign rule applies.
     """
     expr = to_expr(expr)
-    if _depth == 0 and not is_defined(expr, domains):
+    try:
+        if _depth == 0 and not is_defined(expr, domains):
+            return None
+        return _sign(_enclose(expr, domains, _depth))
+    except (OverflowError, MemoryError, ValueError):  # sympy evaluating a constant beyond mpmath's range: unknown
+        if _depth:
+            raise
         return None
-    return _sign(_enclose(expr, domains, _depth))
 
 
 #: ``(lo, lo_open, hi, hi_open)``: every value lies between the ends (excluded where open); ends are rational
@@ -121,7 +126,9 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
     if expr.is_number and not expr.atoms(sympy.Symbol) and not _has_info(expr):
         # sympy decides the sign of a constant exactly or by certified evaluation; not with a bound index inside
         # (a Sum), where sympy would read the index's own assumptions instead of its range
-        return _OF_SIGN[_number_sign(expr) or (_number_sign(_logs_over_primes(expr)) if expr.has(sympy.log) else None)]
+        known = _number_sign(expr) or (_number_sign(_logs_over_primes(expr)) if expr.has(sympy.log) else None)
+        if known is not None or not isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)):
+            return _OF_SIGN[known]  # else the rules below, node by node (exp(exp(10^1000)) > 0 without evaluating)
     if isinstance(expr, sympy.Symbol):
         d = domains.get(expr)
         if d is None:
@@ -255,13 +262,12 @@ def _logs_over_primes(x: sympy.Expr) -> sympy.Expr:
 
 
 def _number_sign(x: sympy.Expr) -> Sign:
-    if x.is_zero:
-        return "zero"
-    if x.is_positive:
-        return "pos"
-    if x.is_negative:
-        return "neg"
-    return None
+    """sympy's exact or certified sign of a constant; ``None`` where its evaluation fails (``exp(exp(10^1000))``
+    overflows mpmath)."""
+    try:
+        return "zero" if x.is_zero else "pos" if x.is_positive else "neg" if x.is_negative else None
+    except (OverflowError, ValueError, MemoryError):
+        return None
 
 
 #: Functions real and finite at every real argument (reachable from the Python API; the grammar has none).

@@ -718,6 +718,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
     """
     hyps = hypotheses or {}
+    at_constants = _refuted_at_constants(claim, hyps)
+    if at_constants is not None:
+        return ShannonResult("false", counterexample=at_constants, message="constant random variables make every "
+                             f"information quantity 0, and the claim's slack is then {at_constants['slack']}")
     stand_in = _rational_stand_in(claim)
     if isinstance(stand_in, ShannonResult):
         return stand_in
@@ -778,6 +782,28 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     return full
 
 
+def _refuted_at_constants(claim: Statement, hyps: dict[str, Hypothesis]) -> dict | None:
+    """The all-constant model as a counterexample when the claim's constant term ``c`` is not rational and provably
+    ``< 0`` (decided by the kernel's sign engine): constant variables satisfy independence, Markov and functional
+    hypotheses and make every information quantity 0, so the slack there is ``c``. (Rational constants are the
+    LP stages' case.) ``None`` otherwise."""
+    from derive.core.notation import show
+    from derive.kernel.signs import sign_of
+    from derive.provers.refute import constant_model_satisfies
+
+    try:
+        form = linear_form(claim.slack())
+    except InvalidArgument:
+        return None
+    c = form.const
+    if c.is_Rational or not c.is_number or c.free_symbols or c.has(sympy.Float) or not constant_model_satisfies(hyps):
+        return None
+    if sign_of(c, {}) != "neg" and not (claim.is_equality and sign_of(c, {}) == "pos"):
+        return None
+    return {"kind": "constant", "model": "all variables constant", "slack": show(c), "certified": True,
+            "method": "exact", "slack_enclosure": show(c)}
+
+
 #: Constants larger than this in size are not rounded to rationals by :func:`_rational_stand_in`.
 HUGE_CONSTANT = sympy.Integer(10) ** 100
 
@@ -797,9 +823,9 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
     inequalities and the homogeneous hypothesis equalities cut out is a cone containing 0), so a proof of the
     weaker claim certifies the homogeneous part, and the kernel then re-checks the claim itself.
 
-    Constants beyond :data:`HUGE_CONSTANT` in size (``exp(10^4)``) are never rounded to a rational (its digits
-    would not fit in memory, or take hours): a negative one becomes ``r = -1`` (still ``r >= c``, same sign); a
-    positive one is dropped (``r = 0 < c``), which keeps proofs valid (the kernel re-checks the claim with its
+    Constants not provably within :data:`HUGE_CONSTANT` in size (``exp(10^4)``) are never rounded to a rational
+    (its digits would not fit in memory, or take hours): a negative one ``<= -1`` becomes ``r = -1`` (still
+    ``r >= c``, same sign); a positive one is dropped (``r = 0 < c``), which keeps proofs valid (the kernel re-checks the claim with its
     constant) but not counterexamples (``delta < 0``: :func:`_for_original_claim` then reports ``unsupported``)."""
     try:
         c_l, c_r = linear_form(claim.lhs).const, linear_form(claim.rhs).const
@@ -810,7 +836,7 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
         return None
     c = c_l - c_r if claim.rel == ">=" else c_r - c_l
     from derive.core.notation import show
-    from derive.kernel.signs import is_nonnegative, is_positive, sign_of
+    from derive.kernel.signs import is_nonnegative, sign_of
 
     sign = "rational" if c.is_Rational else sign_of(c, {})
     if sign == "rational":
@@ -819,16 +845,21 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
         return "halves"
     elif sign == "zero":
         r = sympy.S.Zero
-    elif sign == "pos" and is_positive(c - HUGE_CONSTANT, {}):
+    elif sign == "pos" and not is_nonnegative(HUGE_CONSTANT - c, {}):
         r = sympy.S.Zero  # proofs only: a counterexample would need more than c copies of a model
-    elif sign == "neg" and is_positive(-c - HUGE_CONSTANT, {}):
+    elif sign == "neg" and not is_nonnegative(HUGE_CONSTANT + c, {}) and is_nonnegative(-1 - c, {}):
         r = sympy.S.NegativeOne
     elif sign in ("pos", "neg"):
-        for k in (8, 16, 32, 64, 128):
-            r = sympy.Rational(sympy.ceiling(c * 2 ** k), 2 ** k)
-            if (sign == "pos" or r < 0) and is_nonnegative(r - c, {}):
-                break
-        else:
+        try:
+            for k in (8, 16, 32, 64, 128):
+                r = sympy.Rational(sympy.ceiling(c * 2 ** k), 2 ** k)
+                if (sign == "pos" or r < 0) and is_nonnegative(r - c, {}):
+                    break
+            else:
+                r = None
+        except (OverflowError, ValueError, MemoryError):  # sympy cannot evaluate c (beyond mpmath's range)
+            r = None
+        if r is None:
             return ShannonResult("unsupported", message=f"no rational bound above the constant term {show(c)} "
                                  "could be certified")
     else:
@@ -900,6 +931,9 @@ def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *,
     from derive.provers.refute import is_certified, search_counterexample
 
     hyps = hypotheses or {}
+    at_constants = _refuted_at_constants(claim, hyps)
+    if at_constants is not None:
+        return at_constants
     stand_in = _rational_stand_in(claim)
     if not (stand_in is None or isinstance(stand_in, tuple)):
         return None

@@ -521,7 +521,10 @@ def _best_witness(side: _Side) -> tuple[Fraction, Fraction | None]:
 
     def val(q: Fraction) -> float:
         n, _, dn, _ = side.at(q)
-        return float(iv_lower(n / dn))
+        try:
+            return float(iv_lower(n / dn))
+        except ArithmeticError:  # D(Q||P)'s enclosure holds 0 (q next to a tiny p): no witness at this q
+            return float("-inf")
 
     grid = [Fraction(1)] + [p + span * Fraction(1, 2 ** k) * Fraction(3, 4) ** j
                             for k in range(0, 40, 2) for j in (0, 1)]
@@ -548,6 +551,8 @@ def _best_witness(side: _Side) -> tuple[Fraction, Fraction | None]:
         for x, v in ((x1, v1), (x2, v2)):
             if v > best_v:
                 best_q, best_v = x, v
+    if best_v == float("-inf"):  # no point with a finite enclosure: no witness (the chi2 lower end stands)
+        return Fraction(-1), None
     return side.ratio_lower(best_q), best_q
 
 

@@ -908,6 +908,11 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
                            converged=False)
     pbar = float((P * f).sum())
     qbar = float((P * omf).sum())
+    if not (0 < pbar < 1 and 0 < qbar < 1):  # an output law at 0 or 1 in float64 (a prior within 1e-17 of a point)
+        how = (f"the output law is {pbar!r}/{qbar!r} in float64, too close to a point mass for the float tilt "
+               "search: eta_KL <= eta_TV = max f - min f (Dobrushin)")
+        return TiltBracket(Fraction(0), Fraction(r), Fraction(r), False, "eta_KL >= 0", how, "Dobrushin",
+                           converged=False)
     d = f - pbar
     k2 = float((P * d * d).sum())
     k3 = float((P * d ** 3).sum())

@@ -14,6 +14,8 @@ cannot be added or multiplied by accident.
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterable
 
 import sympy
@@ -67,11 +69,17 @@ def fresh_symbol(name: str, **assumptions: bool) -> sympy.Dummy:
     return sympy.Dummy(name, **assumptions)
 
 
-def latex_name(name: str) -> str:
-    """LaTeX for a variable name: Greek letters and subscripts as sympy writes them."""
-    from sympy.printing.latex import translate
+#: Names sympy's LaTeX printer writes faithfully: a letter word, digits, at most one ``_subscript``.
+SUBSCRIPTED_NAME = re.compile(r"[A-Za-z]+[0-9]*(_[A-Za-z0-9]+)?")
 
-    return translate(name)
+
+def latex_name(name: str) -> str:
+    """LaTeX for a name: a letter word, digits and at most one ``_subscript`` as sympy writes them (``theta_1`` →
+    ``\\theta_{1}``, ``X12`` → ``X_{12}``); any other name (``M__``, ``x_1_2``, ``_x``) as written in upright italics,
+    underscores escaped, so that it always compiles and never reads as a power or a product."""
+    if SUBSCRIPTED_NAME.fullmatch(name):
+        return sympy.latex(sympy.Symbol(name))
+    return r"\mathit{%s}" % name.replace("_", r"\_")
 
 
 def _check_index(expr: object, what: str) -> sympy.Expr:

@@ -41,7 +41,7 @@ from derive.core.hypotheses import (
 from derive.core.parameters import Domain, Parameter
 from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
-from derive.core.variables import RVItem, RVSet, latex_name
+from derive.core.variables import SUBSCRIPTED_NAME, RVItem, RVSet, latex_name
 
 __all__ = ["DeriveLatexPrinter", "latex", "latex_text", "latex_relation", "math", "init_notebook_printing",
            "visible_width"]
@@ -120,6 +120,8 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Symbol(self, expr, style="plain") -> str:
         """sympy's names (``theta`` → ``\\theta``, ``r2`` → ``r_{2}``); other words upright-italic as one
         name (``pe`` → ``\\mathit{pe}``, not the product ``p e``); ``eps`` and ``epsilon`` → ``\\varepsilon``."""
+        if not SUBSCRIPTED_NAME.fullmatch(expr.name) and expr not in self._settings["symbol_names"]:
+            return latex_name(expr.name)  # M__, x_1_2: as written (sympy would print M^{}, x_{1 2})
         name, supers, subs = split_super_sub(expr.name)
         if name == "epsilon" and expr not in self._settings["symbol_names"]:
             name = "eps"  # one glyph for both spellings: \varepsilon (sympy would print \epsilon for this one)

@@ -96,7 +96,8 @@ def find_support_certificate(claim, terms: list[Term], domains: dict, samples: i
 def combination_oracle(ctx: StepContext) -> Certificate | None:
     """Kernel oracle for ``linear``, ``shannon``, ``copy`` (in the kernel's extended space) and composition."""
     terms = linear_terms(ctx)
-    if ctx.rule in ("shannon", "copy") and not ctx.domains:
+    mentioned = ctx.claim.lhs.free_symbols | ctx.claim.rhs.free_symbols
+    if ctx.rule in ("shannon", "copy") and not mentioned & set(ctx.domains):  # the LP reads no parameters
         from derive.provers.shannon import shannon_oracle
 
         cert = shannon_oracle(ctx)

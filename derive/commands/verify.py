@@ -91,12 +91,14 @@ def verify_one(path: Path, samples: int = 200, seed: int = 0, dps: int = 50, shr
     from derive.io import read_proof
     from derive.kernel.rules import rule_names
     from derive.numeric.verify import verify_proof
+    from derive.provers.refute_steps import refute_tested_steps
 
     try:
         proof = read_proof(path)
         proof.validate(rule_names())
-        return verify_proof(proof, samples=samples, seed=seed, dps=dps, shrink=shrink, max_cells=max_cells,
-                            max_alphabet=max_alphabet)
+        report = verify_proof(proof, samples=samples, seed=seed, dps=dps, shrink=shrink, max_cells=max_cells,
+                              max_alphabet=max_alphabet)
+        return refute_tested_steps(proof, report, seed)  # the prover's exact models, beyond the drawn alphabets
     except RecursionError:
         raise LimitExceeded("the input nests too deeply to process", file=str(path)) from None
     except DeriveError as err:

@@ -399,7 +399,7 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
         rest = {k: v for k, v in data.items() if k != "joint"}
         data = {**rest, **inner}
     allowed = {"names", "table", "distributions", "params", "alphabet_sizes", "exact", "network", "lhs", "rhs",
-               "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps"}
+               "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps", "description"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidArgument(f"{where}: unknown key(s) {', '.join(unknown)} (expected names, table, "

@@ -137,6 +137,7 @@ class CounterexampleRecord:
             "params": self.model.get("params"),
             "alphabet_sizes": self.model.get("alphabet_sizes"),
             "network": self.model.get("network"),
+            **({"description": self.model["description"]} if self.model.get("description") else {}),
             "premises_holding": list(self.premises),
             "hypotheses_hold": self.hypotheses_hold,
             "shrunk": self.shrunk,
@@ -159,7 +160,7 @@ class CounterexampleRecord:
 
     def text(self) -> str:
         m = self.model
-        lines = [f"lhs = {self.lhs}", f"rhs = {self.rhs}"]
+        lines = [f"lhs = {self.lhs}", f"rhs = {self.rhs}"] + ([f"model: {m['description']}"] if m.get("description") else [])
         if m.get("params"):
             lines.append("params: " + ", ".join(f"{k} = {v}" for k, v in m["params"].items()))
         if m.get("alphabet_sizes"):

@@ -191,6 +191,11 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         equalities = [e for h in hyps.values() for e in h.equalities()]
     eqs = [linear_form(e) for e in equalities]
     items = _joint_items([slack] + eqs)
+    if items == []:  # a claim about no variable: its constant is its slack on every model
+        c = slack.const
+        false = c.is_Rational and (c < 0 or (claim.is_equality and c != 0))
+        return {"kind": "constant", "model": "all variables constant", "slack": str(c), "certified": True,
+                "method": "exact", "slack_enclosure": str(c)} if false and constant_model_satisfies(hyps) else None
     if items is None:
         return None
     rng = random.Random(seed)
@@ -310,6 +315,42 @@ def _sparse_models(items: list, rng: random.Random, draws: int = 24) -> list[dic
     for _ in range(draws):
         models.append({it: (1 << i if rng.random() < 0.5 else 0) for i, it in enumerate(items)})
     return models
+
+
+#: Largest joint table :func:`joint_of_counterexample` writes out (cells).
+MAX_JOINT_CELLS = 1 << 16
+
+
+def joint_of_counterexample(cex: dict) -> dict | None:
+    """The exact joint pmf of a counterexample's model as a table (``{"names", "alphabet_sizes", "exact", "table"}``
+    with ``"p/q"`` entries, the format ``derive verify`` prints and ``derive eval --model-file`` reads), or ``None``
+    when it has more than :data:`MAX_JOINT_CELLS` cells. A GF(2) model with ``k`` source bits and ``t`` copies: every
+    variable a vector of ``t`` XORs of the bits (alphabet ``2^t``, value ``sum_c bit_c 2^c``), each of the ``2^(kt)``
+    outcomes of the bits with probability ``2^-(kt)``; a random pmf: its binary table; all-constant: one cell."""
+    if cex.get("kind") == "constant":
+        return None
+    if cex.get("kind") == "pmf":
+        names, n = list(cex["variables"]), len(cex["variables"])
+        table = np.full((2,) * n, Fraction(0), dtype=object)
+        for outcome, p in cex["pmf"].items():
+            table[tuple(int(b) for b in outcome)] = Fraction(p)
+        sizes = [2] * n
+    elif cex.get("kind") == "gf2-linear":
+        names = list(cex["model"])
+        k, t = int(cex["sources"]), int(cex.get("copies", 1))
+        masks = [0 if d == "constant" else sum(1 << (int(b[1:]) - 1) for b in d.split(" xor ")) for d in cex["model"].values()]
+        if (1 << t) ** len(names) > MAX_JOINT_CELLS or k * t > 16:
+            return None
+        sizes = [1 << t] * len(names)
+        table = np.full(tuple(sizes), Fraction(0), dtype=object)
+        weight = Fraction(1, 1 << (k * t))
+        for outcome in range(1 << (k * t)):
+            cell = tuple(sum((bin(m & (outcome >> (c * k))).count("1") & 1) << c for c in range(t)) for m in masks)
+            table[cell] += weight
+    else:
+        return None
+    return {"names": names, "alphabet_sizes": sizes, "exact": True,
+            "table": np.vectorize(lambda x: str(Fraction(x)), otypes=[object])(table).tolist()}
 
 
 def _describe(mask: int) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from derive.kernel.context import FAILED, UNCHECKED
 from derive.kernel.report import Report, lower_step_status
 
-__all__ = ["refute_unchecked_shannon_steps", "counterexample_text"]
+__all__ = ["refute_unchecked_shannon_steps", "refute_tested_steps", "counterexample_text"]
 
 #: Rules whose claims are information inequalities that hold for every distribution satisfying the hypotheses.
 _RULES = ("shannon", "copy")
@@ -49,6 +49,44 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
                 and _eligible(proof, res, parameters):
             report = _explain_linear_failure(proof, report, res, seed)
     return report
+
+
+def refute_tested_steps(proof, vreport, seed: int = 0):
+    """``derive verify``'s report with each step its random models left ``tested`` (or ``skipped``) lowered to
+    ``failed`` when the Shannon prover's exact models refute it: any rule, under the same conditions as
+    :func:`refute_unchecked_shannon_steps` (premises all hypotheses, no parameter, discrete, bits or homogeneous).
+    The drawn models have small alphabets; ``H(X) <= log(3)`` needs four values (the GF(2) models scale by copies).
+    The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
+    """
+    from derive.core.hypotheses import continuous_names
+    from derive.numeric.verify import FAILED as V_FAILED, SKIPPED as V_SKIPPED, TESTED as V_TESTED
+    from derive.numeric.verify import CounterexampleRecord
+    from derive.provers.refute import joint_of_counterexample
+    from derive.provers.shannon import refute
+
+    if proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()):
+        return vreport
+    parameters = {p.symbol for p in proof.parameters.values()}
+    steps = {st.id: st for st in proof.steps}
+    for rec in vreport.steps:
+        st = steps.get(rec.id)
+        if st is None or rec.status not in (V_TESTED, V_SKIPPED) or not _eligible(proof, st, parameters):
+            continue
+        cex = refute(st.claim, {p: proof.hypotheses[p] for p in st.premises}, seed=seed)
+        if cex is None:
+            continue
+        joint = joint_of_counterexample(cex)
+        model = {"joint": joint, "params": {}, "description": counterexample_text(cex)}
+        if joint is not None:
+            model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
+        rec.status = V_FAILED
+        rec.reason = ("false on a model satisfying every hypothesis (certified violation; found by the Shannon "
+                      "prover's exact search, the random models missed it)")
+        rec.counterexample = CounterexampleRecord(
+            rec.id, rec.claim, cex.get("lhs", "-"), cex.get("rhs", "-"), cex["slack"], model,
+            hypotheses_hold=True, dps=vreport.dps, certified=True, method=cex["method"],
+            slack_enclosure=cex["slack_enclosure"])
+    return vreport
 
 
 _FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "

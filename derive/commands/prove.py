@@ -282,7 +282,9 @@ def counterexample_table(ce: dict) -> list[str]:
         w = max([len("variable")] + [len(v) for v in model])
         lines.append(f"  {'variable':<{w}}  value")
         lines += [f"  {v:<{w}}  {val}" for v, val in model.items()]
-        lines.append(f"  (b1..b{ce.get('sources')} independent uniform bits, each with probability 1/2)")
+        k = ce.get("sources")
+        lines.append("  (b1 a uniform bit: 0 or 1 with probability 1/2)" if k == 1 else
+                     f"  (b1..b{k} independent uniform bits, each 0 or 1 with probability 1/2)")
         if ce.get("copies"):
             lines.append(f"  ({ce['copies']} independent copies of this model: each variable is a vector of "
                          f"{ce['copies']} such values, and every entropy is {ce['copies']} times the above)")

@@ -245,7 +245,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
                 **_certified_fields(cert),
                 "units": "bits",
-                "note": f"b1..b{k} independent uniform bits; each variable is the XOR of the listed bits"
+                "note": ("b1 a uniform bit" if k == 1 else f"b1..b{k} independent uniform bits")
+                        + "; each variable is the XOR of the listed bits"
                         + (f"; {copies} independent copies of this model (each variable a vector of {copies} such "
                            f"values, every entropy times {copies})" if copies > 1 else ""),
                 **({"copies": copies} if copies > 1 else {}),

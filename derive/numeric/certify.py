@@ -212,7 +212,8 @@ class ArbScalars:
 
     Supported: rationals, parameter symbols with exact values, ``pi``/``E``, ``+``, ``*``, powers (integer
     exponents of any base, other exponents of a positive base), ``log`` (of a positive argument), ``exp``,
-    ``h`` (binary entropy in bits), ``Min``/``Max``/``Abs``/``floor``/``ceiling``. Anything else raises :class:`Uncertifiable`.
+    ``h`` (binary entropy in bits), ``Min``/``Max``/``Abs``/``floor``/``ceiling``, sums with ends that are exact
+    integers here. Anything else raises :class:`Uncertifiable`.
     """
 
     def __init__(self, params: Mapping[str, Any], atom: Callable[[sympy.Expr], Any] | None = None) -> None:
@@ -285,7 +286,29 @@ class ArbScalars:
             return _binary_entropy(self.value(e.args[0]))
         if isinstance(e, INFO_CLASSES) and self.atom is not None:
             return self.atom(e)
+        if isinstance(e, sympy.Sum):
+            return self.value(_sums_written_out(e, self.params))
         raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} with interval arithmetic")
+
+
+def _sums_written_out(e: "sympy.Expr", params: Mapping[str, Any]) -> "sympy.Expr":
+    """``e`` with the parameters' exact values written in and every sum expanded into its terms
+    (:func:`derive.numeric.expressions.expand_sums`, the one owner of that: ends must be integers, at most
+    :data:`~derive.numeric.expressions.MAX_SUM_TERMS` terms), so ``X[i]`` becomes ``X[1]``, ``X[2]``, ...
+
+    Raises
+    ------
+    Uncertifiable
+        A parameter without an exact value, ends that are not integers, too many terms."""
+    from derive.errors import DeriveError
+    from derive.numeric.expressions import expand_sums
+
+    try:
+        values = {sym: _exact_rational(params.get(sym.name), sym.name) for sym in e.free_symbols
+                  if sym.name in params}
+        return expand_sums(e.xreplace(values))
+    except DeriveError as err:
+        raise Uncertifiable(f"a sum cannot be written out here: {err}") from err
 
 
 class ArbInformation:
@@ -361,8 +384,8 @@ class ArbInformation:
         """``e`` on the model as an exact sympy constant (no floats): ``H`` of the exact pmf ``n / N`` is
         ``(log N - sum (n/N) log n) / log(base)``, ``I`` and conditional ``H`` by the identities of :meth:`atom`,
         ``D(P||Q) = sum p log(p/q) / log(base)``, ``TV`` a rational, ``h(p) = -(p log p + (1-p) log(1-p)) / log 2``,
-        parameters by their exact values. Raises :class:`Uncertifiable` for anything else (sums over an index,
-        inexact parameters, distributions not in the model, tables with more than :data:`EXACT_TERMS` distinct
+        parameters by their exact values, sums written out (:func:`_sums_written_out`). Raises :class:`Uncertifiable`
+        for anything else (inexact parameters, distributions not in the model, tables with more than :data:`EXACT_TERMS` distinct
         probabilities)."""
         import sympy
 
@@ -387,7 +410,7 @@ class ArbInformation:
             return self._information(a, entropy, rational, lambda x: sympy.log(rational(x)), ln_base)
 
         if e.has(sympy.Sum):
-            raise Uncertifiable("a sum over an index has no exact evaluation here")
+            e = _sums_written_out(e, self.scalars.params)
         out = e.replace(lambda a: isinstance(a, INFO_CLASSES), atom)
         out = out.replace(lambda a: isinstance(a, h), lambda a: _binary_entropy_exact(a.args[0]))
         out = out.xreplace({sym: _exact_rational(self.scalars.params.get(sym.name), sym.name)

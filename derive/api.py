@@ -545,10 +545,12 @@ def verify(proof: Any, samples: int = 200, seed: int = 0):
     ``proved``); returns the :class:`~derive.numeric.verify.VerifyReport` in a display wrapper."""
     from derive.numeric.verify import verify_proof
     from derive.printing.notebook import VerifyView
+    from derive.provers.refute_steps import refute_tested_steps
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise InvalidArgument(f"Expected samples >= 1 (an integer) but got samples={samples!r}")
-    return VerifyView(verify_proof(_proof_of(proof), samples=samples, seed=seed))
+    p = _proof_of(proof)
+    return VerifyView(refute_tested_steps(p, verify_proof(p, samples=samples, seed=seed), seed))  # as `derive verify`
 
 
 def eta(channel: str, input: str | None = None, *, dps: int = 50):  # noqa: A002

@@ -147,7 +147,7 @@ def counterexample_text(cex: dict) -> str:
         model = ", ".join(f"{v} = {d}" for v, d in cex["model"].items())
         copies = cex.get("copies")
         k = cex.get("sources")
-        where = (f"{model}, with {'b1' if k == 1 else f'b1..b{k}'} independent uniform bits"
+        where = (f"{model}, with {'b1 a uniform bit' if k == 1 else f'b1..b{k} independent uniform bits'}"
                  + (f", {copies} independent copies (every entropy times {copies})" if copies else ""))
     elif cex.get("kind") == "constant":
         where = "every variable constant"

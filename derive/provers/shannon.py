@@ -452,8 +452,12 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         return ShannonResult("unsupported", message=str(err))
     if not target_form.const.is_Rational or target_form.const != 0:
         if not target_form.const.is_Rational:
-            why = ("a floating-point constant term (write it exactly, e.g. 1/10)" if target_form.const.has(sympy.Float)
-                   else f"a non-rational constant term ({target_form.const})")
+            c = target_form.const
+            why = ("a floating-point constant term (write it exactly, e.g. 1/10)" if c.has(sympy.Float)
+                   else f"a constant term with the parameter(s) {', '.join(sorted(map(str, c.free_symbols)))} "
+                        f"({c}); the Shannon prover decides claims whose constants are numbers (a `real` or "
+                        "`linear` step of a proof takes parameters)" if c.free_symbols
+                   else f"a constant term that is not rational ({c})")
             return ShannonResult("unsupported", message=f"the claim has {why}")
     items = _items_of([target_form] + [f for _, f in eq_forms])
     if len(items) > max_variables:

@@ -59,3 +59,22 @@ def test_steps_with_step_premises_are_not_refuted_by_the_prover(tmp_path):
 def test_refute_of_a_claim_about_no_variable():
     assert refute(Statement(H(X) - H(X), "<=", -1))["kind"] == "constant"
     assert refute(Statement(H(X) - H(X), "<=", 1)) is None
+
+
+def test_the_notebook_api_verifies_like_the_cli():
+    from derive import api
+
+    api.variables("X")
+    proof = api.Proof("api_verify")
+    proof.step("s", "H(X) <= log(3)", rule="shannon")
+    step = api.verify(proof, samples=20).report.get("s")
+    assert step.status == "failed" and step.counterexample.certified
+
+
+def test_prove_names_the_parameter_of_a_constant_term():
+    import sympy
+
+    from derive import api
+
+    res = api.prove(sympy.Symbol("x") <= 1)
+    assert res.status == "unsupported" and "parameter(s) x" in res.result.message

@@ -295,7 +295,8 @@ def counterexample_table(ce: dict) -> list[str]:
         for outcome, p in ce.get("pmf", {}).items():
             lines.append("  " + "  ".join(f"{c:>{w}}" for c, w in zip(outcome, widths)) + f"  {p}")
     elif ce.get("kind") == "constant":
-        lines.append("  every variable constant (every information quantity is 0)")
+        equal = ", every distribution equal" if "distributions equal" in str(ce.get("model")) else ""
+        lines.append(f"  every variable constant{equal} (every information quantity is 0)")
     else:
         lines.append("  " + json.dumps({k: v for k, v in ce.items() if k not in ("certified",)}))
     if "lhs" in ce and "rhs" in ce:

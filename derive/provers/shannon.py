@@ -724,8 +724,8 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     hyps = hypotheses or {}
     at_constants = _refuted_at_constants(claim, hyps)
     if at_constants is not None:
-        return ShannonResult("false", counterexample=at_constants, message="constant random variables make every "
-                             f"information quantity 0, and the claim's slack is then {at_constants['slack']}")
+        return ShannonResult("false", counterexample=at_constants, message=f"with {at_constants['model']}, every "
+                             f"information quantity is 0, and the claim's slack is then {at_constants['slack']}")
     stand_in = _rational_stand_in(claim)
     if isinstance(stand_in, ShannonResult):
         return stand_in
@@ -804,8 +804,11 @@ def _refuted_at_constants(claim: Statement, hyps: dict[str, Hypothesis]) -> dict
         return None
     if sign_of(c, {}) != "neg" and not (claim.is_equality and sign_of(c, {}) == "pos"):
         return None
-    return {"kind": "constant", "model": "all variables constant", "slack": show(c), "certified": True,
-            "method": "exact", "slack_enclosure": show(c)}
+    from derive.core.quantities import TV, D
+
+    model = "all variables constant" + (", all distributions equal" if any(side.has(D, TV) for side in (claim.lhs, claim.rhs)) else "")
+    return {"kind": "constant", "model": model, "slack": show(c), "certified": True, "method": "exact",
+            "slack_enclosure": show(c)}
 
 
 #: Constants larger than this in size are not rounded to rationals by :func:`_rational_stand_in`.

@@ -72,3 +72,12 @@ def test_a_true_real_step_with_a_huge_constant_is_not_an_internal_error(tmp_path
     proof.write_text('[proof]\nname = "p"\n\n[[step]]\nid = "big"\nclaim = "exp(exp(exp(10))) >= 0"\nrule = "real"\n')
     out = _cli("check", str(proof))
     assert out.returncode == 0 and "internal error" not in out.stdout + out.stderr, out.stdout + out.stderr
+
+
+def test_the_point_where_every_quantity_is_zero_names_equal_distributions_when_the_claim_has_d_or_tv():
+    """D(P||Q) is 0 where P = Q, not where the variables are constant: the model must say so."""
+    from derive.core.quantities import D, Dist
+
+    claim = Statement(D(Dist("P"), Dist("Q")), "<=", sympy.log(3) / sympy.log(2) - 2)
+    res = prove(claim, timeout=20)
+    assert res.status == "false" and "all distributions equal" in res.counterexample["model"]

@@ -226,10 +226,12 @@ def _table(rows: list[dict]) -> str:
 
 
 def _latex_table(template, rows: list[dict]) -> str:
+    from derive.core.variables import latex_name
+
     keys = list(rows[0]["params"])
     cols = "r" * (len(keys) + 4)
     out = [rf"\[ {template.latex} \]", rf"\begin{{tabular}}{{{cols}}}",
-           " & ".join([f"${k}$" for k in keys] + [r"$\tau_n$", r"$\rho_n$", r"$(1-\tau_n)/\rho_n$", "bound"]) + r" \\ \hline"]
+           " & ".join([f"${latex_name(k)}$" for k in keys] + [r"$\tau_n$", r"$\rho_n$", r"$(1-\tau_n)/\rho_n$", "bound"]) + r" \\ \hline"]
     for r in rows:
         out.append(" & ".join([str(r["params"].get(k, "")) for k in keys]
                               + [_latex_number(r[x], r.get("log10_" + x)) for x in ("tau_n", "rho_n", "factor", "bound")])
@@ -284,6 +286,9 @@ def _markdown_table(template, rows: list[dict]) -> str:
 
 
 def _plot(template, rows: list[dict], path: str) -> None:
+    from derive.printing.plots import plot_format, save_figure
+
+    plot_format(path)  # refuse an unknown suffix before any work
     try:
         import matplotlib
 
@@ -337,8 +342,10 @@ def _plot(template, rows: list[dict], path: str) -> None:
         ax.legend(fontsize=6.5)
     ax.grid(True, which="major", lw=0.3, alpha=0.5)
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    try:
+        save_figure(fig, path, dpi=150)
+    finally:
+        plt.close(fig)
 
 
 def _in_bits(row: dict) -> float:

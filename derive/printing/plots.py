@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from derive.errors import InvalidArgument, PlotError
 from derive.printing.latex import latex
 
-__all__ = ["plot_bound", "axis_label", "PlotError", "PLOT_FORMATS"]
+__all__ = ["plot_bound", "axis_label", "save_figure", "plot_format", "PlotError", "PLOT_FORMATS"]
 
 #: Suffixes matplotlib writes without extra software.
 PLOT_FORMATS = ("png", "svg", "pdf")
@@ -57,10 +57,7 @@ def plot_bound(xs: Sequence[Any], ys: Sequence[Any], xlabel_latex: Any, ylabel_l
         matplotlib is not installed, or the file could not be written.
     """
     path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in PLOT_FORMATS:
-        raise InvalidArgument(f"Expected a plot file ending in {', '.join('.' + f for f in PLOT_FORMATS)} "
-                              f"but got path={str(path)!r}")
+    plot_format(path)
     x = _numbers(xs, "xs")
     y = _numbers(ys, "ys")
     if not x or len(x) != len(y):
@@ -88,6 +85,34 @@ def plot_bound(xs: Sequence[Any], ys: Sequence[Any], xlabel_latex: Any, ylabel_l
     if label:
         ax.legend()
     ax.grid(True, alpha=0.3)
+    return save_figure(fig, path, dpi)
+
+
+def plot_format(path: str | Path) -> str:
+    """The format of a plot file from its suffix (one of :data:`PLOT_FORMATS`).
+
+    Raises
+    ------
+    InvalidArgument
+        Another suffix."""
+    fmt = Path(path).suffix.lstrip(".").lower()
+    if fmt not in PLOT_FORMATS:
+        raise InvalidArgument(f"Expected a plot file ending in {', '.join('.' + f for f in PLOT_FORMATS)} "
+                              f"but got path={str(path)!r}")
+    return fmt
+
+
+def save_figure(fig: Any, path: str | Path, dpi: int = 150) -> Path:
+    """Save a matplotlib figure to ``path`` (its folder made if missing) in the format its suffix names.
+
+    Raises
+    ------
+    InvalidArgument
+        An unknown suffix.
+    PlotError
+        The file could not be written."""
+    path = Path(path)
+    fmt = plot_format(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format=fmt, dpi=dpi)

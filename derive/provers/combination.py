@@ -97,10 +97,43 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
     """Kernel oracle for ``linear``, ``shannon``, ``copy`` (in the kernel's extended space) and composition."""
     terms = linear_terms(ctx)
     mentioned = ctx.claim.lhs.free_symbols | ctx.claim.rhs.free_symbols
-    if ctx.rule in ("shannon", "copy") and not mentioned & set(ctx.domains):  # the LP reads no parameters
+    if ctx.rule in ("shannon", "copy"):
         from derive.provers.shannon import shannon_oracle
 
-        cert = shannon_oracle(ctx)
+        # the LP reads no parameters: a parameter-free claim directly, one affine in a parameter at its two ends
+        cert = shannon_oracle(ctx) if not mentioned & set(ctx.domains) else _affine_in_one_parameter(ctx, shannon_oracle)
         if cert is not None:
             return cert
     return find_support_certificate(ctx.claim, terms, dict(ctx.domains))
+
+
+def _affine_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:
+    """A Shannon-type inequality whose slack is affine in one parameter ``t`` with rational ends ``a < b``:
+    ``slack(t) = (b - t)/(b - a) * slack(a) + (t - a)/(b - a) * slack(b)``, so the two parameter-free claims at the
+    ends, each proved by ``oracle``, combine with multipliers ``(b - t)/(b - a), (t - a)/(b - a) >= 0`` on the
+    domain (``lam * H(X | Y) <= H(X)`` for ``0 < lam < 1``: ``H(X) >= 0`` at 0, ``I(X; Y) >= 0`` at 1)."""
+    from dataclasses import replace
+
+    from derive.core.statements import Statement
+
+    claim = ctx.claim
+    params = (claim.lhs.free_symbols | claim.rhs.free_symbols) & set(ctx.domains)
+    if len(params) != 1 or claim.is_equality:
+        return None
+    (t,) = params
+    (a, _), (b, _) = ctx.domains[t].lower_bound(), ctx.domains[t].upper_bound()
+    if not (a.is_Rational and b.is_Rational and a < b):
+        return None
+    form = linear_form(claim.slack())
+    for c in (*form.terms.values(), form.const):
+        if t in c.free_symbols and not (c.is_polynomial(t) and sympy.degree(c, t) <= 1):
+            return None
+    certs = []
+    for end in (a, b):
+        at_end = Statement(claim.lhs.xreplace({t: end}), claim.rel, claim.rhs.xreplace({t: end}))
+        cert = oracle(replace(ctx, claim=at_end))
+        if cert is None or not isinstance(cert, Certificate) or type(cert) is not Certificate:
+            return None
+        certs.append(cert)
+    weights = ((b - t) / (b - a), (t - a) / (b - a))
+    return Certificate([(term, w * m) for w, cert in zip(weights, certs) for term, m in cert.multipliers])

@@ -32,11 +32,10 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     from derive.core.hypotheses import continuous_names
 
     discrete = not (proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()))
-    parameters = {p.symbol for p in proof.parameters.values()}
     for res in report.steps:
         if res.status == UNCHECKED and res.rule in _RULES:
             # the models are discrete: a Gaussian channel anywhere makes its variables continuous
-            cex = _refutation(proof, res, seed) if discrete and _eligible(proof, res, parameters) else None
+            cex = _refutation(proof, res, seed) if discrete and _eligible(proof, res) else None
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, _FALSE + cex, "Counterexample")
             else:
@@ -46,7 +45,7 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
         if not discrete:
             continue
         if res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
-                and _eligible(proof, res, parameters):
+                and _eligible(proof, res):
             report = _explain_linear_failure(proof, report, res, seed)
     return report
 
@@ -62,7 +61,6 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     from derive.numeric.verify import FAILED as V_FAILED, SKIPPED as V_SKIPPED, TESTED as V_TESTED
     from derive.numeric.verify import CounterexampleRecord
     from derive.provers.refute import joint_of_counterexample
-    from derive.provers.shannon import refute
 
     if proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()):
         return vreport
@@ -70,13 +68,16 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     steps = {st.id: st for st in proof.steps}
     for rec in vreport.steps:
         st = steps.get(rec.id)
-        if st is None or rec.status not in (V_TESTED, V_SKIPPED) or not _eligible(proof, st, parameters):
+        if st is None or rec.status not in (V_TESTED, V_SKIPPED) or st.rule not in _MEANING_IS_THE_CLAIM \
+                or st.claim.free_symbols() & parameters or not _eligible(proof, st):
             continue
-        cex = refute(st.claim, {p: proof.hypotheses[p] for p in st.premises}, seed=seed)
-        if cex is None:
+        found = _refute_at_admissible_values(proof, st, seed)
+        if found is None:
             continue
+        point, cex = found
         joint = joint_of_counterexample(cex)
-        model = {"joint": joint, "params": {}, "description": counterexample_text(cex)}
+        model = {"joint": joint, "params": {str(k): str(v) for k, v in point.items()},
+                 "description": counterexample_text(cex)}
         if joint is not None:
             model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
         rec.status = V_FAILED
@@ -96,12 +97,18 @@ _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was
 _NOT_RUN = "; the Shannon prover (not run here) may find one"
 
 
-def _eligible(proof, res, parameters: set) -> bool:
-    """A claim about entropies alone, whose premises are hypotheses, in bits or homogeneous."""
+#: Rules whose step means its claim under the hypotheses it uses, nothing more (``fano``'s ``error = pe`` ties a
+#: parameter to the distribution; ``sdpi`` needs a channel law): only these are refuted for ``derive verify``.
+_MEANING_IS_THE_CLAIM = ("shannon", "copy", "linear", "dpi", "chain_rule")
+
+
+def _eligible(proof, res) -> bool:
+    """A claim about entropies (and free parameters: a ``shannon``/``linear`` step holds for every value in their
+    domains), whose premises are hypotheses, in bits or homogeneous."""
     from derive.core.linear import linear_form
     from derive.errors import InvalidArgument
 
-    if res.claim is None or res.claim.free_symbols() & parameters or any(p not in proof.hypotheses for p in res.premises):
+    if res.claim is None or any(p not in proof.hypotheses for p in res.premises):
         return False
     try:
         return proof.units == "bits" or linear_form(res.claim.slack()).const == 0
@@ -109,11 +116,41 @@ def _eligible(proof, res, parameters: set) -> bool:
         return False
 
 
-def _refutation(proof, res, seed: int) -> str | None:
+#: Parameter values tried per claim with parameters (boundary points first, each checked to be in its domain).
+PARAMETER_POINTS = 6
+
+
+def _refute_at_admissible_values(proof, res, seed: int) -> tuple[dict, dict] | None:
+    """``(point, counterexample)``: parameter values in their domains (none for a claim without parameters) at which
+    the claim is false on a model of the hypotheses the step uses; a claim false at one admissible value is false."""
+    from derive.core.statements import Statement
+    from derive.errors import DeriveError
+    from derive.numeric.real import sample_parameter_values
     from derive.provers.shannon import refute
 
-    cex = refute(res.claim, {p: proof.hypotheses[p] for p in res.premises}, seed=seed)
-    return None if cex is None else counterexample_text(cex) + " (found by the Shannon prover's exact search)"
+    hyps = {p: proof.hypotheses[p] for p in res.premises}
+    domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
+    points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
+    for point in points:
+        if not all(domains[s].contains(v) for s, v in point.items()):
+            continue
+        try:  # X[1..n] at n = 8902 is beyond the members written out: no search at that point
+            claim = Statement(res.claim.lhs.xreplace(point), res.claim.rel, res.claim.rhs.xreplace(point))
+            cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed)
+        except DeriveError:
+            continue
+        if cex is not None:
+            return point, cex
+    return None
+
+
+def _refutation(proof, res, seed: int) -> str | None:
+    found = _refute_at_admissible_values(proof, res, seed)
+    if found is None:
+        return None
+    point, cex = found
+    at = f"at {', '.join(f'{k} = {v}' for k, v in point.items())} (in its domain), " if point else ""
+    return at + counterexample_text(cex) + " (found by the Shannon prover's exact search)"
 
 
 def _explain_linear_failure(proof, report: Report, res, seed: int) -> Report:

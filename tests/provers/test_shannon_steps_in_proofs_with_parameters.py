@@ -41,3 +41,42 @@ def test_parameter_free_shannon_step_is_proved_whether_or_not_the_proof_has_para
 def test_a_false_parameter_free_shannon_step_still_fails_with_parameters(tmp_path):
     report = check_file(_proof(tmp_path, "H(Y) <= H(Y | Z)", [], True)).report
     assert report.steps[0].status == "failed"
+
+
+def _param_proof(tmp_path, claim: str, uses: list[str]) -> str:
+    text = ('[proof]\nname = "q"\n\n[parameters]\nlam = "0 < lam < 1"\nmu = "0 <= mu <= 2"\n\n'
+            '[variables]\nrandom = ["X", "Y", "Z"]\n\n[[hypothesis]]\nid = "chain"\nmarkov = "X -> Y -> Z"\n\n'
+            f'[[step]]\nid = "s"\nclaim = "{claim}"\nrule = "shannon"\nuses = {uses!r}\n'.replace("'", '"'))
+    path = tmp_path / "q.toml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("claim, uses", [
+    ("lam * H(X | Y) <= H(X)", []),                          # (1 - lam) H(X) + lam I(X; Y) >= 0
+    ("I(X; Z) + lam * I(X; Y | Z) <= I(X; Y)", ["chain"]),    # data processing, weighted
+    ("lam * H(X) <= H(X, Y) - (1 - lam) * H(Y)", []),
+    ("mu * I(X; Z) <= mu * I(X; Y)", ["chain"]),
+])
+def test_a_shannon_step_affine_in_one_parameter_is_proved_from_its_two_ends(tmp_path, claim, uses):
+    step = check_file(_param_proof(tmp_path, claim, uses)).report.steps[0]
+    assert step.status == "proved", step.message
+
+
+@pytest.mark.parametrize("claim, uses, at", [
+    ("mu * H(X | Y) <= H(X)", [], "mu = 2"),                  # false at mu = 2 (independent X, Y)
+    ("I(X; Y) <= mu * I(X; Z)", ["chain"], "mu = "),         # false at mu = 0 (and wherever Z is constant)
+])
+def test_a_shannon_step_false_at_an_admissible_parameter_value_fails_saying_where(tmp_path, claim, uses, at):
+    step = check_file(_param_proof(tmp_path, claim, uses)).report.steps[0]
+    assert step.status == "failed" and at in step.message, step.message
+
+
+def test_parameters_tied_to_the_distribution_are_not_refuted_by_verify():
+    """fano's ``error = pe`` ties pe to the estimator's error: verify must not refute its claim at pe = 0."""
+    from pathlib import Path
+
+    from derive.commands.verify import verify_one
+
+    report = verify_one(Path(__file__).resolve().parents[2] / "proofs" / "fano_minimax.toml", samples=40)
+    assert report.status != "failed"

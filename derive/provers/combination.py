@@ -100,11 +100,48 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
     if ctx.rule in ("shannon", "copy"):
         from derive.provers.shannon import shannon_oracle
 
-        # the LP reads no parameters: a parameter-free claim directly, one affine in a parameter at its two ends
-        cert = shannon_oracle(ctx) if not mentioned & set(ctx.domains) else _affine_in_one_parameter(ctx, shannon_oracle)
+        # the LP reads no parameters: a parameter-free claim directly; blocks X[1..n] as single variables; a claim
+        # affine in a parameter at its two ends
+        cert = (shannon_oracle(ctx) if not mentioned & set(ctx.domains)
+                else _blocks_as_variables(ctx, shannon_oracle) or _affine_in_one_parameter(ctx, shannon_oracle))
         if cert is not None:
             return cert
     return find_support_certificate(ctx.claim, terms, dict(ctx.domains))
+
+
+def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
+    """A step whose parameters appear only in the ends of blocks ``X[lo..hi]``: each block read as one variable
+    (``I(M; X[1..n]) <= H(M)`` is ``I(M; B) <= H(M)``), the parameter-free claim proved by ``oracle``, and the
+    certificate's quantities mapped back. A Shannon-type inequality holds for every joint law of its variables, so
+    also for blocks (overlapping or empty ones included): mapping every atom of the identity ``slack = Σ m_t f_t``
+    term by term keeps it an identity, which the kernel re-checks over its own canonical forms. Steps using
+    hypotheses are left alone (a family hypothesis is about the members, not about a block variable)."""
+    from dataclasses import replace
+
+    from derive.core.statements import Statement
+    from derive.core.variables import RV, FamilyRange
+    from derive.kernel.linear import Term
+
+    claim = ctx.claim
+    if ctx.premise_hypotheses or ctx.statements():
+        return None
+    blocks = sorted({node for side in (claim.lhs, claim.rhs) for node in sympy.preorder_traversal(side)
+                     if isinstance(node, FamilyRange) and node.free_symbols & set(ctx.domains)}, key=str)
+    if not blocks:
+        return None
+    as_variable = {b: RV(f"⟨{b}⟩") for b in blocks}  # a name no proof can write
+    abstract = Statement(claim.lhs.xreplace(as_variable), claim.rel, claim.rhs.xreplace(as_variable))
+    if abstract.free_symbols() & set(ctx.domains):
+        return None
+    cert = oracle(replace(ctx, claim=abstract))
+    if cert is None or type(cert) is not Certificate or any(t.expr is None for t, _ in cert.multipliers):
+        return None
+    back = {v: b for b, v in as_variable.items()}
+    terms = []
+    for t, m in cert.multipliers:
+        expr = t.expr.xreplace(back)
+        terms.append((Term(t.label, linear_form(expr), t.kind, t.source, expr), m))
+    return Certificate(terms)
 
 
 def _affine_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:

@@ -80,3 +80,31 @@ def test_parameters_tied_to_the_distribution_are_not_refuted_by_verify():
 
     report = verify_one(Path(__file__).resolve().parents[2] / "proofs" / "fano_minimax.toml", samples=40)
     assert report.status != "failed"
+
+
+def _block_proof(tmp_path, claim: str, n_domain: str = "integer >= 1") -> str:
+    text = (f'[proof]\nname = "b"\n\n[parameters]\nn = "{n_domain}"\nm = "integer >= 1"\n\n'
+            '[variables]\nrandom = ["M", "P"]\nfamilies = { X = "1..n", Y = "1..m" }\n\n'
+            f'[[step]]\nid = "s"\nclaim = "{claim}"\nrule = "shannon"\n')
+    path = tmp_path / "b.toml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("claim", [
+    "I(M; X[1..n]) <= H(M)",
+    "I(M; X[1..n] | P) <= H(X[1..n] | P)",
+    "I(M; X[1..n], Y[1..m]) >= I(M; Y[1..m])",
+    "H(X[1..n], Y[1..m]) <= H(X[1..n]) + H(Y[1..m])",
+    "I(M; X[1..n] | Y[1..m]) + I(M; Y[1..m]) == I(M; X[1..n], Y[1..m])",
+])
+def test_blocks_with_symbolic_ends_are_read_as_single_variables(tmp_path, claim):
+    for dom in ("integer >= 1", "integer >= 0"):  # an empty block is a constant: the inequality still holds
+        step = check_file(_block_proof(tmp_path, claim, dom)).report.steps[0]
+        assert step.status == "proved", (dom, step.message)
+
+
+@pytest.mark.parametrize("claim", ["H(X[1..n]) <= H(M)", "I(M; X[1..n]) <= 1"])
+def test_false_block_claims_fail_at_an_admissible_length(tmp_path, claim):
+    step = check_file(_block_proof(tmp_path, claim)).report.steps[0]
+    assert step.status == "failed" and "n = " in step.message, step.message

@@ -484,7 +484,7 @@ def cmd_bound(args) -> int:
                 print("  upper_bits: the paper's algorithm, description length in bits at the constants given "
                       "(unspecified in the paper; default 1): not certified")
                 if any(r.get("units") == "nats" for r in rs):
-                    print(f"  the bound column is in nats (C*_alpha); in bits it is bound / ln 2")
+                    print("  the bound column is in nats (C*_alpha); in bits it is bound / ln 2")
                 for route in dict.fromkeys(r["upper_route"] for r in rs):
                     print(f"  upper: {route}")
             notes = sorted({r["chi2_note"] for r in rs if "chi2_note" in r})

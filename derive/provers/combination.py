@@ -101,9 +101,9 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         from derive.provers.shannon import shannon_oracle
 
         # the LP reads no parameters: a parameter-free claim directly; blocks X[1..n] as single variables; a claim
-        # affine in a parameter at its two ends
+        # polynomial in one parameter through its Bernstein coefficients
         cert = (shannon_oracle(ctx) if not mentioned & set(ctx.domains)
-                else _blocks_as_variables(ctx, shannon_oracle) or _affine_in_one_parameter(ctx, shannon_oracle))
+                else _blocks_as_variables(ctx, shannon_oracle) or _polynomial_in_one_parameter(ctx, shannon_oracle))
         if cert is not None:
             return cert
     return find_support_certificate(ctx.claim, terms, dict(ctx.domains))
@@ -144,12 +144,21 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
     return Certificate(terms)
 
 
-def _affine_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:
-    """A Shannon-type inequality whose slack is affine in one parameter ``t`` with rational ends ``a < b``:
-    ``slack(t) = (b - t)/(b - a) * slack(a) + (t - a)/(b - a) * slack(b)``, so the two parameter-free claims at the
-    ends, each proved by ``oracle``, combine with multipliers ``(b - t)/(b - a), (t - a)/(b - a) >= 0`` on the
-    domain (``lam * H(X | Y) <= H(X)`` for ``0 < lam < 1``: ``H(X) >= 0`` at 0, ``I(X; Y) >= 0`` at 1)."""
+#: Highest degree in one parameter that :func:`_polynomial_in_one_parameter` handles, and how far it elevates it.
+MAX_PARAMETER_DEGREE = 4
+MAX_DEGREE_ELEVATION = 6
+
+
+def _polynomial_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:
+    """A Shannon-type inequality whose slack is a polynomial of degree ``d <= 4`` in one parameter ``t`` with rational
+    ends ``a < b``, written in the Bernstein basis of ``[a, b]``: ``slack(t) = Σ_k B_k(t) F_k`` with
+    ``B_k(t) = C(d, k) (t - a)^k (b - t)^(d - k) / (b - a)^d >= 0`` on the domain and ``F_k`` parameter-free. When
+    ``oracle`` proves every ``F_k >= 0``, the certificates combine with the multipliers ``B_k(t)`` (the kernel checks
+    them ``>= 0`` and the identity); else the same at degrees up to ``d + 6`` (Bernstein coefficients of an elevated
+    degree lie closer to the polynomial's range). Degree 1 is the two ends: ``lam * H(X | Y) <= H(X)`` on ``(0, 1)`` from
+    ``H(X) >= 0`` and ``I(X; Y) >= 0``; degree 2: ``lam^2 * H(X | Y) <= H(X)`` from ``H(X), H(X), I(X; Y) >= 0``."""
     from dataclasses import replace
+    from math import comb
 
     from derive.core.statements import Statement
 
@@ -162,15 +171,33 @@ def _affine_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:
     if not (a.is_Rational and b.is_Rational and a < b):
         return None
     form = linear_form(claim.slack())
-    for c in (*form.terms.values(), form.const):
-        if t in c.free_symbols and not (c.is_polynomial(t) and sympy.degree(c, t) <= 1):
-            return None
-    certs = []
-    for end in (a, b):
-        at_end = Statement(claim.lhs.xreplace({t: end}), claim.rel, claim.rhs.xreplace({t: end}))
-        cert = oracle(replace(ctx, claim=at_end))
-        if cert is None or not isinstance(cert, Certificate) or type(cert) is not Certificate:
-            return None
-        certs.append(cert)
-    weights = ((b - t) / (b - a), (t - a) / (b - a))
-    return Certificate([(term, w * m) for w, cert in zip(weights, certs) for term, m in cert.multipliers])
+    parts = [*form.terms.items(), (None, form.const)]
+    if any(not c.is_polynomial(t) for _, c in parts):
+        return None
+    d = max(sympy.degree(c, t) if t in c.free_symbols else 0 for _, c in parts)
+    if not 1 <= d <= MAX_PARAMETER_DEGREE:
+        return None
+    u = sympy.Dummy("u")
+
+    def bernstein(c: sympy.Expr, degree: int) -> list[sympy.Expr]:
+        """Bernstein coefficients of ``c(t)`` on ``[a, b]`` at ``degree``: ``b_k = Σ_{j<=k} C(k,j)/C(degree,j) q_j``
+        for ``c(a + (b - a) u) = Σ_j q_j u^j``."""
+        q = sympy.Poly(sympy.expand(c.xreplace({t: a + (b - a) * u})), u).all_coeffs()[::-1]
+        q += [sympy.S.Zero] * (degree + 1 - len(q))
+        return [sum((sympy.Rational(comb(k, j), comb(degree, j)) * q[j] for j in range(k + 1)), sympy.S.Zero)
+                for k in range(degree + 1)]
+
+    for degree in range(d, d + MAX_DEGREE_ELEVATION + 1):  # elevating the degree tightens the coefficients
+        coefficients = {atom: bernstein(c, degree) for atom, c in parts}
+        certs = []
+        for k in range(degree + 1):
+            f_k = sum((bk[k] * (atom if atom is not None else 1) for atom, bk in coefficients.items()), sympy.S.Zero)
+            cert = oracle(replace(ctx, claim=Statement(f_k, ">=", 0)))
+            if cert is None or type(cert) is not Certificate:
+                break
+            certs.append(cert)
+        else:
+            weights = [comb(degree, k) * (t - a) ** k * (b - t) ** (degree - k) / (b - a) ** degree
+                       for k in range(degree + 1)]
+            return Certificate([(term, w * m) for w, cert in zip(weights, certs) for term, m in cert.multipliers])
+    return None

@@ -57,8 +57,11 @@ def _param_proof(tmp_path, claim: str, uses: list[str]) -> str:
     ("I(X; Z) + lam * I(X; Y | Z) <= I(X; Y)", ["chain"]),    # data processing, weighted
     ("lam * H(X) <= H(X, Y) - (1 - lam) * H(Y)", []),
     ("mu * I(X; Z) <= mu * I(X; Y)", ["chain"]),
+    ("lam^2 * H(X | Y) <= H(X)", []),                          # Bernstein degree 2: H(X), H(X), I(X; Y) >= 0
+    ("lam^3 * H(X | Y) + lam * (1 - lam) * I(X; Y) <= H(X)", []),
+    ("mu * (2 - mu) * I(X; Y) <= 3/2 * H(X)", []),            # degree 2 gives 2 > 3/2 at the middle; degree 3 gives 4/3
 ])
-def test_a_shannon_step_affine_in_one_parameter_is_proved_from_its_two_ends(tmp_path, claim, uses):
+def test_a_shannon_step_polynomial_in_one_parameter_is_proved_from_its_bernstein_coefficients(tmp_path, claim, uses):
     step = check_file(_param_proof(tmp_path, claim, uses)).report.steps[0]
     assert step.status == "proved", step.message
 
@@ -66,6 +69,7 @@ def test_a_shannon_step_affine_in_one_parameter_is_proved_from_its_two_ends(tmp_
 @pytest.mark.parametrize("claim, uses, at", [
     ("mu * H(X | Y) <= H(X)", [], "mu = 2"),                  # false at mu = 2 (independent X, Y)
     ("I(X; Y) <= mu * I(X; Z)", ["chain"], "mu = "),         # false at mu = 0 (and wherever Z is constant)
+    ("mu * (2 - mu) * I(X; Y) <= H(X) / 2", [], "mu = "),     # false around mu = 1 only (X = Y one bit)
 ])
 def test_a_shannon_step_false_at_an_admissible_parameter_value_fails_saying_where(tmp_path, claim, uses, at):
     step = check_file(_param_proof(tmp_path, claim, uses)).report.steps[0]

@@ -251,25 +251,28 @@ def _hypothesis_text(h) -> str:
 def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
     from derive.printing.certificate import certificate_latex, certificate_text
 
-    print(f"{res.status}: {statement_text(claim, 'bits', written)}")
+    def say(text: str) -> None:  # with --latex every line outside the align* block is a LaTeX comment
+        print("\n".join(("% " if latex else "") + line for line in text.split("\n")))
+
+    say(f"{res.status}: {statement_text(claim, 'bits', written)}")
     if hyps:
-        print("  given: " + "; ".join(_hypothesis_text(h) for h in hyps.values()))
+        say("  given: " + "; ".join(_hypothesis_text(h) for h in hyps.values()))
     if res.copy is not None:
         from derive.printing.document import copy_steps_text
 
-        print(("% " if latex else "  ") + "non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
-              + copy_steps_text(res.copy.steps, math=latex))
+        say(("" if latex else "  ") + "non-Shannon: the copy lemma (Zhang & Yeung 1998) with "
+            + copy_steps_text(res.copy.steps, math=latex))
     if res.certificate is not None:
         print(certificate_latex(claim, res.certificate, written=written) if latex
               else certificate_text(claim, res.certificate, written=written))
     if res.counterexample is not None:
-        print("\n".join("  " + line for line in counterexample_table(res.counterexample)))
+        say("\n".join("  " + line for line in counterexample_table(res.counterexample)))
     if res.status == "not_shannon":
-        print(f"  {NOT_SHANNON_TEXT}")
+        say(f"  {NOT_SHANNON_TEXT}")
         if res.message:
-            print(f"  ({res.message})")
+            say(f"  ({res.message})")
     elif res.message and res.status != "proved":
-        print(f"  {res.message}")
+        say(f"  {res.message}")
 
 
 def counterexample_table(ce: dict) -> list[str]:

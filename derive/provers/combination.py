@@ -147,6 +147,8 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
 #: Highest degree in one parameter that :func:`_polynomial_in_one_parameter` handles, and how far it elevates it.
 MAX_PARAMETER_DEGREE = 4
 MAX_DEGREE_ELEVATION = 6
+#: Most parameter-free claims :func:`_polynomial_in_one_parameter` sends to the LP for one step.
+MAX_PARAMETER_CLAIMS = 24
 
 
 def _polynomial_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None:
@@ -187,13 +189,26 @@ def _polynomial_in_one_parameter(ctx: StepContext, oracle) -> Certificate | None
         return [sum((sympy.Rational(comb(k, j), comb(degree, j)) * q[j] for j in range(k + 1)), sympy.S.Zero)
                 for k in range(degree + 1)]
 
-    for degree in range(d, d + MAX_DEGREE_ELEVATION + 1):  # elevating the degree tightens the coefficients
+    proved: dict = {}  # F_k -> its certificate (None: not proved); the two ends are F_0, F_d at every degree
+
+    def certificate_of(f: sympy.Expr):
+        if f not in proved:
+            cert = oracle(replace(ctx, claim=Statement(f, ">=", 0)))
+            proved[f] = cert if cert is not None and type(cert) is Certificate else None
+        return proved[f]
+
+    for degree in range(d, d + (MAX_DEGREE_ELEVATION if d > 1 else 0) + 1):  # elevation tightens the middle
         coefficients = {atom: bernstein(c, degree) for atom, c in parts}
+        forms = [sum((bk[k] * (atom if atom is not None else 1) for atom, bk in coefficients.items()), sympy.S.Zero)
+                 for k in range(degree + 1)]
+        if certificate_of(forms[0]) is None or certificate_of(forms[-1]) is None:
+            return None  # false at an end of the domain (or not Shannon-type there): no degree helps
         certs = []
-        for k in range(degree + 1):
-            f_k = sum((bk[k] * (atom if atom is not None else 1) for atom, bk in coefficients.items()), sympy.S.Zero)
-            cert = oracle(replace(ctx, claim=Statement(f_k, ">=", 0)))
-            if cert is None or type(cert) is not Certificate:
+        for f_k in forms:
+            if len(proved) >= MAX_PARAMETER_CLAIMS and f_k not in proved:
+                return None
+            cert = certificate_of(f_k)
+            if cert is None:
                 break
             certs.append(cert)
         else:

@@ -38,7 +38,7 @@ from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
-from derive.errors import CertificateError, InvalidArgument, LimitExceeded
+from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
 from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
@@ -984,6 +984,14 @@ def shannon_oracle(ctx) -> Certificate | None:
         return None  # premises with parameters are the finder's job; keep the oracle to pure Shannon steps
     stand_in = _rational_stand_in(ctx.claim)  # constants that are not rational: multipliers of the weaker claim
     claim = stand_in[0] if isinstance(stand_in, tuple) else ctx.claim
+    from derive.provers.refute import is_certified, search_counterexample
+
+    try:
+        refuted = is_certified(search_counterexample(claim, hyps, tries=0, pmf=False))
+    except DeriveError:
+        refuted = False
+    if refuted:
+        return None  # false on a sparse exact model (as `prove` checks first): no LP to run
     try:
         res = find_shannon_certificate(claim, hyps, domains=dict(ctx.domains))
     except (LimitExceeded, CertificateError, InvalidArgument):

@@ -9,6 +9,7 @@ the same steps in a proof without parameters are the control.
 from __future__ import annotations
 
 import pytest
+import sympy
 
 from derive.checking import check_file
 
@@ -112,3 +113,43 @@ def test_blocks_with_symbolic_ends_are_read_as_single_variables(tmp_path, claim)
 def test_false_block_claims_fail_at_an_admissible_length(tmp_path, claim):
     step = check_file(_block_proof(tmp_path, claim)).report.steps[0]
     assert step.status == "failed" and "n = " in step.message, step.message
+
+
+def _ctx(claim_text: str):
+    from derive.core.parameters import Domain, Domains
+    from derive.io import ParseContext, parse_statement
+    from derive.kernel.context import StepContext
+
+    lam = sympy.Symbol("lam", real=True)
+    doms = Domains({lam: Domain(sympy.S.Zero, sympy.S.One, False, False)})
+    st = parse_statement(claim_text, ParseContext(parameters={"lam": lam}, auto_variables=True, units="bits"))
+    return StepContext("s", "shannon", st, {}, {}, {}, doms, "bits")
+
+
+def test_the_bernstein_search_stops_at_a_failing_end_and_is_bounded():
+    """The LP calls of a failing search are bounded (a false 10-variable step took 50 s before the bound)."""
+    from derive.provers.combination import MAX_PARAMETER_CLAIMS, _polynomial_in_one_parameter
+
+    calls = []
+
+    def never(ctx):
+        calls.append(ctx.claim)
+        return None
+
+    assert _polynomial_in_one_parameter(_ctx("lam^4 * H(X | Y) <= H(X)"), never) is None
+    assert len(calls) == 1  # the end lam = 0 already fails
+
+    calls.clear()
+
+    def ends_only(ctx):
+        calls.append(ctx.claim)
+        from derive.kernel.linear import Certificate
+
+        from derive.core.linear import linear_form
+
+        ends = len(linear_form(ctx.claim.slack()).terms) == 1  # the ends are H(X)/8 >= 0 alone
+        return Certificate([]) if ends else None
+
+    # the ends (H(X)/8 >= 0) pass, every middle coefficient fails (the claim is false at lam = 1/2): bounded
+    assert _polynomial_in_one_parameter(_ctx("lam * (1 - lam) * I(X; Y) <= H(X) / 8"), ends_only) is None
+    assert 3 <= len(calls) <= MAX_PARAMETER_CLAIMS

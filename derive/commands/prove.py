@@ -286,8 +286,9 @@ def counterexample_table(ce: dict) -> list[str]:
         lines.append(f"  {'variable':<{w}}  value")
         lines += [f"  {v:<{w}}  {val}" for v, val in model.items()]
         k = ce.get("sources")
-        lines.append("  (b1 a uniform bit: 0 or 1 with probability 1/2)" if k == 1 else
-                     f"  (b1..b{k} independent uniform bits, each 0 or 1 with probability 1/2)")
+        if any(val != "constant" for val in model.values()):  # the bits are named only where a variable uses them
+            lines.append("  (b1 a uniform bit: 0 or 1 with probability 1/2)" if k == 1 else
+                         f"  (b1..b{k} independent uniform bits, each 0 or 1 with probability 1/2)")
         if ce.get("copies"):
             lines.append(f"  ({ce['copies']} independent copies of this model: each variable is a vector of "
                          f"{ce['copies']} such values, and every entropy is {ce['copies']} times the above)")

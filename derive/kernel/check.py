@@ -28,6 +28,7 @@ from derive.errors import (CertificateError, CyclicProof, DeriveError, Duplicate
 from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
+from derive.kernel.signs import is_positive
 from derive.kernel.rules import RULES, copy_context, term_makers
 from derive.kernel.wellformed import problems_of
 
@@ -61,21 +62,28 @@ def _domains(proof) -> Domains:
     return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
 
 
-def _check_discrete_only(proof, domains: Domains) -> None:
-    """A hypothesis true only of discrete variables may not name a continuous one: ``Y = f(X)`` gives
-    ``H(Y | X) = 0`` for a discrete ``Y`` only (for a continuous ``Y``, ``H(Y | X) = -oo``).
+def _check_continuous(proof, domains: Domains) -> None:
+    """Continuous variables have finite differential entropies: a hypothesis true only of discrete variables may not
+    name one (``Y = f(X)`` gives ``H(Y | X) = 0`` for a discrete ``Y`` only; for a continuous one it is -oo), and
+    ``AWGN(snr)``, which declares its input ``N(0, snr)``, needs ``snr > 0`` (at 0 the input is a constant, whose
+    differential entropy is -oo).
 
     Raises
     ------
     InvalidArgument
-        Naming the hypothesis and the continuous variable.
+        Naming the hypothesis and what is wrong.
     """
     for hid, h in proof.hypotheses.items():
         cont = [it for it in h.output.args if domains.is_continuous(it)] if isinstance(h, FunctionOf) else []
-        if cont:
-            raise InvalidArgument(f"hypothesis {hid!r}: `function_of` with the continuous {cont[0]} as the function's "
-                                  "value: H(value | argument) = 0 holds for a discrete value only (for a continuous "
-                                  "one it is -oo)", line=getattr(proof, "hypothesis_lines", {}).get(hid),
+        spec = getattr(h, "spec", None)
+        why = (f"`function_of` with the continuous {cont[0]} as the function's value: H(value | argument) = 0 holds "
+               "for a discrete value only (for a continuous one it is -oo)") if cont else (
+            f"{spec} declares its input N(0, {spec.params[0]}), which has a density only when {spec.params[0]} > 0, "
+            "and that is not provable from the parameters' domains (at 0 the input is constant: its differential "
+            "entropy is -oo)") if getattr(spec, "name", None) == "AWGN" and not is_positive(spec.params[0], domains) \
+            else None
+        if why:
+            raise InvalidArgument(f"hypothesis {hid!r}: {why}", line=getattr(proof, "hypothesis_lines", {}).get(hid),
                                   file=getattr(proof, "file", None))
 
 
@@ -221,7 +229,7 @@ def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,
 
     order, graph = _order(proof)
     domains = _domains(proof)
-    _check_discrete_only(proof, domains)
+    _check_continuous(proof, domains)
     guard = step_guard or _no_guard
     claims = {s.id: s.claim for s in proof.steps}
     results: dict[str, StepResult] = {}

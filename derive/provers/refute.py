@@ -89,6 +89,19 @@ def constant_model_satisfies(hyps: dict[str, Hypothesis]) -> bool:
                for h in hyps.values())
 
 
+def constant_counterexample(claim: Statement, slack: sympy.Expr) -> dict[str, Any]:
+    """The all-constant model as a certified counterexample of ``claim``, whose slack there is the constant
+    ``slack`` (every H and I is 0 when the variables are constant, every D and TV when the distributions are
+    equal); the caller has decided exactly that ``slack`` refutes the claim."""
+    from derive.core.notation import show
+    from derive.core.quantities import TV, D
+
+    equal = any(side.has(D, TV) for side in (claim.lhs, claim.rhs))
+    text = show(slack) if isinstance(slack, sympy.Basic) else str(slack)
+    return {"kind": "constant", "model": "all variables constant" + (", all distributions equal" if equal else ""),
+            "slack": text, "certified": True, "method": "exact", "slack_enclosure": text}
+
+
 def _frac(c: sympy.Expr) -> Fraction:
     return Fraction(int(c.p), int(c.q))
 
@@ -194,8 +207,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if items == []:  # a claim about no variable: its constant is its slack on every model
         c = slack.const
         false = c.is_Rational and (c < 0 or (claim.is_equality and c != 0))
-        return {"kind": "constant", "model": "all variables constant", "slack": str(c), "certified": True,
-                "method": "exact", "slack_enclosure": str(c)} if false and constant_model_satisfies(hyps) else None
+        return constant_counterexample(claim, c) if false and constant_model_satisfies(hyps) else None
     if items is None:
         return None
     rng = random.Random(seed)

@@ -474,14 +474,12 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     except InvalidArgument as err:
         return ShannonResult("unsupported", message=str(err), variables=tuple(items))
     const = target_form.const
-    from derive.provers.refute import constant_model_satisfies
+    from derive.provers.refute import constant_counterexample, constant_model_satisfies
 
     if const < 0 and constant_model_satisfies(hypotheses):  # constant variables must be a model of them
         return ShannonResult("false", message="constant random variables make every information quantity 0, "
                              "and then the claim reads 0 <= " + str(const),
-                             counterexample={"kind": "constant", "model": "all variables constant", "slack": str(const),
-                                             "certified": True, "method": "exact", "slack_enclosure": str(const)},
-                             variables=tuple(items))
+                             counterexample=constant_counterexample(claim, const), variables=tuple(items))
     if const < 0:  # the elemental inequalities and the equalities have no constant term: no certificate exists
         return ShannonResult("not_shannon", message="the claim has a negative constant term, which no combination "
                              "of elemental inequalities and hypothesis equalities yields (and constant variables "
@@ -791,9 +789,8 @@ def _refuted_at_constants(claim: Statement, hyps: dict[str, Hypothesis]) -> dict
     ``< 0`` (decided by the kernel's sign engine): constant variables satisfy independence, Markov and functional
     hypotheses and make every information quantity 0, so the slack there is ``c``. (Rational constants are the
     LP stages' case.) ``None`` otherwise."""
-    from derive.core.notation import show
     from derive.kernel.signs import sign_of
-    from derive.provers.refute import constant_model_satisfies
+    from derive.provers.refute import constant_counterexample, constant_model_satisfies
 
     try:
         form = linear_form(claim.slack())
@@ -804,11 +801,7 @@ def _refuted_at_constants(claim: Statement, hyps: dict[str, Hypothesis]) -> dict
         return None
     if sign_of(c, {}) != "neg" and not (claim.is_equality and sign_of(c, {}) == "pos"):
         return None
-    from derive.core.quantities import TV, D
-
-    model = "all variables constant" + (", all distributions equal" if any(side.has(D, TV) for side in (claim.lhs, claim.rhs)) else "")
-    return {"kind": "constant", "model": model, "slack": show(c), "certified": True, "method": "exact",
-            "slack_enclosure": show(c)}
+    return constant_counterexample(claim, c)
 
 
 #: Constants larger than this in size are not rounded to rationals by :func:`_rational_stand_in`.

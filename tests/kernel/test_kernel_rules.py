@@ -179,13 +179,29 @@ def test_sdpi_bec_and_awgn_closed_forms():
     r = _sdpi(None, ch=lambda e: channel("Y", "X", "BEC", e["e"]), params=params,
               claim=lambda e: S(I(e["U"], e["Y"]), "<=", (1 - e["e"]) ** 2 * I(e["U"], e["X"])))
     assert r.status == "failed"
-    params = {"s": domain(0, None)}
+    params = {"s": domain(0, None, lo_open=True)}  # AWGN(s) declares the input N(0, s): s > 0
     r = _sdpi(None, ch=lambda e: channel("Y", "X", "AWGN", e["s"]), params=params,
               claim=lambda e: S(I(e["U"], e["Y"]), "<=", e["s"] / (1 + e["s"]) * I(e["U"], e["X"])))
     assert r.status == "assumed"
     r = _sdpi(None, ch=lambda e: channel("Y", "X", "AWGN", e["s"]), params=params,
               claim=lambda e: S(I(e["U"], e["Y"]), "<=", e["s"] / (2 + e["s"]) * I(e["U"], e["X"])))
     assert r.status == "failed"
+
+
+def test_awgn_needs_a_positive_snr():
+    """AWGN(s) declares its input N(0, s); at s = 0 the input is constant and its differential entropy -oo, so a
+    domain admitting 0 is refused at the door (H(X | Y) <= H(X) would read -oo <= -oo)."""
+    from derive.errors import InvalidArgument
+
+    def run(dom):
+        return _sdpi(None, ch=lambda e: channel("Y", "X", "AWGN", e["s"]), params={"s": dom},
+                     claim=lambda e: S(I(e["U"], e["Y"]), "<=", e["s"] / (1 + e["s"]) * I(e["U"], e["X"])))
+
+    for dom in (domain(0, None, lo_open=True), domain(1, 2)):
+        assert run(dom).status == "assumed"
+    for dom in (domain(0, None), domain(0, 1), domain(None, None)):
+        with pytest.raises(InvalidArgument, match=r"N\(0, s\).*s > 0"):
+            run(dom)
 
 
 # ---------------------------------------------------------------- tensorization

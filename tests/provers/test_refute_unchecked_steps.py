@@ -117,7 +117,7 @@ def test_property_true_steps_are_never_failed(claims, constant):
 
 def test_no_refutation_when_a_gaussian_channel_makes_variables_continuous():
     """Differential entropies are not those of the discrete models: a file with an AWGN channel is left alone."""
-    extra = '\n[parameters]\nsnr = "snr >= 0"\n'
+    extra = '\n[parameters]\nsnr = "snr > 0"\n'
     hyps = '\n[[hypothesis]]\nid = "awgn"\nchannel = "Y | X ~ AWGN(snr)"\n'
     got = _status(_steps(("a", "H(U) <= 1", 'rule = "shannon"'), hyps=hyps, extra=extra))
     assert got["a"][0] == "unchecked"

@@ -206,8 +206,9 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
         current["step"] = getattr(err, "_derive_step", None) or current.get("step")
         raise InternalCheckError(f"internal error ({type(err).__name__}: {_clip(str(err))}){_where(proof, current)}; "
                                  "please report it (DERIVE_DEBUG=1 shows the traceback)", file=proof.file) from err
-    found = _vacuity(proof) if vacuity else []
-    if found:  # warnings, not verdicts; under ``strict`` a proof whose hypotheses may have no model is refused
+    found = proof.range_warnings() + (_vacuity(proof) if vacuity else [])
+    if found:  # warnings, not verdicts; under ``strict`` a proof whose hypotheses may have no model, or that names
+        # variables that may not exist, is refused
         report = with_warnings(report, found, refuse=strict)
     return CheckedProof(proof, report, warnings, found)
 

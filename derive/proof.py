@@ -348,6 +348,73 @@ class Proof:
                     raise InvalidArgument(f"{where} mentions the undeclared family {node.family!r}",
                                           line=line, file=self.file)
 
+    def range_warnings(self) -> list[str]:
+        """Where a step or the theorem names a family member or block that may lie outside the family's declared
+        range for some admissible parameter value (``X[1..j]`` with ``X = "1..n"`` when ``j <= n`` is not provable:
+        domains cannot relate two parameters). Such a statement means nothing there, so the proof holds only where
+        every variable it names exists; ``--strict`` refuses it."""
+        found: list[str] = []
+        statements = [(f"step {s.id!r}", s.claim) for s in self.steps]
+        if self.theorem is not None:
+            statements.append(("the theorem", self.theorem.claim))
+        for where, st in statements:
+            for side in (st.lhs, st.rhs):
+                self._check_ranges(side, {}, where, found)
+        return list(dict.fromkeys(found))
+
+    def _check_ranges(self, e: sympy.Basic, bound: dict, where: str, found: list[str]) -> None:
+        """Every family member and block in ``e`` lies in the family's declared range for every admissible
+        parameter value (``X[1..j]`` with ``X = "1..n"`` needs ``j <= n`` provable: a statement about variables that
+        may not exist has no meaning). ``bound`` maps each summation index around ``e`` to its range's ends."""
+        if isinstance(e, sympy.Sum):
+            inner = dict(bound)
+            for var, lo, hi in reversed(e.limits):  # outer limit first; an inner end may use an outer index
+                inner[var] = (lo, hi)
+            self._check_ranges(e.function, inner, where, found)
+            return
+        if isinstance(e, (FamilyMember, FamilyRange)):
+            if e.family in self.families:
+                self._check_in_range(e, bound, where, found)
+            return
+        for a in e.args:
+            self._check_ranges(a, bound, where, found)
+
+    def _check_in_range(self, node: FamilyMember | FamilyRange, bound: dict, where: str, found: list[str]) -> None:
+        """The block's lower end at its least and its upper end at its greatest lie in the declared range (an index
+        affine in a summation index takes its extremes at the ends of that index's range; innermost index first).
+        Sufficient whether or not a block or a range is empty; an index that is not affine in a summation index is
+        left to the reader's checks at the ends."""
+        from derive.kernel.signs import is_nonnegative, is_positive, sign_of
+
+        lo, hi = self.families[node.family]
+        domains = {p.symbol: p.domain for p in self.parameters.values()}
+        a, b = (node.index, node.index) if isinstance(node, FamilyMember) else (node.lo, node.hi)
+        if isinstance(node, FamilyRange) and not (a.free_symbols | b.free_symbols) & set(bound) \
+                and is_positive(a - b, domains):
+            return  # a provably empty block
+        least, most = a, b
+        for var in reversed(list(bound)):  # innermost first: its ends may mention outer indices
+            ends = bound[var]
+            for k, (end, want_least) in enumerate(((least, True), (most, False))):
+                if var not in end.free_symbols:
+                    continue
+                slope = sympy.expand(end).coeff(var)
+                if var in slope.free_symbols or sympy.expand(end - slope * var).has(var):
+                    return  # not affine in the index
+                s = sign_of(slope, domains)
+                if s not in ("pos", "nonneg", "zero", "neg", "nonpos"):
+                    return
+                at_lo = (s in ("pos", "nonneg", "zero")) == want_least
+                new = end.xreplace({var: ends[0] if at_lo else ends[1]})
+                least, most = (new, most) if k == 0 else (least, new)
+        if not (is_nonnegative(least - lo, domains) and is_nonnegative(hi - most, domains)):
+            need = [f"{sympy.sstr(x)} <= {sympy.sstr(y)}" for x, y, ok in (
+                (lo, least, is_nonnegative(least - lo, domains)), (most, hi, is_nonnegative(hi - most, domains)))
+                if not ok]
+            found.append(f"{where} names {node}, which may lie outside the declared range {node.family}["
+                         f"{sympy.sstr(lo)}..{sympy.sstr(hi)}] ({' and '.join(need)} is not provable from the "
+                         "parameters' domains): the proof holds only for the parameter values where it lies inside")
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Proof):
             return NotImplemented

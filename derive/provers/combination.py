@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from derive.core.linear import linear_form
+from derive.core.variables import RVSet
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Term
 from derive.provers.certificate_search import solve_multipliers
@@ -114,13 +115,12 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
     (``I(M; X[1..n]) <= H(M)`` is ``I(M; B) <= H(M)``), the parameter-free claim proved by ``oracle``, and the
     certificate's quantities mapped back. A Shannon-type inequality holds for every joint law of its variables, so
     also for blocks (overlapping or empty ones included): mapping every atom of the identity ``slack = Σ m_t f_t``
-    term by term keeps it an identity, which the kernel re-checks over its own canonical forms. Steps using
-    hypotheses are left alone (a family hypothesis is about the members, not about a block variable)."""
-    from dataclasses import replace
-
-    from derive.core.statements import Statement
+    term by term keeps it an identity, which the kernel re-checks over its own canonical forms. When that fails, the
+    blocks and members of each family are cut into the pieces of their common refinement (:func:`_family_pieces`:
+    ``I(M; X[1..n]) >= I(M; X[1])`` for ``n >= 1`` reads ``I(M; P1, P2) >= I(M; P1)`` with ``P1 = X[1]``,
+    ``P2 = X[2..n]``). Steps using hypotheses are left alone (a family hypothesis is about the members, not about a
+    block variable)."""
     from derive.core.variables import RV, FamilyRange
-    from derive.kernel.linear import Term
 
     claim = ctx.claim
     if ctx.premise_hypotheses or ctx.statements():
@@ -129,19 +129,84 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
                      if isinstance(node, FamilyRange) and node.free_symbols & set(ctx.domains)}, key=str)
     if not blocks:
         return None
-    as_variable = {b: RV(f"⟨{b}⟩") for b in blocks}  # a name no proof can write
-    abstract = Statement(claim.lhs.xreplace(as_variable), claim.rel, claim.rhs.xreplace(as_variable))
+    whole = {b: RVSet(RV(f"⟨{b}⟩")) for b in blocks}  # a name no proof can write
+    cert = _abstract_certificate(ctx, oracle, whole, {v.args[0]: RVSet(b) for b, v in whole.items()})
+    if cert is None:
+        refined = _family_pieces(claim, ctx.domains, {b.family for b in blocks})
+        if refined is not None:
+            cert = _abstract_certificate(ctx, oracle, *refined)
+    return cert
+
+
+def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict) -> Certificate | None:
+    """``oracle``'s certificate for the claim with each block or member replaced by ``as_pieces[node]`` (a set of
+    fresh variables), its terms mapped back through ``back`` (fresh variable -> the variables it stands for)."""
+    from dataclasses import replace
+
+    from derive.core.statements import Statement
+
+    claim = ctx.claim
+    abstract = Statement(claim.lhs.xreplace(as_pieces), claim.rel, claim.rhs.xreplace(as_pieces))
     if abstract.free_symbols() & set(ctx.domains):
         return None
     cert = oracle(replace(ctx, claim=abstract))
     if cert is None or type(cert) is not Certificate or any(t.expr is None for t, _ in cert.multipliers):
         return None
-    back = {v: b for b, v in as_variable.items()}
     terms = []
     for t, m in cert.multipliers:
         expr = t.expr.xreplace(back)
         terms.append((Term(t.label, linear_form(expr), t.kind, t.source, expr), m))
     return Certificate(terms)
+
+
+def _family_pieces(claim, domains, families: set[str]) -> tuple[dict, dict] | None:
+    """The common refinement of the blocks and members of ``families`` that ``claim`` names: the cut points (each
+    ``lo`` and ``hi + 1``) in an order proved from the domains, the pieces between consecutive ones, each a fresh
+    variable; each block or member maps to the set of its pieces. ``None`` when two cut points cannot be ordered.
+    A piece may be empty for some parameter values: the abstract claim is proved for every joint law, constants
+    included, and the kernel re-checks the mapped-back identity (blocks merge only when provably adjacent)."""
+    import functools
+
+    from derive.core.variables import RV, FamilyMember, FamilyRange
+    from derive.kernel.signs import is_nonnegative
+
+    nodes = sorted({node for side in (claim.lhs, claim.rhs) for node in sympy.preorder_traversal(side)
+                    if isinstance(node, (FamilyRange, FamilyMember)) and node.family in families}, key=str)
+    as_pieces, back = {}, {}
+    for family in sorted(families):
+        ends = {node: (node.index, node.index) if isinstance(node, FamilyMember) else (node.lo, node.hi)
+                for node in nodes if node.family == family}
+        cuts: list[sympy.Expr] = []
+        for lo, hi in ends.values():
+            for c in (sympy.expand(lo), sympy.expand(hi + 1)):
+                if all(sympy.expand(c - d) != 0 for d in cuts):
+                    cuts.append(c)
+
+        def order(p, q):
+            if is_nonnegative(q - p, domains):
+                return -1
+            if is_nonnegative(p - q, domains):
+                return 1
+            raise ValueError
+
+        try:
+            cuts.sort(key=functools.cmp_to_key(order))
+        except ValueError:
+            return None
+        if any(not is_nonnegative(q - p, domains) for p, q in zip(cuts, cuts[1:])):
+            return None
+        piece_of = {}
+        for k, (p, q) in enumerate(zip(cuts, cuts[1:])):
+            items = FamilyRange.make(family, p, q - 1)
+            if items:
+                piece_of[k] = RV(f"⟨{family}[{p}..{q - 1}]⟩")  # a name no proof can write
+                back[piece_of[k]] = RVSet(*items)
+        position = {c: k for k, c in enumerate(cuts)}
+        for node, (lo, hi) in ends.items():
+            first = next(k for c, k in position.items() if sympy.expand(c - lo) == 0)
+            stop = next(k for c, k in position.items() if sympy.expand(c - hi - 1) == 0)
+            as_pieces[node] = RVSet(*[piece_of[k] for k in range(first, stop) if k in piece_of])
+    return as_pieces, back
 
 
 #: Highest degree in one parameter that :func:`_polynomial_in_one_parameter` handles, and how far it elevates it.

@@ -109,6 +109,29 @@ def test_blocks_with_symbolic_ends_are_read_as_single_variables(tmp_path, claim)
         assert step.status == "proved", (dom, step.message)
 
 
+@pytest.mark.parametrize("claim", [
+    "I(M; X[1..n]) >= I(M; X[1])",
+    "I(M; X[1..n]) >= I(M; X[n])",
+    "I(M; X[1..n]) >= I(M; X[2..n])",
+    "H(X[1..n], Y[1..m]) <= H(X[1..n]) + H(Y[1]) + H(Y[2..m])",
+    "I(M; X[1..n]) == I(M; X[1]) + I(M; X[2..n] | X[1])",
+])
+def test_blocks_and_members_of_one_family_are_cut_into_common_pieces(tmp_path, claim):
+    """X[1..n] with X[1] (n >= 1): pieces X[1], X[2..n]; the kernel re-checks the identity with the pieces merged."""
+    step = check_file(_block_proof(tmp_path, claim)).report.steps[0]
+    assert step.status == "proved", step.message
+
+
+@pytest.mark.parametrize("claim, n_domain", [
+    ("I(M; X[1..n]) <= I(M; X[1])", "integer >= 1"),  # false from n = 2 (X[2] = M a bit)
+    ("I(M; X[1..n]) >= I(M; X[1])", "integer >= 0"),  # X[1] need not be in X[1..n]: the cut points are unordered
+    ("H(X[2..n]) >= H(X[1])", "integer >= 1"),  # false (X[1] a bit, the rest constant)
+])
+def test_pieces_never_prove_what_does_not_follow(tmp_path, claim, n_domain):
+    step = check_file(_block_proof(tmp_path, claim, n_domain)).report.steps[0]
+    assert step.status in ("failed", "unchecked"), step.message
+
+
 @pytest.mark.parametrize("claim", ["H(X[1..n]) <= H(M)", "I(M; X[1..n]) <= 1"])
 def test_false_block_claims_fail_at_an_admissible_length(tmp_path, claim):
     step = check_file(_block_proof(tmp_path, claim)).report.steps[0]

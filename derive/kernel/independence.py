@@ -5,8 +5,8 @@ hypothesis in ``hyps`` implies ``I(A; B | C) = 0``:
 
 * a Markov chain ``N_1 -> ... -> N_k`` (a DAG on its links): ``A`` and ``B``
   inside the chain's variables, ``C`` a union of whole links, and the links
-  touching ``A`` d-separated from those touching ``B`` by ``C``'s links
-  (networkx ``is_d_separator``); this gives every sub-chain, e.g.
+  touching ``A`` d-separated from those touching ``B`` by ``C``'s links (in a
+  path, a link strictly between every such pair is in ``C``); this gives every sub-chain, e.g.
   ``U -> X -> Y -> Z`` implies ``U -> Y -> Z``;
 * ``L _|_ R | G``: ``A ⊆ L``, ``B ⊆ R`` (either way round) and
   ``C = G ∪ W`` with ``W ⊆ L ∪ R`` disjoint from ``A ∪ B`` (decomposition and
@@ -79,12 +79,9 @@ def _markov(h: Markov, a: RVSet, b: RVSet, c: RVSet) -> bool:
     b_nodes = {k for k, link in enumerate(links) if not link.isdisjoint(b)}
     if a_nodes & b_nodes or a_nodes & cond_nodes or b_nodes & cond_nodes:
         return False
-    import networkx as nx  # here, not at import: only Markov chains need d-separation
-
-    g = nx.DiGraph()
-    g.add_nodes_from(range(len(links)))
-    g.add_edges_from((k, k + 1) for k in range(len(links) - 1))
-    return nx.is_d_separator(g, a_nodes, b_nodes, cond_nodes)
+    # d-separation in the path 0 -> 1 -> ... -> k-1: the one path between links i and j runs through the links
+    # strictly between them, none a collider, so it is blocked exactly when one of those is conditioned on
+    return all(any(min(i, j) < k < max(i, j) for k in cond_nodes) for i in a_nodes for j in b_nodes)
 
 
 def _independent(left: RVSet, right: RVSet, given: RVSet, a: RVSet, b: RVSet, c: RVSet) -> bool:

@@ -1407,6 +1407,7 @@ class CaseResult:
     tags: set[str]
     read_error: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
     rules: dict[str, str] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
     models: int = 0
@@ -1414,6 +1415,8 @@ class CaseResult:
     false_accepts: list[dict] = field(default_factory=list)
     suspects: list[dict] = field(default_factory=list)
     undefined_accepts: list[dict] = field(default_factory=list)
+    #: Undefined on a model, and the report warns that the step may name variables outside their range.
+    flagged_undefined: list[dict] = field(default_factory=list)
     vacuous_accepts: list[str] = field(default_factory=list)
     error: str | None = None
     text: str = ""
@@ -1442,7 +1445,12 @@ def _models(case: Case, rng: random.Random, count: int, tries: int) -> list:
     return out
 
 
-def _kernel(text: str, timeout: float):
+def _kernel(text: str, timeout: float) -> dict[str, str]:
+    return _kernel_report(text, timeout)[0]
+
+
+def _kernel_report(text: str, timeout: float) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each step's status (``..._on_unproved`` when it rests on a step not accepted) and the report's warnings."""
     from derive.checking import check
     from derive.io import read_proof_text
 
@@ -1455,7 +1463,7 @@ def _kernel(text: str, timeout: float):
         out[s.id] = s.status if not s.depends_on_unproved else f"{s.status}_on_unproved"
     if "theorem" in out and out["theorem"] == "ok":
         out["theorem"] = "proved"
-    return out
+    return out, tuple(checked.report.warnings)
 
 
 def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: float = 10.0,
@@ -1467,7 +1475,7 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
     res = CaseResult(case.scenario, set(case.tags), text=text)
     res.rules = {s.id: s.rule for s in case.all_steps()}
     try:
-        res.statuses = _kernel(text, timeout)
+        res.statuses, res.warnings = _kernel_report(text, timeout)
     except DeriveError as err:
         res.read_error = f"{type(err).__name__}: {err}"
         return res
@@ -1501,7 +1509,10 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
                 break
             if verdict.outcome == "undefined":
                 rec["proof_text"] = text
-                res.undefined_accepts.append(rec)
+                # a step the report already says may name variables that do not exist is flagged, not silent
+                flagged = any(w.startswith(f"step {sid!r} names ") and "declared range" in w
+                              for w in res.warnings)
+                (res.flagged_undefined if flagged else res.undefined_accepts).append(rec)
                 break
     return res
 
@@ -1562,6 +1573,8 @@ class GeneratedReport:
     false_accepts: list[dict] = field(default_factory=list)
     suspects: list[dict] = field(default_factory=list)
     undefined_accepts: list[dict] = field(default_factory=list)
+    #: Undefined on a model where the report already warns the step may name variables outside their range.
+    flagged_undefined: int = 0
     errors: list[dict] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -1570,7 +1583,8 @@ class GeneratedReport:
                 "accepted": self.accepted, "tested_on_models": self.tested, "no_model_files": self.no_model_files,
                 "vacuous_accepts": self.vacuous_accepts, "per_rule": self.per_rule, "categories": self.categories,
                 "scenarios": self.scenarios, "false_accepts": self.false_accepts, "suspects": self.suspects,
-                "undefined_accepts": self.undefined_accepts, "errors": self.errors, "seconds": round(self.seconds, 2)}
+                "undefined_accepts": self.undefined_accepts, "flagged_undefined": self.flagged_undefined,
+                "errors": self.errors, "seconds": round(self.seconds, 2)}
 
 
 def run_generated(count: int, seed: int = 0, *, models: int = 6, timeout: float = 10.0,
@@ -1616,6 +1630,7 @@ def run_generated(count: int, seed: int = 0, *, models: int = 6, timeout: float 
                 on_false_accept(k, fa)
         rep.suspects += [{"file": k, **x} for x in res.suspects]
         rep.undefined_accepts += [{"file": k, **x} for x in res.undefined_accepts]
+        rep.flagged_undefined += len(res.flagged_undefined)
         if progress:
             progress(k, res)
     rep.seconds = time.monotonic() - t0

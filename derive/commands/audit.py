@@ -190,7 +190,8 @@ def _print_generated(rep, verbose: bool) -> None:
           f"by the reader")
     print(f"{len(rep.false_accepts)} false accepts; {rep.no_model_files} files with no model "
           f"({rep.vacuous_accepts} vacuous accepts); {len(rep.suspects)} uncertified suspicions; "
-          f"{len(rep.undefined_accepts)} accepted claims undefined on a model; {len(rep.errors)} internal errors")
+          f"{len(rep.undefined_accepts)} accepted claims undefined on a model (and {rep.flagged_undefined} more the "
+          f"report warns may name variables outside their range); {len(rep.errors)} internal errors")
     print(f"\n{'rule':<16} " + " ".join(f"{s:>9}" for s in ("proved", "assumed", "failed", "other")))
     for rule in sorted(rep.per_rule):
         c = rep.per_rule[rule]

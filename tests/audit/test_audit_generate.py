@@ -208,9 +208,9 @@ def test_a_false_accept_is_found_when_the_kernel_lies(monkeypatch):
 
     def lying_kernel(text, timeout):
         proof = read_proof_text(text, "<generated>")
-        return {s.id: "proved" for s in proof.steps}
+        return {s.id: "proved" for s in proof.steps}, ()
 
-    monkeypatch.setattr(gen, "_kernel", lying_kernel)
+    monkeypatch.setattr(gen, "_kernel_report", lying_kernel)
     found = 0
     for k, case in enumerate(_generated(60, seed=11)):
         res = audit_case(case, random.Random(k), models=4, minimize_found=False)

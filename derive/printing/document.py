@@ -875,7 +875,22 @@ def proof_fragment(proof, report: Report, *, expand: bool = False, numbered: boo
     body = _proof_body(lay, expand, all_steps)
     head = ("% derive " + __version__ + ": proof of " + proof.name + " (kernel verdict: " + report.status + ")\n"
             "% needs " + FRAGMENT_PREAMBLE + " (and xcolor for the red status marks)\n")
-    return head + _FRAGMENT_FLAG + "\n\\begin{proof}\n" + body + "\n\\end{proof}\n"
+    return head + _FRAGMENT_FLAG + "\n" + _report_warnings(report, "\n\n") + "\\begin{proof}\n" + body \
+        + "\n\\end{proof}\n"
+
+
+def _report_warnings(report: Report, after: str) -> str:
+    """The report's own warnings (hypotheses that cannot hold together, variables that may not exist: what the
+    verdict alone does not say), flagged where a reader meets the proof; empty when there are none."""
+    if not report.warnings:
+        return ""
+    return ("\\noindent\\deriveflag{WARNING} " + " ".join(_sentence(w) for w in report.warnings)
+            + " (derive's report)" + after)
+
+
+def _sentence(text: str) -> str:
+    """A warning as a LaTeX sentence: capital first letter, final full stop."""
+    return latex_text(text[:1].upper() + text[1:]) + "."
 
 
 def proof_document(proof, report: Report, *, expand: bool = False, warnings: Sequence[str] = (),
@@ -908,6 +923,8 @@ def proof_document(proof, report: Report, *, expand: bool = False, warnings: Seq
         parts.append("\\begin{center}\\fbox{\\parbox{0.9\\textwidth}{\\centering "
                      f"\\deriveflag{{NOT PROVED}} The kernel's verdict is \\textbf{{{latex_text(report.status)}}}"
                      + (f": {listed}" if listed else "") + ".}}\\end{center}")
+    if report.warnings:
+        parts.append(_report_warnings(report, ""))
     if proof.notes:
         parts.append("\\begin{abstract}\n" + _prose(proof.notes) + "\n\\end{abstract}")
     parts.append("\\paragraph{Setting.} " + _setting(lay))
@@ -915,8 +932,9 @@ def proof_document(proof, report: Report, *, expand: bool = False, warnings: Seq
         if section:
             parts.append(section)
     parts.append("\\begin{proof}\n" + body + "\n\\end{proof}")
+    warnings = list(dict.fromkeys([*warnings, *report.warnings]))
     if warnings:
-        parts.append("\\paragraph{Warnings.} " + " ".join(latex_text(w) + "." for w in warnings))
+        parts.append("\\paragraph{Warnings.} " + " ".join(_sentence(w) for w in warnings))
     parts.append(_report_section(lay))
     parts.append("\\end{document}")
     preamble = "\n".join(parts[:n_preamble])

@@ -204,3 +204,30 @@ def test_cli_latex_pdf_without_pdflatex_is_a_clear_error(tmp_path, monkeypatch):
                          "--pdf"])
     assert code == 2
     assert "pdflatex" in err and "texlive-latex-base" in err
+
+
+@pytest.mark.parametrize("name, needle", [
+    ("vacuous_awgn_chain.toml", "cannot hold together"),
+])
+def test_the_reports_warnings_are_in_the_document_and_the_fragment(name, needle):
+    """A proof whose hypotheses cannot hold together is `proved` (everything follows from them): the exported LaTeX
+    must say so where a reader meets the proof, not only in the terminal (it once said nothing)."""
+    c = _checked(BAD / name)
+    assert any(needle in w for w in c.report.warnings)
+    doc = proof_document(c.proof, c.report, warnings=c.warnings)
+    top = doc.index(r"\deriveflag{WARNING}")
+    assert needle in doc[top:doc.index(r"\begin{proof}")] and top < doc.index(r"\begin{proof}")
+    assert needle in doc[doc.index(r"\paragraph{Warnings.}"):]
+    frag = proof_fragment(c.proof, c.report)
+    assert needle in frag[:frag.index(r"\begin{proof}")] and r"\deriveflag{WARNING}" in frag
+
+
+def test_a_proof_naming_variables_that_may_not_exist_says_so_in_latex(tmp_path):
+    src = tmp_path / "r.toml"
+    src.write_text('[proof]\nname = "r"\n[parameters]\nn = "integer >= 1"\nj = "integer >= 1"\n[variables]\n'
+                   'random = ["M"]\nfamilies = { X = "1..n" }\n[[step]]\nid = "s"\nclaim = "I(M; X[1..j]) >= 0"\n'
+                   'rule = "shannon"\n')
+    c = check_file(src)
+    assert c.report.status == "proved"
+    for text in (proof_document(c.proof, c.report, warnings=c.warnings), proof_fragment(c.proof, c.report)):
+        assert r"\deriveflag{WARNING} Step 's' names X[1..j], which may lie outside the declared range" in text

@@ -107,7 +107,58 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
                 else _blocks_as_variables(ctx, shannon_oracle) or _polynomial_in_one_parameter(ctx, shannon_oracle))
         if cert is not None:
             return cert
-    return find_support_certificate(ctx.claim, terms, dict(ctx.domains))
+    cert = find_support_certificate(ctx.claim, terms, dict(ctx.domains))
+    if cert is None:
+        extra = _termwise_sum_terms(ctx)
+        if extra:
+            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains))
+    return cert
+
+
+#: Most variables (plain ones and pieces of families) in the summands of one range for :func:`_termwise_sum_terms`.
+MAX_SUMMAND_VARIABLES = 4
+
+
+def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
+    """Candidate terms ``Σ_j e(j) >= 0`` for the symbolic sums the step mentions: for each range ``j = 0..L`` of the
+    sums in the claim's and premises' linear forms, the elemental inequalities ``e`` (``H(V | rest) >= 0``,
+    ``I(A; B | K) >= 0``) over the variables of its summands — plain variables and the pieces of each family's blocks
+    and members (:func:`_family_pieces`, ordered by ``j >= 0``) —, each summed over the range. With the chain rule
+    ``H(X[1..n]) = Σ H(X[i] | X[1..i-1])`` as a premise, ``H(X[1..n]) <= Σ H(X[i])`` then needs no ``nonneg``
+    hint: the LP finds ``Σ I(X[i]; X[1..i-1]) >= 0``. The kernel vets each term (an information atom summed over a
+    range is ``>= 0``) and re-checks the identity."""
+    from itertools import combinations
+
+    from derive.core.quantities import H, I
+    from derive.core.variables import RV, FamilyMember, FamilyRange
+
+    forms = [linear_form(ctx.claim.slack())] + [linear_form(st.slack()) for st in ctx.statements().values()]
+    groups: dict[tuple, list] = {}
+    for form in forms:
+        for atom in form.atoms():
+            if isinstance(atom, sympy.Sum) and len(atom.limits) == 1 and isinstance(atom.function, H):
+                j, lo, last = atom.limits[0]
+                if lo == 0 and j not in last.free_symbols:
+                    groups.setdefault((j, last), []).append(atom.function)
+    terms: list[Term] = []
+    for (j, last), summands in groups.items():
+        items = {it for h in summands for it in h.target.args}
+        families = {it.family for it in items if isinstance(it, (FamilyMember, FamilyRange))}
+        refined = _family_pieces(summands, ctx.domains, families) if families else ({}, {})
+        if refined is None:
+            continue
+        as_pieces, back = refined
+        variables = sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str)
+        if len(variables) > MAX_SUMMAND_VARIABLES or any(not isinstance(v, RV) for v in variables):
+            continue
+        elemental = [H(RVSet(v), RVSet(*[w for w in variables if w != v])) for v in variables]
+        for a, b in combinations(variables, 2):
+            rest = [w for w in variables if w not in (a, b)]
+            elemental += [I(RVSet(a), RVSet(b), RVSet(*k)) for r in range(len(rest) + 1) for k in combinations(rest, r)]
+        for k, e in enumerate(elemental):
+            total = sympy.Sum(e.xreplace(back), (j, 0, last))
+            terms.append(Term(f"sum of elemental [{k}]", linear_form(total), "nonneg", "termwise Shannon", total))
+    return terms
 
 
 def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
@@ -132,7 +183,7 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
     whole = {b: RVSet(RV(f"⟨{b}⟩")) for b in blocks}  # a name no proof can write
     cert = _abstract_certificate(ctx, oracle, whole, {v.args[0]: RVSet(b) for b, v in whole.items()})
     if cert is None:
-        refined = _family_pieces(claim, ctx.domains, {b.family for b in blocks})
+        refined = _family_pieces((claim.lhs, claim.rhs), ctx.domains, {b.family for b in blocks})
         if refined is not None:
             cert = _abstract_certificate(ctx, oracle, *refined)
     return cert
@@ -159,8 +210,8 @@ def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict)
     return Certificate(terms)
 
 
-def _family_pieces(claim, domains, families: set[str]) -> tuple[dict, dict] | None:
-    """The common refinement of the blocks and members of ``families`` that ``claim`` names: the cut points (each
+def _family_pieces(exprs, domains, families: set[str]) -> tuple[dict, dict] | None:
+    """The common refinement of the blocks and members of ``families`` that ``exprs`` name: the cut points (each
     ``lo`` and ``hi + 1``) in an order proved from the domains, the pieces between consecutive ones, each a fresh
     variable; each block or member maps to the set of its pieces. ``None`` when two cut points cannot be ordered.
     A piece may be empty for some parameter values: the abstract claim is proved for every joint law, constants
@@ -170,7 +221,7 @@ def _family_pieces(claim, domains, families: set[str]) -> tuple[dict, dict] | No
     from derive.core.variables import RV, FamilyMember, FamilyRange
     from derive.kernel.signs import is_nonnegative
 
-    nodes = sorted({node for side in (claim.lhs, claim.rhs) for node in sympy.preorder_traversal(side)
+    nodes = sorted({node for e in exprs for node in sympy.preorder_traversal(e)
                     if isinstance(node, (FamilyRange, FamilyMember)) and node.family in families}, key=str)
     as_pieces, back = {}, {}
     for family in sorted(families):

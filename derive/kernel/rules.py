@@ -121,7 +121,9 @@ def _bound_symbols(e: sympy.Expr) -> set:
 
 def _linear_terms(ctx: StepContext) -> TermMakers:
     """Makers of the candidate terms of a linear step: premises, hypothesis equalities, ``nonneg`` arguments
-    (checked now), independences the hypotheses imply and atoms ``>= 0`` (each checked when named)."""
+    (checked now), independences the hypotheses imply, atoms ``>= 0`` (each checked when named), and each sum over a
+    provably non-empty range split at its last and first terms (``Σ_lo^hi f = Σ_lo^(hi-1) f + f(hi) = f(lo) +
+    Σ_(lo+1)^hi f``; the shorter ranges are at least empty) with the shorter sums ``>= 0`` where they are."""
     makers: dict[str, Callable[[], Term | None]] = dict(_premise_terms(ctx))
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
@@ -145,7 +147,21 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     for atom in atoms:
         makers[f"{show(atom)} >= 0"] = lambda atom=atom: nonnegative(atom, f"{show(atom)} >= 0")
+    sums = {a for a in atoms if isinstance(a, sympy.Sum)} | {a for e in _forms_of_step(ctx) for a in e.atoms()
+                                                            if isinstance(a, sympy.Sum)}  # written and canonical
+    for total in sorted((a for a in sums if len(a.limits) == 1), key=sympy.default_sort_key):
+        (i, lo, hi), f = total.limits[0], total.function
+        if is_nonnegative(hi - lo, ctx.domains):  # a non-empty range splits at either end into a shorter sum
+            for end, rest in ((hi, sympy.Sum(f, (i, lo, hi - 1))), (lo, sympy.Sum(f.xreplace({i: i + 1}), (i, lo, hi - 1)))):
+                label = f"{show(total)} = {show(f.xreplace({i: end}))} + {show(rest)}"
+                makers[label] = lambda e=total - f.xreplace({i: end}) - rest, label=label: zero_term(
+                    e, label, "a sum over a non-empty range split at an end")
+                makers[f"{show(rest)} >= 0"] = lambda rest=rest: nonnegative(rest, f"{show(rest)} >= 0")
     return makers
+
+
+def _forms_of_step(ctx: StepContext) -> list:
+    return [linear_form(st.slack()) for st in (ctx.claim, *ctx.statements().values())]
 
 
 def term_makers(ctx: StepContext) -> TermMakers:
@@ -194,7 +210,8 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
 def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
     """The claim is a non-negative combination of premises, information quantities and hypothesis equalities.
 
-    Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0
+    Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0; a sum over
+        a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1))
     Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
         checking)
     """

@@ -61,16 +61,26 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
         return None
     A_ub = np.array([tconst]) if not claim.is_equality else None
     b_ub = np.array([cconst]) if not claim.is_equality else None
+    # minimise the multipliers' total size: a free (equality) multiplier x is x+ - x- with both >= 0, so dependent
+    # equalities (a sum split at its ends, and the same sum's other terms) cannot make the LP unbounded
+    free = [k for k, bd in enumerate(bounds) if bd == (None, None)]
+    A_all = np.hstack([A, -A[:, free]]) if free else A
+    bounds_all = [(0, None) if k in free else bd for k, bd in enumerate(bounds)] + [(0, None)] * len(free)
+    if A_ub is not None and free:
+        A_ub = np.hstack([A_ub, -A_ub[:, free]])
     try:
         import scipy.optimize  # deferred: most steps never need the LP, and scipy costs ~1 s to import
 
-        res = scipy.optimize.linprog(np.ones(len(terms)), A_eq=A, b_eq=b, A_ub=A_ub, b_ub=b_ub,
-                                     bounds=bounds, method="highs")
+        res = scipy.optimize.linprog(np.ones(A_all.shape[1]), A_eq=A_all, b_eq=b, A_ub=A_ub, b_ub=b_ub,
+                                     bounds=bounds_all, method="highs")
     except ValueError:  # an ill-posed instantiation (e.g. non-finite data): no proposal from this point
         return None
     if res.status != 0:
         return None
-    return [k for k, v in enumerate(res.x) if abs(v) > 1e-9]
+    x = res.x[:len(terms)].copy()
+    for c, k in enumerate(free):
+        x[k] -= res.x[len(terms) + c]
+    return [k for k, v in enumerate(x) if abs(v) > 1e-9]
 
 
 def find_support_certificate(claim, terms: list[Term], domains: dict, samples: int = 3) -> Certificate | None:
@@ -108,11 +118,23 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         if cert is not None:
             return cert
     cert = find_support_certificate(ctx.claim, terms, dict(ctx.domains))
-    if cert is None:
+    if cert is None or not _passes(ctx, cert):
         extra = _termwise_sum_terms(ctx)
         if extra:
-            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains))
+            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains)) or cert
     return cert
+
+
+def _passes(ctx: StepContext, cert: Certificate) -> bool:
+    """The kernel's own check of a candidate (so a failing one does not stop the search; the kernel checks again)."""
+    from derive.errors import CertificateError
+    from derive.kernel.linear import check_certificate
+
+    try:
+        check_certificate(ctx.claim, cert, ctx.domains)
+    except CertificateError:
+        return False
+    return True
 
 
 #: Most variables (plain ones and pieces of families) in the summands of one range for :func:`_termwise_sum_terms`.

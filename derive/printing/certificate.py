@@ -90,7 +90,7 @@ def certificate_text(claim, cert: Certificate, *, units: str = "bits", written=N
         ge = certificate_text(type(claim)(claim.lhs, ">=", claim.rhs), cert.ge, units=units, written=written)
         return f"{text(claim.lhs)} == {text(claim.rhs)} holds in both directions:\n{le}\n{ge}"
     lines = [f"{text(claim.lhs)} {claim.rel} {text(claim.rhs)} because", f"  {text(claim.slack())}"]
-    used = cert.used()
+    used = sorted(cert.used(), key=lambda tm: _signed(tm[1])[0])  # added terms first, subtracted ones after
     rows = []
     for k, (t, m) in enumerate(used):
         neg, mag = _signed(m)

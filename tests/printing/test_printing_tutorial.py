@@ -50,6 +50,28 @@ def _console_commands(body: str) -> list[tuple[str, int]]:
     return out
 
 
+def _shown_outputs(body: str) -> list[list[str]]:
+    """The output the tutorial shows under each command of :func:`_console_commands` (same order)."""
+    shown: list[list[str]] = []
+    lines = body.splitlines()
+    k = 0
+    while k < len(lines):
+        if lines[k].startswith("$ "):
+            if lines[k][2:].strip() == "echo $?":
+                k += 2
+                continue
+            shown.append([])
+        elif shown:
+            shown[-1].append(lines[k])
+        k += 1
+    return shown
+
+
+def _normalized(lines: list[str]) -> list[str]:
+    """Lines without trailing blanks, timings as ``<t> s`` (they vary from run to run)."""
+    return [re.sub(r"\b\d+(\.\d+)? s\b", "<t> s", line.rstrip()) for line in lines]
+
+
 def _needs(cmd: str) -> str | None:
     """The external program a command needs, if it is missing."""
     if "derive latex" in cmd and "--pdf" in cmd and shutil.which("pdflatex") is None:
@@ -117,7 +139,7 @@ def test_every_tutorial_command_runs_with_the_exit_code_shown(tmp_path, monkeypa
                 except Exception as err:  # noqa: BLE001 - report the block with the error
                     raise AssertionError(f"a python block of the tutorial failed:\n{body}") from err
         elif lang == "console":
-            for cmd, expected in _console_commands(body):
+            for (cmd, expected), shown in zip(_console_commands(body), _shown_outputs(body)):
                 missing = _needs(cmd)
                 if missing:
                     skipped.append(f"{cmd} (needs {missing})")
@@ -131,6 +153,10 @@ def test_every_tutorial_command_runs_with_the_exit_code_shown(tmp_path, monkeypa
                 assert code == expected, (
                     f"`{cmd}` exited {code}, the tutorial shows {expected}\n"
                     f"stdout:\n{out[-2000:]}\nstderr:\n{err[-2000:]}")
+                if shown:  # what the reader sees is what derive prints (timings aside)
+                    assert _normalized((out + err).rstrip("\n").splitlines()) == _normalized(shown), (
+                        f"the tutorial shows another output for `{cmd}`:\n" + "\n".join(shown)
+                        + f"\n--- derive printed:\n{out}{err}")
                 ran += 1
     assert ran >= 12
     assert (tmp_path / "first.tex").exists()

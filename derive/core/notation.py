@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["show", "written_order"]
+__all__ = ["show", "written_order", "readable_indices"]
 
 #: The author's spelling of information atoms for the messages being written (``None``: core's order).
 _WRITTEN: ContextVar[Any] = ContextVar("derive_written_order", default=None)
@@ -75,4 +75,16 @@ _PRINTER = _GrammarStrPrinter()
 
 def show(x: Any) -> str:
     """``x`` in the file grammar's notation (``x^2``, ``sum(f, i, 1, n)``); non-sympy objects by ``str``."""
-    return _PRINTER.doprint(x) if isinstance(x, sympy.Basic) else str(x)
+    return _PRINTER.doprint(readable_indices(x)) if isinstance(x, sympy.Basic) else str(x)
+
+
+def readable_indices(x: sympy.Basic) -> sympy.Basic:
+    """``x`` for display, with derive's own summation indices (``_k0``, ...) named ``j``, ``k``, ``l``, ... — names
+    no other symbol of ``x`` has. Display only: the result is never reasoned about."""
+    symbols = x.atoms(sympy.Symbol)  # bound indices too
+    internal = sorted((s for s in symbols if type(s).__name__ == "InternalSymbol"), key=lambda s: s.name)
+    if not internal:
+        return x
+    taken = {s.name for s in symbols}
+    names = (n for n in ("j", "k", "l", "m", "r", "u", "v", "w", *(f"j{d}" for d in range(1, 100))) if n not in taken)
+    return x.xreplace({s: sympy.Symbol(next(names), integer=True) for s in internal})

@@ -32,6 +32,8 @@ def _why(t: Term) -> str:
             return f"= 0: step {t.label}"
         if t.source.startswith("implied"):
             return f"= 0: {t.label.split(' = 0')[0]} (independence implied by the hypotheses)"
+        if "split at an end" in t.source:
+            return "= 0: a sum split at an end"
         return f"= 0: {t.label}"
     if t.source == "premise":
         return f">= 0: step {t.label}"
@@ -117,6 +119,8 @@ def _latex_why(t: Term) -> str:
             return rf"\text{{(step {latex_text(t.label)})}}"
         if t.source.startswith("implied"):
             return r"\text{(${}=0$: implied independence)}"
+        if "split at an end" in t.source:
+            return r"\text{(${}=0$: a sum split at an end)}"
         return rf"\text{{(${{}}=0$: hypothesis {latex_text(t.label)})}}"
     if t.source == "premise":
         return rf"\text{{(step {latex_text(t.label)})}}"

@@ -493,6 +493,8 @@ def _describe_term(lay: _Layout) -> Any:
                 return rf"\text{{(${{}} = 0$ by {lay.hyp_labels[base]})}}"
             if t.source.startswith("implied"):
                 return r"\text{(${}= 0$: independence implied by the hypotheses)}"
+            if "split at an end" in t.source:
+                return r"\text{(${}= 0$: a sum split at an end)}"
             return rf"\text{{(${{}} = 0$: {latex_text(label)})}}"
         return r"\text{(${}\ge 0$)}"
 

@@ -38,6 +38,7 @@ from derive.core.hypotheses import (
     MarkovFamily,
     MutuallyIndependent,
 )
+from derive.core.notation import readable_indices
 from derive.core.parameters import Domain, Parameter
 from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
@@ -107,13 +108,13 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def doprint(self, expr: Any) -> str:
         if isinstance(expr, Basic):
-            expr = pair_logs(expr)
+            expr = pair_logs(readable_indices(expr))
         return super().doprint(expr)
 
     def expr(self, expr: Any) -> str:
-        """LaTeX of a sympy expression (logs in bits paired first)."""
+        """LaTeX of a sympy expression (logs in bits paired first; derive's own summation indices as ``j``, ...)."""
         if isinstance(expr, Basic):
-            expr = pair_logs(expr)
+            expr = pair_logs(readable_indices(expr))
         return self._print(expr)
 
     # ------------------------------------------------------------------ names
@@ -149,7 +150,7 @@ class DeriveLatexPrinter(LatexPrinter):
         """``expr``'s LaTeX as rows of at most about ``width`` visible characters (:func:`visible_width`): a long sum
         breaks between its terms (each later row starts with its sign); anything else stays one row."""
         tex = self.expr(expr)
-        paired = pair_logs(expr) if isinstance(expr, Basic) else expr
+        paired = pair_logs(readable_indices(expr)) if isinstance(expr, Basic) else expr
         if visible_width(tex) <= width or not isinstance(paired, Add):
             return [tex]
         rows: list[str] = []

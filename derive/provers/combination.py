@@ -118,8 +118,9 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         if cert is not None:
             return cert
     cert = find_support_certificate(ctx.claim, terms, dict(ctx.domains))
-    if cert is None or not _passes(ctx, cert):
-        extra = _termwise_sum_terms(ctx)
+    if ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
+        # Shannon-type steps may use quantities they do not write (``linear`` combines what the step writes)
+        extra = _termwise_sum_terms(ctx) + _elemental_terms(ctx)
         if extra:
             cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains)) or cert
     return cert
@@ -149,9 +150,7 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     ``H(X[1..n]) = Σ H(X[i] | X[1..i-1])`` as a premise, ``H(X[1..n]) <= Σ H(X[i])`` then needs no ``nonneg``
     hint: the LP finds ``Σ I(X[i]; X[1..i-1]) >= 0``. The kernel vets each term (an information atom summed over a
     range is ``>= 0``) and re-checks the identity."""
-    from itertools import combinations
-
-    from derive.core.quantities import H, I
+    from derive.core.quantities import H
     from derive.core.variables import RV, FamilyMember, FamilyRange
 
     forms = [linear_form(ctx.claim.slack())] + [linear_form(st.slack()) for st in ctx.statements().values()]
@@ -173,11 +172,7 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
         variables = sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str)
         if len(variables) > MAX_SUMMAND_VARIABLES or any(not isinstance(v, RV) for v in variables):
             continue
-        elemental = [H(RVSet(v), RVSet(*[w for w in variables if w != v])) for v in variables]
-        for a, b in combinations(variables, 2):
-            rest = [w for w in variables if w not in (a, b)]
-            elemental += [I(RVSet(a), RVSet(b), RVSet(*k)) for r in range(len(rest) + 1) for k in combinations(rest, r)]
-        for k, e in enumerate(elemental):
+        for k, e in enumerate(_elementals(variables)):
             total = sympy.Sum(e.xreplace(back), (j, 0, last))
             terms.append(Term(f"sum of elemental [{k}]", linear_form(total), "nonneg", "termwise Shannon", total))
     return terms
@@ -230,6 +225,59 @@ def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict)
         expr = t.expr.xreplace(back)
         terms.append((Term(t.label, linear_form(expr), t.kind, t.source, expr), m))
     return Certificate(terms)
+
+
+def _elementals(variables: list) -> list[sympy.Expr]:
+    """The elemental inequalities' quantities over ``variables``: ``H(V | rest)`` and ``I(A; B | K)``."""
+    from itertools import combinations
+
+    from derive.core.quantities import H, I
+
+    out = [H(RVSet(v), RVSet(*[w for w in variables if w != v])) for v in variables]
+    for a, b in combinations(variables, 2):
+        rest = [w for w in variables if w not in (a, b)]
+        out += [I(RVSet(a), RVSet(b), RVSet(*k)) for r in range(len(rest) + 1) for k in combinations(rest, r)]
+    return out
+
+
+#: Most variables (plain ones and pieces of families) of a step for which :func:`_elemental_terms` offers terms.
+MAX_ELEMENTAL_VARIABLES = 5
+
+
+def _elemental_terms(ctx: StepContext) -> list[Term]:
+    """Candidate terms ``e >= 0`` for the elemental inequalities over the variables of the step's claim and
+    premises (outside sums) — plain variables and the pieces of each family's blocks and members
+    (:func:`_family_pieces`) —, so the support search can combine premises with Shannon facts the claim does not
+    mention (``I(M; X[1..n] | P) >= I(M; X[1..n] | P, ids)`` from ``I(M; ids | X[1..n], P) = 0``). The kernel vets
+    each term (an information quantity is ``>= 0``; not a differential entropy)."""
+    from derive.core.quantities import INFO_CLASSES, TV, D
+    from derive.core.variables import FamilyMember, FamilyRange
+    from derive.kernel.signs import is_nonnegative
+
+    def atoms(e: sympy.Basic) -> list:
+        if isinstance(e, sympy.Sum):
+            return []
+        return [e] if isinstance(e, INFO_CLASSES) else [a for arg in e.args for a in atoms(arg)]
+
+    exprs = [x for st in (ctx.claim, *ctx.statements().values()) for x in (st.lhs, st.rhs)]
+    found = [a for e in exprs for a in atoms(e)]
+    items = {it for a in found for side in a.args if isinstance(side, RVSet) for it in side.args}
+    if not items or any(isinstance(a, (D, TV)) for a in found):  # divergences are not over these variables
+        return []
+    families = {it.family for it in items if isinstance(it, (FamilyMember, FamilyRange))}
+    refined = _family_pieces(found, ctx.domains, families) if families else ({}, {})
+    if refined is None:
+        return []
+    as_pieces, back = refined
+    variables = sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str)
+    if len(variables) > MAX_ELEMENTAL_VARIABLES:
+        return []
+    terms = []
+    for k, e in enumerate(_elementals(variables)):
+        expr = e.xreplace(back)
+        if is_nonnegative(expr, ctx.domains):  # not a differential entropy: the kernel would refuse the proposal
+            terms.append(Term(f"elemental [{k}]", linear_form(expr), "nonneg", "elemental", expr))
+    return terms
 
 
 def _family_pieces(exprs, domains, families: set[str]) -> tuple[dict, dict] | None:

@@ -188,13 +188,16 @@ def _side_forms(claim: Statement, slack: LinearForm) -> tuple[LinearForm, Linear
 
 def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
                           tries: int = 3000, max_sources: int = 5, pmf: bool = True,
-                          equalities: list[sympy.Expr] | None = None) -> dict[str, Any] | None:
+                          equalities: list[sympy.Expr] | None = None,
+                          at_least_zero: list[sympy.Expr] | None = None) -> dict[str, Any] | None:
     """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
     Only claims in bits with rational coefficients over entropies are searched, and only under hypotheses that
     mean exactly their equalities (:func:`hypotheses_are_their_equalities`). GF(2)-linear models first; then,
     with ``pmf`` and no hypotheses on at most 6 variables, random binary pmfs (slower: the prover runs them only
-    after its LPs fail). ``equalities``: every hypothesis's ``equalities()`` in order, when the caller has them.
+    after its LPs fail). ``equalities``: every hypothesis's ``equalities()`` in order, when the caller has them;
+    ``at_least_zero``: homogeneous expressions the model must also keep ``>= 0`` (a step's premise inequalities; with
+    them, or with premise equalities among ``equalities``, no random pmf is tried).
     """
     hyps = hypotheses or {}
     if not hypotheses_are_their_equalities(hyps):
@@ -203,7 +206,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     if equalities is None:
         equalities = [e for h in hyps.values() for e in h.equalities()]
     eqs = [linear_form(e) for e in equalities]
-    items = _joint_items([slack] + eqs)
+    ineqs = [linear_form(e) for e in at_least_zero or ()]
+    items = _joint_items([slack] + eqs + ineqs)
     if items == []:  # a claim about no variable: its constant is its slack on every model
         c = slack.const
         false = c.is_Rational and (c < 0 or (claim.is_equality and c != 0))
@@ -213,6 +217,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     rng = random.Random(seed)
     slack_int = _integer_form(slack)
     eqs_int = [_integer_form(q) for q in eqs]
+    ineqs_int = [_integer_form(q) for q in ineqs]
     sparse = _sparse_models(items, rng)
     screened = _screen_single_bit_models(items, sparse, slack_int, eqs_int, claim.is_equality)
     for t in itertools.chain(screened, range(len(sparse), len(sparse) + tries)):
@@ -239,7 +244,8 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                 return copies * gf2_rank([assign[m] for m in members])
 
             v = slack_int[0] + copies * (v - slack_int[0])
-        if (v < 0 or (claim.is_equality and v != 0)) and all(_integer_value(q, assign, single) == 0 for q in eqs_int):
+        if (v < 0 or (claim.is_equality and v != 0)) and all(_integer_value(q, assign, single) == 0 for q in eqs_int) \
+                and all(_integer_value(q, assign, single) >= 0 for q in ineqs_int):
             cert = certified_slack(slack, entropy, claim.is_equality)
             if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
                 continue
@@ -263,7 +269,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                            f"values, every entropy times {copies})" if copies > 1 else ""),
                 **({"copies": copies} if copies > 1 else {}),
             }
-    if pmf and not hyps and len(items) <= 6:
+    if pmf and not hyps and not ineqs and len(eqs) == 0 and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
 

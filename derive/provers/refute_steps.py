@@ -32,10 +32,11 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     from derive.core.hypotheses import continuous_names
 
     discrete = not (proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()))
+    claims = {r.id: r.claim for r in report.steps if r.claim is not None}  # premises the models must keep
     for res in report.steps:
         if res.status == UNCHECKED and res.rule in _RULES:
             # the models are discrete: a Gaussian channel anywhere makes its variables continuous
-            cex = _refutation(proof, res, seed) if discrete and _eligible(proof, res) else None
+            cex = _refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else None
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, _FALSE + cex, "Counterexample")
             else:
@@ -45,8 +46,8 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
         if not discrete:
             continue
         if res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
-                and _eligible(proof, res):
-            report = _explain_linear_failure(proof, report, res, seed)
+                and _eligible(proof, res, claims):
+            report = _explain_linear_failure(proof, report, res, seed, claims)
     return report
 
 
@@ -102,15 +103,20 @@ _NOT_RUN = "; the Shannon prover (not run here) may find one"
 _MEANING_IS_THE_CLAIM = ("shannon", "copy", "linear", "dpi", "chain_rule")
 
 
-def _eligible(proof, res) -> bool:
+def _eligible(proof, res, claims: dict | None = None) -> bool:
     """A claim about entropies (and free parameters: a ``shannon``/``linear`` step holds for every value in their
-    domains), whose premises are hypotheses, in bits or homogeneous."""
+    domains), in bits or homogeneous, whose premises are hypotheses or (with ``claims``, the steps' claims by id)
+    statements about entropies with no parameter and no constant term, which the models must then keep."""
     from derive.core.linear import linear_form
     from derive.errors import InvalidArgument
 
-    if res.claim is None or any(p not in proof.hypotheses for p in res.premises):
+    if res.claim is None:
         return False
     try:
+        for p in res.premises:
+            if p not in proof.hypotheses and (claims is None or p not in claims or claims[p].free_symbols()
+                                              or linear_form(claims[p].slack()).const != 0):
+                return False
         return proof.units == "bits" or linear_form(res.claim.slack()).const == 0
     except InvalidArgument:
         return False
@@ -120,15 +126,17 @@ def _eligible(proof, res) -> bool:
 PARAMETER_POINTS = 6
 
 
-def _refute_at_admissible_values(proof, res, seed: int) -> tuple[dict, dict] | None:
+def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = None) -> tuple[dict, dict] | None:
     """``(point, counterexample)``: parameter values in their domains (none for a claim without parameters) at which
-    the claim is false on a model of the hypotheses the step uses; a claim false at one admissible value is false."""
+    the claim is false on a model of the hypotheses the step uses and of its premise statements (``claims``); a
+    claim false at one admissible value is false."""
     from derive.core.statements import Statement
     from derive.errors import DeriveError
     from derive.numeric.real import sample_parameter_values
     from derive.provers.shannon import refute
 
-    hyps = {p: proof.hypotheses[p] for p in res.premises}
+    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
+    premises = [claims[p] for p in res.premises if p not in proof.hypotheses]
     domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
     points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
     for point in points:
@@ -136,7 +144,7 @@ def _refute_at_admissible_values(proof, res, seed: int) -> tuple[dict, dict] | N
             continue
         try:  # X[1..n] at n = 8902 is beyond the members written out: no search at that point
             claim = Statement(res.claim.lhs.xreplace(point), res.claim.rel, res.claim.rhs.xreplace(point))
-            cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed)
+            cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed, premises=premises)
         except DeriveError:
             continue
         if cex is not None:
@@ -144,24 +152,28 @@ def _refute_at_admissible_values(proof, res, seed: int) -> tuple[dict, dict] | N
     return None
 
 
-def _refutation(proof, res, seed: int) -> str | None:
-    found = _refute_at_admissible_values(proof, res, seed)
+def _refutation(proof, res, seed: int, claims: dict | None = None) -> str | None:
+    found = _refute_at_admissible_values(proof, res, seed, claims)
     if found is None:
         return None
     point, cex = found
     at = f"at {', '.join(f'{k} = {v}' for k, v in point.items())} (in its domain), " if point else ""
-    return at + counterexample_text(cex) + " (found by the Shannon prover's exact search)"
+    kept = [p for p in res.premises if p not in proof.hypotheses]
+    return at + counterexample_text(cex) + " (found by the Shannon prover's exact search" + (
+        f"; the premises {', '.join(kept)} hold there)" if kept else ")")
 
 
-def _explain_linear_failure(proof, report: Report, res, seed: int) -> Report:
+def _explain_linear_failure(proof, report: Report, res, seed: int, claims: dict | None = None) -> Report:
     """A failed ``linear`` step: a certified counterexample says the claim is false; a Shannon proof names the
     non-negative quantities the step did not mention (``linear`` combines only what the step writes)."""
     from derive.errors import DeriveError
     from derive.provers.shannon import prove
 
-    cex = _refutation(proof, res, seed)
+    cex = _refutation(proof, res, seed, claims)
     if cex is not None:
         return lower_step_status(report, res.id, FAILED, _FALSE + cex, res.error)
+    if any(p not in proof.hypotheses for p in res.premises):
+        return report  # the Shannon prover reads hypotheses, not premise statements
     try:
         found = prove(res.claim, {p: proof.hypotheses[p] for p in res.premises}, timeout=5.0, copy_steps=0,
                       search_counterexample=False)

@@ -924,14 +924,20 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
 
 
 def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
-           tries: int = 300) -> dict | None:
+           tries: int = 300, premises: list[Statement] = ()) -> dict | None:
     """A certified counterexample to ``claim`` (bits) under ``hypotheses`` from the exact model searches alone (no
     LP: :func:`derive.provers.refute.search_counterexample`, constants that are not rational through
-    :func:`_rational_stand_in`), or ``None``. Every model satisfies the hypotheses exactly."""
+    :func:`_rational_stand_in`), or ``None``. Every model satisfies the hypotheses exactly, and the ``premises``
+    (accepted statements over entropies with no constant term; ``None`` is returned for others) too."""
     from derive.provers.refute import is_certified, search_counterexample
 
     hyps = hypotheses or {}
-    at_constants = _refuted_at_constants(claim, hyps)
+    forms = [linear_form(st.slack()) for st in premises]
+    if any(f.const != 0 for f in forms):
+        return None  # a constant term: the all-constant and copied models need not keep the premise
+    extra_eqs = [st.slack() for st in premises if st.is_equality]
+    at_least_zero = [st.slack() for st in premises if not st.is_equality]
+    at_constants = _refuted_at_constants(claim, hyps)  # homogeneous premises are 0 there
     if at_constants is not None:
         return at_constants
     stand_in = _rational_stand_in(claim)
@@ -939,7 +945,9 @@ def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *,
         return None
     target = claim if stand_in is None else stand_in[0]
     try:
-        cex = search_counterexample(target, hyps, seed=seed, tries=tries)
+        equalities = [e for h in hyps.values() for e in h.equalities()] + extra_eqs if premises else None
+        cex = search_counterexample(target, hyps, seed=seed, tries=tries, equalities=equalities,
+                                    at_least_zero=at_least_zero)
     except (InvalidArgument, LimitExceeded):
         return None
     if not is_certified(cex):
@@ -969,12 +977,12 @@ def _try_copies(claim: Statement, hyps: dict[str, Hypothesis], domains: dict | N
 
 
 def shannon_oracle(ctx) -> Certificate | None:
-    """Kernel oracle: propose a certificate for a ``shannon``/``linear`` step from its premises and hypotheses."""
+    """Kernel oracle: propose a certificate for a ``shannon``/``linear`` step from its hypotheses. Premise statements
+    are not read (combining them is the support search's job, which runs after): a claim that is Shannon-type by
+    itself is proved whether or not the step also lists premises."""
     from derive.core.hypotheses import Assume
 
     hyps = {k: h for k, h in ctx.premise_hypotheses.items() if not isinstance(h, Assume)}
-    if ctx.statements():
-        return None  # premises with parameters are the finder's job; keep the oracle to pure Shannon steps
     stand_in = _rational_stand_in(ctx.claim)  # constants that are not rational: multipliers of the weaker claim
     claim = stand_in[0] if isinstance(stand_in, tuple) else ctx.claim
     from derive.provers.refute import is_certified, search_counterexample

@@ -122,8 +122,8 @@ def _bound_symbols(e: sympy.Expr) -> set:
 def _linear_terms(ctx: StepContext) -> TermMakers:
     """Makers of the candidate terms of a linear step: premises, hypothesis equalities, ``nonneg`` arguments
     (checked now), independences the hypotheses imply, atoms ``>= 0`` (each checked when named), and each sum over a
-    provably non-empty range split at its last and first terms (``Σ_lo^hi f = Σ_lo^(hi-1) f + f(hi) = f(lo) +
-    Σ_(lo+1)^hi f``; the shorter ranges are at least empty) with the shorter sums ``>= 0`` where they are."""
+    provably non-empty range split at its last and first terms (``Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) +
+    Σ_lo^(hi-1) f(i+1)``; the shorter range is at least empty) with the shorter sums ``>= 0`` where they are."""
     makers: dict[str, Callable[[], Term | None]] = dict(_premise_terms(ctx))
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
@@ -152,7 +152,8 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
     for total in sorted((a for a in sums if len(a.limits) == 1), key=sympy.default_sort_key):
         (i, lo, hi), f = total.limits[0], total.function
         if is_nonnegative(hi - lo, ctx.domains):  # a non-empty range splits at either end into a shorter sum
-            for end, rest in ((hi, sympy.Sum(f, (i, lo, hi - 1))), (lo, sympy.Sum(f.xreplace({i: i + 1}), (i, lo, hi - 1)))):
+            shorter = ((hi, sympy.Sum(f, (i, lo, hi - 1))), (lo, sympy.Sum(f.xreplace({i: i + 1}), (i, lo, hi - 1))))
+            for end, rest in shorter:
                 label = f"{show(total)} = {show(f.xreplace({i: end}))} + {show(rest)}"
                 makers[label] = lambda e=total - f.xreplace({i: end}) - rest, label=label: zero_term(
                     e, label, "a sum over a non-empty range split at an end")

@@ -54,7 +54,8 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
 def refute_tested_steps(proof, vreport, seed: int = 0):
     """``derive verify``'s report with each step its random models left ``tested`` (or ``skipped``) lowered to
     ``failed`` when the Shannon prover's exact models refute it: any rule, under the same conditions as
-    :func:`refute_unchecked_shannon_steps` (premises all hypotheses, no parameter, discrete, bits or homogeneous).
+    :func:`refute_unchecked_shannon_steps` (premises hypotheses or statements about entropies the models keep, no
+    parameter, discrete, bits or homogeneous).
     The drawn models have small alphabets; ``H(X) <= log(3)`` needs four values (the GF(2) models scale by copies).
     The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
     """
@@ -67,12 +68,13 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
         return vreport
     parameters = {p.symbol for p in proof.parameters.values()}
     steps = {st.id: st for st in proof.steps}
+    claims = {st.id: st.claim for st in proof.steps}
     for rec in vreport.steps:
         st = steps.get(rec.id)
         if st is None or rec.status not in (V_TESTED, V_SKIPPED) or st.rule not in _MEANING_IS_THE_CLAIM \
-                or st.claim.free_symbols() & parameters or not _eligible(proof, st):
+                or st.claim.free_symbols() & parameters or not _eligible(proof, st, claims):
             continue
-        found = _refute_at_admissible_values(proof, st, seed)
+        found = _refute_at_admissible_values(proof, st, seed, claims)
         if found is None:
             continue
         point, cex = found
@@ -82,8 +84,10 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
         if joint is not None:
             model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
         rec.status = V_FAILED
-        rec.reason = ("false on a model satisfying every hypothesis (certified violation; found by the Shannon "
-                      "prover's exact search, the random models missed it)")
+        kept = [p for p in st.premises if p not in proof.hypotheses]
+        rec.reason = ("false on a model satisfying every hypothesis" + (f" and the premises {', '.join(kept)}"
+                                                                         if kept else "")
+                      + " (certified violation; found by the Shannon prover's exact search, the random models missed it)")
         rec.counterexample = CounterexampleRecord(
             rec.id, rec.claim, cex.get("lhs", "-"), cex.get("rhs", "-"), cex["slack"], model,
             hypotheses_hold=True, dps=vreport.dps, certified=True, method=cex["method"],

@@ -65,3 +65,18 @@ def test_refutation_keeps_the_premises():
     assert got["false"][0] == "failed" and "the premises e hold there" in got["false"][1]
     assert got["follows"][0] == "proved", got["follows"]
     assert got["alone"][0] == "failed"  # without the premise: X a bit, Y and Z constant
+
+
+def test_verify_refutes_a_step_with_premises_on_a_model_that_keeps_them(tmp_path):
+    """`H(X) <= log(3)` from the premise `H(X) <= H(Y)`: the random models (at most 3 values) miss it; the exact
+    search finds X = Y on 4 values, where the premise holds."""
+    from derive.commands.verify import verify_one
+
+    src = tmp_path / "v.toml"
+    src.write_text('[proof]\nname = "p"\n[variables]\nrandom = ["X", "Y"]\n'
+                   '[[hypothesis]]\nid = "a"\nassume = "H(X) <= H(Y)"\ncite = "given"\n'
+                   '[[step]]\nid = "p"\nclaim = "H(X) <= H(Y)"\nrule = "linear"\nuses = ["a"]\n'
+                   '[[step]]\nid = "s"\nclaim = "H(X) <= log(3)"\nrule = "shannon"\nuses = ["p"]\n')
+    report = verify_one(src, samples=30)
+    step = next(s for s in report.steps if s.id == "s")
+    assert step.status == "failed" and "the premises p" in step.reason

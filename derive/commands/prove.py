@@ -102,8 +102,57 @@ def _families(texts: list[str]) -> dict[str, str]:
             "decides inequalities over a fixed, finite set of random variables, so a symbolic index works only "
             f"when the family always appears as one and the same block (such as {name}[1..n], read as one random "
             f"variable); give the indices as numbers (e.g. {name}[1..4]) to decide one size, or write a proof "
-            "file for every n (derive check)")
+            "file for every n and run `derive check` on it (the kernel's `shannon` and `linear` rules prove "
+            "steps over families of any size), e.g.\n" + _proof_file_for(texts[0], uses))
     return blocks
+
+
+def _sum_limits(text: str) -> list[tuple[str, str, str]]:
+    """``(index, lo, hi)`` of every ``sum(body, index, lo, hi)`` in ``text`` (top-level commas of each call)."""
+    out = []
+    for m in re.finditer(r"\bsum\s*\(", text):
+        depth, parts, start = 1, [], m.end()
+        for k in range(m.end(), len(text)):
+            ch = text[k]
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+                if depth == 0:
+                    parts.append(text[start:k])
+                    break
+            elif ch == "," and depth == 1:
+                parts.append(text[start:k])
+                start = k + 1
+        if len(parts) == 4:
+            out.append(tuple(x.strip() for x in parts[1:]))
+    return out
+
+
+def _proof_file_for(claim: str, uses: dict[str, set[str]]) -> str:
+    """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
+    sums' limits, not summation indices) as integers ``>= 1``, each family over ``1..`` the upper end of a block or
+    of the sum that indexes it, one ``shannon`` step. A suggestion: the user adjusts the domains and ranges."""
+    word = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+    limits = _sum_limits(claim)
+    bound = {i for i, _, _ in limits}
+    texts = [i for idx in uses.values() for i in idx] + [e for _, lo, hi in limits for e in (lo, hi)]
+    names = sorted({w for t in texts for w in word.findall(t)} - bound)
+    families = []
+    for fam, idx in sorted(uses.items()):
+        ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(word.findall(i)) & bound]
+        ends += [hi for i, _, hi in limits if any(i in word.findall(x) for x in idx)]
+        symbolic = [e for e in ends if word.search(e)]
+        families.append(f'{fam} = "1..{(symbolic or ends or [names[0] if names else "n"])[0]}"')
+    params = "".join(f'{n} = "integer >= 1"\n' for n in names)
+    functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}
+    plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", claim)))
+                   - functions - set(names) - bound - set(uses))
+    random_line = f"random = [{', '.join(json.dumps(v) for v in plain)}]\n" if plain else ""
+    return (f"[proof]\nname = \"claim\"\n\n[parameters]\n{params}\n[variables]\n{random_line}"
+            f"families = {{ {', '.join(families)} }}\n"
+            f"\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
+            f"\n[[step]]\nid = \"claim\"\nclaim = \"{claim}\"\nrule = \"shannon\"")
 
 
 def _sums_written_out(text: str, where: str) -> str:

@@ -353,14 +353,21 @@ class Proof:
         range for some admissible parameter value (``X[1..j]`` with ``X = "1..n"`` when ``j <= n`` is not provable:
         domains cannot relate two parameters). Such a statement means nothing there, so the proof holds only where
         every variable it names exists; ``--strict`` refuses it."""
-        found: list[str] = []
-        statements = [(f"step {s.id!r}", s.claim) for s in self.steps]
+        return list(dict.fromkeys(text for texts in self.range_problems().values() for text in texts))
+
+    def range_problems(self) -> dict[str, list[str]]:
+        """:meth:`range_warnings` by step id (``"theorem"`` for the theorem); steps without one are left out."""
+        statements = [(s.id, f"step {s.id!r}", s.claim) for s in self.steps]
         if self.theorem is not None:
-            statements.append(("the theorem", self.theorem.claim))
-        for where, st in statements:
+            statements.append(("theorem", "the theorem", self.theorem.claim))
+        out: dict[str, list[str]] = {}
+        for sid, where, st in statements:
+            found: list[str] = []
             for side in (st.lhs, st.rhs):
                 self._check_ranges(side, {}, where, found)
-        return list(dict.fromkeys(found))
+            if found:
+                out[sid] = found
+        return out
 
     def _check_ranges(self, e: sympy.Basic, bound: dict, where: str, found: list[str]) -> None:
         """Every family member and block in ``e`` lies in the family's declared range for every admissible

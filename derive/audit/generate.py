@@ -1407,7 +1407,8 @@ class CaseResult:
     tags: set[str]
     read_error: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    #: Steps the report warns may name variables outside their family's range.
+    out_of_range: tuple[str, ...] = ()
     rules: dict[str, str] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
     models: int = 0
@@ -1450,7 +1451,8 @@ def _kernel(text: str, timeout: float) -> dict[str, str]:
 
 
 def _kernel_report(text: str, timeout: float) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Each step's status (``..._on_unproved`` when it rests on a step not accepted) and the report's warnings."""
+    """Each step's status (``..._on_unproved`` when it rests on a step not accepted) and the ids of the steps the
+    report warns may name variables outside their family's range (:meth:`derive.proof.Proof.range_problems`)."""
     from derive.checking import check
     from derive.io import read_proof_text
 
@@ -1463,7 +1465,7 @@ def _kernel_report(text: str, timeout: float) -> tuple[dict[str, str], tuple[str
         out[s.id] = s.status if not s.depends_on_unproved else f"{s.status}_on_unproved"
     if "theorem" in out and out["theorem"] == "ok":
         out["theorem"] = "proved"
-    return out, tuple(checked.report.warnings)
+    return out, tuple(proof.range_problems())
 
 
 def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: float = 10.0,
@@ -1475,7 +1477,7 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
     res = CaseResult(case.scenario, set(case.tags), text=text)
     res.rules = {s.id: s.rule for s in case.all_steps()}
     try:
-        res.statuses, res.warnings = _kernel_report(text, timeout)
+        res.statuses, res.out_of_range = _kernel_report(text, timeout)
     except DeriveError as err:
         res.read_error = f"{type(err).__name__}: {err}"
         return res
@@ -1510,9 +1512,7 @@ def audit_case(case: Case, rng: random.Random, *, models: int = 6, timeout: floa
             if verdict.outcome == "undefined":
                 rec["proof_text"] = text
                 # a step the report already says may name variables that do not exist is flagged, not silent
-                flagged = any(w.startswith(f"step {sid!r} names ") and "declared range" in w
-                              for w in res.warnings)
-                (res.flagged_undefined if flagged else res.undefined_accepts).append(rec)
+                (res.flagged_undefined if sid in res.out_of_range else res.undefined_accepts).append(rec)
                 break
     return res
 

@@ -32,9 +32,11 @@ from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
 __all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "term_makers", "copy_context",
-           "contraction_parts"]
+           "contraction_parts", "SUM_SPLIT"]
 
 RULES: dict[str, Rule] = {}
+#: The source of the terms that split a sum at an end (:func:`_linear_terms`), for printers to describe them.
+SUM_SPLIT = "a sum over a non-empty range split at an end"
 
 
 def register(name: str) -> Callable:
@@ -156,7 +158,7 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
             for end, rest in shorter:
                 label = f"{show(total)} = {show(f.xreplace({i: end}))} + {show(rest)}"
                 makers[label] = lambda e=total - f.xreplace({i: end}) - rest, label=label: zero_term(
-                    e, label, "a sum over a non-empty range split at an end")
+                    e, label, SUM_SPLIT)
                 makers[f"{show(rest)} >= 0"] = lambda rest=rest: nonnegative(rest, f"{show(rest)} >= 0")
     return makers
 

@@ -21,6 +21,7 @@ from derive.core.linear import is_zero_coefficient
 from derive.core.statements import Statement
 from derive.kernel.linear import Certificate, Term, TwoSidedCertificate
 from derive.kernel.signs import is_nonnegative
+from derive.kernel.rules import SUM_SPLIT
 from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, visible_width
 
 __all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression"]
@@ -32,7 +33,7 @@ def _why(t: Term) -> str:
             return f"= 0: step {t.label}"
         if t.source.startswith("implied"):
             return f"= 0: {t.label.split(' = 0')[0]} (independence implied by the hypotheses)"
-        if "split at an end" in t.source:
+        if t.source == SUM_SPLIT:
             return "= 0: a sum split at an end"
         return f"= 0: {t.label}"
     if t.source == "premise":
@@ -119,7 +120,7 @@ def _latex_why(t: Term) -> str:
             return rf"\text{{(step {latex_text(t.label)})}}"
         if t.source.startswith("implied"):
             return r"\text{(${}=0$: implied independence)}"
-        if "split at an end" in t.source:
+        if t.source == SUM_SPLIT:
             return r"\text{(${}=0$: a sum split at an end)}"
         return rf"\text{{(${{}}=0$: hypothesis {latex_text(t.label)})}}"
     if t.source == "premise":

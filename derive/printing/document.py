@@ -33,6 +33,7 @@ from derive.core.statements import Statement
 from derive.kernel.report import Report, StepResult, TrustedFact
 from derive.kernel.linear import Certificate, Term
 from derive.kernel.signs import is_nonnegative
+from derive.kernel.rules import SUM_SPLIT
 from derive.printing.certificate import certificate_rows
 from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, visible_width
 
@@ -493,7 +494,7 @@ def _describe_term(lay: _Layout) -> Any:
                 return rf"\text{{(${{}} = 0$ by {lay.hyp_labels[base]})}}"
             if t.source.startswith("implied"):
                 return r"\text{(${}= 0$: independence implied by the hypotheses)}"
-            if "split at an end" in t.source:
+            if t.source == SUM_SPLIT:
                 return r"\text{(${}= 0$: a sum split at an end)}"
             return rf"\text{{(${{}} = 0$: {latex_text(label)})}}"
         return r"\text{(${}\ge 0$)}"

@@ -151,7 +151,7 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     hint: the LP finds ``Σ I(X[i]; X[1..i-1]) >= 0``. The kernel vets each term (an information atom summed over a
     range is ``>= 0``) and re-checks the identity."""
     from derive.core.quantities import H
-    from derive.core.variables import RV, FamilyMember, FamilyRange
+    from derive.core.variables import RV
 
     forms = [linear_form(ctx.claim.slack())] + [linear_form(st.slack()) for st in ctx.statements().values()]
     groups: dict[tuple, list] = {}
@@ -163,13 +163,10 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
                     groups.setdefault((j, last), []).append(atom.function)
     terms: list[Term] = []
     for (j, last), summands in groups.items():
-        items = {it for h in summands for it in h.target.args}
-        families = {it.family for it in items if isinstance(it, (FamilyMember, FamilyRange))}
-        refined = _family_pieces(summands, ctx.domains, families) if families else ({}, {})
-        if refined is None:
+        found = _piece_variables(summands, {it for h in summands for it in h.target.args}, ctx.domains)
+        if found is None:
             continue
-        as_pieces, back = refined
-        variables = sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str)
+        variables, back = found
         if len(variables) > MAX_SUMMAND_VARIABLES or any(not isinstance(v, RV) for v in variables):
             continue
         for k, e in enumerate(_elementals(variables)):
@@ -251,7 +248,6 @@ def _elemental_terms(ctx: StepContext) -> list[Term]:
     mention (``I(M; X[1..n] | P) >= I(M; X[1..n] | P, ids)`` from ``I(M; ids | X[1..n], P) = 0``). The kernel vets
     each term (an information quantity is ``>= 0``; not a differential entropy)."""
     from derive.core.quantities import INFO_CLASSES, TV, D
-    from derive.core.variables import FamilyMember, FamilyRange
     from derive.kernel.signs import is_nonnegative
 
     def atoms(e: sympy.Basic) -> list:
@@ -264,20 +260,30 @@ def _elemental_terms(ctx: StepContext) -> list[Term]:
     items = {it for a in found for side in a.args if isinstance(side, RVSet) for it in side.args}
     if not items or any(isinstance(a, (D, TV)) for a in found):  # divergences are not over these variables
         return []
-    families = {it.family for it in items if isinstance(it, (FamilyMember, FamilyRange))}
-    refined = _family_pieces(found, ctx.domains, families) if families else ({}, {})
-    if refined is None:
+    pieces = _piece_variables(found, items, ctx.domains)
+    if pieces is None or len(pieces[0]) > MAX_ELEMENTAL_VARIABLES:
         return []
-    as_pieces, back = refined
-    variables = sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str)
-    if len(variables) > MAX_ELEMENTAL_VARIABLES:
-        return []
+    variables, back = pieces
     terms = []
     for k, e in enumerate(_elementals(variables)):
         expr = e.xreplace(back)
         if is_nonnegative(expr, ctx.domains):  # not a differential entropy: the kernel would refuse the proposal
             terms.append(Term(f"elemental [{k}]", linear_form(expr), "nonneg", "elemental", expr))
     return terms
+
+
+def _piece_variables(exprs, items: set, domains) -> tuple[list, dict] | None:
+    """The variables of ``items`` (plain variables, family members and blocks, as ``exprs`` name them) for the LP:
+    plain ones as they are, each family's blocks and members cut into the pieces of :func:`_family_pieces`; with the
+    map from each piece back to its members. ``None`` when the pieces cannot be ordered."""
+    from derive.core.variables import FamilyMember, FamilyRange
+
+    families = {it.family for it in items if isinstance(it, (FamilyMember, FamilyRange))}
+    refined = _family_pieces(exprs, domains, families) if families else ({}, {})
+    if refined is None:
+        return None
+    as_pieces, back = refined
+    return sorted({v for it in items for v in (as_pieces[it].args if it in as_pieces else (it,))}, key=str), back
 
 
 def _family_pieces(exprs, domains, families: set[str]) -> tuple[dict, dict] | None:

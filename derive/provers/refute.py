@@ -269,7 +269,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
                            f"values, every entropy times {copies})" if copies > 1 else ""),
                 **({"copies": copies} if copies > 1 else {}),
             }
-    if pmf and not hyps and not ineqs and len(eqs) == 0 and len(items) <= 6:
+    if pmf and not hyps and not eqs and not ineqs and len(items) <= 6:
         return _random_pmf_search(claim, items, rng)
     return None
 

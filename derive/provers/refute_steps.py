@@ -84,7 +84,7 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
         if joint is not None:
             model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
         rec.status = V_FAILED
-        kept = [p for p in st.premises if p not in proof.hypotheses]
+        kept = _premise_steps(proof, st)
         rec.reason = ("false on a model satisfying every hypothesis" + (f" and the premises {', '.join(kept)}"
                                                                          if kept else "")
                       + " (certified violation; found by the Shannon prover's exact search, the random models missed it)")
@@ -126,6 +126,11 @@ def _eligible(proof, res, claims: dict | None = None) -> bool:
         return False
 
 
+def _premise_steps(proof, step) -> list[str]:
+    """The premises of ``step`` that are steps (not hypotheses): statements a model must keep."""
+    return [p for p in step.premises if p not in proof.hypotheses]
+
+
 #: Parameter values tried per claim with parameters (boundary points first, each checked to be in its domain).
 PARAMETER_POINTS = 6
 
@@ -140,7 +145,7 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     from derive.provers.shannon import refute
 
     hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
-    premises = [claims[p] for p in res.premises if p not in proof.hypotheses]
+    premises = [claims[p] for p in _premise_steps(proof, res)]
     domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
     points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
     for point in points:
@@ -162,7 +167,7 @@ def _refutation(proof, res, seed: int, claims: dict | None = None) -> str | None
         return None
     point, cex = found
     at = f"at {', '.join(f'{k} = {v}' for k, v in point.items())} (in its domain), " if point else ""
-    kept = [p for p in res.premises if p not in proof.hypotheses]
+    kept = _premise_steps(proof, res)
     return at + counterexample_text(cex) + " (found by the Shannon prover's exact search" + (
         f"; the premises {', '.join(kept)} hold there)" if kept else ")")
 
@@ -176,7 +181,7 @@ def _explain_linear_failure(proof, report: Report, res, seed: int, claims: dict 
     cex = _refutation(proof, res, seed, claims)
     if cex is not None:
         return lower_step_status(report, res.id, FAILED, _FALSE + cex, res.error)
-    if any(p not in proof.hypotheses for p in res.premises):
+    if _premise_steps(proof, res):
         return report  # the Shannon prover reads hypotheses, not premise statements
     try:
         found = prove(res.claim, {p: proof.hypotheses[p] for p in res.premises}, timeout=5.0, copy_steps=0,

@@ -40,6 +40,7 @@ from typing import Any, Sequence
 import mpmath
 import numpy as np
 
+from derive.channels.budget import WorkBudget, as_budget
 from derive.channels.binary import binary_kl_bracket, g_exact, pair_terms, pairs_sup, total_variation_exact
 from derive.numeric.exact import (Q, float_near, fraction_of_q, iv, iv_log, iv_lower, q_of, to_fraction)
 from derive.channels.library import AWGN, BEC, BSC, Channel, Composition, FiniteChannel, Product
@@ -565,7 +566,11 @@ def _is_product_input(K: Product, P: Sequence[Fraction]) -> list[tuple[Fraction,
     return margs if tuple(prod) == tuple(P) else None
 
 
-#: Default time budget (seconds) of the fixed-input branch and bound (inputs on three or more symbols).
+#: The note of a bracket one of whose searches the CPU-time safety stop ended (derive.channels.budget).
+CLOCK_NOTE = ("a search was stopped by the CPU-time safety stop (this machine ran far slower than the nominal work "
+              "rate): the bracket is certified, but its digits may differ on another machine")
+#: Default budget (nominal seconds of counted work) of the fixed-input branch and bound (inputs on three or more
+#: symbols).
 KL_BUDGET = 2.0
 #: The fixed-input branch and bound stops once the bracket is this narrow.
 KL_TARGET_WIDTH = 1e-4
@@ -575,13 +580,14 @@ KL_TARGET_WIDTH = 1e-4
 MAX_SEARCH_SYMBOLS = 5
 
 
-def eta_kl(K: Channel, P: Any = None, *, tol: float = 1e-12, budget: float = KL_BUDGET,
+def eta_kl(K: Channel, P: Any = None, *, tol: float = 1e-12, budget: float | WorkBudget = KL_BUDGET,
            target_width: float = KL_TARGET_WIDTH) -> Bracket:
     """``η_KL(P, K)`` (``P`` given) or the input-free ``η_KL(K)`` (``P = None``) as a certified :class:`Bracket`.
 
     For a fixed input on three or more symbols the upper end comes from a certified branch and bound over
     the input simplex (:mod:`derive.channels.simplex`), which stops once the bracket is narrower than
-    ``target_width`` or after ``budget`` seconds; its bound is valid whenever it stops.
+    ``target_width`` or after ``budget`` (nominal seconds of counted work, :mod:`derive.channels.budget`, so the
+    same call gives the same bracket on any machine); its bound is valid whenever it stops.
 
     Example
     -------
@@ -618,11 +624,9 @@ def eta_kl(K: Channel, P: Any = None, *, tol: float = 1e-12, budget: float = KL_
 
 
 def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple[Fraction, ...], tol: float,
-                  cf: tuple[Fraction, str, str] | None, budget: float = KL_BUDGET,
+                  cf: tuple[Fraction, str, str] | None, budget: float | WorkBudget = KL_BUDGET,
                   target_width: float = KL_TARGET_WIDTH) -> Bracket:
-    from derive.channels.tilt import budget_clock
-
-    t_start = budget_clock()                     # CPU seconds: other jobs on the machine do not shrink the budget
+    work = as_budget(budget)                     # counted work (derive.channels.budget): the same bound on any machine
     S = _support(P)
     if len(S) <= 1:
         return Bracket(Fraction(0), Fraction(0), "P is a point mass: I(U; X) = 0 for every U, eta_KL(P, K) = 0",
@@ -632,7 +636,7 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
         return Bracket(v, v, thm, thm, tex)
     Srows = [rows[x] for x in S]
     if len(S) >= 3 and binary_output_column(Srows) is not None:   # (two inputs: the pair route below is exact-er)
-        return _eta_kl_binary_output(rows, P, S, budget)
+        return _eta_kl_binary_output(rows, P, S, work)  # its notes say whether the safety stop fired
     F = K.float_matrix()
     Pf = np.array([float_near(v) for v in P])
     candidates_hi: list[tuple[Fraction, str]] = []
@@ -668,21 +672,22 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
     if isinstance(K, Product):
         margs = _is_product_input(K, P)
         if margs is not None:
-            subs = [eta_kl(f, m, tol=tol, budget=budget, target_width=target_width)
+            subs = [eta_kl(f, m, tol=tol, budget=work.child(work.seconds), target_width=target_width)
                     for f, m in zip(K.factors, margs)]
             thm = f"tensorization with a product input: eta_KL(P1 x P2, K1 x K2) = max_i eta_KL(P_i, K_i) [{PW17}]"
             candidates_lo.append((max(s.lower for s in subs), thm + " (max of the factors' lower ends)", None))
             candidates_hi.append((max(s.upper for s in subs), thm + " (max of the factors' upper ends)"))
     if isinstance(K, Composition):
-        b1 = eta_kl(K.first, P, tol=tol, budget=budget, target_width=target_width)
+        b1 = eta_kl(K.first, P, tol=tol, budget=work.child(work.seconds), target_width=target_width)
         PY = tuple(sum((P[x] * K.first.rational_rows()[x][y] for x in range(len(P))), Fraction(0))
                    for y in range(K.first.shape[1]))
-        b2 = eta_kl(K.second, PY, tol=tol, budget=budget, target_width=target_width)
+        b2 = eta_kl(K.second, PY, tol=tol, budget=work.child(work.seconds), target_width=target_width)
         candidates_hi.append((b1.upper * b2.upper, "composition: eta_KL(P, K1 K2) <= eta_KL(P, K1) eta_KL(P K1, K2) "
                                                    f"[{PW17}]"))
     lo_now = max(c[0] for c in candidates_lo)
-    if 3 <= len(S) <= MAX_SEARCH_SYMBOLS and budget > 0 and min(c[0] for c in candidates_hi) - lo_now > Fraction(target_width):
-        sb = simplex_kl_upper_fast(rows, P, lower=lo_now, target=Fraction(target_width), budget=budget)
+    if 3 <= len(S) <= MAX_SEARCH_SYMBOLS and work.left() > 0 \
+            and min(c[0] for c in candidates_hi) - lo_now > Fraction(target_width):
+        sb = simplex_kl_upper_fast(rows, P, lower=lo_now, target=Fraction(target_width), budget=work)
         if sb.upper is not None:
             candidates_hi.append((sb.upper, (
                 "branch and bound over the input simplex on supp P (derive.channels.simplex): every cell C "
@@ -691,13 +696,15 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
                 "average of local chi2 ratios along the segment [P, Q] (Loewner bounds on the cell's box times "
                 "an exact Sylvester upper bound on eta_chi2(P, K)); upper = max_C U(C) over "
                 f"{sb.cells} cells after {sb.splits} bisections in {sb.seconds:.2f} s"
-                + ("" if sb.converged else " (time budget reached)")
+                + ("" if sb.converged else " (work budget reached)")
+                + (" (stopped by the CPU-time safety stop: these digits depend on the machine)" if sb.stopped_by_clock
+                   else "")
                 + "; exact dyadic cell vertices, float64 cell bounds with stated outward-rounding margins")))
     live = [y for y in range(len(rows[0])) if any(r[y] != 0 for r in Srows)]
-    left = budget - (budget_clock() - t_start)
+    left = work.left_seconds()
     width = min(c[0] for c in candidates_hi) - max(c[0] for c in candidates_lo)
     if 3 <= len(live) <= MAX_OUTPUTS and left > 0.05 and width > Fraction(target_width):
-        mb = eta_kl_multi_rational(rows, P, budget=left, slack=target_width / 10)
+        mb = eta_kl_multi_rational(rows, P, budget=work, slack=target_width / 10)
         if mb is not None:
             route = f"tilt route, {len(live)} outputs (derive.channels.tilt_multi): "
             candidates_lo.append((mb.lower, route + mb.lower_how, None))
@@ -706,11 +713,11 @@ def _eta_kl_fixed(K: FiniteChannel, rows: Sequence[Sequence[Fraction]], P: tuple
     lo, lo_how, wit = max(candidates_lo, key=lambda c: c[0])
     hi, hi_how = min(candidates_hi, key=lambda c: c[0])
     hi = max(hi, lo)
-    return Bracket(lo, hi, lo_how, hi_how, witness=wit)
+    return Bracket(lo, hi, lo_how, hi_how, witness=wit, notes=(CLOCK_NOTE,) if work.stopped_by_clock else ())
 
 
 def _eta_kl_binary_output(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], S: Sequence[int],
-                          budget: float) -> Bracket:
+                          budget: float | WorkBudget) -> Bracket:
     """A binary output on ``supp P``: the certified tilt route (:func:`derive.channels.tilt.eta_kl_binary`), its
     upper end capped by η_TV on the support (Dobrushin); each end names its route."""
     Srows = [rows[x] for x in S]
@@ -729,5 +736,7 @@ def _eta_kl_binary_output(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     elif tb.witness_lambda is not None:
         notes.append("eta_KL > eta_chi2 here: a tilted input beats eta_chi2 (the chi-criterion fails)")
     notes.append(f"tilt route: {tb.route}, {tb.points} evaluated points, {tb.seconds:.2f} s"
-                 + ("" if tb.converged else " (time budget reached; the bracket is valid)"))
+                 + ("" if tb.converged else " (work budget reached; the bracket is valid)"))
+    if isinstance(budget, WorkBudget) and budget.stopped_by_clock:
+        notes.append(CLOCK_NOTE)
     return Bracket(lower, max(upper, lower), lower_how, upper_how, notes=tuple(notes))

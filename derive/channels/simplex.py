@@ -49,11 +49,12 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
-from derive.channels.tilt import budget_clock
+from derive.channels.budget import WorkBudget, as_budget
 from derive.numeric.exact import fraction_of_q, iv_upper, q_of
 
 try:
@@ -64,6 +65,10 @@ except ImportError:  # pragma: no cover - python-flint is a declared dependency
 __all__ = ["SimplexBound", "simplex_kl_upper", "available"]
 
 _INF = math.inf
+#: Work units (derive.channels.budget): one exact split over k support points costs EXACT_SPLIT_UNITS * k^2; a round
+#: of the float path FAST_ROUND_UNITS, plus FAST_CELL_UNITS per cell kept and FAST_CHILD_UNITS * k^2 per child bounded.
+EXACT_SPLIT_UNITS = 320
+FAST_ROUND_UNITS, FAST_CELL_UNITS, FAST_CHILD_UNITS = 800, 0.5, 0.8
 
 
 def available() -> bool:
@@ -84,6 +89,8 @@ class SimplexBound:
     splits: int
     seconds: float
     converged: bool
+    #: The CPU-time safety stop ended the search (derive.channels.budget): only then may the bound depend on the machine.
+    stopped_by_clock: bool = False
 
 
 class _Vertex:
@@ -254,15 +261,16 @@ def _support(P: Sequence[Any], rows: Sequence[Sequence[Any]]) -> tuple[list[int]
 
 
 def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], *, lower: Fraction = Fraction(0),
-                     target: Fraction = Fraction(1, 10 ** 6), budget: float = 2.0,
+                     target: Fraction = Fraction(1, 10 ** 6), budget: float | WorkBudget = 2.0,
                      max_cells: int = 200_000) -> SimplexBound:
     """Certified ``η_KL(P, K) <= upper`` by branch and bound over the simplex on ``supp P`` (module docstring).
 
     Stops when ``upper - lower <= target`` (``lower``: a certified lower end found elsewhere), after
-    ``budget`` seconds of the calling thread's CPU time (the same work on a loaded machine), or at ``max_cells``
+    ``budget`` (nominal seconds of counted work, :mod:`derive.channels.budget`: ``EXACT_SPLIT_UNITS * k^2`` a
+    split over ``k`` support points, so the same bound on any machine), or at ``max_cells``
     leaves; the returned bound is valid in every case.
     """
-    t_start = budget_clock()
+    t_start, work = time.perf_counter(), as_budget(budget)
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
@@ -296,8 +304,9 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
         if u != _INF and u - lower <= target:
             converged = True
             break
-        if budget_clock() - t_start > budget or len(heap) >= max_cells:
+        if work.exhausted() or len(heap) >= max_cells:
             break
+        work.spend(EXACT_SPLIT_UNITS * k * k)
         heapq.heappop(heap)
         # longest edge in the metric scaled by 1/sqrt(P)
         best, pair = -1.0, (cell[0], cell[1])
@@ -321,7 +330,7 @@ def simplex_kl_upper(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], 
         push(tuple(mid if v == j else v for v in cell))
     top = max((h[3] for h in heap), key=lambda u: float(u) if u != _INF else _INF) if heap else Fraction(0)
     upper = None if top == _INF else Fraction(top)
-    return SimplexBound(upper, len(heap), splits, budget_clock() - t_start, converged)
+    return SimplexBound(upper, len(heap), splits, time.perf_counter() - t_start, converged, work.stopped_by_clock)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -449,7 +458,6 @@ class _Fast:
         """Upper bounds ``U(C)`` (float, ``inf`` when none) for the cells (rows of vertex indices)."""
         import numpy as np
 
-        k = self.k
         Vlo, Vhi = self.Vlo[cells], self.Vhi[cells]  # (c, k, k)
         # radial bound: R <= chi2_hi * max_x hi_x / P_x / min_y (lo K)_y / PK_y on conv(P u C)
         hi = np.maximum(Vhi.max(axis=1), self.Phi)
@@ -481,7 +489,8 @@ class _Fast:
 
 def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fraction], *,
                           lower: Fraction = Fraction(0), target: Fraction = Fraction(1, 10 ** 6),
-                          budget: float = 2.0, max_cells: int = 2_000_000, batch: int = 4096) -> SimplexBound:
+                          budget: float | WorkBudget = 2.0, max_cells: int = 2_000_000,
+                          batch: int = 4096) -> SimplexBound:
     """Certified ``η_KL(P, K) <= upper``: the branch and bound of :func:`simplex_kl_upper`, vectorized in
     float64 with outward rounding (margins in the comment block above ``_Fast``).
 
@@ -489,11 +498,12 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     the form ``R(Q) <= η_χ²(P, K) · max_x hi_x / P_x / min_y (lo K)_y / (P K)_y`` over the box ``[lo, hi]`` of
     ``conv(P ∪ C)`` (``A(Q') ⪰ diag(1/P) · min P/hi`` and ``B(Q') ⪯ Kᵀ diag(1/PK) K · max PK/(lo K)``), with
     ``η_χ²(P, K)`` bounded above once, exactly (Sylvester). The reported ``upper`` is a float rounded up to a
-    :class:`Fraction`, valid whenever the search stops.
+    :class:`Fraction`, valid whenever the search stops. A round costs ``FAST_ROUND_UNITS + FAST_CELL_UNITS * cells +
+    FAST_CHILD_UNITS * k^2 * children`` units of ``budget`` (:mod:`derive.channels.budget`).
     """
     import numpy as np
 
-    t_start = budget_clock()
+    t_start, work = time.perf_counter(), as_budget(budget)
     if _flint is None:  # pragma: no cover
         return SimplexBound(None, 0, 0, 0.0, False)
     _flint.ctx.prec = 96
@@ -503,7 +513,7 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
     prob = _Problem([[q_of(v) for v in r] for r in Kfr], [q_of(v) for v in Pfr])
     chi = _chi2_upper(prob)
     if chi is None:
-        return SimplexBound(None, 0, 0, budget_clock() - t_start, False)
+        return SimplexBound(None, 0, 0, time.perf_counter() - t_start, False)
     F = _Fast(Kfr, Pfr, chi)
     k = F.k
     F.add(np.eye(k + 1), np.zeros(k + 1, dtype=np.int64))  # vertex 0 = P, vertex 1 + x = e_x
@@ -520,10 +530,11 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
         if not active.any():
             converged = not frozen[U > thr].any()
             break
-        if budget_clock() - t_start > budget or len(cells) >= max_cells:
+        if work.exhausted() or len(cells) >= max_cells:
             break
         idx = np.nonzero(active)[0]
         b = min(len(idx), max(64, min(batch, len(idx) // 4)))
+        work.spend(FAST_ROUND_UNITS + FAST_CELL_UNITS * len(cells) + FAST_CHILD_UNITS * k * k * 2 * b)
         if b < len(idx):
             idx = idx[np.argpartition(-U[idx], b - 1)[:b]]
         sel = cells[idx]
@@ -573,4 +584,4 @@ def simplex_kl_upper_fast(rows: Sequence[Sequence[Fraction]], P: Sequence[Fracti
         splits += len(idx)
     top = float(U.max()) if len(U) else 0.0
     upper = None if not math.isfinite(top) else Fraction(top)
-    return SimplexBound(upper, len(cells), splits, budget_clock() - t_start, converged)
+    return SimplexBound(upper, len(cells), splits, time.perf_counter() - t_start, converged, work.stopped_by_clock)

@@ -4,14 +4,14 @@ Channels: ``bsc:0.1``, ``bec:0.3``, ``z:0.3``, ``qsc:3:0.2``, ``awgn:3``, ``matr
 or the proof-file spelling ``BSC(1/10)`` / ``matrix([[...]])`` (through :func:`derive.io.parse_channel_spec`).
 Inputs: ``uniform``, ``bern:0.1`` (``P(X = 1) = 0.1``), ``[0.3,0.7]``, ``gaussian`` (AWGN).
 
-Numbers become exact Fractions from their decimal text (``"0.1"`` is ``1/10``); bracketed lists are read
-with ``json.loads`` whose number hooks do the same. Every failure is an :class:`~derive.errors.InvalidArgument`,
+Numbers become exact Fractions from their decimal or ratio text (``"0.1"`` and ``"1/10"`` are ``1/10``); bracketed
+lists (``[[0.9, 1/10], [1/5, 4/5]]``) are read by a small grammar (:func:`_number_lists`) that does the same. Every failure is an :class:`~derive.errors.InvalidArgument`,
 :class:`~derive.errors.ParseError` or :class:`~derive.errors.LimitExceeded` with a one-line message.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -29,27 +29,73 @@ _KINDS = {"bsc": 1, "bec": 1, "z": 1, "qsc": 2, "awgn": 1, "matrix": -1}
 _SPELLING = "bsc:0.1, bec:0.3, z:0.3, qsc:3:0.2, awgn:3, matrix:[[0.9,0.1],[0.2,0.8]]"
 
 
-def _json_numbers(text: str, what: str) -> Any:
-    """``json.loads`` with every number read exactly from its text; NaN/Infinity refused."""
+_LIST_TOKEN = re.compile(r"\s*(?:(?P<open>\[)|(?P<close>\])|(?P<comma>,)|(?P<num>[^\s\[\],/]+(?:\s*/\s*[^\s\[\],/]+)?))")
+_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _number_lists(text: str, what: str) -> Any:
+    """Nested brackets of number literals (``[[0.9, 1/10], [0.2, 0.8]]``) as lists of exact Fractions.
+
+    A small grammar, read without recursion and without evaluating anything: ``list := [ (item (, item)*)? ]``,
+    ``item := list | number``, each number a decimal or ratio literal of :func:`parse_number`.
+    """
     if len(text) > MAX_TEXT:
         raise LimitExceeded(f"{what} has {len(text)} characters; at most {MAX_TEXT} are accepted")
 
-    def const(name: str) -> Any:
-        raise InvalidArgument(f"Expected finite numbers in {what} but got {name}")
+    def fail(why: str, at: int) -> ParseError:
+        return ParseError(f"cannot read {what}: {why} at character {at + 1}; expected e.g. [[0.9, 0.1], [0.2, 0.8]]",
+                          file=what)
 
-    try:
-        return json.loads(text, parse_float=lambda s: parse_number(s, f"a number in {what}"),
-                          parse_int=lambda s: parse_number(s, f"a number in {what}"), parse_constant=const)
-    except json.JSONDecodeError as err:
-        raise ParseError(f"cannot read {what}: {err.msg} at character {err.pos + 1}; expected e.g. "
-                         "[[0.9, 0.1], [0.2, 0.8]]", file=what) from err
-    except RecursionError as err:
-        raise LimitExceeded(f"{what} nests too deeply") from err
+    stack: list[list] = []
+    done: Any = None
+    pos, expect_item = 0, True          # expect_item: a value may come next (after '[' or ',')
+    while pos < len(text.rstrip()):
+        m = _LIST_TOKEN.match(text, pos)
+        if m is None:
+            raise fail("unexpected text", pos)
+        at = m.start(m.lastgroup)
+        if done is not None:
+            raise fail("text after the closing bracket", at)
+        if m.group("open"):
+            if stack and not expect_item:
+                raise fail("a missing comma", at)
+            stack.append([])
+            expect_item = True
+        elif m.group("close"):
+            if not stack or (expect_item and stack[-1]):
+                raise fail("an unexpected ']'", at)
+            inner = stack.pop()
+            if stack:
+                stack[-1].append(inner)
+            else:
+                done = inner
+            expect_item = False
+        elif m.group("comma"):
+            if not stack or expect_item:
+                raise fail("an unexpected ','", at)
+            expect_item = True
+        else:
+            tok = re.sub(r"\s+", "", m.group("num"))     # "1 / 2" is the ratio 1/2
+            if not stack:
+                raise fail("a number outside brackets", at)
+            if not expect_item:
+                raise fail("a missing comma", at)
+            if tok.lower() in _NOT_FINITE:
+                raise InvalidArgument(f"Expected finite numbers in {what} but got {tok}")
+            if tok[:1] in "\"'" or not any(c.isdigit() for c in tok):
+                raise InvalidArgument(f"{what}: {_clip(tok, 20)} at character {at + 1} is not a number (write a "
+                                      "decimal such as 0.1 or a ratio such as 1/10)")
+            stack[-1].append(parse_number(tok, f"a number in {what}"))
+            expect_item = False
+        pos = m.end()
+    if done is None:
+        raise fail("a missing ']'" if stack else "no list", len(text))
+    return done
 
 
 def parse_number_list(text: str, what: str) -> list[Fraction]:
     """``[0.3, 0.7]`` as exact Fractions."""
-    data = _json_numbers(text, what)
+    data = _number_lists(text, what)
     if not isinstance(data, list) or not data or any(not isinstance(v, Fraction) for v in data):
         raise InvalidArgument(f"Expected {what} as a non-empty list of numbers like [0.3, 0.7] but got {_clip(text)}")
     if len(data) > MAX_SIZE * MAX_SIZE:
@@ -63,7 +109,7 @@ def _clip(text: str, n: int = 60) -> str:
 
 def _matrix_rows(text: str) -> list[list[Fraction]]:
     what = "the channel matrix"
-    data = _json_numbers(text, what)
+    data = _number_lists(text, what)
     if not isinstance(data, list) or not data:
         raise InvalidArgument(f"Expected {what} as a non-empty list of rows like [[0.9,0.1],[0.2,0.8]] but got "
                               f"{_clip(text)}")

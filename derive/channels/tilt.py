@@ -66,7 +66,8 @@ cosh condition then still holds, 2 <= 3), i.e. ``η_χ² >= √3/2 ≈ 0.866`` (
   ``<= max(R(L), g(∞)/L)`` when ``max f < 1``.
 
 ``max`` over the cover is a certified upper end; cells whose bound is above the target are bisected
-(best first) until the target or the time budget is reached — the bound is valid whenever the search stops.
+(best first) until the target or the work budget (:mod:`derive.channels.budget`: counted work, so the printed
+values do not depend on the machine) is reached — the bound is valid whenever the search stops.
 The lower end is ``max(η_χ², R at every evaluated λ, R(±∞))``. When every cell bound is ``<= η_χ²`` the
 report says **η_KL = η_χ² (certified)**.
 
@@ -96,6 +97,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from derive.channels.budget import WorkBudget, as_budget
 from derive.numeric.exact import float_down, float_up
 
 try:
@@ -104,17 +106,15 @@ except ImportError:  # pragma: no cover - python-flint is a declared dependency
     _flint = None
 
 __all__ = ["TiltBracket", "eta_kl_binary", "eta_kl_binary_float", "symmetric_certificate",
-           "binary_output_column", "TILT_BUDGET", "budget_clock"]
+           "binary_output_column", "TILT_BUDGET"]
 
-#: Default time budget (seconds) of one cell search.
+#: Default budget (nominal seconds of counted work, :mod:`derive.channels.budget`) of one cell search.
 TILT_BUDGET = 2.0
+#: Work units of one refinement round (the batch call and its bookkeeping) and of each cell it re-bounds.
+ROUND_UNITS = 6500
+CELL_UNITS = 30
 
 
-def budget_clock() -> float:
-    """The clock of every time budget of the tilt covers (here and in the templates): CPU seconds of the calling
-    thread, so neither other jobs on the machine nor other threads of this process (a test runner's, numpy's block
-    threads) change how far a cover is refined (the printed values). Every cover runs in one thread."""
-    return time.thread_time()
 #: Bisections of one cell search at most (the bound is valid whenever it stops).
 _MAX_POINTS = 4000
 _INF = math.inf
@@ -298,6 +298,8 @@ class _ArbSide:
         self.pbar = _flint.arb(_flint.fmpq(pbar.numerator, pbar.denominator))
         self.qbar = 1 - self.pbar
         self.logit_p = (self.pbar / self.qbar).log()
+        #: work units of one point evaluation (:mod:`derive.channels.budget`): arb balls over the types
+        self.point_units = 480 + 30 * len(f)
 
     def at(self, t: float) -> _Point:
         _flint.ctx.prec = self.prec
@@ -417,6 +419,8 @@ class _FloatSide:
         self.df = f - pbar
         self.eps = (self.k + 64) * 2.0 ** -50 + extra
         self.logit_p = math.log(pbar) - math.log1p(-pbar)
+        #: work units of one point evaluation (:mod:`derive.channels.budget`): a row of float arrays over the types
+        self.point_units = 90 + 0.75 * self.k
 
     def at(self, t: float) -> _Point:
         return self.at_many([t])[0]
@@ -602,9 +606,10 @@ class _Cover:
             tail = min(tail, max(last.R.hi, gl), max(chain, gl))
         return out, tail
 
-    def refine(self, target: Any, deadline: float, max_points: int = _MAX_POINTS) -> None:
+    def refine(self, target: Any, budget: WorkBudget, max_points: int = _MAX_POINTS) -> None:
         """Split every cell above ``target()`` (and extend the tail) per round, until none is above it or the
-        deadline or the point limit (``max_points``, at most :data:`_MAX_POINTS`) is reached."""
+        work budget or the point limit (``max_points``, at most :data:`_MAX_POINTS`) is reached. A round costs
+        ``ROUND_UNITS + CELL_UNITS * cells + new points * ev.point_units`` units of ``budget``."""
         max_points = min(max_points, _MAX_POINTS)
         while True:
             cells, tail = self.bounds()
@@ -613,7 +618,7 @@ class _Cover:
             if not bad and tail <= tg and self.central <= tg:
                 self.converged = True
                 return
-            if (not bad and tail <= tg) or budget_clock() > deadline or len(self.pts) > max_points:
+            if (not bad and tail <= tg) or budget.exhausted() or len(self.pts) > max_points:
                 return
             new_pts = []
             if tail > tg:
@@ -630,6 +635,7 @@ class _Cover:
             if not new_pts:
                 return
             old = {(self.pts[i].t, self.pts[i + 1].t): (self.psib[i], self.med[i]) for i in range(len(self.pts) - 1)}
+            budget.spend(ROUND_UNITS + CELL_UNITS * len(self.pts) + self.ev.point_units * len(new_pts))
             for newp in _eval_many(self.ev, new_pts):
                 self._note(newp)
                 self.pts.append(newp)
@@ -655,7 +661,7 @@ class _Cover:
                            self.central_exact, max([tail] + cells))
 
 
-def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: float, deadline: float,
+def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: float, budget: WorkBudget,
                 eq_target: float | None = None, polish: bool = True) -> list[_SideResult]:
     """Refine both sides against the target ``max(η_χ² upper end, best lower end) + slack``."""
     def target() -> float:
@@ -664,18 +670,15 @@ def _run_covers(covers: list[_Cover], chi0_hi: float, chi0_lo: float, slack: flo
         return max(chi0_hi, lo) + slack
 
     for i, c in enumerate(covers):
-        remaining = deadline - budget_clock()
-        c.refine(target, budget_clock() + remaining / (len(covers) - i))
+        c.refine(target, budget.share(len(covers) - i))
     res = [c.result() for c in covers]
     # polish: no witness above eta_chi2 and the cover is within the slack of it: try to certify equality, with up to
-    # twice as many points again per side (a count, so the printed ends do not depend on the machine's speed or
-    # load; the deadline stays a safety stop)
+    # twice as many points again per side (counted, like every budget here: derive.channels.budget)
     eq = chi0_hi if eq_target is None else eq_target
     if polish and max(r.others for r in res) > eq and max(r.lower for r in res) <= chi0_hi:
         for i, c in enumerate(covers):
             if c.result().others > eq:  # noqa: SIM102
-                remaining = deadline - budget_clock()
-                c.refine(lambda: eq, budget_clock() + remaining / (len(covers) - i), max_points=3 * len(c.pts) + 8)
+                c.refine(lambda: eq, budget.share(len(covers) - i), max_points=3 * len(c.pts) + 8)
         res = [c.result() for c in covers]
     return res
 
@@ -750,7 +753,7 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
 
     The bracket's lower end is ``max(η_χ², R(λ) at every evaluated λ, R(±∞))``; the upper end the cover of
     the module docstring, refined until it is within ``slack`` of the lower end (or ``η_KL = η_χ²`` is
-    certified) or ``budget`` seconds pass.
+    certified) or ``budget`` (nominal seconds of counted work, or a :class:`WorkBudget`) is spent.
 
     Example
     -------
@@ -796,7 +799,7 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
                                seconds=time.perf_counter() - t0, one_minus_lower=float_down(om_chi0))
     if prec is None:
         prec = 192 + 2 * max(0, -math.floor(math.log2(max(float(om_chi0), 1e-300))))
-    deadline = budget_clock() + budget
+    work = as_budget(budget)
     chi0_hi = float_up(chi0)
     scale = 1.0 / r
     covers = []
@@ -819,8 +822,9 @@ def eta_kl_binary(f: Sequence[Any], P: Sequence[Any], *, slack: float = 1e-10, b
             g_inf = _INF
         covers.append(_Cover(ev, chi0_hi, _frac_iv(sd1), _frac_iv(d2), r, n_inf, d_inf, g_inf,
                              chi0_hi + slack, scale))
-    results = _run_covers(covers, chi0_hi, float_down(chi0), slack, deadline, eq_target=float_down(chi0))
-    return _assemble(chi0, float_down(chi0), results, slack, t0, sym, exact_chi0=True, om_chi0=om_chi0, r=r)
+    results = _run_covers(covers, chi0_hi, float_down(chi0), slack, work, eq_target=float_down(chi0))
+    return _assemble(chi0, float_down(chi0), results, slack, t0, sym, exact_chi0=True, om_chi0=om_chi0, r=r,
+                     clock_stop=work.stopped_by_clock)
 
 
 def _target(chi0_hi: float, lower: float, slack: float) -> float:
@@ -828,7 +832,7 @@ def _target(chi0_hi: float, lower: float, slack: float) -> float:
 
 
 def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack: float, t0: float, sym: bool, *,
-              exact_chi0: bool, om_chi0: Fraction | float | None, r: float = 1.0) -> TiltBracket:
+              exact_chi0: bool, om_chi0: Fraction | float | None, r: float = 1.0, clock_stop: bool = False) -> TiltBracket:
     up = max(res.upper for res in results)
     capped = not up < min(r, 1.0)
     up = min(up, r, 1.0)                                         # eta_KL <= eta_TV = r (Dobrushin) <= 1
@@ -850,7 +854,9 @@ def _assemble(chi0: Fraction, chi0_lo: float, results: list[_SideResult], slack:
         lower_f = max(Fraction(lower), chi0 if exact_chi0 else Fraction(chi0_lo))
         upper_how = (f"tilt cover over lambda (central Taylor cell, {sum(r.points for r in results)} evaluated points with "
                      "mediant cell bounds, monotone tail; derive.channels.tilt, docstring section 5)"
-                     + ("" if all(r.converged for r in results) else " (time budget reached)"))
+                     + ("" if all(r.converged for r in results) else " (work budget reached)")
+                     + (" (stopped by the CPU-time safety stop: these digits depend on the machine)" if clock_stop
+                        else ""))
         route = "tilt cover"
         if capped:
             upper_how = "eta_KL <= eta_TV(K on supp P) = max f - min f (Dobrushin; the tilt cover gave no better bound)"
@@ -951,7 +957,7 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
     if om_chi0_lo is None:
         om_chi0_lo = om_chi.lo
     chi0_lo, chi0_hi = chi0
-    deadline = budget_clock() + budget
+    work = as_budget(budget)
     covers = []
     for side in (0, 1):
         if symmetric and side == 1:
@@ -972,8 +978,8 @@ def eta_kl_binary_float(f: np.ndarray, P: np.ndarray, *, omf: np.ndarray | None 
         d_inf = _I(-_logu(p_arg * (1 + eps)), -_logd(p_arg * (1 - eps)))
         g_inf = _u((_logu(fm) - _logd(fm_o) - math.log(pbs) + math.log1p(-pbs)) * (1 + eps) + 1e-12) if fm_o > 0 else _INF
         covers.append(_Cover(ev, chi0_hi, sd1, d2, r, n_inf, d_inf, g_inf, chi0_hi + slack, 1.0 / r))
-    results = _run_covers(covers, chi0_hi, chi0_lo, slack, deadline, polish=polish)
+    results = _run_covers(covers, chi0_hi, chi0_lo, slack, work, polish=polish)
     if symmetric:
         results = [results[0], results[0]]
     return _assemble(Fraction(chi0_hi), chi0_lo, results, slack, t0, symmetric, exact_chi0=False,
-                     om_chi0=om_chi0_lo, r=r)
+                     om_chi0=om_chi0_lo, r=r, clock_stop=work.stopped_by_clock)

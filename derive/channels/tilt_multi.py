@@ -40,7 +40,7 @@ So ``c Λ* − D >= (c Q − X)(δ)/2 − c ω³/24 − E``. The quadratic part 
 **4. The cover.** The simplex ``{μ ∈ Δ_q : μ_y >= min_x F(x)_y}`` (which contains the hull of the ``F(x)``, hence
 every ``μ`` with ``Λ*(μ) < ∞``) is star-triangulated from ``p̄`` (the ``q`` cells ``conv(p̄, facet)``), cells are bisected
 at the midpoint of their longest edge (exact rational vertices, so the children cover the parent exactly), best
-bound first, until every cell's bound is ``<=`` the target (lower end plus ``slack``) or the time budget ends; the
+bound first, until every cell's bound is ``<=`` the target (lower end plus ``slack``) or the work budget ends; the
 upper end is the largest bound left, valid whenever the search stops. **Lower end:** the largest of ``η_χ²``'s
 Rayleigh quotient at a float test direction (``X(δ)/Q(δ)``, a certified lower bound of η_χ² <= η_KL), ``R`` at the
 best tilt ``Q_λ`` met (``D(μ_λ || p̄)/D(Q_λ || P)``), and ``R`` at ``P`` conditioned on one input
@@ -67,7 +67,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from derive.channels.tilt import budget_clock
+from derive.channels.budget import WorkBudget, as_budget
 from derive.numeric.exact import float_down, float_up
 
 try:
@@ -77,7 +77,7 @@ except ImportError:  # pragma: no cover - python-flint is a declared dependency
 
 __all__ = ["MultiBracket", "eta_kl_multi", "eta_kl_multi_rational", "MULTI_BUDGET", "MAX_OUTPUTS"]
 
-#: Default time budget (seconds) of one branch and bound.
+#: Default budget (nominal seconds of counted work, :mod:`derive.channels.budget`) of one branch and bound.
 MULTI_BUDGET = 2.0
 #: The route handles channels with at most this many (live) outputs.
 MAX_OUTPUTS = 4
@@ -86,6 +86,9 @@ _INF = math.inf
 _PREC = 128
 #: Cells split per round of the search (their children's dual points are found together, vectorized).
 _BATCH = 32
+#: Work units (derive.channels.budget) of a child cell's central bound, of a child's dual point and minorant, and of
+#: each type in that evaluation.
+CHILD_UNITS, NEED_UNITS, TYPE_UNITS = 900, 3000, 6
 
 
 @dataclass(frozen=True)
@@ -619,14 +622,16 @@ def _outer_simplex(F: np.ndarray, pbar: tuple, rel: float) -> list[tuple[Fractio
 
 
 def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, input_rel: float = 0.0,
-                 slack: float = 1e-6, budget: float = MULTI_BUDGET, max_cells: int = 200_000) -> MultiBracket | None:
+                 slack: float = 1e-6, budget: float | WorkBudget = MULTI_BUDGET,
+                 max_cells: int = 200_000) -> MultiBracket | None:
     """Certified ``η_KL(P, K)`` for ``q = 3`` or ``4`` outputs by the cover of the module docstring.
 
     ``F``: the ``k × q`` float matrix ``K(y | x)`` on the support of ``P`` (every output reached); ``P``: float
     input; ``pbar``: the **exact** output law ``PK`` (rationals); ``input_rel``: a bound on the relative error of
     the floats beyond one rounding. The search stops when every cell bound is ``<= lower + slack`` (``slack``
-    relative to ``lower``), after ``budget`` seconds or ``max_cells`` splits. Returns ``None`` when ``Σ`` is not
-    certified invertible (the outputs span a lower-dimensional set).
+    relative to ``lower``), after ``budget`` (nominal seconds of counted work, :mod:`derive.channels.budget`) or
+    ``max_cells`` splits. Returns ``None`` when ``Σ`` is not certified invertible (the outputs span a
+    lower-dimensional set).
     """
     if _flint is None:  # pragma: no cover
         raise RuntimeError("python-flint is required for the certified tilt path")
@@ -637,10 +642,10 @@ def eta_kl_multi(F: np.ndarray, P: np.ndarray, pbar: Sequence[Fraction], *, inpu
         _flint.ctx.prec = old_prec
 
 
-def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, slack: float, budget: float,
+def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, slack: float, budget: float | WorkBudget,
                   max_cells: int) -> MultiBracket | None:
     t0 = time.perf_counter()
-    c0 = budget_clock()                         # the budget counts CPU seconds of this thread
+    work = as_budget(budget)                    # counted work (derive.channels.budget), not seconds
     F = np.asarray(F, dtype=float)
     P = np.asarray(P, dtype=float)
     keep = P > 0
@@ -682,7 +687,7 @@ def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, sl
         if -heap[0][0] <= tg:
             converged = True
             break
-        if budget_clock() - c0 > budget or splits >= max_cells:
+        if work.exhausted() or splits >= max_cells:
             break
         batch = []
         while heap and len(batch) < _BATCH and -heap[0][0] > tg:
@@ -696,6 +701,7 @@ def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, sl
                 inherited.append(b0)
         bounds = [min(_central_bound(pr, ch), b0) for ch, b0 in zip(children, inherited)]
         need = [i for i, ch in enumerate(children) if not ch.central and bounds[i] > tg]
+        work.spend(CHILD_UNITS * len(children) + (NEED_UNITS + TYPE_UNITS * len(P)) * len(need))
         if need:
             mus = np.array([_centroid(children[i], q) for i in need])
             lams = pr.dual_many(mus, np.array([children[i].lam for i in need]))
@@ -728,10 +734,12 @@ def _eta_kl_multi(F: Any, P: Any, pbar: Sequence[Fraction], input_rel: float, sl
     secs = time.perf_counter() - t0
     if not math.isfinite(up):
         return MultiBracket(Fraction(lower), None, Fraction(chi_lo), lower_how,
-                            "the cover left a cell without a finite bound (time budget reached)", "none",
+                            "the cover left a cell without a finite bound (work budget reached)", "none",
                             counter, secs, False, wit)
     how = (f"cover of the output-mean simplex by {counter} simplex cells ({splits} bisections in {secs:.2f} s"
-           + ("" if converged else ", time budget reached") + "): cells at PK by the local expansion "
+           + ("" if converged else ", work budget reached") + (", stopped by the CPU-time safety stop: these digits "
+                                                               "depend on the machine" if work.stopped_by_clock else "")
+           + "): cells at PK by the local expansion "
            "(cubic remainders), the others by a concave minorant with a tangent dual point "
            "(derive.channels.tilt_multi, docstring sections 2-4); eta_KL = eta_chi2 is never certified by this route")
     return MultiBracket(Fraction(lower), Fraction(float_up(Fraction(up))), Fraction(chi_lo), lower_how, how,

@@ -27,8 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     e.add_argument("--dps", type=int, default=50, help="decimal digits of the high-precision values (default 50)")
     e.add_argument("--budget", type=float, default=None, metavar="SECONDS",
-                   help="CPU seconds of the eta_KL search at a fixed input with three or more symbols (default 2; "
-                        "more only narrows the certified bracket)")
+                   help="nominal seconds of counted work for the eta_KL search at a fixed input with three or more "
+                        "symbols (default 2; the same value gives the same bracket on any machine; more only narrows "
+                        "the certified bracket)")
     e.set_defaults(func=cmd_eta)
 
 

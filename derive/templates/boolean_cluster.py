@@ -6,7 +6,7 @@
   where χ(v) <= χ(0) is certified η_KL = η_χ² = E[tanh²(a S_n)]): for η_χ² >= √3/2 ≈ 0.866 by the closed-form symmetric
   certificate (1 − η_χ² = E[sech²(a S_n)] from the float64 window sum with outward margins — :data:`FLOAT_REL`
   and the recursive-summation error of the log-factorial table, (n + 1) 2u log(n!) — and its log-concave tail
-  bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` seconds). **ρ_n = ρ² τ_n**
+  bound), below it by the float64 cell cover (per call at most :data:`TILT_ROWS_BUDGET` nominal seconds of counted work). **ρ_n = ρ² τ_n**
   (composition through θ). Rows where the tilt certificate is not completed fall back to the BSC route: the
   posterior lies in [(1 − t)/2, (1 + t)/2], t = tanh(n a), so the backward channel factors through BSC((1 − t)/2)
   with input-free η_KL = t² (Ahlswede & Gács 1976; ``proofs/fkl25_boolean_cluster.toml``'s fallback), factor
@@ -21,7 +21,8 @@ import math
 import mpmath
 import numpy as np
 
-from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
+from derive.channels.budget import WorkBudget
+from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.errors import LimitExceeded
 from derive.templates.boolean_routes import boolean_lambda, paper_route
 from derive.templates.common import (CHI2_WINDOW_NATS, DPS, FLOAT_REL, MAX_N, _CHI2_NOTE, _certified_rows, _check_ns,
@@ -183,17 +184,17 @@ def boolean_cluster_rows(params: dict, ns) -> list[dict]:
 
 
 #: The numeric tilt cover (rows the analytic certificate does not reach) runs on at most
-#: :data:`TILT_COVER_ROWS` rows per call of the many-n path (smallest n first; a count, so the rows do not depend on
-#: the machine's load) and, as a safety stop, at most this many CPU seconds; rows beyond fall back to the BSC route
-#: (and say so).
+#: :data:`TILT_COVER_ROWS` rows per call of the many-n path (smallest n first), sharing this many nominal seconds of
+#: counted work (:mod:`derive.channels.budget`: the rows do not depend on the machine); rows beyond fall back to the
+#: BSC route (and say so).
 TILT_ROWS_BUDGET = 10.0
 
 
 TILT_COVER_ROWS = 400
 
 
-#: CPU seconds (of the thread) for one row's cover at most: a safety stop, about 4x what the slowest rows of the
-#: tables need (0.15 s for the cluster row n = 10 of prior (0.7, 0.3), BSC(1/4)), so load does not change the rows.
+#: Nominal seconds of counted work (:mod:`derive.channels.budget`) for one row's cover at most: about 4x what the
+#: slowest rows of the tables need (0.15 s for the cluster row n = 10 of prior (0.7, 0.3), BSC(1/4)).
 TILT_ROW_BUDGET = 0.6
 
 
@@ -290,15 +291,14 @@ def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np
             reasons[i], routes[i] = _TILT_ANALYTIC, ROUTE_ANALYTIC
         else:
             pending.append(i)
-    deadline = budget_clock() + TILT_ROWS_BUDGET
+    rows_work = WorkBudget(TILT_ROWS_BUDGET)
     for k, i in enumerate(sorted(pending, key=lambda j: ns[j])):
-        left = deadline - budget_clock()
-        if left <= 0 or k >= TILT_COVER_ROWS:
+        if rows_work.exhausted() or k >= TILT_COVER_ROWS:
             break
         n = int(ns[i])
         f, om, P, err = _boolean_law(n, rho)
         chi0 = -math.expm1(float(log_om[i]))
-        b = eta_kl_binary_float(f, P, omf=om, symmetric=True, budget=min(TILT_ROW_BUDGET, left),
+        b = eta_kl_binary_float(f, P, omf=om, symmetric=True, budget=rows_work.child(TILT_ROW_BUDGET),
                                 slack=TILT_SLACK * max(chi0, 1e-300), input_rel=err)
         up = float(b.upper)
         if b.equal and b.one_minus_lower and b.one_minus_lower > 0:
@@ -311,7 +311,7 @@ def _boolean_tilt(ns: np.ndarray, rho: Fraction, log_om: np.ndarray, tau_bsc: np
             reasons[i], routes[i] = _TILT_UPPER, ROUTE_UPPER
     for i in range(len(ns)):
         if routes[i] == ROUTE_FALLBACK:
-            why = ("the cell cover did not beat it within its time budget" if i in pending else "")
+            why = ("the cell cover did not beat it within its work budget" if i in pending else "")
             reasons[i] = (f"fallback ({why or 'tilt certificate not completed'}; the tilt rows of this call share "
                           f"{TILT_ROWS_BUDGET:g} s): " + _BOOLEAN_REASON)
     return tau, log_om_lo, reasons, routes

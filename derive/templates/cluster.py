@@ -31,7 +31,8 @@ import math
 import mpmath
 import numpy as np
 
-from derive.channels.tilt import budget_clock, eta_kl_binary_float, symmetric_certificate
+from derive.channels.budget import WorkBudget
+from derive.channels.tilt import eta_kl_binary_float, symmetric_certificate
 from derive.channels.tilt_binomial import BinomialMixture, average_bound, chi_sup_bracket, witness_bound
 from derive.channels.tilt_lattice import (COARSE_MAX_N, COARSE_SPAN, GARBLE_SPAN, REFINE_SPAN, LatticeMixture, lattice_bracket,
                                          lattice_garbling, lattice_refinement)
@@ -220,7 +221,7 @@ def _cluster_chi2(M: _Model, n: int) -> dict:
     """χ² values over the types (float64, log space): 1 − τ^χ² is the smallest non-zero eigenvalue of
     L = I − G, G the normalized Gram matrix of the joint law of θ and the type; L's entries are sums of
     non-negative terms, so 1 − τ^χ² keeps its relative accuracy when τ^χ² is close to 1."""
-    k, m = len(M.prior), len(M.rows[0])
+    k = len(M.prior)
     live = list(M.live)
     count = math.comb(n + len(live) - 1, len(live) - 1)
     if count > MAX_CHI2_TYPES:
@@ -736,8 +737,8 @@ def _arb_check(M: _Model, act: list[int], n: int) -> dict:
 #: observation types per n (the closed-form certificate of a mirror-symmetric model on up to
 #: :data:`MAX_CHI2_TYPES`), for the :data:`CLUSTER_COVER_ROWS` smallest n of a call (a count, so the rows do not
 #: depend on the machine; the cover converges in ~0.03 s per row, and beyond n ≈ 40 1 − τ_n is below float64's
-#: resolution, where the averaged-χ² route in log space takes over), with :data:`CLUSTER_TILT_BUDGET` CPU seconds per
-#: call only as a safety stop.
+#: resolution, where the averaged-χ² route in log space takes over), sharing :data:`CLUSTER_TILT_BUDGET` nominal seconds
+#: of counted work per call (:mod:`derive.channels.budget`, so the rows do not depend on the machine either).
 TILT_MAX_TYPES = 5000
 
 
@@ -758,7 +759,7 @@ _CLUSTER_NOT_BINARY = ("the tilt routes need theta with 2 to 4 values in the pri
 
 #: θ with 3–4 values: the cover of derive.channels.tilt_multi per n, on at most this many observation types, for the
 #: :data:`MULTI_MAX_ROWS` smallest n of a call, with a fixed number of bisections per n (so the printed values do
-#: not depend on the machine's load; :data:`MULTI_ROW_BUDGET` seconds is only a safety stop).
+#: not depend on the machine; :data:`MULTI_ROW_BUDGET` nominal seconds of counted work is only a backstop).
 MULTI_MAX_TYPES = 400
 
 
@@ -1354,12 +1355,12 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
         a, b = act
         m = len(M.live)
         sym = _mirror(M, a, b)
-        deadline = budget_clock() + CLUSTER_TILT_BUDGET
+        rows_work = WorkBudget(CLUSTER_TILT_BUDGET)
         covers = 0
         for i in np.argsort(ns, kind="stable"):
             n = int(ns[i])
             count = math.comb(n + m - 1, m - 1)
-            if count > (MAX_CHI2_TYPES if sym else TILT_MAX_TYPES) or budget_clock() > deadline:
+            if count > (MAX_CHI2_TYPES if sym else TILT_MAX_TYPES) or rows_work.exhausted():
                 continue
             if not sym and covers >= CLUSTER_COVER_ROWS:
                 continue
@@ -1384,11 +1385,10 @@ def _cluster_tilt(M: _Model, ns: np.ndarray, out: list[dict]) -> list[dict]:
                                                           kl=M.kl_how)
                         continue
                     t_hi[i] = lo_om[i] = np.nan
-            left = deadline - budget_clock()
             if count > TILT_MAX_TYPES or covers >= CLUSTER_COVER_ROWS:
                 continue
             covers += 1
-            br = eta_kl_binary_float(f, P, omf=om, budget=max(min(TILT_ROW_BUDGET, left), 0.0), input_rel=err,
+            br = eta_kl_binary_float(f, P, omf=om, budget=rows_work.child(TILT_ROW_BUDGET), input_rel=err,
                                      symmetric=sym,
                                      slack=TILT_SLACK * max(float((P * f * om).sum()), 1e-300))
             up = float(br.upper)

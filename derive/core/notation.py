@@ -16,7 +16,7 @@ from typing import Any, Iterator
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["show", "written_order", "readable_indices"]
+__all__ = ["show", "written_order", "readable_indices", "decimal_at_least"]
 
 #: The author's spelling of information atoms for the messages being written (``None``: core's order).
 _WRITTEN: ContextVar[Any] = ContextVar("derive_written_order", default=None)
@@ -88,3 +88,17 @@ def readable_indices(x: sympy.Basic) -> sympy.Basic:
     taken = {s.name for s in symbols}
     names = (n for n in ("j", "k", "l", "m", "r", "u", "v", "w", *(f"j{d}" for d in range(1, 100))) if n not in taken)
     return x.xreplace({s: sympy.Symbol(next(names), integer=True) for s in internal})
+
+
+def decimal_at_least(x: sympy.Expr, digits: int = 5) -> tuple[sympy.Expr, str]:
+    """A short decimal ``r >= x`` (``digits`` significant digits, rounded up) and its text, for a positive rational
+    ``x``; anything else is returned as it is. Messages only: the kernel re-checks any constant a user writes."""
+    if not (isinstance(x, sympy.Rational) and x > 0):
+        return x, show(x)
+    k = digits - 1 - int(sympy.floor(sympy.log(x, 10)))
+    m = int(sympy.ceiling(x * sympy.Integer(10) ** k))
+    r = sympy.Rational(m) / sympy.Integer(10) ** k
+    if k <= 0:
+        return r, str(m * 10 ** -k)
+    text = str(m).rjust(k + 1, "0")
+    return r, (text[:-k] + "." + text[-k:]).rstrip("0").rstrip(".")

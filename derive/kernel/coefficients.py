@@ -37,7 +37,7 @@ from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
 __all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient",
-           "sdpi_coefficient", "smallest_value", "decimal_at_least"]
+           "sdpi_coefficient", "smallest_value"]
 
 _PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
 
@@ -177,20 +177,6 @@ def smallest_value(options: list[Coefficient], domains) -> sympy.Expr:
         if is_nonnegative(best - c.value, domains) and not (best - c.value).is_zero:
             best = c.value
     return best
-
-
-def decimal_at_least(x: sympy.Expr, digits: int = 5) -> tuple[sympy.Expr, str]:
-    """A short decimal ``r >= x`` (``digits`` significant digits, rounded up) and its text, for a positive rational
-    ``x``; anything else is returned as it is. Messages only: the kernel re-checks any constant a user writes."""
-    if not (isinstance(x, sympy.Rational) and x > 0):
-        return x, show(x)
-    k = digits - 1 - int(sympy.floor(sympy.log(x, 10)))
-    m = int(sympy.ceiling(x * sympy.Integer(10) ** k))
-    r = sympy.Rational(m) / sympy.Integer(10) ** k
-    if k <= 0:
-        return r, str(m * 10 ** -k)
-    text = str(m).rjust(k + 1, "0")
-    return r, (text[:-k] + "." + text[-k:]).rstrip("0").rstrip(".")
 
 
 def _check_channel_parameters(spec: ChannelSpec, domains) -> None:

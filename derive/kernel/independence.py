@@ -27,12 +27,7 @@ from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, 
 from derive.core.quantities import H, I
 from derive.core.variables import RVSet
 
-__all__ = ["implies_independence", "implies_markov", "implies_zero"]
-
-
-def implies_markov(hyps: Iterable[Hypothesis], a: RVSet, b: RVSet, c: RVSet, given: RVSet | None = None) -> bool:
-    """``A -> B -> C`` (given ``W``): ``I(A; C | B, W) = 0`` follows from one hypothesis."""
-    return implies_independence(hyps, a, c, b | (given or RVSet()))
+__all__ = ["implies_independence", "implies_zero"]
 
 
 def implies_zero(hyps: Iterable[Hypothesis], expr) -> bool:

@@ -89,9 +89,6 @@ class TwoSidedCertificate(Certificate):
     def __str__(self) -> str:
         return f"(<=) {self.le}; (>=) {self.ge}"
 
-    def all_multipliers(self) -> list[tuple[Term, sympy.Expr]]:
-        return list((self.le.multipliers if self.le else [])) + list((self.ge.multipliers if self.ge else []))
-
 
 @dataclass(frozen=True)
 class Proposal:

@@ -17,13 +17,13 @@ from sympy import S
 from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MutuallyIndependent, block_of,
                                     copy_lemma_extension)
 from derive.core.linear import is_zero_coefficient, linear_form
-from derive.core.notation import show
+from derive.core.notation import decimal_at_least, show
 from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideConditionFailed
-from derive.kernel.coefficients import Coefficient, decimal_at_least, sdpi_coefficient, smallest_value
+from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
 from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_proposal, check_certificate, nonneg_term,
@@ -31,7 +31,7 @@ from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_pro
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 
-__all__ = ["RULES", "register", "rule_names", "premise_terms", "linear_terms", "step_terms", "term_makers", "copy_context",
+__all__ = ["RULES", "register", "rule_names", "linear_terms", "step_terms", "term_makers", "copy_context",
            "contraction_parts", "SUM_SPLIT"]
 
 RULES: dict[str, Rule] = {}
@@ -97,10 +97,6 @@ def _premise_terms(ctx: StepContext) -> dict[str, Callable[[], Term]]:
 
 def _built(makers: TermMakers) -> list[Term]:
     return [t for make in makers.values() if (t := make()) is not None]
-
-
-def premise_terms(ctx: StepContext) -> list[Term]:
-    return _built(_premise_terms(ctx))
 
 
 def _info_atoms(exprs: Iterable[sympy.Expr]) -> list[sympy.Expr]:

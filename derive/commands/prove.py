@@ -13,6 +13,7 @@ import re
 import sys
 
 from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, Spinner, check_timeout, show_progress, statement_text
+from derive.commands.prove_family import parse_param
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 
 __all__ = ["register", "cmd_prove", "NOT_SHANNON_TEXT", "counterexample_table"]
@@ -49,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "most K copy steps (0: none; default 1; 2 is slower)")
     v.add_argument("--copy-timeout", type=float, default=20.0, metavar="SECONDS",
                    help="time budget of the copy-lemma search (default 20)")
+    v.add_argument("--param", action="append", default=[], metavar="NAME=DOMAIN",
+                   help='the domain of a parameter of a claim over families of every size, e.g. "n = integer >= 2" '
+                        "(repeatable; default integer >= 1)")
     v.set_defaults(func=cmd_prove)
 
 
@@ -72,8 +76,27 @@ def _parse_hypothesis(text: str, ctx):
                      "'A _|_ B | C' or 'Y = f(X)'", file="--given")
 
 
-_FAMILY_USE = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\s*\[([^\]]*)\]")
+FAMILY_USE = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\s*\[([^\]]*)\]")
 _LITERAL_INDEX = re.compile(r"\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
+
+
+def family_uses(texts: list[str]) -> dict[str, set[str]]:
+    """Each indexed family in ``texts`` and the index texts it is used with (spaces removed)."""
+    uses: dict[str, set[str]] = {}
+    for text in texts:
+        for m in FAMILY_USE.finditer(text):
+            uses.setdefault(m.group(1), set()).add(re.sub(r"\s+", "", m.group(2)))
+    return uses
+
+
+def symbolic_shapes(texts: list[str]) -> bool:
+    """Some family is used with a symbolic index other than one single block (``X[i]``, or ``X[1..n]`` next to
+    ``X[n]``): the claim is about families of every size, beyond the finite prover (:mod:`.prove_family`)."""
+    for idx in family_uses(texts).values():
+        symbolic = [i for i in idx if not _LITERAL_INDEX.match(i)]
+        if symbolic and not (len(idx) == 1 and ".." in symbolic[0]):
+            return True
+    return False
 
 
 def _families(texts: list[str]) -> dict[str, str]:
@@ -85,10 +108,7 @@ def _families(texts: list[str]) -> dict[str, str]:
     blocks included). Any other symbolic use (``X[i]``, or ``X[1..n]`` next to ``X[n]``) is refused with the
     reason. Returns ``{"X[1..n]": "X_block"}`` for the blocks.
     """
-    uses: dict[str, set[str]] = {}
-    for text in texts:
-        for m in _FAMILY_USE.finditer(text):
-            uses.setdefault(m.group(1), set()).add(re.sub(r"\s+", "", m.group(2)))
+    uses = family_uses(texts)
     blocks = {}
     for name, idx in uses.items():
         symbolic = sorted(i for i in idx if not _LITERAL_INDEX.match(i))
@@ -103,7 +123,7 @@ def _families(texts: list[str]) -> dict[str, str]:
             f"when the family always appears as one and the same block (such as {name}[1..n], read as one random "
             f"variable); give the indices as numbers (e.g. {name}[1..4]) to decide one size, or write a proof "
             "file for every n and run `derive check` on it (the kernel's `shannon` and `linear` rules prove "
-            "steps over families of any size), e.g.\n" + _proof_file_for(texts[0], uses))
+            "steps over families of any size), e.g.\n" + proof_file_for(texts[0], uses))
     return blocks
 
 
@@ -129,10 +149,11 @@ def _sum_limits(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _proof_file_for(claim: str, uses: dict[str, set[str]]) -> str:
+def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None) -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
-    sums' limits, not summation indices) as integers ``>= 1``, each family over ``1..`` the upper end of a block or
-    of the sum that indexes it, one ``shannon`` step. A suggestion: the user adjusts the domains and ranges."""
+    sums' limits, not summation indices) as integers ``>= 1`` (or as ``domains`` says, e.g. ``{"n": "integer >=
+    2"}``), each family over ``1..`` the upper end of a block or of the sum that indexes it, one ``shannon`` step. A
+    suggestion: the user adjusts the domains and ranges."""
     word = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
     limits = _sum_limits(claim)
     bound = {i for i, _, _ in limits}
@@ -144,7 +165,8 @@ def _proof_file_for(claim: str, uses: dict[str, set[str]]) -> str:
         ends += [hi for i, _, hi in limits if any(i in word.findall(x) for x in idx)]
         symbolic = [e for e in ends if word.search(e)]
         families.append(f'{fam} = "1..{(symbolic or ends or [names[0] if names else "n"])[0]}"')
-    params = "".join(f'{n} = "integer >= 1"\n' for n in names)
+    domains = domains or {}
+    params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}
     plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", claim)))
                    - functions - set(names) - bound - set(uses))
@@ -155,7 +177,7 @@ def _proof_file_for(claim: str, uses: dict[str, set[str]]) -> str:
             f"\n[[step]]\nid = \"claim\"\nclaim = \"{claim}\"\nrule = \"shannon\"")
 
 
-def _sums_written_out(text: str, where: str) -> str:
+def sums_written_out(text: str, where: str) -> str:
     """``text`` with each sum over a fixed range written out (``sum(H(X[i]), i, 1, 3)`` -> ``H(X[1]) + H(X[2]) +
     H(X[3])``), so that its family members are literal indices: read by derive's grammar (families declared for the
     occasion) and expanded by :func:`derive.numeric.expressions.expand_sums`. Unchanged when there is no such sum or
@@ -179,7 +201,7 @@ def _sums_written_out(text: str, where: str) -> str:
 
     wide = (sympy.Integer(0), sympy.Integer(10 ** 6))
     ctx = ParseContext(auto_variables=True, file=where,
-                       families={m.group(1): wide for m in _FAMILY_USE.finditer(text)})
+                       families={m.group(1): wide for m in FAMILY_USE.finditer(text)})
     try:
         st = parse_statement(text, ctx)
     except DeriveError:
@@ -206,7 +228,7 @@ def _expand_families(text: str, blocks: dict[str, str]) -> str:
             raise LimitExceeded(f"the index range {m.group(0)} has more than 64 variables")
         return ", ".join(f"{m.group(1)}_{k}" for k in range(lo, hi + 1))
 
-    return _FAMILY_USE.sub(repl, text)
+    return FAMILY_USE.sub(repl, text)
 
 
 def _options(args: argparse.Namespace) -> dict:
@@ -230,8 +252,8 @@ def _options(args: argparse.Namespace) -> dict:
                 copy_steps=args.copy_steps, copy_timeout=args.copy_timeout)
 
 
-def _decide(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM", line: int = 1,
-            written=None):
+def decide_claim(claim_text: str, given: list[str], options: dict, budget: float, where: str = "CLAIM",
+                 line: int = 1, written=None):
     """Parse one claim (and the hypotheses) and run the prover; returns ``(claim, hyps, result)``. ``written``: a
     :class:`derive.proof.WrittenOrder` that records the claim's argument order for printing."""
     from derive.checking import StepBudget
@@ -239,7 +261,7 @@ def _decide(claim_text: str, given: list[str], options: dict, budget: float, whe
     from derive.io import ParseContext, parse_statement
     from derive.provers.shannon import prove
 
-    claim_text = _sums_written_out(claim_text, where)
+    claim_text = sums_written_out(claim_text, where)
     blocks = _families([claim_text, *given])
     ctx = ParseContext(auto_variables=True, file=where, line=line, written=written)
     claim = parse_statement(_expand_families(claim_text, blocks), ctx)
@@ -273,11 +295,17 @@ def cmd_prove(args: argparse.Namespace) -> int:
         return _prove_file(args, options, budget)
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
+    params = dict(parse_param(t) for t in args.param)
+    if symbolic_shapes([sums_written_out(args.claim, "CLAIM")]) and not args.given:
+        return _prove_for_every_size(args, options, budget, params)
+    if params:
+        raise InvalidArgument("--param sets the domain of a parameter of a claim over families of every size (such "
+                              "as X[i] next to X[1..n]); this claim has none", file="--param")
     from derive.proof import WrittenOrder
 
     written = WrittenOrder()  # the claim's argument order as typed (core sorts the sides of I)
     with Spinner("derive prove: searching", show_progress(args.json)):
-        claim, hyps, res, notes = _decide(args.claim, args.given, options, budget, written=written)
+        claim, hyps, res, notes = decide_claim(args.claim, args.given, options, budget, written=written)
     if args.json:
         print(json.dumps({**_result_json(res), **({"notes": notes} if notes else {})}, indent=2))
     else:
@@ -285,6 +313,36 @@ def cmd_prove(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"  note: {note}")
     return EXIT_OK if res.status == "proved" else EXIT_NO
+
+
+def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float, params: dict) -> int:
+    """A claim over families of every size (:mod:`derive.commands.prove_family`): the kernel over every size, else the
+    smallest sizes by the finite prover."""
+    from derive.commands.prove_family import decide_over_families, verdict_lines
+
+    with Spinner("derive prove: checking for every size", show_progress(args.json)):
+        v = decide_over_families(args.claim, family_uses([args.claim]), params, options, budget)
+    ce = v.counterexample
+    if args.json:
+        print(json.dumps(v.to_json(), indent=2, default=str))
+    elif args.latex:
+        lines = verdict_lines(v)
+        print("\n".join("% " + line for line in lines))
+        if v.status == "proved":
+            from derive.printing import to_latex
+
+            print(to_latex(v.checked, fragment=True))
+        elif ce is not None:
+            _print_result(ce.parsed, {}, ce.result, True)
+    else:
+        print("\n".join(verdict_lines(v)))
+        if ce is not None:
+            print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample)))
+        else:
+            print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
+                          "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
+            print(v.proof_file)
+    return EXIT_OK if v.status == "proved" else EXIT_NO
 
 
 def _hypothesis_text(h) -> str:
@@ -374,10 +432,29 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
         raise InvalidArgument(f"{path}: no claims (one claim per line; '#' starts a comment)")
     worst = EXIT_OK
     counts: dict[str, int] = {}
+    params = dict(parse_param(t) for t in args.param)
     for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
         row = {"line": k, "claim": text}
         try:
-            _, _, res, notes = _decide(text, args.given, options, budget, where=str(path), line=k)
+            every_size = symbolic_shapes([sums_written_out(text, str(path))]) and not args.given
+        except DeriveError:
+            every_size = False                         # the usual reading below says what is wrong
+        if every_size:                                 # a claim over families of every size
+            from derive.commands.prove_family import decide_over_families
+
+            try:
+                v = decide_over_families(text, family_uses([text]), params, options, budget)
+            except DeriveError as err:
+                row.update(status="error", error=str(err))
+                worst = max(worst, EXIT_INPUT)
+            else:
+                row.update({k2: v2 for k2, v2 in v.to_json().items() if k2 != "claim"})
+                worst = max(worst, EXIT_OK if v.status == "proved" else EXIT_NO)
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+            print(json.dumps(row, default=str), flush=True)
+            continue
+        try:
+            _, _, res, notes = decide_claim(text, args.given, options, budget, where=str(path), line=k)
         except DeriveError as err:
             row.update(status="error", error=str(err))
             worst = max(worst, EXIT_INPUT)

@@ -1,0 +1,238 @@
+"""``derive prove`` on a claim over families of every size (``X[i]`` and ``X[1..n]`` together, sums to ``n``).
+
+The finite prover decides claims over a fixed set of random variables. A claim over symbolic families is decided
+in two untrusted-to-trusted steps:
+
+1. **For every size.** The claim becomes a one-step proof file (:func:`derive.commands.prove.proof_file_for`:
+   parameters from the indices and the sums' limits, domains from ``--param`` or ``integer >= 1``, each family over
+   ``1..`` its upper end, one ``shannon`` step), checked as ``derive check`` checks it: the LP oracles propose, the
+   kernel re-checks. ``proved`` then holds for every parameter value in the domains, and the printed proof file is
+   the certificate (``derive check`` proves it again).
+2. **At the smallest sizes.** Otherwise each parameter takes its least values (at most :data:`MAX_INSTANCES`
+   instances, smallest first, among :data:`MAX_CANDIDATES`; an instance naming a member outside a family's range, or
+   an empty block, is skipped),
+   and each instance is decided by the finite prover. A ``false`` instance is a certified counterexample to the
+   claim (it is false at that size, so not for every size). Else the verdict is ``unknown``: true at the sizes
+   tried, not proved for every size.
+
+Statuses: ``proved``, ``false`` (an instance's certified counterexample), ``unknown``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from derive.errors import DeriveError, InvalidArgument
+
+__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "MAX_INSTANCES", "VALUES_PER_PARAMETER"]
+
+#: Instances decided by the finite prover when the kernel does not prove the claim for every size ...
+MAX_INSTANCES = 8
+#: ... among the parameters' values from their domains' least values up to this many more (smallest sums first) ...
+VALUES_PER_PARAMETER = 12
+#: ... and at most this many candidate instances looked at (those naming absent variables are skipped).
+MAX_CANDIDATES = 60
+
+_PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=\s*(.+?)\s*$")
+
+
+def parse_param(text: str) -> tuple[str, str]:
+    """``"n = integer >= 2"`` -> ``("n", "integer >= 2")`` (the domain is read later by the proof-file grammar).
+
+    Raises
+    ------
+    InvalidArgument
+        If the text is not ``NAME = DOMAIN``.
+    """
+    from derive.io.grammar import ParseContext, parse_domain
+
+    m = _PARAM.match(text)
+    if m is None:
+        raise InvalidArgument(f"--param {text!r}: expected NAME = DOMAIN, e.g. \"n = integer >= 2\"", file="--param")
+    try:
+        parse_domain(m.group(2), m.group(1), ParseContext(file="--param"))
+    except DeriveError as err:
+        raise InvalidArgument(f"{text!r}: the domain does not read ({err.message}); e.g. \"n = integer >= 2\"",
+                              file="--param") from None
+    return m.group(1), m.group(2)
+
+
+@dataclass
+class Instance:
+    """One size: the parameters' values, the claim there, and the finite prover's verdict (or why it was skipped)."""
+
+    values: dict[str, int]
+    claim: str
+    status: str                     # proved | false | not_shannon | unknown | unsupported | skipped
+    result: Any = None              # the ShannonResult
+    parsed: Any = None              # the parsed claim (for printing)
+    why: str = ""
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"values": self.values, "claim": self.claim, "status": self.status}
+        if self.why:
+            out["why"] = self.why
+        return out
+
+
+@dataclass
+class FamilyVerdict:
+    """The verdict on a claim over families of every size (module docstring)."""
+
+    status: str                     # proved | false | unknown
+    claim: str
+    proof_file: str
+    domains: dict[str, str]
+    kernel_message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    instances: list[Instance] = field(default_factory=list)
+    checked: Any = None             # the CheckedProof of the proof file (LaTeX of a proved claim)
+
+    @property
+    def counterexample(self) -> Instance | None:
+        return next((i for i in self.instances if i.status == "false"), None)
+
+    def to_json(self) -> dict:
+        ce = self.counterexample
+        return {"status": self.status, "claim": self.claim, "for_every": self.domains,
+                "kernel": self.kernel_message, "proof_file": self.proof_file, "warnings": self.warnings,
+                "instances": [i.to_json() for i in self.instances],
+                "counterexample": None if ce is None else {"at": ce.values, "claim": ce.claim,
+                                                           **(ce.result.counterexample or {})}}
+
+
+def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str, str], options: dict,
+                         budget: float) -> FamilyVerdict:
+    """Decide ``claim`` for every size (module docstring); ``params``: ``--param`` domains by name.
+
+    Raises
+    ------
+    DeriveError
+        Bad input: the proof file does not read (its message names what to fix), a ``--param`` the claim does not
+        use.
+    """
+    from derive.checking import check
+    from derive.commands.prove import proof_file_for
+    from derive.io.reader import read_proof_text
+
+    deadline = time.monotonic() + budget
+    text = proof_file_for(claim, uses, params)
+    proof = read_proof_text(text, file="CLAIM")
+    names = {str(p) for p in proof.parameters}
+    unused = sorted(set(params) - names)
+    if unused:
+        raise InvalidArgument(f"--param names {', '.join(unused)}, which the claim does not use as an index or a sum's "
+                              f"limit (its parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
+    domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
+    checked = check(proof, timeout=max(deadline - time.monotonic(), 1.0))
+    step = next(s for s in checked.report.steps if s.id == "claim")
+    verdict = FamilyVerdict("unknown", claim, text, domains, step.message, list(checked.report.warnings),
+                            checked=checked)
+    if step.status == "proved":
+        verdict.status = "proved"
+        verdict.proof_file = "\n".join(line for line in text.split("\n") if not line.startswith("# if derive check"))
+        return verdict
+    verdict.instances = _instances(proof, claim, options, deadline)
+    if verdict.counterexample is not None:
+        verdict.status = "false"
+    return verdict
+
+
+def _instances(proof, claim: str, options: dict, deadline: float) -> list[Instance]:
+    """The claim at the parameters' least values, decided by the finite prover, until one is false."""
+    from derive.commands.prove import decide_claim
+
+    params = sorted(proof.parameters.items(), key=lambda kv: str(kv[0]))
+    firsts = []
+    for _, p in params:
+        lo = p.domain.lower_bound()[0]
+        firsts.append(int(lo) + (1 if p.domain.lower_bound()[1] else 0) if lo.is_finite else 1)
+    offsets = sorted(itertools.product(range(VALUES_PER_PARAMETER), repeat=len(params)),
+                     key=lambda o: (sum(o), o))[:MAX_CANDIDATES]
+    out: list[Instance] = []
+    for off in offsets:
+        if len([i for i in out if i.status != "skipped"]) >= MAX_INSTANCES or time.monotonic() > deadline:
+            break
+        values = {str(name): first + k for (name, _), first, k in zip(params, firsts, off)}
+        if not all(p.domain.contains(v) for (_, p), v in zip(params, values.values())):
+            continue
+        text = _substituted(claim, values)
+        why = _outside_ranges(proof, text, values)
+        if why:
+            out.append(Instance(values, text, "skipped", why=why))
+            continue
+        try:
+            parsed, _, res, _ = decide_claim(text, [], options, max(deadline - time.monotonic(), 1.0))
+        except DeriveError as err:
+            out.append(Instance(values, text, "skipped", why=str(err).split("\n")[0]))
+            continue
+        out.append(Instance(values, text, res.status, res, parsed))
+        if res.status == "false":
+            break
+    return out
+
+
+def _substituted(claim: str, values: dict[str, int]) -> str:
+    """The claim text with each parameter name replaced by its value (whole words only)."""
+    for name, v in values.items():
+        claim = re.sub(rf"(?<![A-Za-z_0-9]){re.escape(name)}(?![A-Za-z_0-9])", str(v) if v >= 0 else f"({v})", claim)
+    return claim
+
+
+def _outside_ranges(proof, text: str, values: dict[str, int]) -> str:
+    """Why the instance names a variable outside its family's range at these values (``""``: it names none)."""
+    import sympy
+
+    from derive.commands.prove import FAMILY_USE, sums_written_out
+
+    try:
+        written = sums_written_out(text, "CLAIM")
+    except DeriveError as err:
+        return str(err)
+    subs = {p.symbol: values[name] for name, p in proof.parameters.items()}
+    for m in FAMILY_USE.finditer(written):
+        fam, idx = m.group(1), re.sub(r"\s+", "", m.group(2)).replace("(", "").replace(")", "")
+        rng = proof.families.get(fam)
+        if rng is None:
+            continue
+        lo, hi = (int(sympy.sympify(e).xreplace(subs)) for e in rng)
+        parts = idx.split("..")
+        try:
+            ends = [int(p) for p in parts]
+        except ValueError:
+            return f"{m.group(0)} has an index that is not a number at {_show(values)}"
+        a, b = ends[0], ends[-1]
+        if len(ends) == 2 and b < a:
+            return f"{m.group(0)} is an empty block at {_show(values)}"
+        if a < lo or b > hi:
+            return f"{m.group(0)} lies outside {fam}[{lo}..{hi}] at {_show(values)}"
+    return ""
+
+
+def _show(values: dict[str, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items())
+
+
+def verdict_lines(v: FamilyVerdict) -> list[str]:
+    """The text output: the verdict, for which sizes, the kernel's reason or the instances, and the proof file."""
+    every = "every value of " + ", ".join(f"{n} ({d})" for n, d in v.domains.items())
+    head = {"proved": f"proved for {every}", "false": "false",
+            "unknown": f"unknown: not proved for {every}"}[v.status]
+    lines = [f"{head}: {v.claim}"]
+    if v.status == "proved":
+        lines.append(f"  kernel: {v.kernel_message}")
+    ce = v.counterexample
+    if ce is not None:
+        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:")
+    elif v.instances:
+        decided = [i for i in v.instances if i.status != "skipped"]
+        lines.append("  at the smallest sizes: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
+                     if decided else "  no size could be decided by the finite prover")
+        lines.append(f"  kernel, for every size: {v.kernel_message}")
+    for w in v.warnings:
+        lines.append(f"  warning: {w}")
+    return lines

@@ -1,0 +1,129 @@
+"""``derive prove`` on claims over families of every size (``X[i]`` next to ``X[1..n]``, sums to ``n``).
+
+Oracles outside the symbolic path: the finite prover at fixed sizes (``derive prove`` on the written-out claim, an
+LP over concrete variables with its own certified counterexamples) and ``derive check`` on the printed proof file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive.checking import check
+from derive.cli import main
+from derive.io.reader import read_proof_text
+
+
+def run(args, capsys):
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_claim_for_every_size_is_proved_and_its_proof_file_checks(capsys):
+    claim = "sum(I(M; X[i] | X[1..i-1]), i, 1, n) >= I(M; X[1])"
+    code, out, _ = run(["prove", claim, "--json"], capsys)
+    res = json.loads(out)
+    assert code == 0 and res["status"] == "proved" and res["for_every"] == {"n": "integer >= 1"}
+    assert res["instances"] == [] and res["counterexample"] is None
+    assert check(read_proof_text(res["proof_file"], "p.toml"), vacuity=False).report.status == "proved"
+
+
+def test_a_false_claim_is_refuted_at_the_smallest_size_where_it_fails(capsys):
+    code, out, _ = run(["prove", "sum(H(X[i]), i, 1, n) <= H(X[1..n])", "--json"], capsys)
+    res = json.loads(out)
+    assert code == 1 and res["status"] == "false"
+    assert res["counterexample"]["at"] == {"n": 2} and res["counterexample"]["certified"] is True
+    assert [(i["values"], i["status"]) for i in res["instances"]] == [({"n": 1}, "proved"), ({"n": 2}, "false")]
+    code, out, _ = run(["prove", "sum(H(X[i]), i, 1, n) <= H(X[1..n])"], capsys)
+    assert code == 1 and out.startswith("false: sum(H(X[i]), i, 1, n) <= H(X[1..n])")
+    assert "at n = 2 the claim reads sum(H(X[i]), i, 1, 2) <= H(X[1..2])" in out and "certified violation" in out
+
+
+def test_true_at_every_size_tried_but_not_proved_is_unknown_never_false(capsys):
+    code, out, _ = run(["prove", "H(X[1..n]) <= sum(H(X[i]), i, 1, n)"], capsys)
+    assert code == 1 and out.startswith("unknown: not proved for every value of n (integer >= 1)")
+    assert "n = 1: proved; n = 2: proved; n = 3: proved; n = 4: proved" in out
+    assert "a proof file to start from" in out
+
+
+def test_sizes_where_a_variable_does_not_exist_are_skipped_and_param_sets_the_domain(capsys):
+    claim = "I(M; X[2]) <= sum(I(M; X[i]), i, 1, n)"       # X[2] exists only for n >= 2
+    code, out, _ = run(["prove", claim, "--json"], capsys)
+    res = json.loads(out)
+    assert code == 1 and res["status"] == "unknown"        # never false at n = 1, where X[2] is not there
+    first = res["instances"][0]
+    assert first["values"] == {"n": 1} and first["status"] == "skipped" and "outside X[1..1]" in first["why"]
+    assert any("may lie outside the declared range" in w for w in res["warnings"])
+    code, out, _ = run(["prove", claim, "--param", "n = integer >= 2", "--json"], capsys)
+    res = json.loads(out)
+    assert res["for_every"] == {"n": "integer >= 2"} and res["warnings"] == []
+    assert [i["values"]["n"] for i in res["instances"]][:4] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])", "--param", "m = integer >= 2"], "--param names m"),
+    (["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])", "--param", "n"], "expected NAME = DOMAIN"),
+    (["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])", "--param", "n = banana"], "banana"),
+    (["prove", "H(X | Y) <= H(X)", "--param", "n = integer >= 2"], "this claim has none"),
+])
+def test_bad_params_are_clear_errors(args, message, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_prove_file_decides_claims_for_every_size(tmp_path, capsys):
+    f = tmp_path / "claims.txt"
+    f.write_text("I(M; X[1..n]) >= I(M; X[n])\nsum(I(M; X[i]), i, 1, n) <= I(M; X[1..n])\n", encoding="utf-8")
+    code, out, _ = run(["prove", "--file", str(f)], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["line"], r["status"]) for r in rows] == [(1, "proved"), (2, "false")]
+    assert rows[1]["counterexample"]["at"] == {"n": 2}
+    assert code == 1
+
+
+def test_latex_of_a_claim_proved_for_every_size_is_the_kernel_checked_proof(capsys):
+    code, out, _ = run(["prove", "I(M; X[1..n]) >= I(M; X[n])", "--latex"], capsys)
+    assert code == 0 and out.startswith("% proved for every value of n (integer >= 1)")
+    assert "\\begin{proof}" in out
+
+
+# -- property: the kernel's verdict for every size never contradicts the finite prover at a fixed size -----------
+
+_TERMS = ["H(X[i])", "H(X[i] | X[1..i-1])", "I(M; X[i])", "I(M; X[i] | X[1..i-1])"]
+_WHOLE = ["H(X[1..n])", "I(M; X[1..n])", "H(X[n])", "I(M; X[n])", "I(M; X[1])", "H(M)"]
+
+
+def _at(claim: str, n: int) -> str:
+    return claim.replace("1..n", f"1..{n}").replace("X[n]", f"X[{n}]").replace(", n)", f", {n})")
+
+
+@pytest.mark.slow
+@settings(max_examples=14, deadline=None)
+@given(st.sampled_from(_TERMS), st.integers(1, 2), st.sampled_from(_WHOLE), st.integers(1, 2),
+       st.sampled_from(["<=", ">="]))
+def test_every_size_verdicts_agree_with_fixed_sizes(term, a, whole, b, rel):
+    from derive.commands.prove import family_uses
+    from derive.commands.prove_family import decide_over_families
+
+    claim = f"{a}*sum({term}, i, 1, n) {rel} {b}*{whole}"
+    options = dict(max_variables=16, max_full_variables=12, seed=0, copy_steps=0, copy_timeout=5)
+    v = decide_over_families(claim, family_uses([claim]), {}, options, 60)
+    for n in (1, 2, 3):
+        fixed = prove_text(_at(claim, n))
+        if v.status == "proved":
+            assert fixed != "false", (claim, n)            # proved for every n, so never false at one
+    if v.status == "false":
+        ce = v.counterexample
+        assert ce.result.counterexample["certified"] is True
+        assert prove_text(ce.claim) == "false"             # the instance is false, read afresh
+
+
+def prove_text(claim: str) -> str:
+    from derive.commands.prove import decide_claim
+
+    options = dict(max_variables=16, max_full_variables=12, seed=0, copy_steps=0, copy_timeout=5)
+    return decide_claim(claim, [], options, 60)[2].status

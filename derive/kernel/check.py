@@ -175,7 +175,8 @@ def check_proposal(ctx: StepContext, proposal) -> Certificate:
     CertificateError
         If a term cannot be built or the combination does not give the claim.
     """
-    cert = certificate_of_proposal(proposal, term_makers(ctx), ctx.hypotheses(), ctx.domains)
+    cert = certificate_of_proposal(proposal, term_makers(replace(ctx, proposal=proposal)), ctx.hypotheses(),
+                                   ctx.domains)
     return check_certificate(ctx.claim, cert, ctx.domains)
 
 

@@ -22,7 +22,7 @@ from derive.core.parameters import Domain
 from derive.core.quantities import INFO_CLASSES, TV, D, H, I, has_information
 from derive.core.statements import Statement
 from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
-from derive.errors import CertificateError, InvalidArgument, RuleMismatch, SideConditionFailed
+from derive.errors import CertificateError, DeriveError, InvalidArgument, RuleMismatch, SideConditionFailed
 from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
 from derive.kernel.independence import implies_independence
@@ -121,7 +121,9 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
     """Makers of the candidate terms of a linear step: premises, hypothesis equalities, ``nonneg`` arguments
     (checked now), independences the hypotheses imply, atoms ``>= 0`` (each checked when named), and each sum over a
     provably non-empty range split at its last and first terms (``Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) +
-    Σ_lo^(hi-1) f(i+1)``; the shorter range is at least empty) with the shorter sums ``>= 0`` where they are."""
+    Σ_lo^(hi-1) f(i+1)``; the shorter range is at least empty) with the shorter sums ``>= 0`` where they are — the
+    sums of the claim, the premises and the oracle's proposed ``>= 0`` terms (a telescoping through sums the claim
+    does not write)."""
     makers: dict[str, Callable[[], Term | None]] = dict(_premise_terms(ctx))
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
@@ -160,7 +162,20 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
 
 
 def _forms_of_step(ctx: StepContext) -> list:
-    return [linear_form(st.slack()) for st in (ctx.claim, *ctx.statements().values())]
+    """The linear forms of the claim, the premises and the expressions an oracle's proposal says are ``>= 0`` (the
+    kernel vets those when it builds them; here they only say which sums may be split)."""
+    halves = [p for p in (ctx.proposal, getattr(ctx.proposal, "le", None), getattr(ctx.proposal, "ge", None)) if p]
+    proposed = [e for p in halves for e, _ in getattr(p, "nonneg", ()) if isinstance(e, sympy.Expr)]
+    return [linear_form(st.slack()) for st in (ctx.claim, *ctx.statements().values())] + [
+        f for e in proposed if (f := _form_or_none(e)) is not None]
+
+
+def _form_or_none(e: sympy.Expr):
+    """``linear_form(e)``, or ``None`` for an expression that is not linear in information quantities."""
+    try:
+        return linear_form(e)
+    except DeriveError:
+        return None
 
 
 def term_makers(ctx: StepContext) -> TermMakers:

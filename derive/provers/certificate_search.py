@@ -15,6 +15,7 @@ space (the LP's own terms) into the kernel's vocabulary.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
 import sympy
@@ -217,7 +218,9 @@ def proposal_of_certificate(ctx: StepContext, cert: Certificate, origin: str) ->
     if isinstance(cert, TwoSidedCertificate):
         return Proposal(le=proposal_of_certificate(ctx, cert.le, origin),
                         ge=proposal_of_certificate(ctx, cert.ge, origin), origin=origin)
-    own = step_terms(ctx)
+    # the kernel splits the sums of the proposed >= 0 terms too: its split identities are then labels it builds
+    said = tuple((t.expr, m) for t, m in cert.multipliers if t.kind == "nonneg" and t.expr is not None)
+    own = step_terms(replace(ctx, proposal=Proposal(nonneg=said)) if said else ctx)
     labels, nonneg, zero = [], [], []
     for t, m in cert.multipliers:
         if is_zero_coefficient(to_expr(m)):
@@ -246,7 +249,8 @@ def chain_oracles(*oracles: Oracle) -> Oracle:
                 found = oracle(ctx)
                 if found is None:
                     continue
-                cert = certificate_of_proposal(found, term_makers(ctx), ctx.hypotheses(), ctx.domains)
+                cert = certificate_of_proposal(found, term_makers(replace(ctx, proposal=found)), ctx.hypotheses(),
+                                               ctx.domains)
                 check_certificate(ctx.claim, cert, ctx.domains)
                 return found
             except CertificateError as err:

@@ -11,25 +11,49 @@ kernel re-checks whatever is returned.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import sympy
 
 from derive.core.linear import linear_form
 from derive.core.variables import RVSet
 from derive.kernel.context import StepContext
-from derive.kernel.linear import Certificate, Term
+from derive.kernel.linear import Certificate, Proposal, Term
 from derive.provers.certificate_search import solve_multipliers
-from derive.kernel.rules import linear_terms
+from derive.kernel.rules import SUM_SPLIT, linear_terms
 from derive.numeric.real import sample_parameter_values
 
 __all__ = ["find_support_certificate", "combination_oracle"]
 
 
-def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
+def _lp_support(claim, terms: list[Term], point: "dict | list[dict]") -> list[int] | None:
+    """The support of a least-size non-negative combination of ``terms`` giving the claim at the parameter values
+    ``point`` — or at every point of a list at once, with the same multipliers (constant multipliers, the ones most
+    likely to hold at every parameter value)."""
+    if isinstance(point, list):
+        rows = [_lp_rows(claim, terms, p) for p in point]
+        if not rows or any(r is None for r in rows):
+            return None
+        A, b = np.vstack([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+        ub = [r[2] for r in rows if r[2] is not None]
+        A_ub, b_ub = (np.vstack([u[0] for u in ub]), np.concatenate([u[1] for u in ub])) if ub else (None, None)
+    else:
+        found = _lp_rows(claim, terms, point)
+        if found is None:
+            return None
+        A, b, up = found
+        A_ub, b_ub = up if up is not None else (None, None)
+    if A.shape[0] == 0:
+        return []
+    return _least_combination(claim, terms, A, b, A_ub, b_ub)
+
+
+def _lp_rows(claim, terms: list[Term], point: dict):
+    """``(A, b, (A_ub, b_ub) or None)`` of the LP at ``point``: ``A m = b`` matches every atom's coefficient, the
+    inequality keeps the residual constant ``>= 0``; ``None`` where a coefficient does not evaluate."""
     target = linear_form(claim.slack())
     atoms = sorted(set(target.terms).union(*[set(t.form.terms) for t in terms]), key=sympy.default_sort_key)
-    if not atoms:
-        return []
 
     def num(c):
         v = c.xreplace(point)
@@ -51,16 +75,18 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
             if w is None:
                 return None
             A[r, c] = w
-    bounds = [(0, None) if t.kind == "nonneg" else (None, None) for t in terms]
-    if claim.is_equality:
-        bounds = [(0, 0) if t.kind == "nonneg" else (None, None) for t in terms]
     # residual constant must stay >= 0: const(slack) - Σ m const(term) >= 0
     cconst = num(target.const)
     tconst = [num(t.form.const) for t in terms]
     if cconst is None or any(v is None for v in tconst):
         return None
-    A_ub = np.array([tconst]) if not claim.is_equality else None
-    b_ub = np.array([cconst]) if not claim.is_equality else None
+    return A, b, (None if claim.is_equality else (np.array([tconst]), np.array([cconst])))
+
+
+def _least_combination(claim, terms: list[Term], A, b, A_ub, b_ub) -> list[int] | None:
+    bounds = [(0, None) if t.kind == "nonneg" else (None, None) for t in terms]
+    if claim.is_equality:
+        bounds = [(0, 0) if t.kind == "nonneg" else (None, None) for t in terms]
     # minimise the multipliers' total size: a free (equality) multiplier x is x+ - x- with both >= 0, so dependent
     # equalities (a sum split at its ends, and the same sum's other terms) cannot make the LP unbounded
     free = [k for k, bd in enumerate(bounds) if bd == (None, None)]
@@ -83,9 +109,16 @@ def _lp_support(claim, terms: list[Term], point: dict) -> list[int] | None:
     return [k for k, v in enumerate(x) if abs(v) > 1e-9]
 
 
-def find_support_certificate(claim, terms: list[Term], domains: dict, samples: int = 3) -> Certificate | None:
-    """A candidate certificate (unchecked): LP support at sampled parameter points, exact multipliers on it."""
+def find_support_certificate(claim, terms: list[Term], domains: dict, samples: int = 3,
+                             accept=None) -> Certificate | None:
+    """A candidate certificate (unchecked): LP support at sampled parameter points, exact multipliers on it.
+
+    With ``accept`` (a test of a candidate), a candidate it refuses does not end the search: the next point's
+    support is tried, then the union of the supports (the LP at one point may pick terms whose exact multipliers
+    hold only near that point, ``(2 - n) * [H(M) >= 0]``), then the support of one combination with the same
+    multipliers at every point; the first refused candidate is returned if none passes."""
     tried: set[tuple[int, ...]] = set()
+    refused: Certificate | None = None
     for point in sample_parameter_values(domains, n=samples, seed=1):
         support = _lp_support(claim, terms, point)
         if support is None:
@@ -95,8 +128,17 @@ def find_support_certificate(claim, terms: list[Term], domains: dict, samples: i
             continue
         tried.add(key)
         cert = solve_multipliers(claim, [terms[k] for k in support]) if support else Certificate([])
-        if cert is not None:
+        if cert is not None and (accept is None or accept(cert)):
             return cert
+        refused = refused or cert
+    points = list(sample_parameter_values(domains, n=samples, seed=1))
+    if accept is not None and len(points) > 1:   # the same multipliers at every point
+        support = _lp_support(claim, terms, points)
+        cert = None if support is None else solve_multipliers(claim, [terms[k] for k in support])
+        if cert is not None and accept(cert):
+            return cert
+    if refused is not None:
+        return refused
     if not domains:
         support = _lp_support(claim, terms, {})
         if support is not None:
@@ -120,9 +162,18 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
     cert = find_support_certificate(ctx.claim, terms, dict(ctx.domains))
     if ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
         # Shannon-type steps may use quantities they do not write (``linear`` combines what the step writes)
-        extra = _termwise_sum_terms(ctx) + _elemental_terms(ctx)
+        termwise = _termwise_sum_terms(ctx)
+        if termwise:  # the kernel's split identities of the sums these terms bring (a telescoping the claim does not
+            # write), and the quantities at the sums' ends (H(X[1..n], M) after Σ I(M; X[i] | X[1..i-1]) telescopes)
+            said = tuple((t.expr, 1) for t in termwise if t.expr is not None)
+            terms = linear_terms(replace(ctx, proposal=Proposal(nonneg=said)))
+        groups = [[]] + [[a for a in t.form.atoms() if not isinstance(a, sympy.Sum)] for t in terms
+                         if t.source == SUM_SPLIT]   # the claim's variables, with those of one split's end
+        elementals = {str(t.expr): t for g in groups for t in _elemental_terms(ctx, g)}
+        extra = termwise + [replace(t, label=f"elemental [{k}]") for k, t in enumerate(elementals.values())]
         if extra:
-            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains)) or cert
+            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains),
+                                            accept=lambda c: _passes(ctx, c)) or cert
     return cert
 
 
@@ -151,7 +202,7 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     hint: the LP finds ``Σ I(X[i]; X[1..i-1]) >= 0``. The kernel vets each term (an information atom summed over a
     range is ``>= 0``) and re-checks the identity."""
     from derive.core.quantities import H
-    from derive.core.variables import RV
+    from derive.core.variables import RV, FamilyMember, FamilyRange
 
     forms = [linear_form(ctx.claim.slack())] + [linear_form(st.slack()) for st in ctx.statements().values()]
     groups: dict[tuple, list] = {}
@@ -163,7 +214,11 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
                     groups.setdefault((j, last), []).append(atom.function)
     terms: list[Term] = []
     for (j, last), summands in groups.items():
-        found = _piece_variables(summands, {it for h in summands for it in h.target.args}, ctx.domains)
+        items = {it for h in summands for it in h.target.args}
+        prefixes = {p for it in items if isinstance(it, FamilyMember)   # X[c..j + c - 1] before X[j + c]: the
+                    and (c := sympy.expand(it.index - j)).free_symbols.isdisjoint({j})  # chain rule's conditioning
+                    for p in FamilyRange.make(it.family, c, it.index - 1)}
+        found = _piece_variables(summands + [H(RVSet(p)) for p in prefixes], items | prefixes, ctx.domains)
         if found is None:
             continue
         variables, back = found
@@ -241,9 +296,9 @@ def _elementals(variables: list) -> list[sympy.Expr]:
 MAX_ELEMENTAL_VARIABLES = 5
 
 
-def _elemental_terms(ctx: StepContext) -> list[Term]:
+def _elemental_terms(ctx: StepContext, more: list | None = None) -> list[Term]:
     """Candidate terms ``e >= 0`` for the elemental inequalities over the variables of the step's claim and
-    premises (outside sums) — plain variables and the pieces of each family's blocks and members
+    premises (outside sums) and of the quantities ``more`` — plain variables and the pieces of each family's blocks and members
     (:func:`_family_pieces`) —, so the support search can combine premises with Shannon facts the claim does not
     mention (``I(M; X[1..n] | P) >= I(M; X[1..n] | P, ids)`` from ``I(M; ids | X[1..n], P) = 0``). The kernel vets
     each term (an information quantity is ``>= 0``; not a differential entropy)."""
@@ -255,7 +310,7 @@ def _elemental_terms(ctx: StepContext) -> list[Term]:
             return []
         return [e] if isinstance(e, INFO_CLASSES) else [a for arg in e.args for a in atoms(arg)]
 
-    exprs = [x for st in (ctx.claim, *ctx.statements().values()) for x in (st.lhs, st.rhs)]
+    exprs = [x for st in (ctx.claim, *ctx.statements().values()) for x in (st.lhs, st.rhs)] + list(more or ())
     found = [a for e in exprs for a in atoms(e)]
     items = {it for a in found for side in a.args if isinstance(side, RVSet) for it in side.args}
     if not items or any(isinstance(a, (D, TV)) for a in found):  # divergences are not over these variables

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from derive.checking import check
 from derive.cli import main
+from derive.errors import InvalidArgument
 from derive.io.reader import read_proof_text
 
 
@@ -103,6 +104,18 @@ def test_latex_of_a_claim_proved_for_every_size_is_the_kernel_checked_proof(caps
     code, out, _ = run(["prove", "I(M; X[1..n]) >= I(M; X[n])", "--latex"], capsys)
     assert code == 0 and out.startswith("% proved for every value of n (integer >= 1)")
     assert "\\begin{proof}" in out
+
+
+def test_python_api_decides_claims_over_families_too():
+    import derive
+
+    v = derive.prove("sum(H(X[i]), i, 1, n) <= H(X[1..n])")
+    assert v.status == "false" and v.counterexample.values == {"n": 2}
+    assert derive.prove("H(X[1..n]) <= sum(H(X[i]), i, 1, n)").status == "proved"
+    v = derive.prove("I(M; X[2]) <= sum(I(M; X[i]), i, 1, n)", params={"n": "integer >= 2"})
+    assert v.status == "unknown" and v.domains == {"n": "integer >= 2"}
+    with pytest.raises(InvalidArgument):
+        derive.prove("H(X | Y) <= H(X)", params={"n": "integer >= 2"})
 
 
 # -- property: the kernel's verdict for every size never contradicts the finite prover at a fixed size -----------

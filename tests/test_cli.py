@@ -12,6 +12,7 @@ import pytest
 
 from derive import __version__
 from derive.cli import main
+from support.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 PROOFS = ROOT / "proofs"
@@ -31,11 +32,6 @@ rule = "dpi"
 uses = ["chain"]
 """
 
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_version_and_help(capsys):

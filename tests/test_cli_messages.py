@@ -9,17 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from derive.cli import main
 from derive.commands.prove import NOT_SHANNON_TEXT
+from support.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 PROOFS = ROOT / "proofs"
 
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_not_shannon_reads_undecided(capsys):

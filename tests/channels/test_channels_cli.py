@@ -6,15 +6,10 @@ import json
 
 import pytest
 
-from derive.cli import main
+from support.cli import run
 
 KEYS = {"channel", "eta_tv", "eta_chi2", "eta_kl", "eta_kl_bracket", "closed_form", "how"}
 
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("spec, tv, kl", [

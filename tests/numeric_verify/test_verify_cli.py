@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 
 from support.forge import forged
-from derive.cli import main
 from derive.numeric import binary_entropy
+from support.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 PROOFS = ROOT / "proofs"
 BAD = ROOT / "tests" / "bad_proofs"
 
-
-def run(args, capsys):
-    code = main([str(a) for a in args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 # ---------------------------------------------------------------- verify

@@ -13,15 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derive.checking import check
-from derive.cli import main
 from derive.errors import InvalidArgument
 from derive.io.reader import read_proof_text
+from support.cli import run
 
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_a_claim_for_every_size_is_proved_and_its_proof_file_checks(capsys):

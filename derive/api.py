@@ -524,24 +524,24 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     (objects or text); ``.status`` is ``proved`` (kernel-checked certificate), ``false`` (certified
     counterexample), ``not_shannon`` (undecided) or ``unknown``.
 
-    A text claim over families of every size (``X[i]`` next to ``X[1..n]``, no ``given``) is decided as ``derive
-    prove`` decides it: a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every
+    A text claim over families of every size (``X[i]`` next to ``X[1..n]``; ``given`` as text, e.g.
+    ``"mutually_independent: X[1..n] | P"``) is decided as ``derive prove`` decides it: a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every
     value in the domains, ``false`` at a size with a certified counterexample, or ``unknown``; ``.proof_file``);
     ``params`` sets domains, ``{"n": "integer >= 2"}`` (default ``integer >= 1``)."""
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
-    if isinstance(claim, str) and not given:
+    if isinstance(claim, str) and all(isinstance(g, str) for g in given):
         from derive.commands.prove import family_uses, sums_written_out, symbolic_shapes
 
-        if symbolic_shapes([sums_written_out(claim, "claim")]):
+        if symbolic_shapes([sums_written_out(claim, "claim"), *given]):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
             domains = dict(parse_param(f"{k} = {v}") for k, v in (params or {}).items())
             options = dict(max_variables=MAX_VARIABLES, max_full_variables=MAX_FULL_VARIABLES, seed=0,
                            copy_steps=copy_steps, copy_timeout=20.0)
-            return decide_over_families(claim, family_uses([claim]), domains, options, timeout)
+            return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given))
     if params:
         raise InvalidArgument("params sets the domains of a claim over families of every size (X[i] next to "
                               "X[1..n]); this claim has none")

@@ -75,14 +75,13 @@ def test_sums_over_fixed_ranges_are_written_out(capsys):
     assert code == 0 and out.startswith("proved for every value of n (integer >= 1)")
 
 
-def test_family_with_mixed_symbolic_uses_says_why_not(capsys):
-    """With hypotheses, a claim over families of every size is still refused (the hypotheses would have to become
-    family hypotheses of a proof file); without, it is decided (tests/provers/test_prove_every_size.py)."""
-    code, _, err = run(["prove", "I(M; X[1..n] | P) <= H(X[n])", "--given", "M _|_ P"], capsys)
-    assert code == 2
-    assert "the family X is used as X[1..n], X[n]" in err
-    assert "a symbolic index works only when the family always appears as one and the same block" in err
-    assert "Traceback" not in err
+def test_family_with_mixed_symbolic_uses_is_decided_for_every_size(capsys):
+    """A claim over families of every size, with hypotheses, is decided through a proof file or at the smallest
+    sizes (tests/provers/test_prove_every_size.py); a hypothesis it cannot read is exit 2 naming --given."""
+    code, out, _ = run(["prove", "I(M; X[1..n] | P) <= H(X[n])", "--given", "M _|_ P"], capsys)
+    assert code == 1 and out.startswith("false: I(M; X[1..n] | P) <= H(X[n])") and "given: independent: M _|_ P" in out
+    code, _, err = run(["prove", "I(M; X[1..n] | P) <= H(X[n])", "--given", "M and P are unrelated"], capsys)
+    assert code == 2 and "--given #1" in err and "Traceback" not in err
 
 
 def test_prove_file_prints_json_lines(tmp_path, capsys):

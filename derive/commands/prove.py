@@ -149,10 +149,12 @@ def _sum_limits(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None) -> str:
+def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
+                   hypotheses: list[tuple[str, str]] = (), rule: str = "shannon") -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
     sums' limits, not summation indices) as integers ``>= 1`` (or as ``domains`` says, e.g. ``{"n": "integer >=
-    2"}``), each family over ``1..`` the upper end of a block or of the sum that indexes it, one ``shannon`` step. A
+    2"}``), each family over ``1..`` the upper end of a block or of the sum that indexes it, the ``hypotheses``
+    (``(kind, text)``, e.g. ``("mutually_independent", "X[1..n] | P")``), one step by ``rule`` using them. A
     suggestion: the user adjusts the domains and ranges."""
     word = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
     limits = _sum_limits(claim)
@@ -168,13 +170,18 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     domains = domains or {}
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}
-    plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", claim)))
-                   - functions - set(names) - bound - set(uses))
+    texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses
+                                                                          if kind == "channel"]
+    plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", " ".join(texts))))
+                   - functions - set(names) - bound - set(uses) - {"f", "for", "in"})
     random_line = f"random = [{', '.join(json.dumps(v) for v in plain)}]\n" if plain else ""
+    hyps = "".join(f"\n[[hypothesis]]\nid = \"given{k}\"\n{kind} = {json.dumps(text)}\n"
+                   for k, (kind, text) in enumerate(hypotheses, 1))
+    listed = f"uses = {json.dumps([f'given{k}' for k in range(1, len(hypotheses) + 1)])}\n" if hypotheses else ""
     return (f"[proof]\nname = \"claim\"\n\n[parameters]\n{params}\n[variables]\n{random_line}"
-            f"families = {{ {', '.join(families)} }}\n"
+            f"families = {{ {', '.join(families)} }}\n{hyps}"
             f"\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
-            f"\n[[step]]\nid = \"claim\"\nclaim = \"{claim}\"\nrule = \"shannon\"")
+            f"\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(claim)}\nrule = \"{rule}\"\n{listed}")
 
 
 def sums_written_out(text: str, where: str) -> str:
@@ -296,7 +303,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if symbolic_shapes([sums_written_out(args.claim, "CLAIM")]) and not args.given:
+    if symbolic_shapes([sums_written_out(args.claim, "CLAIM"), *args.given]):
         return _prove_for_every_size(args, options, budget, params)
     if params:
         raise InvalidArgument("--param sets the domain of a parameter of a claim over families of every size (such "
@@ -321,7 +328,8 @@ def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float
     from derive.commands.prove_family import decide_over_families, verdict_lines
 
     with Spinner("derive prove: checking for every size", show_progress(args.json)):
-        v = decide_over_families(args.claim, family_uses([args.claim]), params, options, budget)
+        v = decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
+                                 args.given)
     ce = v.counterexample
     if args.json:
         print(json.dumps(v.to_json(), indent=2, default=str))
@@ -436,14 +444,15 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
     for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
         row = {"line": k, "claim": text}
         try:
-            every_size = symbolic_shapes([sums_written_out(text, str(path))]) and not args.given
+            every_size = symbolic_shapes([sums_written_out(text, str(path)), *args.given])
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim over families of every size
             from derive.commands.prove_family import decide_over_families
 
             try:
-                v = decide_over_families(text, family_uses([text]), params, options, budget)
+                v = decide_over_families(text, family_uses([text, *args.given]), params, options, budget,
+                                         args.given)
             except DeriveError as err:
                 row.update(status="error", error=str(err))
                 worst = max(worst, EXIT_INPUT)

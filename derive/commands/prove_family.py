@@ -91,6 +91,9 @@ class FamilyVerdict:
     warnings: list[str] = field(default_factory=list)
     instances: list[Instance] = field(default_factory=list)
     checked: Any = None             # the CheckedProof of the proof file (LaTeX of a proved claim)
+    trusted: list[str] = field(default_factory=list)   # cited facts and hypotheses a proof rests on
+    note: str = ""
+    given: list[tuple[str, str]] = field(default_factory=list)   # the hypotheses, (kind, text)
 
     @property
     def counterexample(self) -> Instance | None:
@@ -100,14 +103,61 @@ class FamilyVerdict:
         ce = self.counterexample
         return {"status": self.status, "claim": self.claim, "for_every": self.domains,
                 "kernel": self.kernel_message, "proof_file": self.proof_file, "warnings": self.warnings,
+                "trusted": self.trusted, **({"note": self.note} if self.note else {}),
+                "given": [{"kind": k, "text": t} for k, t in self.given],
                 "instances": [i.to_json() for i in self.instances],
                 "counterexample": None if ce is None else {"at": ce.values, "claim": ce.claim,
                                                            **(ce.result.counterexample or {})}}
 
 
+#: The rules the one-step proof file tries, in turn, until the kernel proves the claim.
+RULES_TRIED = ("shannon", "superadditivity", "subadditivity", "chain_rule", "linear")
+#: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
+#: need not satisfy them (identical distributions, a channel's law), so no size is refuted under them.
+_NOT_ENTROPIC = ("iid", "channel", "assume")
+_KINDS = ("markov", "independent", "mutually_independent", "iid", "channel", "function_of", "assume")
+_KIND_PREFIX = re.compile(rf"^\s*({'|'.join(_KINDS)})\s*[:=]\s*(.+?)\s*$")
+
+
+def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
+    """``--given`` texts as proof-file hypotheses ``(kind, text)``: ``KIND: TEXT`` (a proof file's key:
+    ``mutually_independent: X[1..n] | P``, ``iid: X[1..n]``, ``channel: Y | X ~ BSC(1/4)``), or the CLI's spellings
+    ``A -> B -> C`` (markov), ``A _|_ B | C`` (independent), ``A _|_ B _|_ C | Z`` (mutually_independent, the
+    members listed), ``Y = f(X)`` (function_of).
+
+    Raises
+    ------
+    InvalidArgument
+        A text of none of these forms.
+    """
+    out = []
+    for k, text in enumerate(given, 1):
+        m = _KIND_PREFIX.match(text)
+        if m:
+            out.append((m.group(1), m.group(2).strip().strip('"')))
+        elif "->" in text:
+            out.append(("markov", text.strip()))
+        elif text.count("_|_") == 1:
+            out.append(("independent", text.strip()))
+        elif text.count("_|_") >= 2:   # A _|_ B _|_ C [| Z]: the members listed, as derive prove --given reads it
+            parts = [p.strip() for p in text.split("_|_")]
+            last, _, cond = parts[-1].partition("|")
+            members = [p if "," not in p or p.startswith("(") else f"({p})" for p in [*parts[:-1], last.strip()]]
+            out.append(("mutually_independent", ", ".join(members) + (f" | {cond.strip()}" if cond.strip() else "")))
+        elif "_|_" not in text and "=" in text:
+            out.append(("function_of", text.strip()))
+        else:
+            raise InvalidArgument(f"--given #{k} {text!r}: for a claim over families of every size write "
+                                  "'KIND: TEXT' as in a proof file (mutually_independent: X[1..n] | P, iid: X[1..n], "
+                                  "markov: A -> B -> C, independent: A _|_ B | C, function_of: Y = f(X)), or "
+                                  "A -> B -> C, A _|_ B | C, Y = f(X)", file="--given")
+    return out
+
+
 def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str, str], options: dict,
-                         budget: float) -> FamilyVerdict:
-    """Decide ``claim`` for every size (module docstring); ``params``: ``--param`` domains by name.
+                         budget: float, given: list[str] = ()) -> FamilyVerdict:
+    """Decide ``claim`` for every size (module docstring); ``params``: ``--param`` domains by name; ``given``: the
+    hypotheses (:func:`given_hypotheses`), each rule of :data:`RULES_TRIED` tried in turn.
 
     Raises
     ------
@@ -120,7 +170,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     from derive.io.reader import read_proof_text
 
     deadline = time.monotonic() + budget
-    text = proof_file_for(claim, uses, params)
+    hyps = given_hypotheses(list(given))
+    text = proof_file_for(claim, uses, params, hyps)
     proof = read_proof_text(text, file="CLAIM")
     names = {str(p) for p in proof.parameters}
     unused = sorted(set(params) - names)
@@ -128,22 +179,35 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         raise InvalidArgument(f"--param names {', '.join(unused)}, which the claim does not use as an index or a sum's "
                               f"limit (its parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
-    checked = check(proof, timeout=max(deadline - time.monotonic(), 1.0))
-    step = next(s for s in checked.report.steps if s.id == "claim")
-    verdict = FamilyVerdict("unknown", claim, text, domains, step.message, list(checked.report.warnings),
-                            checked=checked)
-    if step.status == "proved":
-        verdict.status = "proved"
-        verdict.proof_file = "\n".join(line for line in text.split("\n") if not line.startswith("# if derive check"))
+    verdict = None
+    for rule in RULES_TRIED if hyps else ("shannon",):
+        attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule)
+        checked = check(read_proof_text(attempt, file="CLAIM"), timeout=max(deadline - time.monotonic(), 1.0))
+        step = next(s for s in checked.report.steps if s.id == "claim")
+        if step.status in ("proved", "assumed"):
+            return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
+                                                             if not line.startswith("# if derive check")),
+                                 domains, step.message, list(checked.report.warnings), checked=checked,
+                                 trusted=[str(t) for t in checked.report.trusted], given=hyps)
+        verdict = verdict or FamilyVerdict("unknown", claim, text, domains, step.message,
+                                           list(checked.report.warnings), checked=checked, given=hyps)
+        if time.monotonic() > deadline:
+            break
+    blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
+    if blocked:
+        verdict.note = (f"no size is decided by the finite prover under {', '.join(blocked)} hypotheses (a model "
+                        "it finds need not satisfy them)")
         return verdict
-    verdict.instances = _instances(proof, claim, options, deadline)
+    verdict.instances = _instances(proof, claim, options, deadline, hyps)
     if verdict.counterexample is not None:
         verdict.status = "false"
     return verdict
 
 
-def _instances(proof, claim: str, options: dict, deadline: float) -> list[Instance]:
-    """The claim at the parameters' least values, decided by the finite prover, until one is false."""
+def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tuple[str, str]] = ()
+               ) -> list[Instance]:
+    """The claim at the parameters' least values, decided by the finite prover (under the hypotheses at those
+    values), until one is false."""
     from derive.commands.prove import decide_claim
 
     params = sorted(proof.parameters.items(), key=lambda kv: str(kv[0]))
@@ -161,12 +225,13 @@ def _instances(proof, claim: str, options: dict, deadline: float) -> list[Instan
         if not all(p.domain.contains(v) for (_, p), v in zip(params, values.values())):
             continue
         text = _substituted(claim, values)
-        why = _outside_ranges(proof, text, values)
+        given = [g for kind, t in hyps if (g := _given_at(kind, _substituted(t, values)))]
+        why = _outside_ranges(proof, text, values, given)
         if why:
             out.append(Instance(values, text, "skipped", why=why))
             continue
         try:
-            parsed, _, res, _ = decide_claim(text, [], options, max(deadline - time.monotonic(), 1.0))
+            parsed, _, res, _ = decide_claim(text, given, options, max(deadline - time.monotonic(), 1.0))
         except DeriveError as err:
             out.append(Instance(values, text, "skipped", why=str(err).split("\n")[0]))
             continue
@@ -176,6 +241,22 @@ def _instances(proof, claim: str, options: dict, deadline: float) -> list[Instan
     return out
 
 
+def _given_at(kind: str, text: str) -> str | None:
+    """A hypothesis at fixed values as ``derive prove --given`` spells it (``None``: it says nothing there, a
+    mutual independence of one member); mutual independence lists the members, ``X[1..3] | P`` ->
+    ``X[1] _|_ X[2] _|_ X[3] | P``."""
+    if kind != "mutually_independent":
+        return text
+    members, _, cond = text.partition("|")
+    groups = []
+    for item in (s.strip() for s in members.split(",") if s.strip()):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z_0-9]*)\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]", item)
+        groups += [f"{m.group(1)}[{k}]" for k in range(int(m.group(2)), int(m.group(3)) + 1)] if m else [item]
+    if len(groups) < 2:
+        return None
+    return " _|_ ".join(groups) + (f" | {cond.strip()}" if cond.strip() else "")
+
+
 def _substituted(claim: str, values: dict[str, int]) -> str:
     """The claim text with each parameter name replaced by its value (whole words only)."""
     for name, v in values.items():
@@ -183,14 +264,15 @@ def _substituted(claim: str, values: dict[str, int]) -> str:
     return claim
 
 
-def _outside_ranges(proof, text: str, values: dict[str, int]) -> str:
-    """Why the instance names a variable outside its family's range at these values (``""``: it names none)."""
+def _outside_ranges(proof, text: str, values: dict[str, int], given: list[str] = ()) -> str:
+    """Why the instance (the claim ``text`` and the hypotheses ``given`` at these values) names a variable outside
+    its family's range (``""``: it names none)."""
     import sympy
 
     from derive.commands.prove import FAMILY_USE, sums_written_out
 
     try:
-        written = sums_written_out(text, "CLAIM")
+        written = " ".join([sums_written_out(text, "CLAIM"), *given])
     except DeriveError as err:
         return str(err)
     subs = {p.symbol: values[name] for name, p in proof.parameters.items()}
@@ -223,16 +305,22 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     head = {"proved": f"proved for {every}", "false": "false",
             "unknown": f"unknown: not proved for {every}"}[v.status]
     lines = [f"{head}: {v.claim}"]
+    if v.given:
+        lines.append("  given: " + "; ".join(f"{k.replace('_', ' ')}: {t}" for k, t in v.given))
     if v.status == "proved":
         lines.append(f"  kernel: {v.kernel_message}")
+        lines += [f"  rests on: {t}" for t in v.trusted]
     ce = v.counterexample
     if ce is not None:
         lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:")
-    elif v.instances:
+    elif v.status == "unknown":
         decided = [i for i in v.instances if i.status != "skipped"]
-        lines.append("  at the smallest sizes: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
-                     if decided else "  no size could be decided by the finite prover")
+        if v.instances:
+            lines.append("  at the smallest sizes: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
+                         if decided else "  no size could be decided by the finite prover")
         lines.append(f"  kernel, for every size: {v.kernel_message}")
+        if v.note:
+            lines.append(f"  note: {v.note}")
     for w in v.warnings:
         lines.append(f"  warning: {w}")
     return lines

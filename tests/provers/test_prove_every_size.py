@@ -101,6 +101,30 @@ def test_latex_of_a_claim_proved_for_every_size_is_the_kernel_checked_proof(caps
     assert "\\begin{proof}" in out
 
 
+def test_hypotheses_over_the_family_are_proof_file_hypotheses(capsys):
+    """Superadditivity over samples independent given P (BBFST21's step) is proved for every n by the kernel's
+    `superadditivity` rule (tried after `shannon`); its reverse is false at n = 2 on a model satisfying the
+    hypothesis (the XOR of two samples); under iid or a channel no size is refuted (a finite model need not be
+    identically distributed or follow the channel), so the verdict stays unknown."""
+    claim = "I(M; X[1..n] | P) >= sum(I(M; X[i] | P), i, 1, n)"
+    code, out, _ = run(["prove", claim, "--given", "mutually_independent: X[1..n] | P", "--json"], capsys)
+    res = json.loads(out)
+    assert code == 0 and res["status"] == "proved" and 'rule = "superadditivity"' in res["proof_file"]
+    assert check(read_proof_text(res["proof_file"], "p.toml"), vacuity=False).report.status == "proved"
+    code, out, _ = run(["prove", claim, "--given", "iid: X[1..n] | P"], capsys)
+    assert code == 0 and out.startswith("proved for every value of n (integer >= 1)")
+    reverse = "I(M; X[1..n] | P) <= sum(I(M; X[i] | P), i, 1, n)"
+    code, out, _ = run(["prove", reverse, "--given", "mutually_independent: X[1..n] | P", "--json"], capsys)
+    res = json.loads(out)
+    assert code == 1 and res["status"] == "false" and res["counterexample"]["at"] == {"n": 2}
+    assert res["counterexample"]["certified"] is True
+    code, out, _ = run(["prove", reverse, "--given", "iid: X[1..n] | P"], capsys)
+    assert code == 1 and out.startswith("unknown") and "no size is decided by the finite prover under iid" in out
+    code, out, _ = run(["prove", "I(M; X[1..n]) >= sum(I(M; X[i]), i, 1, n)", "--given", "X[1] _|_ X[2] _|_ X[3]"],
+                       capsys)
+    assert code == 1 and "at n = 4 the claim reads" in out        # true while the independence covers every member
+
+
 def test_python_api_decides_claims_over_families_too():
     import derive
 

@@ -341,7 +341,7 @@ def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float
 
             print(to_latex(v.checked, fragment=True))
         elif ce is not None:
-            _print_result(ce.parsed, {}, ce.result, True)
+            _print_result(ce.parsed, ce.hyps, ce.result, True)
     else:
         print("\n".join(verdict_lines(v)))
         if ce is not None:

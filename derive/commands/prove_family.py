@@ -71,6 +71,7 @@ class Instance:
     result: Any = None              # the ShannonResult
     parsed: Any = None              # the parsed claim (for printing)
     why: str = ""
+    hyps: dict = field(default_factory=dict)   # the parsed hypotheses at this size (for printing)
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"values": self.values, "claim": self.claim, "status": self.status}
@@ -231,11 +232,11 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
             out.append(Instance(values, text, "skipped", why=why))
             continue
         try:
-            parsed, _, res, _ = decide_claim(text, given, options, max(deadline - time.monotonic(), 1.0))
+            parsed, parsed_hyps, res, _ = decide_claim(text, given, options, max(deadline - time.monotonic(), 1.0))
         except DeriveError as err:
             out.append(Instance(values, text, "skipped", why=str(err).split("\n")[0]))
             continue
-        out.append(Instance(values, text, res.status, res, parsed))
+        out.append(Instance(values, text, res.status, res, parsed, hyps=parsed_hyps))
         if res.status == "false":
             break
     return out

@@ -153,7 +153,8 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
                    hypotheses: list[tuple[str, str]] = (), rule: str = "shannon") -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
     sums' limits, not summation indices) as integers ``>= 1`` (or as ``domains`` says, e.g. ``{"n": "integer >=
-    2"}``), each family over ``1..`` the upper end of a block or of the sum that indexes it, the ``hypotheses``
+    2"}``), each family from 1 (or a smaller literal start: ``X[0]``, a sum from 0) to the upper end of a block or of
+    the sum that indexes it, the ``hypotheses``
     (``(kind, text)``, e.g. ``("mutually_independent", "X[1..n] | P")``), one step by ``rule`` using them. A
     suggestion: the user adjusts the domains and ranges."""
     word = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -166,7 +167,9 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
         ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(word.findall(i)) & bound]
         ends += [hi for i, _, hi in limits if any(i in word.findall(x) for x in idx)]
         symbolic = [e for e in ends if word.search(e)]
-        families.append(f'{fam} = "1..{(symbolic or ends or [names[0] if names else "n"])[0]}"')
+        starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in word.findall(x) for x in idx)]
+        first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
+        families.append(f'{fam} = {json.dumps(f"{first}.." + (symbolic or ends or [names[0] if names else "n"])[0])}')
     domains = domains or {}
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}

@@ -173,7 +173,13 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     deadline = time.monotonic() + budget
     hyps = given_hypotheses(list(given))
     text = proof_file_for(claim, uses, params, hyps)
-    proof = read_proof_text(text, file="CLAIM")
+    try:
+        proof = read_proof_text(text, file="CLAIM")
+    except DeriveError as err:
+        raise InvalidArgument(f"the claim does not read as a claim over families of every size: {err}\n(derive prove "
+                              f"wrote it as this proof file, each family over 1.. the end of its block or sum; write "
+                              f"such a file with the ranges you mean and run derive check on it)\n{text}",
+                              file="CLAIM") from None
     names = {str(p) for p in proof.parameters}
     unused = sorted(set(params) - names)
     if unused:

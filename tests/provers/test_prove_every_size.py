@@ -79,10 +79,20 @@ def test_sizes_where_a_variable_does_not_exist_are_skipped_and_param_sets_the_do
     (["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])", "--param", "n"], "expected NAME = DOMAIN"),
     (["prove", "sum(H(X[i]), i, 1, n) >= H(X[1..n])", "--param", "n = banana"], "banana"),
     (["prove", "H(X | Y) <= H(X)", "--param", "n = integer >= 2"], "this claim has none"),
+    (["prove", 'I(M; X[".."]) >= I(M; X["])'], "does not read as a claim over families of every size"),
+    (["prove", "sum(H(X[i]), i, 1, 2*n) >= H(X[1..n])"], "derive prove wrote it as this proof file"),
 ])
 def test_bad_params_are_clear_errors(args, message, capsys):
     code, out, err = run(args, capsys)
     assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_a_family_starting_at_zero(capsys):
+    """A literal start below 1 (``X[0]``, a sum from 0) starts the family there."""
+    code, out, _ = run(["prove", "sum(I(M; X[i] | X[0..i-1]), i, 0, n) >= I(M; X[0])"], capsys)
+    assert code == 0 and 'X = "0..n"' in out
+    code, out, _ = run(["prove", "H(X[0]) + H(X[n]) >= H(X[0..n])"], capsys)
+    assert code == 1 and "at n = 2 the claim reads H(X[0]) + H(X[2]) >= H(X[0..2])" in out
 
 
 def test_prove_file_decides_claims_for_every_size(tmp_path, capsys):

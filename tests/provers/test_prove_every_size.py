@@ -183,3 +183,24 @@ def prove_text(claim: str) -> str:
 
     options = dict(max_variables=16, max_full_variables=12, seed=0, copy_steps=0, copy_timeout=5)
     return decide_claim(claim, [], options, 60)[2].status
+
+
+def test_hostile_claims_over_families_give_a_verdict_or_a_clear_error(capsys):
+    """Odd ends (reversed, negative, non-integer, another parameter, a quote), nested sums and hypotheses: every call
+    exits 0, 1 or 2 with a one-line reason on stderr, never a traceback or an internal error."""
+    import random
+
+    ends = ["n", "n+1", "2*n", "n-1", "m", "n*m", '"', 'n"', "0", "-1", "n/2", "n^2", "k", "n + m", "1", "3", "i"]
+    forms = ["sum(H(X[i]), i, {a}, {b}) <= H(X[{a}..{b}])", "I(M; X[{a}..{b}]) >= I(M; X[{b}])",
+             "sum(I(M; X[i] | X[1..i-1]), i, {a}, {b}) >= I(M; X[{a}])", "H(X[{a}]) + H(X[{b}]) >= H(X[{a}..{b}])",
+             "sum(sum(I(X[i]; X[j]), j, 1, i-1), i, {a}, {b}) >= 0"]
+    givens = ["mutually_independent: X[1..n]", "iid: X[1..n] | M", "M -> X[1] -> X[2]", 'X[1] _|_ X["]']
+    rng = random.Random(11)
+    for _ in range(60):
+        args = ["prove", rng.choice(forms).format(a=rng.choice(ends), b=rng.choice(ends)), "--timeout", "20"]
+        if rng.random() < 0.3:
+            args += ["--given", rng.choice(givens)]
+        code, out, err = run(args, capsys)
+        assert code in (0, 1, 2), args
+        assert "Traceback" not in err and "internal error" not in err, (args, err)
+        assert (code == 2) == err.startswith("derive: "), (args, err)

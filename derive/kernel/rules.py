@@ -147,8 +147,11 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     for atom in atoms:
         makers[f"{show(atom)} >= 0"] = lambda atom=atom: nonnegative(atom, f"{show(atom)} >= 0")
-    sums = {a for a in atoms if isinstance(a, sympy.Sum)} | {a for e in _forms_of_step(ctx) for a in e.atoms()
+    forms = _forms_of_step(ctx)
+    sums = {a for a in atoms if isinstance(a, sympy.Sum)} | {a for e in forms for a in e.atoms()
                                                             if isinstance(a, sympy.Sum)}  # written and canonical
+    terms_named = {a for a in atoms if not isinstance(a, sympy.Sum)} | {a for e in forms for a in e.atoms()
+                                                                       if not isinstance(a, sympy.Sum)}
     for total in sorted((a for a in sums if len(a.limits) == 1), key=sympy.default_sort_key):
         (i, lo, hi), f = total.limits[0], total.function
         if is_nonnegative(hi - lo, ctx.domains):  # a non-empty range splits at either end into a shorter sum
@@ -158,7 +161,28 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
                 makers[label] = lambda e=total - f.xreplace({i: end}) - rest, label=label: zero_term(
                     e, label, SUM_SPLIT)
                 makers[f"{show(rest)} >= 0"] = lambda rest=rest: nonnegative(rest, f"{show(rest)} >= 0")
+        for a in sorted(terms_named, key=sympy.default_sort_key):  # at a term f(k) the step names, lo <= k <= hi
+            k = _index_of_term(f, i, a)
+            if k is not None and is_nonnegative(k - lo, ctx.domains) and is_nonnegative(hi - k, ctx.domains):
+                parts = (sympy.Sum(f, (i, lo, k - 1)), sympy.Sum(f, (i, k + 1, hi)))
+                label = f"{show(total)} = {show(a)} + {show(parts[0])} + {show(parts[1])}"
+                makers[label] = lambda e=total - a - parts[0] - parts[1], label=label: zero_term(e, label, SUM_SPLIT)
+                for rest in parts:
+                    makers[f"{show(rest)} >= 0"] = lambda rest=rest: nonnegative(rest, f"{show(rest)} >= 0")
     return makers
+
+
+def _index_of_term(f: sympy.Expr, i: sympy.Symbol, atom: sympy.Expr) -> sympy.Expr | None:
+    """The integer ``k`` with ``f(k) == atom``, from a member ``X[i + c]`` of ``f`` and the atom's member of ``X``."""
+    for node in sympy.preorder_traversal(f):
+        c = sympy.expand(node.index - i) if isinstance(node, FamilyMember) else None
+        if c is None or i in c.free_symbols or not c.free_symbols.isdisjoint(_bound_symbols(f)):
+            continue
+        for m in (x for x in sympy.preorder_traversal(atom) if isinstance(x, FamilyMember) and x.family == node.family):
+            k = sympy.expand(m.index - c)
+            if k.is_integer and k.free_symbols.isdisjoint(_bound_symbols(f)) and f.xreplace({i: k}) == atom:
+                return k
+    return None
 
 
 def _forms_of_step(ctx: StepContext) -> list:
@@ -225,7 +249,8 @@ def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
     """The claim is a non-negative combination of premises, information quantities and hypothesis equalities.
 
     Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0; a sum over
-        a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1))
+        a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1)) or at
+        a term f(k) the step names, lo <= k <= hi (Σ_lo^hi f = f(k) + Σ_lo^(k-1) f + Σ_(k+1)^hi f)
     Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
         checking)
     """

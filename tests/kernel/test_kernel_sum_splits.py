@@ -1,6 +1,8 @@
 """The linear rule's sum splits: a sum over a provably non-empty range is its last (or first) term plus the sum over
 the rest, ``Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1)``, for written sums and for the canonical
-sums of the step's linear forms (so chain-rule identities telescope), with the shorter sums ``>= 0`` where they are.
+sums of the step's linear forms (so chain-rule identities telescope), with the shorter sums ``>= 0`` where they are;
+and at a term ``f(k)`` the step names with ``lo <= k <= hi`` provable, ``Σ_lo^hi f = f(k) + Σ_lo^(k-1) f +
+Σ_(k+1)^hi f``.
 
 Oracle for the property test: the same claims at n = 2, 3, 4, every sum written out over concrete members, decided by
 ``derive prove``'s exact search over concrete variables (no symbolic sums on that path).
@@ -36,6 +38,27 @@ def test_splits_prove_peeling_and_telescoping(claim):
     assert _status(claim)[0] == "proved"
 
 
+@pytest.mark.parametrize("claim", [
+    "sum(I(M; X[i] | P), i, 1, n) >= I(M; X[2] | P)",
+    "sum(H(X[i]), i, 1, n) == H(X[2]) + sum(H(X[i]), i, 1, 1) + sum(H(X[i]), i, 3, n)",
+    "sum(I(M; X[i] | X[1..i-1]), i, 1, n) >= I(M; X[2] | X[1])",
+    "sum(H(X[i]), i, 1, n) >= H(X[n - 1])",
+])
+def test_a_sum_splits_at_a_term_the_step_names(claim):
+    assert _status(claim, "integer >= 2")[0] == "proved"
+
+
+@pytest.mark.parametrize("claim, n_domain", [
+    ("sum(I(M; X[i] | P), i, 1, n) >= I(M; X[2] | P)", "integer >= 1"),  # n = 1: X[2] is not a term of the sum
+    ("sum(H(X[i]), i, 1, n - 1) >= H(X[n])", "integer >= 2"),  # past the range's end
+    ("sum(H(X[i]), i, 2, n) >= H(X[1])", "integer >= 2"),  # before its start
+    ("sum(H(X[i]), i, 1, n) == H(X[2]) + sum(H(X[i]), i, 3, n)", "integer >= 2"),  # drops X[1]
+    ("sum(H(X[i] | X[1..i-1]), i, 1, n) >= H(X[2])", "integer >= 2"),  # H(X[2]) is not the term H(X[2] | X[1])
+])
+def test_wrong_interior_splits_are_refused(claim, n_domain):
+    assert _status(claim, n_domain)[0] != "proved"
+
+
 @pytest.mark.parametrize("claim, n_domain", [
     ("sum(H(X[i]), i, 1, n) <= sum(H(X[i]), i, 1, n - 1)", "integer >= 1"),  # false at every n (X[n] a bit)
     ("H(X[1..n]) == sum(H(X[i] | X[1..i]), i, 1, n)", "integer >= 1"),  # each term is 0
@@ -63,7 +86,8 @@ _F = ["H(X[{i}])", "I(M; X[{i}] | P)", "H(X[{i}] | X[1..{i}-1])", "I(M; X[{i}] |
 _PIECES = [("sum({f}, i, 1, n)", lambda f, n: [f.format(i=k) for k in range(1, n + 1)]),
            ("sum({f}, i, 2, n)", lambda f, n: [f.format(i=k) for k in range(2, n + 1)]),
            ("sum({f}, i, 1, n - 1)", lambda f, n: [f.format(i=k) for k in range(1, n)]),
-           ("{f1}", lambda f, n: [f.format(i=1)]), ("{fn}", lambda f, n: [f.format(i=n)])]
+           ("{f1}", lambda f, n: [f.format(i=1)]), ("{fn}", lambda f, n: [f.format(i=n)]),
+           ("{f2}", lambda f, n: [f.format(i=2)])]
 
 
 def _concrete(text: str) -> str:
@@ -77,15 +101,16 @@ def _concrete(text: str) -> str:
 
 
 @settings(max_examples=30, deadline=None)
-@given(f=st.sampled_from(_F), left=st.lists(st.tuples(st.sampled_from(range(5)), st.sampled_from([1, 2])),
+@given(f=st.sampled_from(_F), left=st.lists(st.tuples(st.sampled_from(range(6)), st.sampled_from([1, 2])),
                                              min_size=1, max_size=2),
-       right=st.lists(st.tuples(st.sampled_from(range(5)), st.sampled_from([1, 2])), min_size=1, max_size=2),
+       right=st.lists(st.tuples(st.sampled_from(range(6)), st.sampled_from([1, 2])), min_size=1, max_size=2),
        rel=st.sampled_from(["<=", "=="]))
 def test_property_proved_split_claims_hold_at_small_n(f, left, right, rel):
     def side(parts, n=None):
         if n is None:
             first = f.format(i=1).replace(" | X[1..1-1])", ")")  # X[1..0] is empty: written without it
-            return " + ".join(f"{c}*" + _PIECES[p][0].format(f=f.format(i="i"), f1=first, fn=f.format(i="n"))
+            return " + ".join(f"{c}*" + _PIECES[p][0].format(f=f.format(i="i"), f1=first, fn=f.format(i="n"),
+                                                               f2=f.format(i=2))
                               for p, c in parts)
         return " + ".join(f"{c}*(" + (" + ".join(_PIECES[p][1](f, n)) or "0") + ")" for p, c in parts)
 

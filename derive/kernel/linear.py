@@ -36,6 +36,7 @@ from derive.core.statements import Statement
 from derive.errors import CertificateError
 from derive.kernel.independence import implies_zero
 from derive.kernel.signs import is_nonnegative, sign_of
+from derive.kernel.wellformed import problems_of
 
 __all__ = ["Term", "TermMakers", "Certificate", "TwoSidedCertificate", "Proposal", "check_certificate",
            "certificate_of_proposal",
@@ -116,7 +117,8 @@ def certificate_of_proposal(proposal: Proposal, terms: TermMakers, hypotheses: S
     ------
     CertificateError
         If the proposal is not a :class:`Proposal`, names a label that is not one of ``terms``, or uses an
-        expression the kernel cannot show ``>= 0`` / ``= 0``.
+        expression that is not well formed (:mod:`derive.kernel.wellformed`, the door every claim passes) or that
+        the kernel cannot show ``>= 0`` / ``= 0``.
     """
     if not isinstance(proposal, Proposal):
         raise CertificateError(f"an oracle must propose a Proposal, not {type(proposal).__name__}")
@@ -128,6 +130,10 @@ def certificate_of_proposal(proposal: Proposal, terms: TermMakers, hypotheses: S
     mults: list[tuple[Term, sympy.Expr]] = []
     if any(not isinstance(e, sympy.Expr) for e, _ in (*proposal.nonneg, *proposal.zero)):
         raise CertificateError("a proposal's nonneg/zero entries must be sympy expressions")
+    for e, _ in (*proposal.nonneg, *proposal.zero):  # the door, as for the claim: a sum over a reversed or non-integer
+        found = problems_of(e, domains)              # range means another number to sympy than to the sign prover
+        if found:
+            raise CertificateError(f"the certificate uses {show(e)}, which is not well formed: {found[0]}")
     for label, m in proposal.multipliers:
         term = terms[label]() if isinstance(label, str) and label in terms else None
         if term is None:

@@ -30,6 +30,7 @@ from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_pro
                                   term_of_statement, zero_term)
 from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
+from derive.kernel.wellformed import problems_of
 
 __all__ = ["RULES", "register", "rule_names", "linear_terms", "step_terms", "term_makers", "copy_context",
            "contraction_parts", "SUM_SPLIT"]
@@ -189,7 +190,8 @@ def _forms_of_step(ctx: StepContext) -> list:
     """The linear forms of the claim, the premises and the expressions an oracle's proposal says are ``>= 0`` (the
     kernel vets those when it builds them; here they only say which sums may be split)."""
     halves = [p for p in (ctx.proposal, getattr(ctx.proposal, "le", None), getattr(ctx.proposal, "ge", None)) if p]
-    proposed = [e for p in halves for e, _ in getattr(p, "nonneg", ()) if isinstance(e, sympy.Expr)]
+    proposed = [e for p in halves for e, _ in getattr(p, "nonneg", ())
+                if isinstance(e, sympy.Expr) and not problems_of(e, ctx.domains)]  # only well-formed sums split
     return [linear_form(st.slack()) for st in (ctx.claim, *ctx.statements().values())] + [
         f for e in proposed if (f := _form_or_none(e)) is not None]
 

@@ -172,6 +172,8 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
         return _iextreme(parts(), isinstance(expr, sympy.Max))
     if isinstance(expr, sympy.Sum):  # an empty sum is 0, so only the weak sign of the summand carries over
         over = summand_over_range(expr, domains)
+        if over is False:
+            return _ANY
         if over is None:
             return _OF_SIGN["zero"]
         s = sign_of(*over, depth + 1)
@@ -315,18 +317,22 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
         if not all(is_defined(e, domains) for lim in expr.limits for e in lim[1:]):
             return False
         over = summand_over_range(expr, domains)
-        return over is None or is_defined(*over)
+        return over is not False and (over is None or is_defined(*over))
     return False
 
 
-def summand_over_range(expr: sympy.Sum, domains) -> tuple[sympy.Expr, Domains] | None:
+def summand_over_range(expr: sympy.Sum, domains) -> tuple[sympy.Expr, Domains] | None | bool:
     """The summand of ``sum(f, i, lo, hi)`` with each bound index replaced by a fresh integer that knows only its
     range (``lo <= i <= hi`` for integer ends, else ``i = lo + s`` with ``s >= 0``), never the index symbol's own
-    assumptions or a parameter's domain under the same name; ``None`` for a provably empty range (the sum is 0).
+    assumptions or a parameter's domain under the same name; ``None`` for a provably empty range (the sum is 0);
+    ``False`` for a range that is not provably one of integers running forwards (``hi >= lo - 1``), where sympy's
+    reading (Karr: ``Σ_1^(-1/2) c = -c/2``) and the empty-sum one differ — no sign then, whoever built the sum.
     Outer limits come first: an inner limit may use an outer index."""
     f, doms, sub = expr.function, as_domains(domains), {}
     for var, lo, hi in reversed(expr.limits):
         lo, hi = lo.xreplace(sub), hi.xreplace(sub)
+        if lo.is_integer is not True or hi.is_integer is not True or not is_nonnegative(hi - lo + 1, doms):
+            return False
         if lo.is_Integer and hi.is_Integer:
             if hi < lo:
                 return None

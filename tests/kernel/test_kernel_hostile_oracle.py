@@ -98,3 +98,50 @@ def test_an_oracle_may_give_python_integers_as_multipliers():
             '[[step]]\nid = "s"\nclaim = "H(X) + H(Y) >= H(X, Y)"\nrule = "linear"\n')
     row = check_proof(read_proof_text(text), oracle=lambda ctx: Proposal(nonneg=((I(RV("X"), RV("Y")), 1),))).steps[0]
     assert row.status == "proved", row.message
+
+
+# -- sums an oracle proposes pass the same door as the claim's (found in session 12: a proposed nonneg term
+#    sum(H(X), k, 1, -1/2) -- Karr's convention makes it -H(X)/2, the sign prover called it >= 0 -- proved H(X) <= 0)
+
+_FALSE_FILE = ('[proof]\nname = "a"\n[parameters]\nn = "integer >= 1"\n[variables]\nrandom = ["X", "Y"]\n'
+               '[[step]]\nid = "s"\nclaim = "H(X) <= 0"\nrule = "shannon"\n')
+
+
+def _proof_and_n():
+    from derive.io import read_proof_text
+
+    proof = read_proof_text(_FALSE_FILE, "a.toml")
+    return proof, next(p.symbol for p in proof.parameters.values())
+
+
+def test_a_sum_over_a_reversed_or_non_integer_range_is_refused_in_a_proposal():
+    from derive.kernel import check_proof
+
+    proof, n = _proof_and_n()
+    k = sympy.Symbol("k", integer=True)
+    for e in (sympy.Sum(H(X), (k, 1, -sympy.Rational(1, 2))), sympy.Sum(H(X), (k, 3, 1)),
+              sympy.Sum(H(X), (k, 1, n - sympy.Rational(5, 2))), sympy.Sum(-H(X), (n, 1, 2)),
+              sympy.Sum(H(X), (sympy.Symbol("q", positive=True, integer=True), 1, -1))):
+        row = check_proof(proof, oracle=lambda ctx, e=e: Proposal(nonneg=((e, 2),))).steps[0]
+        assert row.status != "proved", (e, row.message)
+
+
+_ENDS = [-2, -1, 0, 1, 3, sympy.Rational(1, 2), -sympy.Rational(1, 2)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_random_proposed_sums_never_prove_a_false_claim(data):
+    from derive.kernel import check_proof
+
+    proof, n = _proof_and_n()
+    k = sympy.Symbol("k", integer=True)
+    ends = _ENDS + [n, n - 1, n + sympy.Rational(1, 2), -n]
+    entries = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        body = data.draw(st.sampled_from([H(X), -H(X), I(X, Y), H(RVSet(X, Y)), -H(RVSet(X, Y)), H(Y)]))
+        lo, hi = data.draw(st.sampled_from(ends)), data.draw(st.sampled_from(ends))
+        entries.append((sympy.Sum(body, (k, lo, hi)), data.draw(multipliers)))
+    extra = tuple((data.draw(st.sampled_from(ATOMS)), data.draw(multipliers)) for _ in range(data.draw(st.integers(0, 2))))
+    row = check_proof(proof, oracle=lambda ctx: Proposal(nonneg=tuple(entries) + extra)).steps[0]
+    assert row.status != "proved", (entries, extra, row.message)

@@ -145,3 +145,25 @@ def test_random_proposed_sums_never_prove_a_false_claim(data):
     extra = tuple((data.draw(st.sampled_from(ATOMS)), data.draw(multipliers)) for _ in range(data.draw(st.integers(0, 2))))
     row = check_proof(proof, oracle=lambda ctx: Proposal(nonneg=tuple(entries) + extra)).steps[0]
     assert row.status != "proved", (entries, extra, row.message)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_proposed_sums_aimed_at_the_claim_never_prove_it(data):
+    """Aimed, not random: for a proposed sum whose linear form is ``c * H(X)`` with ``c < 0`` (whatever range made it
+    so), the multiplier ``-1/c`` would close ``H(X) <= 0`` if the kernel took the sum as ``>= 0``. (Fails on the code
+    before the door covered proposals.)"""
+    from derive.core.linear import linear_form
+    from derive.kernel import check_proof
+
+    proof, n = _proof_and_n()
+    k = sympy.Symbol("k", integer=True)
+    lo = data.draw(st.sampled_from(_ENDS + [n]))
+    hi = data.draw(st.sampled_from(_ENDS + [n - sympy.Rational(5, 2), n - 3]))
+    body = data.draw(st.sampled_from([H(X), 2 * H(X), H(X) + I(X, Y) - I(X, Y)]))
+    e = sympy.Sum(body, (k, lo, hi))
+    c = sympy.nsimplify(linear_form(e).coefficient(H(X)).doit())
+    if not (c.is_number and c.is_negative):
+        return
+    row = check_proof(proof, oracle=lambda ctx: Proposal(nonneg=((e, -1 / c),))).steps[0]
+    assert row.status != "proved", (e, c, row.message)

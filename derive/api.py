@@ -532,9 +532,9 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     from derive.provers.shannon import prove as _prove
 
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
-        from derive.commands.prove import family_uses, sums_written_out, symbolic_shapes
+        from derive.commands.prove import family_uses, over_every_size
 
-        if symbolic_shapes([sums_written_out(claim, "claim"), *given]):
+        if over_every_size(claim, list(given), "claim"):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 

@@ -64,16 +64,21 @@ def _parse_hypothesis(text: str, ctx):
     if text.count("_|_") >= 2:  # mutual independence A _|_ B _|_ C [| Z]: the members listed as a family condition
         from derive.io import parse_family_condition
 
-        parts = [p.strip() for p in text.split("_|_")]
-        last, _, given = parts[-1].partition("|")
-        members = [p if "," not in p or p.startswith("(") else f"({p})" for p in [*parts[:-1], last.strip()]]
-        return parse_family_condition(", ".join(members) + (f" | {given.strip()}" if given.strip() else ""), ctx)
+        return parse_family_condition(mutual_members(text), ctx)
     if "_|_" in text:
         return parse_independence(text, ctx)
     if "=" in text:
         return parse_function_of(text, ctx)
     raise ParseError(f"cannot tell what kind of hypothesis {text!r} is: expected 'A -> B -> C', "
                      "'A _|_ B | C' or 'Y = f(X)'", file="--given")
+
+
+def mutual_members(text: str) -> str:
+    """``A _|_ B, C _|_ D | Z`` as a family condition's text, ``A, (B, C), D | Z`` (each member a group)."""
+    parts = [p.strip() for p in text.split("_|_")]
+    last, _, given = parts[-1].partition("|")
+    members = [p if "," not in p or p.startswith("(") else f"({p})" for p in [*parts[:-1], last.strip()]]
+    return ", ".join(members) + (f" | {given.strip()}" if given.strip() else "")
 
 
 FAMILY_USE = re.compile(r"\b([A-Za-z_][A-Za-z_0-9]*)\s*\[([^\]]*)\]")
@@ -97,6 +102,12 @@ def symbolic_shapes(texts: list[str]) -> bool:
         if symbolic and not (len(idx) == 1 and ".." in symbolic[0]):
             return True
     return False
+
+
+def over_every_size(claim: str, given: list[str], where: str = "CLAIM") -> bool:
+    """The claim (with its hypotheses) is about families of every size: :func:`symbolic_shapes` once the sums over
+    fixed ranges are written out (those name literal members)."""
+    return symbolic_shapes([sums_written_out(claim, where), *given])
 
 
 def _families(texts: list[str]) -> dict[str, str]:
@@ -306,7 +317,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if symbolic_shapes([sums_written_out(args.claim, "CLAIM"), *args.given]):
+    if over_every_size(args.claim, args.given):
         return _prove_for_every_size(args, options, budget, params)
     if params:
         raise InvalidArgument("--param sets the domain of a parameter of a claim over families of every size (such "
@@ -447,7 +458,7 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
     for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
         row = {"line": k, "claim": text}
         try:
-            every_size = symbolic_shapes([sums_written_out(text, str(path)), *args.given])
+            every_size = over_every_size(text, args.given, str(path))
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim over families of every size

@@ -5,8 +5,8 @@ in two untrusted-to-trusted steps:
 
 1. **For every size.** The claim becomes a one-step proof file (:func:`derive.commands.prove.proof_file_for`:
    parameters from the indices and the sums' limits, domains from ``--param`` or ``integer >= 1``, each family over
-   ``1..`` its upper end, one ``shannon`` step), checked as ``derive check`` checks it: the LP oracles propose, the
-   kernel re-checks. ``proved`` then holds for every parameter value in the domains, and the printed proof file is
+   ``1..`` its upper end, the ``--given`` hypotheses, one step trying the rules of :data:`RULES_TRIED` in turn),
+   checked as ``derive check`` checks it: the LP oracles propose, the kernel re-checks. ``proved`` then holds for every parameter value in the domains, and the printed proof file is
    the certificate (``derive check`` proves it again).
 2. **At the smallest sizes.** Otherwise each parameter takes its least values (at most :data:`MAX_INSTANCES`
    instances, smallest first, among :data:`MAX_CANDIDATES`; an instance naming a member outside a family's range, or
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from derive.errors import DeriveError, InvalidArgument
+from derive.io.reader import HYPOTHESIS_KINDS
 
 __all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "MAX_INSTANCES", "VALUES_PER_PARAMETER"]
 
@@ -116,8 +117,7 @@ RULES_TRIED = ("shannon", "superadditivity", "subadditivity", "chain_rule", "lin
 #: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
 #: need not satisfy them (identical distributions, a channel's law), so no size is refuted under them.
 _NOT_ENTROPIC = ("iid", "channel", "assume")
-_KINDS = ("markov", "independent", "mutually_independent", "iid", "channel", "function_of", "assume")
-_KIND_PREFIX = re.compile(rf"^\s*({'|'.join(_KINDS)})\s*[:=]\s*(.+?)\s*$")
+_KIND_PREFIX = re.compile(rf"^\s*({'|'.join(HYPOTHESIS_KINDS)})\s*[:=]\s*(.+?)\s*$")
 
 
 def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
@@ -141,10 +141,9 @@ def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
         elif text.count("_|_") == 1:
             out.append(("independent", text.strip()))
         elif text.count("_|_") >= 2:   # A _|_ B _|_ C [| Z]: the members listed, as derive prove --given reads it
-            parts = [p.strip() for p in text.split("_|_")]
-            last, _, cond = parts[-1].partition("|")
-            members = [p if "," not in p or p.startswith("(") else f"({p})" for p in [*parts[:-1], last.strip()]]
-            out.append(("mutually_independent", ", ".join(members) + (f" | {cond.strip()}" if cond.strip() else "")))
+            from derive.commands.prove import mutual_members
+
+            out.append(("mutually_independent", mutual_members(text)))
         elif "_|_" not in text and "=" in text:
             out.append(("function_of", text.strip()))
         else:
@@ -189,7 +188,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     verdict = None
     for rule in RULES_TRIED if hyps else ("shannon",):
         attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule)
-        checked = check(read_proof_text(attempt, file="CLAIM"), timeout=max(deadline - time.monotonic(), 1.0))
+        checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
+                        timeout=max(deadline - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
         if step.status in ("proved", "assumed"):
             return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
@@ -274,8 +274,6 @@ def _substituted(claim: str, values: dict[str, int]) -> str:
 def _outside_ranges(proof, text: str, values: dict[str, int], given: list[str] = ()) -> str:
     """Why the instance (the claim ``text`` and the hypotheses ``given`` at these values) names a variable outside
     its family's range (``""``: it names none)."""
-    import sympy
-
     from derive.commands.prove import FAMILY_USE, sums_written_out
 
     try:
@@ -288,7 +286,7 @@ def _outside_ranges(proof, text: str, values: dict[str, int], given: list[str] =
         rng = proof.families.get(fam)
         if rng is None:
             continue
-        lo, hi = (int(sympy.sympify(e).xreplace(subs)) for e in rng)
+        lo, hi = (int(e.xreplace(subs)) for e in rng)      # the family's ends: sympy expressions of the reader
         parts = idx.split("..")
         try:
             ends = [int(p) for p in parts]

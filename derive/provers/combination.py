@@ -114,12 +114,13 @@ def find_support_certificate(claim, terms: list[Term], domains: dict, samples: i
     """A candidate certificate (unchecked): LP support at sampled parameter points, exact multipliers on it.
 
     With ``accept`` (a test of a candidate), a candidate it refuses does not end the search: the next point's
-    support is tried, then the union of the supports (the LP at one point may pick terms whose exact multipliers
-    hold only near that point, ``(2 - n) * [H(M) >= 0]``), then the support of one combination with the same
-    multipliers at every point; the first refused candidate is returned if none passes."""
+    support is tried, then the support of one combination with the same multipliers at every point (the LP at one
+    point may pick terms whose exact multipliers hold only near it, ``(2 - n) * [H(M) >= 0]``); the first refused
+    candidate is returned if none passes."""
     tried: set[tuple[int, ...]] = set()
     refused: Certificate | None = None
-    for point in sample_parameter_values(domains, n=samples, seed=1):
+    points = list(sample_parameter_values(domains, n=samples, seed=1))
+    for point in points:
         support = _lp_support(claim, terms, point)
         if support is None:
             continue
@@ -131,7 +132,6 @@ def find_support_certificate(claim, terms: list[Term], domains: dict, samples: i
         if cert is not None and (accept is None or accept(cert)):
             return cert
         refused = refused or cert
-    points = list(sample_parameter_values(domains, n=samples, seed=1))
     if accept is not None and len(points) > 1:   # the same multipliers at every point
         support = _lp_support(claim, terms, points)
         cert = None if support is None else solve_multipliers(claim, [terms[k] for k in support])
@@ -197,10 +197,10 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     """Candidate terms ``Σ_j e(j) >= 0`` for the symbolic sums the step mentions: for each range ``j = 0..L`` of the
     sums in the claim's and premises' linear forms, the elemental inequalities ``e`` (``H(V | rest) >= 0``,
     ``I(A; B | K) >= 0``) over the variables of its summands — plain variables and the pieces of each family's blocks
-    and members (:func:`_family_pieces`, ordered by ``j >= 0``) —, each summed over the range. With the chain rule
-    ``H(X[1..n]) = Σ H(X[i] | X[1..i-1])`` as a premise, ``H(X[1..n]) <= Σ H(X[i])`` then needs no ``nonneg``
-    hint: the LP finds ``Σ I(X[i]; X[1..i-1]) >= 0``. The kernel vets each term (an information atom summed over a
-    range is ``>= 0``) and re-checks the identity."""
+    and members (:func:`_family_pieces`, ordered by ``j >= 0``), with each member ``X[j + c]`` the members before
+    it, ``X[c..j + c - 1]`` —, each summed over the range: ``Σ I(X[i]; X[1..i-1]) >= 0``, which with the kernel's
+    splits of its sums gives ``H(X[1..n]) <= Σ H(X[i])`` with no premise or hint. The kernel vets each term (an
+    information atom summed over a range is ``>= 0``) and re-checks the identity."""
     from derive.core.quantities import H
     from derive.core.variables import RV, FamilyMember, FamilyRange
 

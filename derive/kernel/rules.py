@@ -36,8 +36,8 @@ __all__ = ["RULES", "register", "rule_names", "linear_terms", "step_terms", "ter
            "contraction_parts", "SUM_SPLIT"]
 
 RULES: dict[str, Rule] = {}
-#: The source of the terms that split a sum at an end (:func:`_linear_terms`), for printers to describe them.
-SUM_SPLIT = "a sum over a non-empty range split at an end"
+#: The source of the terms that split a sum at an end or at a term (:func:`_linear_terms`), for printers to describe them.
+SUM_SPLIT = "a sum over a non-empty range split at an end or at a term"
 
 
 def register(name: str) -> Callable:

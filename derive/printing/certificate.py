@@ -34,7 +34,7 @@ def _why(t: Term) -> str:
         if t.source.startswith("implied"):
             return f"= 0: {t.label.split(' = 0')[0]} (independence implied by the hypotheses)"
         if t.source == SUM_SPLIT:
-            return "= 0: a sum split at an end"
+            return "= 0: a sum split at an end or at a term"
         return f"= 0: {t.label}"
     if t.source == "premise":
         return f">= 0: step {t.label}"
@@ -121,7 +121,7 @@ def _latex_why(t: Term) -> str:
         if t.source.startswith("implied"):
             return r"\text{(${}=0$: implied independence)}"
         if t.source == SUM_SPLIT:
-            return r"\text{(${}=0$: a sum split at an end)}"
+            return r"\text{(${}=0$: a sum split at an end or at a term)}"
         return rf"\text{{(${{}}=0$: hypothesis {latex_text(t.label)})}}"
     if t.source == "premise":
         return rf"\text{{(step {latex_text(t.label)})}}"

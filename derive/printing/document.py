@@ -495,7 +495,7 @@ def _describe_term(lay: _Layout) -> Any:
             if t.source.startswith("implied"):
                 return r"\text{(${}= 0$: independence implied by the hypotheses)}"
             if t.source == SUM_SPLIT:
-                return r"\text{(${}= 0$: a sum split at an end)}"
+                return r"\text{(${}= 0$: a sum split at an end or at a term)}"
             return rf"\text{{(${{}} = 0$: {latex_text(label)})}}"
         return r"\text{(${}\ge 0$)}"
 

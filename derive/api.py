@@ -524,17 +524,19 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     (objects or text); ``.status`` is ``proved`` (kernel-checked certificate), ``false`` (certified
     counterexample), ``not_shannon`` (undecided) or ``unknown``.
 
-    A text claim over families of every size (``X[i]`` next to ``X[1..n]``; ``given`` as text, e.g.
-    ``"mutually_independent: X[1..n] | P"``) is decided as ``derive prove`` decides it: a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every
-    value in the domains, ``false`` at a size with a certified counterexample, or ``unknown``; ``.proof_file``);
-    ``params`` sets domains, ``{"n": "integer >= 2"}`` (default ``integer >= 1``)."""
+    A text claim with parameters (``params``: domains by name, ``{"p": "0 <= p <= 1/2"}``), over families of every
+    size (``X[i]`` next to ``X[1..n]``; ``given`` as text, e.g. ``"mutually_independent: X[1..n] | P"``,
+    ``"channel: Y | X ~ BSC(p)"``) or about distributions (``D``, ``TV``) is decided as ``derive prove`` decides it:
+    a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every value in the domains,
+    ``false`` at a value with a certified counterexample, or ``unknown``; ``.proof_file``); a family size's
+    default domain is ``integer >= 1``."""
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
-        from derive.commands.prove import family_uses, over_every_size
+        from derive.commands.prove import about_laws, family_uses, over_every_size
 
-        if over_every_size(claim, list(given), "claim"):
+        if params or over_every_size(claim, list(given), "claim") or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
@@ -543,8 +545,7 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
                            copy_steps=copy_steps, copy_timeout=20.0)
             return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given))
     if params:
-        raise InvalidArgument("params sets the domains of a claim over families of every size (X[i] next to "
-                              "X[1..n]); this claim has none")
+        raise InvalidArgument("params sets the domains of a text claim's parameters; give the claim as text")
 
     st = as_statement(claim)  # text is parsed into the session's record of spellings
     written = WrittenOrder()

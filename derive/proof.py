@@ -137,6 +137,9 @@ class Step:
     args: Mapping[str, Any] = field(default_factory=lambda: _freeze(None))
     line: int | None = None
     note: str | None = None
+    #: the family members and blocks as written, with the sums around each (read from a file; see
+    #: :attr:`derive.io.ParseContext.mentions`): the range check sees what canonical forms fold away
+    mentions: tuple = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "premises", tuple(self.premises))
@@ -160,6 +163,7 @@ class Theorem:
     from_steps: tuple[str, ...] = ()
     line: int | None = None
     name: str | None = None
+    mentions: tuple = ()  # as :attr:`Step.mentions`
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Theorem):
@@ -234,16 +238,17 @@ class Proof:
         return hyp
 
     def step(self, id: str, claim: Statement, rule: str, uses: Iterable[str] = (),
-             args: Mapping[str, Any] | None = None, line: int | None = None, note: str | None = None) -> Step:
+             args: Mapping[str, Any] | None = None, line: int | None = None, note: str | None = None,
+             mentions: Iterable = ()) -> Step:
         if id in self.hypotheses or any(s.id == id for s in self.steps):
             raise DuplicateStep(f"the id {id!r} is used twice", step=id, line=line, file=self.file)
-        s = Step(id, claim, rule, tuple(uses), args or {}, line, note)
+        s = Step(id, claim, rule, tuple(uses), args or {}, line, note, tuple(mentions))
         self.steps.append(s)
         return s
 
     def conclude(self, claim: Statement, from_steps: Iterable[str], line: int | None = None,
-                 name: str | None = None) -> Theorem:
-        self.theorem = Theorem(claim, tuple(from_steps), line, name)
+                 name: str | None = None, mentions: Iterable = ()) -> Theorem:
+        self.theorem = Theorem(claim, tuple(from_steps), line, name, tuple(mentions))
         return self.theorem
 
     def _fresh_name(self, name: str) -> None:
@@ -357,16 +362,19 @@ class Proof:
 
     def range_problems(self) -> dict[str, list[str]]:
         """:meth:`range_warnings` by step id (``"theorem"`` for the theorem); steps without one are left out."""
-        statements = [(s.id, f"step {s.id!r}", s.claim) for s in self.steps]
+        statements = [(s.id, f"step {s.id!r}", s.claim, s.mentions) for s in self.steps]
         if self.theorem is not None:
-            statements.append(("theorem", "the theorem", self.theorem.claim))
+            statements.append(("theorem", "the theorem", self.theorem.claim, self.theorem.mentions))
         out: dict[str, list[str]] = {}
-        for sid, where, st in statements:
+        for sid, where, st, mentions in statements:
             found: list[str] = []
             for side in (st.lhs, st.rhs):
                 self._check_ranges(side, {}, where, found)
+            for node, bound in mentions:  # as written: canonical forms may have folded some away
+                if node.family in self.families:
+                    self._check_in_range(node, bound, where, found)
             if found:
-                out[sid] = found
+                out[sid] = list(dict.fromkeys(found))
         return out
 
     def _check_ranges(self, e: sympy.Basic, bound: dict, where: str, found: list[str]) -> None:

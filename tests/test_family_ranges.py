@@ -86,3 +86,26 @@ def test_the_warning_matches_brute_force_over_small_values():
         seen["warned"] += bool(warned)
         seen["escapes"] += escapes
     assert seen["escapes"] >= 10 and seen["warned"] >= seen["escapes"], seen
+
+
+@pytest.mark.parametrize("claim, named, need", [
+    ("I(M; X[1..j] | M) == 0", "X[1..j]", "j <= n"), ("H(X[j] | X[j]) == 0", "X[j]", "j <= n"),
+    ("sum(I(M; X[i] | M), i, 1, m) == 0", "X[i]", "m <= n"), ("H(M) - H(M) + 0*H(X[j]) >= 0", "X[j]", "j <= n")])
+def test_members_that_canonical_forms_fold_away_are_still_checked(claim, named, need):
+    """Core folds ``I(M; X[1..j] | M)`` to 0 before the kernel sees the claim; the warning is about the text as
+    written (the reader records every member and block it reads), so such a step is warned about and ``--strict``
+    refuses it, like the same step without the folding."""
+    warned, status = _warnings(claim)
+    assert status == "proved" and len(warned) == 1, warned
+    assert f"names {named}," in warned[0] and f"({need} is not provable" in warned[0]
+    assert _warnings(claim, strict=True)[1] == "failed"
+
+
+def test_a_folded_member_inside_the_range_gives_no_warning():
+    assert _warnings("I(M; X[1..n] | M) + sum(H(X[i] | X[i]), i, 1, n) == 0") == ([], "proved")
+
+
+def test_a_folded_theorem_is_checked_too():
+    text = (HEAD % "I(M; X[1..n]) >= 0") + '[theorem]\nclaim = "I(M; X[1..j] | M) + I(M; X[1..n]) >= 0"\nfrom = ["s1"]\n'
+    report = check(read_proof_text(text, "r.toml"), vacuity=False).report
+    assert any(w.startswith("the theorem names X[1..j]") for w in report.warnings)

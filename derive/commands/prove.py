@@ -51,8 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     v.add_argument("--copy-timeout", type=float, default=20.0, metavar="SECONDS",
                    help="time budget of the copy-lemma search (default 20)")
     v.add_argument("--param", action="append", default=[], metavar="NAME=DOMAIN",
-                   help='the domain of a parameter of a claim over families of every size, e.g. "n = integer >= 2" '
-                        "(repeatable; default integer >= 1)")
+                   help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2" (the claim is then '
+                        'decided for every value), or a family size, e.g. "n = integer >= 2" (repeatable; a family '
+                        "size's default is integer >= 1)")
     v.set_defaults(func=cmd_prove)
 
 
@@ -138,6 +139,14 @@ def _families(texts: list[str]) -> dict[str, str]:
     return blocks
 
 
+def distribution_names(text: str) -> set[str]:
+    """The names inside ``D(P || Q)`` and ``TV(P, Q)`` (distributions, not random variables)."""
+    found = set()
+    for m in re.finditer(r"\b(D|TV)\s*\(([^()]*)\)", text):
+        found |= set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", m.group(2)))
+    return found
+
+
 def _sum_limits(text: str) -> list[tuple[str, str, str]]:
     """``(index, lo, hi)`` of every ``sum(body, index, lo, hi)`` in ``text`` (top-level commas of each call)."""
     out = []
@@ -172,7 +181,9 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     limits = _sum_limits(claim)
     bound = {i for i, _, _ in limits}
     texts = [i for idx in uses.values() for i in idx] + [e for _, lo, hi in limits for e in (lo, hi)]
-    names = sorted({w for t in texts for w in word.findall(t)} - bound)
+    domains = domains or {}
+    written = {w for t in [claim, *(t for _, t in hypotheses)] for w in word.findall(t)}
+    names = sorted(({w for t in texts for w in word.findall(t)} | (set(domains) & written)) - bound)
     families = []
     for fam, idx in sorted(uses.items()):
         ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(word.findall(i)) & bound]
@@ -181,19 +192,20 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
         starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in word.findall(x) for x in idx)]
         first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
         families.append(f'{fam} = {json.dumps(f"{first}.." + (symbolic or ends or [names[0] if names else "n"])[0])}')
-    domains = domains or {}
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}
     texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses
                                                                           if kind == "channel"]
+    laws = distribution_names(" ".join(texts))
     plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", " ".join(texts))))
-                   - functions - set(names) - bound - set(uses) - {"f", "for", "in"})
+                   - functions - set(names) - bound - set(uses) - laws - {"f", "for", "in"})
     random_line = f"random = [{', '.join(json.dumps(v) for v in plain)}]\n" if plain else ""
+    random_line += f"distributions = [{', '.join(json.dumps(v) for v in sorted(laws))}]\n" if laws else ""
     hyps = "".join(f"\n[[hypothesis]]\nid = \"given{k}\"\n{kind} = {json.dumps(text)}\n"
                    for k, (kind, text) in enumerate(hypotheses, 1))
     listed = f"uses = {json.dumps([f'given{k}' for k in range(1, len(hypotheses) + 1)])}\n" if hypotheses else ""
     return (f"[proof]\nname = \"claim\"\n\n[parameters]\n{params}\n[variables]\n{random_line}"
-            f"families = {{ {', '.join(families)} }}\n{hyps}"
+            + (f"families = {{ {', '.join(families)} }}\n" if families else "") + f"{hyps}"
             f"\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
             f"\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(claim)}\nrule = \"{rule}\"\n{listed}")
 
@@ -317,16 +329,16 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if over_every_size(args.claim, args.given):
+    if params or over_every_size(args.claim, args.given):
         return _prove_for_every_size(args, options, budget, params)
-    if params:
-        raise InvalidArgument("--param sets the domain of a parameter of a claim over families of every size (such "
-                              "as X[i] next to X[1..n]); this claim has none", file="--param")
     from derive.proof import WrittenOrder
 
     written = WrittenOrder()  # the claim's argument order as typed (core sorts the sides of I)
     with Spinner("derive prove: searching", show_progress(args.json)):
         claim, hyps, res, notes = decide_claim(args.claim, args.given, options, budget, written=written)
+    v = _kernel_on_laws(args.claim, args.given, options, budget) if res.status == "unsupported" else None
+    if v is not None:  # D, TV: the kernel's rules (Pinsker, ...) prove it
+        return _print_verdict(args, v)
     if args.json:
         print(json.dumps({**_result_json(res), **({"notes": notes} if notes else {})}, indent=2))
     else:
@@ -336,14 +348,49 @@ def cmd_prove(args: argparse.Namespace) -> int:
     return EXIT_OK if res.status == "proved" else EXIT_NO
 
 
-def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float, params: dict) -> int:
-    """A claim over families of every size (:mod:`derive.commands.prove_family`): the kernel over every size, else the
-    smallest sizes by the finite prover."""
-    from derive.commands.prove_family import decide_over_families, verdict_lines
+def about_laws(claim: str) -> bool:
+    """The claim names a divergence or a total variation (``D(P || Q)``, ``TV(P, Q)``): beyond the finite prover."""
+    return re.search(r"\b(D|TV)\s*\(", claim) is not None
 
-    with Spinner("derive prove: checking for every size", show_progress(args.json)):
-        v = decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
-                                 args.given)
+
+def _kernel_on_laws(text: str, given: list[str], options: dict, budget: float):
+    """The kernel's verdict (:func:`~derive.commands.prove_family.decide_over_families`) on a claim about
+    distributions that the finite prover does not support, when it is ``proved``; else ``None``."""
+    from derive.commands.prove_family import decide_over_families
+
+    if not about_laws(text):
+        return None
+    try:
+        v = decide_over_families(text, family_uses([text, *given]), {}, options, budget, given)
+    except DeriveError:
+        return None
+    return v if v.status == "proved" else None
+
+
+def params_used(params: dict[str, str], texts: list[str]) -> dict[str, str]:
+    """The ``--param`` domains whose names the texts use (whole words)."""
+    words = {w for t in texts for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
+    return {k: v for k, v in params.items() if k in words}
+
+
+def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float, params: dict) -> int:
+    """A claim with parameters or over families of every size (:mod:`derive.commands.prove_family`): the kernel for
+    every value, else the finite prover at the first values."""
+    return _print_verdict(args, _decide_every_value(args, options, budget, params))
+
+
+def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, params: dict):
+    from derive.commands.prove_family import decide_over_families
+
+    with Spinner("derive prove: checking for every value", show_progress(args.json)):
+        return decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
+                                    args.given)
+
+
+def _print_verdict(args: argparse.Namespace, v) -> int:
+    """Print a :class:`~derive.commands.prove_family.FamilyVerdict` (text, ``--json`` or ``--latex``); the exit code."""
+    from derive.commands.prove_family import verdict_lines
+
     ce = v.counterexample
     if args.json:
         print(json.dumps(v.to_json(), indent=2, default=str))
@@ -457,15 +504,16 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
     params = dict(parse_param(t) for t in args.param)
     for k, text in progress(claims, desc="derive prove", enabled=show_progress(False) and not sys.stdout.isatty()):
         row = {"line": k, "claim": text}
+        used = params_used(params, [text, *args.given])
         try:
-            every_size = over_every_size(text, args.given, str(path))
+            every_size = bool(used) or over_every_size(text, args.given, str(path))
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
-        if every_size:                                 # a claim over families of every size
+        if every_size:                                 # a claim with parameters or over families of every size
             from derive.commands.prove_family import decide_over_families
 
             try:
-                v = decide_over_families(text, family_uses([text, *args.given]), params, options, budget,
+                v = decide_over_families(text, family_uses([text, *args.given]), used, options, budget,
                                          args.given)
             except DeriveError as err:
                 row.update(status="error", error=str(err))
@@ -482,10 +530,11 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
             row.update(status="error", error=str(err))
             worst = max(worst, EXIT_INPUT)
         else:
-            row.update(_result_json(res))
+            v = _kernel_on_laws(text, args.given, options, budget) if res.status == "unsupported" else None
+            row.update({k2: v2 for k2, v2 in v.to_json().items() if k2 != "claim"} if v else _result_json(res))
             if notes:
                 row["notes"] = notes
-            if res.status != "proved":
+            if res.status != "proved" and v is None:
                 worst = max(worst, EXIT_NO)
         counts[row["status"]] = counts.get(row["status"], 0) + 1
         print(json.dumps(row), flush=True)

@@ -26,6 +26,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import sympy
+
+from derive.core.exprs import to_expr
 from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
@@ -66,7 +69,7 @@ def parse_param(text: str) -> tuple[str, str]:
 class Instance:
     """One size: the parameters' values, the claim there, and the finite prover's verdict (or why it was skipped)."""
 
-    values: dict[str, int]
+    values: dict[str, Any]          # name -> an int, or a sympy Rational for a real parameter
     claim: str
     status: str                     # proved | false | not_shannon | unknown | unsupported | skipped
     result: Any = None              # the ShannonResult
@@ -75,7 +78,8 @@ class Instance:
     hyps: dict = field(default_factory=dict)   # the parsed hypotheses at this size (for printing)
 
     def to_json(self) -> dict:
-        out: dict[str, Any] = {"values": self.values, "claim": self.claim, "status": self.status}
+        out: dict[str, Any] = {"values": {k: v if isinstance(v, int) else str(v) for k, v in self.values.items()},
+                               "claim": self.claim, "status": self.status}
         if self.why:
             out["why"] = self.why
         return out
@@ -96,6 +100,7 @@ class FamilyVerdict:
     trusted: list[str] = field(default_factory=list)   # cited facts and hypotheses a proof rests on
     note: str = ""
     given: list[tuple[str, str]] = field(default_factory=list)   # the hypotheses, (kind, text)
+    assumed: bool = False           # proved from a cited fact (the kernel's ``assumed``), listed in ``trusted``
 
     @property
     def counterexample(self) -> Instance | None:
@@ -103,17 +108,31 @@ class FamilyVerdict:
 
     def to_json(self) -> dict:
         ce = self.counterexample
-        return {"status": self.status, "claim": self.claim, "for_every": self.domains,
+        return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "for_every": self.domains,
                 "kernel": self.kernel_message, "proof_file": self.proof_file, "warnings": self.warnings,
                 "trusted": self.trusted, **({"note": self.note} if self.note else {}),
                 "given": [{"kind": k, "text": t} for k, t in self.given],
                 "instances": [i.to_json() for i in self.instances],
-                "counterexample": None if ce is None else {"at": ce.values, "claim": ce.claim,
+                "counterexample": None if ce is None else {"at": ce.to_json()["values"], "claim": ce.claim,
                                                            **(ce.result.counterexample or {})}}
 
 
-#: The rules the one-step proof file tries, in turn, until the kernel proves the claim.
-RULES_TRIED = ("shannon", "superadditivity", "subadditivity", "chain_rule", "linear")
+#: The rules the one-step proof file tries, in turn, until the kernel proves the claim (:func:`rules_for`).
+RULES_TRIED = ("shannon", "superadditivity", "subadditivity", "chain_rule", "linear", "dpi", "sdpi", "tensorization",
+               "pinsker", "real")
+#: ... those that need a hypothesis (tried only under ``--given``) ...
+_NEED_HYPOTHESES = ("superadditivity", "subadditivity", "linear", "dpi", "sdpi", "tensorization")
+#: ... and those for a claim about distributions (``D``, ``TV``) or about parameters alone.
+_ABOUT_LAWS, _ABOUT_PARAMETERS = ("pinsker",), ("real",)
+
+
+def rules_for(claim: str, given: bool) -> list[str]:
+    """The rules of :data:`RULES_TRIED` worth trying on ``claim``: Pinsker only on a claim naming ``TV`` or ``D``,
+    ``real`` only on one free of information quantities, the rules of hypotheses only with ``given``."""
+    laws = re.search(r"\b(TV|D)\s*\(", claim) is not None
+    info = re.search(r"\b(H|I|D|TV)\s*\(", claim) is not None
+    return [r for r in RULES_TRIED if (given or r not in _NEED_HYPOTHESES) and (laws or r not in _ABOUT_LAWS)
+            and (not info or r not in _ABOUT_PARAMETERS)]
 #: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
 #: need not satisfy them (identical distributions, a channel's law), so no size is refuted under them.
 _NOT_ENTROPIC = ("iid", "channel", "assume")
@@ -171,22 +190,26 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
 
     deadline = time.monotonic() + budget
     hyps = given_hypotheses(list(given))
+    written = {w for t in [claim, *given] for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
+    if set(params) - written:
+        raise InvalidArgument(f"--param names {', '.join(sorted(set(params) - written))}, which neither the claim nor a "
+                              "--given hypothesis uses", file="--param")
     text = proof_file_for(claim, uses, params, hyps)
     try:
         proof = read_proof_text(text, file="CLAIM")
     except DeriveError as err:
-        raise InvalidArgument(f"the claim does not read as a claim over families of every size: {err}\n(derive prove "
-                              f"wrote it as this proof file, each family over 1.. the end of its block or sum; write "
-                              f"such a file with the ranges you mean and run derive check on it)\n{text}",
-                              file="CLAIM") from None
+        raise InvalidArgument(f"the claim does not read as a claim with parameters or over families of every size: "
+                              f"{err}\n(derive prove wrote it as this proof file, each --param a parameter and each "
+                              f"family over 1.. the end of its block or sum; write such a file with the ranges you "
+                              f"mean and run derive check on it)\n{text}", file="CLAIM") from None
     names = {str(p) for p in proof.parameters}
     unused = sorted(set(params) - names)
     if unused:
-        raise InvalidArgument(f"--param names {', '.join(unused)}, which the claim does not use as an index or a sum's "
-                              f"limit (its parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
+        raise InvalidArgument(f"--param names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
+                              f"uses (their parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
     verdict = None
-    for rule in RULES_TRIED if hyps else ("shannon",):
+    for rule in rules_for(claim, bool(hyps)):
         attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule)
         checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
                         timeout=max(deadline - time.monotonic(), 1.0))
@@ -195,7 +218,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
                                                              if not line.startswith("# if derive check")),
                                  domains, step.message, list(checked.report.warnings), checked=checked,
-                                 trusted=[str(t) for t in checked.report.trusted], given=hyps)
+                                 trusted=[str(t) for t in checked.report.trusted], given=hyps,
+                                 assumed=step.status == "assumed")
         verdict = verdict or FamilyVerdict("unknown", claim, text, domains, step.message,
                                            list(checked.report.warnings), checked=checked, given=hyps)
         if time.monotonic() > deadline:
@@ -218,19 +242,13 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
     from derive.commands.prove import decide_claim
 
     params = sorted(proof.parameters.items(), key=lambda kv: str(kv[0]))
-    firsts = []
-    for _, p in params:
-        lo = p.domain.lower_bound()[0]
-        firsts.append(int(lo) + (1 if p.domain.lower_bound()[1] else 0) if lo.is_finite else 1)
-    offsets = sorted(itertools.product(range(VALUES_PER_PARAMETER), repeat=len(params)),
-                     key=lambda o: (sum(o), o))[:MAX_CANDIDATES]
+    candidates = [candidate_values(p.domain) for _, p in params]
+    offsets = sorted(itertools.product(*(range(len(c)) for c in candidates)), key=lambda o: (sum(o), o))[:MAX_CANDIDATES]
     out: list[Instance] = []
     for off in offsets:
         if len([i for i in out if i.status != "skipped"]) >= MAX_INSTANCES or time.monotonic() > deadline:
             break
-        values = {str(name): first + k for (name, _), first, k in zip(params, firsts, off)}
-        if not all(p.domain.contains(v) for (_, p), v in zip(params, values.values())):
-            continue
+        values = {str(name): int(c[k]) if c[k].is_Integer else c[k] for (name, _), c, k in zip(params, candidates, off)}
         text = _substituted(claim, values)
         given = [g for kind, t in hyps if (g := _given_at(kind, _substituted(t, values)))]
         why = _outside_ranges(proof, text, values, given)
@@ -246,6 +264,30 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
         if res.status == "false":
             break
     return out
+
+
+#: Values a real parameter takes first, after its domain's closed finite ends and midpoint (simple ones first).
+_SIMPLE_VALUES = tuple(sympy.Rational(v) for v in ("1/2", "0", "1", "1/4", "3/4", "1/3", "2/3", "2", "1/10", "9/10",
+                                                     "3", "10", "-1", "-1/2", "1/100", "99/100", "100", "-10"))
+
+
+def candidate_values(domain) -> list:
+    """At most :data:`VALUES_PER_PARAMETER` values of a domain, in the order they are tried: an integer domain's
+    least values (from 1 when it has no least), else the closed finite ends, the midpoint of two finite ends, then
+    simple rationals (:data:`_SIMPLE_VALUES`) — every one exactly inside the domain."""
+    lo, hi = domain.lo, domain.hi
+    if domain.integer:
+        first = (int(sympy.floor(lo)) + 1 if lo.is_finite else 1)
+        if lo.is_finite and not domain.lo_open and lo.is_integer:
+            first = int(lo)
+        return [sympy.Integer(first + k) for k in range(VALUES_PER_PARAMETER) if domain.contains(first + k)]
+    ends = [e for e, is_open in ((lo, domain.lo_open), (hi, domain.hi_open)) if e.is_finite and not is_open]
+    middle = [(lo + hi) / 2] if lo.is_finite and hi.is_finite else []
+    found: list = []
+    for v in (*ends, *middle, *_SIMPLE_VALUES):
+        if v not in found and domain.contains(v):
+            found.append(v)
+    return found[:VALUES_PER_PARAMETER]
 
 
 def _given_at(kind: str, text: str) -> str | None:
@@ -264,10 +306,17 @@ def _given_at(kind: str, text: str) -> str | None:
     return " _|_ ".join(groups) + (f" | {cond.strip()}" if cond.strip() else "")
 
 
-def _substituted(claim: str, values: dict[str, int]) -> str:
-    """The claim text with each parameter name replaced by its value (whole words only)."""
+def _substituted(claim: str, values: dict) -> str:
+    """The claim text with each parameter name replaced by its value (whole words only; a negative or fractional
+    value in parentheses)."""
     for name, v in values.items():
-        claim = re.sub(rf"(?<![A-Za-z_0-9]){re.escape(name)}(?![A-Za-z_0-9])", str(v) if v >= 0 else f"({v})", claim)
+        bare = isinstance(v, int) and v >= 0
+
+        def value(m: re.Match, bare=bare, v=v) -> str:   # no second pair of parentheses: h(1/2), not h((1/2))
+            alone = m.string[:m.start()].rstrip().endswith(("(", ",")) and m.string[m.end():].lstrip()[:1] in (")", ",")
+            return str(v) if bare or alone else f"({v})"
+
+        claim = re.sub(rf"(?<![A-Za-z_0-9]){re.escape(name)}(?![A-Za-z_0-9])", value, claim)
     return claim
 
 
@@ -280,13 +329,16 @@ def _outside_ranges(proof, text: str, values: dict[str, int], given: list[str] =
         written = " ".join([sums_written_out(text, "CLAIM"), *given])
     except DeriveError as err:
         return str(err)
-    subs = {p.symbol: values[name] for name, p in proof.parameters.items()}
+    subs = {p.symbol: to_expr(values[name]) for name, p in proof.parameters.items()}
     for m in FAMILY_USE.finditer(written):
         fam, idx = m.group(1), re.sub(r"\s+", "", m.group(2)).replace("(", "").replace(")", "")
         rng = proof.families.get(fam)
         if rng is None:
             continue
-        lo, hi = (int(e.xreplace(subs)) for e in rng)      # the family's ends: sympy expressions of the reader
+        ends_at = [to_expr(e).xreplace(subs) for e in rng]   # the family's ends, as the reader holds them
+        if not all(e.is_Integer for e in ends_at):
+            return f"the family {fam} has a non-integer end at {_show(values)}"
+        lo, hi = (int(e) for e in ends_at)
         parts = idx.split("..")
         try:
             ends = [int(p) for p in parts]
@@ -306,9 +358,9 @@ def _show(values: dict[str, int]) -> str:
 
 def verdict_lines(v: FamilyVerdict) -> list[str]:
     """The text output: the verdict, for which sizes, the kernel's reason or the instances, and the proof file."""
-    every = "every value of " + ", ".join(f"{n} ({d})" for n, d in v.domains.items())
-    head = {"proved": f"proved for {every}", "false": "false",
-            "unknown": f"unknown: not proved for {every}"}[v.status]
+    every = " for every value of " + ", ".join(f"{n} ({d})" for n, d in v.domains.items()) if v.domains else ""
+    head = {"proved": f"proved{every}" + (", assuming the cited facts it rests on" if v.assumed else ""),
+            "false": "false", "unknown": f"unknown: not proved{every}"}[v.status]
     lines = [f"{head}: {v.claim}"]
     if v.given:
         lines.append("  given: " + "; ".join(f"{k.replace('_', ' ')}: {t}" for k, t in v.given))

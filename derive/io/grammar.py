@@ -338,6 +338,10 @@ class ParseContext:
     #: where to record how each information atom was written (a :class:`~derive.proof.WrittenOrder`, usually the
     #: proof's ``written``), so printers can keep the author's argument order; ``None``: not recorded.
     written: Any = None
+    #: where to record every family member and block as written, with the ranges of the sums around it
+    #: (``(node, {index: (lo, hi)})``, outermost sum first): core folds ``I(M; X[0..j] | M)`` to 0, and the proof's
+    #: range check (:meth:`derive.proof.Proof.range_problems`) must still see ``X[0..j]``; ``None``: not recorded.
+    mentions: list | None = None
 
     def __post_init__(self) -> None:
         if self.units not in ("bits", "nats"):
@@ -577,6 +581,7 @@ class _Builder:
         self.ctx = ctx
         self.what = what
         self._terms: dict[sympy.Expr, int] = {}
+        self._sums: dict[Symbol, tuple[sympy.Expr, sympy.Expr]] = {}  # the ranges of the sums being read
 
     # -- errors ------------------------------------------------------------------
     def err(self, node: Any, message: str, cls: type[DeriveError] = ParseError) -> DeriveError:
@@ -913,7 +918,11 @@ class _Builder:
         i = index_symbol(name)
         inner = dict(scope)
         inner[name] = i
-        summand = self.expr(body, inner, depth)
+        self._sums[i] = (lo, hi)
+        try:
+            summand = self.expr(body, inner, depth)
+        finally:
+            del self._sums[i]
         self._check_summand_indices(t, summand, name, i, lo, hi)
         return sympy.Sum(summand, (i, lo, hi))
 
@@ -1037,13 +1046,19 @@ class _Builder:
             idx_tree = t.children[1]
             idx = self.expr(idx_tree, scope, depth)
             self._check_index(idx_tree, name, idx, decl_lo, decl_hi)
-            return [self.core(t, FamilyMember, name, idx)]
+            return self.mentioned([self.core(t, FamilyMember, name, idx)])
         lo_t, hi_t = t.children[1], t.children[2]
         lo = self.expr(lo_t, scope, depth)
         hi = self.expr(hi_t, scope, depth)
         self._check_index(lo_t, name, lo, decl_lo, decl_hi)
         self._check_index(hi_t, name, hi, decl_lo, decl_hi)
-        return list(self.core(t, FamilyRange.make, name, lo, hi))
+        return self.mentioned(list(self.core(t, FamilyRange.make, name, lo, hi)))
+
+    def mentioned(self, nodes: list) -> list:
+        """Record the family members and blocks as written (see :attr:`ParseContext.mentions`); returns them."""
+        if self.ctx.mentions is not None:
+            self.ctx.mentions.extend((n, dict(self._sums)) for n in nodes if isinstance(n, (FamilyMember, FamilyRange)))
+        return nodes
 
     def _not_a_variable(self, tok: Token, scope) -> None:
         name = str(tok)

@@ -147,9 +147,9 @@ class _Reader:
         return list(value)
 
     def at(self, ctx: ParseContext, table: TableInfo | None, key: str,
-           element: int | str | None = None) -> ParseContext:
+           element: int | str | None = None, **changes: Any) -> ParseContext:
         line, col = self.pos.string_start(table, key, element)
-        return ctx if line is None else ctx.at(line, col)
+        return ctx.at(ctx.line, ctx.column, **changes) if line is None else ctx.at(line, col, **changes)
 
     def expression(self, value: Any, ctx: ParseContext, key: str, label: str, table: TableInfo | None,
                    element: int | str | None = None) -> sympy.Expr:
@@ -368,14 +368,16 @@ class _Reader:
                 if key not in s:
                     raise self.err(f"missing required key {key!r} in {label}", self.pos.key_line(t, "id"))
             claim_text = self.want(s["claim"], str, "claim", label, t)
-            claim = parse_statement(claim_text, self.at(ctx, t, "claim"))
+            mentions: list = []
+            claim = parse_statement(claim_text, self.at(ctx, t, "claim", mentions=mentions))
             rule = self.want(s["rule"], str, "rule", label, t)
             if not rule.strip():
                 raise self.err(f"the rule of {label} is empty", self.pos.key_line(t, "rule"))
             uses = self.string_list(s.get("uses", []), "uses", label, t)
             note = self.want(s["note"], str, "note", label, t) if "note" in s else None
             args = self.step_args(s, ctx, label, t)
-            proof.step(sid, claim, rule, uses=uses, args=args, line=self.pos.key_line(t, "id"), note=note)
+            proof.step(sid, claim, rule, uses=uses, args=args, line=self.pos.key_line(t, "id"), note=note,
+                       mentions=mentions)
 
     def step_args(self, s: dict, ctx: ParseContext, label: str, t: TableInfo | None) -> dict[str, Any]:
         args: dict[str, Any] = {}
@@ -437,10 +439,12 @@ class _Reader:
         self.check_keys(data, _THEOREM_KEYS, label, t)
         if "claim" not in data:
             raise self.err("missing required key 'claim' in [theorem]", t.line if t else None)
-        claim = parse_statement(self.want(data["claim"], str, "claim", label, t), self.at(ctx, t, "claim"))
+        mentions: list = []
+        claim = parse_statement(self.want(data["claim"], str, "claim", label, t),
+                                self.at(ctx, t, "claim", mentions=mentions))
         from_steps = self.string_list(data.get("from", []), "from", label, t)
         name = self.want(data["name"], str, "name", label, t) if "name" in data else None
-        proof.conclude(claim, from_steps, line=self.pos.key_line(t, "claim"), name=name)
+        proof.conclude(claim, from_steps, line=self.pos.key_line(t, "claim"), name=name, mentions=mentions)
 
 
 def assume_family(m: re.Match, ctx: ParseContext, label: str, hid: str, cite: str | None,

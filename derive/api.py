@@ -528,8 +528,9 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     size (``X[i]`` next to ``X[1..n]``; ``given`` as text, e.g. ``"mutually_independent: X[1..n] | P"``,
     ``"channel: Y | X ~ BSC(p)"``) or about distributions (``D``, ``TV``) is decided as ``derive prove`` decides it:
     a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every value in the domains,
-    ``false`` at a value with a certified counterexample, or ``unknown``; ``.proof_file``); a family size's
-    default domain is ``integer >= 1``."""
+    ``false`` with a certified counterexample — ``.counterexample`` at a value, by the finite prover, or ``.model``,
+    an exact model of the hypotheses — or ``unknown``; ``.proof_file``); a family size's default domain is
+    ``integer >= 1``."""
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 

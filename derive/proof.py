@@ -377,6 +377,24 @@ class Proof:
                 out[sid] = list(dict.fromkeys(found))
         return out
 
+    def names_outside_at(self, step_id: str, point: Mapping) -> bool:
+        """The step names (as written, or in its claim) a family member or a non-empty block that lies outside its
+        family's declared range at the parameter values ``point`` (symbol -> number): the claim means nothing there,
+        so no model there refutes it. Members under a sum's index are left to :meth:`range_problems`."""
+        step = self.get_step(step_id)
+        nodes = [n for n, _ in step.mentions] + [n for side in (step.claim.lhs, step.claim.rhs)
+                                                 for n in sympy.preorder_traversal(side)
+                                                 if isinstance(n, (FamilyMember, FamilyRange))]
+        for node in nodes:
+            if node.family not in self.families:
+                continue
+            lo, hi = (to_expr(e).xreplace(dict(point)) for e in self.families[node.family])
+            a, b = (node.index, node.index) if isinstance(node, FamilyMember) else (node.lo, node.hi)
+            a, b = a.xreplace(dict(point)), b.xreplace(dict(point))
+            if all(x.is_Integer for x in (a, b, lo, hi)) and a <= b and (a < lo or b > hi):
+                return True
+        return False
+
     def _check_ranges(self, e: sympy.Basic, bound: dict, where: str, found: list[str]) -> None:
         """Every family member and block in ``e`` lies in the family's declared range for every admissible
         parameter value (``X[1..j]`` with ``X = "1..n"`` needs ``j <= n`` provable: a statement about variables that

@@ -337,7 +337,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     with Spinner("derive prove: searching", show_progress(args.json)):
         claim, hyps, res, notes = decide_claim(args.claim, args.given, options, budget, written=written)
     v = _kernel_on_laws(args.claim, args.given, options, budget) if res.status == "unsupported" else None
-    if v is not None:  # D, TV: the kernel's rules (Pinsker, ...) prove it
+    if v is not None:  # D, TV: the kernel's rules (Pinsker, ...) prove it, or a drawn model refutes it
         return _print_verdict(args, v)
     if args.json:
         print(json.dumps({**_result_json(res), **({"notes": notes} if notes else {})}, indent=2))
@@ -354,8 +354,9 @@ def about_laws(claim: str) -> bool:
 
 
 def _kernel_on_laws(text: str, given: list[str], options: dict, budget: float):
-    """The kernel's verdict (:func:`~derive.commands.prove_family.decide_over_families`) on a claim about
-    distributions that the finite prover does not support, when it is ``proved``; else ``None``."""
+    """The verdict of :func:`~derive.commands.prove_family.decide_over_families` on a claim about distributions that
+    the finite prover does not support, when it is ``proved`` (by the kernel's rules) or ``false`` (a certified
+    violation on an exact model); else ``None``."""
     from derive.commands.prove_family import decide_over_families
 
     if not about_laws(text):
@@ -364,7 +365,7 @@ def _kernel_on_laws(text: str, given: list[str], options: dict, budget: float):
         v = decide_over_families(text, family_uses([text, *given]), {}, options, budget, given)
     except DeriveError:
         return None
-    return v if v.status == "proved" else None
+    return v if v.status in ("proved", "false") else None
 
 
 def params_used(params: dict[str, str], texts: list[str]) -> dict[str, str]:
@@ -407,7 +408,7 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         print("\n".join(verdict_lines(v)))
         if ce is not None:
             print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample)))
-        else:
+        elif v.model is None:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
             print(v.proof_file)

@@ -1,21 +1,27 @@
-"""``derive prove`` on a claim over families of every size (``X[i]`` and ``X[1..n]`` together, sums to ``n``).
+"""``derive prove`` on a claim with parameters (``--param "p = 0 <= p <= 1/2"``), over families of every size
+(``X[i]`` and ``X[1..n]`` together, sums to ``n``), or about distributions (``D``, ``TV``).
 
-The finite prover decides claims over a fixed set of random variables. A claim over symbolic families is decided
-in two untrusted-to-trusted steps:
+The finite prover decides claims over a fixed set of random variables with no parameter. Such a claim is decided
+in three untrusted-to-trusted steps:
 
-1. **For every size.** The claim becomes a one-step proof file (:func:`derive.commands.prove.proof_file_for`:
-   parameters from the indices and the sums' limits, domains from ``--param`` or ``integer >= 1``, each family over
-   ``1..`` its upper end, the ``--given`` hypotheses, one step trying the rules of :data:`RULES_TRIED` in turn),
-   checked as ``derive check`` checks it: the LP oracles propose, the kernel re-checks. ``proved`` then holds for every parameter value in the domains, and the printed proof file is
-   the certificate (``derive check`` proves it again).
-2. **At the smallest sizes.** Otherwise each parameter takes its least values (at most :data:`MAX_INSTANCES`
-   instances, smallest first, among :data:`MAX_CANDIDATES`; an instance naming a member outside a family's range, or
-   an empty block, is skipped),
-   and each instance is decided by the finite prover. A ``false`` instance is a certified counterexample to the
-   claim (it is false at that size, so not for every size). Else the verdict is ``unknown``: true at the sizes
-   tried, not proved for every size.
+1. **For every value.** The claim becomes a one-step proof file (:func:`derive.commands.prove.proof_file_for`:
+   parameters from ``--param`` and from the indices and the sums' limits, a family size ``integer >= 1`` unless
+   ``--param`` says otherwise, each family over ``1..`` its upper end, the ``--given`` hypotheses, one step trying
+   the rules of :func:`rules_for` in turn), checked as ``derive check`` checks it: the oracles propose, the kernel
+   re-checks. ``proved`` then holds for every parameter value in the domains (``assumed`` when it rests on a cited
+   fact, listed), and the printed proof file is the certificate (``derive check`` proves it again).
+2. **At the first values.** Otherwise each parameter takes its first values
+   (:func:`derive.numeric.real.simple_parameter_values`: a size's least values, a real's ends, midpoint and simple
+   rationals; at most :data:`MAX_INSTANCES` instances among :data:`MAX_CANDIDATES`; an instance naming a member
+   outside a family's range, or an empty block, is skipped), and each instance is decided by the finite prover. A
+   ``false`` instance is a certified counterexample (the claim is false at that value, so not for every value).
+   Skipped under ``iid`` and ``channel`` hypotheses, which the finite prover's models need not satisfy.
+3. **On drawn models.** Otherwise exact models of the hypotheses are drawn as ``derive verify`` draws them
+   (parameter values, channel laws and identical distributions built in; :data:`MODEL_SAMPLES` models within
+   :data:`MODEL_SECONDS`); a violation certified by interval arithmetic on a model satisfying every hypothesis is
+   a counterexample. Not under ``assume`` hypotheses (a model keeps an assumption only numerically).
 
-Statuses: ``proved``, ``false`` (an instance's certified counterexample), ``unknown``.
+Statuses: ``proved``, ``false`` (a certified counterexample: an instance's, or a drawn model's), ``unknown``.
 """
 
 from __future__ import annotations
@@ -26,13 +32,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import sympy
-
 from derive.core.exprs import to_expr
 from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
-__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "MAX_INSTANCES", "VALUES_PER_PARAMETER"]
+__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
+           "MODEL_SAMPLES", "MODEL_SECONDS"]
 
 #: Instances decided by the finite prover when the kernel does not prove the claim for every size ...
 MAX_INSTANCES = 8
@@ -40,6 +45,10 @@ MAX_INSTANCES = 8
 VALUES_PER_PARAMETER = 12
 #: ... and at most this many candidate instances looked at (those naming absent variables are skipped).
 MAX_CANDIDATES = 60
+#: Then exact models of the hypotheses (``derive verify``'s draws) on which a certified violation refutes the claim,
+#: within this many seconds of the time left.
+MODEL_SAMPLES = 200
+MODEL_SECONDS = 10.0
 
 _PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=\s*(.+?)\s*$")
 
@@ -101,6 +110,7 @@ class FamilyVerdict:
     note: str = ""
     given: list[tuple[str, str]] = field(default_factory=list)   # the hypotheses, (kind, text)
     assumed: bool = False           # proved from a cited fact (the kernel's ``assumed``), listed in ``trusted``
+    model: Any = None               # a CounterexampleRecord: a certified violation on a drawn model of the hypotheses
 
     @property
     def counterexample(self) -> Instance | None:
@@ -113,8 +123,10 @@ class FamilyVerdict:
                 "trusted": self.trusted, **({"note": self.note} if self.note else {}),
                 "given": [{"kind": k, "text": t} for k, t in self.given],
                 "instances": [i.to_json() for i in self.instances],
-                "counterexample": None if ce is None else {"at": ce.to_json()["values"], "claim": ce.claim,
-                                                           **(ce.result.counterexample or {})}}
+                "counterexample": ({"model": self.model.to_json(), **self.model.certification_json()}
+                                   if self.model is not None else None if ce is None else
+                                   {"at": ce.to_json()["values"], "claim": ce.claim,
+                                    **(ce.result.counterexample or {})})}
 
 
 #: The rules the one-step proof file tries, in turn, until the kernel proves the claim (:func:`rules_for`).
@@ -228,11 +240,37 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     if blocked:
         verdict.note = (f"no size is decided by the finite prover under {', '.join(blocked)} hypotheses (a model "
                         "it finds need not satisfy them)")
-        return verdict
-    verdict.instances = _instances(proof, claim, options, deadline, hyps)
-    if verdict.counterexample is not None:
+    else:
+        verdict.instances = _instances(proof, claim, options, deadline, hyps)
+    if verdict.counterexample is None and "assume" not in blocked:
+        verdict.model, drawn = _model_counterexample(proof, options, deadline)
+        if verdict.model is None and drawn:
+            verdict.note += ("; " if verdict.note else "") + (f"no certified violation on {drawn} models of the "
+                                                              "hypotheses drawn as derive verify draws them")
+    if verdict.counterexample is not None or verdict.model is not None:
         verdict.status = "false"
     return verdict
+
+
+def _model_counterexample(proof, options: dict, deadline: float) -> tuple[Any, int]:
+    """A certified violation of the claim on an exact model of the hypotheses, drawn as ``derive verify`` draws them
+    (parameter values, channel laws, identically distributed samples included): ``(record, models drawn)``, the
+    record ``None`` when none is found within :data:`MODEL_SAMPLES` models or the time left."""
+    from derive.numeric.verify import FAILED, verify_proof
+
+    left = deadline - time.monotonic()
+    if left <= 0.5:
+        return None, 0
+    try:
+        report = verify_proof(proof, samples=MODEL_SAMPLES, seed=options.get("seed", 0),
+                              time_limit=min(left, MODEL_SECONDS))
+    except DeriveError:
+        return None, 0
+    step = report.get("claim")
+    cx = step.counterexample
+    if step.status == FAILED and cx is not None and cx.certified and cx.hypotheses_hold:
+        return cx, report.models
+    return None, report.models
 
 
 def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tuple[str, str]] = ()
@@ -240,9 +278,10 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
     """The claim at the parameters' least values, decided by the finite prover (under the hypotheses at those
     values), until one is false."""
     from derive.commands.prove import decide_claim
+    from derive.numeric.real import simple_parameter_values
 
     params = sorted(proof.parameters.items(), key=lambda kv: str(kv[0]))
-    candidates = [candidate_values(p.domain) for _, p in params]
+    candidates = [simple_parameter_values(p.domain, VALUES_PER_PARAMETER) for _, p in params]
     offsets = sorted(itertools.product(*(range(len(c)) for c in candidates)), key=lambda o: (sum(o), o))[:MAX_CANDIDATES]
     out: list[Instance] = []
     for off in offsets:
@@ -264,30 +303,6 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
         if res.status == "false":
             break
     return out
-
-
-#: Values a real parameter takes first, after its domain's closed finite ends and midpoint (simple ones first).
-_SIMPLE_VALUES = tuple(sympy.Rational(v) for v in ("1/2", "0", "1", "1/4", "3/4", "1/3", "2/3", "2", "1/10", "9/10",
-                                                     "3", "10", "-1", "-1/2", "1/100", "99/100", "100", "-10"))
-
-
-def candidate_values(domain) -> list:
-    """At most :data:`VALUES_PER_PARAMETER` values of a domain, in the order they are tried: an integer domain's
-    least values (from 1 when it has no least), else the closed finite ends, the midpoint of two finite ends, then
-    simple rationals (:data:`_SIMPLE_VALUES`) — every one exactly inside the domain."""
-    lo, hi = domain.lo, domain.hi
-    if domain.integer:
-        first = (int(sympy.floor(lo)) + 1 if lo.is_finite else 1)
-        if lo.is_finite and not domain.lo_open and lo.is_integer:
-            first = int(lo)
-        return [sympy.Integer(first + k) for k in range(VALUES_PER_PARAMETER) if domain.contains(first + k)]
-    ends = [e for e, is_open in ((lo, domain.lo_open), (hi, domain.hi_open)) if e.is_finite and not is_open]
-    middle = [(lo + hi) / 2] if lo.is_finite and hi.is_finite else []
-    found: list = []
-    for v in (*ends, *middle, *_SIMPLE_VALUES):
-        if v not in found and domain.contains(v):
-            found.append(v)
-    return found[:VALUES_PER_PARAMETER]
 
 
 def _given_at(kind: str, text: str) -> str | None:
@@ -370,6 +385,9 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     ce = v.counterexample
     if ce is not None:
         lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:")
+    elif v.model is not None:
+        lines.append("  an exact model of the hypotheses violates it (drawn as derive verify draws models):")
+        lines += ["    " + line for line in v.model.text().split("\n")]
     elif v.status == "unknown":
         decided = [i for i in v.instances if i.status != "skipped"]
         if v.instances:

@@ -52,6 +52,36 @@ _ROUNDING = mpmath.mpf("1e-24")
 
 
 
+#: Values a real parameter takes first, after its domain's closed finite ends and midpoint (simple ones first).
+_SIMPLE_VALUES = tuple(sympy.Rational(v) for v in ("1/2", "0", "1", "1/4", "3/4", "1/3", "2/3", "2", "1/10", "9/10",
+                                                     "3", "10", "-1", "-1/2", "1/100", "99/100", "100", "-10"))
+
+
+def simple_parameter_values(d: Domain, k: int) -> list[sympy.Rational]:
+    """At most ``k`` values of ``d`` in the order a search tries them, for readable counterexamples (where
+    :func:`sample_parameter_values` draws at random): an integer domain's least values (from 1, or from its upper
+    end when that is below 1, when it has no least), else the closed finite ends, the midpoint of two finite ends,
+    then simple rationals (:data:`_SIMPLE_VALUES`); every one exactly inside ``d``."""
+    lo, hi = d.lo, d.hi
+    if d.integer:
+        if lo.is_finite:
+            first = int(lo) if lo.is_integer and not d.lo_open else int(sympy.floor(lo)) + 1
+            candidates = (first + j for j in range(k))
+        elif not hi.is_finite or hi > 1 or (hi == 1 and not d.hi_open):
+            candidates = (1 + j for j in range(k))
+        else:                                         # below a finite upper end: the greatest values
+            last = int(sympy.floor(hi)) - (1 if d.hi_open and hi.is_integer else 0)
+            candidates = (last - j for j in range(k))
+        return [sympy.Integer(v) for v in candidates if d.contains(sympy.Integer(v))]
+    ends = [e for e, is_open in ((lo, d.lo_open), (hi, d.hi_open)) if e.is_finite and not is_open]
+    middle = [(lo + hi) / 2] if lo.is_finite and hi.is_finite else []
+    found: list[sympy.Rational] = []
+    for v in (*ends, *middle, *_SIMPLE_VALUES):
+        if v not in found and d.contains(v):
+            found.append(v)
+    return found[:k]
+
+
 def _points(d: Domain, rng: random.Random, n: int) -> list[sympy.Rational]:
     lo, lo_open = d.lower_bound()
     hi, hi_open = d.upper_bound()

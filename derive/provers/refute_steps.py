@@ -148,9 +148,12 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     premises = [claims[p] for p in _premise_steps(proof, res)]
     domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
     points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
+    named_by_step = any(st.id == res.id for st in proof.steps)
     for point in points:
         if not all(domains[s].contains(v) for s, v in point.items()):
             continue
+        if named_by_step and proof.names_outside_at(res.id, point):
+            continue  # X[2] at n = 1: the claim means nothing there, so no model there refutes it
         try:  # X[1..n] at n = 8902 is beyond the members written out: no search at that point
             claim = Statement(res.claim.lhs.xreplace(point), res.claim.rel, res.claim.rhs.xreplace(point))
             cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed, premises=premises)

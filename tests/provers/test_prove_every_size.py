@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import mpmath
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from derive.checking import check
 from derive.errors import InvalidArgument
 from derive.io.reader import read_proof_text
 from support.cli import run
+from support.joint import mutual_information
 
 
 
@@ -130,8 +132,18 @@ def test_hypotheses_over_the_family_are_proof_file_hypotheses(capsys):
     res = json.loads(out)
     assert code == 1 and res["status"] == "false" and res["counterexample"]["at"] == {"n": 2}
     assert res["counterexample"]["certified"] is True
-    code, out, _ = run(["prove", reverse, "--given", "iid: X[1..n] | P"], capsys)
-    assert code == 1 and out.startswith("unknown") and "no size is decided by the finite prover under iid" in out
+    code, out, _ = run(["prove", reverse, "--given", "iid: X[1..n] | P", "--json"], capsys)
+    res = json.loads(out)   # the finite prover refutes no size under iid; an exact model drawn with iid built in does
+    assert code == 1 and res["status"] == "false" and "no size is decided by the finite prover under iid" in res["note"]
+    model = res["counterexample"]["model"]
+    assert res["counterexample"]["certified"] is True and model["hypotheses_hold"] is True
+    joint, n = model["joint"], int(model["params"]["n"])
+    xs = [f"X[{k}]" for k in range(1, n + 1)]      # the claim recomputed from the exact table, independently
+    whole = mutual_information(joint, ["M"], xs, ["P"])
+    parts = sum(mutual_information(joint, ["M"], [x], ["P"]) for x in xs)
+    assert whole > parts + mpmath.mpf("1e-6")
+    for x, y in zip(xs, xs[1:]):                     # and the hypothesis: X[i] independent given P, same law
+        assert abs(mutual_information(joint, [x], [y], ["P"])) < mpmath.mpf("1e-40")
     code, out, _ = run(["prove", "I(M; X[1..n]) >= sum(I(M; X[i]), i, 1, n)", "--given", "X[1] _|_ X[2] _|_ X[3]"],
                        capsys)
     assert code == 1 and "at n = 4 the claim reads" in out        # true while the independence covers every member

@@ -10,6 +10,7 @@ proved again by ``derive check`` (a second reading of the text).
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import mpmath
@@ -18,10 +19,16 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.cli import run
+from support.joint import cells, mutual_information
 
 import derive
-from derive.commands.prove_family import VALUES_PER_PARAMETER, candidate_values
+from derive.commands.prove_family import VALUES_PER_PARAMETER
 from derive.core.parameters import Domain
+from derive.numeric.real import simple_parameter_values
+
+
+def _mp(x: Fraction) -> mpmath.mpf:
+    return mpmath.mpf(x.numerator) / x.denominator
 
 
 def _json(args, capsys):
@@ -75,12 +82,27 @@ def test_sdpi_through_a_declared_channel_rests_on_the_cited_coefficient(capsys):
     assert out.startswith("proved for every value of p (0 <= p <= 1/2), assuming the cited facts it rests on")
 
 
-def test_a_coefficient_below_the_contraction_is_never_called_false_under_a_channel(capsys):
-    """The finite prover's models need not be the channel's law, so no value refutes a claim under `channel`."""
+def test_a_coefficient_below_the_contraction_is_refuted_on_an_exact_model_of_the_channel(capsys):
+    """The finite prover's models need not follow the channel's law, so it refutes no value under `channel`; a model
+    drawn with the channel built in does, and the violation is recomputed here from the exact joint table."""
     code, res, _ = _json(["I(U; Y) <= (1 - 2*p)^4 * I(U; X)", "--given", "channel: Y | X ~ BSC(p)",
                           "--given", "U -> X -> Y", "--param", "p = 0 <= p <= 1/2"], capsys)
-    assert code == 1 and res["status"] == "unknown" and res["counterexample"] is None
-    assert "channel" in res["note"]
+    assert code == 1 and res["status"] == "false" and "channel" in res["note"]
+    model = res["counterexample"]["model"]
+    assert res["counterexample"]["certified"] is True and model["hypotheses_hold"] is True
+    joint, p = model["joint"], Fraction(model["params"]["p"])
+    for (u, x, y), q in cells(joint).items():        # the table follows BSC(p) from X to Y, and U - X - Y
+        x_mass = sum(v for (u2, x2, _), v in cells(joint).items() if (u2, x2) == (u, x))
+        assert q == x_mass * (1 - p if x == y else p)
+    eta = _mp((1 - 2 * p) ** 4)
+    assert mutual_information(joint, ["U"], ["Y"]) > eta * mutual_information(joint, ["U"], ["X"]) + mpmath.mpf("1e-9")
+
+
+def test_the_contraction_coefficient_itself_is_never_refuted(capsys):
+    """(1 - 2p)^2 is eta_KL of the BSC: true, so no drawn model may refute it (it is proved, resting on the citation)."""
+    code, res, _ = _json(["I(U; Y) <= (1 - 2*p)^2 * I(U; X)", "--given", "channel: Y | X ~ BSC(p)",
+                          "--given", "U -> X -> Y", "--param", "p = 1/10 <= p <= 1/2"], capsys)
+    assert code == 0 and res["status"] == "proved"
 
 
 @pytest.mark.parametrize("claim, kernel", [
@@ -92,10 +114,25 @@ def test_claims_about_distributions_are_proved_by_the_kernels_rules(claim, kerne
     _recheck(res["proof_file"], tmp_path, capsys)
 
 
-@pytest.mark.parametrize("claim", ["TV(P, Q) <= sqrt(D(P || Q)/4)", "TV(P, Q) <= D(P || Q)", "D(P || Q) <= 1"])
-def test_unproved_claims_about_distributions_stay_unsupported_never_false(claim, capsys):
+@pytest.mark.parametrize("claim, left, right", [
+    ("TV(P, Q) <= sqrt(D(P || Q)/4)", lambda tv, d: tv, lambda tv, d: mpmath.sqrt(d / 4)),
+    ("TV(P, Q) <= D(P || Q)", lambda tv, d: tv, lambda tv, d: d), ("D(P || Q) <= 1", lambda tv, d: d, lambda tv, d: 1)])
+def test_false_claims_about_distributions_are_refuted_on_exact_distributions(claim, left, right, capsys):
+    """The violation is recomputed here from the exact pmfs (bits), independently of derive's numerics."""
     code, res, _ = _json([claim], capsys)
-    assert code == 1 and res["status"] == "unsupported"
+    assert code == 1 and res["status"] == "false" and res["counterexample"]["certified"] is True
+    laws = res["counterexample"]["model"]["distributions"]
+    p, q = ([Fraction(x) for x in laws[k]] for k in ("P", "Q"))
+    with mpmath.workdps(60):
+        tv = _mp(sum(abs(a - b) for a, b in zip(p, q)) / 2)
+        d = sum(_mp(a) * mpmath.log(_mp(a) / _mp(b), 2) for a, b in zip(p, q) if a)
+        assert left(tv, d) > right(tv, d)
+
+
+@pytest.mark.parametrize("claim", ["TV(P, Q) <= 1", "TV(P, Q) <= sqrt(D(P || Q))", "D(P || Q) >= TV(P, Q)^2"])
+def test_true_claims_about_distributions_beyond_the_rules_are_never_false(claim, capsys):
+    code, res, _ = _json([claim], capsys)
+    assert res["status"] in ("proved", "unsupported"), res
 
 
 def test_prove_file_applies_each_param_to_the_claims_that_use_it(capsys, tmp_path):
@@ -125,17 +162,18 @@ def test_bad_params_are_clear_errors(args, message, capsys):
     assert code == 2 and out == "" and message in err and "Traceback" not in err
 
 
-_ENDS = st.sampled_from(["0", "1/3", "1/2", "1", "2", "-1"])
+_ENDS = ["0", "1/3", "1/2", "1", "2", "-1"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lo=_ENDS, hi=_ENDS, lo_open=st.booleans(), hi_open=st.booleans(), integer=st.booleans())
-def test_candidate_values_lie_in_the_domain(lo, hi, lo_open, hi_open, integer):
+@given(lo=st.sampled_from(_ENDS + ["-oo"]), hi=st.sampled_from(_ENDS + ["oo"]), lo_open=st.booleans(), hi_open=st.booleans(), integer=st.booleans())
+def test_simple_parameter_values_lie_in_the_domain(lo, hi, lo_open, hi_open, integer):
     try:
-        domain = Domain(sympy.Rational(lo), sympy.Rational(hi), lo_open, hi_open, integer)
+        ends = [sympy.oo if e == "oo" else -sympy.oo if e == "-oo" else sympy.Rational(e) for e in (lo, hi)]
+        domain = Domain(ends[0], ends[1], lo_open or ends[0].is_infinite, hi_open or ends[1].is_infinite, integer)
     except derive.errors.DeriveError:
         return                                           # an empty domain
-    values = candidate_values(domain)
+    values = simple_parameter_values(domain, VALUES_PER_PARAMETER)
     assert values and len(values) <= VALUES_PER_PARAMETER and len(set(values)) == len(values)
     assert all(domain.contains(v) for v in values)
     if integer:

@@ -140,6 +140,9 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
         return _ANY if _h_continuous(expr, domains) else _OF_SIGN["nonneg"]  # I, D, TV >= 0; H >= 0 when discrete
     if isinstance(expr, sympy.Add):
         iv = functools.reduce(_iadd, parts())
+        if _sign(iv) is None and any(_irrational_constant(a) for a in expr.args):  # c - sqrt(2)/2 for c >= 1
+            iv = _meet(iv, functools.reduce(_iadd, [_rational_enclosure(a) if _irrational_constant(a) else
+                                                    _enclose(a, domains, depth + 1) for a in expr.args]))
         if _sign(iv) not in ("pos", "neg", "zero"):
             iv = _meet(iv, _OF_SIGN[_difference_of_powers(expr, domains, depth)
                                     or _binary_entropy_terms(expr, domains, depth)])
@@ -261,6 +264,26 @@ def _logs_over_primes(x: sympy.Expr) -> sympy.Expr:
     return sympy.expand(x.replace(
         lambda n: isinstance(n, sympy.log) and n.args[0].is_Rational and 0 < n.args[0] and n.args[0].p < 10 ** 12
         and n.args[0].q < 10 ** 12, lambda n: over_primes(n.args[0])))
+
+
+def _irrational_constant(x: sympy.Expr) -> bool:
+    return bool(x.is_number) and not x.is_Rational and not x.atoms(sympy.Symbol) and not _has_info(x)
+
+
+def _rational_enclosure(x: sympy.Expr) -> Interval:
+    """Rationals ``r1 < x < r2`` around sympy's 30-digit value of a real constant, each side proved by
+    :func:`_number_sign` (the value only suggests the ends); nothing known when a check fails."""
+    try:
+        f = x.evalf(30)
+        if not (f.is_Float and abs(f) < 10 ** 12):  # exp(exp(100)) as a rational would not fit in memory
+            return _ANY
+        v = sympy.Rational(int(f * 10 ** 25), 10 ** 25)  # never Rational(f): exp(-exp(100)) has a huge denominator
+    except (TypeError, ValueError, OverflowError, MemoryError):
+        return _ANY
+    eps = (1 + abs(v)) / 10 ** 20
+    if _number_sign(x - (v - eps)) == "pos" and _number_sign(v + eps - x) == "pos":
+        return v - eps, True, v + eps, True
+    return _ANY
 
 
 def _number_sign(x: sympy.Expr) -> Sign:

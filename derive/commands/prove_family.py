@@ -391,9 +391,9 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     elif v.status == "unknown":
         decided = [i for i in v.instances if i.status != "skipped"]
         if v.instances:
-            lines.append("  at the smallest sizes: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
-                         if decided else "  no size could be decided by the finite prover")
-        lines.append(f"  kernel, for every size: {v.kernel_message}")
+            lines.append("  at the values tried: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
+                         if decided else "  no value could be decided by the finite prover")
+        lines.append(f"  kernel, for every value: {v.kernel_message}")
         if v.note:
             lines.append(f"  note: {v.note}")
     for w in v.warnings:

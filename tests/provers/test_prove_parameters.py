@@ -196,3 +196,20 @@ def test_verdicts_over_a_parameter_agree_with_the_finite_prover_at_a_value(left,
         assert derive.prove(at_value, timeout=30).status != "false", (claim, value)
     elif v.status == "false":
         assert derive.prove(v.counterexample.claim, timeout=30).status == "false", claim
+
+
+@pytest.mark.parametrize("c", ["1/2", "29/50", "59/100", "3/5", "1"])
+def test_pinskers_sharp_constant_separates_the_verdicts(c):
+    """Literature oracle: TV <= c*sqrt(D) (D in bits) holds for every pair of laws exactly when c >= sqrt(ln 2 / 2)
+    = 0.58871 (Pinsker's constant is sharp as Q -> P). Above it the claim is never false; well below it the drawn
+    models refute it."""
+    v = derive.prove(f"TV(P, Q) <= {c}*sqrt(D(P || Q))")
+    sharp = mpmath.sqrt(mpmath.log(2) / 2)
+    if _mp(Fraction(c)) >= sharp:
+        assert v.status in ("proved", "unknown"), v.status
+        if Fraction(c) >= Fraction(3, 5):
+            assert v.status == "proved"
+    elif Fraction(c) <= Fraction(1, 2):
+        assert v.status == "false" and v.model.certified
+    else:
+        assert v.status in ("false", "unknown")

@@ -10,7 +10,7 @@ reciprocal of an interval with an open 0 end, Max/Min ties).
 from __future__ import annotations
 
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sympy import Rational, S
 
@@ -80,6 +80,8 @@ def _holds(sign: str, value: sympy.Expr) -> bool | None:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(EXPRS, st.sampled_from(sorted(DOMAINS)), st.sampled_from(sorted(DOMAINS)))
 def test_proved_sign_holds_at_every_sample_point(expr, dp, dq):
+    # the oracle's own limit: exp(exp(40)) has ~10^17 digits before the point, which sympy.N computes for ever
+    assume(not any(isinstance(a, sympy.exp) and a.args[0].has(sympy.exp) for a in sympy.preorder_traversal(expr)))
     domains = Domains({P: DOMAINS[dp], Q: DOMAINS[dq]}, set())
     sign = sign_of(expr, domains)
     if sign is None:

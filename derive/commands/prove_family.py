@@ -112,6 +112,18 @@ class FamilyVerdict:
     assumed: bool = False           # proved from a cited fact (the kernel's ``assumed``), listed in ``trusted``
     model: Any = None               # a CounterexampleRecord: a certified violation on a drawn model of the hypotheses
 
+    def text(self) -> str:
+        """The verdict as ``derive prove`` prints it (without the proof file)."""
+        return "\n".join(verdict_lines(self))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:  # a notebook shows the text, not the dataclass's fields
+        import html
+
+        return "<pre>" + html.escape(self.text()) + "</pre>"
+
     @property
     def counterexample(self) -> Instance | None:
         return next((i for i in self.instances if i.status == "false"), None)

@@ -147,6 +147,8 @@ def test_prove_file_applies_each_param_to_the_claims_that_use_it(capsys, tmp_pat
 def test_python_api_takes_params_for_real_parameters():
     v = derive.prove("h(p) <= 1", params={"p": "0 <= p <= 1"})
     assert v.status == "proved"
+    assert str(v).startswith("proved for every value of p (0 <= p <= 1): h(p) <= 1")
+    assert v._repr_html_().startswith("<pre>proved for every value of p (0 &lt;= p &lt;= 1)")
     v = derive.prove("I(X; Z) <= c*I(X; Y)", "X -> Y -> Z", params={"c": "1/2 <= c <= 1"})
     assert v.status == "false" and v.counterexample.values["c"] < 1
 

@@ -157,6 +157,8 @@ def rules_for(claim: str, given: bool) -> list[str]:
     info = re.search(r"\b(H|I|D|TV)\s*\(", claim) is not None
     return [r for r in RULES_TRIED if (given or r not in _NEED_HYPOTHESES) and (laws or r not in _ABOUT_LAWS)
             and (not info or r not in _ABOUT_PARAMETERS)]
+
+
 #: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
 #: need not satisfy them (identical distributions, a channel's law), so no size is refuted under them.
 _NOT_ENTROPIC = ("iid", "channel", "assume")
@@ -287,8 +289,8 @@ def _model_counterexample(proof, options: dict, deadline: float) -> tuple[Any, i
 
 def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tuple[str, str]] = ()
                ) -> list[Instance]:
-    """The claim at the parameters' least values, decided by the finite prover (under the hypotheses at those
-    values), until one is false."""
+    """The claim at the parameters' first values (:func:`derive.numeric.real.simple_parameter_values`), decided by the
+    finite prover (under the hypotheses at those values), until one is false."""
     from derive.commands.prove import decide_claim
     from derive.numeric.real import simple_parameter_values
 

@@ -53,8 +53,9 @@ _ROUNDING = mpmath.mpf("1e-24")
 
 
 #: Values a real parameter takes first, after its domain's closed finite ends and midpoint (simple ones first).
-_SIMPLE_VALUES = tuple(sympy.Rational(v) for v in ("1/2", "0", "1", "1/4", "3/4", "1/3", "2/3", "2", "1/10", "9/10",
-                                                     "3", "10", "-1", "-1/2", "1/100", "99/100", "100", "-10"))
+_SIMPLE_VALUES = tuple(sympy.Rational(p, q) for p, q in ((1, 2), (0, 1), (1, 1), (1, 4), (3, 4), (1, 3), (2, 3),
+                                                          (2, 1), (1, 10), (9, 10), (3, 1), (10, 1), (-1, 1), (-1, 2),
+                                                          (1, 100), (99, 100), (100, 1), (-10, 1)))
 
 
 def simple_parameter_values(d: Domain, k: int) -> list[sympy.Rational]:

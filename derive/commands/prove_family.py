@@ -240,6 +240,9 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
                         timeout=max(deadline - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
+        if step.message.startswith("the claim is not well formed"):   # the door's refusal: bad input, not a verdict
+            given_domains = ", ".join(f"{n} ({d})" for n, d in domains.items()) or "none"
+            raise InvalidArgument(f"{step.message}; its parameters: {given_domains}", file="CLAIM")
         if step.status in ("proved", "assumed"):
             return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
                                                              if not line.startswith("# if derive check")),

@@ -186,10 +186,13 @@ def test_every_size_verdicts_agree_with_fixed_sizes(term, a, whole, b, rel):
         fixed = prove_text(_at(claim, n))
         if v.status == "proved":
             assert fixed != "false", (claim, n)            # proved for every n, so never false at one
-    if v.status == "false":
+    if v.status == "false" and v.counterexample is not None:
         ce = v.counterexample
         assert ce.result.counterexample["certified"] is True
         assert prove_text(ce.claim) == "false"             # the instance is false, read afresh
+    elif v.status == "false":                              # refuted on a drawn model: false at its n for the prover
+        assert v.model.certified and v.model.hypotheses_hold
+        assert prove_text(_at(claim, int(v.model.model["params"]["n"]))) != "proved"
 
 
 def prove_text(claim: str) -> str:
@@ -200,20 +203,26 @@ def prove_text(claim: str) -> str:
 
 
 def test_hostile_claims_over_families_give_a_verdict_or_a_clear_error(capsys):
-    """Odd ends (reversed, negative, non-integer, another parameter, a quote), nested sums and hypotheses: every call
-    exits 0, 1 or 2 with a one-line reason on stderr, never a traceback or an internal error."""
+    """Odd ends (reversed, negative, non-integer, another parameter, a quote), nested sums, hypotheses and ``--param``
+    domains (real, integer, unused, malformed): every call exits 0, 1 or 2 with a one-line reason on stderr, never a traceback or an internal error."""
     import random
 
     ends = ["n", "n+1", "2*n", "n-1", "m", "n*m", '"', 'n"', "0", "-1", "n/2", "n^2", "k", "n + m", "1", "3", "i"]
     forms = ["sum(H(X[i]), i, {a}, {b}) <= H(X[{a}..{b}])", "I(M; X[{a}..{b}]) >= I(M; X[{b}])",
              "sum(I(M; X[i] | X[1..i-1]), i, {a}, {b}) >= I(M; X[{a}])", "H(X[{a}]) + H(X[{b}]) >= H(X[{a}..{b}])",
-             "sum(sum(I(X[i]; X[j]), j, 1, i-1), i, {a}, {b}) >= 0"]
-    givens = ["mutually_independent: X[1..n]", "iid: X[1..n] | M", "M -> X[1] -> X[2]", 'X[1] _|_ X["]']
+             "sum(sum(I(X[i]; X[j]), j, 1, i-1), i, {a}, {b}) >= 0", "H(X[{a}]) <= p*H(X[{b}])",
+             "TV(P, Q) <= {a}*sqrt(D(P || Q))", "h({a}) <= {b}"]
+    givens = ["mutually_independent: X[1..n]", "iid: X[1..n] | M", "M -> X[1] -> X[2]", 'X[1] _|_ X["]',
+              "channel: X[2] | X[1] ~ BSC(p)"]
+    params = ["n = integer >= 2", "m = 0 <= m <= 1", "p = p >= 0", "n = 0 <= n <= 1", 'k = "', "i = integer >= 1",
+              "p = 0 <= p <= 1/2", "m = integer"]
     rng = random.Random(11)
     for _ in range(60):
         args = ["prove", rng.choice(forms).format(a=rng.choice(ends), b=rng.choice(ends)), "--timeout", "20"]
         if rng.random() < 0.3:
             args += ["--given", rng.choice(givens)]
+        if rng.random() < 0.4:
+            args += ["--param", rng.choice(params)]
         code, out, err = run(args, capsys)
         assert code in (0, 1, 2), args
         assert "Traceback" not in err and "internal error" not in err, (args, err)

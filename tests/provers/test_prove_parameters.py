@@ -158,6 +158,7 @@ def test_python_api_takes_params_for_real_parameters():
     (["h(p) <= 1", "--param", "p = p >= 0"], "h(p) is not defined for every parameter value"),
     (["h(p) <= 1", "--param", "p = 1 <= p <= 0"], "is empty"),
     (["H(X) <= 1", "--param", "X = 0 <= X <= 1"], "'X' is a parameter, not a random variable"),
+    (["sum(H(X[i]), i, 1, c) >= 0", "--param", "c = 0 <= c <= 1"], "the limits of the sum over i from 1 to c are not"),
 ])
 def test_bad_params_are_clear_errors(args, message, capsys):
     code, out, err = run(["prove", *args], capsys)

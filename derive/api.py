@@ -537,7 +537,10 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
         from derive.commands.prove import about_laws, family_uses, over_every_size
 
-        if params or over_every_size(claim, list(given), "claim") or about_laws(claim):
+        from derive.commands.prove_family import written_as_proof_file_kinds
+
+        if params or written_as_proof_file_kinds(list(given)) or over_every_size(claim, list(given), "claim") \
+                or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 

@@ -13,7 +13,7 @@ import re
 import sys
 
 from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, Spinner, check_timeout, show_progress, statement_text
-from derive.commands.prove_family import parse_param
+from derive.commands.prove_family import parse_param, written_as_proof_file_kinds
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 
 __all__ = ["register", "cmd_prove", "NOT_SHANNON_TEXT", "counterexample_table"]
@@ -329,7 +329,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if params or over_every_size(args.claim, args.given):
+    if params or written_as_proof_file_kinds(args.given) or over_every_size(args.claim, args.given):
         return _prove_for_every_size(args, options, budget, params)
     from derive.proof import WrittenOrder
 
@@ -507,7 +507,8 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
         row = {"line": k, "claim": text}
         used = params_used(params, [text, *args.given])
         try:
-            every_size = bool(used) or over_every_size(text, args.given, str(path))
+            every_size = bool(used) or written_as_proof_file_kinds(args.given) or over_every_size(text, args.given,
+                                                                                                    str(path))
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim with parameters or over families of every size

@@ -15,11 +15,11 @@ in three untrusted-to-trusted steps:
    rationals; at most :data:`MAX_INSTANCES` instances among :data:`MAX_CANDIDATES`; an instance naming a member
    outside a family's range, or an empty block, is skipped), and each instance is decided by the finite prover. A
    ``false`` instance is a certified counterexample (the claim is false at that value, so not for every value).
-   Skipped under ``iid`` and ``channel`` hypotheses, which the finite prover's models need not satisfy.
+   Skipped under ``iid``, ``channel`` and ``assume`` hypotheses, which the finite prover's models need not satisfy.
 3. **On drawn models.** Otherwise exact models of the hypotheses are drawn as ``derive verify`` draws them
    (parameter values, channel laws and identical distributions built in; :data:`MODEL_SAMPLES` models within
    :data:`MODEL_SECONDS`); a violation certified by interval arithmetic on a model satisfying every hypothesis is
-   a counterexample. Not under ``assume`` hypotheses (a model keeps an assumption only numerically).
+   a counterexample (an ``assume`` hypothesis must be certified to hold on the model too).
 
 Statuses: ``proved``, ``false`` (a certified counterexample: an instance's, or a drawn model's), ``unknown``.
 """
@@ -36,7 +36,7 @@ from derive.core.exprs import to_expr
 from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
-__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
+__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "written_as_proof_file_kinds", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
            "MODEL_SAMPLES", "MODEL_SECONDS"]
 
 #: Instances decided by the finite prover when the kernel does not prove the claim for every size ...
@@ -160,9 +160,16 @@ def rules_for(claim: str, given: bool) -> list[str]:
 
 
 #: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
-#: need not satisfy them (identical distributions, a channel's law), so no size is refuted under them.
+#: need not satisfy them (identical distributions, a channel's law, an assumed inequality), so the finite prover refutes
+#: no size under them (drawn models may: :func:`_model_counterexample`).
 _NOT_ENTROPIC = ("iid", "channel", "assume")
 _KIND_PREFIX = re.compile(rf"^\s*({'|'.join(HYPOTHESIS_KINDS)})\s*[:=]\s*(.+?)\s*$")
+
+
+def written_as_proof_file_kinds(given: list[str]) -> bool:
+    """Some ``--given`` is written ``KIND: TEXT`` as in a proof file (``assume: H(X) <= 1``, ``channel: ...``): only
+    the proof-file path (:func:`decide_over_families`) reads those."""
+    return any(_KIND_PREFIX.match(g) for g in given)
 
 
 def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
@@ -259,7 +266,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
                         "it finds need not satisfy them)")
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
-    if verdict.counterexample is None and "assume" not in blocked:
+    if verdict.counterexample is None:
         verdict.model, drawn = _model_counterexample(proof, options, deadline)
         if verdict.model is None and drawn:
             verdict.note += ("; " if verdict.note else "") + (f"no certified violation on {drawn} models of the "

@@ -19,7 +19,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.cli import run
-from support.joint import cells, mutual_information
+from support.joint import cells, entropy, mutual_information
 
 import derive
 from derive.commands.prove_family import VALUES_PER_PARAMETER
@@ -216,3 +216,22 @@ def test_pinskers_sharp_constant_separates_the_verdicts(c):
         assert v.status == "false" and v.model.certified
     else:
         assert v.status in ("false", "unknown")
+
+
+def test_an_assumption_is_kept_by_the_refuting_model(capsys):
+    """Under ``assume: H(X) <= 1`` the claim ``H(X) <= 1/2`` is false on a model where the assumption certainly holds
+    (the verifier certifies it) — recomputed here: H(X) <= 1 on the table, and H(X) > 1/2."""
+    code, res, _ = _json(["H(X) <= 1/2", "--given", "assume: H(X) <= 1"], capsys)
+    assert code == 1 and res["status"] == "false"
+    joint = res["counterexample"]["model"]["joint"]
+    h = entropy(joint, ["X"])
+    assert h <= 1 + mpmath.mpf("1e-50") and h > mpmath.mpf(1) / 2
+    code, res, _ = _json(["H(X) <= 2", "--given", "assume: H(X) <= 1"], capsys)
+    assert code == 0 and res["status"] == "proved"
+
+
+def test_proof_file_spellings_of_hypotheses_work_without_parameters(capsys):
+    code, res, _ = _json(["I(X; Z) <= I(X; Y)", "--given", "markov: X -> Y -> Z"], capsys)
+    assert code == 0 and res["status"] == "proved"
+    v = derive.prove("I(X; Z) <= I(X; Y)", "markov: X -> Y -> Z")
+    assert v.status == "proved"

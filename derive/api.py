@@ -519,7 +519,8 @@ def check(proof: Any, *, strict: bool = False, timeout: float | None = None):
     return CheckedView(checked)
 
 
-def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, params: dict | None = None):
+def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, params: dict | None = None,
+          units: str = "bits"):
     """Decide a Shannon-type claim (text, Statement or sympy relation) under ``given`` hypotheses
     (objects or text); ``.status`` is ``proved`` (kernel-checked certificate), ``false`` (certified
     counterexample), ``not_shannon`` (undecided) or ``unknown``.
@@ -530,7 +531,7 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every value in the domains,
     ``false`` with a certified counterexample — ``.counterexample`` at a value, by the finite prover, or ``.model``,
     an exact model of the hypotheses — or ``unknown``; ``.proof_file``); a family size's default domain is
-    ``integer >= 1``."""
+    ``integer >= 1``. ``units="nats"`` reads ``log`` and the quantities in nats (decided the same way)."""
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
@@ -539,17 +540,20 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
 
         from derive.commands.prove_family import written_as_proof_file_kinds
 
-        if params or written_as_proof_file_kinds(list(given)) or over_every_size(claim, list(given), "claim") \
-                or about_laws(claim):
+        if params or units != "bits" or written_as_proof_file_kinds(list(given)) \
+                or over_every_size(claim, list(given), "claim") or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
             domains = dict(parse_param(f"{k} = {v}") for k, v in (params or {}).items())
             options = dict(max_variables=MAX_VARIABLES, max_full_variables=MAX_FULL_VARIABLES, seed=0,
                            copy_steps=copy_steps, copy_timeout=20.0)
-            return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given))
-    if params:
-        raise InvalidArgument("params sets the domains of a text claim's parameters; give the claim as text")
+            if units not in ("bits", "nats"):
+                raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
+            return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given),
+                                        units=units)
+    if params or units != "bits":
+        raise InvalidArgument("params and units are read with a text claim; give the claim as text")
 
     st = as_statement(claim)  # text is parsed into the session's record of spellings
     written = WrittenOrder()

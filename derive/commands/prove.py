@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "most K copy steps (0: none; default 1; 2 is slower)")
     v.add_argument("--copy-timeout", type=float, default=20.0, metavar="SECONDS",
                    help="time budget of the copy-lemma search (default 20)")
+    v.add_argument("--units", choices=("bits", "nats"), default="bits",
+                   help="what log and the information quantities mean (default bits); in nats the claim is decided "
+                        "through a one-step proof file, as with --param")
     v.add_argument("--param", action="append", default=[], metavar="NAME=DOMAIN",
                    help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2" (the claim is then '
                         'decided for every value), or a family size, e.g. "n = integer >= 2" (repeatable; a family '
@@ -170,7 +173,7 @@ def _sum_limits(text: str) -> list[tuple[str, str, str]]:
 
 
 def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
-                   hypotheses: list[tuple[str, str]] = (), rule: str = "shannon") -> str:
+                   hypotheses: list[tuple[str, str]] = (), rule: str = "shannon", units: str = "bits") -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
     sums' limits, not summation indices) as integers ``>= 1`` (or as ``domains`` says, e.g. ``{"n": "integer >=
     2"}``), each family from 1 (or a smaller literal start: ``X[0]``, a sum from 0) to the upper end of a block or of
@@ -204,9 +207,10 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     hyps = "".join(f"\n[[hypothesis]]\nid = \"given{k}\"\n{kind} = {json.dumps(text)}\n"
                    for k, (kind, text) in enumerate(hypotheses, 1))
     listed = f"uses = {json.dumps([f'given{k}' for k in range(1, len(hypotheses) + 1)])}\n" if hypotheses else ""
-    return (f"[proof]\nname = \"claim\"\n\n[parameters]\n{params}\n[variables]\n{random_line}"
-            + (f"families = {{ {', '.join(families)} }}\n" if families else "") + f"{hyps}"
-            f"\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
+    head = '[proof]\nname = "claim"\n' + ('units = "nats"\n' if units == "nats" else "")
+    family_line = f"families = {{ {', '.join(families)} }}\n" if families else ""
+    return (f"{head}\n[parameters]\n{params}\n[variables]\n{random_line}{family_line}{hyps}"
+            "\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
             f"\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(claim)}\nrule = \"{rule}\"\n{listed}")
 
 
@@ -329,7 +333,8 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if params or written_as_proof_file_kinds(args.given) or over_every_size(args.claim, args.given):
+    if params or args.units == "nats" or written_as_proof_file_kinds(args.given) \
+            or over_every_size(args.claim, args.given):
         return _prove_for_every_size(args, options, budget, params)
     from derive.proof import WrittenOrder
 
@@ -385,7 +390,7 @@ def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, 
 
     with Spinner("derive prove: checking for every value", show_progress(args.json)):
         return decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
-                                    args.given)
+                                    args.given, units=args.units)
 
 
 def _print_verdict(args: argparse.Namespace, v) -> int:
@@ -507,8 +512,8 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
         row = {"line": k, "claim": text}
         used = params_used(params, [text, *args.given])
         try:
-            every_size = bool(used) or written_as_proof_file_kinds(args.given) or over_every_size(text, args.given,
-                                                                                                    str(path))
+            every_size = bool(used) or args.units == "nats" or written_as_proof_file_kinds(args.given) \
+                or over_every_size(text, args.given, str(path))
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim with parameters or over families of every size
@@ -516,7 +521,7 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
 
             try:
                 v = decide_over_families(text, family_uses([text, *args.given]), used, options, budget,
-                                         args.given)
+                                         args.given, units=args.units)
             except DeriveError as err:
                 row.update(status="error", error=str(err))
                 worst = max(worst, EXIT_INPUT)

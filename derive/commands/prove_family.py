@@ -111,6 +111,7 @@ class FamilyVerdict:
     given: list[tuple[str, str]] = field(default_factory=list)   # the hypotheses, (kind, text)
     assumed: bool = False           # proved from a cited fact (the kernel's ``assumed``), listed in ``trusted``
     model: Any = None               # a CounterexampleRecord: a certified violation on a drawn model of the hypotheses
+    units: str = "bits"
 
     def text(self) -> str:
         """The verdict as ``derive prove`` prints it (without the proof file)."""
@@ -130,7 +131,8 @@ class FamilyVerdict:
 
     def to_json(self) -> dict:
         ce = self.counterexample
-        return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "for_every": self.domains,
+        return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "units": self.units,
+                "for_every": self.domains,
                 "kernel": self.kernel_message, "proof_file": self.proof_file, "warnings": self.warnings,
                 "trusted": self.trusted, **({"note": self.note} if self.note else {}),
                 "given": [{"kind": k, "text": t} for k, t in self.given],
@@ -207,9 +209,10 @@ def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
 
 
 def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str, str], options: dict,
-                         budget: float, given: list[str] = ()) -> FamilyVerdict:
+                         budget: float, given: list[str] = (), units: str = "bits") -> FamilyVerdict:
     """Decide ``claim`` for every size (module docstring); ``params``: ``--param`` domains by name; ``given``: the
-    hypotheses (:func:`given_hypotheses`), each rule of :data:`RULES_TRIED` tried in turn.
+    hypotheses (:func:`given_hypotheses`), each rule of :data:`RULES_TRIED` tried in turn; ``units``: the proof
+    file's (the finite prover, which works in bits, decides values only of a claim without a constant term).
 
     Raises
     ------
@@ -227,7 +230,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     if set(params) - written:
         raise InvalidArgument(f"--param names {', '.join(sorted(set(params) - written))}, which neither the claim nor a "
                               "--given hypothesis uses", file="--param")
-    text = proof_file_for(claim, uses, params, hyps)
+    text = proof_file_for(claim, uses, params, hyps, units=units)
     try:
         proof = read_proof_text(text, file="CLAIM")
     except DeriveError as err:
@@ -243,7 +246,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
     verdict = None
     for rule in rules_for(claim, bool(hyps)):
-        attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule)
+        attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units)
         checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
                         timeout=max(deadline - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
@@ -255,15 +258,17 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
                                                              if not line.startswith("# if derive check")),
                                  domains, step.message, list(checked.report.warnings), checked=checked,
                                  trusted=[str(t) for t in checked.report.trusted], given=hyps,
-                                 assumed=step.status == "assumed")
+                                 assumed=step.status == "assumed", units=units)
         verdict = verdict or FamilyVerdict("unknown", claim, text, domains, step.message,
-                                           list(checked.report.warnings), checked=checked, given=hyps)
+                                           list(checked.report.warnings), checked=checked, given=hyps, units=units)
         if time.monotonic() > deadline:
             break
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
     if blocked:
         verdict.note = (f"no size is decided by the finite prover under {', '.join(blocked)} hypotheses (a model "
                         "it finds need not satisfy them)")
+    elif units != "bits" and not _homogeneous(proof):
+        verdict.note = "no value is decided by the finite prover, which works in bits, for a claim in nats with a constant"
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
     if verdict.counterexample is None:
@@ -274,6 +279,16 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     if verdict.counterexample is not None or verdict.model is not None:
         verdict.status = "false"
     return verdict
+
+
+def _homogeneous(proof) -> bool:
+    """The claim has no constant term (so it means the same in bits and in nats)."""
+    from derive.core.linear import linear_form
+
+    try:
+        return linear_form(proof.steps[0].claim.slack()).const == 0
+    except DeriveError:
+        return False
 
 
 def _model_counterexample(proof, options: dict, deadline: float) -> tuple[Any, int]:
@@ -400,7 +415,7 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     every = " for every value of " + ", ".join(f"{n} ({d})" for n, d in v.domains.items()) if v.domains else ""
     head = {"proved": f"proved{every}" + (", assuming the cited facts it rests on" if v.assumed else ""),
             "false": "false", "unknown": f"unknown: not proved{every}"}[v.status]
-    lines = [f"{head}: {v.claim}"]
+    lines = [f"{head}: {v.claim}" + (f"  (in {v.units})" if v.units != "bits" else "")]
     if v.given:
         lines.append("  given: " + "; ".join(f"{k.replace('_', ' ')}: {t}" for k, t in v.given))
     if v.status == "proved":
@@ -408,7 +423,8 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
         lines += [f"  rests on: {t}" for t in v.trusted]
     ce = v.counterexample
     if ce is not None:
-        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:")
+        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:" if ce.values
+                     else "  a model violates it (the finite prover's, in bits):")
     elif v.model is not None:
         lines.append("  an exact model of the hypotheses violates it (drawn as derive verify draws models):")
         lines += ["    " + line for line in v.model.text().split("\n")]

@@ -235,3 +235,33 @@ def test_proof_file_spellings_of_hypotheses_work_without_parameters(capsys):
     assert code == 0 and res["status"] == "proved"
     v = derive.prove("I(X; Z) <= I(X; Y)", "markov: X -> Y -> Z")
     assert v.status == "proved"
+
+
+def test_nats_pinsker_is_sharp_at_two(capsys, tmp_path):
+    """In nats Pinsker reads D >= 2*TV^2 (sharp); 3*TV^2 fails, on laws whose D is recomputed here in nats."""
+    code, res, _ = _json(["D(P || Q) >= 2*TV(P, Q)^2", "--units", "nats"], capsys)
+    assert code == 0 and res["status"] == "proved" and res["units"] == "nats" and 'units = "nats"' in res["proof_file"]
+    _recheck(res["proof_file"], tmp_path, capsys)
+    code, res, _ = _json(["D(P || Q) >= 3*TV(P, Q)^2", "--units", "nats"], capsys)
+    assert code == 1 and res["status"] == "false" and res["counterexample"]["certified"] is True
+    laws = res["counterexample"]["model"]["distributions"]
+    p, q = ([Fraction(x) for x in laws[k]] for k in ("P", "Q"))
+    with mpmath.workdps(60):
+        d = sum(_mp(a) * mpmath.log(_mp(a) / _mp(b)) for a, b in zip(p, q) if a)
+        tv = _mp(sum(abs(a - b) for a, b in zip(p, q)) / 2)
+        assert d < 3 * tv ** 2
+
+
+def test_a_constant_means_nats_under_units_nats(capsys):
+    """h(p) <= log(2) holds in either unit (log follows the units); h(p) <= 1/2 is false in both, and in nats only
+    the drawn models decide it (the finite prover works in bits): at the value found, ln-based h exceeds 1/2."""
+    code, res, _ = _json(["h(p) <= log(2)", "--param", "p = 0 <= p <= 1", "--units", "nats"], capsys)
+    assert code == 0 and res["status"] == "proved"
+    code, res, _ = _json(["h(p) <= 1/2", "--param", "p = 0 <= p <= 1", "--units", "nats"], capsys)
+    assert code == 1 and res["status"] == "false" and "works in bits" in res["note"]
+    x = _mp(Fraction(res["counterexample"]["model"]["params"]["p"]))
+    assert -(x * mpmath.log(x) + (1 - x) * mpmath.log(1 - x)) > mpmath.mpf(1) / 2
+    code, res, _ = _json(["H(X | Y) <= H(X)", "--units", "nats"], capsys)   # homogeneous: the same in both units
+    assert code == 0 and res["status"] == "proved"
+    code, res, _ = _json(["I(X; Y) <= I(X; Y | Z)", "--units", "nats"], capsys)
+    assert code == 1 and res["status"] == "false"

@@ -861,7 +861,8 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
 
     Statement: an inequality between parameter expressions, proved by an exact sign certificate (else tested
         numerically, never proved)
-    Reference: exact real arithmetic (Sturm sequences)
+    Reference: exact real arithmetic (Sturm sequences); the mean value theorem (a smooth function of one parameter
+        is at least its value at an end it rises from)
     """
     c = ctx.claim
     if has_information(c.lhs) or has_information(c.rhs):

@@ -8,7 +8,9 @@ node gets an enclosing interval with rational (or infinite) ends, each end open
 or closed (:data:`Interval`), and the sign is read off the interval:
 
 * numbers: a rational is its own interval; sympy decides the sign of any other
-  constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation;
+  constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation; beside a
+  parameter, such a constant is enclosed between two rationals whose sides sympy
+  decides that way (:func:`_rational_enclosure`);
 * parameters: their domain, open or closed ends as declared;
 * ``+``, ``*``, integer powers, ``Max``, ``Min``: exact interval arithmetic
   (an end is closed only where it may be attained); ``exp > 0``; ``log(a)`` has
@@ -20,7 +22,10 @@ or closed (:data:`Interval`), and the sign is read off the interval:
 * a rational function of one parameter: exact real-root counting (Sturm
   sequences via ``Poly.count_roots``) shows the numerator and denominator keep
   their sign, and the sign at one interior rational point fixes it;
-* when nothing is known, ``sympy.factor`` and retry.
+* when nothing is known, ``sympy.factor`` and retry; then, for a smooth
+  expression of one real parameter, the mean value theorem: it is at least its
+  value at an end it rises from (:func:`_from_an_end`: ``exp(p) >= 1 + p`` for
+  ``p >= 0``).
 """
 
 from __future__ import annotations
@@ -115,7 +120,42 @@ def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
             iv = _meet(iv, _enclose(f, domains, depth + 1))
+    if _sign(iv) is None and depth < 3:
+        iv = _meet(iv, _OF_SIGN[_from_an_end(expr, domains, depth)])
     return iv
+
+
+_SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)
+
+
+def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
+    """Mean value theorem: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside, the lower end; or
+    ``f' <= 0``, the upper end) and at most its value at an end it rises to; for ``f`` built from one real parameter
+    by sums, products, powers, exp and log and defined on the closure of the domain (so continuous there), and
+    differentiable inside (its derivative's formula defined there)."""
+    free = f.free_symbols
+    if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
+        return None
+    (x,) = free
+    d = domains.get(x)
+    if d is None or d.integer:
+        return None
+    at_ends = as_domains(domains).extended({x: Domain(d.lo, d.hi, d.lo.is_infinite, d.hi.is_infinite)})
+    inside = as_domains(domains).extended({x: Domain(d.lo, d.hi, True, True)})
+    slope = sympy.diff(f, x)
+    if not (is_defined(f, at_ends) and is_defined(slope, inside)):
+        return None
+    s = sign_of(slope, inside, depth + 1)
+    rising, falling = s in ("pos", "nonneg", "zero"), s in ("neg", "nonpos", "zero")
+    for least, most in [(d.lo, d.hi)] * rising + [(d.hi, d.lo)] * falling:  # where f is least, where most
+        for end, low_side in ((least, True), (most, False)):
+            if end.is_finite:
+                at = sign_of(f.xreplace({x: end}), at_ends, depth + 1)
+                if low_side and at in ("pos", "nonneg", "zero"):
+                    return "pos" if at == "pos" else "nonneg"
+                if not low_side and at in ("neg", "nonpos", "zero"):
+                    return "neg" if at == "neg" else "nonpos"
+    return None
 
 
 def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:

@@ -482,7 +482,10 @@ def test_real_proved_only_with_exact_certificate():
     assert r.status in ("failed", "unchecked")  # false, and never proved
     p, e = new_proof("", params={"x": domain(0, None)})
     r = check_one(p, S(sympy.log(1 + e["x"]), "<=", e["x"]), "real")[0]
-    assert r.status == "unchecked"  # true but no exact certificate in the kernel: never `proved`
+    assert r.status == "proved"  # the mean value step: x - ln(1 + x) is 0 at 0 and rises (derivative x/(1 + x))
+    p, e = new_proof("", params={"x": domain(-1, None)})
+    r = check_one(p, S(sympy.exp(e["x"]), ">=", 1 + e["x"]), "real")[0]
+    assert r.status == "unchecked"  # true (least value 0 inside, at x = 0) but no certificate: never `proved`
 
 
 def test_real_rejects_information_quantities():

@@ -265,3 +265,14 @@ def test_a_constant_means_nats_under_units_nats(capsys):
     assert code == 0 and res["status"] == "proved"
     code, res, _ = _json(["I(X; Y) <= I(X; Y | Z)", "--units", "nats"], capsys)
     assert code == 1 and res["status"] == "false"
+
+
+def test_log_follows_the_units(capsys):
+    """log(1 + p) <= p is true with the natural log (proved: the mean value step) and false in bits, where log is
+    log2: at the value found, log2(1 + p) > p (mpmath)."""
+    code, res, _ = _json(["log(1 + p) <= p", "--param", "p = p >= 0", "--units", "nats"], capsys)
+    assert code == 0 and res["status"] == "proved"
+    code, res, _ = _json(["log(1 + p) <= p", "--param", "p = p >= 0"], capsys)
+    assert code == 1 and res["status"] == "false"
+    x = _mp(Fraction(res["counterexample"]["at"]["p"]))
+    assert mpmath.log(1 + x, 2) > x

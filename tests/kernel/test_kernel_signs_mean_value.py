@@ -1,0 +1,92 @@
+"""The sign engine's mean-value step: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside), for
+``f`` smooth in one parameter. Accepted instances (classic analytic facts), refused ones (a minimum inside, a kink,
+an integer domain), and a property test against an oracle that shares none of its reasoning: the value at 40 points
+of the domain (ends included), by mpmath at 50 digits.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sympy import Rational, S
+
+from derive.core.parameters import Domain, Domains
+from derive.kernel.signs import sign_of
+
+P = sympy.Symbol("p", real=True)
+
+
+def _d(lo, hi, lo_open=False, hi_open=False, integer=False):
+    return Domains({P: Domain(sympy.sympify(lo), sympy.sympify(hi), lo_open or lo in (-sympy.oo,),
+                              hi_open or hi in (sympy.oo,), integer)}, set())
+
+
+@pytest.mark.parametrize("expr, domain, sign", [
+    (sympy.exp(P) - 1 - P, _d(0, sympy.oo), "nonneg"),                       # e^p >= 1 + p
+    (P - sympy.log(1 + P), _d(0, sympy.oo), "nonneg"),                        # log(1 + p) <= p
+    (sympy.log(1 + P) - P + P ** 2 / 2, _d(0, 1), "nonneg"),                  # log(1 + p) >= p - p^2/2
+    (P - 1 - sympy.log(P), _d(Rational(1, 10), 1), "nonneg"),
+    (sympy.log(P) - P + 1, _d(Rational(1, 2), 1), "nonpos"),
+    (sympy.exp(P) - 3, _d(0, 1), "neg"),
+    (sympy.exp(P) - 1 - P, _d(0, 1, True, True), "nonneg"),                  # open ends: f is continuous at them
+])
+def test_classic_facts_are_proved(expr, domain, sign):
+    assert sign_of(expr, domain) == sign
+
+
+@pytest.mark.parametrize("expr, domain", [
+    (sympy.exp(P) - 1 - P, _d(-1, sympy.oo)),           # true, but the least value is inside: not this step
+    (sympy.sqrt(P) - P, _d(0, 1)),                       # true, but neither monotone nor an end's sign suffices
+    (sympy.exp(P) - 2, _d(0, 1)),                        # changes sign
+    (sympy.Abs(P - Rational(1, 2)) - Rational(1, 4), _d(0, 1)),   # a kink: not smooth
+    (sympy.exp(P) - 1 - P, _d(-1, 3, integer=True)),     # integers: left to the other rules
+])
+def test_no_sign_without_the_step_s_conditions(expr, domain):
+    assert sign_of(expr, domain) is None
+
+
+_LEAVES = st.sampled_from([P, S.One, Rational(-1), Rational(1, 2), Rational(3), Rational(-1, 3)])
+
+
+def _extend(children):
+    two = st.tuples(children, children)
+    return st.one_of(two.map(lambda ab: ab[0] + ab[1]), two.map(lambda ab: ab[0] - ab[1]),
+                     two.map(lambda ab: ab[0] * ab[1]), children.map(sympy.exp), children.map(sympy.log),
+                     children.map(sympy.sqrt), st.tuples(children, st.sampled_from([-1, 2, 3])).map(lambda a: a[0] ** a[1]))
+
+
+_DOMAINS = [_d(0, 1), _d(0, sympy.oo), _d(Rational(1, 2), 2), _d(-1, 1), _d(0, 1, True, True), _d(1, 5),
+            _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False)]
+
+
+def _points(dom: Domain) -> list:
+    lo = dom.lo if dom.lo.is_finite else (dom.hi - 20 if dom.hi.is_finite else Rational(-20))
+    hi = dom.hi if dom.hi.is_finite else lo + 20
+    pts = [lo + (hi - lo) * Rational(k, 39) for k in range(40)]
+    return [x for x in pts if dom.contains(x)] + [lo + (hi - lo) / 10 ** 8, hi - (hi - lo) / 10 ** 8]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.recursive(_LEAVES, _extend, max_leaves=5), st.sampled_from(range(len(_DOMAINS))))
+def test_a_proved_sign_holds_at_every_point(expr, k):
+    assume(P in expr.free_symbols and not any(isinstance(a, sympy.exp) and a.args[0].has(sympy.exp)
+                                              for a in sympy.preorder_traversal(expr)))
+    domains = _DOMAINS[k]
+    sign = sign_of(expr, domains)
+    if sign is None:
+        return
+    f = sympy.lambdify(P, expr, "mpmath")
+    with mpmath.workdps(50):
+        for x in _points(domains[P]):
+            try:
+                v = f(mpmath.mpf(x.p) / x.q)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue
+            if isinstance(v, mpmath.mpc) or not mpmath.isfinite(v):
+                continue
+            tol = mpmath.mpf(10) ** -40
+            ok = {"pos": v > -tol, "nonneg": v > -tol, "zero": abs(v) < tol, "neg": v < tol, "nonpos": v < tol}[sign]
+            assert ok, (expr, domains[P], sign, x, v)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sympy import Rational, S
 
+from derive.core.exprs import to_expr
 from derive.core.parameters import Domain, Domains
 from derive.kernel.signs import sign_of
 
@@ -20,7 +21,7 @@ P = sympy.Symbol("p", real=True)
 
 
 def _d(lo, hi, lo_open=False, hi_open=False, integer=False):
-    return Domains({P: Domain(sympy.sympify(lo), sympy.sympify(hi), lo_open or lo in (-sympy.oo,),
+    return Domains({P: Domain(to_expr(lo), to_expr(hi), lo_open or lo in (-sympy.oo,),
                               hi_open or hi in (sympy.oo,), integer)}, set())
 
 

@@ -535,21 +535,18 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
+    if units not in ("bits", "nats"):
+        raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
-        from derive.commands.prove import about_laws, family_uses, over_every_size
+        from derive.commands.prove import about_laws, family_uses, through_proof_file
 
-        from derive.commands.prove_family import written_as_proof_file_kinds
-
-        if params or units != "bits" or written_as_proof_file_kinds(list(given)) \
-                or over_every_size(claim, list(given), "claim") or about_laws(claim):
+        if through_proof_file(claim, list(given), params or {}, units, "claim") or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
             domains = dict(parse_param(f"{k} = {v}") for k, v in (params or {}).items())
             options = dict(max_variables=MAX_VARIABLES, max_full_variables=MAX_FULL_VARIABLES, seed=0,
                            copy_steps=copy_steps, copy_timeout=20.0)
-            if units not in ("bits", "nats"):
-                raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
             return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given),
                                         units=units)
     if params or units != "bits":

@@ -13,7 +13,7 @@ import re
 import sys
 
 from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, Spinner, check_timeout, show_progress, statement_text
-from derive.commands.prove_family import parse_param, written_as_proof_file_kinds
+from derive.commands.prove_family import params_used, parse_param, written_as_proof_file_kinds
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 
 __all__ = ["register", "cmd_prove", "NOT_SHANNON_TEXT", "counterexample_table"]
@@ -112,6 +112,13 @@ def over_every_size(claim: str, given: list[str], where: str = "CLAIM") -> bool:
     """The claim (with its hypotheses) is about families of every size: :func:`symbolic_shapes` once the sums over
     fixed ranges are written out (those name literal members)."""
     return symbolic_shapes([sums_written_out(claim, where), *given])
+
+
+def through_proof_file(claim: str, given: list[str], params: dict, units: str, where: str = "CLAIM") -> bool:
+    """The claim is decided through a one-step proof file (:mod:`derive.commands.prove_family`), not by the finite
+    prover alone: it has parameters, is in nats, has a hypothesis written ``KIND: TEXT``, or is over families of every
+    size (the CLI, ``--file`` and the Python API route by this one test)."""
+    return bool(params) or units == "nats" or written_as_proof_file_kinds(given) or over_every_size(claim, given, where)
 
 
 def _families(texts: list[str]) -> dict[str, str]:
@@ -333,8 +340,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if params or args.units == "nats" or written_as_proof_file_kinds(args.given) \
-            or over_every_size(args.claim, args.given):
+    if through_proof_file(args.claim, args.given, params, args.units):
         return _prove_for_every_size(args, options, budget, params)
     from derive.proof import WrittenOrder
 
@@ -371,12 +377,6 @@ def _kernel_on_laws(text: str, given: list[str], options: dict, budget: float):
     except DeriveError:
         return None
     return v if v.status in ("proved", "false") else None
-
-
-def params_used(params: dict[str, str], texts: list[str]) -> dict[str, str]:
-    """The ``--param`` domains whose names the texts use (whole words)."""
-    words = {w for t in texts for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
-    return {k: v for k, v in params.items() if k in words}
 
 
 def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float, params: dict) -> int:
@@ -512,8 +512,7 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
         row = {"line": k, "claim": text}
         used = params_used(params, [text, *args.given])
         try:
-            every_size = bool(used) or args.units == "nats" or written_as_proof_file_kinds(args.given) \
-                or over_every_size(text, args.given, str(path))
+            every_size = through_proof_file(text, args.given, used, args.units, str(path))
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim with parameters or over families of every size

@@ -36,7 +36,7 @@ from derive.core.exprs import to_expr
 from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
-__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "written_as_proof_file_kinds", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
+__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "written_as_proof_file_kinds", "params_used", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
            "MODEL_SAMPLES", "MODEL_SECONDS"]
 
 #: Instances decided by the finite prover when the kernel does not prove the claim for every size ...
@@ -168,6 +168,12 @@ _NOT_ENTROPIC = ("iid", "channel", "assume")
 _KIND_PREFIX = re.compile(rf"^\s*({'|'.join(HYPOTHESIS_KINDS)})\s*[:=]\s*(.+?)\s*$")
 
 
+def params_used(params: dict[str, str], texts: list[str]) -> dict[str, str]:
+    """The ``--param`` domains whose names the texts use (whole words)."""
+    words = {w for t in texts for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
+    return {k: v for k, v in params.items() if k in words}
+
+
 def written_as_proof_file_kinds(given: list[str]) -> bool:
     """Some ``--given`` is written ``KIND: TEXT`` as in a proof file (``assume: H(X) <= 1``, ``channel: ...``): only
     the proof-file path (:func:`decide_over_families`) reads those."""
@@ -226,10 +232,10 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
 
     deadline = time.monotonic() + budget
     hyps = given_hypotheses(list(given))
-    written = {w for t in [claim, *given] for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
-    if set(params) - written:
-        raise InvalidArgument(f"--param names {', '.join(sorted(set(params) - written))}, which neither the claim nor a "
-                              "--given hypothesis uses", file="--param")
+    unused = sorted(set(params) - set(params_used(params, [claim, *given])))
+    if unused:
+        raise InvalidArgument(f"--param names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
+                              "uses", file="--param")
     text = proof_file_for(claim, uses, params, hyps, units=units)
     try:
         proof = read_proof_text(text, file="CLAIM")

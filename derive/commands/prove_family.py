@@ -27,6 +27,7 @@ Statuses: ``proved``, ``false`` (a certified counterexample: an instance's, or a
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -260,6 +261,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             given_domains = ", ".join(f"{n} ({d})" for n, d in domains.items()) or "none"
             raise InvalidArgument(f"{step.message}; its parameters: {given_domains}", file="CLAIM")
         if step.status in ("proved", "assumed"):
+            if rule == "real" and isinstance(step.certificate, tuple):  # the cut the kernel checked, written out
+                attempt += f"split = {json.dumps([str(c) for c in step.certificate])}\n"
             return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
                                                              if not line.startswith("# if derive check")),
                                  domains, step.message, list(checked.report.warnings), checked=checked,

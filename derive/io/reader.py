@@ -83,6 +83,7 @@ STEP_ARGS: dict[str, str] = {
     "alphabet": "expression",
     "certificate": "certificate",
     "nonneg": "expressions",
+    "split": "expressions",
     "index": "name",
     "family": "name",
     "copy": "copy_specs",

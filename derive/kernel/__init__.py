@@ -9,14 +9,16 @@ What a reader must trust, in reading order:
 * ``check.py`` — the door (types, well-formedness via ``wellformed.py``), the dependency order, the theorem;
 * ``linear.py`` — a certificate (multipliers over the kernel's own labelled terms) is checked exactly;
 * ``rules.py``, ``chains.py`` — one function per rule, its statement and reference in its docstring;
-* ``signs.py`` — exact sign decisions (one interval engine, rational ends, open/closed);
+* ``signs.py`` — exact sign decisions (one interval engine, rational ends, open/closed; the mean value theorem
+  and concavity for one parameter);
 * ``independence.py`` — d-separation for the independences hypotheses imply;
 * ``coefficients.py``, ``chi2_envelope.py`` — the contraction coefficients an SDPI step may use;
 * ``report.py``, ``context.py`` — verdicts and what a rule sees.
 
 And the parts of :mod:`derive.core` these rely on: ``variables.py`` (variables, families ``X[lo..hi]``, fresh
 symbols no user name can capture), ``quantities.py`` (``H``/``I``/``D``/``TV`` and their canonical forms — only
-identities that hold for continuous variables too), ``linear.py`` (linear forms over joint entropies),
+identities that hold for continuous variables too; ``h`` and its derivative), ``linear.py`` (linear forms over
+joint entropies),
 ``parameters.py`` (parameters and domains), ``hypotheses.py`` (what each hypothesis means: its equalities, its
 independences, the copy lemma's extension), ``channel_matrix.py`` (the one owner of each channel's matrix),
 ``statements.py`` and ``exprs.py``. ``core/notation.py`` only prints messages.

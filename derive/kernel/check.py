@@ -8,7 +8,8 @@ The kernel works on any object with the attributes of :class:`derive.proof.Proof
 and rejects unknown ids and cycles: the author's order is not trusted.
 
 Multipliers for ``linear``/``shannon``/``copy`` steps and for the theorem come from the file or from
-an untrusted ``oracle`` as a :class:`~derive.kernel.linear.Proposal` (the kernel searches for nothing);
+an untrusted ``oracle`` as a :class:`~derive.kernel.linear.Proposal`, and the points that cut a ``real`` step's
+domain into pieces from the file (``split``) or the oracle as a tuple of rationals (the kernel searches for nothing);
 statuses and reports are those of :mod:`derive.kernel.report`.
 """
 
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 __all__ = ["check_proof", "check_step", "check_proposal", "Report", "StepResult", "Oracle", "StepGuard"]
 
 #: An untrusted helper proposing multipliers (a :class:`~derive.kernel.linear.Proposal`) for a
-#: ``linear``/``shannon``/``copy`` step or the theorem; it may raise :class:`CertificateError` to say why it
-#: found none. Whatever it returns is rebuilt and re-checked by the kernel.
+#: ``linear``/``shannon``/``copy`` step or the theorem, or split points (a tuple of rationals) for a ``real`` step; it
+#: may raise :class:`CertificateError` to say why it found none. Whatever it returns is rebuilt and re-checked by
+#: the kernel.
 Oracle = Callable[[StepContext], Any]
 
 #: A context manager factory wrapped around the checking of each step (called with the step id,
@@ -203,12 +205,14 @@ def check_well_formed(ctx: StepContext) -> None:
 
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     """Apply the step's rule; a ``linear``/``shannon``/``copy`` step without a certificate in the file gets the
-    oracle's proposal (in the copy lemma's extended space for ``copy``), which the rule rebuilds and checks."""
+    oracle's proposal (in the copy lemma's extended space for ``copy``), which the rule rebuilds and checks, and a
+    ``real`` step without ``split`` the oracle's split points, which the rule checks piece by piece."""
     check_well_formed(ctx)
     if ctx.rule == "copy":
         ctx = copy_context(ctx)  # the kernel's own copies; the oracle proposes in the extended space
     rule = RULES["shannon" if ctx.rule == "copy" else ctx.rule].function
-    if ctx.rule in ("linear", "shannon", "copy") and not ctx.args.get("certificate"):
+    if (ctx.rule in ("linear", "shannon", "copy") and not ctx.args.get("certificate")) or (
+            ctx.rule == "real" and not ctx.args.get("split")):
         ctx = _propose(ctx, oracle)
     return rule(ctx)
 

@@ -855,14 +855,38 @@ def statement_of_substitution(ctx: StepContext) -> RuleOutcome:
                     tried[0] if tried else "S[L := R]")
 
 
+def _pieces(ctx: StepContext, slack: sympy.Expr) -> tuple[list, list]:
+    """The domains that ``split`` (from the file, else an oracle's proposal: rational points strictly inside the
+    domain of the claim's one parameter) cuts the step's into, and the points; the closed pieces between the points
+    cover it."""
+    points = ctx.args.get("split") or (ctx.proposal if isinstance(ctx.proposal, tuple) else ())
+    if not points:
+        return [ctx.domains], []
+    free = [x for x in slack.free_symbols if x in ctx.domains]
+    if len(free) != 1 or len(slack.free_symbols) != 1 or not all(isinstance(c, sympy.Rational) for c in points):
+        raise ctx.side("`split` cuts the domain of the claim's one parameter at rational points (such as \"1/4\")")
+    x, d, cuts = free[0], ctx.domains[free[0]], sorted(set(points))
+    if not all(d.lo < c < d.hi for c in cuts):
+        raise ctx.side(f"a point of `split` is not inside the domain of {x} ({d}): {', '.join(map(str, cuts))}")
+    ends, pieces = [d.lo, *cuts, d.hi], []
+    for a, b in zip(ends, ends[1:]):
+        try:
+            pieces.append(ctx.domains.extended({x: Domain(a, b, d.lo_open and a == d.lo, d.hi_open and b == d.hi,
+                                                          d.integer)}))
+        except InvalidArgument:  # an empty piece of an integer domain holds no value
+            continue
+    return pieces, cuts
+
+
 @register("real")
 def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
     """Parameter-only inequality: ``proved`` only with an exact sign certificate; otherwise ``unchecked``.
 
     Statement: an inequality between parameter expressions, proved by an exact sign certificate (else tested
-        numerically, never proved)
+        numerically, never proved), on the whole domain or on each piece of it that `split` cuts
     Reference: exact real arithmetic (Sturm sequences); the mean value theorem (a smooth function of one parameter
-        is at least its value at an end it rises from)
+        is at least its value at an end it rises from; a concave one at least the smaller of its values at the ends)
+    Needs: args (optional): split = ["1/8", "1/4"] (rational points inside the domain of the claim's one parameter)
     """
     c = ctx.claim
     if has_information(c.lhs) or has_information(c.rhs):
@@ -873,9 +897,13 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
         if is_zero_coefficient(slack):
             return RuleOutcome(PROVED, "an identity")
         return RuleOutcome(UNCHECKED, "not an identity the kernel can verify exactly")
-    if is_nonnegative(slack, ctx.domains):
-        return RuleOutcome(PROVED, f"{show(slack)} >= 0 by an exact sign certificate")
+    pieces, cuts = _pieces(ctx, slack)
+    if all(is_nonnegative(slack, piece) for piece in pieces):
+        cut = f" on each of {len(pieces)} pieces of the domain (cut at {', '.join(map(str, cuts))})" if cuts else ""
+        return RuleOutcome(PROVED, f"{show(slack)} >= 0 by an exact sign certificate{cut}",
+                           certificate=tuple(cuts) or None)
     if sign_of(slack, ctx.domains) in ("neg",):
         raise RuleMismatch(f"false: {show(slack)} < 0 for every parameter value",
                            step=ctx.step_id, rule=ctx.rule, got=c)
-    return RuleOutcome(UNCHECKED, "no exact sign certificate found (numeric testing can only give `tested`)")
+    note = f"; {ctx.search_note}" if ctx.search_note else ""
+    return RuleOutcome(UNCHECKED, f"no exact sign certificate found{note} (numeric testing can only give `tested`)")

@@ -8,7 +8,8 @@ node gets an enclosing interval with rational (or infinite) ends, each end open
 or closed (:data:`Interval`), and the sign is read off the interval:
 
 * numbers: a rational is its own interval; sympy decides the sign of any other
-  constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation; beside a
+  constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation (``h(q)``
+  written with logs, each log of a rational over primes, when it cannot); beside a
   parameter, such a constant is enclosed between two rationals whose sides sympy
   decides that way (:func:`_rational_enclosure`);
 * parameters: their domain, open or closed ends as declared;
@@ -23,9 +24,10 @@ or closed (:data:`Interval`), and the sign is read off the interval:
   sequences via ``Poly.count_roots``) shows the numerator and denominator keep
   their sign, and the sign at one interior rational point fixes it;
 * when nothing is known, ``sympy.factor`` and retry; then, for a smooth
-  expression of one real parameter, the mean value theorem: it is at least its
-  value at an end it rises from (:func:`_from_an_end`: ``exp(p) >= 1 + p`` for
-  ``p >= 0``).
+  expression of one real parameter (``h`` included), the mean value theorem: it
+  is at least its value at an end it rises from (:func:`_from_an_end`:
+  ``exp(p) >= 1 + p`` for ``p >= 0``), and, concave between two finite ends, at
+  least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``).
 """
 
 from __future__ import annotations
@@ -125,14 +127,15 @@ def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
     return iv
 
 
-_SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)
+_SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h)
 
 
 def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     """Mean value theorem: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside, the lower end; or
     ``f' <= 0``, the upper end) and at most its value at an end it rises to; for ``f`` built from one real parameter
-    by sums, products, powers, exp and log and defined on the closure of the domain (so continuous there), and
-    differentiable inside (its derivative's formula defined there)."""
+    by sums, products, powers, exp, log and ``h`` and defined on the closure of the domain (so continuous there), and
+    differentiable inside (its derivative's formula defined there). Between two finite ends, a concave ``f``
+    (``f'' <= 0`` inside) is at least the smaller of its values at the ends, a convex one at most the larger."""
     free = f.free_symbols
     if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
         return None
@@ -140,22 +143,37 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     d = domains.get(x)
     if d is None or d.integer:
         return None
-    at_ends = as_domains(domains).extended({x: Domain(d.lo, d.hi, d.lo.is_infinite, d.hi.is_infinite)})
     inside = as_domains(domains).extended({x: Domain(d.lo, d.hi, True, True)})
-    slope = sympy.diff(f, x)
-    if not (is_defined(f, at_ends) and is_defined(slope, inside)):
+    slope = _derivative(f, x, inside)
+    if slope is None or not is_defined(f, domains):
         return None
+    # the value at an end e speaks for the domain only where f is defined with e included (continuous up to e)
+    ends = {e: sign_of(f.xreplace({x: e}), domains, depth + 1) for e in (d.lo, d.hi) if e.is_finite and is_defined(
+        f, as_domains(domains).extended({x: Domain(d.lo, d.hi, d.lo_open and e != d.lo, d.hi_open and e != d.hi)}))}
     s = sign_of(slope, inside, depth + 1)
     rising, falling = s in ("pos", "nonneg", "zero"), s in ("neg", "nonpos", "zero")
     for least, most in [(d.lo, d.hi)] * rising + [(d.hi, d.lo)] * falling:  # where f is least, where most
-        for end, low_side in ((least, True), (most, False)):
-            if end.is_finite:
-                at = sign_of(f.xreplace({x: end}), at_ends, depth + 1)
-                if low_side and at in ("pos", "nonneg", "zero"):
-                    return "pos" if at == "pos" else "nonneg"
-                if not low_side and at in ("neg", "nonpos", "zero"):
-                    return "neg" if at == "neg" else "nonpos"
+        if ends.get(least) in ("pos", "nonneg", "zero"):
+            return "pos" if ends[least] == "pos" else "nonneg"
+        if ends.get(most) in ("neg", "nonpos", "zero"):
+            return "neg" if ends[most] == "neg" else "nonpos"
+    curve = _derivative(slope, x, inside) if len(ends) == 2 else None
+    if curve is None:
+        return None
+    bent, at = sign_of(curve, inside, depth + 1), set(ends.values())
+    if bent in ("neg", "nonpos", "zero") and at <= {"pos", "nonneg", "zero"}:  # concave: f lies above its chord
+        return "pos" if at == {"pos"} else "nonneg"
+    if bent in ("pos", "nonneg", "zero") and at <= {"neg", "nonpos", "zero"}:  # convex: f lies below its chord
+        return "neg" if at == {"neg"} else "nonpos"
     return None
+
+
+def _derivative(f: sympy.Expr, x: sympy.Symbol, inside) -> sympy.Expr | None:
+    """``f'`` over one denominator (``sympy.together``: sums of fractions combined, nothing cancelled), when both
+    its formulas are defined at every point of ``inside`` (so ``f`` is differentiable there and they agree)."""
+    raw = sympy.diff(f, x)
+    slope = sympy.together(raw)
+    return slope if is_defined(raw, inside) and is_defined(slope, inside) else None
 
 
 def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
@@ -166,7 +184,8 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
     if expr.is_number and not expr.atoms(sympy.Symbol) and not _has_info(expr):
         # sympy decides the sign of a constant exactly or by certified evaluation; not with a bound index inside
         # (a Sum), where sympy would read the index's own assumptions instead of its range
-        known = _number_sign(expr) or (_number_sign(_logs_over_primes(expr)) if expr.has(sympy.log) else None)
+        known = _number_sign(expr) or (_number_sign(_logs_over_primes(expr.replace(
+            lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))) if expr.has(sympy.log, h) else None)
         if known is not None or not isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)):
             return _OF_SIGN[known]  # else the rules below, node by node (exp(exp(10^1000)) > 0 without evaluating)
     if isinstance(expr, sympy.Symbol):

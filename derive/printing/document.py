@@ -287,8 +287,14 @@ def copy_steps_text(specs, math: bool = True) -> str:
     return "; ".join(out)
 
 
-def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str], copies=None) -> str:
-    """``SDPI, H1, H2, (1); Lemma 1`` (text mode): the rule, hypotheses, earlier lines and cited lemmas."""
+def _cuts(step: Any, res: StepResult) -> Sequence | None:
+    """The points a ``real`` step's domain was cut at: the file's ``split``, else the ones the kernel checked."""
+    return step.args.get("split") or (res.certificate if isinstance(res.certificate, tuple) else None)
+
+
+def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str], copies=None, cuts=None) -> str:
+    """``SDPI, H1, H2, (1); Lemma 1`` (text mode): the rule, hypotheses, earlier lines and cited lemmas (and the
+    points a ``real`` step's domain is cut at)."""
     refs: list[tuple[tuple[int, int, str], str]] = []
     lemmas: list[int] = []
     for p in premises:
@@ -309,6 +315,8 @@ def _why(lay: _Layout, rule: str, premises: Iterable[str], trusted: Iterable[str
     head = ", ".join([RULE_TITLES.get(rule, latex_text(rule.replace("_", " ")))] + [r for _, r in refs])
     if copies:
         head += ": " + copy_steps_text(copies)
+    if cuts:
+        head += ", on each piece of the domain cut at " + ", ".join(f"${lay.pr.expr(c)}$" for c in cuts)
     if lemmas:
         word = "Lemma" if len(lemmas) == 1 else "Lemmas"
         head += f"; {word} " + ", ".join(str(n) for n in sorted(lemmas))
@@ -475,7 +483,8 @@ def _step_line(lay: _Layout, res: StepResult, step) -> _Line:
         rhs, name, value = named
         rows = _rows(lay, rhs, lhs, flags) + [rf"\text{{with }} {lay.pr.expr(name)} = {lay.pr.expr(value)}"]
     return _Line(lhs, latex_relation(st.rel), rows,
-                 _why(lay, step.rule, step.premises, res.trusted, step.args.get("copy")), lay.step_tags.get(step.id),
+                 _why(lay, step.rule, step.premises, res.trusted, step.args.get("copy"), _cuts(step, res)),
+                 lay.step_tags.get(step.id),
                  flags, step.id)
 
 
@@ -594,7 +603,8 @@ def _conclusion(lay: _Layout, chain, chain_ids, results, expand: bool, after_lin
             elif fid in results:
                 step = proof.get_step(fid)
                 lines.append(_Line(lhs, latex_relation(rel), rows,
-                                   _why(lay, step.rule, step.premises, results[fid].trusted, step.args.get("copy")),
+                                   _why(lay, step.rule, step.premises, results[fid].trusted, step.args.get("copy"),
+                                        _cuts(step, results[fid])),
                                    lay.step_tags[fid], _flags(lay, results[fid]), fid))
             else:
                 lines.append(_Line(lhs, latex_relation(rel), rows, f"Lemma {lay.lemma_of_hyp[fid]}", None, []))

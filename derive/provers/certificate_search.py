@@ -30,6 +30,7 @@ from derive.kernel.context import StepContext
 from derive.kernel.linear import (Certificate, Proposal, Term, TwoSidedCertificate, certificate_of_proposal,
                                   check_certificate)
 from derive.kernel.rules import step_terms, term_makers
+from derive.provers.real_split import split_oracle
 
 __all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_oracles", "proposal_of_certificate",
            "default_oracle"]
@@ -274,11 +275,14 @@ def _prover_oracle(ctx: StepContext) -> Proposal | None:
 
 def default_oracle(use_prover: bool = True) -> Oracle:
     """Exact search over the step's own terms, then (``use_prover``) the LP oracles; ``copy`` steps try the LP first
-    (certificates in the extended space of the copies are the LP's)."""
+    (certificates in the extended space of the copies are the LP's); ``real`` steps get split points
+    (:func:`derive.provers.real_split.split_oracle`)."""
     search = chain_oracles(search_oracle, _prover_oracle) if use_prover else search_oracle
     lp_first = chain_oracles(_prover_oracle, search_oracle)
 
-    def oracle(ctx: StepContext) -> Proposal | None:
+    def oracle(ctx: StepContext) -> Proposal | tuple | None:
+        if ctx.rule == "real":
+            return split_oracle(ctx)
         return lp_first(ctx) if use_prover and ctx.args.get("copy") is not None and ctx.rule == "shannon" else search(ctx)
 
     return oracle

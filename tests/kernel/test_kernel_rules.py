@@ -401,12 +401,12 @@ def test_binary_entropy_monotonicity_in_signs():
     half, unit = {x: domain(0, HALF)}, {x: domain(0, 1)}
     assert sign_of(h(x) - h(x / 2), half) == "nonneg"
     assert sign_of(1 - h(x), half) == "nonneg"  # h <= 1 in bits
-    assert sign_of(h(x / 2) - h(x), half) is None  # false direction: not concluded
+    assert sign_of(h(x / 2) - h(x), half) == "nonpos"  # the other direction, by the mean value step: never >= 0
     assert sign_of(h(x) - h(x / 2), unit) is None  # false for x near 1 (h(0.9) < h(0.45))
     assert sign_of(sympy.Rational(1, 2) - h(x), half) is None
     # on [1/2, 1] h falls: 1/2 <= 1 - x <= 1 - x/3 gives h(1 - x) >= h(1 - x/3), not the reverse
     assert sign_of(h(1 - x) - h(1 - x / 3), half) == "nonneg"
-    assert sign_of(h(1 - x / 3) - h(1 - x), half) is None
+    assert sign_of(h(1 - x / 3) - h(1 - x), half) == "nonpos"  # h falls on [1/2, 1] and 1 - x/3 >= 1 - x
 
 
 # ---------------------------------------------------------------- pinsker

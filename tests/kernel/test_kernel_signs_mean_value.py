@@ -1,7 +1,8 @@
-"""The sign engine's mean-value step: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside), for
-``f`` smooth in one parameter. Accepted instances (classic analytic facts), refused ones (a minimum inside, a kink,
-an integer domain), and a property test against an oracle that shares none of its reasoning: the value at 40 points
-of the domain (ends included), by mpmath at 50 digits.
+"""The sign engine's mean-value step: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside), and
+a concave ``f`` at least the smaller of its values at the ends, for ``f`` smooth in one parameter (``h`` included).
+Accepted instances (classic analytic facts), refused ones (a minimum inside, a kink, an integer domain), and a
+property test against an oracle that shares none of its reasoning: the value at 40 points of the domain (ends
+included), by mpmath at 50 digits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from sympy import Rational, S
 
 from derive.core.exprs import to_expr
 from derive.core.parameters import Domain, Domains
+from derive.core.quantities import h
+from derive.errors import InvalidArgument
 from derive.kernel.signs import sign_of
 
 P = sympy.Symbol("p", real=True)
@@ -33,6 +36,11 @@ def _d(lo, hi, lo_open=False, hi_open=False, integer=False):
     (sympy.log(P) - P + 1, _d(Rational(1, 2), 1), "nonpos"),
     (sympy.exp(P) - 3, _d(0, 1), "neg"),
     (sympy.exp(P) - 1 - P, _d(0, 1, True, True), "nonneg"),                  # open ends: f is continuous at them
+    (sympy.sqrt(P) - P, _d(0, 1), "nonneg"),                                  # concave, 0 at both ends
+    (sympy.exp(P) - 1 - (sympy.E - 1) * P, _d(0, 1), "nonpos"),              # convex: below its chord
+    (h(P) - 2 * P, _d(0, S.Half), "nonneg"),                                  # h concave: above its chord
+    (1 - h(P) - 2 / sympy.log(2) * (S.Half - P) ** 2, _d(0, S.Half), "nonneg"),  # sharp binary Pinsker (bits)
+    (h(P) - 4 * P * (1 - P), _d(Rational(1, 4), S.Half), "nonneg"),          # f' rises to 0 at 1/2: f falls to 0
 ])
 def test_classic_facts_are_proved(expr, domain, sign):
     assert sign_of(expr, domain) == sign
@@ -40,7 +48,9 @@ def test_classic_facts_are_proved(expr, domain, sign):
 
 @pytest.mark.parametrize("expr, domain", [
     (sympy.exp(P) - 1 - P, _d(-1, sympy.oo)),           # true, but the least value is inside: not this step
-    (sympy.sqrt(P) - P, _d(0, 1)),                       # true, but neither monotone nor an end's sign suffices
+    (sympy.sqrt(P) - P - Rational(1, 10), _d(0, 1)),     # concave, but negative at the ends
+    (h(P) - 4 * P * (1 - P), _d(0, S.Half)),             # true; concave, then convex: needs `split`
+    (h(P) - 5 * P * (1 - P), _d(0, S.Half)),             # false near 1/2
     (sympy.exp(P) - 2, _d(0, 1)),                        # changes sign
     (sympy.Abs(P - Rational(1, 2)) - Rational(1, 4), _d(0, 1)),   # a kink: not smooth
     (sympy.exp(P) - 1 - P, _d(-1, 3, integer=True)),     # integers: left to the other rules
@@ -56,11 +66,29 @@ def _extend(children):
     two = st.tuples(children, children)
     return st.one_of(two.map(lambda ab: ab[0] + ab[1]), two.map(lambda ab: ab[0] - ab[1]),
                      two.map(lambda ab: ab[0] * ab[1]), children.map(sympy.exp), children.map(sympy.log),
-                     children.map(sympy.sqrt), st.tuples(children, st.sampled_from([-1, 2, 3])).map(lambda a: a[0] ** a[1]))
+                     children.map(sympy.sqrt), children.map(_h_of).filter(lambda e: e is not None),
+                     st.tuples(children, st.sampled_from([-1, 2, 3])).map(lambda a: a[0] ** a[1]))
+
+
+def _h_of(e):
+    """``h(e)``, or ``None`` for a constant outside [0, 1] (which ``h`` refuses to build)."""
+    try:
+        return h(e)
+    except InvalidArgument:
+        return None
+
+
+def _h_mpmath(x):
+    """The binary entropy in bits, written out for the oracle (0 at 0 and 1)."""
+    if x in (0, 1):
+        return mpmath.mpf(0)
+    if not 0 < x < 1:
+        raise ValueError("h outside [0, 1]")
+    return -(x * mpmath.log(x, 2) + (1 - x) * mpmath.log(1 - x, 2))
 
 
 _DOMAINS = [_d(0, 1), _d(0, sympy.oo), _d(Rational(1, 2), 2), _d(-1, 1), _d(0, 1, True, True), _d(1, 5),
-            _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False)]
+            _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False), _d(0, S.Half), _d(Rational(1, 4), 1)]
 
 
 def _points(dom: Domain) -> list:
@@ -79,7 +107,7 @@ def test_a_proved_sign_holds_at_every_point(expr, k):
     sign = sign_of(expr, domains)
     if sign is None:
         return
-    f = sympy.lambdify(P, expr, "mpmath")
+    f = sympy.lambdify(P, expr, [{"h": _h_mpmath}, "mpmath"])
     with mpmath.workdps(50):
         for x in _points(domains[P]):
             try:
@@ -91,3 +119,39 @@ def test_a_proved_sign_holds_at_every_point(expr, k):
             tol = mpmath.mpf(10) ** -40
             ok = {"pos": v > -tol, "nonneg": v > -tol, "zero": abs(v) < tol, "neg": v < tol, "nonpos": v < tol}[sign]
             assert ok, (expr, domains[P], sign, x, v)
+
+
+_CURVES = [lambda p, k: sympy.exp(k * p), lambda p, k: sympy.log(1 + k * p), lambda p, k: sympy.sqrt(p + k),
+           lambda p, k: p ** 3 - k * p, lambda p, k: h(p / (k + 1)), lambda p, k: 1 / (p + k)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(_CURVES))), st.sampled_from([Rational(1, 2), S.One, Rational(2)]),
+       st.sampled_from([S.One, -S.One]), st.sampled_from([S.Zero, Rational(1, 100), -Rational(1, 100)]),
+       st.sampled_from([(S.Zero, S.One), (Rational(1, 4), Rational(3, 4)), (S.Zero, S.Half)]))
+def test_a_curve_against_its_chord(which, k, side, offset, ends):
+    """``side·(E(p) - chord) + offset``: the concavity step decides exactly these (E concave or convex, the chord
+    through its values at the ends); a sign it proves holds at every point (mpmath), so a step that confuses
+    concave with convex, or reads one end only, fails here."""
+    a, b = ends
+    e = _CURVES[which](P, k)
+    chord = e.subs(P, a) + (e.subs(P, b) - e.subs(P, a)) * (P - a) / (b - a)
+    expr = side * (e - chord) + offset
+    domains = _d(a, b)
+    sign = sign_of(expr, domains)
+    if sign is None:
+        return
+    f = sympy.lambdify(P, expr, [{"h": _h_mpmath}, "mpmath"])
+    with mpmath.workdps(50):
+        for x in _points(domains[P]):
+            v = f(mpmath.mpf(x.p) / x.q)
+            tol = mpmath.mpf(10) ** -40
+            ok = {"pos": v > -tol, "nonneg": v > -tol, "zero": abs(v) < tol, "neg": v < tol, "nonpos": v < tol}[sign]
+            assert ok, (expr, domains[P], sign, x, v)
+
+
+def test_the_chord_cases_are_decided():
+    """The concavity step is not idle: ``exp`` lies below its chord, ``log`` above, both proved."""
+    chord = lambda e: e.subs(P, 0) + (e.subs(P, 1) - e.subs(P, 0)) * P  # noqa: E731
+    assert sign_of(sympy.exp(P) - chord(sympy.exp(P)), _d(0, 1)) == "nonpos"
+    assert sign_of(sympy.log(1 + P) - chord(sympy.log(1 + P)), _d(0, 1)) == "nonneg"

@@ -1,0 +1,93 @@
+"""Untrusted search for the points that cut a ``real`` step's domain into pieces the kernel can sign.
+
+The kernel's sign engine (:mod:`derive.kernel.signs`) decides a claim about one real parameter on an interval by
+interval arithmetic, exact root counting and the mean value theorem (monotone or concave on the whole interval).
+A claim whose slack touches 0 inside, or changes its curvature, needs the domain cut: ``h(p) >= 4 p (1 - p)`` on
+``[0, 1/2]`` is concave near 0 and convex near 1/2. :func:`split_oracle` bisects the domain until the kernel's own
+sign check passes on every piece, and proposes the cut points (a tuple of rationals); the kernel checks each piece
+again (``split`` of the ``real`` rule). Nothing found here is trusted.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Rational, S
+
+from derive.core.parameters import Domain
+from derive.core.quantities import has_information
+from derive.errors import CertificateError, InvalidArgument
+from derive.kernel.context import StepContext
+from derive.kernel.signs import is_nonnegative, sign_of
+
+__all__ = ["split_oracle", "split_points", "MAX_REAL_PIECES", "MAX_REAL_DEPTH"]
+
+#: Most pieces :func:`split_points` checks before it gives up (each is one sign decision of the kernel).
+MAX_REAL_PIECES = 40
+#: Most halvings of one piece.
+MAX_REAL_DEPTH = 7
+
+
+def split_oracle(ctx: StepContext) -> tuple | None:
+    """Split points for a ``real`` step the kernel cannot sign on its whole domain; ``None`` when none are needed or
+    the step is not one of one parameter.
+
+    Raises
+    ------
+    CertificateError
+        When no cut into at most :data:`MAX_REAL_PIECES` pieces works (the message says where it failed).
+    """
+    c = ctx.claim
+    if ctx.rule != "real" or c.is_equality or has_information(c.lhs) or has_information(c.rhs):
+        return None
+    slack = c.slack()
+    free = [x for x in slack.free_symbols if x in ctx.domains]
+    if len(free) != 1 or len(slack.free_symbols) != 1 or is_nonnegative(slack, ctx.domains):
+        return None
+    return split_points(slack, free[0], ctx.domains)
+
+
+def _cut(lo: sympy.Expr, hi: sympy.Expr) -> sympy.Rational:
+    """A simple rational strictly between ``lo`` and ``hi``: the midpoint, or a step of size ``max(1, |end|)`` away
+    from a finite end toward an infinite one (0 between two infinite ends)."""
+    if lo.is_infinite and hi.is_infinite:
+        return S.Zero
+    if hi.is_infinite:
+        return lo + max(S.One, abs(lo))
+    if lo.is_infinite:
+        return hi - max(S.One, abs(hi))
+    return (lo + hi) / 2
+
+
+def split_points(slack: sympy.Expr, x: sympy.Symbol, domains) -> tuple:
+    """Rational points inside the domain of ``x`` such that the kernel proves ``slack >= 0`` on every closed piece
+    between them (halving a piece it cannot sign, depth first, left to right).
+
+    Raises
+    ------
+    CertificateError
+        When a piece is proved negative somewhere, is halved :data:`MAX_REAL_DEPTH` times, or more than
+        :data:`MAX_REAL_PIECES` pieces were tried.
+    """
+    d = domains[x]
+    todo, cuts, tried = [(d.lo, d.hi, 0)], [], 0
+    while todo:
+        lo, hi, depth = todo.pop()
+        try:
+            piece = domains.extended({x: Domain(lo, hi, d.lo_open and lo == d.lo, d.hi_open and hi == d.hi,
+                                                d.integer)})
+        except InvalidArgument:  # an empty piece of an integer domain: nothing to prove
+            piece = None
+        tried += 1
+        if tried > MAX_REAL_PIECES:
+            raise CertificateError(f"no cut of the domain of {x} into at most {MAX_REAL_PIECES} pieces the kernel "
+                                   "can sign")
+        if piece is None or is_nonnegative(slack, piece):
+            if hi != d.hi:
+                cuts.append(hi)
+            continue
+        if depth >= MAX_REAL_DEPTH or sign_of(slack, piece) in ("neg", "nonpos"):
+            raise CertificateError(f"the kernel cannot sign the claim's slack on {lo} <= {x} <= {hi}, even cut "
+                                   f"{depth} times")
+        mid = _cut(lo, hi)
+        todo += [(mid, hi, depth + 1), (lo, mid, depth + 1)]  # the left half first
+    return tuple(Rational(c) for c in sorted(set(cuts)))

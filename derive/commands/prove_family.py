@@ -38,8 +38,11 @@ from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
 __all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "written_as_proof_file_kinds", "params_used", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
-           "MODEL_SAMPLES", "MODEL_SECONDS"]
+           "MODEL_SAMPLES", "MODEL_SECONDS", "PROVING_SHARE"]
 
+#: The share of ``--timeout`` the kernel's rules may take to prove the claim for every value; the rest is kept for
+#: the values and drawn models that may refute it.
+PROVING_SHARE = 0.6
 #: Instances decided by the finite prover when the kernel does not prove the claim for every size ...
 MAX_INSTANCES = 8
 #: ... among the parameters' values from their domains' least values up to this many more (smallest sums first) ...
@@ -232,6 +235,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     from derive.io.reader import read_proof_text
 
     deadline = time.monotonic() + budget
+    proving = time.monotonic() + PROVING_SHARE * budget  # the rest is kept for values and drawn models
     hyps = given_hypotheses(list(given))
     unused = sorted(set(params) - set(params_used(params, [claim, *given])))
     if unused:
@@ -251,11 +255,11 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         raise InvalidArgument(f"--param names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
                               f"uses (their parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
-    verdict = None
-    for rule in rules_for(claim, bool(hyps)):
+    verdict, rules, cut_short = None, rules_for(claim, bool(hyps)), []
+    for k, rule in enumerate(rules):
         attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units)
         checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
-                        timeout=max(deadline - time.monotonic(), 1.0))
+                        timeout=max(proving - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
         if step.message.startswith("the claim is not well formed"):   # the door's refusal: bad input, not a verdict
             given_domains = ", ".join(f"{n} ({d})" for n, d in domains.items()) or "none"
@@ -270,7 +274,12 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
                                  assumed=step.status == "assumed", units=units)
         verdict = verdict or FamilyVerdict("unknown", claim, text, domains, step.message,
                                            list(checked.report.warnings), checked=checked, given=hyps, units=units)
-        if time.monotonic() > deadline:
+        if step.error == "StepTimeout":
+            cut_short.append(rule)
+        if step.error == "Counterexample":  # false on a model: no rule proves it
+            break
+        if time.monotonic() > proving:
+            cut_short += rules[k + 1:]
             break
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
     if blocked:
@@ -287,6 +296,12 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
                                                               "hypotheses drawn as derive verify draws them")
     if verdict.counterexample is not None or verdict.model is not None:
         verdict.status = "false"
+    elif cut_short:
+        names = ", ".join(f"`{r}`" for r in cut_short)
+        verdict.note += ("; " if verdict.note else "") + (
+            f"the kernel's {'rule' if len(cut_short) == 1 else 'rules'} {names} "
+            f"{'was' if len(cut_short) == 1 else 'were'} cut short or not tried (proving for every value may take "
+            f"{PROVING_SHARE:.0%} of the time budget, {budget:g} s; raise it with --timeout)")
     return verdict
 
 

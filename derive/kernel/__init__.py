@@ -18,8 +18,7 @@ What a reader must trust, in reading order:
 And the parts of :mod:`derive.core` these rely on: ``variables.py`` (variables, families ``X[lo..hi]``, fresh
 symbols no user name can capture), ``quantities.py`` (``H``/``I``/``D``/``TV`` and their canonical forms — only
 identities that hold for continuous variables too; ``h`` and its derivative), ``linear.py`` (linear forms over
-joint entropies),
-``parameters.py`` (parameters and domains), ``hypotheses.py`` (what each hypothesis means: its equalities, its
+joint entropies), ``parameters.py`` (parameters and domains), ``hypotheses.py`` (what each hypothesis means: its equalities, its
 independences, the copy lemma's extension), ``channel_matrix.py`` (the one owner of each channel's matrix),
 ``statements.py`` and ``exprs.py``. ``core/notation.py`` only prints messages.
 """

@@ -26,7 +26,7 @@ from derive.core.parameters import Domain, Domains
 from derive.core.statements import Statement
 from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, InvalidArgument, MissingPremise,
                            ProofError, SideConditionFailed, UncheckableStep, UnknownRule)
-from derive.kernel.context import ASSUMED, FAILED, PROVED, RuleOutcome, StepContext
+from derive.kernel.context import ASSUMED, FAILED, PROVED, UNCHECKED, RuleOutcome, StepContext
 from derive.kernel.linear import Certificate, certificate_of_proposal, check_certificate
 from derive.kernel.report import Report, StepResult, TrustedFact, overall_status
 from derive.kernel.signs import is_positive
@@ -205,16 +205,19 @@ def check_well_formed(ctx: StepContext) -> None:
 
 def check_step(ctx: StepContext, oracle: Oracle | None = None) -> RuleOutcome:
     """Apply the step's rule; a ``linear``/``shannon``/``copy`` step without a certificate in the file gets the
-    oracle's proposal (in the copy lemma's extended space for ``copy``), which the rule rebuilds and checks, and a
-    ``real`` step without ``split`` the oracle's split points, which the rule checks piece by piece."""
+    oracle's proposal (in the copy lemma's extended space for ``copy``), which the rule rebuilds and checks; a
+    ``real`` step without ``split`` that the rule leaves unchecked gets the oracle's split points, which the rule
+    checks piece by piece."""
     check_well_formed(ctx)
     if ctx.rule == "copy":
         ctx = copy_context(ctx)  # the kernel's own copies; the oracle proposes in the extended space
     rule = RULES["shannon" if ctx.rule == "copy" else ctx.rule].function
-    if (ctx.rule in ("linear", "shannon", "copy") and not ctx.args.get("certificate")) or (
-            ctx.rule == "real" and not ctx.args.get("split")):
+    if ctx.rule in ("linear", "shannon", "copy") and not ctx.args.get("certificate"):
         ctx = _propose(ctx, oracle)
-    return rule(ctx)
+    out = rule(ctx)
+    if ctx.rule == "real" and out.status == UNCHECKED and oracle is not None and not ctx.args.get("split"):
+        return rule(_propose(ctx, oracle))  # cut the domain where the oracle proposes
+    return out
 
 
 def check_proof(proof, *, strict: bool = False, oracle: Oracle | None = None,

@@ -17,19 +17,19 @@ from derive.core.parameters import Domain
 from derive.core.quantities import has_information
 from derive.errors import CertificateError, InvalidArgument
 from derive.kernel.context import StepContext
-from derive.kernel.signs import is_nonnegative, sign_of
+from derive.kernel.signs import sign_of
 
 __all__ = ["split_oracle", "split_points", "MAX_REAL_PIECES", "MAX_REAL_DEPTH"]
 
 #: Most pieces :func:`split_points` checks before it gives up (each is one sign decision of the kernel).
-MAX_REAL_PIECES = 40
+MAX_REAL_PIECES = 16
 #: Most halvings of one piece.
-MAX_REAL_DEPTH = 7
+MAX_REAL_DEPTH = 4
 
 
 def split_oracle(ctx: StepContext) -> tuple | None:
-    """Split points for a ``real`` step the kernel cannot sign on its whole domain; ``None`` when none are needed or
-    the step is not one of one parameter.
+    """Split points for a ``real`` step the kernel cannot sign on its whole domain (the kernel asks only then);
+    ``None`` when none are needed or the step is not one of one parameter.
 
     Raises
     ------
@@ -41,9 +41,9 @@ def split_oracle(ctx: StepContext) -> tuple | None:
         return None
     slack = c.slack()
     free = [x for x in slack.free_symbols if x in ctx.domains]
-    if len(free) != 1 or len(slack.free_symbols) != 1 or is_nonnegative(slack, ctx.domains):
+    if len(free) != 1 or len(slack.free_symbols) != 1:
         return None
-    return split_points(slack, free[0], ctx.domains)
+    return split_points(slack, free[0], ctx.domains) or None
 
 
 def _cut(lo: sympy.Expr, hi: sympy.Expr) -> sympy.Rational:
@@ -81,11 +81,12 @@ def split_points(slack: sympy.Expr, x: sympy.Symbol, domains) -> tuple:
         if tried > MAX_REAL_PIECES:
             raise CertificateError(f"no cut of the domain of {x} into at most {MAX_REAL_PIECES} pieces the kernel "
                                    "can sign")
-        if piece is None or is_nonnegative(slack, piece):
+        sign = None if piece is None else sign_of(slack, piece)
+        if piece is None or sign in ("pos", "nonneg", "zero"):
             if hi != d.hi:
                 cuts.append(hi)
             continue
-        if depth >= MAX_REAL_DEPTH or sign_of(slack, piece) in ("neg", "nonpos"):
+        if depth >= MAX_REAL_DEPTH or sign in ("neg", "nonpos"):
             raise CertificateError(f"the kernel cannot sign the claim's slack on {lo} <= {x} <= {hi}, even cut "
                                    f"{depth} times")
         mid = _cut(lo, hi)

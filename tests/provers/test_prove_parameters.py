@@ -276,3 +276,30 @@ def test_log_follows_the_units(capsys):
     assert code == 1 and res["status"] == "false"
     x = _mp(Fraction(res["counterexample"]["at"]["p"]))
     assert mpmath.log(1 + x, 2) > x
+
+
+def test_a_claim_proved_on_pieces_writes_the_cut_into_its_proof_file(capsys, tmp_path):
+    """h(p) >= 4p(1 - p) on [0, 1/2] needs the domain cut (concave near 0, convex near 1/2): the printed file names
+    the points, and derive check proves that file again without any search."""
+    code, res, _ = _json(["h(p) >= 4*p*(1-p)", "--param", "p = 0 <= p <= 1/2"], capsys)
+    assert code == 0 and res["status"] == "proved", res
+    assert "split = [" in res["proof_file"]
+    _recheck(res["proof_file"], tmp_path, capsys)
+
+
+def test_a_claim_refuted_on_a_model_stops_trying_rules_and_is_false(capsys):
+    """h(4p(1 - p)) >= h(p) is false at p = 1/2 (h(1) = 0 < h(1/2) = 1): once the Shannon attempt is refuted on a
+    model, no slower rule is tried, and the values stage names p = 1/2 (it used to spend the whole budget in the
+    `real` rule's search and answer `unknown`)."""
+    code, res, _ = _json(["h(4*p*(1-p)) >= h(p)", "--param", "p = 0 <= p <= 1/2"], capsys)
+    assert code == 1 and res["status"] == "false", res
+    at = sympy.Rational(res["counterexample"]["at"]["p"])
+    x = mpmath.mpf(at.p) / at.q
+    h = lambda t: -(t * mpmath.log(t, 2) + (1 - t) * mpmath.log(1 - t, 2)) if 0 < t < 1 else mpmath.mpf(0)  # noqa: E731
+    assert h(4 * x * (1 - x)) < h(x)
+
+
+def test_rules_cut_short_by_the_time_budget_are_named(capsys):
+    code, res, _ = _json(["h(4*p*(1-p)) >= h(p)", "--param", "p = 0 <= p <= 1/4", "--timeout", "4"], capsys)
+    assert res["status"] == "unknown", res
+    assert "cut short or not tried" in res["note"] and "--timeout" in res["note"], res["note"]

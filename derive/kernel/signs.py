@@ -72,7 +72,7 @@ def sign_of(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], _depth: in
     try:
         if _depth == 0 and not is_defined(expr, domains):
             return None
-        return _sign(_enclose(expr, domains, _depth))
+        return _sign(_enclose(expr, domains, _depth, whole=True))
     except (OverflowError, MemoryError, ValueError):  # sympy evaluating a constant beyond mpmath's range: unknown
         if _depth:
             raise
@@ -105,10 +105,11 @@ def _sign(iv: Interval) -> Sign:
     return None
 
 
-def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
+def _enclose(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Interval:
     """An interval holding ``expr`` at every admissible parameter value: interval arithmetic over the parts
     (:func:`_bounds`), narrowed by exact root counting when ``expr`` is a rational function of one parameter,
-    and, when nothing is known, by the same for ``sympy.factor(expr)``."""
+    and, when nothing is known, by the same for ``sympy.factor(expr)``; for the ``whole`` expression a sign is
+    asked of (not each part, whose derivatives would multiply the work), the mean value step."""
     if depth > 40:
         return _ANY
     iv = _bounds(expr, domains, depth)
@@ -121,8 +122,8 @@ def _enclose(expr: sympy.Expr, domains, depth: int) -> Interval:
             and not expr.has(sympy.Sum):
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
-            iv = _meet(iv, _enclose(f, domains, depth + 1))
-    if _sign(iv) is None and depth < 3:
+            iv = _meet(iv, _enclose(f, domains, depth + 1, whole))
+    if _sign(iv) is None and depth < 3 and whole:
         iv = _meet(iv, _OF_SIGN[_from_an_end(expr, domains, depth)])
     return iv
 
@@ -168,10 +169,17 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     return None
 
 
+#: Largest derivative (``sympy.count_ops``) the mean value step works with: derivatives of derivatives grow fast.
+MAX_DERIVATIVE_OPS = 300
+
+
 def _derivative(f: sympy.Expr, x: sympy.Symbol, inside) -> sympy.Expr | None:
     """``f'`` over one denominator (``sympy.together``: sums of fractions combined, nothing cancelled), when both
-    its formulas are defined at every point of ``inside`` (so ``f`` is differentiable there and they agree)."""
+    its formulas are defined at every point of ``inside`` (so ``f`` is differentiable there and they agree) and it
+    has at most :data:`MAX_DERIVATIVE_OPS` operations."""
     raw = sympy.diff(f, x)
+    if sympy.count_ops(raw) > MAX_DERIVATIVE_OPS:
+        return None
     slope = sympy.together(raw)
     return slope if is_defined(raw, inside) and is_defined(slope, inside) else None
 

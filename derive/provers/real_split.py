@@ -10,6 +10,8 @@ again (``split`` of the ``real`` rule). Nothing found here is trusted.
 
 from __future__ import annotations
 
+import time
+
 import sympy
 from sympy import Rational, S
 
@@ -19,12 +21,15 @@ from derive.errors import CertificateError, InvalidArgument
 from derive.kernel.context import StepContext
 from derive.kernel.signs import sign_of
 
-__all__ = ["split_oracle", "split_points", "MAX_REAL_PIECES", "MAX_REAL_DEPTH"]
+__all__ = ["split_oracle", "split_points", "MAX_REAL_PIECES", "MAX_REAL_DEPTH", "REAL_SPLIT_TIMEOUT"]
 
 #: Most pieces :func:`split_points` checks before it gives up (each is one sign decision of the kernel).
 MAX_REAL_PIECES = 16
 #: Most halvings of one piece.
 MAX_REAL_DEPTH = 4
+#: Seconds after which the search tries no further piece (a piece's sign decision is not interrupted); the step
+#: then stays ``unchecked`` and is tested numerically, never ``failed`` for a slow search.
+REAL_SPLIT_TIMEOUT = 10.0
 
 
 def split_oracle(ctx: StepContext) -> tuple | None:
@@ -65,12 +70,14 @@ def split_points(slack: sympy.Expr, x: sympy.Symbol, domains) -> tuple:
     Raises
     ------
     CertificateError
-        When a piece is proved negative somewhere, is halved :data:`MAX_REAL_DEPTH` times, or more than
-        :data:`MAX_REAL_PIECES` pieces were tried.
+        When a piece is proved negative somewhere, is halved :data:`MAX_REAL_DEPTH` times, more than
+        :data:`MAX_REAL_PIECES` pieces were tried, or :data:`REAL_SPLIT_TIMEOUT` seconds have passed.
     """
     d = domains[x]
-    todo, cuts, tried = [(d.lo, d.hi, 0)], [], 0
+    todo, cuts, tried, stop = [(d.lo, d.hi, 0)], [], 0, time.monotonic() + REAL_SPLIT_TIMEOUT
     while todo:
+        if time.monotonic() > stop:
+            raise CertificateError(f"no cut of the domain of {x} found within {REAL_SPLIT_TIMEOUT:g} s")
         lo, hi, depth = todo.pop()
         try:
             piece = domains.extended({x: Domain(lo, hi, d.lo_open and lo == d.lo, d.hi_open and hi == d.hi,

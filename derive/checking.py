@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from derive.core.notation import written_order
+from derive.io.reader import unread_arguments
 from derive.errors import DeriveError, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
 from derive.kernel import Report, check_proof, with_warnings
 from derive.kernel.rules import rule_names
@@ -188,7 +189,7 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
             current["step"] = None
 
     try:
-        warnings = proof.validate(rule_names())
+        warnings = proof.validate(rule_names()) + unread_arguments(proof)
         with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
             report = check_proof(proof, strict=strict, oracle=default_oracle(use_prover), step_guard=guard)
         current["step"] = None

@@ -60,6 +60,8 @@ __all__ = [
     "read_proof_text",
     "find_proof_files",
     "STEP_ARGS",
+    "RULE_ARGS",
+    "unread_arguments",
     "HYPOTHESIS_KINDS",
     "MAX_FILE_BYTES",
 ]
@@ -88,6 +90,33 @@ STEP_ARGS: dict[str, str] = {
     "family": "name",
     "copy": "copy_specs",
 }
+
+#: The step arguments each rule reads; any other argument a step gives is ignored, and :func:`unread_arguments`
+#: warns about it (``index`` and ``family`` are read by no rule: older files wrote them as hints).
+RULE_ARGS: dict[str, tuple[str, ...]] = {
+    "linear": ("certificate", "nonneg"),
+    "shannon": ("certificate", "nonneg"),
+    "copy": ("copy", "certificate", "nonneg"),
+    "sdpi": ("eta",),
+    "tensorization": ("eta",),
+    "sdpi_chain": ("eta",),
+    "fano": ("error", "alphabet"),
+    "monotone": ("function", "variable"),
+    "real": ("split",),
+}
+
+
+def unread_arguments(proof: Any) -> list[str]:
+    """A warning for each step argument its rule does not read (:data:`RULE_ARGS`): it changes nothing."""
+    out = []
+    for step in proof.steps:
+        for key in step.args:
+            if key not in RULE_ARGS.get(step.rule, ()):
+                reads = ", ".join(f"`{k}`" for k in RULE_ARGS.get(step.rule, ())) or "none"
+                out.append(f"step {step.id!r} gives `{key}`, which the rule `{step.rule}` does not read (it reads "
+                           f"{reads}); it is ignored")
+    return out
+
 
 #: The hypothesis kinds of a ``[[hypothesis]]`` table (exactly one per table).
 HYPOTHESIS_KINDS = ("markov", "independent", "mutually_independent", "iid", "channel", "function_of", "assume")

@@ -104,6 +104,12 @@ def test_a_proved_sign_holds_at_every_point(expr, k):
     assume(P in expr.free_symbols and not any(isinstance(a, sympy.exp) and a.args[0].has(sympy.exp)
                                               for a in sympy.preorder_traversal(expr)))
     domains = _DOMAINS[k]
+    _sign_holds_at_every_point(expr, domains)
+
+
+def _sign_holds_at_every_point(expr, domains) -> None:
+    """The sign the engine proves for ``expr``, checked at :func:`_points` with mpmath at 50 digits (points where
+    the oracle cannot evaluate are skipped)."""
     sign = sign_of(expr, domains)
     if sign is None:
         return
@@ -125,7 +131,7 @@ _CURVES = [lambda p, k: sympy.exp(k * p), lambda p, k: sympy.log(1 + k * p), lam
            lambda p, k: p ** 3 - k * p, lambda p, k: h(p / (k + 1)), lambda p, k: 1 / (p + k)]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_CURVES))), st.sampled_from([Rational(1, 2), S.One, Rational(2)]),
        st.sampled_from([S.One, -S.One]), st.sampled_from([S.Zero, Rational(1, 100), -Rational(1, 100)]),
        st.sampled_from([(S.Zero, S.One), (Rational(1, 4), Rational(3, 4)), (S.Zero, S.Half)]))
@@ -137,17 +143,7 @@ def test_a_curve_against_its_chord(which, k, side, offset, ends):
     e = _CURVES[which](P, k)
     chord = e.subs(P, a) + (e.subs(P, b) - e.subs(P, a)) * (P - a) / (b - a)
     expr = side * (e - chord) + offset
-    domains = _d(a, b)
-    sign = sign_of(expr, domains)
-    if sign is None:
-        return
-    f = sympy.lambdify(P, expr, [{"h": _h_mpmath}, "mpmath"])
-    with mpmath.workdps(50):
-        for x in _points(domains[P]):
-            v = f(mpmath.mpf(x.p) / x.q)
-            tol = mpmath.mpf(10) ** -40
-            ok = {"pos": v > -tol, "nonneg": v > -tol, "zero": abs(v) < tol, "neg": v < tol, "nonpos": v < tol}[sign]
-            assert ok, (expr, domains[P], sign, x, v)
+    _sign_holds_at_every_point(expr, _d(a, b))
 
 
 def test_the_chord_cases_are_decided():

@@ -66,6 +66,15 @@ class Domain:
             return False
         return True
 
+    def between(self, a: sympy.Expr, b: sympy.Expr) -> "Domain | None":
+        """The values of this domain from ``a`` to ``b`` (``lo <= a <= b <= hi``): an end it shares with this domain
+        is as open as here, a new end is closed; ``None`` when no value is left (an integer domain between two
+        integers)."""
+        try:
+            return Domain(a, b, self.lo_open and a == self.lo, self.hi_open and b == self.hi, self.integer)
+        except InvalidArgument:
+            return None
+
     def as_set(self) -> sympy.Set:
         if self.integer:
             lo = _int_lo(self.lo, self.lo_open)

@@ -862,20 +862,15 @@ def _pieces(ctx: StepContext, slack: sympy.Expr) -> tuple[list, list]:
     points = ctx.args.get("split") or (ctx.proposal if isinstance(ctx.proposal, tuple) else ())
     if not points:
         return [ctx.domains], []
-    free = [x for x in slack.free_symbols if x in ctx.domains]
-    if len(free) != 1 or len(slack.free_symbols) != 1 or not all(isinstance(c, sympy.Rational) for c in points):
+    free = list(slack.free_symbols)
+    if len(free) != 1 or free[0] not in ctx.domains or not all(isinstance(c, sympy.Rational) for c in points):
         raise ctx.side("`split` cuts the domain of the claim's one parameter at rational points (such as \"1/4\")")
     x, d, cuts = free[0], ctx.domains[free[0]], sorted(set(points))
     if not all(d.lo < c < d.hi for c in cuts):
         raise ctx.side(f"a point of `split` is not inside the domain of {x} ({d}): {', '.join(map(str, cuts))}")
-    ends, pieces = [d.lo, *cuts, d.hi], []
-    for a, b in zip(ends, ends[1:]):
-        try:
-            pieces.append(ctx.domains.extended({x: Domain(a, b, d.lo_open and a == d.lo, d.hi_open and b == d.hi,
-                                                          d.integer)}))
-        except InvalidArgument:  # an empty piece of an integer domain holds no value
-            continue
-    return pieces, cuts
+    ends = [d.lo, *cuts, d.hi]
+    pieces = [d.between(a, b) for a, b in zip(ends, ends[1:])]  # an empty piece (integers) holds no value
+    return [ctx.domains.extended({x: piece}) for piece in pieces if piece is not None], cuts
 
 
 @register("real")

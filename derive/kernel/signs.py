@@ -134,9 +134,10 @@ _SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h)
 def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     """Mean value theorem: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside, the lower end; or
     ``f' <= 0``, the upper end) and at most its value at an end it rises to; for ``f`` built from one real parameter
-    by sums, products, powers, exp, log and ``h`` and defined on the closure of the domain (so continuous there), and
-    differentiable inside (its derivative's formula defined there). Between two finite ends, a concave ``f``
-    (``f'' <= 0`` inside) is at least the smaller of its values at the ends, a convex one at most the larger."""
+    by sums, products, powers, exp, log and ``h``, defined on the domain and differentiable inside (its derivative's
+    formula defined there); an end's value counts only where ``f`` is defined with that end included (so continuous
+    up to it). Between two finite ends, a concave ``f`` (``f'' <= 0`` inside) is at least the smaller of its values
+    at the ends, a convex one at most the larger."""
     free = f.free_symbols
     if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
         return None

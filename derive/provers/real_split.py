@@ -17,7 +17,7 @@ from sympy import Rational, S
 
 from derive.core.parameters import Domain
 from derive.core.quantities import has_information
-from derive.errors import CertificateError, InvalidArgument
+from derive.errors import CertificateError
 from derive.kernel.context import StepContext
 from derive.kernel.signs import sign_of
 
@@ -45,8 +45,8 @@ def split_oracle(ctx: StepContext) -> tuple | None:
     if ctx.rule != "real" or c.is_equality or has_information(c.lhs) or has_information(c.rhs):
         return None
     slack = c.slack()
-    free = [x for x in slack.free_symbols if x in ctx.domains]
-    if len(free) != 1 or len(slack.free_symbols) != 1:
+    free = list(slack.free_symbols)
+    if len(free) != 1 or free[0] not in ctx.domains:
         return None
     return split_points(slack, free[0], ctx.domains) or None
 
@@ -89,11 +89,8 @@ def split_points(slack: sympy.Expr, x: sympy.Symbol, domains) -> tuple:
         if time.monotonic() > stop:
             raise CertificateError(f"no cut of the domain of {x} found within {REAL_SPLIT_TIMEOUT:g} s")
         lo, hi, depth = todo.pop()
-        try:
-            piece = domains.extended({x: Domain(lo, hi, d.lo_open and lo == d.lo, d.hi_open and hi == d.hi,
-                                                d.integer)})
-        except InvalidArgument:  # an empty piece of an integer domain: nothing to prove
-            piece = None
+        part = d.between(lo, hi)  # None: an empty piece of an integer domain, nothing to prove
+        piece = None if part is None else domains.extended({x: part})
         tried += 1
         if tried > MAX_REAL_PIECES:
             raise CertificateError(f"no cut of the domain of {x} into at most {MAX_REAL_PIECES} pieces the kernel "

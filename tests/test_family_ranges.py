@@ -68,6 +68,7 @@ _ENDS = {"0": lambda n, i: 0, "1": lambda n, i: 1, "2": lambda n, i: 2, "i": lam
          "i-1": lambda n, i: i - 1, "n": lambda n, i: n, "n-i": lambda n, i: n - i, "n-1": lambda n, i: n - 1}
 
 
+@pytest.mark.slow
 def test_the_warning_matches_brute_force_over_small_values():
     """For X[a..b] with a, b affine in the summation index i in lo..hi: whenever some admissible n puts a non-empty
     block outside 1..n, the proof is warned about (or refused by the reader); the check is sufficient, so an empty

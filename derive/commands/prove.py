@@ -14,6 +14,7 @@ import sys
 
 from derive.commands._common import EXIT_INPUT, EXIT_NO, EXIT_OK, Spinner, check_timeout, show_progress, statement_text
 from derive.commands.prove_family import params_used, parse_param, written_as_proof_file_kinds
+from derive.io.grammar import FUNCTIONS
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 
 __all__ = ["register", "cmd_prove", "NOT_SHANNON_TEXT", "counterexample_table"]
@@ -203,7 +204,7 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
         first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
         families.append(f'{fam} = {json.dumps(f"{first}.." + (symbolic or ends or [names[0] if names else "n"])[0])}')
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
-    functions = {"sum", "H", "I", "D", "TV", "h", "log", "ln", "log2", "exp", "sqrt", "min", "max"}
+    functions = set(FUNCTIONS) | {"H", "I", "D", "TV"}  # the grammar's functions, and the information quantities
     texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses
                                                                           if kind == "channel"]
     laws = distribution_names(" ".join(texts))

@@ -16,15 +16,22 @@ or closed (:data:`Interval`), and the sign is read off the interval:
 * ``+``, ``*``, integer powers, ``Max``, ``Min``: exact interval arithmetic
   (an end is closed only where it may be attained); ``exp > 0``; ``log(a)`` has
   the sign of ``a - 1``; other powers of positive bases are positive;
-  ``0 <= h(p) <= 1``; ``Abs``, ``Sum`` of non-negative terms and information
+  ``0 <= h(p) <= 1``; ``Abs(a)`` is ``a``'s interval with its negative part
+  reflected; ``Sum`` of non-negative terms and information
   atoms (not differential entropies) are ``>= 0``; ``A^e - B^e`` and sums with
   ``-c*h(b)`` terms by the rules of :func:`_difference_of_powers` and
   :func:`_binary_entropy_terms`;
 * a rational function of one parameter: exact real-root counting (Sturm
   sequences via ``Poly.count_roots``) shows the numerator and denominator keep
-  their sign, and the sign at one interior rational point fixes it;
-* when nothing is known, ``sympy.factor`` and retry; then, for a smooth
-  expression of one real parameter (``h`` included), the mean value theorem: it
+  their sign, and the sign at one interior rational point fixes it; of several
+  parameters with finite rational ends: the Bernstein coefficients of numerator
+  and denominator on the box (:func:`_bernstein_sign`), halving it where needed;
+* when nothing is known, ``sympy.factor`` and retry; each ``Abs``, ``Max``,
+  ``Min`` whose sides compare one way on the whole domain written as the side it
+  equals there (:func:`_unkinked`: on a piece of the domain cut at the kink), and
+  retry; then, for a smooth
+  expression of one real parameter (``h`` included; also each factor of a
+  product whose sign is asked), the mean value theorem: it
   is at least its value at an end it rises from (:func:`_from_an_end`:
   ``exp(p) >= 1 + p`` for ``p >= 0``), and, concave between two finite ends, at
   least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``).
@@ -32,7 +39,11 @@ or closed (:data:`Interval`), and the sign is read off the interval:
 
 from __future__ import annotations
 
+import collections
 import functools
+import itertools
+import math
+from fractions import Fraction
 from typing import Mapping
 
 import sympy
@@ -112,10 +123,11 @@ def _enclose(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inte
     asked of (not each part, whose derivatives would multiply the work), the mean value step."""
     if depth > 40:
         return _ANY
-    iv = _bounds(expr, domains, depth)
+    iv = _bounds(expr, domains, depth, whole)
     if _sign(iv) in ("pos", "neg", "zero"):
         return iv
-    univariate = _univariate(expr, domains)
+    univariate = _univariate(expr, domains) if len(expr.free_symbols) < 2 else _on_a_box(expr, domains) if whole \
+        else None
     if univariate is not None:
         iv = _meet(iv, _OF_SIGN[univariate])
     if _sign(iv) is None and depth < 2 and not isinstance(expr, (sympy.Symbol, sympy.Number)) \
@@ -123,9 +135,28 @@ def _enclose(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inte
         f = sympy.factor(sympy.cancel(expr)) if expr.is_rational_function() else sympy.factor(expr)
         if f != expr:
             iv = _meet(iv, _enclose(f, domains, depth + 1, whole))
+    if _sign(iv) is None and depth < 3 and expr.has(sympy.Abs, sympy.Max, sympy.Min) and not expr.has(sympy.Sum):
+        g = _unkinked(expr, domains, depth)
+        if g != expr:
+            iv = _meet(iv, _enclose(g, domains, depth + 1, whole))
     if _sign(iv) is None and depth < 3 and whole:
         iv = _meet(iv, _OF_SIGN[_from_an_end(expr, domains, depth)])
     return iv
+
+
+def _unkinked(expr: sympy.Expr, domains, depth: int) -> sympy.Expr:
+    """``expr`` with each ``Abs(a)`` whose argument has a proved sign on the domain written as ``a`` or ``-a``, and
+    each ``Max``/``Min`` of two parts whose difference has one written as that part: equal at every admissible value
+    (on a piece of the domain that ``split`` cuts at a kink, ``p + |p - 1/2|`` is ``1/2`` or ``2p - 1/2``)."""
+    def resolved(n: sympy.Expr) -> sympy.Expr:
+        if not isinstance(n, sympy.Abs) and len(n.args) != 2:
+            return n
+        a, b = (n.args[0], -n.args[0]) if isinstance(n, sympy.Abs) else n.args  # |a| = max(a, -a)
+        s = sign_of(a - b, domains, depth + 1)
+        larger, smaller = (a, b) if s in ("pos", "nonneg", "zero") else (b, a) if s in ("neg", "nonpos") else (n, n)
+        return smaller if isinstance(n, sympy.Min) else larger
+
+    return expr.replace(lambda n: isinstance(n, (sympy.Abs, sympy.Max, sympy.Min)), resolved)
 
 
 _SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h)
@@ -185,8 +216,9 @@ def _derivative(f: sympy.Expr, x: sympy.Symbol, inside) -> sympy.Expr | None:
     return slope if is_defined(raw, inside) and is_defined(slope, inside) else None
 
 
-def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
-    """Interval arithmetic, node by node (each part through :func:`_enclose`)."""
+def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Interval:
+    """Interval arithmetic, node by node (each part through :func:`_enclose`; the factors of a ``whole`` product,
+    whose signs give its sign, as wholes too)."""
     parts = lambda: [_enclose(a, domains, depth + 1) for a in expr.args]  # noqa: E731
     if expr.is_Rational:
         return expr, False, expr, False
@@ -216,7 +248,7 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
                                     or _binary_entropy_terms(expr, domains, depth)])
         return iv
     if isinstance(expr, sympy.Mul):
-        return functools.reduce(_imul, parts())
+        return functools.reduce(_imul, [_enclose(a, domains, depth + 1, whole) for a in expr.args])
     if isinstance(expr, sympy.Pow):
         base, ex = expr.args
         b = _enclose(base, domains, depth + 1)
@@ -237,8 +269,12 @@ def _bounds(expr: sympy.Expr, domains, depth: int) -> Interval:
         p = expr.args[0]
         ok = is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
         return (S.Zero, False, S.One, False) if ok else _ANY
-    if isinstance(expr, sympy.Abs):
-        return _OF_SIGN["nonneg"]
+    if isinstance(expr, sympy.Abs):  # |a|: the interval of a, its negative part reflected
+        lo, lo_open, hi, hi_open = _enclose(expr.args[0], domains, depth + 1)
+        if lo >= 0 or hi <= 0:
+            return (lo, lo_open, hi, hi_open) if lo >= 0 else (-hi, hi_open, -lo, lo_open)
+        top = max(hi, -lo)  # 0 lies inside: the least value 0 is attained
+        return S.Zero, False, top, (hi_open or hi != top) and (lo_open or -lo != top)
     if isinstance(expr, (sympy.Max, sympy.Min)):
         return _iextreme(parts(), isinstance(expr, sympy.Max))
     if isinstance(expr, sympy.Sum):  # an empty sum is 0, so only the weak sign of the summand carries over
@@ -551,6 +587,76 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
     if sd in ("nonneg", "nonpos", "zero"):
         return None  # the denominator may vanish: no claim
     return _sign(_imul(_OF_SIGN[sn], _OF_SIGN[sd]))
+
+
+#: Most Bernstein coefficients, over every box, from which the sign of a polynomial in several parameters is read
+#: (a polynomial with more than a tenth of that in one box is not tried).
+MAX_BERNSTEIN_COEFFICIENTS = 4000
+
+
+def _on_a_box(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sign:
+    """Exact sign of a rational function of several parameters with finite rational ends (integer domains lie in
+    their real hull), from the Bernstein coefficients of its numerator and denominator on the closed box."""
+    xs = tuple(sorted(expr.free_symbols, key=str))
+    ds = [domains.get(x) for x in xs]
+    if _has_info(expr) or not expr.is_rational_function(*xs) or any(
+            d is None or not (d.lo.is_Rational and d.hi.is_Rational) for d in ds):
+        return None
+    return _box_sign(sympy.cancel(sympy.together(expr)), xs,
+                     tuple((d.lower_bound()[0], d.upper_bound()[0]) for d in ds))
+
+
+@functools.lru_cache(maxsize=256)  # the same fraction comes back through the factored form
+def _box_sign(fraction: sympy.Expr, xs: tuple, box: tuple) -> Sign:
+    try:
+        polys = [sympy.Poly(e, *xs, domain="QQ") for e in sympy.fraction(fraction)]
+    except (sympy.PolynomialError, sympy.CoercionFailed, ValueError):
+        return None
+    degrees = [[max(q.degree(x), 0) for x in xs] for q in polys]
+    if max(math.prod(d + 1 for d in ds) for ds in degrees) > MAX_BERNSTEIN_COEFFICIENTS // 10:
+        return None  # too many coefficients in one box to leave room for halving it
+    budget, ends = [MAX_BERNSTEIN_COEFFICIENTS], [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))) for a, b in box]
+    sn = _bernstein_sign([(m, Fraction(int(c.p), int(c.q))) for m, c in polys[0].terms()], degrees[0], ends, budget)
+    sd = _bernstein_sign([(m, Fraction(int(c.p), int(c.q))) for m, c in polys[1].terms()], degrees[1], ends, budget)
+    return _sign(_imul(_OF_SIGN[sn], _OF_SIGN[sd])) if sn and sd in ("pos", "neg") else None
+
+
+def _bernstein_sign(terms: list, degrees: list[int], box: list, budget: list[int]) -> Sign:
+    """Sign of ``p = Σ c·x^m`` (``terms``) on the closed ``box``: with ``x_i = lo_i + (hi_i - lo_i)·t_i``, ``p`` is a
+    convex combination of its Bernstein coefficients ``b_J = Σ_(I <= J) a_I Π_i C(j_i, i_i)/C(d_i, i_i)`` (``a_I``
+    its coefficients in ``t``; the tensor Bernstein basis is non-negative and sums to 1 on ``[0, 1]^k``), so
+    ``min b <= p <= max b``; where they disagree in sign, each half box (every side halved) is checked, widest boxes
+    first, until ``p`` is seen to change sign at two corners (``b`` there is ``p``'s value) or the budget is spent."""
+    grid = list(itertools.product(*[range(d + 1) for d in degrees]))
+    corners = [J for J in grid if all(j in (0, d) for j, d in zip(J, degrees))]
+    found, boxes = set(), collections.deque([box])
+    while boxes:
+        sub = boxes.popleft()
+        b: dict[tuple, Fraction] = {}
+        for m, c in terms:  # a_I: expand Π (lo_i + w_i t_i)^(m_i)
+            parts = [[(i, math.comb(e, i) * lo ** (e - i) * (hi - lo) ** i) for i in range(e + 1)]
+                     for e, (lo, hi) in zip(m, sub)]
+            for pick in itertools.product(*parts):
+                index = tuple(i for i, _ in pick)
+                b[index] = b.get(index, Fraction(0)) + c * math.prod(v for _, v in pick)
+        for axis, d in enumerate(degrees):  # the 1-D transform along each axis in turn
+            b = {J: sum((b.get(J[:axis] + (i,) + J[axis + 1:], 0) * Fraction(math.comb(J[axis], i), math.comb(d, i))
+                         for i in range(J[axis] + 1)), Fraction(0)) for J in grid}
+        budget[0] -= len(grid)
+        least, most = min(b.values()), max(b.values())
+        if least >= 0 or most <= 0:
+            found.add("zero" if least == most == 0 else "pos" if least > 0 else "neg" if most < 0 else
+                      "nonneg" if least == 0 else "nonpos")
+        elif min(b[J] for J in corners) < 0 < max(b[J] for J in corners) or budget[0] < 0:
+            return None
+        else:
+            boxes.extend(itertools.product(*[((lo, (lo + hi) / 2), ((lo + hi) / 2, hi)) for lo, hi in sub]))
+    for sign, weaker in (("pos", "nonneg"), ("neg", "nonpos")):
+        if found <= {sign}:
+            return sign
+        if found <= {sign, weaker, "zero"}:
+            return "zero" if found == {"zero"} else weaker
+    return None
 
 
 def _poly_sign_on(p: sympy.Poly, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool = False, hi_open: bool = False) -> Sign:

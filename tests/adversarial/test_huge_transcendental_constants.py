@@ -30,6 +30,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "derive.cli", *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["exp(exp(10^1000)) >= 2", "H(X) <= exp(exp(10^1000))",
                                   "H(X) >= exp(-exp(10^1000))", "H(X) <= 1 + exp(exp(10^1000)) - exp(exp(10^1000))"])
 def test_the_grammar_refuses_numbers_beyond_evaluation(text):

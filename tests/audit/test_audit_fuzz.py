@@ -62,6 +62,7 @@ def test_fuzzed_proof_files_give_a_proof_or_a_derive_error(text):
         assert again == proof
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_each_mutation_on_each_bundled_file(name):
     for stem, text in TEXTS.items():

@@ -194,6 +194,7 @@ def test_hypothesis_cases_have_no_false_accept(case):
 CI_SEED, CI_FILES = 2026, 300
 
 
+@pytest.mark.slow
 def test_no_false_accept_on_a_fixed_seed():
     report = run_generated(CI_FILES, CI_SEED, models=4)
     assert report.files == CI_FILES

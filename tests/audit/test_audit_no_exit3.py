@@ -202,6 +202,7 @@ def _fixed_text(claim: str, rule: str, extra: str) -> str:
             + f'[theorem]\nclaim = "{claim}"\nfrom = ["s1"]\n')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FIXED))
 def test_reproductions_exit_cleanly_and_say_no_internal_error(tmp_path: Path, name: str):
     path = tmp_path / f"{name}.toml"
@@ -250,6 +251,7 @@ def test_unexpected_error_is_exit_2_naming_file_and_step(tmp_path: Path, monkeyp
     assert code == 2 and "step 's1'" in err and "line" in err and "internal error" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1001, 1002, 1003])
 def test_subprocess_never_exits_3(tmp_path: Path, seed: int):
     path = tmp_path / f"fuzz{seed}.toml"

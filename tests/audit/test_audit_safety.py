@@ -161,6 +161,7 @@ def _read_and_check(text: str, name: str) -> None:
         pass  # deep nesting: the CLI reports it as LimitExceeded
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_never_evaluates_text(path, no_evaluation):
     _read_and_check(path.read_text(encoding="utf-8"), str(path))

@@ -98,6 +98,7 @@ def test_default_budget_does_not_disturb_bundled_proofs(capsys):
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None) or callable(signal.getsignal(signal.SIGALRM))
 
 
+@pytest.mark.slow
 def test_budget_survives_broad_except():
     with pytest.raises(StepTimeout) as e:
         with StepBudget(0.1, "x"):

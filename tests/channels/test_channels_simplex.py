@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def _assert_upper_end_above_search_and_witnesses(rows, P, sb) -> None:
     assert eta_chi2(Matrix(rows), P).lower <= sb.upper
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None)
 @given(channel_and_full_input())
 def test_upper_end_is_above_a_dense_search_and_every_witness(case):

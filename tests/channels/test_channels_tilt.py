@@ -151,6 +151,7 @@ def test_constant_channel_and_point_mass():
 
 # ----------------------------------------------------------------------------------- the reduction vs brute force
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_reduction_against_brute_force_over_q(seed):
     """On 3- and 4-symbol inputs the certified bracket contains the brute-force sup over all Q."""

@@ -133,6 +133,7 @@ def _h(x):
     return mpmath.mpf(0) if x in (0, 1) else -(x * mpmath.log(x, 2) + (1 - x) * mpmath.log(1 - x, 2))
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_CLAIMS), st.lists(st.integers(1, 15), min_size=1, max_size=3))
 def test_a_claim_proved_piece_by_piece_holds_everywhere(slack, sixteenths):

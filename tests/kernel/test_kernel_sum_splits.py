@@ -100,6 +100,7 @@ def _concrete(text: str) -> str:
     return out.replace("H(X1 | )", "H(X1)").replace("; X1 | )", "; X1)")
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(f=st.sampled_from(_F), left=st.lists(st.tuples(st.sampled_from(range(6)), st.sampled_from([1, 2])),
                                              min_size=1, max_size=2),

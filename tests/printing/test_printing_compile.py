@@ -36,6 +36,7 @@ def test_there_are_bundled_proofs():
     assert len(PROOFS) >= 10
 
 
+@pytest.mark.slow
 @needs_pdflatex
 @pytest.mark.parametrize("path", PROOFS, ids=lambda p: p.stem)
 def test_every_bundled_proof_compiles_to_pdf(path, tmp_path):

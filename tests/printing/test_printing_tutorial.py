@@ -116,6 +116,7 @@ def _run_derive(cmd: str, cwd: Path, monkeypatch) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_every_tutorial_command_runs_with_the_exit_code_shown(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "proofs", tmp_path / "proofs")
     bindir = tmp_path / "_bin"

@@ -115,6 +115,7 @@ def test_latex_of_a_claim_proved_for_every_size_is_the_kernel_checked_proof(caps
     assert "\\begin{proof}" in out
 
 
+@pytest.mark.slow
 def test_hypotheses_over_the_family_are_proof_file_hypotheses(capsys):
     """Superadditivity over samples independent given P (BBFST21's step) is proved for every n by the kernel's
     `superadditivity` rule (tried after `shannon`); its reverse is false at n = 2 on a model satisfying the

@@ -37,6 +37,7 @@ def test_subadditivity_over_a_symbolic_family_from_the_chain_rule_needs_no_hint(
     assert _status("H(X[1..n]) <= sum(H(X[i]), i, 1, n)", "linear", extra=CHAIN) == "failed"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, rule", [
     ("sum(I(M; X[i] | X[1..i-1]), i, 1, n) <= sum(H(X[i]), i, 1, n)", "shannon"),
     ("sum(I(M; X[i] | P), i, 1, n) <= sum(H(X[i] | P), i, 1, n)", "shannon"),
@@ -46,6 +47,7 @@ def test_termwise_shannon_sums_are_proved(claim, rule):
     assert _status(claim, rule) == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", [
     "sum(H(X[i]), i, 1, n) <= sum(I(M; X[i] | X[1..i-1]), i, 1, n)",
     "sum(H(X[i]), i, 1, n) <= sum(H(X[i] | X[1..i-1]), i, 1, n)",
@@ -72,6 +74,7 @@ def _concrete(claim: str, n: int) -> str:
     return out.replace("I(X[1]; X[1])", "0").replace("X[1..1]", "X[1]")
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(left=st.sampled_from(_SUMMANDS), right=st.sampled_from(_SUMMANDS), k=st.sampled_from([1, 2]))
 def test_property_proved_sum_claims_hold_at_every_small_n(left, right, k):

@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 import shlex
+import pytest
 from pathlib import Path
 
 from derive.cli import main
@@ -22,6 +23,7 @@ def _run(command: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_bounds_doc_tables_are_current():
     text = DOC.read_text(encoding="utf-8")
     blocks = BLOCK.findall(text)

@@ -165,6 +165,7 @@ CHANNELS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior, rows", CHANNELS)
 def test_cluster_tau_is_above_brute_force_dobrushin(prior, rows):
     """The fallback (Doeblin/Dobrushin) tau_n is >= the exact Dobrushin coefficient over all pairs of types (brute force), and
@@ -186,6 +187,7 @@ def test_cluster_tau_is_above_brute_force_dobrushin(prior, rows):
             assert vertex == pytest.approx(1 - doeblin, rel=1e-9, abs=1e-15)
 
 
+@pytest.mark.slow
 def test_cluster_ternary_long_range_is_cheap_and_certified(capsys):
     """A range of up to MAX_EVERY values is evaluated at every n; a longer one is sampled and says so."""
     assert main(["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..300",
@@ -294,6 +296,7 @@ def test_boolean_many_n_is_outward_of_the_interval_path(rho):
         assert r["log10_factor_chi2"] == pytest.approx(one["log10_factor_chi2"], rel=1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior, rows", CHANNELS + [
     ((Fraction(1, 2), Fraction(1, 2)), ((Fraction(3, 4), Fraction(1, 4)), (Fraction(1, 4), Fraction(3, 4)))),
     ((Fraction(1, 3),) * 3, ((Fraction(9, 10), Fraction(1, 10)), (Fraction(1, 2), Fraction(1, 2)),

@@ -108,6 +108,7 @@ def test_end_lies_above_a_certified_equal_binary_value(rho):
         assert h / math.log(10) >= certified_lo10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior, rows", [((Fr(2, 10), Fr(3, 10), Fr(5, 10)), QSC3), ((Fr(1, 4),) * 4, FOUR)])
 def test_chain_rule_upper_end_lies_above_every_lower_witness(prior, rows):
     """θ with 3–4 values: rows on the chain-rule route (binary split of θ) have τ_n's certified upper end above the

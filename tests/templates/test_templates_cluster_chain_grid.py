@@ -85,6 +85,7 @@ def _grid_rows(prior, rows, ns):
     return dict(zip(idx, lo_oms))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior, rows", CASES, ids=["qsc3", "skew3", "four"])
 def test_no_brute_force_value_exceeds_the_grid_end(prior, rows):
     ns = [1, 2, 3, 4]

@@ -14,6 +14,7 @@ import json
 import time
 
 import derive.channels.budget as budget
+import pytest
 from derive.cli import main
 
 CLUSTER = ["bound", "cluster", "--prior", "uniform:3", "--channel", "qsc:3:0.2", "--set", "n=1..14", "--json"]
@@ -42,6 +43,7 @@ def _pausing_clock():
     return lambda: time.thread_time() + 0.5 * (next(calls) // 25)   # a 0.5 s pause every 25 readings
 
 
+@pytest.mark.slow
 def test_rows_do_not_depend_on_how_fast_the_clock_runs(capsys, monkeypatch):
     for args in (CLUSTER, BOOLEAN, ETA):
         steady = _rows(args, capsys)

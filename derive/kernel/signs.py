@@ -9,14 +9,17 @@ or closed (:data:`Interval`), and the sign is read off the interval:
 
 * numbers: a rational is its own interval; sympy decides the sign of any other
   constant (``sqrt(2)/2 - 7/10``) exactly or by certified evaluation (``h(q)``
-  written with logs, each log of a rational over primes, when it cannot); beside a
-  parameter, such a constant is enclosed between two rationals whose sides sympy
-  decides that way (:func:`_rational_enclosure`);
+  written with logs, each log of a rational over primes, when it cannot), and
+  encloses it between two rationals whose sides it decides that way
+  (:func:`_rational_enclosure`);
 * parameters: their domain, open or closed ends as declared;
 * ``+``, ``*``, integer powers, ``Max``, ``Min``: exact interval arithmetic
-  (an end is closed only where it may be attained); ``exp > 0``; ``log(a)`` has
-  the sign of ``a - 1``; other powers of positive bases are positive;
-  ``0 <= h(p) <= 1``; ``Abs(a)`` is ``a``'s interval with its negative part
+  (an end is closed only where it may be attained); ``exp``, ``log`` (``a > 0``),
+  ``a^r`` (``r`` rational, ``a >= 0``) and ``h`` on each half of ``[0, 1]`` map
+  ``a``'s interval to its image under the monotone function (:func:`_image`:
+  irrational image ends replaced by rationals just beyond them), ``exp > 0``,
+  ``log(a)`` has the sign of ``a - 1``, ``0 <= h(p) <= 1``; other powers of
+  positive bases are positive; ``Abs(a)`` is ``a``'s interval with its negative part
   reflected; ``Sum`` of non-negative terms and information
   atoms (not differential entropies) are ``>= 0``; ``A^e - B^e`` and sums with
   ``-c*h(b)`` terms by the rules of :func:`_difference_of_powers` and
@@ -168,7 +171,9 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     by sums, products, powers, exp, log and ``h``, defined on the domain and differentiable inside (its derivative's
     formula defined there); an end's value counts only where ``f`` is defined with that end included (so continuous
     up to it). Between two finite ends, a concave ``f`` (``f'' <= 0`` inside) is at least the smaller of its values
-    at the ends, a convex one at most the larger."""
+    at the ends, a convex one at most the larger. The sign of ``f'`` may come from this same step applied to ``f'``
+    (its ends included where its formula is defined there): ``2 sqrt(p(1-p)) - h(p)`` has ``f'`` infinite at 0,
+    falling on ``(0, 1/16)`` to a positive value, so ``f`` rises from ``f(0) = 0``."""
     free = f.free_symbols
     if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
         return None
@@ -181,16 +186,23 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     if slope is None or not is_defined(f, domains):
         return None
     # the value at an end e speaks for the domain only where f is defined with e included (continuous up to e)
-    ends = {e: sign_of(f.xreplace({x: e}), domains, depth + 1) for e in (d.lo, d.hi) if e.is_finite and is_defined(
-        f, as_domains(domains).extended({x: Domain(d.lo, d.hi, d.lo_open and e != d.lo, d.hi_open and e != d.hi)}))}
+    with_end = lambda e: as_domains(domains).extended(  # noqa: E731 (the domain with the end e included)
+        {x: Domain(d.lo, d.hi, d.lo_open and e != d.lo, d.hi_open and e != d.hi)})
+    ends = {e: sign_of(f.xreplace({x: e}), domains, depth + 1) for e in (d.lo, d.hi)
+            if e.is_finite and is_defined(f, with_end(e))}
     s = sign_of(slope, inside, depth + 1)
+    if s is None and depth < 2:  # f' by this same step, from sympy's own f' (its combined form's derivative grows fast)
+        raw = sympy.diff(f, x)
+        closed = {e: e.is_finite and is_defined(raw, with_end(e)) for e in (d.lo, d.hi)}
+        s = _from_an_end(raw, as_domains(domains).extended(
+            {x: Domain(d.lo, d.hi, d.lo_open or not closed[d.lo], d.hi_open or not closed[d.hi])}), depth + 1)
     rising, falling = s in ("pos", "nonneg", "zero"), s in ("neg", "nonpos", "zero")
     for least, most in [(d.lo, d.hi)] * rising + [(d.hi, d.lo)] * falling:  # where f is least, where most
         if ends.get(least) in ("pos", "nonneg", "zero"):
             return "pos" if ends[least] == "pos" else "nonneg"
         if ends.get(most) in ("neg", "nonpos", "zero"):
             return "neg" if ends[most] == "neg" else "nonpos"
-    curve = _derivative(slope, x, inside) if len(ends) == 2 else None
+    curve = _derivative(sympy.diff(f, x), x, inside) if len(ends) == 2 else None
     if curve is None:
         return None
     bent, at = sign_of(curve, inside, depth + 1), set(ends.values())
@@ -227,8 +239,10 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
         # (a Sum), where sympy would read the index's own assumptions instead of its range
         known = _number_sign(expr) or (_number_sign(_logs_over_primes(expr.replace(
             lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))) if expr.has(sympy.log, h) else None)
-        if known is not None or not isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)):
-            return _OF_SIGN[known]  # else the rules below, node by node (exp(exp(10^1000)) > 0 without evaluating)
+        if known is not None:  # evaluable: its sign, narrowed to rationals around it
+            return _meet(_OF_SIGN[known], _rational_enclosure(expr))
+        if not isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)):
+            return _ANY  # else the rules below, node by node (exp(exp(10^1000)) > 0 without evaluating)
     if isinstance(expr, sympy.Symbol):
         d = domains.get(expr)
         if d is None:
@@ -254,21 +268,34 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
         b = _enclose(base, domains, depth + 1)
         if ex.is_Integer:
             return _ipow(b, int(ex))
+        if ex.is_Rational and (b[0] > 0 or (b[0] == 0 and (ex > 0 or b[1]))):  # a^r: monotone on a >= 0 (a > 0)
+            return _meet(_OF_SIGN["pos" if _sign(b) == "pos" else "nonneg"], _image(
+                lambda a: (S.Infinity if ex > 0 else S.Zero) if a.is_infinite else S.Infinity if a == 0 and ex < 0
+                else a ** ex, b, increasing=ex > 0))
         if _sign(b) == "pos":
             return _OF_SIGN["pos"]
         if _sign(b) in ("nonneg", "zero") and sign_of(ex, domains, depth + 1) == "pos":
             return _OF_SIGN[_sign(b)]
         return _ANY
-    if isinstance(expr, sympy.exp):
-        return _OF_SIGN["pos"]
-    if isinstance(expr, sympy.log):  # log(a) has the sign of a - 1 when a > 0
-        if _sign(_enclose(expr.args[0], domains, depth + 1)) != "pos":
+    if isinstance(expr, sympy.exp):  # increasing; ends beyond 10^4 are not evaluated
+        return _meet(_OF_SIGN["pos"], _image(lambda a: sympy.sign(a) * S.Infinity if a.is_infinite or abs(a) > 10 ** 4
+                                             else sympy.exp(a), _enclose(expr.args[0], domains, depth + 1)))
+    if isinstance(expr, sympy.log):  # increasing on a > 0; log(a) has the sign of a - 1
+        a = _enclose(expr.args[0], domains, depth + 1)
+        if _sign(a) != "pos":
             return _ANY
-        return _OF_SIGN[sign_of(expr.args[0] - 1, domains, depth + 1)]
-    if isinstance(expr, h):  # 0 <= h(p) <= 1 (bits) for 0 <= p <= 1
-        p = expr.args[0]
-        ok = is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
-        return (S.Zero, False, S.One, False) if ok else _ANY
+        return _meet(_OF_SIGN[sign_of(expr.args[0] - 1, domains, depth + 1)],
+                     _image(lambda x: S.NegativeInfinity if x == 0 else sympy.log(x), a))
+    if isinstance(expr, h):  # 0 <= h(p) <= 1 (bits) for 0 <= p <= 1; rising on [0, 1/2], falling on [1/2, 1]
+        p = _enclose(expr.args[0], domains, depth + 1)
+        if not (p[0] >= 0 and p[2] <= 1):
+            return _ANY
+        value = lambda q: h(q) if h(q).is_Number else h(q).rewrite_as_logs()  # noqa: E731 (h(1/2) is 1)
+        if p[2] <= S.Half or p[0] >= S.Half:
+            return _meet((S.Zero, False, S.One, False), _image(value, p, increasing=p[2] <= S.Half))
+        ends = [_image(value, (q, q_open, q, q_open)) for q, q_open in ((p[0], p[1]), (p[2], p[3]))]
+        least = min(e[0] for e in ends)  # 1/2 lies inside: the largest value 1 is attained
+        return least, all(e[1] for e in ends if e[0] == least), S.One, False
     if isinstance(expr, sympy.Abs):  # |a|: the interval of a, its negative part reflected
         lo, lo_open, hi, hi_open = _enclose(expr.args[0], domains, depth + 1)
         if lo >= 0 or hi <= 0:
@@ -370,10 +397,25 @@ def _logs_over_primes(x: sympy.Expr) -> sympy.Expr:
         and n.args[0].q < 10 ** 12, lambda n: over_primes(n.args[0])))
 
 
+def _image(f, x: Interval, increasing: bool = True) -> Interval:
+    """``f`` of every value in ``x``, for ``f`` strictly monotone there (``f`` maps an end, infinite ones included,
+    to its image): an image end is attained where ``x``'s end is; an irrational one is replaced by a rational just
+    beyond it (open), or by an infinite end when none is certified."""
+    lo, lo_open, hi, hi_open = x
+    (a, a_open), (b, b_open) = ((lo, lo_open), (hi, hi_open)) if increasing else ((hi, hi_open), (lo, lo_open))
+    out = []
+    for v, v_open, upper in ((f(a), a_open, False), (f(b), b_open, True)):
+        if not (v.is_Rational or v.is_infinite):
+            v, v_open = _rational_enclosure(v)[2 if upper else 0], True
+        out += [v, v_open or v.is_infinite]
+    return tuple(out)
+
+
 def _irrational_constant(x: sympy.Expr) -> bool:
     return bool(x.is_number) and not x.is_Rational and not x.atoms(sympy.Symbol) and not _has_info(x)
 
 
+@functools.lru_cache(maxsize=4096)
 def _rational_enclosure(x: sympy.Expr) -> Interval:
     """Rationals ``r1 < x < r2`` around sympy's 30-digit value of a real constant, each side proved by
     :func:`_number_sign` (the value only suggests the ends); nothing known when a check fails."""

@@ -181,7 +181,9 @@ def test_hostile_proof_never_exits_3(tmp_path: Path, seed: int):
 
 FIXED = {
     # class 7 reproductions: a real step with h(p) the kernel cannot decide; min/max of a log of a negative
-    "real_h_undecided": ("h(p) <= 2*p + 1/2", "real", ""),  # true (max of h(p) - 2p is 0.32 at p = 1/5), undecided
+    # true (a Bhattacharyya-type bound), undecided: its slack's derivative is undefined at p = 0 (h(p) <= 2p + 1/2,
+    # used here until the sign engine enclosed h by its monotone halves, is now proved on pieces)
+    "real_h_undecided": ("h(p) <= 2*sqrt(p*(1-p))", "real", ""),
     "real_h_false": ("h(p) >= 2*p", "real", ""),
     "real_max_log_negative": ("max(log(-p - 1), 0) >= 0", "real", ""),
     "real_min_log_negative": ("min(log(p - 2), 1) <= 1", "real", ""),

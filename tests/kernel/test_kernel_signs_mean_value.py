@@ -151,3 +151,32 @@ def test_the_chord_cases_are_decided():
     chord = lambda e: e.subs(P, 0) + (e.subs(P, 1) - e.subs(P, 0)) * P  # noqa: E731
     assert sign_of(sympy.exp(P) - chord(sympy.exp(P)), _d(0, 1)) == "nonpos"
     assert sign_of(sympy.log(1 + P) - chord(sympy.log(1 + P)), _d(0, 1)) == "nonneg"
+
+
+# ---------------------------------------------------------------------------- f' signed by the same step
+
+def _real_step(claim: str, split: str) -> tuple[str, str]:
+    from derive.io.reader import read_proof_text
+    from derive.kernel import check_proof
+
+    text = (f'[proof]\nname = "t"\n\n[parameters]\np = "0 <= p <= 1/2"\n\n[[step]]\nid = "s"\nclaim = "{claim}"\n'
+            f'rule = "real"\nsplit = {split}\n')
+    step = check_proof(read_proof_text(text)).steps[0]
+    return step.status, step.message
+
+
+def test_a_slope_infinite_at_an_end_is_signed_through_its_own_derivative():
+    """``f = 2 sqrt(p(1-p)) - h(p)``: ``f'`` is undefined at 0 (both terms grow without bound) and its combined form
+    gives no sign; sympy's own ``f'`` is concave near 0 (``f'' <= 0`` on ``(0, 1/16)``), so it falls to its value
+    at 1/16, which is positive: ``f`` rises from ``f(0) = 0``. With cuts the Bhattacharyya-type bound
+    ``h(p) <= 2 sqrt(p(1-p))`` is proved on [0, 1/2]."""
+    f = 2 * sympy.sqrt(P) * sympy.sqrt(1 - P) - h(P)  # as the grammar writes sqrt(p*(1-p)) for p in [0, 1]
+    assert sign_of(f, _d(0, Rational(1, 16))) == "nonneg"
+    status, message = _real_step("h(p) <= 2*sqrt(p*(1-p))", '["1/16", "1/8", "1/4"]')
+    assert status == "proved", message
+
+
+@pytest.mark.parametrize("claim", ["h(p) <= 19/10*sqrt(p*(1-p))", "h(p) <= 2*sqrt(p)*(1-p)"])
+def test_false_variants_stay_unchecked_however_cut(claim):
+    """Both fail at p = 1/2 (by 0.05 and 0.29)."""
+    assert _real_step(claim, '["1/16", "1/8", "1/4"]')[0] == "unchecked"

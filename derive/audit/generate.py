@@ -4,7 +4,8 @@
 from a *draw* object — :class:`RandomDraw` (a seeded :class:`random.Random`, for ``--seed``) or
 :class:`HypothesisDraw` (hypothesis's ``draw``, for shrinking; see :func:`cases`). Every case is one
 *scenario* (a Markov chain through channels, a family of samples, a chain through a family, a memoryless
-channel between blocks, an AWGN link, Fano, Pinsker, independence, parameter-only facts) with steps of every
+channel between blocks, an AWGN link, Fano, Pinsker, independence, parameter-only facts, parameter-only claims
+with kinks, two parameters and monotone functions around their thresholds) with steps of every
 rule whose claims are mostly *plausible mutations* of true statements (a coefficient scaled, a relation
 flipped, conditioning dropped or added, a range shifted or reversed), and parameters, names and ranges
 drawn on purpose from the edge cases (domains holding 0 or negatives, reals where integers are expected,
@@ -1328,14 +1329,53 @@ def scenario_real(draw) -> Case:
     return Case("real", params, [], {}, [], steps, build, tags)
 
 
+def scenario_real_curves(draw) -> Case:
+    """Parameter-only claims aimed at the sign engine's kinks (abs, max, min), polynomials in two parameters
+    (Bernstein coefficients) and monotone images (exp, log, sqrt, h), with constants drawn around each claim's
+    threshold, so that about half are false somewhere on the domain."""
+    tags: set[str] = {"real_curves"}
+    pn, qn = "p", draw.choice(["q", "_q", "n"])
+    params = {pn: PROB_DOMAINS[draw.choice(list(PROB_DOMAINS))](pn), qn: PROB_DOMAINS[draw.choice(list(PROB_DOMAINS))](qn)}
+    tags.update(params[pn].tags + params[qn].tags)
+    p_, q_ = P(pn), P(qn)
+    steps = []
+    for s in range(draw.integer(1, 3)):
+        c = N(draw.choice([Fraction(1, 8), Fraction(1, 4), Fraction(3, 8), Fraction(9, 25), Fraction(37, 100),
+                           Fraction(1, 2), Fraction(3, 4), Fraction(1), Fraction(2)]))
+        st = draw.choice([
+            (add(fn("abs", sub(p_, N(Fraction(1, 2)))), mul(N(Fraction(1, 2)), p_)), ">=", c),
+            (fn("max", p_, sub(N(1), p_)), ">=", c),
+            (add(fn("min", p_, sub(N(1), p_)), fn("abs", sub(q_, p_))), "<=", c),
+            (add(mul(p_, q_), mul(sub(N(1), p_), sub(N(1), q_))), "<=", c),
+            (mul(mul(p_, sub(N(1), p_)), mul(q_, sub(N(1), q_))), "<=", mul(c, N(Fraction(1, 8)))),
+            (add(p_, sub(q_, mul(N(2), mul(p_, q_)))), ">=", sub(c, N(1))),
+            (mul(p_, fn("exp", neg(p_))), "<=", c),
+            (fn("h", p_), "<=", mul(mul(N(4), c), fn("sqrt", mul(p_, sub(N(1), p_))))),
+            (fn("h", p_), ">=", mul(mul(N(8), c), mul(p_, sub(N(1), p_)))),
+            (mul(p_, fn("ln", add(p_, N(Fraction(1, 4))))), ">=", neg(c)),
+            (fn("exp", p_), "<=", add(N(1), mul(mul(N(2), c), p_))),
+            (fn("sqrt", add(p_, q_)), "<=", add(c, N(1))),
+        ])
+        st, how = maybe_mutate(st, draw, 0.3)
+        if how:
+            tags.add("mutated_claim")
+        steps.append(GenStep(f"s{s}", "real", st, [], {}, how))
+
+    def build(pv, rng):
+        return Model([], {(): Fraction(1)})
+
+    return Case("real_curves", params, [], {}, [], steps, build, tags)
+
+
 SCENARIOS: dict[str, Callable] = {
     "markov": scenario_markov, "family": scenario_family, "chain_family": scenario_chain_family,
     "tensorization": scenario_tensorization, "awgn": scenario_awgn, "fano": scenario_fano,
     "pinsker": scenario_pinsker, "independence": scenario_independence, "real": scenario_real,
+    "real_curves": scenario_real_curves,
 }
 
 _WEIGHTS = ["markov"] * 4 + ["family"] * 3 + ["chain_family"] * 2 + ["tensorization"] * 2 + ["awgn", "fano",
-           "pinsker", "independence", "real"]
+           "pinsker", "independence", "real", "real_curves"]
 
 
 def generate_case(draw) -> Case:

@@ -277,9 +277,9 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
         if _sign(b) in ("nonneg", "zero") and sign_of(ex, domains, depth + 1) == "pos":
             return _OF_SIGN[_sign(b)]
         return _ANY
-    if isinstance(expr, sympy.exp):  # increasing; ends beyond 10^4 are not evaluated
-        return _meet(_OF_SIGN["pos"], _image(lambda a: sympy.sign(a) * S.Infinity if a.is_infinite or abs(a) > 10 ** 4
-                                             else sympy.exp(a), _enclose(expr.args[0], domains, depth + 1)))
+    if isinstance(expr, sympy.exp):  # increasing; ends beyond MAX_EXP_ARGUMENT are not evaluated
+        return _meet(_OF_SIGN["pos"], _image(lambda a: sympy.sign(a) * S.Infinity if a.is_infinite or abs(a) >
+                                             MAX_EXP_ARGUMENT else sympy.exp(a), _enclose(expr.args[0], domains, depth + 1)))
     if isinstance(expr, sympy.log):  # increasing on a > 0; log(a) has the sign of a - 1
         a = _enclose(expr.args[0], domains, depth + 1)
         if _sign(a) != "pos":
@@ -395,6 +395,10 @@ def _logs_over_primes(x: sympy.Expr) -> sympy.Expr:
     return sympy.expand(x.replace(
         lambda n: isinstance(n, sympy.log) and n.args[0].is_Rational and 0 < n.args[0] and n.args[0].p < 10 ** 12
         and n.args[0].q < 10 ** 12, lambda n: over_primes(n.args[0])))
+
+
+#: Largest ``|a|`` at which the sign engine evaluates ``exp(a)`` for an end of an image (beyond: an infinite end).
+MAX_EXP_ARGUMENT = 10 ** 4
 
 
 def _image(f, x: Interval, increasing: bool = True) -> Interval:

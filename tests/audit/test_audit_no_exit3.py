@@ -181,9 +181,9 @@ def test_hostile_proof_never_exits_3(tmp_path: Path, seed: int):
 
 FIXED = {
     # class 7 reproductions: a real step with h(p) the kernel cannot decide; min/max of a log of a negative
-    # true (1 - h(p) >= (1 - 2p)^2/(2 ln 2) >= (1 - 2p)^2/2), undecided on [0, 1] by the kernel and its split search
-    # (h(p) <= 2p + 1/2 and h(p) <= 2*sqrt(p*(1-p)), used here before, are now proved on pieces)
-    "real_h_undecided": ("h(p) <= 1 - (1 - 2*p)^2/2 + p^4", "real", ""),
+    # true (h(pq) <= h(p) + h(q): XY is a function of independent bits X, Y), undecided: two parameters, not a
+    # rational function (h(p) <= 2p + 1/2 and h(p) <= 2*sqrt(p*(1-p)), used here before, are now proved on pieces)
+    "real_h_undecided": ("h(p*(1+r)/2) <= h(p) + h((1+r)/2)", "real", ""),
     "real_h_false": ("h(p) >= 2*p", "real", ""),
     "real_max_log_negative": ("max(log(-p - 1), 0) >= 0", "real", ""),
     "real_min_log_negative": ("min(log(p - 2), 1) <= 1", "real", ""),

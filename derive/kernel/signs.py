@@ -618,6 +618,11 @@ def _univariate(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> Sig
         (lo, lo_open), (hi, hi_open) = (S.NegativeInfinity, True), (S.Infinity, True)
     else:  # an integer domain is contained in its real hull, so this is sound
         (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
+    return _rational_function_sign(expr, x, lo, lo_open, hi, hi_open)
+
+
+@functools.lru_cache(maxsize=4096)  # derivatives and their parts come back many times in the mean value steps
+def _rational_function_sign(expr: sympy.Expr, x: sympy.Symbol, lo, lo_open: bool, hi, hi_open: bool) -> Sign:
     if not expr.is_rational_function(x):
         return None
     num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))

@@ -179,9 +179,13 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
         return None
     (x,) = free
     d = domains.get(x)
-    if d is None or d.integer:
-        return None
-    inside = as_domains(domains).extended({x: Domain(d.lo, d.hi, True, True)})
+    return None if d is None or d.integer else _from_an_end_on(f, x, d, depth)
+
+
+@functools.lru_cache(maxsize=2048)  # f depends on x alone, so its domain is all the step reads; derivatives recur
+def _from_an_end_on(f: sympy.Expr, x: sympy.Symbol, d: Domain, depth: int) -> Sign:
+    domains = Domains({x: d}, set())
+    inside = domains.extended({x: Domain(d.lo, d.hi, True, True)})
     slope = _derivative(f, x, inside)
     if slope is None or not is_defined(f, domains):
         return None

@@ -1237,6 +1237,11 @@ def _real_monotone(draw, steps: list, s: int, p_, n_, params: dict, tags: set) -
     steps += [base, GenStep(f"s{s}", "monotone", st, [base.id], {"function": render(f), "variable": var}, how)]
 
 
+def _no_variables(pv, rng) -> Model:
+    """The model of a parameter-only case: no random variables."""
+    return Model([], {(): Fraction(1)})
+
+
 def scenario_real(draw) -> Case:
     """Parameter-only facts: sums with empty and reversed ranges, (1 - 2p)^2 <= 1, h(p) <= 1, log(k - 1) >= 0."""
     tags: set[str] = set()
@@ -1323,10 +1328,7 @@ def scenario_real(draw) -> Case:
             tags.add("mutated_claim")
         steps.append(GenStep(f"s{s}", "real", st, [], {}, how))
 
-    def build(pv, rng):
-        return Model([], {(): Fraction(1)})
-
-    return Case("real", params, [], {}, [], steps, build, tags)
+    return Case("real", params, [], {}, [], steps, _no_variables, tags)
 
 
 def scenario_real_curves(draw) -> Case:
@@ -1361,10 +1363,7 @@ def scenario_real_curves(draw) -> Case:
             tags.add("mutated_claim")
         steps.append(GenStep(f"s{s}", "real", st, [], {}, how))
 
-    def build(pv, rng):
-        return Model([], {(): Fraction(1)})
-
-    return Case("real_curves", params, [], {}, [], steps, build, tags)
+    return Case("real_curves", params, [], {}, [], steps, _no_variables, tags)
 
 
 SCENARIOS: dict[str, Callable] = {

@@ -670,9 +670,9 @@ def _box_sign(fraction: sympy.Expr, xs: tuple, box: tuple) -> Sign:
     degrees = [[max(q.degree(x), 0) for x in xs] for q in polys]
     if max(math.prod(d + 1 for d in ds) for ds in degrees) > MAX_BERNSTEIN_COEFFICIENTS // 10:
         return None  # too many coefficients in one box to leave room for halving it
-    budget, ends = [MAX_BERNSTEIN_COEFFICIENTS], [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))) for a, b in box]
-    sn = _bernstein_sign([(m, Fraction(int(c.p), int(c.q))) for m, c in polys[0].terms()], degrees[0], ends, budget)
-    sd = _bernstein_sign([(m, Fraction(int(c.p), int(c.q))) for m, c in polys[1].terms()], degrees[1], ends, budget)
+    exact = lambda q: Fraction(int(q.p), int(q.q))  # noqa: E731 (a sympy rational as a fraction)
+    budget, ends = [MAX_BERNSTEIN_COEFFICIENTS], [(exact(a), exact(b)) for a, b in box]
+    sn, sd = (_bernstein_sign([(m, exact(c)) for m, c in q.terms()], ds, ends, budget) for q, ds in zip(polys, degrees))
     return _sign(_imul(_OF_SIGN[sn], _OF_SIGN[sd])) if sn and sd in ("pos", "neg") else None
 
 

@@ -131,3 +131,39 @@ def test_help_and_dispatch_import_only_the_chosen_command():
     assert r.returncode == 0
     assert "check" in r.stdout and "prove" in r.stdout and "bound" in r.stdout  # every command listed
     assert r.stdout.strip().splitlines()[-1] == "HEAVY="  # and none of the heavy modules imported
+
+
+def test_prove_names_the_flag_that_declares_a_parameter(capsys):
+    code, _, err = run(["prove", "p <= 1"], capsys)
+    assert code == 2
+    assert "CLAIM:1:1: unknown name 'p'; expected a declared parameter" in err
+    assert "--param NAME=DOMAIN" in err
+    code, _, err = run(["prove", "pp <= 1", "--param", "pp=0<=pp<=1", "--param", "q=0<=q<=1"], capsys)
+    assert code == 2 and "--param names q" in err  # an unused --param is named, not guessed at
+
+
+def test_a_complex_number_is_not_printed_as_sympys_I(capsys):
+    """``sqrt(-1)`` is sympy's ``I``, which a user reads as mutual information: the message names the position."""
+    code, _, err = run(["prove", "I(X; Y) >= 1 - sqrt(-1)"], capsys)
+    assert code == 2
+    assert err.startswith("derive: CLAIM:1:16: this is not a real number")
+    assert " I " not in err and "I*" not in err
+
+
+def test_an_error_in_a_claim_with_parameters_points_into_the_claim(capsys):
+    """The claim is read through a proof file derive writes for it; an error on its claim line is reported at the
+    claim's own column, without the file."""
+    code, _, err = run(["prove", "I(X;Y) >= sqrt(-q)", "--param", "q=0<=q<=1"], capsys)
+    assert code == 2
+    assert err.startswith("derive: CLAIM:1:11: sqrt(-q) is not defined for every parameter value")
+    assert "[proof]" not in err
+    code, _, err = run(["prove", 'I(M; X[".."]) >= I(M; X["])'], capsys)
+    assert code == 2 and "[proof]" in err  # an error elsewhere in the written file still shows it
+
+
+def test_decimals_that_miss_1_by_a_rounding_error_get_a_hint(capsys):
+    code, _, err = run(["eta", "matrix:[[0.3333333333333333,0.6666666666666666],[0.75,0.25]]"], capsys)
+    assert code == 2
+    assert "sums to 9999999999999999/10000000000000000, not 1 (decimals are read exactly: write 1/3" in err
+    code, _, err = run(["eta", "matrix:[[0.3,0.6],[0.75,0.25]]"], capsys)
+    assert code == 2 and "sums to 9/10, not 1" in err and "decimals are read exactly" not in err

@@ -209,13 +209,19 @@ def _validate_rows(rows: Any, what: str) -> tuple[tuple[tuple[Any, ...], ...], b
         if exact:
             total = sum(r, Fraction(0))
             if total != 1:
-                raise InvalidArgument(f"row {i + 1} of {what} sums to {total}, not 1")
+                raise InvalidArgument(f"row {i + 1} of {what} sums to {total}, not 1" + _EXACT_HINT * (
+                    abs(total - 1) < Fraction(1, 10 ** 6)))
         else:
             total = float(sum(r))
             if abs(total - 1.0) > FLOAT_ROW_TOLERANCE:
                 raise InvalidArgument(f"row {i + 1} of {what} sums to {total!r}, not 1 "
                                       f"(floats: within {FLOAT_ROW_TOLERANCE})")
     return tuple(tuple(r) for r in vals), exact
+
+
+#: Written decimals are exact (``0.1`` is ``1/10``): a row printed from floats misses 1 by a rounding error.
+_EXACT_HINT = (" (decimals are read exactly: write 1/3 rather than 0.3333333333333333, or decimals whose row sums "
+               "to exactly 1)")
 
 
 # ----------------------------------------------------------------------------- named channels

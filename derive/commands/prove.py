@@ -26,6 +26,9 @@ MAX_FULL_LIMIT = 16
 NOT_SHANNON_TEXT = ("undecided: not provable from Shannon-type inequalities (it may still be true — e.g. "
                     "non-Shannon inequalities)")
 
+#: Said after "unknown name 'p'": the command line declares parameters with ``--param``.
+PARAM_HINT = "; declare a parameter with --param NAME=DOMAIN (e.g. --param 'p=0<=p<=1')"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``prove`` subcommand."""
@@ -308,7 +311,7 @@ def decide_claim(claim_text: str, given: list[str], options: dict, budget: float
 
     claim_text = sums_written_out(claim_text, where)
     blocks = _families([claim_text, *given])
-    ctx = ParseContext(auto_variables=True, file=where, line=line, written=written)
+    ctx = ParseContext(auto_variables=True, file=where, line=line, written=written, unknown_hint=PARAM_HINT)
     claim = parse_statement(_expand_families(claim_text, blocks), ctx)
     hyps = {}
     for k, text in enumerate(given):

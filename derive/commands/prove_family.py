@@ -245,6 +245,13 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     try:
         proof = read_proof_text(text, file="CLAIM")
     except DeriveError as err:
+        at = _claim_column(text, claim, err)
+        guessed = "\nfamilies = " in text or any(f'\n{n} = "integer >= 1"' in text for n in
+                                                  set(re.findall(r"[A-Za-z_]\w*", claim)) - set(params))
+        if at is not None:  # the claim's own text is at fault: point into it, as for a claim without parameters
+            raise InvalidArgument(err.message + (f"\n(derive prove read it with these ranges and domains; write such "
+                                                 f"a file with the ones you mean and run derive check on it)\n{text}"
+                                                 if guessed else ""), file="CLAIM", line=1, column=at) from None
         raise InvalidArgument(f"the claim does not read as a claim with parameters or over families of every size: "
                               f"{err}\n(derive prove wrote it as this proof file, each --param a parameter and each "
                               f"family over 1.. the end of its block or sum; write such a file with the ranges you "
@@ -463,3 +470,14 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     for w in v.warnings:
         lines.append(f"  warning: {w}")
     return lines
+
+
+def _claim_column(text: str, claim: str, err: DeriveError) -> int | None:
+    """The column in ``claim`` of an error at ``err``'s position in the proof file ``text`` written for it, when the
+    error lies on the step's ``claim = "..."`` line and the claim is written there unescaped; else ``None``."""
+    lines = text.splitlines()
+    prefix = 'claim = "'
+    row = next((k + 1 for k, line in enumerate(lines) if line == f"{prefix}{claim}\""), None)
+    if row is None or err.line != row or err.column is None or err.column <= len(prefix):
+        return None
+    return err.column - len(prefix)

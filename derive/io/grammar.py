@@ -342,6 +342,9 @@ class ParseContext:
     #: (``(node, {index: (lo, hi)})``, outermost sum first): core folds ``I(M; X[0..j] | M)`` to 0, and the proof's
     #: range check (:meth:`derive.proof.Proof.range_problems`) must still see ``X[0..j]``; ``None``: not recorded.
     mentions: list | None = None
+    #: said after "unknown name 'p'; expected a declared parameter" when no declared name is close (where the
+    #: command line declares parameters its own way)
+    unknown_hint: str = ""
 
     def __post_init__(self) -> None:
         if self.units not in ("bits", "nats"):
@@ -667,7 +670,7 @@ class _Builder:
         if name in FUNCTIONS:
             raise self.err(tok, f"{name!r} is a function; write {name}(...)")
         raise self.err(tok, f"unknown name {name!r}; expected a declared parameter"
-                            + _suggest(name, list(ctx.parameters) + list(scope)))
+                            + (_suggest(name, list(ctx.parameters) + list(scope)) or ctx.unknown_hint))
 
     def _e_neg(self, t: Tree, scope, depth) -> sympy.Expr:
         return self.mul(t, [S.NegativeOne, self.expr(t.children[1], scope, depth)])
@@ -801,7 +804,7 @@ class _Builder:
         """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""
         if e.has(S.ImaginaryUnit) or any(_is_plain_number(f) and f.is_extended_real is False
                                          for f in sympy.Mul.make_args(e)):
-            raise self.err(node, f"{_short(e)} is not real (a root or log of a negative quantity)")
+            raise self.err(node, "this is not real (a root or log of a negative quantity)")
         return e
 
     def sized(self, node: Any, e: sympy.Expr, what: str) -> sympy.Expr:
@@ -824,7 +827,7 @@ class _Builder:
                 raise self.err(node, "this number is too large (or too close to 0) to evaluate: its exponent "
                                      "overflows", LimitExceeded) from None
             if e.is_extended_real is False:
-                raise self.err(node, f"{_short(e)} is not a real number")
+                raise self.err(node, "this is not a real number (an even root or a log of a negative number?)")
         return e
 
     # -- calls -----------------------------------------------------------------------------

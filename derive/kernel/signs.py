@@ -37,7 +37,8 @@ or closed (:data:`Interval`), and the sign is read off the interval:
   product whose sign is asked), the mean value theorem: it
   is at least its value at an end it rises from (:func:`_from_an_end`:
   ``exp(p) >= 1 + p`` for ``p >= 0``), and, concave between two finite ends, at
-  least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``).
+  least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``); on a half-line, the same for
+  ``f(a - 1 + 1/t)`` on ``0 < t <= 1`` (:func:`_over_a_finite_range`: the limit at infinity is its value at 0).
 """
 
 from __future__ import annotations
@@ -144,7 +145,40 @@ def _enclose(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inte
             iv = _meet(iv, _enclose(g, domains, depth + 1, whole))
     if _sign(iv) is None and depth < 3 and whole:
         iv = _meet(iv, _OF_SIGN[_from_an_end(expr, domains, depth)])
+    if _sign(iv) is None and depth < 2 and whole:
+        iv = _meet(iv, _OF_SIGN[_over_a_finite_range(expr, domains, depth)])
     return iv
+
+
+def _over_a_finite_range(f: sympy.Expr, domains, depth: int) -> Sign:
+    """The sign of ``f(x)`` on a half-line ``x >= a`` (integers: their real hull) is the sign of
+    ``g(t) = f(a - 1 + 1/t)`` on ``0 < t <= 1`` (``t < 1`` where ``a`` is excluded): ``x -> 1/(x - a + 1)`` maps the
+    half-line onto that range one to one; ``x <= b`` likewise with ``x = b + 1 - 1/t``. ``g`` is written over one
+    denominator (``sympy.together``) and each rational argument of a function in lowest terms (``sympy.cancel``),
+    both equal wherever ``f`` is defined, so that its value at the end ``t = 0`` (the limit at infinity) may be
+    defined: ``n ln(1 + 1/n) <= 1`` for ``n >= 1`` is ``(ln(1 + t) - t)/t <= 0``."""
+    free = f.free_symbols
+    if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
+        return None
+    (x,) = free
+    d = domains.get(x)
+    if d is None:
+        return None
+    (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
+    if lo.is_finite == hi.is_finite or not is_defined(f, domains):
+        return None
+    image = lo - 1 + 1 / _T if lo.is_finite else hi + 1 - 1 / _T
+    g = sympy.together(f.xreplace({x: image}).replace(  # each rational argument in lowest terms: log(1/(1 + t))
+        lambda n: isinstance(n, (sympy.log, sympy.exp, h, sympy.Pow)) and n.args[0].is_rational_function(_T),
+        lambda n: n.func(sympy.cancel(n.args[0]), *n.args[1:])))
+    # the same depth: t's range is finite, so this step does not apply to g again
+    return _sign(_enclose(g, Domains({_T: Domain(S.Zero, S.One, True, lo_open if lo.is_finite else hi_open)}, set()),
+                          depth, whole=True))
+
+
+#: The variable of :func:`_over_a_finite_range` (one for all calls, so its steps are cached; its range is finite, so
+#: it is never substituted again).
+_T = fresh_symbol("t", positive=True)
 
 
 def _unkinked(expr: sympy.Expr, domains, depth: int) -> sympy.Expr:
@@ -539,15 +573,25 @@ def _h_continuous(expr: sympy.Expr, domains) -> bool:
 
 def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
     """``A^e - B^e`` with ``A, B >= 0`` and ``e > 0`` has the sign of ``A - B`` (``x -> x^e`` increases on
-    ``[0, oo)``)."""
+    ``[0, oo)``); ``exp(u)`` counts as ``exp(u/e)^e`` when ``u/e`` is free of ``e``'s symbols (``(1 - p)^n <=
+    exp(-p n)``)."""
     if len(expr.args) != 2:
         return None
     u, v = expr.args
+
+    def as_power(x: sympy.Expr, e: sympy.Expr) -> tuple | None:  # exp(u) = exp(u/e)^e for e > 0
+        if isinstance(x, sympy.Pow):
+            return x.args
+        if isinstance(x, sympy.exp) and e.free_symbols and not (x.args[0] / e).free_symbols & e.free_symbols:
+            return sympy.exp(x.args[0] / e), e
+        return None
+
     for pos, neg in ((u, v), (v, u)):
         c, rest = neg.as_coeff_Mul()
-        if c != -1 or not (isinstance(pos, sympy.Pow) and isinstance(rest, sympy.Pow)):
+        exponent = next((x.args[1] for x in (pos, rest) if isinstance(x, sympy.Pow)), None)
+        if c != -1 or exponent is None or None in (as_power(pos, exponent), as_power(rest, exponent)):
             continue
-        (a, e), (b, f) = pos.args, rest.args
+        (a, e), (b, f) = as_power(pos, exponent), as_power(rest, exponent)
         if e != f or not is_positive(e, domains):
             continue
         if not (is_nonnegative(a, domains) and is_nonnegative(b, domains)):

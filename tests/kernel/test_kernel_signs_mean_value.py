@@ -88,14 +88,17 @@ def _h_mpmath(x):
 
 
 _DOMAINS = [_d(0, 1), _d(0, sympy.oo), _d(Rational(1, 2), 2), _d(-1, 1), _d(0, 1, True, True), _d(1, 5),
-            _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False), _d(0, S.Half), _d(Rational(1, 4), 1)]
+            _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False), _d(0, S.Half), _d(Rational(1, 4), 1),
+            _d(1, sympy.oo, integer=True), _d(2, sympy.oo, lo_open=True)]
 
 
 def _points(dom: Domain) -> list:
     lo = dom.lo if dom.lo.is_finite else (dom.hi - 20 if dom.hi.is_finite else Rational(-20))
     hi = dom.hi if dom.hi.is_finite else lo + 20
     pts = [lo + (hi - lo) * Rational(k, 39) for k in range(40)]
-    return [x for x in pts if dom.contains(x)] + [lo + (hi - lo) / 10 ** 8, hi - (hi - lo) / 10 ** 8]
+    far = [lo - 10 ** k for k in (2, 3, 6, 12) if dom.lo.is_infinite] + [
+        hi + 10 ** k for k in (2, 3, 6, 12) if dom.hi.is_infinite]  # the half-line step reads the limit at infinity
+    return [x for x in pts + far if dom.contains(x)] + [lo + (hi - lo) / 10 ** 8, hi - (hi - lo) / 10 ** 8]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -38,7 +38,9 @@ or closed (:data:`Interval`), and the sign is read off the interval:
   is at least its value at an end it rises from (:func:`_from_an_end`:
   ``exp(p) >= 1 + p`` for ``p >= 0``), and, concave between two finite ends, at
   least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``); on a half-line, the same for
-  ``f(a - 1 + 1/t)`` on ``0 < t <= 1`` (:func:`_over_a_finite_range`: the limit at infinity is its value at 0).
+  ``f(a - 1 + 1/t)`` on ``0 < t <= 1`` (:func:`_over_a_finite_range`: the limit at infinity is its value at 0);
+  for ``x >= 0``, ``x^m log(c x^k)`` written through :class:`XLogX`, ``x ln x`` with its limit 0 at 0
+  (:func:`_continuous_at_zero`).
 """
 
 from __future__ import annotations
@@ -143,11 +145,61 @@ def _enclose(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inte
         g = _unkinked(expr, domains, depth)
         if g != expr:
             iv = _meet(iv, _enclose(g, domains, depth + 1, whole))
+    if _sign(iv) is None and depth < 3 and whole and expr.has(sympy.log) and not expr.has(XLogX):
+        g = _continuous_at_zero(expr, domains)
+        if g != expr:  # the same depth: g has no XLogX-free x·log(x) left, so this step does not apply to it again
+            iv = _meet(iv, _enclose(g, domains, depth, whole))
     if _sign(iv) is None and depth < 3 and whole:
         iv = _meet(iv, _OF_SIGN[_from_an_end(expr, domains, depth)])
     if _sign(iv) is None and depth < 2 and whole:
         iv = _meet(iv, _OF_SIGN[_over_a_finite_range(expr, domains, depth)])
     return iv
+
+
+class XLogX(sympy.Function):
+    """``x ln x`` for ``x >= 0``, continuous at 0 where it is 0 (its limit); the sign engine's own function
+    (:func:`_continuous_at_zero`), never in a statement. Derivative ``ln x + 1``."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return S.Zero
+        if x.is_number and x.is_positive:
+            return x * sympy.log(x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.log(self.args[0]) + 1
+
+
+def _continuous_at_zero(f: sympy.Expr, domains) -> sympy.Expr:
+    """``f`` with, for its one parameter ``x >= 0``, each ``log(c·x^k)`` (``c > 0`` a constant) written as
+    ``log(c) + k·log(x)`` and then each term ``a·x^m·log(x)`` (``m > 0``) as ``(a/m)·XLogX(x^m)``: equal wherever ``f``
+    is defined (there ``x > 0``), and defined at ``x = 0``, where it is the limit (``p ln(1/p) -> 0``)."""
+    free = f.free_symbols
+    d = domains.get(next(iter(free))) if len(free) == 1 else None
+    if d is None or not d.lo >= 0 or _has_info(f):
+        return f
+    (x,) = free
+
+    def power_of_x(u: sympy.Expr) -> tuple | None:  # (c, k) with u = c·x^k
+        c, rest = u.as_independent(x, as_Add=False)
+        k = S.One if rest == x else rest.exp if isinstance(rest, sympy.Pow) and rest.base == x else None
+        return (c, k) if k is not None and k.is_Rational and _number_sign(c) == "pos" else None
+
+    g = f.replace(lambda n: isinstance(n, sympy.log) and n.args[0] != x and power_of_x(n.args[0]) is not None,
+                  lambda n: sympy.log(power_of_x(n.args[0])[0]) + power_of_x(n.args[0])[1] * sympy.log(x))
+    terms = []
+    for term in sympy.Add.make_args(sympy.expand_mul(g)):
+        a, rest = term.as_independent(x, as_Add=False)
+        powers = rest.as_powers_dict()
+        m = powers.get(x, S.Zero)
+        if set(powers) == {x, sympy.log(x)} and powers[sympy.log(x)] == 1 and m.is_Rational and m > 0:
+            term = a / m * XLogX(x ** m)
+        terms.append(term)
+    return sympy.Add(*terms) if sympy.log(x) not in sympy.Add(*terms).atoms(sympy.log) else f
 
 
 def _over_a_finite_range(f: sympy.Expr, domains, depth: int) -> Sign:
@@ -196,7 +248,7 @@ def _unkinked(expr: sympy.Expr, domains, depth: int) -> sympy.Expr:
     return expr.replace(lambda n: isinstance(n, (sympy.Abs, sympy.Max, sympy.Min)), resolved)
 
 
-_SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h)
+_SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h, XLogX)
 
 
 def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
@@ -334,6 +386,17 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
         ends = [_image(value, (q, q_open, q, q_open)) for q, q_open in ((p[0], p[1]), (p[2], p[3]))]
         least = min(e[0] for e in ends)  # 1/2 lies inside: the largest value 1 is attained
         return least, all(e[1] for e in ends if e[0] == least), S.One, False
+    if isinstance(expr, XLogX):  # falling on [0, 1/e], rising on [1/e, oo); least value -1/e
+        a = _enclose(expr.args[0], domains, depth + 1)
+        if a[0] < 0:
+            return _ANY
+        value = lambda v: v if v.is_infinite else XLogX(v)  # noqa: E731
+        knee = sympy.exp(-1)
+        if _number_sign(knee - a[2]) in ("pos", "zero") or _number_sign(a[0] - knee) in ("pos", "zero"):
+            return _image(value, a, increasing=a[0] >= knee)
+        ends = [_image(value, (q, q_open, q, q_open)) for q, q_open in ((a[0], a[1]), (a[2], a[3]))]
+        top = max(e[2] for e in ends)  # 1/e lies inside: the least value -1/e is attained
+        return _rational_enclosure(-knee)[0], True, top, all(e[3] for e in ends if e[2] == top)
     if isinstance(expr, sympy.Abs):  # |a|: the interval of a, its negative part reflected
         lo, lo_open, hi, hi_open = _enclose(expr.args[0], domains, depth + 1)
         if lo >= 0 or hi <= 0:
@@ -524,6 +587,8 @@ def is_defined(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> bool
     if isinstance(expr, h):
         p = expr.args[0]
         return is_defined(p, domains) and is_nonnegative(p, domains) and is_nonnegative(1 - p, domains)
+    if isinstance(expr, XLogX):
+        return is_defined(expr.args[0], domains) and is_nonnegative(expr.args[0], domains)
     if isinstance(expr, sympy.Sum):
         if not all(is_defined(e, domains) for lim in expr.limits for e in lim[1:]):
             return False

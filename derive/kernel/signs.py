@@ -191,6 +191,8 @@ def _continuous_at_zero(f: sympy.Expr, domains) -> sympy.Expr:
 
     g = f.replace(lambda n: isinstance(n, sympy.log) and n.args[0] != x and power_of_x(n.args[0]) is not None,
                   lambda n: sympy.log(power_of_x(n.args[0])[0]) + power_of_x(n.args[0])[1] * sympy.log(x))
+    if not g.has(sympy.log(x)):
+        return f
     terms = []
     for term in sympy.Add.make_args(sympy.expand_mul(g)):
         a, rest = term.as_independent(x, as_Add=False)
@@ -199,7 +201,8 @@ def _continuous_at_zero(f: sympy.Expr, domains) -> sympy.Expr:
         if set(powers) == {x, sympy.log(x)} and powers[sympy.log(x)] == 1 and m.is_Rational and m > 0:
             term = a / m * XLogX(x ** m)
         terms.append(term)
-    return sympy.Add(*terms) if sympy.log(x) not in sympy.Add(*terms).atoms(sympy.log) else f
+    out = sympy.Add(*terms)
+    return out if not out.has(sympy.log(x)) else f
 
 
 def _over_a_finite_range(f: sympy.Expr, domains, depth: int) -> Sign:

@@ -74,7 +74,7 @@ def _value(expr, x) -> mpmath.mpf:
     return sympy.lambdify(X, expr, "mpmath")(x)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_SHAPES))), st.sampled_from([S.One, Rational(1, 2), S(2)]),
        st.sampled_from([S.One, S(2), S(3)]), st.sampled_from([-1, 1]),
        st.integers(min_value=-40, max_value=40), st.booleans())

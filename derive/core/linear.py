@@ -18,13 +18,14 @@ linear expression is split into sums of single joint entropies, so
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Iterable, Mapping
 
 import sympy
 from sympy import Basic, S
 
-from derive.core.exprs import to_expr
+from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.notation import show
 from derive.core.quantities import D, H, I, TV, has_information
 from derive.core.variables import MAX_EXPANDED_RANGE, InternalSymbol, RVSet, provably_nonnegative
@@ -55,12 +56,22 @@ def _normalize_symbolic(c: sympy.Expr) -> sympy.Expr:
 
 
 def is_zero_coefficient(c: sympy.Expr) -> bool:
-    """Exact test that ``c`` is identically zero (sympy's ``cancel``; ``simplify`` on small leftovers)."""
+    """Exact test that ``c`` is identically zero (sympy's ``cancel``; logs of rationals over their primes; ``simplify``
+    on small leftovers). ``False`` means only "not shown to be 0".
+
+    ``simplify`` is not tried on logs next to large numbers: its ``logcombine`` writes ``n·log(3)`` as ``log(3^n)``
+    and ``log(3)/log(2) - (10^30 + 1)/10^30`` would need a number of 10^30 digits."""
     c = normalize_coefficient(c)
     if c == 0:
         return True
     if c.is_Number:
         return False
+    if c.has(sympy.log):
+        if logs_over_primes(c) == 0:
+            return True
+        rationals = c.atoms(sympy.Rational)
+        if rationals and math.prod({r.q for r in rationals}) * max(abs(r.p) for r in rationals) > 10 ** 4:
+            return False
     if sympy.count_ops(c) <= 400:
         return sympy.simplify(c) == 0
     return False

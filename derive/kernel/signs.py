@@ -55,7 +55,7 @@ from typing import Mapping
 import sympy
 from sympy import Rational, S
 
-from derive.core.exprs import to_expr
+from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.parameters import Domain, Domains, as_domains
 from derive.core.quantities import INFO_CLASSES, H, I, h
 from derive.core.variables import RVSet, fresh_symbol
@@ -330,7 +330,7 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
     if expr.is_number and not expr.atoms(sympy.Symbol) and not _has_info(expr):
         # sympy decides the sign of a constant exactly or by certified evaluation; not with a bound index inside
         # (a Sum), where sympy would read the index's own assumptions instead of its range
-        known = _number_sign(expr) or (_number_sign(_logs_over_primes(expr.replace(
+        known = _number_sign(expr) or (_number_sign(logs_over_primes(expr.replace(
             lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))) if expr.has(sympy.log, h) else None)
         if known is not None:  # evaluable: its sign, narrowed to rationals around it
             return _meet(_OF_SIGN[known], _rational_enclosure(expr))
@@ -486,19 +486,6 @@ def _iextreme(parts: list[Interval], is_max: bool) -> Interval:
         return -flipped[2], flipped[3], -flipped[0], flipped[1]
     lo, hi = max(p[0] for p in parts), max(p[2] for p in parts)
     return (lo, any(p[1] for p in parts if p[0] == lo), hi, all(p[3] for p in parts if p[2] == hi))
-
-
-def _logs_over_primes(x: sympy.Expr) -> sympy.Expr:
-    """``x`` with each ``log(q)`` of a positive rational ``q`` (numerator and denominator below 10^12) written as
-    ``Σ e_p·log(p)`` over the primes of ``q``, expanded: equal to ``x`` (``log(ab) = log(a) + log(b)`` for
-    ``a, b > 0``), and an exact zero such as ``log(6) - log(2) - log(3)`` becomes ``0``."""
-    def over_primes(q: sympy.Rational) -> sympy.Expr:
-        return sympy.Add(*[e * sympy.log(p) for p, e in sympy.factorint(q.p).items()]) \
-            - sympy.Add(*[e * sympy.log(p) for p, e in sympy.factorint(q.q).items()])
-
-    return sympy.expand(x.replace(
-        lambda n: isinstance(n, sympy.log) and n.args[0].is_Rational and 0 < n.args[0] and n.args[0].p < 10 ** 12
-        and n.args[0].q < 10 ** 12, lambda n: over_primes(n.args[0])))
 
 
 #: Largest ``|a|`` at which the sign engine evaluates ``exp(a)`` for an end of an image (beyond: an infinite end).

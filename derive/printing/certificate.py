@@ -104,10 +104,11 @@ def certificate_text(claim, cert: Certificate, *, units: str = "bits", written=N
         e = term_expression(t)
         body = f"({text(e)})" if e.is_Add and (coeff or neg) else text(e)  # - 2 * (H(A') - H(A))
         rows.append((f"    {lead}{coeff}{body}", _why(t)))
+    rest = ">= 0 for every parameter value" if cert.residual.free_symbols else "a constant >= 0"
     if not used:
-        rows.append((f"    = {text(cert.residual)}", "a constant >= 0" if cert.residual != 0 else ""))
+        rows.append((f"    = {text(cert.residual)}", rest if cert.residual != 0 else ""))
     elif not is_zero_coefficient(cert.residual):
-        rows.append((f"    + {text(cert.residual)}", "a constant >= 0"))
+        rows.append((f"    + {text(cert.residual)}", rest))
     width = max(len(r[0]) for r in rows)
     for body, why in rows:
         lines.append(f"{body:<{width}}    [{why}]" if why else body)

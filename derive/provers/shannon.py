@@ -35,7 +35,7 @@ import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
 from derive.core.linear import LinearForm, linear_form
-from derive.core.quantities import H, I
+from derive.core.quantities import H, I, h as binary_entropy
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
@@ -735,8 +735,15 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
             if half.status == "false":
                 cex = dict(half.counterexample, equality_note=f"it violates the half `{rel}`, so the two sides differ")
                 return ShannonResult("false", counterexample=cex, message=half.message, variables=half.variables)
-        # both halves proved would make the constant 0 at the all-constant model, and it is not rational
-        undecided = next(h for h in halves if h.status != "proved")
+        undecided = next((h for h in halves if h.status != "proved"), None)
+        if undecided is None:  # the constant is 0 after all, though the sign engine did not say so at once
+            try:
+                cert = TwoSidedCertificate(halves[0].certificate.multipliers, sympy.S.Zero, halves[0].certificate,
+                                           halves[1].certificate)
+                return ShannonResult("proved", _kernel_check(claim, hyps, domains or {}, cert),
+                                     variables=halves[0].variables, message="both halves of the equality")
+            except (CertificateError, AttributeError):
+                undecided = ShannonResult("unknown", message="both halves are proved, but not as one certificate")
         return ShannonResult(undecided.status, message=f"{undecided.message} (one half of the equality)",
                              variables=undecided.variables)
     if stand_in is not None:
@@ -841,23 +848,25 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
     sign = "rational" if c.is_Rational else sign_of(c, {})
     if sign == "rational":
         r = c
+    elif sign == "zero":  # log(1/3)/3 + 2*log(2/3)/3 + h(1/3) is 0 (the kernel's sign engine decides it)
+        r = sympy.S.Zero
     elif claim.is_equality:
         return "halves"
-    elif sign == "zero":
-        r = sympy.S.Zero
     elif sign == "pos" and not is_nonnegative(HUGE_CONSTANT - c, {}):
         r = sympy.S.Zero  # proofs only: a counterexample would need more than c copies of a model
     elif sign == "neg" and not is_nonnegative(HUGE_CONSTANT + c, {}) and is_nonnegative(-1 - c, {}):
         r = sympy.S.NegativeOne
     elif sign in ("pos", "neg"):
+        # sympy's ceiling cannot evaluate h: the guess reads h through its logs; the kernel's sign engine checks r >= c
+        guess = c.replace(lambda n: isinstance(n, binary_entropy), lambda n: n.rewrite_as_logs())
         try:
             for k in (8, 16, 32, 64, 128):
-                r = sympy.Rational(sympy.ceiling(c * 2 ** k), 2 ** k)
+                r = sympy.Rational(sympy.ceiling(guess * 2 ** k), 2 ** k)
                 if (sign == "pos" or r < 0) and is_nonnegative(r - c, {}):
                     break
             else:
                 r = None
-        except (OverflowError, ValueError, MemoryError):  # sympy cannot evaluate c (beyond mpmath's range)
+        except (OverflowError, ValueError, MemoryError, TypeError):  # sympy cannot evaluate c (beyond mpmath's range)
             r = None
         if r is None:
             return ShannonResult("unsupported", message=f"no rational bound above the constant term {show(c)} "

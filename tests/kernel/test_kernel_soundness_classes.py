@@ -338,3 +338,22 @@ def test_an_error_inside_a_rule_fails_that_step_only(monkeypatch):
     boom, fine = report.steps
     assert boom.status == "failed" and boom.error == "UncheckableStep" and "ZeroDivisionError" in boom.message
     assert fine.status == "proved"
+
+
+@pytest.mark.parametrize("claim, status", [
+    ("H(X) + h(1/3) == H(X) + log(3) - 2/3", "proved"),                 # h(1/3) = log2(3) - 2/3 exactly
+    ("I(X; Y) + h(1/4) == I(X; Y) + 2 - 3*log(3)/4", "proved"),         # h(1/4) = 2 - (3/4) log2(3)
+    ("H(X) + h(1/3) == H(X) + log(3) - 2/3 + 10^-30", "not proved"),    # off by 10^-30: not zero
+    ("H(X) + h(1/3) == H(X) + log(3) - 2/3 - 10^-30", "not proved"),
+])
+def test_an_equalitys_leftover_constant_must_be_exactly_zero(claim, status):
+    """The leftover constant of an equality's certificate is 0 when sympy sees it, or when the sign engine proves it
+    is 0 (``h`` and logs of rationals written over primes); a constant off by 10^-30 is not."""
+    from derive.io import read_proof_text
+    from derive.kernel import check_proof
+    from derive.provers.certificate_search import default_oracle
+
+    proof = read_proof_text('[proof]\nname = "c"\n\n[variables]\nrandom = ["X", "Y"]\n\n'
+                            f'[[step]]\nid = "s"\nclaim = "{claim}"\nrule = "shannon"\n')
+    got = check_proof(proof, oracle=default_oracle()).steps[0].status
+    assert got == status if status == "proved" else got != "proved"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from derive.core.exprs import to_expr
+from derive.core.linear import is_zero_coefficient
 from derive.core.notation import show
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
@@ -319,7 +320,7 @@ class ChannelSpec:
                     if v.is_number and v.is_negative:
                         raise InvalidArgument(f"row {k + 1} of the channel matrix has a negative entry {v}")
                 total = sympy.nsimplify(sum(row)) if any(isinstance(v, sympy.Float) for v in row) else sum(row)
-                if all(v.is_number for v in row) and sympy.simplify(total - 1) != 0:
+                if all(v.is_number for v in row) and not is_zero_coefficient(total - 1):
                     raise InvalidArgument(f"row {k + 1} of the channel matrix sums to {total}, not 1")
 
     def __str__(self) -> str:

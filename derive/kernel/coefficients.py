@@ -29,6 +29,7 @@ from sympy import S
 
 from derive.core.channel_matrix import channel_matrix
 from derive.core.hypotheses import ChannelSpec
+from derive.core.linear import is_zero_coefficient
 from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
@@ -201,8 +202,7 @@ def _check_channel_parameters(spec: ChannelSpec, domains) -> None:
         for row in spec.rows or ():
             for v in row:
                 need(v, "non-negative entries")
-            total = sympy.simplify(sum(row))
-            if total != 1:
-                raise SideConditionFailed(f"a row of the channel matrix sums to {total}, not 1")
+            if not is_zero_coefficient(sum(row) - 1):
+                raise SideConditionFailed(f"a row of the channel matrix sums to {sum(row)}, not 1")
 
 

@@ -48,6 +48,7 @@ import numpy as np
 import sympy
 
 from derive.core.channel_matrix import named_channel_rows
+from derive.core.exprs import logs_over_primes
 from derive.core.hypotheses import Assume, Channel, ChannelFamily, ChannelSpec
 from derive.core.parameters import Domain
 from derive.core.quantities import Dist, H, I, has_information
@@ -100,7 +101,7 @@ def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None
         if v.free_symbols:
             raise InvalidDraw(f"the channel {spec} needs values for {', '.join(sorted(map(str, v.free_symbols)))}")
         if not v.is_Rational:
-            v = sympy.simplify(v)
+            v = logs_over_primes(v)  # log(6) - log(2) - log(3) is 0 (never simplify: log(3^(10^30)))
             if not v.is_Rational:
                 raise InvalidDraw(f"{what} of {spec} is {sympy.sstr(v)}, not a rational number at these values")
         return Fraction(int(v.p), int(v.q))

@@ -38,7 +38,7 @@ from derive.core.quantities import I as _I
 from derive.core.quantities import h as _h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
-from derive.errors import InvalidArgument, ParseError
+from derive.errors import InvalidArgument, LimitExceeded, ParseError
 from derive.io.grammar import ParseContext, check_name
 from derive.io.reader import FOR_CLAUSE, assume_family
 from derive.proof import Proof as _BaseProof
@@ -326,11 +326,22 @@ def parse(text: str, proof: Any = None, *, units: str = "bits") -> Any:
 _REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
 
 
+def _bounded(st: Statement) -> Statement:
+    """``st`` when neither side would expand past the grammar's limit (text is held to it as it is read; a claim
+    built in Python is held to it here: ``(1 + p)^1000 * (1 + q)^1000`` is a million terms)."""
+    from derive.io.grammar import MAX_EXPANSION, expansion_terms
+
+    for side in (st.lhs, st.rhs):
+        if isinstance(side, sympy.Expr) and expansion_terms(side) > MAX_EXPANSION:
+            raise LimitExceeded(f"a side of the claim would expand to more than {MAX_EXPANSION} terms")
+    return st
+
+
 def as_statement(claim: Any, proof: Any = None) -> Statement:
     """A claim as a :class:`Statement`: a Statement, text in the file grammar, or a sympy relation
     (``I(U, Y) <= I(U, X)``, ``sympy.Eq(a, b)``)."""
     if isinstance(claim, Statement):
-        return claim
+        return _bounded(claim)
     if isinstance(claim, str):
         st = parse(claim, proof, units=getattr(proof, "units", "bits"))
         if not isinstance(st, Statement):
@@ -338,7 +349,7 @@ def as_statement(claim: Any, proof: Any = None) -> Statement:
         return st
     for cls, rel in _REL.items():
         if isinstance(claim, cls):
-            return Statement(claim.lhs, rel, claim.rhs)
+            return _bounded(Statement(claim.lhs, rel, claim.rhs))
     if isinstance(claim, (bool, sympy.logic.boolalg.BooleanAtom)):
         raise InvalidArgument(f"the relation evaluated to {claim} before derive saw it (sympy decides e.g. "
                               "H(X) >= 0 at once); write the claim as text, e.g. \"H(X) >= 0\"")

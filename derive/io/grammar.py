@@ -558,6 +558,28 @@ def _stored_bits(e: sympy.Expr) -> int:
     return 0
 
 
+def expansion_terms(e: sympy.Expr, memo: dict | None = None) -> int:
+    """How many terms ``sympy.expand(e)`` could have: an over-estimate, capped at ``MAX_EXPANSION + 1``; ``memo``
+    keeps the counts of parts already seen."""
+    memo = {} if memo is None else memo
+    got = memo.get(e)
+    if got is not None:
+        return got
+    if e.is_Add:
+        r = min(sum(expansion_terms(a, memo) for a in e.args), MAX_EXPANSION + 1)
+    elif e.is_Mul:
+        r = 1
+        for a in e.args:
+            r = min(r * expansion_terms(a, memo), MAX_EXPANSION + 1)
+    elif e.is_Pow and e.args[1].is_Rational:
+        t = expansion_terms(e.args[0], memo)
+        r = 1 if t == 1 else _power_terms(abs(int(e.args[1])), t)
+    else:
+        r = 1
+    memo[e] = r
+    return r
+
+
 def _power_terms(n: int, t: int) -> int:
     """Terms of ``(a_1 + ... + a_t)^n`` expanded: ``C(n + t - 1, n)``, capped above :data:`MAX_EXPANSION`."""
     k = min(n, t - 1)
@@ -711,24 +733,8 @@ class _Builder:
 
     # -- guarded constructors ---------------------------------------------------------
     def terms(self, e: sympy.Expr) -> int:
-        """How many terms ``sympy.expand(e)`` could have (an over-estimate, capped)."""
-        memo = self._terms
-        got = memo.get(e)
-        if got is not None:
-            return got
-        if e.is_Add:
-            r = min(sum(self.terms(a) for a in e.args), MAX_EXPANSION + 1)
-        elif e.is_Mul:
-            r = 1
-            for a in e.args:
-                r = min(r * self.terms(a), MAX_EXPANSION + 1)
-        elif e.is_Pow and e.args[1].is_Rational:
-            t = self.terms(e.args[0])
-            r = 1 if t == 1 else _power_terms(abs(int(e.args[1])), t)
-        else:
-            r = 1
-        memo[e] = r
-        return r
+        """How many terms ``sympy.expand(e)`` could have (:func:`expansion_terms`)."""
+        return expansion_terms(e, self._terms)
 
     def check_terms(self, node: Any, count: int) -> None:
         if count > MAX_EXPANSION:

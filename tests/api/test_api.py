@@ -170,3 +170,19 @@ def test_to_latex_takes_the_checked_display_and_fragment_options():
     frag = derive.to_latex(res, fragment=True, numbered=True)
     assert "\\label{derive:first:dpi}" in frag and "\\tag" not in frag
     assert derive.to_latex(res).startswith("\\documentclass")
+
+
+def test_a_claim_built_in_python_is_held_to_the_grammars_expansion_limit():
+    """Text is refused as it is read when it would expand past 10,000 terms; a claim built in Python was not, and
+    ``check`` then expanded ``(1 + p)^1000 (1 + q)^1000`` for minutes. It is refused when the step is added."""
+    import pytest as _pytest
+
+    from derive import H, Proof, parameter, variables
+    from derive.errors import LimitExceeded
+
+    x, y = variables("X Y")
+    p = parameter("p", "0 <= p <= 1")
+    q = parameter("q", "0 <= q <= 1")
+    with _pytest.raises(LimitExceeded, match="more than 10000 terms"):
+        Proof("big").step("s", (1 + p) ** 1000 * (1 + q) ** 1000 * H(x) >= H(x, given=y), "shannon")
+    Proof("small").step("s", (1 + p) ** 2 * H(x) >= H(x, given=y), "shannon")  # within the limit: accepted

@@ -39,7 +39,7 @@ from derive.core.quantities import h as _h
 from derive.core.statements import Statement
 from derive.core.variables import RV, Family, FamilyMember, FamilyRange, RVSet
 from derive.errors import InvalidArgument, LimitExceeded, ParseError
-from derive.io.grammar import ParseContext, check_name
+from derive.io.grammar import MAX_EXPANSION, ParseContext, check_name, expansion_terms
 from derive.io.reader import FOR_CLAUSE, assume_family
 from derive.proof import Proof as _BaseProof
 from derive.proof import WrittenOrder
@@ -329,8 +329,6 @@ _REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
 def _bounded(st: Statement) -> Statement:
     """``st`` when neither side would expand past the grammar's limit (text is held to it as it is read; a claim
     built in Python is held to it here: ``(1 + p)^1000 * (1 + q)^1000`` is a million terms)."""
-    from derive.io.grammar import MAX_EXPANSION, expansion_terms
-
     for side in (st.lhs, st.rhs):
         if isinstance(side, sympy.Expr) and expansion_terms(side) > MAX_EXPANSION:
             raise LimitExceeded(f"a side of the claim would expand to more than {MAX_EXPANSION} terms")

@@ -212,11 +212,7 @@ def _over_a_finite_range(f: sympy.Expr, domains, depth: int) -> Sign:
     denominator (``sympy.together``) and each rational argument of a function in lowest terms (``sympy.cancel``),
     both equal wherever ``f`` is defined, so that its value at the end ``t = 0`` (the limit at infinity) may be
     defined: ``n ln(1 + 1/n) <= 1`` for ``n >= 1`` is ``(ln(1 + t) - t)/t <= 0``."""
-    free = f.free_symbols
-    if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
-        return None
-    (x,) = free
-    d = domains.get(x)
+    x, d = _smooth_in_one_parameter(f, domains)
     if d is None:
         return None
     (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
@@ -263,12 +259,18 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     at the ends, a convex one at most the larger. The sign of ``f'`` may come from this same step applied to ``f'``
     (its ends included where its formula is defined there): ``2 sqrt(p(1-p)) - h(p)`` has ``f'`` infinite at 0,
     falling on ``(0, 1/16)`` to a positive value, so ``f`` rises from ``f(0) = 0``."""
+    x, d = _smooth_in_one_parameter(f, domains)
+    return None if d is None or d.integer else _from_an_end_on(f, x, d, depth)
+
+
+def _smooth_in_one_parameter(f: sympy.Expr, domains) -> tuple:
+    """``(x, its domain)`` when ``f`` is built from one parameter ``x`` by sums, products, powers, exp, log, ``h`` and
+    ``XLogX`` (no information atoms); else ``(None, None)``."""
     free = f.free_symbols
     if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
-        return None
+        return None, None
     (x,) = free
-    d = domains.get(x)
-    return None if d is None or d.integer else _from_an_end_on(f, x, d, depth)
+    return x, domains.get(x)
 
 
 @functools.lru_cache(maxsize=2048)  # f depends on x alone, so its domain is all the step reads; derivatives recur

@@ -737,12 +737,14 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
                 return ShannonResult("false", counterexample=cex, message=half.message, variables=half.variables)
         undecided = next((h for h in halves if h.status != "proved"), None)
         if undecided is None:  # the constant is 0 after all, though the sign engine did not say so at once
+            le, ge = (half.certificate for half in halves)
             try:
-                cert = TwoSidedCertificate(halves[0].certificate.multipliers, sympy.S.Zero, halves[0].certificate,
-                                           halves[1].certificate)
-                return ShannonResult("proved", _kernel_check(claim, hyps, domains or {}, cert),
-                                     variables=halves[0].variables, message="both halves of the equality")
-            except (CertificateError, AttributeError):
+                if le is None or ge is None:
+                    raise CertificateError("a half was proved without a certificate")
+                return ShannonResult("proved", _kernel_check(claim, hyps, domains or {}, TwoSidedCertificate(
+                    le.multipliers, sympy.S.Zero, le, ge)), variables=halves[0].variables,
+                    message="both halves of the equality")
+            except CertificateError:
                 undecided = ShannonResult("unknown", message="both halves are proved, but not as one certificate")
         return ShannonResult(undecided.status, message=f"{undecided.message} (one half of the equality)",
                              variables=undecided.variables)

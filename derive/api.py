@@ -19,6 +19,7 @@ Text goes through derive's grammar (never ``eval``/``sympify``). Arguments of th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -326,13 +327,26 @@ def parse(text: str, proof: Any = None, *, units: str = "bits") -> Any:
 _REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
 
 
-def _bounded(st: Statement) -> Statement:
-    """``st`` when neither side would expand past the grammar's limit (text is held to it as it is read; a claim
-    built in Python is held to it here: ``(1 + p)^1000 * (1 + q)^1000`` is a million terms)."""
-    for side in (st.lhs, st.rhs):
-        if isinstance(side, sympy.Expr) and expansion_terms(side) > MAX_EXPANSION:
-            raise LimitExceeded(f"a side of the claim would expand to more than {MAX_EXPANSION} terms")
-    return st
+def _bounded(obj: Any, what: str = "a side of the claim") -> Any:
+    """``obj`` when no expression in it would expand past the grammar's limit. Text is held to it as it is read;
+    what is built in Python (a claim, a hypothesis, a step argument) is held to it here: ``(1 + p)^1000 * (1 +
+    q)^1000`` is a million terms. Walks statements, hypotheses (their dataclass fields), lists, tuples and dicts."""
+    if isinstance(obj, sympy.Expr):
+        if expansion_terms(obj) > MAX_EXPANSION:
+            raise LimitExceeded(f"{what} would expand to more than {MAX_EXPANSION} terms")
+    elif isinstance(obj, Statement):
+        _bounded(obj.lhs, what)
+        _bounded(obj.rhs, what)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            _bounded(getattr(obj, f.name, None), what)
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            _bounded(x, what)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            _bounded(x, what)
+    return obj
 
 
 def as_statement(claim: Any, proof: Any = None) -> Statement:
@@ -452,6 +466,7 @@ class Proof(_BaseProof):
         if not isinstance(hypothesis, _hyp.Hypothesis):
             raise InvalidArgument(f"Expected a hypothesis (Markov(...), Independent(...), Channel(...), text) for "
                                   f"{id!r} but got {hypothesis!r}")
+        _bounded(hypothesis, f"an expression in hypothesis {id!r}")
         self._declare_hypothesis(hypothesis)
         self.hypothesis(id, hypothesis)
         self.checked = None
@@ -470,6 +485,7 @@ class Proof(_BaseProof):
         for k, v in kwargs.items():
             merged[k] = parse(v, self, units=self.units) if isinstance(v, str) and k not in ("variable", "index",
                                                                                            "family") else v
+        _bounded(merged, f"an argument of step {id!r}")
         super().step(id, st, rule, uses, merged, line, note)
         self.checked = None
         return self

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -81,7 +81,8 @@ class StepBudget:
     def _on_alarm(self, signum, frame) -> None:
         if self.armed:
             self.expired = True
-            raise _Expired()
+            if not _tearing_down(frame):  # the budget is already on its way out: let it finish
+                raise _Expired()
 
     def __enter__(self) -> "StepBudget":
         if self.seconds > 0 and can_enforce_timeout():
@@ -110,6 +111,53 @@ class StepBudget:
                               "(raise it with --timeout SECONDS, 0 for none)", step=self.step_id,
                               seconds=self.seconds) from None
         return False
+
+
+class _NamedStep:
+    """Around one step: records which step runs (for messages about internal errors) and enters its budget."""
+
+    def __init__(self, step_id: str, current: dict, budget) -> None:
+        self.step_id, self.current, self.budget = step_id, current, budget
+
+    def __enter__(self) -> "_NamedStep":
+        self.current["step"] = self.step_id
+        self.budget.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            self.budget.__exit__(exc_type, exc, tb)
+        except Exception as err:  # noqa: BLE001 - the budget's StepTimeout, re-raised naming its step
+            _name_step(err, self.step_id)
+            raise
+        else:
+            if isinstance(exc, Exception):
+                _name_step(exc, self.step_id)
+        finally:
+            self.current["step"] = None
+        return False
+
+
+def _name_step(err: Exception, step_id: str) -> None:
+    """Remember on ``err`` which step raised it (the first step named wins)."""
+    if getattr(err, "_derive_step", None) is None:
+        try:
+            err._derive_step = step_id
+        except AttributeError:  # pragma: no cover - exceptions without a __dict__
+            pass
+
+
+def _tearing_down(frame) -> bool:
+    """Whether ``frame`` (where an alarm interrupted) is inside a budget's own exit: an interruption there would
+    escape the budget that is about to report the timeout (the alarm repeats until it is disarmed)."""
+    while frame is not None:
+        if frame.f_code in _TEARDOWN:
+            return True
+        frame = frame.f_back
+    return False
+
+
+_TEARDOWN = frozenset({StepBudget.__exit__.__code__, StepBudget._disarm.__code__, _NamedStep.__exit__.__code__})
 
 
 def step_budget(seconds: float | None) -> Callable[[str], StepBudget] | None:
@@ -172,21 +220,8 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
     current: dict = {"step": None}
     budget = step_budget(timeout)
 
-    @contextmanager
-    def guard(step_id: str):
-        current["step"] = step_id
-        try:
-            with budget(step_id) if budget is not None else nullcontext():
-                yield
-        except Exception as err:  # noqa: BLE001 - re-raised; remember which step raised it
-            if getattr(err, "_derive_step", None) is None:
-                try:
-                    err._derive_step = step_id
-                except AttributeError:  # pragma: no cover - exceptions without a __dict__
-                    pass
-            raise
-        finally:
-            current["step"] = None
+    def guard(step_id: str) -> _NamedStep:
+        return _NamedStep(step_id, current, budget(step_id) if budget is not None else nullcontext())
 
     try:
         warnings = proof.validate(rule_names()) + unread_arguments(proof)

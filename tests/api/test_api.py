@@ -186,3 +186,34 @@ def test_a_claim_built_in_python_is_held_to_the_grammars_expansion_limit():
     with _pytest.raises(LimitExceeded, match="more than 10000 terms"):
         Proof("big").step("s", (1 + p) ** 1000 * (1 + q) ** 1000 * H(x) >= H(x, given=y), "shannon")
     Proof("small").step("s", (1 + p) ** 2 * H(x) >= H(x, given=y), "shannon")  # within the limit: accepted
+
+
+def test_hypotheses_and_step_arguments_built_in_python_are_held_to_the_expansion_limit():
+    """The same limit for every expression built in Python: an assumption made from a Statement (not through
+    ``Assume(...)``), a channel's parameter, a ``nonneg`` argument, an ``eta``. Each ran ``check`` into its time
+    budget before; each is refused when it is added, naming the hypothesis or step. Within the limit all are taken."""
+    import pytest as _pytest
+
+    from derive import Channel, H, I, Proof, parameter, variables
+    from derive.core.hypotheses import Assume as CoreAssume
+    from derive.core.hypotheses import ChannelSpec
+    from derive.core.statements import Statement
+    from derive.errors import LimitExceeded
+
+    x, y = variables("X Y")
+    p = parameter("p", "0 < p < 1")
+    q = parameter("q", "0 < q < 1")
+    big, small = (1 + p) ** 1000 * (1 + q) ** 1000, (1 + p) ** 2
+    for size, refused in ((big, True), (small, False)):
+        attempts = {
+            "hypothesis 'a'": lambda: Proof("t").given("a", CoreAssume(Statement(size * H(x), ">=", H(x, given=y)))),
+            "hypothesis 'c'": lambda: Proof("t").given("c", Channel(y, x, ChannelSpec("BSC", (size / (4 * size + 1),)))),
+            "step 's'": lambda: Proof("t").step("s", H(x, given=y) <= H(x), "linear", nonneg=[size * H(x)]),
+            "step 'e'": lambda: Proof("t").step("e", I(x, y) <= H(x), "linear", eta=size),
+        }
+        for where, attempt in attempts.items():
+            if refused:
+                with _pytest.raises(LimitExceeded, match=f"{where}.* more than 10000 terms"):
+                    attempt()
+            else:
+                attempt()

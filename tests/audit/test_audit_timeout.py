@@ -112,6 +112,36 @@ def test_budget_survives_broad_except():
     assert e.value.step == "x" and e.value.seconds == 0.1
 
 
+def test_an_alarm_repeating_while_the_step_guard_exits_does_not_escape():
+    """After a budget runs out its alarm repeats until the exit disarms it. A repeat that landed in the step guard's
+    own exit (a ``contextlib`` frame, before the budget's ``__exit__`` ran) escaped as a bare ``BudgetExpired``
+    traceback from ``derive.check(..., timeout=20)`` on a step that expanded a huge product. Alarms landing in a
+    guard's exit now stand down; the step still reports its timeout."""
+    import sys
+
+    from derive.checking import _NamedStep
+    from derive.errors import BudgetExpired
+
+    budget = StepBudget(1000, "s")
+    budget.armed = budget.expired = True  # it fired once already
+
+    class AlarmOnExit:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            budget._on_alarm(signal.SIGALRM, sys._getframe())  # the repeat lands inside the guard's exit
+            return budget.__exit__(*exc)
+
+    current = {"step": None}
+    with pytest.raises(StepTimeout) as e:
+        with _NamedStep("s", current, AlarmOnExit()):
+            raise BudgetExpired()
+    assert e.value.step == "s" and e.value._derive_step == "s" and current["step"] is None
+    with pytest.raises(BudgetExpired):  # inside the step itself the alarm still interrupts
+        budget._on_alarm(signal.SIGALRM, sys._getframe())
+
+
 def test_budget_restores_signal_state():
     before = signal.getsignal(signal.SIGALRM)
     with StepBudget(5, "quick"):

@@ -45,7 +45,7 @@ RULES = ("shannon", "linear", "dpi", "sdpi", "sdpi_chain", "chain_rule", "supera
 CATEGORIES = ("domain_zero", "domain_negative", "real_for_integer", "empty_range", "reversed_range", "index_shift",
               "name_collision", "concrete_family", "symbolic_family", "channel_BSC", "channel_BEC", "channel_Z",
               "channel_QSC", "channel_AWGN", "channel_matrix", "channel_block", "channel_conditioned",
-              "contradictory", "mutated_claim")
+              "contradictory", "mutated_claim", "real_limits")
 
 #: Parameter names that collide with symbols the kernel, core or sympy may create or know.
 COLLIDING_NAMES = ("t", "_t", "_k0", "__m0", "i", "k", "j", "n", "sin", "gamma", "beta", "zeta", "E", "pi", "Sum",
@@ -1366,15 +1366,73 @@ def scenario_real_curves(draw) -> Case:
     return Case("real_curves", params, [], {}, [], steps, _no_variables, tags)
 
 
+#: Domains whose sample points include points far out and very near 0 (``Domain.sample`` picks an edge 40% of the
+#: time): a claim true on a grid but false only as ``n -> oo`` or ``p -> 0`` is seen there.
+FAR_DOMAINS = {
+    "int_half_line": lambda x: Domain("integer >= 1", (_F(1), _F(2), _F(10**6), _F(10**12)), _F(1), _F(12), True),
+    "int_half_line2": lambda x: Domain("integer >= 2", (_F(2), _F(7), _F(10**9)), _F(2), _F(12), True),
+    "real_half_line": lambda x: Domain(f"{x} >= 1", (_F(1), _F(10**6), _F(10**12)), _F(1), _F(12)),
+    "near_zero": lambda x: Domain(f"0 < {x} <= 1", (_F(1, 10**9), _F(1, 10**30), _F(1)), _F(1, 100), _F(1)),
+    "near_zero_half": lambda x: Domain(f"0 < {x} <= 1/2", (_F(1, 10**9), _F(1, 10**30), _F(1, 2)), _F(1, 100),
+                                       _F(1, 2)),
+    "open_half_line": lambda x: Domain(f"{x} > 0", (_F(1, 10**30), _F(3, 8), _F(10**6)), _F(1, 100), _F(3)),
+}
+
+
+def scenario_real_limits(draw) -> Case:
+    """Parameter-only claims whose truth is decided at a limit: ``n ln(1 + 1/n) <= c`` (sup 1 as ``n -> oo``),
+    ``p ln(1/p) <= c sqrt(p)`` (max 2/e), ``h(p)`` against ``p log(e/p)`` near 0, ``ln n <= c sqrt(n)``, ``(1 -
+    p)^n`` against ``exp(-c p n)``, ``x ln x >= -c`` (min -1/e): the sign engine's half-lines, ``x ln x`` at 0 and
+    powers with a symbolic exponent. Constants are drawn on both sides of each threshold and the domains sample
+    far points and points near 0 (:data:`FAR_DOMAINS`), so a claim false only in the limit is seen."""
+    tags: set[str] = {"real_limits"}
+    nn, pn, xn, yn = draw.choice([("n", "p", "x", "y"), ("n", "p", "t", "_t"), ("k", "_p", "x", "E"),
+                                  ("m1", "q", "sin", "lamda")])
+    if (nn, pn, xn, yn) != ("n", "p", "x", "y"):
+        tags.add("name_collision")
+    n_, p_, x_, y_ = P(nn), P(pn), P(xn), P(yn)
+    params = {nn: FAR_DOMAINS[draw.choice(["int_half_line", "int_half_line", "int_half_line2"])](nn),
+              pn: FAR_DOMAINS[draw.choice(["near_zero", "near_zero_half"])](pn),
+              xn: FAR_DOMAINS["real_half_line"](xn), yn: FAR_DOMAINS["open_half_line"](yn)}
+
+    def c(*options) -> tuple:
+        return N(draw.choice([Fraction(o) for o in options]))
+
+    steps = []
+    for s in range(draw.integer(1, 3)):
+        st = draw.choice([
+            (mul(n_, fn("ln", add(N(1), div(N(1), n_)))), "<=", c(1, "999/1000", "1001/1000")),
+            (mul(n_, fn("ln", sub(N(1), div(N(1), add(n_, N(1)))))), "<=", neg(c(1, "999/1000", "1001/1000"))),
+            (mul(x_, fn("ln", add(N(1), div(N(1), add(x_, N(1)))))), "<=", c(1, "999/1000")),
+            (mul(n_, sub(N(1), fn("exp", neg(div(N(1), n_))))), "<=", c(1, "999/1000")),
+            (mul(p_, fn("ln", div(N(1), p_))), "<=", mul(c(1, "3/4", "7/10"), fn("sqrt", p_))),
+            (fn("h", p_), "<=", mul(c(1, "99/100"), mul(p_, fn("log", div(fn("exp", N(1)), p_))))),
+            (fn("ln", n_), "<=", mul(c(1, "3/4", "7/10"), fn("sqrt", n_))),
+            (fn("ln", x_), "<=", mul(c(1, "3/4", "7/10"), fn("sqrt", x_))),
+            (pw(sub(N(1), p_), n_), "<=", fn("exp", neg(mul(c(1, "101/100", "9/10"), mul(p_, n_))))),
+            (pw(add(N(1), p_), n_), "<=", fn("exp", mul(c(1, "9/10"), mul(p_, n_)))),
+            (mul(y_, fn("ln", y_)), ">=", neg(c("1/2", "37/100", "9/25"))),
+            (mul(pw(y_, N(2)), fn("ln", add(y_, pw(y_, N(3))))), ">=", neg(c("1/2", "1/10", "1/100"))),
+            (mul(mul(N(8), p_), fn("log", div(N(10), p_))), "<=", c(1, "4/5", "3/4")),
+            (mul(p_, fn("ln", p_)), ">=", neg(mul(c(1, "1/2"), fn("sqrt", p_)))),
+        ])
+        st, how = maybe_mutate(st, draw, 0.3)
+        if how:
+            tags.add("mutated_claim")
+        steps.append(GenStep(f"s{s}", "real", st, [], {}, how))
+
+    return Case("real_limits", params, [], {}, [], steps, _no_variables, tags)
+
+
 SCENARIOS: dict[str, Callable] = {
     "markov": scenario_markov, "family": scenario_family, "chain_family": scenario_chain_family,
     "tensorization": scenario_tensorization, "awgn": scenario_awgn, "fano": scenario_fano,
     "pinsker": scenario_pinsker, "independence": scenario_independence, "real": scenario_real,
-    "real_curves": scenario_real_curves,
+    "real_curves": scenario_real_curves, "real_limits": scenario_real_limits,
 }
 
 _WEIGHTS = ["markov"] * 4 + ["family"] * 3 + ["chain_family"] * 2 + ["tensorization"] * 2 + ["awgn", "fano",
-           "pinsker", "independence", "real", "real_curves"]
+           "pinsker", "independence", "real", "real_curves", "real_limits"]
 
 
 def generate_case(draw) -> Case:

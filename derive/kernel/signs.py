@@ -258,9 +258,13 @@ def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     up to it). Between two finite ends, a concave ``f`` (``f'' <= 0`` inside) is at least the smaller of its values
     at the ends, a convex one at most the larger. The sign of ``f'`` may come from this same step applied to ``f'``
     (its ends included where its formula is defined there): ``2 sqrt(p(1-p)) - h(p)`` has ``f'`` infinite at 0,
-    falling on ``(0, 1/16)`` to a positive value, so ``f`` rises from ``f(0) = 0``."""
+    falling on ``(0, 1/16)`` to a positive value, so ``f`` rises from ``f(0) = 0``. An integer domain is read as its
+    real hull (which holds it; ``f`` must be defined on all of the hull: the step checks that on the domain it gets)."""
     x, d = _smooth_in_one_parameter(f, domains)
-    return None if d is None or d.integer else _from_an_end_on(f, x, d, depth)
+    if d is not None and d.integer:
+        (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
+        d = Domain(lo, hi, lo_open, hi_open)
+    return None if d is None else _from_an_end_on(f, x, d, depth)
 
 
 def _smooth_in_one_parameter(f: sympy.Expr, domains) -> tuple:

@@ -152,6 +152,28 @@ def test_generator_covers_every_rule_and_edge_case():
     assert min(tags[c] for c in CATEGORIES) >= 5, tags
 
 
+def test_limit_claims_are_judged_at_far_points_and_near_zero():
+    """The ``real_limits`` scenario makes the generator a second oracle for the sign engine's limit steps
+    (half-lines, ``x ln x`` at 0, symbolic exponents): its domains sample points like 10^12 and 10^-30, so claims
+    false only in a limit are seen false there by the independent evaluator, and none the kernel proves is."""
+    from derive.audit.generate import _kernel_report, _models, scenario_real_limits
+
+    rng = random.Random(3)
+    accepted = seen_false = 0
+    for _ in range(20):
+        case = scenario_real_limits(RandomDraw(rng))
+        statuses, _ = _kernel_report(case.text(), 20.0)
+        models = _models(case, rng, 8, 48)
+        for step in case.steps:
+            outcomes = {evaluate_statement(step.statement, m).outcome for m in models}
+            if statuses[step.id] == "proved":
+                accepted += 1
+                assert outcomes == {"holds"}, (render_statement(step.statement), outcomes)
+            elif "violated" in outcomes:
+                seen_false += 1
+    assert accepted >= 5 and seen_false >= 5, (accepted, seen_false)
+
+
 def test_generated_files_are_read_by_derive_reader():
     read = 0
     cases_ = _generated(80, seed=7)

@@ -41,6 +41,8 @@ def _d(lo, hi, lo_open=False, hi_open=False, integer=False):
     (h(P) - 2 * P, _d(0, S.Half), "nonneg"),                                  # h concave: above its chord
     (1 - h(P) - 2 / sympy.log(2) * (S.Half - P) ** 2, _d(0, S.Half), "nonneg"),  # sharp binary Pinsker (bits)
     (h(P) - 4 * P * (1 - P), _d(Rational(1, 4), S.Half), "nonneg"),          # f' rises to 0 at 1/2: f falls to 0
+    (sympy.log(P) - 1 + 1 / P, _d(1, 10, integer=True), "nonneg"),           # integers: on their real hull
+    (sympy.sqrt(P) - sympy.log(P), _d(5, 100, integer=True), "pos"),         # f' = 1/(2 sqrt P) - 1/P > 0 past 4
 ])
 def test_classic_facts_are_proved(expr, domain, sign):
     assert sign_of(expr, domain) == sign
@@ -53,7 +55,7 @@ def test_classic_facts_are_proved(expr, domain, sign):
     (h(P) - 5 * P * (1 - P), _d(0, S.Half)),             # false near 1/2
     (sympy.exp(P) - 2, _d(0, 1)),                        # changes sign
     (sympy.Abs(P - Rational(1, 2)) - Rational(1, 4), _d(0, 1)),   # a kink: not smooth
-    (sympy.exp(P) - 1 - P, _d(-1, 3, integer=True)),     # integers: left to the other rules
+    (sympy.exp(P) - 1 - P, _d(-1, 3, integer=True)),     # integers read as their hull: the least value is inside
 ])
 def test_no_sign_without_the_step_s_conditions(expr, domain):
     assert sign_of(expr, domain) is None
@@ -89,7 +91,7 @@ def _h_mpmath(x):
 
 _DOMAINS = [_d(0, 1), _d(0, sympy.oo), _d(Rational(1, 2), 2), _d(-1, 1), _d(0, 1, True, True), _d(1, 5),
             _d(-sympy.oo, 0), _d(Rational(-1, 2), Rational(1, 2), True, False), _d(0, S.Half), _d(Rational(1, 4), 1),
-            _d(1, sympy.oo, integer=True), _d(2, sympy.oo, lo_open=True)]
+            _d(1, sympy.oo, integer=True), _d(2, sympy.oo, lo_open=True), _d(-2, 6, integer=True)]
 
 
 def _points(dom: Domain) -> list:

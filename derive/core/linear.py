@@ -27,7 +27,7 @@ from sympy import Basic, S
 
 from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.notation import show
-from derive.core.quantities import D, H, I, TV, has_information
+from derive.core.quantities import D, H, I, TV, h, has_information
 from derive.core.variables import MAX_EXPANDED_RANGE, InternalSymbol, RVSet, provably_nonnegative
 from derive.errors import InvalidArgument
 
@@ -56,8 +56,8 @@ def _normalize_symbolic(c: sympy.Expr) -> sympy.Expr:
 
 
 def is_zero_coefficient(c: sympy.Expr) -> bool:
-    """Exact test that ``c`` is identically zero (sympy's ``cancel``; logs of rationals over their primes; ``simplify``
-    on small leftovers). ``False`` means only "not shown to be 0".
+    """Exact test that ``c`` is identically zero (sympy's ``cancel``; ``h`` written through its logs; logs of
+    rationals over their primes; ``simplify`` on small leftovers). ``False`` means only "not shown to be 0".
 
     ``simplify`` is not tried on logs next to large numbers: its ``logcombine`` writes ``n·log(3)`` as ``log(3^n)``
     and ``log(3)/log(2) - (10^30 + 1)/10^30`` would need a number of 10^30 digits."""
@@ -66,6 +66,10 @@ def is_zero_coefficient(c: sympy.Expr) -> bool:
         return True
     if c.is_Number:
         return False
+    if c.has(h):  # h(x) = -(x log x + (1 - x) log(1 - x))/log 2: equal on (0, 1), and at 0 and 1 by continuity
+        c = normalize_coefficient(c.replace(lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))
+        if c == 0:
+            return True
     if c.has(sympy.log):
         if logs_over_primes(c) == 0:
             return True

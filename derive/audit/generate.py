@@ -1414,6 +1414,9 @@ def scenario_real_limits(draw) -> Case:
             (mul(y_, fn("ln", y_)), ">=", neg(c("1/2", "37/100", "9/25"))),
             (mul(pw(y_, N(2)), fn("ln", add(y_, pw(y_, N(3))))), ">=", neg(c("1/2", "1/10", "1/100"))),
             (mul(mul(N(8), p_), fn("log", div(N(10), p_))), "<=", c(1, "4/5", "3/4")),
+            (pw(add(N(1), div(N(1), n_)), n_), "<=", draw.choice([fn("exp", N(1)), N(Fraction(27, 10)),
+                                                                   N(Fraction(2719, 1000))])),
+            (pw(add(N(1), div(N(1), n_)), add(n_, N(1))), ">=", draw.choice([fn("exp", N(1)), N(Fraction(2719, 1000))])),
             (mul(p_, fn("ln", p_)), ">=", neg(mul(c(1, "1/2"), fn("sqrt", p_)))),
         ])
         st, how = maybe_mutate(st, draw, 0.3)

@@ -635,7 +635,8 @@ def _h_continuous(expr: sympy.Expr, domains) -> bool:
 def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
     """``A^e - B^e`` with ``A, B >= 0`` and ``e > 0`` has the sign of ``A - B`` (``x -> x^e`` increases on
     ``[0, oo)``); ``exp(u)`` counts as ``exp(u/e)^e`` when ``u/e`` is free of ``e``'s symbols (``(1 - p)^n <=
-    exp(-p n)``)."""
+    exp(-p n)``). A difference ``u - v`` of two positive terms with an ``exp`` or a symbolic exponent has the sign of
+    ``ln u - ln v`` (:func:`_log_of`): ``(1 + 1/n)^n <= e`` is ``n ln(1 + 1/n) <= 1``."""
     if len(expr.args) != 2:
         return None
     u, v = expr.args
@@ -650,6 +651,10 @@ def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
     for pos, neg in ((u, v), (v, u)):
         c, rest = neg.as_coeff_Mul()
         exponent = next((x.args[1] for x in (pos, rest) if isinstance(x, sympy.Pow)), None)
+        if c == -1 and _has_growth(pos - rest) and is_positive(pos, domains) and is_positive(rest, domains):
+            s = sign_of(_log_of(pos, domains) - _log_of(rest, domains), domains, depth + 1)  # ln rises on (0, oo)
+            if s is not None:
+                return s
         if c != -1 or exponent is None or None in (as_power(pos, exponent), as_power(rest, exponent)):
             continue
         (a, e), (b, f) = as_power(pos, exponent), as_power(rest, exponent)
@@ -660,6 +665,26 @@ def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
         s = sign_of(a - b, domains, depth + 1)
         return s if s in ("pos", "neg", "zero", "nonneg", "nonpos") else None
     return None
+
+
+def _has_growth(x: sympy.Expr) -> bool:
+    """``x`` has an ``exp`` or a power whose exponent is not a number (what a log turns into a product)."""
+    return any(isinstance(n, sympy.exp) or (isinstance(n, sympy.Pow) and not n.args[1].is_Number)
+               for n in sympy.preorder_traversal(x))
+
+
+def _log_of(x: sympy.Expr, domains) -> sympy.Expr:
+    """``ln x`` for ``x > 0``: ``ln(b^e) = e ln b`` (``b > 0``), ``ln(exp(u)) = u``, ``ln(a b) = ln a + ln b`` (each
+    factor ``> 0``), ``ln e = 1``; else ``ln x`` as it is."""
+    if isinstance(x, sympy.exp):
+        return x.args[0]
+    if x == sympy.E:
+        return S.One
+    if isinstance(x, sympy.Pow) and is_positive(x.args[0], domains):
+        return x.args[1] * _log_of(x.args[0], domains)
+    if isinstance(x, sympy.Mul) and all(is_positive(f, domains) for f in x.args):
+        return sympy.Add(*(_log_of(f, domains) for f in x.args))
+    return sympy.log(x)
 
 
 def _h_term(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:

@@ -3,7 +3,9 @@
 A symbolic exponent is the usual shape of a bound over ``n`` samples: ``(1 - p)^n <= exp(-p n)`` is ``1 - p <=
 exp(-p)`` raised to the ``n``-th power. Accepted instances, refused ones (the wrong direction, an exponent that may
 be 0 or negative, a base that may be negative, ``u/e`` still depending on ``e``), and a property test against mpmath
-at 50 digits on a grid of ``(p, n)`` with ``n`` up to 10^6.
+at 50 digits on a grid of ``(p, n)`` with ``n`` up to 10^6. Two positive terms with an ``exp`` or a symbolic
+exponent are compared by their logs (``(1 + 1/n)^n <= e``): accepted classics, refused false ones (false at a point,
+or only in the limit), and a property test against mpmath out to ``n = 10^12``.
 """
 
 from __future__ import annotations
@@ -73,3 +75,60 @@ def test_a_proved_sign_holds_on_the_grid(base, ex, side, ends, integer):
                 tol = mpmath.mpf(10) ** -40
                 ok = {"pos": v > 0, "nonneg": v > -tol, "neg": v < 0, "nonpos": v < tol, "zero": abs(v) < tol}[sign]
                 assert ok, (expr, ends, integer, sign, p, n, v)
+
+
+# ---------------------------------------------------------------------------- two positive terms compared by their logs
+
+def _n(lo, integer=True) -> Domains:
+    return Domains({N: Domain(S(lo), S.Infinity, False, True, integer)}, set())
+
+
+@pytest.mark.parametrize("expr, domains, signs", [
+    (sympy.E - (1 + 1 / N) ** N, _n(1), ("pos", "nonneg")),                    # (1 + 1/n)^n <= e: n ln(1 + 1/n) <= 1
+    (sympy.E - (1 + 1 / N) ** N, _n(1, integer=False), ("pos", "nonneg")),
+    ((1 + 1 / N) ** (N + 1) - sympy.E, _n(1), ("pos", "nonneg")),              # ... and (1 + 1/n)^(n+1) >= e
+    (sympy.exp(-1) - (1 - 1 / N) ** N, _n(2), ("pos", "nonneg")),              # (1 - 1/n)^n <= 1/e
+    ((1 - 1 / N) ** (N - 1) - sympy.exp(-1), _n(2), ("pos", "nonneg")),
+    (2 ** N - N ** 2, _n(4), ("pos", "nonneg")),                                # n ln 2 >= 2 ln n from n = 4
+])
+def test_positive_terms_compared_by_their_logs(expr, domains, signs):
+    assert sign_of(expr, domains) in signs
+
+
+@pytest.mark.parametrize("expr, domains", [
+    (sympy.E - (1 + 1 / N) ** (N + 1), _n(1)),                # false: 4 > e at n = 1
+    (Rational(27, 10) - (1 + 1 / N) ** N, _n(1)),             # false only far out: the limit e > 2.7
+    (2 ** N - N ** 2, _n(2)),                                  # false at n = 3
+    ((1 + 1 / N) ** N - sympy.E, _n(1)),                        # the wrong direction
+    (sympy.exp(N) - N ** 3, _n(1, integer=False)),              # e^x - x^3: negative near 4.5
+])
+def test_what_comparing_logs_does_not_conclude(expr, domains):
+    s = sign_of(expr, domains)
+    assert s not in ("pos", "nonneg", "zero"), (expr, s)
+
+
+_GROWING = [lambda n: (1 + 1 / n) ** n, lambda n: (1 + 1 / n) ** (n + 1), lambda n: (1 - 1 / (n + 1)) ** n,
+            lambda n: 2 ** n, lambda n: n ** 2, lambda n: sympy.exp(n / 3), lambda n: n ** Rational(1, 2),
+            lambda n: sympy.E * n, lambda n: (1 + 2 / n) ** n]
+_SCALES = [S.One, Rational(1, 2), Rational(27, 10), sympy.E, Rational(3), Rational(1, 10)]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(_GROWING))), st.sampled_from(range(len(_GROWING))), st.sampled_from(_SCALES),
+       st.sampled_from([1, 2, 5]), st.booleans())
+def test_a_sign_from_logs_holds_far_out(i, j, c, lo, integer):
+    """``c·u(n) - v(n)`` for two positive terms: a proved sign holds at n up to 10^12 (mpmath at 60 digits)."""
+    expr = c * _GROWING[i](N) - _GROWING[j](N)
+    if expr.is_number:
+        return
+    sign = sign_of(expr, _n(lo, integer))
+    if sign is None:
+        return
+    f = sympy.lambdify(N, expr, "mpmath")
+    with mpmath.workdps(60):
+        pts = [lo, lo + 1, lo + 2, 7, 10, 50, 1000, 10 ** 6, 10 ** 12] + ([] if integer else [lo + Rational(1, 3), Rational(9, 2)])
+        for n in (sympy.Rational(x) for x in pts if x >= lo):
+            v = f(mpmath.mpf(n.p) / n.q)
+            tol = mpmath.mpf(10) ** -45
+            ok = {"pos": v > 0, "nonneg": v > -tol, "neg": v < 0, "nonpos": v < tol, "zero": abs(v) < tol}[sign]
+            assert ok, (expr, lo, integer, sign, n, v)

@@ -21,7 +21,8 @@ or closed (:data:`Interval`), and the sign is read off the interval:
   ``log(a)`` has the sign of ``a - 1``, ``0 <= h(p) <= 1``; other powers of
   positive bases are positive; ``Abs(a)`` is ``a``'s interval with its negative part
   reflected; ``Sum`` of non-negative terms and information
-  atoms (not differential entropies) are ``>= 0``; ``A^e - B^e`` and sums with
+  atoms (not differential entropies) are ``>= 0``; ``A^e - B^e``, two positive
+  terms compared by their logs (``(1 + 1/n)^n <= e``) and sums with
   ``-c*h(b)`` terms by the rules of :func:`_difference_of_powers` and
   :func:`_binary_entropy_terms`;
 * a rational function of one parameter: exact real-root counting (Sturm
@@ -33,8 +34,8 @@ or closed (:data:`Interval`), and the sign is read off the interval:
   ``Min`` whose sides compare one way on the whole domain written as the side it
   equals there (:func:`_unkinked`: on a piece of the domain cut at the kink), and
   retry; then, for a smooth
-  expression of one real parameter (``h`` included; also each factor of a
-  product whose sign is asked), the mean value theorem: it
+  expression of one real parameter (an integer one: on its real hull; ``h``
+  included; also each factor of a product whose sign is asked), the mean value theorem: it
   is at least its value at an end it rises from (:func:`_from_an_end`:
   ``exp(p) >= 1 + p`` for ``p >= 0``), and, concave between two finite ends, at
   least the smaller of its values there (``h(p) >= 2p`` on ``[0, 1/2]``); on a half-line, the same for

@@ -359,7 +359,7 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
                                                     _enclose(a, domains, depth + 1) for a in expr.args]))
         if _sign(iv) not in ("pos", "neg", "zero"):
             iv = _meet(iv, _OF_SIGN[_difference_of_powers(expr, domains, depth)
-                                    or _binary_entropy_terms(expr, domains, depth)])
+                                    or _binary_entropy_terms(expr, domains, depth) or _above_least_xlogx(expr)])
         return iv
     if isinstance(expr, sympy.Mul):
         return functools.reduce(_imul, [_enclose(a, domains, depth + 1, whole) for a in expr.args])
@@ -652,8 +652,9 @@ def _difference_of_powers(expr: sympy.Add, domains, depth: int) -> Sign:
     for pos, neg in ((u, v), (v, u)):
         c, rest = neg.as_coeff_Mul()
         exponent = next((x.args[1] for x in (pos, rest) if isinstance(x, sympy.Pow)), None)
-        if c == -1 and _has_growth(pos - rest) and is_positive(pos, domains) and is_positive(rest, domains):
-            s = sign_of(_log_of(pos, domains) - _log_of(rest, domains), domains, depth + 1)  # ln rises on (0, oo)
+        if c == -1 and depth < 2 and _has_growth(pos - rest) and _positive(pos, domains, depth) \
+                and _positive(rest, domains, depth):  # ln rises on (0, oo); near the top only (it recurses)
+            s = sign_of(_log_of(pos, domains, depth) - _log_of(rest, domains, depth), domains, depth + 1)
             if s is not None:
                 return s
         if c != -1 or exponent is None or None in (as_power(pos, exponent), as_power(rest, exponent)):
@@ -674,18 +675,34 @@ def _has_growth(x: sympy.Expr) -> bool:
                for n in sympy.preorder_traversal(x))
 
 
-def _log_of(x: sympy.Expr, domains) -> sympy.Expr:
+def _positive(x: sympy.Expr, domains, depth: int) -> bool:
+    return sign_of(x, domains, depth + 1) == "pos"
+
+
+def _log_of(x: sympy.Expr, domains, depth: int) -> sympy.Expr:
     """``ln x`` for ``x > 0``: ``ln(b^e) = e ln b`` (``b > 0``), ``ln(exp(u)) = u``, ``ln(a b) = ln a + ln b`` (each
     factor ``> 0``), ``ln e = 1``; else ``ln x`` as it is."""
     if isinstance(x, sympy.exp):
         return x.args[0]
     if x == sympy.E:
         return S.One
-    if isinstance(x, sympy.Pow) and is_positive(x.args[0], domains):
-        return x.args[1] * _log_of(x.args[0], domains)
-    if isinstance(x, sympy.Mul) and all(is_positive(f, domains) for f in x.args):
-        return sympy.Add(*(_log_of(f, domains) for f in x.args))
+    if isinstance(x, sympy.Pow) and _positive(x.args[0], domains, depth):
+        return x.args[1] * _log_of(x.args[0], domains, depth)
+    if isinstance(x, sympy.Mul) and all(_positive(f, domains, depth) for f in x.args):
+        return sympy.Add(*(_log_of(f, domains, depth) for f in x.args))
     return sympy.log(x)
+
+
+def _above_least_xlogx(expr: sympy.Add) -> Sign:
+    """``c + k·XLogX(u) >= 0`` for constants ``k > 0`` and ``c >= k/e``: ``x ln x >= -1/e``, attained at the
+    irrational ``1/e``, where enclosures with rational ends cannot meet 0 (``x ln(1/x) <= 1/e``)."""
+    xl = [t for t in expr.args if t.has(XLogX)]
+    k, atom = xl[0].as_coeff_Mul() if len(xl) == 1 else (S.Zero, None)
+    c = expr - xl[0] if xl else None
+    if not (isinstance(atom, XLogX) and k.is_Number and k > 0 and c.is_number and not c.free_symbols):
+        return None
+    s = _number_sign(c - k * sympy.exp(-1))
+    return "pos" if s == "pos" else "nonneg" if s == "zero" else None
 
 
 def _h_term(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:

@@ -160,7 +160,7 @@ def test_limit_claims_are_judged_at_far_points_and_near_zero():
 
     rng = random.Random(3)
     accepted = seen_false = 0
-    for _ in range(20):
+    for _ in range(12):
         case = scenario_real_limits(RandomDraw(rng))
         statuses, _ = _kernel_report(case.text(), 20.0)
         models = _models(case, rng, 8, 48)
@@ -171,7 +171,7 @@ def test_limit_claims_are_judged_at_far_points_and_near_zero():
                 assert outcomes == {"holds"}, (render_statement(step.statement), outcomes)
             elif "violated" in outcomes:
                 seen_false += 1
-    assert accepted >= 5 and seen_false >= 5, (accepted, seen_false)
+    assert accepted >= 4 and seen_false >= 4, (accepted, seen_false)
 
 
 def test_generated_files_are_read_by_derive_reader():

@@ -101,6 +101,27 @@ def test_the_search_gives_up_on_a_false_claim_and_says_so():
     assert status == "unchecked", message
 
 
+_N = sympy.Symbol("n", real=True)
+
+
+@pytest.mark.parametrize("slack, domain", [
+    ((1 + 1 / _N) ** (_N + 1) - Rational(2719, 1000), (2, None, True)),       # e < 2.719: false from n = 9,561 on
+    (Rational(999, 1000) - _N * (1 - sympy.exp(-1 / _N)), (2, None, True)),   # -> 1 from below: false from n = 634
+    (sympy.sqrt(_N) - Rational(1, 10) - _N * sympy.log(1 / _N), (0, 1, False)),  # false near 0 only
+])
+def test_the_search_stops_at_a_claim_that_looks_false_far_out(slack, domain):
+    """Cut after cut fails on a claim false only far out, each cut costing sign decisions (the first ran 15 s). The
+    search looks at far points numerically first and stops there; numerics decide nothing (the step stays
+    unchecked and the numeric tester certifies a violation or not)."""
+    from derive.core.parameters import Domain, Domains
+    from derive.errors import CertificateError
+
+    lo, hi, integer = domain
+    d = Domain(Rational(lo), sympy.oo if hi is None else Rational(hi), not integer, hi is None, integer)
+    with pytest.raises(CertificateError, match="looks false at"):
+        split_points(slack, _N, Domains({_N: d}, set()))
+
+
 def test_the_search_returns_points_inside_in_order():
     p = sympy.Symbol("p", real=True)
     from derive.core.parameters import Domain, Domains

@@ -94,3 +94,41 @@ def test_a_proved_sign_holds_down_to_zero(a, m, c, k, r, b, const, hi):
             tol = mpmath.mpf(10) ** -40
             ok = {"pos": v > 0, "nonneg": v > -tol, "neg": v < 0, "nonpos": v < tol, "zero": abs(v) < tol}[sign]
             assert ok, (expr, hi, sign, x, v)
+
+
+# ---------------------------------------------------------------------------- the least value -1/e, attained
+
+@pytest.mark.parametrize("expr, domains", [
+    (sympy.exp(-1) - X * sympy.log(1 / X), _on(0, 1)),                        # x ln(1/x) <= 1/e, tight at 1/e
+    (X * sympy.log(X) + sympy.exp(-1), _on(0, sympy.oo, True, True)),
+    (2 * sympy.exp(-1) - sympy.sqrt(X) * sympy.log(1 / X), _on(0, 1)),       # -2 XLogX(sqrt x) <= 2/e
+    (X ** 2 * sympy.log(X) + sympy.exp(-1) / 2, _on(0, 1)),                  # XLogX(x^2)/2 >= -1/(2e)
+])
+def test_the_least_value_minus_one_over_e_is_reached_exactly(expr, domains):
+    assert sign_of(expr, domains) in ("nonneg", "pos")
+
+
+@pytest.mark.parametrize("expr, domains", [
+    (sympy.exp(-1) - Rational(1, 10 ** 30) - X * sympy.log(1 / X), _on(0, 1)),   # false at 1/e by 10^-30
+    (X * sympy.log(X) + Rational(36, 100), _on(0, 1)),                          # 0.36 < 1/e
+    (2 * X * sympy.log(X) + sympy.exp(-1), _on(0, 1)),                          # 2 x ln x reaches -2/e
+    (sympy.exp(-1) - X * sympy.log(1 / X) / sympy.log(2), _on(0, 1)),           # in bits the largest value is 1/(e ln 2)
+])
+def test_below_the_least_value_is_not_signed(expr, domains):
+    assert sign_of(expr, domains) not in ("nonneg", "pos", "zero")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([Rational(1, 2), S.One, Rational(2), Rational(3, 2)]),
+       st.sampled_from([S.One, Rational(99, 100), Rational(101, 100), Rational(1, 2), Rational(2)]),
+       st.sampled_from([1, 2, Rational(1, 2)]))
+def test_a_sign_at_the_least_value_holds_at_the_knee(k, scale, m):
+    """``c·k/e + k·x^m ln(x^m)`` on (0, 1]: ``x^m`` runs over (0, 1], so the least value is ``(c - 1)·k/e``, at
+    ``x^m = 1/e``; proved ``>= 0`` exactly when ``c >= 1`` (the value at the knee, by mpmath at 50 digits, agrees)."""
+    expr = scale * k * sympy.exp(-1) + k * X ** m * sympy.log(X ** m)
+    proved = sign_of(expr, _on(0, 1)) in ("nonneg", "pos")
+    with mpmath.workdps(50):
+        knee = mpmath.e ** (-mpmath.mpf(1) / mpmath.mpf(sympy.Rational(m).p) * sympy.Rational(m).q)  # x^m = 1/e
+        at_knee = sympy.lambdify(X, expr, "mpmath")(knee)
+        assert (at_knee > -mpmath.mpf(10) ** -40) == (scale >= 1), (expr, at_knee)
+    assert proved == (scale >= 1), (expr, proved)

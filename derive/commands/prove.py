@@ -183,6 +183,27 @@ def _sum_limits(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def _parameter_names(claim: str, uses: dict[str, set[str]], domains: dict[str, str],
+                     hypotheses: list[tuple[str, str]] = ()) -> list[str]:
+    """The parameters :func:`proof_file_for` declares: names in the families' indices and the sums' limits (not
+    summation indices), and the names ``domains`` gives that the claim or a hypothesis writes."""
+    limits = _sum_limits(claim)
+    bound = {i for i, _, _ in limits}
+    texts = [i for idx in uses.values() for i in idx] + [e for _, lo, hi in limits for e in (lo, hi)]
+    written = {w for t in [claim, *(t for _, t in hypotheses)] for w in _WORD.findall(t)}
+    return sorted(({w for t in texts for w in _WORD.findall(t)} | (set(domains) & written)) - bound)
+
+
+def guessed_ranges(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
+                   hypotheses: list[tuple[str, str]] = ()) -> bool:
+    """Whether :func:`proof_file_for` guesses a range or domain for this claim: a family's range, or a parameter
+    without a domain in ``domains`` (given ``integer >= 1``)."""
+    return bool(uses) or any(n not in (domains or {}) for n in _parameter_names(claim, uses, domains or {}, hypotheses))
+
+
 def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
                    hypotheses: list[tuple[str, str]] = (), rule: str = "shannon", units: str = "bits") -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
@@ -191,13 +212,11 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     the sum that indexes it, the ``hypotheses``
     (``(kind, text)``, e.g. ``("mutually_independent", "X[1..n] | P")``), one step by ``rule`` using them. A
     suggestion: the user adjusts the domains and ranges."""
-    word = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+    word = _WORD
     limits = _sum_limits(claim)
     bound = {i for i, _, _ in limits}
-    texts = [i for idx in uses.values() for i in idx] + [e for _, lo, hi in limits for e in (lo, hi)]
     domains = domains or {}
-    written = {w for t in [claim, *(t for _, t in hypotheses)] for w in word.findall(t)}
-    names = sorted(({w for t in texts for w in word.findall(t)} | (set(domains) & written)) - bound)
+    names = _parameter_names(claim, uses, domains, hypotheses)
     families = []
     for fam, idx in sorted(uses.items()):
         ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(word.findall(i)) & bound]

@@ -231,7 +231,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         use.
     """
     from derive.checking import check
-    from derive.commands.prove import proof_file_for
+    from derive.commands.prove import guessed_ranges, proof_file_for
     from derive.io.reader import read_proof_text
 
     deadline = time.monotonic() + budget
@@ -246,8 +246,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         proof = read_proof_text(text, file="CLAIM")
     except DeriveError as err:
         at = _claim_column(text, claim, err)
-        guessed = "\nfamilies = " in text or any(f'\n{n} = "integer >= 1"' in text for n in
-                                                  set(re.findall(r"[A-Za-z_]\w*", claim)) - set(params))
+        guessed = guessed_ranges(claim, uses, params, hyps)
         if at is not None:  # the claim's own text is at fault: point into it, as for a claim without parameters
             raise InvalidArgument(err.message + (f"\n(derive prove read it with these ranges and domains; write such "
                                                  f"a file with the ones you mean and run derive check on it)\n{text}"

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import re
 
-from typing import Iterable
-
 import sympy
-from sympy import Basic, Integer, Symbol
+from sympy import Basic, Symbol
 from sympy.core.symbol import Str
 from sympy.core.sorting import default_sort_key
 

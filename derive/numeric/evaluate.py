@@ -28,7 +28,6 @@ never ``proved``.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 

@@ -20,7 +20,7 @@ import math
 import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import networkx as nx
 import sympy
@@ -30,6 +30,9 @@ from derive.core.hypotheses import IID, Assume, Channel, ChannelFamily, ChannelS
     Independent, Markov, MarkovFamily, MutuallyIndependent
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet
 from derive.errors import DeriveError, UnrealizableHypotheses, InvalidDraw
+
+if TYPE_CHECKING:  # annotations only (models imports this module)
+    from derive.numeric.models import ModelFactory
 
 __all__ = ["CI", "Node", "ModelPlan", "UnrealizableHypotheses", "InvalidDraw", "build_plan", "names_at",
            "symbol_values", "spec_symbols", "fmt_values", "MAX_ORDERINGS"]

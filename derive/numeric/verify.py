@@ -683,11 +683,9 @@ def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any,
 def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, shrunk: bool,
             replays: int) -> CounterexampleRecord:
     drawn = v.factory.draw(ReplayChoices(choices))
-    bad, sample, lhs2, rhs2 = v.violated(drawn, target)
-    if bad:
+    bad, _, lhs2, rhs2 = v.violated(drawn, target)
+    if bad:  # else (never: replaying a recorded violation is deterministic) the recorded values stand
         lhs, rhs = lhs2, rhs2
-    else:  # pragma: no cover - replay of a recorded violation is deterministic
-        sample = _Sample(drawn, v.proof.units, v.dps)
     with mpmath.workdps(v.dps + 10):
         if isinstance(lhs, mpmath.mpf) and isinstance(rhs, mpmath.mpf):
             slack = (rhs - lhs) if target.statement.rel == "<=" else (

@@ -38,8 +38,9 @@ def written_order(order: Any) -> Iterator[None]:
 
 
 class _GrammarStrPrinter(StrPrinter):
-    """sympy's ``str`` printer with powers as ``^``, sums as ``sum(body, i, lo, hi)`` and information atoms in the
-    author's order when one is known (:func:`written_order`)."""
+    """sympy's ``str`` printer with powers as ``^``, sums as ``sum(body, i, lo, hi)``, the natural log as ``ln`` and
+    Euler's number as ``exp(1)`` (as the grammar writes them) and information atoms in the author's order when one is
+    known (:func:`written_order`)."""
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
         order = _WRITTEN.get()
@@ -51,6 +52,21 @@ class _GrammarStrPrinter(StrPrinter):
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")
+
+    def _print_Exp1(self, expr: sympy.Expr) -> str:  # sympy prints Euler's number E, which reads as a name
+        return "exp(1)"
+
+    def _print_log(self, expr: sympy.log) -> str:  # the natural log: `log` is base 2 in a bits proof's grammar
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr: sympy.Abs) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr: sympy.Max) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr: sympy.Min) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         body = self._print(expr.function)

@@ -143,3 +143,18 @@ def test_random_proof_files_raise_only_derive_errors(text):
         assert err.line is not None or "missing the [proof]" not in err.message
         return
     assert read_proof_text(write_proof(p)) == p
+
+
+@SETTINGS
+@given(expressions, st.sampled_from(["bits", "nats"]))
+def test_a_message_reads_back_as_the_same_expression_in_either_units(text, units):
+    """What messages print (:func:`derive.core.notation.show`) is the grammar: the natural log as ``ln`` (``log`` is
+    base 2 in a bits proof), Euler's number as ``exp(1)`` (sympy prints ``E``, a name), ``abs``, ``min``, ``max``; read
+    back in the proof's units it is the expression it came from (sums aside: their bound index is renamed; and ``h``,
+    which messages print as the binary entropy in bits whatever the units, where a nats proof's ``h`` is in nats)."""
+    from derive.core.notation import show
+
+    assume("sum(" not in text and (units == "bits" or "h(" not in text))
+    expr = _parse_or_skip(text, units)
+    again = parse_expression(show(expr), context(units))
+    assert (again - expr).equals(0) or again == expr, (text, show(expr), again)

@@ -212,17 +212,16 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     the sum that indexes it, the ``hypotheses``
     (``(kind, text)``, e.g. ``("mutually_independent", "X[1..n] | P")``), one step by ``rule`` using them. A
     suggestion: the user adjusts the domains and ranges."""
-    word = _WORD
     limits = _sum_limits(claim)
     bound = {i for i, _, _ in limits}
     domains = domains or {}
     names = _parameter_names(claim, uses, domains, hypotheses)
     families = []
     for fam, idx in sorted(uses.items()):
-        ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(word.findall(i)) & bound]
-        ends += [hi for i, _, hi in limits if any(i in word.findall(x) for x in idx)]
-        symbolic = [e for e in ends if word.search(e)]
-        starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in word.findall(x) for x in idx)]
+        ends = [i.split("..", 1)[-1] for i in sorted(idx) if not set(_WORD.findall(i)) & bound]
+        ends += [hi for i, _, hi in limits if any(i in _WORD.findall(x) for x in idx)]
+        symbolic = [e for e in ends if _WORD.search(e)]
+        starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in _WORD.findall(x) for x in idx)]
         first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
         families.append(f'{fam} = {json.dumps(f"{first}.." + (symbolic or ends or [names[0] if names else "n"])[0])}')
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
@@ -230,7 +229,7 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses
                                                                           if kind == "channel"]
     laws = distribution_names(" ".join(texts))
-    plain = sorted(set(word.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", " ".join(texts))))
+    plain = sorted(set(_WORD.findall(re.sub(r"\b[A-Za-z_][A-Za-z_0-9]*\s*\[[^\]]*\]", " ", " ".join(texts))))
                    - functions - set(names) - bound - set(uses) - laws - {"f", "for", "in"})
     random_line = f"random = [{', '.join(json.dumps(v) for v in plain)}]\n" if plain else ""
     random_line += f"distributions = [{', '.join(json.dumps(v) for v in sorted(laws))}]\n" if laws else ""

@@ -27,7 +27,7 @@ from sympy import Basic, S
 
 from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.notation import show
-from derive.core.quantities import D, H, I, TV, h, has_information
+from derive.core.quantities import D, H, I, TV, h, h_as_logs, has_information
 from derive.core.variables import MAX_EXPANDED_RANGE, InternalSymbol, RVSet, provably_nonnegative
 from derive.errors import InvalidArgument
 
@@ -66,8 +66,8 @@ def is_zero_coefficient(c: sympy.Expr) -> bool:
         return True
     if c.is_Number:
         return False
-    if c.has(h):  # h(x) = -(x log x + (1 - x) log(1 - x))/log 2: equal on (0, 1), and at 0 and 1 by continuity
-        c = normalize_coefficient(c.replace(lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))
+    if c.has(h):
+        c = normalize_coefficient(h_as_logs(c))
         if c == 0:
             return True
     if c.has(sympy.log):

@@ -59,14 +59,10 @@ class _GrammarStrPrinter(StrPrinter):
     def _print_log(self, expr: sympy.log) -> str:  # the natural log: `log` is base 2 in a bits proof's grammar
         return f"ln({self._print(expr.args[0])})"
 
-    def _print_Abs(self, expr: sympy.Abs) -> str:
-        return f"abs({self._print(expr.args[0])})"
+    def _print_lower_case(self, expr: sympy.Expr) -> str:  # Abs, Max, Min as the grammar's abs, max, min
+        return f"{type(expr).__name__.lower()}({', '.join(self._print(a) for a in expr.args)})"
 
-    def _print_Max(self, expr: sympy.Max) -> str:
-        return f"max({', '.join(self._print(a) for a in expr.args)})"
-
-    def _print_Min(self, expr: sympy.Min) -> str:
-        return f"min({', '.join(self._print(a) for a in expr.args)})"
+    _print_Abs = _print_Max = _print_Min = _print_lower_case
 
     def _print_Sum(self, expr: sympy.Sum) -> str:
         body = self._print(expr.function)

@@ -28,7 +28,7 @@ from derive.core.notation import show
 from derive.core.variables import NamedMixin, RVSet, as_rvset
 from derive.errors import InvalidArgument
 
-__all__ = ["H", "I", "D", "TV", "Dist", "h", "INFO_CLASSES", "is_information_atom", "has_information"]
+__all__ = ["H", "I", "D", "TV", "Dist", "h", "h_as_logs", "INFO_CLASSES", "is_information_atom", "has_information"]
 
 
 class Dist(NamedMixin, Basic):
@@ -267,6 +267,12 @@ class h(Function):  # noqa: N801 - the standard name
     def _latex(self, printer, exp=None) -> str:
         body = rf"h\left({printer._print(self.args[0])}\right)"
         return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+def h_as_logs(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with each ``h(x)`` written ``-(x log x + (1 - x) log(1 - x))/log 2``: equal on ``(0, 1)``, and at 0
+    and 1 by continuity (where the written form needs ``0 log 0 = 0``)."""
+    return expr.replace(lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()) if expr.has(h) else expr
 
 
 INFO_CLASSES = (H, I, D, TV)

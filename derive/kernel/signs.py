@@ -58,7 +58,7 @@ from sympy import Rational, S
 
 from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.parameters import Domain, Domains, as_domains
-from derive.core.quantities import INFO_CLASSES, H, I, h
+from derive.core.quantities import INFO_CLASSES, H, I, h, h_as_logs
 from derive.core.variables import RVSet, fresh_symbol
 
 __all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
@@ -337,8 +337,8 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
     if expr.is_number and not expr.atoms(sympy.Symbol) and not _has_info(expr):
         # sympy decides the sign of a constant exactly or by certified evaluation; not with a bound index inside
         # (a Sum), where sympy would read the index's own assumptions instead of its range
-        known = _number_sign(expr) or (_number_sign(logs_over_primes(expr.replace(
-            lambda n: isinstance(n, h), lambda n: n.rewrite_as_logs()))) if expr.has(sympy.log, h) else None)
+        known = _number_sign(expr) or (_number_sign(logs_over_primes(h_as_logs(expr)))
+                                       if expr.has(sympy.log, h) else None)
         if known is not None:  # evaluable: its sign, narrowed to rationals around it
             return _meet(_OF_SIGN[known], _rational_enclosure(expr))
         if not isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log)):

@@ -35,7 +35,7 @@ import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
 from derive.core.linear import LinearForm, linear_form
-from derive.core.quantities import H, I, h as binary_entropy
+from derive.core.quantities import H, I, h_as_logs
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
@@ -860,7 +860,7 @@ def _rational_stand_in(claim: Statement) -> tuple[Statement, tuple] | ShannonRes
         r = sympy.S.NegativeOne
     elif sign in ("pos", "neg"):
         # sympy's ceiling cannot evaluate h: the guess reads h through its logs; the kernel's sign engine checks r >= c
-        guess = c.replace(lambda n: isinstance(n, binary_entropy), lambda n: n.rewrite_as_logs())
+        guess = h_as_logs(c)
         try:
             for k in (8, 16, 32, 64, 128):
                 r = sympy.Rational(sympy.ceiling(guess * 2 ** k), 2 ** k)

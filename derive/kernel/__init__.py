@@ -22,6 +22,7 @@ symbols no user name can capture), ``quantities.py`` (``H``/``I``/``D``/``TV`` a
 identities that hold for continuous variables too; ``h`` and its derivative), ``linear.py`` (linear forms over
 joint entropies), ``parameters.py`` (parameters and domains), ``hypotheses.py`` (what each hypothesis means: its equalities, its
 independences, the copy lemma's extension), ``channel_matrix.py`` (the one owner of each channel's matrix),
+``cited.py`` (the lemmas cited without proof, as data: each step resting on one is ``assumed``),
 ``statements.py`` and ``exprs.py``. ``core/notation.py`` only prints messages.
 """
 

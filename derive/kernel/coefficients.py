@@ -28,20 +28,16 @@ import sympy
 from sympy import S
 
 from derive.core.channel_matrix import channel_matrix
+from derive.core.cited import TrustedFact, cited_eta_kl
 from derive.core.hypotheses import ChannelSpec
 from derive.core.linear import is_zero_coefficient
-from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.errors import SideConditionFailed
-from derive.kernel.report import TrustedFact
 from derive.kernel.chi2_envelope import eta_kl_upper_bound, numeric_rows
 from derive.kernel.signs import is_nonnegative, sign_of
 
 __all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient",
            "sdpi_coefficient", "smallest_value"]
-
-_PW17 = "Polyanskiy & Wu 2017, Strong data-processing inequalities for channels and Bayesian networks"
-
 
 @dataclass(frozen=True)
 class Coefficient:
@@ -60,23 +56,11 @@ class Coefficient:
         return self.fact is not None
 
 
-def _cited(value: sympy.Expr, statement: str, input_law: str | None = None) -> Coefficient:
-    return Coefficient(value, f"{statement} [{_PW17}]", TrustedFact(statement, _PW17), input_law)
-
-
 def closed_form_eta_kl(spec: ChannelSpec) -> Coefficient | None:
-    """The cited closed form of the input-free ``η_KL`` for BSC, BEC and AWGN; else ``None``."""
-    if spec.name == "BSC":
-        (p,) = spec.params
-        return _cited((1 - 2 * p) ** 2, "eta_KL(BSC(p)) = (1 - 2p)^2")
-    if spec.name == "BEC":
-        (e,) = spec.params
-        return _cited(1 - e, "eta_KL(BEC(e)) = 1 - e")
-    if spec.name == "AWGN":
-        (s,) = spec.params
-        return _cited(s / (1 + s), "eta_KL(AWGN(snr), Gaussian input N(0, snr)) = snr/(1 + snr)",
-                      input_law=f"N(0, {show(s)})")
-    return None
+    """The cited closed form of the input-free ``η_KL`` for BSC, BEC and AWGN (:mod:`derive.core.cited`); else
+    ``None``."""
+    found = cited_eta_kl(spec)
+    return None if found is None else Coefficient(found.value, str(found.fact), found.fact, found.input_law)
 
 
 def _abs(x: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> sympy.Expr | None:

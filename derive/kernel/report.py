@@ -15,25 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from derive.core.cited import TrustedFact
 from derive.core.statements import Statement
 from derive.errors import InvalidArgument
 from derive.kernel.context import ASSUMED, FAILED, PROVED, TESTED, UNCHECKED
 
 __all__ = ["TrustedFact", "StepResult", "Report", "overall_status", "lower_step_status", "with_warnings"]
-
-
-@dataclass(frozen=True)
-class TrustedFact:
-    """A fact the kernel relied on without checking it: a cited lemma, or an ``assume`` hypothesis (``hypothesis``
-    is then its id and ``claim`` its statement). ``str()`` reads ``[id: ]statement [citation]``."""
-
-    statement: str
-    citation: str
-    hypothesis: str | None = None
-    claim: Statement | None = None
-
-    def __str__(self) -> str:
-        return f"{self.hypothesis + ': ' if self.hypothesis else ''}{self.statement} [{self.citation}]"
 
 
 @dataclass(frozen=True)

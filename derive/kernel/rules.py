@@ -16,6 +16,7 @@ from sympy import S
 
 from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MutuallyIndependent, block_of,
                                     copy_lemma_extension)
+from derive.core.cited import TENSORIZATION, fano_fact
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.notation import decimal_at_least, show
 from derive.core.parameters import Domain
@@ -28,7 +29,6 @@ from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome,
 from derive.kernel.independence import implies_independence
 from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
-from derive.kernel.report import TrustedFact
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
 from derive.kernel.wellformed import problems_of
 
@@ -447,8 +447,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
             if coeff is not None:
                 trusted = [coeff.fact] if coeff.fact else []
                 if tensorized:
-                    trusted.append(TrustedFact("tensorization with a product input: eta_KL(P1 x ... x Pn, K^n) = "
-                                               "max_i eta_KL(P_i, K)", "Polyanskiy & Wu 2017; Witsenhausen 1975"))
+                    trusted.append(TENSORIZATION)
                 status = ASSUMED if coeff.cited else PROVED
                 return RuleOutcome(status, f"eta = {show(eta)} >= {show(coeff.value)} "
                                            f"({coeff.source})", trusted=tuple(trusted))
@@ -693,9 +692,7 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     x, y = st.lhs.target, st.lhs.given
     if any(ctx.domains.is_continuous(it) for it in x.args):
         raise ctx.side(f"Fano's inequality is for a discrete {x}; {x} is continuous here")
-    return RuleOutcome(ASSUMED, "Fano's inequality", trusted=(TrustedFact(
-        f"Fano with {show(pe)} the error probability of an estimator of {x} from {y or 'nothing'} and {x} "
-        f"taking at most {show(k)} values (a modelling hypothesis)", "Cover & Thomas Thm 2.10.1"),))
+    return RuleOutcome(ASSUMED, "Fano's inequality", trusted=(fano_fact(pe, x, y, k),))
 
 
 @register("pinsker")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from derive.core.notation import written_order
+from derive.core.notation import messages_for
 from derive.io.reader import unread_arguments
 from derive.errors import DeriveError, LimitExceeded, StepTimeout, InternalCheckError, BudgetExpired as _Expired
 from derive.kernel import Report, check_proof, with_warnings
@@ -225,7 +225,7 @@ def check(proof: Proof, *, strict: bool = False, use_prover: bool = True, timeou
 
     try:
         warnings = proof.validate(rule_names()) + unread_arguments(proof)
-        with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
+        with messages_for(proof):  # atoms as the author wrote them, `h` in the proof's units
             report = check_proof(proof, strict=strict, oracle=default_oracle(use_prover), step_guard=guard)
         current["step"] = None
         current["phase"] = "numeric testing of real steps"

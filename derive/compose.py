@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from derive.core.linear import linear_form
-from derive.core.notation import written_order
+from derive.core.notation import messages_for
 from derive.core.quantities import INFO_CLASSES, has_information
 from derive.core.statements import Statement
 from derive.errors import InvalidArgument
@@ -130,7 +130,7 @@ def compose_theorem(proof) -> ComposedBound:
             statements[sid] = proof.get_step(sid).claim
     domains = proof.parameter_domains()
     original, oracle = proof.theorem, default_oracle()  # the oracles of `derive check`
-    with written_order(getattr(proof, "written", None)):  # messages name atoms as the author wrote them
+    with messages_for(proof):  # atoms as the author wrote them, `h` in the proof's units
         report_original = check_proof(proof, oracle=oracle)
         for tidy in (True, False):  # factoring may change a form the kernel matches ((1 - 2d)^(2k) -> (2d - 1)^(2k))
             bound, used = compose_bound(th.lhs, statements, domains, upper=(th.rel == "<="), tidy=tidy)

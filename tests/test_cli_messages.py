@@ -167,3 +167,17 @@ def test_decimals_that_miss_1_by_a_rounding_error_get_a_hint(capsys):
     assert "sums to 9999999999999999/10000000000000000, not 1 (decimals are read exactly: write 1/3" in err
     code, _, err = run(["eta", "matrix:[[0.3,0.6],[0.75,0.25]]"], capsys)
     assert code == 2 and "sums to 9/10, not 1" in err and "decimals are read exactly" not in err
+
+
+def test_a_nats_proofs_messages_print_h_as_the_proof_reads_it(tmp_path, capsys):
+    """Core's ``h`` is in bits; a nats proof's ``h(p)`` is ``ln(2)*h(p)`` in core. Its certificates print ``h(p)``
+    (read back in nats: the same expression), not ``ln(2)*h(p)`` (read back in nats: ln 2 times too large)."""
+    f = tmp_path / "h_nats.toml"
+    f.write_text('[proof]\nname = "h nats"\nunits = "nats"\n\n[parameters]\np = "0 <= p <= 1"\n\n'
+                 '[[step]]\nid = "s"\nclaim = "h(p) <= ln(2)"\nrule = "real"\n')
+    code, out, _ = run(["check", "-v", str(f)], capsys)
+    assert code == 0 and "-h(p) + ln(2) >= 0 by an exact sign certificate" in out, out
+    code, out, _ = run(["prove", "h(p) <= 3/4", "--units", "nats", "--param", "p = 0 <= p <= 1"], capsys)
+    assert code == 0 and "certificate: 3/4 - h(p)" in out, out
+    code, out, _ = run(["prove", "h(p) <= 3/4", "--param", "p = 0 <= p <= 1"], capsys)
+    assert code == 1 and "3/4 - h(p)" not in out  # false in bits (h(1/2) = 1)

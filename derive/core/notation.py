@@ -16,10 +16,57 @@ from typing import Any, Iterator
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["show", "written_order", "readable_indices", "decimal_at_least"]
+__all__ = ["show", "written_order", "message_units", "messages_for", "readable_indices", "decimal_at_least"]
 
 #: The author's spelling of information atoms for the messages being written (``None``: core's order).
 _WRITTEN: ContextVar[Any] = ContextVar("derive_written_order", default=None)
+#: The units of the proof whose messages are being written (how its ``h`` reads).
+_UNITS: ContextVar[str] = ContextVar("derive_message_units", default="bits")
+
+
+@contextmanager
+def message_units(units: str) -> Iterator[None]:
+    """Within the block, :func:`show` writes the binary entropy as a proof in ``units`` reads ``h``.
+
+    Core's ``h`` is the binary entropy in bits; a nats proof's ``h(p)`` is ``ln(2)*h(p)`` in core, which a message
+    must print ``h(p)`` (read back in nats it is the same expression). ``log`` is never printed (``ln``, ``exp(1)``
+    read the same in both units), so ``h`` is the only unit-dependent spelling.
+    """
+    token = _UNITS.set(units)
+    try:
+        yield
+    finally:
+        _UNITS.reset(token)
+
+
+@contextmanager
+def messages_for(proof: Any) -> Iterator[None]:
+    """Within the block, messages read as ``proof`` is written: information atoms in the author's order
+    (:func:`written_order`, from ``proof.written``) and ``h`` in the proof's units (:func:`message_units`)."""
+    with written_order(getattr(proof, "written", None)), message_units(getattr(proof, "units", "bits")):
+        yield
+
+
+class NatsBinaryEntropy(sympy.Function):
+    """Display only: the binary entropy in nats, printed ``h`` in a nats proof's messages (never reasoned about;
+    its assumptions and numeric value are core's ``h``'s, so sympy rewrites it in a message as it rewrites ``h``)."""
+
+    def _bits(self) -> sympy.Expr:
+        from derive.core.quantities import h
+
+        return h(self.args[0])
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self._bits().is_extended_real
+
+    def _eval_is_nonnegative(self) -> bool | None:
+        return self._bits().is_nonnegative
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        bits = self._bits()._eval_evalf(prec)
+        return None if bits is None else (sympy.log(2) * bits).evalf(prec)
+
+    _eval_is_real = _eval_is_extended_real
 
 
 @contextmanager
@@ -64,6 +111,9 @@ class _GrammarStrPrinter(StrPrinter):
 
     _print_Abs = _print_Max = _print_Min = _print_lower_case
 
+    def _print_NatsBinaryEntropy(self, expr: sympy.Expr) -> str:
+        return f"h({self._print(expr.args[0])})"
+
     def _print_Sum(self, expr: sympy.Sum) -> str:
         body = self._print(expr.function)
         for var, lo, hi in expr.limits:
@@ -87,7 +137,16 @@ _PRINTER = _GrammarStrPrinter()
 
 def show(x: Any) -> str:
     """``x`` in the file grammar's notation (``x^2``, ``sum(f, i, 1, n)``); non-sympy objects by ``str``."""
-    return _PRINTER.doprint(readable_indices(x)) if isinstance(x, sympy.Basic) else str(x)
+    return _PRINTER.doprint(_h_in_units(readable_indices(x))) if isinstance(x, sympy.Basic) else str(x)
+
+
+def _h_in_units(x: sympy.Basic) -> sympy.Basic:
+    """In a nats proof's messages, core's ``h(p)`` (bits) as ``h_nats(p)/ln(2)`` (:func:`message_units`)."""
+    if _UNITS.get() != "nats":
+        return x
+    from derive.core.quantities import h  # core.quantities prints through this module
+
+    return x.replace(h, lambda p: NatsBinaryEntropy(p) / sympy.log(2)) if x.has(h) else x  # innermost first
 
 
 def readable_indices(x: sympy.Basic) -> sympy.Basic:

@@ -435,7 +435,7 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         print("\n".join(verdict_lines(v)))
         if ce is not None:
             print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample)))
-        elif v.model is None:
+        elif v.model is None and not v.refuted:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
             print(v.proof_file)

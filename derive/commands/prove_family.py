@@ -26,6 +26,7 @@ Statuses: ``proved``, ``false`` (a certified counterexample: an instance's, or a
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
@@ -116,6 +117,9 @@ class FamilyVerdict:
     assumed: bool = False           # proved from a cited fact (the kernel's ``assumed``), listed in ``trusted``
     model: Any = None               # a CounterexampleRecord: a certified violation on a drawn model of the hypotheses
     units: str = "bits"
+    #: The certified counterexample ``derive check`` found on the proof file (a ``real`` step false at certified
+    #: values, a Shannon-type step false on an exact model of the hypotheses), as its message says; ``""``: none.
+    refuted: str = ""
 
     def text(self) -> str:
         """The verdict as ``derive prove`` prints it (without the proof file)."""
@@ -133,6 +137,11 @@ class FamilyVerdict:
     def counterexample(self) -> Instance | None:
         return next((i for i in self.instances if i.status == "false"), None)
 
+    def refuted_at(self) -> dict[str, str] | None:
+        """The parameter values of :attr:`refuted` (a ``real`` step's ``false at {...}``); ``None`` for a model."""
+        m = re.match(r"false at (\{[^{}]*\}) \(slack", self.refuted)
+        return ast.literal_eval(m.group(1)) if m else None  # a literal the numeric tester wrote: names to strings
+
     def to_json(self) -> dict:
         ce = self.counterexample
         return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "units": self.units,
@@ -142,7 +151,9 @@ class FamilyVerdict:
                 "given": [{"kind": k, "text": t} for k, t in self.given],
                 "instances": [i.to_json() for i in self.instances],
                 "counterexample": ({"model": self.model.to_json(), **self.model.certification_json()}
-                                   if self.model is not None else None if ce is None else
+                                   if self.model is not None else {"refuted": self.refuted, "at": self.refuted_at()}
+                                   if self.refuted and ce is None
+                                   else None if ce is None else
                                    {"at": ce.to_json()["values"], "claim": ce.claim,
                                     **(ce.result.counterexample or {})})}
 
@@ -158,11 +169,13 @@ _ABOUT_LAWS, _ABOUT_PARAMETERS = ("pinsker",), ("real",)
 
 def rules_for(claim: str, given: bool) -> list[str]:
     """The rules of :data:`RULES_TRIED` worth trying on ``claim``: Pinsker only on a claim naming ``TV`` or ``D``,
-    ``real`` only on one free of information quantities, the rules of hypotheses only with ``given``."""
+    ``real`` only on one free of information quantities (and first: its numeric tester certifies a counterexample at
+    a parameter value), the rules of hypotheses only with ``given``."""
     laws = re.search(r"\b(TV|D)\s*\(", claim) is not None
     info = re.search(r"\b(H|I|D|TV)\s*\(", claim) is not None
-    return [r for r in RULES_TRIED if (given or r not in _NEED_HYPOTHESES) and (laws or r not in _ABOUT_LAWS)
-            and (not info or r not in _ABOUT_PARAMETERS)]
+    rules = [r for r in RULES_TRIED if (given or r not in _NEED_HYPOTHESES) and (laws or r not in _ABOUT_LAWS)
+             and (not info or r not in _ABOUT_PARAMETERS)]
+    return rules if info else sorted(rules, key=lambda r: r not in _ABOUT_PARAMETERS)
 
 
 #: Hypothesis kinds whose content is not a set of entropy equalities: a model the finite prover finds under them
@@ -283,6 +296,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         if step.error == "StepTimeout":
             cut_short.append(rule)
         if step.error == "Counterexample":  # false on a model: no rule proves it
+            if _certified_refutation(step):
+                verdict.refuted, verdict.kernel_message = step.message, step.message
             break
         if time.monotonic() > proving:
             cut_short += rules[k + 1:]
@@ -295,12 +310,14 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         verdict.note = "no value is decided by the finite prover, which works in bits, for a claim in nats with a constant"
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
-    if verdict.counterexample is None:
+    if verdict.refuted:
+        pass
+    elif verdict.counterexample is None:
         verdict.model, drawn = _model_counterexample(proof, options, deadline)
         if verdict.model is None and drawn:
             verdict.note += ("; " if verdict.note else "") + (f"no certified violation on {drawn} models of the "
                                                               "hypotheses drawn as derive verify draws them")
-    if verdict.counterexample is not None or verdict.model is not None:
+    if verdict.counterexample is not None or verdict.model is not None or verdict.refuted:
         verdict.status = "false"
     elif cut_short:
         names = ", ".join(f"`{r}`" for r in cut_short)
@@ -309,6 +326,16 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             f"{'was' if len(cut_short) == 1 else 'were'} cut short or not tried (proving for every value may take "
             f"{PROVING_SHARE:.0%} of the time budget, {budget:g} s; raise it with --timeout)")
     return verdict
+
+
+def _certified_refutation(step) -> bool:
+    """The step of the one-step proof file is ``failed`` with a certified counterexample to the claim itself: a
+    ``real`` step false at parameter values (interval arithmetic; not "undefined at"), or a Shannon-type step false on
+    an exact model of the hypotheses it uses (:mod:`derive.provers.refute_steps`)."""
+    from derive.provers.refute_steps import REFUTED_PREFIX
+
+    return step.status == "failed" and step.error == "Counterexample" and (
+        (step.rule == "real" and step.message.startswith("false at ")) or step.message.startswith(REFUTED_PREFIX))
 
 
 def _homogeneous(proof) -> bool:
@@ -455,6 +482,8 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     if ce is not None:
         lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:" if ce.values
                      else "  a model violates it (the finite prover's, in bits):")
+    elif v.refuted:
+        lines.append(f"  derive check refutes it (certified): {v.refuted}")
     elif v.model is not None:
         lines.append("  an exact model of the hypotheses violates it (drawn as derive verify draws models):")
         lines += ["    " + line for line in v.model.text().split("\n")]

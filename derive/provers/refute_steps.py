@@ -16,10 +16,12 @@ left unchecked says what was tried. Only messages change.
 
 from __future__ import annotations
 
+import re
+
 from derive.kernel.context import FAILED, UNCHECKED
 from derive.kernel.report import Report, lower_step_status
 
-__all__ = ["refute_unchecked_shannon_steps", "refute_tested_steps", "counterexample_text"]
+__all__ = ["REFUTED_PREFIX", "refute_unchecked_shannon_steps", "refute_tested_steps", "counterexample_text"]
 
 #: Rules whose claims are information inequalities that hold for every distribution satisfying the hypotheses.
 _RULES = ("shannon", "copy")
@@ -95,7 +97,8 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     return vreport
 
 
-_FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
+#: How the message of a step refuted on an exact model of its hypotheses begins.
+REFUTED_PREFIX = _FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
 _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was found: the claim may need hypotheses "
               "the step does not list in `uses`, copies (`copy = [...]`, for a non-Shannon inequality), or facts no "
               "entropy equality expresses (identical distributions, channel laws)")
@@ -214,4 +217,19 @@ def counterexample_text(cex: dict) -> str:
         where = "every variable constant"
     else:
         where = f"the distribution {cex.get('pmf')} of {cex.get('variables')}"
-    return f"{where}: slack {cex.get('slack_enclosure')} < 0 ({cex.get('method')}, bits)"
+    return f"{where}: slack {_short(str(cex.get('slack_enclosure')))} < 0 ({cex.get('method')}, bits)"
+
+
+def _short(value: str, digits: int = 20) -> str:
+    """An exact rational too long to read (``p/q`` of more than ``digits`` characters) as a decimal with the number
+    of digits of ``p/q`` (the exact value is what was certified); anything else as it is."""
+    from fractions import Fraction
+
+    import mpmath
+
+    if len(value) <= digits or not re.fullmatch(r"-?\d+(/\d+)?", value):
+        return value
+    exact = Fraction(value)
+    with mpmath.workdps(digits + 5):
+        approx = mpmath.nstr(mpmath.mpf(exact.numerator) / exact.denominator, digits)
+    return f"{approx} (an exact rational of {len(value)} characters)"

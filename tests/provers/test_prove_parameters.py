@@ -259,7 +259,8 @@ def test_a_constant_means_nats_under_units_nats(capsys):
     assert code == 0 and res["status"] == "proved"
     code, res, _ = _json(["h(p) <= 1/2", "--param", "p = 0 <= p <= 1", "--units", "nats"], capsys)
     assert code == 1 and res["status"] == "false" and "works in bits" in res["note"]
-    x = _mp(Fraction(res["counterexample"]["model"]["params"]["p"]))
+    cx = res["counterexample"]  # derive check's certified violation at a value, or one on a drawn model
+    x = _mp(Fraction(cx["at"]["p"] if "at" in cx else cx["model"]["params"]["p"]))
     assert -(x * mpmath.log(x) + (1 - x) * mpmath.log(1 - x)) > mpmath.mpf(1) / 2
     code, res, _ = _json(["H(X | Y) <= H(X)", "--units", "nats"], capsys)   # homogeneous: the same in both units
     assert code == 0 and res["status"] == "proved"
@@ -300,6 +301,46 @@ def test_a_claim_refuted_on_a_model_stops_trying_rules_and_is_false(capsys):
 
 
 def test_rules_cut_short_by_the_time_budget_are_named(capsys):
-    code, res, _ = _json(["h(4*p*(1-p)) >= h(p)", "--param", "p = 0 <= p <= 1/4", "--timeout", "4"], capsys)
+    # (true; with information in it `real` is not tried, and the Shannon-type rules run out of the budget;
+    # h(4*p*(1-p)) >= h(p) alone is now proved by `real`, tried first on a claim about parameters only)
+    code, res, _ = _json(["h(4*p*(1-p))^2 + I(X;Y) >= h(p)^2", "--param", "p = 0 <= p <= 1/4", "--timeout", "4"],
+                         capsys)
     assert res["status"] == "unknown", res
     assert "cut short or not tried" in res["note"] and "--timeout" in res["note"], res["note"]
+
+
+@pytest.mark.parametrize("claim, far", [("(1+1/n)^n <= 27/10", 75), ("n^2 <= 10^4", 101)])
+def test_a_claim_false_only_beyond_the_first_values_is_false_not_unknown(claim, far, capsys):
+    """The first values (n = 1..8) all hold; `derive check`'s numeric tester certifies a violation further out (arb
+    intervals), which makes the verdict `false` (it was `unknown`, the certified violation buried in a message). The
+    value it names is checked afresh with mpmath at 50 digits."""
+    code, out, _ = _json([claim, "--param", "n = integer >= 1"], capsys)
+    assert code == 1 and out["status"] == "false", out
+    assert out["counterexample"]["refuted"].startswith("false at {'n': ")
+    n = int(out["counterexample"]["at"]["n"])
+    assert n >= far
+    with mpmath.workdps(50):
+        lhs, rhs = claim.split("<=")
+        value = {"n": mpmath.mpf(n)}
+        ev = lambda t: eval(t.replace("^", "**"), {"__builtins__": {}}, value)  # noqa: E731 - our own test text
+        assert ev(lhs) > ev(rhs)
+    code, text, _ = run(["prove", claim, "--param", "n = integer >= 1"], capsys)
+    assert text.startswith("false:") and "derive check refutes it (certified): false at" in text
+    assert "a proof file to start from" not in text
+
+
+def test_the_real_rule_is_tried_first_on_a_claim_about_parameters_only():
+    from derive.commands.prove_family import rules_for
+
+    assert rules_for("(1+1/n)^n <= 27/10", False)[0] == "real"
+    assert rules_for("h(p) + p <= 2", True)[0] == "real"
+    assert "real" not in rules_for("I(X; Y) <= H(X)", False)
+
+
+def test_a_long_exact_slack_prints_as_a_decimal_with_its_length():
+    from derive.provers.refute_steps import _short
+
+    big = "-" + "3" * 400 + "/" + "1" + "0" * 401
+    shown = _short(big)
+    assert shown.startswith("-0.0333333") and f"(an exact rational of {len(big)} characters)" in shown
+    assert _short("-1/3") == "-1/3" and _short("[-0.5 +/- 1e-30]") == "[-0.5 +/- 1e-30]"

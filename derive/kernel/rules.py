@@ -876,10 +876,10 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
 
     Statement: an inequality between parameter expressions, proved by an exact sign certificate (else tested
         numerically, never proved), on the whole domain or on each piece of it that `split` cuts
-    Reference: exact real arithmetic (Sturm sequences); the mean value theorem (a smooth function of one parameter
-        is at least its value at an end it rises from; a concave one at least the smaller of its values at the ends);
-        |a| = max(a, -a), and a max or min is the side it equals where the sides compare one way; u <= v iff ln u
-        <= ln v for u, v > 0
+    Reference: exact real arithmetic (Sturm sequences); the mean value theorem (a smooth function of one parameter,
+        or of one of several with the others held, is at least its value at an end it rises from; a concave one at
+        least the smaller of its values at the ends); |a| = max(a, -a), and a max or min is the side it equals where
+        the sides compare one way; u <= v iff ln u <= ln v for u, v > 0
     Needs: args (optional): split = ["1/8", "1/4"] (rational points inside the domain of the claim's one parameter)
     """
     c = ctx.claim

@@ -213,9 +213,10 @@ def _over_a_finite_range(f: sympy.Expr, domains, depth: int) -> Sign:
     denominator (``sympy.together``) and each rational argument of a function in lowest terms (``sympy.cancel``),
     both equal wherever ``f`` is defined, so that its value at the end ``t = 0`` (the limit at infinity) may be
     defined: ``n ln(1 + 1/n) <= 1`` for ``n >= 1`` is ``(ln(1 + t) - t)/t <= 0``."""
-    x, d = _smooth_in_one_parameter(f, domains)
-    if d is None:
+    params = _smooth_parameters(f, domains)
+    if len(params) != 1:
         return None
+    ((x, d),) = params
     (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
     if lo.is_finite == hi.is_finite or not is_defined(f, domains):
         return None
@@ -253,34 +254,50 @@ _SMOOTH = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, h, XLogX)
 
 def _from_an_end(f: sympy.Expr, domains, depth: int) -> Sign:
     """Mean value theorem: ``f`` is at least its value at an end it rises from (``f' >= 0`` inside, the lower end; or
-    ``f' <= 0``, the upper end) and at most its value at an end it rises to; for ``f`` built from one real parameter
-    by sums, products, powers, exp, log and ``h``, defined on the domain and differentiable inside (its derivative's
+    ``f' <= 0``, the upper end) and at most its value at an end it rises to; for ``f`` built from real parameters by
+    sums, products, powers, exp, log and ``h``, defined on the domain and differentiable inside (its derivative's
     formula defined there); an end's value counts only where ``f`` is defined with that end included (so continuous
     up to it). Between two finite ends, a concave ``f`` (``f'' <= 0`` inside) is at least the smaller of its values
     at the ends, a convex one at most the larger. The sign of ``f'`` may come from this same step applied to ``f'``
     (its ends included where its formula is defined there): ``2 sqrt(p(1-p)) - h(p)`` has ``f'`` infinite at 0,
     falling on ``(0, 1/16)`` to a positive value, so ``f`` rises from ``f(0) = 0``. An integer domain is read as its
-    real hull (which holds it; ``f`` must be defined on all of the hull: the step checks that on the domain it gets)."""
-    x, d = _smooth_in_one_parameter(f, domains)
-    if d is not None and d.integer:
-        (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
-        d = Domain(lo, hi, lo_open, hi_open)
-    return None if d is None else _from_an_end_on(f, x, d, depth)
+    real hull (which holds it; ``f`` must be defined on all of the hull: the step checks that on the domain it gets).
+    With several parameters (only for the whole claim, not its derivatives), the step runs in one of them, ``x``,
+    with the others held anywhere in their domains: the signs of ``f'`` (in ``x``), ``f''`` and of the values at
+    ``x``'s ends are decided over every value of the others, so the conclusion holds at each of them:
+    ``(1 - x)^n >= 1 - n x`` (Bernoulli) rises in ``x`` from 0 for every integer ``n >= 1``."""
+    params = _smooth_parameters(f, domains)
+    if len(params) > 1 and depth > 0:
+        return None
+    for x, d in params:
+        if d.integer:
+            (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
+            d = Domain(lo, hi, lo_open, hi_open)
+        held = tuple(sorted(((y, e) for y, e in params if y != x), key=lambda ye: ye[0].name))
+        s = _from_an_end_on(f, x, d, held, depth)
+        if s is not None:
+            return s
+    return None
 
 
-def _smooth_in_one_parameter(f: sympy.Expr, domains) -> tuple:
-    """``(x, its domain)`` when ``f`` is built from one parameter ``x`` by sums, products, powers, exp, log, ``h`` and
-    ``XLogX`` (no information atoms); else ``(None, None)``."""
+#: Most parameters the mean value step runs over (one at a time, the others held).
+MAX_MEAN_VALUE_PARAMETERS = 3
+
+
+def _smooth_parameters(f: sympy.Expr, domains) -> list:
+    """``[(x, its domain), ...]`` for the parameters of ``f`` when it is built from at most
+    :data:`MAX_MEAN_VALUE_PARAMETERS` parameters with domains by sums, products, powers, exp, log, ``h`` and
+    ``XLogX`` (no information atoms); else ``[]``."""
     free = f.free_symbols
-    if len(free) != 1 or _has_info(f) or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
-        return None, None
-    (x,) = free
-    return x, domains.get(x)
+    if not 0 < len(free) <= MAX_MEAN_VALUE_PARAMETERS or any(x not in domains for x in free) or _has_info(f) \
+            or any(not (n.is_Atom or isinstance(n, _SMOOTH)) for n in sympy.preorder_traversal(f)):
+        return []
+    return sorted(((x, domains[x]) for x in free), key=lambda xd: xd[0].name)
 
 
-@functools.lru_cache(maxsize=2048)  # f depends on x alone, so its domain is all the step reads; derivatives recur
-def _from_an_end_on(f: sympy.Expr, x: sympy.Symbol, d: Domain, depth: int) -> Sign:
-    domains = Domains({x: d}, set())
+@functools.lru_cache(maxsize=2048)  # f depends on x and the held parameters alone; derivatives recur
+def _from_an_end_on(f: sympy.Expr, x: sympy.Symbol, d: Domain, held: tuple, depth: int) -> Sign:
+    domains = Domains({x: d, **dict(held)}, set())
     inside = domains.extended({x: Domain(d.lo, d.hi, True, True)})
     slope = _derivative(f, x, inside)
     if slope is None or not is_defined(f, domains):
@@ -291,6 +308,9 @@ def _from_an_end_on(f: sympy.Expr, x: sympy.Symbol, d: Domain, depth: int) -> Si
     ends = {e: sign_of(f.xreplace({x: e}), domains, depth + 1) for e in (d.lo, d.hi)
             if e.is_finite and is_defined(f, with_end(e))}
     s = sign_of(slope, inside, depth + 1)
+    combined = sympy.powsimp(sympy.diff(f, x), combine="exp")  # b^a b^c = b^(a + c) wherever both are defined
+    if s is None and combined != sympy.diff(f, x):  # n - n(1 - x)^n/(1 - x) is n - n(1 - x)^(n - 1)
+        s = sign_of(combined, inside, depth + 1)
     if s is None and depth < 2:  # f' by this same step, from sympy's own f' (its combined form's derivative grows fast)
         raw = sympy.diff(f, x)
         closed = {e: e.is_finite and is_defined(raw, with_end(e)) for e in (d.lo, d.hi)}
@@ -372,11 +392,16 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
             return _meet(_OF_SIGN["pos" if _sign(b) == "pos" else "nonneg"], _image(
                 lambda a: (S.Infinity if ex > 0 else S.Zero) if a.is_infinite else S.Infinity if a == 0 and ex < 0
                 else a ** ex, b, increasing=ex > 0))
+        e = sign_of(ex, domains, depth + 1)  # a^e with a >= 0: on the side of 1 where a is if e >= 0, across if e <= 0
+        unit = ((S.Zero, b[1], S.One, False) if b[0] >= 0 and b[2] <= 1 and e in ("pos", "nonneg", "zero") else
+                (S.One, False, S.Infinity, True) if b[0] >= 1 and e in ("pos", "nonneg", "zero") or
+                b[0] > 0 and b[2] <= 1 and e in ("neg", "nonpos", "zero") else
+                (S.Zero, True, S.One, False) if b[0] >= 1 and e in ("neg", "nonpos", "zero") else _ANY)
         if _sign(b) == "pos":
-            return _OF_SIGN["pos"]
-        if _sign(b) in ("nonneg", "zero") and sign_of(ex, domains, depth + 1) == "pos":
-            return _OF_SIGN[_sign(b)]
-        return _ANY
+            return _meet(_OF_SIGN["pos"], unit)
+        if _sign(b) in ("nonneg", "zero") and e == "pos":
+            return _meet(_OF_SIGN[_sign(b)], unit)
+        return unit
     if isinstance(expr, sympy.exp):  # increasing; ends beyond MAX_EXP_ARGUMENT are not evaluated
         return _meet(_OF_SIGN["pos"], _image(lambda a: sympy.sign(a) * S.Infinity if a.is_infinite or abs(a) >
                                              MAX_EXP_ARGUMENT else sympy.exp(a), _enclose(expr.args[0], domains, depth + 1)))

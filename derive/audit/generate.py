@@ -1383,7 +1383,8 @@ def scenario_real_limits(draw) -> Case:
     """Parameter-only claims whose truth is decided at a limit: ``n ln(1 + 1/n) <= c`` (sup 1 as ``n -> oo``),
     ``p ln(1/p) <= c sqrt(p)`` (max 2/e), ``h(p)`` against ``p log(e/p)`` near 0, ``ln n <= c sqrt(n)``, ``(1 -
     p)^n`` against ``exp(-c p n)``, ``x ln x >= -c`` (min -1/e): the sign engine's half-lines, ``x ln x`` at 0 and
-    powers with a symbolic exponent. Constants are drawn on both sides of each threshold and the domains sample
+    powers with a symbolic exponent, Bernoulli's ``(1 - p)^n >= 1 - c n p`` (two parameters: the mean value step
+    with one held). Constants are drawn on both sides of each threshold and the domains sample
     far points and points near 0 (:data:`FAR_DOMAINS`), so a claim false only in the limit is seen."""
     tags: set[str] = {"real_limits"}
     nn, pn, xn, yn = draw.choice([("n", "p", "x", "y"), ("n", "p", "t", "_t"), ("k", "_p", "x", "E"),
@@ -1418,6 +1419,8 @@ def scenario_real_limits(draw) -> Case:
                                                                    N(Fraction(2719, 1000))])),
             (pw(add(N(1), div(N(1), n_)), add(n_, N(1))), ">=", draw.choice([fn("exp", N(1)), N(Fraction(2719, 1000))])),
             (mul(p_, fn("ln", p_)), ">=", neg(mul(c(1, "1/2"), fn("sqrt", p_)))),
+            (pw(sub(N(1), p_), n_), ">=", sub(N(1), mul(c(1, "99/100", "1/2", "3/2"), mul(n_, p_)))),  # Bernoulli
+            (pw(add(N(1), p_), n_), ">=", add(N(1), mul(c(1, "101/100", "1/2"), mul(n_, p_)))),
         ])
         st, how = maybe_mutate(st, draw, 0.3)
         if how:

@@ -195,6 +195,10 @@ dpart: KW_INTEGER -> d_keyword
      | dop dside -> d_relation
      | dside dop dside -> d_relation
      | dside dop dside dop dside -> d_relation
+     | [dside] "in" "[" dside "," dside "]" -> d_closed
+     | [dside] "in" "(" dside "," dside ")" -> d_open
+     | [dside] "in" "[" dside "," dside ")" -> d_closed_open
+     | [dside] "in" "(" dside "," dside "]" -> d_open_closed
 dside: sum | KW_INTEGER
 dop: LE | GE | LT | GT
 
@@ -1504,7 +1508,8 @@ def parse_domain(text: str, name: str | None = None, ctx: ParseContext | None = 
 
     Accepted: ``0 <= delta <= 1/2``, ``0 < r2 < 1``, ``integer >= 1``, ``integer``,
     ``real``, ``positive``, ``nonnegative``, ``> 0``, ``rho > 0``, ``x >= 1/2``,
-    ``1 <= k <= 10, integer`` (parts separated by commas are intersected). The
+    ``1 <= k <= 10, integer``, intervals ``delta in [0, 1/2]``, ``in (0, 1]``, ``r in [0, 1)``
+    (parts separated by commas are intersected). The
     ends are rational constants. A name, when written, must be ``name``.
 
     Raises
@@ -1534,6 +1539,14 @@ def parse_domain(text: str, name: str | None = None, ctx: ParseContext | None = 
                 lower(S.Zero, True)
             elif word == "nonnegative":
                 lower(S.Zero, False)
+            continue
+        if part.data in _INTERVALS:  # [x] in [a, b], (a, b), [a, b), (a, b]: the ends' openness from the brackets
+            subject, lo, hi = (None if c is None else _domain_side(b, c, name, state) for c in part.children)
+            if subject is not None or lo is None or hi is None:
+                raise b.err(part, f"an interval is written {name or 'x'} in [a, b] (or (a, b), [a, b), (a, b]) with "
+                                  "rational ends a <= b")
+            lower(lo, _INTERVALS[part.data][0])
+            upper(hi, _INTERVALS[part.data][1])
             continue
         # d_relation: [side] op side [op side]
         items = list(part.children)
@@ -1566,6 +1579,11 @@ def parse_domain(text: str, name: str | None = None, ctx: ParseContext | None = 
         return Domain(state["lo"], state["hi"], state["lo_open"], state["hi_open"], state["integer"])
     except InvalidArgument:
         raise _error(ctx, f"the domain {text.strip()!r} is empty") from None
+
+
+#: Interval forms of a domain: whether the lower and the upper end are open.
+_INTERVALS = {"d_closed": (False, False), "d_open": (True, True), "d_closed_open": (False, True),
+              "d_open_closed": (True, False)}
 
 
 def _domain_side(b: _Builder, it: Tree, name: str | None, state: dict) -> sympy.Expr | None:

@@ -685,7 +685,7 @@ def cond_entropy_le_of_fano(ctx: StepContext) -> RuleOutcome:
     if not is_nonnegative(sympy.expand(st.rhs - bound), ctx.domains) or has_information(st.rhs):
         other = "nats" if ctx.units == "bits" else "bits"
         in_other = _h_units(pe, other) + pe * _log_units(k - 1, other)
-        hint = (f"; it is Fano's bound in {other}, but this proof is in {ctx.units}: Fano reads h(pe) + "
+        hint = (f"; it is at least Fano's bound in {other}, but this proof is in {ctx.units}: Fano reads h(pe) + "
                 f"pe*log(k - 1) with `log` in {ctx.units} (`ln` is the natural log, `log2` base 2)"
                 if not has_information(st.rhs) and is_nonnegative(sympy.expand(st.rhs - in_other), ctx.domains) else "")
         raise ctx.mismatch("the bound is smaller than Fano's" + hint, Statement(st.lhs, "<=", bound))

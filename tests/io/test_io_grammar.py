@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 import sympy
+from hypothesis import given
+from hypothesis import strategies as st
 from sympy import Integer, Rational, S
 
 from derive.core import (
@@ -428,3 +430,49 @@ def test_function_letters_name_random_variables_not_parameters():
 ])
 def test_sums_whose_members_stay_in_range_are_read(text):
     assert isinstance(e(text), sympy.Sum)  # read, not refused
+
+
+@pytest.mark.parametrize("text, same_as", [
+    ("p in [0, 1/4]", "0 <= p <= 1/4"),
+    ("in (0, 1]", "0 < p <= 1"),
+    ("p in [0, 1)", "0 <= p < 1"),
+    ("p in (-1/2, 3)", "-1/2 < p < 3"),
+    ("p in [0, 1), p > 1/8", "1/8 < p < 1"),
+    ("integer in [1, 10]", "1 <= p <= 10, integer"),
+    ("p in [1, 10], integer", "integer, 1 <= p <= 10"),
+    ("p in [0.25, 0.5]", "1/4 <= p <= 1/2"),
+])
+def test_an_interval_domain_is_the_comparison_it_abbreviates(text, same_as):
+    assert parse_domain(text, "p") == parse_domain(same_as, "p")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("p in [1, 0]", "is empty"),
+    ("p in (0, 0]", "is empty"),
+    ("q in [0, 1]", "written in terms of 'q'"),
+    ("p in [0, p]", "rational ends"),
+    ("p in [0, sqrt(2)]", "rational number"),
+    ("p in [0, 1", "expected ')' or ']'"),
+    ("p in 0, 1", "expected '(' or '['"),
+    ("p in [0; 1]", "unexpected"),
+])
+def test_a_bad_interval_domain_is_refused_with_a_message(text, says):
+    with pytest.raises(ParseError) as err:
+        parse_domain(text, "p")
+    assert says in str(err.value), str(err.value)
+
+
+@given(st.fractions(min_value=-5, max_value=5, max_denominator=12), st.fractions(min_value=0, max_value=5,
+                                                                                  max_denominator=12),
+       st.booleans(), st.booleans())
+def test_every_interval_reads_as_its_two_comparisons(lo, width, lo_open, hi_open):
+    hi = lo + width
+    text = f"p in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    same = f"{lo} {'<' if lo_open else '<='} p {'<' if hi_open else '<='} {hi}"
+    try:
+        expected = parse_domain(same, "p")
+    except ParseError:  # empty: both refuse
+        with pytest.raises(ParseError):
+            parse_domain(text, "p")
+        return
+    assert parse_domain(text, "p") == expected

@@ -58,8 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="what log and the information quantities mean (default bits); in nats the claim is decided "
                         "through a one-step proof file, as with --param")
     v.add_argument("--param", action="append", default=[], metavar="NAME=DOMAIN",
-                   help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2" (the claim is then '
-                        'decided for every value), or a family size, e.g. "n = integer >= 2" (repeatable; a family '
+                   help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2", or just '
+                        '"0 <= p <= 1/2" or "p in [0, 1/2]" (the claim is then decided for every value), or a family size, e.g. "n = integer >= 2" (repeatable; a family '
                         "size's default is integer >= 1)")
     v.set_defaults(func=cmd_prove)
 

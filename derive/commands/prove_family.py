@@ -55,28 +55,37 @@ MAX_CANDIDATES = 60
 MODEL_SAMPLES = 200
 MODEL_SECONDS = 10.0
 
-_PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=\s*(.+?)\s*$")
+_PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)\s*(.+?)\s*$")
+#: The words of the domain grammar, which are not parameter names.
+_DOMAIN_WORDS = {"integer", "real", "positive", "nonnegative", "in"}
 
 
 def parse_param(text: str) -> tuple[str, str]:
-    """``"n = integer >= 2"`` -> ``("n", "integer >= 2")`` (the domain is read later by the proof-file grammar).
+    """``"n = integer >= 2"`` -> ``("n", "integer >= 2")`` (the domain is read later by the proof-file grammar); a
+    domain that names its parameter is enough: ``"0 <= p <= 1/2"``, ``"p in [0, 1/2]"``, ``"n >= 1, integer"``.
 
     Raises
     ------
     InvalidArgument
-        If the text is not ``NAME = DOMAIN``.
+        If the text is neither ``NAME = DOMAIN`` nor a domain naming one parameter.
     """
     from derive.io.grammar import ParseContext, parse_domain
 
     m = _PARAM.match(text)
-    if m is None:
-        raise InvalidArgument(f"--param {text!r}: expected NAME = DOMAIN, e.g. \"n = integer >= 2\"", file="--param")
+    named = sorted(set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)) - _DOMAIN_WORDS)
+    if m is not None:
+        name, domain = m.group(1), m.group(2)
+    elif len(named) == 1 and re.search(r"[<>]|\bin\b", text):  # a comparison or an interval naming it
+        name, domain = named[0], text.strip()
+    else:
+        raise InvalidArgument(f"--param {text!r}: expected NAME = DOMAIN or a domain naming its parameter, e.g. "
+                              f"\"n = integer >= 2\", \"0 <= p <= 1/2\", \"p in [0, 1/2]\"", file="--param")
     try:
-        parse_domain(m.group(2), m.group(1), ParseContext(file="--param"))
+        parse_domain(domain, name, ParseContext(file="--param"))
     except DeriveError as err:
         raise InvalidArgument(f"{text!r}: the domain does not read ({err.message}); e.g. \"n = integer >= 2\"",
                               file="--param") from None
-    return m.group(1), m.group(2)
+    return name, domain
 
 
 @dataclass

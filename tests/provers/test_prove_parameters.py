@@ -344,3 +344,27 @@ def test_a_long_exact_slack_prints_as_a_decimal_with_its_length():
     shown = _short(big)
     assert shown.startswith("-0.0333333") and f"(an exact rational of {len(big)} characters)" in shown
     assert _short("-1/3") == "-1/3" and _short("[-0.5 +/- 1e-30]") == "[-0.5 +/- 1e-30]"
+
+
+@pytest.mark.parametrize("param, domain", [
+    ("p = 0 <= p <= 1", "0 <= p <= 1"), ("0 <= p <= 1", "0 <= p <= 1"), ("p in [0, 1]", "p in [0, 1]"),
+    ("p >= 0", "p >= 0"), ("p in (0, 1], p >= 1/2", "p in (0, 1], p >= 1/2"), ("n >= 1, integer", "n >= 1, integer"),
+])
+def test_a_param_may_be_its_domain_alone_when_that_names_it(param, domain):
+    from derive.commands.prove_family import parse_param
+
+    assert parse_param(param) == (param.split("=")[0].strip() if param.startswith("p =") else
+                                  ("n" if param.startswith("n") else "p"), domain)
+
+
+@pytest.mark.parametrize("param, says", [
+    ("n", "expected NAME = DOMAIN"), ("0 <= 1", "expected NAME = DOMAIN"), ("p, q in [0, 1]", "expected NAME"),
+    ("p == 1", "expected NAME = DOMAIN"), ("p <= q", "expected NAME"), ("p in [1, 0]", "is empty"),
+])
+def test_a_param_that_does_not_name_one_parameter_is_refused(param, says):
+    from derive.commands.prove_family import parse_param
+    from derive.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument) as err:
+        parse_param(param)
+    assert says in str(err.value)

@@ -27,7 +27,7 @@ NOT_SHANNON_TEXT = ("undecided: not provable from Shannon-type inequalities (it 
                     "non-Shannon inequalities)")
 
 #: Said after "unknown name 'p'": the command line declares parameters with ``--param``.
-PARAM_HINT = "; declare a parameter with --param NAME=DOMAIN (e.g. --param 'p=0<=p<=1')"
+PARAM_HINT = "; declare a parameter with --param (e.g. --param 'p in [0, 1]', --param 'n = integer >= 1')"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -378,7 +378,7 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
             iv = _meet(iv, functools.reduce(_iadd, [_rational_enclosure(a) if _irrational_constant(a) else
                                                     _enclose(a, domains, depth + 1) for a in expr.args]))
         if _sign(iv) not in ("pos", "neg", "zero"):
-            iv = _meet(iv, _OF_SIGN[_difference_of_powers(expr, domains, depth)
+            iv = _meet(iv, _OF_SIGN[_difference_of_powers(expr, domains, depth) or _same_base_powers(expr, domains, depth)
                                     or _binary_entropy_terms(expr, domains, depth) or _above_least_xlogx(expr)])
         return iv
     if isinstance(expr, sympy.Mul):
@@ -728,6 +728,21 @@ def _above_least_xlogx(expr: sympy.Add) -> Sign:
         return None
     s = _number_sign(c - k * sympy.exp(-1))
     return "pos" if s == "pos" else "nonneg" if s == "zero" else None
+
+
+def _same_base_powers(expr: sympy.Add, domains, depth: int) -> Sign:
+    """``k (b^a - b^c)``, ``k > 0`` a number: for ``0 <= b <= 1`` it is ``>= 0`` when ``c >= a >= 0`` (``b^x`` falls in
+    ``x``; at ``b = 0``, ``0^a = 0^c = 0`` for ``a > 0`` and ``0^0 = 1``), ``<= 0`` when ``a >= c >= 0``; for ``b >= 1``
+    it has the weak sign of ``a - c`` (``b^x`` rises): ``(1 - p)^n >= (1 - p)^(n + 1)``, ``e^a`` against ``e^c``."""
+    (k, u), (m, v) = (t.as_coeff_Mul() for t in expr.args) if len(expr.args) == 2 else ((S.One, None), (S.One, None))
+    if not (k.is_Rational and k == -m and k != 0):
+        return None
+    (b, a), (base, c) = (u.as_base_exp(), v.as_base_exp()) if k > 0 else (v.as_base_exp(), u.as_base_exp())
+    at_least = lambda e: sign_of(e, domains, depth + 1) in ("pos", "nonneg", "zero")  # noqa: E731
+    lo, _, hi, _ = _enclose(b, domains, depth + 1) if b == base else (S.NegativeInfinity, True, S.Zero, True)
+    if lo >= 0 and hi <= 1:
+        return "nonneg" if at_least(c - a) and at_least(a) else "nonpos" if at_least(a - c) and at_least(c) else None
+    return ("nonneg" if at_least(a - c) else "nonpos" if at_least(c - a) else None) if lo >= 1 else None
 
 
 def _h_term(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:

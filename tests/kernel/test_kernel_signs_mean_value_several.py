@@ -138,3 +138,45 @@ def test_bernoulli_like_claims_hold_where_proved(a, b, c, d, e, s, k):
            _box(HALF_LINE, SIZES)][k]
     assume(s == 1 or box[X].hi <= 1)  # 1 - x >= 0, so the power is real
     _holds_on_the_grid(a * (1 + s * X) ** N + b * N * X + c + d * sympy.exp(e * N * X), box)
+
+
+@pytest.mark.parametrize("expr, box, sign", [
+    (X ** N - X ** (N + 1), _box(UNIT, SIZES), "nonneg"),                   # x^n falls in n on [0, 1]
+    ((1 - X) ** N - (1 - X) ** (N + 1), _box(UNIT, SIZES), "nonneg"),
+    (X - X ** N, _box(UNIT, SIZES), "nonneg"),
+    (X ** N - X ** (N - 1), _box(UNIT, SIZES), "nonpos"),                   # 0^1 - 0^0 = -1 at x = 0, n = 1
+    (3 * X ** N - 3 * X ** (N + 2), _box(UNIT, SIZES), "nonneg"),
+    (X ** N - X ** (N + 1), _box(Domain(S.One, S(3), False, False), SIZES), "nonpos"),   # rises on [1, oo)
+    (sympy.exp(N) - sympy.exp(2 * N), _box(UNIT, HALF_LINE), "nonpos"),
+])
+def test_two_powers_of_one_base_compare_by_their_exponents(expr, box, sign):
+    assert sign_of(expr, box) in ((sign, "neg") if sign == "nonpos" else (sign, "pos"))
+
+
+@pytest.mark.parametrize("expr, box", [
+    (X ** N - X ** (N + 1), _box(Domain(S.Zero, S(2), False, False), SIZES)),   # the base crosses 1
+    (X ** (N - 2) - X ** N, _box(UNIT, SIZES)),                                 # 0^(-1) at n = 1: not >= 0
+    ((X - 2) ** N - (X - 2) ** (N + 1), _box(UNIT, SIZES)),                     # a negative base
+    (X ** N - 2 * X ** (N + 1), _box(UNIT, SIZES)),                             # different coefficients
+])
+def test_no_comparison_of_powers_outside_its_conditions(expr, box):
+    s = sign_of(expr, box)
+    if s is not None:
+        _holds_on_the_grid(expr, box)  # another step may still decide it; then it must be right
+
+
+_EXPONENTS = st.sampled_from([N, N + 1, N - 1, 2 * N, N / 2, S.Zero, S.One, X, X + N, 1 - X, N - 2])
+_BASES = st.sampled_from([X, 1 - X, X / 2, 1 + X, 2 * X, X ** 2, sympy.exp(X), 1 + N, N])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BASES, _EXPONENTS, _EXPONENTS, st.sampled_from([S.One, S(3), Rational(1, 2)]), st.sampled_from(range(5)))
+def test_a_proved_comparison_of_powers_holds_on_the_grid(b, a, c, k, j):
+    box = [_box(UNIT, SIZES), _box(UNIT, HALF_LINE), _box(Domain(S.One, S(3), False, False), SIZES),
+           _box(Domain(S.Zero, S(2), False, False), TWO_ON), _box(HALF_LINE, HALF_LINE)][j]
+    expr = k * b ** a - k * b ** c
+    assume(expr != 0 and not _tower(expr))
+    try:
+        _holds_on_the_grid(expr, box)
+    except ZeroDivisionError:
+        pass

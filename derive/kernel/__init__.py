@@ -10,10 +10,9 @@ What a reader must trust, in reading order:
 * ``linear.py`` — a certificate (multipliers over the kernel's own labelled terms) is checked exactly;
 * ``rules.py``, ``chains.py`` — one function per rule, its statement and reference in its docstring;
 * ``signs.py`` — exact sign decisions (one interval engine, rational ends, open/closed; the mean value theorem
-  and concavity for one parameter or one of up to three with the others held, integers on their real hull, half-lines through ``x = a - 1 + 1/t``, ``x ln x``
-  extended to 0 with its least value ``-1/e``, two positive terms compared by their logs, two powers of one base by
-  their exponents; Bernstein coefficients
-  for several);
+  and concavity for one parameter or one of up to three with the others held, integers on their real hull,
+  half-lines through ``x = a - 1 + 1/t``, ``x ln x`` extended to 0 with its least value ``-1/e``, two positive terms
+  compared by their logs, two powers of one base by their exponents; Bernstein coefficients for several);
 * ``independence.py`` — d-separation for the independences hypotheses imply;
 * ``coefficients.py``, ``chi2_envelope.py`` — the contraction coefficients an SDPI step may use;
 * ``report.py``, ``context.py`` — verdicts and what a rule sees.

@@ -137,7 +137,7 @@ def test_prove_names_the_flag_that_declares_a_parameter(capsys):
     code, _, err = run(["prove", "p <= 1"], capsys)
     assert code == 2
     assert "CLAIM:1:1: unknown name 'p'; expected a declared parameter" in err
-    assert "--param NAME=DOMAIN" in err
+    assert "declare a parameter with --param (e.g. --param 'p in [0, 1]', --param 'n = integer >= 1')" in err
     code, _, err = run(["prove", "pp <= 1", "--param", "pp=0<=pp<=1", "--param", "q=0<=q<=1"], capsys)
     assert code == 2 and "--param names q" in err  # an unused --param is named, not guessed at
 

@@ -173,10 +173,26 @@ def test_rejects_flipped_inequality():
             "RuleMismatch")
 
 
-@pytest.mark.parametrize("exponent", [lambda k: 2 * k + 2, lambda k: 2 * k - 2, lambda k: 3 * k, lambda k: 2])
-def test_rejects_wrong_exponent(exponent):
+@pytest.mark.parametrize("exponent", [lambda k: 2 * k + 2, lambda k: 3 * k, lambda k: 2 * k + 1])
+def test_rejects_an_exponent_that_claims_more_than_the_chain_gives(exponent):
+    """(1 - 2δ)^e with e > 2k is below (1 - 2δ)^(2k) for δ in (0, 1/2): a stronger claim, false on some chain."""
     r = _failed(_check(lambda e: _main(e, exponent=exponent(e["k"]))), "RuleMismatch")
     assert "(1 - 2*delta)^(2*k)" in str(r.expected)
+
+
+@pytest.mark.parametrize("exponent", [lambda k: 2 * k - 2, lambda k: 2])
+def test_accepts_a_weaker_exponent_through_a_larger_eta(exponent):
+    """(1 - 2δ)^e with e <= 2k (k >= 1) is at least (1 - 2δ)^(2k): a weaker, true claim. The rule takes
+    η = (1 - 2δ)^(e/k) >= (1 - 2δ)^2 = η_KL(BSC(δ)) (a power of a base in [0, 1] falls in its exponent) and applies
+    the induction with it. (Until session 18 the sign engine could not compare the two powers, and this test asserted
+    the true claim was refused.) The induction's conclusion is checked by mpmath on a BSC chain, k = 1..4."""
+    r = _check(lambda e: _main(e, exponent=exponent(e["k"])))
+    assert r.status == "assumed", r.message
+    with mpmath.workdps(30):
+        for k in range(1, 5):
+            for delta in (mpmath.mpf("0.05"), mpmath.mpf("0.2"), mpmath.mpf("0.45")):
+                e = exponent(sympy.Integer(k))
+                assert (1 - 2 * delta) ** (2 * k) <= (1 - 2 * delta) ** int(e) + mpmath.mpf(10) ** -25
 
 
 def test_rejects_constant_below_the_coefficient():

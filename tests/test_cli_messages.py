@@ -181,3 +181,12 @@ def test_a_nats_proofs_messages_print_h_as_the_proof_reads_it(tmp_path, capsys):
     assert code == 0 and "3/4 - h(p) >= 0" in out, out
     code, out, _ = run(["prove", "h(p) <= 3/4", "--param", "p = 0 <= p <= 1"], capsys)
     assert code == 1 and "3/4 - h(p)" not in out  # false in bits (h(1/2) = 1)
+
+
+def test_a_counterexample_to_a_claim_about_numbers_names_no_model(capsys):
+    """A claim without information quantities is false at a value, not on a model: no "every variable constant"."""
+    code, out, _ = run(["prove", "2^n >= n^2", "--param", "n >= 1, integer"], capsys)
+    assert code == 1 and "at n = 3 the claim reads 2^3 >= 3^2, which is false:" in out, out
+    assert "model" not in out and "every variable constant" not in out
+    code, out, _ = run(["prove", "H(X) <= n", "--param", "n = integer >= 0"], capsys)
+    assert code == 1 and "and a model violates it:" in out, out  # with an information quantity: a model

@@ -434,7 +434,8 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
     else:
         print("\n".join(verdict_lines(v)))
         if ce is not None:
-            print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample)))
+            print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample,
+                                                                         about_information(ce.parsed))))
         elif v.model is None and not v.refuted:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
@@ -470,7 +471,7 @@ def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
         print(certificate_latex(claim, res.certificate, written=written) if latex
               else certificate_text(claim, res.certificate, written=written))
     if res.counterexample is not None:
-        say("\n".join("  " + line for line in counterexample_table(res.counterexample)))
+        say("\n".join("  " + line for line in counterexample_table(res.counterexample, about_information(claim))))
     if res.status == "not_shannon":
         say(f"  {NOT_SHANNON_TEXT}")
         if res.message:
@@ -479,8 +480,16 @@ def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
         say(f"  {res.message}")
 
 
-def counterexample_table(ce: dict) -> list[str]:
-    """A counterexample as text lines: how it was certified, a table of the model, and the two sides."""
+def about_information(claim) -> bool:
+    """The statement names an information quantity (else it is about numbers and parameters alone: no model)."""
+    from derive.core.quantities import has_information
+
+    return claim is None or has_information(claim.lhs) or has_information(claim.rhs)
+
+
+def counterexample_table(ce: dict, variables: bool = True) -> list[str]:
+    """A counterexample as text lines: how it was certified, a table of the model (none for a claim without
+    ``variables``: about numbers alone), and the two sides."""
     label = (f"certified violation ({ce.get('method')}; slack in {ce.get('slack_enclosure')})"
              if ce.get("certified") is True else "numerical violation, not certified")
     lines = [f"counterexample: {label}"]
@@ -502,6 +511,8 @@ def counterexample_table(ce: dict) -> list[str]:
         lines.append("  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, widths)) + "  probability")
         for outcome, p in ce.get("pmf", {}).items():
             lines.append("  " + "  ".join(f"{c:>{w}}" for c, w in zip(outcome, widths)) + f"  {p}")
+    elif ce.get("kind") == "constant" and not variables:
+        pass
     elif ce.get("kind") == "constant":
         equal = ", every distribution equal" if "distributions equal" in str(ce.get("model")) else ""
         lines.append(f"  every variable constant{equal} (every information quantity is 0)")

@@ -489,7 +489,10 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
         lines += [f"  rests on: {t}" for t in v.trusted]
     ce = v.counterexample
     if ce is not None:
-        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, and a model violates it:" if ce.values
+        from derive.commands.prove import about_information
+
+        violated = "and a model violates it" if about_information(ce.parsed) else "which is false"
+        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, {violated}:" if ce.values
                      else "  a model violates it (the finite prover's, in bits):")
     elif v.refuted:
         lines.append(f"  derive check refutes it (certified): {v.refuted}")

@@ -59,8 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "through a one-step proof file, as with --param")
     v.add_argument("--param", action="append", default=[], metavar="NAME=DOMAIN",
                    help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2", or just '
-                        '"0 <= p <= 1/2" or "p in [0, 1/2]" (the claim is then decided for every value), or a family size, e.g. "n = integer >= 2" (repeatable; a family '
-                        "size's default is integer >= 1)")
+                        '"0 <= p <= 1/2" or "p in [0, 1/2]" (the claim is then decided for every value), or a family '
+                        'size, e.g. "n = integer >= 2" (repeatable; a family size\'s default is integer >= 1)')
     v.set_defaults(func=cmd_prove)
 
 
@@ -435,7 +435,7 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         print("\n".join(verdict_lines(v)))
         if ce is not None:
             print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample,
-                                                                         about_information(ce.parsed))))
+                                                                         ce.parsed.mentions_information())))
         elif v.model is None and not v.refuted:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
@@ -471,20 +471,13 @@ def _print_result(claim, hyps: dict, res, latex: bool, written=None) -> None:
         print(certificate_latex(claim, res.certificate, written=written) if latex
               else certificate_text(claim, res.certificate, written=written))
     if res.counterexample is not None:
-        say("\n".join("  " + line for line in counterexample_table(res.counterexample, about_information(claim))))
+        say("\n".join("  " + line for line in counterexample_table(res.counterexample, claim.mentions_information())))
     if res.status == "not_shannon":
         say(f"  {NOT_SHANNON_TEXT}")
         if res.message:
             say(f"  ({res.message})")
     elif res.message and res.status != "proved":
         say(f"  {res.message}")
-
-
-def about_information(claim) -> bool:
-    """The statement names an information quantity (else it is about numbers and parameters alone: no model)."""
-    from derive.core.quantities import has_information
-
-    return claim is None or has_information(claim.lhs) or has_information(claim.rhs)
 
 
 def counterexample_table(ce: dict, variables: bool = True) -> list[str]:
@@ -511,11 +504,9 @@ def counterexample_table(ce: dict, variables: bool = True) -> list[str]:
         lines.append("  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, widths)) + "  probability")
         for outcome, p in ce.get("pmf", {}).items():
             lines.append("  " + "  ".join(f"{c:>{w}}" for c, w in zip(outcome, widths)) + f"  {p}")
-    elif ce.get("kind") == "constant" and not variables:
-        pass
     elif ce.get("kind") == "constant":
         equal = ", every distribution equal" if "distributions equal" in str(ce.get("model")) else ""
-        lines.append(f"  every variable constant{equal} (every information quantity is 0)")
+        lines += [f"  every variable constant{equal} (every information quantity is 0)"] if variables else []
     else:
         lines.append("  " + json.dumps({k: v for k, v in ce.items() if k not in ("certified",)}))
     if "lhs" in ce and "rhs" in ce:

@@ -319,9 +319,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         verdict.note = "no value is decided by the finite prover, which works in bits, for a claim in nats with a constant"
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
-    if verdict.refuted:
-        pass
-    elif verdict.counterexample is None:
+    if not verdict.refuted and verdict.counterexample is None:
         verdict.model, drawn = _model_counterexample(proof, options, deadline)
         if verdict.model is None and drawn:
             verdict.note += ("; " if verdict.note else "") + (f"no certified violation on {drawn} models of the "
@@ -489,9 +487,7 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
         lines += [f"  rests on: {t}" for t in v.trusted]
     ce = v.counterexample
     if ce is not None:
-        from derive.commands.prove import about_information
-
-        violated = "and a model violates it" if about_information(ce.parsed) else "which is false"
+        violated = "and a model violates it" if ce.parsed.mentions_information() else "which is false"
         lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, {violated}:" if ce.values
                      else "  a model violates it (the finite prover's, in bits):")
     elif v.refuted:

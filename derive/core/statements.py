@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sympy
 
 from derive.core.notation import show
+from derive.core.quantities import has_information
 from derive.errors import InvalidArgument
 
 __all__ = ["Statement", "RELATIONS"]
@@ -37,6 +38,10 @@ class Statement:
                 object.__setattr__(self, name, side)
             if not isinstance(side, sympy.Expr):
                 raise InvalidArgument(f"Expected an expression but got {side!r}")
+
+    def mentions_information(self) -> bool:
+        """Either side names an information quantity (``H``, ``I``, ``D``, ``TV``); else it is about numbers alone."""
+        return has_information(self.lhs) or has_information(self.rhs)
 
     @property
     def is_equality(self) -> bool:

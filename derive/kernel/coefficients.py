@@ -39,6 +39,7 @@ from derive.kernel.signs import is_nonnegative, sign_of
 __all__ = ["Coefficient", "closed_form_eta_kl", "dobrushin_coefficient", "chi2_envelope_coefficient",
            "sdpi_coefficient", "smallest_value"]
 
+
 @dataclass(frozen=True)
 class Coefficient:
     """A valid upper bound ``value >= η_KL(K)``, how it is known, and whether it tensorizes."""

@@ -883,7 +883,7 @@ def real_inequality_of_sign(ctx: StepContext) -> RuleOutcome:
     Needs: args (optional): split = ["1/8", "1/4"] (rational points inside the domain of the claim's one parameter)
     """
     c = ctx.claim
-    if has_information(c.lhs) or has_information(c.rhs):
+    if c.mentions_information():
         raise ctx.mismatch("`real` is for statements about parameters only; use `linear` for information "
                              "quantities", "an inequality without H, I, D or TV")
     slack = c.slack()

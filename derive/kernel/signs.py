@@ -307,12 +307,11 @@ def _from_an_end_on(f: sympy.Expr, x: sympy.Symbol, d: Domain, held: tuple, dept
         {x: Domain(d.lo, d.hi, d.lo_open and e != d.lo, d.hi_open and e != d.hi)})
     ends = {e: sign_of(f.xreplace({x: e}), domains, depth + 1) for e in (d.lo, d.hi)
             if e.is_finite and is_defined(f, with_end(e))}
-    s = sign_of(slope, inside, depth + 1)
-    combined = sympy.powsimp(sympy.diff(f, x), combine="exp")  # b^a b^c = b^(a + c) wherever both are defined
-    if s is None and combined != sympy.diff(f, x):  # n - n(1 - x)^n/(1 - x) is n - n(1 - x)^(n - 1)
+    s, raw = sign_of(slope, inside, depth + 1), sympy.diff(f, x)
+    combined = sympy.powsimp(raw, combine="exp")  # b^a b^c = b^(a + c) wherever both are defined
+    if s is None and combined != raw:  # n - n(1 - x)^n/(1 - x) is n - n(1 - x)^(n - 1)
         s = sign_of(combined, inside, depth + 1)
     if s is None and depth < 2:  # f' by this same step, from sympy's own f' (its combined form's derivative grows fast)
-        raw = sympy.diff(f, x)
         closed = {e: e.is_finite and is_defined(raw, with_end(e)) for e in (d.lo, d.hi)}
         s = _from_an_end(raw, as_domains(domains).extended(
             {x: Domain(d.lo, d.hi, d.lo_open or not closed[d.lo], d.hi_open or not closed[d.hi])}), depth + 1)

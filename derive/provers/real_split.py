@@ -16,7 +16,6 @@ import sympy
 from sympy import Rational, S
 
 from derive.core.parameters import Domain
-from derive.core.quantities import has_information
 from derive.errors import CertificateError, DeriveError
 from derive.kernel.context import StepContext
 from derive.kernel.signs import sign_of
@@ -42,7 +41,7 @@ def split_oracle(ctx: StepContext) -> tuple | None:
         When no cut into at most :data:`MAX_REAL_PIECES` pieces works (the message says where it failed).
     """
     c = ctx.claim
-    if ctx.rule != "real" or c.is_equality or has_information(c.lhs) or has_information(c.rhs):
+    if ctx.rule != "real" or c.is_equality or c.mentions_information():
         return None
     slack = c.slack()
     free = list(slack.free_symbols)

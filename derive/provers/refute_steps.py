@@ -40,7 +40,7 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
             # the models are discrete: a Gaussian channel anywhere makes its variables continuous
             cex = _refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else None
             if cex is not None:
-                report = lower_step_status(report, res.id, FAILED, _FALSE + cex, "Counterexample")
+                report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
                 report = lower_step_status(report, res.id, UNCHECKED, res.message + (_NOT_FOUND if prover_ran
                                                                                      else _NOT_RUN))
@@ -98,7 +98,7 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
 
 
 #: How the message of a step refuted on an exact model of its hypotheses begins.
-REFUTED_PREFIX = _FALSE = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
+REFUTED_PREFIX = "the claim does not follow from the hypotheses this step uses: it is false on a model of them, "
 _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was found: the claim may need hypotheses "
               "the step does not list in `uses`, copies (`copy = [...]`, for a non-Shannon inequality), or facts no "
               "entropy equality expresses (identical distributions, channel laws)")
@@ -186,7 +186,7 @@ def _explain_linear_failure(proof, report: Report, res, seed: int, claims: dict 
 
     cex = _refutation(proof, res, seed, claims)
     if cex is not None:
-        return lower_step_status(report, res.id, FAILED, _FALSE + cex, res.error)
+        return lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, res.error)
     if _premise_steps(proof, res):
         return report  # the Shannon prover reads hypotheses, not premise statements
     try:

@@ -35,7 +35,7 @@ import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
 from derive.core.linear import LinearForm, linear_form
-from derive.core.quantities import H, I, h_as_logs, has_information
+from derive.core.quantities import H, I, h_as_logs
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
@@ -477,8 +477,8 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     from derive.provers.refute import constant_counterexample, constant_model_satisfies
 
     if const < 0 and constant_model_satisfies(hypotheses):  # constant variables must be a model of them
-        numbers_only = not (has_information(claim.lhs) or has_information(claim.rhs))
-        return ShannonResult("false", message=("the claim is about numbers alone, and reads 0 <= " if numbers_only else
+        return ShannonResult("false", message=("the claim is about numbers alone, and reads 0 <= "
+                                               if not claim.mentions_information() else
                              "constant random variables make every information quantity 0, and then the claim reads "
                              "0 <= ") + str(const),
                              counterexample=constant_counterexample(claim, const), variables=tuple(items))

@@ -73,7 +73,7 @@ def _extend(children):
                      children.map(sympy.exp), children.map(sympy.log), children.map(lambda e: -e))
 
 
-def _grid(d: Domain, integer_ok: bool = True) -> list:
+def _grid(d: Domain) -> list:
     lo = d.lo if d.lo.is_finite else d.hi - 20
     hi = d.hi if d.hi.is_finite else lo + 20
     pts = [lo + (hi - lo) * Rational(k, 11) for k in range(12)] + [lo + (hi - lo) / 10 ** 6, hi - (hi - lo) / 10 ** 6]

@@ -72,20 +72,29 @@ def solve_multipliers(claim: Statement, terms: Sequence[Term]) -> Certificate | 
 def _rational_solution(target, terms: Sequence[Term], atoms: list) -> list[sympy.Rational] | None:
     """``Σ m_t f_t = target`` on the atoms by exact row reduction over QQ (free unknowns 0); ``None`` if
     inconsistent. The all-rational case of :func:`solve_multipliers`, without sympy's expression algebra."""
+    index = {a: i for i, a in enumerate(atoms)}
+    rows = [[S.Zero] * (len(terms) + 1) for _ in atoms]
+    for k, t in enumerate(terms):
+        for a, c in t.form.terms.items():
+            rows[index[a]][k] = c
+    for a, c in target.terms.items():
+        rows[index[a]][-1] = c
+    return _solve_over_rationals(rows, len(terms))
+
+
+def _solve_over_rationals(rows: list[list[sympy.Rational]], unknowns: int) -> list[sympy.Rational] | None:
+    """The augmented rational system ``rows`` (each ``unknowns`` coefficients and a right-hand side) by row
+    reduction over QQ, free unknowns 0; ``None`` if inconsistent."""
     from sympy.polys.domains import QQ
     from sympy.polys.matrices import DomainMatrix
 
-    index = {a: i for i, a in enumerate(atoms)}
-    rows = [[QQ.zero] * (len(terms) + 1) for _ in atoms]
-    for k, t in enumerate(terms):
-        for a, c in t.form.terms.items():
-            rows[index[a]][k] = QQ.from_sympy(c)
-    for a, c in target.terms.items():
-        rows[index[a]][-1] = QQ.from_sympy(c)
-    reduced, pivots = DomainMatrix(rows, (len(atoms), len(terms) + 1), QQ).rref()
-    if len(terms) in pivots:
+    if not rows:
+        return [S.Zero] * unknowns
+    matrix = DomainMatrix([[QQ.from_sympy(c) for c in row] for row in rows], (len(rows), unknowns + 1), QQ)
+    reduced, pivots = matrix.rref()
+    if unknowns in pivots:
         return None  # a pivot in the right-hand column: 0 = 1
-    values = [S.Zero] * len(terms)
+    values = [S.Zero] * unknowns
     dense = reduced.to_list()
     for i, p in enumerate(pivots):
         values[p] = QQ.to_sympy(dense[i][-1])
@@ -147,8 +156,10 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
 
 def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
     """A premise about parameters only has a constant linear form, so the solve leaves its multiplier free (0):
-    give one such premise ``c >= 0`` the multiplier ``q = r / c`` that cancels the remaining constant ``r`` when
-    ``q`` is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from ``h(p) >= 4p(1 - p)``); checked as always."""
+    give such premises ``c_i >= 0`` multipliers ``q_i`` that cancel the remaining constant ``r``: ``q = r / c`` for
+    one premise when it is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from ``h(p) >= 4p(1 - p)``), else
+    rationals ``q_i >= 0`` with ``r = Σ q_i c_i`` term by term after expansion (``1 - h(p) + p log M - p log(M-1)``
+    from ``1 - h(p) >= 0`` and ``p log M - p log(M-1) >= 0``); checked as always."""
     consts = [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
     if claim.is_equality or not consts:
         return None
@@ -160,14 +171,46 @@ def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) ->
         rest = rest - t.form.scale(m)
     if rest.terms:
         return None
-    for t in consts:
-        q = sympy.cancel(rest.const / t.form.const)
-        if q.is_Rational and q > 0:
+    candidates = [[(t, sympy.cancel(rest.const / t.form.const))] for t in consts]
+    candidates += [c for group in _small_groups(consts) if (c := _monomial_combination(rest.const, group))]
+    for extra in candidates:
+        if all(q.is_Rational and q >= 0 for _, q in extra) and any(q > 0 for _, q in extra):
             try:
-                return check_certificate(claim, Certificate(base.multipliers + [(t, q)]), domains)
+                return check_certificate(claim, Certificate(base.multipliers + extra), domains)
             except CertificateError:
                 continue
     return None
+
+
+def _small_groups(pool: Sequence[Term], largest: int = 3):
+    """All of ``pool`` (when larger than ``largest``), then its subsets of size 2 up to ``largest``."""
+    from itertools import combinations
+
+    if len(pool) > largest:
+        yield list(pool)
+    for k in range(2, min(largest, len(pool)) + 1):
+        yield from (list(c) for c in combinations(pool[:8], k))
+
+
+def _monomial_combination(r: sympy.Expr, group: Sequence[Term]) -> list[tuple[Term, sympy.Expr]] | None:
+    """Rationals ``q_i`` with ``r = Σ q_i c_i`` coefficient by coefficient over the expanded monomials of ``r`` and of
+    the constants ``c_i`` of ``group`` (free unknowns 0), or ``None``."""
+    def monomials(e: sympy.Expr) -> dict | None:
+        out: dict = {}
+        for a in sympy.Add.make_args(sympy.expand(e)):
+            c, m = a.as_coeff_Mul()
+            if not c.is_Rational:
+                return None
+            out[m] = out.get(m, S.Zero) + c
+        return out
+
+    target, columns = monomials(r), [monomials(t.form.const) for t in group]
+    if target is None or any(c is None for c in columns):
+        return None
+    keys = list(set(target).union(*columns))
+    values = _solve_over_rationals([[col.get(k, S.Zero) for col in columns] + [target.get(k, S.Zero)] for k in keys],
+                                   len(group))
+    return None if values is None else list(zip(group, values))
 
 
 def _small_subsets(pool: Sequence[Term]):

@@ -5,6 +5,8 @@ instead of a free 0, so the constant part of the claim can cancel against it (re
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derive.checking import check_file
 
@@ -46,3 +48,71 @@ def test_the_premise_about_parameters_is_used(tmp_path, claim):
 @pytest.mark.parametrize("claim", ["h(p) + H(X) >= 5*p*(1 - p)", "h(p) >= 4*p*(1 - p) + H(X)"])
 def test_a_claim_the_premise_does_not_give_is_not_proved(tmp_path, claim):
     assert _step(tmp_path, claim)["s"].status == "failed"
+
+
+FANO_M = """
+[proof]
+name = "Fano with M symbols"
+[parameters]
+pe = "0 <= pe <= 1/2"
+M = "M >= 2, integer"
+[variables]
+random = ["X", "Y"]
+[[hypothesis]]
+id = "uniform"
+assume = "H(X) == log2(M)"
+[[step]]
+id = "fano"
+claim = "H(X | Y) <= h(pe) + pe*log2(M - 1)"
+rule = "fano"
+error = "pe"
+alphabet = "M"
+[[step]]
+id = "information"
+claim = "CLAIM"
+rule = "linear"
+uses = ["uniform", "fano"]
+NONNEG
+"""
+
+
+def _fano_m(tmp_path, claim, nonneg):
+    path = tmp_path / "fano_m.toml"
+    text = FANO_M.replace("CLAIM", claim).replace("NONNEG", "nonneg = [%s]" % ", ".join(f'"{e}"' for e in nonneg))
+    path.write_text(text)
+    return {s.id: s for s in check_file(path).report.steps}["information"]
+
+
+SEVERAL = ["1 - h(pe)", "pe*log2(M) - pe*log2(M - 1)"]
+
+
+@pytest.mark.parametrize("claim", ["I(X; Y) >= log2(M) - pe*log2(M) - 1", "I(X; Y) >= (1 - pe)*log2(M) - 1",
+                                   "2*I(X; Y) + 2 >= 2*(1 - pe)*log2(M)"])
+def test_several_premises_about_parameters_are_combined(tmp_path, claim):
+    """Red team (session 19): Fano with M symbols, the constant left over is the sum 1 - h(pe) + pe log M -
+    pe log(M - 1) of two quantities the kernel proves >= 0 one at a time; the hint said to list them as `nonneg`,
+    and the step still failed, because the search gave at most one constant premise a multiplier."""
+    step = _fano_m(tmp_path, claim, SEVERAL)
+    assert step.status == "proved", step.message
+
+
+@pytest.mark.parametrize("claim", ["I(X; Y) >= log2(M) - pe*log2(M - 1) - h(pe) + 1/10",
+                                   "I(X; Y) >= log2(M) - pe*log2(M) - 1/2"])
+def test_several_premises_do_not_prove_a_stronger_claim(tmp_path, claim):
+    """The first is false wherever Fano's bound is tight; the second is not Fano's bound plus a non-negative
+    combination of the listed quantities (it needs 1/2 - h(pe) >= 0)."""
+    assert _fano_m(tmp_path, claim, SEVERAL).status == "failed"
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.fractions(min_value=0, max_value=5, max_denominator=7), min_size=3, max_size=3))
+def test_any_nonnegative_rational_combination_is_found(tmp_path_factory, qs):
+    """Completeness of the search over the listed constants: Fano's bound minus Σ q_i c_i with each c_i >= 0, so the
+    claim is true, and the multipliers of the constants are exactly the q_i."""
+    cs = ["1 - h(pe)", "pe*log2(M) - pe*log2(M - 1)", "(1 - 2*pe)^2"]
+    rhs = " - ".join(["log2(M) - h(pe) - pe*log2(M - 1)"] + [f"({q.numerator}/{q.denominator})*({c})" for q, c in zip(qs, cs)])
+    path = tmp_path_factory.mktemp("q") / "q.toml"
+    text = FANO_M.replace("CLAIM", f"I(X; Y) >= {rhs}")
+    path.write_text(text.replace("NONNEG", "nonneg = [%s]" % ", ".join(f'"{c}"' for c in cs)))
+    step = {s.id: s for s in check_file(path).report.steps}["information"]
+    assert step.status == "proved", (qs, step.message)

@@ -240,7 +240,7 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
     if unchecked_ok:
         return RuleOutcome(UNCHECKED, f"no certificate found ({note})" if note else
                            "no certificate in the file and none found by the searches run")
-    fix = "list the missing premise or hypothesis in `uses`, or give `nonneg` terms / a `certificate`"
+    fix = "list a missing premise or hypothesis in `uses`, give `nonneg` terms or a `certificate`, or use `shannon`"
     why = (f"no valid combination of the premises gives the claim: {note}" if note else "the claim is not a "
            "non-negative combination of the premises, hypothesis equalities and the information quantities it mentions")
     raise CertificateError(why, step=ctx.step_id, rule=ctx.rule, got=ctx.claim, suggestion=fix)

@@ -13,6 +13,14 @@ exactly), evaluates each step's claim and the theorem on them, and reports per s
   a *suspected violation*, never called a counterexample;
 * ``skipped`` — evaluated on no model, with the reason.
 
+The models are finite, so they are models of discrete variables only. A target that names a continuous variable
+(``continuous = [...]``), or rests on an ``assume`` premise that does, is ``skipped`` (on a discrete model ``H(X) >= 0``
+holds; for a continuous ``X`` it is false). The other targets are tested: adding independent uniform noise to each
+continuous variable's discrete values gives a continuous model with the same law of the discrete variables, and it
+keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f`` of the rounded value); a channel
+naming a continuous variable, or a continuous function value ``X = f(Z)``, is not kept that way, and then every
+target is skipped.
+
 Screening is float64; anything within a margin of violation (and every apparent
 violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and
 only a violation confirmed there counts; the reported model is then certified
@@ -43,9 +51,12 @@ import numpy as np
 import sympy
 from scipy.special import entr
 
-from derive.core.hypotheses import Assume
+from derive.core.hypotheses import Assume, FunctionOf, Independent, Markov, MarkovFamily, MutuallyIndependent
+from derive.core.notation import show
+from derive.core.parameters import Domains
 from derive.core.quantities import H
 from derive.core.statements import Statement
+from derive.core.variables import RVItem
 from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
@@ -434,6 +445,28 @@ class _Verifier:
         self.targets = self._targets()
         self._compiled: dict[tuple, CompiledStatement] = {}
         self.assumptions = {hid: h for hid, h in proof.hypotheses.items() if isinstance(h, Assume)}
+        self.continuous = Domains({}, proof.continuous)
+
+    def not_discrete(self, target: _Target) -> str | None:
+        """Why the finite models are no evidence for ``target`` (see the module docstring), or ``None``."""
+        kept = (Markov, MarkovFamily, Independent, MutuallyIndependent, Assume)
+        for hid, h in self.proof.hypotheses.items():
+            named = h.output.args if isinstance(h, FunctionOf) else () if isinstance(h, kept) else h.variables().args
+            if self._continuous_in(named):
+                return (f"the hypothesis {hid} makes the continuous variable(s) {self._continuous_in(named)} a channel's "
+                        "input or output or a function's value, and the numeric models are discrete")
+        statements = [target.statement] + [self.assumptions[c].statement for c in target.conditions
+                                           if c in self.assumptions]
+        names = self._continuous_in([node for st in statements for side in (st.lhs, st.rhs)
+                                     for node in sympy.preorder_traversal(side)])
+        if names:
+            return (f"it names the continuous variable(s) {names}, and the numeric models are discrete (on a "
+                    "discrete model H(X) >= 0 holds; a continuous X can have H(X) < 0)")
+        return None
+
+    def _continuous_in(self, nodes) -> str:
+        found = {show(n) for n in nodes if isinstance(n, RVItem) and self.continuous.is_continuous(n)}
+        return ", ".join(sorted(found))
 
     def _targets(self) -> list[_Target]:
         proof = self.proof
@@ -593,6 +626,10 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                                       line=t.line)
                for t in v.targets}
     found: dict[str, tuple[list[int], Any, Any]] = {}
+    not_discrete = {t.id: why for t in v.targets if (why := v.not_discrete(t))}
+    for tid, why in not_discrete.items():
+        results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}"
+    targets = [t for t in v.targets if t.id not in not_discrete]
     models = rejected = 0
     attempt = 0
     first_rejection: str | None = None
@@ -609,7 +646,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
             continue
         models += 1
         sample = _Sample(drawn, proof.units, dps)
-        for t in v.targets:
+        for t in targets:
             r = results[t.id]
             if not v.holds_premises(sample, t):
                 r.skipped_premises += 1
@@ -627,7 +664,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     if models == 0 and rejected:
         raise UnrealizableHypotheses(f"none of {rejected} parameter draws from the declared domains gives a valid "
                                      f"model, e.g. {first_rejection}", file=proof.file)
-    for t in v.targets:
+    for t in targets:
         r = results[t.id]
         if t.id in found:
             r.counterexample = _counterexample(v, t, *found[t.id], shrink=shrink)

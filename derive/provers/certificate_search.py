@@ -23,12 +23,14 @@ from sympy import S
 
 from derive.core.exprs import to_expr
 from derive.core.linear import is_zero_coefficient, linear_form
+from derive.core.notation import show
 from derive.core.parameters import Domain
 from derive.core.statements import Statement
 from derive.errors import CertificateError, DeriveError
 from derive.kernel.context import StepContext
 from derive.kernel.linear import (Certificate, Proposal, Term, TwoSidedCertificate, certificate_of_proposal,
-                                  check_certificate)
+                                  check_certificate, nonneg_term)
+from derive.kernel.signs import is_nonnegative
 from derive.kernel.rules import step_terms, term_makers
 from derive.provers.real_split import split_oracle
 
@@ -146,7 +148,7 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError:
             continue
-    found = _with_parameter_premise(claim, terms, domains)
+    found = _with_parameter_premise(claim, terms, domains) or _with_split_constant(claim, terms, domains)
     if found is not None:
         return found
     if last_error is not None:
@@ -160,21 +162,59 @@ def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) ->
     one premise when it is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from ``h(p) >= 4p(1 - p)``), else
     rationals ``q_i >= 0`` with ``r = Σ q_i c_i`` term by term after expansion (``1 - h(p) + p log M - p log(M-1)``
     from ``1 - h(p) >= 0`` and ``p log M - p log(M-1) >= 0``); checked as always."""
-    consts = [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
-    if claim.is_equality or not consts:
+    consts = _constants(terms)
+    left = None if claim.is_equality or not consts else _constant_left(claim, [t for t in terms if t not in consts])
+    if left is None:
         return None
-    base = solve_multipliers(claim, [t for t in terms if t not in consts])
+    base, rest = left
+    candidates = [[(t, sympy.cancel(rest / t.form.const))] for t in consts]
+    candidates += [c for group in _small_groups(consts) if (c := _monomial_combination(rest, group))]
+    for extra in candidates:
+        if all(q.is_Rational and q >= 0 for _, q in extra) and any(q > 0 for _, q in extra):
+            try:
+                return check_certificate(claim, Certificate(base.multipliers + extra), domains)
+            except CertificateError:
+                continue
+    return None
+
+
+def _constants(terms: Sequence[Term]) -> list[Term]:
+    """The ``>= 0`` terms about parameters only (a constant linear form)."""
+    return [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
+
+
+def _constant_left(claim: Statement, terms: Sequence[Term]) -> tuple[Certificate, sympy.Expr] | None:
+    """The solve over ``terms`` and the constant ``r`` it leaves (``slack = Σ m_t f_t + r``), when it leaves no
+    atom; else ``None``."""
+    base = solve_multipliers(claim, terms)
     if base is None:
         return None
     rest = linear_form(claim.slack())
     for t, m in base.multipliers:
         rest = rest - t.form.scale(m)
-    if rest.terms:
+    return None if rest.terms else (base, rest.const)
+
+
+#: The most expanded terms of a remaining constant :func:`_with_split_constant` splits (at most 31 splits).
+_SPLIT_TERMS = 6
+
+
+def _with_split_constant(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
+    """The constant ``r`` the solve leaves, as two parts the sign engine proves ``>= 0`` one at a time
+    (``1 - h(p) + p log M - p log(M - 1)``: ``1 - h(p)`` and ``p log M - p log(M - 1)``), each proposed as a
+    ``>= 0`` term with multiplier 1, for the kernel to vet again; sums of at most :data:`_SPLIT_TERMS` terms."""
+    left = None if claim.is_equality else _constant_left(claim, [t for t in terms if t not in _constants(terms)])
+    if left is None:
         return None
-    candidates = [[(t, sympy.cancel(rest.const / t.form.const))] for t in consts]
-    candidates += [c for group in _small_groups(consts) if (c := _monomial_combination(rest.const, group))]
-    for extra in candidates:
-        if all(q.is_Rational and q >= 0 for _, q in extra) and any(q > 0 for _, q in extra):
+    base, rest = left
+    parts = sympy.Add.make_args(sympy.expand(rest))
+    if not 2 <= len(parts) <= _SPLIT_TERMS:
+        return None
+    for mask in range(1, 2 ** (len(parts) - 1)):
+        first = sympy.Add(*[a for k, a in enumerate(parts) if mask >> k & 1])
+        split = [first, sympy.expand(rest - first)]
+        if all(is_nonnegative(e, domains) for e in split):
+            extra = [(nonneg_term(e, domains, f"{show(e)} >= 0"), S.One) for e in split]
             try:
                 return check_certificate(claim, Certificate(base.multipliers + extra), domains)
             except CertificateError:
@@ -253,7 +293,12 @@ def search_oracle(ctx: StepContext) -> Proposal | None:
         Why the best candidate was refused (a diagnostic only).
     """
     cert = find_certificate(ctx.claim, step_terms(ctx), ctx.domains)
-    return None if cert is None else _labels(cert, "")
+    if cert is None:
+        return None
+    own = term_makers(ctx)
+    if any(t.label not in own for t, m in cert.multipliers if not is_zero_coefficient(m)):  # a split constant
+        return proposal_of_certificate(ctx, cert, "")
+    return _labels(cert, "")
 
 
 def proposal_of_certificate(ctx: StepContext, cert: Certificate, origin: str) -> Proposal:

@@ -42,8 +42,8 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
-                report = lower_step_status(report, res.id, UNCHECKED, res.message + (_NOT_FOUND if prover_ran
-                                                                                     else _NOT_RUN))
+                why = (_NOT_FOUND if discrete else _NOT_SOUGHT) if prover_ran else _NOT_RUN
+                report = lower_step_status(report, res.id, UNCHECKED, res.message + why)
             continue
         if not discrete:
             continue
@@ -103,6 +103,8 @@ _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was
               "the step does not list in `uses`, copies (`copy = [...]`, for a non-Shannon inequality), or facts no "
               "entropy equality expresses (identical distributions, channel laws)")
 _NOT_RUN = "; the Shannon prover (not run here) may find one"
+_NOT_SOUGHT = ("; the Shannon prover found none either; no counterexample was sought: the proof has continuous variables "
+               "and the refuter's models are discrete")
 
 
 #: Rules whose step means its claim under the hypotheses it uses, nothing more (``fano``'s ``error = pe`` ties a

@@ -86,22 +86,25 @@ def _fano_m(tmp_path, claim, nonneg):
 SEVERAL = ["1 - h(pe)", "pe*log2(M) - pe*log2(M - 1)"]
 
 
+@pytest.mark.parametrize("nonneg", [SEVERAL, []], ids=["listed", "split by the search"])
 @pytest.mark.parametrize("claim", ["I(X; Y) >= log2(M) - pe*log2(M) - 1", "I(X; Y) >= (1 - pe)*log2(M) - 1",
                                    "2*I(X; Y) + 2 >= 2*(1 - pe)*log2(M)"])
-def test_several_premises_about_parameters_are_combined(tmp_path, claim):
+def test_several_premises_about_parameters_are_combined(tmp_path, claim, nonneg):
     """Red team (session 19): Fano with M symbols, the constant left over is the sum 1 - h(pe) + pe log M -
     pe log(M - 1) of two quantities the kernel proves >= 0 one at a time; the hint said to list them as `nonneg`,
-    and the step still failed, because the search gave at most one constant premise a multiplier."""
-    step = _fano_m(tmp_path, claim, SEVERAL)
+    and the step still failed, because the search gave at most one constant premise a multiplier. Unlisted, the
+    search now splits the remaining constant into two such parts itself (the kernel vets each part again)."""
+    step = _fano_m(tmp_path, claim, nonneg)
     assert step.status == "proved", step.message
 
 
 @pytest.mark.parametrize("claim", ["I(X; Y) >= log2(M) - pe*log2(M - 1) - h(pe) + 1/10",
                                    "I(X; Y) >= log2(M) - pe*log2(M) - 1/2"])
-def test_several_premises_do_not_prove_a_stronger_claim(tmp_path, claim):
+@pytest.mark.parametrize("nonneg", [SEVERAL, []], ids=["listed", "split by the search"])
+def test_several_premises_do_not_prove_a_stronger_claim(tmp_path, claim, nonneg):
     """The first is false wherever Fano's bound is tight; the second is not Fano's bound plus a non-negative
     combination of the listed quantities (it needs 1/2 - h(pe) >= 0)."""
-    assert _fano_m(tmp_path, claim, SEVERAL).status == "failed"
+    assert _fano_m(tmp_path, claim, nonneg).status == "failed"
 
 
 @settings(max_examples=15, deadline=None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy
+from sympy import S
 
 from derive.core.linear import linear_form
 from derive.core.notation import messages_for
@@ -93,18 +94,63 @@ def compose_bound(start: sympy.Expr, steps: dict[str, Statement], domains: dict,
                 break
         if not progressed:
             break
+    if not used:  # no step bounds an atom the start names: eliminate through the entropies' linear forms
+        bound, used = _eliminated(start, steps, upper) or (bound, used)
     if not tidy:
         return bound, used
-    return sympy.factor(bound) if not has_information(bound) else _tidy(bound), used
+    return _tidy(bound), used
+
+
+def _eliminated(start: sympy.Expr, steps: dict[str, Statement], upper: bool) -> tuple[sympy.Expr, list[str]] | None:
+    """``start = Σ m_t f_t + r`` over the canonical linear forms (``I(X; Y) = H(X) + H(Y) - H(X, Y)``), each ``f_t``
+    a step's slack with ``m_t >= 0`` (any sign for an equality), no information atom left in ``r``: then
+    ``start >= r`` (``start <= -r`` for an upper bound, from ``-start``); ``None`` when the exact solve finds none.
+    Untrusted: the kernel checks the composed statement."""
+    from derive.kernel.linear import term_of_statement
+    from derive.provers.certificate_search import solve_multipliers
+
+    terms = [term_of_statement(sid, st) for sid, st in steps.items()]
+    target = Statement(start, "<=" if upper else ">=", S.Zero)
+    cert = solve_multipliers(target, terms)
+    if cert is None:
+        return None
+    rest = linear_form(target.slack())
+    for t, m in cert.multipliers:
+        if t.kind == "nonneg" and not (m.is_number and m >= 0):
+            return None
+        rest = rest - t.form.scale(m)
+    used = [t.label for t, m in cert.multipliers if not m.is_zero]
+    if rest.terms or not used:
+        return None
+    return (-rest.const if upper else rest.const), used
 
 
 def _tidy(expr: sympy.Expr) -> sympy.Expr:
-    """Collect the coefficient of each information atom and factor it."""
+    """Collect the coefficient of each information atom and tidy it (:func:`_tidy_coefficient`)."""
     expr = sympy.expand(expr)
     atoms = sorted({a for a in sympy.preorder_traversal(expr) if isinstance(a, INFO_CLASSES)},
                    key=sympy.default_sort_key)
     collected = sympy.collect(expr, atoms, evaluate=False)
-    return sympy.Add(*[sympy.factor(c) * a for a, c in collected.items()])
+    return sympy.Add(*[_tidy_coefficient(c) * a for a, c in collected.items()])
+
+
+def _tidy_coefficient(c: sympy.Expr) -> sympy.Expr:
+    """``c`` factored, by the logarithm of each parameter when it has one (factoring them together over the bits'
+    ``ln 2`` would hide ``log2``: ``-(pe ln M - ln M + ln 2)/ln 2``), with a factor ``-(a - b)`` written ``(b - a)``."""
+    logs = sorted((a for a in c.atoms(sympy.log) if not a.args[0].is_number), key=sympy.default_sort_key)
+    if not logs:
+        return _fewer_minus(sympy.factor(c))
+    parts = sympy.collect(sympy.expand(c), logs, evaluate=False)
+    return sympy.Add(*[_fewer_minus(sympy.factor(k)) * a for a, k in parts.items()])
+
+
+def _fewer_minus(c: sympy.Expr) -> sympy.Expr:
+    """``-(tau - 1)*x`` as ``(1 - tau)*x``: a negative product with a sum among its factors negates the sum."""
+    coeff, factors = c.as_coeff_mul()
+    if coeff >= 0 or not any(isinstance(f, sympy.Add) for f in factors):
+        return c
+    k = next(k for k, f in enumerate(factors) if isinstance(f, sympy.Add))
+    return sympy.Mul(-coeff, *factors[:k], sympy.expand(-factors[k]), *factors[k + 1:])
 
 
 def compose_theorem(proof) -> ComposedBound:
@@ -143,4 +189,8 @@ def compose_theorem(proof) -> ComposedBound:
             if report.theorem is not None and report.theorem.status == "proved":
                 break
     # the proof's status, not the theorem step's own: a valid combination of unproved steps is not proved
-    return ComposedBound(composed, report.status, th, report_original.status, used or list(original.from_steps))
+    if not used:  # the start itself: `I(X; Y) >= I(X; Y)` is proved and says nothing
+        raise InvalidArgument(f"no step or hypothesis in the theorem's `from` ({', '.join(original.from_steps)}) "
+                              f"bounds {th.lhs} or the entropies it is made of, so nothing composes; "
+                              "`derive check` checks the theorem as a linear combination", file=proof.file)
+    return ComposedBound(composed, report.status, th, report_original.status, used)

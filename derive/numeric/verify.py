@@ -61,6 +61,7 @@ from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate
+from derive.numeric.gaussian import certified_gaussian_slack, draw_gaussian, gaussian_side_value, why_not_gaussian
 from derive.numeric.expressions import rvset_names
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
@@ -107,6 +108,9 @@ SHRINK_SECONDS = 8.0
 
 #: At most this many draws per requested sample (draws whose parameters give no valid model are redrawn).
 MAX_DRAWS_PER_SAMPLE = 5
+
+#: Added to the draw number of the Gaussian models, so they are not the discrete models' draws again.
+GAUSSIAN_SEED_OFFSET = 7_919
 
 
 # ----------------------------------------------------------------------------- records
@@ -630,6 +634,9 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     for tid, why in not_discrete.items():
         results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}"
     targets = [t for t in v.targets if t.id not in not_discrete]
+    if not_discrete and why_not_gaussian(proof) is None:  # every variable continuous: jointly Gaussian models
+        _verify_on_gaussian_models(v, [t for t in v.targets if t.id in not_discrete], results, samples, seed,
+                                   start, time_limit)
     models = rejected = 0
     attempt = 0
     first_rejection: str | None = None
@@ -697,6 +704,94 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                     f" ({rejected} draws rejected, e.g. {first_rejection})" if first_rejection else "")
     return VerifyReport(proof.name, proof.file, [results[t.id] for t in v.targets], samples, models, rejected,
                         seed, dps, time.monotonic() - start)
+
+
+def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: dict, samples: int, seed: int,
+                               start: float, time_limit: float | None) -> None:
+    """Test ``targets`` (claims about continuous variables) on jointly Gaussian models
+    (:mod:`derive.numeric.gaussian`), at ``v.dps`` digits; a violation counts only when arb certifies it, with
+    every premise certainly holding. No shrinking (the covariance is printed as drawn)."""
+    proof = v.proof
+    found: dict[str, tuple] = {}
+    models = attempt = 0
+    for t in targets:
+        results[t.id].status, results[t.id].reason = SKIPPED, None
+    while models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:
+        if time_limit is not None and time.monotonic() - start > time_limit:
+            break
+        src = RandomChoices(random.Random(seed * 1_000_003 + attempt + GAUSSIAN_SEED_OFFSET))
+        attempt += 1
+        try:
+            g = draw_gaussian(v.factory, src)
+        except InvalidDraw:
+            continue
+        if g.violations(proof):  # pragma: no cover - the plan's d-separations hold in a linear Gaussian network
+            continue
+        models += 1
+        for t in targets:
+            r = results[t.id]
+            try:
+                if not all(_gaussian_decide(v, g, f"hyp:{c}", v.assumptions[c].statement)[0] == "ok"
+                           if c in v.assumptions else False for c in t.conditions):
+                    r.skipped_premises += 1
+                    continue
+                verdict, lhs, rhs = _gaussian_decide(v, g, f"step:{t.id}", t.statement)
+            except (DeriveError, ArithmeticError, ValueError, TypeError) as err:
+                r.errors += 1
+                r.first_error = r.first_error or str(err)
+                continue
+            r.samples += 1
+            if verdict == "violated" and t.id not in found:
+                found[t.id] = (g, lhs, rhs)
+    where = f"{models} jointly Gaussian models (the claim names continuous variables)"
+    for t in targets:
+        r = results[t.id]
+        if t.id in found:
+            r.counterexample = _gaussian_record(v, t, *found[t.id])
+            if r.counterexample.certified:
+                r.status, r.reason = FAILED, "false on a jointly Gaussian model satisfying every hypothesis" + (
+                    f" and the premises {', '.join(t.conditions)}" if t.conditions else "") + " (certified violation)"
+            else:
+                r.status = SUSPECTED
+                r.reason = (f"suspected violation (not certified) on a jointly Gaussian model: "
+                            f"{r.counterexample.not_certified_because}")
+        elif r.samples:
+            r.status, r.reason = TESTED, f"on {r.samples} of {where}" + (
+                f"; {r.skipped_premises} skipped: premise(s) {', '.join(t.conditions)} false there"
+                if r.skipped_premises else "") + (f"; {r.errors} not evaluated ({r.first_error})" if r.errors else "")
+        else:
+            r.reason = (f"evaluated on none of {where}: " + (r.first_error or "its premises held on none")
+                        if models else "no jointly Gaussian model could be drawn")
+
+
+def _gaussian_decide(v: _Verifier, g, key: str, statement: Statement) -> tuple[str, Any, Any]:
+    """``("ok" | "violated", lhs, rhs)`` of ``statement`` on the Gaussian model ``g`` at ``v.dps`` digits."""
+    comp = v.compiled(key, statement, g.int_values)
+    with mpmath.workdps(v.dps + 10):
+        lhs = gaussian_side_value(g, comp.lhs, v.proof.units)
+        rhs = gaussian_side_value(g, comp.rhs, v.proof.units)
+        tol = _tolerance(v.dps) * max(1, abs(lhs), abs(rhs))
+        gap = lhs - rhs if comp.rel == ">=" else rhs - lhs if comp.rel == "<=" else -abs(lhs - rhs)
+        return ("violated" if gap < -tol else "ok"), lhs, rhs
+
+
+def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> CounterexampleRecord:
+    units = v.proof.units
+    comp = v.compiled(f"step:{target.id}", target.statement, g.int_values)
+    cert, why = certified_gaussian_slack(g, comp.statement, units, "negative")
+    for cid in target.conditions if cert is not None else ():
+        prem = v.compiled(f"hyp:{cid}", v.assumptions[cid].statement, g.int_values)
+        if certified_gaussian_slack(g, prem.statement, units, "nonnegative")[0] is None:
+            cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
+            break
+    with mpmath.workdps(v.dps + 10):
+        slack = (rhs - lhs) if target.statement.rel == "<=" else (
+            (lhs - rhs) if target.statement.rel == ">=" else -abs(lhs - rhs))
+    return CounterexampleRecord(
+        step=target.id, claim=_statement_text(target.statement, units, getattr(v.proof, "written", None)),
+        lhs=_fmt(lhs), rhs=_fmt(rhs), slack=_fmt(slack), model=g.as_dict(), premises=list(target.conditions),
+        dps=v.dps, certified=cert is not None, method=cert.method if cert is not None else None,
+        slack_enclosure=cert.text() if cert is not None else None, not_certified_because=why)
 
 
 def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, *,

@@ -1,0 +1,197 @@
+"""Jointly Gaussian models of continuous variables: what ``derive verify`` tests a claim about them on.
+
+The finite models of :mod:`derive.numeric.models` are models of discrete variables only. When every random
+variable of a proof is continuous (``continuous = [...]``) and its hypotheses are Markov chains, independences and
+``assume`` statements (:func:`why_not_gaussian`), :func:`draw_gaussian` draws a zero-mean linear Gaussian network on
+the Bayesian network the discrete factory plans for the hypotheses (:class:`~derive.numeric.network.ModelPlan`:
+each conditional independence a hypothesis states is a d-separation in it): along the plan's order,
+``X_v = Σ_p b_vp X_p + N(0, d_v)`` over the parents ``p`` of ``v``, with exact rationals ``b_vp`` and ``d_v > 0``,
+so the covariance ``Σ`` is an exact rational positive definite matrix. Then
+
+* ``h(S) = ½ log((2πe)^|S| det Σ_S)`` (nats; over ``ln 2`` in bits), ``H(A | C) = h(A, C) - h(C)`` and
+  ``I(A; B | C) = h(A, C) + h(B, C) - h(A, B, C) - h(C)``;
+* each hypothesis's equality ``I(A; B | C) = 0`` is checked again exactly, ``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``
+  (:meth:`GaussianModel.violations`);
+* a violation is certified with arb balls from the exact determinants (:class:`ArbGaussian`); an information
+  quantity that is not ``H`` or ``I`` (``D``, ``TV``) is not evaluated.
+
+Jointly Gaussian laws are a small family: a claim true on all of them can still be false (``tested`` says no more).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import flint
+import mpmath
+import sympy
+from sympy.polys.domains import QQ
+from sympy.polys.matrices import DomainMatrix
+
+from derive.core.hypotheses import Assume, Independent, Markov, MarkovFamily, MutuallyIndependent
+from derive.core.quantities import INFO_CLASSES, H, I
+from derive.errors import InvalidArgument, Uncertifiable
+from derive.numeric.certify import ArbInformation, arb_of
+from derive.numeric.compile import Side
+from derive.numeric.network import names_at
+
+__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
+           "uses_only_entropies", "certified_gaussian_slack"]
+
+#: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
+#: statements are premises, checked on each model).
+GAUSSIAN_HYPOTHESES = (Markov, MarkovFamily, Independent, MutuallyIndependent, Assume)
+
+#: The edge weights ``b_vp`` and noise variances ``d_v`` drawn (small variances: negative differential entropies).
+WEIGHTS = tuple(Fraction(k, 2) for k in range(-4, 5))
+VARIANCES = (Fraction(1, 64), Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(8))
+
+
+def why_not_gaussian(proof) -> str | None:
+    """Why ``proof`` has no jointly Gaussian models here (a discrete variable, another kind of hypothesis), or
+    ``None`` when it has."""
+    discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in proof.continuous)
+    if discrete:
+        return f"the variable(s) {', '.join(discrete)} are discrete (the Gaussian models need every variable continuous)"
+    for hid, h in proof.hypotheses.items():
+        if not isinstance(h, GAUSSIAN_HYPOTHESES):
+            return f"the hypothesis {hid} ({h.kind}) is not a Markov chain, an independence or an assume statement"
+    return None
+
+
+def _det(cov: list[list[Fraction]], idx: list[int]) -> Fraction:
+    if not idx:
+        return Fraction(1)
+    m = DomainMatrix([[QQ(cov[i][j].numerator, cov[i][j].denominator) for j in idx] for i in idx],
+                     (len(idx), len(idx)), QQ)
+    d = m.det()
+    return Fraction(int(d.numerator), int(d.denominator))
+
+
+@dataclass
+class GaussianModel:
+    """A zero-mean jointly Gaussian law of the variables ``names`` with exact covariance ``cov``."""
+
+    names: tuple[str, ...]
+    cov: list[list[Fraction]]
+    params: dict[str, object]
+    int_values: dict[str, int]
+    network: str
+    _dets: dict = field(default_factory=dict, repr=False)
+
+    def det(self, names) -> Fraction:
+        """``det Σ_S`` of the variables ``names`` (1 for none)."""
+        key = frozenset(names)
+        if key not in self._dets:
+            try:
+                idx = sorted(self.names.index(n) for n in key)
+            except ValueError:
+                raise InvalidArgument(f"Expected variables of the model but got {sorted(key)}") from None
+            self._dets[key] = _det(self.cov, idx)
+        return self._dets[key]
+
+    def entropy_mp(self, names, units: str) -> mpmath.mpf:
+        """``h(S) = ½ (|S| log(2πe) + log det Σ_S)``, over ``ln 2`` in bits (current mpmath precision)."""
+        d = self.det(names)
+        v = (len(frozenset(names)) * mpmath.log(2 * mpmath.pi * mpmath.e)
+             + mpmath.log(mpmath.mpf(d.numerator) / d.denominator)) / 2 if names else mpmath.mpf(0)
+        return v / mpmath.log(2) if units == "bits" else v
+
+    def violations(self, proof) -> list[str]:
+        """The hypotheses' equalities ``I(A; B | C) = 0`` that fail on the model, decided exactly."""
+        subs = {p.symbol: sympy.Integer(self.int_values[n]) for n, p in proof.parameters.items()
+                if n in self.int_values}
+        out = []
+        for hid, h in proof.hypotheses.items():
+            if isinstance(h, Assume):
+                continue
+            for e in h.equalities():
+                e = e.xreplace(subs) if subs else e
+                if e == 0:
+                    continue
+                a, b, c = (names_at(s, self.int_values, hid) for s in e.args) if isinstance(e, I) else ((),) * 3
+                if not isinstance(e, I) or self.det(a + c) * self.det(b + c) != self.det(a + b + c) * self.det(c):
+                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+        return out
+
+    def as_dict(self) -> dict:
+        cov = "[" + ", ".join("[" + ", ".join(str(x) for x in row) + "]" for row in self.cov) + "]"
+        return {"description": f"jointly Gaussian, mean 0, covariance of ({', '.join(self.names)}) = {cov}",
+                "params": {k: str(v) for k, v in self.params.items()}, "network": self.network,
+                "covariance": {"names": list(self.names), "matrix": [[str(x) for x in row] for row in self.cov]}}
+
+
+def draw_gaussian(factory, source) -> GaussianModel:
+    """A linear Gaussian network on the plan of one discrete draw (its parameters and integer values too), every
+    weight and variance taken from ``source``.
+
+    Raises
+    ------
+    InvalidDraw
+        As :meth:`~derive.numeric.models.ModelFactory.draw` (draw again).
+    """
+    drawn = factory.draw(source)
+    plan = drawn.plan
+    order = tuple(plan.order)
+    cov: list[list[Fraction]] = [[Fraction(0)] * len(order) for _ in order]
+    for k, v in enumerate(order):
+        parents = [order.index(p) for p in plan.nodes[v].parents]
+        b = {p: WEIGHTS[source.integer(0, len(WEIGHTS) - 1)] for p in parents}
+        for j in range(k):  # Cov(X_v, X_j) = Σ_p b_vp Cov(X_p, X_j)
+            cov[k][j] = cov[j][k] = sum((b[p] * cov[p][j] for p in parents), Fraction(0))
+        noise = VARIANCES[source.integer(0, len(VARIANCES) - 1)]
+        cov[k][k] = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0)) + noise
+    return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe())
+
+
+def gaussian_side_value(model: GaussianModel, side: Side, units: str) -> mpmath.mpf:
+    """A compiled side on the model at the current mpmath precision (``H`` terms from determinants)."""
+    total = mpmath.mpf(0)
+    for f in side.const:
+        total += f(model.params, True)
+    for coeffs, kind, payload in side.terms:
+        if kind != "H":
+            raise InvalidArgument(f"{sympy.sstr(payload)} is not evaluated on a Gaussian model (only H and I)")
+        c = sum((f(model.params, True) for f in coeffs), mpmath.mpf(0))
+        if c != 0:
+            total += c * model.entropy_mp(payload, units)
+    return total
+
+
+class ArbGaussian(ArbInformation):
+    """Arb enclosures of ``H`` and ``I`` on a Gaussian model: ``h(S)`` from the exact ``det Σ_S``; a differential
+    entropy has any sign (only ``I`` is cut at 0); no exact ties (:meth:`exact` refuses)."""
+
+    def __init__(self, model: GaussianModel, units: str) -> None:
+        super().__init__(lambda names: ([], 1), {}, model.params, units)
+        self.model = model
+
+    def entropy(self, names: frozenset) -> Any:
+        if not names:
+            return flint.arb(0)
+        d = self.model.det(names)
+        h = (len(names) * (2 * flint.arb.pi() * flint.arb(1).exp()).log() + arb_of(d).log()) / 2
+        return h / flint.arb(2).log() if self.base == 2 else h
+
+    def atom(self, e: sympy.Expr) -> Any:
+        if not isinstance(e, (H, I)):
+            raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} on a Gaussian model")
+        v = self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(), None)
+        return v.nonnegative_part() if isinstance(e, I) else v
+
+    def exact(self, e: sympy.Expr) -> sympy.Expr:
+        raise Uncertifiable("a Gaussian model's entropies have no exact form here")
+
+
+def uses_only_entropies(expr: sympy.Expr) -> bool:
+    """Every information atom of ``expr`` is an ``H`` or an ``I``."""
+    return all(isinstance(a, (H, I)) for a in sympy.preorder_traversal(expr) if isinstance(a, INFO_CLASSES))
+
+
+def certified_gaussian_slack(model: GaussianModel, statement, units: str, want: str) -> tuple[Any, str | None]:
+    """:func:`~derive.numeric.certify.certified_slack` on the Gaussian model."""
+    from derive.numeric.certify import certified_slack
+
+    return certified_slack(lambda: ArbGaussian(model, units), statement, want)

@@ -1,0 +1,155 @@
+"""``derive verify`` tests claims about continuous variables on jointly Gaussian models
+(:mod:`derive.numeric.gaussian`) when every variable of the proof is continuous.
+
+The oracle is independent of derive's evaluator: each counterexample's covariance matrix is read back from the
+report and both sides are recomputed with numpy (``slogdet``) from ``h(S) = ½ log2((2πe)^|S| det Σ_S)``; the
+hypotheses are checked on it with exact Fractions (``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``)."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from derive.io import read_proof
+from derive.numeric.choices import RandomChoices
+from derive.numeric.gaussian import draw_gaussian, why_not_gaussian
+from derive.numeric.models import InvalidDraw, ModelFactory
+from derive.numeric.verify import FAILED, SKIPPED, TESTED, verify_proof
+
+CHAIN = """
+[proof]
+name = "gaussian chain"
+[variables]
+random = ["X", "Y", "Z"]
+continuous = ["X", "Y", "Z"]
+[[hypothesis]]
+id = "m"
+markov = "X -> Y -> Z"
+"""
+
+TRUE = {"dpi": "I(X; Z) <= I(X; Y)", "cond": "H(X | Y) <= H(X)", "chain": "I(X; Z | Y) == 0",
+        "sub": "H(X, Y) <= H(X) + H(Y)"}
+FALSE = {"neg": "H(X) >= 0", "ih": "I(X; Y) <= H(X)", "rev": "I(X; Y) <= I(X; Z)", "hz": "H(X, Y) >= H(Y)"}
+
+
+def _proof(tmp_path, head: str, steps: dict[str, str]):
+    body = "".join(f'[[step]]\nid = "{k}"\nclaim = "{c}"\nrule = "shannon"\n' for k, c in steps.items())
+    path = tmp_path / "g.toml"
+    path.write_text(head + body)
+    return read_proof(path)
+
+
+def _h(cov: np.ndarray, idx: list[int]) -> float:
+    if not idx:
+        return 0.0
+    sign, logdet = np.linalg.slogdet(cov[np.ix_(idx, idx)])
+    assert sign > 0
+    return 0.5 * (len(idx) * math.log(2 * math.pi * math.e) + logdet) / math.log(2)
+
+
+def _side(text: str, names: list[str], cov: np.ndarray) -> float:
+    """``H(A)``, ``H(A | B)``, ``I(A; B)``, ``I(A; B | C)`` and sums of them, by the textbook identities."""
+    total = 0.0
+    for sign, kind, args in re.findall(r"([+-]?)\s*([HI])\(([^)]*)\)", text):
+        groups = [[names.index(v.strip()) for v in g.split(",") if v.strip()] for g in re.split(r"[;|]", args)]
+        if kind == "H":
+            a, c = groups[0], groups[1] if len(groups) > 1 else []
+            v = _h(cov, a + c) - _h(cov, c)
+        else:
+            a, b, c = groups[0], groups[1], groups[2] if len(groups) > 2 else []
+            v = _h(cov, a + c) + _h(cov, b + c) - _h(cov, a + b + c) - _h(cov, c)
+        total += -v if sign == "-" else v
+    return total
+
+
+def test_true_claims_are_tested_and_false_ones_refuted_with_checked_gaussian_counterexamples(tmp_path):
+    proof = _proof(tmp_path, CHAIN, {**TRUE, **FALSE})
+    assert why_not_gaussian(proof) is None
+    report = {r.id: r for r in verify_proof(proof, samples=60, seed=3).steps}
+    for sid in TRUE:
+        assert report[sid].status == TESTED and report[sid].samples == 60, report[sid].reason
+        assert "Gaussian" in report[sid].reason
+    for sid, claim in FALSE.items():
+        r = report[sid]
+        assert r.status == FAILED and r.counterexample.certified, r.reason
+        cov_text = r.counterexample.model["covariance"]
+        names = cov_text["names"]
+        exact = [[Fraction(x) for x in row] for row in cov_text["matrix"]]
+        cov = np.array([[float(x) for x in row] for row in exact])
+        assert np.all(np.linalg.eigvalsh(cov) > 0)
+        x, y, z = (names.index(v) for v in "XYZ")
+        # X -> Y -> Z: Cov(X, Z) Cov(Y, Y) = Cov(X, Y) Cov(Y, Z), exactly
+        assert exact[x][z] * exact[y][y] == exact[x][y] * exact[y][z]
+        lhs_text, rel, rhs_text = re.split(r"\s*(<=|>=|==)\s*", claim)
+        lhs, rhs = _side(lhs_text, names, cov), _side(rhs_text, names, cov)
+        assert (lhs > rhs + 1e-9) if rel == "<=" else (lhs < rhs - 1e-9)
+        assert abs(lhs - float(r.counterexample.lhs)) < 1e-9 and abs(rhs - float(r.counterexample.rhs)) < 1e-9
+
+
+def test_a_family_of_continuous_variables_is_modelled(tmp_path):
+    head = """
+[proof]
+name = "gaussian family"
+[parameters]
+n = "integer >= 1"
+[variables]
+random = ["M"]
+families = { X = "1..n" }
+continuous = ["M", "X"]
+[[hypothesis]]
+id = "ind"
+mutually_independent = "X[1..n]"
+"""
+    path = tmp_path / "f.toml"
+    path.write_text(head + '[[step]]\nid = "super"\nclaim = "I(M; X[1..n]) >= sum(I(M; X[i]), i, 1, n)"\n'
+                    'rule = "superadditivity"\nuses = ["ind"]\n'
+                    '[[step]]\nid = "sub"\nclaim = "I(M; X[1..n]) <= sum(I(M; X[i]), i, 1, n)"\nrule = "shannon"\n')
+    report = {r.id: r for r in verify_proof(read_proof(path), samples=40, seed=1).steps}
+    assert report["super"].status == TESTED
+    assert report["sub"].status == FAILED and report["sub"].counterexample.certified
+
+
+def test_a_proof_with_a_discrete_variable_has_no_gaussian_models(tmp_path):
+    proof = _proof(tmp_path, CHAIN.replace('continuous = ["X", "Y", "Z"]', 'continuous = ["X", "Y"]'),
+                   {"neg": "H(X) >= 0"})
+    assert "Z" in why_not_gaussian(proof)
+    r = verify_proof(proof, samples=10, seed=0).steps[0]
+    assert r.status == SKIPPED and "continuous variable(s) X" in r.reason
+
+
+def test_an_assumed_premise_is_kept_on_the_gaussian_models(tmp_path):
+    """A false claim whose premise holds on no model is never called false; with the premise H(X) >= 0 kept,
+    H(X) >= 0 itself is tested, never refuted."""
+    head = CHAIN + '[[hypothesis]]\nid = "pos"\nassume = "H(X) >= 0"\n'
+    path = tmp_path / "p.toml"
+    path.write_text(head + '[[step]]\nid = "s"\nclaim = "H(X) >= 0"\nrule = "linear"\nuses = ["pos"]\n')
+    r = verify_proof(read_proof(path), samples=60, seed=2).steps[0]
+    assert r.status == TESTED and r.skipped_premises > 0
+
+
+CHAINS = st.sampled_from(['markov = "A -> B -> C"', 'markov = "A -> B -> C -> D"', 'independent = "A _|_ C | B"',
+                          'independent = "A, B _|_ C, D"', 'mutually_independent = "A, B, C"',
+                          'markov = "A -> B -> C"\n[[hypothesis]]\nid = "h2"\nindependent = "A _|_ D"'])
+
+
+@settings(max_examples=25, deadline=None)
+@given(CHAINS, st.integers(0, 10_000))
+def test_every_gaussian_model_satisfies_the_hypotheses_and_is_positive_definite(tmp_path_factory, hyp, seed):
+    import random
+
+    path = tmp_path_factory.mktemp("g") / "h.toml"
+    path.write_text('[proof]\nname = "h"\n[variables]\nrandom = ["A", "B", "C", "D"]\n'
+                    'continuous = ["A", "B", "C", "D"]\n[[hypothesis]]\nid = "h"\n' + hyp + "\n")
+    proof = read_proof(path)
+    try:
+        g = draw_gaussian(ModelFactory(proof), RandomChoices(random.Random(seed)))
+    except InvalidDraw:
+        return
+    assert g.violations(proof) == []
+    assert np.all(np.linalg.eigvalsh(np.array([[float(x) for x in row] for row in g.cov])) > 0)

@@ -14,8 +14,10 @@ exactly), evaluates each step's claim and the theorem on them, and reports per s
 * ``skipped`` — evaluated on no model, with the reason.
 
 The models are finite, so they are models of discrete variables only. A target that names a continuous variable
-(``continuous = [...]``), or rests on an ``assume`` premise that does, is ``skipped`` (on a discrete model ``H(X) >= 0``
-holds; for a continuous ``X`` it is false). The other targets are tested: adding independent uniform noise to each
+(``continuous = [...]``), or rests on an ``assume`` premise that does, is never tested on them (on a discrete model
+``H(X) >= 0`` holds; for a continuous ``X`` it is false): when every variable of the proof is continuous and its
+hypotheses are Markov chains, independences and ``assume`` statements, it is tested on jointly Gaussian models
+(:mod:`derive.numeric.gaussian`), else ``skipped``. The other targets are tested: adding independent uniform noise to each
 continuous variable's discrete values gives a continuous model with the same law of the discrete variables, and it
 keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f`` of the rounded value); a channel
 naming a continuous variable, or a continuous function value ``X = f(Z)``, is not kept that way, and then every

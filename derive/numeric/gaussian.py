@@ -1,4 +1,5 @@
-"""Jointly Gaussian models of continuous variables: what ``derive verify`` tests a claim about them on.
+"""Jointly Gaussian models of continuous variables: what ``derive verify`` tests a claim about them on, and what
+``derive check`` refutes an unchecked step about them with (:func:`gaussian_counterexample`).
 
 The finite models of :mod:`derive.numeric.models` are models of discrete variables only. When every random
 variable of a proof is continuous (``continuous = [...]``) and its hypotheses are Markov chains, independences and
@@ -6,7 +7,8 @@ variable of a proof is continuous (``continuous = [...]``) and its hypotheses ar
 the Bayesian network the discrete factory plans for the hypotheses (:class:`~derive.numeric.network.ModelPlan`:
 each conditional independence a hypothesis states is a d-separation in it): along the plan's order,
 ``X_v = Σ_p b_vp X_p + N(0, d_v)`` over the parents ``p`` of ``v``, with exact rationals ``b_vp`` and ``d_v > 0``,
-so the covariance ``Σ`` is an exact rational positive definite matrix. Then
+each variable then rescaled by a rational ``s_v > 0``, so the covariance ``Σ`` is an exact rational positive
+definite matrix. Then
 
 * ``h(S) = ½ log((2πe)^|S| det Σ_S)`` (nats; over ``ln 2`` in bits), ``H(A | C) = h(A, C) - h(C)`` and
   ``I(A; B | C) = h(A, C) + h(B, C) - h(A, B, C) - h(C)``;
@@ -38,7 +40,7 @@ from derive.numeric.compile import Side
 from derive.numeric.network import names_at
 
 __all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
-           "uses_only_entropies", "certified_gaussian_slack"]
+           "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
 #: statements are premises, checked on each model).
@@ -47,6 +49,8 @@ GAUSSIAN_HYPOTHESES = (Markov, MarkovFamily, Independent, MutuallyIndependent, A
 #: The edge weights ``b_vp`` and noise variances ``d_v`` drawn (small variances: negative differential entropies).
 WEIGHTS = tuple(Fraction(k, 2) for k in range(-4, 5))
 VARIANCES = (Fraction(1, 64), Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(8))
+#: Each variable is then rescaled by one of these (``h(sX) = h(X) + log|s|``; conditional independences unchanged).
+SCALES = (Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(1), Fraction(2), Fraction(8))
 
 
 def why_not_gaussian(proof) -> str | None:
@@ -143,6 +147,8 @@ def draw_gaussian(factory, source) -> GaussianModel:
             cov[k][j] = cov[j][k] = sum((b[p] * cov[p][j] for p in parents), Fraction(0))
         noise = VARIANCES[source.integer(0, len(VARIANCES) - 1)]
         cov[k][k] = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0)) + noise
+    scale = [SCALES[source.integer(0, len(SCALES) - 1)] for _ in order]  # s_v X_v: the same independences
+    cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]
     return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe())
 
 
@@ -195,3 +201,59 @@ def certified_gaussian_slack(model: GaussianModel, statement, units: str, want: 
     from derive.numeric.certify import certified_slack
 
     return certified_slack(lambda: ArbGaussian(model, units), statement, want)
+
+
+#: Gaussian models a refutation of one claim tries (``derive check``: unchecked Shannon-type steps), and digits.
+REFUTATION_MODELS = 300
+REFUTATION_DPS = 30
+
+
+def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
+                            models: int = REFUTATION_MODELS) -> tuple[GaussianModel, Any] | None:
+    """A jointly Gaussian model of ``proof``'s hypotheses on which every statement of ``premises`` certainly holds
+    and ``statement`` is certainly false (arb), with the certified slack; ``None`` when none of ``models`` draws
+    is one, or when the proof has no Gaussian models (:func:`why_not_gaussian`) or a statement names a quantity
+    other than ``H`` and ``I``."""
+    import random
+
+    from derive.core.statements import Statement
+    from derive.errors import DeriveError
+    from derive.numeric.choices import RandomChoices
+    from derive.numeric.compile import CompiledStatement
+    from derive.numeric.models import InvalidDraw, ModelFactory
+
+    if why_not_gaussian(proof) is not None or not all(
+            uses_only_entropies(s.lhs) and uses_only_entropies(s.rhs) for s in (statement, *premises)):
+        return None
+    symbols = {n: p.symbol for n, p in proof.parameters.items()}
+    try:
+        factory = ModelFactory(proof)
+    except DeriveError:
+        return None
+    units = proof.units
+
+    def compiled(st: Statement, g: GaussianModel) -> CompiledStatement:
+        return CompiledStatement(st, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols})
+
+    def gap(comp: CompiledStatement, g: GaussianModel) -> mpmath.mpf:
+        lhs, rhs = gaussian_side_value(g, comp.lhs, units), gaussian_side_value(g, comp.rhs, units)
+        return lhs - rhs if comp.rel == ">=" else rhs - lhs if comp.rel == "<=" else -abs(lhs - rhs)
+
+    rng = random.Random(seed * 1_000_003 + 104_729)
+    for _ in range(models):
+        try:
+            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())))
+            if g.violations(proof):
+                continue
+            comp = compiled(statement, g)
+            with mpmath.workdps(REFUTATION_DPS):
+                if gap(comp, g) >= -mpmath.mpf(10) ** (-REFUTATION_DPS // 2):
+                    continue
+            cert, _ = certified_gaussian_slack(g, comp.statement, units, "negative")
+            if cert is None or any(certified_gaussian_slack(g, compiled(p, g).statement, units, "nonnegative")[0]
+                                   is None for p in premises):
+                continue
+        except (InvalidDraw, DeriveError, ArithmeticError, ValueError, TypeError):
+            continue
+        return g, cert
+    return None

@@ -6,7 +6,9 @@ the hypotheses exactly) find a model of the hypotheses the step uses on which it
 hold, and it is lowered to ``failed`` through the kernel's :func:`~derive.kernel.report.lower_step_status` (which can
 only lower a status). Only steps whose premises are hypotheses (a model might violate a premise statement), whose
 claim has no parameter, about discrete variables, and (in nats) without a constant term (a homogeneous claim has the
-same sign in every unit) are tried.
+same sign in every unit) are tried. When every variable is continuous, jointly Gaussian models of the hypotheses
+are searched instead (:func:`derive.numeric.gaussian.gaussian_counterexample`; the step's assumed and premise
+statements must certainly hold there).
 
 A failed ``linear`` step over entropies (``linear`` combines only the quantities the step writes) gets the same
 search: a certified counterexample replaces "no valid combination" by "false on a model of its hypotheses"; a
@@ -33,24 +35,58 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     the Shannon prover's LP was among the step's oracles) (see the module docstring)."""
     from derive.core.hypotheses import continuous_names
 
+    from derive.numeric.gaussian import why_not_gaussian
+
     discrete = not (proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()))
+    gaussian = not discrete and why_not_gaussian(proof) is None  # every variable continuous: Gaussian models
     claims = {r.id: r.claim for r in report.steps if r.claim is not None}  # premises the models must keep
     for res in report.steps:
         if res.status == UNCHECKED and res.rule in _RULES:
-            # the models are discrete: a Gaussian channel anywhere makes its variables continuous
-            cex = _refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else None
+            # the GF(2) models are discrete: a Gaussian channel anywhere makes its variables continuous
+            cex = (_refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else
+                   _gaussian_refutation(proof, res, seed, claims) if gaussian else None)
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
-                why = (_NOT_FOUND if discrete else _NOT_SOUGHT) if prover_ran else _NOT_RUN
+                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else _NOT_SOUGHT) if prover_ran \
+                    else _NOT_RUN
                 report = lower_step_status(report, res.id, UNCHECKED, res.message + why)
             continue
-        if not discrete:
+        if res.status != FAILED or res.rule != "linear" or res.error != "CertificateError":
             continue
-        if res.status == FAILED and res.rule == "linear" and res.error == "CertificateError" \
-                and _eligible(proof, res, claims):
+        if discrete and _eligible(proof, res, claims):
             report = _explain_linear_failure(proof, report, res, seed, claims)
+        elif gaussian and (cex := _gaussian_refutation(proof, res, seed, claims)) is not None:
+            report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, res.error)
     return report
+
+
+def _gaussian_refutation(proof, res, seed: int, claims: dict) -> str | None:
+    """A certified counterexample among jointly Gaussian models (every variable continuous) of the hypotheses, on
+    which the step's assumed and premise statements certainly hold (:func:`derive.numeric.gaussian.
+    gaussian_counterexample`), as one line; ``None`` when none is found."""
+    from derive.core.hypotheses import Assume
+    from derive.numeric.gaussian import gaussian_counterexample
+
+    if res.claim is None:
+        return None
+    premises = []
+    for p in res.premises:
+        h = proof.hypotheses.get(p)
+        if isinstance(h, Assume):
+            premises.append(h.statement)
+        elif h is None:
+            if p not in claims:
+                return None
+            premises.append(claims[p])
+    found = gaussian_counterexample(proof, res.claim, premises, seed)
+    if found is None:
+        return None
+    g, cert = found
+    kept = [p for p in res.premises if p not in proof.hypotheses or isinstance(proof.hypotheses[p], Assume)]
+    at = f" at {', '.join(f'{k} = {v}' for k, v in g.params.items())}" if g.params else ""
+    return (f"{g.as_dict()['description']}{at} (network {g.network}): slack {cert.text()} (certified with interval "
+            "arithmetic" + (f"; the premises {', '.join(kept)} hold there)" if kept else ")"))
 
 
 def refute_tested_steps(proof, vreport, seed: int = 0):
@@ -103,6 +139,8 @@ _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was
               "the step does not list in `uses`, copies (`copy = [...]`, for a non-Shannon inequality), or facts no "
               "entropy equality expresses (identical distributions, channel laws)")
 _NOT_RUN = "; the Shannon prover (not run here) may find one"
+_NOT_FOUND_GAUSSIAN = ("; the Shannon prover found none either, and no jointly Gaussian model of the hypotheses (the "
+                       "models of continuous variables searched) refutes it")
 _NOT_SOUGHT = ("; the Shannon prover found none either; no counterexample was sought: the proof has continuous variables "
                "and the refuter's models are discrete")
 

@@ -162,6 +162,10 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
 
     out = value(parsed)
     out["units"] = units if has_information(parsed) else None  # a pure number has no units
+    if has_information(parsed):
+        out.update(_certified_value(parsed, model, units))
+        if out.get("exactly_zero"):
+            out["value"] = 0.0  # float rounding had left -2.2e-16 for h(1/10) - H(Y | X) on a BSC(1/10)
     if dps is not None:
         out["dps"] = dps
     return out
@@ -183,12 +187,10 @@ def _exact_marginals(model) -> Any:
     return marginal
 
 
-def _certified_verdict(statement, model, units: str) -> dict:
-    """The verdict decided by interval arithmetic on the exact model (:func:`derive.numeric.certify.certified_slack`):
-    ``{"holds", "certified": True, "slack_enclosure"}`` when the slack is certainly negative (false) or certainly
-    ``>= 0`` (true; an equality only when exact), else ``{"certified": False, "not_certified_because"}`` and the
-    numeric verdict stands."""
-    from derive.numeric.certify import ArbInformation, certified_slack
+def _arb_evaluator(model, units: str):
+    """A maker of the arb evaluator (:class:`derive.numeric.certify.ArbInformation`) on the exact model, or ``None``
+    when a probability is a float."""
+    from derive.numeric.certify import ArbInformation
 
     marginal = _exact_marginals(model)
     dists = {}
@@ -197,15 +199,44 @@ def _certified_verdict(statement, model, units: str) -> dict:
         if not all(isinstance(x, (int, Fraction)) and not isinstance(x, bool) for x in pmf):
             marginal = None
         dists[name] = pmf
-    if marginal is None:
-        return {"certified": False, "not_certified_because": "the model has inexact (float) probabilities"}
     params = {str(k): v for k, v in model.params.items()}
+    return None if marginal is None else (lambda: ArbInformation(marginal, dists, params, units))
+
+
+def _certified_verdict(statement, model, units: str) -> dict:
+    """The verdict decided by interval arithmetic on the exact model (:func:`derive.numeric.certify.certified_slack`):
+    ``{"holds", "certified": True, "slack_enclosure"}`` when the slack is certainly negative (false) or certainly
+    ``>= 0`` (true; an equality only when exact), else ``{"certified": False, "not_certified_because"}`` and the
+    numeric verdict stands."""
+    from derive.numeric.certify import certified_slack
+
+    make = _arb_evaluator(model, units)
+    if make is None:
+        return {"certified": False, "not_certified_because": "the model has inexact (float) probabilities"}
     why = ""
     for want, holds in (("negative", False), ("nonnegative", True)):
-        cert, why = certified_slack(lambda: ArbInformation(marginal, dists, params, units), statement, want)
+        cert, why = certified_slack(make, statement, want)
         if cert is not None:
             return {"holds": holds, "certified": True, "slack_enclosure": cert.text()}
     return {"certified": False, "not_certified_because": why}
+
+
+def _certified_value(expr, model, units: str) -> dict:
+    """An information quantity's value on the exact model: ``{"enclosure"}``, an arb ball excluding 0, or
+    ``{"exactly_zero": True}`` when every ball holds 0 and the exact value is 0 (the kernel's sign engine decides
+    it); ``{}`` when neither (a float model, an expression arb cannot enclose)."""
+    import sympy
+
+    from derive.core.statements import Statement
+    from derive.numeric.certify import CertifiedValue, certify, exact_slack_sign
+
+    make = _arb_evaluator(model, units)
+    if make is None:
+        return {}
+    cert = certify(lambda: CertifiedValue("interval", interval=make().value(expr)), "nonzero")
+    if cert is not None:
+        return {"enclosure": cert.text()}
+    return {"exactly_zero": True} if exact_slack_sign(make(), Statement(expr, "==", sympy.S.Zero)) == "zero" else {}
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -226,5 +257,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         verdict = "true" if result["holds"] else "FALSE"
         print(f"{verdict} ({how}): {lhs} {result['relation']} {rhs} ({result['units']})")
     else:
-        print(f"{result.get('digits', repr(result['value']))}" + (f" {result['units']}" if result["units"] else ""))
+        how = (" (exactly 0)" if result.get("exactly_zero") else
+               f" (certified: in {result['enclosure']})" if result.get("enclosure") else "")
+        print(f"{result.get('digits', repr(result['value']))}" + (f" {result['units']}" if result["units"] else "")
+              + how)
     return EXIT_OK if result.get("holds", True) else EXIT_NO

@@ -87,7 +87,7 @@ def test_a_pure_number_has_no_units(capsys):
     code, out = _run(["eval", "1/2"], capsys)
     assert code == 0 and out.strip() == "0.5"
     code, out = _run(["eval", "H(X)", "--model", "X ~ Uniform(4)"], capsys)
-    assert out.strip() == "2.0 bits"
+    assert out.strip() == "2.0 bits (certified: in [2.0000000000000000000 +/- 1e-24])"
 
 
 @settings(max_examples=30, deadline=None)

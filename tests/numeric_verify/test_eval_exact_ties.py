@@ -97,3 +97,25 @@ def test_nats_ties_are_certified():
     assert out["holds"] is True and out["certified"] is True
     out = evaluate_text("H(X) == 3/2", model_text="X ~ Uniform(3)", units="nats")
     assert out["holds"] is False and out["certified"] is True
+
+
+def test_an_information_expression_that_is_exactly_zero_prints_zero():
+    """Red team (session 19): ``h(1/10) - H(Y | X)`` on a BSC(1/10) printed ``-2.220446049250313e-16 bits``."""
+    out = evaluate_text("h(1/10) - H(Y | X)", model_text="X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)")
+    assert out == {"value": 0.0, "units": "bits", "exactly_zero": True}
+
+
+@settings(max_examples=25, deadline=None)
+@given(pmfs, st.sampled_from(["H(X)", "I(X; Y)", "H(X | Y) - H(X)", "3*H(X, Y) - 2*H(Y)"]))
+def test_an_information_expression_comes_with_a_certified_enclosure(p, expr):
+    """Oracle: mpmath at 60 digits from the pmf (Y = X here, so I(X; Y) = H(X) and H(X | Y) = 0)."""
+    out = evaluate_text(expr, model_text=f"X ~ {_categorical(p)}; Y | X ~ matrix({_identity(len(p))})")
+    with mpmath.workdps(60):
+        hx = -sum(_mp(x) * mpmath.log(_mp(x), 2) for x in p)
+        want = {"H(X)": hx, "I(X; Y)": hx, "H(X | Y) - H(X)": -hx, "3*H(X, Y) - 2*H(Y)": hx}[expr]
+        mid, rad = out["enclosure"].strip("[]").split("+/-")
+        assert abs(mpmath.mpf(mid) - want) <= mpmath.mpf(rad) + mpmath.mpf(10) ** -19
+
+
+def _identity(k: int) -> str:
+    return "[" + ", ".join("[" + ", ".join("1" if i == j else "0" for j in range(k)) + "]" for i in range(k)) + "]"

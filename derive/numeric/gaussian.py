@@ -3,17 +3,17 @@
 
 The finite models of :mod:`derive.numeric.models` are models of discrete variables only. When every random
 variable of a proof is continuous (``continuous = [...]``) and its hypotheses are Markov chains, independences and
-``assume`` statements (:func:`why_not_gaussian`), :func:`draw_gaussian` draws a zero-mean linear Gaussian network on
-the Bayesian network the discrete factory plans for the hypotheses (:class:`~derive.numeric.network.ModelPlan`:
+``assume`` statements (:func:`why_not_gaussian`), :func:`draw_gaussian` draws a zero-mean linear Gaussian network
+on the Bayesian network the discrete factory plans for the hypotheses (:class:`~derive.numeric.network.ModelPlan`:
 each conditional independence a hypothesis states is a d-separation in it): along the plan's order,
 ``X_v = Σ_p b_vp X_p + N(0, d_v)`` over the parents ``p`` of ``v``, with exact rationals ``b_vp`` and ``d_v > 0``,
-each variable then rescaled by a rational ``s_v > 0``, so the covariance ``Σ`` is an exact rational positive
-definite matrix. Then
+each variable then rescaled by a rational ``s_v > 0`` (the members of an i.i.d. group share ``b``, ``d`` and ``s``),
+so the covariance ``Σ`` is an exact rational positive definite matrix. Then
 
 * ``h(S) = ½ log((2πe)^|S| det Σ_S)`` (nats; over ``ln 2`` in bits), ``H(A | C) = h(A, C) - h(C)`` and
   ``I(A; B | C) = h(A, C) + h(B, C) - h(A, B, C) - h(C)``;
-* each hypothesis's equality ``I(A; B | C) = 0`` is checked again exactly, ``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``
-  (:meth:`GaussianModel.violations`);
+* each hypothesis's equality ``I(A; B | C) = 0`` is checked again exactly, ``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``,
+  and each i.i.d. group's laws compared (:meth:`GaussianModel.violations`);
 * a violation is certified with arb balls from the exact determinants (:class:`ArbGaussian`); an information
   quantity that is not ``H`` or ``I`` (``D``, ``TV``) is not evaluated.
 
@@ -43,7 +43,7 @@ __all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", 
            "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
-#: statements are premises, checked on each model).
+#: statements are premises, checked on each model; an i.i.d. group shares one law given its parents).
 GAUSSIAN_HYPOTHESES = (Markov, MarkovFamily, Independent, MutuallyIndependent, Assume)
 
 #: The edge weights ``b_vp`` and noise variances ``d_v`` drawn (small variances: negative differential entropies).
@@ -83,6 +83,8 @@ class GaussianModel:
     params: dict[str, object]
     int_values: dict[str, int]
     network: str
+    #: Each i.i.d. group's members, each as (its parents..., itself): the laws of these tuples must be equal.
+    iid_groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
     _dets: dict = field(default_factory=dict, repr=False)
 
     def det(self, names) -> Fraction:
@@ -118,6 +120,10 @@ class GaussianModel:
                 a, b, c = (names_at(s, self.int_values, hid) for s in e.args) if isinstance(e, I) else ((),) * 3
                 if not isinstance(e, I) or self.det(a + c) * self.det(b + c) != self.det(a + b + c) * self.det(c):
                     out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+        for group in self.iid_groups:  # zero-mean Gaussian laws are equal when their covariances are
+            laws = [[[self.cov[self.names.index(x)][self.names.index(y)] for y in g] for x in g] for g in group]
+            out += [f"{group[k][-1]} and {group[0][-1]} have different laws" for k in range(1, len(group))
+                    if laws[k] != laws[0]]
         return out
 
     def as_dict(self) -> dict:
@@ -140,16 +146,28 @@ def draw_gaussian(factory, source) -> GaussianModel:
     plan = drawn.plan
     order = tuple(plan.order)
     cov: list[list[Fraction]] = [[Fraction(0)] * len(order) for _ in order]
+    scale: list[Fraction] = []
+    shared: dict[str, tuple] = {}  # an i.i.d. group's weights (by parent position), noise variance and scale
+    groups: dict[str, list[tuple[str, ...]]] = {}
     for k, v in enumerate(order):
-        parents = [order.index(p) for p in plan.nodes[v].parents]
-        b = {p: WEIGHTS[source.integer(0, len(WEIGHTS) - 1)] for p in parents}
-        for j in range(k):  # Cov(X_v, X_j) = Σ_p b_vp Cov(X_p, X_j)
+        node = plan.nodes[v]
+        parents = [order.index(p) for p in node.parents]
+        law = shared.get(node.group) if node.kind == "iid" else None
+        if law is None:
+            law = (tuple(WEIGHTS[source.integer(0, len(WEIGHTS) - 1)] for _ in parents),
+                   VARIANCES[source.integer(0, len(VARIANCES) - 1)], SCALES[source.integer(0, len(SCALES) - 1)])
+            if node.kind == "iid":
+                shared[node.group] = law
+        if node.kind == "iid":
+            groups.setdefault(node.group, []).append((*node.parents, v))
+        b = dict(zip(parents, law[0]))
+        for j in range(k):  # Cov(X_v, X_j) = Σ_p b_vp Cov(X_p, X_j), before any rescaling
             cov[k][j] = cov[j][k] = sum((b[p] * cov[p][j] for p in parents), Fraction(0))
-        noise = VARIANCES[source.integer(0, len(VARIANCES) - 1)]
-        cov[k][k] = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0)) + noise
-    scale = [SCALES[source.integer(0, len(SCALES) - 1)] for _ in order]  # s_v X_v: the same independences
-    cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]
-    return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe())
+        cov[k][k] = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0)) + law[1]
+        scale.append(law[2])
+    cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]  # s_v X_v
+    return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe(),
+                         tuple(tuple(g) for g in groups.values()))
 
 
 def gaussian_side_value(model: GaussianModel, side: Side, units: str) -> mpmath.mpf:

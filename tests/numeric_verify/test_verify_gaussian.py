@@ -153,3 +153,53 @@ def test_every_gaussian_model_satisfies_the_hypotheses_and_is_positive_definite(
         return
     assert g.violations(proof) == []
     assert np.all(np.linalg.eigvalsh(np.array([[float(x) for x in row] for row in g.cov])) > 0)
+
+
+IID = """
+[proof]
+name = "iid"
+[parameters]
+n = "integer >= 2"
+[variables]
+random = ["M"]
+families = { X = "1..n" }
+continuous = ["M", "X"]
+[[hypothesis]]
+id = "iid"
+iid = "X[1..n] | M"
+"""
+
+
+@pytest.mark.parametrize("claim", ["H(X[1]) == H(X[2])", "I(M; X[1]) == I(M; X[2])", "H(X[1] | M) == H(X[2] | M)",
+                                   "H(X[1..n] | M) == sum(H(X[i] | M), i, 1, n)"])
+def test_identically_distributed_members_have_one_law(tmp_path, claim):
+    """Red team (session 19): `iid` is a kind of mutual independence, so it passed as one, and the Gaussian models
+    gave each member its own variance: `derive check` refuted the true H(X[1]) == H(X[2]) with a "certified"
+    counterexample. The members of an i.i.d. group now share their weights, noise and scale, and every model is
+    checked to give them one law."""
+    from derive.checking import check_file
+
+    path = tmp_path / "iid.toml"
+    path.write_text(IID + f'[[step]]\nid = "s"\nclaim = "{claim}"\nrule = "shannon"\nuses = ["iid"]\n')
+    assert check_file(path).report.steps[0].status in ("proved", "unchecked")
+    r = verify_proof(read_proof(path), samples=60, seed=4).steps[0]
+    assert r.status == TESTED, r.reason
+
+
+def test_every_iid_model_gives_the_members_one_law(tmp_path):
+    import random
+
+    path = tmp_path / "iid.toml"
+    path.write_text(IID)
+    proof = read_proof(path)
+    factory = ModelFactory(proof)
+    for seed in range(40):
+        try:
+            g = draw_gaussian(factory, RandomChoices(random.Random(seed)))
+        except InvalidDraw:
+            continue
+        assert g.violations(proof) == []
+        xs = sorted(n for n in g.names if n.startswith("X["))
+        m = g.names.index("M")
+        laws = {(g.cov[g.names.index(x)][g.names.index(x)], g.cov[g.names.index(x)][m]) for x in xs}
+        assert len(laws) == 1  # Var(X[i]) and Cov(X[i], M) the same for every member

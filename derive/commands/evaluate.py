@@ -152,7 +152,8 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
             if dps is not None:
                 tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
             holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
-        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel, "units": units}
+        out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel,
+               "units": units if parsed.mentions_information() else None}  # a claim about numbers has no units
         out.update({f"{side}_digits": part["digits"] for side, part in (("lhs", lhs), ("rhs", rhs)) if "digits" in part})
         out.update(_certified_verdict(parsed, model, units))
         if dps is not None:
@@ -249,13 +250,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     elif "holds" in result:
-        lhs = result.get("lhs_digits", repr(result["lhs"]))
-        rhs = result.get("rhs_digits", repr(result["rhs"]))
+        # 15 digits: float64's last digits differ between two ways to one value (h(1/10) and H(Y | X) of a BSC)
+        lhs, rhs = (result[f"{side}_digits"] if f"{side}_digits" in result else f"{result[side]:.15g}"
+                    for side in ("lhs", "rhs"))
         how = ((("certified: the slack is exactly 0" if result["slack_enclosure"] == "0" else
                  f"certified: the slack lies in {result['slack_enclosure']}")) if result["certified"]
                else f"numerically; not certified: {result['not_certified_because']}")
         verdict = "true" if result["holds"] else "FALSE"
-        print(f"{verdict} ({how}): {lhs} {result['relation']} {rhs} ({result['units']})")
+        print(f"{verdict} ({how}): {lhs} {result['relation']} {rhs}" + (f" ({result['units']})" if result["units"] else ""))
     else:
         how = (" (exactly 0)" if result.get("exactly_zero") else
                f" (certified: in {result['enclosure']})" if result.get("enclosure") else "")

@@ -103,3 +103,16 @@ def test_certified_verdicts_agree_with_an_independent_oracle(a16, d32, r):
         assert out["holds"] == (slack >= 0)
     else:  # only a tie (slack 0 up to the oracle's precision) may stay uncertified
         assert abs(slack) < mpmath.mpf(10) ** -50
+
+
+def test_a_statement_prints_its_sides_to_15_digits_and_numbers_have_no_units(capsys):
+    """Red team (session 19): an exact tie printed two different 17-digit floats ("0.46899559358928117 ==
+    0.46899559358928133", certified exactly 0); a claim about numbers alone printed "(bits)"; sides beyond float's
+    range crashed the new printer before it read their digits."""
+    code, out = _run(["eval", "h(1/10) == H(Y | X)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(1/10)"], capsys)
+    assert code == 0 and out.strip() == ("true (certified: the slack is exactly 0): 0.468995593589281 == "
+                                         "0.468995593589281 (bits)")
+    code, out = _run(["eval", "1/3 <= 1/2"], capsys)
+    assert code == 0 and out.strip().endswith("0.333333333333333 <= 0.5")
+    code, out = _run(["eval", "exp(10^10) >= 1"], capsys)
+    assert code == 0 and "1.0777506079585649e+4342944819 >= 1" in out and "(bits)" not in out

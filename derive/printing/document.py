@@ -707,16 +707,21 @@ def _setting(lay: _Layout) -> str:
     if proof.parameters:
         doms = ", ".join(f"${pr._print(p)}$" for p in proof.parameters.values())
         sentences.append(f"Parameters: {doms}.")
-    rvs = [pr._print(v) for v in proof.variables.values()]
-    fams = []
+    from derive.core.hypotheses import continuous_names
     from derive.core.variables import FamilyRange
 
+    continuous = set(proof.continuous).union(*(continuous_names(h) for h in proof.hypotheses.values()))
+    kinds: dict[bool, list[str]] = {False: [], True: []}
+    for name, v in proof.variables.items():
+        kinds[name in continuous].append(pr._print(v))
     for name, (lo, hi) in proof.families.items():
-        fams.append(_family_list(pr, FamilyRange(name, lo, hi)) if not (lo.is_Integer and hi.is_Integer)
-                    else ", ".join(pr._print(m) for m in FamilyRange.make(name, lo, hi)))
-    if rvs or fams:
-        items = ", ".join(f"${x}$" for x in rvs + fams)
-        sentences.append(f"Random variables: {items} (discrete).")
+        kinds[name in continuous].append(_family_list(pr, FamilyRange(name, lo, hi)) if not (lo.is_Integer and hi.is_Integer)
+                                         else ", ".join(pr._print(m) for m in FamilyRange.make(name, lo, hi)))
+    groups = [", ".join(f"${x}$" for x in kinds[False]) + " (discrete)" if kinds[False] else "",
+              ", ".join(f"${x}$" for x in kinds[True]) + " (continuous: $H$ of them is a differential entropy, of any "
+              "sign)" if kinds[True] else ""]
+    if kinds[False] or kinds[True]:
+        sentences.append("Random variables: " + "; ".join(g for g in groups if g) + ".")
     dists = _distributions(proof)
     if dists:
         sentences.append("Distributions: " + ", ".join(f"${d}$" for d in dists) + ".")

@@ -231,3 +231,15 @@ def test_a_proof_naming_variables_that_may_not_exist_says_so_in_latex(tmp_path):
     assert c.report.status == "proved"
     for text in (proof_document(c.proof, c.report, warnings=c.warnings), proof_fragment(c.proof, c.report)):
         assert r"\deriveflag{WARNING} Step 's' names X[1..j], which may lie outside the declared range" in text
+
+
+def test_the_setting_says_which_variables_are_continuous(tmp_path):
+    """Red team (session 19): the exported setting called every variable "(discrete)", declared continuous ones too
+    (and a Gaussian channel's input and output), so the theorem a reader saw was about other variables."""
+    path = tmp_path / "c.toml"
+    path.write_text('[proof]\nname = "c"\n[variables]\nrandom = ["U", "X", "Y"]\ncontinuous = ["X"]\n'
+                    '[parameters]\ns = "s > 0"\n[[hypothesis]]\nid = "m"\nmarkov = "U -> X -> Y"\n'
+                    '[[hypothesis]]\nid = "c"\nchannel = "Y | X ~ AWGN(s)"\n'
+                    '[[step]]\nid = "d"\nclaim = "I(U; Y) <= I(U; X)"\nrule = "dpi"\nuses = ["m"]\n')
+    text = _doc(path)
+    assert "Random variables: $U$ (discrete); $X$, $Y$ (continuous: $H$ of them is a differential entropy" in text

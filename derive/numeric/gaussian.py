@@ -107,19 +107,13 @@ class GaussianModel:
 
     def violations(self, proof) -> list[str]:
         """The hypotheses' equalities ``I(A; B | C) = 0`` that fail on the model, decided exactly."""
-        subs = {p.symbol: sympy.Integer(self.int_values[n]) for n, p in proof.parameters.items()
-                if n in self.int_values}
+        from derive.numeric.models import hypothesis_equalities
+
         out = []
-        for hid, h in proof.hypotheses.items():
-            if isinstance(h, Assume):
-                continue
-            for e in h.equalities():
-                e = e.xreplace(subs) if subs else e
-                if e == 0:
-                    continue
-                a, b, c = (names_at(s, self.int_values, hid) for s in e.args) if isinstance(e, I) else ((),) * 3
-                if not isinstance(e, I) or self.det(a + c) * self.det(b + c) != self.det(a + b + c) * self.det(c):
-                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+        for hid, e in hypothesis_equalities(proof, self.int_values):
+            a, b, c = (names_at(s, self.int_values, hid) for s in e.args) if isinstance(e, I) else ((),) * 3
+            if not isinstance(e, I) or self.det(a + c) * self.det(b + c) != self.det(a + b + c) * self.det(c):
+                out.append(f"{hid}: {sympy.sstr(e)} is not 0")
         for group in self.iid_groups:  # zero-mean Gaussian laws are equal when their covariances are
             laws = [[[self.cov[self.names.index(x)][self.names.index(y)] for y in g] for x in g] for g in group]
             out += [f"{group[k][-1]} and {group[0][-1]} have different laws" for k in range(1, len(group))

@@ -694,6 +694,19 @@ def _ci_holds(joint: JointPMF, left: Sequence[str], right: Sequence[str], given:
     return True
 
 
+def hypothesis_equalities(proof, ints: Mapping[str, int]):
+    """``(id, e)`` for each equality ``e = 0`` a structural hypothesis states (``I(A; B | C)``, ``H(Y | X)``, ...), at
+    the integer parameter values ``ints``; those that are identically 0 there are left out."""
+    subs = {p.symbol: sympy.Integer(ints[n]) for n, p in proof.parameters.items() if n in ints}
+    for hid, h in proof.hypotheses.items():
+        if isinstance(h, Assume):
+            continue
+        for e in h.equalities():
+            e = e.xreplace(subs) if subs else e
+            if e != 0:
+                yield hid, e
+
+
 def hypothesis_violations(drawn: DrawnModel) -> list[str]:
     """Structural hypotheses of the proof that the drawn model violates, checked in exact arithmetic.
 
@@ -708,32 +721,25 @@ def hypothesis_violations(drawn: DrawnModel) -> list[str]:
             out.append(f"{ci.source}: {ci} is false")
     # independently of the network: each hypothesis's own equalities (I(...) = 0, H(Y | X) = 0, ...)
     ints = drawn.int_values
-    subs = {p.symbol: sympy.Integer(ints[n]) for n, p in proof.parameters.items() if n in ints}
-    for hid, h in proof.hypotheses.items():
-        if isinstance(h, Assume):
-            continue
-        for e in h.equalities():
-            e = e.xreplace(subs) if subs else e
-            if e == 0:
-                continue
-            if isinstance(e, I):
-                l, r, g = (names_at(s, ints, hid) for s in e.args)
-                if not _ci_holds(joint, l, r, g):
-                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
-            elif isinstance(e, H):
-                t, g = names_at(e.target, ints, hid), names_at(e.given, ints, hid)
-                marg = joint.marginal(list(g) + list(t))
-                rows = math.prod(marg.shape[: len(g)]) if g else 1
-                tab = marg.table.reshape(rows, -1)
-                if any(sum(1 for x in tab[r_] if x != 0) > 1 for r_ in range(rows)):
-                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
-            else:
-                from derive.numeric.evaluate import evaluate
+    for hid, e in hypothesis_equalities(proof, ints):
+        if isinstance(e, I):
+            l, r, g = (names_at(s, ints, hid) for s in e.args)
+            if not _ci_holds(joint, l, r, g):
+                out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+        elif isinstance(e, H):
+            t, g = names_at(e.target, ints, hid), names_at(e.given, ints, hid)
+            marg = joint.marginal(list(g) + list(t))
+            rows = math.prod(marg.shape[: len(g)]) if g else 1
+            tab = marg.table.reshape(rows, -1)
+            if any(sum(1 for x in tab[r_] if x != 0) > 1 for r_ in range(rows)):
+                out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+        else:
+            from derive.numeric.evaluate import evaluate
 
-                import mpmath
+            import mpmath
 
-                if abs(evaluate(e, m, precision="mp", dps=50)) > mpmath.mpf(10) ** -40:
-                    out.append(f"{hid}: {sympy.sstr(e)} is not 0")
+            if abs(evaluate(e, m, precision="mp", dps=50)) > mpmath.mpf(10) ** -40:
+                out.append(f"{hid}: {sympy.sstr(e)} is not 0")
     for v in drawn.plan.order:
         node = drawn.plan.nodes[v]
         if node.kind not in ("channel", "function", "iid"):

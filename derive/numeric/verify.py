@@ -155,6 +155,7 @@ class CounterexampleRecord:
             "alphabet_sizes": self.model.get("alphabet_sizes"),
             "network": self.model.get("network"),
             **({"description": self.model["description"]} if self.model.get("description") else {}),
+            **({"covariance": self.model["covariance"]} if self.model.get("covariance") else {}),  # Gaussian
             "premises_holding": list(self.premises),
             "hypotheses_hold": self.hypotheses_hold,
             "shrunk": self.shrunk,

@@ -78,7 +78,7 @@ def test_true_claims_are_tested_and_false_ones_refuted_with_checked_gaussian_cou
     for sid, claim in FALSE.items():
         r = report[sid]
         assert r.status == FAILED and r.counterexample.certified, r.reason
-        cov_text = r.counterexample.model["covariance"]
+        cov_text = r.counterexample.to_json()["covariance"]  # what --json prints
         names = cov_text["names"]
         exact = [[Fraction(x) for x in row] for row in cov_text["matrix"]]
         cov = np.array([[float(x) for x in row] for row in exact])

@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 import sympy
 from sympy import S
 
-from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MutuallyIndependent, block_of,
-                                    copy_lemma_extension)
+from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MarkovFamily,
+                                    MutuallyIndependent, block_of, copy_lemma_extension)
 from derive.core.cited import TENSORIZATION, fano_fact
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.notation import decimal_at_least, show
@@ -333,13 +333,24 @@ def _split_info(ctx: StepContext, expr: sympy.Expr, side: str) -> I:
     return expr
 
 
+def _along_a_family_chain(ctx: StepContext, uw: RVSet, b: RVSet, c: RVSet) -> bool:
+    """``U, W -> X[m] -> X[j]`` from a used chain ``... -> X[lo] -> ... -> X[hi]`` with ``U, W`` in links before the
+    run and ``lo <= m <= j <= hi`` provable (every link after ``X[m]`` is independent of those before given it)."""
+    m, j = (s.args[0] if len(s) == 1 and isinstance(s.args[0], FamilyMember) else None for s in (b, c))
+    return m is not None and j is not None and m.family == j.family and any(
+        isinstance(h, MarkovFamily) and h.family == m.family and uw.issubset(RVSet(*h.before))
+        and all(is_nonnegative(d, ctx.domains) for d in (m.index - h.lo, j.index - m.index, h.hi - j.index))
+        for h in ctx.premise_hypotheses.values())
+
+
 @register("dpi")
 def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
     """Data processing: ``I(A; C | W) <= I(A; B | W)`` when ``I(A; C | B, W) = 0``.
 
     Statement: A -> B -> C (given W) ⇒ I(A; C | W) <= I(A; B | W) and I(A; C | W) <= I(B; C | W)
     Reference: Cover & Thomas, Elements of Information Theory, Thm 2.8.1
-    Needs: a Markov chain or independence
+    Needs: a Markov chain or independence; along a chain through a family (U -> X[lo] -> ... -> X[hi]), A and W in
+        links before the run, B = X[m], C = X[j], lo <= m <= j <= hi provable
     """
     st = _as_le(ctx.claim)
     if st.rel != "<=":
@@ -354,7 +365,7 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
             if x != a:
                 continue
             tried.append(f"{a} -> {b} -> {c}" + (f" given {w}" if w else ""))
-            if implies_independence(ctx.hypotheses(), a, c, b | w):
+            if implies_independence(ctx.hypotheses(), a, c, b | w) or _along_a_family_chain(ctx, a | w, b, c):
                 return RuleOutcome(PROVED, f"Markov chain {tried[-1]} from the hypotheses")
     if not tried:
         raise ctx.mismatch("the two mutual informations must share one side (A)",

@@ -805,7 +805,7 @@ def _cpt_rand_multi(rng, n_out: int):
 
 
 def scenario_chain_family(draw) -> Case:
-    """U -> X[0] -> ... -> X[k], X[i] | X[i-1] ~ K for i in a..k; sdpi_chain."""
+    """U -> X[0] -> ... -> X[k], X[i] | X[i-1] ~ K for i in a..k; sdpi_chain, and dpi along the chain."""
     tags: set[str] = {"symbolic_family"}
     params: dict[str, Domain] = {}
     kname = _pname(draw, "k")
@@ -835,11 +835,16 @@ def scenario_chain_family(draw) -> Case:
         j, mm = draw.choice([(K, N(0)), (K, N(1)), (N(2), N(0)), (K, sub(K, N(1))), (add(K, N(1)), N(0)), (N(1), N(0))])
         U = v("U")
         G = (v("W"),) if before and draw.coin(0.6) else ()
-        st = (Iq([U], [m("X", j)], G), "<=", mul(pw(eta, sub(j, mm)), Iq([U], [m("X", mm)], G)))
+        dpi = draw.coin(0.3)  # data processing along the chain (no channel), either way round
+        if dpi and draw.coin(0.3):
+            j, mm = mm, j
+        st = (Iq([U], [m("X", j)], G), "<=", (Iq([U], [m("X", mm)], G) if dpi else
+                                            mul(pw(eta, sub(j, mm)), Iq([U], [m("X", mm)], G))))
         st, how = maybe_mutate(st, draw, 0.5)
         if how:
             tags.add("mutated_claim")
-        steps.append(GenStep(f"s{s}", "sdpi_chain", st, ["chain", "links"], {}, how))
+        steps.append(GenStep(f"s{s}", "dpi" if dpi else "sdpi_chain", st, ["chain"] if dpi else ["chain", "links"],
+                             {}, how))
 
     def build(pv, rng):
         k = _int(pv[kname])

@@ -838,7 +838,8 @@ def scenario_chain_family(draw) -> Case:
         dpi = draw.coin(0.3)  # data processing along the chain (no channel), either way round
         if dpi and draw.coin(0.3):
             j, mm = mm, j
-        st = (Iq([U], [m("X", j)], G), "<=", (Iq([U], [m("X", mm)], G) if dpi else
+        A = m("X", N(0)) if dpi and draw.coin(0.3) else U  # the run's first member as the source
+        st = (Iq([A], [m("X", j)], G), "<=", (Iq([A], [m("X", mm)], G) if dpi else
                                             mul(pw(eta, sub(j, mm)), Iq([U], [m("X", mm)], G))))
         st, how = maybe_mutate(st, draw, 0.5)
         if how:

@@ -334,13 +334,25 @@ def _split_info(ctx: StepContext, expr: sympy.Expr, side: str) -> I:
 
 
 def _along_a_family_chain(ctx: StepContext, uw: RVSet, b: RVSet, c: RVSet) -> bool:
-    """``U, W -> X[m] -> X[j]`` from a used chain ``... -> X[lo] -> ... -> X[hi]`` with ``U, W`` in links before the
-    run and ``lo <= m <= j <= hi`` provable (every link after ``X[m]`` is independent of those before given it)."""
+    """``U, W -> X[m] -> X[j]`` from a used chain ``... -> X[lo] -> ... -> X[hi] -> ...``: ``lo <= m <= j <= hi`` with
+    each of ``U, W`` in a link before the run or a member ``X[i]`` of the run, ``i <= m``; or the mirror image
+    (``j <= m``; after the run or ``i >= m``): given ``X[m]``, the links on one side are independent of the other's."""
     m, j = (s.args[0] if len(s) == 1 and isinstance(s.args[0], FamilyMember) else None for s in (b, c))
-    return m is not None and j is not None and m.family == j.family and any(
-        isinstance(h, MarkovFamily) and h.family == m.family and uw.issubset(RVSet(*h.before))
-        and all(is_nonnegative(d, ctx.domains) for d in (m.index - h.lo, j.index - m.index, h.hi - j.index))
-        for h in ctx.premise_hypotheses.values())
+    if m is None or j is None or m.family != j.family:
+        return False
+
+    def ordered(*ds) -> bool:
+        return all(is_nonnegative(d, ctx.domains) for d in ds)
+
+    for h in ctx.premise_hypotheses.values():
+        if not isinstance(h, MarkovFamily) or h.family != m.family:
+            continue
+        for side, sign in ((RVSet(*h.before), 1), (RVSet(*h.after), -1)):
+            if ordered(m.index - h.lo, h.hi - m.index, j.index - h.lo, h.hi - j.index, sign * (j.index - m.index)) \
+                    and all(it in side.args or (isinstance(it, FamilyMember) and it.family == m.family and ordered(
+                        it.index - h.lo, h.hi - it.index, sign * (m.index - it.index))) for it in uw.args):
+                return True
+    return False
 
 
 @register("dpi")
@@ -349,8 +361,9 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
 
     Statement: A -> B -> C (given W) ⇒ I(A; C | W) <= I(A; B | W) and I(A; C | W) <= I(B; C | W)
     Reference: Cover & Thomas, Elements of Information Theory, Thm 2.8.1
-    Needs: a Markov chain or independence; along a chain through a family (U -> X[lo] -> ... -> X[hi]), A and W in
-        links before the run, B = X[m], C = X[j], lo <= m <= j <= hi provable
+    Needs: a Markov chain or independence; along a chain through a family (U -> X[lo] -> ... -> X[hi] -> V),
+        B = X[m], C = X[j] with lo <= m <= j <= hi provable and A, W before the run or members X[i], i <= m (or the
+        mirror image: j <= m, after the run or i >= m)
     """
     st = _as_le(ctx.claim)
     if st.rel != "<=":

@@ -49,7 +49,8 @@ def _check(tmp_path, claim: str, chain: str = CHAIN, uses: str = '"chain"', cont
 
 ACCEPTED = ["I(U; X[j + k]) <= I(U; X[0])", "I(X[j + k]; U) <= I(X[0]; U)", "I(U, W; X[j + k]) <= I(U, W; X[1])",
             "I(U; X[j + k] | W) <= I(U; X[0] | W)", "I(U; X[j + k]) <= I(U; X[j])", "I(U; X[j + k] | W) <= I(U; X[k] | W)",
-            "I(U; X[j]) <= I(U; X[j])"]
+            "I(U; X[j]) <= I(U; X[j])", "I(X[0]; X[j + k]) <= I(X[0]; X[j])", "I(X[j]; X[j + k] | U) <= I(X[j]; X[j + 1] | U)",
+            "I(V; X[0]) <= I(V; X[j + k])", "I(X[j + k]; X[0]) <= I(X[j + k]; X[j])", "I(V; X[0] | X[j + k]) <= I(V; X[k] | X[j + k])"]
 
 
 @pytest.mark.parametrize("claim", ACCEPTED)
@@ -61,7 +62,9 @@ def test_accepted(tmp_path, claim):
 FALSE = ["I(U; X[0]) <= I(U; X[j + k])",          # reversed: false when the chain loses information
          "I(U; X[k]) <= I(U; X[j])",              # j <= k is not provable (and false for k < j)
          "I(U; X[j]) <= I(U; X[j + k])",          # the wrong way round
-         "I(V; X[j + k]) <= I(V; X[0])"]          # V after the run: X[0] is the farther one
+         "I(V; X[j + k]) <= I(V; X[0])",          # V after the run: X[0] is the farther one
+         "I(X[j]; X[0]) <= I(X[j]; X[j + k])",    # X[0] and X[j + k] on either side of X[j]: not comparable
+         "I(U; X[k]) <= I(U; X[j] | V)"]          # different conditioning
 
 
 @pytest.mark.parametrize("claim", FALSE)
@@ -83,10 +86,27 @@ def test_rejected_applications(tmp_path, claim, uses):
     assert step is None or step.status != "proved", step.message
 
 
-@pytest.mark.parametrize("continuous", [False, True], ids=["discrete models", "Gaussian models"])
-@pytest.mark.parametrize("claim", ACCEPTED)
+# two members of a continuous family on either side of one I: the door refuses them (they might be one variable,
+# I(X; X) = +oo), so the Gaussian models test the claims between U, V and one member
+ONE_MEMBER = [c for c in ACCEPTED if not c.startswith("I(X[")]
+
+
+@pytest.mark.parametrize("claim, continuous", [(c, False) for c in ACCEPTED] + [(c, True) for c in ONE_MEMBER])
 def test_accepted_conclusions_hold_on_models_of_the_chain(tmp_path, claim, continuous):
     path, step = _check(tmp_path, claim, continuous=continuous)
     assert step.status == "proved", step.message
     r = verify_proof(read_proof(path), samples=80, seed=5).steps[0]
     assert r.status == TESTED and r.samples > 0, r.reason
+
+
+def test_a_member_outside_the_run_is_not_before_it(tmp_path):
+    """The family may be longer than the chain: with X[1] -> ... -> X[n], X[0] is in no link, so
+    I(X[0]; X[n]) <= I(X[0]; X[1]) does not follow (and is false on a model). My first version of the extension read
+    any member with a smaller index as "before the run"; caught before the commit, kept as a test."""
+    text = HEAD.format(chain="U -> X[1] -> ... -> X[j + k]", continuous="")
+    text += '[[step]]\nid = "s"\nclaim = "I(X[0]; X[j + k]) <= I(X[0]; X[1])"\nrule = "dpi"\nuses = ["chain"]\n'
+    path = tmp_path / "o.toml"
+    path.write_text(text)
+    assert check_file(path).report.steps[0].status != "proved"
+    r = verify_proof(read_proof(path), samples=200, seed=2).steps[0]
+    assert r.status == "failed" and r.counterexample.certified

@@ -39,7 +39,7 @@ from derive.numeric.certify import ArbInformation, arb_of
 from derive.numeric.compile import Side
 from derive.numeric.network import names_at
 
-__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
+__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "infinite_atom",
            "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
@@ -164,6 +164,22 @@ def draw_gaussian(factory, source) -> GaussianModel:
                          tuple(tuple(g) for g in groups.values()))
 
 
+def infinite_atom(statement) -> str | None:
+    """An atom of ``statement`` (sums written out) that is infinite for continuous variables: ``I(A; B | C)`` with a
+    variable of ``A`` in ``B`` but not in ``C`` (``I(X; X) = +oo``), ``H(A | C)`` with ``A`` inside ``C``
+    (``H(X | X) = -oo``); the joint-entropy formula would give a finite number for them."""
+    from derive.numeric.expressions import rvset_names
+
+    for atom in sympy.preorder_traversal(sympy.Add(statement.lhs, statement.rhs, evaluate=False)):
+        if isinstance(atom, I):
+            a, b, c = (set(rvset_names(s)) for s in atom.args)
+            if (a & b) - c:
+                return f"{sympy.sstr(atom)} is +oo (a continuous variable on both sides)"
+        elif isinstance(atom, H) and set(rvset_names(atom.target)) <= set(rvset_names(atom.given)) and atom.target:
+            return f"{sympy.sstr(atom)} is -oo (a continuous variable given itself)"
+    return None
+
+
 def gaussian_side_value(model: GaussianModel, side: Side, units: str) -> mpmath.mpf:
     """A compiled side on the model at the current mpmath precision (``H`` terms from determinants)."""
     total = mpmath.mpf(0)
@@ -258,6 +274,8 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
             if g.violations(proof):
                 continue
             comp = compiled(statement, g)
+            if any(infinite_atom(st) for st in (comp.statement, *(compiled(p, g).statement for p in premises))):
+                continue
             with mpmath.workdps(REFUTATION_DPS):
                 if gap(comp, g) >= -mpmath.mpf(10) ** (-REFUTATION_DPS // 2):
                     continue

@@ -63,7 +63,8 @@ from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate
-from derive.numeric.gaussian import certified_gaussian_slack, draw_gaussian, gaussian_side_value, why_not_gaussian
+from derive.numeric.gaussian import (certified_gaussian_slack, draw_gaussian, gaussian_side_value, infinite_atom,
+                                     why_not_gaussian)
 from derive.numeric.expressions import rvset_names
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
@@ -770,6 +771,9 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
 def _gaussian_decide(v: _Verifier, g, key: str, statement: Statement) -> tuple[str, Any, Any]:
     """``("ok" | "violated", lhs, rhs)`` of ``statement`` on the Gaussian model ``g`` at ``v.dps`` digits."""
     comp = v.compiled(key, statement, g.int_values)
+    infinite = infinite_atom(comp.statement)
+    if infinite:
+        raise InvalidArgument(infinite)
     with mpmath.workdps(v.dps + 10):
         lhs = gaussian_side_value(g, comp.lhs, v.proof.units)
         rhs = gaussian_side_value(g, comp.rhs, v.proof.units)

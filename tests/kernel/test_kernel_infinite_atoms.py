@@ -78,3 +78,40 @@ def test_a_hostile_oracle_cannot_use_an_infinite_atom_as_a_nonnegative_term():
         row = check_proof(read_proof_text(text), oracle=lambda ctx, t=term: Proposal(nonneg=((t, 1),))).steps[0]
         assert row.status != "proved", (term, row.message)
 
+
+
+FAMILY = """
+[proof]
+name = "apart"
+[parameters]
+j = "integer >= 0"
+k = "integer >= 1"
+[variables]
+families = {{ X = "0..j + k" }}
+continuous = ["X"]
+[[step]]
+id = "s"
+claim = "{claim}"
+rule = "shannon"
+"""
+
+
+@pytest.mark.parametrize("claim, well_formed", [
+    ("I(X[j]; X[j + k]) >= 0", True),          # k >= 1: two members, provably different
+    ("I(X[0..j]; X[j + 1..j + k]) >= 0", True),  # two blocks, provably apart
+    ("H(X[j + k] | X[0..j]) <= H(X[j + k])", True),
+    ("I(X[j]; X[k]) >= 0", False),             # j = k is admissible: I(X; X) = +oo there
+    ("I(X[0]; X[j]) >= 0", False),             # j = 0 is admissible
+    ("I(X[0..j]; X[j..j + k]) >= 0", False),   # the blocks share X[j]
+    ("H(X[j] | X[0..j]) <= H(X[j])", False),
+])
+def test_members_of_a_continuous_family_are_apart_when_their_indices_provably_differ(tmp_path, claim, well_formed):
+    """Session 19: the door refused I(X[j]; X[j + k]) for a continuous family although k >= 1 keeps the two members
+    apart (it compared indices without the domains); it now asks the sign engine whether the index intervals are
+    separated, and still refuses whatever may coincide at an admissible value."""
+    from derive.checking import check_file
+
+    path = tmp_path / "a.toml"
+    path.write_text(FAMILY.format(claim=claim))
+    row = check_file(path).report.steps[0]
+    assert ("infinite" in (row.message or "")) != well_formed, row.message

@@ -203,3 +203,29 @@ def test_every_iid_model_gives_the_members_one_law(tmp_path):
         m = g.names.index("M")
         laws = {(g.cov[g.names.index(x)][g.names.index(x)], g.cov[g.names.index(x)][m]) for x in xs}
         assert len(laws) == 1  # Var(X[i]) and Cov(X[i], M) the same for every member
+
+
+def test_a_continuous_variable_on_both_sides_is_infinite_not_its_entropy(tmp_path):
+    """Red team (session 19): at j = 0, I(X[0]; X[j]) is I(X[0]; X[0]) = +oo for a continuous X[0], but the
+    joint-entropy formula gave h(X[0]), and verify "refuted" the true I(X[0]; X[j + k]) <= I(X[0]; X[j]) with a
+    certified counterexample there. Such models are now not evaluated (and say so)."""
+    path = tmp_path / "inf.toml"
+    path.write_text('[proof]\nname = "inf"\n[parameters]\nj = "integer >= 0"\nk = "integer >= 1"\n[variables]\n'
+                    'random = ["U"]\nfamilies = { X = "0..j + k" }\ncontinuous = ["U", "X"]\n[[hypothesis]]\n'
+                    'id = "chain"\nmarkov = "U -> X[0] -> ... -> X[j + k]"\n[[step]]\nid = "s"\n'
+                    'claim = "I(X[0]; X[j + k]) <= I(X[0]; X[j])"\nrule = "shannon"\nuses = ["chain"]\n')
+    r = verify_proof(read_proof(path), samples=100, seed=0).steps[0]
+    assert r.status == TESTED and r.errors > 0 and "+oo" in r.reason
+
+
+def test_infinite_atoms_are_recognized():
+    from derive.core.quantities import H, I
+    from derive.core.statements import Statement
+    from derive.core.variables import RV, RVSet
+    from derive.numeric.gaussian import infinite_atom
+
+    x, y = RVSet(RV("X")), RVSet(RV("Y"))
+    assert infinite_atom(Statement(I(x, x), "<=", 1))
+    assert infinite_atom(Statement(H(x, RVSet(RV("X"), RV("Y"))), ">=", 0))
+    assert infinite_atom(Statement(I(x, y, x), "<=", 1)) is None  # I(X; Y | X) = 0
+    assert infinite_atom(Statement(H(RVSet(RV("X"), RV("Y")), x), ">=", 0)) is None  # h(Y | X), finite

@@ -322,11 +322,12 @@ class RVSet(Basic):
     def isdisjoint(self, other: "RVSet") -> bool:
         return not (set(self.args) & set(other.args))
 
-    def provably_disjoint(self, other: "RVSet") -> bool:
+    def provably_disjoint(self, other: "RVSet", positive=None) -> bool:
         """No variable of ``self`` is provably absent from ``other`` unless shown here: members and blocks of
         one family are disjoint only when their index intervals are separated by a positive integer constant
-        (``X[1..k]`` and ``X[0..k-1]`` may overlap; ``X[i]`` and ``X[i-1]`` do not)."""
-        return all(_items_disjoint(a, b) for a in self.args for b in other.args)
+        (``X[1..k]`` and ``X[0..k-1]`` may overlap; ``X[i]`` and ``X[i-1]`` do not), or by a gap ``positive(gap)``
+        says is positive (the kernel passes its sign engine: ``X[j]``, ``X[j + k]`` for ``k >= 1``)."""
+        return all(_items_disjoint(a, b, positive) for a in self.args for b in other.args)
 
     def __str__(self) -> str:
         return ", ".join(str(a) for a in self.args) if self.args else "∅"
@@ -345,14 +346,14 @@ def _interval(item) -> tuple[sympy.Expr, sympy.Expr] | None:
     return None
 
 
-def _items_disjoint(a, b) -> bool:
+def _items_disjoint(a, b, positive=None) -> bool:
     if a == b:
         return False
     ia, ib = _interval(a), _interval(b)
     if ia is None or ib is None or a.family != b.family:
         return True  # distinct plain variables, or different families
-    gap1, gap2 = sympy.expand(ib[0] - ia[1]), sympy.expand(ia[0] - ib[1])
-    return any(g.is_Integer and g > 0 for g in (gap1, gap2))
+    gaps = (sympy.expand(ib[0] - ia[1]), sympy.expand(ia[0] - ib[1]))
+    return any((g.is_Integer and g > 0) or (positive is not None and positive(g)) for g in gaps)
 
 
 def as_rvset(obj: object) -> RVSet:

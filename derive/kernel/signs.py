@@ -59,7 +59,7 @@ from sympy import Rational, S
 from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.parameters import Domain, Domains, as_domains
 from derive.core.quantities import INFO_CLASSES, H, I, h, h_as_logs
-from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
+from derive.core.variables import RVSet, fresh_symbol
 
 __all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
 
@@ -648,16 +648,8 @@ def infinite_part(atom: sympy.Expr, domains) -> object | None:
     if is_continuous is None or not isinstance(atom, (H, I)):
         return None
     a, b = (atom.target, atom.given) if isinstance(atom, H) else (atom.left, atom.right)
-    return next((x for x in a.args if is_continuous(x) and not all(
-        RVSet(x).provably_disjoint(RVSet(y)) or _apart(x, y, domains) for y in b.args)), None)
-
-
-def _apart(x, y, domains) -> bool:
-    """Members or blocks of one family whose index intervals are provably separated (``X[0]``, ``X[j + k]``, k >= 1)."""
-    ends = [(it.index, it.index) if isinstance(it, FamilyMember) else (it.lo, it.hi) if isinstance(it, FamilyRange)
-            else None for it in (x, y)]
-    return None not in ends and x.family == y.family and (is_positive(ends[1][0] - ends[0][1], domains)
-                                                          or is_positive(ends[0][0] - ends[1][1], domains))
+    return next((x for x in a.args if is_continuous(x)
+                 and not RVSet(x).provably_disjoint(b, lambda gap: is_positive(gap, domains))), None)
 
 
 def _h_continuous(expr: sympy.Expr, domains) -> bool:

@@ -46,7 +46,7 @@ from derive.numeric.distributions import Distributions, JointPMF, Model
 from derive.numeric.expressions import (MAX_EXPANDED_TERMS, MAX_SUM_TERMS, FUNCTIONS, binary_entropy_clamped,
                                         expand_sums, leaf, number, rvset_names)
 
-__all__ = ["evaluate", "evaluate_statement", "as_model", "MAX_SUM_TERMS", "MAX_EXPANDED_TERMS", "UNITS"]
+__all__ = ["evaluate", "evaluate_statement", "slack_of", "as_model", "MAX_SUM_TERMS", "MAX_EXPANDED_TERMS", "UNITS"]
 
 #: Logarithm base of information quantities for each unit.
 UNITS = {"bits": 2, "nats": "e"}
@@ -373,13 +373,15 @@ def evaluate_statement(statement: Statement, model: object, *, params: Mapping[o
     rhs = evaluate(statement.rhs, model, **kw)
     if precision == "mp":
         with mpmath.workdps(dps + _GUARD_DPS):
-            slack = _slack(statement.rel, lhs, rhs)
+            slack = slack_of(statement.rel, lhs, rhs)
     else:
-        slack = _slack(statement.rel, lhs, rhs)
+        slack = slack_of(statement.rel, lhs, rhs)
     return lhs, rhs, slack
 
 
-def _slack(rel: str, lhs: Any, rhs: Any) -> Any:
+def slack_of(rel: str, lhs: Any, rhs: Any) -> Any:
+    """``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``, ``-|lhs - rhs|`` for ``==``: the statement holds iff it is
+    ``>= 0`` (in the arithmetic of ``lhs`` and ``rhs``)."""
     if rel == "<=":
         return rhs - lhs
     if rel == ">=":

@@ -36,11 +36,11 @@ from derive.core.hypotheses import Assume, Independent, Markov, MarkovFamily, Mu
 from derive.core.quantities import INFO_CLASSES, H, I
 from derive.errors import InvalidArgument, Uncertifiable
 from derive.numeric.certify import ArbInformation, arb_of
-from derive.numeric.compile import Side
+from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.network import names_at
 
-__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "infinite_atom",
-           "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
+__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "gaussian_sides",
+           "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
 #: statements are premises, checked on each model; an i.i.d. group shares one law given its parents).
@@ -164,20 +164,34 @@ def draw_gaussian(factory, source) -> GaussianModel:
                          tuple(tuple(g) for g in groups.values()))
 
 
-def infinite_atom(statement) -> str | None:
-    """An atom of ``statement`` (sums written out) that is infinite for continuous variables: ``I(A; B | C)`` with a
-    variable of ``A`` in ``B`` but not in ``C`` (``I(X; X) = +oo``), ``H(A | C)`` with ``A`` inside ``C``
-    (``H(X | X) = -oo``); the joint-entropy formula would give a finite number for them."""
+def infinite_atom(atom: sympy.Expr) -> str | None:
+    """Why ``atom`` is infinite for continuous variables (``None`` when it is finite): ``I(A; B | C)`` with a variable
+    of ``A`` in ``B`` but not in ``C`` (``I(X; X) = +oo``), ``H(A | C)`` with ``A`` inside ``C`` (``H(X | X) = -oo``);
+    the joint-entropy formula would give a finite number for them."""
     from derive.numeric.expressions import rvset_names
 
-    for atom in sympy.preorder_traversal(sympy.Add(statement.lhs, statement.rhs, evaluate=False)):
-        if isinstance(atom, I):
-            a, b, c = (set(rvset_names(s)) for s in atom.args)
-            if (a & b) - c:
-                return f"{sympy.sstr(atom)} is +oo (a continuous variable on both sides)"
-        elif isinstance(atom, H) and set(rvset_names(atom.target)) <= set(rvset_names(atom.given)) and atom.target:
-            return f"{sympy.sstr(atom)} is -oo (a continuous variable given itself)"
+    if isinstance(atom, I):
+        a, b, c = (set(rvset_names(s)) for s in atom.args)
+        if (a & b) - c:
+            return f"{sympy.sstr(atom)} is +oo (a continuous variable on both sides)"
+    elif isinstance(atom, H) and atom.target and set(rvset_names(atom.target)) <= set(rvset_names(atom.given)):
+        return f"{sympy.sstr(atom)} is -oo (a continuous variable given itself)"
     return None
+
+
+def gaussian_sides(model: GaussianModel, comp: CompiledStatement, units: str) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """Both sides of a compiled statement (sums written out) on the model at the current mpmath precision.
+
+    Raises
+    ------
+    InvalidArgument
+        When an atom is infinite for continuous variables (:func:`infinite_atom`).
+    """
+    st = comp.statement
+    why = next(filter(None, map(infinite_atom, sympy.Add(st.lhs, st.rhs, evaluate=False).atoms(H, I))), None)
+    if why:
+        raise InvalidArgument(why)
+    return gaussian_side_value(model, comp.lhs, units), gaussian_side_value(model, comp.rhs, units)
 
 
 def gaussian_side_value(model: GaussianModel, side: Side, units: str) -> mpmath.mpf:
@@ -210,7 +224,7 @@ class ArbGaussian(ArbInformation):
         return h / flint.arb(2).log() if self.base == 2 else h
 
     def atom(self, e: sympy.Expr) -> Any:
-        if not isinstance(e, (H, I)):
+        if not isinstance(e, (H, I)) or infinite_atom(e):
             raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} on a Gaussian model")
         v = self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(), None)
         return v.nonnegative_part() if isinstance(e, I) else v
@@ -247,7 +261,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     from derive.core.statements import Statement
     from derive.errors import DeriveError
     from derive.numeric.choices import RandomChoices
-    from derive.numeric.compile import CompiledStatement
+    from derive.numeric.evaluate import slack_of
     from derive.numeric.models import InvalidDraw, ModelFactory
 
     if why_not_gaussian(proof) is not None or not all(
@@ -263,10 +277,6 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     def compiled(st: Statement, g: GaussianModel) -> CompiledStatement:
         return CompiledStatement(st, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols})
 
-    def gap(comp: CompiledStatement, g: GaussianModel) -> mpmath.mpf:
-        lhs, rhs = gaussian_side_value(g, comp.lhs, units), gaussian_side_value(g, comp.rhs, units)
-        return lhs - rhs if comp.rel == ">=" else rhs - lhs if comp.rel == "<=" else -abs(lhs - rhs)
-
     rng = random.Random(seed * 1_000_003 + 104_729)
     for _ in range(models):
         try:
@@ -274,10 +284,8 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
             if g.violations(proof):
                 continue
             comp = compiled(statement, g)
-            if any(infinite_atom(st) for st in (comp.statement, *(compiled(p, g).statement for p in premises))):
-                continue
             with mpmath.workdps(REFUTATION_DPS):
-                if gap(comp, g) >= -mpmath.mpf(10) ** (-REFUTATION_DPS // 2):
+                if slack_of(comp.rel, *gaussian_sides(g, comp, units)) >= -mpmath.mpf(10) ** (-REFUTATION_DPS // 2):
                     continue
             cert, _ = certified_gaussian_slack(g, comp.statement, units, "negative")
             if cert is None or any(certified_gaussian_slack(g, compiled(p, g).statement, units, "nonnegative")[0]

@@ -62,9 +62,8 @@ from derive.core.variables import RVItem
 from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
-from derive.numeric.evaluate import evaluate
-from derive.numeric.gaussian import (certified_gaussian_slack, draw_gaussian, gaussian_side_value, infinite_atom,
-                                     why_not_gaussian)
+from derive.numeric.evaluate import evaluate, slack_of
+from derive.numeric.gaussian import certified_gaussian_slack, draw_gaussian, gaussian_sides, why_not_gaussian
 from derive.numeric.expressions import rvset_names
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
@@ -460,9 +459,9 @@ class _Verifier:
         kept = (Markov, MarkovFamily, Independent, MutuallyIndependent, Assume)
         for hid, h in self.proof.hypotheses.items():
             named = h.output.args if isinstance(h, FunctionOf) else () if isinstance(h, kept) else h.variables().args
-            if self._continuous_in(named):
-                return (f"the hypothesis {hid} makes the continuous variable(s) {self._continuous_in(named)} a channel's "
-                        "input or output or a function's value, and the numeric models are discrete")
+            if names := self._continuous_in(named):
+                return (f"the hypothesis {hid} makes the continuous variable(s) {names} a channel's input or output "
+                        "or a function's value, and the numeric models are discrete")
         statements = [target.statement] + [self.assumptions[c].statement for c in target.conditions
                                            if c in self.assumptions]
         names = self._continuous_in([node for st in statements for side in (st.lhs, st.rhs)
@@ -771,15 +770,10 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
 def _gaussian_decide(v: _Verifier, g, key: str, statement: Statement) -> tuple[str, Any, Any]:
     """``("ok" | "violated", lhs, rhs)`` of ``statement`` on the Gaussian model ``g`` at ``v.dps`` digits."""
     comp = v.compiled(key, statement, g.int_values)
-    infinite = infinite_atom(comp.statement)
-    if infinite:
-        raise InvalidArgument(infinite)
     with mpmath.workdps(v.dps + 10):
-        lhs = gaussian_side_value(g, comp.lhs, v.proof.units)
-        rhs = gaussian_side_value(g, comp.rhs, v.proof.units)
+        lhs, rhs = gaussian_sides(g, comp, v.proof.units)
         tol = _tolerance(v.dps) * max(1, abs(lhs), abs(rhs))
-        gap = lhs - rhs if comp.rel == ">=" else rhs - lhs if comp.rel == "<=" else -abs(lhs - rhs)
-        return ("violated" if gap < -tol else "ok"), lhs, rhs
+        return ("violated" if slack_of(comp.rel, lhs, rhs) < -tol else "ok"), lhs, rhs
 
 
 def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> CounterexampleRecord:
@@ -792,8 +786,7 @@ def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> Co
             cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
             break
     with mpmath.workdps(v.dps + 10):
-        slack = (rhs - lhs) if target.statement.rel == "<=" else (
-            (lhs - rhs) if target.statement.rel == ">=" else -abs(lhs - rhs))
+        slack = slack_of(target.statement.rel, lhs, rhs)
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, units, getattr(v.proof, "written", None)),
         lhs=_fmt(lhs), rhs=_fmt(rhs), slack=_fmt(slack), model=g.as_dict(), premises=list(target.conditions),
@@ -826,11 +819,8 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
     if bad:  # else (never: replaying a recorded violation is deterministic) the recorded values stand
         lhs, rhs = lhs2, rhs2
     with mpmath.workdps(v.dps + 10):
-        if isinstance(lhs, mpmath.mpf) and isinstance(rhs, mpmath.mpf):
-            slack = (rhs - lhs) if target.statement.rel == "<=" else (
-                (lhs - rhs) if target.statement.rel == ">=" else -abs(lhs - rhs))
-        else:
-            slack = None
+        slack = slack_of(target.statement.rel, lhs, rhs) if isinstance(lhs, mpmath.mpf) and isinstance(
+            rhs, mpmath.mpf) else None
     violations = hypothesis_violations(drawn) if drawn.plan.order else []
     comp = v.compiled(f"step:{target.id}", target.statement, drawn.int_values)
     cert, why = certify_violation(drawn, comp.statement, v.proof.units)

@@ -139,7 +139,7 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
         # the solve sets free unknowns to 0, which can pick a negative multiplier; retry with the facts and
         # only one or two of the non-negative quantities (a small, exact, bounded search)
         nonneg = [t for t in terms if t.source == "nonnegativity"][:_SUBSET_POOL]
-        retries += [facts + list(extra) for extra in _small_subsets(nonneg)]
+        retries += [facts + list(extra) for extra in _subsets(nonneg)]
     for group in retries:
         cert = solve_multipliers(claim, group)
         if cert is None:
@@ -148,7 +148,9 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError:
             continue
-    found = _with_parameter_premise(claim, terms, domains) or _with_split_constant(claim, terms, domains)
+    consts = [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
+    left = None if claim.is_equality else _constant_left(claim, [t for t in terms if t not in consts])
+    found = left and (_with_parameter_premises(claim, left, consts, domains) or _with_split_constant(claim, left, domains))
     if found is not None:
         return found
     if last_error is not None:
@@ -156,19 +158,17 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
     return None
 
 
-def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
-    """A premise about parameters only has a constant linear form, so the solve leaves its multiplier free (0):
-    give such premises ``c_i >= 0`` multipliers ``q_i`` that cancel the remaining constant ``r``: ``q = r / c`` for
-    one premise when it is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from ``h(p) >= 4p(1 - p)``), else
-    rationals ``q_i >= 0`` with ``r = Σ q_i c_i`` term by term after expansion (``1 - h(p) + p log M - p log(M-1)``
-    from ``1 - h(p) >= 0`` and ``p log M - p log(M-1) >= 0``); checked as always."""
-    consts = _constants(terms)
-    left = None if claim.is_equality or not consts else _constant_left(claim, [t for t in terms if t not in consts])
-    if left is None:
-        return None
+def _with_parameter_premises(claim: Statement, left: tuple[Certificate, sympy.Expr], consts: Sequence[Term],
+                             domains) -> Certificate | None:
+    """A premise about parameters only (``consts``) has a constant linear form, so the solve leaves its multiplier
+    free (0): give such premises ``c_i >= 0`` multipliers ``q_i`` that cancel the constant ``r`` the solve ``left``:
+    ``q = r / c`` for one premise when it is a positive rational (``h(p) + H(X) >= 4p(1 - p)`` from
+    ``h(p) >= 4p(1 - p)``), else rationals ``q_i >= 0`` with ``r = Σ q_i c_i`` term by term after expansion
+    (``1 - h(p) + p log M - p log(M-1)`` from ``1 - h(p) >= 0`` and ``p log M - p log(M-1) >= 0``); checked as always."""
     base, rest = left
     candidates = [[(t, sympy.cancel(rest / t.form.const))] for t in consts]
-    candidates += [c for group in _small_groups(consts) if (c := _monomial_combination(rest, group))]
+    groups = ([list(consts)] if len(consts) > 3 else []) + list(_subsets(consts[:8], (2, 3)))
+    candidates += [c for group in groups if (c := _monomial_combination(rest, group))]
     for extra in candidates:
         if all(q.is_Rational and q >= 0 for _, q in extra) and any(q > 0 for _, q in extra):
             try:
@@ -176,11 +176,6 @@ def _with_parameter_premise(claim: Statement, terms: Sequence[Term], domains) ->
             except CertificateError:
                 continue
     return None
-
-
-def _constants(terms: Sequence[Term]) -> list[Term]:
-    """The ``>= 0`` terms about parameters only (a constant linear form)."""
-    return [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
 
 
 def _constant_left(claim: Statement, terms: Sequence[Term]) -> tuple[Certificate, sympy.Expr] | None:
@@ -199,13 +194,10 @@ def _constant_left(claim: Statement, terms: Sequence[Term]) -> tuple[Certificate
 _SPLIT_TERMS = 6
 
 
-def _with_split_constant(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
-    """The constant ``r`` the solve leaves, as two parts the sign engine proves ``>= 0`` one at a time
+def _with_split_constant(claim: Statement, left: tuple[Certificate, sympy.Expr], domains) -> Certificate | None:
+    """The constant ``r`` the solve ``left``, as two parts the sign engine proves ``>= 0`` one at a time
     (``1 - h(p) + p log M - p log(M - 1)``: ``1 - h(p)`` and ``p log M - p log(M - 1)``), each proposed as a
     ``>= 0`` term with multiplier 1, for the kernel to vet again; sums of at most :data:`_SPLIT_TERMS` terms."""
-    left = None if claim.is_equality else _constant_left(claim, [t for t in terms if t not in _constants(terms)])
-    if left is None:
-        return None
     base, rest = left
     parts = sympy.Add.make_args(sympy.expand(rest))
     if not 2 <= len(parts) <= _SPLIT_TERMS:
@@ -220,16 +212,6 @@ def _with_split_constant(claim: Statement, terms: Sequence[Term], domains) -> Ce
             except CertificateError:
                 continue
     return None
-
-
-def _small_groups(pool: Sequence[Term], largest: int = 3):
-    """All of ``pool`` (when larger than ``largest``), then its subsets of size 2 up to ``largest``."""
-    from itertools import combinations
-
-    if len(pool) > largest:
-        yield list(pool)
-    for k in range(2, min(largest, len(pool)) + 1):
-        yield from (list(c) for c in combinations(pool[:8], k))
 
 
 def _monomial_combination(r: sympy.Expr, group: Sequence[Term]) -> list[tuple[Term, sympy.Expr]] | None:
@@ -253,12 +235,12 @@ def _monomial_combination(r: sympy.Expr, group: Sequence[Term]) -> list[tuple[Te
     return None if values is None else list(zip(group, values))
 
 
-def _small_subsets(pool: Sequence[Term]):
-    """Subsets of ``pool`` of size 1, then 2."""
-    yield from ((a,) for a in pool)
-    for i, a in enumerate(pool):
-        for b in pool[i + 1:]:
-            yield (a, b)
+def _subsets(pool: Sequence[Term], sizes=(1, 2)):
+    """The subsets of ``pool`` of each size in ``sizes``, in turn."""
+    from itertools import combinations
+
+    for k in sizes:
+        yield from combinations(pool, k)
 
 
 def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:

@@ -7,13 +7,13 @@ re-evaluated with numpy (``slogdet``) and exact Fractions, independently of deri
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
+from support.gaussian import entropy_bits
 from derive.checking import check_file
 
 HEAD = """
@@ -46,12 +46,7 @@ def _model(message: str) -> tuple[list[str], np.ndarray, list[list[Fraction]]]:
 
 
 def _h(cov, names, vs) -> float:
-    idx = [names.index(v) for v in vs]
-    if not idx:
-        return 0.0
-    sign, logdet = np.linalg.slogdet(cov[np.ix_(idx, idx)])
-    assert sign > 0
-    return 0.5 * (len(idx) * math.log(2 * math.pi * math.e) + logdet) / math.log(2)
+    return entropy_bits(cov, [names.index(v) for v in vs])
 
 
 def _markov_holds(names, exact) -> bool:

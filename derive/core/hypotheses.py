@@ -25,6 +25,7 @@ Each hypothesis can state itself as information expressions that equal zero
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sympy
@@ -52,6 +53,7 @@ __all__ = [
     "Assume",
     "CHANNEL_ARITY",
     "continuous_names",
+    "continuous_variables",
     "block_of",
     "CopyRV",
     "CopySpec",
@@ -563,6 +565,12 @@ def continuous_names(h: Hypothesis) -> frozenset[str]:
         items = [*h.output.args, *h.input.args]
         return frozenset(getattr(it, "family", None) or it.name for it in items)
     return frozenset()
+
+
+def continuous_variables(declared: Iterable[str], hypotheses: Iterable[Hypothesis]) -> frozenset[str]:
+    """Names of the continuous variables and families: the ``declared`` ones and every Gaussian channel's input and
+    output among ``hypotheses`` (:func:`continuous_names`)."""
+    return frozenset(declared).union(*map(continuous_names, hypotheses))
 
 
 # ---------------------------------------------------------------------------- the copy lemma

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 import sympy
 
-from derive.core.hypotheses import continuous_names, Assume, AssumeFamily, Hypothesis
+from derive.core.hypotheses import continuous_variables, Assume, AssumeFamily, Hypothesis
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
 from derive.io.grammar import (
     RESERVED_WORDS,
@@ -217,7 +217,7 @@ class _Reader:
         self.parameters(data.get("parameters", {}), proof, ctx)
         self.variables(data.get("variables", {}), proof, ctx)
         self.hypotheses(data.get("hypothesis", []), proof, ctx)
-        ctx.continuous = set(proof.continuous) | {n for h in proof.hypotheses.values() for n in continuous_names(h)}
+        ctx.continuous = set(continuous_variables(proof.continuous, proof.hypotheses.values()))
         self.steps(data.get("step", []), proof, ctx)
         if "theorem" in data:
             self.theorem(data["theorem"], proof, ctx)

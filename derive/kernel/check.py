@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import sympy
 
-from derive.core.hypotheses import Assume, AssumeFamily, FunctionOf, Hypothesis, continuous_names
+from derive.core.hypotheses import Assume, AssumeFamily, FunctionOf, Hypothesis, continuous_variables
 from derive.core.parameters import Domain, Domains
 from derive.core.statements import Statement
 from derive.errors import (CertificateError, CyclicProof, DeriveError, DuplicateStep, InvalidArgument, MissingPremise,
@@ -58,9 +58,7 @@ def _no_guard(step_id: str) -> AbstractContextManager:
 def _domains(proof) -> Domains:
     """The parameters' domains, and the continuous variables: declared (``proof.continuous``) or the input
     or output of a Gaussian channel anywhere among the proof's hypotheses (not only a step's premises)."""
-    names = set(getattr(proof, "continuous", None) or ())
-    for h in proof.hypotheses.values():
-        names |= set(continuous_names(h))
+    names = continuous_variables(getattr(proof, "continuous", None) or (), proof.hypotheses.values())
     return Domains({p.symbol: p.domain for p in proof.parameters.values()}, names)
 
 

@@ -2,18 +2,21 @@
 ``derive check`` refutes an unchecked step about them with (:func:`gaussian_counterexample`).
 
 The finite models of :mod:`derive.numeric.models` are models of discrete variables only. When every random
-variable of a proof is continuous (``continuous = [...]``) and its hypotheses are Markov chains, independences and
-``assume`` statements (:func:`why_not_gaussian`), :func:`draw_gaussian` draws a zero-mean linear Gaussian network
+variable of a proof is continuous (``continuous = [...]``, or a Gaussian channel's input or output) and its
+hypotheses are Markov chains, independences, ``assume`` statements and ``AWGN(snr)`` channels
+(:func:`why_not_gaussian`), :func:`draw_gaussian` draws a zero-mean linear Gaussian network
 on the Bayesian network the discrete factory plans for the hypotheses (:class:`~derive.numeric.network.ModelPlan`:
 each conditional independence a hypothesis states is a d-separation in it): along the plan's order,
 ``X_v = Σ_p b_vp X_p + N(0, d_v)`` over the parents ``p`` of ``v``, with exact rationals ``b_vp`` and ``d_v > 0``,
 each variable then rescaled by a rational ``s_v > 0`` (the members of an i.i.d. group share ``b``, ``d`` and ``s``),
-so the covariance ``Σ`` is an exact rational positive definite matrix. Then
+so the covariance ``Σ`` is an exact rational positive definite matrix. An ``AWGN(snr)`` channel ``Y | X`` is what
+its hypothesis says: ``Y = X + N(0, 1)`` with fresh noise and ``X ~ N(0, snr)`` (neither rescaled). Then
 
 * ``h(S) = ½ log((2πe)^|S| det Σ_S)`` (nats; over ``ln 2`` in bits), ``H(A | C) = h(A, C) - h(C)`` and
   ``I(A; B | C) = h(A, C) + h(B, C) - h(A, B, C) - h(C)``;
 * each hypothesis's equality ``I(A; B | C) = 0`` is checked again exactly, ``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``,
-  and each i.i.d. group's laws compared (:meth:`GaussianModel.violations`);
+  each i.i.d. group's laws compared, and each AWGN channel's ``Var X = snr``, ``Var Y = Var X + 1`` and
+  ``Cov(Y - X, V) = 0`` for every ``V`` not below ``Y`` (:meth:`GaussianModel.violations`);
 * a violation is certified with arb balls from the exact determinants (:class:`ArbGaussian`); an information
   quantity that is not ``H`` or ``I`` (``D``, ``TV``) is not evaluated.
 
@@ -32,14 +35,15 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.matrices import DomainMatrix
 
-from derive.core.hypotheses import Assume, Independent, Markov, MarkovFamily, MutuallyIndependent
+from derive.core.hypotheses import (Assume, Channel, ChannelFamily, Independent, Markov, MarkovFamily,
+                                    MutuallyIndependent, continuous_variables)
 from derive.core.quantities import INFO_CLASSES, H, I
-from derive.errors import InvalidArgument, Uncertifiable
+from derive.errors import InvalidArgument, InvalidDraw, Uncertifiable
 from derive.numeric.certify import ArbInformation, arb_of
 from derive.numeric.compile import CompiledStatement, Side
-from derive.numeric.network import names_at
+from derive.numeric.network import names_at, spec_symbols, symbol_values
 
-__all__ = ["why_not_gaussian", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "gaussian_sides",
+__all__ = ["why_not_gaussian", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "gaussian_sides",
            "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
@@ -56,13 +60,20 @@ SCALES = (Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(1), Fraction(2),
 def why_not_gaussian(proof) -> str | None:
     """Why ``proof`` has no jointly Gaussian models here (a discrete variable, another kind of hypothesis), or
     ``None`` when it has."""
-    discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in proof.continuous)
+    continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
+    discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in continuous)
     if discrete:
         return f"the variable(s) {', '.join(discrete)} are discrete (the Gaussian models need every variable continuous)"
     for hid, h in proof.hypotheses.items():
-        if not isinstance(h, GAUSSIAN_HYPOTHESES):
-            return f"the hypothesis {hid} ({h.kind}) is not a Markov chain, an independence or an assume statement"
+        if not (isinstance(h, GAUSSIAN_HYPOTHESES) or is_awgn_channel(h)):
+            return (f"the hypothesis {hid} ({h.kind}) is not a Markov chain, an independence, an assume statement or "
+                    "an AWGN channel")
     return None
+
+
+def is_awgn_channel(h) -> bool:
+    """``h`` is an ``AWGN`` channel (single or along a family): the Gaussian models realize it exactly."""
+    return isinstance(h, (Channel, ChannelFamily)) and h.spec.name == "AWGN"
 
 
 def _det(cov: list[list[Fraction]], idx: list[int]) -> Fraction:
@@ -85,6 +96,8 @@ class GaussianModel:
     network: str
     #: Each i.i.d. group's members, each as (its parents..., itself): the laws of these tuples must be equal.
     iid_groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    #: Each ``AWGN`` channel as (input, output, snr, the output and the variables below it in the network).
+    awgn: tuple[tuple[str, str, Fraction, tuple[str, ...]], ...] = ()
     _dets: dict = field(default_factory=dict, repr=False)
 
     def det(self, names) -> Fraction:
@@ -118,6 +131,13 @@ class GaussianModel:
             laws = [[[self.cov[self.names.index(x)][self.names.index(y)] for y in g] for x in g] for g in group]
             out += [f"{group[k][-1]} and {group[0][-1]} have different laws" for k in range(1, len(group))
                     if laws[k] != laws[0]]
+        for x, y, snr, below in self.awgn:  # X ~ N(0, snr); Y - X ~ N(0, 1) independent of all but Y's descendants
+            ix, iy = self.names.index(x), self.names.index(y)
+            if self.cov[ix][ix] != snr:
+                out.append(f"{x} has variance {self.cov[ix][ix]}, not the N(0, {snr}) input of AWGN({snr})")
+            if self.cov[iy][iy] != self.cov[ix][ix] + 1 or any(
+                    self.cov[iy][j] != self.cov[ix][j] for j, w in enumerate(self.names) if w not in below):
+                out.append(f"{y} - {x} is not N(0, 1) noise independent of the variables not below {y}")
         return out
 
     def as_dict(self) -> dict:
@@ -131,14 +151,21 @@ def draw_gaussian(factory, source) -> GaussianModel:
     """A linear Gaussian network on the plan of one discrete draw (its parameters and integer values too), every
     weight and variance taken from ``source``.
 
+    An ``AWGN(snr)`` channel ``Y | X`` (``factory`` built with ``gaussian=True``) is realized as its hypothesis says:
+    ``Y = X + N(0, 1)`` with fresh noise, and ``X ~ N(0, snr)``: the input's weights are halved until their part of
+    the variance is below ``snr`` and its own noise makes up the rest (no rescaling of either).
+
     Raises
     ------
     InvalidDraw
-        As :meth:`~derive.numeric.models.ModelFactory.draw` (draw again).
+        As :meth:`~derive.numeric.models.ModelFactory.draw` (draw again), or when the drawn values cannot give an
+        ``AWGN`` input its variance (an irrational ``snr``, an input that is itself a Gaussian channel's output
+        with another variance, two such channels of one input with different ``snr``).
     """
     drawn = factory.draw(source)
     plan = drawn.plan
     order = tuple(plan.order)
+    inputs = _awgn_input_variances(plan, drawn.params)
     cov: list[list[Fraction]] = [[Fraction(0)] * len(order) for _ in order]
     scale: list[Fraction] = []
     shared: dict[str, tuple] = {}  # an i.i.d. group's weights (by parent position), noise variance and scale
@@ -155,13 +182,61 @@ def draw_gaussian(factory, source) -> GaussianModel:
         if node.kind == "iid":
             groups.setdefault(node.group, []).append((*node.parents, v))
         b = dict(zip(parents, law[0]))
+        noise, s_v = law[1], law[2]
+        if _is_awgn(node):  # Y = X + N(0, 1): the weight s_X undoes X's rescaling
+            b, noise, s_v = {parents[0]: scale[parents[0]]}, Fraction(1), Fraction(1)
+        noise_free = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0))
+        if v in inputs:  # an AWGN input: Var = snr exactly, not rescaled
+            if _is_awgn(node):
+                if noise_free + noise != inputs[v]:
+                    raise InvalidDraw(f"{v} has variance {noise_free + noise} as a Gaussian channel's output but is "
+                                      f"the input of one with snr {inputs[v]}")
+            else:
+                c = Fraction(1)
+                while noise_free * c * c >= inputs[v]:
+                    c /= 2
+                b, noise_free, s_v = {p: c * w for p, w in b.items()}, noise_free * c * c, Fraction(1)
+                noise = inputs[v] - noise_free
         for j in range(k):  # Cov(X_v, X_j) = Σ_p b_vp Cov(X_p, X_j), before any rescaling
             cov[k][j] = cov[j][k] = sum((b[p] * cov[p][j] for p in parents), Fraction(0))
-        cov[k][k] = sum((b[p] * b[q] * cov[p][q] for p in parents for q in parents), Fraction(0)) + law[1]
-        scale.append(law[2])
+        cov[k][k] = noise_free + noise
+        scale.append(s_v)
     cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]  # s_v X_v
     return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe(),
-                         tuple(tuple(g) for g in groups.values()))
+                         tuple(tuple(g) for g in groups.values()),
+                         awgn=tuple((plan.nodes[v].parents[0], v, inputs[plan.nodes[v].parents[0]], _descendants(plan, v))
+                                    for v in order if _is_awgn(plan.nodes[v])))
+
+
+def _is_awgn(node) -> bool:
+    return node.kind == "channel" and node.spec is not None and node.spec.name == "AWGN"
+
+
+def _awgn_input_variances(plan, params) -> dict[str, Fraction]:
+    """The variance ``snr`` each ``AWGN`` channel's input must have, at the drawn parameter values (exact)."""
+    out: dict[str, Fraction] = {}
+    for v in plan.order:
+        node = plan.nodes[v]
+        if not _is_awgn(node):
+            continue
+        if len(node.parents) != 1:
+            raise InvalidDraw(f"{v}: an AWGN channel has one input here, not {len(node.parents)}")
+        snr = node.spec.params[0].xreplace(symbol_values(params, spec_symbols(node.spec)))
+        if not (snr.is_Rational and snr > 0):
+            raise InvalidDraw(f"{node.spec} at these values has snr = {sympy.sstr(snr)}, not a positive rational")
+        value = Fraction(int(snr.p), int(snr.q))
+        if out.setdefault(node.parents[0], value) != value:
+            raise InvalidDraw(f"{node.parents[0]} is the input of Gaussian channels with different snr")
+    return out
+
+
+def _descendants(plan, v: str) -> tuple[str, ...]:
+    """``v`` and the variables below it in the plan's network."""
+    import networkx as nx
+
+    g = nx.DiGraph((p, w) for w in plan.order for p in plan.nodes[w].parents)
+    g.add_nodes_from(plan.order)
+    return (v, *sorted(nx.descendants(g, v)))
 
 
 def infinite_atom(atom: sympy.Expr) -> str | None:
@@ -262,14 +337,14 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     from derive.errors import DeriveError
     from derive.numeric.choices import RandomChoices
     from derive.numeric.evaluate import slack_of
-    from derive.numeric.models import InvalidDraw, ModelFactory
+    from derive.numeric.models import ModelFactory
 
     if why_not_gaussian(proof) is not None or not all(
             uses_only_entropies(s.lhs) and uses_only_entropies(s.rhs) for s in (statement, *premises)):
         return None
     symbols = {n: p.symbol for n, p in proof.parameters.items()}
     try:
-        factory = ModelFactory(proof)
+        factory = ModelFactory(proof, gaussian=True)
     except DeriveError:
         return None
     units = proof.units

@@ -134,8 +134,13 @@ class ModelFactory:
         On construction or on the first draw when the hypotheses cannot all be realized.
     """
 
-    def __init__(self, proof, *, max_alphabet: int = 3, max_cells: int = MAX_CELLS, seed: int = 0) -> None:
+    def __init__(self, proof, *, max_alphabet: int = 3, max_cells: int = MAX_CELLS, seed: int = 0,
+                 gaussian: bool = False) -> None:
         self.proof = proof
+        #: Plans for jointly Gaussian models (:mod:`derive.numeric.gaussian`): an ``AWGN`` channel is planned, and
+        #: the discrete draw puts a stand-in kernel there (:attr:`DrawnModel.stand_ins`): such a draw is a skeleton
+        #: (plan and parameters) for a Gaussian model, never a model of the hypotheses itself.
+        self.gaussian = gaussian
         self.max_alphabet = max_alphabet
         self.max_cells = max_cells
         self.seed = seed
@@ -146,7 +151,7 @@ class ModelFactory:
         self.domains: dict[str, Domain] = {n: p.domain for n, p in params.items()}
         self.symbols = {n: p.symbol for n, p in params.items()}
         for hid, h in proof.hypotheses.items():
-            if isinstance(h, (Channel, ChannelFamily)) and h.spec.name == "AWGN":
+            if isinstance(h, (Channel, ChannelFamily)) and h.spec.name == "AWGN" and not gaussian:
                 raise UnrealizableHypotheses(
                     f"hypothesis {hid!r}: the channel {h.spec} has a Gaussian input and output and cannot be realized "
                     "by a finite model; numeric verification supports BSC, BEC, Z, QSC and matrix channels",
@@ -249,10 +254,14 @@ class ModelFactory:
         defined = self._apply_parameter_definitions(values, source)
         kernels: dict[str, list[list[Fraction]]] = {}
         shared: dict[str, list[list[Fraction]]] = {}
+        stand_ins: list[str] = []
         for v in plan.order:
             node = plan.nodes[v]
             rows = math.prod(sizes[p] for p in node.parents)
-            if node.kind == "channel":
+            if node.kind == "channel" and node.spec.name == "AWGN":  # gaussian plans only (see __init__)
+                kernels[v] = _draw_kernel(rows, sizes[v], source)
+                stand_ins.append(v)
+            elif node.kind == "channel":
                 try:
                     mat = channel_matrix(node.spec, values)
                 except InvalidDraw as err:
@@ -291,7 +300,8 @@ class ModelFactory:
                         dists[name] = list(first)
                     else:
                         dists[name] = _draw_weights(dist_size, source)
-        drawn = DrawnModel(self, plan, dict(sizes), kernels, dists, values, list(getattr(source, "record", [])))
+        drawn = DrawnModel(self, plan, dict(sizes), kernels, dists, values, list(getattr(source, "record", [])),
+                           stand_ins=tuple(stand_ins))
         drawn.structural = structural
         self._apply_model_definitions(drawn, source, defined)
         drawn.choices = list(getattr(source, "record", []))
@@ -546,6 +556,9 @@ class DrawnModel:
     params: dict[str, object]
     choices: list[int] = field(default_factory=list)
     structural: int = 0
+    #: Variables whose kernel is a stand-in (an ``AWGN`` output in a Gaussian plan): the draw is then only a
+    #: skeleton for :func:`~derive.numeric.gaussian.draw_gaussian` and has no table.
+    stand_ins: tuple[str, ...] = ()
     _float: Model | None = field(default=None, repr=False)
     _exact: Model | None = field(default=None, repr=False)
     _int: tuple | None = field(default=None, repr=False)
@@ -560,6 +573,9 @@ class DrawnModel:
         The integer table is ``P * denominator`` exactly, ``denominator`` the product of each kernel's
         common denominator; sums of Python ints are far cheaper than sums of Fractions.
         """
+        if self.stand_ins:
+            raise UnrealizableHypotheses(f"{', '.join(self.stand_ins)} come from a Gaussian channel: this draw is the "
+                                         "skeleton of a jointly Gaussian model, not a finite model")
         order = self.plan.order
         table = np.array(1, dtype=object) if integer else np.array(1.0)
         denom = 1

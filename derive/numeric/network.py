@@ -365,7 +365,7 @@ class _Structure:
         outs = self._names(h.output, where)
         ins = self._names(h.input, where)
         in_size, out_size = _channel_sizes(h.spec, self.values)
-        if h.spec.name == "AWGN":
+        if h.spec.name == "AWGN" and not self.f.gaussian:
             raise self._refuse(f"{where}: the channel {h.spec} has a Gaussian input and output and cannot be realized "
                                "by a finite model; numeric verification supports BSC, BEC, Z, QSC and matrix channels",
                                hid)

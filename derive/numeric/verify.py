@@ -14,10 +14,11 @@ exactly), evaluates each step's claim and the theorem on them, and reports per s
 * ``skipped`` — evaluated on no model, with the reason.
 
 The models are finite, so they are models of discrete variables only. A target that names a continuous variable
-(``continuous = [...]``), or rests on an ``assume`` premise that does, is never tested on them (on a discrete model
-``H(X) >= 0`` holds; for a continuous ``X`` it is false): when every variable of the proof is continuous and its
-hypotheses are Markov chains, independences and ``assume`` statements, it is tested on jointly Gaussian models
-(:mod:`derive.numeric.gaussian`), else ``skipped``. The other targets are tested: adding independent uniform noise to each
+(``continuous = [...]``, or a Gaussian channel's input or output), or rests on an ``assume`` premise that does, is
+never tested on them (on a discrete model ``H(X) >= 0`` holds; for a continuous ``X`` it is false): when every
+variable of the proof is continuous and its hypotheses are Markov chains, independences, ``assume`` statements and
+``AWGN`` channels, it is tested on jointly Gaussian models (:mod:`derive.numeric.gaussian`), else ``skipped`` with
+both reasons. With an ``AWGN`` channel no discrete model is drawn at all. The other targets are tested: adding independent uniform noise to each
 continuous variable's discrete values gives a continuous model with the same law of the discrete variables, and it
 keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f`` of the rounded value); a channel
 naming a continuous variable, or a continuous function value ``X = f(Z)``, is not kept that way, and then every
@@ -53,7 +54,8 @@ import numpy as np
 import sympy
 from scipy.special import entr
 
-from derive.core.hypotheses import Assume, FunctionOf, Independent, Markov, MarkovFamily, MutuallyIndependent
+from derive.core.hypotheses import (Assume, FunctionOf, Independent, Markov, MarkovFamily, MutuallyIndependent,
+                                    continuous_variables)
 from derive.core.notation import show
 from derive.core.parameters import Domains
 from derive.core.quantities import H
@@ -63,7 +65,8 @@ from derive.errors import Counterexample, DeriveError, InvalidArgument
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate, slack_of
-from derive.numeric.gaussian import certified_gaussian_slack, draw_gaussian, gaussian_sides, why_not_gaussian
+from derive.numeric.gaussian import (certified_gaussian_slack, draw_gaussian, gaussian_sides, is_awgn_channel,
+                                     why_not_gaussian)
 from derive.numeric.expressions import rvset_names
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
@@ -447,12 +450,15 @@ class _Verifier:
         self.proof = proof
         self.dps = dps
         limits = {k: v for k, v in (("max_cells", max_cells), ("max_alphabet", max_alphabet)) if v is not None}
-        self.factory = ModelFactory(proof, **limits)
+        #: An AWGN channel makes its variables continuous, so every target is then tested on Gaussian models only,
+        #: and the factory plans the channel for them (its discrete draws are skeletons, never models).
+        self.awgn = any(is_awgn_channel(h) for h in proof.hypotheses.values())
+        self.factory = ModelFactory(proof, gaussian=self.awgn, **limits)
         self.symbols = {n: p.symbol for n, p in proof.parameters.items()}
         self.targets = self._targets()
         self._compiled: dict[tuple, CompiledStatement] = {}
         self.assumptions = {hid: h for hid, h in proof.hypotheses.items() if isinstance(h, Assume)}
-        self.continuous = Domains({}, proof.continuous)
+        self.continuous = Domains({}, continuous_variables(proof.continuous, proof.hypotheses.values()))
 
     def not_discrete(self, target: _Target) -> str | None:
         """Why the finite models are no evidence for ``target`` (see the module docstring), or ``None``."""
@@ -634,16 +640,18 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                for t in v.targets}
     found: dict[str, tuple[list[int], Any, Any]] = {}
     not_discrete = {t.id: why for t in v.targets if (why := v.not_discrete(t))}
+    no_gaussian = why_not_gaussian(proof) if not_discrete else None
     for tid, why in not_discrete.items():
-        results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}"
+        results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}" + (
+            f"; there are no jointly Gaussian models: {no_gaussian}" if no_gaussian else "")
     targets = [t for t in v.targets if t.id not in not_discrete]
-    if not_discrete and why_not_gaussian(proof) is None:  # every variable continuous: jointly Gaussian models
-        _verify_on_gaussian_models(v, [t for t in v.targets if t.id in not_discrete], results, samples, seed,
-                                   start, time_limit)
     models = rejected = 0
+    if not_discrete and no_gaussian is None:  # every variable continuous: jointly Gaussian models
+        models = _verify_on_gaussian_models(v, [t for t in v.targets if t.id in not_discrete], results, samples,
+                                            seed, start, time_limit)
     attempt = 0
     first_rejection: str | None = None
-    while models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:
+    while targets and models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:  # discrete models
         if time_limit is not None and time.monotonic() - start > time_limit:
             break
         src = RandomChoices(random.Random(seed * 1_000_003 + attempt))
@@ -710,13 +718,14 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
 
 
 def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: dict, samples: int, seed: int,
-                               start: float, time_limit: float | None) -> None:
+                               start: float, time_limit: float | None) -> int:
     """Test ``targets`` (claims about continuous variables) on jointly Gaussian models
     (:mod:`derive.numeric.gaussian`), at ``v.dps`` digits; a violation counts only when arb certifies it, with
     every premise certainly holding. No shrinking (the covariance is printed as drawn)."""
     proof = v.proof
     found: dict[str, tuple] = {}
     models = attempt = 0
+    first_rejection: str | None = None
     for t in targets:
         results[t.id].status, results[t.id].reason = SKIPPED, None
     while models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:
@@ -726,7 +735,8 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
         attempt += 1
         try:
             g = draw_gaussian(v.factory, src)
-        except InvalidDraw:
+        except InvalidDraw as err:
+            first_rejection = first_rejection or err.message
             continue
         if g.violations(proof):  # pragma: no cover - the plan's d-separations hold in a linear Gaussian network
             continue
@@ -764,7 +774,9 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
                 if r.skipped_premises else "") + (f"; {r.errors} not evaluated ({r.first_error})" if r.errors else "")
         else:
             r.reason = (f"evaluated on none of {where}: " + (r.first_error or "its premises held on none")
-                        if models else "no jointly Gaussian model could be drawn")
+                        if models else "no jointly Gaussian model could be drawn" + (
+                            f" (e.g. {first_rejection})" if first_rejection else ""))
+    return models
 
 
 def _gaussian_decide(v: _Verifier, g, key: str, statement: Statement) -> tuple[str, Any, Any]:

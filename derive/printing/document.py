@@ -707,10 +707,10 @@ def _setting(lay: _Layout) -> str:
     if proof.parameters:
         doms = ", ".join(f"${pr._print(p)}$" for p in proof.parameters.values())
         sentences.append(f"Parameters: {doms}.")
-    from derive.core.hypotheses import continuous_names
+    from derive.core.hypotheses import continuous_variables
     from derive.core.variables import FamilyRange
 
-    continuous = set(proof.continuous).union(*(continuous_names(h) for h in proof.hypotheses.values()))
+    continuous = set(continuous_variables(proof.continuous, proof.hypotheses.values()))
     kinds: dict[bool, list[str]] = {False: [], True: []}
     for name, v in proof.variables.items():
         kinds[name in continuous].append(pr._print(v))

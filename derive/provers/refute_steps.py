@@ -33,12 +33,13 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     """``report`` with each refutable unchecked Shannon-type step lowered to ``failed``, each failed ``linear``
     step over entropies explained, and each Shannon-type step left unchecked told what was tried (``prover_ran``:
     the Shannon prover's LP was among the step's oracles) (see the module docstring)."""
-    from derive.core.hypotheses import continuous_names
+    from derive.core.hypotheses import continuous_variables
 
     from derive.numeric.gaussian import why_not_gaussian
 
-    discrete = not (proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()))
-    gaussian = not discrete and why_not_gaussian(proof) is None  # every variable continuous: Gaussian models
+    discrete = not continuous_variables(proof.continuous, proof.hypotheses.values())
+    no_gaussian = None if discrete else why_not_gaussian(proof)
+    gaussian = not discrete and no_gaussian is None  # every variable continuous: Gaussian models
     claims = {r.id: r.claim for r in report.steps if r.claim is not None}  # premises the models must keep
     for res in report.steps:
         if res.status == UNCHECKED and res.rule in _RULES:
@@ -48,7 +49,8 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
-                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else _NOT_SOUGHT) if prover_ran \
+                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else
+                       _NOT_SOUGHT + f", and there are no jointly Gaussian models: {no_gaussian}") if prover_ran \
                     else _NOT_RUN
                 report = lower_step_status(report, res.id, UNCHECKED, res.message + why)
             continue
@@ -97,12 +99,12 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     The drawn models have small alphabets; ``H(X) <= log(3)`` needs four values (the GF(2) models scale by copies).
     The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
     """
-    from derive.core.hypotheses import continuous_names
+    from derive.core.hypotheses import continuous_variables
     from derive.numeric.verify import FAILED as V_FAILED, SKIPPED as V_SKIPPED, TESTED as V_TESTED
     from derive.numeric.verify import CounterexampleRecord
     from derive.provers.refute import joint_of_counterexample
 
-    if proof.continuous or any(continuous_names(h) for h in proof.hypotheses.values()):
+    if continuous_variables(proof.continuous, proof.hypotheses.values()):
         return vreport
     parameters = {p.symbol for p in proof.parameters.values()}
     steps = {st.id: st for st in proof.steps}

@@ -448,6 +448,33 @@ class Proof(_BaseProof):
             self.written.update(_WRITTEN, _atoms(hyp.statement))
         self._declare(rvs, syms)
 
+    def declare_continuous(self, *items: Any) -> "Proof":  # type: ignore[override]
+        """Declare variables or families continuous (the file's ``continuous = [...]``): ``H`` of them is a
+        differential entropy, of any sign. Takes objects of :func:`variables` and :func:`family`, or names
+        (``"U Z"``); one not mentioned yet is declared here (a name that is not a family: a random variable)."""
+        names: list[str] = []
+        for it in items:
+            if isinstance(it, Family):
+                if it.name not in self.families and it.name not in self.variables:
+                    if it.hi is None:
+                        raise InvalidArgument(f"Expected a family with its last index, family({it.name!r}, lo, hi), "
+                                              f"to declare continuous but got {it!r}")
+                    self._declare([FamilyRange(it.name, it.lo, it.hi)], ())
+                    if it.name not in self.families:
+                        self.family(it.name, it.lo, it.hi)
+                names.append(it.name)
+            elif isinstance(it, (RV, str)):
+                for n in [it.name] if isinstance(it, RV) else _names(it, "random variable or family"):
+                    if n not in self.variables and n not in self.families:
+                        self.random(n)
+                    names.append(n)
+            else:
+                raise InvalidArgument(f"Expected a random variable, a family or their names to declare continuous "
+                                      f"but got {it!r}")
+        super().declare_continuous(*names)
+        self.checked = None
+        return self
+
     def given(self, id: str, hypothesis: Any) -> "Proof":  # noqa: A002 - the file's key
         """Add a hypothesis (an object, or text: ``"U -> X -> Y"``, ``"Z | Y ~ BSC(delta)"``, a claim to assume)."""
         _id(id)

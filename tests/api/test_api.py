@@ -217,3 +217,29 @@ def test_hypotheses_and_step_arguments_built_in_python_are_held_to_the_expansion
                     attempt()
             else:
                 attempt()
+
+
+def test_declare_continuous_in_the_builder_chains_and_changes_the_verdicts():
+    """The builder's ``declare_continuous`` (the file's ``continuous = [...]``) takes objects or names, declares what
+    was not mentioned yet and returns the proof (session 20: it raised for a variable not yet used, returned None)."""
+    from derive import H, I, Markov, Proof, check, family, parameter, variables, verify
+
+    U, X, Y = variables("U X Y")
+    n = parameter("n", "integer >= 1")
+    S = family("S", 1, n)
+    discrete = Proof("d").given("chain", Markov(U, X, Y)).step("habit", "I(X; Y) <= H(X)", "shannon")
+    assert {s.id: s.status for s in check(discrete).checked.report.steps}["habit"] == "proved"
+    p = (Proof("c").declare_continuous(U, "X Y", S)
+         .given("chain", Markov(U, X, Y))
+         .step("habit", I(X, Y) <= H(X), "shannon")
+         .step("dpi", I(U, Y) <= I(U, X), "dpi", uses=["chain"]))
+    assert p.continuous == {"U", "X", "Y", "S"} and "S" in p.families
+    rep = {s.id: s for s in check(p).checked.report.steps}
+    assert rep["dpi"].status == "proved"
+    assert rep["habit"].status == "failed" and "jointly Gaussian" in rep["habit"].message
+    rows = {r.id: r for r in verify(p, samples=10).steps}
+    assert rows["dpi"].status == "tested" and rows["habit"].status == "failed"
+    with pytest.raises(InvalidArgument, match="declare continuous"):
+        Proof("x").declare_continuous(3)
+    with pytest.raises(InvalidArgument, match="last index"):
+        Proof("x").declare_continuous(family("T"))

@@ -14,9 +14,11 @@ Two sources:
       ``AWGN``, a ``matrix`` with a row that is not a point mass) whose output is declared a function of its
       input, or of its input together with variables independent of the output given the input;
     * two channel hypotheses for the same output and input with provably different laws;
-    * an ``AWGN(s2)`` link whose input is the output of an ``AWGN(s1)`` link unless ``s2 = s1 + 1`` provably
-      (``AWGN(snr)`` declares the input ``N(0, snr)`` and ``Y = X + N(0, 1)``, so the output is
-      ``N(0, snr + 1)``), also inside ``X[i] | X[i-1] ~ AWGN(s) for i in lo..hi`` with two or more links;
+    * two Gaussian laws of one variable that are not provably equal: ``AWGN(snr)`` declares its input
+      ``N(0, snr)`` and, as ``Y = X + N(0, 1)``, its output ``N(0, snr + 1)``, so one input of ``AWGN(a)`` and
+      ``AWGN(b)``, an ``AWGN(s2)`` link fed by an ``AWGN(s1)`` link, one output of two such channels, unless
+      the two variances are provably equal (``s2 = s1 + 1``); also inside ``X[i] | X[i-1] ~ AWGN(s) for i in
+      lo..hi`` with two or more links;
     * an independence ``X _|_ Y`` with ``Y | X ~ K`` where ``K``'s rows provably differ: then ``X`` must be
       constant (reported as "hold together only in degenerate models");
     * a channel whose output is the input of a channel with fewer input symbols (a chain of ``BEC(e)``, whose
@@ -209,14 +211,7 @@ def _conflicting_channels(proof, chans, s: _Signs) -> list[VacuityWarning]:
                 continue
             where = f"{a.output} | {a.input} ~ {a.spec} ({aid!r}) and ~ {b.spec} ({bid!r})"
             ga, gb = a.spec.name == "AWGN", b.spec.name == "AWGN"
-            if ga and gb:
-                d = sympy.expand(a.spec.params[0] - b.spec.params[0])
-                if s.zero(d):
-                    continue
-                cond = "" if s.nonzero(d) else f" unless {_txt(a.spec.params[0])} = {_txt(b.spec.params[0])}"
-                out.append(VacuityWarning(CONTRADICTION, f"{where}: the input {a.input} cannot be both "
-                                          f"N(0, {_txt(a.spec.params[0])}) and N(0, {_txt(b.spec.params[0])}){cond}",
-                                          (aid, bid), _line(proof, bid)))
+            if ga and gb:  # their laws differ only through snr: the inputs' variances (_gaussian_variances)
                 continue
             if ga != gb:
                 out.append(VacuityWarning(CONTRADICTION, f"{where}: one law is Gaussian, the other discrete",
@@ -235,23 +230,35 @@ def _conflicting_channels(proof, chans, s: _Signs) -> list[VacuityWarning]:
     return out
 
 
-def _awgn_links(proof, chans, s: _Signs) -> list[VacuityWarning]:
+def _gaussian_variances(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    """``AWGN(snr)`` declares its input ``N(0, snr)`` and, as ``Y = X + N(0, 1)``, its output ``N(0, snr + 1)``: two
+    such laws of one variable that are not provably equal contradict each other (or hold only where they are
+    equal) — one input of two channels, a chain of them, one output of two."""
+    laws: dict = {}
+    for cid, c in chans:
+        if c.spec.name == "AWGN":
+            snr = c.spec.params[0]
+            laws.setdefault(c.input, []).append((snr, f"the input of {c.output} | {c.input} ~ {c.spec}", cid))
+            laws.setdefault(c.output, []).append((sympy.expand(snr + 1), f"the output of {c.output} | {c.input} ~ "
+                                                  f"{c.spec}", cid))
     out = []
-    gauss = [(cid, c) for cid, c in chans if c.spec.name == "AWGN"]
-    for aid, a in gauss:
-        for bid, b in gauss:
-            if a is b or b.input != a.output:
-                continue
-            s1, s2 = a.spec.params[0], b.spec.params[0]
-            d = sympy.expand(s2 - s1 - 1)
-            if s.zero(d):
-                continue
-            cond = "" if s.nonzero(d) else f" unless {_txt(s2)} = {_txt(s1)} + 1"
-            out.append(VacuityWarning(
-                CONTRADICTION,
-                f"{b.input} is the output of {a.output} | {a.input} ~ {a.spec} ({aid!r}), so it is N(0, {_txt(s1 + 1)}); "
-                f"{b.output} | {b.input} ~ {b.spec} ({bid!r}) declares it N(0, {_txt(s2)}){cond}",
-                (aid, bid), _line(proof, bid)))
+    for var, said in laws.items():
+        for k, (v1, w1, c1) in enumerate(said):
+            for v2, w2, c2 in said[k + 1:]:
+                d = sympy.expand(v1 - v2)
+                if s.zero(d):
+                    continue
+                cond = "" if s.nonzero(d) else f" unless {_txt(v1)} = {_txt(v2)}"
+                out.append(VacuityWarning(CONTRADICTION, f"{var} cannot be both N(0, {_txt(v1)}), as {w1} ({c1!r}), "
+                                          f"and N(0, {_txt(v2)}), as {w2} ({c2!r}){cond}", (c1, c2), _line(proof, c2)))
+    return out
+
+
+def _awgn_links(proof, chans, s: _Signs) -> list[VacuityWarning]:
+    """Inside ``X[i] | X[i-1] ~ AWGN(s) for i in lo..hi`` (a symbolic range): each link's output, ``N(0, s + 1)``, is
+    the next link's input, ``N(0, s)``, once there are two links (concrete short ranges are expanded into
+    channels and :func:`_gaussian_variances` sees them)."""
+    out = []
     for fid, f in proof.hypotheses.items():
         if not (isinstance(f, ChannelFamily) and f.spec.name == "AWGN"):
             continue
@@ -422,8 +429,8 @@ def find_vacuity(proof, *, use_models: bool = True) -> list[VacuityWarning]:
     s = _Signs(proof)
     chans = _channels(proof)
     found: list[VacuityWarning] = []
-    for check in (_function_of_noisy_channel, _conflicting_channels, _awgn_links, _output_feeds_narrower_input,
-                  _independent_but_channel):
+    for check in (_function_of_noisy_channel, _conflicting_channels, _gaussian_variances, _awgn_links,
+                  _output_feeds_narrower_input, _independent_but_channel):
         try:
             found += check(proof, chans, s)
         except RecursionError:

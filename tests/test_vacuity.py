@@ -54,6 +54,9 @@ def test_consistent_sets_get_no_warning(tmp_path):
         # the same channel twice; the AWGN chain with the right input variance
         [("a", "channel", "Y | X ~ BSC(1/4)"), ("b", "channel", "Y | X ~ BSC(1/4)")],
         [("a", "channel", "Y | X ~ AWGN(3)"), ("b", "channel", "Z | Y ~ AWGN(4)")],
+        # one input of two Gaussian channels with the same snr; two outputs of one variance
+        [("a", "channel", "Y | X ~ AWGN(3)"), ("b", "channel", "Z | X ~ AWGN(3)")],
+        [("a", "channel", "Y | X ~ AWGN(1)"), ("b", "channel", "Y | Z ~ AWGN(1)")],
     ]
     for k, hyps in enumerate(cases):
         path = _file(tmp_path, f"ok{k}", hypotheses=hyps)
@@ -106,6 +109,13 @@ REJECT = {
                        hypotheses=[("c", "markov", "U -> X -> Y -> Z"), ("first", "channel", "Y | X ~ AWGN(snr)"),
                                    ("second", "channel", "Z | Y ~ AWGN(snr)")],
                        kind=CONTRADICTION, words=["N(0, snr + 1)", "'second'"]),
+    # one variable, two Gaussian laws (session 20: only the chain and one output-and-input pair were caught)
+    "awgn_one_input_two_snr": dict(hypotheses=[("a", "channel", "Y | X ~ AWGN(1)"), ("b", "channel", "Z | X ~ AWGN(2)")],
+                                   kind=CONTRADICTION, words=["X cannot be both N(0, 1)", "N(0, 2)", "'b'"]),
+    "awgn_one_output_two_snr": dict(hypotheses=[("a", "channel", "Y | X ~ AWGN(1)"), ("b", "channel", "Y | Z ~ AWGN(3)")],
+                                    kind=CONTRADICTION, words=["Y cannot be both N(0, 2)", "N(0, 4)"]),
+    "awgn_same_pair_two_snr": dict(hypotheses=[("a", "channel", "Y | X ~ AWGN(1)"), ("b", "channel", "Y | X ~ AWGN(2)")],
+                                   kind=CONTRADICTION, words=["cannot be both"]),
     "awgn_family_chain": dict(parameters='k = "integer >= 2"\ns = "s > 0"', variables='["U"]', families='X = "0..k"',
                               hypotheses=[("links", "channel", "X[i] | X[i-1] ~ AWGN(s) for i in 1..k")],
                               claim="I(U; X[k]) >= 0", kind=CONTRADICTION, words=["N(0, s + 1)"]),
@@ -191,3 +201,13 @@ def test_large_models_are_not_built(tmp_path):
     start = time.monotonic()
     assert find_vacuity(read_proof(path)) == []
     assert time.monotonic() - start < 5
+
+
+def test_two_symbolic_gaussian_laws_of_one_input_say_unless(tmp_path):
+    path = _file(tmp_path, "maybe_awgn", parameters='a = "a > 0"\nb = "b > 0"',
+                 hypotheses=[("g1", "channel", "Y | X ~ AWGN(a)"), ("g2", "channel", "Z | X ~ AWGN(b)")])
+    (w,) = find_vacuity(read_proof(path))
+    assert w.kind == CONTRADICTION and "unless a = b" in w.reason
+    same = _file(tmp_path, "same_awgn", parameters='a = "a > 0"',
+                 hypotheses=[("g1", "channel", "Y | X ~ AWGN(a)"), ("g2", "channel", "Z | X ~ AWGN(2*a - a)")])
+    assert find_vacuity(read_proof(same)) == []

@@ -345,7 +345,10 @@ def _independent_but_channel(proof, chans, s: _Signs) -> list[VacuityWarning]:
                 reason = (f"{ind} ({iid_!r}) makes {c.output} independent of {c.input}, but {c.output} | {c.input} ~ "
                           f"{c.spec} ({cid!r}) has rows that differ, so {c.input} would have to be constant"
                           + (f" ({cond})" if cond else ""))
-                out.append(VacuityWarning(DEGENERATE, reason, (iid_, cid), _line(proof, iid_)))
+                gaussian = c.spec.name == "AWGN"  # which declares the input N(0, snr), snr > 0: never constant
+                reason += f", which {c.spec} declares N(0, {_txt(c.spec.params[0])})" if gaussian else ""
+                out.append(VacuityWarning(CONTRADICTION if gaussian else DEGENERATE, reason, (iid_, cid),
+                                          _line(proof, iid_)))
                 break
     return out
 

@@ -127,6 +127,8 @@ REJECT = {
     "independent_bsc": dict(parameters='p = "0 <= p <= 1/4"',
                             hypotheses=[("ind", "independent", "X _|_ Y"), ("ch", "channel", "Y | X ~ BSC(p)")],
                             kind=DEGENERATE, words=["constant"]),
+    "independent_awgn": dict(hypotheses=[("ind", "independent", "X _|_ Y"), ("ch", "channel", "Y | X ~ AWGN(1)")],
+                             kind=CONTRADICTION, words=["constant", "declares N(0, 1)"]),
     "model_builder": dict(hypotheses=[("ind", "independent", "X _|_ Y | Z"), ("ch", "channel", "Y | X ~ BSC(1/4)"),
                                       ("zi", "independent", "Z _|_ X")],
                           kind=NO_MODEL, words=["model builder"]),

@@ -155,7 +155,8 @@ def as_input(K: Channel, P: Any) -> tuple[Fraction, ...] | str | None:
         if isinstance(P, str) and P.lower() in (GAUSSIAN, "normal"):
             return GAUSSIAN
         raise InvalidArgument(f"Expected the input 'gaussian' for {K} (its coefficients are for the Gaussian "
-                              f"input N(0, snr)) but got {P!r}")
+                              f"input N(0, snr)) but got " + ("[" + ", ".join(map(str, P)) + "]"
+                                                              if isinstance(P, (list, tuple)) else str(P)))
     if isinstance(P, str):
         if P.lower() == "uniform":
             k = K.shape[0]

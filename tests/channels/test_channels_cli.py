@@ -125,3 +125,13 @@ def test_a_binary_output_channel_on_1024_inputs_gets_a_certified_bracket_through
     out = json.loads(capsys.readouterr().out)
     lo, hi = out["eta_kl_bracket"]
     assert out["shape"] == [1024, 2] and out["eta_chi2"] <= lo + 1e-12 and hi - lo <= 1e-9
+
+
+def test_awgn_with_a_finite_input_names_it_in_the_grammar(capsys):
+    """An AWGN channel's coefficients are for its Gaussian input; the error shows the input as written in the grammar
+    (it printed Python's ``(Fraction(1, 2), Fraction(1, 2))``)."""
+    from derive.cli import main
+
+    assert main(["eta", "awgn:3", "--input", "[0.5,0.5]"]) == 2
+    err = capsys.readouterr().err
+    assert "got [1/2, 1/2]" in err and "Fraction" not in err

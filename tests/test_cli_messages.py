@@ -190,3 +190,32 @@ def test_a_counterexample_to_a_claim_about_numbers_names_no_model(capsys):
     assert "model" not in out and "every variable constant" not in out
     code, out, _ = run(["prove", "H(X) <= n", "--param", "n = integer >= 0"], capsys)
     assert code == 1 and "and a model violates it:" in out, out  # with an information quantity: a model
+
+
+#: Bad inputs to eta, bound and eval: each must exit 2 with a message in derive's own notation.
+BAD_INPUTS = [
+    ["eta", "bsc:1.5"], ["eta", "matrix:[[0.5,0.6],[0.1,0.9]]"], ["eta", "bsc:0.1", "--input", "[0.3,0.3]"],
+    ["eta", "bsc:0.1", "--input", "[0.3,0.7,0]"], ["eta", "qsc:2.5:0.1"], ["eta", "z:0.3", "--input", "bern:1.5"],
+    ["eta", "awgn:3", "--input", "[0.5,0.5]"], ["eta", "awgn:-1"],
+    ["bound", "cluster", "--prior", "[0.5,0.6]", "--channel", "bsc:0.1", "--set", "n=1"],
+    ["bound", "cluster", "--prior", "bern:0.3", "--channel", "matrix:[[0.5,0.5]]", "--set", "n=1"],
+    ["bound", "boolean-cluster", "--set", "rho=1.5", "--set", "n=1"],
+    ["bound", "boolean-cluster", "--set", "C=2", "--set", "d=1", "--set", "n=1"],
+    ["bound", "gaussian-cluster", "--set", "r2=2", "--set", "n=1"],
+    ["bound", "sparse-hypercube", "--set", "d=10", "--set", "nu=0", "--set", "n=1"],
+    ["eval", "h(3/2)"], ["eval", "I(X;Y)", "--model", "X ~ Bernoulli(3/2)"],
+    ["eval", "I(X;Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(2)"],
+]
+
+
+def test_bad_inputs_get_messages_in_derive_notation_not_python_reprs(capsys):
+    """Session 20: QSC(2.5) said 'got Fraction(5, 2)', BSC(2)'s row was "['-1', '2']", rho=1.5 was called lambda,
+    a prior summing to 11/10 did not say so. A message shows numbers as derive writes them."""
+    for args in BAD_INPUTS:
+        code, out, err = run(args, capsys)
+        assert code == 2, (args, out, err)
+        assert err.startswith("derive: "), (args, err)
+        for python in ("Fraction(", "Symbol(", "Rational(", "mpf(", "Integer(", "['", "Traceback"):
+            assert python not in err, (args, err)
+    assert "got rho=1.5" in run(BAD_INPUTS[10], capsys)[2]
+    assert "sum to 11/10" in run(BAD_INPUTS[8], capsys)[2]

@@ -282,7 +282,7 @@ class QSC(FiniteChannel):
     def __init__(self, q: Any, p: Any) -> None:
         qq = to_fraction(q, "the QSC alphabet size q") if not isinstance(q, float) else q
         if not (isinstance(qq, Fraction) and qq.denominator == 1 and 2 <= qq <= MAX_SIZE):
-            raise InvalidArgument(f"Expected an integer alphabet size 2 <= q <= {MAX_SIZE} for QSC but got {q!r}")
+            raise InvalidArgument(f"Expected an integer alphabet size 2 <= q <= {MAX_SIZE} for QSC but got {q}")
         self.q = int(qq)
         self.p = _probability(p, "the QSC error probability p")
         super().__init__(_named_rows("QSC", [self.q, self.p]), "QSC")

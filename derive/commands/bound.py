@@ -382,7 +382,9 @@ def _cluster_model(args) -> dict[str, list]:
     if prior == "uniform":
         prior = tuple(Fraction(1, len(rows)) for _ in rows)
     if not isinstance(prior, tuple) or sum(prior) != 1 or any(p < 0 for p in prior):
-        raise InvalidArgument(f"Expected a prior (uniform, uniform:k, bern:p or [p1, ...]) but got {args.prior!r}")
+        why = (f" (its entries sum to {sum(prior)}, not 1)" if isinstance(prior, tuple) and sum(prior) != 1 else
+               " (a negative entry)" if isinstance(prior, tuple) else "")
+        raise InvalidArgument(f"Expected a prior (uniform, uniform:k, bern:p or [p1, ...]) but got {args.prior}{why}")
     return {"prior": [prior], "rows": [rows]}
 
 

@@ -121,7 +121,7 @@ def channel_matrix(spec: ChannelSpec, values: Mapping[str, object] | None = None
         rows = named_channel_rows(spec.name, params)
     for k, row in enumerate(rows):
         if any(v < 0 for v in row) or sum(row) != 1:
-            raise InvalidDraw(f"row {k + 1} of {spec} is {[str(v) for v in row]}, not a pmf at these values")
+            raise InvalidDraw(f"row {k + 1} of {spec} is [{', '.join(map(str, row))}], not a pmf at these values")
     return rows
 
 

@@ -82,7 +82,9 @@ def boolean_lambda(params: dict) -> tuple[Fraction, str | None]:
     else:
         raise InvalidArgument("boolean-cluster needs --set rho=... (or lambda=..., or C=... with d=...)")
     if not 0 < lam < 1:
-        raise InvalidArgument(f"Expected 0 < lambda < 1 but got lambda={float(lam):.6g}")
+        name = given[0] if given else "lambda"
+        raise InvalidArgument(f"Expected 0 < {name} < 1 but got {name}={float(lam):.6g}"
+                              + ("" if given else " (lambda = C d^(-1/4))"))
     return lam, note
 
 

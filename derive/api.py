@@ -572,7 +572,7 @@ def check(proof: Any, *, strict: bool = False, timeout: float | None = None):
 
 
 def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, params: dict | None = None,
-          units: str = "bits"):
+          units: str = "bits", continuous: Any = ()):
     """Decide a Shannon-type claim (text, Statement or sympy relation) under ``given`` hypotheses
     (objects or text); ``.status`` is ``proved`` (kernel-checked certificate), ``false`` (certified
     counterexample), ``not_shannon`` (undecided) or ``unknown``.
@@ -583,16 +583,24 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every value in the domains,
     ``false`` with a certified counterexample — ``.counterexample`` at a value, by the finite prover, or ``.model``,
     an exact model of the hypotheses — or ``unknown``; ``.proof_file``); a family size's default domain is
-    ``integer >= 1``. ``units="nats"`` reads ``log`` and the quantities in nats (decided the same way)."""
+    ``integer >= 1``. ``units="nats"`` reads ``log`` and the quantities in nats (decided the same way).
+    ``continuous``: real-valued variables or families (``"X Y"``, or the objects): ``H`` of them is a differential
+    entropy; decided the same way, refuted only on jointly Gaussian models (never by the discrete finite prover)."""
     from derive.printing.notebook import ProveView
     from derive.provers.shannon import prove as _prove
 
     if units not in ("bits", "nats"):
         raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
+    real_valued = _continuous_names(continuous)
+    if real_valued and not (isinstance(claim, str) and all(isinstance(g, str) for g in given)):
+        raise InvalidArgument("continuous is read with a text claim and text hypotheses; give them as text")
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
-        from derive.commands.prove import about_laws, family_uses, through_proof_file
+        from derive.commands.prove import about_laws, continuous_used, family_uses, through_proof_file
 
-        if through_proof_file(claim, list(given), params or {}, units, "claim") or about_laws(claim):
+        unused = [n for n in real_valued if n not in continuous_used(real_valued, [claim, *given])]
+        if unused:
+            raise InvalidArgument(f"continuous names {', '.join(unused)}, which neither the claim nor a hypothesis uses")
+        if through_proof_file(claim, list(given), params or {}, units, "claim", real_valued) or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
@@ -600,7 +608,7 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
             options = dict(max_variables=MAX_VARIABLES, max_full_variables=MAX_FULL_VARIABLES, seed=0,
                            copy_steps=copy_steps, copy_timeout=20.0)
             return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given),
-                                        units=units)
+                                        units=units, continuous=real_valued)
     if params or units != "bits":
         raise InvalidArgument("params and units are read with a text claim; give the claim as text")
 
@@ -616,6 +624,21 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     if not (isinstance(timeout, (int, float)) and timeout > 0):
         raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
     return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st, written=written)
+
+
+def _continuous_names(items: Any) -> list[str]:
+    """Names from ``continuous=``: text (``"X Y"``), variables, families, or a list of them."""
+    if isinstance(items, (str, RV, Family)):
+        items = [items]
+    out: list[str] = []
+    for it in items:
+        if isinstance(it, (RV, Family)):
+            out.append(it.name)
+        elif isinstance(it, str):
+            out += _names(it, "random variable or family")
+        else:
+            raise InvalidArgument(f"Expected random variables, families or their names in continuous but got {it!r}")
+    return list(dict.fromkeys(out))
 
 
 def verify(proof: Any, samples: int = 200, seed: int = 0):

@@ -61,6 +61,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help='the domain of a parameter of the claim: a real one, e.g. "p = 0 <= p <= 1/2", or just '
                         '"0 <= p <= 1/2" or "p in [0, 1/2]" (the claim is then decided for every value), or a family '
                         'size, e.g. "n = integer >= 2" (repeatable; a family size\'s default is integer >= 1)')
+    v.add_argument("--continuous", action="append", default=[], metavar="NAMES",
+                   help='real-valued variables or families, e.g. "X, Y" (repeatable): H of them is a differential '
+                        "entropy, of any sign; the claim is decided through a one-step proof file, as with --param, "
+                        "and refuted only by a jointly Gaussian model (when every variable is continuous)")
     v.set_defaults(func=cmd_prove)
 
 
@@ -118,11 +122,38 @@ def over_every_size(claim: str, given: list[str], where: str = "CLAIM") -> bool:
     return symbolic_shapes([sums_written_out(claim, where), *given])
 
 
-def through_proof_file(claim: str, given: list[str], params: dict, units: str, where: str = "CLAIM") -> bool:
+def through_proof_file(claim: str, given: list[str], params: dict, units: str, where: str = "CLAIM",
+                       continuous: list[str] = ()) -> bool:
     """The claim is decided through a one-step proof file (:mod:`derive.commands.prove_family`), not by the finite
-    prover alone: it has parameters, is in nats, has a hypothesis written ``KIND: TEXT``, or is over families of every
-    size (the CLI, ``--file`` and the Python API route by this one test)."""
-    return bool(params) or units == "nats" or written_as_proof_file_kinds(given) or over_every_size(claim, given, where)
+    prover alone: it has parameters, is in nats, names continuous variables, has a hypothesis written ``KIND: TEXT``,
+    or is over families of every size (the CLI, ``--file`` and the Python API route by this one test). The finite
+    prover's models are discrete: they decide nothing about continuous variables."""
+    return (bool(params) or units == "nats" or bool(continuous) or written_as_proof_file_kinds(given)
+            or over_every_size(claim, given, where))
+
+
+def continuous_names(texts: list[str]) -> list[str]:
+    """The names of ``--continuous`` (each text a list separated by commas or spaces), in order, once each."""
+    out: list[str] = []
+    for t in texts:
+        out += [n for n in re.split(r"[\s,]+", t.strip()) if n and n not in out]
+    return out
+
+
+def continuous_used(names: list[str], texts: list[str]) -> list[str]:
+    """Those of ``names`` that ``texts`` (a claim and its hypotheses) mention, as a variable or a family."""
+    return [n for n in names if any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w(])", t) for t in texts)]
+
+
+def _continuous_for(args: argparse.Namespace) -> list[str]:
+    """``--continuous`` for one CLAIM: each name must be one the claim or a ``--given`` hypothesis uses."""
+    names = continuous_names(args.continuous)
+    used = continuous_used(names, [args.claim, *args.given])
+    unused = [n for n in names if n not in used]
+    if unused:
+        raise InvalidArgument(f"--continuous names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
+                              "uses")
+    return used
 
 
 def _families(texts: list[str]) -> dict[str, str]:
@@ -205,7 +236,8 @@ def guessed_ranges(claim: str, uses: dict[str, set[str]], domains: dict[str, str
 
 
 def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
-                   hypotheses: list[tuple[str, str]] = (), rule: str = "shannon", units: str = "bits") -> str:
+                   hypotheses: list[tuple[str, str]] = (), rule: str = "shannon", units: str = "bits",
+                   continuous: list[str] = ()) -> str:
     """A proof file to start from for a claim over symbolic families: its parameters (names in the indices and the
     sums' limits, not summation indices) as integers ``>= 1`` (or as ``domains`` says, e.g. ``{"n": "integer >=
     2"}``), each family from 1 (or a smaller literal start: ``X[0]``, a sum from 0) to the upper end of a block or of
@@ -238,6 +270,7 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     listed = f"uses = {json.dumps([f'given{k}' for k in range(1, len(hypotheses) + 1)])}\n" if hypotheses else ""
     head = '[proof]\nname = "claim"\n' + ('units = "nats"\n' if units == "nats" else "")
     family_line = f"families = {{ {', '.join(families)} }}\n" if families else ""
+    family_line += f"continuous = [{', '.join(json.dumps(v) for v in continuous)}]\n" if continuous else ""
     return (f"{head}\n[parameters]\n{params}\n[variables]\n{random_line}{family_line}{hyps}"
             "\n# if derive check leaves this step unchecked, add the steps it needs (e.g. the chain rule over a block)"
             f"\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(claim)}\nrule = \"{rule}\"\n{listed}")
@@ -362,7 +395,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if through_proof_file(args.claim, args.given, params, args.units):
+    if through_proof_file(args.claim, args.given, params, args.units, continuous=_continuous_for(args)):
         return _prove_for_every_size(args, options, budget, params)
     from derive.proof import WrittenOrder
 
@@ -412,7 +445,7 @@ def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, 
 
     with Spinner("derive prove: checking for every value", show_progress(args.json)):
         return decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
-                                    args.given, units=args.units)
+                                    args.given, units=args.units, continuous=_continuous_for(args))
 
 
 def _print_verdict(args: argparse.Namespace, v) -> int:
@@ -536,7 +569,8 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
         row = {"line": k, "claim": text}
         used = params_used(params, [text, *args.given])
         try:
-            every_size = through_proof_file(text, args.given, used, args.units, str(path))
+            real_valued = continuous_used(continuous_names(args.continuous), [text, *args.given])
+            every_size = through_proof_file(text, args.given, used, args.units, str(path), real_valued)
         except DeriveError:
             every_size = False                         # the usual reading below says what is wrong
         if every_size:                                 # a claim with parameters or over families of every size
@@ -544,7 +578,7 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
 
             try:
                 v = decide_over_families(text, family_uses([text, *args.given]), used, options, budget,
-                                         args.given, units=args.units)
+                                         args.given, units=args.units, continuous=real_valued)
             except DeriveError as err:
                 row.update(status="error", error=str(err))
                 worst = max(worst, EXIT_INPUT)

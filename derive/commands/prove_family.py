@@ -241,10 +241,13 @@ def given_hypotheses(given: list[str]) -> list[tuple[str, str]]:
 
 
 def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str, str], options: dict,
-                         budget: float, given: list[str] = (), units: str = "bits") -> FamilyVerdict:
+                         budget: float, given: list[str] = (), units: str = "bits",
+                         continuous: list[str] = ()) -> FamilyVerdict:
     """Decide ``claim`` for every size (module docstring); ``params``: ``--param`` domains by name; ``given``: the
     hypotheses (:func:`given_hypotheses`), each rule of :data:`RULES_TRIED` tried in turn; ``units``: the proof
-    file's (the finite prover, which works in bits, decides values only of a claim without a constant term).
+    file's (the finite prover, which works in bits, decides values only of a claim without a constant term);
+    ``continuous``: names declared continuous (then no discrete model decides anything: the kernel proves, or
+    :mod:`derive.provers.refute_steps` refutes with a jointly Gaussian model when every variable is continuous).
 
     Raises
     ------
@@ -254,6 +257,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     """
     from derive.checking import check
     from derive.commands.prove import guessed_ranges, proof_file_for
+    from derive.core.hypotheses import continuous_variables
     from derive.io.reader import read_proof_text
 
     deadline = time.monotonic() + budget
@@ -263,7 +267,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     if unused:
         raise InvalidArgument(f"--param names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
                               "uses", file="--param")
-    text = proof_file_for(claim, uses, params, hyps, units=units)
+    text = proof_file_for(claim, uses, params, hyps, units=units, continuous=list(continuous))
     try:
         proof = read_proof_text(text, file="CLAIM")
     except DeriveError as err:
@@ -285,7 +289,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
     verdict, rules, cut_short = None, rules_for(claim, bool(hyps)), []
     for k, rule in enumerate(rules):
-        attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units)
+        attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units,
+                                                                 list(continuous))
         checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
                         timeout=max(proving - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
@@ -312,14 +317,18 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             cut_short += rules[k + 1:]
             break
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
-    if blocked:
+    real_valued = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
+    if real_valued:  # the finite prover's and the drawn models are discrete: no evidence about these
+        verdict.note = (f"{', '.join(real_valued)} {'is' if len(real_valued) == 1 else 'are'} continuous: neither the "
+                        "finite prover nor a drawn model (both discrete) was used")
+    elif blocked:
         verdict.note = (f"no size is decided by the finite prover under {', '.join(blocked)} hypotheses (a model "
                         "it finds need not satisfy them)")
     elif units != "bits" and not _homogeneous(proof):
         verdict.note = "no value is decided by the finite prover, which works in bits, for a claim in nats with a constant"
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
-    if not verdict.refuted and verdict.counterexample is None:
+    if not verdict.refuted and verdict.counterexample is None and not real_valued:
         verdict.model, drawn = _model_counterexample(proof, options, deadline)
         if verdict.model is None and drawn:
             verdict.note += ("; " if verdict.note else "") + (f"no certified violation on {drawn} models of the "

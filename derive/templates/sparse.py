@@ -10,7 +10,9 @@ give the Boolean value ν²). With accuracy α, I(M; X) ≥ C*_α (:mod:`derive.
     mem_n ≥ C*_α / ρ_n − d·(h(ν) + ν)      (bits), in the regime n ≤ c·log d.
 
 Every number is enclosed with ball arithmetic (python-flint ``arb``) and the bound is its lower end; ρ_n rests on
-the cited BSC closed form η_KL = (correlation)² (Polyanskiy & Wu 2017), so rows say ``cited``, not certified.
+the cited BSC closed form η_KL = (correlation)² (Polyanskiy & Wu 2017), named in each row's route and reason;
+``certified`` means, as for the Gaussian and Boolean templates' cited closed forms, that every number is certified
+given that cited fact (until session 20 these rows said ``False``, the other templates ``True``).
 """
 
 from __future__ import annotations
@@ -62,11 +64,14 @@ def sparse_hypercube(params: dict) -> dict:
         bound = c_bits / arb_of(rho) - h_theta
         xi = nu / (2 * nu + (1 - nu) * Fraction(2) ** (2 - n))
         # tau_n = 0: no tau-SDPI here; mem >= I(M; X_{1:n}) - H(theta) plays its part, so factor = (1 - 0)/rho_n
-        return {"tau_n": 0.0, "rho_n": float(rho), "rho_n_paper": float(xi ** 2), "C_alpha_bits": float_lower(c_bits),
-                "H_theta_bits": float_upper(h_theta), "factor": float(1 / rho), "bound": float_lower(bound), "units": "bits",
-                "certified": False, "route": "cited: BSC eta_KL = (2 xi)^2 (corrected from the paper's xi^2)",
-                "reason": "not certified: rho_n is the cited BSC closed form eta_KL = (2 xi)^2 [Polyanskiy & Wu 2017] "
-                          "(the paper's xi^2 is 4x too small); C*_alpha (certified lower end) and H(theta) <= "
-                          "d (h(nu) + nu) bits (upper end) are enclosed with arb; the bound is their lower end"}
+        return {"tau_n": 0.0, "rho_n": float_upper(arb_of(rho)), "rho_n_paper": float(xi ** 2),
+                "C_alpha_bits": float_lower(c_bits), "H_theta_bits": float_upper(h_theta),
+                "factor": float_lower(1 / arb_of(rho)), "bound": float_lower(bound), "units": "bits",
+                "certified": True, "route": "cited: BSC eta_KL = (2 xi)^2 (corrected from the paper's xi^2)",
+                "reason": "rho_n = (2 xi)^2 exactly, from the cited BSC closed form eta_KL = (1 - 2 delta)^2 "
+                          "[Polyanskiy & Wu 2017] at agreement 1/2 + xi (the paper's xi^2 is 4x too small), as the "
+                          "Gaussian and Boolean templates rest on their cited closed forms; C*_alpha (certified lower "
+                          "end) and H(theta) <= d (h(nu) + nu) bits (upper end) are enclosed with arb; the bound is "
+                          "their lower end"}
     finally:
         flint.ctx.prec = old

@@ -599,7 +599,8 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
 
         unused = [n for n in real_valued if n not in continuous_used(real_valued, [claim, *given])]
         if unused:
-            raise InvalidArgument(f"continuous names {', '.join(unused)}, which neither the claim nor a hypothesis uses")
+            raise InvalidArgument(f"continuous names {', '.join(unused)}, which neither the claim nor a hypothesis "
+                                  "uses")
         if through_proof_file(claim, list(given), params or {}, units, "claim", real_valued) or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES

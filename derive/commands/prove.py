@@ -151,8 +151,8 @@ def _continuous_for(args: argparse.Namespace) -> list[str]:
     used = continuous_used(names, [args.claim, *args.given])
     unused = [n for n in names if n not in used]
     if unused:
-        raise InvalidArgument(f"--continuous names {', '.join(unused)}, which neither the claim nor a --given hypothesis "
-                              "uses")
+        raise InvalidArgument(f"--continuous names {', '.join(unused)}, which neither the claim nor a --given "
+                              "hypothesis uses")
     return used
 
 

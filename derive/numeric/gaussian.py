@@ -43,8 +43,8 @@ from derive.numeric.certify import ArbInformation, arb_of
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.network import names_at, spec_symbols, symbol_values
 
-__all__ = ["why_not_gaussian", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value", "gaussian_sides",
-           "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
+__all__ = ["why_not_gaussian", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
+           "gaussian_sides", "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
 #: statements are premises, checked on each model; an i.i.d. group shares one law given its parents).
@@ -204,8 +204,8 @@ def draw_gaussian(factory, source) -> GaussianModel:
     cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]  # s_v X_v
     return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe(),
                          tuple(tuple(g) for g in groups.values()),
-                         awgn=tuple((plan.nodes[v].parents[0], v, inputs[plan.nodes[v].parents[0]], _descendants(plan, v))
-                                    for v in order if _is_awgn(plan.nodes[v])))
+                         awgn=tuple((x, v, inputs[x], _descendants(plan, v)) for v in order if _is_awgn(plan.nodes[v])
+                                    for x in plan.nodes[v].parents))
 
 
 def _is_awgn(node) -> bool:

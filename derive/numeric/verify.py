@@ -18,11 +18,11 @@ The models are finite, so they are models of discrete variables only. A target t
 never tested on them (on a discrete model ``H(X) >= 0`` holds; for a continuous ``X`` it is false): when every
 variable of the proof is continuous and its hypotheses are Markov chains, independences, ``assume`` statements and
 ``AWGN`` channels, it is tested on jointly Gaussian models (:mod:`derive.numeric.gaussian`), else ``skipped`` with
-both reasons. With an ``AWGN`` channel no discrete model is drawn at all. The other targets are tested: adding independent uniform noise to each
-continuous variable's discrete values gives a continuous model with the same law of the discrete variables, and it
-keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f`` of the rounded value); a channel
-naming a continuous variable, or a continuous function value ``X = f(Z)``, is not kept that way, and then every
-target is skipped.
+both reasons (no discrete model is drawn when no target is left for them). The other targets are tested: adding
+independent uniform noise to each continuous variable's discrete values gives a continuous model with the same law
+of the discrete variables, and it keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f``
+of the rounded value); a channel naming a continuous variable, or a continuous function value ``X = f(Z)``, is not
+kept that way, and then every target is skipped.
 
 Screening is float64; anything within a margin of violation (and every apparent
 violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and

@@ -748,7 +748,8 @@ CLUSTER_COVER_ROWS = 16
 CLUSTER_TILT_BUDGET = 10.0
 
 
-_CLUSTER_TILT = ("tau_n = eta_KL(law of the type, type -> theta) <= the upper end of the certified tilt cover (derive.channels.tilt, "
+_CLUSTER_TILT = ("tau_n = eta_KL(law of the type, type -> theta) <= the upper end of the certified tilt cover "
+                 "(derive.channels.tilt, "
                  "section 5; float64 with outward margins){eq}; rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by "
                  "composition through theta")
 
@@ -778,7 +779,8 @@ MULTI_SLACK = 1e-4
 ROUTE_MULTI = "eta_KL <= tilt cover upper end (q-valued theta)"
 
 
-_CLUSTER_MULTI = ("tau_n = eta_KL(law of the type, type -> theta) <= the upper end of the certified cover of the output-mean simplex "
+_CLUSTER_MULTI = ("tau_n = eta_KL(law of the type, type -> theta) <= the upper end of the certified cover of the "
+                  "output-mean simplex "
                   "(derive.channels.tilt_multi; theta has {q} values; eta_chi2 = {chi:.6g} <= eta_KL, equality not "
                   "certified by this route); rho_n = tau_n * eta_KL(prior, K) upper end ({kl}) by composition through "
                   "theta")
@@ -1294,7 +1296,8 @@ def _best_binary_merge(Ka: list[Fraction], Kb: list[Fraction]) -> tuple[tuple[Fr
 ROUTE_REFINED = "eta_KL <= that of a refined channel with lattice likelihood ratios (weighted-average bound)"
 
 
-_CLUSTER_REFINED = ("tau_n = eta_KL(law of the type, type -> theta) <= eta_KL of the backward channel of a refinement K' of the channel (each output split in two whose "
+_CLUSTER_REFINED = ("tau_n = eta_KL(law of the type, type -> theta) <= eta_KL of the backward channel of a refinement "
+                    "K' of the channel (each output split in two whose "
                     "likelihood ratios are powers of beta = {beta}, k = {ks}; merging them gives K back, so the types of K "
                     "are a function of those of K' and tau_n(K) <= tau_n(K'): derive.channels.tilt_lattice."
                     "lattice_refinement), bounded by " + _CHI_SUP_HOW + " over the one-dimensional sufficient statistic of "

@@ -291,8 +291,14 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
     for k, rule in enumerate(rules):
         attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units,
                                                                  list(continuous))
-        checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
-                        timeout=max(proving - time.monotonic(), 1.0))
+        try:
+            checked = check(proof if rule == "shannon" else read_proof_text(attempt, file="CLAIM"),
+                            timeout=max(proving - time.monotonic(), 1.0))
+        except InvalidArgument as err:  # the door refuses a hypothesis: name it as the user wrote it, not the file's id
+            if (m := re.match(r"hypothesis 'given(\d+)': ", err.message)) is None:
+                raise
+            raise InvalidArgument(f"--given #{m.group(1)} ({given[int(m.group(1)) - 1]}): {err.message[m.end():]}") \
+                from None
         step = next(s for s in checked.report.steps if s.id == "claim")
         if step.message.startswith("the claim is not well formed"):   # the door's refusal: bad input, not a verdict
             given_domains = ", ".join(f"{n} ({d})" for n, d in domains.items()) or "none"

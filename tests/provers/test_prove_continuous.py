@@ -90,3 +90,14 @@ def test_python_api_takes_continuous():
 
     with pytest.raises(InvalidArgument, match="continuous names Q"):
         prove("I(X; Y) >= 0", continuous="Q")
+
+
+def test_a_refused_hypothesis_is_named_as_written_not_by_the_generated_file(capsys):
+    """The door's refusal of a hypothesis said 'CLAIM:11: hypothesis 'given1'' (a line and an id of the proof file
+    derive wrote, which the user never saw); it names the --given as typed."""
+    code, _, err = run(["prove", "H(Y | X) == 0", "--given", "Y = f(X)", "--continuous", "X, Y"], capsys)
+    assert code == 2
+    assert err.startswith("derive: --given #1 (Y = f(X)): `function_of` with the continuous Y")
+    assert "given1" not in err and "CLAIM:" not in err
+    code, _, err = run(["prove", "I(X; Y) >= 0", "--given", "channel: Y | X ~ AWGN(0)"], capsys)
+    assert code == 2 and err.startswith("derive: --given #1 (channel: Y | X ~ AWGN(0)): AWGN(0) declares its input")

@@ -595,12 +595,9 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     if real_valued and not (isinstance(claim, str) and all(isinstance(g, str) for g in given)):
         raise InvalidArgument("continuous is read with a text claim and text hypotheses; give them as text")
     if isinstance(claim, str) and all(isinstance(g, str) for g in given):
-        from derive.commands.prove import about_laws, continuous_used, family_uses, through_proof_file
+        from derive.commands.prove import about_laws, continuous_for, family_uses, through_proof_file
 
-        unused = [n for n in real_valued if n not in continuous_used(real_valued, [claim, *given])]
-        if unused:
-            raise InvalidArgument(f"continuous names {', '.join(unused)}, which neither the claim nor a hypothesis "
-                                  "uses")
+        continuous_for(real_valued, claim, list(given), "continuous")
         if through_proof_file(claim, list(given), params or {}, units, "claim", real_valued) or about_laws(claim):
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES

@@ -145,14 +145,13 @@ def continuous_used(names: list[str], texts: list[str]) -> list[str]:
     return [n for n in names if any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w(])", t) for t in texts)]
 
 
-def _continuous_for(args: argparse.Namespace) -> list[str]:
-    """``--continuous`` for one CLAIM: each name must be one the claim or a ``--given`` hypothesis uses."""
-    names = continuous_names(args.continuous)
-    used = continuous_used(names, [args.claim, *args.given])
+def continuous_for(names: list[str], claim: str, given: list[str], option: str = "--continuous") -> list[str]:
+    """``names`` declared continuous for one claim: each must be one the claim or a hypothesis uses (the CLI and the
+    Python API check it here)."""
+    used = continuous_used(names, [claim, *given])
     unused = [n for n in names if n not in used]
     if unused:
-        raise InvalidArgument(f"--continuous names {', '.join(unused)}, which neither the claim nor a --given "
-                              "hypothesis uses")
+        raise InvalidArgument(f"{option} names {', '.join(unused)}, which neither the claim nor a hypothesis uses")
     return used
 
 
@@ -395,8 +394,9 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.claim is None:
         raise InvalidArgument("give a CLAIM (e.g. \"I(X; Z) <= I(X; Y)\") or --file FILE")
     params = dict(parse_param(t) for t in args.param)
-    if through_proof_file(args.claim, args.given, params, args.units, continuous=_continuous_for(args)):
-        return _prove_for_every_size(args, options, budget, params)
+    continuous = continuous_for(continuous_names(args.continuous), args.claim, args.given)
+    if through_proof_file(args.claim, args.given, params, args.units, continuous=continuous):
+        return _print_verdict(args, _decide_every_value(args, options, budget, params, continuous))
     from derive.proof import WrittenOrder
 
     written = WrittenOrder()  # the claim's argument order as typed (core sorts the sides of I)
@@ -434,18 +434,15 @@ def _kernel_on_laws(text: str, given: list[str], options: dict, budget: float):
     return v if v.status in ("proved", "false") else None
 
 
-def _prove_for_every_size(args: argparse.Namespace, options: dict, budget: float, params: dict) -> int:
-    """A claim with parameters or over families of every size (:mod:`derive.commands.prove_family`): the kernel for
-    every value, else the finite prover at the first values."""
-    return _print_verdict(args, _decide_every_value(args, options, budget, params))
-
-
-def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, params: dict):
+def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, params: dict,
+                        continuous: list[str]):
+    """A claim with parameters, continuous variables or over families of every size
+    (:mod:`derive.commands.prove_family`): the kernel for every value, else the finite prover at the first values."""
     from derive.commands.prove_family import decide_over_families
 
     with Spinner("derive prove: checking for every value", show_progress(args.json)):
         return decide_over_families(args.claim, family_uses([args.claim, *args.given]), params, options, budget,
-                                    args.given, units=args.units, continuous=_continuous_for(args))
+                                    args.given, units=args.units, continuous=continuous)
 
 
 def _print_verdict(args: argparse.Namespace, v) -> int:

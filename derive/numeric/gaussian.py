@@ -35,8 +35,8 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.matrices import DomainMatrix
 
-from derive.core.hypotheses import (Assume, Channel, ChannelFamily, Independent, Markov, MarkovFamily,
-                                    MutuallyIndependent, continuous_variables)
+from derive.core.hypotheses import (Assume, Independent, Markov, MarkovFamily, MutuallyIndependent, continuous_names,
+                                    continuous_variables)
 from derive.core.quantities import INFO_CLASSES, H, I
 from derive.errors import InvalidArgument, InvalidDraw, Uncertifiable
 from derive.numeric.certify import ArbInformation, arb_of
@@ -72,8 +72,9 @@ def why_not_gaussian(proof) -> str | None:
 
 
 def is_awgn_channel(h) -> bool:
-    """``h`` is an ``AWGN`` channel (single or along a family): the Gaussian models realize it exactly."""
-    return isinstance(h, (Channel, ChannelFamily)) and h.spec.name == "AWGN"
+    """``h`` is a Gaussian (``AWGN``) channel, single or along a family (:func:`~derive.core.hypotheses.continuous_names`
+    names its variables): the Gaussian models realize it exactly."""
+    return bool(continuous_names(h))
 
 
 def _det(cov: list[list[Fraction]], idx: list[int]) -> Fraction:

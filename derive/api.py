@@ -364,7 +364,7 @@ def as_statement(claim: Any, proof: Any = None) -> Statement:
             return _bounded(Statement(claim.lhs, rel, claim.rhs))
     if isinstance(claim, (bool, sympy.logic.boolalg.BooleanAtom)):
         raise InvalidArgument(f"the relation evaluated to {claim} before derive saw it (sympy decides e.g. "
-                              "H(X) >= 0 at once); write the claim as text, e.g. \"H(X) >= 0\"")
+                              "I(X; Y) >= 0 at once); write the claim as text, e.g. \"I(X; Y) >= 0\"")
     if isinstance(claim, (sympy.StrictLessThan, sympy.StrictGreaterThan)):
         raise InvalidArgument(f"Expected <=, >= or == but got the strict relation {claim}")
     raise InvalidArgument(f"Expected a claim (text such as \"H(X|Y) <= H(X)\", a Statement or a sympy relation "

@@ -51,7 +51,10 @@ class _InfoFunction(Function):
     is_commutative = True
 
     def _eval_is_nonnegative(self):
-        return True
+        """I, D and TV are >= 0 for every distribution; H only for discrete variables (a differential entropy
+        can be negative) and an atom does not know whether its variables are continuous, so for H it is unknown.
+        (H used to be declared non-negative: sympy rewrote ``abs(H(X))`` to ``H(X)`` for a continuous X.)"""
+        return None if isinstance(self, H) else True
 
     @property
     def is_number(self) -> bool:
@@ -69,7 +72,7 @@ class _InfoFunction(Function):
 
 
 class H(_InfoFunction):
-    """Entropy ``H(A | C) = H(A, C) - H(C)`` (discrete, so ``>= 0``).
+    """Entropy ``H(A | C) = H(A, C) - H(C)`` (``>= 0`` for discrete variables; a differential one can be < 0).
 
     ``H(X, Y, given=Z)`` is ``H(X, Y | Z)``; the canonical args are two :class:`RVSet`.
     """

@@ -35,6 +35,7 @@ import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
 from derive.core.linear import LinearForm, linear_form
+from derive.core.notation import show
 from derive.core.quantities import H, I, h_as_logs
 from derive.core.statements import Statement
 from derive.core.variables import RVSet
@@ -101,7 +102,7 @@ class _Space:
         out: dict[int, Fraction] = {}
         for atom, c in form.terms.items():
             if not (isinstance(atom, H) and not atom.given):
-                raise InvalidArgument(f"not a Shannon-type quantity: {atom}")
+                raise InvalidArgument(f"not a Shannon-type quantity: {show(atom)}")
             if not c.is_Rational:
                 raise InvalidArgument(f"the coefficient {c} is not a rational number")
             m = self.mask(atom.target)

@@ -261,6 +261,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         how = (" (exactly 0)" if result.get("exactly_zero") else
                f" (certified: in {result['enclosure']})" if result.get("enclosure") else "")
-        print(f"{result.get('digits', repr(result['value']))}" + (f" {result['units']}" if result["units"] else "")
+        # 15 digits, as for statements: float64's last digits are rounding noise (H(Y | X) = 1/3 printed ...326)
+        value = result.get("digits") or repr(float(f"{result['value']:.15g}"))
+        print(value + (f" {result['units']}" if result["units"] else "")
               + how)
     return EXIT_OK if result.get("holds", True) else EXIT_NO

@@ -90,6 +90,14 @@ def test_a_pure_number_has_no_units(capsys):
     assert out.strip() == "2.0 bits (certified: in [2.0000000000000000000 +/- 1e-24])"
 
 
+def test_a_value_prints_without_float_rounding_noise(capsys):
+    """H(Y | X) = 1/3 exactly (one of three inputs gives a fair coin): float64 arithmetic gives 0.33333333333333326;
+    the printed value has 15 digits, as a statement's sides do."""
+    code, out = _run(["eval", "H(Y | X)", "--model", "X ~ Uniform(3); Y | X ~ matrix([[1, 0], [0, 1], [1/2, 1/2]])"],
+                     capsys)
+    assert code == 0 and out.startswith("0.333333333333333 bits (certified: in [0.3333333333")
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 15), st.integers(1, 15), st.fractions(Fraction(0), Fraction(1), max_denominator=50))
 def test_certified_verdicts_agree_with_an_independent_oracle(a16, d32, r):

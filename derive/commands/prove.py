@@ -234,6 +234,17 @@ def guessed_ranges(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     return bool(uses) or any(n not in (domains or {}) for n in _parameter_names(claim, uses, domains or {}, hypotheses))
 
 
+def _last_end(ends: list[str], names: list[str]) -> str:
+    """The upper end of a guessed family range: the largest of ``ends`` when they are comparable by their text
+    (integers: ``3`` next to ``1``; one name plus integer offsets: ``n + 1`` next to ``n``), else the first."""
+    offsets = [re.fullmatch(r"\s*([A-Za-z_]\w*)?\s*(?:([+-])\s*(\d+))?\s*|\s*(-?\d+)\s*", e) for e in ends]
+    if ends and all(offsets) and len({m.group(1) for m in offsets}) == 1:
+        def offset(m: re.Match) -> int:
+            return int(m.group(4)) if m.group(4) is not None else int(f"{m.group(2) or '+'}{m.group(3) or 0}")
+        return max(zip(offsets, ends), key=lambda pair: offset(pair[0]))[1]
+    return ends[0] if ends else (names[0] if names else "n")
+
+
 def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
                    hypotheses: list[tuple[str, str]] = (), rule: str = "shannon", units: str = "bits",
                    continuous: list[str] = ()) -> str:
@@ -254,7 +265,7 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
         symbolic = [e for e in ends if _WORD.search(e)]
         starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in _WORD.findall(x) for x in idx)]
         first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
-        families.append(f'{fam} = {json.dumps(f"{first}.." + (symbolic or ends or [names[0] if names else "n"])[0])}')
+        families.append(f'{fam} = {json.dumps(f"{first}.." + _last_end(symbolic or ends, names))}')
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = set(FUNCTIONS) | {"H", "I", "D", "TV"}  # the grammar's functions, and the information quantities
     texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses

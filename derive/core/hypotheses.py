@@ -35,7 +35,7 @@ from derive.core.linear import is_zero_coefficient
 from derive.core.notation import show
 from derive.core.quantities import H, I
 from derive.core.statements import Statement
-from derive.core.variables import MAX_EXPANDED_RANGE, RV, FamilyMember, FamilyRange, RVSet
+from derive.core.variables import MAX_EXPANDED_RANGE, RV, FamilyMember, FamilyRange, InternalSymbol, RVSet
 from derive.errors import InvalidArgument, LimitExceeded
 
 __all__ = [
@@ -231,12 +231,17 @@ class Independent(Hypothesis):
         return f"{_group(self.left)} _|_ {_group(self.right)}{cond}"
 
 
+#: The bound index of a family hypothesis's equality (a sum over the range); users' names cannot capture it.
+_RANGE_INDEX = InternalSymbol("i", integer=True)
+
+
 @dataclass(frozen=True)
 class MutuallyIndependent(Hypothesis):
     """``X[lo..hi]`` mutually independent given ``given``.
 
-    ``members`` is either the finite tuple of member sets or one symbolic
-    :class:`FamilyRange` (then only schema rules can use it).
+    ``members`` is either the finite tuple of member sets or one symbolic :class:`FamilyRange`; then its one
+    equality is the sum over the range, ``Σ_{i=lo}^{hi} I(X[i]; X[lo..i-1] | G) = 0`` (each term is ``>= 0``, so
+    the sum vanishes exactly when each term does), which linear steps combine with the kernel's splits of sums.
     """
 
     members: tuple[RVSet, ...]
@@ -256,8 +261,10 @@ class MutuallyIndependent(Hypothesis):
             raise InvalidArgument("a family cannot be independent given itself")
 
     def equalities(self) -> list[sympy.Expr]:
-        if self.family_range is not None:
-            return []
+        if self.family_range is not None:  # Σ_i I(X[i]; X[lo..i-1] | G) = 0, each term being >= 0
+            r, i = self.family_range, _RANGE_INDEX
+            return [sympy.Sum(I(RVSet(FamilyMember(r.family, i)), RVSet(*FamilyRange.make(r.family, r.lo, i - 1)),
+                                self.given), (i, r.lo, r.hi))]
         out = []
         for j in range(1, len(self.members)):
             out.append(I(RVSet(*self.members[:j]), self.members[j], self.given))
@@ -281,13 +288,19 @@ class MutuallyIndependent(Hypothesis):
 
 @dataclass(frozen=True)
 class IID(MutuallyIndependent):
-    """``X[lo..hi]`` i.i.d. given ``given``: mutually independent, same conditional law."""
+    """``X[lo..hi]`` i.i.d. given ``given``: mutually independent, same conditional law. Its equalities add the
+    entropies' equality: ``H(X[i] | G) = H(X[lo] | G)`` for each member, or ``Σ_{i=lo}^{hi} (H(X[i] | G) -
+    H(X[lo] | G)) = 0`` over a symbolic range (weaker than each term being 0; enough for ``H(X[1..n]) = n H(X[1])``)."""
 
     kind = "iid"
 
     def equalities(self) -> list[sympy.Expr]:
         out = super().equalities()
-        if self.family_range is None and len(self.members) > 1 and all(len(m) == 1 for m in self.members):
+        if self.family_range is not None:  # Σ_i (H(X[i] | G) - H(X[lo] | G)) = 0: each term is 0
+            r, i = self.family_range, _RANGE_INDEX
+            out.append(sympy.Sum(H(FamilyMember(r.family, i), given=self.given)
+                                 - H(FamilyMember(r.family, r.lo), given=self.given), (i, r.lo, r.hi)))
+        elif len(self.members) > 1 and all(len(m) == 1 for m in self.members):
             first = self.members[0]
             out += [H(first, self.given) - H(m, self.given) for m in self.members[1:]]
         return out

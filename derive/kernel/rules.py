@@ -187,13 +187,15 @@ def _index_of_term(f: sympy.Expr, i: sympy.Symbol, atom: sympy.Expr) -> sympy.Ex
 
 
 def _forms_of_step(ctx: StepContext) -> list:
-    """The linear forms of the claim, the premises and the expressions an oracle's proposal says are ``>= 0`` (the
-    kernel vets those when it builds them; here they only say which sums may be split)."""
+    """The linear forms of the claim, the premises (statements and hypothesis equalities) and the expressions an
+    oracle's proposal says are ``>= 0`` (the kernel vets those when it builds them; here they only say which sums
+    may be split)."""
     halves = [p for p in (ctx.proposal, getattr(ctx.proposal, "le", None), getattr(ctx.proposal, "ge", None)) if p]
     proposed = [e for p in halves for e, _ in getattr(p, "nonneg", ())
                 if isinstance(e, sympy.Expr) and not problems_of(e, ctx.domains)]  # only well-formed sums split
+    equalities = [e for h in ctx.premise_hypotheses.values() if not isinstance(h, Assume) for e in h.equalities()]
     return [linear_form(st.slack()) for st in (ctx.claim, *ctx.statements().values())] + [
-        f for e in proposed if (f := _form_or_none(e)) is not None]
+        f for e in proposed + equalities if (f := _form_or_none(e)) is not None]
 
 
 def _form_or_none(e: sympy.Expr):

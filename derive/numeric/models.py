@@ -719,8 +719,20 @@ def hypothesis_equalities(proof, ints: Mapping[str, int]):
             continue
         for e in h.equalities():
             e = e.xreplace(subs) if subs else e
-            if e != 0:
-                yield hid, e
+            for term in _terms_of_sum(e):
+                if term != 0:
+                    yield hid, term
+
+
+def _terms_of_sum(e: sympy.Expr) -> list[sympy.Expr]:
+    """A family hypothesis's sum over a range that is now fixed, written out: each term is 0 on a model of the
+    hypothesis (a mutual independence's ``I(X[i]; X[lo..i-1] | G)``, an i.i.d. family's ``H(X[i] | G) - H(X[lo] |
+    G)``), which is what the model must satisfy; anything else as it is."""
+    if isinstance(e, sympy.Sum) and len(e.limits) == 1:
+        i, lo, hi = e.limits[0]
+        if lo.is_Integer and hi.is_Integer:
+            return [e.function.xreplace({i: sympy.Integer(k)}) for k in range(int(lo), int(hi) + 1)]
+    return [e]
 
 
 def hypothesis_violations(drawn: DrawnModel) -> list[str]:

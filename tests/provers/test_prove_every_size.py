@@ -99,6 +99,17 @@ def test_a_family_starting_at_zero(capsys):
     assert code == 1 and "at n = 2 the claim reads H(X[0]) + H(X[2]) >= H(X[0..2])" in out
 
 
+def test_a_family_ends_at_its_largest_index(capsys):
+    """The guessed range ends at the largest end the claim and hypotheses use: ``X[1..3]`` next to ``X[1]`` (it ended at
+    the first in sorted order, ``X[1..1]``, and the claim did not read), ``X[1..n+1]`` next to ``X[1..n]``."""
+    code, out, _ = run(["prove", "H(X[1..3]) == 3*H(X[1])", "--given", "iid: X[1..3]"], capsys)
+    assert code == 0 and out.startswith("proved")
+    code, out, _ = run(["prove", "H(X[1..n]) <= H(X[1..n+1])"], capsys)
+    assert code == 0 and out.startswith("proved for every value of n")
+    code, out, _ = run(["prove", "H(X[1..n+1]) <= H(X[1..n])"], capsys)
+    assert code == 1 and "at n = 1" in out
+
+
 def test_prove_file_decides_claims_for_every_size(tmp_path, capsys):
     f = tmp_path / "claims.txt"
     f.write_text("I(M; X[1..n]) >= I(M; X[n])\nsum(I(M; X[i]), i, 1, n) <= I(M; X[1..n])\n", encoding="utf-8")

@@ -15,7 +15,7 @@ The grammar (one lark grammar, several start symbols)::
     domain       0 <= delta <= 1/2      integer >= 1    1 <= k <= 10, integer    > 0
     range        1..n                   (a family's index range)
 
-Expressions: integers and decimals (``0.1`` is the exact ``1/10``), parameters,
+Expressions: integers, decimals and exponent notation (``0.1`` is the exact ``1/10``, ``1e-3`` is ``1/1000``), parameters,
 ``+ - * /``, ``^`` and ``**`` (right-associative, binding tighter than unary
 minus: ``-x^2`` is ``-(x^2)``), parentheses, the functions ``log`` (base 2 in a
 ``bits`` proof, natural in ``nats``), ``log2``, ``ln``, ``exp``, ``sqrt``,
@@ -245,7 +245,7 @@ KW_REAL: "real"
 KW_POSITIVE: "positive"
 KW_NONNEGATIVE: "nonnegative"
 NAME: /[A-Za-z_][A-Za-z0-9_]*/
-DECIMAL: /[0-9]+\.[0-9]+/
+DECIMAL.2: /[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+|[0-9]+\.[0-9]+/
 INT: /[0-9]+/
 %ignore /[ \t\r\n]+/
 """
@@ -670,12 +670,15 @@ class _Builder:
         return Integer(int(digits))
 
     def _e_decimal(self, t: Tree, scope, depth) -> sympy.Expr:
+        """``0.25`` or ``1e-3``/``2.5E4``, exactly (``1e-3`` is 1/1000)."""
         tok = t.children[0]
-        whole, frac = str(tok).split(".")
-        if len(whole) + len(frac) > MAX_LITERAL_DIGITS:
-            raise self.err(tok, f"the number has {len(whole) + len(frac)} digits; literals have at most "
-                                f"{MAX_LITERAL_DIGITS}", LimitExceeded)
-        return Rational(int(whole + frac), 10 ** len(frac))
+        mantissa, _, exponent = str(tok).lower().partition("e")
+        whole, _, frac = mantissa.partition(".")
+        if len(whole) + len(frac) > MAX_LITERAL_DIGITS or abs(int(exponent or 0)) > MAX_LITERAL_DIGITS:
+            raise self.err(tok, f"the number {_clip(str(tok), 40)} is too long or its exponent too large; literals have "
+                                f"at most {MAX_LITERAL_DIGITS} digits and exponents within ±{MAX_LITERAL_DIGITS}",
+                           LimitExceeded)
+        return Rational(int(whole + frac), 10 ** len(frac)) * Rational(10) ** int(exponent or 0)
 
     def _e_name(self, t: Tree, scope, depth) -> sympy.Expr:
         tok = t.children[0]

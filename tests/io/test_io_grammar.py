@@ -86,6 +86,12 @@ def e(text: str, units: str = "bits") -> sympy.Expr:
     ("1 - 2 - 3", Integer(-4)),
     ("8 / 2 / 2", Integer(2)),
     ("--1", Integer(1)),
+    ("1e-3", Rational(1, 1000)),      # exponent notation, exactly
+    ("2.5E2", Integer(250)),
+    ("1e+1", Integer(10)),
+    ("3e0", Integer(3)),
+    ("-1e-300", -Rational(1, 10 ** 300)),
+    ("2*1e2^2", Integer(20000)),      # 1e2 is one number: (100)^2
 ])
 def test_numbers_and_operators(text, expected):
     assert e(text) == expected
@@ -279,7 +285,6 @@ def _fails(text: str, cls=ParseError, **kw) -> DeriveError:
     ("1 <= 2", "unexpected '<='"),
     ("log", "is a function"),
     ("", "empty"),
-    ("1e5", "unexpected"),
 ])
 def test_refusals_name_the_problem(text, fragment):
     err = _fails(text)
@@ -341,6 +346,14 @@ def test_tower_of_powers_fails_fast():
     _fails("exp(1000*ln(10^999))", LimitExceeded)
     _fails("10^999*10^999*10^999*10^999*10^999", LimitExceeded)
     assert e("2^1000") == 2 ** 1000
+
+
+def test_exponent_notation_is_a_number_not_a_name():
+    """``1e5`` is 100000; ``e5`` stays a name and ``2e`` an error (no implicit product)."""
+    assert e("delta*1e5") == delta * 100_000
+    _fails("2e", ParseError)
+    _fails("1e1001", LimitExceeded)
+    _fails("1.5e", ParseError)
 
 
 def test_long_inputs_are_refused():

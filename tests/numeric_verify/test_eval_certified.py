@@ -90,6 +90,15 @@ def test_a_pure_number_has_no_units(capsys):
     assert out.strip() == "2.0 bits (certified: in [2.0000000000000000000 +/- 1e-24])"
 
 
+def test_exponent_notation_in_models_and_set_is_exact(capsys):
+    """``1e-3`` is 1/1000 in --model, --set and the expression, as parse_number reads it for `derive eta`."""
+    code, a = _run(["eval", "H(X)", "--model", "X ~ Bernoulli(1e-3)"], capsys)
+    code2, b = _run(["eval", "H(X)", "--model", "X ~ Bernoulli(1/1000)"], capsys)
+    assert code == code2 == 0 and a == b
+    code, c = _run(["eval", "h(p) == h(1e-3)", "--set", "p=0.001"], capsys)
+    assert code == 0 and c.startswith("true (certified: the slack is exactly 0)")
+
+
 def test_a_value_prints_without_float_rounding_noise(capsys):
     """H(Y | X) = 1/3 exactly (one of three inputs gives a fair coin): float64 arithmetic gives 0.33333333333333326;
     the printed value has 15 digits, as a statement's sides do."""

@@ -143,7 +143,10 @@ def _linear(expr: sympy.Expr):
 
 @functools.lru_cache(maxsize=2048)
 def _known_nonnegative(expr: sympy.Expr) -> bool:
-    return bool(expr.is_nonnegative)
+    """``expr >= 0`` on every model this evaluator reads: discrete ones, where an entropy is ``>= 0`` too (an ``H``
+    atom does not say so to sympy, as a differential entropy can be negative)."""
+    entropies = {a: sympy.Dummy(nonnegative=True) for a in expr.atoms(H)}
+    return bool((expr.xreplace(entropies) if entropies else expr).is_nonnegative)
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -218,11 +221,7 @@ class _Evaluator:
 
     def fallback(self, node: Basic) -> Any:
         """Any other sympy function: information atoms become dummies, then lambdify (numpy/mpmath)."""
-        atoms = []
-        for a in sympy.preorder_traversal(node):
-            if isinstance(a, INFO_CLASSES) and a not in atoms:
-                atoms.append(a)
-        f = _lambdified(node, tuple(atoms), self.mp)
+        atoms, f = function_of_atoms(node, self.mp)
         vals = []
         for a in atoms:
             v = self.value(a)
@@ -266,6 +265,13 @@ def _lambdified_cached(node: Basic, atoms: tuple, mp: bool, dps: int):
 
 def _lambdified(node: Basic, atoms: tuple, mp: bool):
     return _lambdified_cached(node, atoms, mp, mpmath.mp.dps if mp else 0)
+
+
+def function_of_atoms(node: Basic, mp: bool = True) -> tuple[tuple, Any]:
+    """``node``'s information atoms (in order of first appearance) and ``node`` as a numeric function of their
+    values (mpmath at the current precision, or floats)."""
+    atoms = tuple(dict.fromkeys(a for a in sympy.preorder_traversal(node) if isinstance(a, INFO_CLASSES)))
+    return atoms, _lambdified(node, atoms, mp)
 
 
 # ----------------------------------------------------------------------------- public API

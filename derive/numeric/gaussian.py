@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 from derive.core.hypotheses import (Assume, Independent, Markov, MarkovFamily, MutuallyIndependent, continuous_names,
                                     continuous_variables)
 from derive.core.linear import linear_form
+from derive.core.notation import show
 from derive.core.quantities import INFO_CLASSES, H, I
 from derive.errors import InvalidArgument, InvalidDraw, Uncertifiable
 from derive.numeric.certify import ArbInformation, arb_of
@@ -290,12 +291,24 @@ def gaussian_side_value(model: GaussianModel, side: Side, units: str) -> mpmath.
     for f in side.const:
         total += f(model.params, True)
     for coeffs, kind, payload in side.terms:
-        if kind != "H":
-            raise InvalidArgument(f"{sympy.sstr(payload)} is not evaluated on a Gaussian model (only H and I)")
         c = sum((f(model.params, True) for f in coeffs), mpmath.mpf(0))
         if c != 0:
-            total += c * model.entropy_mp(payload, units)
+            total += c * (model.entropy_mp(payload, units) if kind == "H" else _function_value(model, payload, units))
     return total
+
+
+def _function_value(model: GaussianModel, node: sympy.Expr, units: str) -> mpmath.mpf:
+    """A function of information quantities (``abs(H(X))``, ``min(H(X), 0)``) on the model: the value of each
+    quantity, then the function (the fast screen; a refutation is certified with arb afterwards)."""
+    from derive.numeric.evaluate import function_of_atoms
+
+    if not uses_only_entropies(node):
+        raise InvalidArgument(f"{show(node)} is not evaluated on a Gaussian model (only H and I)")
+    atoms, f = function_of_atoms(node)
+    v = f(*(gaussian_side_value(model, Side(a), units) for a in atoms))
+    if not isinstance(v, mpmath.mpf):
+        raise InvalidArgument(f"{show(node)} has no real value on the model")
+    return v
 
 
 class ArbGaussian(ArbInformation):

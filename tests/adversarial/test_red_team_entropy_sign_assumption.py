@@ -13,6 +13,7 @@ a Python function computing its value from the atoms' values, negative entropies
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import sympy
@@ -66,6 +67,25 @@ def test_prove_does_not_call_sign_rewrites_proved_for_continuous_entropy(capsys,
     code = main(["prove", claim, "--continuous", "X, Y" if "Y" in claim else "X"])
     out = capsys.readouterr().out
     assert code != 0 and not out.startswith("proved")
+
+
+MEANING = {  # each claim's truth as a function of h = h(X), Python's arithmetic
+    "abs(H(X)) <= H(X)": lambda h: abs(h) <= h,
+    "min(H(X), 0) == 0": lambda h: min(h, 0) == 0,
+    "sqrt(H(X)^2) == H(X)": lambda h: math.sqrt(h * h) == h,
+}
+
+
+@pytest.mark.parametrize("claim", sorted(MEANING))
+def test_gaussian_models_refute_functions_of_differential_entropy(capsys, claim):
+    """The Gaussian refuter evaluates functions of H and I (it refused any but H and I): each claim is `false` with
+    a certified counterexample, a variance at which the closed form h = (1/2) log2(2 pi e s) makes it false."""
+    code = main(["prove", claim, "--continuous", "X"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("false"), out
+    m = re.search(r"covariance of \(X\) = \[\[(\d+)/(\d+)\]\]", out)
+    s = int(m.group(1)) / int(m.group(2))
+    assert not MEANING[claim](0.5 * math.log2(2 * math.pi * math.e * s))
 
 
 def test_information_and_divergence_stay_nonnegative_to_sympy():

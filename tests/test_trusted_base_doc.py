@@ -28,12 +28,13 @@ def test_readme_states_the_trusted_base_size_within_five_percent():
 
 #: The trusted base may not grow silently (issue 16: the design aims at ~1,500 lines for the kernel). Raise a
 #: ceiling only in a commit whose message says why, with a note on issue 16; lower it whenever code leaves.
-KERNEL_CEILING = 2227  # +26 (session 18): the mean value step in several parameters, a^e for a symbolic e,
+KERNEL_CEILING = 2231  # +26 (session 18): the mean value step in several parameters, a^e for a symbolic e,
 #                        two powers of one base compared by their exponents; +15 (session 19): dpi along a Markov
 #                        chain through a family of symbolic length, either way (U -> X[0] -> ... -> X[n] gave no DPI);
 #                        +1 (session 19): the door sees members of a continuous family apart when the sign engine
 #                        shows their indices differ (it refused I(X[j]; X[j + k]) for k >= 1); +1 (session 21):
-#                        the sums of the hypotheses' equalities are split too (a family's independence is a sum)
+#                        the sums of the hypotheses' equalities are split too (a family's independence is a sum);
+#                        +4 (session 21): TV(P, Q) <= 1 (the sign engine's interval and a linear term)
 CORE_CEILING = 1490  # +31: messages print a nats proof's h in nats (core/notation.py, session 18); +3:
 #                      Statement.mentions_information, one owner for four copies (kernel, provers, commands); +4
 #                      (session 20): continuous_variables, one owner for "declared or a Gaussian channel's input or

@@ -148,6 +148,8 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     for atom in atoms:
         makers[f"{show(atom)} >= 0"] = lambda atom=atom: nonnegative(atom, f"{show(atom)} >= 0")
+        if isinstance(atom, TV):  # a total variation distance is at most 1
+            makers[f"{show(atom)} <= 1"] = lambda atom=atom: nonnegative(1 - atom, f"{show(atom)} <= 1")
     forms = _forms_of_step(ctx)
     sums = {a for a in atoms if isinstance(a, sympy.Sum)} | {a for e in forms for a in e.atoms()
                                                             if isinstance(a, sympy.Sum)}  # written and canonical
@@ -252,8 +254,8 @@ def _linear_outcome(ctx: StepContext, *, unchecked_ok: bool) -> RuleOutcome:
 def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
     """The claim is a non-negative combination of premises, information quantities and hypothesis equalities.
 
-    Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D ≥ 0) + Σ ν·(hypothesis equality) + r, λ, μ, r ≥ 0; a sum over
-        a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1)) or at
+    Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D, TV ≥ 0; 1 − TV ≥ 0) + Σ ν·(hypothesis equality) + r,
+        λ, μ, r ≥ 0; a sum over a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1)) or at
         a term f(k) the step names, lo <= k <= hi (Σ_lo^hi f = f(k) + Σ_lo^(k-1) f + Σ_(k+1)^hi f)
     Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
         checking)

@@ -58,7 +58,7 @@ from sympy import Rational, S
 
 from derive.core.exprs import logs_over_primes, to_expr
 from derive.core.parameters import Domain, Domains, as_domains
-from derive.core.quantities import INFO_CLASSES, H, I, h, h_as_logs
+from derive.core.quantities import INFO_CLASSES, TV, H, I, h, h_as_logs
 from derive.core.variables import RVSet, fresh_symbol
 
 __all__ = ["sign_of", "is_nonnegative", "is_positive", "is_nonpositive", "is_defined", "infinite_part", "Sign"]
@@ -369,8 +369,10 @@ def _bounds(expr: sympy.Expr, domains, depth: int, whole: bool = False) -> Inter
                                   if getattr(expr, f"is_{_ASSUMPTION[s]}")), None)]
         (lo, lo_open), (hi, hi_open) = d.lower_bound(), d.upper_bound()
         return lo, lo_open or lo.is_infinite, hi, hi_open or hi.is_infinite
+    if isinstance(expr, TV):  # (1/2) Σ_x |P(x) - Q(x)| lies in [0, 1]
+        return S.Zero, False, S.One, False
     if isinstance(expr, INFO_CLASSES):
-        return _ANY if _h_continuous(expr, domains) else _OF_SIGN["nonneg"]  # I, D, TV >= 0; H >= 0 when discrete
+        return _ANY if _h_continuous(expr, domains) else _OF_SIGN["nonneg"]  # I, D >= 0; H >= 0 when discrete
     if isinstance(expr, sympy.Add):
         iv = functools.reduce(_iadd, parts())
         if _sign(iv) is None and any(_irrational_constant(a) for a in expr.args):  # c - sqrt(2)/2 for c >= 1

@@ -794,24 +794,33 @@ class _Builder:
     def defined(self, node: Any, what: str, e: sympy.Expr, need: str) -> None:
         """Refuse ``what`` unless ``e`` is provably ``> 0`` / ``>= 0`` / ``!= 0`` on the parameters' domains.
 
-        Checked only where every symbol of ``e`` is a parameter with a known domain and ``e`` holds no
-        information quantity (the kernel's door checks the rest): this sees ``log(p - 2)`` before sympy folds
-        ``log(p - 2) - log(p - 2)`` to ``0``.
+        Checked only where every symbol of ``e`` is a parameter with a known domain (the kernel's door checks the
+        rest): this sees ``log(p - 2)`` before sympy folds ``log(p - 2) - log(p - 2)`` to ``0``, and ``H(X)/H(X)``
+        (``H(X) = 0`` for a constant ``X``) before sympy folds it to ``1``. An information quantity's sign is what
+        the kernel knows of it (``H >= 0`` for discrete variables only, ``I, D >= 0``, ``0 <= TV <= 1``).
         """
-        doms = self.ctx.domains
-        if not doms or not isinstance(e, sympy.Expr) or e.is_number or has_information_atom(e):
+        if not isinstance(e, sympy.Expr) or e.is_number:
             return
-        if not all(sym in doms for sym in e.free_symbols):
+        if need == "nonzero" and isinstance(e, sympy.Mul):  # a product of finite factors is 0 where a factor is
+            for f in e.args:
+                self.defined(node, what, f.base if f.is_Pow and f.exp.is_integer else f, need)
+            return
+        info = has_information_atom(e)
+        doms = self.ctx.domains
+        if not (doms or info) or not all(sym in doms for sym in e.free_symbols):
             return
         from derive.core.parameters import Domains
         from derive.kernel.signs import sign_of
 
-        sign = sign_of(e, Domains(doms))
+        sign = sign_of(e, Domains(doms, self.ctx.continuous))
         ok = {"pos": sign == "pos", "nonneg": sign in ("pos", "nonneg", "zero"), "nonzero": sign in ("pos", "neg")}[need]
         if not ok:
             cond = {"pos": "> 0", "nonneg": ">= 0", "nonzero": "!= 0"}[need]
-            raise self.err(node, f"{what} is not defined for every parameter value in the domains "
-                                 f"(it needs {_short(e)} {cond}); narrow the parameters' domains")
+            raise self.err(node, f"{what} is not defined for every " + (
+                f"distribution (it needs {_short(e)} {cond}, which some distributions break: "
+                + ("a differential entropy can be negative)" if need == "nonneg" else
+                   "an entropy or a mutual information is 0 when a variable is constant)") if info else
+                f"parameter value in the domains (it needs {_short(e)} {cond}); narrow the parameters' domains"))
 
     def real(self, node: Any, e: sympy.Expr) -> sympy.Expr:
         """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""

@@ -145,3 +145,39 @@ def test_parse_is_faithful_for_negative_entropies(expression, h_value, hc_value,
     got = float(parsed.xreplace({a: sympy.Float(v, 30) for a, v in values.items()}).evalf(30))
     want = meaning({"h": h_value, "hc": hc_value, "i": i_value})
     assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (text, got, want)
+
+
+# ---- an undefined subexpression must not be folded away before the door sees it -----------------------------
+
+@pytest.mark.parametrize("claim, fragment", [
+    ("H(X)/H(X) == 1", "a division by H(X) is not defined for every distribution"),      # 0/0 for a constant X
+    ("I(X; Y)*(1/I(X; Y)) <= 1", "a division by I(X; Y)"),
+    ("log(H(X)) - log(H(X)) == 0", "log(H(X)) is not defined for every distribution"),
+    ("1/(H(X)/2) >= 0", "a division by"),
+])
+def test_a_division_by_a_quantity_that_can_be_zero_is_refused_before_sympy_cancels_it(capsys, claim, fragment):
+    """sympy folds H(X)/H(X) to 1 while building the expression, so the kernel's door (which refuses a division by
+    a possibly zero quantity) never saw it: `derive prove` printed "proved: 1 == 1"."""
+    code = main(["prove", claim])
+    err = capsys.readouterr().err
+    assert code == 2 and fragment in err and "Traceback" not in err
+
+
+def test_a_proof_file_step_dividing_by_an_entropy_is_bad_input(tmp_path, capsys):
+    path = tmp_path / "div.toml"
+    path.write_text('[proof]\nname = "div"\n[variables]\nrandom = ["X"]\n[[step]]\nid = "s"\n'
+                    'claim = "H(X)/H(X) == 1"\nrule = "shannon"\n')
+    code = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "div.toml:7" in err and "a division by H(X)" in err
+
+
+@pytest.mark.parametrize("text", ["I(X; Y)/(1 + I(X; Y))", "TV(P, Q)/(2 - TV(P, Q))", "H(X)/log(3)"])
+def test_divisions_by_quantities_that_cannot_be_zero_still_parse(text):
+    parse_expression(text, ParseContext(auto_variables=True))
+
+
+def test_a_continuous_entropy_under_a_root_is_refused_with_the_reason(capsys):
+    code = main(["prove", "sqrt(H(X)) >= 0", "--continuous", "X"])
+    err = capsys.readouterr().err
+    assert code == 2 and "a differential entropy can be negative" in err

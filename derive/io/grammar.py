@@ -68,7 +68,7 @@ from derive.core.hypotheses import (
     MutuallyIndependent,
 )
 from derive.core.parameters import Domain, Parameter
-from derive.core.quantities import TV, D, Dist, H, I, h
+from derive.core.quantities import INFO_CLASSES, TV, D, Dist, H, I, h
 from derive.core.statements import Statement
 from derive.core.variables import RV, FamilyMember, FamilyRange, RVSet, index_symbol
 from derive.errors import DeriveError, InvalidArgument, LimitExceeded, ParseError
@@ -816,11 +816,14 @@ class _Builder:
         ok = {"pos": sign == "pos", "nonneg": sign in ("pos", "nonneg", "zero"), "nonzero": sign in ("pos", "neg")}[need]
         if not ok:
             cond = {"pos": "> 0", "nonneg": ">= 0", "nonzero": "!= 0"}[need]
-            raise self.err(node, f"{what} is not defined for every " + (
-                f"distribution (it needs {_short(e)} {cond}, which some distributions break: "
-                + ("a differential entropy can be negative)" if need == "nonneg" else
-                   "an entropy or a mutual information is 0 when a variable is constant)") if info else
-                f"parameter value in the domains (it needs {_short(e)} {cond}); narrow the parameters' domains"))
+            if not info:
+                raise self.err(node, f"{what} is not defined for every parameter value in the domains (it needs "
+                                     f"{_short(e)} {cond}); narrow the parameters' domains")
+            why = ("; a differential entropy can be negative" if need == "nonneg" and any(
+                       any(map(Domains(doms, self.ctx.continuous).is_continuous, a.target.args)) for a in e.atoms(H))
+                   else "; an information quantity is 0 for some distributions (a constant variable, P = Q)"
+                   if need != "nonneg" and isinstance(e, INFO_CLASSES) else "")
+            raise self.err(node, f"{what} is not defined for every distribution (it needs {_short(e)} {cond}{why})")
 
     def real(self, node: Any, e: sympy.Expr) -> sympy.Expr:
         """Refuse complex results such as ``sqrt(-delta) = I*sqrt(delta)`` (powers and logs only make them)."""

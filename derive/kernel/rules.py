@@ -255,8 +255,9 @@ def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
     """The claim is a non-negative combination of premises, information quantities and hypothesis equalities.
 
     Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D, TV ≥ 0; 1 − TV ≥ 0) + Σ ν·(hypothesis equality) + r,
-        λ, μ, r ≥ 0; a sum over a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) + Σ_lo^(hi-1) f(i+1)) or at
-        a term f(k) the step names, lo <= k <= hi (Σ_lo^hi f = f(k) + Σ_lo^(k-1) f + Σ_(k+1)^hi f)
+        λ, μ, r ≥ 0; a sum over a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f =
+        f(lo) + Σ_lo^(hi-1) f(i+1)) or at a term f(k) the step names, lo <= k <= hi (Σ_lo^hi f = f(k) +
+        Σ_lo^(k-1) f + Σ_(k+1)^hi f)
     Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
         checking)
     """

@@ -122,7 +122,7 @@ class GaussianModel:
              + mpmath.log(mpmath.mpf(d.numerator) / d.denominator)) / 2 if names else mpmath.mpf(0)
         return v / mpmath.log(2) if units == "bits" else v
 
-    def _vanishes(self, e: sympy.Expr, where: str) -> bool:
+    def vanishes(self, e: sympy.Expr, where: str) -> bool:
         """Whether the entropy combination ``e = Σ c_S h(S) + r`` is exactly 0 here: with ``h(S) = ½ (|S| log(2πe) +
         log det Σ_S)`` and rational ``c_S``, that is ``r = 0``, ``Σ c_S |S| = 0`` and ``Π det Σ_S^(c_S L) = 1`` for a
         common denominator ``L`` of the ``c_S`` (``I(A; B | C) = 0``: ``det Σ_AC det Σ_BC = det Σ_ABC det Σ_C``)."""
@@ -138,11 +138,12 @@ class GaussianModel:
         return sum(c * len(set(names)) for c, names in terms) == 0 and product == 1
 
     def violations(self, proof) -> list[str]:
-        """The hypotheses' equalities ``I(A; B | C) = 0`` that fail on the model, decided exactly."""
+        """The hypotheses' entropy equalities that fail on the model (:meth:`vanishes`, exact), laws of an i.i.d.
+        group that differ, and ``AWGN`` channels the model does not realize."""
         from derive.numeric.models import hypothesis_equalities
 
-        out = [f"{hid}: {sympy.sstr(e)} is not 0" for hid, e in hypothesis_equalities(proof, self.int_values)
-               if not self._vanishes(e, hid)]
+        out = [f"{hid}: {show(e)} is not 0" for hid, e in hypothesis_equalities(proof, self.int_values)
+               if not self.vanishes(e, hid)]
         for group in self.iid_groups:  # zero-mean Gaussian laws are equal when their covariances are
             laws = [[[self.cov[self.names.index(x)][self.names.index(y)] for y in g] for x in g] for g in group]
             out += [f"{group[k][-1]} and {group[0][-1]} have different laws" for k in range(1, len(group))

@@ -1,4 +1,4 @@
-"""A jointly Gaussian model decides a hypothesis's entropy equality exactly (``GaussianModel._vanishes``): an
+"""A jointly Gaussian model decides a hypothesis's entropy equality exactly (``GaussianModel.vanishes``): an
 independence ``I(A; B | C) = 0``, an identical law's ``h(X[i]) - h(X[1]) = 0``, a family's sum of them.
 
 Oracle: numpy's ``slogdet`` in the closed form h(S) = ½ (|S| log(2πe) + log det Σ_S), which shares nothing with
@@ -66,11 +66,11 @@ def test_independences_and_identical_laws_are_decided_as_numpy_computes_them(ent
             for c in itertools.combinations(rest, r):
                 e = I(_s(a), _s(b), _s(*c))
                 value = _numpy_value([(1, [a, *c]), (1, [b, *c]), (-1, [a, b, *c]), (-1, list(c))], cov)
-                assert model._vanishes(e, "t") == (abs(value) < 1e-9), (e, value)
+                assert model.vanishes(e, "t") == (abs(value) < 1e-9), (e, value)
     for a, b in itertools.combinations(NAMES[:3], 2):
         e = H(_s(a), _s("T")) - H(_s(b), _s("T"))
         value = _numpy_value([(1, [a, "T"]), (-1, [b, "T"])], cov)
-        assert model._vanishes(e, "t") == (abs(value) < 1e-9), (e, value)
+        assert model.vanishes(e, "t") == (abs(value) < 1e-9), (e, value)
 
 
 def test_a_family_hypothesis_is_checked_term_by_term():
@@ -82,9 +82,9 @@ def test_a_family_hypothesis_is_checked_term_by_term():
     cov = [[Fraction(2), Fraction(1), Fraction(1), Fraction(1)], [Fraction(1), Fraction(2), Fraction(1), Fraction(1)],
            [Fraction(1), Fraction(1), Fraction(2), Fraction(1)], [Fraction(1)] * 4]
     good = GaussianModel(tuple(NAMES), cov, {}, {}, "")
-    assert good._vanishes(mi, "t") and good._vanishes(same, "t")
+    assert good.vanishes(mi, "t") and good.vanishes(same, "t")
     cov[2][2] = Fraction(3)  # X[3]'s noise has variance 2: still independent given T, not identically distributed
     bad = GaussianModel(tuple(NAMES), cov, {}, {}, "")
-    assert bad._vanishes(mi, "t") and not bad._vanishes(same, "t")
+    assert bad.vanishes(mi, "t") and not bad.vanishes(same, "t")
     cov[2][2], cov[1][2], cov[2][1] = Fraction(2), Fraction(3, 2), Fraction(3, 2)  # X[2], X[3] correlated given T
-    assert not GaussianModel(tuple(NAMES), cov, {}, {}, "")._vanishes(mi, "t")
+    assert not GaussianModel(tuple(NAMES), cov, {}, {}, "").vanishes(mi, "t")

@@ -73,6 +73,7 @@ MEANING = {  # each claim's truth as a function of h = h(X), Python's arithmetic
     "abs(H(X)) <= H(X)": lambda h: abs(h) <= h,
     "min(H(X), 0) == 0": lambda h: min(h, 0) == 0,
     "sqrt(H(X)^2) == H(X)": lambda h: math.sqrt(h * h) == h,
+    "max(H(X), 0) == H(X)": lambda h: max(h, 0) == h,   # max(0, h) is the integer 0 where h < 0
 }
 
 

@@ -801,13 +801,13 @@ class _Builder:
         """
         if not isinstance(e, sympy.Expr) or e.is_number:
             return
-        if need == "nonzero" and isinstance(e, sympy.Mul):  # a product of finite factors is 0 where a factor is
-            for f in e.args:
-                self.defined(node, what, f.base if f.is_Pow and f.exp.is_integer else f, need)
-            return
         info = has_information_atom(e)
         doms = self.ctx.domains
         if not (doms or info) or not all(sym in doms for sym in e.free_symbols):
+            return
+        if need == "nonzero" and isinstance(e, sympy.Mul):  # a product of finite factors is 0 where a factor is
+            for f in e.args:
+                self.defined(node, what, f.base if f.is_Pow and f.exp.is_integer else f, need)
             return
         from derive.core.parameters import Domains
         from derive.kernel.signs import sign_of

@@ -156,22 +156,46 @@ def continuous_for(names: list[str], claim: str, given: list[str], option: str =
 
 
 def _families(texts: list[str]) -> dict[str, str]:
-    """Indexed families in the claim and hypotheses; returns the blocks read as one variable.
+    """Indexed families in the claim and hypotheses: the plain variable name each member or block is read as.
 
-    Literal indices are expanded (``X[1..3]`` -> ``X_1, X_2, X_3``, see :func:`_expand_families`). A family whose
-    every use is one and the same symbolic range (``X[1..n]``) is one random variable, the block: the
-    claim is then decided for every ``n`` at once (a Shannon-type inequality holds for any random variables,
-    blocks included). Any other symbolic use (``X[i]``, or ``X[1..n]`` next to ``X[n]``) is refused with the
-    reason. Returns ``{"X[1..n]": "X_block"}`` for the blocks.
+    ``X[1..3]`` names the members ``X[1]``, ``X[2]``, ``X[3]``, read as ``X_1``, ``X_2``, ``X_3`` (see
+    :func:`_expand_families`). A family whose every use is one and the same symbolic range (``X[1..n]``) is one
+    random variable, the block, read as ``X_block``: the claim is then decided for every ``n`` at once (a
+    Shannon-type inequality holds for any random variables, blocks included). Any other symbolic use (``X[i]``, or
+    ``X[1..n]`` next to ``X[n]``) is refused with the reason. Each name is fresh: when the texts already use
+    ``X_1`` (or ``X_block``) as a variable of their own, the member gets another name (``X_1_2``), never the
+    user's. Returns ``{"X[1]": "X_1", ..., "X[1..n]": "X_block"}``.
     """
     uses = family_uses(texts)
-    blocks = {}
-    for name, idx in uses.items():
+    taken = {w for t in texts for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", t)}
+    names: dict[str, str] = {}
+
+    def fresh(key: str, base: str) -> None:
+        name, j = base, 1
+        while name in taken:
+            j += 1
+            name = f"{base}_{j}"
+        taken.add(name)
+        names[key] = name
+
+    for name, idx in sorted(uses.items()):
         symbolic = sorted(i for i in idx if not _LITERAL_INDEX.match(i))
         if not symbolic:
+            members = set()
+            for i in idx:
+                lit = _LITERAL_INDEX.match(i)
+                lo = int(lit.group(1))
+                hi = int(lit.group(2)) if lit.group(2) else lo
+                if hi < lo:
+                    raise InvalidArgument(f"the index range {name}[{i}] is empty")
+                if hi - lo >= 64:
+                    raise LimitExceeded(f"the index range {name}[{i}] has more than 64 variables")
+                members.update(range(lo, hi + 1))
+            for k in sorted(members):
+                fresh(f"{name}[{k}]", f"{name}_{k}")
             continue
         if len(idx) == 1 and ".." in symbolic[0]:
-            blocks[f"{name}[{symbolic[0]}]"] = f"{name}_block"
+            fresh(f"{name}[{symbolic[0]}]", f"{name}_block")
             continue
         raise InvalidArgument(
             f"the family {name} is used as {', '.join(f'{name}[{i}]' for i in sorted(idx))}: `derive prove` "
@@ -180,7 +204,19 @@ def _families(texts: list[str]) -> dict[str, str]:
             f"variable); give the indices as numbers (e.g. {name}[1..4]) to decide one size, or write a proof "
             "file for every n and run `derive check` on it (the kernel's `shannon` and `linear` rules prove "
             "steps over families of any size), e.g.\n" + proof_file_for(texts[0], uses))
-    return blocks
+    return names
+
+
+def _family_notes(names: dict[str, str]) -> list[str]:
+    """What the printed verdict's names mean: every block, and every member whose name is not the usual ``X_k``."""
+    notes = []
+    for key, name in names.items():
+        family, _, index = key[:-1].partition("[")
+        if ".." in index:
+            notes.append(f"{key} is read as one random variable {name}, so the verdict holds for every size")
+        elif name != f"{family}_{index}":
+            notes.append(f"{key} is written {name} ({family}_{index} is another variable of the claim)")
+    return notes
 
 
 def distribution_names(text: str) -> set[str]:
@@ -321,21 +357,18 @@ def sums_written_out(text: str, where: str) -> str:
     return format_statement(Statement(lhs, st.rel, rhs))
 
 
-def _expand_families(text: str, blocks: dict[str, str]) -> str:
-    """``X[1..3]`` -> ``X_1, X_2, X_3``, ``X[2]`` -> ``X_2``, and a symbolic block ``X[1..n]`` -> ``X_block``."""
+def _expand_families(text: str, names: dict[str, str]) -> str:
+    """``X[1..3]`` -> ``X_1, X_2, X_3``, ``X[2]`` -> ``X_2``, a symbolic block ``X[1..n]`` -> ``X_block``: the names
+    :func:`_families` chose (fresh for the texts)."""
 
     def repl(m: re.Match) -> str:
         key = m.group(1) + "[" + re.sub(r"\s+", "", m.group(2)) + "]"
-        if key in blocks:
-            return blocks[key]
+        if key in names:
+            return names[key]
         lit = _LITERAL_INDEX.match(m.group(2))
         lo = int(lit.group(1))
         hi = int(lit.group(2)) if lit.group(2) else lo
-        if hi < lo:
-            raise InvalidArgument(f"the index range {m.group(0)} is empty")
-        if hi - lo >= 64:
-            raise LimitExceeded(f"the index range {m.group(0)} has more than 64 variables")
-        return ", ".join(f"{m.group(1)}_{k}" for k in range(lo, hi + 1))
+        return ", ".join(names[f"{m.group(1)}[{k}]"] for k in range(lo, hi + 1))
 
     return FAMILY_USE.sub(repl, text)
 
@@ -371,21 +404,20 @@ def decide_claim(claim_text: str, given: list[str], options: dict, budget: float
     from derive.provers.shannon import prove
 
     claim_text = sums_written_out(claim_text, where)
-    blocks = _families([claim_text, *given])
+    names = _families([claim_text, *given])
     ctx = ParseContext(auto_variables=True, file=where, line=line, written=written, unknown_hint=PARAM_HINT)
-    claim = parse_statement(_expand_families(claim_text, blocks), ctx)
+    claim = parse_statement(_expand_families(claim_text, names), ctx)
     hyps = {}
     for k, text in enumerate(given):
         hyps[f"given{k + 1}"] = _parse_hypothesis(
-            _expand_families(text, blocks), ParseContext(variables=ctx.variables, auto_variables=True, file=f"--given #{k + 1}"))
+            _expand_families(text, names), ParseContext(variables=ctx.variables, auto_variables=True, file=f"--given #{k + 1}"))
     try:
         with StepBudget(budget, "prove", what="the claim"):  # a hard wall; the prover also checks between stages
             res = prove(claim, hyps, timeout=budget or float("inf"), **options)
     except StepTimeout:
         raise LimitExceeded(f"the Shannon prover ran out of its time budget ({budget:g} s; raise it with "
                             "--timeout SECONDS)") from None
-    notes = [f"{k} is read as one random variable {v}, so the verdict holds for every size" for k, v in blocks.items()]
-    return claim, hyps, res, notes
+    return claim, hyps, res, _family_notes(names)
 
 
 def _result_json(res) -> dict:

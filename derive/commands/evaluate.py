@@ -153,7 +153,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
                 tol = mpmath.mpf(10) ** (-(dps * 3) // 5)
             holds = {"<=": a <= b + tol, ">=": a + tol >= b, "==": abs(a - b) <= tol}[parsed.rel]
         out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel,
-               "units": units if parsed.mentions_information() else None}  # a claim about numbers has no units
+               "units": units if _in_units(parsed.lhs) or _in_units(parsed.rhs) else None}
         out.update({f"{side}_digits": part["digits"] for side, part in (("lhs", lhs), ("rhs", rhs)) if "digits" in part})
         out.update(_certified_verdict(parsed, model, units))
         if dps is not None:
@@ -162,7 +162,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     from derive.core.quantities import has_information
 
     out = value(parsed)
-    out["units"] = units if has_information(parsed) else None  # a pure number has no units
+    out["units"] = units if _in_units(parsed) else None
     if has_information(parsed):
         out.update(_certified_value(parsed, model, units))
         if out.get("exactly_zero"):
@@ -186,6 +186,16 @@ def _exact_marginals(model) -> Any:
         return [int(c * denom) for c in cells], denom
 
     return marginal
+
+
+def _in_units(expr: sympy.Expr) -> bool:
+    """The value of ``expr`` depends on the units (bits or nats): it has an entropy, a mutual information, a
+    divergence, a binary entropy ``h`` or a logarithm. A total variation, or a number without a log, has no units."""
+    import sympy
+
+    from derive.core.quantities import D, H, I, h
+
+    return any(isinstance(a, (H, I, D, h, sympy.log)) for a in sympy.preorder_traversal(expr))
 
 
 def _arb_evaluator(model, units: str):

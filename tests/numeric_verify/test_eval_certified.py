@@ -9,6 +9,7 @@ import json
 from fractions import Fraction
 
 import mpmath
+import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
@@ -133,3 +134,21 @@ def test_a_statement_prints_its_sides_to_15_digits_and_numbers_have_no_units(cap
     assert code == 0 and out.strip().endswith("0.333333333333333 <= 0.5")
     code, out = _run(["eval", "exp(10^10) >= 1"], capsys)
     assert code == 0 and "1.0777506079585649e+4342944819 >= 1" in out and "(bits)" not in out
+
+
+@pytest.mark.parametrize("text, model, units", [
+    ("TV(P, Q)", "P ~ Bernoulli(1/2); Q ~ Bernoulli(3/4)", None),          # a total variation has no units
+    ("TV(P, Q) <= 1/2", "P ~ Bernoulli(1/2); Q ~ Bernoulli(3/4)", None),
+    ("3/4", None, None),
+    ("log(3)", None, "bits"),                                               # log2(3): the value depends on the units
+    ("h(1/3)", None, "bits"),
+    ("D(P || Q) >= 2*TV(P, Q)^2", "P ~ Bernoulli(1/2); Q ~ Bernoulli(3/4)", "bits"),
+    ("H(X)", "X ~ Bernoulli(1/3)", "bits"),
+])
+def test_units_are_named_only_where_the_value_depends_on_them(text, model, units):
+    """``derive eval "TV(P, Q)"`` printed ``0.25 bits``: TV is a number in [0, 1], the same in bits and nats."""
+    out = evaluate_text(text, model_text=model)
+    assert out["units"] == units
+    other = evaluate_text(text, model_text=model, units="nats")
+    key = "value" if "value" in out else "lhs"
+    assert (other[key] == out[key]) == (units is None)  # the oracle: the value itself changes with the units or not

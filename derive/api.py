@@ -328,12 +328,18 @@ _REL = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}
 
 
 def _bounded(obj: Any, what: str = "a side of the claim") -> Any:
-    """``obj`` when no expression in it would expand past the grammar's limit. Text is held to it as it is read;
-    what is built in Python (a claim, a hypothesis, a step argument) is held to it here: ``(1 + p)^1000 * (1 +
-    q)^1000`` is a million terms. Walks statements, hypotheses (their dataclass fields), lists, tuples and dicts."""
+    """``obj`` when no expression in it would expand past the grammar's limit or holds a float (inexact). Text is
+    held to both as it is read; what is built in Python (a claim, a hypothesis, a step argument) is held to them
+    here: ``(1 + p)^1000 * (1 + q)^1000`` is a million terms, and ``0.1*H(X)`` is 0.1000000000000000055...·H(X).
+    Walks statements, hypotheses (their dataclass fields), lists, tuples and dicts."""
     if isinstance(obj, sympy.Expr):
         if expansion_terms(obj) > MAX_EXPANSION:
             raise LimitExceeded(f"{what} would expand to more than {MAX_EXPANSION} terms")
+        floats = sorted({repr(float(f)) for f in obj.atoms(sympy.Float)})
+        if floats:
+            raise InvalidArgument(f"{what} holds the floating-point number {floats[0]} (a Python float); derive "
+                                  "reasons about exact numbers: write sympy.Rational(1, 10) or the claim as text "
+                                  "(\"0.1\" in text is exactly 1/10)")
     elif isinstance(obj, Statement):
         _bounded(obj.lhs, what)
         _bounded(obj.rhs, what)

@@ -246,3 +246,21 @@ def test_declare_continuous_in_the_builder_chains_and_changes_the_verdicts():
         Proof("x").declare_continuous(3)
     with pytest.raises(InvalidArgument, match="last index"):
         Proof("x").declare_continuous(family("T"))
+
+
+def test_python_floats_are_refused_at_the_door_with_the_exact_spelling():
+    """``prove(H(X) >= 0.5*H(X))`` answered "unsupported: the coefficient 0.500000000000000 is not a rational
+    number" (sympy had turned the Python float into a Float). A float is inexact (0.1 is 0.1000000000000000055...),
+    so it is refused where the claim, a hypothesis or a step argument enters, saying how to write it exactly."""
+    from derive import Channel, H, I, Proof, prove, variables
+    from derive.core.hypotheses import ChannelSpec
+
+    x, y = variables("X Y")
+    with pytest.raises(InvalidArgument, match=r"a side of the claim holds the floating-point number 0\.5 .*Rational"):
+        prove(H(x) >= 0.5 * H(x))
+    with pytest.raises(InvalidArgument, match=r"hypothesis 'c' holds the floating-point number 0\.1"):
+        Proof("t").given("c", Channel(y, x, ChannelSpec("BSC", (sympy.Float(0.1),))))
+    with pytest.raises(InvalidArgument, match=r"step 'e' holds the floating-point number 0\.64"):
+        Proof("t").step("e", I(x, y) <= H(x), "linear", eta=sympy.Float(0.64))
+    assert prove(H(x) >= sympy.Rational(1, 2) * H(x)).status == "proved"  # exact: taken
+    assert prove("H(X) >= 0.5*H(X)").status == "proved"  # text: "0.5" is exactly 1/2

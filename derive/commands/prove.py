@@ -568,6 +568,8 @@ def counterexample_table(ce: dict, variables: bool = True) -> list[str]:
         if any(val != "constant" for val in model.values()):  # the bits are named only where a variable uses them
             lines.append("  (b1 a uniform bit: 0 or 1 with probability 1/2)" if k == 1 else
                          f"  (b1..b{k} independent uniform bits, each 0 or 1 with probability 1/2)")
+        if any(val.startswith("(") for val in model.values()):
+            lines.append("  (a value (u, v) is a variable holding both XORs: 4 values)")
         if ce.get("copies"):
             lines.append(f"  ({ce['copies']} independent copies of this model: each variable is a vector of "
                          f"{ce['copies']} such values, and every entropy is {ce['copies']} times the above)")

@@ -9,7 +9,10 @@ Two families of concrete distributions, both satisfying the hypotheses *exactly*
   These catch the usual false "Shannon" claims (reversed subadditivity, reversed
   data processing, XOR-type dependence).
   A claim with a positive constant (``H(X) <= 1``) is tried on ``t`` independent
-  copies of a model (every entropy times ``t``, still exact integers).
+  copies of a model (every entropy times ``t``, still exact integers). Last, when
+  nothing else refutes the claim, some variables are *pairs* of such XORs
+  (``W = (b1, b2)``: the entropy of a set is the rank of all its members' subsets),
+  which realize counterexamples that need a variable to hold two independent bits.
 * **Random binary pmfs** (no hypotheses, few variables): exact rational pmfs,
   screened in float64 (numpy) and then *certified* with interval arithmetic
   (python-flint ``arb``): a candidate counts only when the upper end of the
@@ -99,11 +102,18 @@ def constant_counterexample(claim: Statement, slack: sympy.Expr) -> dict[str, An
     equal = any(side.has(D, TV) for side in (claim.lhs, claim.rhs))
     text = show(slack) if isinstance(slack, sympy.Basic) else str(slack)
     shown = text
-    if isinstance(slack, sympy.Expr) and not slack.is_Rational:  # -993/1000 + h(9/20): its sign is not to be seen
-        approx = sympy.N(slack, 6)
-        shown = f"{text} ≈ {approx}" if approx.is_Float else text
+    if isinstance(slack, sympy.Expr) and not slack.is_Rational and _quick_to_evaluate(slack):
+        shown = f"{text} ≈ {sympy.N(slack, 6)}"  # -993/1000 + h(9/20): its sign is not to be seen in the text
     return {"kind": "constant", "model": "all variables constant" + (", all distributions equal" if equal else ""),
             "slack": text, "certified": True, "method": "exact", "slack_enclosure": shown}
+
+
+def _quick_to_evaluate(c: sympy.Expr) -> bool:
+    """A constant made of modest rationals (numerators and denominators below 10^30), logs, ``h``, roots and
+    powers with small exponents, and no ``exp``: sympy gives its value to 6 digits at once (``-exp(exp(exp(10)))``
+    would take minutes and has more digits in its exponent than Python prints)."""
+    return (not c.has(sympy.exp) and all(abs(r.p) < 10 ** 30 and r.q < 10 ** 30 for r in c.atoms(sympy.Rational))
+            and all(p.exp.is_Rational and abs(p.exp) <= 64 for p in c.atoms(sympy.Pow)))
 
 
 def _frac(c: sympy.Expr) -> Fraction:
@@ -176,7 +186,17 @@ def _integer_value(form: tuple[int, list[tuple[int, tuple]]], assign: dict, sing
                 m |= assign[v]
             total += c * m.bit_count()
         return total
-    return const + sum(c * gf2_rank([assign[m] for m in members]) for c, members in terms)
+    return const + sum(c * gf2_rank(_vectors(assign, members)) for c, members in terms)
+
+
+def _vectors(assign: dict, members) -> list[int]:
+    """The GF(2) vectors of ``members`` in a model: one per variable (an ``int``), or each of a variable's pair
+    (a ``tuple`` of ints: the variable is that pair of XORs)."""
+    out: list[int] = []
+    for m in members:
+        v = assign[m]
+        out.extend(v) if isinstance(v, tuple) else out.append(v)
+    return out
 
 
 def _side_forms(claim: Statement, slack: LinearForm) -> tuple[LinearForm, LinearForm]:
@@ -231,51 +251,82 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         else:
             k = 1 + (t - len(sparse)) % max_sources
             assign = {it: (0 if rng.random() < 0.15 else rng.randrange(1, 1 << k)) for it in items}
-
-        def entropy(members, assign=assign) -> int:
-            return gf2_rank([assign[m] for m in members])
-
-        # screened in integers (ranks are integers; the forms scaled by a positive common denominator)
-        single = all(m & (m - 1) == 0 for m in assign.values())
-        v = _integer_value(slack_int, assign, single)
-        copies = 1
-        if v >= 0 and not claim.is_equality and v - slack_int[0] < 0 <= slack_int[0]:
-            # a positive constant c (H(X) <= 1): t independent copies of the model scale every entropy by t, keep
-            # every hypothesis (its equalities are homogeneous) and make the slack c + t*(v - c) < 0
-            copies = slack_int[0] // (slack_int[0] - v) + 1
-
-            def entropy(members, assign=assign, copies=copies) -> int:
-                return copies * gf2_rank([assign[m] for m in members])
-
-            v = slack_int[0] + copies * (v - slack_int[0])
-        if (v < 0 or (claim.is_equality and v != 0)) and all(_integer_value(q, assign, single) == 0 for q in eqs_int) \
-                and all(_integer_value(q, assign, single) >= 0 for q in ineqs_int):
-            cert = certified_slack(slack, entropy, claim.is_equality)
-            if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
-                continue
-            # the sides' own variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still
-            # printed per side (a variable only there is constant in the model)
-            lhs_form, rhs_form = _side_forms(claim, slack)
-            for it in _joint_items([lhs_form, rhs_form]) or []:
-                assign.setdefault(it, 0)  # in place: ``entropy`` reads this dict
-            shown = sorted(assign, key=sympy.default_sort_key)
-            lhs, rhs = _value(lhs_form, entropy), _value(rhs_form, entropy)
-            return {
-                "kind": "gf2-linear",
-                "sources": k,
-                "model": {str(it): _describe(assign[it]) for it in shown},
-                "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
-                **_certified_fields(cert),
-                "units": "bits",
-                "note": ("b1 a uniform bit" if k == 1 else f"b1..b{k} independent uniform bits")
-                        + "; each variable is the XOR of the listed bits"
-                        + (f"; {copies} independent copies of this model (each variable a vector of {copies} such "
-                           f"values, every entropy times {copies})" if copies > 1 else ""),
-                **({"copies": copies} if copies > 1 else {}),
-            }
+        found = _gf2_counterexample(claim, slack, assign, k, slack_int, eqs_int, ineqs_int)
+        if found is not None:
+            return found
     if pmf and not hyps and not eqs and not ineqs and len(items) <= 6:
-        return _random_pmf_search(claim, items, rng)
+        found = _random_pmf_search(claim, items, rng)
+        if found is not None:
+            return found
+    if tries and len(items) >= 2:  # last: some variables pairs of XORs (W = (b1, b2)), from a seed of their own
+        pairs = random.Random(seed + 1)
+        for t in range(tries // 2):
+            k = 2 + t % (max_sources - 1)
+
+            def one() -> int:
+                return 0 if pairs.random() < 0.15 else pairs.randrange(1, 1 << k)
+
+            scalar = {it: one() for it in items}
+            assign = dict(scalar)
+            for it in pairs.sample(items, pairs.randint(1, min(2, len(items)))):  # each the pair of two others
+                others = [o for o in items if o != it]
+                assign[it] = tuple(scalar[pairs.choice(others)] if pairs.random() < 0.7 else one() for _ in "uv")
+            found = _gf2_counterexample(claim, slack, assign, k, slack_int, eqs_int, ineqs_int)
+            if found is not None:
+                return found
     return None
+
+
+def _gf2_counterexample(claim: Statement, slack: LinearForm, assign: dict, k: int, slack_int: tuple,
+                        eqs_int: list, ineqs_int: list) -> dict[str, Any] | None:
+    """The GF(2) model ``assign`` (each variable an int, the XOR of the bits it sets among ``k`` uniform bits, or a
+    tuple of such, the pair of them) as a certified counterexample of ``claim`` when it is one (the scaled slack
+    ``slack_int`` violated, every scaled equality ``eqs_int`` zero and ``ineqs_int`` non-negative); else ``None``."""
+
+    def entropy(members, assign=assign) -> int:
+        return gf2_rank(_vectors(assign, members))
+
+    # screened in integers (ranks are integers; the forms scaled by a positive common denominator)
+    single = all(isinstance(m, int) and m & (m - 1) == 0 for m in assign.values())
+    v = _integer_value(slack_int, assign, single)
+    copies = 1
+    if v >= 0 and not claim.is_equality and v - slack_int[0] < 0 <= slack_int[0]:
+        # a positive constant c (H(X) <= 1): t independent copies of the model scale every entropy by t, keep
+        # every hypothesis (its equalities are homogeneous) and make the slack c + t*(v - c) < 0
+        copies = slack_int[0] // (slack_int[0] - v) + 1
+
+        def entropy(members, assign=assign, copies=copies) -> int:
+            return copies * gf2_rank(_vectors(assign, members))
+
+        v = slack_int[0] + copies * (v - slack_int[0])
+    if not ((v < 0 or (claim.is_equality and v != 0)) and all(_integer_value(q, assign, single) == 0 for q in eqs_int)
+            and all(_integer_value(q, assign, single) >= 0 for q in ineqs_int)):
+        return None
+    cert = certified_slack(slack, entropy, claim.is_equality)
+    if cert is None:  # pragma: no cover - an exact rank evaluation is always certain
+        return None
+    # the sides' own variables too: an atom cancelling in the slack (I(X; Y) <= I(X; Y) - H(Z)) is still
+    # printed per side (a variable only there is constant in the model)
+    lhs_form, rhs_form = _side_forms(claim, slack)
+    for it in _joint_items([lhs_form, rhs_form]) or []:
+        assign.setdefault(it, 0)  # in place: ``entropy`` reads this dict
+    shown = sorted(assign, key=sympy.default_sort_key)
+    lhs, rhs = _value(lhs_form, entropy), _value(rhs_form, entropy)
+    pair = any(isinstance(m, tuple) for m in assign.values())
+    return {
+        "kind": "gf2-linear",
+        "sources": k,
+        "model": {str(it): _describe(assign[it]) for it in shown},
+        "lhs": str(lhs), "rhs": str(rhs), "slack": cert.text(),
+        **_certified_fields(cert),
+        "units": "bits",
+        "note": ("b1 a uniform bit" if k == 1 else f"b1..b{k} independent uniform bits")
+                + "; each variable is the XOR of the listed bits"
+                + ("; a variable (u, v) is the pair of the two XORs" if pair else "")
+                + (f"; {copies} independent copies of this model (each variable a vector of {copies} such "
+                   f"values, every entropy times {copies})" if copies > 1 else ""),
+        **({"copies": copies} if copies > 1 else {}),
+    }
 
 
 def _screen_single_bit_models(items: list, models: list[dict], slack: tuple[int, list], eqs: list[tuple[int, list]],
@@ -349,7 +400,8 @@ def joint_of_counterexample(cex: dict) -> dict | None:
     with ``"p/q"`` entries, the format ``derive verify`` prints and ``derive eval --model-file`` reads), or ``None``
     when it has more than :data:`MAX_JOINT_CELLS` cells. A GF(2) model with ``k`` source bits and ``t`` copies: every
     variable a vector of ``t`` XORs of the bits (alphabet ``2^t``, value ``sum_c bit_c 2^c``), each of the ``2^(kt)``
-    outcomes of the bits with probability ``2^-(kt)``; a random pmf: its binary table; all-constant: one cell."""
+    outcomes of the bits with probability ``2^-(kt)``; a pair of XORs ``(u, v)`` has alphabet ``4^t`` (value bit
+    ``2c`` is ``u``, bit ``2c + 1`` is ``v`` of copy ``c``); a random pmf: its binary table; all-constant: one cell."""
     if cex.get("kind") == "constant":
         return None
     if cex.get("kind") == "pmf":
@@ -361,14 +413,15 @@ def joint_of_counterexample(cex: dict) -> dict | None:
     elif cex.get("kind") == "gf2-linear":
         names = list(cex["model"])
         k, t = int(cex["sources"]), int(cex.get("copies", 1))
-        masks = [0 if d == "constant" else sum(1 << (int(b[1:]) - 1) for b in d.split(" xor ")) for d in cex["model"].values()]
-        if (1 << t) ** len(names) > MAX_JOINT_CELLS or k * t > 16:
+        vectors = [_masks_of_description(d) for d in cex["model"].values()]
+        sizes = [1 << (t * len(v)) for v in vectors]
+        if math.prod(sizes) > MAX_JOINT_CELLS or k * t > 16:
             return None
-        sizes = [1 << t] * len(names)
         table = np.full(tuple(sizes), Fraction(0), dtype=object)
         weight = Fraction(1, 1 << (k * t))
-        for outcome in range(1 << (k * t)):
-            cell = tuple(sum((bin(m & (outcome >> (c * k))).count("1") & 1) << c for c in range(t)) for m in masks)
+        for outcome in range(1 << (k * t)):  # copy c reads bits c*k .. c*k + k - 1; value bit c*len(v) + j: m_j
+            cell = tuple(sum((bin(m & (outcome >> (c * k))).count("1") & 1) << (c * len(v) + j)
+                             for c in range(t) for j, m in enumerate(v)) for v in vectors)
             table[cell] += weight
     else:
         return None
@@ -376,9 +429,19 @@ def joint_of_counterexample(cex: dict) -> dict | None:
             "table": np.vectorize(lambda x: str(Fraction(x)), otypes=[object])(table).tolist()}
 
 
-def _describe(mask: int) -> str:
+def _describe(mask: int | tuple) -> str:
+    """``b1 xor b3`` (``constant`` for no bit); a pair of XORs as ``(b1, b2 xor b3)``."""
+    if isinstance(mask, tuple):
+        return "(" + ", ".join(_describe(m).replace("constant", "0") for m in mask) + ")"
     bits = [f"b{k + 1}" for k in range(mask.bit_length()) if mask >> k & 1]
     return " xor ".join(bits) if bits else "constant"
+
+
+def _masks_of_description(text: str) -> list[int]:
+    """The GF(2) vectors of one variable from :func:`_describe`'s text: ``b1 xor b3`` -> ``[0b101]``,
+    ``(b1, b2)`` -> ``[0b1, 0b10]``, ``constant`` -> ``[0]``."""
+    parts = text[1:-1].split(", ") if text.startswith("(") else [text]
+    return [0 if d in ("constant", "0") else sum(1 << (int(b[1:]) - 1) for b in d.split(" xor ")) for d in parts]
 
 
 def pmf_entropy(weights: list[int], n: int, positions: tuple[int, ...]) -> Any:

@@ -254,6 +254,7 @@ def counterexample_text(cex: dict) -> str:
         copies = cex.get("copies")
         k = cex.get("sources")
         where = (f"{model}, with {'b1 a uniform bit' if k == 1 else f'b1..b{k} independent uniform bits'}"
+                 + (", (u, v) a variable holding both" if "(" in model else "")
                  + (f", {copies} independent copies (every entropy times {copies})" if copies else ""))
     elif cex.get("kind") == "constant":
         where = "every variable constant"

@@ -67,6 +67,7 @@ from derive.core.hypotheses import (
     MarkovFamily,
     MutuallyIndependent,
 )
+from derive.core.notation import show
 from derive.core.parameters import Domain, Parameter
 from derive.core.quantities import INFO_CLASSES, TV, D, Dist, H, I, h
 from derive.core.statements import Statement
@@ -795,7 +796,7 @@ class _Builder:
         """Refuse ``what`` unless ``e`` is provably ``> 0`` / ``>= 0`` / ``!= 0`` on the parameters' domains.
 
         Checked only where every symbol of ``e`` is a parameter with a known domain (the kernel's door checks the
-        rest): this sees ``log(p - 2)`` before sympy folds ``log(p - 2) - log(p - 2)`` to ``0``, and ``H(X)/H(X)``
+        rest), and a product factor by factor (each factor so checked must be ``!= 0``): this sees ``log(p - 2)`` before sympy folds ``log(p - 2) - log(p - 2)`` to ``0``, and ``H(X)/H(X)``
         (``H(X) = 0`` for a constant ``X``) before sympy folds it to ``1``. An information quantity's sign is what
         the kernel knows of it (``H >= 0`` for discrete variables only, ``I, D >= 0``, ``0 <= TV <= 1``).
         """
@@ -803,11 +804,14 @@ class _Builder:
             return
         info = has_information_atom(e)
         doms = self.ctx.domains
-        if not (doms or info) or not all(sym in doms for sym in e.free_symbols):
-            return
-        if need == "nonzero" and isinstance(e, sympy.Mul):  # a product of finite factors is 0 where a factor is
+        partial = not all(sym in doms for sym in e.free_symbols)
+        if isinstance(e, sympy.Mul) and (need == "nonzero" or (need == "pos" and partial)):
+            # a product of finite factors is 0 where a factor is: each factor that can be checked must be != 0, so
+            # H(X)*h(delta) is refused for its H(X) even when delta has no domain, as 1/H(X) (its folded form) is
             for f in e.args:
-                self.defined(node, what, f.base if f.is_Pow and f.exp.is_integer else f, need)
+                self.defined(node, what, f.base if f.is_Pow and f.exp.is_integer else f, "nonzero")
+            return
+        if not (doms or info) or partial:
             return
         from derive.core.parameters import Domains
         from derive.kernel.signs import sign_of
@@ -1198,7 +1202,7 @@ def _short(e: Any, limit: int = 60) -> str:
     try:
         if isinstance(e, sympy.Integer) and int(e).bit_length() > 200:
             return f"<an integer of about {int(int(e).bit_length() * 0.30103)} digits>"
-        text = sympy.sstr(e)
+        text = show(e) if isinstance(e, sympy.Basic) else str(e)  # derive's notation: x^2, abs(...), D(P || Q)
     except Exception:  # pragma: no cover - display only
         text = "<expression>"
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -188,7 +188,7 @@ def _exact_marginals(model) -> Any:
     return marginal
 
 
-def _in_units(expr: sympy.Expr) -> bool:
+def _in_units(expr: Any) -> bool:
     """The value of ``expr`` depends on the units (bits or nats): it has an entropy, a mutual information, a
     divergence, a binary entropy ``h`` or a logarithm. A total variation, or a number without a log, has no units."""
     import sympy

@@ -597,6 +597,8 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
 
     if units not in ("bits", "nats"):
         raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
+    if params is None and all(isinstance(g, str) for g in given):
+        claim, params = _with_declared_parameters(claim, given)
     real_valued = _continuous_names(continuous)
     if real_valued and not (isinstance(claim, str) and all(isinstance(g, str) for g in given)):
         raise InvalidArgument("continuous is read with a text claim and text hypotheses; give them as text")
@@ -628,6 +630,30 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     if not (isinstance(timeout, (int, float)) and timeout > 0):
         raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
     return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st, written=written)
+
+
+def _with_declared_parameters(claim: Any, given: tuple) -> tuple[Any, dict | None]:
+    """The claim (as text when it was built in Python) and the domains of the parameters declared with
+    :func:`parameter` that it or the hypotheses name, or ``(claim, None)`` when they name none: ``prove("h(p) <= 1")``
+    after ``parameter("p", "0 <= p <= 1")`` is decided for every ``p`` in that domain, as ``derive prove --param``
+    decides it."""
+    from derive.io.writer import format_domain, format_statement
+
+    if not _PARAMETERS:
+        return claim, None
+    if isinstance(claim, str):
+        texts = [claim, *given]
+        used = [n for n in _PARAMETERS if any(re.search(rf"(?<![A-Za-z_0-9]){re.escape(n)}(?![A-Za-z_0-9])", t)
+                                              for t in texts)]
+    else:
+        st = as_statement(claim)
+        symbols = st.lhs.free_symbols | st.rhs.free_symbols
+        used = [n for n, p in _PARAMETERS.items() if p.symbol in symbols]
+        if used:
+            claim = format_statement(st)
+    if not used:
+        return claim, None
+    return claim, {n: format_domain(_PARAMETERS[n].domain, n) for n in used}
 
 
 def _continuous_names(items: Any) -> list[str]:

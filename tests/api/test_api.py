@@ -264,3 +264,22 @@ def test_python_floats_are_refused_at_the_door_with_the_exact_spelling():
         Proof("t").step("e", I(x, y) <= H(x), "linear", eta=sympy.Float(0.64))
     assert prove(H(x) >= sympy.Rational(1, 2) * H(x)).status == "proved"  # exact: taken
     assert prove("H(X) >= 0.5*H(X)").status == "proved"  # text: "0.5" is exactly 1/2
+
+
+def test_prove_uses_the_domains_of_declared_parameters():
+    """``parameter("p", "0 <= p <= 1")`` then ``prove("h(p) <= 1")`` answered "unsupported: the claim has a constant
+    term with the parameter(s) p" although the session knew p's domain (``params=`` had to repeat it). The declared
+    domains are now used, for text and for claims built in Python, as ``derive prove --param`` uses its domains;
+    oracle: the binary entropy at the domain's end (h(1) = 0 < 2)."""
+    from derive import H, I, h, parameter, prove, variables
+
+    p = parameter("p_declared", "0 <= p_declared <= 1")
+    x, y = variables("X Y")
+    for claim in ("h(p_declared) <= 1", h(p) <= 1, I(x, y) <= H(x) + p):
+        res = prove(claim)
+        assert res.status == "proved", res
+        assert "for every value of p_declared (0 <= p_declared <= 1)" in str(res)
+    res = prove("h(p_declared) >= 2*p_declared")
+    assert res.status == "false" and "at p_declared = 1" in str(res)
+    assert prove("h(p_declared) <= 1", params={"p_declared": "0 <= p_declared <= 1/2"}).status == "proved"
+    assert prove("I(X; Y) <= H(X)").status == "proved"  # a claim without parameters: the finite prover, as before

@@ -641,10 +641,14 @@ def _with_declared_parameters(claim: Any, given: tuple) -> tuple[Any, dict | Non
     decides it."""
     from derive.io.writer import format_domain, format_statement
 
+    from derive.commands.prove import family_uses
+
     if not _PARAMETERS:
         return claim, None
     if isinstance(claim, str):
         texts = [claim, *given]
+        if any(f not in _FAMILIES for f in family_uses(texts)):
+            return claim, None  # an undeclared family: the session's parse says how to declare it
         used = [n for n in _PARAMETERS if any(re.search(rf"(?<![A-Za-z_0-9]){re.escape(n)}(?![A-Za-z_0-9])", t)
                                               for t in texts)]
     else:

@@ -1378,7 +1378,8 @@ def parse_family_condition(text: str, ctx: ParseContext | None = None,
         rng = symbolic[0][0]
         for item in given:
             if _may_overlap(item, rng):
-                raise b.err(given_t, f"{item} overlaps {rng}: a variable cannot be on both sides of '|'")
+                raise b.err(given_t, f"{item} is not provably outside {rng} for every value of the parameters: a "
+                                     "variable cannot be on both sides of '|'")
         return b.core(tree, cls, (), given, rng)
     if not members:
         raise b.err(tree, f"{what} has no members (an empty range?)")
@@ -1391,12 +1392,17 @@ def parse_family_condition(text: str, ctx: ParseContext | None = None,
 
 
 def _may_overlap(item: Any, rng: FamilyRange) -> bool:
-    """True when ``item`` provably shares a member with the symbolic range ``rng``."""
+    """True unless ``item`` provably shares no member with the symbolic range ``rng`` for every value of the
+    parameters: ``X[n + 1]`` and ``X[0]`` are apart from ``X[1..n]``; ``X[2..3]`` is not (it overlaps for ``n >= 2``),
+    nor is ``X[k]`` (for ``k <= n``). A hypothesis must mean something at every admissible value."""
+    def provably(e: sympy.Expr) -> bool:
+        return bool(e.is_nonnegative)
+
     if isinstance(item, FamilyMember) and item.family == rng.family:
-        return bool((item.index - rng.lo).is_nonnegative and (rng.hi - item.index).is_nonnegative)
+        return not (provably(rng.lo - item.index - 1) or provably(item.index - rng.hi - 1))
     if isinstance(item, FamilyRange) and item.family == rng.family:
-        return item == rng or bool((item.hi - rng.lo).is_nonnegative and (rng.hi - item.lo).is_nonnegative
-                                   and (item.hi - item.lo).is_nonnegative and (rng.hi - rng.lo).is_nonnegative)
+        return not (provably(rng.lo - item.hi - 1) or provably(item.lo - rng.hi - 1)
+                    or provably(item.lo - item.hi - 1))
     return False
 
 

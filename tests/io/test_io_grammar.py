@@ -401,8 +401,33 @@ def test_channel_spec_alone():
 
 
 def test_overlapping_family_condition_is_refused():
-    with pytest.raises(ParseError, match="overlaps"):
+    with pytest.raises(ParseError, match="not provably outside S"):
         parse_family_condition("S[1..n] | S[1]", context())
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("S[1..n] | S[2..3]", True),    # overlaps for n >= 2 (session 22: accepted, then `derive prove` crashed drawing
+    ("S[1..n] | S[n]", True),       # a model at n = 2 with X[2] on both sides of '|')
+    ("S[2..n] | S[1]", False), ("S[3..n] | S[1..2]", False),
+])
+def test_a_family_condition_must_be_apart_from_its_range_for_every_value(text, refused):
+    """Oracle: the members written out at n = 1..4 — the condition is refused exactly when some admissible n puts
+    one of its members inside the range (here n >= 1, the context's domain)."""
+    import re as _re
+
+    lo = int(text[2])
+    given = _re.search(r"\| S\[(.*)\]", text).group(1)
+    ends = [e.strip() for e in given.split("..")]
+    overlaps_somewhere = False
+    for n in range(1, 5):
+        a, b = (eval(e.replace("n", str(n))) for e in (ends if len(ends) == 2 else ends * 2))  # noqa: S307 - test data
+        overlaps_somewhere |= any(lo <= k <= n for k in range(a, b + 1))
+    assert overlaps_somewhere == refused
+    if refused:
+        with pytest.raises(ParseError, match="cannot be on both sides"):
+            parse_family_condition(text, context())
+    else:
+        parse_family_condition(text, context())
 
 
 def test_expression_sympy_rewrites_outside_the_grammar_is_refused():

@@ -60,3 +60,18 @@ def test_false_claims_under_hypotheses_have_certified_models(case, n):
 
     assert all(value(e) == 0 for h in hyps.values() for e in h.equalities())  # the model satisfies the hypotheses
     assert value(claim.slack()) < 0  # and violates the claim
+
+
+def test_a_family_condition_that_may_overlap_its_range_is_bad_input(capsys):
+    """``--given "mutually_independent: X[1..n] | X[2..3]"`` (X[2] on both sides of '|' for n >= 2) was read, and
+    drawing a model at n = 2 then crashed ("internal error (NetworkXError: The sets are not disjoint)"). It is now
+    refused as it is read, exit 2, as ``X[1..n] | X[1]`` was."""
+    from support.cli import run
+
+    code, _, err = run(["prove", "H(X[1..n]) == n*H(X[1])", "--given", "mutually_independent: X[1..n] | X[2..3]"],
+                       capsys)
+    assert code == 2 and "internal error" not in err
+    assert "X[2] is not provably outside X[1..n] for every value of the parameters" in err
+    code, out, _ = run(["prove", "H(X[2..n] | X[1]) == sum(H(X[i] | X[1]), i, 2, n)",
+                        "--given", "mutually_independent: X[2..n] | X[1]", "--param", "n = integer >= 2"], capsys)
+    assert code == 0 and out.startswith("proved")

@@ -586,7 +586,8 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     A text claim with parameters (``params``: domains by name, ``{"p": "0 <= p <= 1/2"}``; without it, the domains
     declared with :func:`parameter` for the parameters the claim names, a Python-built claim then read as text),
     over families of every size (``X[i]`` next to ``X[1..n]``; ``given`` as text, e.g.
-    ``"mutually_independent: X[1..n] | P"``, ``"channel: Y | X ~ BSC(p)"``) or about distributions (``D``, ``TV``) is decided as ``derive prove`` decides it:
+    ``"mutually_independent: X[1..n] | P"``, ``"channel: Y | X ~ BSC(p)"``) or about distributions (``D``, ``TV``)
+    is decided as ``derive prove`` decides it:
     a :class:`~derive.commands.prove_family.FamilyVerdict` (``.status`` ``proved`` for every value in the domains,
     ``false`` with a certified counterexample — ``.counterexample`` at a value, by the finite prover, or ``.model``,
     an exact model of the hypotheses — or ``unknown``; ``.proof_file``); a family size's default domain is

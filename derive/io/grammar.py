@@ -796,8 +796,9 @@ class _Builder:
         """Refuse ``what`` unless ``e`` is provably ``> 0`` / ``>= 0`` / ``!= 0`` on the parameters' domains.
 
         Checked only where every symbol of ``e`` is a parameter with a known domain (the kernel's door checks the
-        rest), and a product factor by factor (each factor so checked must be ``!= 0``): this sees ``log(p - 2)`` before sympy folds ``log(p - 2) - log(p - 2)`` to ``0``, and ``H(X)/H(X)``
-        (``H(X) = 0`` for a constant ``X``) before sympy folds it to ``1``. An information quantity's sign is what
+        rest), and a product factor by factor (each factor so checked must be ``!= 0``): this sees ``log(p - 2)``
+        before sympy folds ``log(p - 2) - log(p - 2)`` to ``0``, and ``H(X)/H(X)`` (``H(X) = 0`` for a constant
+        ``X``) before sympy folds it to ``1``. An information quantity's sign is what
         the kernel knows of it (``H >= 0`` for discrete variables only, ``I, D >= 0``, ``0 <= TV <= 1``).
         """
         if not isinstance(e, sympy.Expr) or e.is_number:

@@ -307,7 +307,7 @@ def _function_value(model: GaussianModel, node: sympy.Expr, units: str) -> mpmat
         raise InvalidArgument(f"{show(node)} is not evaluated on a Gaussian model (only H and I)")
     atoms, f = function_of_atoms(node)
     v = f(*(gaussian_side_value(model, Side(a), units) for a in atoms))
-    if isinstance(v, (complex, mpmath.mpc)) or not isinstance(v, (int, float, mpmath.mpf)):
+    if not isinstance(v, (int, float, mpmath.mpf)):  # a complex or mpc value is not real
         raise InvalidArgument(f"{show(node)} has no real value on the model")
     return mpmath.mpf(v)  # max(0, h) is the int 0 where h < 0
 

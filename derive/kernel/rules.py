@@ -770,7 +770,7 @@ def _monotonicity(f: sympy.Expr, t: sympy.Symbol, domains) -> str | None:
         return "const"
     if f == t:
         return "inc"
-    if isinstance(f, sympy.Add):
+    if isinstance(f, (sympy.Add, sympy.Max, sympy.Min)):  # each preserves monotonicity in every argument
         parts = [_monotonicity(a, t, domains) for a in f.args]
         if all(p in ("inc", "const") for p in parts):
             return "inc"

@@ -325,6 +325,27 @@ def test_monotone_conclusion_holds(model):
     assert holds(MONOTONE, model)
 
 
+def _monotone_max_claim():
+    t = sympy.Symbol("t")
+    p, e = new_proof()
+    p.hypothesis("chain", markov("U", "X", "Y"))
+    U, X, Y = e["U"], e["X"], e["Y"]
+    p.step("dpi", S(I(U, Y), "<=", I(U, X)), "dpi", uses=["chain"])
+    f = sympy.Min(sympy.Max(t, sympy.Rational(1, 10)), 1 - sympy.exp(-t) + sympy.Rational(1, 5))
+    claim = S(f.subs(t, I(U, Y)), "<=", f.subs(t, I(U, X)))
+    accepted(check_one(p, claim, "monotone", uses=["dpi"], args={"function": f, "variable": "t"})[0])
+    return claim
+
+
+MONOTONE_MAX = _monotone_max_claim()
+
+
+@PROPS
+@given(ds.markov_chains(("U", "X", "Y")))
+def test_monotone_through_max_min_conclusion_holds(model):
+    assert holds(MONOTONE_MAX, model)
+
+
 def _linear_claim():
     p, e = new_proof(params={"delta": domain(0, HALF)})
     U, X, Y, Z = (e[c] for c in "UXYZ")

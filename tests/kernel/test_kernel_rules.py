@@ -460,6 +460,24 @@ def test_monotone_increasing_decreasing_and_rejections():
     assert not_monotone.status == "failed" and "monotone" in not_monotone.message
 
 
+def test_monotone_through_max_and_min():
+    """max and min of non-decreasing functions are non-decreasing; max(t, -t) = |t| is not monotone."""
+    t = sympy.Symbol("t")
+
+    def step(f, rel, d_rel="<="):
+        return _with_assumption(lambda e: S(I(e["X"], e["Y"]), d_rel, e["d"]),
+                                lambda e: S(f.subs(t, I(e["X"], e["Y"])), rel, f.subs(t, e["d"])),
+                                "monotone", {"function": f, "variable": "t"})
+
+    assert step(sympy.Max(t, 1), "<=").status == "proved"
+    assert step(sympy.Min(sympy.sqrt(t), 1), "<=").status == "proved"
+    assert step(sympy.Max(-t, -2), ">=").status == "proved"
+    assert step(sympy.Max(t, 1), ">=").status == "failed"                   # the wrong direction
+    assert step(sympy.Max(t - 1, 1 - t), "<=").status == "failed"            # |t - 1|: not monotone on t >= 0
+    assert step(sympy.Min(t, -t), "<=").status == "failed"                   # -t on t >= 0: decreasing, refused
+    assert step(sympy.Max(t, 1), "<=", ">=").status == "failed"              # premise in the other direction
+
+
 def test_substitute_replaces_equals_and_rejects_others():
     p, e = new_proof("X Y", params={"a": domain(0, None), "b": domain(0, None)})
     p.hypothesis("eq", Assume(S(e["a"], "==", 2 * e["b"])))

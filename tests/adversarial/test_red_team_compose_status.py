@@ -40,3 +40,40 @@ def test_compose_does_not_call_a_bound_from_an_unproved_step_proved(tmp_path, ca
     assert out["theorem_status"] != "proved"
     assert code != 0
 
+
+
+UNRELATED = """
+[proof]
+name = "red_compose_theorem"
+[variables]
+random = ["X", "Y", "Z"]
+[[hypothesis]]
+id = "mc"
+markov = "X -> Y -> Z"
+[[step]]
+id = "a"
+claim = "I(X; Z) <= I(X; Y)"
+rule = "dpi"
+uses = ["mc"]
+[theorem]
+claim = "I(X; Z) <= I(Y; Z) - 1"
+from = ["a"]
+"""
+
+
+def test_compose_exits_1_when_the_theorem_itself_fails(tmp_path, capsys):
+    """Session 23: the steps compose to a proved bound, but the file's theorem is false (X = Y = Z a uniform bit:
+    1 <= 0); `derive compose` printed "[failed]" and exited 0, which a script reads as success. `derive check`
+    exits 1 on the same file; so does compose now, and it says why."""
+    path = tmp_path / "red.toml"
+    path.write_text(UNRELATED)
+    assert main(["check", str(path)]) == 1
+    capsys.readouterr()
+    code = main(["compose", str(path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "composed bound: I(X; Z) <= I(X; Y)" in out and "status: proved" in out
+    assert "I(X; Z) <= I(Y; Z) - 1 [failed]" in out and "not proved" in out
+    assert main(["compose", "--json", str(path)]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["status"] == "proved" and payload["theorem_status"] == "failed"

@@ -148,6 +148,8 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             return check_certificate(claim, cert, domains)
         except CertificateError:
             continue
+    if not claim.is_equality and (found := _dropping_negative(claim, terms, domains)) is not None:
+        return found
     consts = [t for t in terms if t.kind == "nonneg" and not t.form.terms and not is_zero_coefficient(t.form.const)]
     left = None if claim.is_equality else _constant_left(claim, [t for t in terms if t not in consts])
     found = left and (_with_parameter_premises(claim, left, consts, domains) or _with_split_constant(claim, left, domains))
@@ -155,6 +157,26 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
         return found
     if last_error is not None:
         raise last_error
+    return None
+
+
+def _dropping_negative(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
+    """Solve over all ``terms``, drop each ``>= 0`` term whose multiplier is not provably ``>= 0``, and solve again
+    until none is left to drop (at most one round per term): an active-set pass for when every group above keeps a
+    premise the combination must not use (``I(X; Y) >= 0`` next to the premise ``I(X; Y) <= 0``)."""
+    group = list(terms)
+    while group:
+        cert = solve_multipliers(claim, group)
+        if cert is None:
+            return None
+        bad = {id(t) for t, m in cert.multipliers if t.kind == "nonneg" and not is_zero_coefficient(m)
+               and not is_nonnegative(m, domains)}
+        if not bad:
+            try:
+                return check_certificate(claim, cert, domains)
+            except CertificateError:
+                return None
+        group = [t for t in group if id(t) not in bad]
     return None
 
 

@@ -305,39 +305,29 @@ def test_pinsker_holds(dists):
 
 # ---------------------------------------------------------------- monotone, substitute, real, linear
 
-def _monotone_claim():
-    t = sympy.Symbol("t")
+_T = sympy.Symbol("t")
+
+
+def _monotone_claim(f):
+    """f(I(U; Y)) <= f(I(U; X)) from the DPI, by ``monotone`` (accepted: f is non-decreasing on t >= 0)."""
     p, e = new_proof()
     p.hypothesis("chain", markov("U", "X", "Y"))
     U, X, Y = e["U"], e["X"], e["Y"]
     p.step("dpi", S(I(U, Y), "<=", I(U, X)), "dpi", uses=["chain"])
-    claim = S(sympy.sqrt(I(U, Y)), "<=", sympy.sqrt(I(U, X)))
-    accepted(check_one(p, claim, "monotone", uses=["dpi"], args={"function": sympy.sqrt(t), "variable": "t"})[0])
+    claim = S(f.subs(_T, I(U, Y)), "<=", f.subs(_T, I(U, X)))
+    accepted(check_one(p, claim, "monotone", uses=["dpi"], args={"function": f, "variable": "t"})[0])
     return claim
 
 
-MONOTONE = _monotone_claim()
+MONOTONE = _monotone_claim(sympy.sqrt(_T))
+#: through max and min (session 23): min(max(t, 1/10), 1 - exp(-t) + 1/5)
+MONOTONE_MAX = _monotone_claim(sympy.Min(sympy.Max(_T, sympy.Rational(1, 10)), 1 - sympy.exp(-_T) + sympy.Rational(1, 5)))
 
 
 @PROPS
 @given(ds.markov_chains(("U", "X", "Y")))
 def test_monotone_conclusion_holds(model):
     assert holds(MONOTONE, model)
-
-
-def _monotone_max_claim():
-    t = sympy.Symbol("t")
-    p, e = new_proof()
-    p.hypothesis("chain", markov("U", "X", "Y"))
-    U, X, Y = e["U"], e["X"], e["Y"]
-    p.step("dpi", S(I(U, Y), "<=", I(U, X)), "dpi", uses=["chain"])
-    f = sympy.Min(sympy.Max(t, sympy.Rational(1, 10)), 1 - sympy.exp(-t) + sympy.Rational(1, 5))
-    claim = S(f.subs(t, I(U, Y)), "<=", f.subs(t, I(U, X)))
-    accepted(check_one(p, claim, "monotone", uses=["dpi"], args={"function": f, "variable": "t"})[0])
-    return claim
-
-
-MONOTONE_MAX = _monotone_max_claim()
 
 
 @PROPS

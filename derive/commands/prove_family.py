@@ -322,6 +322,16 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         if time.monotonic() > proving:
             cut_short += rules[k + 1:]
             break
+    chained = None if verdict.refuted or time.monotonic() > proving else _with_chain_rules(text, proof, hyps)
+    if chained is not None:
+        checked = check(read_proof_text(chained, file="CLAIM"), timeout=max(proving - time.monotonic(), 1.0))
+        step = next(s for s in checked.report.steps if s.id == "claim")
+        if step.status in ("proved", "assumed") and checked.report.status in ("proved", "assumed"):
+            return FamilyVerdict("proved", claim, "\n".join(line for line in chained.split("\n")
+                                                             if not line.startswith("# if derive check")),
+                                 domains, step.message, list(checked.report.warnings), checked=checked,
+                                 trusted=[str(t) for t in checked.report.trusted], given=hyps,
+                                 assumed=step.status == "assumed", units=units)
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
     real_valued = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     if real_valued:  # the finite prover's and the drawn models are discrete: no evidence about these
@@ -348,6 +358,50 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             f"{'was' if len(cut_short) == 1 else 'were'} cut short or not tried (proving for every value may take "
             f"{PROVING_SHARE:.0%} of the time budget, {budget:g} s; raise it with --timeout)")
     return verdict
+
+
+def _with_chain_rules(text: str, proof, hyps: list[tuple[str, str]]) -> str | None:
+    """The one-step proof file ``text`` with a ``chain_rule`` step before the claim for each entropy ``H(X[a..b] |
+    C)`` and mutual information ``I(A; X[a..b] | C)`` of the claim over a block of symbolic length (outside its sums),
+    ``H(X[a..b] | C) == sum(H(X[j] | X[a..j-1], C), j, a, b)``, and the claim's step using them with the hypotheses
+    (rule ``shannon``); ``None`` when the claim has no such block. The chain rule holds for an empty block too (both
+    sides 0), which the search's own splits of a sum at its ends may not assume: ``H(X[2..n] | P) == sum(H(X[i] |
+    P), i, 2, n)`` under mutually independent ``X[1..n] | P`` with ``n >= 1`` (at ``n = 1`` the block is empty).
+    Untrusted: the kernel checks every step of the file."""
+    from derive.core.notation import show
+    from derive.core.quantities import H, I
+    from derive.core.variables import FamilyRange, RVSet
+
+    claim = next(st for st in proof.steps if st.id == "claim").claim
+    taken = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text))
+    j = next(name for name in ("j", "k", "m", *(f"j{c}" for c in range(1, 99))) if name not in taken)
+
+    def block(items: RVSet) -> FamilyRange | None:
+        return items.args[0] if len(items.args) == 1 and isinstance(items.args[0], FamilyRange) else None
+
+    def given(cond: RVSet, extra: str) -> str:
+        return ", ".join([extra] + ([show(cond)] if cond.args else []))
+
+    chains = []
+    for atom in sorted(claim.lhs.atoms(H, I) | claim.rhs.atoms(H, I), key=show):
+        if atom.free_symbols - {p.symbol for p in proof.parameters.values()}:  # inside a sum: its index is free
+            continue
+        if isinstance(atom, H) and (b := block(atom.args[0])) is not None:
+            lo, hi, fam = show(b.lo), show(b.hi), str(b.family)
+            chains.append(f"{show(atom)} == sum(H({fam}[{j}] | {given(atom.args[1], f'{fam}[{lo}..{j} - 1]')}), "
+                          f"{j}, {lo}, {hi})")
+        elif isinstance(atom, I) and (b := block(atom.args[1])) is not None:
+            lo, hi, fam = show(b.lo), show(b.hi), str(b.family)
+            chains.append(f"{show(atom)} == sum(I({show(atom.args[0])}; {fam}[{j}] | "
+                          f"{given(atom.args[2], f'{fam}[{lo}..{j} - 1]')}), {j}, {lo}, {hi})")
+    if not chains:
+        return None
+    head, _, _ = text.partition("\n# if derive check")
+    steps = "".join(f'\n[[step]]\nid = "chain{k}"\nclaim = {json.dumps(c)}\nrule = "chain_rule"\n'
+                    for k, c in enumerate(chains, 1))
+    uses = [f"chain{k}" for k in range(1, len(chains) + 1)] + [f"given{k}" for k in range(1, len(hyps) + 1)]
+    return (f"{head.rstrip()}\n{steps}\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(show(claim))}\nrule = \"shannon\"\n"
+            f"uses = {json.dumps(uses)}\n")
 
 
 def _certified_refutation(step) -> bool:

@@ -17,9 +17,10 @@ import numpy as np
 import sympy
 
 from derive.core.linear import linear_form
+from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.kernel.context import StepContext
-from derive.kernel.linear import Certificate, Proposal, Term
+from derive.kernel.linear import Certificate, Proposal, Term, TwoSidedCertificate
 from derive.provers.certificate_search import solve_multipliers
 from derive.kernel.rules import SUM_SPLIT, linear_terms
 from derive.numeric.real import sample_parameter_values
@@ -174,6 +175,12 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         if extra:
             cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains),
                                             accept=lambda c: _passes(ctx, c)) or cert
+    if ctx.claim.is_equality and ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
+        # an equality the LP above could only reach through >= 0 terms: its two halves, each searched as a step
+        halves = [replace(ctx, claim=Statement(ctx.claim.lhs, rel, ctx.claim.rhs)) for rel in ("<=", ">=")]
+        found = [combination_oracle(half) for half in halves]
+        if all(c is not None and _passes(half, c) for half, c in zip(halves, found)):
+            return TwoSidedCertificate(found[0].multipliers, sympy.S.Zero, found[0], found[1])
     return cert
 
 
@@ -212,6 +219,10 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
                 j, lo, last = atom.limits[0]
                 if lo == 0 and j not in last.free_symbols:
                     groups.setdefault((j, last), []).append(atom.function)
+    for (j, last), summands in list(groups.items()):  # a sum one term longer than another range, split at its
+        shorter = (j, sympy.expand(last - 1))           # first term (as the kernel splits it), joins that range:
+        if shorter in groups:                           # Σ_2^n I(X[i]; X[2..i-1]) against Σ_1^n I(X[i]; X[1..i-1])
+            groups[shorter] += [h.xreplace({j: j + 1}) for h in summands]
     terms: list[Term] = []
     for (j, last), summands in groups.items():
         items = {it for h in summands for it in h.target.args}

@@ -21,6 +21,11 @@ its hypothesis says: ``Y = X + N(0, 1)`` with fresh noise and ``X ~ N(0, snr)`` 
   quantity that is not ``H`` or ``I`` (``D``, ``TV``) is not evaluated.
 
 Jointly Gaussian laws are a small family: a claim true on all of them can still be false (``tested`` says no more).
+
+**Mixed models** (refutations only: :func:`gaussian_counterexample` with ``mixed``): when some variables are
+discrete, each is a constant independent of the continuous ones, whose law is the marginal of a drawn network. Every
+joint entropy is then its continuous part's (``H(A, S) = H(A) + h(S | A) = h(S)`` for constants ``A``; ``H(A) =
+0``), so the formulas above apply with the constants dropped; the hypotheses are checked again on that model.
 """
 
 from __future__ import annotations
@@ -60,12 +65,13 @@ VARIANCES = (Fraction(1, 64), Fraction(1, 8), Fraction(1, 2), Fraction(1), Fract
 SCALES = (Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(1), Fraction(2), Fraction(8))
 
 
-def why_not_gaussian(proof) -> str | None:
+def why_not_gaussian(proof, allow_discrete: bool = False) -> str | None:
     """Why ``proof`` has no jointly Gaussian models here (a discrete variable, another kind of hypothesis), or
-    ``None`` when it has."""
+    ``None`` when it has. ``allow_discrete``: discrete variables are allowed, as constants next to the Gaussian
+    ones (:func:`draw_gaussian`'s ``constants``; refutations only)."""
     continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
     discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in continuous)
-    if discrete:
+    if discrete and not allow_discrete:
         return f"the variable(s) {', '.join(discrete)} are discrete (the Gaussian models need every variable continuous)"
     for hid, h in proof.hypotheses.items():
         if not (isinstance(h, GAUSSIAN_HYPOTHESES) or is_awgn_channel(h)):
@@ -102,11 +108,18 @@ class GaussianModel:
     iid_groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
     #: Each ``AWGN`` channel as (input, output, snr, the output and the variables below it in the network).
     awgn: tuple[tuple[str, str, Fraction, tuple[str, ...]], ...] = ()
+    #: Discrete variables of a mixed model, each a constant independent of the rest: ``H(A, S) = h(S)`` and
+    #: ``H(A) = 0`` for constants ``A`` (the mixed entropy ``H(A) + h(S | A)``), so they drop out of every set.
+    constants: tuple[str, ...] = ()
     _dets: dict = field(default_factory=dict, repr=False)
 
+    def continuous_part(self, names) -> frozenset:
+        """``names`` without the constants."""
+        return frozenset(names) - frozenset(self.constants)
+
     def det(self, names) -> Fraction:
-        """``det Σ_S`` of the variables ``names`` (1 for none)."""
-        key = frozenset(names)
+        """``det Σ_S`` of the variables ``names`` (1 for none; constants dropped)."""
+        key = self.continuous_part(names)
         if key not in self._dets:
             try:
                 idx = sorted(self.names.index(n) for n in key)
@@ -117,8 +130,9 @@ class GaussianModel:
 
     def entropy_mp(self, names, units: str) -> mpmath.mpf:
         """``h(S) = ½ (|S| log(2πe) + log det Σ_S)``, over ``ln 2`` in bits (current mpmath precision)."""
+        names = self.continuous_part(names)
         d = self.det(names)
-        v = (len(frozenset(names)) * mpmath.log(2 * mpmath.pi * mpmath.e)
+        v = (len(names) * mpmath.log(2 * mpmath.pi * mpmath.e)
              + mpmath.log(mpmath.mpf(d.numerator) / d.denominator)) / 2 if names else mpmath.mpf(0)
         return v / mpmath.log(2) if units == "bits" else v
 
@@ -135,7 +149,7 @@ class GaussianModel:
         if any(self.det(names) == 0 for _, names in terms):
             return False  # a degenerate covariance: no density, no differential entropy
         product = math.prod((self.det(names) ** int(c * common) for c, names in terms), start=Fraction(1))
-        return sum(c * len(set(names)) for c, names in terms) == 0 and product == 1
+        return sum(c * len(self.continuous_part(names)) for c, names in terms) == 0 and product == 1
 
     def violations(self, proof) -> list[str]:
         """The hypotheses' entropy equalities that fail on the model (:meth:`vanishes`, exact), laws of an i.i.d.
@@ -144,7 +158,10 @@ class GaussianModel:
 
         out = [f"{hid}: {show(e)} is not 0" for hid, e in hypothesis_equalities(proof, self.int_values)
                if not self.vanishes(e, hid)]
-        for group in self.iid_groups:  # zero-mean Gaussian laws are equal when their covariances are
+        for group in self.iid_groups:  # zero-mean Gaussian laws are equal when their covariances are (constants: equal)
+            if any(g[-1] in self.constants for g in group):
+                continue
+            group = tuple(tuple(x for x in g if x not in self.constants) for g in group)
             laws = [[[self.cov[self.names.index(x)][self.names.index(y)] for y in g] for x in g] for g in group]
             out += [f"{group[k][-1]} and {group[0][-1]} have different laws" for k in range(1, len(group))
                     if laws[k] != laws[0]]
@@ -159,14 +176,20 @@ class GaussianModel:
 
     def as_dict(self) -> dict:
         cov = "[" + ", ".join("[" + ", ".join(str(x) for x in row) + "]" for row in self.cov) + "]"
-        return {"description": f"jointly Gaussian, mean 0, covariance of ({', '.join(self.names)}) = {cov}",
+        held = (f"; {', '.join(self.constants)} constant (independent of the rest)") if self.constants else ""
+        return {"description": f"jointly Gaussian, mean 0, covariance of ({', '.join(self.names)}) = {cov}{held}",
                 "params": {k: str(v) for k, v in self.params.items()}, "network": self.network,
                 "covariance": {"names": list(self.names), "matrix": [[str(x) for x in row] for row in self.cov]}}
 
 
-def draw_gaussian(factory, source) -> GaussianModel:
+def draw_gaussian(factory, source, discrete: frozenset = frozenset()) -> GaussianModel:
     """A linear Gaussian network on the plan of one discrete draw (its parameters and integer values too), every
     weight and variance taken from ``source``.
+
+    ``discrete``: names (of variables or families) that are constants in the model instead: the network is drawn
+    over every variable as usual, then its marginal law on the others is kept, with each discrete one a constant
+    independent of them (:attr:`GaussianModel.constants`; the hypotheses are checked again on that model by
+    :meth:`GaussianModel.violations`).
 
     An ``AWGN(snr)`` channel ``Y | X`` (``factory`` built with ``gaussian=True``) is realized as its hypothesis says:
     ``Y = X + N(0, 1)`` with fresh noise, and ``X ~ N(0, snr)``: the input's weights are halved until their part of
@@ -219,10 +242,13 @@ def draw_gaussian(factory, source) -> GaussianModel:
         cov[k][k] = noise_free + noise
         scale.append(s_v)
     cov = [[scale[i] * scale[j] * x for j, x in enumerate(row)] for i, row in enumerate(cov)]  # s_v X_v
-    return GaussianModel(order, cov, dict(drawn.params), dict(drawn.int_values), plan.describe(),
+    constants = tuple(v for v in order if v.split("[", 1)[0] in discrete)
+    keep = [k for k, v in enumerate(order) if v not in constants]   # the marginal law of the continuous ones
+    return GaussianModel(tuple(order[k] for k in keep), [[cov[i][j] for j in keep] for i in keep],
+                         dict(drawn.params), dict(drawn.int_values), plan.describe(),
                          tuple(tuple(g) for g in groups.values()),
                          awgn=tuple((x, v, inputs[x], _descendants(plan, v)) for v in order if _is_awgn(plan.nodes[v])
-                                    for x in plan.nodes[v].parents))
+                                    for x in plan.nodes[v].parents), constants=constants)
 
 
 def _is_awgn(node) -> bool:
@@ -256,17 +282,21 @@ def _descendants(plan, v: str) -> tuple[str, ...]:
     return (v, *sorted(nx.descendants(g, v)))
 
 
-def infinite_atom(atom: sympy.Expr) -> str | None:
+def infinite_atom(atom: sympy.Expr, constants: tuple[str, ...] = ()) -> str | None:
     """Why ``atom`` is infinite for continuous variables (``None`` when it is finite): ``I(A; B | C)`` with a variable
     of ``A`` in ``B`` but not in ``C`` (``I(X; X) = +oo``), ``H(A | C)`` with ``A`` inside ``C`` (``H(X | X) = -oo``);
-    the joint-entropy formula would give a finite number for them."""
+    the joint-entropy formula would give a finite number for them. ``constants`` (a mixed model's discrete
+    variables, constants there) are left out: ``I(A; A) = H(A) = 0`` and ``H(A | A) = 0`` for them."""
     from derive.numeric.expressions import rvset_names
 
+    def names(s) -> set:
+        return set(rvset_names(s)) - set(constants)
+
     if isinstance(atom, I):
-        a, b, c = (set(rvset_names(s)) for s in atom.args)
+        a, b, c = (names(s) for s in atom.args)
         if (a & b) - c:
             return f"{sympy.sstr(atom)} is +oo (a continuous variable on both sides)"
-    elif isinstance(atom, H) and atom.target and set(rvset_names(atom.target)) <= set(rvset_names(atom.given)):
+    elif isinstance(atom, H) and names(atom.target) and names(atom.target) <= names(atom.given):
         return f"{sympy.sstr(atom)} is -oo (a continuous variable given itself)"
     return None
 
@@ -280,7 +310,8 @@ def gaussian_sides(model: GaussianModel, comp: CompiledStatement, units: str) ->
         When an atom is infinite for continuous variables (:func:`infinite_atom`).
     """
     st = comp.statement
-    why = next(filter(None, map(infinite_atom, sympy.Add(st.lhs, st.rhs, evaluate=False).atoms(H, I))), None)
+    why = next(filter(None, (infinite_atom(a, model.constants)
+                             for a in sympy.Add(st.lhs, st.rhs, evaluate=False).atoms(H, I))), None)
     if why:
         raise InvalidArgument(why)
     return gaussian_side_value(model, comp.lhs, units), gaussian_side_value(model, comp.rhs, units)
@@ -321,6 +352,7 @@ class ArbGaussian(ArbInformation):
         self.model = model
 
     def entropy(self, names: frozenset) -> Any:
+        names = self.model.continuous_part(names)
         if not names:
             return flint.arb(0)
         d = self.model.det(names)
@@ -328,7 +360,7 @@ class ArbGaussian(ArbInformation):
         return h / flint.arb(2).log() if self.base == 2 else h
 
     def atom(self, e: sympy.Expr) -> Any:
-        if not isinstance(e, (H, I)) or infinite_atom(e):
+        if not isinstance(e, (H, I)) or infinite_atom(e, self.model.constants):
             raise Uncertifiable(f"cannot enclose {sympy.sstr(e)} on a Gaussian model")
         v = self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(), None)
         return v.nonnegative_part() if isinstance(e, I) else v
@@ -355,11 +387,12 @@ REFUTATION_DPS = 30
 
 
 def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
-                            models: int = REFUTATION_MODELS) -> tuple[GaussianModel, Any] | None:
+                            models: int = REFUTATION_MODELS, mixed: bool = False) -> tuple[GaussianModel, Any] | None:
     """A jointly Gaussian model of ``proof``'s hypotheses on which every statement of ``premises`` certainly holds
     and ``statement`` is certainly false (arb), with the certified slack; ``None`` when none of ``models`` draws
     is one, or when the proof has no Gaussian models (:func:`why_not_gaussian`) or a statement names a quantity
-    other than ``H`` and ``I``."""
+    other than ``H`` and ``I``. ``mixed``: the proof's discrete variables are constants, independent of the jointly
+    Gaussian continuous ones (:func:`draw_gaussian`'s ``discrete``)."""
     import random
 
     from derive.core.statements import Statement
@@ -368,7 +401,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     from derive.numeric.evaluate import slack_of
     from derive.numeric.models import ModelFactory
 
-    if why_not_gaussian(proof) is not None or not all(
+    if why_not_gaussian(proof, allow_discrete=mixed) is not None or not all(
             uses_only_entropies(s.lhs) and uses_only_entropies(s.rhs) for s in (statement, *premises)):
         return None
     symbols = {n: p.symbol for n, p in proof.parameters.items()}
@@ -377,6 +410,8 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     except DeriveError:
         return None
     units = proof.units
+    continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
+    discrete = frozenset(n for n in [*proof.variables, *proof.families] if n not in continuous) if mixed else frozenset()
 
     def compiled(st: Statement, g: GaussianModel) -> CompiledStatement:
         return CompiledStatement(st, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols})
@@ -384,7 +419,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     rng = random.Random(seed * 1_000_003 + 104_729)
     for _ in range(models):
         try:
-            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())))
+            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())), discrete)
             if g.violations(proof):
                 continue
             comp = compiled(statement, g)

@@ -40,17 +40,19 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     discrete = not continuous_variables(proof.continuous, proof.hypotheses.values())
     no_gaussian = None if discrete else why_not_gaussian(proof)
     gaussian = not discrete and no_gaussian is None  # every variable continuous: Gaussian models
+    # discrete and continuous variables: the discrete ones constant, the continuous ones jointly Gaussian
+    mixed = not discrete and not gaussian and why_not_gaussian(proof, allow_discrete=True) is None
     claims = {r.id: r.claim for r in report.steps if r.claim is not None}  # premises the models must keep
     for res in report.steps:
         if res.status == UNCHECKED and res.rule in _RULES:
             # the GF(2) models are discrete: a Gaussian channel anywhere makes its variables continuous
             cex = (_refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else
-                   _gaussian_refutation(proof, res, seed, claims) if gaussian else None)
+                   _gaussian_refutation(proof, res, seed, claims, mixed) if gaussian or mixed else None)
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
-                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else
-                       _NOT_SOUGHT + f", and there are no jointly Gaussian models: {no_gaussian}") if prover_ran \
+                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else _NOT_FOUND_MIXED if mixed
+                       else _NOT_SOUGHT + f", and there are no jointly Gaussian models: {no_gaussian}") if prover_ran \
                     else _NOT_RUN
                 report = lower_step_status(report, res.id, UNCHECKED, res.message + why)
             continue
@@ -58,15 +60,16 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
             continue
         if discrete and _eligible(proof, res, claims):
             report = _explain_linear_failure(proof, report, res, seed, claims)
-        elif gaussian and (cex := _gaussian_refutation(proof, res, seed, claims)) is not None:
+        elif (gaussian or mixed) and (cex := _gaussian_refutation(proof, res, seed, claims, mixed)) is not None:
             report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, res.error)
     return report
 
 
-def _gaussian_refutation(proof, res, seed: int, claims: dict) -> str | None:
-    """A certified counterexample among jointly Gaussian models (every variable continuous) of the hypotheses, on
-    which the step's assumed and premise statements certainly hold (:func:`derive.numeric.gaussian.
-    gaussian_counterexample`), as one line; ``None`` when none is found."""
+def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = False) -> str | None:
+    """A certified counterexample among jointly Gaussian models (every variable continuous; ``mixed``: the discrete
+    variables constant, independent of the continuous ones) of the hypotheses, on which the step's assumed and
+    premise statements certainly hold (:func:`derive.numeric.gaussian.gaussian_counterexample`), as one line;
+    ``None`` when none is found."""
     from derive.core.hypotheses import Assume
     from derive.numeric.gaussian import gaussian_counterexample
 
@@ -81,7 +84,7 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict) -> str | None:
             if p not in claims:
                 return None
             premises.append(claims[p])
-    found = gaussian_counterexample(proof, res.claim, premises, seed)
+    found = gaussian_counterexample(proof, res.claim, premises, seed, mixed=mixed)
     if found is None:
         return None
     g, cert = found
@@ -143,6 +146,8 @@ _NOT_FOUND = ("; the Shannon prover found none either, and no counterexample was
 _NOT_RUN = "; the Shannon prover (not run here) may find one"
 _NOT_FOUND_GAUSSIAN = ("; the Shannon prover found none either, and no jointly Gaussian model of the hypotheses (the "
                        "models of continuous variables searched) refutes it")
+_NOT_FOUND_MIXED = ("; the Shannon prover found none either, and no model of the hypotheses with the discrete variables "
+                    "constant and the continuous ones jointly Gaussian (the mixed models searched) refutes it")
 _NOT_SOUGHT = ("; the Shannon prover found none either; no counterexample was sought: the proof has continuous variables "
                "and the refuter's models are discrete")
 

@@ -60,11 +60,15 @@ def test_discrete_habits_are_false_with_a_gaussian_counterexample(claim, capsys)
     assert code == 0 and out.startswith("proved:")
 
 
-def test_a_discrete_variable_among_them_leaves_it_unknown_never_proved(capsys):
+def test_a_discrete_variable_among_them_is_refuted_on_a_mixed_model_never_proved(capsys):
+    """Y discrete, X continuous: ``I(X; Y) <= H(X)`` is false (a constant Y and a narrow Gaussian X: 0 > h(X)). Until
+    session 23 this was ``unknown`` (the Gaussian models needed every variable continuous); the mixed model (Y a
+    constant) refutes it, and numpy sees the violation: I(X; Y) = 0, h(X) from the printed variance."""
     code, out, _ = run(["prove", "I(X; Y) <= H(X)", "--continuous", "X"], capsys)
-    assert code == 1 and out.startswith("unknown:")
-    assert "X is continuous: neither the finite prover nor a drawn model (both discrete) was used" in out
-    assert "the variable(s) Y are discrete" in out
+    assert code == 1 and out.startswith("false:")
+    assert "Y constant (independent of the rest)" in out and "certified with interval arithmetic" in out
+    variance = float(Fraction(re.search(r"covariance of \(X\) = \[\[([^\]]+)\]\]", out).group(1)))
+    assert entropy_bits(np.array([[variance]]), [0]) < 0
     code, out, _ = run(["prove", "H(Y) >= 0", "--given", "X -> Y -> Z", "--continuous", "X"], capsys)
     assert code == 0 and out.startswith("proved:")  # Y is discrete: H(Y) >= 0 holds
 

@@ -289,20 +289,22 @@ class MutuallyIndependent(Hypothesis):
 @dataclass(frozen=True)
 class IID(MutuallyIndependent):
     """``X[lo..hi]`` i.i.d. given ``given``: mutually independent, same conditional law. Its equalities add the
-    entropies' equality: ``H(X[i] | G) = H(X[lo] | G)`` for each member, or ``Σ_{i=lo}^{hi} (H(X[i] | G) -
-    H(X[lo] | G)) = 0`` over a symbolic range (weaker than each term being 0; enough for ``H(X[1..n]) = n H(X[1])``)."""
+    entropies' equalities ``H(X[i] | G) = H(X[lo] | G)`` and ``H(X[i]) = H(X[lo])`` (the same law given the same G
+    makes the marginals equal: P(X[i] = x) = Σ_g P(G = g) K(x | g)) for each member, or over a symbolic range
+    ``Σ_{i=lo}^{hi} (H(X[i] | G) - H(X[lo] | G)) = 0`` and ``Σ_{i=lo}^{hi} (H(X[i]) - H(X[lo])) = 0`` (weaker than
+    each term being 0; enough for ``H(X[1..n] | G) = n H(X[1] | G)`` and ``I(X[1..n]; G) <= n I(X[1]; G)``)."""
 
     kind = "iid"
 
     def equalities(self) -> list[sympy.Expr]:
-        out = super().equalities()
-        if self.family_range is not None:  # Σ_i (H(X[i] | G) - H(X[lo] | G)) = 0: each term is 0
+        out, conditions = super().equalities(), ([self.given, RVSet()] if self.given else [self.given])
+        if self.family_range is not None:  # Σ_i (H(X[i] | C) - H(X[lo] | C)) = 0 for C = G and C = {}: each term is 0
             r, i = self.family_range, _RANGE_INDEX
-            out.append(sympy.Sum(H(FamilyMember(r.family, i), given=self.given)
-                                 - H(FamilyMember(r.family, r.lo), given=self.given), (i, r.lo, r.hi)))
+            out += [sympy.Sum(H(FamilyMember(r.family, i), given=c) - H(FamilyMember(r.family, r.lo), given=c),
+                              (i, r.lo, r.hi)) for c in conditions]
         elif len(self.members) > 1 and all(len(m) == 1 for m in self.members):
             first = self.members[0]
-            out += [H(first, self.given) - H(m, self.given) for m in self.members[1:]]
+            out += [H(first, c) - H(m, c) for c in conditions for m in self.members[1:]]
         return out
 
 

@@ -67,9 +67,17 @@ rule = "chain_rule"'''
     ("H(X[1..n]) == n*H(X[1])", 'iid = "X[1..n]"'),
     ("H(X[1..n] | T) == n*H(X[1] | T)", 'iid = "X[1..n] | T"'),
     ("I(T; X[1..n]) <= sum(I(T; X[i]), i, 1, n)", 'mutually_independent = "X[1..n] | T"'),
+    # session 23: i.i.d. given T makes the marginals equal too
+    ("sum(H(X[i]), i, 1, n) == n*H(X[1])", 'iid = "X[1..n] | T"'),
 ])
 def test_accepted_for_every_n(claim, hypothesis):
     assert _status(_proof(claim, hypothesis)) == "proved"
+
+
+def test_iid_given_t_bounds_the_joint_entropy_through_the_chain_rule():
+    """H(X[1..n]) <= n H(X[1]) for X[1..n] i.i.d. given T: subadditivity (the chain rule) and equal marginals."""
+    assert _status(_proof("H(X[1..n]) <= n*H(X[1])", 'iid = "X[1..n] | T"', extra=CHAIN)) == "proved"
+    assert _status(_proof("H(X[1..n]) <= n*H(X[1])", 'mutually_independent = "X[1..n] | T"', extra=CHAIN)) != "proved"
 
 
 def test_accepted_through_the_chain_rule_with_the_linear_rule():
@@ -84,6 +92,8 @@ def test_accepted_through_the_chain_rule_with_the_linear_rule():
     ("H(X[1..n]) == (n + 1)*H(X[1])", 'iid = "X[1..n]"'),              # false at n = 1 when H(X[1]) > 0
     ("H(X[1..n]) == n*H(X[1])", 'mutually_independent = "X[1..n]"'),   # identical laws are not given
     ("H(X[1..n]) <= sum(H(X[i]), i, 1, n) - 1", 'iid = "X[1..n]"'),
+    ("H(X[1..n]) >= n*H(X[1])", 'iid = "X[1..n] | T"'),                 # X[i] = T for every i: H(T) < n H(T)
+    ("H(X[1..n]) <= n*H(X[1])", 'mutually_independent = "X[1..n] | T"'),  # X[1] constant, X[2] = T a bit
 ])
 def test_rejected(claim, hypothesis):
     assert _status(_proof(claim, hypothesis)) != "proved"
@@ -158,6 +168,37 @@ def test_the_equalities_mean_total_correlation_and_identical_marginals(n_value, 
         prod = prod.reshape((2,) * n_value)
         assert _value(mi, prod, axis_of) == pytest.approx(0, abs=1e-9)
         assert _value(iid_eqs[1].xreplace({n: n_value}), prod, axis_of) == pytest.approx(0, abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_iid_given_t_makes_both_identity_sums_vanish(n_value, seed):
+    """X[1..n] i.i.d. given T (T a random pmf on 2 values, each X[i] drawn from one random kernel K(. | T)): the
+    conditional sum Σ (H(X[i] | T) - H(X[1] | T)) and the marginal one Σ (H(X[i]) - H(X[1])) are 0 (numpy); on a
+    model where only the conditional laws agree but T differs per member they need not be."""
+    rng = np.random.default_rng(seed)
+    t, kernel = rng.dirichlet(np.ones(2)), rng.dirichlet(np.ones(2), size=2)
+    p = np.zeros((2,) * (n_value + 1))
+    for cell in itertools.product((0, 1), repeat=n_value + 1):
+        *xs, tv = cell
+        p[cell] = t[tv] * np.prod([kernel[tv][x] for x in xs])
+    n = sympy.Symbol("n", integer=True, positive=True)
+    T = derive.variables("T")
+    axis_of = {FamilyMember("X", i + 1): i for i in range(n_value)} | {T: n_value}
+    eqs = IID((), RVSet(T), family_range=FamilyRange("X", 1, n)).equalities()
+    assert len(eqs) == 3   # mutual independence given T, identical conditional entropies, identical marginals
+    for e in eqs:
+        assert _value(e.xreplace({n: n_value}), p, axis_of) == pytest.approx(0, abs=1e-9)
+    marginals = [_entropy(p, (i,)) for i in range(n_value)]
+    assert _value(eqs[2].xreplace({n: n_value}), p, axis_of) == pytest.approx(sum(marginals) - n_value * marginals[0],
+                                                                              abs=1e-12)
+
+
+def test_finite_iid_members_state_equal_marginals_too():
+    h = IID((RVSet(FamilyMember("X", 1)), RVSet(FamilyMember("X", 2))), RVSet(derive.variables("T")))
+    x1, x2 = FamilyMember("X", 1), FamilyMember("X", 2)
+    assert linear_form(H(x1) - H(x2)) in [linear_form(e) for e in h.equalities()] or \
+        any((linear_form(e) - linear_form(H(x1) - H(x2))).is_zero() for e in h.equalities())
 
 
 @pytest.mark.parametrize("n_value", [1, 2, 3, 5])

@@ -77,14 +77,14 @@ def test_a_family_hypothesis_is_checked_term_by_term():
     """X[1..3] i.i.d. given T: each member's law given T is the same; breaking one member's law is caught."""
     n = sympy.Symbol("n", integer=True, positive=True)
     iid = IID((), RVSet(RV("T")), family_range=FamilyRange("X", 1, n))
-    mi, same = (e.xreplace({n: 3}) for e in iid.equalities())
+    mi, same, marginal = (e.xreplace({n: 3}) for e in iid.equalities())
     # X[i] = T + noise_i, independent noises of variance 1: i.i.d. given T
     cov = [[Fraction(2), Fraction(1), Fraction(1), Fraction(1)], [Fraction(1), Fraction(2), Fraction(1), Fraction(1)],
            [Fraction(1), Fraction(1), Fraction(2), Fraction(1)], [Fraction(1)] * 4]
     good = GaussianModel(tuple(NAMES), cov, {}, {}, "")
-    assert good.vanishes(mi, "t") and good.vanishes(same, "t")
+    assert good.vanishes(mi, "t") and good.vanishes(same, "t") and good.vanishes(marginal, "t")
     cov[2][2] = Fraction(3)  # X[3]'s noise has variance 2: still independent given T, not identically distributed
     bad = GaussianModel(tuple(NAMES), cov, {}, {}, "")
-    assert bad.vanishes(mi, "t") and not bad.vanishes(same, "t")
+    assert bad.vanishes(mi, "t") and not bad.vanishes(same, "t") and not bad.vanishes(marginal, "t")
     cov[2][2], cov[1][2], cov[2][1] = Fraction(2), Fraction(3, 2), Fraction(3, 2)  # X[2], X[3] correlated given T
     assert not GaussianModel(tuple(NAMES), cov, {}, {}, "").vanishes(mi, "t")

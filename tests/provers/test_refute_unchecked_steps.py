@@ -137,14 +137,16 @@ def test_a_false_linear_step_says_so_with_a_counterexample():
 
 
 def test_a_step_left_unchecked_says_what_was_tried_and_never_promises_the_prover():
-    # H(X[1]) <= H(X[2]) is true under "iid X[1..2] given P" (equal laws) but no entropy equality says so
-    text = ('[proof]\nname = "p"\n[variables]\nrandom = ["P"]\nfamilies = { X = "1..2" }\n'
-            '[[hypothesis]]\nid = "iid"\niid = "X[1..2] | P"\n'
-            '[[step]]\nid = "s1"\nclaim = "H(X[1]) <= H(X[2])"\nrule = "shannon"\nuses = ["iid"]\n')
+    # H(Y | X) <= 1 is true under a BSC(1/4) channel (H(Y | X) = h(1/4)) but no entropy equality says so. (Until
+    # session 23 the example was H(X[1]) <= H(X[2]) under iid X[1..2] | P; the iid hypothesis now states equal
+    # marginals, which proves it.)
+    text = ('[proof]\nname = "p"\n[variables]\nrandom = ["X", "Y"]\n'
+            '[[hypothesis]]\nid = "ch"\nchannel = "Y | X ~ BSC(1/4)"\n'
+            '[[step]]\nid = "s1"\nclaim = "H(Y | X) <= 1"\nrule = "shannon"\nuses = ["ch"]\n')
     report = check(read_proof_text(text), vacuity=False).report
     (step,) = report.steps
     assert step.status == "unchecked"
-    assert "the Shannon prover found none either" in step.message and "identical distributions" in step.message
+    assert "the Shannon prover found none either" in step.message and "channel laws" in step.message
     assert "can supply" not in step.message
     off = check(read_proof_text(text), vacuity=False, use_prover=False).report.steps[0]
     assert off.status == "unchecked" and "the Shannon prover (not run here) may find one" in off.message

@@ -362,7 +362,8 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
 
 def _with_chain_rules(text: str, proof, hyps: list[tuple[str, str]]) -> str | None:
     """The one-step proof file ``text`` with a ``chain_rule`` step before the claim for each entropy ``H(X[a..b] |
-    C)`` and mutual information ``I(A; X[a..b] | C)`` of the claim over a block of symbolic length (outside its sums),
+    C)`` and mutual information ``I(A; X[a..b] | C)`` (or ``I(X[a..b]; B | C)``) of the claim over a block of
+    symbolic length (outside its sums),
     ``H(X[a..b] | C) == sum(H(X[j] | X[a..j-1], C), j, a, b)``, and the claim's step using them with the hypotheses
     (rule ``shannon``); ``None`` when the claim has no such block. The chain rule holds for an empty block too (both
     sides 0), which the search's own splits of a sum at its ends may not assume: ``H(X[2..n] | P) == sum(H(X[i] |
@@ -390,10 +391,15 @@ def _with_chain_rules(text: str, proof, hyps: list[tuple[str, str]]) -> str | No
             lo, hi, fam = show(b.lo), show(b.hi), str(b.family)
             chains.append(f"{show(atom)} == sum(H({fam}[{j}] | {given(atom.args[1], f'{fam}[{lo}..{j} - 1]')}), "
                           f"{j}, {lo}, {hi})")
-        elif isinstance(atom, I) and (b := block(atom.args[1])) is not None:
-            lo, hi, fam = show(b.lo), show(b.hi), str(b.family)
-            chains.append(f"{show(atom)} == sum(I({show(atom.args[0])}; {fam}[{j}] | "
-                          f"{given(atom.args[2], f'{fam}[{lo}..{j} - 1]')}), {j}, {lo}, {hi})")
+        elif isinstance(atom, I):
+            for side in (1, 0):   # I(A; X[a..b] | C) or I(X[a..b]; B | C): the chain over the block's members
+                if (b := block(atom.args[side])) is not None:
+                    lo, hi, fam = show(b.lo), show(b.hi), str(b.family)
+                    pair = [show(atom.args[0]), show(atom.args[1])]
+                    pair[side] = f"{fam}[{j}]"
+                    chains.append(f"{show(atom)} == sum(I({pair[0]}; {pair[1]} | "
+                                  f"{given(atom.args[2], f'{fam}[{lo}..{j} - 1]')}), {j}, {lo}, {hi})")
+                    break
     if not chains:
         return None
     head, _, _ = text.partition("\n# if derive check")

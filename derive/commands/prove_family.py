@@ -288,6 +288,14 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
                               f"uses (their parameters: {', '.join(sorted(names)) or 'none'})", file="--param")
     domains = {n: params.get(n, "integer >= 1") for n in sorted(names)}
     verdict, rules, cut_short = None, rules_for(claim, bool(hyps)), []
+
+    def proved(attempt: str, step, checked) -> FamilyVerdict:   # the proof file the kernel proved, as printed
+        return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
+                                                        if not line.startswith("# if derive check")),
+                             domains, step.message, list(checked.report.warnings), checked=checked,
+                             trusted=[str(t) for t in checked.report.trusted], given=hyps,
+                             assumed=step.status == "assumed", units=units)
+
     for k, rule in enumerate(rules):
         attempt = text if rule == "shannon" else proof_file_for(claim, uses, params, hyps, rule, units,
                                                                  list(continuous))
@@ -306,11 +314,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         if step.status in ("proved", "assumed"):
             if rule == "real" and isinstance(step.certificate, tuple):  # the cut the kernel checked, written out
                 attempt += f"split = {json.dumps([str(c) for c in step.certificate])}\n"
-            return FamilyVerdict("proved", claim, "\n".join(line for line in attempt.split("\n")
-                                                             if not line.startswith("# if derive check")),
-                                 domains, step.message, list(checked.report.warnings), checked=checked,
-                                 trusted=[str(t) for t in checked.report.trusted], given=hyps,
-                                 assumed=step.status == "assumed", units=units)
+            return proved(attempt, step, checked)
         verdict = verdict or FamilyVerdict("unknown", claim, text, domains, step.message,
                                            list(checked.report.warnings), checked=checked, given=hyps, units=units)
         if step.error == "StepTimeout":
@@ -327,11 +331,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         checked = check(read_proof_text(chained, file="CLAIM"), timeout=max(proving - time.monotonic(), 1.0))
         step = next(s for s in checked.report.steps if s.id == "claim")
         if step.status in ("proved", "assumed") and checked.report.status in ("proved", "assumed"):
-            return FamilyVerdict("proved", claim, "\n".join(line for line in chained.split("\n")
-                                                             if not line.startswith("# if derive check")),
-                                 domains, step.message, list(checked.report.warnings), checked=checked,
-                                 trusted=[str(t) for t in checked.report.trusted], given=hyps,
-                                 assumed=step.status == "assumed", units=units)
+            return proved(chained, step, checked)
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
     real_valued = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     if real_valued:  # the finite prover's and the drawn models are discrete: no evidence about these

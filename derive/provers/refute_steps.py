@@ -90,7 +90,8 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     g, cert = found
     kept = [p for p in res.premises if p not in proof.hypotheses or isinstance(proof.hypotheses[p], Assume)]
     at = f" at {', '.join(f'{k} = {v}' for k, v in g.params.items())}" if g.params else ""
-    return (f"{g.as_dict()['description']}{at} (network {g.network}): slack {cert.text()} (certified with interval "
+    network = f"the continuous ones' marginal of the network {g.network}" if g.constants else f"network {g.network}"
+    return (f"{g.as_dict()['description']}{at} ({network}): slack {cert.text()} (certified with interval "
             "arithmetic" + (f"; the premises {', '.join(kept)} hold there)" if kept else ")"))
 
 

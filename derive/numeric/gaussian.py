@@ -23,9 +23,11 @@ its hypothesis says: ``Y = X + N(0, 1)`` with fresh noise and ``X ~ N(0, snr)`` 
 Jointly Gaussian laws are a small family: a claim true on all of them can still be false (``tested`` says no more).
 
 **Mixed models** (refutations only: :func:`gaussian_counterexample` with ``mixed``): when some variables are
-discrete, each is a constant independent of the continuous ones, whose law is the marginal of a drawn network. Every
-joint entropy is then its continuous part's (``H(A, S) = H(A) + h(S | A) = h(S)`` for constants ``A``; ``H(A) =
-0``), so the formulas above apply with the constants dropped; the hypotheses are checked again on that model.
+discrete, each is a constant, or in half the draws an independent uniform bit, independent of the continuous ones,
+whose law is the marginal of a drawn network. Every joint entropy is then its continuous part's plus one bit per
+uniform bit (``H(A, S) = H(A) + h(S | A) = |A| bits + h(S)``; ``H(A) = 0`` for constants), so the formulas above
+apply with the discrete variables dropped; the hypotheses are checked again on that model (``vanishes`` also needs
+the bits' count to cancel).
 """
 
 from __future__ import annotations
@@ -111,7 +113,13 @@ class GaussianModel:
     #: Discrete variables of a mixed model, each a constant independent of the rest: ``H(A, S) = h(S)`` and
     #: ``H(A) = 0`` for constants ``A`` (the mixed entropy ``H(A) + h(S | A)``), so they drop out of every set.
     constants: tuple[str, ...] = ()
+    #: Those of the constants that are independent uniform bits instead (one bit each: ``H(A, S) = |A| + h(S)``).
+    bits: tuple[str, ...] = ()
     _dets: dict = field(default_factory=dict, repr=False)
+
+    def bits_in(self, names) -> int:
+        """How many of ``names`` are uniform bits."""
+        return len(frozenset(names) & frozenset(self.bits))
 
     def continuous_part(self, names) -> frozenset:
         """``names`` without the constants."""
@@ -130,11 +138,11 @@ class GaussianModel:
 
     def entropy_mp(self, names, units: str) -> mpmath.mpf:
         """``h(S) = ½ (|S| log(2πe) + log det Σ_S)``, over ``ln 2`` in bits (current mpmath precision)."""
-        names = self.continuous_part(names)
+        k, names = self.bits_in(names), self.continuous_part(names)
         d = self.det(names)
         v = (len(names) * mpmath.log(2 * mpmath.pi * mpmath.e)
              + mpmath.log(mpmath.mpf(d.numerator) / d.denominator)) / 2 if names else mpmath.mpf(0)
-        return v / mpmath.log(2) if units == "bits" else v
+        return v / mpmath.log(2) + k if units == "bits" else v + k * mpmath.log(2)
 
     def vanishes(self, e: sympy.Expr, where: str) -> bool:
         """Whether the entropy combination ``e = Σ c_S h(S) + r`` is exactly 0 here: with ``h(S) = ½ (|S| log(2πe) +
@@ -149,7 +157,8 @@ class GaussianModel:
         if any(self.det(names) == 0 for _, names in terms):
             return False  # a degenerate covariance: no density, no differential entropy
         product = math.prod((self.det(names) ** int(c * common) for c, names in terms), start=Fraction(1))
-        return sum(c * len(self.continuous_part(names)) for c, names in terms) == 0 and product == 1
+        return (sum(c * len(self.continuous_part(names)) for c, names in terms) == 0 and product == 1
+                and sum(c * self.bits_in(names) for c, names in terms) == 0)
 
     def violations(self, proof) -> list[str]:
         """The hypotheses' entropy equalities that fail on the model (:meth:`vanishes`, exact), laws of an i.i.d.
@@ -176,20 +185,21 @@ class GaussianModel:
 
     def as_dict(self) -> dict:
         cov = "[" + ", ".join("[" + ", ".join(str(x) for x in row) + "]" for row in self.cov) + "]"
-        held = (f"; {', '.join(self.constants)} constant (independent of the rest)") if self.constants else ""
+        kind = ("uniform bits" if len(self.bits) > 1 else "a uniform bit") if self.bits else "constant"
+        held = (f"; {', '.join(self.constants)} {kind} (independent of the rest)") if self.constants else ""
         return {"description": f"jointly Gaussian, mean 0, covariance of ({', '.join(self.names)}) = {cov}{held}",
                 "params": {k: str(v) for k, v in self.params.items()}, "network": self.network,
                 "covariance": {"names": list(self.names), "matrix": [[str(x) for x in row] for row in self.cov]}}
 
 
-def draw_gaussian(factory, source, discrete: frozenset = frozenset()) -> GaussianModel:
+def draw_gaussian(factory, source, discrete: frozenset = frozenset(), bits: bool = False) -> GaussianModel:
     """A linear Gaussian network on the plan of one discrete draw (its parameters and integer values too), every
     weight and variance taken from ``source``.
 
     ``discrete``: names (of variables or families) that are constants in the model instead: the network is drawn
     over every variable as usual, then its marginal law on the others is kept, with each discrete one a constant
     independent of them (:attr:`GaussianModel.constants`; the hypotheses are checked again on that model by
-    :meth:`GaussianModel.violations`).
+    :meth:`GaussianModel.violations`), or with ``bits`` an independent uniform bit each.
 
     An ``AWGN(snr)`` channel ``Y | X`` (``factory`` built with ``gaussian=True``) is realized as its hypothesis says:
     ``Y = X + N(0, 1)`` with fresh noise, and ``X ~ N(0, snr)``: the input's weights are halved until their part of
@@ -248,7 +258,8 @@ def draw_gaussian(factory, source, discrete: frozenset = frozenset()) -> Gaussia
                          dict(drawn.params), dict(drawn.int_values), plan.describe(),
                          tuple(tuple(g) for g in groups.values()),
                          awgn=tuple((x, v, inputs[x], _descendants(plan, v)) for v in order if _is_awgn(plan.nodes[v])
-                                    for x in plan.nodes[v].parents), constants=constants)
+                                    for x in plan.nodes[v].parents), constants=constants,
+                         bits=constants if bits else ())
 
 
 def _is_awgn(node) -> bool:
@@ -352,12 +363,12 @@ class ArbGaussian(ArbInformation):
         self.model = model
 
     def entropy(self, names: frozenset) -> Any:
-        names = self.model.continuous_part(names)
+        k, names = self.model.bits_in(names), self.model.continuous_part(names)
         if not names:
-            return flint.arb(0)
+            return flint.arb(k) if self.base == 2 else k * flint.arb(2).log()
         d = self.model.det(names)
         h = (len(names) * (2 * flint.arb.pi() * flint.arb(1).exp()).log() + arb_of(d).log()) / 2
-        return h / flint.arb(2).log() if self.base == 2 else h
+        return h / flint.arb(2).log() + k if self.base == 2 else h + k * flint.arb(2).log()
 
     def atom(self, e: sympy.Expr) -> Any:
         if not isinstance(e, (H, I)) or infinite_atom(e, self.model.constants):
@@ -419,7 +430,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     rng = random.Random(seed * 1_000_003 + 104_729)
     for _ in range(models):
         try:
-            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())), discrete)
+            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())), discrete, bits=rng.random() < 0.5)
             if g.violations(proof):
                 continue
             comp = compiled(statement, g)

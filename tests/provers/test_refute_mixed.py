@@ -3,9 +3,10 @@
 Found: ``derive prove "I(X; Y) <= H(Y)" --continuous Y`` (X discrete, Y continuous: false, a narrow Gaussian Y has
 h(Y) < 0 = I(X; Y) for a constant X) said ``unknown``: "no counterexample was sought: ... the Gaussian models need
 every variable continuous". Now the refuter also tries mixed models: each discrete variable a constant, independent
-of the continuous ones, which are jointly Gaussian (the marginal of a drawn linear Gaussian network); then every
-joint entropy is the continuous part's, ``H(A, S) = h(S)`` (the mixed entropy H(A) + h(S | A) with H(A) = 0), and the
-hypotheses are checked again exactly on that model.
+of the continuous ones, which are jointly Gaussian (the marginal of a drawn linear Gaussian network), or in half the
+draws an independent uniform bit; then every joint entropy is the continuous part's plus one bit per uniform bit,
+``H(A, S) = |A| + h(S)`` (the mixed entropy H(A) + h(S | A)), and the hypotheses are checked again exactly on that
+model. ``H(X, Y) <= H(Y)`` (X discrete) needs the bits: with X constant it holds.
 
 Oracle, independent of derive's evaluator: the covariance and the constants printed in the message are parsed back;
 each claim (built here as a list of terms) is evaluated with numpy's ``slogdet`` on the continuous part, the
@@ -32,20 +33,25 @@ CONTINUOUS = ("Y", "Z")
 DISCRETE = ("X", "W")
 
 
-def _model(message: str) -> tuple[list[str], np.ndarray, list[str]]:
-    m = re.search(r"covariance of \(([^)]*)\) = (\[\[.*?\]\])(; ([^(]*) constant)?", message)
+def _model(message: str) -> tuple[list[str], np.ndarray, list[str], list[str]]:
+    """(continuous names, covariance, constants, uniform bits) as the message prints them."""
+    m = re.search(r"covariance of \(([^)]*)\) = (\[\[.*?\]\])(; ([^(]*?) (constant|a uniform bit|uniform bits) "
+                  r"\(independent)?", message)
     assert m, message
     names = [n.strip() for n in m.group(1).split(",")]
     rows = re.findall(r"\[([^\[\]]*)\]", m.group(2))
     cov = np.array([[float(Fraction(x.strip())) for x in r.split(",")] for r in rows])
-    constants = [c.strip() for c in (m.group(4) or "").split(",") if c.strip()]
-    return names, cov, constants
+    discrete = [c.strip() for c in (m.group(4) or "").split(",") if c.strip()]
+    bits = discrete if m.group(5) in ("a uniform bit", "uniform bits") else []
+    return names, cov, [d for d in discrete if d not in bits], bits
 
 
-def _h(names, cov, constants, vs) -> float:
-    """The mixed entropy of the set ``vs``: the constants dropped, h of the rest."""
-    assert set(vs) <= set(names) | set(constants) | set(DISCRETE)
-    return entropy_bits(cov, sorted(names.index(v) for v in set(vs) if v not in constants and v not in DISCRETE))
+def _h(names, cov, constants, vs, bits=()) -> float:
+    """The mixed entropy of the set ``vs`` (bits): one bit per independent uniform bit, constants dropped, h of the
+    continuous rest."""
+    assert set(vs) <= set(names) | set(constants) | set(bits) | set(DISCRETE)
+    continuous = sorted(names.index(v) for v in set(vs) if v in names)
+    return entropy_bits(cov, continuous) + len(set(vs) & set(bits))
 
 
 def _value(terms, h) -> float:
@@ -84,6 +90,8 @@ CASES = [  # (claim as "slack terms >= 0": lhs terms, rhs terms, given, expected
     ([(1, "H", ["X"], [])], [(1, "I", ["X"], ["Y"], [])], [], "proved"),                # I(X; Y) <= H(X), X discrete
     ([(1, "I", ["X"], ["Z"], [])], [(1, "I", ["Y"], ["Z"], [])], ["X -> Y -> Z"], "false"),
     ([(1, "I", ["Y"], ["X"], [])], [(1, "I", ["Y"], ["Z"], [])], ["Y -> X -> Z"], "proved"),   # DPI
+    ([(1, "H", ["Y"], [])], [(1, "H", ["X", "Y"], [])], [], "false"),                   # H(X, Y) <= H(Y): X a bit
+    ([], [(1, "H", ["X"], ["Y"])], [], "false"),                                        # H(X | Y) <= 0
 ]
 
 
@@ -100,11 +108,11 @@ def test_mixed_claims_are_decided_and_counterexamples_recheck(lhs, rhs, hyps, ex
         return
     assert code == 1
     message = json.dumps(res)
-    names, cov, constants = _model(message)
-    assert set(constants) <= set(DISCRETE) and set(names) <= set(CONTINUOUS)
+    names, cov, constants, bits = _model(message)
+    assert set(constants) | set(bits) <= set(DISCRETE) and set(names) <= set(CONTINUOUS)
 
     def h(vs):
-        return _h(names, cov, constants, vs)
+        return _h(names, cov, constants, vs, bits)
 
     assert _value(lhs, h) - _value(rhs, h) < -1e-9      # the claim is violated
     for g in hyps:                                         # and the Markov chain A -> B -> C holds: I(A; C | B) = 0
@@ -143,16 +151,17 @@ def test_mixed_verdicts_agree_with_mixed_models(lhs, rhs, capsys):
     code, out, _ = run(["prove", claim, *continuous, "--json"], capsys)
     res = json.loads(out)
     if res["status"] == "false" and "jointly Gaussian" in json.dumps(res):
-        names, cov, constants = _model(json.dumps(res))
-        assert _value(lhs, lambda vs: _h(names, cov, constants, vs)) \
-            - _value(rhs, lambda vs: _h(names, cov, constants, vs)) < -1e-9
+        names, cov, constants, bits = _model(json.dumps(res))
+        assert _value(lhs, lambda vs: _h(names, cov, constants, vs, bits)) \
+            - _value(rhs, lambda vs: _h(names, cov, constants, vs, bits)) < -1e-9
     elif res["status"] == "proved":
         rng = random.Random(claim)
         for _ in range(30):
             a = np.array([[rng.uniform(-2, 2) for _ in range(2)] for _ in range(2)])
             cov = a @ a.T + np.eye(2) * rng.choice([1e-3, 0.1, 1.0])
 
-            def h(vs, cov=cov):
-                return _h(list(CONTINUOUS), cov, list(DISCRETE), vs)
+            for bits in ((), DISCRETE):   # the discrete variables constant, or independent uniform bits
+                def h(vs, cov=cov, bits=bits):
+                    return _h(list(CONTINUOUS), cov, [d for d in DISCRETE if d not in bits], vs, bits)
 
-            assert _value(lhs, h) - _value(rhs, h) >= -1e-9
+                assert _value(lhs, h) - _value(rhs, h) >= -1e-9

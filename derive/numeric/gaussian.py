@@ -69,8 +69,8 @@ SCALES = (Fraction(1, 8), Fraction(1, 2), Fraction(1), Fraction(1), Fraction(2),
 
 def why_not_gaussian(proof, allow_discrete: bool = False) -> str | None:
     """Why ``proof`` has no jointly Gaussian models here (a discrete variable, another kind of hypothesis), or
-    ``None`` when it has. ``allow_discrete``: discrete variables are allowed, as constants next to the Gaussian
-    ones (:func:`draw_gaussian`'s ``constants``; refutations only)."""
+    ``None`` when it has. ``allow_discrete``: discrete variables are allowed, as constants or independent uniform
+    bits next to the Gaussian ones (:func:`draw_gaussian`'s ``discrete``; refutations only)."""
     continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
     discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in continuous)
     if discrete and not allow_discrete:
@@ -110,10 +110,10 @@ class GaussianModel:
     iid_groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
     #: Each ``AWGN`` channel as (input, output, snr, the output and the variables below it in the network).
     awgn: tuple[tuple[str, str, Fraction, tuple[str, ...]], ...] = ()
-    #: Discrete variables of a mixed model, each a constant independent of the rest: ``H(A, S) = h(S)`` and
-    #: ``H(A) = 0`` for constants ``A`` (the mixed entropy ``H(A) + h(S | A)``), so they drop out of every set.
+    #: Discrete variables of a mixed model, dropped from the Gaussian part: each a constant independent of the rest,
+    #: ``H(A, S) = h(S)`` and ``H(A) = 0`` (the mixed entropy ``H(A) + h(S | A)``), unless it is in ``bits``.
     constants: tuple[str, ...] = ()
-    #: Those of the constants that are independent uniform bits instead (one bit each: ``H(A, S) = |A| + h(S)``).
+    #: Those of the discrete variables that are independent uniform bits instead (``H(A, S) = |A| + h(S)``).
     bits: tuple[str, ...] = ()
     _dets: dict = field(default_factory=dict, repr=False)
 

@@ -430,7 +430,8 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     rng = random.Random(seed * 1_000_003 + 104_729)
     for _ in range(models):
         try:
-            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())), discrete, bits=rng.random() < 0.5)
+            g = draw_gaussian(factory, RandomChoices(random.Random(rng.random())), discrete,
+                              bits=mixed and rng.random() < 0.5)   # draws nothing more for an all-continuous proof
             if g.violations(proof):
                 continue
             comp = compiled(statement, g)

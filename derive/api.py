@@ -640,6 +640,7 @@ def _with_declared_parameters(claim: Any, given: tuple) -> tuple[Any, dict | Non
     after ``parameter("p", "0 <= p <= 1")`` is decided for every ``p`` in that domain, as ``derive prove --param``
     decides it."""
     from derive.commands.prove import family_uses
+    from derive.commands.prove_family import params_used
     from derive.io.writer import format_domain, format_statement
 
     if not _PARAMETERS:
@@ -648,8 +649,7 @@ def _with_declared_parameters(claim: Any, given: tuple) -> tuple[Any, dict | Non
         texts = [claim, *given]
         if any(f not in _FAMILIES for f in family_uses(texts)):
             return claim, None  # an undeclared family: the session's parse says how to declare it
-        used = [n for n in _PARAMETERS if any(re.search(rf"(?<![A-Za-z_0-9]){re.escape(n)}(?![A-Za-z_0-9])", t)
-                                              for t in texts)]
+        used = list(params_used(dict.fromkeys(_PARAMETERS, ""), texts))   # the names the texts use, as --param's
     else:
         st = as_statement(claim)
         symbols = st.lhs.free_symbols | st.rhs.free_symbols

@@ -406,8 +406,8 @@ def _with_chain_rules(text: str, proof, hyps: list[tuple[str, str]]) -> str | No
     steps = "".join(f'\n[[step]]\nid = "chain{k}"\nclaim = {json.dumps(c)}\nrule = "chain_rule"\n'
                     for k, c in enumerate(chains, 1))
     uses = [f"chain{k}" for k in range(1, len(chains) + 1)] + [f"given{k}" for k in range(1, len(hyps) + 1)]
-    return (f"{head.rstrip()}\n{steps}\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(show(claim))}\nrule = \"shannon\"\n"
-            f"uses = {json.dumps(uses)}\n")
+    return (f"{head.rstrip()}\n{steps}\n[[step]]\nid = \"claim\"\nclaim = {json.dumps(show(claim))}\n"
+            f"rule = \"shannon\"\nuses = {json.dumps(uses)}\n")
 
 
 def _certified_refutation(step) -> bool:

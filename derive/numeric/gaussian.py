@@ -53,7 +53,7 @@ from derive.numeric.certify import ArbInformation, arb_of
 from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.network import names_at, spec_symbols, symbol_values
 
-__all__ = ["why_not_gaussian", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
+__all__ = ["why_not_gaussian", "discrete_names", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
            "gaussian_sides", "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
@@ -71,8 +71,7 @@ def why_not_gaussian(proof, allow_discrete: bool = False) -> str | None:
     """Why ``proof`` has no jointly Gaussian models here (a discrete variable, another kind of hypothesis), or
     ``None`` when it has. ``allow_discrete``: discrete variables are allowed, as constants or independent uniform
     bits next to the Gaussian ones (:func:`draw_gaussian`'s ``discrete``; refutations only)."""
-    continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
-    discrete = sorted(n for n in [*proof.variables, *proof.families] if n not in continuous)
+    discrete = discrete_names(proof)
     if discrete and not allow_discrete:
         return f"the variable(s) {', '.join(discrete)} are discrete (the Gaussian models need every variable continuous)"
     for hid, h in proof.hypotheses.items():
@@ -80,6 +79,13 @@ def why_not_gaussian(proof, allow_discrete: bool = False) -> str | None:
             return (f"the hypothesis {hid} ({h.kind}) is not a Markov chain, an independence, an assume statement or "
                     "an AWGN channel")
     return None
+
+
+def discrete_names(proof) -> list[str]:
+    """The names of ``proof``'s discrete variables and families (neither declared continuous nor a Gaussian
+    channel's input or output), sorted."""
+    continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
+    return sorted(n for n in [*proof.variables, *proof.families] if n not in continuous)
 
 
 def is_awgn_channel(h) -> bool:
@@ -402,8 +408,8 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     """A jointly Gaussian model of ``proof``'s hypotheses on which every statement of ``premises`` certainly holds
     and ``statement`` is certainly false (arb), with the certified slack; ``None`` when none of ``models`` draws
     is one, or when the proof has no Gaussian models (:func:`why_not_gaussian`) or a statement names a quantity
-    other than ``H`` and ``I``. ``mixed``: the proof's discrete variables are constants, independent of the jointly
-    Gaussian continuous ones (:func:`draw_gaussian`'s ``discrete``)."""
+    other than ``H`` and ``I``. ``mixed``: the proof's discrete variables are constants or uniform bits, independent
+    of the jointly Gaussian continuous ones (:func:`draw_gaussian`'s ``discrete``)."""
     import random
 
     from derive.core.statements import Statement
@@ -421,8 +427,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     except DeriveError:
         return None
     units = proof.units
-    continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
-    discrete = frozenset(n for n in [*proof.variables, *proof.families] if n not in continuous) if mixed else frozenset()
+    discrete = frozenset(discrete_names(proof) if mixed else ())
 
     def compiled(st: Statement, g: GaussianModel) -> CompiledStatement:
         return CompiledStatement(st, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols})

@@ -34,8 +34,8 @@ from derive.kernel.signs import is_nonnegative
 from derive.kernel.rules import step_terms, term_makers
 from derive.provers.real_split import split_oracle
 
-__all__ = ["find_certificate", "solve_multipliers", "search_oracle", "chain_oracles", "proposal_of_certificate",
-           "default_oracle"]
+__all__ = ["find_certificate", "solve_multipliers", "two_sided", "search_oracle", "chain_oracles",
+           "proposal_of_certificate", "default_oracle"]
 
 #: Non-negative quantities the subset retry of :func:`find_certificate` draws from (pairs: at most 66 solves).
 _SUBSET_POOL = 11
@@ -125,7 +125,7 @@ def find_certificate(claim: Statement, terms: Sequence[Term], domains: Mapping[s
             group = [t for t in group if t.kind == "zero"]
         cert = solve_multipliers(claim, group)
         if cert is None and claim.is_equality and any(t.kind == "nonneg" for t in terms):
-            both = _two_sided(claim, terms, domains)
+            both = two_sided(claim, lambda half: find_certificate(half, terms, domains))
             if both is not None:
                 return both
         if cert is None:
@@ -265,12 +265,13 @@ def _subsets(pool: Sequence[Term], sizes=(1, 2)):
         yield from combinations(pool, k)
 
 
-def _two_sided(claim: Statement, terms: Sequence[Term], domains) -> Certificate | None:
-    """An equality as two inequalities ``<=`` and ``>=``, each with its own checked certificate."""
+def two_sided(claim: Statement, search: Callable[[Statement], Certificate | None]) -> Certificate | None:
+    """An equality as two inequalities ``<=`` and ``>=``, each with its own checked certificate from ``search``
+    (a certificate whose ``residual`` is set, or ``None``; a :class:`CertificateError` counts as ``None``)."""
     halves = []
     for st in (Statement(claim.lhs, "<=", claim.rhs), Statement(claim.lhs, ">=", claim.rhs)):
         try:
-            half = find_certificate(st, terms, domains)
+            half = search(st)
         except CertificateError:
             return None
         if half is None:

@@ -17,11 +17,10 @@ import numpy as np
 import sympy
 
 from derive.core.linear import linear_form
-from derive.core.statements import Statement
 from derive.core.variables import RVSet
 from derive.kernel.context import StepContext
-from derive.kernel.linear import Certificate, Proposal, Term, TwoSidedCertificate
-from derive.provers.certificate_search import solve_multipliers
+from derive.kernel.linear import Certificate, Proposal, Term
+from derive.provers.certificate_search import solve_multipliers, two_sided
 from derive.kernel.rules import SUM_SPLIT, linear_terms
 from derive.numeric.real import sample_parameter_values
 
@@ -177,11 +176,16 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
                                             accept=lambda c: _passes(ctx, c)) or cert
     if ctx.claim.is_equality and ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
         # an equality the LP above could only reach through >= 0 terms: its two halves, each searched as a step
-        halves = [replace(ctx, claim=Statement(ctx.claim.lhs, rel, ctx.claim.rhs)) for rel in ("<=", ">=")]
-        found = [combination_oracle(half) for half in halves]
-        if all(c is not None and _passes(half, c) for half, c in zip(halves, found)):
-            return TwoSidedCertificate(found[0].multipliers, sympy.S.Zero, found[0], found[1])
+        return two_sided(ctx.claim, lambda half: _checked(replace(ctx, claim=half))) or cert
     return cert
+
+
+def _checked(ctx: StepContext) -> Certificate | None:
+    """The combination oracle's certificate for ``ctx`` as the kernel checks it (its ``residual`` set), or ``None``."""
+    from derive.kernel.linear import check_certificate
+
+    cert = combination_oracle(ctx)
+    return None if cert is None else check_certificate(ctx.claim, cert, ctx.domains)
 
 
 def _passes(ctx: StepContext, cert: Certificate) -> bool:

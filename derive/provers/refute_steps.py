@@ -40,7 +40,7 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
     discrete = not continuous_variables(proof.continuous, proof.hypotheses.values())
     no_gaussian = None if discrete else why_not_gaussian(proof)
     gaussian = not discrete and no_gaussian is None  # every variable continuous: Gaussian models
-    # discrete and continuous variables: the discrete ones constant, the continuous ones jointly Gaussian
+    # discrete and continuous variables: the discrete ones constants or uniform bits, the continuous ones Gaussian
     mixed = not discrete and not gaussian and why_not_gaussian(proof, allow_discrete=True) is None
     claims = {r.id: r.claim for r in report.steps if r.claim is not None}  # premises the models must keep
     for res in report.steps:
@@ -67,9 +67,9 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
 
 def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = False) -> str | None:
     """A certified counterexample among jointly Gaussian models (every variable continuous; ``mixed``: the discrete
-    variables constant, independent of the continuous ones) of the hypotheses, on which the step's assumed and
-    premise statements certainly hold (:func:`derive.numeric.gaussian.gaussian_counterexample`), as one line;
-    ``None`` when none is found."""
+    variables constants or uniform bits, independent of the continuous ones) of the hypotheses, on which the step's
+    assumed and premise statements certainly hold (:func:`derive.numeric.gaussian.gaussian_counterexample`), as one
+    line; ``None`` when none is found."""
     from derive.core.hypotheses import Assume
     from derive.numeric.gaussian import gaussian_counterexample
 
@@ -148,7 +148,8 @@ _NOT_RUN = "; the Shannon prover (not run here) may find one"
 _NOT_FOUND_GAUSSIAN = ("; the Shannon prover found none either, and no jointly Gaussian model of the hypotheses (the "
                        "models of continuous variables searched) refutes it")
 _NOT_FOUND_MIXED = ("; the Shannon prover found none either, and no model of the hypotheses with the discrete variables "
-                    "constant and the continuous ones jointly Gaussian (the mixed models searched) refutes it")
+                    "constants or independent uniform bits and the continuous ones jointly Gaussian (the mixed models "
+                    "searched) refutes it")
 _NOT_SOUGHT = ("; the Shannon prover found none either; no counterexample was sought: the proof has continuous variables "
                "and the refuter's models are discrete")
 

@@ -20,13 +20,14 @@ import textwrap
 import pytest
 
 from derive.cli import main
+from support.cli import run
 
 
 def _check(tmp_path, body: str, capsys) -> tuple[int, str]:
     path = tmp_path / "p.toml"
     path.write_text(textwrap.dedent(body))
-    code = main(["check", str(path)])
-    return code, capsys.readouterr().out
+    code, out, _ = run(["check", path], capsys)
+    return code, out
 
 
 EQUALITY_FROM_INEQUALITY = """

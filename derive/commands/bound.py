@@ -501,8 +501,8 @@ def register(sub) -> None:
                                                      "mixture, or several joined by + (each reads the --set values it "
                                                      "knows; one table, JSON or plot)")
     b.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter: name=value, name=a..b (integers: every value up to "
-                        f"{MAX_EVERY:,} values, else {SAMPLED_VALUES} log-spaced ones) or name=v1,v2 (repeatable)")
+                   help="a parameter: name=value, name=a..b (integers a <= b: every value if there are at most "
+                        f"{MAX_EVERY:,}, else {SAMPLED_VALUES} log-spaced ones) or name=v1,v2 (repeatable)")
     b.add_argument("--prior", metavar="PRIOR", help="cluster: the prior of theta_j (uniform:k, bern:p, [p1,...])")
     b.add_argument("--channel", metavar="CHANNEL", help="cluster: the channel theta_j -> observation "
                                                         "(bsc:0.25, qsc:3:0.2, matrix:[[...]])")

@@ -606,8 +606,10 @@ def _bhattacharyya_log_one_minus(M: _Model, ns: np.ndarray) -> tuple[np.ndarray,
             log_root = 0.5 * log_c_hi + log_bcn                         # log(sqrt(c) BC^n), upper end
             denom_sub += np.exp(log_root)
             log_e = np.minimum(log_root - math.log(2), log_c_hi - 1.0)  # log of min(e-bar, c/e)
+            finite = np.isfinite(log_e)                                 # BC = 0: e = 0, f(0) = 0
+            safe_e = np.where(finite, log_e, 0.0)
             with np.errstate(divide="ignore"):
-                terms.append(np.where(np.isfinite(log_e), log_e + np.log(np.maximum(log_c_hi - log_e, 0.0)),
+                terms.append(np.where(finite, safe_e + np.log(np.maximum(log_c_hi - safe_e, 0.0)),
                                       -np.inf))   # log f(e) upper end (f(0) = 0)
         with mpmath.workdps(DPS), _iv_dps(DPS):
             log_inv_pi = _down(_lo(-iv.log(_iv(M.prior[t]))))
@@ -615,7 +617,7 @@ def _bhattacharyya_log_one_minus(M: _Model, ns: np.ndarray) -> tuple[np.ndarray,
         num = np.logaddexp.reduce(np.stack(terms), axis=0) if terms else np.full(len(ns), -np.inf)
         with np.errstate(divide="ignore", invalid="ignore"):
             val = np.where(denom > 0, num - np.log(np.where(denom > 0, denom, 1.0)), np.inf)
-        val = val + FLOAT_REL * (1 + np.abs(val))
+        val = np.where(np.isfinite(val), val + FLOAT_REL * (1 + np.abs(np.where(np.isfinite(val), val, 0.0))), val)
         for i in np.flatnonzero(val < best):
             best[i], which[i] = val[i], t
     return np.where(np.isfinite(best), np.minimum(best, 0.0), np.nan), which

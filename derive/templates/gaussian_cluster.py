@@ -16,15 +16,20 @@ __all__ = ["gaussian_cluster", "gaussian_cluster_rows"]
 
 
 def _gaussian_r2(params: dict) -> Fraction:
+    """r² from ``r2`` (0 < r² < 1) or from ``sigma`` (σ > 0, r² = 1/(1 + σ²)); naming both is an error."""
+    if "r2" in params and "sigma" in params:
+        raise InvalidArgument("gaussian-cluster takes --set r2=... or --set sigma=..., not both")
     if "r2" in params:
         r2 = Fraction(params["r2"])
-    elif "sigma" in params:
-        r2 = 1 / (1 + Fraction(params["sigma"]) ** 2)
-    else:
-        raise InvalidArgument("gaussian-cluster needs --set r2=... (0 < r2 < 1) or --set sigma=... (> 0)")
-    if not (0 < r2 < 1):
-        raise InvalidArgument(f"Expected 0 < r2 < 1 but got r2={float(r2):.6g}")
-    return r2
+        if not (0 < r2 < 1):
+            raise InvalidArgument(f"Expected 0 < r2 < 1 but got r2={float(r2):.6g}")
+        return r2
+    if "sigma" in params:
+        sigma = Fraction(params["sigma"])
+        if not sigma > 0:
+            raise InvalidArgument(f"Expected sigma > 0 (the noise's standard deviation) but got sigma={float(sigma):.6g}")
+        return 1 / (1 + sigma ** 2)
+    raise InvalidArgument("gaussian-cluster needs --set r2=... (0 < r2 < 1) or --set sigma=... (> 0)")
 
 
 _GAUSSIAN_REASON = ("jointly Gaussian: eta_KL = eta_chi2 = squared canonical correlation "

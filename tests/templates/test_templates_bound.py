@@ -11,6 +11,7 @@ import pytest
 from derive.cli import main
 from derive.commands.bound import compute_rows, parse_settings
 from derive.templates import TEMPLATES
+from tests.support.cli import run
 
 
 def test_gaussian_factor_matches_closed_form():
@@ -376,3 +377,31 @@ def test_degenerate_cluster_rows_have_no_factor_and_plot_says_so(tmp_path, capsy
     code = main(["bound", "cluster", "--prior", "[1,0]", "--channel", "bsc:0.1", "--set", "n=1..3", "--plot",
                  str(tmp_path / "b.png")])
     assert code == 2 and "no row has a positive bound" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("setting, message", [
+    (["sigma=0"], "Expected sigma > 0"),
+    (["sigma=-3"], "Expected sigma > 0"),      # sigma^2 would hide the sign: refused, not read as sigma = 3
+    (["r2=1"], "Expected 0 < r2 < 1"),
+    (["r2=0"], "Expected 0 < r2 < 1"),
+    (["sigma=3", "r2=1/10"], "not both"),     # one would be ignored silently
+])
+def test_gaussian_noise_parameter_refused_naming_what_the_user_set(setting, message, capsys):
+    args = ["bound", "gaussian-cluster", "--set", "n=3"]
+    for s in setting:
+        args += ["--set", s]
+    code, out, err = run(args, capsys)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_cluster_with_a_noiseless_channel_warns_nothing_and_gives_the_trivial_factor(capsys):
+    """Identity channel: the observations reveal theta, tau_n = 1 and the factor is 0 (true, says nothing); the
+    Bhattacharyya route meets BC = 0 (log = -inf) and must neither warn nor turn the row into NaN."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run(["bound", "cluster", "--set", "n=1,2,7", "--channel", "matrix:[[1,0],[0,1]]",
+                              "--prior", "[1/3,2/3]", "--json"], capsys)
+    assert code == 0 and err == ""
+    rows = json.loads(out)["values"]
+    assert [r["tau_n"] for r in rows] == [1, 1, 1] and all(r["factor"] == 0 for r in rows)

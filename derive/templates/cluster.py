@@ -1281,15 +1281,19 @@ def _chi_sup_rows(M: _Model, ns: np.ndarray, a: int, b: int, old_log10: np.ndarr
 def _best_binary_merge(Ka: list[Fraction], Kb: list[Fraction]) -> tuple[tuple[Fraction, Fraction],
                                                                         tuple[Fraction, Fraction]]:
     """The two-output garbling of rows ``K_a``, ``K_b`` (positive) that merges the outputs below and above a threshold on
-    ``K_b/K_a`` with the largest Chernoff information ``−min_s log Σ a^{1−s} b^s`` (float, only a choice)."""
-    order = sorted(range(len(Ka)), key=lambda y: Kb[y] / Ka[y])
+    ``K_b/K_a`` with the largest Chernoff information ``−min_s log Σ a^{1−s} b^s`` (float, only a choice). An output
+    with ``K_a = 0`` has ratio +∞ (or 1 when ``K_b = 0`` too): rows with zeros are allowed."""
+    def ratio(y: int) -> float:
+        return float(Kb[y] / Ka[y]) if Ka[y] else (math.inf if Kb[y] else 1.0)
+    order = sorted(range(len(Ka)), key=ratio)
     best, out = -1.0, None
     for t in range(1, len(order)):
         a = (sum(Ka[y] for y in order[:t]), sum(Ka[y] for y in order[t:]))
         b = (sum(Kb[y] for y in order[:t]), sum(Kb[y] for y in order[t:]))
         af, bf = np.array([float(x) for x in a]), np.array([float(x) for x in b])
         s = np.linspace(0.005, 0.995, 199)[:, None]
-        c = -float(np.log((af ** (1 - s) * bf ** s).sum(axis=1)).min())
+        with np.errstate(divide="ignore"):                        # disjoint supports: c = inf
+            c = -float(np.log((af ** (1 - s) * bf ** s).sum(axis=1)).min())
         if c > best:
             best, out = c, (a, b)
     return out

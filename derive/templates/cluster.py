@@ -567,7 +567,28 @@ def cluster_rows(params: dict, ns) -> list[dict]:
     out = _cluster_certified_many(M, ns, dob)
     for row, c in zip(out, chi2):
         row.update(c)
-    return _monotone_brackets(ns, _bhattacharyya_ends(M, ns, _cluster_tilt(M, ns, out)))
+    out = _monotone_brackets(ns, _bhattacharyya_ends(M, ns, _cluster_tilt(M, ns, out)))
+    for row in out:
+        _chi2_within_certified(row)
+    return out
+
+
+def _chi2_within_certified(row: dict) -> None:
+    """Clip the float η_χ² values to what the certified ends allow: 0 ≤ τ_n^χ² ≤ τ_n and 0 ≤ ρ_n^χ² ≤ ρ_n (η_χ² ≤ η_KL,
+    both at the same input); without the clip, float noise around 0 showed as a negative τ_n^χ² or a factor of 1e49
+    where the observations carry no information (BSC(1/2)). The factor is recomputed only where a value moved."""
+    tau_c, rho_c = row.get("tau_n_chi2"), row.get("rho_n_chi2")
+    if tau_c is None or rho_c is None:
+        return
+    tau_hi = 1.0 if row.get("tau_n") is None else row["tau_n"]
+    rho_hi = math.inf if row.get("rho_n") is None else row["rho_n"]
+    new_tau, new_rho = min(max(tau_c, 0.0), tau_hi), min(max(rho_c, 0.0), rho_hi)
+    if (new_tau, new_rho) == (tau_c, rho_c):
+        return
+    row["tau_n_chi2"], row["rho_n_chi2"] = new_tau, new_rho
+    ok = new_rho > 0 and new_tau < 1
+    row["factor_chi2"] = (1 - new_tau) / new_rho if ok else (0.0 if new_rho > 0 else None)
+    row["log10_factor_chi2"] = math.log10(row["factor_chi2"]) if ok else None
 
 
 _BHATTACHARYYA_HOW = ("tau_n >= D(QW||PW)/D(Q||P) at Q = the law of the observations given theta = {t} (W: observations -> "

@@ -405,3 +405,15 @@ def test_cluster_with_a_noiseless_channel_warns_nothing_and_gives_the_trivial_fa
     assert code == 0 and err == ""
     rows = json.loads(out)["values"]
     assert [r["tau_n"] for r in rows] == [1, 1, 1] and all(r["factor"] == 0 for r in rows)
+
+
+def test_cluster_uninformative_channel_shows_no_float_noise_chi2_factor():
+    """BSC(1/2): the observations carry no information, so eta_chi2 = 0 and there is no factor. The float
+    eigenvalue route gave tau_n_chi2 = -2.2e-16 at n = 1 and a chi2 factor of 1.6e49 at n = 3."""
+    import numpy as np
+
+    from derive.templates.cluster import cluster_rows
+    rows = cluster_rows({"prior": [Fraction(1, 2)] * 2, "rows": [[Fraction(1, 2)] * 2] * 2}, np.array([1, 2, 3]))
+    for r in rows:
+        assert r["rho_n"] == 0 and r["factor"] is None
+        assert r["tau_n_chi2"] >= 0 and r["rho_n_chi2"] == 0 and r["factor_chi2"] is None

@@ -318,13 +318,20 @@ class ArbInformation:
     (raising ``ValueError`` for a name not in the model); ``dists`` maps a distribution's name to its exact pmf (for
     ``D``/``TV``); ``params`` holds exact parameter values. ``H(A | C) = H(A, C) - H(C)`` and
     ``I(A; B | C) = H(A, C) + H(B, C) - H(A, B, C) - H(C)``, each entropy from :func:`entropy_from_counts`; ``D`` and
-    ``TV`` from the pmfs' exact entries. Information quantities are ``>= 0``, so their balls are cut at 0.
+    ``TV`` from the pmfs' exact entries. Information quantities are ``>= 0``, so their balls are cut at 0 — except
+    an ``H`` whose target names a variable of ``noise_widths``.
+
+    ``noise_widths`` (name → w > 0, a Fraction): that variable is continuous, ``V = w (D + U)`` with ``D`` the model's
+    discrete value (an integer label) and ``U`` uniform on [0, 1), independent of everything. The pieces
+    ``w [d, d + 1)`` are disjoint, so every joint entropy is exact: ``h(S) = H(S) + Σ_{V ∈ S} log w_V``, and ``I``
+    is unchanged.
     """
 
     def __init__(self, marginal: Callable[[frozenset], tuple[list[int], int]], dists: Mapping[str, Any],
-                 params: Mapping[str, Any], units: str) -> None:
+                 params: Mapping[str, Any], units: str, noise_widths: Mapping[str, Fraction] | None = None) -> None:
         self.marginal, self.dists = marginal, dict(dists)
         self.base = 2 if units == "bits" else "e"
+        self.noise_widths = dict(noise_widths or {})
         self.scalars = ArbScalars(params, self.atom)
         self._cache: dict = {}
 
@@ -335,8 +342,18 @@ class ArbInformation:
         if not names:
             return flint.arb(0)
         if names not in self._cache:
-            self._cache[names] = entropy_from_counts(*self._counts(names), self.base)
+            v = entropy_from_counts(*self._counts(names), self.base)
+            for n in names & self.noise_widths.keys():
+                v += arb_of(self.noise_widths[n]).log() / _ln_base(self.base)
+            self._cache[names] = v
         return self._cache[names]
+
+    def _can_be_negative(self, e: "sympy.Expr") -> bool:
+        """``e`` is an entropy of a noisy (continuous) variable, which can be negative."""
+        from derive.core.quantities import H
+        from derive.numeric.expressions import rvset_names
+
+        return isinstance(e, H) and bool(set(rvset_names(e.target)) & self.noise_widths.keys())
 
     def _counts(self, names: frozenset) -> tuple[list[int], int]:
         """The exact marginal pmf of ``names`` as ``(numerators, denominator)``."""
@@ -346,8 +363,8 @@ class ArbInformation:
             raise Uncertifiable(f"a variable of {sorted(names)} is not in the model") from None
 
     def atom(self, e: "sympy.Expr") -> Any:
-        return self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(),
-                                 _ln_base(self.base)).nonnegative_part()
+        v = self._information(e, self.entropy, arb_of, lambda x: arb_of(x).log(), _ln_base(self.base))
+        return v if self._can_be_negative(e) else v.nonnegative_part()
 
     def _information(self, e: "sympy.Expr", entropy: Callable[[frozenset], Any], number: Callable[[Fraction], Any],
                      log: Callable[[Fraction], Any], ln_base: Any) -> Any:
@@ -400,8 +417,10 @@ class ArbInformation:
             repeats = Counter(int(n) for n in counts if n)  # one term per distinct numerator
             if len(repeats) > EXACT_TERMS:
                 raise Uncertifiable(f"{len(repeats)} distinct probabilities are too many for an exact evaluation")
-            return (sympy.log(denom) - sympy.Add(*[sympy.Rational(k * n, denom) * sympy.log(n)
-                                                   for n, k in repeats.items()])) / ln_base
+            noise = sympy.Add(*[sympy.log(sympy.Rational(w.numerator, w.denominator))
+                                for n, w in self.noise_widths.items() if n in names])
+            return (sympy.log(denom) + noise - sympy.Add(*[sympy.Rational(k * n, denom) * sympy.log(n)
+                                                           for n, k in repeats.items()])) / ln_base
 
         def rational(x: Fraction) -> sympy.Rational:
             return sympy.Rational(x.numerator, x.denominator)

@@ -400,6 +400,9 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
         data = {**rest, **inner}
     allowed = {"names", "table", "distributions", "params", "alphabet_sizes", "exact", "network", "lhs", "rhs",
                "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps", "description"}
+    if data.get("noise_widths") or data.get("covariance"):
+        raise InvalidArgument(f"{where}: a model of continuous variables (\"noise_widths\" or \"covariance\": a "
+                              "derive verify counterexample); derive eval reads discrete models only")
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidArgument(f"{where}: unknown key(s) {', '.join(unknown)} (expected names, table, "

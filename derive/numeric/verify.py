@@ -15,14 +15,18 @@ exactly), evaluates each step's claim and the theorem on them, and reports per s
 
 The models are finite, so they are models of discrete variables only. A target that names a continuous variable
 (``continuous = [...]``, or a Gaussian channel's input or output), or rests on an ``assume`` premise that does, is
-never tested on them (on a discrete model ``H(X) >= 0`` holds; for a continuous ``X`` it is false): when every
-variable of the proof is continuous and its hypotheses are Markov chains, independences, ``assume`` statements and
-``AWGN`` channels, it is tested on jointly Gaussian models (:mod:`derive.numeric.gaussian`), else ``skipped`` with
-both reasons (no discrete model is drawn when no target is left for them). The other targets are tested: adding
-independent uniform noise to each continuous variable's discrete values gives a continuous model with the same law
-of the discrete variables, and it keeps every Markov, independence and i.i.d. hypothesis, and ``Z = f(X)`` (``f``
-of the rounded value); a channel naming a continuous variable, or a continuous function value ``X = f(Z)``, is not
-kept that way, and then every target is skipped.
+never tested on them as they are (on a discrete model ``H(X) >= 0`` holds; for a continuous ``X`` it is false): when
+every variable of the proof is continuous and its hypotheses are Markov chains, independences, ``assume`` statements
+and ``AWGN`` channels, it is tested on jointly Gaussian models (:mod:`derive.numeric.gaussian`). Otherwise it is
+tested on *noisy* models: a discrete model with each continuous variable ``V = w_V (D_V + U_V)``, ``D_V`` its value
+(an integer label), ``U_V`` uniform on ``[0, 1)`` and independent, ``w_V = 2^-k`` drawn per variable or family
+(:data:`NOISY_MODELS`). The pieces ``w [d, d + 1)`` are disjoint, so ``D_V`` is a function of ``V`` and every entropy is exact:
+``h(S) = H(D_S) + Σ_{V ∈ S} log w_V``, and ``I`` is the discrete one. The noise keeps every Markov, independence and
+i.i.d. hypothesis (one width per family), ``Z = f(X)`` (``f`` of the rounded value) and ``assume`` statements (read
+with the noise); a channel naming a continuous variable, or a continuous function value ``X = f(Z)``, is not kept,
+and a target with another atom than ``H``/``I`` or resting on a ``fano`` step is not tested that way: those are
+``skipped`` with the reasons. Targets naming no continuous variable are tested on the discrete models as they are
+(the same law of the discrete variables).
 
 Screening is float64; anything within a margin of violation (and every apparent
 violation) is re-evaluated with mpmath at ``dps`` digits on the exact model, and
@@ -54,8 +58,7 @@ import numpy as np
 import sympy
 from scipy.special import entr
 
-from derive.core.hypotheses import (Assume, FunctionOf, Independent, Markov, MarkovFamily, MutuallyIndependent,
-                                    continuous_variables)
+from derive.core.hypotheses import Assume, continuous_variables
 from derive.core.notation import show
 from derive.core.parameters import Domains
 from derive.core.quantities import H
@@ -66,8 +69,9 @@ from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.distributions import Model
 from derive.numeric.evaluate import evaluate, slack_of
 from derive.numeric.gaussian import (certified_gaussian_slack, draw_gaussian, gaussian_sides, is_awgn_channel,
-                                     why_not_gaussian)
+                                     uses_only_entropies, why_not_gaussian)
 from derive.numeric.expressions import rvset_names
+from derive.numeric.noisy import NOISE_LOG2_WIDTHS, NOISY_MODELS, noise_breaks_a_hypothesis, widths_on
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
     DrawnModel,
@@ -117,6 +121,11 @@ MAX_DRAWS_PER_SAMPLE = 5
 #: Added to the draw number of the Gaussian models, so they are not the discrete models' draws again.
 GAUSSIAN_SEED_OFFSET = 7_919
 
+#: Added to the draw number for the scales of the continuous variables on noisy models (their own random sequence,
+#: so the discrete draws are those of a proof without continuous variables).
+NOISE_SEED_OFFSET = 104_729
+
+
 
 # ----------------------------------------------------------------------------- records
 
@@ -159,6 +168,7 @@ class CounterexampleRecord:
             "network": self.model.get("network"),
             **({"description": self.model["description"]} if self.model.get("description") else {}),
             **({"covariance": self.model["covariance"]} if self.model.get("covariance") else {}),  # Gaussian
+            **({"noise_widths": self.model["noise_widths"]} if self.model.get("noise_widths") else {}),  # noisy
             "premises_holding": list(self.premises),
             "hypotheses_hold": self.hypotheses_hold,
             "shrunk": self.shrunk,
@@ -188,6 +198,8 @@ class CounterexampleRecord:
             lines.append("alphabets: " + ", ".join(f"|{k}| = {v}" for k, v in m["alphabet_sizes"].items()))
         if m.get("network"):
             lines.append(f"network: {m['network']}")
+        if m.get("noise_widths"):
+            lines.append("noise widths: " + ", ".join(f"w_{k} = {v}" for k, v in m["noise_widths"].items()))
         j = m.get("joint")
         if j:
             lines.append(f"joint P({', '.join(j['names'])}) = {_flat_table(j['table'])}")
@@ -294,10 +306,13 @@ class VerifyReport:
 class _Sample:
     """Caches for one drawn model: float model, parameter-expression values, premise verdicts."""
 
-    def __init__(self, drawn: DrawnModel, units: str, dps: int) -> None:
+    def __init__(self, drawn: DrawnModel, units: str, dps: int,
+                 noise_widths: Mapping[str, Fraction] | None = None) -> None:
         self.drawn = drawn
         self.units = units
         self.dps = dps
+        #: continuous variables: the discrete value plus uniform noise of this width (see :func:`_noise_log`)
+        self.noise_widths = dict(noise_widths or {})
         self.base = 2 if units == "bits" else "e"
         self.fmodel = drawn.model()
         joint = self.fmodel.joint
@@ -325,6 +340,7 @@ class _Sample:
             drop = tuple(a for a in range(self.ftable.ndim) if a not in keep)
             m = np.add.reduce(self.ftable, axis=drop) if drop else self.ftable
             v = float(np.add.reduce(entr(m), axis=None)) / self.ln_base
+            v += sum(math.log(self.noise_widths[n]) for n in names if n in self.noise_widths) / self.ln_base
             self.num_cache[key] = v
         return v
 
@@ -346,6 +362,10 @@ class _Sample:
             if ld is None:
                 ld = logs[denom] = mpmath.log(denom)
             v = ld - total / denom
+            for n in names:
+                if n in self.noise_widths:
+                    w = self.noise_widths[n]
+                    v += mpmath.log(w.numerator) - mpmath.log(w.denominator)
             if self.base == 2:
                 v = v / mpmath.log(2)
             self.num_cache[key] = v
@@ -460,22 +480,39 @@ class _Verifier:
         self.assumptions = {hid: h for hid, h in proof.hypotheses.items() if isinstance(h, Assume)}
         self.continuous = Domains({}, continuous_variables(proof.continuous, proof.hypotheses.values()))
 
+    def _statements_of(self, target: _Target) -> list[Statement]:
+        return [target.statement] + [self.assumptions[c].statement for c in target.conditions
+                                     if c in self.assumptions]
+
     def not_discrete(self, target: _Target) -> str | None:
         """Why the finite models are no evidence for ``target`` (see the module docstring), or ``None``."""
-        kept = (Markov, MarkovFamily, Independent, MutuallyIndependent, Assume)
-        for hid, h in self.proof.hypotheses.items():
-            named = h.output.args if isinstance(h, FunctionOf) else () if isinstance(h, kept) else h.variables().args
-            if names := self._continuous_in(named):
-                return (f"the hypothesis {hid} makes the continuous variable(s) {names} a channel's input or output "
-                        "or a function's value, and the numeric models are discrete")
-        statements = [target.statement] + [self.assumptions[c].statement for c in target.conditions
-                                           if c in self.assumptions]
-        names = self._continuous_in([node for st in statements for side in (st.lhs, st.rhs)
+        if why := noise_breaks_a_hypothesis(self.proof):
+            return why
+        names = self._continuous_in([node for st in self._statements_of(target) for side in (st.lhs, st.rhs)
                                      for node in sympy.preorder_traversal(side)])
         if names:
             return (f"it names the continuous variable(s) {names}, and the numeric models are discrete (on a "
                     "discrete model H(X) >= 0 holds; a continuous X can have H(X) < 0)")
         return None
+
+    def why_not_noisy(self, target: _Target) -> str | None:
+        """Why ``target`` (naming continuous variables) cannot be tested on the noisy models — the discrete ones with
+        each continuous variable its value plus uniform noise (:meth:`noise_widths`) —, or ``None``."""
+        if self.awgn:
+            return "an AWGN channel's variables are Gaussian"
+        if why := noise_breaks_a_hypothesis(self.proof):
+            return why
+        if any(c.startswith("fano:") for c in target.conditions):
+            return "it rests on a fano step (read on discrete variables)"
+        if not all(uses_only_entropies(side) for st in self._statements_of(target) for side in (st.lhs, st.rhs)):
+            return "it names a quantity other than H and I"
+        return None
+
+    def noise_widths(self, drawn: DrawnModel, rng: random.Random) -> dict[str, Fraction]:
+        """A scale ``w = 2^-k`` (``k`` from :data:`NOISE_LOG2_WIDTHS`) per continuous variable or family of the
+        proof, for every continuous variable of the model ``drawn`` (a family's members share their family's)."""
+        per_family = {n: Fraction(1, 2) ** rng.choice(NOISE_LOG2_WIDTHS) for n in sorted(self.continuous.continuous)}
+        return widths_on(drawn.plan.order, per_family)
 
     def _continuous_in(self, nodes) -> str:
         found = {show(n) for n in nodes if isinstance(n, RVItem) and self.continuous.is_continuous(n)}
@@ -573,8 +610,9 @@ class _Verifier:
         comp = self.compiled(f"step:{target.id}", target.statement, sample.drawn.int_values)
         return _check(sample, comp, force_mp)
 
-    def violated(self, drawn: DrawnModel, target: _Target) -> tuple[bool, _Sample | None, Any, Any]:
-        sample = _Sample(drawn, self.proof.units, self.dps)
+    def violated(self, drawn: DrawnModel, target: _Target,
+                 widths: Mapping[str, Fraction] | None = None) -> tuple[bool, _Sample | None, Any, Any]:
+        sample = _Sample(drawn, self.proof.units, self.dps, widths_on(drawn.plan.order, widths))
         if not self.holds_premises(sample, target):
             return False, None, None, None
         try:
@@ -638,12 +676,18 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units, getattr(proof, "written", None)), premises=t.conditions,
                                       line=t.line)
                for t in v.targets}
-    found: dict[str, tuple[list[int], Any, Any]] = {}
     not_discrete = {t.id: why for t in v.targets if (why := v.not_discrete(t))}
     no_gaussian = why_not_gaussian(proof) if not_discrete else None
+    # claims naming continuous variables, without Gaussian models: the discrete models with noise (if they keep
+    # every hypothesis and the claim is about H and I only)
+    not_noisy = {t.id: v.why_not_noisy(t) for t in v.targets if t.id in not_discrete} if no_gaussian else {}
+    noisy = [t for t in v.targets if t.id in not_noisy and not_noisy[t.id] is None]
     for tid, why in not_discrete.items():
+        if not_noisy.get(tid, "") is None:
+            continue
         results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}" + (
-            f"; there are no jointly Gaussian models: {no_gaussian}" if no_gaussian else "")
+            f"; there are no jointly Gaussian models: {no_gaussian}" if no_gaussian else "") + (
+            f"; nor discrete models with noise: {not_noisy[tid]}" if not_noisy.get(tid) not in (None, why) else "")
     targets = [t for t in v.targets if t.id not in not_discrete]
     models = rejected = 0
     if not_discrete and no_gaussian is None:  # every variable continuous: jointly Gaussian models
@@ -651,7 +695,25 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                                             seed, start, time_limit)
     attempt = 0
     first_rejection: str | None = None
-    while targets and models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:  # discrete models
+    found: dict[str, tuple[list[int], Any, Any, dict | None]] = {}
+
+    def test(sample: _Sample, t: _Target, choices: list[int]) -> None:
+        r = results[t.id]
+        if not v.holds_premises(sample, t):
+            r.skipped_premises += 1
+            return
+        try:
+            verdict, lhs, rhs = v.check(sample, t, force_mp=r.samples < ALWAYS_MP)
+        except (DeriveError, ArithmeticError, ValueError, TypeError) as err:
+            r.errors += 1
+            if r.first_error is None:
+                r.first_error = str(err)
+            return
+        r.samples += 1
+        if verdict == "violated" and t.id not in found:
+            found[t.id] = (choices, lhs, rhs, sample.noise_widths or None)
+
+    while (targets or noisy) and models < samples and attempt < samples * MAX_DRAWS_PER_SAMPLE:  # discrete models
         if time_limit is not None and time.monotonic() - start > time_limit:
             break
         src = RandomChoices(random.Random(seed * 1_000_003 + attempt))
@@ -665,29 +727,24 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         models += 1
         sample = _Sample(drawn, proof.units, dps)
         for t in targets:
-            r = results[t.id]
-            if not v.holds_premises(sample, t):
-                r.skipped_premises += 1
-                continue
-            try:
-                verdict, lhs, rhs = v.check(sample, t, force_mp=r.samples < ALWAYS_MP)
-            except (DeriveError, ArithmeticError, ValueError, TypeError) as err:
-                r.errors += 1
-                if r.first_error is None:
-                    r.first_error = str(err)
-                continue
-            r.samples += 1
-            if verdict == "violated" and t.id not in found:
-                found[t.id] = (list(src.record), lhs, rhs)
+            test(sample, t, list(src.record))
+        if noisy:
+            widths = v.noise_widths(drawn, random.Random(seed * 1_000_003 + attempt + NOISE_SEED_OFFSET))
+            noisy_sample = _Sample(drawn, proof.units, dps, widths)
+            for t in noisy:
+                test(noisy_sample, t, list(src.record))
     if models == 0 and rejected:
         raise UnrealizableHypotheses(f"none of {rejected} parameter draws from the declared domains gives a valid "
                                      f"model, e.g. {first_rejection}", file=proof.file)
-    for t in targets:
+    noisy_ids = {t.id for t in noisy}
+    for t in targets + noisy:
         r = results[t.id]
         if t.id in found:
             r.counterexample = _counterexample(v, t, *found[t.id], shrink=shrink)
-            where = "on a model satisfying every hypothesis" + (
+            where = ("on a model satisfying every hypothesis" + (
                 f" and the premises {', '.join(t.conditions)}" if t.conditions else "")
+                + (" (a discrete model with uniform noise added to each continuous variable)"
+                   if t.id in noisy_ids else ""))
             if r.counterexample.certified:
                 r.status = FAILED
                 r.reason = f"false {where} (certified violation)"
@@ -697,7 +754,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                             f"arithmetic could not certify it ({r.counterexample.not_certified_because})")
         elif r.samples:
             r.status = TESTED
-            notes = []
+            notes = [NOISY_MODELS] if t.id in noisy_ids else []
             if r.skipped_premises:
                 notes.append(f"{r.skipped_premises} model(s) skipped: premise(s) {', '.join(t.conditions)} false there")
             if r.errors:
@@ -806,28 +863,31 @@ def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> Co
         slack_enclosure=cert.text() if cert is not None else None, not_certified_because=why)
 
 
-def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, *,
-                    shrink: bool) -> CounterexampleRecord:
+def _counterexample(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any,
+                    widths: Mapping[str, Fraction] | None = None, *, shrink: bool) -> CounterexampleRecord:
+    """The record of a violation found with ``choices`` (and the noise ``widths`` of a noisy model, kept while
+    shrinking)."""
     replays = 0
     shrunk = False
     original = list(choices)
     if shrink:
-        new, replays = shrink_choices(v.factory.draw, lambda drawn: v.violated(drawn, target)[0], choices,
+        new, replays = shrink_choices(v.factory.draw, lambda drawn: v.violated(drawn, target, widths)[0], choices,
                                       time.monotonic() + SHRINK_SECONDS, budget=SHRINK_BUDGET)
         shrunk = new != choices
         choices = new
-    rec = _record(v, target, choices, lhs, rhs, shrunk, replays)
+    rec = _record(v, target, choices, lhs, rhs, shrunk, replays, widths)
     if not rec.certified and shrunk:  # the shrunk model may sit where the certification fails: try the original
-        first = _record(v, target, original, lhs, rhs, False, replays)
+        first = _record(v, target, original, lhs, rhs, False, replays, widths)
         if first.certified:
             return first
     return rec
 
 
 def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: Any, shrunk: bool,
-            replays: int) -> CounterexampleRecord:
+            replays: int, widths: Mapping[str, Fraction] | None = None) -> CounterexampleRecord:
     drawn = v.factory.draw(ReplayChoices(choices))
-    bad, _, lhs2, rhs2 = v.violated(drawn, target)
+    widths = widths_on(drawn.plan.order, widths)
+    bad, _, lhs2, rhs2 = v.violated(drawn, target, widths)
     if bad:  # else (never: replaying a recorded violation is deterministic) the recorded values stand
         lhs, rhs = lhs2, rhs2
     with mpmath.workdps(v.dps + 10):
@@ -835,7 +895,7 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
             rhs, mpmath.mpf) else None
     violations = hypothesis_violations(drawn) if drawn.plan.order else []
     comp = v.compiled(f"step:{target.id}", target.statement, drawn.int_values)
-    cert, why = certify_violation(drawn, comp.statement, v.proof.units)
+    cert, why = certify_violation(drawn, comp.statement, v.proof.units, widths)
     if cert is not None and violations:  # pragma: no cover - models satisfy their hypotheses by construction
         cert, why = None, f"the model violates a hypothesis ({violations[0]})"
     if cert is not None:  # the premises (assume statements) must certainly hold on the model too
@@ -843,21 +903,30 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
             if cid.startswith("fano:"):
                 continue  # decided exactly (Fractions) by _fano_holds
             prem = v.compiled(f"hyp:{cid}", v.assumptions[cid].statement, drawn.int_values)
-            if not certify_holds(drawn, prem.statement, v.proof.units):
+            if not certify_holds(drawn, prem.statement, v.proof.units, widths):
                 cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
                 break
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, v.proof.units, getattr(v.proof, "written", None)), lhs=_fmt(lhs), rhs=_fmt(rhs),
-        slack=_fmt(slack) if slack is not None else "", model=drawn.as_dict(), shrunk=shrunk,
+        slack=_fmt(slack) if slack is not None else "", model=_with_noise(drawn.as_dict(), widths), shrunk=shrunk,
         shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps,
         certified=cert is not None, method=cert.method if cert is not None else None,
         slack_enclosure=cert.text() if cert is not None else None, not_certified_because=why)
 
 
+def _with_noise(model: dict, widths: Mapping[str, Fraction] | None) -> dict:
+    """A discrete model's record, with the noise widths of its continuous variables (a noisy model)."""
+    if widths:
+        model = {**model, "noise_widths": {n: str(w) for n, w in sorted(widths.items())},
+                 "description": NOISY_MODELS.replace("on discrete models with", "the discrete model below with")}
+    return model
+
+
 # ----------------------------------------------------------------------------- certification
 
-def _arb_model(drawn: DrawnModel, units: str) -> Any:
-    """The shared arb evaluator (:class:`derive.numeric.certify.ArbInformation`) over the exact model ``drawn``."""
+def _arb_model(drawn: DrawnModel, units: str, widths: Mapping[str, Fraction] | None = None) -> Any:
+    """The shared arb evaluator (:class:`derive.numeric.certify.ArbInformation`) over the exact model ``drawn``
+    (``widths``: the noise widths of its continuous variables)."""
     from derive.numeric.certify import ArbInformation
 
     def marginal(names: frozenset) -> tuple[list[int], int]:
@@ -865,23 +934,26 @@ def _arb_model(drawn: DrawnModel, units: str) -> Any:
             raise ValueError("the model has no joint table")
         return drawn.integer_marginal(sorted(names))
 
-    return ArbInformation(marginal, drawn.dists or {}, drawn.params, units)
+    return ArbInformation(marginal, drawn.dists or {}, drawn.params, units, widths)
 
 
-def certify_violation(drawn: DrawnModel, statement: Statement, units: str) -> tuple[Any, str | None]:
+def certify_violation(drawn: DrawnModel, statement: Statement, units: str,
+                      widths: Mapping[str, Fraction] | None = None) -> tuple[Any, str | None]:
     """``(CertifiedValue, None)`` when ``statement`` (sums expanded) is *certainly* false on the exact model
-    ``drawn`` — the arb enclosure of its slack lies strictly below 0 —, else ``(None, reason)``."""
+    ``drawn`` (with noise of ``widths`` on its continuous variables) — the arb enclosure of its slack lies strictly
+    below 0 —, else ``(None, reason)``."""
     from derive.numeric.certify import certified_slack
 
-    return certified_slack(lambda: _arb_model(drawn, units), statement, "negative")
+    return certified_slack(lambda: _arb_model(drawn, units, widths), statement, "negative")
 
 
-def certify_holds(drawn: DrawnModel, statement: Statement, units: str) -> bool:
+def certify_holds(drawn: DrawnModel, statement: Statement, units: str,
+                  widths: Mapping[str, Fraction] | None = None) -> bool:
     """Whether ``statement`` *certainly* holds on the exact model: the enclosure of its slack lies in
     ``[0, inf)`` (an equality only when both sides are enclosed exactly)."""
     from derive.numeric.certify import certified_slack
 
-    return certified_slack(lambda: _arb_model(drawn, units), statement, "nonnegative")[0] is not None
+    return certified_slack(lambda: _arb_model(drawn, units, widths), statement, "nonnegative")[0] is not None
 
 
 def _statement_text(st: Statement, units: str, written: Any = None) -> str:

@@ -48,19 +48,22 @@ def refute_unchecked_shannon_steps(proof, report: Report, seed: int = 0, prover_
             # the GF(2) models are discrete: a Gaussian channel anywhere makes its variables continuous
             cex = (_refutation(proof, res, seed, claims) if discrete and _eligible(proof, res, claims) else
                    _gaussian_refutation(proof, res, seed, claims, mixed) if gaussian or mixed else None)
+            if cex is None and not discrete:
+                cex = _noisy_refutation(proof, res, seed, claims)
             if cex is not None:
                 report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, "Counterexample")
             else:
-                why = (_NOT_FOUND if discrete else _NOT_FOUND_GAUSSIAN if gaussian else _NOT_FOUND_MIXED if mixed
-                       else _NOT_SOUGHT + f", and there are no jointly Gaussian models: {no_gaussian}") if prover_ran \
-                    else _NOT_RUN
+                why = (_NOT_FOUND if discrete else (
+                    _NOT_FOUND_GAUSSIAN if gaussian else _NOT_FOUND_MIXED if mixed
+                    else _NO_GAUSSIAN + no_gaussian) + _noisy_tried(proof, res, claims)) if prover_ran else _NOT_RUN
                 report = lower_step_status(report, res.id, UNCHECKED, res.message + why)
             continue
         if res.status != FAILED or res.rule != "linear" or res.error != "CertificateError":
             continue
         if discrete and _eligible(proof, res, claims):
             report = _explain_linear_failure(proof, report, res, seed, claims)
-        elif (gaussian or mixed) and (cex := _gaussian_refutation(proof, res, seed, claims, mixed)) is not None:
+        elif not discrete and ((cex := _gaussian_refutation(proof, res, seed, claims, mixed) if gaussian or mixed
+                                else None) or (cex := _noisy_refutation(proof, res, seed, claims))):
             report = lower_step_status(report, res.id, FAILED, REFUTED_PREFIX + cex, res.error)
     return report
 
@@ -93,6 +96,51 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     network = f"the continuous ones' marginal of the network {g.network}" if g.constants else f"network {g.network}"
     return (f"{g.as_dict()['description']}{at} ({network}): slack {cert.text()} (certified with interval "
             "arithmetic" + (f"; the premises {', '.join(kept)} hold there)" if kept else ")"))
+
+
+def _noisy_tried(proof, res, claims: dict) -> str:
+    """What the noisy models said about an unrefuted step: not found, or why they were not tried."""
+    from derive.numeric.noisy import noise_breaks_a_hypothesis
+
+    if res.claim is None or not _eligible(proof, res, claims):
+        return ""
+    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
+    why = noise_breaks_a_hypothesis(proof, hyps)
+    return _NOT_FOUND_NOISY if why is None else f"; no noisy models either: {why}"
+
+
+def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
+    """A certified counterexample among the noisy models (:mod:`derive.numeric.noisy`: each continuous variable
+    ``w (D + U)`` over a discrete model) of the hypotheses the step uses, on which its assumed and premise statements
+    certainly hold, as one line; ``None`` when none is found or the noise breaks one of those hypotheses. Two
+    searches: an unbalanced claim on the constant model with the continuous variables scaled
+    (:func:`~derive.numeric.noisy.scaled_constant_counterexample`), then the discrete refuter's exact models with
+    every scale 1 (``h(D + U) = H(D)``: the discrete counterexample is one with the continuous variables noisy)."""
+    from derive.core.hypotheses import Assume, continuous_variables
+    from derive.numeric.noisy import noise_breaks_a_hypothesis, scaled_constant_counterexample
+
+    if res.claim is None or not _eligible(proof, res, claims):
+        return None
+    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
+    if noise_breaks_a_hypothesis(proof, hyps) is not None:
+        return None
+    premises = [h.statement for h in hyps.values() if isinstance(h, Assume)] + [
+        claims[p] for p in _premise_steps(proof, res)]
+    kept = [p for p in res.premises if p not in proof.hypotheses or isinstance(proof.hypotheses[p], Assume)]
+    holds = f"; the premises {', '.join(kept)} hold there" if kept else ""
+    found = scaled_constant_counterexample(proof, res.claim, premises, proof.units)
+    if found is not None:
+        widths, cert = found
+        scaled = ", ".join(f"{v} = {w} U_{v}" for v, w in sorted(widths.items()))
+        return (f"every variable constant except the continuous {scaled} (U uniform on [0, 1): h = log w): slack "
+                f"{cert.text()} (certified with interval arithmetic{holds}; the claim is unbalanced: scaling a "
+                "continuous variable moves its entropy and not the rest)")
+    text = _refutation(proof, res, seed, claims)
+    if text is None:
+        return None
+    continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
+    return (f"{text}, with the continuous variable(s) {', '.join(continuous)} each its value there plus independent "
+            "uniform noise on [0, 1) (h(D + U) = H(D): every entropy as on the discrete model)")
 
 
 def refute_tested_steps(proof, vreport, seed: int = 0):
@@ -150,8 +198,9 @@ _NOT_FOUND_GAUSSIAN = ("; the Shannon prover found none either, and no jointly G
 _NOT_FOUND_MIXED = ("; the Shannon prover found none either, and no model of the hypotheses with the discrete variables "
                     "constants or independent uniform bits and the continuous ones jointly Gaussian (the mixed models "
                     "searched) refutes it")
-_NOT_SOUGHT = ("; the Shannon prover found none either; no counterexample was sought: the proof has continuous variables "
-               "and the refuter's models are discrete")
+_NO_GAUSSIAN = "; the Shannon prover found none either; there are no jointly Gaussian models: "
+_NOT_FOUND_NOISY = ("; nor do the noisy models searched (the discrete refuter's models with each continuous variable its "
+                    "value plus uniform noise, and for an unbalanced claim the constant model with it scaled)")
 
 
 #: Rules whose step means its claim under the hypotheses it uses, nothing more (``fano``'s ``error = pe`` ties a

@@ -135,7 +135,7 @@ def test_a_premise_that_holds_only_numerically_leaves_the_violation_uncertified(
     bad.write_text(text)
     s = verify_proof(read_proof(bad), samples=40).get("accuracy")
     assert s.status == FAILED and s.counterexample.certified  # the premise budget certainly holds there
-    monkeypatch.setattr(nv, "certify_holds", lambda drawn, statement, units: False)
+    monkeypatch.setattr(nv, "certify_holds", lambda drawn, statement, units, widths=None: False)
     s = verify_proof(read_proof(bad), samples=40).get("accuracy")
     assert s.status == SUSPECTED and not s.counterexample.certified
     assert "premise budget holds only numerically" in s.counterexample.not_certified_because

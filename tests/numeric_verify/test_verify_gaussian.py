@@ -111,12 +111,14 @@ mutually_independent = "X[1..n]"
     assert report["sub"].status == FAILED and report["sub"].counterexample.certified
 
 
-def test_a_proof_with_a_discrete_variable_has_no_gaussian_models(tmp_path):
+def test_a_proof_with_a_discrete_variable_has_no_gaussian_models_and_uses_noisy_ones(tmp_path):
+    """Z discrete: no jointly Gaussian models; the discrete models with noise on X and Y refute H(X) >= 0
+    (tests/numeric_verify/test_verify_continuous.py checks such counterexamples independently)."""
     proof = _proof(tmp_path, CHAIN.replace('continuous = ["X", "Y", "Z"]', 'continuous = ["X", "Y"]'),
                    {"neg": "H(X) >= 0"})
     assert "Z" in why_not_gaussian(proof)
     r = verify_proof(proof, samples=10, seed=0).steps[0]
-    assert r.status == SKIPPED and "continuous variable(s) X" in r.reason
+    assert r.status == FAILED and "uniform noise" in r.reason and "X" in r.counterexample.to_json()["noise_widths"]
 
 
 def test_an_assumed_premise_is_kept_on_the_gaussian_models(tmp_path):

@@ -115,12 +115,18 @@ def test_property_true_steps_are_never_failed(claims, constant):
     assert all(status == "proved" for status, _ in got.values()), got
 
 
-def test_no_refutation_when_a_gaussian_channel_makes_variables_continuous():
-    """Differential entropies are not those of the discrete models: a file with an AWGN channel is left alone."""
+def test_no_discrete_refutation_through_a_gaussian_channel():
+    """Differential entropies are not those of the discrete models, and noise on a discrete model does not give a
+    Gaussian channel's law: a step using an AWGN channel is never refuted by the discrete or noisy models (the true
+    h(Y | X) = log2(2 pi e)/2 = 2.05 bits <= 3 stays unchecked). A step that does not use the channel means its claim
+    for every distribution: ``H(U) <= 1`` (U discrete) is refuted on a discrete model, the continuous X and Y noisy
+    (session 24; before, a file with an AWGN channel was left alone entirely)."""
     extra = '\n[parameters]\nsnr = "snr > 0"\n'
     hyps = '\n[[hypothesis]]\nid = "awgn"\nchannel = "Y | X ~ AWGN(snr)"\n'
-    got = _status(_steps(("a", "H(U) <= 1", 'rule = "shannon"'), hyps=hyps, extra=extra))
-    assert got["a"][0] == "unchecked"
+    got = _status(_steps(("a", "H(U) <= 1", 'rule = "shannon"'),
+                         ("b", "H(Y | X) <= 3", 'rule = "shannon"\nuses = ["awgn"]'), hyps=hyps, extra=extra))
+    assert got["b"][0] == "unchecked" and "no noisy models either: the hypothesis awgn" in got["b"][1]
+    assert got["a"][0] == "failed" and "uniform noise on [0, 1)" in got["a"][1]
 
 
 def test_a_failed_linear_step_names_the_quantities_it_lacks_and_the_hint_works():

@@ -27,14 +27,14 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 __all__ = ["NOISY_MODELS", "NOISE_LOG2_WIDTHS", "noise_breaks_a_hypothesis", "widths_on", "log_width_coefficients",
-           "scaled_constant_counterexample"]
+           "scaled_constant_counterexample", "infinite_for_continuous"]
 
 #: The scales ``w = 2^-k`` ``derive verify`` draws for a continuous variable: ``k`` from these (``k = 0``: ``h = H``).
 NOISE_LOG2_WIDTHS = (0, 1, 2, 4, 8, -1, -4)
 
 #: What the noisy models are, in a tested step's reason and a counterexample's description.
-NOISY_MODELS = ("on discrete models with each continuous variable V = w_V (D_V + U_V): D_V its value, U_V uniform on "
-                "[0, 1) and independent, w_V = 2^-k (exact: h(S) = H(S) + sum of log w_V over the continuous V in S)")
+NOISY_MODELS = ("on noisy models: discrete ones with each continuous V = w_V (D_V + U_V), U_V uniform on [0, 1) and "
+                "independent, w_V = 2^-k (exact: h(S) = H(S) + sum of log w_V over the continuous V in S)")
 
 
 def noise_breaks_a_hypothesis(proof, hypotheses: Mapping[str, Any] | None = None) -> str | None:
@@ -59,6 +59,25 @@ def noise_breaks_a_hypothesis(proof, hypotheses: Mapping[str, Any] | None = None
 
 def _family(name: str) -> str:
     return name.split("[", 1)[0]
+
+
+def infinite_for_continuous(statement, continuous) -> str | None:
+    """Why ``statement`` has an atom that is infinite when the variables ``continuous`` (names of variables or
+    families; ``X[0]`` counts for ``X``) are continuous — ``I(X; X) = +oo``, ``H(X | X) = -oo``
+    (:func:`~derive.numeric.gaussian.infinite_atom`) —, or ``None``. The joint-entropy formulas of a noisy model,
+    like the discrete ones, give such an atom a finite value: a statement with one is never evaluated there."""
+    import sympy
+
+    from derive.core.quantities import H, I
+    from derive.numeric.expressions import rvset_names
+    from derive.numeric.gaussian import infinite_atom
+
+    for atom in sympy.Add(statement.lhs, statement.rhs, evaluate=False).atoms(H, I):
+        names = {n for arg in atom.args for n in rvset_names(arg)}
+        why = infinite_atom(atom, tuple(sorted(n for n in names if n not in continuous and _family(n) not in continuous)))
+        if why:
+            return why
+    return None
 
 
 def widths_on(names, widths: Mapping[str, Fraction] | None) -> dict[str, Fraction]:
@@ -107,7 +126,8 @@ def scaled_constant_counterexample(proof, statement, premises=(), units: str = "
     from derive.numeric.certify import ArbInformation, certified_slack
 
     continuous = continuous_variables(proof.continuous, proof.hypotheses.values())
-    if statement.free_symbols() or any(p.free_symbols() for p in premises):
+    if statement.free_symbols() or any(p.free_symbols() for p in premises) or any(
+            infinite_for_continuous(st, continuous) for st in (statement, *premises)):
         return None
     try:
         coeffs = log_width_coefficients(statement, continuous)

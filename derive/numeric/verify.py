@@ -71,7 +71,8 @@ from derive.numeric.evaluate import evaluate, slack_of
 from derive.numeric.gaussian import (certified_gaussian_slack, draw_gaussian, gaussian_sides, is_awgn_channel,
                                      uses_only_entropies, why_not_gaussian)
 from derive.numeric.expressions import rvset_names
-from derive.numeric.noisy import NOISE_LOG2_WIDTHS, NOISY_MODELS, noise_breaks_a_hypothesis, widths_on
+from derive.numeric.noisy import (NOISE_LOG2_WIDTHS, NOISY_MODELS, infinite_for_continuous, noise_breaks_a_hypothesis,
+                                  widths_on)
 from derive.numeric.shrink import shrink_choices
 from derive.numeric.models import (
     DrawnModel,
@@ -414,6 +415,8 @@ def _check(sample: _Sample, comp: CompiledStatement, force_mp: bool = False,
     ``confirm_violations=False`` (premises) a clear float64 violation is taken as it is.
     Raises ``DeriveError``/``ArithmeticError`` when the statement cannot be evaluated on this model.
     """
+    if sample.noise_widths and (why := _infinite_on(comp, frozenset(sample.noise_widths))):
+        raise InvalidArgument(why)
     lhs = sample.side_value(comp.lhs, False)
     rhs = sample.side_value(comp.rhs, False)
     if force_mp or math.isnan(lhs) or math.isnan(rhs):  # float64 overflow (10^400 * 0): decide at dps digits
@@ -434,6 +437,15 @@ def _check(sample: _Sample, comp: CompiledStatement, force_mp: bool = False,
         if not confirm_violations and slack < -margin:
             return "violated", lhs, rhs
     return _confirm(sample, comp)
+
+
+def _infinite_on(comp: CompiledStatement, noisy: frozenset) -> str | None:
+    """:func:`~derive.numeric.noisy.infinite_for_continuous` of the compiled statement, cached on it per set of
+    noisy variables."""
+    cache = comp.__dict__.setdefault("_infinite", {})
+    if noisy not in cache:
+        cache[noisy] = infinite_for_continuous(comp.statement, noisy)
+    return cache[noisy]
 
 
 def _confirm(sample: _Sample, comp: CompiledStatement) -> tuple[str, Any, Any]:
@@ -678,21 +690,28 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                for t in v.targets}
     not_discrete = {t.id: why for t in v.targets if (why := v.not_discrete(t))}
     no_gaussian = why_not_gaussian(proof) if not_discrete else None
-    # claims naming continuous variables, without Gaussian models: the discrete models with noise (if they keep
-    # every hypothesis and the claim is about H and I only)
-    not_noisy = {t.id: v.why_not_noisy(t) for t in v.targets if t.id in not_discrete} if no_gaussian else {}
+    gaussian = bool(not_discrete) and no_gaussian is None   # every variable continuous: jointly Gaussian models
+    # claims naming continuous variables: (also) the noisy models, if they keep every hypothesis and the claim is
+    # about H and I only
+    not_noisy = {t.id: v.why_not_noisy(t) for t in v.targets if t.id in not_discrete}
     noisy = [t for t in v.targets if t.id in not_noisy and not_noisy[t.id] is None]
     for tid, why in not_discrete.items():
-        if not_noisy.get(tid, "") is None:
+        if gaussian or not_noisy[tid] is None:
             continue
         results[tid].status, results[tid].reason = SKIPPED, f"not tested: {why}" + (
             f"; there are no jointly Gaussian models: {no_gaussian}" if no_gaussian else "") + (
-            f"; nor discrete models with noise: {not_noisy[tid]}" if not_noisy.get(tid) not in (None, why) else "")
+            f"; nor discrete models with noise: {not_noisy[tid]}" if not_noisy[tid] != why else "")
     targets = [t for t in v.targets if t.id not in not_discrete]
     models = rejected = 0
-    if not_discrete and no_gaussian is None:  # every variable continuous: jointly Gaussian models
+    on_gaussian: dict[str, StepVerification] = {}   # the Gaussian verdicts of steps then tested on noisy models
+    if gaussian:
         models = _verify_on_gaussian_models(v, [t for t in v.targets if t.id in not_discrete], results, samples,
                                             seed, start, time_limit)
+        noisy = [t for t in noisy if results[t.id].status not in (FAILED, SUSPECTED)]
+        for t in noisy:
+            on_gaussian[t.id], r = results[t.id], results[t.id]
+            results[t.id] = StepVerification(t.id, r.rule, r.claim, premises=r.premises, line=r.line)
+    gaussian_models, models = models, 0
     attempt = 0
     first_rejection: str | None = None
     found: dict[str, tuple[list[int], Any, Any, dict | None]] = {}
@@ -733,7 +752,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
             noisy_sample = _Sample(drawn, proof.units, dps, widths)
             for t in noisy:
                 test(noisy_sample, t, list(src.record))
-    if models == 0 and rejected:
+    if models == 0 and gaussian_models == 0 and rejected:
         raise UnrealizableHypotheses(f"none of {rejected} parameter draws from the declared domains gives a valid "
                                      f"model, e.g. {first_rejection}", file=proof.file)
     noisy_ids = {t.id for t in noisy}
@@ -752,6 +771,15 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                 r.status = SUSPECTED
                 r.reason = (f"suspected violation (not certified): false at {dps} digits {where}, but interval "
                             f"arithmetic could not certify it ({r.counterexample.not_certified_because})")
+        elif r.samples and t.id in on_gaussian:   # tested on both kinds
+            g = on_gaussian[t.id]
+            r.reason = f"{g.reason}; and {NOISY_MODELS.replace('on noisy', f'on {r.samples} noisy', 1)}"
+            r.status, r.samples = TESTED, g.samples + r.samples
+            r.skipped_premises += g.skipped_premises
+            r.errors += g.errors
+            r.first_error = g.first_error or r.first_error
+        elif t.id in on_gaussian:
+            results[t.id] = on_gaussian[t.id]
         elif r.samples:
             r.status = TESTED
             notes = [NOISY_MODELS] if t.id in noisy_ids else []
@@ -770,8 +798,8 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
             else:
                 r.reason = "no model could be drawn" + (
                     f" ({rejected} draws rejected, e.g. {first_rejection})" if first_rejection else "")
-    return VerifyReport(proof.name, proof.file, [results[t.id] for t in v.targets], samples, models, rejected,
-                        seed, dps, time.monotonic() - start)
+    return VerifyReport(proof.name, proof.file, [results[t.id] for t in v.targets], samples,
+                        gaussian_models + models, rejected, seed, dps, time.monotonic() - start)
 
 
 def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: dict, samples: int, seed: int,
@@ -918,7 +946,7 @@ def _with_noise(model: dict, widths: Mapping[str, Fraction] | None) -> dict:
     """A discrete model's record, with the noise widths of its continuous variables (a noisy model)."""
     if widths:
         model = {**model, "noise_widths": {n: str(w) for n, w in sorted(widths.items())},
-                 "description": NOISY_MODELS.replace("on discrete models with", "the discrete model below with")}
+                 "description": NOISY_MODELS.replace("on noisy models: discrete ones", "the discrete model below")}
     return model
 
 

@@ -135,10 +135,10 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
         return (f"every variable constant except the continuous {scaled} (U uniform on [0, 1): h = log w): slack "
                 f"{cert.text()} (certified with interval arithmetic{holds}; the claim is unbalanced: scaling a "
                 "continuous variable moves its entropy and not the rest)")
-    text = _refutation(proof, res, seed, claims)
+    continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
+    text = _refutation(proof, res, seed, claims, frozenset(continuous))
     if text is None:
         return None
-    continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     return (f"{text}, with the continuous variable(s) {', '.join(continuous)} each its value there plus independent "
             "uniform noise on [0, 1) (h(D + U) = H(D): every entropy as on the discrete model)")
 
@@ -152,12 +152,12 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
     """
     from derive.core.hypotheses import continuous_variables
+    from derive.numeric.noisy import noise_breaks_a_hypothesis
     from derive.numeric.verify import FAILED as V_FAILED, SKIPPED as V_SKIPPED, TESTED as V_TESTED
     from derive.numeric.verify import CounterexampleRecord
     from derive.provers.refute import joint_of_counterexample
 
-    if continuous_variables(proof.continuous, proof.hypotheses.values()):
-        return vreport
+    continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     parameters = {p.symbol for p in proof.parameters.values()}
     steps = {st.id: st for st in proof.steps}
     claims = {st.id: st.claim for st in proof.steps}
@@ -166,15 +166,24 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
         if st is None or rec.status not in (V_TESTED, V_SKIPPED) or st.rule not in _MEANING_IS_THE_CLAIM \
                 or st.claim.free_symbols() & parameters or not _eligible(proof, st, claims):
             continue
-        found = _refute_at_admissible_values(proof, st, seed, claims)
+        # continuous variables: the discrete model is one with them noisy (scale 1), if the noise keeps the
+        # hypotheses the step uses (derive.numeric.noisy)
+        if continuous and noise_breaks_a_hypothesis(
+                proof, {p: proof.hypotheses[p] for p in st.premises if p in proof.hypotheses}) is not None:
+            continue
+        found = _refute_at_admissible_values(proof, st, seed, claims, frozenset(continuous))
         if found is None:
             continue
         point, cex = found
         joint = joint_of_counterexample(cex)
         model = {"joint": joint, "params": {str(k): str(v) for k, v in point.items()},
-                 "description": counterexample_text(cex)}
+                 "description": counterexample_text(cex) + (
+                     f", with the continuous variable(s) {', '.join(continuous)} each its value there plus "
+                     "independent uniform noise on [0, 1) (h(D + U) = H(D))" if continuous else "")}
         if joint is not None:
             model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
+            if continuous:
+                model["noise_widths"] = {n: "1" for n in joint["names"] if n.split("[", 1)[0] in continuous}
         rec.status = V_FAILED
         kept = _premise_steps(proof, st)
         rec.reason = ("false on a model satisfying every hypothesis" + (f" and the premises {', '.join(kept)}"
@@ -236,10 +245,16 @@ def _premise_steps(proof, step) -> list[str]:
 PARAMETER_POINTS = 6
 
 
-def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = None) -> tuple[dict, dict] | None:
+def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = None,
+                                 continuous: frozenset = frozenset()) -> tuple[dict, dict] | None:
     """``(point, counterexample)``: parameter values in their domains (none for a claim without parameters) at which
     the claim is false on a model of the hypotheses the step uses and of its premise statements (``claims``); a
-    claim false at one admissible value is false."""
+    claim false at one admissible value is false. ``continuous``: names of continuous variables, whose discrete
+    models then stand for noisy ones (:mod:`derive.numeric.noisy`); a point where the claim or a premise has an
+    atom infinite for them (``I(X[0]; X[j])`` at ``j = 0``) is skipped: the discrete value is not theirs."""
+    from derive.numeric.noisy import infinite_for_continuous
+    from derive.numeric.expressions import expand_sums as _expand
+
     from derive.core.statements import Statement
     from derive.errors import DeriveError
     from derive.numeric.real import sample_parameter_values
@@ -257,6 +272,9 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
             continue  # X[2] at n = 1: the claim means nothing there, so no model there refutes it
         try:  # X[1..n] at n = 8902 is beyond the members written out: no search at that point
             claim = Statement(res.claim.lhs.xreplace(point), res.claim.rel, res.claim.rhs.xreplace(point))
+            if continuous and any(infinite_for_continuous(Statement(_expand(st.lhs), st.rel, _expand(st.rhs)),
+                                                          continuous) for st in (claim, *premises)):
+                continue
             cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed, premises=premises)
         except DeriveError:
             continue
@@ -265,8 +283,8 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     return None
 
 
-def _refutation(proof, res, seed: int, claims: dict | None = None) -> str | None:
-    found = _refute_at_admissible_values(proof, res, seed, claims)
+def _refutation(proof, res, seed: int, claims: dict | None = None, continuous: frozenset = frozenset()) -> str | None:
+    found = _refute_at_admissible_values(proof, res, seed, claims, continuous)
     if found is None:
         return None
     point, cex = found

@@ -116,9 +116,10 @@ SCALE_EXPONENTS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 def scaled_constant_counterexample(proof, statement, premises=(), units: str = "bits") -> tuple[dict, Any] | None:
-    """``(widths, certified slack)``: the model with every variable constant (every hypothesis holds) and the continuous
-    variables ``V = w_V U_V``, on which ``statement`` is certainly false and every statement of ``premises`` certainly
-    holds; ``None`` when the statement is balanced (every ``a_V = 0``: then a constant model gives its constant part
+    """``(widths, certified slack)``: the model with every variable constant and the continuous variables
+    ``V = w_V U_V``, on which ``statement`` is certainly false and every statement of ``premises`` certainly holds
+    (the caller checks that the constant model satisfies the hypotheses: independences, Markov chains, functions,
+    i.i.d. — not a channel's law); ``None`` when the statement is balanced (every ``a_V = 0``: then a constant model gives its constant part
     only), names a free parameter or another quantity than ``H``/``I``, or no scale ``2^(∓k)`` of
     :data:`SCALE_EXPONENTS` works. ``w_V = 2^(-k sign(a_V))``: the slack gains ``-k Σ |a_V|`` bits."""
     from derive.core.hypotheses import continuous_variables

@@ -58,7 +58,7 @@ import numpy as np
 import sympy
 from scipy.special import entr
 
-from derive.core.hypotheses import Assume, continuous_variables
+from derive.core.hypotheses import Assume, AssumeFamily, continuous_variables
 from derive.core.notation import show
 from derive.core.parameters import Domains
 from derive.core.quantities import H
@@ -574,6 +574,21 @@ class _Verifier:
         return comp
 
     # premises ---------------------------------------------------------------
+    def premise(self, cid: str, int_values: Mapping[str, int]) -> list[CompiledStatement]:
+        """The ``assume`` premise ``cid`` compiled at the model's integer parameters: its statement, or every
+        instance of a family of assumptions over its range there (the family's ``statement``, the sum over the
+        range that the kernel uses, is weaker: a model of the sum need not be one of the family)."""
+        h = self.assumptions[cid]
+        if not isinstance(h, AssumeFamily):
+            return [self.compiled(f"hyp:{cid}", h.statement, int_values)]
+        subs = {self.symbols[n]: sympy.Integer(v) for n, v in int_values.items() if n in self.symbols}
+        lo, hi = sympy.sympify(h.lo).xreplace(subs), sympy.sympify(h.hi).xreplace(subs)
+        if not (lo.is_Integer and hi.is_Integer):
+            raise InvalidArgument(f"the range {h.lo}..{h.hi} of the family of assumptions {cid} has no integer ends")
+        return [self.compiled(f"hyp:{cid}[{i}]", Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel,
+                                                           h.body.rhs.xreplace({h.index: i})), int_values)
+                for i in range(int(lo), int(hi) + 1)]
+
     def condition(self, sample: _Sample, cid: str) -> bool | None:
         """Whether premise ``cid`` holds on the sample (``None``: it cannot be evaluated there)."""
         if cid in sample.conditions:
@@ -582,8 +597,8 @@ class _Verifier:
             if cid.startswith("fano:"):
                 ok = self._fano_holds(sample, cid[5:])
             else:
-                comp = self.compiled(f"hyp:{cid}", self.assumptions[cid].statement, sample.drawn.int_values)
-                ok = _check(sample, comp, confirm_violations=False)[0] == "ok"
+                ok = all(_check(sample, comp, confirm_violations=False)[0] == "ok"
+                         for comp in self.premise(cid, sample.drawn.int_values))
         except (DeriveError, ArithmeticError, ValueError, TypeError):
             ok = None
         sample.conditions[cid] = ok
@@ -829,7 +844,7 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
         for t in targets:
             r = results[t.id]
             try:
-                if not all(_gaussian_decide(v, g, f"hyp:{c}", v.assumptions[c].statement)[0] == "ok"
+                if not all(all(_gaussian_decided(v, g, comp)[0] == "ok" for comp in v.premise(c, g.int_values))
                            if c in v.assumptions else False for c in t.conditions):
                     r.skipped_premises += 1
                     continue
@@ -866,7 +881,11 @@ def _verify_on_gaussian_models(v: _Verifier, targets: list[_Target], results: di
 
 def _gaussian_decide(v: _Verifier, g, key: str, statement: Statement) -> tuple[str, Any, Any]:
     """``("ok" | "violated", lhs, rhs)`` of ``statement`` on the Gaussian model ``g`` at ``v.dps`` digits."""
-    comp = v.compiled(key, statement, g.int_values)
+    return _gaussian_decided(v, g, v.compiled(key, statement, g.int_values))
+
+
+def _gaussian_decided(v: _Verifier, g, comp: CompiledStatement) -> tuple[str, Any, Any]:
+    """:func:`_gaussian_decide` of a compiled statement."""
     with mpmath.workdps(v.dps + 10):
         lhs, rhs = gaussian_sides(g, comp, v.proof.units)
         tol = _tolerance(v.dps) * max(1, abs(lhs), abs(rhs))
@@ -878,8 +897,8 @@ def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> Co
     comp = v.compiled(f"step:{target.id}", target.statement, g.int_values)
     cert, why = certified_gaussian_slack(g, comp.statement, units, "negative")
     for cid in target.conditions if cert is not None else ():
-        prem = v.compiled(f"hyp:{cid}", v.assumptions[cid].statement, g.int_values)
-        if certified_gaussian_slack(g, prem.statement, units, "nonnegative")[0] is None:
+        if any(certified_gaussian_slack(g, prem.statement, units, "nonnegative")[0] is None
+               for prem in v.premise(cid, g.int_values)):
             cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
             break
     with mpmath.workdps(v.dps + 10):
@@ -930,8 +949,8 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
         for cid in target.conditions:
             if cid.startswith("fano:"):
                 continue  # decided exactly (Fractions) by _fano_holds
-            prem = v.compiled(f"hyp:{cid}", v.assumptions[cid].statement, drawn.int_values)
-            if not certify_holds(drawn, prem.statement, v.proof.units, widths):
+            if not all(certify_holds(drawn, prem.statement, v.proof.units, widths)
+                       for prem in v.premise(cid, drawn.int_values)):
                 cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
                 break
     return CounterexampleRecord(

@@ -82,7 +82,10 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     for p in res.premises:
         h = proof.hypotheses.get(p)
         if isinstance(h, Assume):
-            premises.append(h.statement)
+            instances = _assumed_instances(h)
+            if instances is None:
+                return None
+            premises += instances
         elif h is None:
             if p not in claims:
                 return None
@@ -96,6 +99,25 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     network = f"the continuous ones' marginal of the network {g.network}" if g.constants else f"network {g.network}"
     return (f"{g.as_dict()['description']}{at} ({network}): slack {cert.text()} (certified with interval "
             "arithmetic" + (f"; the premises {', '.join(kept)} hold there)" if kept else ")"))
+
+
+def _assumed_instances(h) -> list | None:
+    """The statements a model of the ``assume`` hypothesis ``h`` must keep: its statement, or every instance of a
+    family of assumptions over a range with integer ends (its ``statement``, the sum over the range the kernel uses,
+    is weaker than the family: a model of the sum need not be one of the family); ``None`` when the instances cannot
+    be listed (a symbolic range)."""
+    import sympy
+
+    from derive.core.hypotheses import AssumeFamily
+    from derive.core.statements import Statement
+
+    if not isinstance(h, AssumeFamily):
+        return [h.statement]
+    lo, hi = sympy.sympify(h.lo), sympy.sympify(h.hi)
+    if not (lo.is_Integer and hi.is_Integer) or hi - lo > 64:
+        return None
+    return [Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel, h.body.rhs.xreplace({h.index: i}))
+            for i in range(int(lo), int(hi) + 1)]
 
 
 def _noisy_tried(proof, res, claims: dict) -> str:
@@ -118,17 +140,21 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
     every scale 1 (``h(D + U) = H(D)``: the discrete counterexample is one with the continuous variables noisy)."""
     from derive.core.hypotheses import Assume, continuous_variables
     from derive.numeric.noisy import noise_breaks_a_hypothesis, scaled_constant_counterexample
+    from derive.provers.refute import constant_model_satisfies
 
     if res.claim is None or not _eligible(proof, res, claims):
         return None
     hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
     if noise_breaks_a_hypothesis(proof, hyps) is not None:
         return None
-    premises = [h.statement for h in hyps.values() if isinstance(h, Assume)] + [
-        claims[p] for p in _premise_steps(proof, res)]
+    assumed = [_assumed_instances(h) for h in hyps.values() if isinstance(h, Assume)]
+    premises = [st for group in assumed for st in group or ()] + [claims[p] for p in _premise_steps(proof, res)]
     kept = [p for p in res.premises if p not in proof.hypotheses or isinstance(proof.hypotheses[p], Assume)]
     holds = f"; the premises {', '.join(kept)} hold there" if kept else ""
-    found = scaled_constant_counterexample(proof, res.claim, premises, proof.units)
+    # the constant model keeps independences, Markov chains and functions, not a channel's law or a copy
+    constant_ok = None not in assumed and constant_model_satisfies(
+        {k: h for k, h in hyps.items() if not isinstance(h, Assume)})
+    found = scaled_constant_counterexample(proof, res.claim, premises, proof.units) if constant_ok else None
     if found is not None:
         widths, cert = found
         scaled = ", ".join(f"{v} = {w} U_{v}" for v, w in sorted(widths.items()))

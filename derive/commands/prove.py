@@ -64,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     v.add_argument("--continuous", action="append", default=[], metavar="NAMES",
                    help='real-valued variables or families, e.g. "X, Y" (repeatable): H of them is a differential '
                         "entropy, of any sign; the claim is decided through a one-step proof file, as with --param, "
-                        "and refuted only by a jointly Gaussian model (when every variable is continuous)")
+                        "and refuted by a certified jointly Gaussian or mixed model, or a noisy one (a discrete model "
+                        "with each continuous variable its value plus uniform noise, scaled)")
     v.set_defaults(func=cmd_prove)
 
 

@@ -124,7 +124,7 @@ def _noisy_tried(proof, res, claims: dict) -> str:
     """What the noisy models said about an unrefuted step: not found, or why they were not tried."""
     from derive.numeric.noisy import noise_breaks_a_hypothesis
 
-    if res.claim is None or not _eligible(proof, res, claims):
+    if res.claim is None or any(p not in proof.hypotheses and p not in claims for p in res.premises):
         return ""
     hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
     why = noise_breaks_a_hypothesis(proof, hyps)
@@ -142,7 +142,7 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
     from derive.numeric.noisy import noise_breaks_a_hypothesis, scaled_constant_counterexample
     from derive.provers.refute import constant_model_satisfies
 
-    if res.claim is None or not _eligible(proof, res, claims):
+    if res.claim is None or any(p not in proof.hypotheses and p not in claims for p in res.premises):
         return None
     hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
     if noise_breaks_a_hypothesis(proof, hyps) is not None:
@@ -161,6 +161,8 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
         return (f"every variable constant except the continuous {scaled} (U uniform on [0, 1): h = log w): slack "
                 f"{cert.text()} (certified with interval arithmetic{holds}; the claim is unbalanced: scaling a "
                 "continuous variable moves its entropy and not the rest)")
+    if not _eligible(proof, res, claims):   # the discrete refuter's claims: in bits or homogeneous, ...
+        return None
     continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     text = _refutation(proof, res, seed, claims, frozenset(continuous))
     if text is None:

@@ -161,3 +161,14 @@ def test_check_refutes_an_unchecked_step_about_a_continuous_function_argument(tm
                     '[[step]]\nid = "s"\nclaim = "H(Z) >= H(X)"\nrule = "shannon"\nuses = ["f"]\n')
     code, out, _ = run(["check", str(path)], capsys)
     assert code == 1 and "failed" in out and "unbalanced" in out
+
+
+def test_an_unbalanced_claim_in_nats_with_a_constant_is_refuted_in_nats(capsys):
+    """The discrete refuter takes claims in bits (or homogeneous) only; the scaled constant is evaluated in the
+    proof's units: h(Z) = ln w for Z = w U, and -1 > ln(1/4) = -1.386."""
+    code, out, _ = run(["prove", "H(Z) >= -1", "--continuous", "Z", "--units", "nats", "--given", "X = f(Z)",
+                        "--json", "--copy-steps", "0"], capsys)
+    res = json.loads(out)
+    assert code == 1 and res["status"] == "false", res
+    (w,) = re.findall(r"Z = (\d+(?:/\d+)?) U_Z", json.dumps(res))
+    assert np.log(float(Fraction(w))) < -1

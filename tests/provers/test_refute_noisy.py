@@ -170,5 +170,5 @@ def test_an_unbalanced_claim_in_nats_with_a_constant_is_refuted_in_nats(capsys):
                         "--json", "--copy-steps", "0"], capsys)
     res = json.loads(out)
     assert code == 1 and res["status"] == "false", res
-    (w,) = re.findall(r"Z = (\d+(?:/\d+)?) U_Z", json.dumps(res))
+    w = re.findall(r"Z = (\d+(?:/\d+)?) U_Z", json.dumps(res))[0]
     assert np.log(float(Fraction(w))) < -1

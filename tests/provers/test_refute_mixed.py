@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support.cli import run
+from support.terms import text as _text, value as _value
 from support.gaussian import entropy_bits
 
 CONTINUOUS = ("Y", "Z")
@@ -54,33 +55,9 @@ def _h(names, cov, constants, vs, bits=()) -> float:
     return entropy_bits(cov, continuous) + len(set(vs) & set(bits))
 
 
-def _value(terms, h) -> float:
-    """Σ c·q over terms (c, "H", A, C) = H(A | C) and (c, "I", A, B, C) = I(A; B | C)."""
-    total = 0.0
-    for t in terms:
-        if t[1] == "H":
-            c, _, a, cond = t
-            total += c * (h(a + cond) - h(cond))
-        else:
-            c, _, a, b, cond = t
-            total += c * (h(a + cond) + h(b + cond) - h(a + b + cond) - h(cond))
-    return total
-
-
 def _continuous_args(*texts: str) -> list[str]:
     used = [v for v in CONTINUOUS if any(re.search(rf"\b{v}\b", t) for t in texts)]
     return ["--continuous", ", ".join(used)] if used else []
-
-
-def _text(terms) -> str:
-    out = []
-    for t in terms:
-        if t[1] == "H":
-            q = f"H({', '.join(t[2])}{' | ' + ', '.join(t[3]) if t[3] else ''})"
-        else:
-            q = f"I({', '.join(t[2])}; {', '.join(t[3])}{' | ' + ', '.join(t[4]) if t[4] else ''})"
-        out.append(f"{t[0]}*{q}")
-    return " + ".join(out) or "0"
 
 
 CASES = [  # (claim as "slack terms >= 0": lhs terms, rhs terms, given, expected)

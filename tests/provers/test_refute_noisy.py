@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 
 from support.cli import run
+from support.terms import text as _text, value as _value
 
 
 def _gf2_rank(vectors: list[int]) -> int:
@@ -52,30 +53,6 @@ def _gf2_model(message: str) -> tuple[dict[str, list[int]], int]:
                        sum(1 << (int(b.strip()[1:]) - 1) for b in d.split(" xor ")) for d in parts]
     copies = re.search(r"(\d+) independent copies", message)
     return model, int(copies.group(1)) if copies else 1
-
-
-def _value(terms, h) -> float:
-    """Σ c·q over terms (c, "H", A, C) = H(A | C) and (c, "I", A, B, C) = I(A; B | C)."""
-    total = 0.0
-    for t in terms:
-        if t[1] == "H":
-            c, _, a, cond = t
-            total += c * (h(a + cond) - h(cond))
-        else:
-            c, _, a, b, cond = t
-            total += c * (h(a + cond) + h(b + cond) - h(a + b + cond) - h(cond))
-    return total
-
-
-def _text(terms) -> str:
-    out = []
-    for t in terms:
-        if t[1] == "H":
-            q = f"H({', '.join(t[2])}{' | ' + ', '.join(t[3]) if t[3] else ''})"
-        else:
-            q = f"I({', '.join(t[2])}; {', '.join(t[3])}{' | ' + ', '.join(t[4]) if t[4] else ''})"
-        out.append(f"{t[0]}*{q}")
-    return " + ".join(out) or "0"
 
 
 def _prove(lhs, rhs, continuous: str, given: list[str], capsys) -> tuple[int, dict]:

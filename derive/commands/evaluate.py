@@ -120,6 +120,9 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     parsed = parse_statement(expr_text, ctx) if is_statement else parse_expression(expr_text, ctx)
     sides = (parsed.lhs, parsed.rhs) if isinstance(parsed, Statement) else (parsed,)
     dists = sorted({node.name for side in sides for node in sympy.preorder_traversal(side) if isinstance(node, Dist)})
+    if file_model is not None and file_model.noise_widths:
+        return _noisy_result(parsed, Model(file_model.joint, file_model.distributions, params,
+                                           file_model.noise_widths), units)
     if spec is not None:
         model = spec.build(dists, params)
     elif file_model is not None:
@@ -211,7 +214,46 @@ def _arb_evaluator(model, units: str):
             marginal = None
         dists[name] = pmf
     params = {str(k): v for k, v in model.params.items()}
-    return None if marginal is None else (lambda: ArbInformation(marginal, dists, params, units))
+    widths = dict(model.noise_widths)
+    return None if marginal is None else (lambda: ArbInformation(marginal, dists, params, units, widths))
+
+
+def _noisy_result(parsed, model, units: str) -> dict:
+    """``derive eval`` on a noisy model (``noise_widths``: continuous variables ``w (D + U)``,
+    :mod:`derive.numeric.noisy`): every value from the interval arithmetic of
+    :class:`~derive.numeric.certify.ArbInformation` with the widths (``h(S) = H(D_S) + Σ log w_V``); only ``H`` and
+    ``I`` are read, and an atom infinite for a continuous variable (``I(X; X)``) is refused."""
+    from derive.core.statements import Statement
+    from derive.errors import Uncertifiable
+    from derive.numeric.gaussian import uses_only_entropies
+    from derive.numeric.noisy import infinite_for_continuous
+
+    sides = (parsed.lhs, parsed.rhs) if isinstance(parsed, Statement) else (parsed,)
+    if not all(uses_only_entropies(side) for side in sides):
+        raise InvalidArgument("on a model with continuous variables (noise_widths) derive eval reads H and I only")
+    why = infinite_for_continuous(parsed if isinstance(parsed, Statement) else Statement(parsed, "==", parsed),
+                                  frozenset(model.noise_widths))
+    if why:
+        raise InvalidArgument(f"{why} on this model: its variables {', '.join(sorted(model.noise_widths))} are "
+                              "continuous")
+    make = _arb_evaluator(model, units)
+    if make is None:
+        raise InvalidArgument("a noisy model needs exact probabilities")
+
+    def value(e) -> dict:
+        try:
+            out = {"value": float(make().value(e).mid())}
+            out.update(_certified_value(e, model, units))
+        except Uncertifiable as err:
+            raise InvalidArgument(f"cannot evaluate it on this model: {err}") from None
+        return {**out, "value": 0.0} if out.get("exactly_zero") else out
+
+    if isinstance(parsed, Statement):
+        out = {"lhs": value(parsed.lhs)["value"], "rhs": value(parsed.rhs)["value"], "relation": parsed.rel,
+               "units": units}
+        out.update(_certified_verdict(parsed, model, units))
+        return out
+    return {**value(parsed), "units": units}
 
 
 def _certified_verdict(statement, model, units: str) -> dict:

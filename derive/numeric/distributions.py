@@ -830,11 +830,16 @@ class Distributions(Mapping[str, np.ndarray]):
 
 @dataclass(frozen=True)
 class Model:
-    """A concrete model: a joint pmf, named distributions and parameter values (any may be absent)."""
+    """A concrete model: a joint pmf, named distributions and parameter values (any may be absent).
+
+    ``noise_widths`` (name → w, a Fraction): those variables are continuous, ``w (D + U)`` over the joint's discrete
+    value ``D`` (:mod:`derive.numeric.noisy`); the float/mpmath evaluator refuses such a model, which ``derive eval``
+    evaluates with interval arithmetic."""
 
     joint: JointPMF | None = None
     distributions: Distributions | None = None
     params: Mapping[object, object] = field(default_factory=dict)
+    noise_widths: Mapping[str, Fraction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.joint is not None and not isinstance(self.joint, JointPMF):

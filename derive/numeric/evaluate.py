@@ -348,6 +348,9 @@ def evaluate(expr: object, model: object, *, params: Mapping[object, object] | N
     """
     _check_options(units, precision, dps)
     model = as_model(model)
+    if model.noise_widths:
+        raise InvalidArgument("the model has continuous variables (noise_widths): evaluated with interval arithmetic "
+                              "only (derive eval)")
     if isinstance(expr, Statement):
         raise InvalidArgument("Expected an expression but got a Statement (use evaluate_statement)")
     if not isinstance(expr, Basic):

@@ -399,10 +399,11 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
         rest = {k: v for k, v in data.items() if k != "joint"}
         data = {**rest, **inner}
     allowed = {"names", "table", "distributions", "params", "alphabet_sizes", "exact", "network", "lhs", "rhs",
-               "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps", "description"}
-    if data.get("noise_widths") or data.get("covariance"):
-        raise InvalidArgument(f"{where}: a model of continuous variables (\"noise_widths\" or \"covariance\": a "
-                              "derive verify counterexample); derive eval reads discrete models only")
+               "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps", "description",
+               "noise_widths"}
+    if data.get("covariance"):
+        raise InvalidArgument(f"{where}: a jointly Gaussian model (\"covariance\": a derive verify counterexample); "
+                              "derive eval reads discrete and noisy models only")
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidArgument(f"{where}: unknown key(s) {', '.join(unknown)} (expected names, table, "
@@ -428,7 +429,17 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
     params = {}
     for k, v in (data.get("params") or {}).items():
         params[str(k)] = _json_number(v, where)
-    return Model(joint, dists, params)
+    widths = {}
+    noise = data.get("noise_widths") or {}
+    if not isinstance(noise, dict):
+        raise InvalidArgument(f"{where}: Expected \"noise_widths\": {{variable: width}}")
+    for k, v in noise.items():
+        w = _json_number(v, where)
+        if joint is None or k not in joint.names or not isinstance(w, (int, Fraction)) or not w > 0:
+            raise InvalidArgument(f"{where}: Expected a positive exact width for a variable of the table in "
+                                  f"\"noise_widths\" but got {k!r}: {v!r}")
+        widths[str(k)] = Fraction(w)
+    return Model(joint, dists, params, widths)
 
 
 def read_model_file(path: str | Path) -> Model:

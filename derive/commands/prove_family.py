@@ -334,9 +334,9 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             return proved(chained, step, checked)
     blocked = sorted({kind for kind, _ in hyps if kind in _NOT_ENTROPIC})
     real_valued = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
-    if real_valued:  # the finite prover's and the drawn models are discrete: no evidence about these
-        verdict.note = (f"{', '.join(real_valued)} {'is' if len(real_valued) == 1 else 'are'} continuous: neither the "
-                        "finite prover nor a drawn model (both discrete) was used")
+    if real_valued:  # the finite prover's models are discrete: no evidence about these as they are
+        verdict.note = (f"{', '.join(real_valued)} {'is' if len(real_valued) == 1 else 'are'} continuous: the finite "
+                        "prover (discrete) was not used; the refuters tried jointly Gaussian, mixed and noisy models")
     elif blocked:
         verdict.note = (f"no size is decided by the finite prover under {', '.join(blocked)} hypotheses (a model "
                         "it finds need not satisfy them)")

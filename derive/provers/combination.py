@@ -157,9 +157,9 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         # polynomial in one parameter through its Bernstein coefficients
         cert = (shannon_oracle(ctx) if not mentioned & set(ctx.domains)
                 else _blocks_as_variables(ctx, shannon_oracle) or _polynomial_in_one_parameter(ctx, shannon_oracle))
-        if cert is not None:
-            return cert
-    cert = find_support_certificate(ctx.claim, terms, dict(ctx.domains))
+        if cert is not None and _passes(ctx, cert):
+            return cert   # else (the LP's H(Y | X) >= 0 of a continuous Y, which the kernel refuses) search on
+    cert = find_support_certificate(ctx.claim, terms, ctx.domains)
     if ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
         # Shannon-type steps may use quantities they do not write (``linear`` combines what the step writes)
         termwise = _termwise_sum_terms(ctx)
@@ -172,7 +172,7 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         elementals = {str(t.expr): t for g in groups for t in _elemental_terms(ctx, g)}
         extra = termwise + [replace(t, label=f"elemental [{k}]") for k, t in enumerate(elementals.values())]
         if extra:
-            cert = find_support_certificate(ctx.claim, terms + extra, dict(ctx.domains),
+            cert = find_support_certificate(ctx.claim, terms + extra, ctx.domains,
                                             accept=lambda c: _passes(ctx, c)) or cert
     if ctx.claim.is_equality and ctx.rule in ("shannon", "copy") and (cert is None or not _passes(ctx, cert)):
         # an equality the LP above could only reach through >= 0 terms: its two halves, each searched as a step

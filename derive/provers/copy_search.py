@@ -12,6 +12,8 @@ be false, or need other copies).
 
 from __future__ import annotations
 
+from derive.core.parameters import as_domains
+
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -75,7 +77,7 @@ def _claim_variables(claim: Statement, hyps: dict[str, Hypothesis]) -> RVSet:
 
 
 def _kernel_accepts(claim, hyps, domains, steps, certificate):
-    ctx = StepContext("prove", "copy", claim, {"copy": tuple(steps)}, {}, dict(hyps), dict(domains or {}), "bits")
+    ctx = StepContext("prove", "copy", claim, {"copy": tuple(steps)}, {}, dict(hyps), as_domains(domains), "bits")
     try:
         outcome = check_step(ctx, oracle=lambda ext: proposal_of_certificate(ext, certificate, "found by the prover"))
     except DeriveError:

@@ -34,6 +34,7 @@ import numpy as np
 import sympy
 
 from derive.core.hypotheses import Hypothesis, Markov
+from derive.core.parameters import as_domains
 from derive.core.linear import LinearForm, linear_form
 from derive.core.notation import show
 from derive.core.quantities import H, I, h_as_logs
@@ -393,7 +394,7 @@ def _proposal(cert: Certificate, hypotheses: dict[str, Hypothesis], own: dict | 
 def _kernel_check(claim: Statement, hypotheses: dict[str, Hypothesis], domains: dict, cert: Certificate,
                   own: dict | None = None) -> Certificate:
     """The kernel admits every term (premise, hypothesis consequence, quantity >= 0) and checks the identity."""
-    ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), dict(domains), "bits")
+    ctx = StepContext("prove", "shannon", claim, {}, {}, dict(hypotheses), as_domains(domains), "bits")
     try:
         return check_proposal(ctx, _proposal(cert, hypotheses, own))
     except CertificateError:  # e.g. an equality the kernel only admits by its label: match terms by form
@@ -420,7 +421,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
     if max_generated_variables is None:
         max_generated_variables = max_variables
     t0 = time.monotonic()
-    domains = domains or {}
+    domains = as_domains(domains)   # a Domains keeps the continuous variables (dict() would drop them)
     hypotheses = hypotheses or {}
     checked_against = hypotheses if kernel_hypotheses is None else kernel_hypotheses
     try:
@@ -744,7 +745,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
             try:
                 if le is None or ge is None:
                     raise CertificateError("a half was proved without a certificate")
-                return ShannonResult("proved", _kernel_check(claim, hyps, domains or {}, TwoSidedCertificate(
+                return ShannonResult("proved", _kernel_check(claim, hyps, as_domains(domains), TwoSidedCertificate(
                     le.multipliers, sympy.S.Zero, le, ge)), variables=halves[0].variables,
                     message="both halves of the equality")
             except CertificateError:
@@ -756,7 +757,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         res = prove(weaker, hyps, domains=domains, max_variables=max_variables, max_full_variables=max_full_variables,
                     timeout=timeout, search_counterexample=search_counterexample, seed=seed, copy_steps=copy_steps,
                     copy_timeout=copy_timeout)
-        return _for_original_claim(claim, weaker, shifts, res, hyps, domains or {})
+        return _for_original_claim(claim, weaker, shifts, res, hyps, as_domains(domains))
     try:
         is_identity = not linear_form(claim.slack()).terms
     except InvalidArgument:
@@ -766,7 +767,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     false_message = "a concrete distribution satisfying the hypotheses violates the claim"
     own = [] if is_identity else hypothesis_equalities(hyps, subchains=False)
     if own:  # exact reduction modulo the hypotheses' equalities: no LP, no search
-        settled = _settle_by_equalities(claim, hyps, domains or {}, max_variables, own)
+        settled = _settle_by_equalities(claim, hyps, as_domains(domains), max_variables, own)
         if settled is not None:
             return settled
     if search_counterexample and not is_identity:  # the sparse exact GF(2) models only: cheap next to the LPs
@@ -774,7 +775,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
         if is_certified(cex):  # only a certified violation makes a claim false
             return ShannonResult("false", counterexample=cex, message=false_message)
     if not is_identity:
-        fast = _prove_on_claim_variables(claim, hyps, domains or {}, max_variables, max_full_variables, timeout)
+        fast = _prove_on_claim_variables(claim, hyps, as_domains(domains), max_variables, max_full_variables, timeout)
         if fast is not None:
             return fast
     quick = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
@@ -1008,7 +1009,7 @@ def shannon_oracle(ctx) -> Certificate | None:
     if refuted:
         return None  # false on a sparse exact model (as `prove` checks first): no LP to run
     try:
-        res = find_shannon_certificate(claim, hyps, domains=dict(ctx.domains))
+        res = find_shannon_certificate(claim, hyps, domains=ctx.domains)
     except (LimitExceeded, CertificateError, InvalidArgument):
         return None
     return res.certificate if res.status == "proved" else None

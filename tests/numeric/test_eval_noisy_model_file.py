@@ -9,7 +9,6 @@ come from interval arithmetic with the widths, and they must agree with an indep
 from __future__ import annotations
 
 import json
-import math
 from fractions import Fraction
 
 import numpy as np
@@ -19,6 +18,7 @@ from derive.errors import InvalidArgument
 from derive.numeric.distributions import JointPMF, Model
 from derive.numeric.evaluate import evaluate
 from support.cli import run
+from support.noisy import entropy_bits
 
 PROOF = """
 [proof]
@@ -47,12 +47,7 @@ def _counterexample(tmp_path, capsys) -> tuple[dict, str]:
 
 
 def _h(ce: dict, names: list[str]) -> float:
-    joint = ce["joint"]
-    table = np.vectorize(Fraction, otypes=[object])(np.array(joint["table"], dtype=object))
-    drop = tuple(i for i, n in enumerate(joint["names"]) if n not in names)
-    m = table.sum(axis=drop) if drop else table
-    return (-sum(float(p) * math.log2(float(p)) for p in np.ravel(m) if p > 0)
-            + sum(math.log2(Fraction(ce["noise_widths"].get(n, 1))) for n in names))
+    return entropy_bits(ce, names)
 
 
 def test_the_counterexample_reads_back_with_its_widths(tmp_path, capsys):

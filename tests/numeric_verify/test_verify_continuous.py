@@ -12,6 +12,7 @@ import math
 import pytest
 
 from derive.io import read_proof
+from support.noisy import entropy_bits
 from derive.numeric.verify import SKIPPED, TESTED, verify_proof
 
 HEAD = """
@@ -49,21 +50,9 @@ def _side_bits(text: str, ce: dict) -> float:
     """``H(A)``, ``H(A | B)``, ``I(A; B)`` on the counterexample's noisy model, from the definition: the density of
     a cell is ``p / prod w`` over the continuous variables of the cell, so ``h(S) = -sum p log2(p / prod w)``."""
     import re
-    from fractions import Fraction
-
-    import numpy as np
-
-    names = ce["joint"]["names"]
-    table = np.vectorize(Fraction, otypes=[object])(np.array(ce["joint"]["table"], dtype=object))
-    widths = {k: Fraction(v) for k, v in ce.get("noise_widths", {}).items()}
 
     def h(group: list[str]) -> float:
-        if not group:
-            return 0.0
-        drop = tuple(i for i, n in enumerate(names) if n not in group)
-        m = table.sum(axis=drop) if drop else table
-        cell = math.prod(float(widths.get(n, 1)) for n in group)
-        return -sum(float(p) * math.log2(float(p) / cell) for p in np.ravel(m) if p > 0)
+        return entropy_bits(ce, group)
 
     kind, args = re.fullmatch(r"([HI])\((.*)\)", text.strip()).groups()
     groups = [[v.strip() for v in g.split(",") if v.strip()] for g in re.split(r"[;|]", args)]

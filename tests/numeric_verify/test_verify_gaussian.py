@@ -20,7 +20,7 @@ from derive.io import read_proof
 from derive.numeric.choices import RandomChoices
 from derive.numeric.gaussian import draw_gaussian, why_not_gaussian
 from derive.numeric.models import InvalidDraw, ModelFactory
-from derive.numeric.verify import FAILED, SKIPPED, TESTED, verify_proof
+from derive.numeric.verify import FAILED, TESTED, verify_proof
 
 CHAIN = """
 [proof]

@@ -13,14 +13,10 @@ definition (numpy, Fractions), the hypotheses too.
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
-
-import numpy as np
-
 from derive.io import read_proof
 from derive.numeric.verify import FAILED, TESTED, verify_proof
 from derive.provers.refute_steps import refute_tested_steps
+from support.noisy import entropy_bits
 
 PAIRWISE = """
 [proof]
@@ -77,14 +73,7 @@ def _verify(tmp_path, text: str, samples: int = 40):
 
 
 def _entropy(ce: dict, names: list[str]) -> float:
-    """h of ``names`` on the printed noisy model: the discrete marginal's entropy plus log2 w of each noisy one."""
-    joint = ce["joint"]
-    table = np.vectorize(Fraction, otypes=[object])(np.array(joint["table"], dtype=object))
-    drop = tuple(i for i, n in enumerate(joint["names"]) if n not in names)
-    m = table.sum(axis=drop) if drop else table
-    widths = {k: Fraction(v) for k, v in (ce.get("noise_widths") or {}).items()}
-    return (-sum(float(p) * math.log2(float(p)) for p in np.ravel(m) if p > 0)
-            + sum(math.log2(widths[n]) for n in names if n in widths))
+    return entropy_bits(ce, names)
 
 
 def _mi(ce, a, b, c=()) -> float:

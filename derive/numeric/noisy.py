@@ -61,19 +61,25 @@ def _family(name: str) -> str:
     return name.split("[", 1)[0]
 
 
+def _entropy_atoms(statement):
+    """``(atom, names)`` for every ``H`` and ``I`` of ``statement``: the variable names (``X``, ``X[1]``) it names."""
+    import sympy
+
+    from derive.core.quantities import H, I
+    from derive.numeric.expressions import rvset_names
+
+    for atom in sympy.Add(statement.lhs, statement.rhs, evaluate=False).atoms(H, I):
+        yield atom, {n for arg in atom.args for n in rvset_names(arg)}
+
+
 def infinite_for_continuous(statement, continuous) -> str | None:
     """Why ``statement`` has an atom that is infinite when the variables ``continuous`` (names of variables or
     families; ``X[0]`` counts for ``X``) are continuous — ``I(X; X) = +oo``, ``H(X | X) = -oo``
     (:func:`~derive.numeric.gaussian.infinite_atom`) —, or ``None``. The joint-entropy formulas of a noisy model,
     like the discrete ones, give such an atom a finite value: a statement with one is never evaluated there."""
-    import sympy
-
-    from derive.core.quantities import H, I
-    from derive.numeric.expressions import rvset_names
     from derive.numeric.gaussian import infinite_atom
 
-    for atom in sympy.Add(statement.lhs, statement.rhs, evaluate=False).atoms(H, I):
-        names = {n for arg in atom.args for n in rvset_names(arg)}
+    for atom, names in _entropy_atoms(statement):
         why = infinite_atom(atom, tuple(sorted(n for n in names if n not in continuous and _family(n) not in continuous)))
         if why:
             return why
@@ -136,7 +142,7 @@ def scaled_constant_counterexample(proof, statement, premises=(), units: str = "
         return None
     if not coeffs or not all(getattr(a, "is_Rational", False) for a in coeffs.values()):
         return None
-    names = sorted({str(n) for st in (statement, *premises) for n in _variables_of(st)})
+    names = sorted({n for st in (statement, *premises) for _, ns in _entropy_atoms(st) for n in ns})
 
     def constant(_: frozenset) -> tuple[list[int], int]:
         return [1], 1
@@ -154,22 +160,3 @@ def scaled_constant_counterexample(proof, statement, premises=(), units: str = "
         except DeriveError:
             return None
     return None
-
-
-def _variables_of(statement) -> set[str]:
-    """The variable names (``X``, ``X[1]``) the entropies and informations of ``statement`` name."""
-    import sympy
-
-    from derive.core.quantities import INFO_CLASSES
-    from derive.numeric.expressions import rvset_names
-
-    out: set[str] = set()
-    for side in (statement.lhs, statement.rhs):
-        for a in sympy.preorder_traversal(side):
-            if isinstance(a, INFO_CLASSES):
-                for arg in a.args:
-                    try:
-                        out |= set(rvset_names(arg))
-                    except Exception:  # noqa: BLE001 - a distribution name (D(P || Q)): no variables
-                        pass
-    return out

@@ -97,6 +97,7 @@ __all__ = [
     "SKIPPED",
     "SUSPECTED",
     "PARTLY_TESTED",
+    "assumed_instances",
 ]
 
 TESTED, FAILED, SKIPPED, SUSPECTED = "tested", "failed", "skipped", "suspected"
@@ -126,6 +127,24 @@ GAUSSIAN_SEED_OFFSET = 7_919
 #: so the discrete draws are those of a proof without continuous variables).
 NOISE_SEED_OFFSET = 104_729
 
+
+
+#: The most instances of a family of assumptions :func:`assumed_instances` lists.
+MAX_ASSUMED_INSTANCES = 64
+
+
+def assumed_instances(h: Assume, subs: Mapping | None = None) -> list[Statement] | None:
+    """The statements a model of the ``assume`` hypothesis ``h`` must keep, at the parameter values ``subs``
+    (symbol → sympy Integer): its statement, or every instance of a family of assumptions (its ``statement``, the sum over
+    the range that the kernel uses, is weaker: a model of the sum need not be one of the family); ``None`` when the
+    range's ends are not integers there, or it has more than :data:`MAX_ASSUMED_INSTANCES` members."""
+    if not isinstance(h, AssumeFamily):
+        return [h.statement]
+    lo, hi = (h.lo.xreplace(subs), h.hi.xreplace(subs)) if subs else (h.lo, h.hi)
+    if not (lo.is_Integer and hi.is_Integer) or hi - lo >= MAX_ASSUMED_INSTANCES:
+        return None
+    return [Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel, h.body.rhs.xreplace({h.index: i}))
+            for i in range(int(lo), int(hi) + 1)]
 
 
 # ----------------------------------------------------------------------------- records
@@ -581,13 +600,11 @@ class _Verifier:
         h = self.assumptions[cid]
         if not isinstance(h, AssumeFamily):
             return [self.compiled(f"hyp:{cid}", h.statement, int_values)]
-        subs = {self.symbols[n]: sympy.Integer(v) for n, v in int_values.items() if n in self.symbols}
-        lo, hi = sympy.sympify(h.lo).xreplace(subs), sympy.sympify(h.hi).xreplace(subs)
-        if not (lo.is_Integer and hi.is_Integer):
-            raise InvalidArgument(f"the range {h.lo}..{h.hi} of the family of assumptions {cid} has no integer ends")
-        return [self.compiled(f"hyp:{cid}[{i}]", Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel,
-                                                           h.body.rhs.xreplace({h.index: i})), int_values)
-                for i in range(int(lo), int(hi) + 1)]
+        instances = assumed_instances(h, {self.symbols[n]: sympy.Integer(v) for n, v in int_values.items()
+                                          if n in self.symbols})
+        if instances is None:
+            raise InvalidArgument(f"the instances of the family of assumptions {cid} cannot be listed here")
+        return [self.compiled(f"hyp:{cid}[{k}]", st, int_values) for k, st in enumerate(instances)]
 
     def condition(self, sample: _Sample, cid: str) -> bool | None:
         """Whether premise ``cid`` holds on the sample (``None``: it cannot be evaluated there)."""

@@ -75,6 +75,7 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     line; ``None`` when none is found."""
     from derive.core.hypotheses import Assume
     from derive.numeric.gaussian import gaussian_counterexample
+    from derive.numeric.verify import assumed_instances
 
     if res.claim is None:
         return None
@@ -82,7 +83,7 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     for p in res.premises:
         h = proof.hypotheses.get(p)
         if isinstance(h, Assume):
-            instances = _assumed_instances(h)
+            instances = assumed_instances(h)
             if instances is None:
                 return None
             premises += instances
@@ -101,34 +102,32 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
             "arithmetic" + (f"; the premises {', '.join(kept)} hold there)" if kept else ")"))
 
 
-def _assumed_instances(h) -> list | None:
-    """The statements a model of the ``assume`` hypothesis ``h`` must keep: its statement, or every instance of a
-    family of assumptions over a range with integer ends (its ``statement``, the sum over the range the kernel uses,
-    is weaker than the family: a model of the sum need not be one of the family); ``None`` when the instances cannot
-    be listed (a symbolic range)."""
-    import sympy
-
-    from derive.core.hypotheses import AssumeFamily
-    from derive.core.statements import Statement
-
-    if not isinstance(h, AssumeFamily):
-        return [h.statement]
-    lo, hi = sympy.sympify(h.lo), sympy.sympify(h.hi)
-    if not (lo.is_Integer and hi.is_Integer) or hi - lo > 64:
-        return None
-    return [Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel, h.body.rhs.xreplace({h.index: i}))
-            for i in range(int(lo), int(hi) + 1)]
+def _hypotheses_used(proof, step) -> dict:
+    """The hypotheses among the premises of ``step``."""
+    return {p: proof.hypotheses[p] for p in step.premises if p in proof.hypotheses}
 
 
-def _noisy_tried(proof, res, claims: dict) -> str:
-    """What the noisy models said about an unrefuted step: not found, or why they were not tried."""
+def _why_not_noisy(proof, res, claims: dict) -> str | None:
+    """Why the noisy models are not searched for ``res``: ``""`` when the step is none they could read (no claim, a
+    premise that is neither a hypothesis nor a step's claim: nothing to say), the reason when the noise breaks a
+    hypothesis it uses, ``None`` when they are searched."""
     from derive.numeric.noisy import noise_breaks_a_hypothesis
 
     if res.claim is None or any(p not in proof.hypotheses and p not in claims for p in res.premises):
         return ""
-    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
-    why = noise_breaks_a_hypothesis(proof, hyps)
-    return _NOT_FOUND_NOISY if why is None else f"; no noisy models either: {why}"
+    return noise_breaks_a_hypothesis(proof, _hypotheses_used(proof, res))
+
+
+def _with_noise(text: str, continuous) -> str:
+    """A discrete counterexample's text, read with the continuous variables noisy at scale 1."""
+    return (f"{text}, with the continuous variable(s) {', '.join(continuous)} each its value there plus independent "
+            "uniform noise on [0, 1) (h(D + U) = H(D): every entropy as on the discrete model)")
+
+
+def _noisy_tried(proof, res, claims: dict) -> str:
+    """What the noisy models said about an unrefuted step: not found, or why they were not tried."""
+    why = _why_not_noisy(proof, res, claims)
+    return "" if why == "" else _NOT_FOUND_NOISY if why is None else f"; no noisy models either: {why}"
 
 
 def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
@@ -139,15 +138,14 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
     (:func:`~derive.numeric.noisy.scaled_constant_counterexample`), then the discrete refuter's exact models with
     every scale 1 (``h(D + U) = H(D)``: the discrete counterexample is one with the continuous variables noisy)."""
     from derive.core.hypotheses import Assume, continuous_variables
-    from derive.numeric.noisy import noise_breaks_a_hypothesis, scaled_constant_counterexample
+    from derive.numeric.noisy import scaled_constant_counterexample
+    from derive.numeric.verify import assumed_instances
     from derive.provers.refute import constant_model_satisfies
 
-    if res.claim is None or any(p not in proof.hypotheses and p not in claims for p in res.premises):
+    if _why_not_noisy(proof, res, claims) is not None:
         return None
-    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
-    if noise_breaks_a_hypothesis(proof, hyps) is not None:
-        return None
-    assumed = [_assumed_instances(h) for h in hyps.values() if isinstance(h, Assume)]
+    hyps = _hypotheses_used(proof, res)
+    assumed = [assumed_instances(h) for h in hyps.values() if isinstance(h, Assume)]
     premises = [st for group in assumed for st in group or ()] + [claims[p] for p in _premise_steps(proof, res)]
     kept = [p for p in res.premises if p not in proof.hypotheses or isinstance(proof.hypotheses[p], Assume)]
     holds = f"; the premises {', '.join(kept)} hold there" if kept else ""
@@ -165,10 +163,7 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
         return None
     continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
     text = _refutation(proof, res, seed, claims, frozenset(continuous))
-    if text is None:
-        return None
-    return (f"{text}, with the continuous variable(s) {', '.join(continuous)} each its value there plus independent "
-            "uniform noise on [0, 1) (h(D + U) = H(D): every entropy as on the discrete model)")
+    return None if text is None else _with_noise(text, continuous)
 
 
 def refute_tested_steps(proof, vreport, seed: int = 0):
@@ -180,7 +175,7 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
     """
     from derive.core.hypotheses import continuous_variables
-    from derive.numeric.noisy import noise_breaks_a_hypothesis
+    from derive.numeric.noisy import noise_breaks_a_hypothesis, widths_on
     from derive.numeric.verify import FAILED as V_FAILED, SKIPPED as V_SKIPPED, TESTED as V_TESTED
     from derive.numeric.verify import CounterexampleRecord
     from derive.provers.refute import joint_of_counterexample
@@ -196,8 +191,7 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
             continue
         # continuous variables: the discrete model is one with them noisy (scale 1), if the noise keeps the
         # hypotheses the step uses (derive.numeric.noisy)
-        if continuous and noise_breaks_a_hypothesis(
-                proof, {p: proof.hypotheses[p] for p in st.premises if p in proof.hypotheses}) is not None:
+        if continuous and noise_breaks_a_hypothesis(proof, _hypotheses_used(proof, st)) is not None:
             continue
         found = _refute_at_admissible_values(proof, st, seed, claims, frozenset(continuous))
         if found is None:
@@ -205,13 +199,12 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
         point, cex = found
         joint = joint_of_counterexample(cex)
         model = {"joint": joint, "params": {str(k): str(v) for k, v in point.items()},
-                 "description": counterexample_text(cex) + (
-                     f", with the continuous variable(s) {', '.join(continuous)} each its value there plus "
-                     "independent uniform noise on [0, 1) (h(D + U) = H(D))" if continuous else "")}
+                 "description": _with_noise(counterexample_text(cex), continuous) if continuous
+                 else counterexample_text(cex)}
         if joint is not None:
             model["alphabet_sizes"] = dict(zip(joint["names"], joint["alphabet_sizes"]))
             if continuous:
-                model["noise_widths"] = {n: "1" for n in joint["names"] if n.split("[", 1)[0] in continuous}
+                model["noise_widths"] = {n: "1" for n in widths_on(joint["names"], dict.fromkeys(continuous, 1))}
         rec.status = V_FAILED
         kept = _premise_steps(proof, st)
         rec.reason = ("false on a model satisfying every hypothesis" + (f" and the premises {', '.join(kept)}"
@@ -280,15 +273,14 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     claim false at one admissible value is false. ``continuous``: names of continuous variables, whose discrete
     models then stand for noisy ones (:mod:`derive.numeric.noisy`); a point where the claim or a premise has an
     atom infinite for them (``I(X[0]; X[j])`` at ``j = 0``) is skipped: the discrete value is not theirs."""
-    from derive.numeric.noisy import infinite_for_continuous
-    from derive.numeric.expressions import expand_sums as _expand
-
     from derive.core.statements import Statement
     from derive.errors import DeriveError
+    from derive.numeric.expressions import expand_sums as _expand
+    from derive.numeric.noisy import infinite_for_continuous
     from derive.numeric.real import sample_parameter_values
     from derive.provers.shannon import refute
 
-    hyps = {p: proof.hypotheses[p] for p in res.premises if p in proof.hypotheses}
+    hyps = _hypotheses_used(proof, res)
     premises = [claims[p] for p in _premise_steps(proof, res)]
     domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
     points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))

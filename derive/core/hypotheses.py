@@ -71,6 +71,10 @@ class Hypothesis:
         """Information expressions the hypothesis says are exactly zero."""
         return []
 
+    def for_each_index(self) -> list[tuple[sympy.Symbol, sympy.Expr, sympy.Expr, Statement]]:
+        """``(i, lo, hi, S)``: statements ``S(i)`` the hypothesis gives for every integer ``i`` in ``lo..hi``."""
+        return []
+
     def variables(self) -> RVSet:
         return RVSet()
 
@@ -297,7 +301,7 @@ class IID(MutuallyIndependent):
     kind = "iid"
 
     def equalities(self) -> list[sympy.Expr]:
-        out, conditions = super().equalities(), ([self.given, RVSet()] if self.given else [self.given])
+        out, conditions = super().equalities(), self._conditions()
         if self.family_range is not None:  # Σ_i (H(X[i] | C) - H(X[lo] | C)) = 0 for C = G and C = {}: each term is 0
             r, i = self.family_range, _RANGE_INDEX
             out += [sympy.Sum(H(FamilyMember(r.family, i), given=c) - H(FamilyMember(r.family, r.lo), given=c),
@@ -306,6 +310,17 @@ class IID(MutuallyIndependent):
             first = self.members[0]
             out += [H(first, c) - H(m, c) for c in conditions for m in self.members[1:]]
         return out
+
+    def for_each_index(self) -> list[tuple[sympy.Symbol, sympy.Expr, sympy.Expr, Statement]]:
+        """Over a symbolic range, ``H(X[i] | C) == H(X[lo] | C)`` for ``C = G`` and ``C = {}``, each ``i``."""
+        r, i = self.family_range, _RANGE_INDEX
+        return [] if r is None else [(i, r.lo, r.hi, Statement(H(FamilyMember(r.family, i), given=c), "==",
+                                                               H(FamilyMember(r.family, r.lo), given=c)))
+                                     for c in self._conditions()]
+
+    def _conditions(self) -> list[RVSet]:
+        """The conditionings whose entropies the members share: ``G``, and nothing (the marginals)."""
+        return [self.given, RVSet()] if self.given else [self.given]
 
 
 #: Channel names accepted in proof files and the number of parameters each takes.
@@ -549,6 +564,9 @@ class AssumeFamily(Assume):
     @property
     def text(self) -> str:
         return f"{self.body} for {self.index} in {show(self.lo)}..{show(self.hi)}"
+
+    def for_each_index(self) -> list[tuple[sympy.Symbol, sympy.Expr, sympy.Expr, Statement]]:
+        return [(self.index, self.lo, self.hi, self.body)]
 
 
 def block_of(s: RVSet) -> tuple[str, sympy.Expr, sympy.Expr] | None:

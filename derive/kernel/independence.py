@@ -13,6 +13,11 @@ hypothesis in ``hyps`` implies ``I(A; B | C) = 0``:
   weak union);
 * mutual independence of finite members given ``G``: ``A``, ``B`` inside
   disjoint groups of members and ``C = G ∪`` (other whole members);
+* mutual independence of a symbolic block ``X[lo..hi]`` given ``G`` (only with
+  the parameters' ``domains``): ``A``, ``B`` and ``C - G`` members or blocks of
+  ``X`` inside ``lo..hi``, the index ranges of ``A``'s and ``B``'s items apart
+  from each other and from ``C``'s, as the sign engine proves for every admissible
+  value (``I(X[2]; X[1] | P) = 0`` from ``X[1..n] | P``, ``n >= 2``);
 * ``Y = f(X)``: ``A ⊆ Y`` (or ``B ⊆ Y``) and ``X ⊆ C``.
 
 Hypotheses are never combined with each other here (that needs the Shannon
@@ -25,29 +30,57 @@ from typing import Iterable
 
 from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, MutuallyIndependent
 from derive.core.quantities import H, I
-from derive.core.variables import RVSet
+from derive.core.variables import FamilyMember, FamilyRange, RVSet
+from derive.kernel.signs import is_nonnegative
 
-__all__ = ["implies_independence", "implies_zero"]
+__all__ = ["implies_independence", "implies_mutual_independence", "implies_zero"]
 
 
-def implies_zero(hyps: Iterable[Hypothesis], expr) -> bool:
+def implies_zero(hyps: Iterable[Hypothesis], expr, domains=None) -> bool:
     """True when one hypothesis implies ``expr = 0``: ``I(A; B | C)`` by :func:`implies_independence`, or
     ``H(Y' | C)`` with ``Y' ⊆ Y`` for a declared ``Y = f(X)`` with ``X ⊆ C``."""
     hyps = list(hyps)
     if isinstance(expr, I):
-        return implies_independence(hyps, expr.left, expr.right, expr.given)
+        return implies_independence(hyps, expr.left, expr.right, expr.given, domains)
     return isinstance(expr, H) and any(isinstance(h, FunctionOf) and expr.target.issubset(h.output)
                                        and h.input.issubset(expr.given) for h in hyps)
 
 
-def implies_independence(hyps: Iterable[Hypothesis], a: RVSet, b: RVSet, c: RVSet) -> bool:
-    """True when one hypothesis implies ``I(A; B | C) = 0`` (see module docstring)."""
+def implies_independence(hyps: Iterable[Hypothesis], a: RVSet, b: RVSet, c: RVSet, domains=None) -> bool:
+    """True when one hypothesis implies ``I(A; B | C) = 0`` (see module docstring; ``domains``: the parameters'
+    domains, which a family's symbolic block needs)."""
     a, b = a - c, b - c
     if not a or not b:
         return True
     if not a.isdisjoint(b):
         return False
-    return any(_one(h, a, b, c) for h in hyps)
+    return any(_one(h, a, b, c) or (domains is not None and _mutual_block(h, a, b, c, domains)) for h in hyps)
+
+
+def implies_mutual_independence(hyps: Iterable[Hypothesis], block: RVSet, given: RVSet, domains) -> bool:
+    """The members of ``block`` (``X[lo..hi]``) are mutually independent given ``given``: a finite block when each
+    member is independent of the ones before it (each by one hypothesis); a symbolic block inside a family's mutual
+    independence given part of ``given``, the rest of ``given`` members of that family apart from the block
+    (conditioning on some independent members keeps the others independent)."""
+    hyps, items = list(hyps), block.args
+    if all(isinstance(x, FamilyMember) for x in items) and all(
+            implies_independence(hyps, RVSet(x), RVSet(*items[:k]), given, domains) for k, x in enumerate(items) if k):
+        return True
+    return any(_mutual_block(h, block, RVSet(), given, domains) for h in hyps)
+
+
+def _mutual_block(h: Hypothesis, a: RVSet, b: RVSet, c: RVSet, domains) -> bool:
+    r = getattr(h, "family_range", None)
+    if not isinstance(h, MutuallyIndependent) or r is None or not h.given.issubset(c):
+        return False
+    groups = [a.args, b.args, (c - h.given).args]
+    items = [x for g in groups for x in g]
+    if not all(isinstance(x, (FamilyMember, FamilyRange)) and x.family == r.family for x in items):
+        return False
+    ends = {x: (x.index, x.index) if isinstance(x, FamilyMember) else (x.lo, x.hi) for x in items}
+    inside = all(is_nonnegative(lo - r.lo, domains) and is_nonnegative(r.hi - hi, domains) for lo, hi in ends.values())
+    return inside and all(is_nonnegative(ends[y][0] - ends[x][1] - 1, domains) or is_nonnegative(
+        ends[x][0] - ends[y][1] - 1, domains) for g, k in ((0, 1), (0, 2), (1, 2)) for x in groups[g] for y in groups[k])
 
 
 def _one(h: Hypothesis, a: RVSet, b: RVSet, c: RVSet) -> bool:

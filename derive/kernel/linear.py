@@ -143,7 +143,7 @@ def certificate_of_proposal(proposal: Proposal, terms: TermMakers, hypotheses: S
     for e, m in proposal.nonneg:
         mults.append((nonneg_term(e, domains), m))
     for e, m in proposal.zero:
-        if not implies_zero(hypotheses, e):
+        if not implies_zero(hypotheses, e, domains):
             raise CertificateError(f"the certificate uses [{show(e)} = 0], which is not a premise, a hypothesis "
                                    "consequence or a provably non-negative quantity")
         mults.append((zero_term(e, f"{show(e)} = 0", "implied by a hypothesis"), m))

@@ -26,7 +26,7 @@ from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, DeriveError, InvalidArgument, RuleMismatch, SideConditionFailed
 from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
-from derive.kernel.independence import implies_independence
+from derive.kernel.independence import implies_independence, implies_mutual_independence
 from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
@@ -124,7 +124,8 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
     provably non-empty range split at its last and first terms (``Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f = f(lo) +
     Σ_lo^(hi-1) f(i+1)``; the shorter range is at least empty) with the shorter sums ``>= 0`` where they are — the
     sums of the claim, the premises and the oracle's proposed ``>= 0`` terms (a telescoping through sums the claim
-    does not write)."""
+    does not write) —, and the instances ``S(k)`` of a hypothesis's ``S(i) for each i in lo..hi`` at each member
+    ``X[k]`` the step names, ``lo <= k <= hi`` proved."""
     makers: dict[str, Callable[[], Term | None]] = dict(_premise_terms(ctx))
     for k, e in enumerate(ctx.args.get("nonneg") or ()):
         try:
@@ -137,7 +138,7 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
     hyps = ctx.hypotheses()
 
     def implied_zero(atom: I, label: str) -> Term | None:
-        ok = implies_independence(hyps, atom.left, atom.right, atom.given)
+        ok = implies_independence(hyps, atom.left, atom.right, atom.given, ctx.domains)
         return zero_term(atom, label, "implied by a hypothesis") if ok else None
 
     def nonnegative(atom: sympy.Expr, label: str) -> Term | None:  # None: e.g. a differential entropy
@@ -146,6 +147,15 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
     for atom in atoms:
         if isinstance(atom, I) and hyps:
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
+    named = {m for a in atoms if not isinstance(a, sympy.Sum) for m in sympy.preorder_traversal(a)
+             if isinstance(m, FamilyMember)}
+    for hid, h in ctx.premise_hypotheses.items():  # S(k) of "S(i) for each i in lo..hi" at a member X[k] named
+        for i, lo, hi, body in h.for_each_index():
+            for k in _indices_naming(body, i, named):
+                if is_nonnegative(k - lo, ctx.domains) and is_nonnegative(hi - k, ctx.domains):
+                    st = Statement(body.lhs.xreplace({i: k}), body.rel, body.rhs.xreplace({i: k}))
+                    label = f"{hid} at {i} = {show(k)}: {st}"
+                    makers[label] = lambda st=st, label=label: term_of_statement(label, st, f"hypothesis {hid}")
     for atom in atoms:
         makers[f"{show(atom)} >= 0"] = lambda atom=atom: nonnegative(atom, f"{show(atom)} >= 0")
         if isinstance(atom, TV):  # a total variation distance is at most 1
@@ -173,6 +183,14 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
                 for rest in parts:
                     makers[f"{show(rest)} >= 0"] = lambda rest=rest: nonnegative(rest, f"{show(rest)} >= 0")
     return makers
+
+
+def _indices_naming(body: Statement, i: sympy.Symbol, named: set) -> list[sympy.Expr]:
+    """The ``k`` at which a member ``X[i + c]`` of ``body`` is a member ``X[k + c]`` of ``named``."""
+    shifts = {(m.family, sympy.expand(m.index - i)) for side in (body.lhs, body.rhs)
+              for m in sympy.preorder_traversal(side) if isinstance(m, FamilyMember) and i in m.index.free_symbols}
+    return sorted({sympy.expand(m.index - c) for family, c in shifts if i not in c.free_symbols for m in named
+                   if m.family == family}, key=sympy.default_sort_key)
 
 
 def _index_of_term(f: sympy.Expr, i: sympy.Symbol, atom: sympy.Expr) -> sympy.Expr | None:
@@ -257,7 +275,8 @@ def claim_le_of_linear_combination(ctx: StepContext) -> RuleOutcome:
     Statement: claim = Σ λ_k·premise_k + Σ μ·(H, I, D, TV ≥ 0; 1 − TV ≥ 0) + Σ ν·(hypothesis equality) + r,
         λ, μ, r ≥ 0; a sum over a non-empty range may be split at an end (Σ_lo^hi f = f(hi) + Σ_lo^(hi-1) f =
         f(lo) + Σ_lo^(hi-1) f(i+1)) or at a term f(k) the step names, lo <= k <= hi (Σ_lo^hi f = f(k) +
-        Σ_lo^(k-1) f + Σ_(k+1)^hi f)
+        Σ_lo^(k-1) f + Σ_(k+1)^hi f); a hypothesis "S(i) for each i in lo..hi" (an i.i.d. family's
+        H(X[i] | G) = H(X[lo] | G), a family of assumptions) gives S(k) at a member X[k] the step names, lo <= k <= hi
     Reference: Yeung, A First Course in Information Theory (2002), ch. 13-14; mathlib linarith (certificate
         checking)
     """
@@ -383,14 +402,15 @@ def mutual_info_le_of_markov(ctx: StepContext) -> RuleOutcome:
             if x != a:
                 continue
             tried.append(f"{a} -> {b} -> {c}" + (f" given {w}" if w else ""))
-            if implies_independence(ctx.hypotheses(), a, c, b | w) or _along_a_family_chain(ctx, a | w, b, c):
+            if (implies_independence(ctx.hypotheses(), a, c, b | w, ctx.domains)
+                    or _along_a_family_chain(ctx, a | w, b, c)):
                 return RuleOutcome(PROVED, f"Markov chain {tried[-1]} from the hypotheses")
     if not tried:
         raise ctx.mismatch("the two mutual informations must share one side (A)",
                         "I(A; C | W) <= I(A; B | W)")
     for a, b in ((small.left, small.right), (small.right, small.left)):  # the chain A -> C -> B gives the reverse
         for x, c in ((big.left, big.right), (big.right, big.left)):
-            if x == a and implies_independence(ctx.hypotheses(), a, c, b | w):
+            if x == a and implies_independence(ctx.hypotheses(), a, c, b | w, ctx.domains):
                 raise ctx.mismatch(f"the inequality may be reversed: the hypotheses give the Markov chain "
                                      f"{a} -> {b} -> {c}, so data processing says {big} <= {small}",
                                 Statement(big, "<=", small), suggestion=f"swap the two sides: {big} <= {small}")
@@ -452,7 +472,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
             x_side = in_i.right if in_i.left == u else (in_i.left if in_i.right == u else None)
             if x_side != ch.input:
                 continue
-            if not implies_independence(ctx.hypotheses(), u | w, y, ch.input):
+            if not implies_independence(ctx.hypotheses(), u | w, y, ch.input, ctx.domains):
                 problems.append(f"the Markov chain {u} -> {ch.input} -> {y}"
                                 + (f" (jointly with {w})" if w else "") + " does not follow from the hypotheses used")
                 continue
@@ -494,7 +514,7 @@ def _sdpi_common(ctx: StepContext, *, tensorized: bool) -> RuleOutcome:
 
 
 def _product_input(ctx: StepContext, block: RVSet, given: RVSet) -> bool:
-    """The input block ``X[lo..hi]`` is declared mutually independent (given ``given``)."""
+    """The input block ``X[lo..hi]`` is mutually independent (given ``given``) as a hypothesis says or implies."""
     found = block_of(block)
     return found is not None and _independence_covers(ctx, found[0], found[1], found[2], given)
 
@@ -616,18 +636,7 @@ def _family_of_term(term: I, var: sympy.Symbol) -> tuple[str, RVSet, RVSet] | No
 
 
 def _independence_covers(ctx: StepContext, family: str, lo, hi, given: RVSet) -> bool:
-    for _, h in _hypotheses_of(ctx, MutuallyIndependent):
-        if h.given != given:
-            continue
-        if h.family_range is not None and h.family_range.family == family:
-            if is_nonnegative(lo - h.family_range.lo, ctx.domains) and is_nonnegative(h.family_range.hi - hi, ctx.domains):
-                return True
-        if h.family_range is None and lo.is_Integer and hi.is_Integer:
-            wanted = {FamilyMember(family, k) for k in range(int(lo), int(hi) + 1)}
-            have = {m for s in h.members for m in s.args}
-            if wanted <= have and all(len(s) == 1 for s in h.members if set(s.args) & wanted):
-                return True
-    return False
+    return implies_mutual_independence(ctx.hypotheses(), RVSet(*FamilyRange.make(family, lo, hi)), given, ctx.domains)
 
 
 def _additivity(ctx: StepContext, *, super_: bool) -> RuleOutcome:
@@ -665,7 +674,9 @@ def mutual_info_ge_sum_of_independent(ctx: StepContext) -> RuleOutcome:
     Statement: X[1..n] mutually independent given P ⇒ I(M; X[1..n] | P) >= Σ_i I(M; X[i] | P)
     Reference: Brown, Bun, Feldman, Smith & Talwar 2021 (superadditivity over independent samples); Cover & Thomas,
         Ch. 2
-    Needs: mutual independence of the family given P
+    Needs: X[lo..hi] mutually independent given P, as a hypothesis says or implies: a finite block member by
+        member, each independent of the ones before it given P by one hypothesis; a symbolic block inside a family's
+        mutual independence given part of P, the rest of P other members of that family
     """
     return _additivity(ctx, super_=True)
 
@@ -676,7 +687,7 @@ def mutual_info_le_sum_of_conditionally_independent(ctx: StepContext) -> RuleOut
 
     Statement: X[1..n] mutually independent given (M, W) ⇒ I(M; X[1..n] | W) <= Σ_i I(M; X[i] | W)
     Reference: Cover & Thomas (memoryless channel capacity argument, Lemma 7.9.2)
-    Needs: mutual independence of the family given M
+    Needs: X[lo..hi] mutually independent given (M, W), as a hypothesis says or implies (as for superadditivity)
     """
     return _additivity(ctx, super_=False)
 

@@ -156,7 +156,8 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         # the LP reads no parameters: a parameter-free claim directly; blocks X[1..n] as single variables; a claim
         # polynomial in one parameter through its Bernstein coefficients
         cert = (shannon_oracle(ctx) if not mentioned & set(ctx.domains)
-                else _blocks_as_variables(ctx, shannon_oracle) or _polynomial_in_one_parameter(ctx, shannon_oracle))
+                else _blocks_as_variables(ctx, shannon_oracle) or _polynomial_in_one_parameter(ctx, shannon_oracle)
+                or (shannon_oracle(ctx) if _parameters_only_in_indices(ctx.claim, ctx.domains) else None))
         if cert is not None and _passes(ctx, cert):
             return cert   # else (the LP's H(Y | X) >= 0 of a continuous Y, which the kernel refuses) search on
     cert = find_support_certificate(ctx.claim, terms, ctx.domains)
@@ -178,6 +179,15 @@ def combination_oracle(ctx: StepContext) -> Certificate | None:
         # an equality the LP above could only reach through >= 0 terms: its two halves, each searched as a step
         return two_sided(ctx.claim, lambda half: _checked(replace(ctx, claim=half))) or cert
     return cert
+
+
+def _parameters_only_in_indices(claim, domains) -> bool:
+    """The claim's parameters appear only in the indices of family members and blocks (``H(X[1], X[n] | P)``): the
+    LP reads each member or block as a variable, whatever the index (a Shannon-type identity holds for any joint
+    law, equal variables included; what a family hypothesis says about its members the kernel proves apart)."""
+    form = linear_form(claim.slack())
+    return not (form.const.free_symbols | {s for c in form.terms.values() for s in c.free_symbols}) \
+        & set(domains)
 
 
 def _checked(ctx: StepContext) -> Certificate | None:

@@ -25,6 +25,7 @@ still be true: Zhang–Yeung).
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -33,18 +34,19 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import sympy
 
-from derive.core.hypotheses import Hypothesis, Markov
+from derive.core.hypotheses import Hypothesis, Markov, MutuallyIndependent
 from derive.core.parameters import as_domains
 from derive.core.linear import LinearForm, linear_form
 from derive.core.notation import show
 from derive.core.quantities import H, I, h_as_logs
 from derive.core.statements import Statement
-from derive.core.variables import RVSet
+from derive.core.variables import FamilyMember, RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
 from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Proposal, Term, TwoSidedCertificate, zero_term
+from derive.kernel.signs import is_nonnegative
 from derive.provers.elemental_lp import (LPInfeasible, elemental_arrays, generate_columns,
                                          solve_min_sum)
 
@@ -434,7 +436,10 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         return ShannonResult("proved", _kernel_check(claim, checked_against, domains, Certificate([])),
                              message="an identity of joint entropies")
     focus = RVSet(*[it for atom in identity.terms if isinstance(atom, H) for it in atom.target.args])
-    equalities = hypothesis_equalities(hypotheses, focus, subchains=False)  # sub-chains: only when needed
+    own_equalities = hypothesis_equalities(hypotheses, focus, subchains=False)  # sub-chains: only when needed
+    # a family's equality over a symbolic range is no column of this LP; what it says about the claim's members is
+    equalities = [(label, e) for label, e in own_equalities if not e.has(sympy.Sum)] + family_instances(
+        hypotheses, focus, domains)
     if claim.is_equality:
         halves = [find_shannon_certificate(Statement(claim.lhs, r, claim.rhs), hypotheses, domains=domains,
                                            max_variables=max_variables, max_full_variables=max_full_variables,
@@ -501,7 +506,7 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
         if "terms" not in built:
             terms = list(eq_terms)
             if has_chains:
-                for label, e in hypothesis_equalities(hypotheses, focus)[len(equalities):]:
+                for label, e in hypothesis_equalities(hypotheses, focus)[len(own_equalities):]:
                     try:
                         terms.append((zero_term(e, label, "hypothesis"), space.vector(linear_form(e))))
                     except InvalidArgument:
@@ -617,6 +622,29 @@ def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = Non
                     if e != 0 and e not in seen and (disjoint or implies_independence([h], past, future, links[b])):
                         seen.add(e)
                         out.append((f"{hid}: {sympy.sstr(e)} = 0", e))
+    return out
+
+
+def family_instances(hyps: dict[str, Hypothesis], focus: RVSet, domains) -> list[tuple[str, sympy.Expr]]:
+    """What a hypothesis over a symbolic range ``X[lo..hi]`` says about the members of ``focus`` inside it (proved
+    inside, and apart from each other, for every admissible value): their mutual independence, as a finite one's
+    equalities, and its per-index statements at their indices (an i.i.d. family's ``H(X[k] | G) = H(X[lo] | G)``);
+    the kernel re-derives each (``implies_independence``, its instances of ``for_each_index``)."""
+    out = []
+    for hid, h in hyps.items():
+        r = getattr(h, "family_range", None)
+        if not isinstance(h, MutuallyIndependent) or r is None:
+            continue
+        members = [m for m in focus.args if isinstance(m, FamilyMember) and m.family == r.family
+                   and is_nonnegative(m.index - r.lo, domains) and is_nonnegative(r.hi - m.index, domains)]
+        apart = all(is_nonnegative(a.index - b.index - 1, domains) or is_nonnegative(b.index - a.index - 1, domains)
+                    for a, b in itertools.combinations(members, 2))
+        if len(members) > 1 and apart:
+            out += [(f"{hid}: {show(e)} = 0", e) for e in MutuallyIndependent(tuple(RVSet(m) for m in members),
+                                                                                h.given).equalities()]
+        for i, _, _, body in h.for_each_index():
+            out += [(f"{hid} at {show(m.index)}", e) for m in members
+                    if (e := body.slack().xreplace({i: m.index})) != 0]
     return out
 
 

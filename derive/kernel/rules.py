@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 import sympy
 from sympy import S
 
-from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MarkovFamily,
-                                    MutuallyIndependent, block_of, copy_lemma_extension)
+from derive.core.hypotheses import (Assume, Channel, CopyOf, CopyRV, CopySpec, Hypothesis, MarkovFamily, block_of,
+                                    copy_lemma_extension)
 from derive.core.cited import TENSORIZATION, fano_fact
 from derive.core.linear import is_zero_coefficient, linear_form
 from derive.core.notation import decimal_at_least, show

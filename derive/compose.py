@@ -38,11 +38,16 @@ class ComposedBound:
     theorem_status: str | None
     used: list[str]
 
-    def text(self) -> str:
-        lines = [f"composed bound: {self.statement}", f"  status: {self.status} (kernel-checked from {', '.join(self.used)})"]
+    def text(self, bound: str | None = None, theorem: str | None = None, latex: str | None = None) -> str:
+        """What ``derive compose`` prints; ``bound``/``theorem``/``latex``: the statements as the file writes them
+        (default: as sympy prints them)."""
+        lines = [f"composed bound: {bound or self.statement}",
+                 f"  status: {self.status} (the kernel's verdict; composed from {', '.join(self.used)})"]
         if self.theorem is not None:
-            lines.append(f"  theorem claims: {self.theorem} [{self.theorem_status}]")
-        lines.append(f"  LaTeX: {self.latex()}")
+            lines.append(f"  theorem claims: {theorem or self.theorem} [{self.theorem_status}]")
+            if self.theorem_status != "proved":
+                lines.append("  the theorem's claim is not proved from its `from` (exit 1; `derive check` says why)")
+        lines.append(f"  LaTeX: {latex or self.latex()}")
         return "\n".join(lines)
 
     def latex(self) -> str:

@@ -40,14 +40,7 @@ def cmd_compose(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        lines = [f"composed bound: {out['bound']}",
-                 f"  status: {result.status} (kernel-checked from {', '.join(result.used)})"]
-        if result.theorem is not None:
-            lines.append(f"  theorem claims: {out['theorem']} [{result.theorem_status}]")
-            if result.theorem_status != "proved":
-                lines.append("  the theorem's claim is not proved from its `from` (exit 1; `derive check` says why)")
-        lines.append(f"  LaTeX: {out['latex']}")
-        print("\n".join(lines))
+        print(result.text(out["bound"], out.get("theorem"), out["latex"]))
     # exit 0 only when the composed bound and the file's theorem (when it has one) are both proved
     theorem_ok = result.theorem is None or result.theorem_status == "proved"
     return EXIT_OK if result.status == "proved" and theorem_ok else EXIT_NO

@@ -77,3 +77,14 @@ def test_compose_exits_1_when_the_theorem_itself_fails(tmp_path, capsys):
     assert main(["compose", "--json", str(path)]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["status"] == "proved" and payload["theorem_status"] == "failed"
+
+
+def test_the_text_output_does_not_call_an_unproved_bound_kernel_checked(tmp_path, capsys):
+    """It printed "status: unchecked (kernel-checked from s1)": the status is the kernel's verdict, which here is
+    that the bound is not proved."""
+    path = tmp_path / "red.toml"
+    path.write_text(PROOF)
+    code = main(["compose", str(path)])
+    status_line = next(line for line in capsys.readouterr().out.splitlines() if "status:" in line)
+    assert "kernel-checked" not in status_line and "proved" not in status_line.split("(")[0]
+    assert "composed from s1" in status_line and code == 1

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 import sympy
 
+from derive.core.hypotheses import MutuallyIndependent
 from derive.core.linear import linear_form
 from derive.core.variables import RVSet
 from derive.kernel.context import StepContext
@@ -263,12 +264,14 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
     term by term keeps it an identity, which the kernel re-checks over its own canonical forms. When that fails, the
     blocks and members of each family are cut into the pieces of their common refinement (:func:`_family_pieces`:
     ``I(M; X[1..n]) >= I(M; X[1])`` for ``n >= 1`` reads ``I(M; P1, P2) >= I(M; P1)`` with ``P1 = X[1]``,
-    ``P2 = X[2..n]``). Steps using hypotheses are left alone (a family hypothesis is about the members, not about a
-    block variable)."""
+    ``P2 = X[2..n]``). Steps using premises are left alone, but for a family's mutual independence over a symbolic
+    range, which the pieces inside it inherit (:func:`_pieces_independent`: ``I(M; X[1..n] | P) >= I(M; X[1] | P) +
+    I(M; X[2..n] | P)``)."""
     from derive.core.variables import RV, FamilyRange
 
     claim = ctx.claim
-    if ctx.premise_hypotheses or ctx.statements():
+    if ctx.statements() or any(getattr(h, "family_range", None) is None or not isinstance(h, MutuallyIndependent)
+                               for h in ctx.premise_hypotheses.values()):
         return None
     blocks = sorted({node for side in (claim.lhs, claim.rhs) for node in sympy.preorder_traversal(side)
                      if isinstance(node, FamilyRange) and node.free_symbols & set(ctx.domains)}, key=str)
@@ -279,13 +282,37 @@ def _blocks_as_variables(ctx: StepContext, oracle) -> Certificate | None:
     if cert is None:
         refined = _family_pieces((claim.lhs, claim.rhs), ctx.domains, {b.family for b in blocks})
         if refined is not None:
-            cert = _abstract_certificate(ctx, oracle, *refined)
+            cert = _abstract_certificate(ctx, oracle, *refined,
+                                         hypotheses=_pieces_independent(ctx.premise_hypotheses, refined[1], ctx.domains))
     return cert
 
 
-def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict) -> Certificate | None:
+def _pieces_independent(hyps: dict, back: dict, domains) -> dict:
+    """For each mutual independence of a family over a symbolic range, the same of the pieces inside that range (each
+    proved inside), given the same variables: what it says about the pieces, for the LP over them. The kernel
+    re-derives each independence the certificate uses from the original hypothesis (members proved apart)."""
+    from derive.core.variables import FamilyMember, FamilyRange
+    from derive.kernel.signs import is_nonnegative
+
+    def inside(item, r) -> bool:
+        lo, hi = (item.index, item.index) if isinstance(item, FamilyMember) else (item.lo, item.hi)
+        return (isinstance(item, (FamilyMember, FamilyRange)) and item.family == r.family
+                and is_nonnegative(lo - r.lo, domains) and is_nonnegative(r.hi - hi, domains))
+
+    out = {}
+    for hid, h in hyps.items():
+        r = h.family_range
+        pieces = [v for v, items in back.items() if all(inside(it, r) for it in items.args)]
+        if len(pieces) > 1 and not any(isinstance(g, (FamilyMember, FamilyRange)) for g in h.given.args):
+            out[hid] = MutuallyIndependent(tuple(RVSet(v) for v in sorted(pieces, key=str)), h.given)
+    return out
+
+
+def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict,
+                          hypotheses: dict | None = None) -> Certificate | None:
     """``oracle``'s certificate for the claim with each block or member replaced by ``as_pieces[node]`` (a set of
-    fresh variables), its terms mapped back through ``back`` (fresh variable -> the variables it stands for)."""
+    fresh variables) under ``hypotheses`` about those (default none), its terms mapped back through ``back`` (fresh
+    variable -> the variables it stands for)."""
     from dataclasses import replace
 
     from derive.core.statements import Statement
@@ -294,7 +321,7 @@ def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict)
     abstract = Statement(claim.lhs.xreplace(as_pieces), claim.rel, claim.rhs.xreplace(as_pieces))
     if abstract.free_symbols() & set(ctx.domains):
         return None
-    cert = oracle(replace(ctx, claim=abstract))
+    cert = oracle(replace(ctx, claim=abstract, premise_hypotheses=hypotheses or {}))
     if cert is None or type(cert) is not Certificate or any(t.expr is None for t, _ in cert.multipliers):
         return None
     terms = []

@@ -51,6 +51,15 @@ def elemental_arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(c_parts)
 
 
+def discrete_targets(cands: tuple[np.ndarray, np.ndarray, np.ndarray], continuous: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidates valid when the variables of the mask ``continuous`` are real-valued: every ``I(A; B | C)``,
+    and ``H(A | C)`` only when ``A`` has none of them (a differential entropy may be negative)."""
+    a, b, c = cands
+    keep = (b != 0) | ((a & continuous) == 0)
+    return a[keep], b[keep], c[keep]
+
+
 def candidate_arrays(triples: Sequence[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``[(a, b, c), ...]`` as three ``int64`` arrays."""
     arr = np.array(list(triples), dtype=np.int64).reshape(-1, 3)
@@ -208,10 +217,12 @@ def solve_min_sum(target: dict[int, float], equalities: list[dict[int, float]],
 
 def generate_columns(target: dict[int, float], equalities: list[dict[int, float]], n: int,
                      start: tuple[np.ndarray, np.ndarray, np.ndarray], *, deadline: float = float("inf"),
-                     batch: int = 2000, tol: float = 1e-9, method: str = "ipm") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     batch: int = 2000, tol: float = 1e-9, method: str = "ipm",
+                     continuous: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Elemental inequalities of ``n`` variables that suffice for the claim: a subset ``S`` (containing ``start``)
     such that ``target`` is a non-negative combination of ``S`` plus the equalities. Raises :class:`LPInfeasible`
-    when no such combination exists over *all* elemental inequalities.
+    when no such combination exists over *all* elemental inequalities (without ``H(A | C)`` of a variable in the
+    mask ``continuous``).
 
     Phase 1 of the simplex method by columns: ``min Σ(s⁺ + s⁻)`` s.t. ``Σ λ_e e + Σ ν_q q + s⁺ − s⁻ = target``
     over the current set; with row duals ``y`` (``|y| <= 1``; ``0`` on rows the restricted LP does not touch, a
@@ -219,8 +230,8 @@ def generate_columns(target: dict[int, float], equalities: list[dict[int, float]
     cost and enters (the ``batch`` most violated per round). When none enters, ``y`` is dual feasible for the full
     LP, so the restricted optimum is the full optimum: 0 means feasible, positive means infeasible.
     """
-    all_a, all_b, all_c = elemental_arrays(n)
-    a, b, c = start
+    all_a, all_b, all_c = discrete_targets(elemental_arrays(n), continuous)  # continuous: real-valued variables
+    a, b, c = discrete_targets(start, continuous)
     in_set = np.zeros(all_a.size, dtype=bool)
     while True:
         if time.monotonic() > deadline:

@@ -47,7 +47,7 @@ from derive.kernel.independence import implies_independence
 from derive.kernel.context import StepContext
 from derive.kernel.linear import Certificate, Proposal, Term, TwoSidedCertificate, zero_term
 from derive.kernel.signs import is_nonnegative
-from derive.provers.elemental_lp import (LPInfeasible, elemental_arrays, generate_columns,
+from derive.provers.elemental_lp import (LPInfeasible, discrete_targets, elemental_arrays, generate_columns,
                                          solve_min_sum)
 
 __all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle", "MAX_VARIABLES"]
@@ -540,11 +540,15 @@ def find_shannon_certificate(claim: Statement, hypotheses: dict[str, Hypothesis]
             try:
                 return generate_columns({m: float(v) for m, v in target.items()},
                                         [{m: float(v) for m, v in q.items()} for _, q in all_terms()], n,
-                                        structured(), deadline=t0 + timeout)
+                                        structured(), deadline=t0 + timeout, continuous=continuous)
             except TimeoutError:
                 raise LimitExceeded(f"the Shannon prover ran out of its time budget ({timeout} s)") from None
 
         stages.append(("generated", generated, all_terms))
+    continuous = sum(1 << space.index[it] for it in items if domains.is_continuous(it))
+    if continuous:  # H(A | C) >= 0 only for a discrete A: a differential entropy may be negative
+        stages = [(stage, lambda make=make: discrete_targets(make(), continuous), terms_of)
+                  for stage, make, terms_of in stages]
     timings: dict[str, float] = {}
     repair_error: CertificateError | None = None
     for stage, make, terms_of in stages:

@@ -25,6 +25,7 @@ float/mpmath verdict within a tolerance, never a certified counterexample. Exit 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -91,6 +92,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     from derive.io import ParseContext, parse_expression, parse_statement
     from derive.numeric.distributions import Model
     from derive.numeric.evaluate import evaluate
+    from derive.numeric.gaussian import ArbGaussian, GaussianModel
     from derive.numeric.model_spec import parse_model, read_model_file
 
     if model_text is not None and model_file is not None:
@@ -100,8 +102,14 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     params = dict(params or {})
     spec = parse_model(model_text) if model_text is not None else None
     file_model = read_model_file(model_file) if model_file is not None else None
+    gaussian = file_model if isinstance(file_model, GaussianModel) else None
+    if gaussian is not None:
+        for k, v in gaussian.params.items():
+            params.setdefault(k, v)
+        gaussian, file_model = dataclasses.replace(gaussian, params=params), None
     names = spec.names() if spec is not None else (list(file_model.joint.names)
-                                                   if file_model is not None and file_model.joint is not None else [])
+                                                   if file_model is not None and file_model.joint is not None else
+                                                   [*gaussian.names, *gaussian.constants] if gaussian is not None else [])
     if file_model is not None:
         for k, v in file_model.params.items():
             params.setdefault(k, v)
@@ -120,9 +128,16 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     parsed = parse_statement(expr_text, ctx) if is_statement else parse_expression(expr_text, ctx)
     sides = (parsed.lhs, parsed.rhs) if isinstance(parsed, Statement) else (parsed,)
     dists = sorted({node.name for side in sides for node in sympy.preorder_traversal(side) if isinstance(node, Dist)})
+    if gaussian is not None:
+        return _continuous_result(parsed, lambda: ArbGaussian(gaussian, units), frozenset(gaussian.names),
+                                  "a jointly Gaussian model", units, lambda e: gaussian.vanishes(e, "EXPR"))
     if file_model is not None and file_model.noise_widths:
-        return _noisy_result(parsed, Model(file_model.joint, file_model.distributions, params,
-                                           file_model.noise_widths), units)
+        noisy = Model(file_model.joint, file_model.distributions, params, file_model.noise_widths)
+        make = _arb_evaluator(noisy, units)
+        if make is None:
+            raise InvalidArgument("a noisy model needs exact probabilities")
+        return _continuous_result(parsed, make, frozenset(noisy.noise_widths), "a model with continuous variables "
+                                  "(noise_widths)", units)
     if spec is not None:
         model = spec.build(dists, params)
     elif file_model is not None:
@@ -158,7 +173,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
         out = {"lhs": lhs["value"], "rhs": rhs["value"], "holds": bool(holds), "relation": parsed.rel,
                "units": units if _in_units(parsed.lhs) or _in_units(parsed.rhs) else None}
         out.update({f"{side}_digits": part["digits"] for side, part in (("lhs", lhs), ("rhs", rhs)) if "digits" in part})
-        out.update(_certified_verdict(parsed, model, units))
+        out.update(_certified_verdict(parsed, _arb_evaluator(model, units)))
         if dps is not None:
             out.update({"lhs_digits": lhs["digits"], "rhs_digits": rhs["digits"], "dps": dps})
         return out
@@ -167,7 +182,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     out = value(parsed)
     out["units"] = units if _in_units(parsed) else None
     if has_information(parsed):
-        out.update(_certified_value(parsed, model, units))
+        out.update(_certified_value(parsed, _arb_evaluator(model, units)))
         if out.get("exactly_zero"):
             out["value"] = 0.0  # float rounding had left -2.2e-16 for h(1/10) - H(Y | X) on a BSC(1/10)
     if dps is not None:
@@ -218,11 +233,14 @@ def _arb_evaluator(model, units: str):
     return None if marginal is None else (lambda: ArbInformation(marginal, dists, params, units, widths))
 
 
-def _noisy_result(parsed, model, units: str) -> dict:
-    """``derive eval`` on a noisy model (``noise_widths``: continuous variables ``w (D + U)``,
-    :mod:`derive.numeric.noisy`): every value from the interval arithmetic of
-    :class:`~derive.numeric.certify.ArbInformation` with the widths (``h(S) = H(D_S) + Σ log w_V``); only ``H`` and
-    ``I`` are read, and an atom infinite for a continuous variable (``I(X; X)``) is refused."""
+def _continuous_result(parsed, make, continuous: frozenset, what: str, units: str, vanishes=None) -> dict:
+    """``derive eval`` on a model with continuous variables ``continuous``: a noisy model (``noise_widths``: ``V = w (D
+    + U)``, :mod:`derive.numeric.noisy`) or a jointly Gaussian one (``covariance``); every value from the interval
+    arithmetic of the evaluator ``make()`` builds (:class:`~derive.numeric.certify.ArbInformation` with the widths,
+    :class:`~derive.numeric.gaussian.ArbGaussian`); only ``H`` and ``I`` are read, and an atom infinite for a
+    continuous variable (``I(X; X)``) is refused. ``vanishes(e)``: whether an entropy combination is exactly 0 on
+    the model (a Gaussian model's determinants), for ties the enclosures cannot decide; what neither decides is a
+    numeric verdict, ``certified: false``."""
     from derive.core.statements import Statement
     from derive.errors import Uncertifiable
     from derive.numeric.gaussian import uses_only_entropies
@@ -230,40 +248,45 @@ def _noisy_result(parsed, model, units: str) -> dict:
 
     sides = (parsed.lhs, parsed.rhs) if isinstance(parsed, Statement) else (parsed,)
     if not all(uses_only_entropies(side) for side in sides):
-        raise InvalidArgument("on a model with continuous variables (noise_widths) derive eval reads H and I only")
+        raise InvalidArgument(f"on {what} derive eval reads H and I only")
     why = infinite_for_continuous(parsed if isinstance(parsed, Statement) else Statement(parsed, "==", parsed),
-                                  frozenset(model.noise_widths))
+                                  continuous)
     if why:
-        raise InvalidArgument(f"{why} on this model: its variables {', '.join(sorted(model.noise_widths))} are "
-                              "continuous")
-    make = _arb_evaluator(model, units)
-    if make is None:
-        raise InvalidArgument("a noisy model needs exact probabilities")
+        raise InvalidArgument(f"{why} on this model: its variables {', '.join(sorted(continuous))} are continuous")
+
+    def exactly_zero(e) -> bool:
+        return vanishes is not None and vanishes(e)
 
     def value(e) -> dict:
         try:
             out = {"value": float(make().value(e).mid())}
-            out.update(_certified_value(e, model, units))
+            out.update(_certified_value(e, make) or ({"exactly_zero": True} if exactly_zero(e) else {}))
         except Uncertifiable as err:
             raise InvalidArgument(f"cannot evaluate it on this model: {err}") from None
         return {**out, "value": 0.0} if out.get("exactly_zero") else out
 
     if isinstance(parsed, Statement):
-        out = {"lhs": value(parsed.lhs)["value"], "rhs": value(parsed.rhs)["value"], "relation": parsed.rel,
-               "units": units}
-        out.update(_certified_verdict(parsed, model, units))
+        lhs, rhs = value(parsed.lhs)["value"], value(parsed.rhs)["value"]
+        out = {"lhs": lhs, "rhs": rhs, "relation": parsed.rel, "units": units}
+        verdict = _certified_verdict(parsed, make)
+        if not verdict["certified"] and exactly_zero(parsed.lhs - parsed.rhs):  # a tie, decided exactly
+            verdict = {"holds": True, "certified": True, "slack_enclosure": "0"}
+        if not verdict["certified"]:  # the numeric verdict stands, as for a float model
+            tol = 1e-12 * max(1.0, abs(lhs), abs(rhs))
+            verdict["holds"] = {"<=": lhs <= rhs + tol, ">=": lhs + tol >= rhs, "==": abs(lhs - rhs) <= tol}[parsed.rel]
+        out.update(verdict)
         return out
     return {**value(parsed), "units": units}
 
 
-def _certified_verdict(statement, model, units: str) -> dict:
-    """The verdict decided by interval arithmetic on the exact model (:func:`derive.numeric.certify.certified_slack`):
+def _certified_verdict(statement, make) -> dict:
+    """The verdict decided by interval arithmetic on the exact model whose evaluator ``make()`` builds (``None``: a
+    float model; :func:`derive.numeric.certify.certified_slack`):
     ``{"holds", "certified": True, "slack_enclosure"}`` when the slack is certainly negative (false) or certainly
     ``>= 0`` (true; an equality only when exact), else ``{"certified": False, "not_certified_because"}`` and the
     numeric verdict stands."""
     from derive.numeric.certify import certified_slack
 
-    make = _arb_evaluator(model, units)
     if make is None:
         return {"certified": False, "not_certified_because": "the model has inexact (float) probabilities"}
     why = ""
@@ -274,7 +297,7 @@ def _certified_verdict(statement, model, units: str) -> dict:
     return {"certified": False, "not_certified_because": why}
 
 
-def _certified_value(expr, model, units: str) -> dict:
+def _certified_value(expr, make) -> dict:
     """An information quantity's value on the exact model: ``{"enclosure"}``, an arb ball excluding 0, or
     ``{"exactly_zero": True}`` when every ball holds 0 and the exact value is 0 (the kernel's sign engine decides
     it); ``{}`` when neither (a float model, an expression arb cannot enclose)."""
@@ -283,7 +306,6 @@ def _certified_value(expr, model, units: str) -> dict:
     from derive.core.statements import Statement
     from derive.numeric.certify import CertifiedValue, certify, exact_slack_sign
 
-    make = _arb_evaluator(model, units)
     if make is None:
         return {}
     cert = certify(lambda: CertifiedValue("interval", interval=make().value(expr)), "nonzero")

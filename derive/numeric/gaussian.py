@@ -54,7 +54,8 @@ from derive.numeric.compile import CompiledStatement, Side
 from derive.numeric.network import names_at, spec_symbols, symbol_values
 
 __all__ = ["why_not_gaussian", "discrete_names", "is_awgn_channel", "GaussianModel", "draw_gaussian", "ArbGaussian", "gaussian_side_value",
-           "gaussian_sides", "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample"]
+           "gaussian_sides", "infinite_atom", "uses_only_entropies", "certified_gaussian_slack", "gaussian_counterexample",
+           "leading_minors_positive"]
 
 #: Hypotheses a linear Gaussian network on the plan's DAG satisfies (conditional independences; ``assume``
 #: statements are premises, checked on each model; an i.i.d. group shares one law given its parents).
@@ -101,6 +102,11 @@ def _det(cov: list[list[Fraction]], idx: list[int]) -> Fraction:
                      (len(idx), len(idx)), QQ)
     d = m.det()
     return Fraction(int(d.numerator), int(d.denominator))
+
+
+def leading_minors_positive(cov: list[list[Fraction]]) -> bool:
+    """Every leading principal minor of the exact symmetric ``cov`` is > 0: positive definite (Sylvester)."""
+    return all(_det(cov, list(range(k))) > 0 for k in range(1, len(cov) + 1))
 
 
 @dataclass
@@ -195,7 +201,9 @@ class GaussianModel:
         held = (f"; {', '.join(self.constants)} {kind} (independent of the rest)") if self.constants else ""
         return {"description": f"jointly Gaussian, mean 0, covariance of ({', '.join(self.names)}) = {cov}{held}",
                 "params": {k: str(v) for k, v in self.params.items()}, "network": self.network,
-                "covariance": {"names": list(self.names), "matrix": [[str(x) for x in row] for row in self.cov]}}
+                "covariance": {"names": list(self.names), "matrix": [[str(x) for x in row] for row in self.cov],
+                               **({"constants": list(self.constants), "bits": list(self.bits)} if self.constants
+                                  else {})}}
 
 
 def draw_gaussian(factory, source, discrete: frozenset = frozenset(), bits: bool = False) -> GaussianModel:

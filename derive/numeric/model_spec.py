@@ -29,7 +29,14 @@ JSON tables (``--model-file``)::
 ``table`` is nested one level per name (its shape gives the alphabet sizes) and must sum to 1;
 entries are JSON numbers (read as exact decimals) or strings ``"p/q"``. All keys are optional.
 The ``joint`` object of a ``derive verify --json`` counterexample (``names``, ``table``, ...)
-is accepted as is, alone or under a ``"joint"`` key.
+is accepted as is, alone or under a ``"joint"`` key; so is a jointly Gaussian counterexample::
+
+    {"covariance": {"names": ["X", "Y"], "matrix": [["4", "1/4"], ["1/4", "3/64"]],
+                    "constants": ["A"], "bits": []}}
+
+(zero mean; the matrix exact, symmetric and positive definite; ``constants``: discrete variables of a mixed model,
+each a constant independent of the rest, or with ``bits`` an independent uniform bit), read into a
+:class:`~derive.numeric.gaussian.GaussianModel`.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from derive.numeric.distributions import Distributions, JointPMF, Model, object_
 from derive.numeric.exact import parse_number
 
 __all__ = ["ModelSpec", "parse_model", "parse_number_expression", "read_model_file", "model_from_json", "MAX_MODEL_TEXT",
-           "MAX_MODEL_CELLS"]
+           "MAX_MODEL_CELLS", "MAX_GAUSSIAN_VARIABLES"]
 
 #: Longest ``--model`` text accepted (characters).
 MAX_MODEL_TEXT = 20_000
@@ -402,8 +409,7 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
                "slack", "step", "claim", "premises_holding", "hypotheses_hold", "shrunk", "dps", "description",
                "noise_widths"}
     if data.get("covariance"):
-        raise InvalidArgument(f"{where}: a jointly Gaussian model (\"covariance\": a derive verify counterexample); "
-                              "derive eval reads discrete and noisy models only")
+        return _gaussian_from_json(data, allowed, where)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidArgument(f"{where}: unknown key(s) {', '.join(unknown)} (expected names, table, "
@@ -440,6 +446,48 @@ def model_from_json(data: Any, where: str = "--model-file") -> Model:
                                   f"\"noise_widths\" but got {k!r}: {v!r}")
         widths[str(k)] = Fraction(w)
     return Model(joint, dists, params, widths)
+
+
+#: Most variables of a jointly Gaussian model file.
+MAX_GAUSSIAN_VARIABLES = 64
+
+
+def _gaussian_from_json(data: dict, allowed: set, where: str):
+    """A :class:`~derive.numeric.gaussian.GaussianModel` from a ``"covariance"`` object (module docstring): names
+    distinct, the matrix exact, symmetric and positive definite (every leading principal minor > 0, Sylvester), the
+    constants and bits other variables."""
+    from derive.numeric.gaussian import GaussianModel, leading_minors_positive
+
+    unknown = sorted(set(data) - allowed - {"covariance", "joint"})
+    if unknown or data.get("joint") is not None or data.get("table") is not None:
+        raise InvalidArgument(f"{where}: a jointly Gaussian model takes \"covariance\" and \"params\" only"
+                              + (f" (unknown key(s) {', '.join(unknown)})" if unknown else " (no pmf table)"))
+    cov = data["covariance"]
+    names = cov.get("names") if isinstance(cov, dict) else None
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names) \
+            or len(set(names)) != len(names):
+        raise InvalidArgument(f"{where}: Expected \"covariance\": {{\"names\": distinct variable names, "
+                              "\"matrix\": [[...]]}")
+    if len(names) > MAX_GAUSSIAN_VARIABLES:
+        raise LimitExceeded(f"{where}: the covariance has more than {MAX_GAUSSIAN_VARIABLES} variables")
+    rows = cov.get("matrix")
+    if not isinstance(rows, list) or len(rows) != len(names) or not all(
+            isinstance(r, list) and len(r) == len(names) for r in rows):
+        raise InvalidArgument(f"{where}: Expected a {len(names)} x {len(names)} \"matrix\" (one row per name)")
+    matrix = [[_json_number(x, where) for x in r] for r in rows]
+    if any(matrix[i][j] != matrix[j][i] for i in range(len(names)) for j in range(i)):
+        raise InvalidArgument(f"{where}: the covariance matrix is not symmetric")
+    if not leading_minors_positive(matrix):
+        raise InvalidArgument(f"{where}: the covariance matrix is not positive definite (a degenerate Gaussian has "
+                              "no density, so no differential entropy)")
+    extra = {key: cov.get(key) or [] for key in ("constants", "bits")}
+    if any(not isinstance(v, list) or not all(isinstance(n, str) and n for n in v) for v in extra.values()) \
+            or set(extra["constants"]) & set(names) or not set(extra["bits"]) <= set(extra["constants"]):
+        raise InvalidArgument(f"{where}: Expected \"constants\" (and \"bits\" among them): names of discrete "
+                              "variables outside the covariance")
+    params = {str(k): _json_number(v, where) for k, v in (data.get("params") or {}).items()}
+    return GaussianModel(tuple(names), matrix, params, {}, str(data.get("network") or ""),
+                         constants=tuple(extra["constants"]), bits=tuple(extra["bits"]))
 
 
 def read_model_file(path: str | Path) -> Model:

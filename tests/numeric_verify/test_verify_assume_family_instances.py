@@ -73,9 +73,10 @@ def test_a_false_step_fails_on_a_model_of_every_instance(tmp_path, seed):
 
 def test_continuous_family_step_true_by_one_instance_is_not_refuted(tmp_path):
     """The same on continuous variables: jointly Gaussian and noisy models test it, ``derive check`` does not
-    call it false (it stays unchecked: the kernel uses the family through its sum only)."""
+    call it false: it was unchecked while the kernel used the family through its sum only; since session 25 the
+    kernel proves it from the instance at i = 1."""
     path = _file(tmp_path, "H(X[1]) >= 1", bound="3 - 2*i", continuous='continuous = ["X"]')
     r = verify_proof(read_proof(path), samples=100, seed=0).steps[0]
     assert r.status == TESTED and "jointly Gaussian" in r.reason
     step = check_file(path).report.steps[0]
-    assert step.status == "unchecked", step.message
+    assert step.status == "proved" and "at i = 1" in step.message, step.message

@@ -3,7 +3,8 @@
 For a theorem ``L <= R`` the composer starts from ``L`` and repeatedly replaces
 an information atom ``a`` that occurs with a provably non-negative coefficient
 by the right side of a listed step ``a <= b`` (or any step ``a == b``), until
-no step applies; for ``L >= R`` it does the same with lower bounds. The result
+no step applies; for ``L >= R`` it does the same with lower bounds, for ``L == R`` with
+equalities alone. The result
 is simplified with sympy (``factor``) and then *checked by the kernel* as a
 new theorem built from the same steps: the status printed is the kernel's.
 """
@@ -164,13 +165,12 @@ def compose_theorem(proof) -> ComposedBound:
     Raises
     ------
     InvalidArgument
-        If the proof has no theorem or the theorem is an equality.
+        If the proof has no theorem, or no listed step bounds its left side (for an equality theorem: no listed
+        equality rewrites it).
     """
     if proof.theorem is None:
         raise InvalidArgument("the proof has no [theorem] to compose", file=proof.file)
     th = proof.theorem.claim
-    if th.rel == "==":
-        raise InvalidArgument("composition needs an inequality theorem", file=proof.file)
     statements = {}
     for sid in proof.theorem.from_steps:
         if sid in proof.hypotheses:
@@ -179,6 +179,8 @@ def compose_theorem(proof) -> ComposedBound:
                 statements[sid] = st
         else:
             statements[sid] = proof.get_step(sid).claim
+    if th.rel == "==":  # an equality composes from equalities alone: each rewrite keeps the value
+        statements = {sid: st for sid, st in statements.items() if st.rel == "=="}
     domains = proof.parameter_domains()
     original, oracle = proof.theorem, default_oracle()  # the oracles of `derive check`
     with messages_for(proof):  # atoms as the author wrote them, `h` in the proof's units
@@ -195,7 +197,8 @@ def compose_theorem(proof) -> ComposedBound:
                 break
     # the proof's status, not the theorem step's own: a valid combination of unproved steps is not proved
     if not used:  # the start itself: `I(X; Y) >= I(X; Y)` is proved and says nothing
-        raise InvalidArgument(f"no step or hypothesis in the theorem's `from` ({', '.join(original.from_steps)}) "
+        what = "equality (an equality theorem composes from equalities)" if th.rel == "==" else "step or hypothesis"
+        raise InvalidArgument(f"no {what} in the theorem's `from` ({', '.join(original.from_steps)}) "
                               f"bounds {th.lhs} or the entropies it is made of, so nothing composes; "
                               "`derive check` checks the theorem as a linear combination", file=proof.file)
     return ComposedBound(composed, report.status, th, report_original.status, used)

@@ -76,3 +76,49 @@ def test_a_theorem_whose_steps_bound_nothing_it_names_is_an_error_not_a_trivial_
     captured = capsys.readouterr()
     assert code == 2 and "nothing composes" in captured.err and "I(X; Y)" in captured.err
     assert "composed bound" not in captured.out
+
+
+EQUALITY = """
+[proof]
+name = "equality"
+[parameters]
+n = "integer >= 1"
+[variables]
+random = ["P", "M"]
+families = { X = "1..n" }
+[[hypothesis]]
+id = "iid"
+iid = "X[1..n] | P"
+[[step]]
+id = "sum"
+claim = "H(X[1..n] | P) == n * H(X[1] | P)"
+rule = "shannon"
+uses = ["iid"]
+[[step]]
+id = "bound"
+claim = "H(X[1..n] | P) <= n * H(X[1] | P) + 1"
+rule = "shannon"
+uses = ["iid"]
+[theorem]
+claim = "H(X[1..n] | P) == n * H(X[1] | P)"
+from = [FROM]
+"""
+
+
+def test_an_equality_theorem_composes_from_its_equalities_alone(tmp_path, capsys):
+    """It was refused ("composition needs an inequality theorem"); an inequality among its `from` is never used
+    (composing with it would turn the equality into a bound)."""
+    path = tmp_path / "eq.toml"
+    path.write_text(EQUALITY.replace("FROM", '"bound", "sum"'))
+    code = main(["compose", "--json", str(path)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["status"] == "proved" and out["from"] == ["sum"], out
+    assert out["bound"] == "H(X[1..n] | P) == n*H(X[1] | P)"
+
+
+def test_an_equality_theorem_from_inequalities_only_is_an_error(tmp_path, capsys):
+    path = tmp_path / "eq.toml"
+    path.write_text(EQUALITY.replace("FROM", '"bound"'))
+    code = main(["compose", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "an equality theorem composes from equalities" in err, err

@@ -66,14 +66,14 @@ def test_a_strict_truth_is_certified():
 
 
 def test_float_probabilities_are_not_certified():
-    from derive.commands.evaluate import _certified_verdict
+    from derive.commands.evaluate import _arb_evaluator, _certified_verdict
     from derive.core.quantities import H
     from derive.core.statements import Statement
     from derive.core.variables import RVSet
     from derive.numeric.distributions import JointPMF, Model
 
     model = Model(JointPMF(["X"], [0.1, 0.9], exact=False))  # a float table need not sum to exactly 1
-    out = _certified_verdict(Statement(H(RVSet("X")), "<=", sympy.Rational(1, 10)), model, "bits")
+    out = _certified_verdict(Statement(H(RVSet("X")), "<=", sympy.Rational(1, 10)), _arb_evaluator(model, "bits"))
     assert out["certified"] is False and "float" in out["not_certified_because"]
 
 

@@ -414,7 +414,8 @@ REFUTATION_DPS = 30
 def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
                             models: int = REFUTATION_MODELS, mixed: bool = False) -> tuple[GaussianModel, Any] | None:
     """A jointly Gaussian model of ``proof``'s hypotheses on which every statement of ``premises`` certainly holds
-    and ``statement`` is certainly false (arb), with the certified slack; ``None`` when none of ``models`` draws
+    (a family of assumptions over a symbolic range among them: each of its instances at the drawn size) and
+    ``statement`` is certainly false (arb), with the certified slack; ``None`` when none of ``models`` draws
     is one, or when the proof has no Gaussian models (:func:`why_not_gaussian`) or a statement names a quantity
     other than ``H`` and ``I``. ``mixed``: the proof's discrete variables are constants or uniform bits, independent
     of the jointly Gaussian continuous ones (:func:`draw_gaussian`'s ``discrete``)."""
@@ -426,8 +427,12 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
     from derive.numeric.evaluate import slack_of
     from derive.numeric.models import ModelFactory
 
+    from derive.core.hypotheses import AssumeFamily
+    from derive.numeric.verify import assumed_instances
+
+    bodies = [p.body if isinstance(p, AssumeFamily) else p for p in premises]
     if why_not_gaussian(proof, allow_discrete=mixed) is not None or not all(
-            uses_only_entropies(s.lhs) and uses_only_entropies(s.rhs) for s in (statement, *premises)):
+            uses_only_entropies(s.lhs) and uses_only_entropies(s.rhs) for s in (statement, *bodies)):
         return None
     symbols = {n: p.symbol for n, p in proof.parameters.items()}
     try:
@@ -439,6 +444,18 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
 
     def compiled(st: Statement, g: GaussianModel) -> CompiledStatement:
         return CompiledStatement(st, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols})
+
+    def kept(g: GaussianModel) -> list[Statement]:
+        """The premises at the model's parameter values: a family of assumptions over a symbolic range as its
+        instances there (:func:`~derive.numeric.verify.assumed_instances`)."""
+        out = []
+        for p in premises:
+            at = assumed_instances(p, {symbols[n]: sympy.Integer(v) for n, v in g.int_values.items() if n in symbols}) \
+                if isinstance(p, AssumeFamily) else [p]
+            if at is None:
+                raise InvalidDraw("too many instances of a family of assumptions at the drawn size")
+            out += at
+        return out
 
     rng = random.Random(seed * 1_000_003 + 104_729)
     for _ in range(models):
@@ -453,7 +470,7 @@ def gaussian_counterexample(proof, statement, premises=(), seed: int = 0,
                     continue
             cert, _ = certified_gaussian_slack(g, comp.statement, units, "negative")
             if cert is None or any(certified_gaussian_slack(g, compiled(p, g).statement, units, "nonnegative")[0]
-                                   is None for p in premises):
+                                   is None for p in kept(g)):
                 continue
         except (InvalidDraw, DeriveError, ArithmeticError, ValueError, TypeError):
             continue

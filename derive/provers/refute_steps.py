@@ -73,7 +73,7 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     variables constants or uniform bits, independent of the continuous ones) of the hypotheses, on which the step's
     assumed and premise statements certainly hold (:func:`derive.numeric.gaussian.gaussian_counterexample`), as one
     line; ``None`` when none is found."""
-    from derive.core.hypotheses import Assume
+    from derive.core.hypotheses import Assume, AssumeFamily
     from derive.numeric.gaussian import gaussian_counterexample
     from derive.numeric.verify import assumed_instances
 
@@ -82,7 +82,9 @@ def _gaussian_refutation(proof, res, seed: int, claims: dict, mixed: bool = Fals
     premises = []
     for p in res.premises:
         h = proof.hypotheses.get(p)
-        if isinstance(h, Assume):
+        if isinstance(h, AssumeFamily) and not (h.lo.is_Integer and h.hi.is_Integer):
+            premises.append(h)  # a symbolic range: its instances at each drawn model's size
+        elif isinstance(h, Assume):
             instances = assumed_instances(h)
             if instances is None:
                 return None

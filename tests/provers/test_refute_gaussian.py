@@ -90,3 +90,51 @@ def test_true_steps_are_not_refuted(tmp_path):
         ["I(X; Z) <= I(X; Y)", "H(X | Y) <= H(X)", "I(X; Z | Y) == 0", "H(X, Y, Z) <= H(X) + H(Y | X) + H(Z | Y)"]))
     for step in _steps(tmp_path, body).values():
         assert step.status in ("proved", "unchecked"), step.message
+
+
+FAMILY = """
+[proof]
+name = "gaussian refutation, a family of assumptions"
+[parameters]
+n = "integer >= 2"
+[variables]
+random = ["M"]
+families = { X = "1..n" }
+continuous = ["X", "M"]
+[[hypothesis]]
+id = "each"
+assume = "H(X[i]) >= 1 for i in 1..n"
+[[step]]
+id = "one"
+claim = "H(X[1]) >= 2"
+rule = "shannon"
+uses = ["each"]
+[[step]]
+id = "two"
+claim = "H(X[1], X[2]) >= 3"
+rule = "shannon"
+uses = ["each"]
+[[step]]
+id = "true"
+claim = "H(X[1]) + H(X[2]) >= 2"
+rule = "shannon"
+uses = ["each"]
+"""
+
+
+def test_a_family_of_assumptions_over_a_symbolic_range_is_kept_instance_by_instance(tmp_path):
+    """Session 25: the Gaussian refuter skipped every step resting on ``... for i in 1..n`` (and said no Gaussian
+    model refuted it); it now checks each instance at the drawn n. Oracle: numpy on the printed covariance — every
+    instance holds, the claim fails."""
+    path = tmp_path / "f.toml"
+    path.write_text(FAMILY)
+    steps = {s.id: s for s in check_file(path).report.steps}
+    assert steps["true"].status == "proved"
+    for sid, members, bound in (("one", ["X[1]"], 2), ("two", ["X[1]", "X[2]"], 3)):
+        msg = steps[sid].message
+        assert steps[sid].status == "failed" and "jointly Gaussian" in msg, msg
+        names, cov, _ = _model(msg)
+        n = int(re.search(r"at n = (\d+)", msg).group(1))
+        for i in range(1, n + 1):
+            assert entropy_bits(cov, [names.index(f"X[{i}]")]) >= 1 - 1e-12
+        assert entropy_bits(cov, [names.index(m) for m in members]) < bound - 1e-9

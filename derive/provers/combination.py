@@ -292,17 +292,12 @@ def _pieces_independent(hyps: dict, back: dict, domains) -> dict:
     proved inside), given the same variables: what it says about the pieces, for the LP over them. The kernel
     re-derives each independence the certificate uses from the original hypothesis (members proved apart)."""
     from derive.core.variables import FamilyMember, FamilyRange
-    from derive.kernel.signs import is_nonnegative
-
-    def inside(item, r) -> bool:
-        lo, hi = (item.index, item.index) if isinstance(item, FamilyMember) else (item.lo, item.hi)
-        return (isinstance(item, (FamilyMember, FamilyRange)) and item.family == r.family
-                and is_nonnegative(lo - r.lo, domains) and is_nonnegative(r.hi - hi, domains))
+    from derive.provers.shannon import inside_family_range
 
     out = {}
     for hid, h in hyps.items():
         r = h.family_range
-        pieces = [v for v, items in back.items() if all(inside(it, r) for it in items.args)]
+        pieces = [v for v, items in back.items() if all(inside_family_range(it, r, domains) for it in items.args)]
         if len(pieces) > 1 and not any(isinstance(g, (FamilyMember, FamilyRange)) for g in h.given.args):
             out[hid] = MutuallyIndependent(tuple(RVSet(v) for v in sorted(pieces, key=str)), h.given)
     return out

@@ -40,7 +40,7 @@ from derive.core.linear import LinearForm, linear_form
 from derive.core.notation import show
 from derive.core.quantities import H, I, h_as_logs
 from derive.core.statements import Statement
-from derive.core.variables import FamilyMember, RVSet
+from derive.core.variables import FamilyMember, FamilyRange, RVSet
 from derive.errors import CertificateError, DeriveError, InvalidArgument, LimitExceeded
 from derive.kernel.check import check_proposal
 from derive.kernel.independence import implies_independence
@@ -629,6 +629,14 @@ def hypothesis_equalities(hyps: dict[str, Hypothesis], focus: RVSet | None = Non
     return out
 
 
+def inside_family_range(item, r: FamilyRange, domains) -> bool:
+    """``item`` is a member or block of ``r``'s family lying inside ``r = X[lo..hi]`` for every admissible value."""
+    if not isinstance(item, (FamilyMember, FamilyRange)) or item.family != r.family:
+        return False
+    lo, hi = (item.index, item.index) if isinstance(item, FamilyMember) else (item.lo, item.hi)
+    return is_nonnegative(lo - r.lo, domains) and is_nonnegative(r.hi - hi, domains)
+
+
 def family_instances(hyps: dict[str, Hypothesis], focus: RVSet, domains) -> list[tuple[str, sympy.Expr]]:
     """What a hypothesis over a symbolic range ``X[lo..hi]`` says about the members of ``focus`` inside it (proved
     inside, and apart from each other, for every admissible value): their mutual independence, as a finite one's
@@ -639,8 +647,7 @@ def family_instances(hyps: dict[str, Hypothesis], focus: RVSet, domains) -> list
         r = getattr(h, "family_range", None)
         if not isinstance(h, MutuallyIndependent) or r is None:
             continue
-        members = [m for m in focus.args if isinstance(m, FamilyMember) and m.family == r.family
-                   and is_nonnegative(m.index - r.lo, domains) and is_nonnegative(r.hi - m.index, domains)]
+        members = [m for m in focus.args if isinstance(m, FamilyMember) and inside_family_range(m, r, domains)]
         apart = all(is_nonnegative(a.index - b.index - 1, domains) or is_nonnegative(b.index - a.index - 1, domains)
                     for a, b in itertools.combinations(members, 2))
         if len(members) > 1 and apart:

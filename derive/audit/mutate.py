@@ -281,7 +281,7 @@ def _names_in(st: Statement) -> dict[str, str]:
 
 def _rename(st: Statement, mapping: dict[str, str]) -> Statement:
     rule = {Str(a): Str(b) for a, b in mapping.items()}
-    return Statement(st.lhs.xreplace(rule), st.rel, st.rhs.xreplace(rule))
+    return st.xreplace(rule)
 
 
 def _pool(proof: Proof, kind: str, mentioned: Iterable[str]) -> list[str]:

@@ -53,6 +53,10 @@ class Statement:
             return self.lhs - self.rhs
         return self.rhs - self.lhs
 
+    def xreplace(self, mapping) -> "Statement":
+        """The statement with ``mapping`` substituted on both sides (sympy's exact ``xreplace``)."""
+        return Statement(self.lhs.xreplace(mapping), self.rel, self.rhs.xreplace(mapping))
+
     def flipped(self) -> "Statement":
         """The same statement written the other way round: ``a <= b`` becomes ``b >= a``."""
         return Statement(self.rhs, _FLIP[self.rel], self.lhs)

@@ -153,7 +153,7 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
         for i, lo, hi, body in h.for_each_index():
             for k in _indices_naming(body, i, named):
                 if is_nonnegative(k - lo, ctx.domains) and is_nonnegative(hi - k, ctx.domains):
-                    st = Statement(body.lhs.xreplace({i: k}), body.rel, body.rhs.xreplace({i: k}))
+                    st = body.xreplace({i: k})
                     label = f"{hid} at {i} = {show(k)}: {st}"
                     makers[label] = lambda st=st, label=label: term_of_statement(label, st, f"hypothesis {hid}")
     for atom in atoms:

@@ -143,7 +143,7 @@ def assumed_instances(h: Assume, subs: Mapping | None = None) -> list[Statement]
     lo, hi = (h.lo.xreplace(subs), h.hi.xreplace(subs)) if subs else (h.lo, h.hi)
     if not (lo.is_Integer and hi.is_Integer) or hi - lo >= MAX_ASSUMED_INSTANCES:
         return None
-    return [Statement(h.body.lhs.xreplace({h.index: i}), h.body.rel, h.body.rhs.xreplace({h.index: i}))
+    return [h.body.xreplace({h.index: i})
             for i in range(int(lo), int(hi) + 1)]
 
 

@@ -310,10 +310,7 @@ def _abstract_certificate(ctx: StepContext, oracle, as_pieces: dict, back: dict,
     variable -> the variables it stands for)."""
     from dataclasses import replace
 
-    from derive.core.statements import Statement
-
-    claim = ctx.claim
-    abstract = Statement(claim.lhs.xreplace(as_pieces), claim.rel, claim.rhs.xreplace(as_pieces))
+    abstract = ctx.claim.xreplace(as_pieces)
     if abstract.free_symbols() & set(ctx.domains):
         return None
     cert = oracle(replace(ctx, claim=abstract, premise_hypotheses=hypotheses or {}))

@@ -293,7 +293,7 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
         if named_by_step and proof.names_outside_at(res.id, point):
             continue  # X[2] at n = 1: the claim means nothing there, so no model there refutes it
         try:  # X[1..n] at n = 8902 is beyond the members written out: no search at that point
-            claim = Statement(res.claim.lhs.xreplace(point), res.claim.rel, res.claim.rhs.xreplace(point))
+            claim = res.claim.xreplace(point)
             if continuous and any(infinite_for_continuous(Statement(_expand(st.lhs), st.rel, _expand(st.rhs)),
                                                           continuous) for st in (claim, *premises)):
                 continue

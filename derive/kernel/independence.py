@@ -20,6 +20,11 @@ hypothesis in ``hyps`` implies ``I(A; B | C) = 0``:
   value (``I(X[2]; X[1] | P) = 0`` from ``X[1..n] | P``, ``n >= 2``);
 * ``Y = f(X)``: ``A ⊆ Y`` (or ``B ⊆ Y``) and ``X ⊆ C``.
 
+``implies_zero`` also takes a sum ``Σ_{i=lo}^{hi} I(A_i; B_i | C_i)`` over a range running forwards: each
+member ``X[i + c]`` of the summand read as the block ``X[lo + c..hi + c]`` it runs through, the blocks and the
+summand's other members inside one family's mutual independence given ``G`` and apart as above (every term is
+then ``I(A; B | C) = 0`` with ``A``, ``B``, ``C - G`` apart members of the family: ``Σ_{i=2}^n I(X[1]; X[i] | P) = 0``).
+
 Hypotheses are never combined with each other here (that needs the Shannon
 prover, whose certificates the linear rule checks).
 """
@@ -27,6 +32,9 @@ prover, whose certificates the linear rule checks).
 from __future__ import annotations
 
 from typing import Iterable
+
+import sympy
+from sympy import S, Sum
 
 from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, MutuallyIndependent
 from derive.core.quantities import H, I
@@ -37,11 +45,14 @@ __all__ = ["implies_independence", "implies_mutual_independence", "implies_zero"
 
 
 def implies_zero(hyps: Iterable[Hypothesis], expr, domains=None) -> bool:
-    """True when one hypothesis implies ``expr = 0``: ``I(A; B | C)`` by :func:`implies_independence`, or
-    ``H(Y' | C)`` with ``Y' ⊆ Y`` for a declared ``Y = f(X)`` with ``X ⊆ C``."""
+    """True when one hypothesis implies ``expr = 0``: ``I(A; B | C)`` by :func:`implies_independence`, a sum of
+    them over a bound index by a family's mutual independence (module docstring), or ``H(Y' | C)`` with
+    ``Y' ⊆ Y`` for a declared ``Y = f(X)`` with ``X ⊆ C``."""
     hyps = list(hyps)
     if isinstance(expr, I):
         return implies_independence(hyps, expr.left, expr.right, expr.given, domains)
+    if isinstance(expr, Sum):
+        return _summed_independence(hyps, expr, domains)
     return isinstance(expr, H) and any(isinstance(h, FunctionOf) and expr.target.issubset(h.output)
                                        and h.input.issubset(expr.given) for h in hyps)
 
@@ -67,6 +78,23 @@ def implies_mutual_independence(hyps: Iterable[Hypothesis], block: RVSet, given:
             implies_independence(hyps, RVSet(x), RVSet(*items[:k]), given, domains) for k, x in enumerate(items) if k):
         return True
     return any(_mutual_block(h, block, RVSet(), given, domains) for h in hyps)
+
+
+def _summed_independence(hyps: list[Hypothesis], total: Sum, domains) -> bool:
+    (i, lo, hi), f = total.limits[0], total.function  # reversed ranges: sympy's Karr reading, not these terms
+    if domains is None or len(total.limits) != 1 or not isinstance(f, I) or not is_nonnegative(hi - lo + 1, domains):
+        return False
+
+    def run(x):  # the items x runs through as i runs over lo..hi; None unless x is free of i or a member X[i + c]
+        c = sympy.expand(x.index - i) if isinstance(x, FamilyMember) else S.Zero
+        return (x,) if i not in x.free_symbols else None if i in c.free_symbols or not isinstance(
+            x, FamilyMember) else FamilyRange.make(x.family, lo + c, hi + c)
+
+    groups = [[run(x) for x in s.args] for s in (f.left, f.right, f.given)]
+    if any(r is None for g in groups for r in g):
+        return False
+    a, b, c = (RVSet(*[y for r in g for y in r]) for g in groups)
+    return bool(a) and bool(b) and any(_mutual_block(h, a, b, c, domains) for h in hyps)
 
 
 def _mutual_block(h: Hypothesis, a: RVSet, b: RVSet, c: RVSet, domains) -> bool:

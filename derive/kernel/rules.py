@@ -26,7 +26,7 @@ from derive.core.variables import FamilyMember, FamilyRange, RVSet, fresh_symbol
 from derive.errors import CertificateError, DeriveError, InvalidArgument, RuleMismatch, SideConditionFailed
 from derive.kernel.coefficients import Coefficient, sdpi_coefficient, smallest_value
 from derive.kernel.context import ASSUMED, PROVED, UNCHECKED, Rule, RuleOutcome, StepContext
-from derive.kernel.independence import implies_independence, implies_mutual_independence
+from derive.kernel.independence import implies_independence, implies_mutual_independence, implies_zero
 from derive.kernel.linear import (Proposal, Term, TermMakers, certificate_of_proposal, check_certificate, nonneg_term,
                                   term_of_statement, zero_term)
 from derive.kernel.signs import is_nonnegative, is_positive, sign_of
@@ -137,15 +137,14 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
                          *[s.rhs for s in ctx.statements().values()]])
     hyps = ctx.hypotheses()
 
-    def implied_zero(atom: I, label: str) -> Term | None:
-        ok = implies_independence(hyps, atom.left, atom.right, atom.given, ctx.domains)
-        return zero_term(atom, label, "implied by a hypothesis") if ok else None
+    def implied_zero(atom: sympy.Expr, label: str) -> Term | None:  # I(A; B | C), or a sum of them over a range
+        return zero_term(atom, label, "implied by a hypothesis") if implies_zero(hyps, atom, ctx.domains) else None
 
     def nonnegative(atom: sympy.Expr, label: str) -> Term | None:  # None: e.g. a differential entropy
         return nonneg_term(atom, ctx.domains, label) if is_nonnegative(atom, ctx.domains) else None
 
     for atom in atoms:
-        if isinstance(atom, I) and hyps:
+        if hyps and (isinstance(atom, I) or isinstance(atom, sympy.Sum) and isinstance(atom.function, I)):
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     named = {m for a in atoms if not isinstance(a, sympy.Sum) for m in sympy.preorder_traversal(a)
              if isinstance(m, FamilyMember)}

@@ -223,8 +223,9 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     it, ``X[c..j + c - 1]`` —, each summed over the range: ``Σ I(X[i]; X[1..i-1]) >= 0``, which with the kernel's
     splits of its sums gives ``H(X[1..n]) <= Σ H(X[i])`` with no premise or hint. The kernel vets each term (an
     information atom summed over a range is ``>= 0``) and re-checks the identity."""
-    from derive.core.quantities import H
+    from derive.core.quantities import H, I
     from derive.core.variables import RV, FamilyMember, FamilyRange
+    from derive.kernel.independence import implies_zero
 
     forms = [linear_form(ctx.claim.slack())] + [linear_form(st.slack()) for st in ctx.statements().values()]
     groups: dict[tuple, list] = {}
@@ -239,20 +240,26 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
         if shorter in groups:                           # Σ_2^n I(X[i]; X[2..i-1]) against Σ_1^n I(X[i]; X[1..i-1])
             groups[shorter] += [h.xreplace({j: j + 1}) for h in summands]
     terms: list[Term] = []
+    hyps = ctx.hypotheses()
     for (j, last), summands in groups.items():
         items = {it for h in summands for it in h.target.args}
         prefixes = {p for it in items if isinstance(it, FamilyMember)   # X[c..j + c - 1] before X[j + c]: the
                     and (c := sympy.expand(it.index - j)).free_symbols.isdisjoint({j})  # chain rule's conditioning
                     for p in FamilyRange.make(it.family, c, it.index - 1)}
-        found = _piece_variables(summands + [H(RVSet(p)) for p in prefixes], items | prefixes, ctx.domains)
-        if found is None:
+        for extra in (prefixes, set()):  # without the prefixes when they make too many variables
+            found = _piece_variables(summands + [H(RVSet(p)) for p in extra], items | extra, ctx.domains)
+            if found is not None and len(found[0]) <= MAX_SUMMAND_VARIABLES and all(isinstance(v, RV)
+                                                                                   for v in found[0]):
+                break
+        else:
             continue
         variables, back = found
-        if len(variables) > MAX_SUMMAND_VARIABLES or any(not isinstance(v, RV) for v in variables):
-            continue
         for k, e in enumerate(_elementals(variables)):
             total = sympy.Sum(e.xreplace(back), (j, 0, last))
             terms.append(Term(f"sum of elemental [{k}]", linear_form(total), "nonneg", "termwise Shannon", total))
+            if isinstance(e, I) and implies_zero(hyps, total, ctx.domains):  # each term zero by a family's
+                terms.append(Term(f"sum of elemental [{k}] = 0", linear_form(total), "zero",  # independence
+                                  "termwise Shannon", total))
     return terms
 
 

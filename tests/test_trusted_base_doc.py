@@ -28,7 +28,7 @@ def test_readme_states_the_trusted_base_size_within_five_percent():
 
 #: The trusted base may not grow silently (issue 16: the design aims at ~1,500 lines for the kernel). Raise a
 #: ceiling only in a commit whose message says why, with a note on issue 16; lower it whenever code leaves.
-KERNEL_CEILING = 2270  # +26 (session 18): the mean value step in several parameters, a^e for a symbolic e,
+KERNEL_CEILING = 2277  # +26 (session 18): the mean value step in several parameters, a^e for a symbolic e,
 #                        two powers of one base compared by their exponents; +15 (session 19): dpi along a Markov
 #                        chain through a family of symbolic length, either way (U -> X[0] -> ... -> X[n] gave no DPI);
 #                        +1 (session 19): the door sees members of a continuous family apart when the sign engine
@@ -41,7 +41,8 @@ KERNEL_CEILING = 2270  # +26 (session 18): the mean value step in several parame
 #                        (I(X[2]; X[1] | P) = 0 from X[1..n] | P; an i.i.d. family's and a family of assumptions'
 #                        instances at a named X[k]: all three were unchecked); +16 (session 26): a sum over a
 #                        bound index of mutual informations each zero by a family's mutual independence is zero
-#                        (sum(I(X[1]; X[i] | P), i, 2, n) == 0 was failed, and so unknown what rests on it)
+#                        (sum(I(X[1]; X[i] | P), i, 2, n) == 0 was failed, and so unknown what rests on it; +7: a summand
+#                        combining several, coefficients free of i)
 CORE_CEILING = 1503  # +31: messages print a nats proof's h in nats (core/notation.py, session 18); +3:
 #                      Statement.mentions_information, one owner for four copies (kernel, provers, commands); +4
 #                      (session 20): continuous_variables, one owner for "declared or a Gaussian channel's input or

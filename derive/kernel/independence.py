@@ -20,7 +20,8 @@ hypothesis in ``hyps`` implies ``I(A; B | C) = 0``:
   value (``I(X[2]; X[1] | P) = 0`` from ``X[1..n] | P``, ``n >= 2``);
 * ``Y = f(X)``: ``A ⊆ Y`` (or ``B ⊆ Y``) and ``X ⊆ C``.
 
-``implies_zero`` also takes a sum ``Σ_{i=lo}^{hi} I(A_i; B_i | C_i)`` over a range running forwards: each
+``implies_zero`` also takes a sum ``Σ_{i=lo}^{hi} Σ_k c_k I(A_k(i); B_k(i) | C_k(i))`` (``c_k`` free of ``i`` and of
+information) over a range running forwards, each of its mutual informations as follows: each
 member ``X[i + c]`` of the summand read as the block ``X[lo + c..hi + c]`` it runs through, the blocks and the
 summand's other members inside one family's mutual independence given ``G`` and apart as above (every term is
 then ``I(A; B | C) = 0`` with ``A``, ``B``, ``C - G`` apart members of the family: ``Σ_{i=2}^n I(X[1]; X[i] | P) = 0``).
@@ -37,7 +38,7 @@ import sympy
 from sympy import S, Sum
 
 from derive.core.hypotheses import FunctionOf, Hypothesis, Independent, Markov, MutuallyIndependent
-from derive.core.quantities import H, I
+from derive.core.quantities import H, I, has_information
 from derive.core.variables import FamilyMember, FamilyRange, RVSet
 from derive.kernel.signs import is_nonnegative
 
@@ -82,7 +83,11 @@ def implies_mutual_independence(hyps: Iterable[Hypothesis], block: RVSet, given:
 
 def _summed_independence(hyps: list[Hypothesis], total: Sum, domains) -> bool:
     (i, lo, hi), f = total.limits[0], total.function  # reversed ranges: sympy's Karr reading, not these terms
-    if domains is None or len(total.limits) != 1 or not isinstance(f, I) or not is_nonnegative(hi - lo + 1, domains):
+    if domains is None or len(total.limits) != 1 or not is_nonnegative(hi - lo + 1, domains):
+        return False
+    atoms = [[x for x in sympy.Mul.make_args(t) if isinstance(x, I)] for t in sympy.Add.make_args(f)]
+    if any(len(a) != 1 or i in (t / a[0]).free_symbols or has_information(t / a[0])  # Σ_i c·I_i = c·Σ_i I_i
+           for a, t in zip(atoms, sympy.Add.make_args(f))):
         return False
 
     def run(x):  # the items x runs through as i runs over lo..hi; None unless x is free of i or a member X[i + c]
@@ -90,11 +95,14 @@ def _summed_independence(hyps: list[Hypothesis], total: Sum, domains) -> bool:
         return (x,) if i not in x.free_symbols else None if i in c.free_symbols or not isinstance(
             x, FamilyMember) else FamilyRange.make(x.family, lo + c, hi + c)
 
-    groups = [[run(x) for x in s.args] for s in (f.left, f.right, f.given)]
-    if any(r is None for g in groups for r in g):
-        return False
-    a, b, c = (RVSet(*[y for r in g for y in r]) for g in groups)
-    return bool(a) and bool(b) and any(_mutual_block(h, a, b, c, domains) for h in hyps)
+    for (atom,) in atoms:
+        groups = [[run(x) for x in s.args] for s in (atom.left, atom.right, atom.given)]
+        if any(r is None for g in groups for r in g):
+            return False
+        a, b, c = (RVSet(*[y for r in g for y in r]) for g in groups)
+        if not any(_mutual_block(h, a, b, c, domains) for h in hyps):
+            return False
+    return True
 
 
 def _mutual_block(h: Hypothesis, a: RVSet, b: RVSet, c: RVSet, domains) -> bool:

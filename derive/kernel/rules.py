@@ -144,7 +144,7 @@ def _linear_terms(ctx: StepContext) -> TermMakers:
         return nonneg_term(atom, ctx.domains, label) if is_nonnegative(atom, ctx.domains) else None
 
     for atom in atoms:
-        if hyps and (isinstance(atom, I) or isinstance(atom, sympy.Sum) and isinstance(atom.function, I)):
+        if hyps and (isinstance(atom, I) or isinstance(atom, sympy.Sum) and atom.function.has(I)):
             makers[f"{show(atom)} = 0"] = lambda atom=atom: implied_zero(atom, f"{show(atom)} = 0")
     named = {m for a in atoms if not isinstance(a, sympy.Sum) for m in sympy.preorder_traversal(a)
              if isinstance(m, FamilyMember)}

@@ -221,8 +221,10 @@ def _termwise_sum_terms(ctx: StepContext) -> list[Term]:
     ``I(A; B | K) >= 0``) over the variables of its summands — plain variables and the pieces of each family's blocks
     and members (:func:`_family_pieces`, ordered by ``j >= 0``), with each member ``X[j + c]`` the members before
     it, ``X[c..j + c - 1]`` —, each summed over the range: ``Σ I(X[i]; X[1..i-1]) >= 0``, which with the kernel's
-    splits of its sums gives ``H(X[1..n]) <= Σ H(X[i])`` with no premise or hint. The kernel vets each term (an
-    information atom summed over a range is ``>= 0``) and re-checks the identity."""
+    splits of its sums gives ``H(X[1..n]) <= Σ H(X[i])`` with no premise or hint. A range whose prefixes make too many
+    variables is retried without them; each summed ``I(...)`` the kernel derives ``= 0`` from a family's independence
+    (:func:`~derive.kernel.independence.implies_zero`: ``Σ_i I(X[1]; X[i] | P) = 0``) is offered as a zero too. The
+    kernel vets each term (an information atom summed over a range is ``>= 0``) and re-checks the identity."""
     from derive.core.quantities import H, I
     from derive.core.variables import RV, FamilyMember, FamilyRange
     from derive.kernel.independence import implies_zero

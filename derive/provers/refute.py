@@ -494,20 +494,32 @@ def _random_pmf_search(claim: Statement, items: list, rng: random.Random, tries:
         v = const + sum(c * ents[s] for c, s in terms)
         if not (v < -SCREEN or (claim.is_equality and abs(v) > SCREEN)):
             continue
-
-        def entropy(members, weights=weights):
-            return pmf_entropy(weights, n, tuple(sorted(index[m] for m in members)))
-
-        cert = certified_slack(slack, entropy, claim.is_equality)
-        if cert is None:
-            continue  # a rounding artefact (or too close to call): not a counterexample
-        return {
-            "kind": "pmf",
-            "variables": [str(it) for it in items],
-            "pmf": {format(o, f"0{n}b")[::-1]: str(Fraction(w, total)) for o, w in enumerate(weights) if w},
-            "slack": cert.interval.str(20, radius=False) if cert.exact is None else str(cert.exact),
-            **_certified_fields(cert),
-            "units": "bits",
-            "note": "binary alphabets; outcome strings list the variables' values in order",
-        }
+        found = pmf_counterexample(claim, slack, items, weights)
+        if found is not None:
+            return found
     return None
+
+
+def pmf_counterexample(claim: Statement, slack: LinearForm, items: list, weights: list[int],
+                       note: str = "binary alphabets; outcome strings list the variables' values in order") -> dict | None:
+    """The binary pmf ``weights[o] / sum(weights)`` (bit ``i`` of outcome ``o`` is ``items[i]``) as a certified
+    counterexample of ``claim`` (``slack`` its slack's linear form) when :func:`certified_slack` certifies the
+    violation; else ``None`` (a rounding artefact, or too close to call)."""
+    n, total = len(items), sum(weights)
+    index = {it: i for i, it in enumerate(items)}
+
+    def entropy(members):
+        return pmf_entropy(weights, n, tuple(sorted(index[m] for m in members)))
+
+    cert = certified_slack(slack, entropy, claim.is_equality)
+    if cert is None:
+        return None
+    return {
+        "kind": "pmf",
+        "variables": [str(it) for it in items],
+        "pmf": {format(o, f"0{n}b")[::-1]: str(Fraction(w, total)) for o, w in enumerate(weights) if w},
+        "slack": cert.interval.str(20, radius=False) if cert.exact is None else str(cert.exact),
+        **_certified_fields(cert),
+        "units": "bits",
+        "note": note,
+    }

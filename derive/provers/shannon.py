@@ -760,7 +760,9 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     Order: under hypotheses, the exact reduction modulo their equalities (no LP: :func:`_settle_by_equalities`); a
     short exact (GF(2)) counterexample search, (Markov chains) the LP over the claim's own variables,
     the structured LP, a longer GF(2) search (above :data:`CHEAP_FULL_VARIABLES` variables), the full
-    elemental LP, and only when that fails, random pmfs (on at most 6 variables) before the copy search.
+    elemental LP, and only when that fails, random pmfs (on at most 6 variables, no hypotheses) and exact laws
+    fine-tuned on the variety of the hypotheses' conditional independences
+    (:func:`derive.provers.refute_variety.variety_counterexample`) before the copy search.
     """
     hyps = hypotheses or {}
     at_constants = _refuted_at_constants(claim, hyps)
@@ -829,6 +831,10 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
                                     max_full_variables=max_full_variables, timeout=timeout, structured_stages=False)
     if full.status == "not_shannon" and search_counterexample:  # random pmfs (Ingleton-type violations) last
         cex = search(claim, hyps, seed=seed)
+        if not is_certified(cex):  # laws fine-tuned on the variety of the hypotheses' independences
+            from derive.provers.refute_variety import variety_counterexample
+
+            cex = variety_counterexample(claim, hyps, seed=seed)
         if is_certified(cex):
             return ShannonResult("false", counterexample=cex, variables=full.variables, message=false_message)
     if full.status == "not_shannon" and copy_steps > 0:

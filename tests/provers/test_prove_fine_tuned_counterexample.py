@@ -5,8 +5,9 @@
 ``{I(X; Z | Y) = 0, I(Y; W | Z) = 0}``: ``W`` may depend on ``X`` given ``(Y, Z)`` as long as ``P(W | Y, Z)`` does
 not depend on ``Y`` (one linear condition per ``(y, z)``). Session 26 found such a law by a numpy search over that
 variety (``p(y, z) p(x | y) p(w | x, y, z)`` with ``Σ_x p(x | y) p(w = 1 | x, y, z) = r(z)``) and made it exact:
-the table below. ``derive prove`` says ``not_shannon`` (undecided, "it may still be true") — honest, never
-``proved``; it does not find this counterexample (its models do not fine-tune), which the note on issue 16 records.
+the table below. ``derive prove`` said ``not_shannon`` (its models did not fine-tune); since session 27 its stage
+on the variety of the independences (:mod:`derive.provers.refute_variety`) calls it ``false`` with a law of its
+own, which ``tests/provers/test_refute_variety.py`` judges with the same kind of oracles.
 
 Oracles: exact rational arithmetic here (``fractions``) for the hypotheses, numpy entropies for the violation, and
 ``derive eval``'s certified verdict on the same table.
@@ -84,6 +85,6 @@ def test_derive_eval_certifies_the_violation_on_the_table(tmp_path, capsys):
     assert out.startswith("FALSE (certified"), out
 
 
-def test_prove_never_calls_it_proved():
+def test_prove_calls_it_false():
     result = prove(CLAIM, *GIVEN)
-    assert result.status in ("not_shannon", "unknown", "false"), result
+    assert result.status == "false", result

@@ -37,3 +37,21 @@ def mutual_information(joint: dict, a, b, given=()) -> mpmath.mpf:
     """``I(a; b | given)`` in bits."""
     a, b, given = list(a), list(b), list(given)
     return entropy(joint, a + given) + entropy(joint, b + given) - entropy(joint, a + b + given) - entropy(joint, given)
+
+
+def conditionally_independent(joint: dict, a, b, given=()) -> bool:
+    """``I(a; b | given) = 0`` exactly: ``p(a, b, c) p(c) == p(a, c) p(b, c)`` for every value, in Fractions."""
+    names = joint["names"]
+    a, b, given = ([names.index(n) for n in side] for side in (a, b, given))
+    table = cells(joint)
+
+    def marginal(pos):
+        out: dict[tuple, Fraction] = {}
+        for idx, p in table.items():
+            key = tuple(idx[k] for k in pos)
+            out[key] = out.get(key, Fraction(0)) + p
+        return out
+
+    abc, ac, bc, c = marginal(a + b + given), marginal(a + given), marginal(b + given), marginal(given)
+    return all(p * c[key[len(a) + len(b):]] == ac[key[:len(a)] + key[len(a) + len(b):]] * bc[key[len(a):]]
+               for key, p in abc.items())  # cells() lists every outcome, so every key is there

@@ -43,7 +43,7 @@ from derive.core.quantities import I
 from derive.core.statements import Statement
 from derive.core.variables import FamilyRange
 
-__all__ = ["variety_counterexample", "independences_of", "readable_orders", "snap_law", "law_satisfies"]
+__all__ = ["variety_counterexample", "independences_of", "readable_orders", "snap_law", "law_satisfies", "law_weights"]
 
 #: At most this many variables (binary: a joint table of 2^k cells).
 MAX_VARIABLES = 6
@@ -157,6 +157,17 @@ def law_satisfies(law: dict[tuple, Fraction], order: list, ci: Independence) -> 
     return True
 
 
+def law_weights(law: dict[tuple, Fraction], order: list, items: list) -> list[int]:
+    """``law`` (cells over ``order``) as integer weights over outcomes ``o`` whose bit ``i`` is ``items[i]``
+    (the probabilities times their common denominator), as :func:`derive.provers.refute.pmf_counterexample` reads."""
+    den = math.lcm(*(p.denominator for p in law.values()))
+    index = {v: i for i, v in enumerate(items)}
+    weights = [0] * (1 << len(items))
+    for cell, p in law.items():
+        weights[sum(bit << index[var] for var, bit in zip(order, cell))] += int(p * den)
+    return weights
+
+
 def _float_slack(law: dict[tuple, Fraction], pos: dict, terms: list, const: float) -> float:
     cells = np.array(list(law.keys()), dtype=np.int64).reshape(len(law), -1)
     probs = np.array([float(p) for p in law.values()])
@@ -200,10 +211,12 @@ def _ci_terms(ci: Independence, index: dict) -> list[tuple[float, tuple[int, ...
 
 
 def _optimized_laws(n: int, slack_terms: list, const: float, sign: float, penalty_terms: list,
-                    rng: np.random.Generator, restarts: int) -> list[np.ndarray]:
+                    rng: np.random.Generator, restarts: int, mus: tuple[float, ...] = (10.0, 100.0, 1e3, 1e4),
+                    tolerance: float = 1e-5) -> list[np.ndarray]:
     """Float joint pmfs near the variety (penalty ``μ Σ I(A; B | C)``, ``μ`` rising) with ``sign * slack``
-    (``slack = const + Σ c_S H(S)``) below 0:
-    L-BFGS over a softmax parametrization from random starts. Only candidates: the exact law is built after."""
+    (``slack = const + Σ c_S H(S)``) below ``-10^-4`` and penalty below ``tolerance``: L-BFGS over a softmax
+    parametrization from random starts, one run per ``μ`` in ``mus``. Only candidates: the exact law is built
+    after."""
     from scipy.optimize import minimize
 
     slack_form = _EntropyForm(n, [(sign * c, s) for c, s in slack_terms])
@@ -211,7 +224,7 @@ def _optimized_laws(n: int, slack_terms: list, const: float, sign: float, penalt
     out = []
     for _ in range(restarts):
         theta = rng.normal(size=1 << n) * 2.0
-        for mu in (10.0, 100.0, 1e3, 1e4):
+        for mu in mus:
             def f(th, mu=mu):
                 e = np.exp(th - th.max())
                 p = e / e.sum()
@@ -222,7 +235,7 @@ def _optimized_laws(n: int, slack_terms: list, const: float, sign: float, penalt
             theta = minimize(f, theta, jac=True, method="L-BFGS-B", options={"maxiter": 300}).x
         e = np.exp(theta - theta.max())
         p = e / e.sum()
-        if sign * const + slack_form.value_grad(p)[0] < -1e-4 and pen_form.value_grad(p)[0] < 1e-5:
+        if sign * const + slack_form.value_grad(p)[0] < -1e-4 and pen_form.value_grad(p)[0] < tolerance:
             out.append(p)
     return out
 
@@ -325,11 +338,7 @@ def variety_counterexample(claim: Statement, hyps: dict[str, Hypothesis], *, see
             return None
         if not all(law_satisfies(law, order, ci) for ci in cis):  # pragma: no cover - the construction's theorem
             return None
-        den = math.lcm(*(p.denominator for p in law.values()))
-        weights = [0] * (1 << len(items))
-        for cell, p in law.items():
-            weights[sum(bit << index[var] for var, bit in zip(order, cell))] += int(p * den)
-        return pmf_counterexample(claim, slack, items, weights, note=NOTE)
+        return pmf_counterexample(claim, slack, items, law_weights(law, order, items), note=NOTE)
 
     # fine-tuned laws by optimization: float candidates near the variety, each made exact in a readable order
     position_terms = [(c, tuple(sorted(index[m] for m in members))) for c, members in terms]

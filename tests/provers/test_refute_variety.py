@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -55,8 +56,9 @@ def _judge(cex, specs, terms, const=0):
     for spec in specs:
         for a, b, c in _independences(spec):
             assert oracle.conditionally_independent(joint, a, b, c), (spec, cex)
-    slack = const + claim_terms.value(terms, lambda names: oracle.entropy(joint, names))
-    assert slack < -1e-30, (slack, cex)
+    with mpmath.workdps(60):
+        slack = const + claim_terms.value(terms, lambda names: oracle.entropy(joint, names))
+        assert slack < -mpmath.mpf(10) ** -30, (slack, cex)
     return joint
 
 
@@ -238,3 +240,53 @@ def test_the_search_is_deterministic_for_a_seed():
     hyps = {f"h{k}": _hypothesis(s) for k, s in enumerate(specs)}
     first = variety_counterexample(_claim(terms), hyps, seed=3)
     assert first is not None and first == variety_counterexample(_claim(terms), hyps, seed=3)
+
+
+# Conditional information inequalities that hold for every distribution (Kaced & Romashchenko, "Conditional and
+# unconditional information inequalities: an algebraic example", arXiv:1201.6398, inequalities (1) and (2); (1) is
+# Zhang & Yeung 1997, (2) Matúš 1999). Both are *essentially conditional*: laws near the variety violate them, so a
+# refuter that rounded its way onto the variety inexactly could call them false.
+CONDITIONAL = [
+    ([(1, "I", ["C"], ["D"], ["A"]), (1, "I", ["C"], ["D"], ["B"]), (-1, "I", ["C"], ["D"], [])],
+     [("indep", ("A",), ("B",), ("C",)), ("indep", ("A",), ("B",), ())]),
+    ([(1, "I", ["C"], ["D"], ["A"]), (1, "I", ["C"], ["D"], ["B"]), (1, "I", ["A"], ["B"], []),
+      (-1, "I", ["C"], ["D"], [])],
+     [("indep", ("A",), ("B",), ("C",)), ("indep", ("B",), ("D",), ("C",))]),
+]
+
+
+@pytest.mark.parametrize("terms, specs", CONDITIONAL)
+def test_true_conditional_inequalities_from_the_literature_are_never_refuted(terms, specs):
+    from derive.core.linear import linear_form
+    from derive.provers.refute import pmf_counterexample
+    from derive.provers.refute_variety import _ci_terms, _optimized_laws, law_weights
+
+    hyps = {f"h{k}": _hypothesis(s) for k, s in enumerate(specs)}
+    claim = _claim(terms)
+    assert variety_counterexample(claim, hyps) is None
+    assert api.prove(claim, *hyps.values()).status != "false"
+    # adversarial: candidates found with a weak penalty (off the variety, violating the claim), each made exact
+    cis = independences_of(hyps)
+    items = list(api.variables("A B C D"))
+    index = {v: i for i, v in enumerate(items)}
+    slack = linear_form(claim.slack())
+    position_terms = [(float(c), tuple(sorted(index[m] for m in atom.target.args))) for atom, c in slack.terms.items()]
+    penalty = [t for ci in cis for t in _ci_terms(ci, index)]
+    candidates = _optimized_laws(4, position_terms, 0.0, 1.0, penalty, np.random.default_rng(0), 8, mus=(1.0,),
+                                 tolerance=10.0)
+    assert candidates  # the float search does find violating laws near (not on) the variety
+    for p in candidates:
+        for order in readable_orders(items, cis, random.Random(0)):
+            law = snap_law(p, items, order, cis)
+            weights = law_weights(law, order, items)
+            assert pmf_counterexample(claim, slack, items, weights) is None
+            total = sum(weights)
+            table = np.empty((2,) * 4, object)
+            for o, w in enumerate(weights):
+                table[tuple(o >> i & 1 for i in range(4))] = f"{w}/{total}"
+            joint = {"names": NAMES, "alphabet_sizes": [2] * 4, "table": table.tolist()}
+            for spec in specs:
+                for a, b, c in _independences(spec):
+                    assert oracle.conditionally_independent(joint, a, b, c)
+            with mpmath.workdps(60):  # the sum too, not only each entropy, at 60 digits
+                assert claim_terms.value(terms, lambda names: oracle.entropy(joint, names)) > -mpmath.mpf(10) ** -45

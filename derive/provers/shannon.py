@@ -986,7 +986,8 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
 def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
            tries: int = 300, premises: list[Statement] = ()) -> dict | None:
     """A certified counterexample to ``claim`` (bits) under ``hypotheses`` from the exact model searches alone (no
-    LP: :func:`derive.provers.refute.search_counterexample`, constants that are not rational through
+    LP: :func:`derive.provers.refute.search_counterexample`, then, without premises,
+    :func:`derive.provers.refute_variety.variety_counterexample`; constants that are not rational through
     :func:`_rational_stand_in`), or ``None``. Every model satisfies the hypotheses exactly, and the ``premises``
     (accepted statements over entropies with no constant term; ``None`` is returned for others) too."""
     from derive.provers.refute import is_certified, search_counterexample
@@ -1008,6 +1009,10 @@ def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *,
         equalities = [e for h in hyps.values() for e in h.equalities()] + extra_eqs if premises else None
         cex = search_counterexample(target, hyps, seed=seed, tries=tries, equalities=equalities,
                                     at_least_zero=at_least_zero)
+        if not is_certified(cex) and not premises:  # laws fine-tuned on the variety of the independences
+            from derive.provers.refute_variety import variety_counterexample
+
+            cex = variety_counterexample(target, hyps, seed=seed)
     except (InvalidArgument, LimitExceeded):
         return None
     if not is_certified(cex):

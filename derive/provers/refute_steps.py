@@ -18,7 +18,10 @@ left unchecked says what was tried. Only messages change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
+import sympy
 
 from derive.kernel.context import FAILED, UNCHECKED
 from derive.kernel.report import Report, lower_step_status
@@ -284,7 +287,10 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
 
     hyps = _hypotheses_used(proof, res)
     premises = [claims[p] for p in _premise_steps(proof, res)]
-    domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in res.claim.free_symbols()}
+    # every parameter the claim, the hypotheses or the premises name: X[n] in a hypothesis *is* X[2] at n = 2
+    named = set(res.claim.free_symbols()).union(*(_free_symbols(h) for h in hyps.values()),
+                                                 *(st.free_symbols() for st in premises))
+    domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in named}
     points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
     named_by_step = any(st.id == res.id for st in proof.steps)
     for point in points:
@@ -297,12 +303,57 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
             if continuous and any(infinite_for_continuous(Statement(_expand(st.lhs), st.rel, _expand(st.rhs)),
                                                           continuous) for st in (claim, *premises)):
                 continue
-            cex = None if claim.free_symbols() & set(domains) else refute(claim, hyps, seed=seed, premises=premises)
+            hyps_at = {k: _hypothesis_at(h, point) for k, h in hyps.items()}
+            premises_at = [st.xreplace(point) for st in premises]
+            # the models make distinct variables distinct: only where no index is left symbolic
+            left = set(claim.free_symbols()).union(*(_free_symbols(h) for h in hyps_at.values()),
+                                                    *(st.free_symbols() for st in premises_at))
+            cex = None if left else refute(claim, hyps_at, seed=seed, premises=premises_at)
         except DeriveError:
             continue
         if cex is not None:
             return point, cex
     return None
+
+
+def _free_symbols(h) -> set:
+    """The symbols a hypothesis names (indices of its members, ends of its ranges, channel parameters)."""
+    out: set = set()
+    for f in dataclasses.fields(h):
+        out |= _symbols_in(getattr(h, f.name))
+    return out
+
+
+def _symbols_in(value) -> set:
+    if isinstance(value, sympy.Basic):
+        return set(value.free_symbols)
+    if isinstance(value, (tuple, list)):
+        return set().union(*(_symbols_in(v) for v in value)) if value else set()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return set().union(*(_symbols_in(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return set()
+
+
+def _hypothesis_at(h, point: dict):
+    """``h`` with the parameters' values ``point`` substituted in every field (``X[n]`` -> ``X[2]``); the
+    hypothesis's own checks run again (a chain whose links now coincide raises ``InvalidArgument``)."""
+    if not point or not _free_symbols(h):
+        return h
+    return dataclasses.replace(h, **{f.name: _substituted(getattr(h, f.name), point) for f in dataclasses.fields(h)
+                                     if f.init})
+
+
+def _substituted(value, point: dict):
+    if isinstance(value, sympy.Basic):
+        return value.xreplace(point)
+    if isinstance(value, tuple):
+        return tuple(_substituted(v, point) for v in value)
+    if isinstance(value, list):
+        return [_substituted(v, point) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _symbols_in(value):
+        return dataclasses.replace(value, **{f.name: _substituted(getattr(value, f.name), point)
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
 
 
 def _refutation(proof, res, seed: int, claims: dict | None = None, continuous: frozenset = frozenset()) -> str | None:

@@ -1,0 +1,55 @@
+"""The exact refuters build models in which distinct variables are distinct: a member with a symbolic index
+(``X[n]``, ``X[2*n - 2]``) in a hypothesis may *be* a member the claim names (``X[2]`` at ``n = 2``).
+
+Session 27 found ``derive check`` calling a true step ``failed``: with ``n`` fixed to 2 by its domain, the hypothesis
+``X[1] _|_ X[n]`` says ``X[1] _|_ X[2]``, so ``I(X[1]; X[2]) == 0`` holds; the refuter read ``X[n]`` as a variable of
+its own and printed "X[1] = b1, X[2] = b1, X[n] = constant" as a counterexample. A refutation now substitutes an
+admissible value of every parameter the claim, the hypotheses it uses and its premises name, and is tried only
+where no symbolic index is left.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support.cli import run
+
+TEMPLATE = """
+[proof]
+name = "symbolic member"
+[parameters]
+n = "{domain}"
+[variables]
+families = {{ X = "1..n" }}
+random = ["Y"]
+[[hypothesis]]
+id = "h"
+independent = "{hypothesis}"
+[[step]]
+id = "claim"
+claim = "{claim}"
+rule = "shannon"
+uses = ["h"]
+"""
+
+
+@pytest.mark.parametrize("domain, hypothesis, claim", [
+    ("integer, 2 <= n <= 2", "X[1] _|_ X[n]", "I(X[1]; X[2]) == 0"),
+    ("integer, 2 <= n <= 2", "X[1] _|_ X[2*n - 2]", "I(X[1]; X[2]) == 0"),
+    ("integer, 3 <= n <= 3", "X[n] _|_ Y", "I(X[3]; Y) <= 0"),
+])
+def test_a_step_true_at_every_admissible_value_is_never_failed(tmp_path, capsys, domain, hypothesis, claim):
+    path = tmp_path / "p.toml"
+    path.write_text(TEMPLATE.format(domain=domain, hypothesis=hypothesis, claim=claim))
+    code, out, _ = run(["check", str(path)], capsys)
+    assert "FAILED" not in out and "false on a model" not in out, out
+
+
+def test_a_step_false_at_some_admissible_value_is_refuted_there(tmp_path, capsys):
+    """n >= 2: at n = 2 the step holds, at n = 3 (X[1] _|_ X[3] says nothing about X[2]) it does not."""
+    path = tmp_path / "p.toml"
+    path.write_text(TEMPLATE.format(domain="integer >= 2", hypothesis="X[1] _|_ X[n]", claim="I(X[1]; X[2]) == 0"))
+    code, out, _ = run(["check", str(path)], capsys)
+    assert code == 1 and "FAILED" in out, out
+    assert "at n = " in out and "at n = 2 " not in out, out
+    assert "X[n]" not in out.split("false on a model", 1)[1], out  # the model names members, not X[n]

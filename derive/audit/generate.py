@@ -721,7 +721,14 @@ def scenario_family(draw) -> Case:
             opts = [(Iq([M], [full], [Pv]), ">=", Iq([M], [m("X", lo)], [Pv])), (Hq([b("X", N(3), N(1))]), "==", N(0)),
                     (Sum(Iq([M], [m("X", I_)], [Pv]), iv, N(3), N(1)), "==", N(0)),
                     (Sum(Hq([m("X", I_)]), iv, lo, hi), ">=", Hq([full])),
-                    (Iq([M], [full], [Pv]), "<=", Hq([M]))]
+                    (Iq([M], [full], [Pv]), "<=", Hq([M])),
+                    # zeros the family's independence gives (sessions 25-26): one pair of members, a sum of pairs
+                    # over a bound index, conditioning on the first sample; false given M, at hi = lo, shifted
+                    (Iq([m("X", lo)], [m("X", hi)], [Pv]), "==", N(0)),
+                    (Sum(Iq([m("X", lo)], [m("X", I_)], [Pv]), iv, add(lo, N(1)), hi), "==", N(0)),
+                    (Sum(Iq([M], [m("X", I_)], [Pv, m("X", lo)]), iv, add(lo, N(1)), hi), ">=",
+                     Sum(Iq([M], [m("X", I_)], [Pv]), iv, add(lo, N(1)), hi)),
+                    (Sum(Iq([m("X", I_)], [m("X", add(I_, N(1)))], [Pv]), iv, lo, sub(hi, N(1))), "==", N(0))]
             args = {}
             if kname and draw.coin(0.5):
                 K_ = P(kname)

@@ -41,11 +41,12 @@ from derive.core.hypotheses import (IID, FunctionOf, Hypothesis, Independent, Ma
 from derive.core.linear import LinearForm, linear_form
 from derive.core.quantities import H
 from derive.core.statements import Statement
+from derive.core.variables import FamilyMember, FamilyRange
 from derive.numeric.certify import CertifiedValue, certified_value, certify, entropy_from_counts
 from derive.numeric.exact import float_near
 
 __all__ = ["search_counterexample", "gf2_rank", "certified_slack", "pmf_entropy", "is_certified",
-           "hypotheses_are_their_equalities", "constant_model_satisfies"]
+           "hypotheses_are_their_equalities", "constant_model_satisfies", "variables_apart"]
 
 #: A float64 slack below ``-SCREEN`` makes a random pmf a candidate (certification decides).
 SCREEN = 1e-12
@@ -60,6 +61,28 @@ def gf2_rank(vectors: list[int]) -> int:
         if v:
             basis.append(v)
     return len(basis)
+
+
+def variables_apart(items: list) -> bool:
+    """Whether the models may read ``items`` as distinct variables, whatever values their symbols take: members of
+    one family at indices whose difference is a non-zero number (``X[n]``, ``X[n + 1]``), and a block with a
+    symbolic end (``X[1..n]``) only alone in its family and provably non-empty. ``X[n]`` next to ``X[2]`` may *be*
+    ``X[2]``; a model making them two variables would satisfy a hypothesis about ``X[n]`` that says something about
+    ``X[2]`` at ``n = 2`` without keeping it, and refute a claim true for every ``n``."""
+    by_family: dict[str, list] = {}
+    for it in items:
+        if isinstance(it, (FamilyMember, FamilyRange)):
+            by_family.setdefault(it.family, []).append(it)
+    for members in by_family.values():
+        for it in members:
+            if isinstance(it, FamilyRange) and (len(members) > 1 or sympy.expand(it.hi - it.lo + 1).is_positive
+                                                is not True):
+                return False
+        for a, b in itertools.combinations(members, 2):
+            d = sympy.expand(a.index - b.index)
+            if not (d.is_Number and d != 0):
+                return False
+    return True
 
 
 def hypotheses_are_their_equalities(hyps: dict[str, Hypothesis]) -> bool:
@@ -236,7 +259,7 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
         c = slack.const
         false = c.is_Rational and (c < 0 or (claim.is_equality and c != 0))
         return constant_counterexample(claim, c) if false and constant_model_satisfies(hyps) else None
-    if items is None:
+    if items is None or not variables_apart(items):
         return None
     rng = random.Random(seed)
     slack_int = _integer_form(slack)

@@ -307,7 +307,7 @@ def variety_counterexample(claim: Statement, hyps: dict[str, Hypothesis], *, see
     Only hypotheses that are conditional independences (:func:`independences_of`) and claims over at most
     :data:`MAX_VARIABLES` variables with rational coefficients over entropies, in bits."""
     from derive.provers.refute import SCREEN, _frac, _joint_items, hypotheses_are_their_equalities, \
-        pmf_counterexample
+        pmf_counterexample, variables_apart
 
     if not hyps or not hypotheses_are_their_equalities(hyps):
         return None
@@ -322,7 +322,7 @@ def variety_counterexample(claim: Statement, hyps: dict[str, Hypothesis], *, see
     if items is None:
         return None
     items = sorted(set(items).union(*(s for ci in cis for s in ci)), key=sympy.default_sort_key)
-    if len(items) > MAX_VARIABLES or any(isinstance(v, FamilyRange) for v in items):
+    if len(items) > MAX_VARIABLES or any(isinstance(v, FamilyRange) for v in items) or not variables_apart(items):
         return None
     rng = random.Random(seed)
     orders = readable_orders(items, cis, rng)

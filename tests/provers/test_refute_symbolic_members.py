@@ -53,3 +53,33 @@ def test_a_step_false_at_some_admissible_value_is_refuted_there(tmp_path, capsys
     assert code == 1 and "FAILED" in out, out
     assert "at n = " in out and "at n = 2 " not in out, out
     assert "X[n]" not in out.split("false on a model", 1)[1], out  # the model names members, not X[n]
+
+
+def test_prove_in_python_never_refutes_on_members_that_may_coincide(monkeypatch):
+    """The same class through the API: the hypothesis names ``X[n]``, the claim ``X[2]``, and ``n`` is 2."""
+    from derive import api
+
+    for session in ("_PARAMETERS", "_FAMILIES"):  # the notebook session's names: keep other tests' session clean
+        monkeypatch.setattr(api, session, dict(getattr(api, session)))
+    n = api.parameter("n_fixed_two", "integer, 2 <= n_fixed_two <= 2")
+    x = api.family("X", 1, n)
+    result = api.prove(api.I(x[1], x[2]) <= 0, api.Independent(x[1], x[n]))
+    assert result.status != "false", result
+
+
+def test_variables_apart():
+    import sympy
+
+    from derive.core.variables import FamilyMember, FamilyRange
+    from derive.provers.refute import variables_apart
+
+    n = sympy.Symbol("n", integer=True, positive=True)
+    k = sympy.Symbol("k", integer=True)
+    X = lambda i: FamilyMember("X", i)  # noqa: E731
+    assert variables_apart([X(1), X(2), FamilyMember("Y", 1)])
+    assert variables_apart([X(n), X(n + 1), X(n + 3)])
+    assert not variables_apart([X(1), X(n)])  # X[n] is X[1] at n = 1
+    assert not variables_apart([X(n), X(2 * n - 2)])  # the same member at n = 2
+    assert variables_apart([FamilyRange("X", 1, n)])  # alone and non-empty
+    assert not variables_apart([FamilyRange("X", 1, k)])  # may be empty (k <= 0): a constant, not a variable
+    assert not variables_apart([FamilyRange("X", 1, n), X(n + 1)])  # a block next to a member of its family

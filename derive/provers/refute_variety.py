@@ -42,6 +42,7 @@ from derive.core.linear import linear_form
 from derive.core.quantities import I
 from derive.core.statements import Statement
 from derive.core.variables import FamilyRange
+from derive.numeric.exact import float_near
 
 __all__ = ["variety_counterexample", "independences_of", "readable_orders", "snap_law", "law_satisfies", "law_weights"]
 
@@ -49,6 +50,8 @@ __all__ = ["variety_counterexample", "independences_of", "readable_orders", "sna
 MAX_VARIABLES = 6
 #: Orders tried (the readable ones, in a seeded random order).
 MAX_ORDERS = 6
+#: Sizes of the claim's coefficients (and largest constant) the float search reads.
+MIN_SIZE, MAX_SIZE = 1e-9, 1e9
 #: Random starts of the float optimization.
 RESTARTS = 16
 #: Denominators the float conditional tables are rounded to, smallest first (small ones give readable laws).
@@ -328,8 +331,10 @@ def variety_counterexample(claim: Statement, hyps: dict[str, Hypothesis], *, see
     orders = readable_orders(items, cis, rng)
     if not orders:
         return None
-    terms = [(float(_frac(c)), atom.target.args) for atom, c in slack.terms.items()]
-    const = float(_frac(slack.const))
+    terms = [(float_near(_frac(c)), atom.target.args) for atom, c in slack.terms.items()]
+    const = float_near(_frac(slack.const))
+    if not all(MIN_SIZE <= abs(c) <= MAX_SIZE for c, _ in terms) or abs(const) > MAX_SIZE:
+        return None  # the float search would overflow or not see the term (10^400, 10^-400)
     index = {v: i for i, v in enumerate(items)}
 
     def certified(law: dict[tuple, Fraction], order: list) -> dict[str, Any] | None:

@@ -290,3 +290,24 @@ def test_true_conditional_inequalities_from_the_literature_are_never_refuted(ter
                     assert oracle.conditionally_independent(joint, a, b, c)
             with mpmath.workdps(60):  # the sum too, not only each entropy, at 60 digits
                 assert claim_terms.value(terms, lambda names: oracle.entropy(joint, names)) > -mpmath.mpf(10) ** -45
+
+
+@pytest.mark.parametrize("claim", [
+    "I(A; B) <= I(A; B | C) + I(A; B | D) + I(C; D) + 10^400",
+    "I(A; B) <= I(A; B | C) + I(A; B | D) + I(C; D) - 10^400",
+    "10^400*I(A; B) <= 10^400*I(A; B | C) + I(A; B | D) + I(C; D)",
+    "10^(-400)*I(A; B) <= I(A; B | C)",
+])
+def test_sizes_past_floats_are_out_of_scope_not_an_error(claim):
+    """Coefficients or constants a float cannot hold (the float search would overflow): no search, no exception
+    (the GF(2) models decide such claims exactly before this stage)."""
+    a, b, c = api.variables("A B C")
+    assert variety_counterexample(api.as_statement(claim), {"h": api.Independent(a, b, c)}) is None
+
+
+def test_scaled_ingleton_is_refuted():
+    claim = "1000*I(A; B) <= 1000*I(A; B | C) + 1000*I(A; B | D) + 1000*I(C; D) + 1/10"
+    terms = [(1000 * t[0], *t[1:]) for t in INGLETON]
+    specs = [("indep", ("A",), ("B",), ("C",))]
+    cex = variety_counterexample(api.as_statement(claim), {"h": _hypothesis(specs[0])})
+    _judge(cex, specs, terms, const=mpmath.mpf(1) / 10)

@@ -236,7 +236,7 @@ def _side_forms(claim: Statement, slack: LinearForm) -> tuple[LinearForm, Linear
 def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
                           tries: int = 3000, max_sources: int = 5, pmf: bool = True,
                           equalities: list[sympy.Expr] | None = None,
-                          at_least_zero: list[sympy.Expr] | None = None) -> dict[str, Any] | None:
+                          at_least_zero: list[sympy.Expr] | None = None, variety: bool = False) -> dict[str, Any] | None:
     """A concrete model (satisfying every hypothesis exactly) on which ``claim`` is *certainly* false, or ``None``.
 
     Only claims in bits with rational coefficients over entropies are searched, and only under hypotheses that
@@ -244,7 +244,10 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
     with ``pmf`` and no hypotheses on at most 6 variables, random binary pmfs (slower: the prover runs them only
     after its LPs fail). ``equalities``: every hypothesis's ``equalities()`` in order, when the caller has them;
     ``at_least_zero``: homogeneous expressions the model must also keep ``>= 0`` (a step's premise inequalities; with
-    them, or with premise equalities among ``equalities``, no random pmf is tried).
+    them, or with premise equalities among ``equalities``, no random pmf is tried). ``variety``: last, exact laws
+    fine-tuned on the variety of the hypotheses' independences
+    (:func:`derive.provers.refute_variety.variety_counterexample`; not with premise statements, which they need not
+    keep).
     """
     hyps = hypotheses or {}
     if not hypotheses_are_their_equalities(hyps):
@@ -297,6 +300,11 @@ def search_counterexample(claim: Statement, hypotheses: dict[str, Hypothesis] | 
             found = _gf2_counterexample(claim, slack, assign, k, slack_int, eqs_int, ineqs_int)
             if found is not None:
                 return found
+    # the laws keep the hypotheses' independences only: not with premise equalities or inequalities to keep too
+    if variety and not ineqs and len(eqs) == sum(len(h.equalities()) for h in hyps.values()):
+        from derive.provers.refute_variety import variety_counterexample
+
+        return variety_counterexample(claim, hyps, seed=seed)
     return None
 
 

@@ -830,11 +830,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     full = find_shannon_certificate(claim, hyps, domains=domains, max_variables=max_variables,
                                     max_full_variables=max_full_variables, timeout=timeout, structured_stages=False)
     if full.status == "not_shannon" and search_counterexample:  # random pmfs (Ingleton-type violations) last
-        cex = search(claim, hyps, seed=seed)
-        if not is_certified(cex):  # laws fine-tuned on the variety of the hypotheses' independences
-            from derive.provers.refute_variety import variety_counterexample
-
-            cex = variety_counterexample(claim, hyps, seed=seed)
+        cex = search(claim, hyps, seed=seed, variety=True)  # last, laws fine-tuned on the variety
         if is_certified(cex):
             return ShannonResult("false", counterexample=cex, variables=full.variables, message=false_message)
     if full.status == "not_shannon" and copy_steps > 0:
@@ -986,8 +982,8 @@ def _for_original_claim(claim: Statement, weaker: Statement, shifts: tuple, res:
 def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, seed: int = 0,
            tries: int = 300, premises: list[Statement] = ()) -> dict | None:
     """A certified counterexample to ``claim`` (bits) under ``hypotheses`` from the exact model searches alone (no
-    LP: :func:`derive.provers.refute.search_counterexample`, then, without premises,
-    :func:`derive.provers.refute_variety.variety_counterexample`; constants that are not rational through
+    LP: :func:`derive.provers.refute.search_counterexample`, with its stage on the variety of the independences when
+    there are no premises; constants that are not rational through
     :func:`_rational_stand_in`), or ``None``. Every model satisfies the hypotheses exactly, and the ``premises``
     (accepted statements over entropies with no constant term; ``None`` is returned for others) too."""
     from derive.provers.refute import is_certified, search_counterexample
@@ -1008,11 +1004,7 @@ def refute(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *,
     try:
         equalities = [e for h in hyps.values() for e in h.equalities()] + extra_eqs if premises else None
         cex = search_counterexample(target, hyps, seed=seed, tries=tries, equalities=equalities,
-                                    at_least_zero=at_least_zero)
-        if not is_certified(cex) and not premises:  # laws fine-tuned on the variety of the independences
-            from derive.provers.refute_variety import variety_counterexample
-
-            cex = variety_counterexample(target, hyps, seed=seed)
+                                    at_least_zero=at_least_zero, variety=not premises)
     except (InvalidArgument, LimitExceeded):
         return None
     if not is_certified(cex):

@@ -158,6 +158,7 @@ TERM = st.tuples(GROUP, GROUP, st.lists(st.sampled_from(ITEMS), max_size=2, uniq
     lambda t: not set(t[0]) & set(t[1]))
 
 
+@pytest.mark.slow  # about 5.5 minutes (120 proof files through the kernel's oracles); CI runs it
 @settings(max_examples=120, deadline=None)
 @given(terms=st.lists(TERM, min_size=1, max_size=2), lo=st.sampled_from([1, 2, 3]),
        hi=st.sampled_from(["n", "n-1", "n+1"]), block_lo=st.sampled_from([1, 2]), seed=st.integers(0, 2**16))

@@ -171,19 +171,6 @@ def law_weights(law: dict[tuple, Fraction], order: list, items: list) -> list[in
     return weights
 
 
-def _float_slack(law: dict[tuple, Fraction], pos: dict, terms: list, const: float) -> float:
-    cells = np.array(list(law.keys()), dtype=np.int64).reshape(len(law), -1)
-    probs = np.array([float(p) for p in law.values()])
-    total = const
-    for coef, members in terms:
-        idx = [pos[m] for m in members]
-        keys = (cells[:, idx] * (1 << np.arange(len(idx)))).sum(axis=1)
-        m = np.bincount(keys, weights=probs, minlength=1 << len(idx))
-        m = m[m > 0]
-        total += coef * float(-(m * np.log2(m)).sum())
-    return total
-
-
 class _EntropyForm:
     """``Σ_S c_S H(p_S)`` (bits) of a binary joint pmf ``p`` (cell ``o``: bit ``i`` is variable ``i``) with its
     gradient in ``p`` (``∂H(p_S)/∂p(o) = -(log2 p_S(o_S) + 1/ln 2)``), for the float search only."""
@@ -336,17 +323,20 @@ def variety_counterexample(claim: Statement, hyps: dict[str, Hypothesis], *, see
     if not all(MIN_SIZE <= abs(c) <= MAX_SIZE for c, _ in terms) or abs(const) > MAX_SIZE:
         return None  # the float search would overflow or not see the term (10^400, 10^-400)
     index = {v: i for i, v in enumerate(items)}
+    position_terms = [(c, tuple(sorted(index[m] for m in members))) for c, members in terms]
+    slack_form = _EntropyForm(len(items), position_terms)
 
     def certified(law: dict[tuple, Fraction], order: list) -> dict[str, Any] | None:
-        v = _float_slack(law, {u: i for i, u in enumerate(order)}, terms, const)
+        weights = law_weights(law, order, items)
+        total = sum(weights)  # each probability to a float on its own: the integers may exceed a float's range
+        v = const + slack_form.value_grad(np.array([float(Fraction(w, total)) for w in weights]))[0]
         if not (v < -SCREEN or (claim.is_equality and abs(v) > SCREEN)):
             return None
         if not all(law_satisfies(law, order, ci) for ci in cis):  # pragma: no cover - the construction's theorem
             return None
-        return pmf_counterexample(claim, slack, items, law_weights(law, order, items), note=NOTE)
+        return pmf_counterexample(claim, slack, items, weights, note=NOTE)
 
     # fine-tuned laws by optimization: float candidates near the variety, each made exact in a readable order
-    position_terms = [(c, tuple(sorted(index[m] for m in members))) for c, members in terms]
     penalty = [t for ci in cis for t in _ci_terms(ci, index)]
     nprng = np.random.default_rng(seed)
     for sign in ((1.0, -1.0) if claim.is_equality else (1.0,)):

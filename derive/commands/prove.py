@@ -499,7 +499,12 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
     elif args.latex:
         lines = verdict_lines(v)
         print("\n".join("% " + line for line in lines))
-        if v.status == "proved":
+        if v.by_value:
+            for i in v.instances:
+                if i.status == "proved":
+                    print(f"% at {_show_values(i.values)}:")
+                    _print_result(i.parsed, i.hyps, i.result, True)
+        elif v.status == "proved":
             from derive.printing import to_latex
 
             print(to_latex(v.checked, fragment=True))
@@ -510,11 +515,20 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         if ce is not None:
             print("\n".join("  " + line for line in counterexample_table(ce.result.counterexample,
                                                                          ce.parsed.mentions_information())))
+        elif v.by_value:
+            for i in v.instances:
+                if i.status == "proved":
+                    print(f"\nat {_show_values(i.values)}:")
+                    _print_result(i.parsed, i.hyps, i.result, False)
         elif v.model is None and not v.refuted:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
             print(v.proof_file)
     return EXIT_OK if v.status == "proved" else EXIT_NO
+
+
+def _show_values(values: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items())
 
 
 def _hypothesis_text(h) -> str:

@@ -21,6 +21,10 @@ in three untrusted-to-trusted steps:
    :data:`MODEL_SECONDS`); a violation certified by interval arithmetic on a model satisfying every hypothesis is
    a counterexample (an ``assume`` hypothesis must be certified to hold on the model too).
 
+Over finite domains (every parameter's values listed by :func:`finite_values`) whose every value the finite
+prover proved in step 2, the claim is ``proved`` value by value (:attr:`FamilyVerdict.by_value`): a kernel-checked
+certificate per value, no proof file for them all.
+
 Statuses: ``proved``, ``false`` (a certified counterexample: an instance's, or a drawn model's), ``unknown``.
 """
 
@@ -38,7 +42,7 @@ from derive.core.exprs import to_expr
 from derive.errors import DeriveError, InvalidArgument
 from derive.io.reader import HYPOTHESIS_KINDS
 
-__all__ = ["FamilyVerdict", "decide_over_families", "parse_param", "rules_for", "written_as_proof_file_kinds", "params_used", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
+__all__ = ["FamilyVerdict", "decide_over_families", "finite_values", "parse_param", "rules_for", "written_as_proof_file_kinds", "params_used", "MAX_INSTANCES", "VALUES_PER_PARAMETER",
            "MODEL_SAMPLES", "MODEL_SECONDS", "PROVING_SHARE"]
 
 #: The share of ``--timeout`` the kernel's rules may take to prove the claim for every value; the rest is kept for
@@ -129,6 +133,9 @@ class FamilyVerdict:
     #: The certified counterexample ``derive check`` found on the proof file (a ``real`` step false at certified
     #: values, a Shannon-type step false on an exact model of the hypotheses), as its message says; ``""``: none.
     refuted: str = ""
+    #: ``proved`` value by value: the domains are finite and the finite prover proved the claim at each of their
+    #: values (a kernel-checked certificate per value, in :attr:`instances`); no proof file covers them all.
+    by_value: bool = False
 
     def text(self) -> str:
         """The verdict as ``derive prove`` prints it (without the proof file)."""
@@ -155,7 +162,8 @@ class FamilyVerdict:
         ce = self.counterexample
         return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "units": self.units,
                 "for_every": self.domains,
-                "kernel": self.kernel_message, "proof_file": self.proof_file, "warnings": self.warnings,
+                "kernel": self.kernel_message, **({"by_value": True} if self.by_value else {}),
+                "proof_file": self.proof_file, "warnings": self.warnings,
                 "trusted": self.trusted, **({"note": self.note} if self.note else {}),
                 "given": [{"kind": k, "text": t} for k, t in self.given],
                 "instances": [i.to_json() for i in self.instances],
@@ -344,6 +352,11 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
         verdict.note = "no value is decided by the finite prover, which works in bits, for a claim in nats with a constant"
     else:
         verdict.instances = _instances(proof, claim, options, deadline, hyps)
+        if not verdict.refuted and _every_value_proved(proof, verdict.instances):
+            verdict.status, verdict.by_value, verdict.checked = "proved", True, None
+            verdict.kernel_message = ("the domain is finite and the finite prover proved the claim at each of its "
+                                      "values (a kernel-checked certificate per value)")
+            return verdict
     if not verdict.refuted and verdict.counterexample is None and not real_valued:
         verdict.model, drawn = _model_counterexample(proof, options, deadline)
         if verdict.model is None and drawn:
@@ -483,6 +496,34 @@ def _instances(proof, claim: str, options: dict, deadline: float, hyps: list[tup
     return out
 
 
+def finite_values(domain) -> list | None:
+    """Every value of a finite domain (an integer one between finite ends, or a single point ``[a, a]``), at most
+    :data:`VALUES_PER_PARAMETER` of them; ``None`` for a larger or infinite one."""
+    from derive.numeric.real import simple_parameter_values
+
+    if domain.integer and domain.lo.is_finite and domain.hi.is_finite:
+        values = simple_parameter_values(domain, VALUES_PER_PARAMETER + 1)
+        return values if len(values) <= VALUES_PER_PARAMETER else None
+    if domain.lo == domain.hi and domain.lo.is_finite:   # a closed point: the domain is not empty
+        return [domain.lo]
+    return None
+
+
+def _every_value_proved(proof, instances: list[Instance]) -> bool:
+    """Every parameter's domain is finite (:func:`finite_values`) and each assignment of values is an instance the
+    finite prover proved: then the claim holds at every value, value by value. An instance skipped (a variable that
+    does not exist at that value) or undecided leaves it open."""
+    columns = {}
+    for name, param in proof.parameters.items():
+        values = finite_values(param.domain)
+        if values is None:
+            return False
+        columns[str(name)] = values
+    every = {tuple(sorted(zip(columns, combo))) for combo in itertools.product(*columns.values())}
+    proved = {tuple(sorted((k, to_expr(v)) for k, v in i.values.items())) for i in instances if i.status == "proved"}
+    return bool(every) and every <= proved
+
+
 def _given_at(kind: str, text: str) -> str | None:
     """A hypothesis at fixed values as ``derive prove --given`` spells it (``None``: it says nothing there, a
     mutual independence of one member); mutual independence lists the members, ``X[1..3] | P`` ->
@@ -560,6 +601,9 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     if v.status == "proved":
         lines.append(f"  kernel: {v.kernel_message}")
         lines += [f"  rests on: {t}" for t in v.trusted]
+        if v.by_value:
+            lines.append("  value by value: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in v.instances
+                                                          if i.status == "proved"))
     ce = v.counterexample
     if ce is not None:
         violated = "and a model violates it" if ce.parsed.mentions_information() else "which is false"

@@ -19,6 +19,7 @@ left unchecked says what was tried. Only messages change.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import sympy
@@ -267,8 +268,31 @@ def _premise_steps(proof, step) -> list[str]:
     return [p for p in step.premises if p not in proof.hypotheses]
 
 
-#: Parameter values tried per claim with parameters (boundary points first, each checked to be in its domain).
+#: Parameter values tried per claim with parameters: the simplest values first (a size's least values, a real's
+#: ends and midpoint: a refutation names the smallest it finds), then values drawn at random; each in its domain.
 PARAMETER_POINTS = 6
+#: ... of which at most this many are simplest values.
+SIMPLE_POINTS = 3
+
+
+def admissible_points(domains: dict, seed: int) -> list[dict]:
+    """At most :data:`PARAMETER_POINTS` distinct assignments of values to the parameters (``{symbol: domain}``): the
+    :data:`SIMPLE_POINTS` simplest (:func:`derive.numeric.real.simple_parameter_values`, smallest sums of positions
+    first), then :func:`derive.numeric.real.sample_parameter_values`'s draws (boundary points, then random)."""
+    from derive.numeric.real import sample_parameter_values, simple_parameter_values
+
+    symbols = list(domains)
+    columns = [simple_parameter_values(domains[s], SIMPLE_POINTS) for s in symbols]
+    offsets = sorted(itertools.product(*(range(len(c)) for c in columns)), key=lambda o: (sum(o), o))
+    points: list[dict] = []
+    for off in offsets[:SIMPLE_POINTS]:
+        points.append({s: c[k] for s, c, k in zip(symbols, columns, off)})
+    for point in sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed):
+        if len(points) >= PARAMETER_POINTS:
+            break
+        if point not in points:
+            points.append(point)
+    return points
 
 
 def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = None,
@@ -282,7 +306,6 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     from derive.errors import DeriveError
     from derive.numeric.expressions import expand_sums as _expand
     from derive.numeric.noisy import infinite_for_continuous
-    from derive.numeric.real import sample_parameter_values
     from derive.provers.shannon import refute
 
     hyps = _hypotheses_used(proof, res)
@@ -291,7 +314,7 @@ def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = No
     named = set(res.claim.free_symbols()).union(*(_free_symbols(h) for h in hyps.values()),
                                                  *(st.free_symbols() for st in premises))
     domains = {p.symbol: p.domain for p in proof.parameters.values() if p.symbol in named}
-    points = [{}] if not domains else list(sample_parameter_values(domains, n=PARAMETER_POINTS, seed=seed))
+    points = [{}] if not domains else admissible_points(domains, seed)
     named_by_step = any(st.id == res.id for st in proof.steps)
     for point in points:
         if not all(domains[s].contains(v) for s, v in point.items()):

@@ -46,12 +46,13 @@ def test_a_step_true_at_every_admissible_value_is_never_failed(tmp_path, capsys,
 
 
 def test_a_step_false_at_some_admissible_value_is_refuted_there(tmp_path, capsys):
-    """n >= 2: at n = 2 the step holds, at n = 3 (X[1] _|_ X[3] says nothing about X[2]) it does not."""
+    """n >= 2: at n = 2 the step holds, at n = 3 (X[1] _|_ X[3] says nothing about X[2]) it does not; the
+    refutation names the least value that refutes it (the simplest values are tried before random ones)."""
     path = tmp_path / "p.toml"
     path.write_text(TEMPLATE.format(domain="integer >= 2", hypothesis="X[1] _|_ X[n]", claim="I(X[1]; X[2]) == 0"))
     code, out, _ = run(["check", str(path)], capsys)
     assert code == 1 and "FAILED" in out, out
-    assert "at n = " in out and "at n = 2 " not in out, out
+    assert "at n = 3 (in its domain)" in out, out
     assert "X[n]" not in out.split("false on a model", 1)[1], out  # the model names members, not X[n]
 
 
@@ -83,3 +84,17 @@ def test_variables_apart():
     assert variables_apart([FamilyRange("X", 1, n)])  # alone and non-empty
     assert not variables_apart([FamilyRange("X", 1, k)])  # may be empty (k <= 0): a constant, not a variable
     assert not variables_apart([FamilyRange("X", 1, n), X(n + 1)])  # a block next to a member of its family
+
+
+def test_admissible_points_try_the_simplest_values_first():
+    import sympy
+
+    from derive.io.grammar import parse_domain
+    from derive.provers.refute_steps import PARAMETER_POINTS, SIMPLE_POINTS, admissible_points
+
+    n, p = sympy.Symbol("n"), sympy.Symbol("p")
+    domains = {n: parse_domain("integer >= 2"), p: parse_domain("0 <= p <= 1/2")}
+    points = admissible_points(domains, seed=0)
+    assert points[:SIMPLE_POINTS] == [{n: 2, p: 0}, {n: 2, p: sympy.Rational(1, 2)}, {n: 3, p: 0}]
+    assert len(points) == PARAMETER_POINTS and all(d.contains(pt[s]) for pt in points for s, d in domains.items())
+    assert len({tuple(sorted(pt.items(), key=str)) for pt in points}) == len(points)  # distinct

@@ -3,7 +3,7 @@
 FKL25 (Theorem 7 part 2) turn accuracy into information with a binary-classification argument: a learner whose
 error is at most α on the test example has I(M; X) ≥ C*_α with
 
-    C*_α = min { D(Ber(p) ‖ Ber(q)) : p − q ≥ 1 − 2α }      (nats; 0 ≤ α < 1/2)
+    C*_α = min { D(Ber(p) ‖ Ber(q)) : p − q ≥ 1 − 2α }      (nats; 0 < α < 1/2; C*_0 = ∞)
 
 The paper states C_α = D(Ber(1 − α) ‖ Ber(α)) = (1 − 2α)·ln((1 − α)/α), the value at the symmetric point; the
 minimum is smaller (α = 1/3: C*_α ≈ 0.228062 vs C_α ≈ 0.231049; α = 0.01: ln 50 ≈ 3.912 vs 4.503), see
@@ -31,12 +31,18 @@ from derive.numeric.exact import float_down, float_lower, float_upper
 __all__ = ["accuracy_information", "pinsker_information", "times_information_down"]
 
 
+#: Halvings of the distance to the end q = 1 − δ (p = 1) searched for a point with a certified positive slope; for
+#: small α the minimizer lies closer to that end than this (within e^(−1/(2α)) or so), and the bracket is taken there.
+_END_STEPS = 128
+
+
 def _g_and_slope(q: Fraction, delta: Fraction) -> tuple:
-    """(g(q), g'(q)) as arb balls, for 0 < q and q + delta < 1."""
-    qa, pa = arb_of(q), arb_of(q + delta)
-    one = flint.arb(1)
-    g = pa * (pa / qa).log() + (one - pa) * ((one - pa) / (one - qa)).log()
-    s = (pa / qa).log() - ((one - pa) / (one - qa)).log() - pa / qa + (one - pa) / (one - qa)
+    """(g(q), g'(q)) as arb balls, for 0 < q and q + delta < 1 (1 − p and 1 − q taken exactly: near the end
+    q = 1 − δ they are far below the working precision of 1)."""
+    p = q + delta
+    qa, pa, rp, rq = arb_of(q), arb_of(p), arb_of(1 - p), arb_of(1 - q)
+    g = pa * (pa / qa).log() + rp * (rp / rq).log()
+    s = (pa / qa).log() - (rp / rq).log() - pa / qa + rp / rq
     return g, s
 
 
@@ -46,14 +52,18 @@ def accuracy_information(alpha: Fraction, bits: int = 40) -> tuple[float, float]
     Raises
     ------
     InvalidArgument
-        Unless 0 ≤ α < 1/2 (at α ≥ 1/2 accuracy forces nothing; the bound is 0 — pass ``info`` instead).
+        Unless 0 < α < 1/2 (at α ≥ 1/2 accuracy forces nothing; the bound is 0 — pass ``info`` instead). At α = 0,
+        C*_0 = D(Ber(1) ‖ Ber(0)) = ∞: error 0 would need I(M; X) = ∞, so no learner reaches it when X has finite
+        entropy (or its positives and nulls overlap), and a bound "≥ ∞" over no learner says nothing; refused.
     """
     alpha = Fraction(alpha)
-    if not 0 <= alpha < Fraction(1, 2):
-        raise InvalidArgument(f"Expected a classification error 0 <= alpha < 1/2 but got alpha={alpha}")
+    if alpha == 0:
+        raise InvalidArgument("alpha = 0: the information error 0 forces, C*_0 = D(Ber(1) || Ber(0)), is infinite, "
+                              "so no learner has error 0 here (I(M; X) would be infinite) and the bound says nothing; "
+                              "give a classification error 0 < alpha < 1/2")
+    if not 0 < alpha < Fraction(1, 2):
+        raise InvalidArgument(f"Expected a classification error 0 < alpha < 1/2 but got alpha={alpha}")
     delta = 1 - 2 * alpha
-    if delta == 1:
-        return float("inf"), float("inf")  # alpha = 0: p = 1, q = 0, D = infinity
     old = flint.ctx.prec
     flint.ctx.prec = 128
     try:
@@ -62,8 +72,18 @@ def accuracy_information(alpha: Fraction, bits: int = 40) -> tuple[float, float]
         while not _g_and_slope(a, delta)[1] < 0:  # g' -> -oo at 0+: a point with a certified negative slope
             a /= 2
         b = top / 2
-        while not _g_and_slope(b, delta)[1] > 0:  # g' -> +oo at (1 - delta)-: a certified positive slope
+        for _ in range(_END_STEPS):  # g' -> +oo at (1 - delta)-: a certified positive slope
+            slope = _g_and_slope(b, delta)[1]
+            if slope > 0:
+                break
+            if slope < 0:
+                a = max(a, b)
             b = (b + top) / 2
+        else:  # the minimizer lies in [a, top], within top / 2^_END_STEPS of the end p = 1
+            # convexity: g >= g(a) + g'(a)(q - a) >= g(a) + g'(a)(top - a) on [a, top] (g'(a) < 0), g >= g(a) before;
+            # the end itself is feasible: g(top) = D(Ber(1) || Ber(top)) = ln(1/top)
+            ga, sa = _g_and_slope(a, delta)
+            return float_lower(ga + sa * arb_of(top - a)), float_upper(-arb_of(top).log())
         if b < a:
             a, b = b, a  # impossible for a convex g with these signs, but keep the order meaningful
         for _ in range(bits):

@@ -135,13 +135,15 @@ def _dyadic(x: float, bits: int = 52) -> Fraction:
 
 # ----------------------------------------------------------------------------- float search
 
-def _float_argmax(A: np.ndarray, B: np.ndarray, iters: int = 46) -> tuple[np.ndarray, np.ndarray]:
+def _float_argmax(A: np.ndarray, B: np.ndarray, iters: int = 46, D: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """For each pair (rows of A, B): the argmax ``t*`` of the concave g on [0, 1] and ``g(t*)`` (floats);
-    bisection on the sign of g' (``iters`` halvings)."""
+    bisection on the sign of g' (``iters`` halvings). ``D``: the rows' differences ``a - b`` to more than float
+    precision (:func:`_float_differences`); ``A - B`` when omitted, which is 0 for rows equal to within rounding."""
     zero = (A == 0) & (B == 0)
     A = np.where(zero, 1.0, A)  # a column unused by both rows: d = 0, and u = 1 avoids 0/0
     B = np.where(zero, 1.0, B)
-    D = A - B
+    D = A - B if D is None else np.where(zero, 0.0, D)
     D2 = D * D
 
     def gp(t: np.ndarray) -> np.ndarray:
@@ -209,9 +211,9 @@ def pair_sup(a: Sequence[Fraction], b: Sequence[Fraction], t_float: float | None
     if not terms:
         return PairSup(i, j, Fraction(0), Fraction(0), Fraction(1, 2), None, tv)
     if t_float is None:
-        fa = np.array([[float(x) for x in a]])
-        fb = np.array([[float(x) for x in b]])
-        t_float = float(_float_argmax(fa, fb)[0][0])
+        F = np.array([[float(x) for x in a], [float(x) for x in b]])
+        D = _float_differences(F, _float_residuals([a, b], F), np.array([0]), np.array([1]))
+        t_float = float(_float_argmax(F[:1], F[1:], D=D)[0][0])
     g0, g1 = endpoint_limits(a, b)
     points: list[Fraction] = []
     best, best_t, limit = Fraction(-1), None, None
@@ -291,6 +293,19 @@ def _tangent_upper_intervals(A_lo: np.ndarray, A_hi: np.ndarray, B_lo: np.ndarra
     return np.where(np.isfinite(out), out, np.inf)
 
 
+def _float_residuals(rows: Sequence[Sequence[Fraction]], F: np.ndarray) -> np.ndarray:
+    """``rows - F`` (exact rows minus their nearest floats), as floats."""
+    return np.array([[float(x - Fraction(v)) for v, x in zip(fr, r)] for fr, r in zip(F.tolist(), rows)],
+                    dtype=np.float64).reshape(F.shape)
+
+
+def _float_differences(F: np.ndarray, R: np.ndarray, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+    """Rows ``I`` minus rows ``J`` of the exact matrix ``F + R`` in floats: ``F_i - F_j`` is exact for close
+    entries (Sterbenz), and the residuals carry what rounding to ``F`` dropped, so rows that differ by less than
+    a float's precision (a BSC(1/2 - 10^-19)) keep their difference instead of reading as equal."""
+    return (F[I] - F[J]) + (R[I] - R[J])
+
+
 def _float_enclosure(rows: Sequence[Sequence[Fraction]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nearest floats of exact rows and an enclosure ``[lo, hi]`` of each entry (exact zeros stay 0)."""
     F = np.array([[x.numerator / x.denominator for x in r] for r in rows], dtype=np.float64)
@@ -318,6 +333,7 @@ def pairs_sup(rows: Sequence[Sequence[Fraction]], float_rows: np.ndarray | None 
     if not pairs:
         return Fraction(0), Fraction(0), None
     F, F_lo, F_hi = _float_enclosure(rows)
+    R = _float_residuals(rows, F)
     I = np.array([p[0] for p in pairs])
     J = np.array([p[1] for p in pairs])
     n = len(pairs)
@@ -326,14 +342,16 @@ def pairs_sup(rows: Sequence[Sequence[Fraction]], float_rows: np.ndarray | None 
     g_star = np.empty(n)
     for c in range(0, n, chunk):
         sl = slice(c, c + chunk)
-        t_star[sl], g_star[sl] = _float_argmax(F[I[sl]], F[J[sl]], iters=18 if coarse else 46)
+        t_star[sl], g_star[sl] = _float_argmax(F[I[sl]], F[J[sl]], iters=18 if coarse else 46,
+                                               D=_float_differences(F, R, I[sl], J[sl]))
     t_star = np.array([float(_dyadic(float(t))) for t in t_star])
     order = np.argsort(-g_star)
 
     def exact(k: int, threshold: Fraction | None) -> PairSup:
         t = float(t_star[k])
         if coarse:
-            t = float(_float_argmax(F[I[k:k + 1]], F[J[k:k + 1]])[0][0])
+            t = float(_float_argmax(F[I[k:k + 1]], F[J[k:k + 1]], D=_float_differences(F, R, I[k:k + 1],
+                                                                                         J[k:k + 1]))[0][0])
         return pair_sup(rows[I[k]], rows[J[k]], t, i=int(I[k]), j=int(J[k]), threshold=threshold)
 
     first = exact(int(order[0]), None)
@@ -392,6 +410,7 @@ class _Side:
         self.cache: dict[Fraction, tuple[Any, Any, Any, Any]] = {}
         self.fa = np.array([float(x) for x in a])
         self.fb = np.array([float(x) for x in b])
+        self.fd = np.array([[float(x - y) for x, y in zip(a, b)]])   # exact differences, rounded once
 
     def at(self, q: Fraction) -> tuple[Any, Any, Any, Any]:
         """Enclosures of ``N(q) = D(QK||PK)``, ``N'(q)``, ``Dn(q) = D(Q||P)``, ``Dn'(q)`` (``None`` at ``q = 1``)."""
@@ -445,7 +464,7 @@ class _Side:
         g0, g1 = endpoint_limits(self.a, self.b)
         # 1. is g <= c on the whole side? (then F_c is convex with F_c(p) = F_c'(p) = 0)
         fa, fb = self.fa[None, :], self.fb[None, :]
-        t_all, _ = _float_argmax(fa, fb)
+        t_all, _ = _float_argmax(fa, fb, D=self.fd)
         tm = max(float(t_all[0]), float(p))
         lines = [(p, self.g(p), g_prime_exact(self.terms, p))]
         tq = _dyadic(tm, 62)

@@ -281,12 +281,19 @@ def _assumed_domain(s: sympy.Symbol) -> Domain:
     return Domain(lo, hi, lo_open, hi_open, bool(s.is_integer))
 
 
+#: Sampled points where the slack is within the tolerance of 0 at the working precision and interval arithmetic at
+#: higher precision (:data:`derive.numeric.certify.PRECISIONS`) is asked for its sign, per statement.
+MAX_NEAR_ZERO_CERTIFICATIONS = 20
+
+
 def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: int = 0, dps: int = 30,
                         tol: float = 1e-20, *, equality: bool = False) -> dict | None:
     """A parameter assignment where ``slack < -tol`` (or ``|slack| > tol`` with ``equality``), or where
     ``slack`` is undefined; ``None`` if none was found.
 
-    A violation counts only when interval arithmetic certifies it (:func:`_certified_violation`); an uncertified
+    A violation counts only when interval arithmetic certifies it (:func:`_certified_violation`), which is also
+    asked at points where the slack is 0 to the working precision (at most :data:`MAX_NEAR_ZERO_CERTIFICATIONS`
+    of them); an uncertified
     one is returned as ``{"values": ..., "slack": ..., "suspected": True}`` if nothing better is found.
     The result is ``{"values": {name: value}, "slack": text}`` for a certified violation and
     ``{"values": ..., "undefined": reason}`` for an undefined point; ``{"evaluated": 0}`` (no
@@ -294,7 +301,7 @@ def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: in
     when only ``k < n`` points could be (long sums) and all of them hold.
     """
     free = sorted(slack.free_symbols, key=lambda s: s.name)
-    evaluated = 0
+    evaluated = near_zero = 0
     counter = [0]
     suspected = None
     with mpmath.workdps(dps):
@@ -310,6 +317,11 @@ def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: in
                 continue
             evaluated += 1
             bad = abs(v) > tol if equality else v < -tol
+            if not bad and abs(v) <= tol and near_zero < MAX_NEAR_ZERO_CERTIFICATIONS:
+                # within the working precision of 0: interval arithmetic at higher precision may still see the sign
+                # (1 - 10^-300 - h(1/2 - 10^-200) is -10^-300 + 3*10^-400, 0 at 30 digits)
+                near_zero += 1
+                bad = _certified_violation(slack, values, equality) is not None
             if bad:
                 found = {"values": {s.name: str(values[s]) for s in free}, "slack": mpmath.nstr(v, 15),
                          "point": _point_text(values, free)}

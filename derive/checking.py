@@ -148,8 +148,10 @@ def _name_step(err: Exception, step_id: str) -> None:
 
 
 def _tearing_down(frame) -> bool:
-    """Whether ``frame`` (where an alarm interrupted) is inside a budget's own exit: an interruption there would
-    escape the budget that is about to report the timeout (the alarm repeats until it is disarmed)."""
+    """Whether ``frame`` (where an alarm interrupted) is inside a budget's own entry or exit: an interruption there
+    would escape the ``with`` statement whose exit must disarm the alarm and report the timeout (a budget of 1e-9 s
+    expires while it is being armed); the alarm repeats until it is disarmed, and the exit reports an expired
+    budget either way."""
     while frame is not None:
         if frame.f_code in _TEARDOWN:
             return True
@@ -157,7 +159,8 @@ def _tearing_down(frame) -> bool:
     return False
 
 
-_TEARDOWN = frozenset({StepBudget.__exit__.__code__, StepBudget._disarm.__code__, _NamedStep.__exit__.__code__})
+_TEARDOWN = frozenset({StepBudget.__exit__.__code__, StepBudget._disarm.__code__, _NamedStep.__exit__.__code__,
+                       StepBudget.__enter__.__code__, _NamedStep.__enter__.__code__})
 
 
 def step_budget(seconds: float | None) -> Callable[[str], StepBudget] | None:

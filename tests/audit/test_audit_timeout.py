@@ -142,6 +142,24 @@ def test_an_alarm_repeating_while_the_step_guard_exits_does_not_escape():
         budget._on_alarm(signal.SIGALRM, sys._getframe())
 
 
+@pytest.mark.parametrize("seconds", [1e-9, 1e-7, 1e-5])
+def test_a_budget_that_expires_while_it_is_armed_reports_a_timeout(seconds):
+    """Session 28: ``derive prove "H(X) >= 0" --timeout 1e-9`` ended in a ``BudgetExpired`` traceback: the alarm
+    fired inside ``StepBudget.__enter__`` (right after ``setitimer``), before the ``with`` body, so no exit caught it.
+    An alarm inside a budget's entry now stands down; the exit (or the repeating alarm) reports the timeout."""
+    for _ in range(20):
+        with pytest.raises(StepTimeout):
+            with StepBudget(seconds, "x"):
+                time.sleep(0.01)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_tiny_prove_timeout_is_a_clear_error(capsys):
+    for _ in range(5):
+        assert main(["prove", "I(X; Y | Z) <= H(X) + H(Y)", "--timeout", "1e-9"]) == 2
+        assert "ran out of its time budget" in capsys.readouterr().err
+
+
 def test_budget_restores_signal_state():
     before = signal.getsignal(signal.SIGALRM)
     with StepBudget(5, "quick"):

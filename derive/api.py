@@ -599,6 +599,9 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
 
     if units not in ("bits", "nats"):
         raise InvalidArgument(f"Expected units 'bits' or 'nats' but got units={units!r}")
+    from derive.provers.shannon import check_copy_steps
+
+    check_copy_steps(copy_steps)
     if params is None and all(isinstance(g, str) for g in given):
         claim, params = _with_declared_parameters(claim, given)
     real_valued = _continuous_names(continuous)

@@ -387,8 +387,9 @@ def _options(args: argparse.Namespace) -> dict:
                             f"{full} variables would not fit in memory) but got {full}")
     if not args.timeout > 0:
         raise InvalidArgument(f"Expected --timeout > 0 but got {args.timeout}")
-    if not 0 <= args.copy_steps <= 2:
-        raise InvalidArgument(f"Expected --copy-steps in 0..2 but got {args.copy_steps}")
+    from derive.provers.shannon import check_copy_steps
+
+    check_copy_steps(args.copy_steps, "--copy-steps")
     if not args.copy_timeout > 0:
         raise InvalidArgument(f"Expected --copy-timeout > 0 but got {args.copy_timeout}")
     return dict(max_variables=args.max_variables or MAX_VARIABLES, max_full_variables=full, seed=args.seed,

@@ -50,12 +50,14 @@ from derive.kernel.signs import is_nonnegative
 from derive.provers.elemental_lp import (LPInfeasible, discrete_targets, elemental_arrays, generate_columns,
                                          solve_min_sum)
 
-__all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle", "MAX_VARIABLES"]
+__all__ = ["ShannonResult", "prove", "find_shannon_certificate", "shannon_oracle", "MAX_VARIABLES", "MAX_COPY_STEPS", "check_copy_steps"]
 
 #: Largest number of random variables the prover accepts at all.
 MAX_VARIABLES = 16
 #: Largest number for which the full elemental LP (2^n - 1 rows, ~n^2 2^(n-2) columns) is tried.
 MAX_FULL_VARIABLES = 12
+#: Copy steps the copy-lemma search may chain (``copy_steps``; each multiplies the search by about 3^n).
+MAX_COPY_STEPS = 2
 #: Up to this many variables the full LP (<= 1,800 columns) costs less than the dense GF(2) search (3,000 models,
 #: ~0.5 s at n = 7), so :func:`prove` runs that search only after the full LP fails.
 CHEAP_FULL_VARIABLES = 8
@@ -750,6 +752,19 @@ def _settle_by_equalities(claim: Statement, hyps: dict[str, Hypothesis], domains
                                  "them; no LP)")
 
 
+def check_copy_steps(copy_steps: object, what: str = "copy_steps") -> int:
+    """``copy_steps`` when it is an integer in ``0..MAX_COPY_STEPS``.
+
+    Raises
+    ------
+    InvalidArgument
+        Otherwise (``-1``, ``1.5``, ``True``, ``3``).
+    """
+    if isinstance(copy_steps, bool) or not isinstance(copy_steps, int) or not 0 <= copy_steps <= MAX_COPY_STEPS:
+        raise InvalidArgument(f"Expected {what} an integer in 0..{MAX_COPY_STEPS} but got {copy_steps!r}")
+    return copy_steps
+
+
 def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, domains: dict | None = None,
           max_variables: int = MAX_VARIABLES, max_full_variables: int = MAX_FULL_VARIABLES, timeout: float = 60.0,
           search_counterexample: bool = True, seed: int = 0, copy_steps: int = 0,
@@ -764,6 +779,7 @@ def prove(claim: Statement, hypotheses: dict[str, Hypothesis] | None = None, *, 
     fine-tuned on the variety of the hypotheses' conditional independences
     (:func:`derive.provers.refute_variety.variety_counterexample`) before the copy search.
     """
+    check_copy_steps(copy_steps)
     hyps = hypotheses or {}
     at_constants = _refuted_at_constants(claim, hyps)
     if at_constants is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from derive.core import RVSet, Statement
 from derive.core.quantities import I
 from derive.provers.copy_search import copy_specs, search_copy_proof
@@ -55,3 +57,22 @@ def test_cli_prove_shows_the_copy_steps(capsys):
     code = main(["prove", "I(A; B) <= I(A; B | X) + I(A; B | Y) + I(X; Y)"])
     out = capsys.readouterr().out
     assert code == 1 and out.startswith("false") and "certified violation" in out
+
+
+@pytest.mark.parametrize("bad", [-1, 3, 1.5, True, "1", None])
+def test_copy_steps_outside_0_to_2_is_a_clear_error_everywhere(bad, capsys):
+    """Session 28: ``api.prove(..., copy_steps=-1)`` or ``1.5`` was accepted silently; the one check
+    (:func:`derive.provers.shannon.check_copy_steps`) now runs in the prover, the Python API and the CLI."""
+    from derive import api
+    from derive.cli import main
+    from derive.errors import InvalidArgument
+    from derive.provers.shannon import MAX_COPY_STEPS
+
+    assert MAX_COPY_STEPS == 2
+    with pytest.raises(InvalidArgument, match="copy_steps an integer in 0..2"):
+        api.prove("H(X) >= 0", copy_steps=bad)
+    with pytest.raises(InvalidArgument, match="copy_steps an integer in 0..2"):   # the families path too
+        api.prove("H(X[1..n]) <= sum(H(X[i]), i, 1, n)", copy_steps=bad)
+    if isinstance(bad, int) and not isinstance(bad, bool):
+        assert main(["prove", "H(X) >= 0", "--copy-steps", str(bad)]) == 2
+        assert "--copy-steps an integer in 0..2" in capsys.readouterr().err

@@ -84,6 +84,10 @@ def compute_rows(template, settings: dict[str, list]) -> list[dict]:
     Certified values are rounded outward by the template (τ_n, ρ_n up, the factor down); ``bound`` is rounded
     down. A template with a many-n function (``template.rows``) computes all n of one combination of the other
     settings at once."""
+    unread = [k for k in settings if template.params and k not in template.params]
+    if unread:  # a typo (alpah=0.1) would otherwise leave the bound at its default silently
+        raise InvalidArgument(f"{template.name} reads no setting {unread[0]!r}; it reads "
+                              f"{', '.join(k for k in template.params if k not in ('prior', 'rows', 'base'))}")
     missing = [p for p in template.required if p not in settings]
     if missing:
         raise InvalidArgument(f"{template.name} needs --set {missing[0]}=...")

@@ -62,7 +62,6 @@ def test_edge_cases():
     ["sparse-hypercube", "--set", "d=1000", "--set", "nu=0.01"],
     ["cluster", "--prior", "uniform:2", "--channel", "bsc:0.1"],
     ["mixture", "--base", "gaussian-cluster", "--set", "k=5", "--set", "d=100", "--set", "r2=0.1"],
-    ["singletons", "--set", "d=20"],
 ])
 def test_alpha_zero_is_a_clear_error_in_every_template(template, capsys):
     """Session 28: alpha = 0 crashed every template with an internal error (an infinite C*_0 turned into a
@@ -126,3 +125,18 @@ def test_small_alpha_in_the_bound_command(capsys):
 
     row = json.loads(capsys.readouterr().out)["values"][0]
     assert abs(row["bound"] - 30 * math.log(500)) < 1e-9 * row["bound"] and row["bound"] <= 30 * math.log(500)
+
+
+@pytest.mark.parametrize("template, setting", [
+    (["gaussian-cluster", "--set", "d=100", "--set", "r2=0.1"], "alpah=1/10"),      # a typo
+    (["singletons"], "alpha=1/3"),        # singletons read info (bits per singleton), not an error rate
+    (["singletons"], "d=20"),
+    (["sparse-hypercube", "--set", "d=1000", "--set", "nu=0.01"], "info=2"),
+])
+def test_a_setting_the_template_does_not_read_is_a_clear_error(template, setting, capsys):
+    """Session 28: `--set alpah=0.1` was ignored silently, the bound left at its default (I(M; X) >= 1)."""
+    from derive.cli import main
+
+    assert main(["bound", *template, "--set", "n=3", "--set", setting]) == 2
+    err = capsys.readouterr().err
+    assert f"reads no setting {setting.split('=')[0]!r}" in err, err

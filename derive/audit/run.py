@@ -30,6 +30,7 @@ structure and reports any disagreement as an error.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -606,7 +607,6 @@ def audit_paths(paths: Iterable[Any], *, seed: int = 0, max_mutants: int | None 
 
 def _size_hint(path: str) -> int:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return len(fh.read())
+        return os.path.getsize(path)
     except OSError:
         return 0

@@ -614,8 +614,11 @@ def _prove_file(args: argparse.Namespace, options: dict, budget: float) -> int:
 
     from derive.commands._common import progress
 
+    from derive.io.files import read_user_text
+    from derive.io.reader import MAX_FILE_BYTES
+
     path = Path(args.file)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_user_text(path, "claims file", MAX_FILE_BYTES).splitlines()
     claims = [(k, t.split("#", 1)[0].strip()) for k, t in enumerate(lines, 1)]
     claims = [(k, t) for k, t in claims if t]
     if not claims:

@@ -528,24 +528,10 @@ def read_proof_text(text: str, file: str = "<string>") -> Proof:
 
 
 def read_proof(path: str | os.PathLike) -> Proof:
-    """Read a proof file (UTF-8 TOML, at most :data:`MAX_FILE_BYTES` bytes)."""
-    p = Path(path)
-    if not p.exists():
-        raise InvalidArgument(f"no such proof file: {str(p)!r}")
-    if not p.is_file():
-        raise InvalidArgument(f"Expected a proof file but got the directory {str(p)!r}")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LimitExceeded(f"the proof file is {size} bytes; the limit is {MAX_FILE_BYTES}", file=str(p))
-    data = p.read_bytes()
-    if len(data) > MAX_FILE_BYTES:  # the file grew between stat and read
-        raise LimitExceeded(f"the proof file is larger than {MAX_FILE_BYTES} bytes", file=str(p))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise ParseError(f"the file is not valid UTF-8 (byte {e.start})", file=str(p), line=line) from None
-    return read_proof_text(text, file=str(p))
+    """Read a proof file (UTF-8 TOML, a leading byte-order mark ignored; at most :data:`MAX_FILE_BYTES` bytes)."""
+    from derive.io.files import read_user_text
+
+    return read_proof_text(read_user_text(path, "proof file", MAX_FILE_BYTES), file=str(Path(path)))
 
 
 def find_proof_files(paths: Iterable[str | os.PathLike]) -> list[Path]:

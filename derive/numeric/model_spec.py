@@ -60,8 +60,10 @@ from derive.numeric.distributions import Distributions, JointPMF, Model, object_
 from derive.numeric.exact import parse_number
 
 __all__ = ["ModelSpec", "parse_model", "parse_number_expression", "read_model_file", "model_from_json", "MAX_MODEL_TEXT",
-           "MAX_MODEL_CELLS", "MAX_GAUSSIAN_VARIABLES"]
+           "MAX_MODEL_CELLS", "MAX_GAUSSIAN_VARIABLES", "MAX_MODEL_FILE_BYTES"]
 
+#: The largest ``--model-file`` read, in bytes.
+MAX_MODEL_FILE_BYTES = 50_000_000
 #: Longest ``--model`` text accepted (characters).
 MAX_MODEL_TEXT = 20_000
 
@@ -492,14 +494,11 @@ def _gaussian_from_json(data: dict, allowed: set, where: str):
 
 def read_model_file(path: str | Path) -> Model:
     """Read a JSON pmf table (see the module docstring); JSON numbers are read as exact decimals."""
+    from derive.io.files import read_user_text
+
     p = Path(path)
     where = str(p)
-    try:
-        text = p.read_text()
-    except OSError as err:
-        raise InvalidArgument(f"cannot read the model file: {err.strerror}", file=where) from None
-    if len(text) > 50_000_000:
-        raise LimitExceeded("the model file is larger than 50 MB", file=where)
+    text = read_user_text(p, "model file", MAX_MODEL_FILE_BYTES)
 
     def exact_float(s: str) -> Fraction:
         return _literal(s, where)  # decimals and exponent notation (1e-3), exactly

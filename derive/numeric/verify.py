@@ -129,6 +129,22 @@ NOISE_SEED_OFFSET = 104_729
 
 
 
+#: Per step, samples whose slack is 0 to the working precision (within ``MARGIN`` of 0, relative to the sides) and
+#: whose sign interval arithmetic is then asked for (a violation below the working precision is still certified).
+MAX_NEAR_ZERO_CERTIFICATIONS = 20
+
+
+def _near_zero(rel: str, lhs: Any, rhs: Any) -> bool:
+    """The slack of ``lhs rel rhs`` is within ``MARGIN`` of 0, relative to the sides' sizes (finite sides only)."""
+    try:
+        a, b = float(lhs), float(rhs)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    return abs(float(slack_of(rel, a, b))) <= MARGIN * max(1.0, abs(a), abs(b))
+
+
 #: The most instances of a family of assumptions :func:`assumed_instances` lists.
 MAX_ASSUMED_INSTANCES = 64
 
@@ -747,6 +763,7 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
     attempt = 0
     first_rejection: str | None = None
     found: dict[str, tuple[list[int], Any, Any, dict | None]] = {}
+    near_zero: dict[str, int] = {}   # per step: samples whose slack was 0 to the working precision, certified
 
     def test(sample: _Sample, t: _Target, choices: list[int]) -> None:
         r = results[t.id]
@@ -761,6 +778,14 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
                 r.first_error = str(err)
             return
         r.samples += 1
+        if verdict == "ok" and t.id not in found and near_zero.get(t.id, 0) < MAX_NEAR_ZERO_CERTIFICATIONS \
+                and _near_zero(t.statement.rel, lhs, rhs):
+            # 0 to the working precision: interval arithmetic at higher precision may still see a violation
+            # (I(U; Y) >= (1 - 2p)^2 I(U; X) - 1e-300 through a BSC(1e-300): slack about -1e-297)
+            near_zero[t.id] = near_zero.get(t.id, 0) + 1
+            comp = v.compiled(f"step:{t.id}", t.statement, sample.drawn.int_values)
+            if certify_violation(sample.drawn, comp.statement, proof.units, sample.noise_widths or None)[0] is not None:
+                verdict = "violated"
         if verdict == "violated" and t.id not in found:
             found[t.id] = (choices, lhs, rhs, sample.noise_widths or None)
 
@@ -920,6 +945,9 @@ def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> Co
             break
     with mpmath.workdps(v.dps + 10):
         slack = slack_of(target.statement.rel, lhs, rhs)
+    if cert is not None and slack is not None and slack >= 0 and getattr(cert, "interval", None) is not None:
+        with mpmath.workdps(v.dps + 10):  # a violation below the working precision: its slack from the enclosure
+            slack = mpmath.mpf(cert.interval.mid().str(30, radius=False))
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, units, getattr(v.proof, "written", None)),
         lhs=_fmt(lhs), rhs=_fmt(rhs), slack=_fmt(slack), model=g.as_dict(), premises=list(target.conditions),
@@ -970,6 +998,9 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
                        for prem in v.premise(cid, drawn.int_values)):
                 cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
                 break
+    if cert is not None and slack is not None and slack >= 0 and getattr(cert, "interval", None) is not None:
+        with mpmath.workdps(v.dps + 10):  # a violation below the working precision: its slack from the enclosure
+            slack = mpmath.mpf(cert.interval.mid().str(30, radius=False))
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, v.proof.units, getattr(v.proof, "written", None)), lhs=_fmt(lhs), rhs=_fmt(rhs),
         slack=_fmt(slack) if slack is not None else "", model=_with_noise(drawn.as_dict(), widths), shrunk=shrunk,

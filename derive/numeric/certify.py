@@ -483,13 +483,15 @@ def exact_slack_sign(ev: ArbInformation, statement: Any) -> str | None:
     return s if statement.rel == ">=" else flip[s]
 
 
-def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: str) -> tuple[Any, str | None]:
+def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: str, *,
+                    exact_sign: bool = True) -> tuple[Any, str | None]:
     """``(CertifiedValue, None)`` when the slack of ``statement`` on the exact model is certainly ``want``
     (``negative``: the statement is certainly false; ``nonnegative``: certainly true), else ``(None, reason)``.
 
     The slack is ``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``, ``-|lhs - rhs|`` for ``==`` (so an equality
     is certainly true only when both sides are enclosed exactly). ``model()`` builds the evaluator afresh at each
-    precision :func:`certify` tries.
+    precision :func:`certify` tries. ``exact_sign=False``: a last enclosure holding 0 is not handed to the kernel's
+    exact sign engine (intervals only).
     """
     reason: list[str] = []
     last: list[CertifiedValue] = []
@@ -511,7 +513,7 @@ def certified_slack(model: Callable[[], ArbInformation], statement: Any, want: s
     out = certify(compute, want)
     if out is not None:
         return out, None
-    if last and last[-1].interval is not None and last[-1].interval.contains(0):
+    if exact_sign and last and last[-1].interval is not None and last[-1].interval.contains(0):
         sign = exact_slack_sign(model(), statement)  # a tie (or a slack too small for the enclosures)
         if sign == "zero" and want == "nonnegative":
             return CertifiedValue("exact", exact=Fraction(0)), None

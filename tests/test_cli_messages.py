@@ -4,6 +4,7 @@ each test matches the text a user reads."""
 from __future__ import annotations
 
 import json
+import pytest
 import re
 import subprocess
 import sys
@@ -75,6 +76,7 @@ def test_sums_over_fixed_ranges_are_written_out(capsys):
     assert code == 0 and out.startswith("proved for every value of n (integer >= 1)")
 
 
+@pytest.mark.slow
 def test_family_with_mixed_symbolic_uses_is_decided_for_every_size(capsys):
     """A claim over families of every size, with hypotheses, is decided through a proof file or at the smallest
     sizes (tests/provers/test_prove_every_size.py); a hypothesis it cannot read is exit 2 naming --given."""

@@ -51,6 +51,7 @@ def _run_with_terminal_stderr(args: list[str], timeout: float = 300) -> tuple[in
     return proc.returncode, out, err.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_verify_on_a_terminal_shows_a_bar_and_ends_with_a_summary():
     code, out, err = _run_with_terminal_stderr(["verify", *FILES, "--samples", "5"])
     assert code == 0
@@ -58,6 +59,7 @@ def test_verify_on_a_terminal_shows_a_bar_and_ends_with_a_summary():
     assert out.rstrip().splitlines()[-1] == "2/2 proofs without counterexample"
 
 
+@pytest.mark.slow
 def test_nothing_on_the_terminal_under_json():
     code, out, err = _run_with_terminal_stderr(["verify", *FILES, "--samples", "5", "--json"])
     assert code == 0 and err.strip() == ""

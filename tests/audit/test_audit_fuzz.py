@@ -76,6 +76,7 @@ def test_mutations_change_the_text(name):
     assert changed >= len(TEXTS)
 
 
+@pytest.mark.slow
 def test_the_fuzzer_reaches_past_the_toml_layer():
     """Enough mutated files still read for the grammar, validation and the kernel to be exercised."""
     read = sum(_read(fuzz_text(t, [name], s)) is not None

@@ -23,7 +23,7 @@ from derive.audit.generate import (
     CATEGORIES, RULES, RandomDraw, audit_case, cases, generate_case, run_generated,
 )
 from derive.audit.semantics import (
-    GaussianModel, Hq, Iq, Model, N, P, Sum, TVq, Dq, Undefined, add, b, binary_entropy, channel_matrix, evaluate,
+    GaussianModel, Hq, Iq, Model, N, P, Sum, TVq, Dq, Undefined, b, binary_entropy, channel_matrix, evaluate,
     evaluate_statement, fn, joint_from_bayes_net, m, mul, render_statement, sub, v,
 )
 from derive.cli import main
@@ -152,6 +152,7 @@ def test_generator_covers_every_rule_and_edge_case():
     assert min(tags[c] for c in CATEGORIES) >= 5, tags
 
 
+@pytest.mark.slow
 def test_limit_claims_are_judged_at_far_points_and_near_zero():
     """The ``real_limits`` scenario makes the generator a second oracle for the sign engine's limit steps
     (half-lines, ``x ln x`` at 0, symbolic exponents): its domains sample points like 10^12 and 10^-30, so claims
@@ -174,6 +175,7 @@ def test_limit_claims_are_judged_at_far_points_and_near_zero():
     assert accepted >= 4 and seen_false >= 4, (accepted, seen_false)
 
 
+@pytest.mark.slow
 def test_family_zero_sums_are_judged_by_the_evaluator():
     """The ``family`` scenario writes the zeros a family's mutual independence gives (sessions 25-26: a pair of
     members, ``sum(I(X[lo]; X[i] | P), i, lo + 1, hi)``, conditioning on the first sample inside a sum, overlapping
@@ -233,6 +235,7 @@ def test_hypothesis_strategy_draws_readable_cases(case):
     assert case.steps
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cases())
 def test_hypothesis_cases_have_no_false_accept(case):

@@ -24,6 +24,7 @@ def _proof(name: str):
     return read_proof(PROOFS / f"{name}.toml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_mutants_change_exactly_one_thing_and_leave_the_original_alone(path):
     proof = read_proof(path)
@@ -52,6 +53,7 @@ def test_mutants_change_exactly_one_thing_and_leave_the_original_alone(path):
             assert m.proof.hypotheses == proof.hypotheses
 
 
+@pytest.mark.slow
 def test_the_bundled_proofs_give_every_kind_of_mutant():
     mutants = [m for p in ALL for m in generate_mutants(read_proof(p))]
     assert set(OPERATORS) - {m.operator for m in mutants} <= {"swap_function"}  # no bundled Y = f(X)

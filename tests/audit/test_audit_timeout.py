@@ -91,6 +91,7 @@ def test_bad_timeout_is_bad_input(bad, capsys):
     assert "--timeout" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_default_budget_does_not_disturb_bundled_proofs(capsys):
     assert main(["check", str(ROOT / "proofs"), "--timeout", "60"]) == 0
     capsys.readouterr()

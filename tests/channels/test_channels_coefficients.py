@@ -97,6 +97,7 @@ def _ratio(F, P, Q):
     return n / d if d > 1e-9 else 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(channel_and_input())
 def test_ordering_chi2_le_kl_le_tv(case):

@@ -19,6 +19,7 @@ def _bracket(budget: str, capsys) -> list[float]:
     return json.loads(capsys.readouterr().out)["eta_kl_bracket"]
 
 
+@pytest.mark.slow
 def test_a_longer_budget_gives_a_nested_or_equal_bracket(capsys):
     short, long = _bracket("0.3", capsys), _bracket("4", capsys)
     assert long[1] - long[0] <= short[1] - short[0]

@@ -74,6 +74,7 @@ def test_four_outputs_give_an_ordered_bracket_above_the_chi2_quotient():
         assert b.lower <= b.upper
 
 
+@pytest.mark.slow
 def test_float_inputs_with_exact_mean_agree_with_the_rational_path():
     rows, P = CASES["four_inputs"]
     br = eta_kl_multi_rational(rows, P, slack=1e-2, budget=120, max_cells=400)
@@ -98,6 +99,7 @@ def test_eta_kl_api_names_the_route_for_three_outputs_on_six_inputs():
     assert "tilt_multi" in b.upper_how and b.upper < Fr(7, 10)      # below eta_TV (Dobrushin) = 0.7
 
 
+@pytest.mark.slow
 def test_derive_eta_cli_reports_the_route_for_three_outputs(capsys):
     import json
 

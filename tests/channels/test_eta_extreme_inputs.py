@@ -32,6 +32,7 @@ def _ratio_at_point_mass(p: str, delta: str) -> mpmath.mpf:
         return num / mpmath.log(1 / p)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p", ["1e-300", "1e-100", "1e-30"])
 def test_eta_at_an_input_next_to_a_point_mass_gives_a_certified_bracket(p):
     out = _cli("eta", "bsc:0.1", "--input", f"bern:{p}", "--json")
@@ -41,6 +42,7 @@ def test_eta_at_an_input_next_to_a_point_mass_gives_a_certified_bracket(p):
     assert lo <= hi and lo <= r * (1 + 1e-12) and r <= hi
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p", ["1e-300", "1e-17"])
 def test_cluster_bound_with_a_prior_next_to_a_point_mass_answers(p):
     out = _cli("bound", "cluster", "--prior", f"bern:{p}", "--channel", "bsc:0.1", "--set", "n=1..3", "--json")

@@ -114,6 +114,7 @@ def test_h_against_something_else_is_not_zero(c):
 _ARGS = [p, 1 - p, p ** 2, p / 2, 1 - p ** 2, (1 + p) / 3]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(range(len(_ARGS))), st.sampled_from([-2, -1, 1, 2]),
                           st.booleans()), min_size=1, max_size=4))

@@ -49,6 +49,7 @@ def _file(tmp, hyp, claim, rule):
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(HYPS), sides(), st.sampled_from(["<=", ">="]), st.one_of(sides(), st.just("0")),
        st.sampled_from(["shannon", "linear"]))

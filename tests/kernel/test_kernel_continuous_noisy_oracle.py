@@ -133,6 +133,7 @@ def _holds_on_noisy_models(hyp, lhs, rel, rhs, seed: str, models: int = 40) -> N
         assert (left <= right + 1e-9) if rel == "<=" else (left >= right - 1e-9), (p.shape, widths, left, right)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(HYPS), sides, st.sampled_from(["<=", ">="]), st.one_of(sides, st.just([])),
        st.sampled_from(["shannon", "linear"]))

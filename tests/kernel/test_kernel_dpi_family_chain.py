@@ -67,6 +67,7 @@ FALSE = ["I(U; X[0]) <= I(U; X[j + k])",          # reversed: false when the cha
          "I(U; X[k]) <= I(U; X[j] | V)"]          # different conditioning
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", FALSE)
 def test_rejected_and_false_on_a_model(tmp_path, claim):
     """Each rejected instance is checked to be false: a certified counterexample among models of the chain (a
@@ -91,6 +92,7 @@ def test_rejected_applications(tmp_path, claim, uses):
 ONE_MEMBER = [c for c in ACCEPTED if not c.startswith("I(X[")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, continuous", [(c, False) for c in ACCEPTED] + [(c, True) for c in ONE_MEMBER])
 def test_accepted_conclusions_hold_on_models_of_the_chain(tmp_path, claim, continuous):
     path, step = _check(tmp_path, claim, continuous=continuous)

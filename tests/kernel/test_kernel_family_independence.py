@@ -74,6 +74,7 @@ def test_accepted_for_every_n(claim, hypothesis):
     assert _status(_proof(claim, hypothesis)) == "proved"
 
 
+@pytest.mark.slow
 def test_iid_given_t_bounds_the_joint_entropy_through_the_chain_rule():
     """H(X[1..n]) <= n H(X[1]) for X[1..n] i.i.d. given T: subadditivity (the chain rule) and equal marginals."""
     assert _status(_proof("H(X[1..n]) <= n*H(X[1])", 'iid = "X[1..n] | T"', extra=CHAIN)) == "proved"
@@ -85,6 +86,7 @@ def test_accepted_through_the_chain_rule_with_the_linear_rule():
                           rule="linear", extra=CHAIN)) == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis", [
     # independence given T says nothing about the unconditioned law (X[i] = T for every i)
     ("H(X[1..n]) == sum(H(X[i]), i, 1, n)", 'mutually_independent = "X[1..n] | T"'),
@@ -100,6 +102,7 @@ def test_rejected(claim, hypothesis):
     assert _status(_proof(claim, hypothesis, rule="linear", extra=CHAIN)) != "proved"
 
 
+@pytest.mark.slow
 def test_prove_decides_the_textbook_steps_for_every_n():
     v = derive.prove("H(X[1..n]) == sum(H(X[i]), i, 1, n)", "mutually_independent: X[1..n]")
     assert v.status == "proved"

@@ -55,6 +55,7 @@ MUTUAL = 'mutually_independent = "X[1..n] | P"'
 IID = 'iid = "X[1..n] | P"'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis", [
     ("I(X[2]; X[1] | P) == 0", MUTUAL),
     ("I(X[n]; X[1] | P) == 0", MUTUAL),
@@ -75,6 +76,7 @@ def test_an_instance_the_step_names_is_proved(claim, hypothesis):
     assert _status(_proof(claim, hypothesis)) == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis, family", [
     # X[0] is outside the independent block: X[0] = X[1] xor X[2] is allowed
     ("I(X[0]; X[1] | P) == 0", MUTUAL, "0..n"),
@@ -120,6 +122,7 @@ def _indices(item: str, n: int) -> list[str]:
     return [f"X{k}" for k in range(int(lo), int(hi or lo) + 1)]
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(a=st.lists(st.sampled_from(ITEMS), min_size=1, max_size=2, unique=True),
        b=st.lists(st.sampled_from(ITEMS), min_size=1, max_size=2, unique=True),
@@ -155,6 +158,7 @@ def test_a_proved_independence_holds_on_models_of_the_hypothesis(a, b, c, with_q
 MEMBERS = ["X[1]", "X[2]", "X[n]", "X[n-1]"]
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(a=st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=2, unique=True),
        b=st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=2, unique=True), given_p=st.booleans(),

@@ -32,6 +32,7 @@ def test_constants_beside_a_parameter(expr, lo, sign):
     assert sign_of(expr, {C: Domain(Rational(lo), S.Infinity, False, True)}) == sign
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(k=st.sampled_from(_CONSTANTS), r=st.fractions(min_value=-3, max_value=3, max_denominator=50),
        scale=st.sampled_from([1, -1, 2, Rational(1, 3)]))

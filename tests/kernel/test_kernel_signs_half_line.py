@@ -44,6 +44,7 @@ def test_half_lines_are_decided(expr, domain, signs):
     assert sign_of(expr, domain) in signs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr, domain", [
     (1 - 1 / (2 * X) - X * sympy.log(1 + 1 / X), _from(1, integer=True)),   # false for every n: -1/(3n^2) + ...
     (X * sympy.log(1 + 1 / X) - Rational(999, 1000), _from(1)),               # false far out (the limit is 1)
@@ -74,6 +75,7 @@ def _value(expr, x) -> mpmath.mpf:
     return sympy.lambdify(X, expr, "mpmath")(x)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_SHAPES))), st.sampled_from([S.One, Rational(1, 2), S(2)]),
        st.sampled_from([S.One, S(2), S(3)]), st.sampled_from([-1, 1]),

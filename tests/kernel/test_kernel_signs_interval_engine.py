@@ -10,6 +10,7 @@ reciprocal of an interval with an open 0 end, Max/Min ties).
 from __future__ import annotations
 
 import sympy
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sympy import Rational, S
@@ -77,6 +78,7 @@ def _holds(sign: str, value: sympy.Expr) -> bool | None:
     return bool(ok)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(EXPRS, st.sampled_from(sorted(DOMAINS)), st.sampled_from(sorted(DOMAINS)))
 def test_proved_sign_holds_at_every_sample_point(expr, dp, dq):

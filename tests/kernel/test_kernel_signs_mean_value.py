@@ -103,6 +103,7 @@ def _points(dom: Domain) -> list:
     return [x for x in pts + far if dom.contains(x)] + [lo + (hi - lo) / 10 ** 8, hi - (hi - lo) / 10 ** 8]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.recursive(_LEAVES, _extend, max_leaves=5), st.sampled_from(range(len(_DOMAINS))))
 def test_a_proved_sign_holds_at_every_point(expr, k):
@@ -136,6 +137,7 @@ _CURVES = [lambda p, k: sympy.exp(k * p), lambda p, k: sympy.log(1 + k * p), lam
            lambda p, k: p ** 3 - k * p, lambda p, k: h(p / (k + 1)), lambda p, k: 1 / (p + k)]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_CURVES))), st.sampled_from([Rational(1, 2), S.One, Rational(2)]),
        st.sampled_from([S.One, -S.One]), st.sampled_from([S.Zero, Rational(1, 100), -Rational(1, 100)]),
@@ -181,6 +183,7 @@ def test_a_slope_infinite_at_an_end_is_signed_through_its_own_derivative():
     assert status == "proved", message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", ["h(p) <= 19/10*sqrt(p*(1-p))", "h(p) <= 2*sqrt(p)*(1-p)"])
 def test_false_variants_stay_unchecked_however_cut(claim):
     """Both fail at p = 1/2 (by 0.05 and 0.29)."""

@@ -103,6 +103,7 @@ def _holds_on_the_grid(expr, box: Domains) -> None:
                 assert ok, (expr, sign, x, n, v)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.recursive(_LEAVES, _extend, max_leaves=5), st.sampled_from(range(len(_BOXES))))
 def test_a_proved_sign_in_two_parameters_holds_at_every_grid_point(expr, k):
@@ -128,6 +129,7 @@ def test_a_family_on_both_sides_of_its_threshold(c):
 _SMALL = st.sampled_from([Rational(-2), S(-1), Rational(-1, 2), S.Zero, Rational(1, 2), S.One, Rational(3, 2), S(2)])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_SMALL, _SMALL, _SMALL, _SMALL, _SMALL, st.sampled_from([S(-1), S.One]),
        st.sampled_from(range(4)))
@@ -169,6 +171,7 @@ _EXPONENTS = st.sampled_from([N, N + 1, N - 1, 2 * N, N / 2, S.Zero, S.One, X, X
 _BASES = st.sampled_from([X, 1 - X, X / 2, 1 + X, 2 * X, X ** 2, sympy.exp(X), 1 + N, N])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_BASES, _EXPONENTS, _EXPONENTS, st.sampled_from([S.One, S(3), Rational(1, 2)]), st.sampled_from(range(5)))
 def test_a_proved_comparison_of_powers_holds_on_the_grid(b, a, c, k, j):

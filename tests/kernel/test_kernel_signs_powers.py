@@ -54,6 +54,7 @@ _BASES = [lambda p: 1 - p, lambda p: 1 + p, lambda p: (1 + p) / 2, lambda p: 1 -
 _EXPS = [lambda p: -p, lambda p: p, lambda p: -2 * p, lambda p: p / 2, lambda p: -p / 2, lambda p: p - p ** 2 / 2]
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(_BASES))), st.sampled_from(range(len(_EXPS))), st.sampled_from([-1, 1]),
        st.sampled_from([(S.Zero, S.One), (S.Zero, Rational(1, 2)), (Rational(1, 4), Rational(3, 4))]),
@@ -95,6 +96,7 @@ def test_positive_terms_compared_by_their_logs(expr, domains, signs):
     assert sign_of(expr, domains) in signs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr, domains", [
     (sympy.E - (1 + 1 / N) ** (N + 1), _n(1)),                # false: 4 > e at n = 1
     (Rational(27, 10) - (1 + 1 / N) ** N, _n(1)),             # false only far out: the limit e > 2.7
@@ -117,6 +119,7 @@ _PAIRS = (st.sampled_from(range(len(_GROWING))), st.sampled_from(range(len(_GROW
           st.sampled_from([1, 2, 5]), st.booleans())
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*_PAIRS)
 def test_a_sign_from_logs_holds_far_out(i, j, c, lo, integer):

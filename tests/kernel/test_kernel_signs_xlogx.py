@@ -65,6 +65,7 @@ def test_false_near_zero_is_never_proved(expr, domain):
     assert sign_of(expr, domain) not in ("pos", "nonneg", "zero")
 
 
+@pytest.mark.slow
 def test_through_the_command_line(capsys):
     code, out, _ = run(["prove", "p*ln(1/p) <= sqrt(p)", "--param", "p=0<p<=1"], capsys)
     assert code == 0 and out.startswith("proved for every value of p")
@@ -74,6 +75,7 @@ def test_through_the_command_line(capsys):
     assert code == 1 and out.startswith("false")
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([-2, -1, 1, 2]), st.sampled_from([Rational(1, 2), S.One, S(2)]),
        st.sampled_from([Rational(1, 3), S.One, S(4)]), st.sampled_from([-1, 1, 2]),
@@ -118,6 +120,7 @@ def test_below_the_least_value_is_not_signed(expr, domains):
     assert sign_of(expr, domains) not in ("nonneg", "pos", "zero")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([Rational(1, 2), S.One, Rational(2), Rational(3, 2)]),
        st.sampled_from([S.One, Rational(99, 100), Rational(101, 100), Rational(1, 2), Rational(2)]),

@@ -284,6 +284,7 @@ def _mp_value(e: sympy.Expr, point: dict):
     raise NotImplementedError(type(e))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_expressions())
 def test_a_sign_is_claimed_only_for_expressions_real_with_that_sign_at_sampled_points(e):
@@ -340,6 +341,7 @@ def test_an_error_inside_a_rule_fails_that_step_only(monkeypatch):
     assert fine.status == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, status", [
     ("H(X) + h(1/3) == H(X) + log(3) - 2/3", "proved"),                 # h(1/3) = log2(3) - 2/3 exactly
     ("I(X; Y) + h(1/4) == I(X; Y) + 2 - 3*log(3)/4", "proved"),         # h(1/4) = 2 - (3/4) log2(3)

@@ -26,6 +26,7 @@ def _status(claim: str, n_domain: str = "integer >= 1", extra: str = "") -> tupl
     return step.status, step.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", [
     "sum(H(X[i]), i, 1, n) == H(X[n]) + sum(H(X[i]), i, 1, n - 1)",
     "sum(H(X[i]), i, 1, n) == H(X[1]) + sum(H(X[i]), i, 2, n)",
@@ -38,6 +39,7 @@ def test_splits_prove_peeling_and_telescoping(claim):
     assert _status(claim)[0] == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", [
     "sum(I(M; X[i] | P), i, 1, n) >= I(M; X[2] | P)",
     "sum(H(X[i]), i, 1, n) == H(X[2]) + sum(H(X[i]), i, 1, 1) + sum(H(X[i]), i, 3, n)",
@@ -48,6 +50,7 @@ def test_a_sum_splits_at_a_term_the_step_names(claim):
     assert _status(claim, "integer >= 2")[0] == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, n_domain", [
     ("sum(I(M; X[i] | P), i, 1, n) >= I(M; X[2] | P)", "integer >= 1"),  # n = 1: X[2] is not a term of the sum
     ("sum(H(X[i]), i, 1, n - 1) >= H(X[n])", "integer >= 2"),  # past the range's end
@@ -59,6 +62,7 @@ def test_wrong_interior_splits_are_refused(claim, n_domain):
     assert _status(claim, n_domain)[0] != "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, n_domain", [
     ("sum(H(X[i]), i, 1, n) <= sum(H(X[i]), i, 1, n - 1)", "integer >= 1"),  # false at every n (X[n] a bit)
     ("H(X[1..n]) == sum(H(X[i] | X[1..i]), i, 1, n)", "integer >= 1"),  # each term is 0

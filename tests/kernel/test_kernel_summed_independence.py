@@ -55,6 +55,7 @@ def _status(text: str) -> str:
     return check_proof(read_proof_text(text), oracle=default_oracle()).steps[-1].status
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", [
     "sum(I(X[1]; X[i] | P), i, 2, n) == 0",
     "sum(I(X[i]; X[1] | P), i, 2, n) == 0",
@@ -77,6 +78,7 @@ def test_the_empty_range_at_the_smallest_size_is_fine():
     assert _status(_proof("sum(I(X[1]; X[i] | P), i, 2, n) == 0", n="integer >= 1")) == "proved"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, n, why", [
     # the term i = 1 is I(X[1]; X[1] | P) = H(X[1] | P)
     ("sum(I(X[1]; X[i] | P), i, 1, n) == 0", "integer >= 2", "a term with i = 1"),
@@ -102,6 +104,7 @@ def test_a_near_miss_is_not_proved(claim, n, why):
     assert status != "proved", why
 
 
+@pytest.mark.slow
 def test_a_coefficient_depending_on_the_index_is_not_read():
     """``Σ_i i·I_i`` is 0 too, but the kernel only takes coefficients free of the index (nothing else is needed)."""
     assert _status(_proof("sum(i*I(X[1]; X[i] | P), i, 2, n) == 0")) != "proved"
@@ -120,6 +123,7 @@ def test_only_a_family_mutual_independence_gives_it():
     assert not implies_zero([mutual], total, None)  # without the domains nothing about a symbolic range
 
 
+@pytest.mark.slow
 def test_a_step_using_the_zero_sum_is_proved():
     """``Σ_{i=2}^n I(M; X[i] | P, X[1]) >= Σ_{i=2}^n I(M; X[i] | P)``: each term is ``I(X[i]; X[1] | P, M) -
     I(X[i]; X[1] | P) >= 0``; from the zero sum (a step of its own) and the conditional sum ``>= 0`` named."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import mpmath
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from derive.cli import main
@@ -23,6 +24,7 @@ def _categorical(p: list[Fraction]) -> str:
     return "Categorical([" + ", ".join(f"{x.numerator}/{x.denominator}" for x in p) + "])"
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(pmfs, pmfs, st.sampled_from(["H(X, Y) == H(X) + H(Y)", "H(X | Y) >= H(X)", "I(X; Y) <= 0",
                                     "H(X | Y) + H(Y) == H(X) + H(Y | X)"]))

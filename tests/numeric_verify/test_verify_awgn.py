@@ -231,6 +231,7 @@ def test_the_discrete_factory_still_refuses_awgn():
         drawn.model()
 
 
+@pytest.mark.slow
 def test_cli_verify_exit_codes(tmp_path, capsys):
     from derive.cli import main
 

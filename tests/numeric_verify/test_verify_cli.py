@@ -19,6 +19,7 @@ BAD = ROOT / "tests" / "bad_proofs"
 
 # ---------------------------------------------------------------- verify
 
+@pytest.mark.slow
 def test_verify_good_proofs_json(capsys):
     code, out, err = run(["verify", PROOFS / "dpi_markov_chain.toml", PROOFS / "sdpi_chain.toml",
                           "--samples", "40", "--json"], capsys)
@@ -74,6 +75,7 @@ def test_verify_bad_options_and_missing_files(capsys):
     assert code == 2 and "no_such_proof" in err
 
 
+@pytest.mark.slow
 def test_verify_json_for_unverifiable_files_in_a_batch(capsys):
     code, out, _ = run(["verify", BAD / "markov_chain_misread.toml", PROOFS / "dpi_markov_chain.toml",
                         "--samples", "10", "--json"], capsys)

@@ -22,6 +22,7 @@ PROOFS = sorted((ROOT / "proofs").glob("*.toml"))
 BAD = ROOT / "tests" / "bad_proofs"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROOFS, ids=[p.stem for p in PROOFS])
 def test_every_bundled_proof_verifies_clean(path):
     report = verify_proof(read_proof(path), samples=60, seed=1)

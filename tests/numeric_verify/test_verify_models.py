@@ -38,6 +38,7 @@ def _draws(factory, n, seed=0):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PROOFS, ids=[p.stem for p in PROOFS])
 def test_models_of_bundled_proofs_satisfy_every_hypothesis_exactly(path):
     proof = read_proof(path)

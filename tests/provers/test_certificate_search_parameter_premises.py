@@ -107,6 +107,7 @@ def test_several_premises_do_not_prove_a_stronger_claim(tmp_path, claim, nonneg)
     assert _fano_m(tmp_path, claim, nonneg).status == "failed"
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.fractions(min_value=0, max_value=5, max_denominator=7), min_size=3, max_size=3))
 def test_any_nonnegative_rational_combination_is_found(tmp_path_factory, qs):

@@ -63,6 +63,7 @@ def test_telescoping_through_sums_the_claim_does_not_write(claim, capsys):
     assert code == 0 and out.startswith("proved for every value of n (integer >= 1)"), out
 
 
+@pytest.mark.slow
 def test_sizes_where_a_variable_does_not_exist_are_skipped_and_param_sets_the_domain(capsys):
     claim = "I(M; X[2]) <= sum(I(M; X[i]), i, 1, n)"       # X[2] exists only for n >= 2
     code, out, _ = run(["prove", claim, "--json"], capsys)
@@ -216,6 +217,7 @@ def prove_text(claim: str) -> str:
     return decide_claim(claim, [], options, 60)[2].status
 
 
+@pytest.mark.slow
 def test_hostile_claims_over_families_give_a_verdict_or_a_clear_error(capsys):
     """Odd ends (reversed, negative, non-integer, another parameter, a quote), nested sums, hypotheses and ``--param``
     domains (real, integer, unused, malformed): every call exits 0, 1 or 2 with a one-line reason on stderr, never a traceback or an internal error."""

@@ -84,6 +84,7 @@ def test_the_symbolic_member_case_of_session_27(capsys):
     assert code == 0 and out.startswith("proved for every value of n (integer, 2 <= n <= 2)"), out
 
 
+@pytest.mark.slow
 def test_a_value_where_the_claim_fails_makes_it_false(capsys):
     """At n = 1, X[1] = X[n]: I(M; X[1] | P) >= 2 I(M; X[1] | P) fails."""
     code, out, _ = run(["prove", CLAIM, "--given", GIVEN, "--param", "n = integer, 1 <= n <= 3", "--json"], capsys)
@@ -92,6 +93,7 @@ def test_a_value_where_the_claim_fails_makes_it_false(capsys):
     assert "by_value" not in res
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("domain, why", [
     ("integer, 2 <= n <= 12", "more values than the finite prover decides"),
     ("integer >= 2", "an infinite domain"),
@@ -103,6 +105,7 @@ def test_a_domain_not_covered_value_by_value_stays_unknown(domain, why, capsys):
     assert all(i["status"] == "proved" for i in res["instances"])   # true where tried: never false
 
 
+@pytest.mark.slow
 def test_a_value_where_a_named_variable_does_not_exist_leaves_it_unknown(capsys):
     """At n = 2, X[3] does not exist: that value is skipped, so not every value is proved."""
     code, out, _ = run(["prove", "I(M; X[1..n]) >= I(M; X[3])", "--param", "n = integer, 2 <= n <= 3", "--json"],
@@ -112,12 +115,14 @@ def test_a_value_where_a_named_variable_does_not_exist_leaves_it_unknown(capsys)
     assert [i["status"] for i in res["instances"]] == ["skipped", "proved"]
 
 
+@pytest.mark.slow
 def test_latex_prints_each_values_certificate(capsys):
     code, out, _ = run(["prove", CLAIM, "--given", GIVEN, "--param", "n = integer, 2 <= n <= 3", "--latex"], capsys)
     assert code == 0 and out.startswith("% proved for every value of n"), out
     assert "% at n = 2:" in out and "% at n = 3:" in out and "\\begin{align" in out
 
 
+@pytest.mark.slow
 def test_python_api():
     from derive import api
 

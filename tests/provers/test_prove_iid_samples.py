@@ -64,6 +64,7 @@ FALSE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", sorted(TRUE))
 def test_iid_sample_bounds_are_proved_for_every_n_and_hold_on_models(claim, capsys):
     code, out, _ = run(["prove", claim, "--given", "iid: X[1..n] | T", "--json"], capsys)
@@ -75,6 +76,7 @@ def test_iid_sample_bounds_are_proved_for_every_n_and_hold_on_models(claim, caps
             assert TRUE[claim](_iid_model(n, seed), n) >= -1e-9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", sorted(FALSE))
 def test_false_variants_are_refuted_and_fail_on_iid_models(claim, capsys):
     code, out, _ = run(["prove", claim, "--given", "iid: X[1..n] | T", "--json"], capsys)
@@ -85,6 +87,7 @@ def test_false_variants_are_refuted_and_fail_on_iid_models(claim, capsys):
     assert min(FALSE[claim](_iid_model(n, seed), n) for n in range(2, 4) for seed in range(5)) < -1e-6
 
 
+@pytest.mark.slow
 def test_without_identical_laws_the_sample_bound_is_not_proved(capsys):
     """Mutual independence given T alone does not make the marginals equal: X[1] constant, X[2] = T gives
     I(X[1..2]; T) = H(T) > 2 I(X[1]; T) = 0."""

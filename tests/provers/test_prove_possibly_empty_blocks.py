@@ -55,6 +55,7 @@ def _written_out(claim: str, n: int) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis, domain, sizes", CASES)
 def test_claims_over_possibly_empty_blocks_are_proved_and_the_proof_file_checks(claim, hypothesis, domain, sizes,
                                                                                capsys):
@@ -76,6 +77,7 @@ def test_claims_over_possibly_empty_blocks_are_proved_and_the_proof_file_checks(
         assert json.loads(out)["status"] == "proved", (n, fixed, hyp)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis", [
     ("H(X[2..n] | P) == sum(H(X[i] | P), i, 2, n) + 1", "mutually_independent: X[1..n] | P"),
     ("H(X[2..n] | P) == sum(H(X[i] | P), i, 1, n)", "mutually_independent: X[1..n] | P"),
@@ -88,6 +90,7 @@ def test_wrong_variants_are_false_with_a_certified_counterexample(claim, hypothe
     assert res["counterexample"]["certified"] is True
 
 
+@pytest.mark.slow
 def test_the_proof_file_has_a_chain_rule_step_for_the_block(capsys):
     code, out, _ = run(["prove", "H(X[2..n] | P) == sum(H(X[i] | P), i, 2, n)", "--given",
                         "mutually_independent: X[1..n] | P", "--param", "n = integer >= 1"], capsys)

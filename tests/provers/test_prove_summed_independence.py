@@ -59,6 +59,7 @@ def _value(claim: str, n: int, p, names) -> float:
     return {" >= ": diff, " <= ": -diff, " == ": -abs(diff)}[rel]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis, n", PROVED)
 def test_the_search_proves_it_and_it_holds_on_models(claim, hypothesis, n):
     result = prove(claim, hypothesis, params={"n": n})
@@ -70,6 +71,7 @@ def test_the_search_proves_it_and_it_holds_on_models(claim, hypothesis, n):
             assert _value(claim, size, p, names) > -1e-9, (claim, size)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, hypothesis, n", [
     # from 1: the term i = 1 reads I(M; X[1] | P, X[1]) = 0 >= I(M; X[1] | P), false when M copies X[1]
     ("sum(I(M; X[i] | P, X[1]), i, 1, n) >= sum(I(M; X[i] | P), i, 1, n)", MUTUAL, "integer >= 1"),
@@ -81,6 +83,7 @@ def test_a_near_miss_is_not_proved(claim, hypothesis, n):
     assert result.status != "proved", result
 
 
+@pytest.mark.slow
 def test_a_near_miss_is_really_false():
     """The first near miss at n = 1: M = X[1] with X[1] a fair bit independent of P gives 0 >= 1."""
     result = prove("sum(I(M; X[i] | P, X[1]), i, 1, n) >= sum(I(M; X[i] | P), i, 1, n)", MUTUAL,

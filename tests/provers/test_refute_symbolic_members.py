@@ -33,6 +33,7 @@ uses = ["h"]
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("domain, hypothesis, claim", [
     ("integer, 2 <= n <= 2", "X[1] _|_ X[n]", "I(X[1]; X[2]) == 0"),
     ("integer, 2 <= n <= 2", "X[1] _|_ X[2*n - 2]", "I(X[1]; X[2]) == 0"),

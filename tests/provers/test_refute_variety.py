@@ -74,6 +74,7 @@ def _claim(terms, rel=">="):
     return api.as_statement(f"{claim_terms.text(terms)} {rel} 0")
 
 
+@pytest.mark.slow
 def test_prove_calls_the_fine_tuned_claim_false_and_the_law_passes_every_oracle(tmp_path, capsys):
     specs, terms = FINE_TUNED
     result = api.prove("I(Z; X) <= I(Z; Y | W) + I(W; X)", "X -> Y -> Z", "Y -> Z -> W")
@@ -100,6 +101,7 @@ def test_cli_prints_the_law_and_exits_1(capsys):
     assert "certified violation" in out and "probability" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", [("indep", ("A",), ("B",), ("C",)), ("markov", "E", "A", "F")])
 def test_ingleton_under_an_independence_is_refuted(spec):
     cex = variety_counterexample(_claim(INGLETON), {"h": _hypothesis(spec)})
@@ -128,6 +130,7 @@ TRUE_CLAIMS = [  # each true: the stage must find nothing (a returned law would 
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim, specs", TRUE_CLAIMS)
 def test_true_claims_find_nothing(claim, specs):
     assert variety_counterexample(api.as_statement(claim), {f"h{k}": _hypothesis(s)
@@ -192,6 +195,7 @@ def _random_terms(rng: random.Random, names: list[str]) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_random_claims_under_random_independences_every_law_passes_the_oracles():
     """Random claims Σ c_k I(A_k; B_k | C_k) >= 0 under one or two random independences or chains on 4 variables:
     every law the stage returns satisfies the hypotheses exactly and violates the claim (oracles above); some are
@@ -235,6 +239,7 @@ def test_property_snapped_laws_satisfy_every_readable_independence_exactly(seed)
             assert oracle.conditionally_independent(table, a, b, c), (spec, law)
 
 
+@pytest.mark.slow
 def test_the_search_is_deterministic_for_a_seed():
     specs, terms = FINE_TUNED
     hyps = {f"h{k}": _hypothesis(s) for k, s in enumerate(specs)}
@@ -255,6 +260,7 @@ CONDITIONAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("terms, specs", CONDITIONAL)
 def test_true_conditional_inequalities_from_the_literature_are_never_refuted(terms, specs):
     from derive.core.linear import linear_form

@@ -54,6 +54,7 @@ def _tau_estimates(prior, rows, n: int) -> float:
     return best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prior, rows", ZERO_ROWS)
 def test_zero_entries_give_certified_rows_without_warnings(prior, rows):
     with warnings.catch_warnings():

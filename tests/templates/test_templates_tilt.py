@@ -26,6 +26,7 @@ def _chi2_mp(n, rho, dps=60, sech=False):
                            for k in range(n + 1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho", [Fraction(1, 10), Fraction(1, 2)])
 def test_boolean_rows_certify_eta_kl_equal_chi2(rho):
     ns = list(range(1, 61)) + [100, 300, 1000, 3000]

@@ -492,7 +492,7 @@ def _decide_every_value(args: argparse.Namespace, options: dict, budget: float, 
 
 def _print_verdict(args: argparse.Namespace, v) -> int:
     """Print a :class:`~derive.commands.prove_family.FamilyVerdict` (text, ``--json`` or ``--latex``); the exit code."""
-    from derive.commands.prove_family import verdict_lines
+    from derive.commands.prove_family import show_values, verdict_lines
 
     ce = v.counterexample
     if args.json:
@@ -503,7 +503,7 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         if v.by_value:
             for i in v.instances:
                 if i.status == "proved":
-                    print(f"% at {_show_values(i.values)}:")
+                    print(f"% at {show_values(i.values)}:")
                     _print_result(i.parsed, i.hyps, i.result, True)
         elif v.status == "proved":
             from derive.printing import to_latex
@@ -519,17 +519,13 @@ def _print_verdict(args: argparse.Namespace, v) -> int:
         elif v.by_value:
             for i in v.instances:
                 if i.status == "proved":
-                    print(f"\nat {_show_values(i.values)}:")
+                    print(f"\nat {show_values(i.values)}:")
                     _print_result(i.parsed, i.hyps, i.result, False)
         elif v.model is None and not v.refuted:
             print("\n" + ("the proof file (`derive check` proves it again):" if v.status == "proved" else
                           "a proof file to start from (add the steps the kernel needs, then run `derive check`):"))
             print(v.proof_file)
     return EXIT_OK if v.status == "proved" else EXIT_NO
-
-
-def _show_values(values: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in values.items())
 
 
 def _hypothesis_text(h) -> str:

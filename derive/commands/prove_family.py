@@ -571,22 +571,23 @@ def _outside_ranges(proof, text: str, values: dict[str, int], given: list[str] =
             continue
         ends_at = [to_expr(e).xreplace(subs) for e in rng]   # the family's ends, as the reader holds them
         if not all(e.is_Integer for e in ends_at):
-            return f"the family {fam} has a non-integer end at {_show(values)}"
+            return f"the family {fam} has a non-integer end at {show_values(values)}"
         lo, hi = (int(e) for e in ends_at)
         parts = idx.split("..")
         try:
             ends = [int(p) for p in parts]
         except ValueError:
-            return f"{m.group(0)} has an index that is not a number at {_show(values)}"
+            return f"{m.group(0)} has an index that is not a number at {show_values(values)}"
         a, b = ends[0], ends[-1]
         if len(ends) == 2 and b < a:
-            return f"{m.group(0)} is an empty block at {_show(values)}"
+            return f"{m.group(0)} is an empty block at {show_values(values)}"
         if a < lo or b > hi:
-            return f"{m.group(0)} lies outside {fam}[{lo}..{hi}] at {_show(values)}"
+            return f"{m.group(0)} lies outside {fam}[{lo}..{hi}] at {show_values(values)}"
     return ""
 
 
-def _show(values: dict[str, int]) -> str:
+def show_values(values: dict[str, int]) -> str:
+    """``n = 2, p = 1/4``: parameter values as the outputs print them."""
     return ", ".join(f"{k} = {v}" for k, v in values.items())
 
 
@@ -602,12 +603,12 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
         lines.append(f"  kernel: {v.kernel_message}")
         lines += [f"  rests on: {t}" for t in v.trusted]
         if v.by_value:
-            lines.append("  value by value: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in v.instances
+            lines.append("  value by value: " + "; ".join(f"{show_values(i.values)}: {i.status}" for i in v.instances
                                                           if i.status == "proved"))
     ce = v.counterexample
     if ce is not None:
         violated = "and a model violates it" if ce.parsed.mentions_information() else "which is false"
-        lines.append(f"  at {_show(ce.values)} the claim reads {ce.claim}, {violated}:" if ce.values
+        lines.append(f"  at {show_values(ce.values)} the claim reads {ce.claim}, {violated}:" if ce.values
                      else "  a model violates it (the finite prover's, in bits):")
     elif v.refuted:
         lines.append(f"  derive check refutes it (certified): {v.refuted}")
@@ -617,7 +618,7 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     elif v.status == "unknown":
         decided = [i for i in v.instances if i.status != "skipped"]
         if v.instances:
-            lines.append("  at the values tried: " + "; ".join(f"{_show(i.values)}: {i.status}" for i in decided)
+            lines.append("  at the values tried: " + "; ".join(f"{show_values(i.values)}: {i.status}" for i in decided)
                          if decided else "  no value could be decided by the finite prover")
         lines.append(f"  kernel, for every value: {v.kernel_message}")
         if v.note:

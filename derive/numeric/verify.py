@@ -131,7 +131,7 @@ NOISE_SEED_OFFSET = 104_729
 
 #: Per step, samples whose slack is 0 to the working precision (within ``MARGIN`` of 0, relative to the sides) and
 #: whose sign interval arithmetic is then asked for (a violation below the working precision is still certified).
-MAX_NEAR_ZERO_CERTIFICATIONS = 20
+MAX_NEAR_ZERO_CERTIFICATIONS = 3
 
 
 def _near_zero(rel: str, lhs: Any, rhs: Any) -> bool:

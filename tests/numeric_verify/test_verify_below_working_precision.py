@@ -3,7 +3,7 @@
 Through a BSC(p) with ``0 <= p <= 1e-300``, ``I(U; Y) >= (1 - 2p)^2 I(U; X) - 1e-300`` is false at p = 1e-300
 (``I(U; Y) = 1 - h(p)`` for a uniform ``U = X``, and ``h(1e-300) ~ 1e-297`` bits): the slack, about -7.6e-298, is 0
 to the 60 digits the verifier decides at, so the step came out ``tested`` on 200 models. Samples whose slack is 0 to
-the working precision now go to interval arithmetic (at most ``MAX_NEAR_ZERO_CERTIFICATIONS`` per step). Oracle:
+the working precision now go to interval arithmetic (at most ``MAX_NEAR_ZERO_CERTIFICATIONS``, 3, per step). Oracle:
 the slack on the reported model at 1,000 digits with mpmath, from the model's joint table and the definitions
 written here; and a true step that is tight on every model (the data-processing inequality with ``U = X``) stays
 ``tested``.

@@ -317,15 +317,17 @@ def test_real_statement(slack: sympy.Expr, domains: dict, n: int = 200, seed: in
                 continue
             evaluated += 1
             bad = abs(v) > tol if equality else v < -tol
+            cert = None
             if not bad and abs(v) <= tol and near_zero < MAX_NEAR_ZERO_CERTIFICATIONS:
                 # within the working precision of 0: interval arithmetic at higher precision may still see the sign
                 # (1 - 10^-300 - h(1/2 - 10^-200) is -10^-300 + 3*10^-400, 0 at 30 digits)
                 near_zero += 1
-                bad = _certified_violation(slack, values, equality) is not None
+                cert = _certified_violation(slack, values, equality)
+                bad = cert is not None
             if bad:
                 found = {"values": {s.name: str(values[s]) for s in free}, "slack": mpmath.nstr(v, 15),
                          "point": _point_text(values, free)}
-                cert = _certified_violation(slack, values, equality)
+                cert = cert or _certified_violation(slack, values, equality)
                 if cert is not None:
                     return {**found, "slack": cert.text()}
                 suspected = suspected or found  # rounding noise or a real violation: not a counterexample

@@ -946,9 +946,7 @@ def _gaussian_record(v: _Verifier, target: _Target, g, lhs: Any, rhs: Any) -> Co
             break
     with mpmath.workdps(v.dps + 10):
         slack = slack_of(target.statement.rel, lhs, rhs)
-    if cert is not None and slack is not None and slack >= 0 and getattr(cert, "interval", None) is not None:
-        with mpmath.workdps(v.dps + 10):  # a violation below the working precision: its slack from the enclosure
-            slack = mpmath.mpf(cert.interval.mid().str(30, radius=False))
+    slack = _slack_shown(slack, cert, v.dps)
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, units, getattr(v.proof, "written", None)),
         lhs=_fmt(lhs), rhs=_fmt(rhs), slack=_fmt(slack), model=g.as_dict(), premises=list(target.conditions),
@@ -999,15 +997,22 @@ def _record(v: _Verifier, target: _Target, choices: list[int], lhs: Any, rhs: An
                        for prem in v.premise(cid, drawn.int_values)):
                 cert, why = None, f"the premise {cid} holds only numerically (interval arithmetic cannot certify it)"
                 break
-    if cert is not None and slack is not None and slack >= 0 and getattr(cert, "interval", None) is not None:
-        with mpmath.workdps(v.dps + 10):  # a violation below the working precision: its slack from the enclosure
-            slack = mpmath.mpf(cert.interval.mid().str(30, radius=False))
+    slack = _slack_shown(slack, cert, v.dps)
     return CounterexampleRecord(
         step=target.id, claim=_statement_text(target.statement, v.proof.units, getattr(v.proof, "written", None)), lhs=_fmt(lhs), rhs=_fmt(rhs),
         slack=_fmt(slack) if slack is not None else "", model=_with_noise(drawn.as_dict(), widths), shrunk=shrunk,
         shrink_replays=replays, hypotheses_hold=not violations, premises=list(target.conditions), dps=v.dps,
         certified=cert is not None, method=cert.method if cert is not None else None,
         slack_enclosure=cert.text() if cert is not None else None, not_certified_because=why)
+
+
+def _slack_shown(slack: Any, cert: Any, dps: int) -> Any:
+    """The slack a certified counterexample prints: the computed one, or, when it is not negative (a violation below
+    the working precision), the midpoint of the certified enclosure."""
+    if cert is not None and slack is not None and slack >= 0 and getattr(cert, "interval", None) is not None:
+        with mpmath.workdps(dps + 10):
+            return mpmath.mpf(cert.interval.mid().str(30, radius=False))
+    return slack
 
 
 def _with_noise(model: dict, widths: Mapping[str, Fraction] | None) -> dict:

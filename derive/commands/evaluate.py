@@ -163,11 +163,11 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
         from derive.core.quantities import has_information
 
         lhs, rhs = value(parsed.lhs), value(parsed.rhs)
-        if dps is None:   # a side whose float value lies outside its certified enclosure is printed from the ball
-            for side, part in ((parsed.lhs, lhs), (parsed.rhs, rhs)):
-                if has_information(side) and part["value"] is not None and math.isfinite(part["value"]):
-                    found = _certified_value(side, _arb_evaluator(model, units), part["value"])
-                    part.update({k: found[k] for k in ("value", "digits") if k in found})
+        for side, part in ((parsed.lhs, lhs), (parsed.rhs, rhs)):  # a side shown outside its enclosure: the ball
+            if has_information(side) and (part["value"] is not None and math.isfinite(part["value"])
+                                          or "digits" in part):
+                found = _certified_value(side, _arb_evaluator(model, units), part)
+                part.update({k: found[k] for k in ("value", "digits") if k in found})
         a, b = evaluate(parsed.lhs, model, **kw), evaluate(parsed.rhs, model, **kw)
         if dps is None and not (math.isfinite(float(a)) and math.isfinite(float(b))):  # compare beyond float's range
             a, b = (evaluate(side, model, units=units, precision="mp", dps=30) for side in (parsed.lhs, parsed.rhs))
@@ -189,7 +189,7 @@ def evaluate_text(expr_text: str, *, model_text: str | None = None, model_file: 
     out = value(parsed)
     out["units"] = units if _in_units(parsed) else None
     if has_information(parsed):
-        out.update(_certified_value(parsed, _arb_evaluator(model, units), out["value"]))
+        out.update(_certified_value(parsed, _arb_evaluator(model, units), out))
         if out.get("exactly_zero"):
             out["value"] = 0.0  # float rounding had left -2.2e-16 for h(1/10) - H(Y | X) on a BSC(1/10)
     if dps is not None:
@@ -304,12 +304,14 @@ def _certified_verdict(statement, make) -> dict:
     return {"certified": False, "not_certified_because": why}
 
 
-def _certified_value(expr, make, value: float | None = None) -> dict:
+def _certified_value(expr, make, shown: dict | None = None) -> dict:
     """An information quantity's value on the exact model: ``{"enclosure"}``, an arb ball excluding 0, or
     ``{"exactly_zero": True}`` when every ball holds 0 and the exact value is 0 (the kernel's sign engine decides
-    it); ``{}`` when neither (a float model, an expression arb cannot enclose). When the float ``value`` lies outside
-    the ball's midpoint by more than float rounding (cancellation: ``I(X; Y) = 2.5e-300`` computed as ``0.0`` from
-    entropies near 0.47), the midpoint replaces it: ``{"value", "digits"}`` (17 digits) too."""
+    it); ``{}`` when neither (a float model, an expression arb cannot enclose). When the value ``shown`` (its
+    ``"digits"`` if it has them, else its float ``"value"``) differs from the ball's midpoint by more than float
+    rounding — cancellation: ``I(X; Y) = 2.5e-300`` computed as ``0.0`` from entropies near 0.47, or
+    ``H(X) = 1.3e-397`` for Bernoulli(1e-400) computed as ``1.7e-41`` at 20 digits — the midpoint replaces it:
+    ``{"value", "digits"}`` (17 digits) too."""
     import sympy
 
     from derive.core.statements import Statement
@@ -321,9 +323,14 @@ def _certified_value(expr, make, value: float | None = None) -> dict:
     if cert is not None:
         out = {"enclosure": cert.text()}
         ball = cert.interval
-        mid = float(ball.mid()) if ball is not None else None
-        if value is not None and mid is not None and abs(value - mid) > 1e-12 * abs(mid):  # not float rounding
-            out.update(value=mid, digits=ball.mid().str(17, radius=False))
+        if shown is not None and ball is not None and (shown.get("value") is not None or "digits" in shown):
+            digits = ball.mid().str(17, radius=False)
+            with mpmath.workdps(30):
+                mid = mpmath.mpf(digits)
+                value = mpmath.mpf(shown["digits"]) if "digits" in shown else mpmath.mpf(shown["value"])
+                off = abs(value - mid) > mpmath.mpf(10) ** -12 * abs(mid)   # not float rounding
+            if off:
+                out.update(value=float(mid), digits=digits)
         return out
     return {"exactly_zero": True} if exact_slack_sign(make(), Statement(expr, "==", sympy.S.Zero)) == "zero" else {}
 

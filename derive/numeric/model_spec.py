@@ -298,9 +298,10 @@ def _marginal_table(s: _Stmt, loc: str) -> np.ndarray:
         raise InvalidArgument(f"{loc}: the table is ragged (rows of different lengths)") from None
     if table.size == 0 or any(isinstance(x, list) for x in table.flat):
         raise InvalidArgument(f"{loc}: the table is empty or ragged")
-    if any(x < 0 for x in table.flat) or sum(table.flat, Fraction(0)) != 1:
-        raise InvalidArgument(f"{loc}: the probabilities must be >= 0 and sum to exactly 1 "
-                              f"(they sum to {sum(table.flat, Fraction(0))})")
+    negative = [x for x in table.flat if x < 0]
+    if negative or sum(table.flat, Fraction(0)) != 1:
+        why = f"{negative[0]} is negative" if negative else f"they sum to {sum(table.flat, Fraction(0))}"
+        raise InvalidArgument(f"{loc}: the probabilities must be >= 0 and sum to exactly 1 ({why})")
     return table
 
 

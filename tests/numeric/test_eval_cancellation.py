@@ -51,3 +51,27 @@ def test_a_side_of_a_statement_too(capsys):
 def test_values_float_computes_well_keep_their_short_form(capsys):
     code, out, _ = run(["eval", "H(Y | X)", "--model", "X ~ Bernoulli(1/3); Y | X ~ BSC(1/10)"], capsys)
     assert out.startswith("0.468995593589281 bits (certified"), out
+
+
+def _binary_entropy_bits(p: str) -> mpmath.mpf:
+    with mpmath.workdps(1000):
+        p = mpmath.mpf(p)
+        return -p * mpmath.log(p, 2) - (1 - p) * mpmath.log(1 - p, 2)
+
+
+@pytest.mark.parametrize("dps", [None, "20", "60"])
+def test_a_value_below_floats_range_is_the_certified_one(dps, capsys):
+    """Session 29: ``H(X)`` for Bernoulli(1e-400) is 1.33e-397; its float is 0.0, and the 20-digit (and 60-digit)
+    mpmath retry cancelled to ``1.6561326860588922e-41`` (``1 - p`` rounds to 1 at those precisions), printed
+    beside the enclosure ``[1.3302e-397 ± 4.5e-417]``. The shown digits are now compared with the ball too."""
+    truth = _binary_entropy_bits("1e-400")
+    extra = ["--dps", dps] if dps else []
+    code, out, _ = run(["eval", "H(X)", "--model", "X ~ Bernoulli(1e-400)", "--json", *extra], capsys)
+    res = json.loads(out)
+    assert code == 0, out
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(res["digits"]) - truth) <= 1e-15 * truth, (res, truth)
+    code, out, _ = run(["eval", "H(X) >= 1e-398", "--model", "X ~ Bernoulli(1e-400)", "--json", *extra], capsys)
+    res = json.loads(out)
+    with mpmath.workdps(40):
+        assert res["holds"] is True and abs(mpmath.mpf(res["lhs_digits"]) - truth) <= 1e-15 * truth, res

@@ -133,6 +133,7 @@ def test_eval_model_file(capsys, tmp_path):
     (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(3/2)"], "not a pmf"),
     (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ AWGN(3)"], "AWGN"),
     (["I(X; Y)", "--model", "X ~ Categorical([1/2, 1/3])"], "sum to exactly 1"),
+    (["I(X; Y)", "--model", "X ~ Categorical([-1/2, 3/2])"], "(-1/2 is negative)"),
     (["I(X; W)", "--model", BSC], "W"),
     (["I(X; Y", "--model", BSC], "EXPR:1:"),
     (["__import__('os')"], "EXPR"),

@@ -204,10 +204,15 @@ def TV(p: Any, q: Any) -> sympy.Expr:  # noqa: N802 - the standard name
 
 
 def to_latex(obj: Any, **options: Any) -> str:
-    """LaTeX of a checked proof, a :class:`Proof` (checked first) or an expression/statement; see
+    """LaTeX of a checked proof, a :class:`Proof` (checked first), an expression/statement (or its text); see
     :func:`derive.printing.to_latex` for the options. Information atoms keep the order they were written."""
     from derive.printing import to_latex as _to_latex
 
+    if isinstance(obj, str):   # text in the file grammar: a statement or an expression
+        obj = parse(obj)
+    elif isinstance(obj, (sympy.core.relational.Relational, sympy.logic.boolalg.BooleanAtom, bool)):
+        # I(X, Y) <= H(X): printed as derive's statement; I(X, Y) >= 0 (sympy made it True): refused
+        obj = as_statement(obj)
     return _to_latex(obj, written=_WRITTEN, **options)
 
 

@@ -341,6 +341,7 @@ class ChannelSpec:
         arity = CHANNEL_ARITY[self.name]
         if arity >= 0 and len(self.params) != arity:
             raise InvalidArgument(f"Expected {arity} parameter(s) for {self.name} but got {len(self.params)}")
+        self._check_numeric_params()
         if self.name == "matrix":
             if not self.rows or not all(self.rows):
                 raise InvalidArgument("Expected a non-empty matrix of rows p(y|x) but got an empty one")
@@ -354,6 +355,28 @@ class ChannelSpec:
                 total = sympy.nsimplify(sum(row)) if any(isinstance(v, sympy.Float) for v in row) else sum(row)
                 if all(v.is_number for v in row) and not is_zero_coefficient(total - 1):
                     raise InvalidArgument(f"row {k + 1} of the channel matrix sums to {total}, not 1")
+
+    def _check_numeric_params(self) -> None:
+        """A parameter written as a number must be in its range: a probability (BSC, BEC, Z, QSC's second) in
+        [0, 1], QSC's alphabet size an integer >= 2, AWGN's snr >= 0. Symbolic parameters are left to the
+        kernel, which proves their range from the declared domains where the channel is used."""
+        what = {"BSC": ("the crossover probability",), "BEC": ("the erasure probability",),
+                "Z": ("the flip probability of input 1",), "QSC": ("the alphabet size", "the error probability"),
+                "AWGN": ("the signal-to-noise ratio",)}.get(self.name, ())
+        for name, v in zip(what, self.params):
+            if not (isinstance(v, sympy.Expr) and v.is_number):
+                continue
+            if v.is_real is False:
+                raise InvalidArgument(f"{self.name}: {name} {v} is not a real number")
+            if name == "the alphabet size":
+                ok = v.is_Integer and v >= 2
+                want = "an integer >= 2"
+            elif self.name == "AWGN":
+                ok, want = bool(v >= 0), ">= 0"
+            else:
+                ok, want = bool(v >= 0) and bool(v <= 1), "in [0, 1]"
+            if not ok:
+                raise InvalidArgument(f"{self}: {name} must be {want} but is {show(v)}")
 
     def __str__(self) -> str:
         if self.name == "matrix":

@@ -59,4 +59,24 @@ def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered
                               all_steps=all_steps)
     from derive.printing.latex import latex
 
-    return latex(obj, written=written)
+    return latex(_printable(obj), written=written)
+
+
+def _printable(obj: Any) -> Any:
+    """``obj`` as something derive prints (a Python int or Fraction as a sympy number); refuse the rest
+    (``to_latex(object())`` printed ``\mathtt{<object object at ...>}``)."""
+    import numbers
+
+    import sympy
+
+    from derive.core.hypotheses import ChannelSpec, Hypothesis
+    from derive.core.parameters import Domain, Parameter
+    from derive.core.statements import Statement
+    from derive.errors import InvalidArgument
+
+    if isinstance(obj, numbers.Rational) and not isinstance(obj, bool):
+        return sympy.Rational(obj.numerator, obj.denominator)
+    if not isinstance(obj, (sympy.Basic, Statement, Hypothesis, ChannelSpec, Parameter, Domain)):
+        raise InvalidArgument(f"Expected a proof, an expression, a statement, a hypothesis or a parameter to print "
+                              f"as LaTeX but got {type(obj).__name__} {obj!r:.60}")
+    return obj

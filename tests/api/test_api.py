@@ -283,3 +283,21 @@ def test_prove_uses_the_domains_of_declared_parameters():
     assert res.status == "false" and "at p_declared = 1" in str(res)
     assert prove("h(p_declared) <= 1", params={"p_declared": "0 <= p_declared <= 1/2"}).status == "proved"
     assert prove("I(X; Y) <= H(X)").status == "proved"  # a claim without parameters: the finite prover, as before
+
+
+def test_to_latex_refuses_what_it_cannot_print_and_reads_text_through_the_grammar():
+    """Session 29: ``to_latex(object())`` printed ``\\mathtt{\\text{<object object at ...>}}``, a sympy relation
+    printed ``\\leq`` (derive's statements print ``\\le``), ``I(X, Y) >= 0`` (which sympy turns into True)
+    printed ``\\text{True}``."""
+    from fractions import Fraction
+
+    X, Y = derive.variables("X Y")
+    for junk in (object(), 0.5, [X]):
+        with pytest.raises(InvalidArgument, match="to print as LaTeX"):
+            derive.to_latex(junk)
+    with pytest.raises(InvalidArgument, match="evaluated to True before derive saw it"):
+        derive.to_latex(derive.I(X, Y) >= 0)
+    assert derive.to_latex(derive.I(X, Y) <= derive.H(X)) == derive.to_latex("I(X; Y) <= H(X)") == r"I(X; Y) \le H(X)"
+    assert derive.to_latex(Fraction(1, 2)) == r"\frac{1}{2}" and derive.to_latex(3) == "3"
+    with pytest.raises(ParseError):
+        derive.to_latex("__import__('os')")

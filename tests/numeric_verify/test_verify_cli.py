@@ -130,7 +130,7 @@ def test_eval_model_file(capsys, tmp_path):
 
 @pytest.mark.parametrize("args,what", [
     (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(1/10"], "--model:1:"),
-    (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(3/2)"], "not a pmf"),
+    (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ BSC(3/2)"], "must be in [0, 1] but is 3/2"),
     (["I(X; Y)", "--model", "X ~ Bernoulli(1/2); Y | X ~ AWGN(3)"], "AWGN"),
     (["I(X; Y)", "--model", "X ~ Categorical([1/2, 1/3])"], "sum to exactly 1"),
     (["I(X; Y)", "--model", "X ~ Categorical([-1/2, 3/2])"], "(-1/2 is negative)"),

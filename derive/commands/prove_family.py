@@ -285,6 +285,9 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             raise InvalidArgument(err.message + (f"\n(derive prove read it with these ranges and domains; write such "
                                                  f"a file with the ones you mean and run derive check on it)\n{text}"
                                                  if guessed else ""), file="CLAIM", line=1, column=at) from None
+        k = _given_at(text, err)
+        if k is not None:   # a --given's own text is at fault: name it as typed, not by the written file's line
+            raise InvalidArgument(f"--given #{k} ({given[k - 1]}): {err.message}") from None
         raise InvalidArgument(f"the claim does not read as a claim with parameters or over families of every size: "
                               f"{err}\n(derive prove wrote it as this proof file, each --param a parameter and each "
                               f"family over 1.. the end of its block or sum; write such a file with the ranges you "
@@ -626,6 +629,23 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     for w in v.warnings:
         lines.append(f"  warning: {w}")
     return lines
+
+
+def _given_at(text: str, err: DeriveError) -> int | None:
+    """``k`` when ``err`` lies in the ``[[hypothesis]]`` table ``id = "given<k>"`` of the proof file ``text`` written
+    for the claim (the table runs from its header to the next one); else ``None``."""
+    if err.line is None:
+        return None
+    lines = text.splitlines()[:err.line]
+    start = max((k for k, line in enumerate(lines) if line.startswith("[")), default=None)
+    if start is None or lines[start] != "[[hypothesis]]":
+        return None
+    for line in text.splitlines()[start + 1:]:
+        if line.startswith("["):
+            return None
+        if m := re.fullmatch(r'id = "given(\d+)"', line):
+            return int(m.group(1))
+    return None
 
 
 def _claim_column(text: str, claim: str, err: DeriveError) -> int | None:

@@ -105,4 +105,18 @@ def test_a_refused_hypothesis_is_named_as_written_not_by_the_generated_file(caps
     assert err.startswith("derive: --given #1 (Y = f(X)): `function_of` with the continuous Y")
     assert "given1" not in err and "CLAIM:" not in err
     code, _, err = run(["prove", "I(X; Y) >= 0", "--given", "channel: Y | X ~ AWGN(0)"], capsys)
-    assert code == 2 and err.startswith("derive: --given #1 (channel: Y | X ~ AWGN(0)): AWGN(0) declares its input")
+    assert code == 2 and err.startswith("derive: --given #1 (channel: Y | X ~ AWGN(0)): AWGN(0): the signal-to-noise "
+                                        "ratio must be > 0")
+
+
+def test_a_channel_parameter_out_of_range_names_the_given_as_typed(capsys):
+    """Session 29: a number outside a channel's range is refused where the channel is written; a symbolic snr whose
+    domain allows 0 is still refused by the kernel's door (it needs the domains)."""
+    code, _, err = run(["prove", "I(X; Y) >= 0", "--given", "X -> Y -> Z", "--given", "channel: Y | X ~ BSC(3)"],
+                       capsys)
+    assert code == 2 and err.startswith("derive: --given #2 (channel: Y | X ~ BSC(3)): BSC(3): the crossover "
+                                        "probability must be in [0, 1] but is 3"), err
+    assert "CLAIM" not in err and "given2" not in err
+    code, _, err = run(["prove", "I(X; Y) >= 0", "--given", "channel: Y | X ~ AWGN(s)", "--param", "s = 0 <= s <= 1"],
+                       capsys)
+    assert code == 2 and err.startswith("derive: --given #1 (channel: Y | X ~ AWGN(s)): AWGN(s) declares its input"), err

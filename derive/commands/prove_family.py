@@ -285,7 +285,7 @@ def decide_over_families(claim: str, uses: dict[str, set[str]], params: dict[str
             raise InvalidArgument(err.message + (f"\n(derive prove read it with these ranges and domains; write such "
                                                  f"a file with the ones you mean and run derive check on it)\n{text}"
                                                  if guessed else ""), file="CLAIM", line=1, column=at) from None
-        k = _given_at(text, err)
+        k = _given_of_error(text, err)
         if k is not None:   # a --given's own text is at fault: name it as typed, not by the written file's line
             raise InvalidArgument(f"--given #{k} ({given[k - 1]}): {err.message}") from None
         raise InvalidArgument(f"the claim does not read as a claim with parameters or over families of every size: "
@@ -631,7 +631,7 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
     return lines
 
 
-def _given_at(text: str, err: DeriveError) -> int | None:
+def _given_of_error(text: str, err: DeriveError) -> int | None:
     """``k`` when ``err`` lies in the ``[[hypothesis]]`` table ``id = "given<k>"`` of the proof file ``text`` written
     for the claim (the table runs from its header to the next one); else ``None``."""
     if err.line is None:

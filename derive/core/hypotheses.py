@@ -26,7 +26,7 @@ Each hypothesis can state itself as information expressions that equal zero
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy
 
@@ -278,6 +278,28 @@ class MutuallyIndependent(Hypothesis):
         if self.family_range is not None:
             return RVSet(self.family_range, self.given)
         return RVSet(*self.members, self.given)
+
+    def instance(self, values: dict | None = None) -> MutuallyIndependent:
+        """The finite form, one member per index, once the range's ends are integers (after ``values``: symbol ->
+        integer); ``self`` when it already is finite. An empty range gives no members (it states nothing).
+
+        Raises
+        ------
+        InvalidArgument
+            If the range's length is not a known integer.
+        """
+        if self.family_range is None:
+            return self
+        r = self.family_range
+        lo, hi = _at(r.lo, values), _at(r.hi, values)
+        length = sympy.expand(hi - lo + 1)
+        if not length.is_Integer:
+            raise InvalidArgument(f"the mutual independence {self} has no known length at these values")
+        if int(length) > MAX_EXPANDED_RANGE:
+            raise LimitExceeded(f"the mutual independence {self} has {int(length)} members; at most "
+                                f"{MAX_EXPANDED_RANGE} are expanded")
+        members = tuple(RVSet(FamilyMember(r.family, lo + k)) for k in range(max(int(length), 0)))
+        return replace(self, members=members, family_range=None)
 
     def covers(self, family: str, given: RVSet) -> bool:
         """True when this hypothesis is about the whole symbolic range of ``family`` given exactly ``given``."""

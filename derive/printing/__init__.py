@@ -64,7 +64,7 @@ def to_latex(obj: Any, *, expand: bool = False, fragment: bool = False, numbered
 
 def _printable(obj: Any) -> Any:
     """``obj`` as something derive prints (a Python int or Fraction as a sympy number); refuse the rest
-    (``to_latex(object())`` printed ``\mathtt{<object object at ...>}``)."""
+    (``to_latex(object())`` printed a ``mathtt`` box holding ``<object object at ...>``)."""
     import numbers
 
     import sympy

@@ -24,6 +24,7 @@ import re
 
 import sympy
 
+from derive.core.hypotheses import MutuallyIndependent
 from derive.kernel.context import FAILED, UNCHECKED
 from derive.kernel.report import Report, lower_step_status
 
@@ -174,9 +175,12 @@ def _noisy_refutation(proof, res, seed: int, claims: dict) -> str | None:
 
 def refute_tested_steps(proof, vreport, seed: int = 0):
     """``derive verify``'s report with each step its random models left ``tested`` (or ``skipped``) lowered to
-    ``failed`` when the Shannon prover's exact models refute it: any rule, under the same conditions as
-    :func:`refute_unchecked_shannon_steps` (premises hypotheses or statements about entropies the models keep, no
-    parameter, discrete, bits or homogeneous).
+    ``failed`` when the Shannon prover's exact models refute it: a rule whose step means its claim
+    (``_MEANING_IS_THE_CLAIM``), under the same conditions as :func:`refute_unchecked_shannon_steps` (premises
+    hypotheses or statements about entropies the models keep, discrete, bits or homogeneous; parameters at values in
+    their domains, the simplest first). The models keep every hypothesis of the proof, as the drawn ones do; when
+    none is found there, those the step uses (the reason then names the hypotheses the model drops: the step is
+    false as written, its claim perhaps not in the proof's setting).
     The drawn models have small alphabets; ``H(X) <= log(3)`` needs four values (the GF(2) models scale by copies).
     The counterexample's joint pmf is written out when small (:func:`~derive.provers.refute.joint_of_counterexample`).
     """
@@ -187,19 +191,26 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
     from derive.provers.refute import joint_of_counterexample
 
     continuous = sorted(continuous_variables(proof.continuous, proof.hypotheses.values()))
-    parameters = {p.symbol for p in proof.parameters.values()}
     steps = {st.id: st for st in proof.steps}
     claims = {st.id: st.claim for st in proof.steps}
     for rec in vreport.steps:
         st = steps.get(rec.id)
         if st is None or rec.status not in (V_TESTED, V_SKIPPED) or st.rule not in _MEANING_IS_THE_CLAIM \
-                or st.claim.free_symbols() & parameters or not _eligible(proof, st, claims):
+                or not _eligible(proof, st, claims):
             continue
-        # continuous variables: the discrete model is one with them noisy (scale 1), if the noise keeps the
-        # hypotheses the step uses (derive.numeric.noisy)
-        if continuous and noise_breaks_a_hypothesis(proof, _hypotheses_used(proof, st)) is not None:
-            continue
-        found = _refute_at_admissible_values(proof, st, seed, claims, frozenset(continuous))
+        # the models keep every hypothesis, as the drawn ones do; else (a hypothesis the search cannot model, or no
+        # model found) those the step uses: the step is then false as written, and the reason names what it drops
+        used = _hypotheses_used(proof, st)
+        found, dropped = None, []
+        for hyps in [dict(proof.hypotheses)] + ([used] if len(used) < len(proof.hypotheses) else []):
+            # continuous variables: the discrete model is one with them noisy (scale 1), if the noise keeps the
+            # hypotheses (derive.numeric.noisy)
+            if continuous and noise_breaks_a_hypothesis(proof, hyps) is not None:
+                continue
+            found = _refute_at_admissible_values(proof, st, seed, claims, frozenset(continuous), hyps)
+            if found is not None:
+                dropped = sorted(set(proof.hypotheses) - set(hyps))
+                break
         if found is None:
             continue
         point, cex = found
@@ -213,9 +224,14 @@ def refute_tested_steps(proof, vreport, seed: int = 0):
                 model["noise_widths"] = {n: "1" for n in widths_on(joint["names"], dict.fromkeys(continuous, 1))}
         rec.status = V_FAILED
         kept = _premise_steps(proof, st)
-        rec.reason = ("false on a model satisfying every hypothesis" + (f" and the premises {', '.join(kept)}"
-                                                                         if kept else "")
-                      + " (certified violation; found by the Shannon prover's exact search, the random models missed it)")
+        kept_hyps = ("every hypothesis" if not dropped else
+                     "the hypotheses the step uses" + (f" ({', '.join(sorted(used))})" if used else " (none)")
+                     + f" but not {', '.join(dropped)}, which it does not use")
+        at = f" at {', '.join(f'{k} = {v}' for k, v in point.items())}" if point else ""
+        rec.reason = (f"false{at} on a model satisfying {kept_hyps}" + (f" and the premises {', '.join(kept)}"
+                                                                        if kept else "")
+                      + " (certified violation; found by the Shannon prover's exact search"
+                      + (")" if dropped else ", the random models missed it)"))
         rec.counterexample = CounterexampleRecord(
             rec.id, rec.claim, cex.get("lhs", "-"), cex.get("rhs", "-"), cex["slack"], model,
             hypotheses_hold=True, dps=vreport.dps, certified=True, method=cex["method"],
@@ -241,7 +257,7 @@ _NOT_FOUND_NOISY = ("; nor do the noisy models searched (the discrete refuter's 
 
 #: Rules whose step means its claim under the hypotheses it uses, nothing more (``fano``'s ``error = pe`` ties a
 #: parameter to the distribution; ``sdpi`` needs a channel law): only these are refuted for ``derive verify``.
-_MEANING_IS_THE_CLAIM = ("shannon", "copy", "linear", "dpi", "chain_rule")
+_MEANING_IS_THE_CLAIM = ("shannon", "copy", "linear", "dpi", "chain_rule", "subadditivity", "superadditivity")
 
 
 def _eligible(proof, res, claims: dict | None = None) -> bool:
@@ -296,19 +312,21 @@ def admissible_points(domains: dict, seed: int) -> list[dict]:
 
 
 def _refute_at_admissible_values(proof, res, seed: int, claims: dict | None = None,
-                                 continuous: frozenset = frozenset()) -> tuple[dict, dict] | None:
+                                 continuous: frozenset = frozenset(),
+                                 hyps: dict | None = None) -> tuple[dict, dict] | None:
     """``(point, counterexample)``: parameter values in their domains (none for a claim without parameters) at which
     the claim is false on a model of the hypotheses the step uses and of its premise statements (``claims``); a
     claim false at one admissible value is false. ``continuous``: names of continuous variables, whose discrete
     models then stand for noisy ones (:mod:`derive.numeric.noisy`); a point where the claim or a premise has an
-    atom infinite for them (``I(X[0]; X[j])`` at ``j = 0``) is skipped: the discrete value is not theirs."""
+    atom infinite for them (``I(X[0]; X[j])`` at ``j = 0``) is skipped: the discrete value is not theirs.
+    ``hyps``: the hypotheses the models keep (default: those the step uses)."""
     from derive.core.statements import Statement
     from derive.errors import DeriveError
     from derive.numeric.expressions import expand_sums as _expand
     from derive.numeric.noisy import infinite_for_continuous
     from derive.provers.shannon import refute
 
-    hyps = _hypotheses_used(proof, res)
+    hyps = _hypotheses_used(proof, res) if hyps is None else hyps
     premises = [claims[p] for p in _premise_steps(proof, res)]
     # every parameter the claim, the hypotheses or the premises name: X[n] in a hypothesis *is* X[2] at n = 2
     named = set(res.claim.free_symbols()).union(*(_free_symbols(h) for h in hyps.values()),
@@ -359,11 +377,14 @@ def _symbols_in(value) -> set:
 
 def _hypothesis_at(h, point: dict):
     """``h`` with the parameters' values ``point`` substituted in every field (``X[n]`` -> ``X[2]``); the
-    hypothesis's own checks run again (a chain whose links now coincide raises ``InvalidArgument``)."""
-    if not point or not _free_symbols(h):
-        return h
-    return dataclasses.replace(h, **{f.name: _substituted(getattr(h, f.name), point) for f in dataclasses.fields(h)
-                                     if f.init})
+    hypothesis's own checks run again (a chain whose links now coincide raises ``InvalidArgument``). A mutual
+    independence over a family's range is written out member by member (the exact searches take finite ones)."""
+    if point and _free_symbols(h):
+        h = dataclasses.replace(h, **{f.name: _substituted(getattr(h, f.name), point) for f in dataclasses.fields(h)
+                                      if f.init})
+    if isinstance(h, MutuallyIndependent) and h.family_range is not None and not _symbols_in(h.family_range):
+        return h.instance()
+    return h
 
 
 def _substituted(value, point: dict):

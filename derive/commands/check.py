@@ -35,8 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _step_json(step) -> dict:
     """One kernel step result as JSON: id, rule, status, message, and the optional fields that are set."""
+    from derive.printing.certificate import certificate_legend
+
     out = {"id": step.id, "rule": step.rule, "status": step.status, "message": step.message}
-    optional = {"claim": step.claim, "premises": list(step.premises), "trusted": [str(t) for t in step.trusted],
+    optional = {"where": certificate_legend(step.certificate), "claim": step.claim, "premises": list(step.premises), "trusted": [str(t) for t in step.trusted],
                 "error": step.error, "expected": step.expected, "got": step.got, "suggestion": step.suggestion,
                 "line": step.line, "depends_on_unproved": list(step.depends_on_unproved)}
     for key, value in optional.items():
@@ -189,6 +191,8 @@ def _print_report(out: dict, report, verbose: bool) -> None:
             js = shown.get(s.id, {})
             if s.message:
                 print(f"      {js.get('message', s.message)}")
+            for line in js.get("where", []):
+                print(f"        where {line}")
             if s.expected is not None:
                 print(f"      expected: {js.get('expected', s.expected)}")
             if s.got is not None and s.status == "failed":

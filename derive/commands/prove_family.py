@@ -137,6 +137,16 @@ class FamilyVerdict:
     #: values (a kernel-checked certificate per value, in :attr:`instances`); no proof file covers them all.
     by_value: bool = False
 
+    @property
+    def where(self) -> list[str]:
+        """What the numbered hypothesis labels of the kernel's certificate state (``given1[2]: ... = 0``)."""
+        from derive.printing.certificate import certificate_legend
+
+        if self.status != "proved" or self.checked is None:
+            return []
+        step = next((s for s in self.checked.report.steps if s.id == "claim"), None)
+        return certificate_legend(step.certificate) if step is not None else []
+
     def text(self) -> str:
         """The verdict as ``derive prove`` prints it (without the proof file)."""
         return "\n".join(verdict_lines(self))
@@ -162,7 +172,8 @@ class FamilyVerdict:
         ce = self.counterexample
         return {"status": self.status, "assumed": self.assumed, "claim": self.claim, "units": self.units,
                 "for_every": self.domains,
-                "kernel": self.kernel_message, **({"by_value": True} if self.by_value else {}),
+                "kernel": self.kernel_message, **({"where": self.where} if self.where else {}),
+                **({"by_value": True} if self.by_value else {}),
                 "proof_file": self.proof_file, "warnings": self.warnings,
                 "trusted": self.trusted, **({"note": self.note} if self.note else {}),
                 "given": [{"kind": k, "text": t} for k, t in self.given],
@@ -604,6 +615,7 @@ def verdict_lines(v: FamilyVerdict) -> list[str]:
         lines.append("  given: " + "; ".join(f"{k.replace('_', ' ')}: {t}" for k, t in v.given))
     if v.status == "proved":
         lines.append(f"  kernel: {v.kernel_message}")
+        lines += [f"    where {w}" for w in v.where]
         lines += [f"  rests on: {t}" for t in v.trusted]
         if v.by_value:
             lines.append("  value by value: " + "; ".join(f"{show_values(i.values)}: {i.status}" for i in v.instances

@@ -24,7 +24,7 @@ from derive.kernel.signs import is_nonnegative
 from derive.kernel.rules import SUM_SPLIT
 from derive.printing.latex import DeriveLatexPrinter, latex_relation, latex_text, visible_width
 
-__all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression"]
+__all__ = ["certificate_text", "certificate_latex", "certificate_rows", "term_expression", "certificate_legend"]
 
 
 def _why(t: Term) -> str:
@@ -39,6 +39,23 @@ def _why(t: Term) -> str:
     if t.source == "premise":
         return f">= 0: step {t.label}"
     return ">= 0: Shannon (non-negativity)"
+
+
+def certificate_legend(cert) -> list[str]:
+    """What each numbered hypothesis label in ``cert``'s text states: ``given1[2]: I(U; Y | X) = 0`` for the second
+    equality of a hypothesis that has several (a Markov chain, a mutual independence, i.i.d.), which the kernel's
+    one-line certificate names only by label. Empty for anything else (or no certificate)."""
+    parts = [cert.le, cert.ge] if isinstance(cert, TwoSidedCertificate) else [cert]
+    out: list[str] = []
+    for part in parts:
+        if not isinstance(part, Certificate):
+            continue
+        for t, _ in part.used():
+            if t.kind == "zero" and t.source.startswith("hypothesis ") and t.label.endswith("]"):
+                line = f"{t.label}: {t.source.split(': ', 1)[1]}"
+                if line not in out:
+                    out.append(line)
+    return out
 
 
 def term_expression(t: Term, statements: Mapping[str, Statement] | None = None) -> sympy.Expr:

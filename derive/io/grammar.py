@@ -467,6 +467,22 @@ def _describe_terminals(names: Iterable[str]) -> str:
     return ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " or " + ordered[-1]
 
 
+def _spelled_out(ch: str) -> str | None:
+    """The ASCII name of a Greek letter (``θ`` -> ``theta``, ``ε`` -> ``epsilon``), which names may use and the
+    LaTeX output prints as the letter; ``None`` for any other character."""
+    import unicodedata
+
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return None
+    m = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER ([A-Z]+)", name)
+    if m is None:
+        return None
+    word = m.group(2).lower().replace("lamda", "lambda")
+    return word if m.group(1) == "SMALL" else word.capitalize()
+
+
 def _end_position(text: str) -> tuple[int, int]:
     lines = text.split("\n")
     return len(lines), len(lines[-1]) + 1
@@ -476,7 +492,11 @@ def _convert_lark_error(err: UnexpectedInput, text: str, ctx: ParseContext, what
     if isinstance(err, UnexpectedCharacters):
         ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
         expected = _describe_terminals(err.allowed or ())
-        return _error(ctx, f"unexpected character {ch!r} in {what}; expected {expected}", err.line, err.column)
+        hint = _spelled_out(ch)
+        return _error(ctx, f"unexpected character {ch!r} in {what}; expected {expected}"
+                      + (f" (names are ASCII: write {hint} for {ch}; the LaTeX output prints it as \\{hint})"
+                         if hint else ""),
+                      err.line, err.column)
     if isinstance(err, UnexpectedToken):
         tok = err.token
         names = err.expected or ()

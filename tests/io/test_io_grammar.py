@@ -514,3 +514,17 @@ def test_every_interval_reads_as_its_two_comparisons(lo, width, lo_open, hi_open
             parse_domain(text, "p")
         return
     assert parse_domain(text, "p") == expected
+
+
+@pytest.mark.parametrize("text, name", [("I(M; θ) <= H(θ)", "theta"), ("H(X) >= ε", "epsilon"),
+                                        ("H(Λ) >= 0", "Lambda"), ("H(λ) >= 0", "lambda")])
+def test_a_greek_letter_gets_its_ascii_name(text, name):
+    """Session 29: a Greek letter in a claim was only 'unexpected character'; the error names the spelling the
+    grammar reads (which the LaTeX output prints as the letter) — and that spelling parses."""
+    from derive.io import ParseContext, parse_statement
+
+    with pytest.raises(ParseError, match=rf"write {name} for .; the LaTeX output prints it as \\{name}\)"):
+        parse_statement(text, ParseContext(auto_variables=True, parameters={}))
+    fixed = text.replace(next(ch for ch in text if ord(ch) > 127), name)
+    ctx = ParseContext(auto_variables=True, parameters={"epsilon": __import__("sympy").Symbol("epsilon", real=True)})
+    assert parse_statement(fixed, ctx) is not None

@@ -271,15 +271,45 @@ def guessed_ranges(claim: str, uses: dict[str, set[str]], domains: dict[str, str
     return bool(uses) or any(n not in (domains or {}) for n in _parameter_names(claim, uses, domains or {}, hypotheses))
 
 
-def _last_end(ends: list[str], names: list[str]) -> str:
+def _last_end(ends: list[str], names: list[str], domains: dict[str, str] | None = None) -> str:
     """The upper end of a guessed family range: the largest of ``ends`` when they are comparable by their text
-    (integers: ``3`` next to ``1``; one name plus integer offsets: ``n + 1`` next to ``n``), else the first."""
+    (integers: ``3`` next to ``1``; one name plus integer offsets: ``n + 1`` next to ``n``), else the one the
+    parameters' ``domains`` (default ``integer >= 1``) prove at least every other (``k + r`` next to ``k`` with
+    ``r >= 0``), else the first."""
+    largest = _provably_largest(ends, names, domains or {})
+    if largest is not None:
+        return largest
     offsets = [re.fullmatch(r"\s*([A-Za-z_]\w*)?\s*(?:([+-])\s*(\d+))?\s*|\s*(-?\d+)\s*", e) for e in ends]
     if ends and all(offsets) and len({m.group(1) for m in offsets}) == 1:
         def offset(m: re.Match) -> int:
             return int(m.group(4)) if m.group(4) is not None else int(f"{m.group(2) or '+'}{m.group(3) or 0}")
         return max(zip(offsets, ends), key=lambda pair: offset(pair[0]))[1]
     return ends[0] if ends else (names[0] if names else "n")
+
+
+def _provably_largest(ends: list[str], names: list[str], domains: dict[str, str]) -> str | None:
+    """The end (read by the grammar, each parameter with its domain) that the kernel's sign decision proves ``>=``
+    every other end; ``None`` when there is none or an end does not read."""
+    import sympy
+
+    from derive.errors import DeriveError
+    from derive.io import ParseContext, parse_expression
+    from derive.io.grammar import parse_domain
+    from derive.kernel.signs import is_nonnegative
+
+    if len(set(ends)) < 2:
+        return None
+    try:
+        symbols = {n: sympy.Symbol(n, real=True) for n in names}
+        ctx = ParseContext(parameters=symbols, file="--param")
+        values = [parse_expression(e, ctx) for e in ends]
+        doms = {symbols[n]: parse_domain(domains.get(n, "integer >= 1"), n) for n in names}
+    except DeriveError:
+        return None
+    for e, v in zip(ends, values):
+        if all(is_nonnegative(v - w, doms) for w in values):
+            return e
+    return None
 
 
 def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str] | None = None,
@@ -302,7 +332,7 @@ def proof_file_for(claim: str, uses: dict[str, set[str]], domains: dict[str, str
         symbolic = [e for e in ends if _WORD.search(e)]
         starts = [i.split("..", 1)[0] for i in idx] + [lo for i, lo, _ in limits if any(i in _WORD.findall(x) for x in idx)]
         first = min([1] + [int(s) for s in starts if re.fullmatch(r"-?\d+", s.strip())])   # X[0] or a sum from 0
-        families.append(f'{fam} = {json.dumps(f"{first}.." + _last_end(symbolic or ends, names))}')
+        families.append(f'{fam} = {json.dumps(f"{first}.." + _last_end(symbolic or ends, names, domains))}')
     params = "".join(f'{n} = {json.dumps(domains.get(n, "integer >= 1"))}\n' for n in names)
     functions = set(FUNCTIONS) | {"H", "I", "D", "TV"}  # the grammar's functions, and the information quantities
     texts = [claim] + [t for kind, t in hypotheses if kind != "channel"] + [t.split("~")[0] for kind, t in hypotheses

@@ -1641,7 +1641,9 @@ def _domain_side(b: _Builder, it: Tree, name: str | None, state: dict) -> sympy.
         word = str(inner.children[0])
         if name is None or word == name:
             return None
-        raise b.err(inner, f"the domain of {name!r} is written in terms of {word!r}; write {name}")
+        raise b.err(inner, f"the domain of {name!r} is written in terms of {word!r}: a domain's ends are numbers; "
+                           f"to relate two parameters write one through the other (for {name} <= {word}: {word} as "
+                           f"{name} + r, with a parameter r = integer >= 0)")
     v = b.expr(inner, {})
     if not v.is_Rational:
         raise b.err(inner, f"Expected a rational number as a domain end but got {_short(v)}")

@@ -378,3 +378,17 @@ def test_a_symbolic_slack_is_shown_with_its_value(capsys):
     shown = float(out.split("h(9/20) ≈ ")[1].split(")")[0])
     p = mpmath.mpf(9) / 20
     assert abs(shown - float(-(p * mpmath.log(p, 2) + (1 - p) * mpmath.log(1 - p, 2)) - 0.993)) < 1e-9
+
+
+def test_a_family_range_guessed_from_the_provably_largest_end(capsys):
+    """Session 29: for ``I(M; X[1..k+r]) >= I(M; X[1..k])`` (r >= 0) the family was declared ``X = 1..k`` (the ends
+    compared by their text only), and the proved verdict carried a warning that X[1..k + r] may lie outside it. The
+    range now ends at the end the domains prove largest; a domain written through another parameter says how to
+    relate them."""
+    code, out, _ = run(["prove", "I(M; X[1..k+r]) >= I(M; X[1..k])", "--param", "k = integer >= 1",
+                        "--param", "r = integer >= 0", "--json"], capsys)
+    res = json.loads(out)
+    assert code == 0 and res["status"] == "proved" and not res["warnings"], res
+    assert 'X = "1..k+r"' in res["proof_file"], res["proof_file"]
+    code, _, err = run(["prove", "I(M; X[1..n]) >= I(M; X[1..k])", "--param", "k = integer, 1 <= k <= n"], capsys)
+    assert code == 2 and "for k <= n: n as k + r, with a parameter r = integer >= 0" in err, err

@@ -729,8 +729,8 @@ def verify_proof(proof, samples: int = 200, seed: int = 0, dps: int = 50, *, shr
         raise InvalidArgument(f"Expected samples >= 1 but got samples={samples!r}")
     if isinstance(dps, bool) or not isinstance(dps, int) or not 15 <= dps <= 1000:
         raise InvalidArgument(f"Expected 15 <= dps <= 1000 but got dps={dps!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise InvalidArgument(f"Expected an integer seed but got seed={seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:   # numpy's generators take seeds >= 0
+        raise InvalidArgument(f"Expected an integer seed >= 0 but got seed={seed!r}")
     start = time.monotonic()
     v = _Verifier(proof, dps=dps, max_cells=max_cells, max_alphabet=max_alphabet)
     results = {t.id: StepVerification(t.id, t.rule, _statement_text(t.statement, proof.units, getattr(proof, "written", None)), premises=t.conditions,

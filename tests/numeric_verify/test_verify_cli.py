@@ -71,6 +71,8 @@ def test_verify_bad_input_exit_2_names_file_line_step(name, what, capsys):
 def test_verify_bad_options_and_missing_files(capsys):
     assert run(["verify", PROOFS / "dpi_markov_chain.toml", "--samples", "0"], capsys)[0] == 2
     assert run(["verify", PROOFS / "dpi_markov_chain.toml", "--dps", "3"], capsys)[0] == 2
+    code, _, err = run(["verify", PROOFS / "dpi_markov_chain.toml", "--seed", "-1"], capsys)  # was an internal error
+    assert code == 2 and "Expected an integer seed >= 0 but got seed=-1" in err and "internal error" not in err
     code, _, err = run(["verify", ROOT / "no_such_proof.toml"], capsys)
     assert code == 2 and "no_such_proof" in err
 

@@ -607,6 +607,11 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
     from derive.provers.shannon import check_copy_steps
 
     check_copy_steps(copy_steps)
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
+    if params is not None and not isinstance(params, dict):
+        raise InvalidArgument(f"Expected params as a dict of domains by name, e.g. {{'p': '0 <= p <= 1/2'}}, but got "
+                              f"params={params!r}")
     if params is None and all(isinstance(g, str) for g in given):
         claim, params = _with_declared_parameters(claim, given)
     real_valued = _continuous_names(continuous)
@@ -620,7 +625,13 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
             from derive.commands.prove_family import decide_over_families, parse_param
             from derive.provers.shannon import MAX_FULL_VARIABLES, MAX_VARIABLES
 
-            domains = dict(parse_param(f"{k} = {v}") for k, v in (params or {}).items())
+            domains = {}
+            for k, v in (params or {}).items():
+                try:
+                    name, domain = parse_param(f"{k} = {v}")
+                except InvalidArgument as err:   # named as the API writes it, not as the CLI's --param
+                    raise InvalidArgument(f"params[{k!r}] = {v!r}: {err.message}") from None
+                domains[name] = domain
             options = dict(max_variables=MAX_VARIABLES, max_full_variables=MAX_FULL_VARIABLES, seed=0,
                            copy_steps=copy_steps, copy_timeout=20.0)
             return decide_over_families(claim, family_uses([claim, *given]), domains, options, timeout, list(given),
@@ -637,8 +648,6 @@ def prove(claim: Any, *given: Any, timeout: float = 60.0, copy_steps: int = 0, p
         if not isinstance(hyp, _hyp.Hypothesis):
             raise InvalidArgument(f"Expected a hypothesis for given #{k + 1} but got {g!r}")
         hyps[f"given{k + 1}"] = hyp
-    if not (isinstance(timeout, (int, float)) and timeout > 0):
-        raise InvalidArgument(f"Expected timeout > 0 seconds but got timeout={timeout!r}")
     return ProveView(_prove(st, hyps, timeout=timeout, copy_steps=copy_steps), st, written=written)
 
 

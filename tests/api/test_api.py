@@ -301,3 +301,15 @@ def test_to_latex_refuses_what_it_cannot_print_and_reads_text_through_the_gramma
     assert derive.to_latex(Fraction(1, 2)) == r"\frac{1}{2}" and derive.to_latex(3) == "3"
     with pytest.raises(ParseError):
         derive.to_latex("__import__('os')")
+
+
+def test_prove_checks_params_and_timeout_before_the_family_path():
+    """Session 29: ``prove(..., params={"p": 3})`` blamed ``--param`` (a CLI flag), and a claim with parameters
+    skipped the timeout check (``timeout=-1`` ran)."""
+    with pytest.raises(InvalidArgument, match=r"^params\['p'\] = 3: "):
+        derive.prove("h(p) <= 1", params={"p": 3})
+    with pytest.raises(InvalidArgument, match="Expected timeout > 0 seconds"):
+        derive.prove("h(p) <= 1", params={"p": "0 <= p <= 1"}, timeout=-1)
+    with pytest.raises(InvalidArgument, match="Expected params as a dict"):
+        derive.prove("h(p) <= 1", params=[("p", "0 <= p <= 1")])
+    assert derive.prove("h(p) <= 1", params={"p": "0 <= p <= 1"}).status == "proved"

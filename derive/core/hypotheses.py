@@ -137,6 +137,27 @@ def _at(e: sympy.Expr, values: dict | None) -> sympy.Expr:
     return sympy.Integer(out) if isinstance(out, int) else out
 
 
+def _members_at(family: str, lo: sympy.Expr, hi: sympy.Expr, values: dict | None, what: str,
+                noun: str) -> tuple[RVSet, ...]:
+    """``X[lo], ..., X[hi]`` (each its own set) once ``lo``, ``hi`` are integers after ``values``; none when
+    ``hi < lo``.
+
+    Raises
+    ------
+    InvalidArgument
+        If the length is not a known integer.
+    LimitExceeded
+        Past ``MAX_EXPANDED_RANGE`` members.
+    """
+    lo, hi = _at(lo, values), _at(hi, values)
+    length = sympy.expand(hi - lo + 1)
+    if not length.is_Integer:
+        raise InvalidArgument(f"{what} has no known length at these values")
+    if int(length) > MAX_EXPANDED_RANGE:
+        raise LimitExceeded(f"{what} has {int(length)} {noun}; at most {MAX_EXPANDED_RANGE} are expanded")
+    return tuple(RVSet(FamilyMember(family, lo + k)) for k in range(max(int(length), 0)))
+
+
 def _mentions_family(s: RVSet, family: str) -> bool:
     return any(isinstance(it, (FamilyMember, FamilyRange)) and it.family == family for it in s.args)
 
@@ -183,14 +204,7 @@ class MarkovFamily(Hypothesis):
         InvalidArgument
             If the length is not a known integer.
         """
-        lo, hi = _at(self.lo, values), _at(self.hi, values)
-        length = sympy.expand(hi - lo + 1)
-        if not length.is_Integer:
-            raise InvalidArgument(f"the chain {self} has no known length at these values")
-        if int(length) > MAX_EXPANDED_RANGE:
-            raise LimitExceeded(f"the chain {self} has {int(length)} family links; at most {MAX_EXPANDED_RANGE} "
-                                "are expanded")
-        run = tuple(RVSet(FamilyMember(self.family, lo + k)) for k in range(max(int(length), 0)))
+        run = _members_at(self.family, self.lo, self.hi, values, f"the chain {self}", "family links")
         links = (*self.before, *run, *self.after)
         return Markov(links) if len(links) >= 3 else None
 
@@ -291,14 +305,7 @@ class MutuallyIndependent(Hypothesis):
         if self.family_range is None:
             return self
         r = self.family_range
-        lo, hi = _at(r.lo, values), _at(r.hi, values)
-        length = sympy.expand(hi - lo + 1)
-        if not length.is_Integer:
-            raise InvalidArgument(f"the mutual independence {self} has no known length at these values")
-        if int(length) > MAX_EXPANDED_RANGE:
-            raise LimitExceeded(f"the mutual independence {self} has {int(length)} members; at most "
-                                f"{MAX_EXPANDED_RANGE} are expanded")
-        members = tuple(RVSet(FamilyMember(r.family, lo + k)) for k in range(max(int(length), 0)))
+        members = _members_at(r.family, r.lo, r.hi, values, f"the mutual independence {self}", "members")
         return replace(self, members=members, family_range=None)
 
     def covers(self, family: str, given: RVSet) -> bool:

@@ -71,6 +71,19 @@ MAX_ASSUME_FAMILY = 64
 
 FOR_CLAUSE = re.compile(r"^(.*\S)\s+for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(\S.*)$", re.S)
 
+#: What to write instead of ``... for i in lo..hi`` where it is not read (see :meth:`_Reader.no_for_clause`).
+_NOT_PER_INDEX = {
+    "markov": "write one chain through the family (`X[0] -> ... -> X[k]`), a chain between blocks "
+              "(`V -> X[1..n] -> Y[1..n]`), or a chain at a literal index",
+    "independent": "write a mutual independence over the range (`mutually_independent = \"X[1..n] | P\"`)",
+    "mutually_independent": "the range is written in the hypothesis itself (`X[1..n] | P`)",
+    "iid": "the range is written in the hypothesis itself (`X[1..n] | P`)",
+    "function_of": "write the function of the whole block (`Vhat = f(Y[1..n])`) or one at a literal index",
+    "step": "a step states one claim: write the sum over the index (`sum(I(V; Y[i]), i, 1, n) <= ...`), a member "
+            "at a literal index, or take the per-index fact as a family of assumptions "
+            "(`assume = \"... for i in 1..n\"` with a `cite`)",
+}
+
 #: Largest proof file accepted (bytes); larger files are refused before parsing.
 MAX_FILE_BYTES = 1_000_000
 
@@ -363,6 +376,8 @@ class _Reader:
             text = self.want(h[kind], str, kind, label, t)
             hctx = self.at(ctx, t, kind)
             hyp: Hypothesis
+            if kind in ("markov", "independent", "function_of", "mutually_independent", "iid"):
+                self.no_for_clause(text, hctx, f"the {kind} of {label}", _NOT_PER_INDEX[kind])
             if kind == "markov":
                 hyp = parse_markov(text, hctx)
             elif kind == "independent":
@@ -383,6 +398,16 @@ class _Reader:
                 hyp = Assume(parse_statement(text, hctx), cite)
             proof.hypothesis(hid, hyp, line=self.pos.key_line(t, "id"))
 
+    def no_for_clause(self, text: str, ctx: ParseContext, what: str, instead: str) -> None:
+        """Refuse ``... for i in lo..hi`` where only ``assume`` and ``channel`` take it, saying what to write."""
+        m = FOR_CLAUSE.match(text)
+        if m is None:
+            return
+        offset = text.rfind("for", 0, m.start(2))   # the clause's 'for'
+        line, column = ctx.line, (ctx.column + offset if ctx.column is not None else None)
+        raise self.err(f"{what} ends with 'for {m.group(2)} in {m.group(3)}': only `assume` and `channel` range over "
+                       f"an index; {instead}", line, column)
+
     def assume_family(self, m: re.Match, ctx: ParseContext, label: str, hid: str,
                       cite: str | None) -> list[tuple[str, Assume]]:
         """``assume = "... for i in lo..hi"`` (see :func:`assume_family`), errors naming this file."""
@@ -398,6 +423,7 @@ class _Reader:
                 if key not in s:
                     raise self.err(f"missing required key {key!r} in {label}", self.pos.key_line(t, "id"))
             claim_text = self.want(s["claim"], str, "claim", label, t)
+            self.no_for_clause(claim_text, self.at(ctx, t, "claim"), f"the claim of {label}", _NOT_PER_INDEX["step"])
             mentions: list = []
             claim = parse_statement(claim_text, self.at(ctx, t, "claim", mentions=mentions))
             rule = self.want(s["rule"], str, "rule", label, t)

@@ -506,3 +506,28 @@ def test_a_family_of_assumptions_over_a_symbolic_range_is_one_quantified_assumpt
 def test_a_family_of_assumptions_says_why_not():
     refuse(FAMILY.replace("RANGE", "1..100"), "has 100 members", cls=LimitExceeded)
     refuse(FAMILY.replace("RANGE", "1..3").replace("for i", "for b"), "already declared")
+
+
+@pytest.mark.parametrize("table, text, says", [
+    ("hypothesis", 'markov = "V -> X[i] -> Y[i] for i in 1..n"', "write one chain through the family"),
+    ("hypothesis", 'independent = "X[i] _|_ Y for i in 1..n"', "mutual independence over the range"),
+    ("hypothesis", 'function_of = "Z[i] = f(X[i]) for i in 1..n"', "the function of the whole block"),
+    ("step", 'claim = "I(V; Y[i]) <= I(V; X[i]) for i in 1..n"', "a step states one claim"),
+])
+def test_a_for_clause_where_it_is_not_read_says_what_to_write(tmp_path, table, text, says):
+    """Session 29: 'unexpected 'for' in the Markov chain' said neither that only `assume` and `channel` range over
+    an index nor what to write instead; the error points at the clause's `for`."""
+    from derive.io import read_proof
+
+    body = text if table == "hypothesis" else text + '\nrule = "dpi"'
+    path = tmp_path / "p.toml"
+    path.write_text('[proof]\nname = "p"\n[parameters]\nn = "integer >= 1"\n[variables]\nrandom = ["V", "Y", "Z"]\n'
+                    'families = { X = "1..n", Y = "1..n", Z = "1..n" }\n'.replace('random = ["V", "Y", "Z"]',
+                                                                               'random = ["V"]')
+                    + f'[[{table}]]\nid = "a"\n{body}\n')
+    with pytest.raises(ParseError) as info:
+        read_proof(path)
+    err = info.value
+    line = path.read_text().splitlines()[err.line - 1]
+    assert says in err.message and "only `assume` and `channel` range over an index" in err.message, err.message
+    assert line[err.column - 1:].startswith("for i in 1..n"), (line, err.column)

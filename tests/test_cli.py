@@ -50,6 +50,7 @@ def test_console_script_runs():
     assert "proved" in r.stdout
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_check_bundled_proofs_json(capsys):
     code, out, _ = run(["check", str(PROOFS), "--json"], capsys)
     data = json.loads(out)

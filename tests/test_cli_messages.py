@@ -185,6 +185,7 @@ def test_a_nats_proofs_messages_print_h_as_the_proof_reads_it(tmp_path, capsys):
     assert code == 1 and "3/4 - h(p)" not in out  # false in bits (h(1/2) = 1)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_counterexample_to_a_claim_about_numbers_names_no_model(capsys):
     """A claim without information quantities is false at a value, not on a model: no "every variable constant"."""
     code, out, _ = run(["prove", "2^n >= n^2", "--param", "n >= 1, integer"], capsys)

@@ -180,6 +180,7 @@ def test_cli_prints_warning_and_strict_refuses(tmp_path, capsys):
     assert data["status"] == "failed" and data["refused"]
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_bundled_proofs_have_no_vacuity_warning_on_the_cli(capsys):
     assert main(["check", "--json", *map(str, PROOFS)]) == 0
     for p in json.loads(capsys.readouterr().out)["proofs"]:

@@ -18,6 +18,7 @@ def _text(cell) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_notebook_runs_and_shows_verdicts(tmp_path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}

@@ -118,6 +118,7 @@ def test_the_bound_is_valid_whenever_it_stops():
 # --- the vectorized float64 path: same guarantees, with outward-rounding margins -------------------------------
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 @settings(max_examples=8, deadline=None)
 @given(channel_and_full_input(k_max=5, max_out=5))
 def test_fast_upper_end_is_above_a_dense_search_and_every_witness(case):

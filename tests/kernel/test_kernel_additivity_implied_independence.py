@@ -121,6 +121,7 @@ BLOCKS = {"X[1..n]": (1, "n"), "X[2..n]": (2, "n")}
        hi=st.sampled_from(["n", "n - 1"]), extra=st.lists(st.sampled_from(["X[1]", "X[2]", "X[n]", "Z"]), max_size=2,
                                                           unique=True),
        sub=st.booleans(), seed=st.integers(0, 2**16))
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_an_accepted_additivity_step_holds_on_models_of_its_hypothesis(hyp_block, with_q, lo, hi, extra, sub, seed):
     """Whatever the kernel accepts holds, at n = 4 and 5, on random models of the hypothesis (numpy entropies);
     the draws aim at the rule's edges: members inside and outside the block, a non-member, the hypothesis's

@@ -101,6 +101,7 @@ def test_accepted_conclusions_hold_on_models_of_the_chain(tmp_path, claim, conti
     assert r.status == TESTED and r.samples > 0, r.reason
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_member_outside_the_run_is_not_before_it(tmp_path):
     """The family may be longer than the chain: with X[1] -> ... -> X[n], X[0] is in no link, so
     I(X[0]; X[n]) <= I(X[0]; X[1]) does not follow (and is false on a model). My first version of the extension read

@@ -7,6 +7,8 @@ conclusion), then evaluates both sides on models drawn by ``derive.numeric.strat
 
 from __future__ import annotations
 
+import pytest
+
 from fractions import Fraction
 
 import mpmath
@@ -410,6 +412,7 @@ _H_CANDIDATES = [h(_HX) - h(_HX * q) for q in (sympy.Rational(1, 2), sympy.Ratio
 @PROPS
 @given(st.sampled_from(_H_CANDIDATES), st.sampled_from([(0, HALF), (0, 1), (HALF, 1)]),
        st.lists(ds.probabilities(0, 1), min_size=5, max_size=5))
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_binary_entropy_sign_claims_hold(expr, dom, points):
     from derive.kernel.signs import sign_of
 

@@ -82,6 +82,7 @@ _END = st.integers(-4, 4).map(lambda k: Fraction(k, 2))
 @given(st.dictionaries(st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 1)), _COEFF, min_size=1,
                        max_size=6),
        st.lists(st.tuples(_END, st.integers(1, 4)), min_size=3, max_size=3), st.integers(-4, 4))
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_proved_sign_holds_on_a_grid_of_exact_points(coeffs, ends, shift):
     """Whatever sign the kernel proves holds at every point of a 9 x 9 x 3 grid of the box, each value computed
     from the integer coefficients with fractions (no sympy, no intervals)."""

@@ -127,6 +127,7 @@ def _kink(draw_kind: str, f: tuple, g: tuple):
 @given(st.lists(st.tuples(st.sampled_from(["abs", "max", "min"]), _LINEAR, _LINEAR, st.sampled_from([-1, 1])),
                 min_size=1, max_size=3),
        _LINEAR, st.lists(st.integers(1, 15), max_size=3))
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_proved_piecewise_linear_claim_holds_at_every_point(kinks, rest, sixteenths):
     """Whatever the kernel proves (with random cut points, or none) holds at 97 points of [0, 1], each evaluated
     exactly with fractions: the oracle knows nothing of intervals, kinks or pieces."""

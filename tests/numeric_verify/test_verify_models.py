@@ -107,6 +107,7 @@ markov = "theta -> X[1..n] -> C"
 """
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_iid_channels_functions_independence_together():
     proof = _proof(HYPS)
     factory = ModelFactory(proof)

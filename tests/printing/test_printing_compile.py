@@ -48,6 +48,7 @@ def test_every_bundled_proof_compiles_to_pdf(path, tmp_path):
     assert data.startswith(b"%PDF") and len(data) > 5000
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 @needs_pdflatex
 def test_every_fragment_compiles_in_a_host_document(tmp_path):
     """The ``--fragment`` output pastes into a paper that loads amsmath, amssymb, amsthm (no xcolor)."""

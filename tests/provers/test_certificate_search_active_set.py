@@ -120,6 +120,7 @@ from = ["claim"]
 """
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_sub_family_of_independent_samples_is_independent(tmp_path, capsys):
     """X[2..n] of samples mutually independent given P: the step ``zero`` is the equality from ``<=`` (drop, all)
     and ``>=`` (its non-negativity), for every n >= 1 (at n = 1 every sum is empty)."""
@@ -131,6 +132,7 @@ def test_a_sub_family_of_independent_samples_is_independent(tmp_path, capsys):
     assert "tested" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_the_sub_family_step_with_a_wrong_constant_is_refused(tmp_path, capsys):
     """``== 1`` is false (every term is 0 under the hypothesis): refused, not proved by the new pass."""
     code, out = _check(tmp_path, SUB_FAMILY.replace("{zero}", "1"), capsys)

@@ -54,6 +54,7 @@ def test_true_at_every_size_tried_but_not_proved_is_unknown_never_false(capsys):
                                    "sum(I(M; X[i] | X[1..i-1]), i, 1, n) <= 2*H(M)",
                                    "2*sum(H(X[i]), i, 1, n) >= I(M; X[1..n])",
                                    "sum(H(X[i] | X[1..i-1]), i, 1, n) >= H(X[n])"])
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_telescoping_through_sums_the_claim_does_not_write(claim, capsys):
     """Subadditivity and the chain rule's consequences, with no hint: the oracle sums the elemental inequalities over
     each summand and its prefix X[1..i-1] (Σ I(X[i]; X[1..i-1]) >= 0), the kernel splits those sums at their ends

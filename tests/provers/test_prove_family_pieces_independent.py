@@ -68,6 +68,7 @@ def test_peeling_a_sample_off_is_proved_and_holds_on_models(claim, hypothesis):
 
 @pytest.mark.parametrize("hypothesis", [None, 'mutually_independent = "X[2..n] | P"',
                                         'mutually_independent = "X[1..n] | M"'])
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_peeling_without_the_independence_it_needs_is_not_proved(hypothesis):
     """No hypothesis, X[1] outside the independent block, or independence given the wrong variable: M = X[1] =
     X[2] (a constant P) gives I(M; X[1], X[2]) = 1 < I(M; X[1]) + I(M; X[2]) = 2 at n = 2."""

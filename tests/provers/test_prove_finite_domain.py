@@ -65,6 +65,7 @@ def test_the_oracle_agrees_at_each_value(n):
         assert slack >= -1e-40
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_claim_proved_at_every_value_of_a_finite_domain_is_proved_value_by_value(capsys):
     code, out, _ = run(["prove", CLAIM, "--given", GIVEN, "--param", "n = integer, 2 <= n <= 4", "--json"], capsys)
     res = json.loads(out)

@@ -66,6 +66,7 @@ def test_the_threshold_keeps_rounding_below_it():
         assert mpmath.exp(230) - cex["copies"] < 0
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_check_and_prove_cli_give_verdicts_not_internal_errors(tmp_path: Path):
     proof = tmp_path / "huge.toml"
     proof.write_text("""[proof]

@@ -288,6 +288,7 @@ def test_a_claim_proved_on_pieces_writes_the_cut_into_its_proof_file(capsys, tmp
     _recheck(res["proof_file"], tmp_path, capsys)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_a_claim_refuted_on_a_model_stops_trying_rules_and_is_false(capsys):
     """h(4p(1 - p)) >= h(p) is false at p = 1/2 (h(1) = 0 < h(1/2) = 1): once the Shannon attempt is refuted on a
     model, no slower rule is tried, and the values stage names p = 1/2 (it used to spend the whole budget in the
@@ -300,6 +301,7 @@ def test_a_claim_refuted_on_a_model_stops_trying_rules_and_is_false(capsys):
     assert h(4 * x * (1 - x)) < h(x)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_rules_cut_short_by_the_time_budget_are_named(capsys):
     # (true; with information in it `real` is not tried, and the Shannon-type rules run out of the budget;
     # h(4*p*(1-p)) >= h(p) alone is now proved by `real`, tried first on a claim about parameters only)

@@ -247,6 +247,7 @@ def _check_true(cases):
         assert res.status == "proved", (claim, res.status, res.message)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_random_true_shannon_inequalities_are_proved_1000():
     """1,000 random true inequalities on 2..5 variables (about 20 s: kept in the default run)."""
     _check_true(_true_cases(1000, seed=1309))

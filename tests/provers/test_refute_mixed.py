@@ -116,6 +116,7 @@ def _terms(draw):
     return terms
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lhs=_terms(), rhs=_terms())
 def test_mixed_verdicts_agree_with_mixed_models(lhs, rhs, capsys):

@@ -30,6 +30,7 @@ CHAIN = ('[[step]]\nid = "chain"\nclaim = "H(X[1..n]) == sum(H(X[i] | X[1..i-1])
          'rule = "chain_rule"\n')
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_subadditivity_over_a_symbolic_family_from_the_chain_rule_needs_no_hint():
     assert _status("H(X[1..n]) <= sum(H(X[i]), i, 1, n)", extra=CHAIN) == "proved"
     assert _status("H(X[1..n]) >= sum(H(X[i]), i, 1, n)", extra=CHAIN) != "proved"
@@ -90,6 +91,7 @@ def test_property_proved_sum_claims_hold_at_every_small_n(left, right, k):
 
 @pytest.mark.parametrize("claim", ["sum(I(M; X[i] | X[1..i-1]), i, 1, n) >= I(M; X[1])",
                                    "I(M; X[1..n] | P) >= I(M; X[1] | P)"])
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_prove_suggests_a_proof_file_that_checks(claim, tmp_path, capsys):
     """For a family used in several symbolic shapes `derive prove` proves the claim for every size through a proof
     file, which it prints and `derive check` proves again here."""

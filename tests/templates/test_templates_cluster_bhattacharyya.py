@@ -57,6 +57,7 @@ def test_closed_form_end_bounds_the_exact_ratio(prior, rows):
         assert 0 < exact <= mpmath.e ** h, (n, t, exact, h)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_every_row_bracket_holds_the_scipy_search_and_improves_on_n4():
     from scipy.optimize import minimize
 

@@ -98,6 +98,7 @@ def test_no_brute_force_value_exceeds_the_grid_end(prior, rows):
             assert est <= tau_hi * (1 + 1e-12), (n, est, tau_hi)
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_far_beyond_the_float_range_the_grid_beats_doeblin(capsys):
     import json
 

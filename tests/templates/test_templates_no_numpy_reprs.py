@@ -14,6 +14,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 @pytest.mark.parametrize("args", CASES, ids=["cluster", "eta-3", "eta-2"])
 def test_no_numpy_scalar_repr_in_output(args, capsys):
     assert main(args) == 0

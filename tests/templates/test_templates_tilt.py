@@ -140,6 +140,7 @@ def test_cluster_binary_nonsymmetric_weighted_average_route():
     assert float(exact.lower) <= out[0]["tau_n"]
 
 
+@pytest.mark.slow  # several seconds in a plain run (session 29's --durations); CI runs it
 def test_cluster_binary_nonsymmetric_every_n_up_to_10000():
     """Binary theta, two observation symbols, not symmetric: the eta_KL route (average of eta_chi2 over tilts,
     windowed sums) certifies tau_n at every n, here sampled up to 10,000 in one call; each row carries the certified

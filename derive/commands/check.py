@@ -38,8 +38,8 @@ def _step_json(step) -> dict:
     from derive.printing.certificate import certificate_legend
 
     out = {"id": step.id, "rule": step.rule, "status": step.status, "message": step.message}
-    optional = {"where": certificate_legend(step.certificate), "claim": step.claim, "premises": list(step.premises), "trusted": [str(t) for t in step.trusted],
-                "error": step.error, "expected": step.expected, "got": step.got, "suggestion": step.suggestion,
+    optional = {"where": certificate_legend(step.certificate), "claim": step.claim, "premises": list(step.premises),
+                "trusted": [str(t) for t in step.trusted], "error": step.error, "expected": step.expected, "got": step.got, "suggestion": step.suggestion,
                 "line": step.line, "depends_on_unproved": list(step.depends_on_unproved)}
     for key, value in optional.items():
         if value is not None and value != [] and value != "":
